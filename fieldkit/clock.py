@@ -1,0 +1,21 @@
+"""The one place the core reads the wall clock, so records are always timed in UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def utc_now() -> datetime:
+    """The current time in UTC, to the microsecond."""
+    return datetime.now(UTC)
+
+
+def stamp(moment: datetime | None = None) -> str:
+    """An ISO 8601 UTC timestamp, e.g. ``2026-11-22T07:41:35.123456Z``, sortable as text."""
+    moment = moment or utc_now()
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_stamp(text: str) -> datetime:
+    """Read a timestamp written by :func:`stamp`."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)

@@ -1,0 +1,120 @@
+"""Form documents (NRM, DtN, premises visit, reception centre, intelligence, referral) stored as
+JSON validated by the ``forms`` models. Every save is a new version; earlier versions are kept
+(drafts that differ from the final version are part of the record)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from forms.check import check_document
+
+from fieldkit.cases import get_case, get_person, get_visit, touch_case
+from fieldkit.clock import stamp
+from fieldkit.errors import InvalidInput, NotFound
+from fieldkit.events import hub
+from fieldkit.records import FormDocument
+from fieldkit.store import Store
+from forms import KINDS
+
+_SELECT = (
+    "SELECT d.id, d.case_id, d.visit_id, d.person_id, d.kind, d.status, d.current_version, "
+    "v.data, d.created_at, d.updated_at FROM form_documents d "
+    "JOIN form_versions v ON v.document_id = d.id AND v.version = d.current_version"
+)
+
+
+def _validated(kind: str, data: str | dict[str, Any], status: str) -> str:
+    if kind not in KINDS:
+        raise InvalidInput(f"Form kind must be one of {', '.join(sorted(KINDS))}, not {kind!r}.")
+    if status not in ("draft", "ready"):
+        raise InvalidInput("Form status must be draft or ready.")
+    problems = check_document(kind, data, ready=status == "ready")
+    if problems:
+        raise InvalidInput(" ".join(problem.message for problem in problems))
+    raw = data if isinstance(data, str) else json.dumps(data)
+    return str(KINDS[kind].model_validate_json(raw).model_dump_json())
+
+
+def save_document(
+    store: Store,
+    case_id: str,
+    kind: str,
+    data: str | dict[str, Any],
+    *,
+    status: str = "draft",
+    document_id: str | None = None,
+    visit_id: str | None = None,
+    person_id: str | None = None,
+) -> FormDocument:
+    """Validate and save a form as a new document, or as the next version of ``document_id``."""
+    get_case(store, case_id)
+    if visit_id is not None:
+        get_visit(store, visit_id)
+    if person_id is not None:
+        get_person(store, person_id)
+    body = _validated(kind, data, status)
+    schema_version = int(KINDS[kind].model_fields["schema_version"].default)
+    now = stamp()
+    with store.transaction() as conn:
+        if document_id is None:
+            document_id, version = str(uuid.uuid4()), 1
+            conn.execute(
+                "INSERT INTO form_documents(id, case_id, visit_id, person_id, kind, status, "
+                "current_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                (document_id, case_id, visit_id, person_id, kind, status, now, now),
+            )
+            action = "form.create"
+        else:
+            current = get_document(store, document_id)
+            if current.kind != kind or current.case_id != case_id:
+                raise InvalidInput("A form cannot change its kind or case.")
+            version = current.version + 1
+            conn.execute(
+                "UPDATE form_documents SET status = ?, current_version = ?, updated_at = ? "
+                "WHERE id = ?",
+                (status, version, now, document_id),
+            )
+            action = "form.update"
+        conn.execute(
+            "INSERT INTO form_versions(document_id, version, schema_version, status, data, "
+            "saved_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (document_id, version, schema_version, status, body, now),
+        )
+        touch_case(store, case_id)
+        store.audit(action, kind, document_id)
+    hub.publish("records.changed", kind="form", record_id=document_id)
+    return get_document(store, document_id)
+
+
+def get_document(store: Store, document_id: str) -> FormDocument:
+    """A form at its current version."""
+    row = store.conn.execute(f"{_SELECT} WHERE d.id = ?", (document_id,)).fetchone()
+    if row is None:
+        raise NotFound("form", document_id)
+    return FormDocument(*row)
+
+
+def list_documents(store: Store, case_id: str, kind: str | None = None) -> list[FormDocument]:
+    """A case's forms (optionally of one kind), oldest first."""
+    if kind is None:
+        rows = store.conn.execute(
+            f"{_SELECT} WHERE d.case_id = ? ORDER BY d.created_at", (case_id,)
+        ).fetchall()
+    else:
+        rows = store.conn.execute(
+            f"{_SELECT} WHERE d.case_id = ? AND d.kind = ? ORDER BY d.created_at", (case_id, kind)
+        ).fetchall()
+    return [FormDocument(*row) for row in rows]
+
+
+def document_versions(store: Store, document_id: str) -> list[tuple[int, str, str, str]]:
+    """Every saved version of a form: (version, status, saved_at, data)."""
+    get_document(store, document_id)
+    rows = store.conn.execute(
+        "SELECT version, status, saved_at, data FROM form_versions WHERE document_id = ? "
+        "ORDER BY version",
+        (document_id,),
+    ).fetchall()
+    return [(int(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]

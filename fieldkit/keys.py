@@ -1,0 +1,247 @@
+"""The store's key: 32 random bytes, kept only wrapped under a key derived from the passphrase
+(Argon2id, calibrated) combined with a device secret held in the OS keyring.
+
+Without a keyring backend the passphrase alone protects the key, and callers say so. There is
+never a plaintext fallback, and a lost device secret is an error, never a reason to start afresh.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import keyring
+import keyring.errors
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from pydantic import BaseModel, ValidationError
+
+from fieldkit.atomicfile import write_atomic
+from fieldkit.errors import (
+    DeviceSecretMissing,
+    KeyringUnavailable,
+    StoreCorrupt,
+    WrongPassphrase,
+)
+
+KEYRING_SERVICE = "fieldkit"
+KEY_FILE_FORMAT = 1
+_LANES = 4
+
+
+class KdfParams(BaseModel):
+    """Argon2id parameters, stored beside the wrapped key."""
+
+    salt: str
+    iterations: int
+    memory_kib: int
+    lanes: int = _LANES
+
+
+class KeyFile(BaseModel):
+    """The on-disk key file: parameters and the wrapped database key, nothing secret in clear."""
+
+    format: int = KEY_FILE_FORMAT
+    store_id: str
+    kdf: KdfParams
+    device_secret_user: str | None
+    nonce: str
+    wrapped_key: str
+
+    def associated_data(self) -> bytes:
+        """Everything but the ciphertext, bound into the AEAD so parameters cannot be swapped."""
+        header = self.model_dump(exclude={"nonce", "wrapped_key"})
+        return json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
+
+
+@dataclass(frozen=True)
+class Unwrapped:
+    """The database key and whether the device secret took part."""
+
+    key: bytes
+    uses_device_secret: bool
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def keyring_available() -> bool:
+    """True when a real keyring backend (not the fail or null backend) can be reached."""
+    try:
+        backend = keyring.get_keyring()
+    except keyring.errors.KeyringError:
+        return False
+    name = type(backend).__module__ + "." + type(backend).__name__
+    if name.startswith(("keyring.backends.fail", "keyring.backends.null")):
+        return False
+    if name == "keyring.backends.chainer.ChainerBackend":
+        return bool(getattr(backend, "backends", []))
+    return True
+
+
+def _derive(passphrase: str, params: KdfParams) -> bytes:
+    kdf = Argon2id(
+        salt=_unb64(params.salt),
+        length=32,
+        iterations=params.iterations,
+        lanes=params.lanes,
+        memory_cost=params.memory_kib,
+    )
+    return kdf.derive(passphrase.encode("utf-8"))
+
+
+def _timed(params: KdfParams) -> float:
+    """The faster of two derivations: the first one also pays for mapping fresh memory."""
+    times = []
+    for _ in range(2):
+        started = time.perf_counter()
+        _derive("calibration", params)
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def calibrate(min_seconds: float, memory_kib: int) -> KdfParams:
+    """Choose Argon2id iterations so one derivation takes at least ``min_seconds`` here."""
+    salt = _b64(secrets.token_bytes(16))
+    iterations = 1
+    while True:
+        params = KdfParams(salt=salt, iterations=iterations, memory_kib=memory_kib)
+        took = _timed(params)
+        if took >= min_seconds or iterations >= 64:
+            return params
+        # Scale towards the target, with headroom, rather than creeping one step at a time.
+        iterations = max(iterations + 1, int(iterations * min_seconds / max(took, 1e-6) * 1.1) + 1)
+
+
+def _kek(passphrase: str, params: KdfParams, device_secret: bytes | None) -> bytes:
+    stretched = _derive(passphrase, params)
+    material = stretched + (device_secret or b"")
+    info = b"fieldkit kek v1 " + (b"with device secret" if device_secret else b"passphrase only")
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=_unb64(params.salt), info=info).derive(
+        material
+    )
+
+
+def _read_device_secret(user: str) -> bytes:
+    if not keyring_available():
+        raise KeyringUnavailable()
+    try:
+        stored = keyring.get_password(KEYRING_SERVICE, user)
+    except keyring.errors.KeyringError as error:
+        raise KeyringUnavailable() from error
+    if stored is None:
+        raise DeviceSecretMissing()
+    return _unb64(stored)
+
+
+def _new_device_secret(store_id: str) -> tuple[str, bytes] | None:
+    """Create and save this store's device secret; None when there is no keyring."""
+    if not keyring_available():
+        return None
+    user = f"device-secret:{store_id}"
+    secret = secrets.token_bytes(32)
+    try:
+        keyring.set_password(KEYRING_SERVICE, user, _b64(secret))
+        if keyring.get_password(KEYRING_SERVICE, user) != _b64(secret):
+            return None
+    except keyring.errors.KeyringError:
+        return None
+    return user, secret
+
+
+def _wrap(
+    key: bytes, passphrase: str, params: KdfParams, store_id: str, user: str | None,
+    device_secret: bytes | None,
+) -> KeyFile:
+    nonce = secrets.token_bytes(12)
+    shell = KeyFile(
+        store_id=store_id, kdf=params, device_secret_user=user, nonce=_b64(nonce), wrapped_key=""
+    )
+    sealed = ChaCha20Poly1305(_kek(passphrase, params, device_secret)).encrypt(
+        nonce, key, shell.associated_data()
+    )
+    return shell.model_copy(update={"wrapped_key": _b64(sealed)})
+
+
+def create_key_file(
+    path: Path, passphrase: str, store_id: str, *, min_seconds: float, memory_kib: int
+) -> Unwrapped:
+    """Make a new database key, wrap it, write the key file durably, and return the key."""
+    key = secrets.token_bytes(32)
+    params = calibrate(min_seconds, memory_kib)
+    device = _new_device_secret(store_id)
+    user, secret = device if device else (None, None)
+    key_file = _wrap(key, passphrase, params, store_id, user, secret)
+    write_atomic(path, key_file.model_dump_json(indent=2).encode())
+    return Unwrapped(key=key, uses_device_secret=device is not None)
+
+
+def read_key_file(path: Path) -> KeyFile:
+    """Parse the key file, naming it when it is damaged or foreign."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise StoreCorrupt(path, f"cannot be read: {error.strerror}") from error
+    try:
+        key_file = KeyFile.model_validate_json(raw)
+    except ValidationError as error:
+        raise StoreCorrupt(path, "not a fieldkit key file") from error
+    if key_file.format != KEY_FILE_FORMAT:
+        raise StoreCorrupt(path, f"unknown key file format {key_file.format}")
+    return key_file
+
+
+def unwrap(path: Path, passphrase: str) -> Unwrapped:
+    """Recover the database key; raises WrongPassphrase, DeviceSecretMissing, KeyringUnavailable."""
+    key_file = read_key_file(path)
+    secret = (
+        _read_device_secret(key_file.device_secret_user) if key_file.device_secret_user else None
+    )
+    try:
+        kek = _kek(passphrase, key_file.kdf, secret)
+        key = ChaCha20Poly1305(kek).decrypt(
+            _unb64(key_file.nonce), _unb64(key_file.wrapped_key), key_file.associated_data()
+        )
+    except InvalidTag as error:
+        raise WrongPassphrase() from error
+    except ValueError as error:
+        raise StoreCorrupt(path, "its parameters are invalid") from error
+    return Unwrapped(key=key, uses_device_secret=secret is not None)
+
+
+def rewrap(
+    path: Path, old_passphrase: str, new_passphrase: str, *, min_seconds: float, memory_kib: int
+) -> None:
+    """Change the passphrase: the same database key, wrapped again under a new derivation."""
+    key_file = read_key_file(path)
+    unwrapped = unwrap(path, old_passphrase)
+    secret = (
+        _read_device_secret(key_file.device_secret_user) if key_file.device_secret_user else None
+    )
+    params = calibrate(min_seconds, memory_kib)
+    new_file = _wrap(
+        unwrapped.key, new_passphrase, params, key_file.store_id, key_file.device_secret_user,
+        secret,
+    )
+    write_atomic(path, new_file.model_dump_json(indent=2).encode())
+
+
+def forget_device_secret(key_file: KeyFile) -> None:
+    """Remove this store's device secret from the keyring (used when a store is destroyed)."""
+    if key_file.device_secret_user and keyring_available():
+        with contextlib.suppress(keyring.errors.KeyringError):
+            keyring.delete_password(KEYRING_SERVICE, key_file.device_secret_user)
+

@@ -1,0 +1,93 @@
+"""Contemporaneous notes: each entry timed when written and immutable once saved.
+
+A correction is a new entry pointing at the one it corrects; both stay readable. The database
+refuses updates and deletes of note entries (triggers), so this holds beyond this module too.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from fieldkit.cases import get_visit, required_text, touch_case
+from fieldkit.clock import stamp
+from fieldkit.errors import InvalidInput, NotFound
+from fieldkit.events import hub
+from fieldkit.records import NoteEntry
+from fieldkit.store import Store
+
+_COLUMNS = "id, visit_id, seq, written_at, author, text, corrects"
+NOTE_LIMIT = 20_000
+
+
+def _append(store: Store, visit_id: str, text: str, corrects: str | None) -> NoteEntry:
+    with store.transaction() as conn:
+        seq = conn.execute(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM note_entries WHERE visit_id = ?", (visit_id,)
+        ).fetchone()[0]
+        entry = NoteEntry(str(uuid.uuid4()), visit_id, seq, stamp(), store.actor, text, corrects)
+        conn.execute(
+            f"INSERT INTO note_entries({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (entry.id, entry.visit_id, entry.seq, entry.written_at, entry.author, entry.text,
+             entry.corrects),
+        )
+        case_id = conn.execute("SELECT case_id FROM visits WHERE id = ?", (visit_id,)).fetchone()
+        touch_case(store, case_id[0])
+        store.audit("note.correct" if corrects else "note.add", "note", entry.id)
+    hub.publish("records.changed", kind="note", record_id=entry.id)
+    return entry
+
+
+def add_note(store: Store, visit_id: str, text: str) -> NoteEntry:
+    """Append a timed note to a visit; durable when this returns."""
+    get_visit(store, visit_id)
+    return _append(store, visit_id, required_text("Note text", text, NOTE_LIMIT), None)
+
+
+def correct_note(store: Store, entry_id: str, text: str) -> NoteEntry:
+    """Append a correction of ``entry_id``; the original stays as it was."""
+    original = get_note(store, entry_id)
+    body = required_text("Correction text", text, NOTE_LIMIT)
+    if body == original.text:
+        raise InvalidInput("Correction text is the same as the entry it corrects.")
+    return _append(store, original.visit_id, body, original.id)
+
+
+def get_note(store: Store, entry_id: str) -> NoteEntry:
+    """One note entry by id."""
+    row = store.conn.execute(
+        f"SELECT {_COLUMNS} FROM note_entries WHERE id = ?", (entry_id,)
+    ).fetchone()
+    if row is None:
+        raise NotFound("note entry", entry_id)
+    return NoteEntry(*row)
+
+
+def list_notes(store: Store, visit_id: str) -> list[NoteEntry]:
+    """A visit's entries in the order they were written."""
+    get_visit(store, visit_id)
+    rows = store.conn.execute(
+        f"SELECT {_COLUMNS} FROM note_entries WHERE visit_id = ? ORDER BY seq", (visit_id,)
+    ).fetchall()
+    return [NoteEntry(*row) for row in rows]
+
+
+def corrected_ids(entries: list[NoteEntry]) -> set[str]:
+    """Ids of the entries that a later entry corrects."""
+    return {entry.corrects for entry in entries if entry.corrects}
+
+
+def _fts_query(text: str) -> str:
+    words = [word.replace('"', '""') for word in text.split()]
+    return " ".join(f'"{word}"' for word in words)
+
+
+def search_notes(store: Store, text: str, limit: int = 200) -> list[NoteEntry]:
+    """Note entries containing every word of ``text`` (prefix-free, accent-insensitive)."""
+    query = _fts_query(required_text("Search text", text, 500))
+    rows = store.conn.execute(
+        f"SELECT {', '.join('n.' + c.strip() for c in _COLUMNS.split(','))} "
+        "FROM note_search JOIN note_entries n ON n.rowid = note_search.rowid "
+        "WHERE note_search MATCH ? ORDER BY n.written_at LIMIT ?",
+        (query, limit),
+    ).fetchall()
+    return [NoteEntry(*row) for row in rows]

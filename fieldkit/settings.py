@@ -1,0 +1,44 @@
+"""Settings declared once, typed, with defaults. Paths are computed in functions, not at import."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+from pydantic import BaseModel, Field
+
+APP_NAME = "fieldkit"
+
+
+def default_data_dir() -> Path:
+    """The platform's per-user data folder for fieldkit."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+class Settings(BaseModel):
+    """Where the store lives and how hard the passphrase is to guess offline."""
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    kdf_min_seconds: float = Field(
+        default=0.25, gt=0, description="Key derivation is calibrated to take at least this long."
+    )
+    kdf_memory_kib: int = Field(default=64 * 1024, ge=8 * 1024)
+    case_prefix: str = "FK"
+
+    @classmethod
+    def from_env(cls, data_dir: Path | str | None = None) -> Settings:
+        """Settings from the command line's ``--data-dir`` and the ``FIELDKIT_*`` variables.
+
+        ``FIELDKIT_KDF_SECONDS`` and ``FIELDKIT_KDF_MEMORY_KIB`` exist so tests can create stores
+        quickly; they only affect stores created (or re-keyed) while they are set.
+        """
+        values: dict[str, object] = {}
+        chosen = data_dir or os.environ.get("FIELDKIT_DATA_DIR")
+        if chosen:
+            values["data_dir"] = Path(chosen).expanduser()
+        if seconds := os.environ.get("FIELDKIT_KDF_SECONDS"):
+            values["kdf_min_seconds"] = float(seconds)
+        if memory := os.environ.get("FIELDKIT_KDF_MEMORY_KIB"):
+            values["kdf_memory_kib"] = int(memory)
+        return cls.model_validate(values)

@@ -1,0 +1,223 @@
+"""The encrypted store: one SQLCipher 4 database per data folder, opened with a raw 32-byte key.
+
+One long-lived connection, owned by the thread that opened it (sqlite's own check enforces it).
+WAL with ``synchronous=FULL``: a commit has reached the disk before it returns, so every save
+that is acknowledged survives a crash or a killed process.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from fieldkit import audit, keys, migrations
+from fieldkit.atomicfile import fsync_dir, make_private_dir
+from fieldkit.clock import stamp
+from fieldkit.errors import StoreCorrupt, StoreExists, StoreLocked, StoreMissing, StoreTooNew
+from fieldkit.events import hub
+from fieldkit.settings import Settings
+
+DB_NAME = "fieldkit.db"
+KEY_NAME = "fieldkit.key"
+BACKUP_DIR = "backups"
+
+NO_KEYRING_WARNING = (
+    "No system keyring is available: this store is protected by the passphrase alone. "
+    "Use a long passphrase, or start a keyring (Secret Service) and create the store again."
+)
+
+
+def store_exists(folder: Path) -> bool:
+    """True when ``folder`` holds a store (its key file or its database)."""
+    return (folder / KEY_NAME).exists() or (folder / DB_NAME).exists()
+
+
+class Store:
+    """An unlocked store. Create with :meth:`create` or :meth:`open`; close with :meth:`lock`."""
+
+    def __init__(self, folder: Path, conn: Any, uses_device_secret: bool) -> None:
+        self.folder = folder
+        self._conn: Any = conn
+        self.uses_device_secret = uses_device_secret
+        self.actor = self.meta("officer") or "officer"
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, settings: Settings, passphrase: str, *, officer: str = "officer") -> Store:
+        """Make a new, empty store in ``settings.data_dir``; refuses if one is there already."""
+        folder = settings.data_dir
+        if store_exists(folder):
+            raise StoreExists(folder)
+        make_private_dir(folder)
+        store_id = str(uuid.uuid4())
+        unwrapped = keys.create_key_file(
+            folder / KEY_NAME,
+            passphrase,
+            store_id,
+            min_seconds=settings.kdf_min_seconds,
+            memory_kib=settings.kdf_memory_kib,
+        )
+        conn = _connect(folder / DB_NAME, unwrapped.key)
+        conn.execute("PRAGMA journal_mode = WAL")
+        fsync_dir(folder)
+        store = cls._finish_open(folder, conn, unwrapped.uses_device_secret)
+        with store.transaction():
+            store.set_meta("store_id", store_id)
+            store.set_meta("device_id", str(uuid.uuid4()))
+            store.set_meta("officer", officer)
+            store.set_meta("created_at", stamp())
+            store.actor = officer
+            store.audit("store.create")
+        return store
+
+    @classmethod
+    def open(cls, settings: Settings, passphrase: str) -> Store:
+        """Unlock the store in ``settings.data_dir``. Files are untouched unless it opens."""
+        folder = settings.data_dir
+        if not (folder / KEY_NAME).exists():
+            if (folder / DB_NAME).exists():
+                raise StoreCorrupt(folder / KEY_NAME, "the key file is missing")
+            raise StoreMissing(folder)
+        if not (folder / DB_NAME).exists():
+            raise StoreCorrupt(folder / DB_NAME, "the database file is missing")
+        unwrapped = keys.unwrap(folder / KEY_NAME, passphrase)
+        conn = _connect(folder / DB_NAME, unwrapped.key)
+        store = cls._finish_open(folder, conn, unwrapped.uses_device_secret)
+        with store.transaction():
+            store.audit("store.unlock")
+        hub.publish("store.unlocked")
+        return store
+
+    @classmethod
+    def _finish_open(cls, folder: Path, conn: Any, uses_device_secret: bool) -> Store:
+        db_path = folder / DB_NAME
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlcipher3.DatabaseError as error:
+            conn.close()
+            raise StoreCorrupt(db_path, "it cannot be read with this store's key") from error
+        if version > migrations.CURRENT:
+            conn.close()
+            raise StoreTooNew(version, migrations.CURRENT)
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA secure_delete = ON")
+        if version < migrations.CURRENT:
+            try:
+                if version > 0:
+                    _backup_before_migrating(conn, db_path, version)
+                _migrate(conn, version)
+            except BaseException:
+                conn.close()
+                raise
+        return cls(folder, conn, uses_device_secret)
+
+    # -- using -----------------------------------------------------------------------------
+
+    @property
+    def conn(self) -> Any:
+        """The open connection; raises StoreLocked after :meth:`lock`."""
+        if self._conn is None:
+            raise StoreLocked()
+        return self._conn
+
+    @property
+    def is_open(self) -> bool:
+        """False once the store has been locked."""
+        return self._conn is not None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        """A write transaction: committed (and on disk) when the block ends, rolled back on error.
+
+        Nested use joins the outer transaction.
+        """
+        conn = self.conn
+        if conn.in_transaction:
+            yield conn
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def meta(self, key: str) -> str | None:
+        """A value from the store's own settings table."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a value in the store's own settings table."""
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def audit(self, action: str, record_kind: str = "", record_id: str = "") -> None:
+        """Append an audit event (inside the caller's transaction)."""
+        audit.append(self.conn, self.actor, action, record_kind, record_id)
+
+    def schema_version(self) -> int:
+        """The store's schema version."""
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def lock(self) -> None:
+        """Close the connection; nothing decrypted stays reachable through this object."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+            hub.publish("store.locked")
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock()
+
+
+def _connect(path: Path, key: bytes) -> Any:
+    conn = sqlcipher3.connect(str(path), isolation_level=None, timeout=10)
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    conn.execute("PRAGMA cipher_memory_security = ON")
+    return conn
+
+
+def _migrate(conn: Any, version: int) -> None:
+    for target, step in enumerate(migrations.STEPS[version:], start=version + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            step(conn)
+            conn.execute(f"PRAGMA user_version = {target}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+
+def _backup_before_migrating(conn: Any, db_path: Path, version: int) -> Path:
+    """Copy the (encrypted) database aside before changing its schema."""
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    folder = db_path.parent / BACKUP_DIR
+    make_private_dir(folder)
+    target = folder / f"fieldkit-schema{version}-{stamp().replace(':', '')}.db"
+    shutil.copyfile(db_path, target)
+    with open(target, "rb+") as handle:
+        os.fsync(handle.fileno())
+    fsync_dir(folder)
+    print(f"fieldkit: backed up the store to {target} before upgrading it", file=sys.stderr)
+    return target

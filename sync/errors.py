@@ -1,0 +1,127 @@
+"""Typed errors raised by ``sync``. Messages are plain English; they carry ids, never personal data.
+
+Every class derives from :class:`fieldkit.errors.FieldkitError`, so the command line and the
+desktop app translate them in the same single place as the core's errors.
+"""
+
+from __future__ import annotations
+
+from fieldkit.errors import FieldkitError
+
+
+class SyncError(FieldkitError):
+    """Base of every error ``sync`` raises on purpose."""
+
+
+class ProfileTampered(SyncError):
+    """A Lead profile whose signature does not verify, or that is not a Lead profile at all."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"The Lead profile cannot be trusted: {detail}. Nothing was changed.")
+        self.detail = detail
+
+
+class InsecureDestination(SyncError):
+    """A plain ``http://`` inbox address for a host other than this machine."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The inbox address uses plain http:// to another machine; bundles may only travel "
+            "over https:// (plain http is allowed for this machine only, for testing)."
+        )
+
+
+class EnrolmentRejected(SyncError):
+    """An enrolment request that is damaged, forged or made against another profile."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"The enrolment request was refused: {detail}.")
+        self.detail = detail
+
+
+class DevicesFileTampered(SyncError):
+    """An enrolled devices file that is not signed by the Lead's key."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"The enrolled devices file cannot be trusted: {detail}.")
+        self.detail = detail
+
+
+class BundleRejected(SyncError):
+    """A bundle that failed any check; nothing from it may be used."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"Bundle rejected: {reason}.")
+        self.reason = reason
+
+
+class ReceiptRejected(SyncError):
+    """An import receipt that is damaged or not signed by the Lead."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"Import receipt ignored: {detail}.")
+        self.detail = detail
+
+
+class TransportError(SyncError):
+    """A bundle was not delivered. ``retryable`` says whether sending it again later may work."""
+
+    retryable: bool = False
+
+
+class DestinationUnavailable(TransportError):
+    """The destination could not be reached or failed on its side; try again later."""
+
+    retryable = True
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"The destination is not available just now ({detail}). Will retry.")
+        self.detail = detail
+
+
+class DeliveryConflict(TransportError):
+    """The destination already holds a different bundle under the same id."""
+
+    def __init__(self, bundle_id: str) -> None:
+        super().__init__(
+            f"The destination already holds a different bundle with id {bundle_id}. "
+            "It was not overwritten; this bundle needs a new id."
+        )
+        self.bundle_id = bundle_id
+
+
+class DeliveryUnauthorised(TransportError):
+    """The inbox did not accept this request's signature (401): often a wrong device clock."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The inbox refused the request's signature as stale or repeated. "
+            "Check this device's date and time, then try again."
+        )
+
+
+class DeviceNotEnrolled(TransportError):
+    """The inbox does not know this device, or the Lead has revoked it (403)."""
+
+    def __init__(self, device_id: str) -> None:
+        super().__init__(
+            f"The inbox does not accept device {device_id}: it is not enrolled or was revoked. "
+            "Contact your Modern Slavery Lead."
+        )
+        self.device_id = device_id
+
+
+class BundleTooLargeForDestination(TransportError):
+    """The destination refuses bundles this large (413)."""
+
+    def __init__(self, bundle_id: str) -> None:
+        super().__init__(f"Bundle {bundle_id} is larger than the destination accepts.")
+        self.bundle_id = bundle_id
+
+
+class DeliveryRefused(TransportError):
+    """Any other definite refusal by the destination (a 4xx not covered above)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"The destination refused the bundle (HTTP {status}).")
+        self.status = status

@@ -1,0 +1,117 @@
+"""Shared fixtures: a fresh encrypted store per test, fast key derivation, a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import fail
+
+from fieldkit.settings import Settings
+from fieldkit.store import Store
+
+PASSPHRASE = "correct horse battery staple"
+FAST_KDF = {"FIELDKIT_KDF_SECONDS": "0.001", "FIELDKIT_KDF_MEMORY_KIB": "8192"}
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for a store in a fresh temporary folder, with cheap key derivation."""
+    return Settings(data_dir=tmp_path / "store", kdf_min_seconds=0.001, kdf_memory_kib=8192)
+
+
+@pytest.fixture
+def store(settings: Settings) -> Iterator[Store]:
+    """A new, unlocked, empty store."""
+    opened = Store.create(settings, PASSPHRASE, officer="Officer Test")
+    yield opened
+    opened.lock()
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[None]:
+    """Run the test as on a headless machine with no keyring backend."""
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+@dataclass
+class CliResult:
+    """What a ``fieldkit`` command printed and how it ended."""
+
+    code: int
+    out: str
+    err: str
+
+    @property
+    def last_line(self) -> str:
+        """The last line of standard output (where commands print new ids)."""
+        return self.out.strip().splitlines()[-1]
+
+
+@dataclass
+class Cli:
+    """Runs the real ``fieldkit`` command in a subprocess against one data folder."""
+
+    data_dir: Path
+    env: dict[str, str]
+
+    def __call__(self, *args: str, passphrase: str | None = PASSPHRASE, **extra: str) -> CliResult:
+        env = dict(self.env, **extra)
+        if passphrase is not None:
+            env["FIELDKIT_PASSPHRASE"] = passphrase
+        done = subprocess.run(
+            [sys.executable, "-m", "fieldkit.cli", "--data-dir", str(self.data_dir), *args],
+            capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=120,
+            cwd=REPO,
+        )
+        return CliResult(done.returncode, done.stdout, done.stderr)
+
+    def ok(self, *args: str, **extra: str) -> CliResult:
+        """Run a command that must succeed."""
+        result = self(*args, **extra)
+        assert result.code == 0, f"fieldkit {' '.join(args)} failed: {result.err}"
+        return result
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    """A runner for the real command line against a fresh data folder."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FIELDKIT_")}
+    env.update(FAST_KDF)
+    return Cli(tmp_path / "cli-store", env)
+
+
+def file_hashes(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file below ``folder``, by relative path."""
+    import hashlib
+
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture
+def keyring_service() -> None:
+    """A real Secret Service must be reachable; under CI its absence is a failure, not a skip."""
+    from fieldkit.keys import keyring_available
+
+    if not keyring_available():
+        message = (
+            "no Secret Service keyring is running; `make test` starts one with "
+            "gnome-keyring-daemon under dbus-run-session (.ci/with-secret-service)"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)

@@ -1,0 +1,64 @@
+"""The audit trail is a hash chain: an edited, deleted or reordered event is found and named."""
+
+from __future__ import annotations
+
+import pytest
+
+from fieldkit import audit, cases, notes
+from fieldkit.store import Store
+
+
+@pytest.fixture
+def busy_store(store: Store) -> Store:
+    case = cases.create_case(store, "Audit")
+    visit = cases.create_visit(store, case.id, "Warehouse", "Dock Road")
+    entry = notes.add_note(store, visit.id, "first")
+    notes.correct_note(store, entry.id, "first, corrected")
+    return store
+
+
+def test_an_untouched_chain_is_whole(busy_store: Store) -> None:
+    report = audit.verify(busy_store.conn)
+    assert report.ok and report.events == 5
+    actions = [e.action for e in audit.events(busy_store.conn)]
+    assert actions == ["store.create", "case.create", "visit.create", "note.add", "note.correct"]
+
+
+def test_events_never_hold_the_personal_data(busy_store: Store) -> None:
+    rows = busy_store.conn.execute("SELECT * FROM audit_events").fetchall()
+    flat = " ".join(str(value) for row in rows for value in row)
+    for secret in ("Warehouse", "Dock Road", "first, corrected", "Audit"):
+        assert secret not in flat
+
+
+def test_an_edited_event_is_found(busy_store: Store) -> None:
+    busy_store.conn.execute("UPDATE audit_events SET action = 'case.delete' WHERE seq = 2")
+    report = audit.verify(busy_store.conn)
+    assert report.first_bad == 2 and "changed" in report.problem
+
+
+def test_a_deleted_event_is_found(busy_store: Store) -> None:
+    busy_store.conn.execute("DELETE FROM audit_events WHERE seq = 3")
+    report = audit.verify(busy_store.conn)
+    assert report.first_bad == 3 and "missing" in report.problem
+
+
+def test_a_deleted_last_event_is_found(busy_store: Store) -> None:
+    last = busy_store.conn.execute("SELECT MAX(seq) FROM audit_events").fetchone()[0]
+    busy_store.conn.execute("DELETE FROM audit_events WHERE seq = ?", (last,))
+    report = audit.verify(busy_store.conn)
+    assert not report.ok and report.first_bad == last
+
+
+def test_reordered_events_are_found(busy_store: Store) -> None:
+    conn = busy_store.conn
+    rows = {r[0]: r[1:] for r in conn.execute(
+        "SELECT seq, at, actor, action, record_kind, record_id, prev_hash, hash FROM audit_events"
+    ).fetchall()}
+    conn.execute("DELETE FROM audit_events WHERE seq IN (3, 4)")
+    insert = ("INSERT INTO audit_events(seq, at, actor, action, record_kind, record_id, "
+              "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+    conn.execute(insert, (3, *rows[4]))
+    conn.execute(insert, (4, *rows[3]))
+    report = audit.verify(conn)
+    assert report.first_bad == 3
