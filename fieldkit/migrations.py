@@ -127,6 +127,73 @@ CREATE TABLE drafts (
 );
 """
 
+V3 = """
+CREATE TABLE outbox (
+    bundle_id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    supersedes TEXT,
+    created_at TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'delivered', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error TEXT NOT NULL DEFAULT '',
+    receipt TEXT NOT NULL DEFAULT '',
+    delivered_at TEXT,
+    acknowledged_at TEXT,
+    size INTEGER NOT NULL,
+    content BLOB NOT NULL
+);
+CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+CREATE TABLE tombstones (
+    record_kind TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    purged_at TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    PRIMARY KEY (record_kind, record_id)
+);
+CREATE TABLE lead_devices (
+    device_id TEXT PRIMARY KEY,
+    device_name TEXT NOT NULL,
+    officer TEXT NOT NULL,
+    organisation TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE TABLE lead_bundles (
+    bundle_id TEXT PRIMARY KEY,
+    device_id TEXT NOT NULL REFERENCES lead_devices(device_id),
+    case_id TEXT NOT NULL,
+    supersedes TEXT,
+    created_at TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    manifest TEXT NOT NULL
+);
+CREATE TABLE lead_records (
+    record_type TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    bundle_id TEXT NOT NULL REFERENCES lead_bundles(bundle_id),
+    case_id TEXT NOT NULL,
+    bundle_created_at TEXT NOT NULL,
+    data TEXT NOT NULL,
+    current INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (record_type, record_id, bundle_id)
+);
+CREATE INDEX lead_records_current ON lead_records(case_id, record_type, current);
+CREATE TABLE lead_exhibits (
+    sha256 TEXT PRIMARY KEY,
+    content BLOB NOT NULL
+);
+CREATE TABLE lead_rejections (
+    id INTEGER PRIMARY KEY,
+    file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    rejected_at TEXT NOT NULL
+);
+"""
+
 
 def _statements(script: str) -> list[str]:
     """Split a script into statements, keeping trigger bodies whole."""
@@ -153,7 +220,7 @@ def _run(script: str) -> Callable[[Connection], None]:
     return step
 
 
-STEPS: list[Callable[[Connection], None]] = [_run(V1), _run(V2)]
+STEPS: list[Callable[[Connection], None]] = [_run(V1), _run(V2), _run(V3)]
 """STEPS[n] takes a store from schema n to n + 1."""
 
 CURRENT = len(STEPS)

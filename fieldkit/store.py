@@ -82,6 +82,11 @@ class Store:
     @classmethod
     def open(cls, settings: Settings, passphrase: str) -> Store:
         """Unlock the store in ``settings.data_dir``. Files are untouched unless it opens."""
+        return cls.open_unwrapped(settings, cls.unwrap_key(settings, passphrase))
+
+    @staticmethod
+    def unwrap_key(settings: Settings, passphrase: str) -> keys.Unwrapped:
+        """The slow half of unlocking (key derivation), safe to run on a worker thread."""
         folder = settings.data_dir
         if not (folder / KEY_NAME).exists():
             if (folder / DB_NAME).exists():
@@ -89,7 +94,13 @@ class Store:
             raise StoreMissing(folder)
         if not (folder / DB_NAME).exists():
             raise StoreCorrupt(folder / DB_NAME, "the database file is missing")
-        unwrapped = keys.unwrap(folder / KEY_NAME, passphrase)
+        return keys.unwrap(folder / KEY_NAME, passphrase)
+
+    @classmethod
+    def open_unwrapped(cls, settings: Settings, unwrapped: keys.Unwrapped) -> Store:
+        """The fast half: open the database with a key from :meth:`unwrap_key`, in the thread
+        that will own the connection."""
+        folder = settings.data_dir
         conn = _connect(folder / DB_NAME, unwrapped.key)
         store = cls._finish_open(folder, conn, unwrapped.uses_device_secret)
         with store.transaction():

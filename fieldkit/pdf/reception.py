@@ -1,0 +1,168 @@
+"""The reception-centre summary: the centre, then one row per person received with the status of
+each step on the board (landscape, the header row repeated on every page), so anyone can see at
+a glance who is waiting for what. Built for 200 people: status cells are plain strings, and
+only user text goes through Paragraph."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+
+from fieldkit.clock import utc_now
+from fieldkit.pdf import values as v
+from fieldkit.pdf.fonts import SANS, SANS_BOLD
+from fieldkit.pdf.layout import (
+    RULE,
+    SHADE,
+    WAITING,
+    build_pdf,
+    bullet_list,
+    content_width,
+    field_table,
+    para,
+    styles,
+    text,
+    title_block,
+)
+from fieldkit.pdf.layout import section_flowables as section
+from forms import BoardStep, PersonReceived, ReceptionCentre, StepStatus
+from forms.reception import ReferralForm
+from forms.rules import AgeStatus
+
+SECTIONS = ("The centre", "Set-up checklist done", "Who is waiting for what", "The board",
+            "People received")
+"""The section headings of the summary, in order."""
+
+STEP_HEADERS: dict[BoardStep, str] = {
+    BoardStep.ARRIVED: "Arrived", BoardStep.WELFARE: "Welfare", BoardStep.MEDICAL: "Medical",
+    BoardStep.INTERPRETER: "Inter-<br/>preter", BoardStep.SCREENED: "Screened",
+    BoardStep.MASH: "MASH", BoardStep.NRM_EXPLAINED: "NRM<br/>explained",
+    BoardStep.CONSENT: "Consent", BoardStep.NRM_OR_DTN: "NRM or<br/>DtN",
+    BoardStep.SALVATION_ARMY: "Salvation<br/>Army", BoardStep.ACCOMMODATION: "Accom-<br/>modation",
+    BoardStep.PROPERTY: "Property", BoardStep.LEFT: "Left",
+}
+STATUS_TEXT = {StepStatus.DONE: "Done", StepStatus.WAITING: "WAITING", StepStatus.NOT_NEEDED: "–"}
+AGE_TEXT = {AgeStatus.ADULT: "Adult", AgeStatus.CHILD: "Child",
+            AgeStatus.POSSIBLY_CHILD: "Possibly a child"}
+FORM_TEXT = {ReferralForm.NONE: "", ReferralForm.NRM: "NRM",
+             ReferralForm.DUTY_TO_NOTIFY: "Duty to Notify"}
+
+
+def reception_title(case_reference: str) -> str:
+    """The PDF title (and page header): no personal data."""
+    return f"Reception centre summary {case_reference}"
+
+
+def render_reception_summary(
+    centre: ReceptionCentre, case_reference: str, *, as_of: date | None = None
+) -> bytes:
+    """The reception-centre summary as PDF bytes. ``as_of`` is the date the age rules are
+    applied on (default: the day the centre was held, else today)."""
+    when = as_of or centre.held_on or utc_now().date()
+    boards = [person.board(when) for person in centre.people]
+    story: list[Flowable] = title_block(
+        "Reception centre summary", case_reference,
+        [f"{len(centre.people)} people received. Board steps: Done; WAITING (still to do); "
+         "– (not needed for this person)."],
+    )
+    bodies: list[list[Flowable]] = [
+        [_centre(centre)],
+        bullet_list((v.item_text(i) for i in centre.setup_ticked), empty="None ticked."),
+        [para(_waiting_summary(boards))],
+        [board_table(centre.people, boards, when)],
+        [people_table(centre.people)],
+    ]
+    for title, body in zip(SECTIONS, bodies, strict=True):
+        story += section(title, body)
+    return build_pdf(story, title=reception_title(case_reference),
+                     case_reference=case_reference, wide=True)
+
+
+def _centre(centre: ReceptionCentre) -> Flowable:
+    interpreters = [
+        f"{v.language(b.language) or 'Language not set'} x{b.count}"
+        f"{'' if b.present else ' (not yet present)'}" for b in centre.interpreters
+    ]
+    return field_table([
+        ("Operation", centre.operation), ("Venue", centre.venue), ("Date", v.day(centre.held_on)),
+        ("Lead agency", v.choice(centre.lead_agency)),
+        ("Agencies present", v.choices(centre.agencies_present)),
+        ("Interpreters", "; ".join(interpreters)),
+    ], wide=True)
+
+
+def _waiting_summary(boards: list[dict[BoardStep, StepStatus]]) -> str:
+    counts: Counter[BoardStep] = Counter(
+        step for board in boards for step, status in board.items() if status is StepStatus.WAITING
+    )
+    if not counts:
+        return "Nobody is waiting for any step."
+    parts = [f"{STEP_HEADERS[step].replace('-<br/>', '').replace('<br/>', ' ')}: {counts[step]}"
+             for step in BoardStep if counts[step]]
+    return "People waiting, by step: " + "; ".join(parts) + "."
+
+
+def board_table(
+    people: list[PersonReceived], boards: list[dict[BoardStep, StepStatus]], when: date
+) -> Table:
+    """One row per person: reference, age status, each board step's status, steps waiting."""
+    s = styles()
+    width = content_width(wide=True)
+    fixed = [width * 0.07, width * 0.075, width * 0.06]
+    step_width = (width - sum(fixed)) / len(BoardStep)
+    header: list[Any] = [Paragraph("Ref", s.cell_bold), Paragraph("Adult or child", s.cell_bold)]
+    header += [Paragraph(STEP_HEADERS[step], s.cell_bold) for step in BoardStep]
+    header.append(Paragraph("Steps waiting", s.cell_bold))
+    rows: list[list[Any]] = [header]
+    commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 1), (-1, -1), SANS), ("FONTSIZE", (0, 1), (-1, -1), 7.5),
+        ("LEADING", (0, 1), (-1, -1), 9), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, 0), SHADE), ("GRID", (0, 0), (-1, -1), 0.25, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2.5), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+    ]
+    for row, (person, board) in enumerate(zip(people, boards, strict=True), start=1):
+        line: list[Any] = [Paragraph(text(person.reference) or "–", s.cell),
+                           AGE_TEXT[person.age_status(when)]]
+        for column, step in enumerate(BoardStep, start=2):
+            status = board[step]
+            line.append(STATUS_TEXT[status])
+            if status is StepStatus.WAITING:
+                commands.append(("BACKGROUND", (column, row), (column, row), WAITING))
+                commands.append(("FONTNAME", (column, row), (column, row), SANS_BOLD))
+        line.append(str(sum(status is StepStatus.WAITING for status in board.values())))
+        rows.append(line)
+    table = Table(rows, colWidths=[*fixed[:2], *[step_width] * len(BoardStep), fixed[2]],
+                  repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def people_table(people: list[PersonReceived]) -> Table:
+    """One row per person: language, consent, NRM or Duty to Notify, accommodation, where to."""
+    s = styles()
+    width = content_width(wide=True)
+    header = ["Ref", "Language", "Consent to the NRM", "NRM or Duty to Notify",
+              "Accommodation arranged", "Safe contact taken", "Onward destination", "Left (time)"]
+    widths = [width * f for f in (0.07, 0.11, 0.11, 0.11, 0.18, 0.08, 0.22, 0.12)]
+    rows: list[list[Any]] = [[Paragraph(h, s.cell_bold) for h in header]]
+    for person in people:
+        rows.append([
+            Paragraph(text(person.reference) or "–", s.cell),
+            Paragraph(text(v.language(person.language)), s.cell),
+            v.choice(person.consent), FORM_TEXT[person.referral_form],
+            Paragraph(text(person.accommodation_arranged), s.cell),
+            v.yes_no(person.safe_contact_taken),
+            Paragraph(text(person.onward_destination), s.cell), v.clock(person.departed_at),
+        ])
+    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 1), (-1, -1), SANS), ("FONTSIZE", (0, 1), (-1, -1), 8),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ("GRID", (0, 0), (-1, -1), 0.25, RULE), ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5), ("LEFTPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return table

@@ -1,0 +1,133 @@
+"""How values read on paper: yes/no, times, dates, choices by their labels, countries and
+languages by name, indicators and checklist items by their text from the council's resources."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from fieldkit.clock import parse_stamp
+from forms.choices import label
+from forms.countries import country_name, language_name
+
+
+def yes_no(value: bool | None) -> str:
+    """``Yes``, ``No`` or blank (not answered)."""
+    return "" if value is None else ("Yes" if value else "No")
+
+
+def choice(value: StrEnum | None) -> str:
+    """A choice by its display label; blank when not chosen."""
+    return "" if value is None else label(value)
+
+
+def choices(values: Iterable[StrEnum]) -> str:
+    """Several choices, comma separated."""
+    return ", ".join(label(v) for v in values)
+
+
+def day(value: date | None) -> str:
+    """A date as ``31 May 2026``."""
+    return "" if value is None else f"{value.day} {value:%B %Y}"
+
+
+def moment(value: datetime | None) -> str:
+    """A time as written on the form, e.g. ``31 May 2026 10:15`` (with its offset if it has one)."""
+    if value is None:
+        return ""
+    shown = f"{value.day} {value:%B %Y %H:%M}"
+    if value.utcoffset() is not None:
+        offset = value.strftime("%z")
+        shown += " UTC" if offset == "+0000" else f" (UTC{offset[:3]}:{offset[3:]})"
+    return shown
+
+
+def clock(value: datetime | None) -> str:
+    """Only the time of day, e.g. ``14:05``, for a busy table."""
+    return "" if value is None else f"{value:%H:%M}"
+
+
+def stamp_text(stamp: str) -> str:
+    """A store timestamp (UTC) to the second, e.g. ``31 May 2026 10:15:02 UTC``."""
+    try:
+        when = parse_stamp(stamp)
+    except ValueError:
+        return stamp
+    return f"{when.day} {when:%B %Y %H:%M:%S} UTC"
+
+
+def clock_time(stamp: str) -> str:
+    """Only the time of a store timestamp, e.g. ``10:15:02 UTC``."""
+    try:
+        return f"{parse_stamp(stamp):%H:%M:%S} UTC"
+    except ValueError:
+        return stamp
+
+
+def country(code: str | None) -> str:
+    """A country by name (the code itself if unknown)."""
+    if not code:
+        return ""
+    try:
+        return country_name(code)
+    except KeyError:
+        return code
+
+
+def countries(codes: Iterable[str]) -> str:
+    """Several countries by name."""
+    return ", ".join(country(c) for c in codes)
+
+
+def language(code: str | None) -> str:
+    """A language by name (the code itself if unknown)."""
+    if not code:
+        return ""
+    try:
+        return language_name(code)
+    except KeyError:
+        return code
+
+
+def languages(codes: Iterable[str]) -> str:
+    """Several languages by name."""
+    return ", ".join(language(c) for c in codes)
+
+
+def joined(values: Iterable[str]) -> str:
+    """Non-empty strings, comma separated."""
+    return ", ".join(v for v in values if v.strip())
+
+
+@cache
+def _checklist_texts() -> dict[str, str]:
+    """Every ``{id, text}`` item in the resources' indicator and reception lists."""
+    found: dict[str, str] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("id"), str) and isinstance(node.get("text"), str):
+                found[node["id"]] = node["text"]
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    for name in ("indicators.yaml", "reception.yaml"):
+        try:
+            walk(yaml.safe_load(resources.files("resources").joinpath(name).read_text("utf-8")))
+        except (OSError, yaml.YAMLError, ModuleNotFoundError):
+            continue  # a council's broken list must not stop a pack printing: ids are shown
+    return found
+
+
+def item_text(item_id: str) -> str:
+    """An indicator or checklist item by its text; the id when the lists do not have it."""
+    return _checklist_texts().get(item_id, item_id)

@@ -1,0 +1,471 @@
+"""The data a council may change without a release (indicator lists, contacts, support services,
+NRM timelines, first responders, the reception set-up checklist and the pathways), read from
+YAML under ``resources/`` through importlib.resources and validated when loaded.
+
+A council overrides any file by putting one of the same name in its own folder. A bad file is
+refused with a ``ResourceError`` naming the file, the line and the problem."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+from importlib import resources as package_data
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+
+from fieldkit.errors import FieldkitError
+from forms.choices import BusinessType, ExploitationType
+from forms.conditions import Condition
+from forms.kinds import KINDS
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+class ResourceError(FieldkitError):
+    """A resource file is missing, unreadable or wrong; says which file, which line and why."""
+
+    def __init__(self, file: str, line: int | None, problem: str) -> None:
+        self.file, self.line, self.problem = file, line, problem
+        where = f"{file}, line {line}" if line is not None else file
+        super().__init__(f"{where}: {problem}")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _unique_ids(items: Iterable[Any], what: str) -> None:
+    seen: set[str] = set()
+    for item in items:
+        if item.id in seen:
+            raise ValueError(f"the {what} id {item.id!r} is used twice")
+        seen.add(item.id)
+
+
+class Indicator(_Strict):
+    """One indicator of modern slavery: a stable id (stored on forms) and its plain text."""
+
+    id: Id
+    text: Text
+
+
+class IndicatorList(_Strict):
+    """A titled checklist of indicators."""
+
+    title: Text
+    indicators: list[Indicator]
+
+
+class BusinessIndicators(IndicatorList):
+    """The checklist for a type of business: the exploitation lists it includes, and its own."""
+
+    includes: list[ExploitationType] = []
+
+
+class IndicatorsFile(_Strict):
+    """indicators.yaml: general, by exploitation type, and by type of business."""
+
+    general: IndicatorList
+    exploitation: dict[ExploitationType, IndicatorList]
+    business: dict[BusinessType, BusinessIndicators]
+
+    @model_validator(mode="after")
+    def _complete_and_unique(self) -> IndicatorsFile:
+        for needed, given, where in ((ExploitationType, self.exploitation, "exploitation"),
+                                     (BusinessType, self.business, "business")):
+            missing = [str(choice.value) for choice in needed if choice not in given]
+            if missing:
+                raise ValueError(f"{where} has no list for {', '.join(missing)}")
+        _unique_ids(self.every_indicator(), "indicator")
+        return self
+
+    def every_indicator(self) -> list[Indicator]:
+        """Every indicator in the file, general first."""
+        lists = [self.general, *self.exploitation.values(), *self.business.values()]
+        return [indicator for found in lists for indicator in found.indicators]
+
+
+class Contact(_Strict):
+    """An organisation or line to contact, with its phone number and email where known."""
+
+    id: Id
+    name: Text
+    phone: str | None = None
+    email: str | None = None
+    notes: str = ""
+
+
+class ContactsFile(_Strict):
+    """contacts.yaml."""
+
+    contacts: list[Contact]
+
+
+class FirstResponderOrganisation(_Strict):
+    """An organisation that may refer to the NRM; statutory ones also have the duty to notify."""
+
+    name: Text
+    statutory: bool
+
+
+class FirstRespondersFile(_Strict):
+    """first_responders.yaml."""
+
+    organisations: list[FirstResponderOrganisation]
+
+
+class Timeline(_Strict):
+    """An NRM timeline to track, in words and (where there is one) in days."""
+
+    id: Id
+    event: Text
+    rule: Text
+    days: int | None = Field(None, ge=0)
+    working_days: bool = False
+
+
+class TimelinesFile(_Strict):
+    """timelines.yaml."""
+
+    timelines: list[Timeline]
+
+
+class SupportStage(StrEnum):
+    """Stages of the NRM at which a support service helps."""
+
+    IN_NRM = "in_nrm"
+    NOT_IN_NRM = "not_in_nrm"
+    NEGATIVE_DECISION = "negative_decision"
+    POSITIVE_DECISION = "positive_decision"
+
+
+class SupportService(_Strict):
+    """A specialist support service: what it offers, whom it serves and at which NRM stages."""
+
+    id: Id
+    name: Text
+    provider: str = ""
+    offers: Text
+    serves: Literal["all", "female", "male"]
+    stages: list[SupportStage] = Field(min_length=1)
+    contact: Id | None = None
+
+
+class SupportServicesFile(_Strict):
+    """support_services.yaml."""
+
+    services: list[SupportService]
+
+
+class ChecklistItem(_Strict):
+    """One item of a checklist (the reception centre set-up)."""
+
+    id: Id
+    text: Text
+
+
+class ReceptionFile(_Strict):
+    """reception.yaml."""
+
+    setup: list[ChecklistItem]
+
+
+class Step(_Strict):
+    """One step of a pathway: what to do, when it applies, who to contact or which form."""
+
+    id: Id
+    text: Text
+    number: int | None = None
+    when: Condition | None = None
+    done_when: Condition | None = None
+    contacts: list[Id] = []
+    form: str | None = None
+    timeline: Id | None = None
+    go_to: Id | None = None
+    urgent: bool = False
+
+
+class Pathway(_Strict):
+    """A pathway of the council's protocol: its steps in order, and when it applies."""
+
+    id: Id
+    title: Text
+    when: Condition | None = None
+    steps: list[Step] = Field(min_length=1)
+
+
+class PathwaysFile(_Strict):
+    """pathways.yaml."""
+
+    pathways: list[Pathway]
+
+
+FILES: dict[str, type[_Strict]] = {
+    "indicators.yaml": IndicatorsFile,
+    "contacts.yaml": ContactsFile,
+    "first_responders.yaml": FirstRespondersFile,
+    "timelines.yaml": TimelinesFile,
+    "support_services.yaml": SupportServicesFile,
+    "reception.yaml": ReceptionFile,
+    "pathways.yaml": PathwaysFile,
+}
+"""Every resource file and the model that validates it."""
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Everything loaded from the resource files, checked and cross-referenced."""
+
+    indicators: IndicatorsFile
+    contacts: dict[str, Contact]
+    first_responders: list[FirstResponderOrganisation]
+    timelines: dict[str, Timeline]
+    support_services: list[SupportService]
+    reception_setup: list[ChecklistItem]
+    pathways: list[Pathway]
+
+    def indicators_for_exploitation(self, kind: ExploitationType) -> list[Indicator]:
+        """The checklist for a type of exploitation."""
+        return list(self.indicators.exploitation[kind].indicators)
+
+    def indicators_for_business(self, kind: BusinessType) -> list[Indicator]:
+        """The visit checklist for a type of business: general, then the exploitation lists it
+        includes, then its own."""
+        business = self.indicators.business[kind]
+        found = list(self.indicators.general.indicators)
+        for included in business.includes:
+            found += self.indicators.exploitation[included].indicators
+        return found + list(business.indicators)
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """The indicator with this id (KeyError if the council's lists have none)."""
+        for indicator in self.indicators.every_indicator():
+            if indicator.id == indicator_id:
+                return indicator
+        raise KeyError(indicator_id)
+
+    def unknown_indicator_ids(self, ids: Iterable[str]) -> list[str]:
+        """The ids (e.g. ticked on a form) that are in none of the council's lists."""
+        known = {indicator.id for indicator in self.indicators.every_indicator()}
+        return [indicator_id for indicator_id in ids if indicator_id not in known]
+
+    def contact(self, contact_id: str) -> Contact:
+        """The contact with this id."""
+        return self.contacts[contact_id]
+
+    def pathway(self, pathway_id: str) -> Pathway:
+        """The pathway with this id."""
+        for pathway in self.pathways:
+            if pathway.id == pathway_id:
+                return pathway
+        raise KeyError(pathway_id)
+
+    def services_for(
+        self, stage: SupportStage, serves: Literal["female", "male"] | None = None
+    ) -> list[SupportService]:
+        """Support services that help at ``stage``, optionally only those open to women or men."""
+        return [
+            service for service in self.support_services
+            if stage in service.stages and (serves is None or service.serves in ("all", serves))
+        ]
+
+
+def load_resources(directory: Path | None = None) -> Resources:
+    """The council's resources: the packaged defaults, with any file of the same name in
+    ``directory`` used instead. Cached; raises ``ResourceError`` naming file, line and problem."""
+    return _load(directory.resolve() if directory is not None else None)
+
+
+def reload_resources() -> None:
+    """Forget cached resources, so edited files are read again."""
+    _load.cache_clear()
+
+
+@lru_cache(maxsize=8)
+def _load(directory: Path | None) -> Resources:
+    files = {name: _ResourceFile.read(name, model, directory) for name, model in FILES.items()}
+    for source in files.values():
+        source.check_unique_ids()
+
+    def parsed(name: str) -> Any:
+        return files[name].model
+
+    contacts: ContactsFile = parsed("contacts.yaml")
+    timelines: TimelinesFile = parsed("timelines.yaml")
+    services: SupportServicesFile = parsed("support_services.yaml")
+    pathways: PathwaysFile = parsed("pathways.yaml")
+    contact_ids = {contact.id for contact in contacts.contacts}
+    for index, service in enumerate(services.services):
+        if service.contact is not None and service.contact not in contact_ids:
+            raise files["support_services.yaml"].error(
+                ("services", index, "contact"), f"no contact has the id {service.contact!r}"
+            )
+    _check_pathways(pathways, files["pathways.yaml"], contact_ids,
+                    {timeline.id for timeline in timelines.timelines})
+    return Resources(
+        indicators=parsed("indicators.yaml"),
+        contacts={contact.id: contact for contact in contacts.contacts},
+        first_responders=list(parsed("first_responders.yaml").organisations),
+        timelines={timeline.id: timeline for timeline in timelines.timelines},
+        support_services=list(services.services),
+        reception_setup=list(parsed("reception.yaml").setup),
+        pathways=list(pathways.pathways),
+    )
+
+
+def _check_pathways(
+    found: PathwaysFile, source: _ResourceFile, contact_ids: set[str], timeline_ids: set[str]
+) -> None:
+    """Every reference in the pathways points at something that exists."""
+    pathway_ids = {pathway.id for pathway in found.pathways}
+    step_ids: set[str] = set()
+    for p_index, pathway in enumerate(found.pathways):
+        for s_index, step in enumerate(pathway.steps):
+            if step.id in step_ids:
+                raise source.error(("pathways", p_index, "steps", s_index, "id"),
+                                   f"the step id {step.id!r} is used twice")
+            step_ids.add(step.id)
+    for p_index, pathway in enumerate(found.pathways):
+        for s_index, step in enumerate(pathway.steps):
+            at: tuple[str | int, ...] = ("pathways", p_index, "steps", s_index)
+            for c_index, contact in enumerate(step.contacts):
+                if contact not in contact_ids:
+                    raise source.error((*at, "contacts", c_index),
+                                       f"no contact has the id {contact!r} (see contacts.yaml)")
+            if step.form is not None and step.form not in KINDS:
+                raise source.error((*at, "form"), f"there is no form called {step.form!r}: "
+                                   f"use one of {', '.join(KINDS)}")
+            if step.timeline is not None and step.timeline not in timeline_ids:
+                raise source.error((*at, "timeline"), f"no timeline has the id {step.timeline!r}")
+            if step.go_to is not None and step.go_to not in pathway_ids:
+                raise source.error((*at, "go_to"), f"no pathway has the id {step.go_to!r}")
+            for key, condition in (("when", step.when), ("done_when", step.done_when)):
+                unknown = condition.steps_named() - step_ids if condition else set()
+                if unknown:
+                    raise source.error((*at, key), f"no step has the id {sorted(unknown)[0]!r}")
+
+
+@dataclass(frozen=True)
+class _ResourceFile:
+    """One resource file: where it came from, its YAML nodes (for line numbers) and its model."""
+
+    name: str
+    node: yaml.Node
+    model: _Strict
+
+    @classmethod
+    def read(cls, name: str, model: type[_Strict], directory: Path | None) -> _ResourceFile:
+        override = directory / name if directory is not None else None
+        if override is not None and override.is_file():
+            shown = str(override)
+            try:
+                text = override.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                raise ResourceError(shown, None, f"cannot be read ({error})") from error
+        else:
+            shown = f"resources/{name}"
+            text = package_data.files("resources").joinpath(name).read_text(encoding="utf-8")
+        node, data = _parse(shown, text)
+        try:
+            parsed = model.model_validate(data)
+        except ValidationError as error:
+            # A misspelt key also makes the right one "missing": report the misspelling.
+            first = min(error.errors(include_url=False),
+                        key=lambda e: e["type"] != "extra_forbidden")
+            raise _ResourceFile(shown, node, model.model_construct()).error(
+                first["loc"], _plain(first["type"], first["msg"], first["loc"])
+            ) from None
+        return cls(shown, node, parsed)
+
+    def check_unique_ids(self) -> None:
+        """Every list of things with ids (contacts, timelines, pathways...) has no id twice."""
+        for field in type(self.model).model_fields:
+            items = getattr(self.model, field)
+            if not isinstance(items, list):
+                continue
+            seen: set[str] = set()
+            for index, item in enumerate(items):
+                item_id = getattr(item, "id", None)
+                if item_id is not None and item_id in seen:
+                    raise self.error((field, index, "id"), f"the id {item_id!r} is used twice")
+                seen.add(str(item_id))
+
+    def error(self, loc: Sequence[int | str], problem: str) -> ResourceError:
+        """A ResourceError for the YAML at ``loc`` (or as near to it as the file goes)."""
+        node = self.node
+        for part in loc:
+            child = _child(node, part)
+            if child is None:
+                break
+            node = child
+        where = ".".join(str(part) for part in loc)
+        return ResourceError(self.name, node.start_mark.line + 1, f"{where}: {problem}"
+                             if where else problem)
+
+
+def _child(node: yaml.Node, part: int | str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+        for key, value in node.value:
+            if key.value == part:
+                return value  # type: ignore[no-any-return]
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        return node.value[part]  # type: ignore[no-any-return]
+    return None
+
+
+def _plain(kind: str, message: str, loc: tuple[int | str, ...]) -> str:
+    name = str(loc[-1]) if loc else "value"
+    if kind == "missing":
+        return f"'{name}' is missing"
+    if kind == "extra_forbidden":
+        return f"'{name}' is not a setting this file can have"
+    return message.removeprefix("Value error, ")
+
+
+def _parse(shown: str, text: str) -> tuple[yaml.Node, Any]:
+    """YAML nodes (which know their lines) and the data built from them."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise ResourceError(shown, 1, "the file is empty")
+        _no_duplicate_keys(shown, node)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = " ".join(p for p in (error.context, error.problem) if p) or "not valid YAML"
+        raise ResourceError(shown, mark.line + 1 if mark else None, problem) from None
+    except yaml.YAMLError as error:
+        raise ResourceError(shown, None, f"not valid YAML ({error})") from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise ResourceError(shown, node.start_mark.line + 1, "the file must be a mapping of keys")
+    return node, data
+
+
+def _no_duplicate_keys(shown: str, node: yaml.Node) -> None:
+    """YAML quietly keeps the last of two equal keys; a council's typo must not vanish."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            if key.value in seen:
+                raise ResourceError(shown, key.start_mark.line + 1,
+                                    f"the key '{key.value}' appears twice")
+            seen.add(key.value)
+            _no_duplicate_keys(shown, value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _no_duplicate_keys(shown, item)

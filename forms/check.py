@@ -1,0 +1,176 @@
+"""One check for every form, used by the store, the command line and the desktop app: invalid
+fields (pydantic errors translated into plain words, using the fields' titles) and, for a form
+marked ready, everything still missing."""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Mapping, Sequence
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from forms.choices import label
+from forms.dtn import DutyToNotify
+from forms.form import FieldProblem, Form
+from forms.kinds import KIND_TITLES, KINDS
+
+_PROBLEMS = {
+    "missing": "is needed",
+    "date_parsing": "must be a date (for example 2024-05-31)",
+    "date_type": "must be a date (for example 2024-05-31)",
+    "date_from_datetime_parsing": "must be a date (for example 2024-05-31)",
+    "date_from_datetime_inexact": "must be a date without a time",
+    "datetime_parsing": "must be a date and time (for example 2024-05-31T14:30)",
+    "datetime_type": "must be a date and time (for example 2024-05-31T14:30)",
+    "datetime_from_date_parsing": "must be a date and time (for example 2024-05-31T14:30)",
+    "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "bool_parsing": "must be yes or no",
+    "bool_type": "must be yes or no",
+    "string_type": "must be text",
+    "list_type": "must be a list",
+    "model_type": "must be filled in as a section",
+    "model_attributes_type": "must be filled in as a section",
+    "dict_type": "must be filled in as a section",
+}
+
+
+def check_document(
+    kind: str,
+    data: Mapping[str, Any] | str | bytes,
+    *,
+    ready: bool,
+    as_of: date | None = None,
+    names: Sequence[str] = (),
+) -> list[FieldProblem]:
+    """Every problem with a form of ``kind`` given as JSON text or a dict: invalid fields always,
+    and missing ones when it is marked ``ready``. An empty list means it may be saved. ``as_of``
+    is the date for age rules (default: the date recorded on the form); ``names`` are the
+    person's recorded names, which a Duty to Notify must not contain."""
+    model = KINDS.get(kind)
+    if model is None:
+        known = ", ".join(f"{k} ({title})" for k, title in KIND_TITLES.items())
+        return [FieldProblem("kind", f"There is no kind of form called {kind!r}: use {known}")]
+    try:
+        document = read_document(model, data)
+    except ValidationError as error:
+        return plain_problems(model, error)
+    if not ready:
+        return []
+    if isinstance(document, DutyToNotify):
+        return document.ready_problems(as_of, names)
+    return document.ready_problems(as_of)
+
+
+def read_document(model: type[Form], data: Mapping[str, Any] | str | bytes) -> Form:
+    """Validate ``data`` (JSON text or a dict) as ``model``; raises pydantic's ValidationError."""
+    if isinstance(data, str | bytes):
+        return model.model_validate_json(data)
+    return model.model_validate(dict(data))
+
+
+def plain_problems(model: type[BaseModel], error: ValidationError) -> list[FieldProblem]:
+    """Translate pydantic's errors into one plain-English problem per field."""
+    problems: list[FieldProblem] = []
+    for item in error.errors(include_url=False):
+        field = ".".join(str(part) for part in item["loc"])
+        titles, annotation = _titles(model, item["loc"])
+        problems.append(FieldProblem(field, _message(model, item, titles, annotation)))
+    return problems
+
+
+def _message(
+    model: type[BaseModel], item: ErrorDetails, titles: list[str], annotation: Any
+) -> str:
+    kind = item["type"]
+    if kind == "json_invalid":
+        return "The form could not be read: it is not valid JSON"
+    context = ", ".join(titles[:-1])
+    name = titles[-1] if titles else "This form"
+    if kind == "extra_forbidden":
+        if model is DutyToNotify:
+            problem = "is not allowed on a Duty to Notify: it must never identify the person"
+        else:
+            problem = "is not a field of this form"
+    elif kind in ("value_error", "assertion_error"):
+        ctx = item.get("ctx") or {}
+        problem = str(ctx.get("error", item["msg"])).removeprefix("Value error, ")
+        if problem[:1].isupper():
+            return f"{context}: {problem}" if context else problem
+    elif kind in ("enum", "literal_error"):
+        choices = _choices_in(annotation)
+        expected = (item.get("ctx") or {}).get("expected", "the listed choices")
+        problem = f"must be one of: {choices}" if choices else f"must be one of {expected}"
+    elif kind in ("greater_than_equal", "greater_than"):
+        problem = f"must be {(item.get('ctx') or {}).get('ge', 0)} or more"
+    elif kind in ("less_than_equal", "less_than"):
+        problem = f"must be {(item.get('ctx') or {}).get('le', '')} or less"
+    else:
+        problem = _PROBLEMS.get(kind, "is not valid")
+    sentence = f"{name} {problem}"
+    return f"{context}: {_lower_first(sentence)}" if context else sentence
+
+
+def _lower_first(text: str) -> str:
+    """Lower-case the first letter of a title inside a sentence, but not of NRM, UK, MASH..."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _titles(model: type[BaseModel], loc: tuple[int | str, ...]) -> tuple[list[str], Any]:
+    """The plain titles along a pydantic error location (list positions become ``item N``),
+    and the annotation of the last field."""
+    titles: list[str] = []
+    current: type[BaseModel] | None = model
+    annotation: Any = None
+    for part in loc:
+        if isinstance(part, int):
+            if titles:
+                titles[-1] = f"{titles[-1]} (item {part + 1})"
+            continue
+        info = current.model_fields.get(part) if current is not None else None
+        if info is None:
+            titles.append(_humanise(part))
+            current = annotation = None
+            continue
+        titles.append(info.title or _humanise(part))
+        annotation = info.annotation
+        current = _model_in(annotation)
+    return titles, annotation
+
+
+def _humanise(name: str) -> str:
+    text = name.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def _choices_in(annotation: Any) -> str:
+    """The display labels of the choices in an annotation such as ``Gender | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, StrEnum):
+        return ", ".join(label(member) for member in annotation)
+    for arg in typing.get_args(annotation):
+        found = _choices_in(arg)
+        if found:
+            return found
+    return ""
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model class inside an annotation such as ``list[Place]`` or ``Consent | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin is None and not isinstance(annotation, types.UnionType):
+        return None
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,106 @@
+"""The small, declarative vocabulary of conditions over a case's facts that says when a pathway
+step applies: ``{child: true}``, ``{nrm_stage: [positive_rg, negative_rg]}``,
+``{all: [...]}``, ``{any: [...]}``, ``{not: {...}}`` and ``{done: step.id}``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Set
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from forms.choices import AgeGroup, ConsentDecision, NrmStage
+
+BOOLEAN_FACTS = frozenset({
+    "child", "adult", "immediate_risk", "transition_due", "migrant", "care_and_support_needs",
+    "housing_needs", "first_responder", "exploitation_present", "perpetrator_concern",
+    "location_concern", "business_concern", "business_exploiting_workers", "business_broke_law",
+    "housing_concern", "capacity_concern", "destitute", "wants_support", "new_evidence",
+    "nrm_route", "dtn_route",
+})
+"""Yes/no facts a condition may test."""
+
+CHOICE_FACTS: dict[str, tuple[str, ...]] = {
+    "age": tuple(AgeGroup),
+    "consent": tuple(ConsentDecision),
+    "nrm_stage": tuple(NrmStage),
+}
+"""Facts with a fixed set of values a condition may test."""
+
+FactValue = bool | str | None
+"""A fact's value; None means not known yet, which matches no condition on that fact."""
+
+
+class Condition(BaseModel):
+    """When a step applies, over the case facts: a fact's value(s), ``done`` (another step is
+    done), or ``all``/``any``/``not`` of other conditions. Written in YAML as a mapping; several
+    keys in one mapping must all hold."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    all_of: tuple[Condition, ...] = ()
+    any_of: tuple[Condition, ...] = ()
+    negated: Condition | None = None
+    fact: str | None = None
+    values: tuple[bool | str, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_yaml(cls, raw: Any) -> Any:
+        if not isinstance(raw, dict) or not raw:
+            raise ValueError("a condition must be a mapping such as {child: true}")
+        if set(raw) <= {"all_of", "any_of", "negated", "fact", "values"}:
+            return raw  # already in the internal form
+        if len(raw) > 1:
+            return {"all_of": [{key: value} for key, value in raw.items()]}
+        ((key, value),) = raw.items()
+        if key in ("all", "any"):
+            if not isinstance(value, list) or not value:
+                raise ValueError(f"'{key}' needs a list of conditions")
+            return {f"{key}_of": value}
+        if key == "not":
+            return {"negated": value}
+        values = value if isinstance(value, list) else [value]
+        return {"fact": key, "values": _checked_values(str(key), values)}
+
+    def holds(self, facts: Mapping[str, FactValue], done: Set[str] = frozenset()) -> bool:
+        """Whether the condition is true of ``facts``, with ``done`` the ids of steps done."""
+        if self.fact == "done":
+            return any(value in done for value in self.values)
+        if self.fact is not None:
+            value = facts.get(self.fact)
+            return value is not None and value in self.values
+        if self.negated is not None:
+            return not self.negated.holds(facts, done)
+        if self.any_of:
+            return any(part.holds(facts, done) for part in self.any_of)
+        return all(part.holds(facts, done) for part in self.all_of)
+
+    def steps_named(self) -> set[str]:
+        """The step ids tested with ``done`` (so a loader can check they exist)."""
+        found = {str(v) for v in self.values} if self.fact == "done" else set()
+        for part in (*self.all_of, *self.any_of, *([self.negated] if self.negated else [])):
+            found |= part.steps_named()
+        return found
+
+
+def _checked_values(fact: str, values: list[Any]) -> list[Any]:
+    """The values given for ``fact``, refused with a plain message if they cannot match."""
+    if fact == "done":
+        if not all(isinstance(v, str) for v in values):
+            raise ValueError("'done' needs a step id")
+        return values
+    if fact in BOOLEAN_FACTS:
+        if not all(isinstance(v, bool) for v in values):
+            raise ValueError(f"the fact '{fact}' is true or false")
+        return values
+    if fact in CHOICE_FACTS:
+        allowed = CHOICE_FACTS[fact]
+        wrong = [str(v) for v in values if v not in allowed]
+        if wrong:
+            raise ValueError(
+                f"the fact '{fact}' is one of {', '.join(allowed)}, not {', '.join(wrong)}"
+            )
+        return values
+    known = sorted(BOOLEAN_FACTS | set(CHOICE_FACTS) | {"done", "all", "any", "not"})
+    raise ValueError(f"unknown fact '{fact}': use one of {', '.join(known)}")

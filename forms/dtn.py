@@ -1,0 +1,205 @@
+"""The Duty to Notify (section 52, Modern Slavery Act 2015): an anonymous notice for an adult who
+does not consent to an NRM referral. It has no identifying fields by construction, refuses any
+extra field, and its free text is checked for anything that looks identifying."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import ClassVar
+
+from pydantic import ConfigDict, Field
+
+from forms.choices import AgeRange, ConsentDecision, ExploitationType, Gender
+from forms.countries import CountryCode
+from forms.form import FieldProblem, Form, FormSection, Problems
+from forms.identifying import describe_found, find_identifying_text, scrub_identifying_text
+from forms.nrm import FirstResponder, NrmReferral
+from forms.rules import age_on
+
+
+class NotifyingOfficer(FirstResponder):
+    """The first responder making the notification (the officer, not the person)."""
+
+
+class ExploitationArea(FormSection):
+    """A general area where exploitation happened: a country and a town or region, no address."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    country: CountryCode | None = Field(None, title="Country")
+    general_area: str = Field("", title="General area (town or region)")
+
+
+class DutyToNotify(Form):
+    """The anonymous Duty to Notify: gender, age range, nationality, exploitation types, a
+    general area and an anonymised account. No name, date of birth, contact details or address."""
+
+    KIND: ClassVar[str] = "dtn"
+    # The free-text fields that must never identify anyone.
+    FREE_TEXT: ClassVar[tuple[str, ...]] = ("general_area", "how_came_to_notice", "account")
+
+    first_responder: NotifyingOfficer = Field(
+        default_factory=NotifyingOfficer, title="First responder"
+    )
+    encountered_on: date | None = Field(None, title="Date the person was found")
+    gender: Gender | None = Field(None, title="Gender")
+    age_range: AgeRange = Field(AgeRange.NOT_KNOWN, title="Age range")
+    nationality: CountryCode | None = Field(None, title="Nationality")
+    nationality_unknown: bool = Field(False, title="Nationality not known or stateless")
+    exploitation_types: list[ExploitationType] = Field(
+        default_factory=list, title="Types of exploitation"
+    )
+    in_uk: bool = Field(False, title="Exploited in the UK")
+    abroad: bool = Field(False, title="Exploited abroad")
+    areas: list[ExploitationArea] = Field(default_factory=list, title="Areas of exploitation")
+    general_area: str = Field("", title="General area where the person was found")
+    ongoing: bool | None = Field(None, title="Exploitation is ongoing")
+    how_came_to_notice: str = Field("", title="How the person came to notice")
+    indicator_ids: list[str] = Field(default_factory=list, title="Indicators observed")
+    account: str = Field("", title="Anonymised account")
+
+    def identifying_problems(self, names: Iterable[str] = ()) -> list[FieldProblem]:
+        """Free text that looks identifying: the person's ``names``, postcodes, phone numbers,
+        email addresses or street addresses. Messages never repeat what was found."""
+        names = list(names)
+        problems = Problems()
+        texts = [(field, str(getattr(self, field)), self.field_title(field))
+                 for field in self.FREE_TEXT]
+        texts += [(f"areas.{i}.general_area", area.general_area, f"Area {i + 1}")
+                  for i, area in enumerate(self.areas)]
+        for field, text, title in texts:
+            found = find_identifying_text(text, names)
+            if found:
+                problems.add(
+                    field,
+                    f"{title} seems to contain {describe_found(found)}: a Duty to Notify must "
+                    "not identify anyone, so remove it",
+                )
+        return problems
+
+    @classmethod
+    def field_title(cls, field: str) -> str:
+        """The plain title of one of this form's fields."""
+        return cls.model_fields[field].title or field
+
+    def ready_problems(
+        self, as_of: date | None = None, names: Sequence[str] = ()
+    ) -> list[FieldProblem]:
+        """Everything missing, or identifying, before the notification can be marked ready."""
+        problems = Problems()
+        problems.nested("first_responder", self.first_responder.ready_problems())
+        problems.need("gender", self.gender, "Gender is needed (it may be 'not known')")
+        if self.nationality is None and not self.nationality_unknown:
+            problems.add("nationality", "Nationality is needed (or mark it as not known)")
+        problems.need("exploitation_types", self.exploitation_types,
+                      "At least one type of exploitation is needed")
+        problems.need("general_area", self.general_area,
+                      "A general area (town or region, no address) is needed")
+        problems.need("account", self.account, "An anonymised account is needed")
+        problems.extend(self.identifying_problems(names))
+        return problems
+
+
+class NotForDutyToNotify(ValueError):
+    """The person on this NRM form must not be notified anonymously (a child, or an adult who
+    has consented to an NRM referral): never both."""
+
+
+def age_range(age: int | None) -> AgeRange:
+    """The Duty to Notify age range for an adult's age in years."""
+    if age is None or age < 18:
+        return AgeRange.NOT_KNOWN
+    for limit, found in ((24, AgeRange.FROM_18_TO_24), (34, AgeRange.FROM_25_TO_34),
+                         (44, AgeRange.FROM_35_TO_44), (54, AgeRange.FROM_45_TO_54),
+                         (64, AgeRange.FROM_55_TO_64)):
+        if age <= limit:
+            return found
+    return AgeRange.FROM_65
+
+
+def nrm_to_dtn(
+    nrm: NrmReferral, *, as_of: date | None = None
+) -> tuple[DutyToNotify, list[str]]:
+    """Build a Duty to Notify from an NRM draft for an adult who did not consent, stripping every
+    identifying field and scrubbing free text. Returns the notice and, in plain English, what
+    was removed. Raises ``NotForDutyToNotify`` for a child or an adult who consented."""
+    as_of = as_of or nrm.where_found.encountered_on
+    if as_of is not None and nrm.obligations(as_of).treated_as_child:
+        raise NotForDutyToNotify(
+            "A child (or possibly a child) is always referred to the NRM; "
+            "a Duty to Notify is not used."
+        )
+    if nrm.consent.decision is ConsentDecision.GIVEN:
+        raise NotForDutyToNotify(
+            "The person consented to an NRM referral, which discharges the duty: never both."
+        )
+    victim = nrm.potential_victim
+    names = nrm.recorded_names()
+    removed: list[str] = []
+
+    addresses = nrm.recorded_addresses()
+
+    def scrub(text: str, title: str) -> str:
+        cleaned, found = scrub_identifying_text(text, names, addresses)
+        if found:
+            removed.append(f"{title}: {describe_found(found)} removed")
+        return cleaned
+
+    _note_removed_fields(nrm, removed)
+    age = None
+    if victim.date_of_birth is not None and as_of is not None:
+        age = age_on(victim.date_of_birth, as_of)
+    elif victim.estimated_age is not None:
+        age = victim.estimated_age
+    band = age_range(age)
+    if victim.date_of_birth is not None:
+        removed.append(f"Date of birth (kept only as the age range {band.value})")
+    areas = [
+        ExploitationArea(country=place.country, general_area=scrub(place.town_or_area, "Area"))
+        for place in nrm.exploitation.places
+    ]
+    notice = DutyToNotify(
+        first_responder=NotifyingOfficer(**nrm.first_responder.model_dump()),
+        encountered_on=nrm.where_found.encountered_on,
+        gender=victim.gender,
+        age_range=band,
+        nationality=victim.nationalities[0] if victim.nationalities else None,
+        nationality_unknown=victim.nationality_unknown,
+        exploitation_types=list(nrm.exploitation.types),
+        in_uk=nrm.exploitation.in_uk,
+        abroad=nrm.exploitation.abroad,
+        areas=areas,
+        general_area=scrub(
+            nrm.where_found.local_authority or nrm.where_found.place, "General area"
+        ),
+        ongoing=nrm.exploitation.ongoing,
+        how_came_to_notice=scrub(nrm.came_to_notice.how, "How the person came to notice"),
+        indicator_ids=list(nrm.came_to_notice.indicator_ids),
+        account=scrub(nrm.account, "Account"),
+    )
+    return notice, removed
+
+
+def _note_removed_fields(nrm: NrmReferral, removed: list[str]) -> None:
+    """Describe each identifying field of the NRM that the notice leaves out."""
+    victim = nrm.potential_victim
+    if victim.given_names or victim.family_name:
+        removed.append("The person's name")
+    if victim.aliases:
+        removed.append(f"Other names or aliases ({len(victim.aliases)})")
+    contact = victim.safe_contact
+    if any((contact.phone, contact.email, contact.address, contact.postcode, contact.notes)):
+        removed.append("Safe contact details (phone, email, address)")
+    if victim.current_location:
+        removed.append("Where the person is now")
+    if nrm.dependants:
+        removed.append(f"Dependants ({len(nrm.dependants)})")
+    if any(place.address or place.postcode for place in nrm.exploitation.places):
+        removed.append("Addresses and postcodes of the places of exploitation")
+    if nrm.exploiters:
+        removed.append(f"Exploiters' names, contact details and addresses ({len(nrm.exploiters)})")
+    if nrm.police.crime_reference or nrm.police.officer:
+        removed.append("Police crime reference and officer")
+    if nrm.where_found.place and nrm.where_found.local_authority:
+        removed.append("Exact place where the person was found (the local authority area is kept)")

@@ -1,0 +1,80 @@
+"""What every form shares: a schema version, strict fields, and the problems that stop it being
+marked ready. Drafts may be incomplete; only a form marked ready must be complete."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One missing or invalid field: a dotted path (``potential_victim.date_of_birth``) and a
+    plain-English message naming the field and what is wrong."""
+
+    field: str
+    message: str
+
+
+class Problems(list[FieldProblem]):
+    """The problems found while checking a form, in the order of the form."""
+
+    def add(self, field: str, message: str) -> None:
+        """Record a problem with ``field``."""
+        self.append(FieldProblem(field, message))
+
+    def need(self, field: str, value: Any, message: str) -> None:
+        """Record ``message`` against ``field`` when ``value`` is empty (None, blank or [])."""
+        if is_empty(value):
+            self.add(field, message)
+
+    def nested(self, prefix: str, inner: list[FieldProblem]) -> None:
+        """Add a section's or a list item's problems under ``prefix``."""
+        for problem in inner:
+            self.add(f"{prefix}.{problem.field}", problem.message)
+
+
+def is_empty(value: Any) -> bool:
+    """True for a value an officer has not filled in yet."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, list | tuple | set | dict):
+        return len(value) == 0
+    return False
+
+
+class FormSection(BaseModel):
+    """A part of a form. Unknown fields are refused, so nothing typed is ever silently dropped."""
+
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=True, str_strip_whitespace=True
+    )
+
+
+class Form(FormSection):
+    """A whole form document, saved as JSON with the version of its schema."""
+
+    SCHEMA_VERSION: ClassVar[int] = 1
+    KIND: ClassVar[str] = ""
+
+    schema_version: int = Field(default=1, title="Form version")
+
+    @field_validator("schema_version")
+    @classmethod
+    def _known_version(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("must be 1 or more")
+        if value > cls.SCHEMA_VERSION:
+            raise ValueError(
+                "is newer than this app understands: update fieldkit to open this form"
+            )
+        return value
+
+    def ready_problems(self, as_of: date | None = None) -> list[FieldProblem]:
+        """Everything missing or inconsistent that stops this form being marked ready."""
+        return []

@@ -1,0 +1,96 @@
+"""An intelligence report graded on the 3x5x2 system, sanitised before it is shared: it never
+identifies the source or a sensitive address."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import Field
+
+from forms.form import FieldProblem, Form, Problems
+
+
+class SubjectType(StrEnum):
+    """What the intelligence is about."""
+
+    PERSON = "person"
+    LOCATION = "location"
+    BUSINESS = "business"
+    VEHICLE = "vehicle"
+
+
+class SourceEvaluation(StrEnum):
+    """3x5x2 source evaluation."""
+
+    RELIABLE = "1"
+    UNTESTED = "2"
+    NOT_RELIABLE = "3"
+
+
+class IntelligenceAssessment(StrEnum):
+    """3x5x2 intelligence assessment."""
+
+    KNOWN_DIRECTLY = "A"
+    KNOWN_INDIRECTLY_CORROBORATED = "B"
+    KNOWN_INDIRECTLY = "C"
+    NOT_KNOWN = "D"
+    SUSPECTED_FALSE = "E"
+
+
+class HandlingCode(StrEnum):
+    """3x5x2 handling code."""
+
+    PERMITTED = "P"
+    CONDITIONS = "C"
+
+
+class IntelligenceDestination(StrEnum):
+    """Where the report goes."""
+
+    TRADING_STANDARDS_IDB = "trading_standards_idb"
+    POLICE_PARTNERSHIP_INFORMATION_REPORT = "police_pir"
+
+
+class IntelligenceReport(Form):
+    """One sanitised, graded piece of intelligence."""
+
+    KIND: ClassVar[str] = "intel"
+
+    subject_type: SubjectType | None = Field(None, title="What the intelligence is about")
+    subject: str = Field("", title="Subject")
+    sanitised_text: str = Field("", title="Intelligence (sanitised)")
+    source_evaluation: SourceEvaluation | None = Field(None, title="Source evaluation (1-3)")
+    intelligence_assessment: IntelligenceAssessment | None = Field(
+        None, title="Intelligence assessment (A-E)"
+    )
+    handling_code: HandlingCode | None = Field(None, title="Handling code (P or C)")
+    handling_conditions: str = Field("", title="Handling conditions")
+    destination: IntelligenceDestination | None = Field(None, title="Destination")
+    recorded_at: datetime | None = Field(None, title="Time recorded")
+    recorded_by: str = Field("", title="Recorded by")
+
+    @property
+    def grading(self) -> str:
+        """The grading as officers write it, e.g. ``1/B/P``; blank parts show as ``?``."""
+        parts = (self.source_evaluation, self.intelligence_assessment, self.handling_code)
+        return "/".join(part.value if part is not None else "?" for part in parts)
+
+    def ready_problems(self, as_of: date | None = None) -> list[FieldProblem]:
+        """Everything missing before the report can be marked ready."""
+        problems = Problems()
+        problems.need("subject_type", self.subject_type, "Say what the intelligence is about")
+        problems.need("subject", self.subject, "Subject is needed")
+        problems.need("sanitised_text", self.sanitised_text, "The sanitised intelligence is needed")
+        problems.need("source_evaluation", self.source_evaluation,
+                      "Source evaluation (1, 2 or 3) is needed")
+        problems.need("intelligence_assessment", self.intelligence_assessment,
+                      "Intelligence assessment (A to E) is needed")
+        problems.need("handling_code", self.handling_code, "Handling code (P or C) is needed")
+        if self.handling_code is HandlingCode.CONDITIONS:
+            problems.need("handling_conditions", self.handling_conditions,
+                          "Handling code C needs the conditions for sharing")
+        problems.need("destination", self.destination, "Destination is needed")
+        problems.need("recorded_by", self.recorded_by, "Recorded by is needed")
+        return problems

@@ -1,0 +1,258 @@
+"""A multi-agency reception centre: the centre and its set-up checklist, and every person
+received, with the status of each step on the board so everyone sees who is waiting for what."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import ClassVar
+
+from pydantic import Field, field_validator
+
+from forms.choices import AgeGroup, Agency, ConsentDecision
+from forms.countries import LanguageCode
+from forms.form import FieldProblem, Form, FormSection, Problems
+from forms.rules import AgeStatus, Obligations, Route, age_status, obligations, transition_due
+
+
+class StepStatus(StrEnum):
+    """The state of one board step for one person."""
+
+    NOT_NEEDED = "not_needed"
+    WAITING = "waiting"
+    DONE = "done"
+
+
+class BoardStep(StrEnum):
+    """The columns of the reception board, in the order a person moves through them."""
+
+    ARRIVED = "arrived"
+    WELFARE = "welfare"
+    MEDICAL = "medical"
+    INTERPRETER = "interpreter"
+    SCREENED = "screened"
+    MASH = "mash"
+    NRM_EXPLAINED = "nrm_explained"
+    CONSENT = "consent"
+    NRM_OR_DTN = "nrm_or_dtn"
+    SALVATION_ARMY = "salvation_army"
+    ACCOMMODATION = "accommodation"
+    PROPERTY = "property"
+    LEFT = "left"
+
+
+class ReferralForm(StrEnum):
+    """Which notification was made for the person: one, never both."""
+
+    NONE = "none"
+    NRM = "nrm"
+    DUTY_TO_NOTIFY = "dtn"
+
+
+class PropertyOutcome(StrEnum):
+    """What happened to an item of property."""
+
+    PENDING = "pending"
+    KEPT = "kept"
+    RETURNED = "returned"
+
+
+class PropertyItem(FormSection):
+    """A document, phone or other item logged at the centre."""
+
+    description: str = Field("", title="Item")
+    is_identity_document: bool = Field(False, title="Identity document")
+    outcome: PropertyOutcome = Field(PropertyOutcome.PENDING, title="Kept or returned")
+    exhibit_reference: str = Field("", title="Exhibit reference")
+
+
+class Screening(FormSection):
+    """A screening or welfare interview by one agency."""
+
+    agency: Agency = Field(Agency.OTHER, title="Screening agency")
+    done_at: datetime | None = Field(None, title="Screening time")
+    notes: str = Field("", title="Screening notes")
+
+
+class PersonReceived(FormSection):
+    """One person received at the centre, known by a reference (no name needed)."""
+
+    reference: str = Field("", title="Reference")
+    arrived_at: datetime | None = Field(None, title="Arrival time")
+    language: LanguageCode | None = Field(None, title="Language")
+    interpreter_needed: bool | None = Field(None, title="Interpreter needed")
+    interpreter_provided_at: datetime | None = Field(None, title="Interpreter provided")
+    age_group: AgeGroup = Field(AgeGroup.NOT_SURE, title="Adult or child")
+    estimated_age: int | None = Field(None, ge=0, le=120, title="Estimated age")
+    date_of_birth: date | None = Field(None, title="Date of birth")
+    welfare_given_at: datetime | None = Field(None, title="Food, water and rest given")
+    welfare_notes: str = Field("", title="Welfare notes")
+    medical_triage_needed: bool | None = Field(None, title="Medical triage needed")
+    medical_triage_at: datetime | None = Field(None, title="Medical triage time")
+    separated_from_controllers: bool | None = Field(
+        None, title="Separated from suspected controllers"
+    )
+    screenings: list[Screening] = Field(default_factory=list, title="Screenings")
+    mash_referred_at: datetime | None = Field(None, title="MASH referral time")
+    potential_victim: bool | None = Field(None, title="Potential victim of modern slavery")
+    nrm_explained_at: datetime | None = Field(None, title="NRM explained with the booklet")
+    consent: ConsentDecision = Field(ConsentDecision.NOT_ASKED, title="Consent to the NRM")
+    referral_form: ReferralForm = Field(ReferralForm.NONE, title="NRM or Duty to Notify")
+    referral_form_done_at: datetime | None = Field(None, title="NRM or Duty to Notify completed")
+    wants_support: bool | None = Field(None, title="Wants Salvation Army support")
+    salvation_army_referred_at: datetime | None = Field(None, title="Salvation Army referral")
+    accommodation_needed: bool | None = Field(None, title="Accommodation needed")
+    accommodation_arranged: str = Field("", title="Accommodation arranged")
+    property_logged: bool = Field(False, title="Property, documents and phones logged")
+    property_items: list[PropertyItem] = Field(default_factory=list, title="Property")
+    safe_contact_taken: bool = Field(False, title="Safe contact details taken")
+    onward_destination: str = Field("", title="Onward destination")
+    departed_at: datetime | None = Field(None, title="Departure time")
+
+    def age_status(self, as_of: date) -> AgeStatus:
+        """Whether the person is treated as a child (not sure counts as a child)."""
+        return age_status(as_of=as_of, age_group=self.age_group,
+                          date_of_birth=self.date_of_birth, estimated_age=self.estimated_age)
+
+    def obligations(self, as_of: date) -> Obligations:
+        """What the rules require for this person on ``as_of``."""
+        near_18 = transition_due(as_of=as_of, date_of_birth=self.date_of_birth,
+                                 estimated_age=self.estimated_age)
+        return obligations(self.age_status(as_of), self.consent, transition=near_18)
+
+    def board(self, as_of: date) -> dict[BoardStep, StepStatus]:
+        """The status of every board step, in board order."""
+        rules = self.obligations(as_of)
+        victim = self.potential_victim is not False
+        adult_victim = victim and not rules.treated_as_child
+        return {
+            BoardStep.ARRIVED: _done(self.arrived_at),
+            BoardStep.WELFARE: _done(self.welfare_given_at),
+            BoardStep.MEDICAL: _done(self.medical_triage_at, needed=self.medical_triage_needed),
+            BoardStep.INTERPRETER: _done(
+                self.interpreter_provided_at, needed=self.interpreter_needed
+            ),
+            BoardStep.SCREENED: StepStatus.DONE
+            if self.screenings and all(s.done_at for s in self.screenings)
+            else StepStatus.WAITING,
+            BoardStep.MASH: _done(self.mash_referred_at, needed=rules.mash_referral),
+            BoardStep.NRM_EXPLAINED: _done(self.nrm_explained_at, needed=adult_victim),
+            BoardStep.CONSENT: StepStatus.NOT_NEEDED if not adult_victim
+            else StepStatus.WAITING if self.consent is ConsentDecision.NOT_ASKED
+            else StepStatus.DONE,
+            BoardStep.NRM_OR_DTN: _done(self.referral_form_done_at, needed=victim),
+            BoardStep.SALVATION_ARMY: _done(
+                self.salvation_army_referred_at,
+                needed=adult_victim and rules.route is not Route.DUTY_TO_NOTIFY
+                and self.wants_support is not False,
+            ),
+            BoardStep.ACCOMMODATION: _done(
+                self.accommodation_arranged or None, needed=self.accommodation_needed
+            ),
+            BoardStep.PROPERTY: StepStatus.DONE
+            if self.property_logged
+            and all(i.outcome is not PropertyOutcome.PENDING for i in self.property_items)
+            else StepStatus.WAITING,
+            BoardStep.LEFT: _done(self.departed_at),
+        }
+
+    def waiting_for(self, as_of: date) -> list[BoardStep]:
+        """The steps this person is still waiting for."""
+        return [step for step, status in self.board(as_of).items() if status is StepStatus.WAITING]
+
+    def ready_problems(self, as_of: date) -> list[FieldProblem]:
+        """What must be settled before the person's record is complete."""
+        problems = Problems()
+        problems.need("reference", self.reference, "Reference is needed")
+        problems.need("arrived_at", self.arrived_at, "Arrival time is needed")
+        rules = self.obligations(as_of)
+        if rules.mash_referral:
+            problems.need("mash_referred_at", self.mash_referred_at,
+                          "A child (or possibly a child) needs a MASH referral")
+        if self.potential_victim is not False:
+            expected = {Route.NRM: ReferralForm.NRM, Route.DUTY_TO_NOTIFY:
+                        ReferralForm.DUTY_TO_NOTIFY}.get(rules.route)
+            if expected is None:
+                problems.add("consent", "Consent to the NRM is needed from an adult")
+            elif self.referral_form is not expected:
+                problems.add("referral_form", _wrong_form_message(expected))
+        for index, item in enumerate(self.property_items):
+            if item.outcome is PropertyOutcome.PENDING:
+                problems.add(f"property_items.{index}.outcome",
+                             f"Say whether property item {index + 1} was kept or returned")
+        problems.need("onward_destination", self.onward_destination,
+                      "Onward destination is needed")
+        problems.need("departed_at", self.departed_at, "Departure time is needed")
+        return problems
+
+
+def _done(value: object, *, needed: bool | None = True) -> StepStatus:
+    if needed is False:
+        return StepStatus.NOT_NEEDED
+    return StepStatus.DONE if value is not None else StepStatus.WAITING
+
+
+def _wrong_form_message(expected: ReferralForm) -> str:
+    if expected is ReferralForm.NRM:
+        return (
+            "An NRM referral is needed (a child, or an adult who consented), "
+            "not a Duty to Notify"
+        )
+    return "A Duty to Notify is needed (an adult who did not consent), not an NRM referral"
+
+
+class InterpreterBooking(FormSection):
+    """Interpreters for one language at the centre."""
+
+    language: LanguageCode | None = Field(None, title="Interpreter language")
+    count: int = Field(1, ge=0, title="Number of interpreters")
+    present: bool = Field(False, title="Interpreter present")
+
+
+class ReceptionCentre(Form):
+    """One reception centre: where, who, its set-up checklist and the people received."""
+
+    KIND: ClassVar[str] = "reception"
+
+    operation: str = Field("", title="Operation name")
+    venue: str = Field("", title="Venue")
+    held_on: date | None = Field(None, title="Date")
+    lead_agency: Agency | None = Field(None, title="Lead agency")
+    agencies_present: list[Agency] = Field(default_factory=list, title="Agencies present")
+    interpreters: list[InterpreterBooking] = Field(default_factory=list, title="Interpreters")
+    setup_ticked: list[str] = Field(default_factory=list, title="Set-up checklist items done")
+    people: list[PersonReceived] = Field(default_factory=list, title="People received")
+
+    @field_validator("people")
+    @classmethod
+    def _references_are_unique(cls, people: list[PersonReceived]) -> list[PersonReceived]:
+        seen: set[str] = set()
+        for person in people:
+            if person.reference and person.reference in seen:
+                raise ValueError("need a different reference each (one is used twice)")
+            seen.add(person.reference)
+        return people
+
+    def person(self, reference: str) -> PersonReceived:
+        """The person received with ``reference``."""
+        for person in self.people:
+            if person.reference == reference:
+                return person
+        raise KeyError(reference)
+
+    def ready_problems(self, as_of: date | None = None) -> list[FieldProblem]:
+        """Everything missing before the centre's record can be marked ready (closed)."""
+        problems = Problems()
+        problems.need("operation", self.operation, "Operation name is needed")
+        problems.need("venue", self.venue, "Venue is needed")
+        problems.need("held_on", self.held_on, "Date of the reception centre is needed")
+        problems.need("lead_agency", self.lead_agency, "Lead agency is needed")
+        when = as_of or self.held_on
+        if when is not None:
+            for index, person in enumerate(self.people):
+                inner = person.ready_problems(when)
+                label = person.reference or f"person {index + 1}"
+                problems.nested(f"people.{index}", [
+                    FieldProblem(p.field, f"{label}: {p.message}") for p in inner
+                ])
+        return problems

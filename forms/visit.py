@@ -1,0 +1,115 @@
+"""A premises visit: the premises, who attended, safety, the indicator checklist for the type of
+business, the workers seen, and the timed actions taken."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, ClassVar
+
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator
+
+from forms.choices import Agency, BusinessType
+from forms.form import FieldProblem, Form, FormSection, Problems
+
+_INDICATOR_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
+
+
+def _indicator_id(value: str) -> str:
+    if not _INDICATOR_ID.match(value):
+        raise ValueError(
+            "must be an indicator id from the council's lists, such as general.isolation"
+        )
+    return value
+
+
+IndicatorId = Annotated[str, AfterValidator(_indicator_id)]
+"""The stable id of an indicator in the council's resources."""
+
+
+class Premises(FormSection):
+    """The premises visited."""
+
+    name: str = Field("", title="Premises name")
+    address: str = Field("", title="Premises address")
+    postcode: str = Field("", title="Premises postcode")
+    business_type: BusinessType | None = Field(None, title="Type of business")
+
+
+class VisitActionKind(StrEnum):
+    """Timed actions taken during a visit."""
+
+    LEAD_NOTIFIED = "lead_notified"
+    BORDER_FORCE_CONTACTED = "border_force_contacted"
+    POLICE_CALLED_999 = "police_called_999"
+    POLICE_CALLED_101 = "police_called_101"
+    GLAA_CONTACTED = "glaa_contacted"
+    MASH_CONTACTED = "mash_contacted"
+    SALVATION_ARMY_CONTACTED = "salvation_army_contacted"
+    RECEPTION_CENTRE_OPENED = "reception_centre_opened"
+    OTHER = "other"
+
+
+class VisitAction(FormSection):
+    """One action and when it was taken."""
+
+    at: datetime | None = Field(None, title="Time of the action")
+    action: VisitActionKind = Field(VisitActionKind.OTHER, title="Action")
+    details: str = Field("", title="Action details")
+
+
+class PremisesVisit(Form):
+    """The record of one premises visit."""
+
+    KIND: ClassVar[str] = "visit"
+
+    premises: Premises = Field(default_factory=Premises, title="Premises")
+    started_at: datetime | None = Field(None, title="Start time")
+    ended_at: datetime | None = Field(None, title="End time")
+    lead_officer: str = Field("", title="Lead officer")
+    officers_present: list[str] = Field(default_factory=list, title="Officers present")
+    agencies_present: list[Agency] = Field(default_factory=list, title="Agencies present")
+    other_agencies: list[str] = Field(default_factory=list, title="Other agencies present")
+    safety_notes: str = Field("", title="Safety notes")
+    risk_notes: str = Field("", title="Risk notes")
+    indicators_ticked: list[IndicatorId] = Field(default_factory=list, title="Indicators seen")
+    workers_seen: int = Field(0, ge=0, title="Workers seen")
+    workers_spoken_to: int = Field(0, ge=0, title="Workers spoken to")
+    workers_of_concern: int = Field(0, ge=0, title="Workers of concern")
+    actions: list[VisitAction] = Field(default_factory=list, title="Actions")
+
+    @field_validator("ended_at")
+    @classmethod
+    def _ends_after_it_starts(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        started = info.data.get("started_at")
+        if value is not None and started is not None and value < started:
+            raise ValueError("cannot be before the start time")
+        return value
+
+    def action_times(self, kind: VisitActionKind) -> list[datetime]:
+        """When an action of ``kind`` was taken, in order."""
+        return sorted(a.at for a in self.actions if a.action is kind and a.at is not None)
+
+    def ready_problems(self, as_of: date | None = None) -> list[FieldProblem]:
+        """Everything missing before the visit record can be marked ready."""
+        problems = Problems()
+        problems.need("premises.name", self.premises.name, "Premises name is needed")
+        problems.need("premises.address", self.premises.address, "Premises address is needed")
+        problems.need("premises.business_type", self.premises.business_type,
+                      "Type of business is needed")
+        problems.need("started_at", self.started_at, "Start time is needed")
+        problems.need("ended_at", self.ended_at, "End time is needed")
+        problems.need("lead_officer", self.lead_officer, "Lead officer is needed")
+        if self.workers_spoken_to > self.workers_seen:
+            problems.add("workers_spoken_to",
+                         "Workers spoken to cannot be more than workers seen")
+        if self.workers_of_concern > self.workers_seen:
+            problems.add("workers_of_concern",
+                         "Workers of concern cannot be more than workers seen")
+        for index, action in enumerate(self.actions):
+            problems.need(f"actions.{index}.at", action.at, f"Time of action {index + 1} is needed")
+            if action.action is VisitActionKind.OTHER:
+                problems.need(f"actions.{index}.details", action.details,
+                              f"Details of action {index + 1} are needed")
+        return problems

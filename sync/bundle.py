@@ -1,0 +1,285 @@
+"""Bundles: one case's records and attachments, signed by the device and encrypted with age.
+
+A bundle is a standard age file (so the ``age`` command opens it with the Lead's identity). The
+plaintext is a deterministic ustar archive (:mod:`sync.archive`) holding, in this order::
+
+    manifest.json          canonical JSON: ids, officer, case, schema versions, part digests
+    signature              Ed25519 signature by the device over the exact manifest bytes
+    records.json           canonical JSON list of record dicts
+    attachments/<sha256>   one file per attachment, named by its SHA-256
+
+:func:`read_bundle` checks all of it and returns a :class:`VerifiedBundle`, or raises
+:class:`BundleRejected` with a plain reason; it never returns anything half-checked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pyrage
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from fieldkit.clock import parse_stamp, stamp
+from sync.archive import ArchiveError, read_archive, write_archive
+from sync.canonical import canonical_json, strict_json_loads
+from sync.enrolment import EnrolledDevice, is_canonical_uuid
+from sync.errors import BundleRejected
+from sync.keys import parse_age_identity, parse_age_recipient
+
+BUNDLE_FORMAT: Literal[1] = 1
+AGE_MAGIC = b"age-encryption.org/v1\n"
+DEFAULT_MAX_BUNDLE_BYTES = 256 * 1024 * 1024
+MAX_MANIFEST_BYTES = 1024 * 1024
+MANIFEST = "manifest.json"
+SIGNATURE = "signature"
+RECORDS = "records.json"
+ATTACHMENTS = "attachments/"
+_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+
+
+def attachment_name(digest: str) -> str:
+    """The archive name of the attachment whose SHA-256 (lower-case hex) is ``digest``."""
+    return ATTACHMENTS + digest
+
+
+def _allowed_name(name: str) -> bool:
+    if name in (MANIFEST, SIGNATURE, RECORDS):
+        return True
+    return name.startswith(ATTACHMENTS) and bool(_SHA256_HEX.fullmatch(name[len(ATTACHMENTS) :]))
+
+
+class PartDigest(BaseModel):
+    """The SHA-256 and size of one payload part, as listed in the manifest."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    size: int = Field(ge=0)
+
+
+class BundleManifest(BaseModel):
+    """What a bundle claims to be; trusted only once the device signature over it verifies."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    type: Literal["fieldkit-bundle"] = "fieldkit-bundle"
+    format: Literal[1] = BUNDLE_FORMAT
+    bundle_id: str
+    device_id: str
+    officer: str = Field(min_length=1, max_length=200)
+    case_id: str = Field(min_length=1, max_length=200)
+    supersedes: str | None = None
+    created: str
+    schema_versions: dict[str, int]
+    parts: dict[str, PartDigest]
+
+    @field_validator("bundle_id", "device_id")
+    @classmethod
+    def _uuid(cls, value: str) -> str:
+        if not is_canonical_uuid(value):
+            raise ValueError("not a canonical UUID")
+        return value
+
+    @field_validator("supersedes")
+    @classmethod
+    def _optional_uuid(cls, value: str | None) -> str | None:
+        if value is not None and not is_canonical_uuid(value):
+            raise ValueError("not a canonical UUID")
+        return value
+
+    @field_validator("created")
+    @classmethod
+    def _stamp(cls, value: str) -> str:
+        parse_stamp(value)
+        return value
+
+
+@dataclass(frozen=True)
+class VerifiedBundle:
+    """A bundle that passed every check: its manifest, records and attachments by SHA-256."""
+
+    manifest: BundleManifest
+    records: list[dict[str, Any]] = field(repr=False)
+    attachments: dict[str, bytes] = field(repr=False)
+    sha256: str
+    """SHA-256 of the encrypted bundle file, to name it in receipts."""
+
+
+def build_bundle(
+    *,
+    bundle_id: str,
+    device_id: str,
+    device_key: Ed25519PrivateKey,
+    officer: str,
+    case_id: str,
+    supersedes: str | None,
+    schema_versions: dict[str, int],
+    records: list[dict[str, Any]],
+    attachments: dict[str, bytes],
+    recipients: list[str],
+    created: str | None = None,
+) -> bytes:
+    """Sign and encrypt one bundle to every age recipient; returns the age file's bytes."""
+    for digest, content in attachments.items():
+        if hashlib.sha256(content).hexdigest() != digest:
+            raise ValueError(f"attachment {digest[:12]}... is not named by its SHA-256")
+    if not recipients:
+        raise ValueError("a bundle needs at least one recipient")
+    age_recipients = [parse_age_recipient(recipient) for recipient in recipients]
+    parts = {RECORDS: canonical_json(records)}
+    for digest in sorted(attachments):
+        parts[attachment_name(digest)] = attachments[digest]
+    manifest = BundleManifest(
+        bundle_id=bundle_id,
+        device_id=device_id,
+        officer=officer,
+        case_id=case_id,
+        supersedes=supersedes,
+        created=created or stamp(),
+        schema_versions=dict(schema_versions),
+        parts={
+            name: PartDigest(sha256=hashlib.sha256(body).hexdigest(), size=len(body))
+            for name, body in parts.items()
+        },
+    )
+    manifest_bytes = canonical_json(manifest.model_dump(mode="json"))
+    archive = write_archive(
+        {MANIFEST: manifest_bytes, SIGNATURE: device_key.sign(manifest_bytes), **parts}
+    )
+    return bytes(pyrage.encrypt(archive, age_recipients))
+
+
+def _decrypt(
+    data: bytes, identities: Sequence[str | pyrage.x25519.Identity], max_size: int
+) -> bytes:
+    if len(data) > max_size:
+        raise BundleRejected("bundle larger than the limit")
+    if not data.startswith(AGE_MAGIC):
+        raise BundleRejected("not an age file")
+    keys = [parse_age_identity(i) if isinstance(i, str) else i for i in identities]
+    try:
+        return bytes(pyrage.decrypt(data, keys))
+    except pyrage.DecryptError as error:
+        if "no matching keys" in str(error).lower():
+            raise BundleRejected("not encrypted to any of the Lead's keys") from None
+        raise BundleRejected("the age file is damaged and cannot be decrypted") from None
+
+
+def _signed_manifest(entries: Mapping[str, bytes], devices: Mapping[str, EnrolledDevice]) -> bytes:
+    """The manifest bytes, once the enrolled device's signature over them has verified."""
+    manifest_bytes, signature = entries.get(MANIFEST), entries.get(SIGNATURE)
+    if manifest_bytes is None or signature is None:
+        raise BundleRejected("manifest or signature missing")
+    if len(manifest_bytes) > MAX_MANIFEST_BYTES:
+        raise BundleRejected("manifest larger than the limit")
+    # Only the device id is read before the signature is checked: it says whose key to use.
+    try:
+        claimed = strict_json_loads(manifest_bytes)
+    except ValueError:
+        raise BundleRejected("manifest is not valid JSON") from None
+    device_id = claimed.get("device_id") if isinstance(claimed, dict) else None
+    if not isinstance(device_id, str) or not is_canonical_uuid(device_id):
+        raise BundleRejected("manifest names no valid device")
+    device = devices.get(device_id)
+    if device is None:
+        raise BundleRejected("unknown device")
+    if device.revoked:
+        raise BundleRejected(f"device revoked ({device_id})")
+    try:
+        device.verifying_key().verify(signature, manifest_bytes)
+    except InvalidSignature:
+        raise BundleRejected(f"signature does not match device {device_id}") from None
+    return manifest_bytes
+
+
+def _check_manifest(manifest_bytes: bytes, known_schemas: Mapping[str, int]) -> BundleManifest:
+    try:
+        manifest = BundleManifest.model_validate(strict_json_loads(manifest_bytes))
+    except (ValidationError, ValueError):
+        raise BundleRejected("manifest is not valid") from None
+    if canonical_json(manifest.model_dump(mode="json")) != manifest_bytes:
+        raise BundleRejected("manifest is not in canonical form")
+    for kind, version in manifest.schema_versions.items():
+        if kind not in known_schemas:
+            raise BundleRejected(f"unknown record schema {kind[:40]!r}")
+        if not 1 <= version <= known_schemas[kind]:
+            raise BundleRejected(f"record schema {kind} version {version} is not supported")
+    return manifest
+
+
+def _check_parts(manifest: BundleManifest, entries: Mapping[str, bytes]) -> None:
+    payload = {name for name in entries if name not in (MANIFEST, SIGNATURE)}
+    if RECORDS not in manifest.parts:
+        raise BundleRejected(f"manifest lists no {RECORDS}")
+    for name in sorted(set(manifest.parts) | payload):
+        if name not in payload:
+            raise BundleRejected(f"part {name} missing")
+        if name not in manifest.parts:
+            raise BundleRejected(f"part {name} not in the manifest")
+        body, expected = entries[name], manifest.parts[name]
+        if len(body) != expected.size:
+            raise BundleRejected(f"part {name} size mismatch")
+        digest = hashlib.sha256(body).hexdigest()
+        if digest != expected.sha256:
+            raise BundleRejected(f"part {name} hash mismatch")
+        if name.startswith(ATTACHMENTS) and name != attachment_name(digest):
+            raise BundleRejected(f"part {name} is not named by its hash")
+
+
+def _records(body: bytes) -> list[dict[str, Any]]:
+    try:
+        records = strict_json_loads(body)
+    except ValueError:
+        raise BundleRejected(f"part {RECORDS} is not valid JSON") from None
+    if not isinstance(records, list) or not all(isinstance(item, dict) for item in records):
+        raise BundleRejected(f"part {RECORDS} is not a list of records")
+    if canonical_json(records) != body:
+        raise BundleRejected(f"part {RECORDS} is not in canonical form")
+    return records
+
+
+def read_bundle(
+    data: bytes,
+    *,
+    identities: Sequence[str | pyrage.x25519.Identity],
+    devices: Mapping[str, EnrolledDevice],
+    known_schemas: Mapping[str, int],
+    max_size: int = DEFAULT_MAX_BUNDLE_BYTES,
+    expected_bundle_id: str | None = None,
+) -> VerifiedBundle:
+    """Decrypt and verify a bundle; raise :class:`BundleRejected` with a plain reason on any fault.
+
+    ``identities`` are the Lead's (or deputy's) age identities; ``devices`` the enrolled devices
+    by id; ``known_schemas`` the highest version of each record schema this importer reads;
+    ``expected_bundle_id`` the id the bundle was delivered under (file name or inbox URL).
+    """
+    plaintext = _decrypt(data, identities, max_size)
+    try:
+        entries = read_archive(plaintext, allowed=_allowed_name)
+    except ArchiveError as error:
+        raise BundleRejected(str(error)) from None
+    manifest_bytes = _signed_manifest(entries, devices)
+    manifest = _check_manifest(manifest_bytes, known_schemas)
+    if expected_bundle_id is not None and manifest.bundle_id != expected_bundle_id:
+        raise BundleRejected(f"bundle id does not match the one delivered ({expected_bundle_id})")
+    _check_parts(manifest, entries)
+    records = _records(entries[RECORDS])
+    attached = sorted(name for name in entries if name.startswith(ATTACHMENTS))
+    canonical_order = [MANIFEST, SIGNATURE, RECORDS, *attached]
+    # Byte-for-byte the archive the device's own code would write: no field of it (times, modes,
+    # order, padding, trailing data) can have been altered without the bundle being refused.
+    if write_archive({name: entries[name] for name in canonical_order}) != plaintext:
+        raise BundleRejected("the archive is not in canonical form")
+    attachments = {name[len(ATTACHMENTS) :]: entries[name] for name in attached}
+    return VerifiedBundle(
+        manifest=manifest,
+        records=records,
+        attachments=attachments,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )

@@ -1,0 +1,96 @@
+"""Publishing a file exactly once, durably: a bundle is either absent or whole, never half-written.
+
+Used by the folder transport (device side) and the inbox (server side). A file is staged under a
+dot-name that never matches ``*.age``, fsynced, then linked into place without overwriting
+anything already there, and the folder is fsynced before anyone is told it is stored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from fieldkit.atomicfile import fsync_dir
+
+STAGING_PREFIX = ".incoming-"
+STAGING_SUFFIX = ".part"
+
+
+class PublishOutcome(enum.Enum):
+    """What :func:`publish_once` did."""
+
+    STORED = "stored"
+    ALREADY_HELD = "already_held"
+    CONFLICT = "conflict"
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in chunks so large bundles are not loaded whole."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def new_staging_file(folder: Path) -> tuple[int, Path]:
+    """An open descriptor and path for a private temp file in ``folder`` (same file system)."""
+    fd, name = tempfile.mkstemp(prefix=STAGING_PREFIX, suffix=STAGING_SUFFIX, dir=folder)
+    os.fchmod(fd, 0o600)
+    return fd, Path(name)
+
+
+def stage_bytes(folder: Path, data: bytes) -> Path:
+    """Write ``data`` to a new staging file in ``folder``, flushed and fsynced."""
+    fd, path = new_staging_file(folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        discard(path)
+        raise
+    return path
+
+
+def discard(path: Path) -> None:
+    """Remove a staging file if it is still there."""
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
+def publish_once(staged: Path, final: Path, sha256: str) -> PublishOutcome:
+    """Move a fully written, fsynced ``staged`` file to ``final`` unless ``final`` exists.
+
+    ``sha256`` is the staged file's digest. An existing ``final`` with the same digest is
+    ``ALREADY_HELD``; with another digest it is a ``CONFLICT`` and is left untouched. The
+    staged file is always gone afterwards.
+    """
+    try:
+        try:
+            # link() refuses to replace an existing name, so two concurrent writers of the same
+            # id can never silently overwrite each other (os.replace would).
+            os.link(staged, final)
+        except FileExistsError:
+            return _compare(final, sha256)
+        except OSError:
+            # File systems without hard links (FAT drives, some SMB shares): check, then
+            # replace. The window between the two is only a race with ourselves.
+            if final.exists():
+                return _compare(final, sha256)
+            os.replace(staged, final)
+        fsync_dir(final.parent)
+        return PublishOutcome.STORED
+    finally:
+        discard(staged)
+
+
+def _compare(existing: Path, sha256: str) -> PublishOutcome:
+    if file_sha256(existing) == sha256:
+        return PublishOutcome.ALREADY_HELD
+    return PublishOutcome.CONFLICT

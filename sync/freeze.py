@@ -1,0 +1,31 @@
+"""Freeze a case into the records and exhibit bytes a bundle carries."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+from fieldkit import cases, documents, exhibits, notes
+from fieldkit.store import Store
+
+
+def freeze_case(store: Store, case_id: str) -> tuple[list[dict[str, Any]], dict[str, bytes]]:
+    """Every record of the case as it is now, and its exhibits' bytes by SHA-256."""
+    case = cases.get_case(store, case_id)
+    records: list[dict[str, Any]] = [{"type": "case", **dataclasses.asdict(case)}]
+    for visit in cases.list_visits(store, case_id):
+        records.append({"type": "visit", **dataclasses.asdict(visit)})
+        for entry in notes.list_notes(store, visit.id):
+            records.append({"type": "note", **dataclasses.asdict(entry)})
+    for person in cases.list_people(store, case_id):
+        records.append({"type": "person", **dataclasses.asdict(person)})
+    attachments: dict[str, bytes] = {}
+    for exhibit in exhibits.list_exhibits(store, case_id):
+        records.append({"type": "exhibit", **dataclasses.asdict(exhibit)})
+        attachments[exhibit.sha256] = exhibits.exhibit_content(store, exhibit.id)
+    for document in documents.list_documents(store, case_id):
+        fields = dataclasses.asdict(document)
+        fields["data"] = json.loads(document.data)
+        records.append({"type": "form", **fields})
+    return records, attachments

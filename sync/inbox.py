@@ -1,0 +1,293 @@
+"""The council's HTTPS inbox: receives signed bundle uploads from enrolled devices and stores them.
+
+It holds no decryption key: it checks who sent a bundle (device signature, enrolled and not
+revoked, fresh and not replayed), bounds its size, and stores it exactly once, durably, under
+``<root>/bundles/<id>.age`` for the Lead's importer. It also hands out the Lead's signed
+import receipts from ``<root>/receipts``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import uvicorn
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from fieldkit.atomicfile import make_private_dir
+from sync.bundle import DEFAULT_MAX_BUNDLE_BYTES
+from sync.canonical import public_key_from_text
+from sync.durable import STAGING_PREFIX, PublishOutcome, discard, new_staging_file, publish_once
+from sync.enrolment import EnrolledDevice, is_canonical_uuid, load_enrolled_devices
+from sync.errors import DevicesFileTampered
+from sync.inbox_openapi import openapi_document
+from sync.layout import bundle_path, bundles_dir, receipt_path
+from sync.profile import is_loopback_host
+from sync.receipts import MAX_RECEIPT_BYTES
+from sync.request_auth import (
+    CLOCK_TOLERANCE_SECONDS,
+    SignedRequest,
+    parse_request_headers,
+    request_signature_ok,
+)
+
+log = logging.getLogger(__name__)
+
+
+class EnrolledDevicesWatcher:
+    """The Lead's signed devices file, re-read whenever it changes on disk (no restart needed).
+
+    If the new file does not verify, the inbox refuses everyone (503) rather than keep trusting
+    an old list that may still hold a device the Lead has just revoked.
+    """
+
+    def __init__(self, path: Path, lead_public_key: Ed25519PublicKey) -> None:
+        self.path = path
+        self._lead_key = lead_public_key
+        self._lock = threading.Lock()
+        self._seen: tuple[int, int, int, int] | None = None
+        self._devices: dict[str, EnrolledDevice] | None = None
+
+    def current(self) -> dict[str, EnrolledDevice] | None:
+        """The enrolled devices by id, or ``None`` if the file is missing or does not verify."""
+        with self._lock:
+            try:
+                info = self.path.stat()
+            except OSError:
+                self._seen, self._devices = None, None
+                return None
+            seen = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino)
+            if seen != self._seen:
+                self._seen, self._devices = seen, self._load()
+            return self._devices
+
+    def _load(self) -> dict[str, EnrolledDevice] | None:
+        try:
+            listing = load_enrolled_devices(self.path.read_bytes(), self._lead_key)
+        except (OSError, DevicesFileTampered) as error:
+            log.error("enrolled devices file refused: %s", error)
+            return None
+        log.info("enrolled devices file loaded: %d devices", len(listing.devices))
+        return listing.by_id()
+
+
+class ReplayGuard:
+    """Remembers each accepted request signature until it could no longer pass the clock check."""
+
+    def __init__(self, window_seconds: float) -> None:
+        self._window = window_seconds
+        self._seen: dict[tuple[str, str, str, int, str], float] = {}
+        self._lock = threading.Lock()
+
+    def first_time(self, key: tuple[str, str, str, int, str], now: float) -> bool:
+        """True (and remembered) the first time ``key`` is seen; False for a replay."""
+        with self._lock:
+            self._seen = {k: until for k, until in self._seen.items() if until > now}
+            if key in self._seen:
+                return False
+            self._seen[key] = now + 2 * self._window
+            return True
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+@dataclass
+class _Inbox:
+    """The request handlers and the state they share (one per app)."""
+
+    root: Path
+    devices: EnrolledDevicesWatcher
+    max_bundle_bytes: int
+    clock: Callable[[], float]
+    replays: ReplayGuard
+
+    def authenticate(
+        self, request: Request, method: str, bundle_id: str
+    ) -> SignedRequest | Response:
+        """The verified signed request, or the response refusing it."""
+        try:
+            signed = parse_request_headers(request.headers)
+        except ValueError:
+            return _error(401, "missing or malformed request signature")
+        devices = self.devices.current()
+        if devices is None:
+            return _error(503, "enrolled devices file unavailable")
+        device = devices.get(signed.device_id)
+        if device is None or device.revoked:
+            why = "revoked" if device else "unknown"
+            log.warning("refused device %s (%s)", signed.device_id, why)
+            return _error(403, "device not enrolled or revoked")
+        if not request_signature_ok(
+            signed, method=method, bundle_id=bundle_id, public_key=device.verifying_key()
+        ):
+            return _error(401, "request signature does not match the device")
+        now = self.clock()
+        if abs(now - signed.timestamp) > CLOCK_TOLERANCE_SECONDS:
+            return _error(401, "request timestamp outside the allowed window")
+        if not self.replays.first_time(signed.replay_key(method, bundle_id), now):
+            return _error(401, "request already seen")
+        return signed
+
+    async def put_bundle(self, request: Request) -> Response:
+        """``PUT /v1/bundles/{id}``: authenticate, bound, stream to disk, publish once."""
+        bundle_id = str(request.path_params["bundle_id"])
+        if not is_canonical_uuid(bundle_id):
+            return _error(400, "bundle id must be a UUID")
+        signed = self.authenticate(request, "PUT", bundle_id)
+        if isinstance(signed, Response):
+            return signed
+        declared = request.headers.get("content-length")
+        if declared is not None and not declared.isdigit():
+            return _error(400, "bad Content-Length")
+        if declared is not None and int(declared) > self.max_bundle_bytes:
+            return _error(413, "bundle larger than the limit")
+        folder = bundles_dir(self.root)
+        fd, staged = new_staging_file(folder)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                digest, size = hashlib.sha256(), 0
+                # Counted while streaming: Content-Length may be absent (chunked) or wrong.
+                try:
+                    async for chunk in request.stream():
+                        size += len(chunk)
+                        if size > self.max_bundle_bytes:
+                            return _error(413, "bundle larger than the limit")
+                        digest.update(chunk)
+                        handle.write(chunk)
+                except ClientDisconnect:
+                    # Normal on a flaky network; the device will send it again.
+                    log.info("upload of bundle %s cut off by the client", bundle_id)
+                    return _error(400, "upload incomplete")
+                handle.flush()
+                await run_in_threadpool(os.fsync, handle.fileno())
+            if digest.hexdigest() != signed.content_sha256:
+                return _error(400, "body does not match its signed SHA-256")
+            final = bundle_path(self.root, bundle_id)
+            outcome = await run_in_threadpool(publish_once, staged, final, signed.content_sha256)
+        finally:
+            discard(staged)
+        log.info("bundle %s from device %s: %s", bundle_id, signed.device_id, outcome.value)
+        if outcome is PublishOutcome.CONFLICT:
+            return _error(409, "a different bundle is already held under this id")
+        body = {"bundle_id": bundle_id, "sha256": signed.content_sha256, "outcome": outcome.value}
+        return JSONResponse(body, status_code=201 if outcome is PublishOutcome.STORED else 200)
+
+    async def get_receipt(self, request: Request) -> Response:
+        """``GET /v1/receipts/{id}``: the Lead's signed receipt file, to an enrolled device."""
+        bundle_id = str(request.path_params["bundle_id"])
+        if not is_canonical_uuid(bundle_id):
+            return _error(400, "bundle id must be a UUID")
+        signed = self.authenticate(request, "GET", bundle_id)
+        if isinstance(signed, Response):
+            return signed
+        try:
+            with receipt_path(self.root, bundle_id).open("rb") as handle:
+                data = handle.read(MAX_RECEIPT_BYTES + 1)
+        except FileNotFoundError:
+            return _error(404, "no receipt yet")
+        # The device verifies the Lead's signature itself; the inbox only passes the file on.
+        return Response(data, media_type="application/json")
+
+
+def create_inbox_app(
+    root: Path,
+    devices_file: Path,
+    *,
+    lead_public_key: str,
+    max_bundle_bytes: int = DEFAULT_MAX_BUNDLE_BYTES,
+    clock: Callable[[], float] = time.time,
+) -> Starlette:
+    """The inbox as an ASGI app storing under ``root``, trusting devices the Lead's file lists."""
+    make_private_dir(bundles_dir(root))
+    for leftover in bundles_dir(root).glob(f"{STAGING_PREFIX}*"):
+        discard(leftover)  # uploads cut off by a previous crash or restart
+    inbox = _Inbox(
+        root=root,
+        devices=EnrolledDevicesWatcher(devices_file, public_key_from_text(lead_public_key)),
+        max_bundle_bytes=max_bundle_bytes,
+        clock=clock,
+        replays=ReplayGuard(CLOCK_TOLERANCE_SECONDS),
+    )
+    document = openapi_document(max_bundle_bytes)
+
+    async def health(_: Request) -> Response:
+        return JSONResponse({"status": "ok", "service": "fieldkit-inbox", "api": 1})
+
+    async def openapi(_: Request) -> Response:
+        return JSONResponse(document)
+
+    return Starlette(
+        routes=[
+            Route("/v1/health", health, methods=["GET"]),
+            Route("/v1/openapi.json", openapi, methods=["GET"]),
+            Route("/v1/bundles/{bundle_id}", inbox.put_bundle, methods=["PUT"]),
+            Route("/v1/receipts/{bundle_id}", inbox.get_receipt, methods=["GET"]),
+        ]
+    )
+
+
+def inbox_server(
+    root: Path,
+    devices_file: Path,
+    host: str,
+    port: int,
+    cert: Path | None = None,
+    key: Path | None = None,
+    *,
+    lead_public_key: str,
+    max_bundle_bytes: int = DEFAULT_MAX_BUNDLE_BYTES,
+) -> uvicorn.Server:
+    """A configured uvicorn server for the inbox (``run()`` it, or set ``should_exit`` to stop)."""
+    if cert is None and not is_loopback_host(host):
+        log.warning("serving plain HTTP on %s: put TLS in front, devices refuse plain http", host)
+    app = create_inbox_app(
+        root, devices_file, lead_public_key=lead_public_key, max_bundle_bytes=max_bundle_bytes
+    )
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        ssl_certfile=str(cert) if cert else None,
+        ssl_keyfile=str(key) if key else None,
+        log_level="warning",
+        lifespan="off",
+        server_header=False,
+    )
+    return uvicorn.Server(config)
+
+
+def serve(
+    root: Path,
+    devices_file: Path,
+    host: str,
+    port: int,
+    cert: Path | None = None,
+    key: Path | None = None,
+    *,
+    lead_public_key: str,
+    max_bundle_bytes: int = DEFAULT_MAX_BUNDLE_BYTES,
+) -> None:
+    """Run the inbox until interrupted (HTTPS with ``cert``/``key``, plain HTTP without)."""
+    inbox_server(
+        root,
+        devices_file,
+        host,
+        port,
+        cert,
+        key,
+        lead_public_key=lead_public_key,
+        max_bundle_bytes=max_bundle_bytes,
+    ).run()

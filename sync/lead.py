@@ -1,0 +1,153 @@
+"""The Lead's side of keys and enrolment: the Lead's identity in the Lead's encrypted store,
+the signed Lead profile, and the register of enrolled devices."""
+
+from __future__ import annotations
+
+import base64
+
+from fieldkit.clock import stamp
+from fieldkit.errors import FieldkitError, InvalidInput, NotFound
+from fieldkit.store import Store
+from sync.enrolment import (
+    EnrolledDevice,
+    load_enrolment_request,
+    sign_enrolled_devices,
+)
+from sync.keys import LeadKeys, parse_age_recipient
+from sync.profile import (
+    Destination,
+    DevicePolicy,
+    FolderDestination,
+    InboxDestination,
+    LeadProfile,
+    load_profile,
+    sign_profile,
+)
+
+KEYS = "lead_keys"
+ISSUED = "lead_profiles_issued"
+
+
+class NotALead(FieldkitError):
+    """A Lead command on a store that has not been set up in the Lead role."""
+
+    def __init__(self) -> None:
+        super().__init__("This store is not set up for the Modern Slavery Lead: run "
+                         "'fieldkit lead init' first.")
+
+
+def init_lead(store: Store) -> LeadKeys:
+    """Give this store the Lead role and a new Lead identity (refuses to replace one)."""
+    if store.meta(KEYS) is not None:
+        raise InvalidInput("This store already holds a Lead identity; it was not replaced.")
+    keys = LeadKeys.generate()
+    with store.transaction():
+        store.set_meta("role", "lead")
+        store.set_meta(KEYS, base64.b64encode(keys.to_bytes()).decode("ascii"))
+        store.audit("lead.init")
+    return keys
+
+
+def lead_keys(store: Store) -> LeadKeys:
+    """The Lead's secrets, from the encrypted store."""
+    raw = store.meta(KEYS)
+    if raw is None:
+        raise NotALead()
+    return LeadKeys.from_bytes(base64.b64decode(raw))
+
+
+def make_profile(
+    store: Store,
+    *,
+    council: str,
+    lead_name: str,
+    lead_contact: str,
+    folder: str | None = None,
+    inbox_url: str | None = None,
+    inbox_cert_pem: str | None = None,
+    extra_recipients: list[str] | None = None,
+    retention_days: int | None = None,
+    auto_lock_minutes: int | None = None,
+) -> tuple[LeadProfile, bytes]:
+    """Write a signed profile naming where bundles go and who can read them."""
+    keys = lead_keys(store)
+    if (folder is None) == (inbox_url is None):
+        raise InvalidInput("Give exactly one destination: --folder DIR or --inbox-url URL.")
+    for recipient in extra_recipients or []:
+        try:
+            parse_age_recipient(recipient)
+        except ValueError:
+            raise InvalidInput(f"Recipient {recipient} is not an age public key (age1...).") from None
+    destination: Destination = (
+        FolderDestination(path=folder) if folder is not None
+        else InboxDestination(url=str(inbox_url), certificate_pem=inbox_cert_pem)
+    )
+    recipients = tuple(dict.fromkeys([keys.age_recipient, *(extra_recipients or [])]))
+    profile = LeadProfile(
+        council=council, lead_name=lead_name, lead_contact=lead_contact, recipients=recipients,
+        destination=destination,
+        policy=DevicePolicy(retention_days=retention_days, auto_lock_minutes=auto_lock_minutes),
+        lead_public_key=keys.public_key,
+    )
+    signed = sign_profile(profile, keys.signing_key)
+    with store.transaction():
+        issued = (store.meta(ISSUED) or "").split()
+        store.set_meta(ISSUED, " ".join([*issued, profile.fingerprint()]))
+        store.audit("lead.profile", "profile", profile.fingerprint())
+    return load_profile(signed), signed
+
+
+def add_device(store: Store, request_bytes: bytes) -> EnrolledDevice:
+    """Enrol a device from its signed request (made against one of this Lead's profiles)."""
+    lead_keys(store)
+    request = load_enrolment_request(request_bytes)
+    if request.profile_fingerprint not in (store.meta(ISSUED) or "").split():
+        raise InvalidInput("This enrolment request was made against a profile this Lead did "
+                           "not issue; it was not accepted.")
+    device = EnrolledDevice.from_request(request)
+    with store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO lead_devices(device_id, device_name, officer, organisation, public_key, "
+            "added_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, NULL) ON CONFLICT(device_id) DO "
+            "UPDATE SET public_key = excluded.public_key, revoked_at = NULL",
+            (device.device_id, request.device_name, request.officer, request.organisation,
+             device.public_key, device.added_at),
+        )
+        store.audit("lead.device_add", "device", device.device_id)
+    return device
+
+
+def list_devices(store: Store) -> list[tuple[EnrolledDevice, str, str]]:
+    """Every device the Lead enrolled: (entry, device name, organisation)."""
+    rows = store.conn.execute(
+        "SELECT device_id, public_key, officer, revoked_at, added_at, device_name, organisation "
+        "FROM lead_devices ORDER BY added_at"
+    ).fetchall()
+    return [
+        (EnrolledDevice(device_id=r[0], public_key=r[1], officer=r[2], revoked=r[3] is not None,
+                        added_at=r[4]), r[5], r[6])
+        for r in rows
+    ]
+
+
+def enrolled_devices(store: Store) -> dict[str, EnrolledDevice]:
+    """The lookup the bundle reader takes."""
+    return {device.device_id: device for device, _, _ in list_devices(store)}
+
+
+def revoke_device(store: Store, device_id: str) -> None:
+    """Stop trusting a device: its bundles and uploads are refused from now on."""
+    with store.transaction() as conn:
+        changed = conn.execute(
+            "UPDATE lead_devices SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL",
+            (stamp(), device_id),
+        ).rowcount
+        if not changed:
+            raise NotFound("enrolled device", device_id)
+        store.audit("lead.device_revoke", "device", device_id)
+
+
+def export_devices(store: Store) -> bytes:
+    """The signed enrolled-devices file for the inbox."""
+    keys = lead_keys(store)
+    return sign_enrolled_devices([d for d, _, _ in list_devices(store)], keys.signing_key)

@@ -1,0 +1,74 @@
+"""GUI test fixtures: offscreen Qt, a store with the demo operation, a window unlocked on it,
+and a stub for the file dialog."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from fieldkit import cases  # noqa: E402
+from fieldkit.demo import create_demo_operation  # noqa: E402
+from fieldkit.records import Case, Person, Visit  # noqa: E402
+from fieldkit.settings import Settings  # noqa: E402
+from fieldkit.store import Store  # noqa: E402
+from tests.conftest import PASSPHRASE  # noqa: E402
+
+
+@dataclass
+class Demo:
+    """The demo operation's ids, recorded before the store was locked for the window."""
+
+    settings: Settings
+    case: Case
+    visit: Visit
+    people: dict[str, Person]
+
+
+@pytest.fixture
+def demo(settings: Settings) -> Demo:
+    """A locked store holding the fictional demo operation."""
+    store = Store.create(settings, PASSPHRASE, officer="Officer Test")
+    try:
+        case = create_demo_operation(store)
+        visit = cases.list_visits(store, case.id)[0]
+        people = {p.reference: p for p in cases.list_people(store, case.id)}
+    finally:
+        store.lock()
+    return Demo(settings, case, visit, people)
+
+
+@pytest.fixture
+def window(qtbot, demo: Demo) -> Iterator:  # type: ignore[no-untyped-def]
+    """The main window, unlocked on the demo store (key derived directly: fast)."""
+    from ui.main_window import MainWindow
+
+    main = MainWindow(demo.settings, unlock_second_ms=20)
+    qtbot.addWidget(main)
+    main.resize(1366, 768)
+    main.show()
+    main.open_store(Store.unwrap_key(demo.settings, PASSPHRASE))
+    yield main
+    if main.store is not None:
+        main.lock()
+
+
+@pytest.fixture
+def picked_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Replace the file dialog: whatever paths the test puts in this list are 'chosen'."""
+    chosen: list[str] = []
+    monkeypatch.setattr("ui.exhibits_view.pick_files", lambda _parent: list(chosen))
+    return chosen
+
+
+def write_file(folder: Path, name: str, content: bytes) -> str:
+    """Write a small fictional file to pick in a test."""
+    path = folder / name
+    path.write_bytes(content)
+    return str(path)

@@ -1,0 +1,70 @@
+"""Retention: a closed case's personal data is purged only after its latest bundle was delivered
+and the profile's retention period has passed; an audit event and tombstones remain."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from fieldkit import audit, cases, exhibits, notes
+from fieldkit.clock import utc_now
+from fieldkit.store import Store
+from sync import outbox, retention
+
+
+def _delivered_case(store: Store) -> tuple[str, str]:
+    case = cases.create_case(store, "Operation Retention")
+    visit = cases.create_visit(store, case.id, "Example Farm", "Example Lane")
+    notes.add_note(store, visit.id, "Pickers sleeping in a barn")
+    exhibits.add_exhibit(store, case.id, b"photo bytes", "barn.jpg", visit_id=visit.id)
+    cases.add_person(store, case.id, "P01", visit_id=visit.id)
+    cases.set_case_status(store, case.id, "closed")
+    bundle_id = str(uuid.uuid4())
+    outbox.enqueue(store, bundle_id, case.id, None, b"age-encrypted bytes")
+    with store.transaction() as conn:
+        conn.execute("UPDATE outbox SET state = 'delivered', delivered_at = created_at")
+    return case.id, visit.id
+
+
+def test_nothing_is_purged_without_a_retention_policy(store: Store) -> None:
+    _delivered_case(store)
+    assert retention.apply_retention(store, None, utc_now() + timedelta(days=3650)) == []
+
+
+def test_nothing_is_purged_before_the_period_has_passed(store: Store) -> None:
+    _delivered_case(store)
+    assert retention.apply_retention(store, 30, utc_now() + timedelta(days=29)) == []
+
+
+def test_open_cases_and_undelivered_changes_are_kept(store: Store) -> None:
+    case_id, visit_id = _delivered_case(store)
+    notes.add_note(store, visit_id, "Added after the bundle was made")
+    assert retention.purgeable_cases(store, 30, utc_now() + timedelta(days=31)) == []
+    other = cases.create_case(store, "Still open")
+    outbox.enqueue(store, str(uuid.uuid4()), other.id, None, b"x")
+    assert case_id not in retention.purgeable_cases(store, 1, utc_now() + timedelta(days=400))
+
+
+def test_a_due_case_is_purged_with_tombstones_and_an_audit_event(store: Store) -> None:
+    case_id, visit_id = _delivered_case(store)
+    purged = retention.apply_retention(store, 30, utc_now() + timedelta(days=31))
+    assert purged == [case_id]
+    assert cases.get_case(store, case_id).title == retention.PURGED_TITLE
+    assert cases.list_visits(store, case_id) == []
+    assert exhibits.list_exhibits(store, case_id) == []
+    assert notes.search_notes(store, "barn") == []
+    kinds = {row[0] for row in store.conn.execute("SELECT record_kind FROM tombstones")}
+    assert {"note", "visit", "exhibit", "person"} <= kinds
+    assert audit.events(store.conn)[-1].action == "purge"
+    assert audit.verify(store.conn).ok
+    # Append-only protection is back on once the purge is over.
+    case = cases.create_case(store, "After purge")
+    visit = cases.create_visit(store, case.id, "Shop", "High Street")
+    entry = notes.add_note(store, visit.id, "kept")
+    try:
+        store.conn.execute("DELETE FROM note_entries WHERE id = ?", (entry.id,))
+    except Exception as error:  # noqa: BLE001
+        assert "append-only" in str(error)
+    else:
+        raise AssertionError("notes became deletable after a purge")
+    del visit_id

@@ -1,0 +1,66 @@
+"""The bridge from the core's Qt-free event hub to Qt signals.
+
+The hub calls listeners in whatever thread published (a worker, a sync thread). Emitting a
+signal of a QObject that lives on the GUI thread makes Qt queue the call to receivers there,
+so widgets only ever react on the GUI thread and nothing polls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from fieldkit.events import EventHub, hub
+
+
+class CoreEvents(QObject):
+    """Qt signals mirroring the core events; attach once, detach when the window goes."""
+
+    storeLocked = Signal()
+    storeUnlocked = Signal()
+    recordsChanged = Signal(str, str)  # kind, record id
+    outboxChanged = Signal()
+    syncProgress = Signal(int, int)  # done, total
+
+    def __init__(self, events: EventHub = hub, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._events = events
+        self._unsubscribers: list[Callable[[], None]] = []
+
+    def attach(self) -> None:
+        """Start listening to the hub (idempotent)."""
+        if self._unsubscribers:
+            return
+        pairs: list[tuple[str, Callable[..., None]]] = [
+            ("store.locked", self._locked),
+            ("store.unlocked", self._unlocked),
+            ("records.changed", self._records),
+            ("outbox.changed", self._outbox),
+            ("sync.progress", self._progress),
+        ]
+        self._unsubscribers = [self._events.subscribe(name, fn) for name, fn in pairs]
+
+    def detach(self) -> None:
+        """Stop listening; after this the hub holds no reference to the window."""
+        for unsubscribe in self._unsubscribers:
+            unsubscribe()
+        self._unsubscribers = []
+
+    # The hub passes payloads as keyword arguments; unknown extras are ignored on purpose so
+    # the core can add detail to an event without breaking the app.
+    def _locked(self, **_: Any) -> None:
+        self.storeLocked.emit()
+
+    def _unlocked(self, **_: Any) -> None:
+        self.storeUnlocked.emit()
+
+    def _records(self, kind: str = "", record_id: str = "", **_: Any) -> None:
+        self.recordsChanged.emit(kind, record_id)
+
+    def _outbox(self, **_: Any) -> None:
+        self.outboxChanged.emit()
+
+    def _progress(self, done: int = 0, total: int = 0, **_: Any) -> None:
+        self.syncProgress.emit(int(done), int(total))

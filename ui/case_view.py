@@ -1,0 +1,215 @@
+"""One case: its visits, people, forms, referrals, intelligence, reception centres, and what it
+has sent to the Lead (a marked place until sending is set up)."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldkit import cases, documents
+from fieldkit.errors import FieldkitError
+from fieldkit.store import Store
+from forms import KIND_TITLES
+from ui.controls import heading, local_time, named
+from ui.messages import error_text
+from ui.table import RecordTableModel, current_id, record_table
+
+
+class CasePage(QWidget):
+    """A case and everything recorded in it. Navigation requests go out as signals."""
+
+    openVisit = Signal(str)
+    openPerson = Signal(str)
+    openReception = Signal(str)  # reception document id, or "" for a new one
+    openDocument = Signal(str, str)  # kind, document id ("" for a new one)
+
+    def __init__(self, store: Store, case_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self.case = cases.get_case(store, case_id)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(f"{self.case.reference}: {self.case.title}", self, 2))
+        self.tabs = named(QTabWidget(self), self.tr("Case sections"))
+        layout.addWidget(self.tabs, 1)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(self.tr("Case message"))
+        layout.addWidget(self.message)
+
+        self.visits = RecordTableModel([self.tr("Premises"), self.tr("Address"),
+                                        self.tr("Started")], self)
+        self.visits_view = record_table(self.tr("Visits"), self.visits)
+        self.premises = named(QLineEdit(), self.tr("New visit: premises name"))
+        self.premises.setPlaceholderText(self.tr("Premises name"))
+        self.address = named(QLineEdit(), self.tr("New visit: address"))
+        self.address.setPlaceholderText(self.tr("Address"))
+        add_visit = named(QPushButton(self.tr("Start &visit")), self.tr("Start visit"))
+        self._tab(self.tr("&Visits"), self.visits_view, [self.premises, self.address, add_visit])
+        add_visit.clicked.connect(self.add_visit)
+        self.address.returnPressed.connect(self.add_visit)
+        self.visits_view.activated.connect(lambda _i: self._emit_id(self.visits_view,
+                                                                    self.openVisit))
+
+        self.people = RecordTableModel([self.tr("Reference"), self.tr("Summary"),
+                                        self.tr("Forms")], self)
+        self.people_view = record_table(self.tr("People"), self.people)
+        self.reference = named(QLineEdit(), self.tr("New person: reference"))
+        self.reference.setPlaceholderText(self.tr("Reference, e.g. W5"))
+        self.reference.setMaximumWidth(160)
+        self.summary = named(QLineEdit(), self.tr("New person: summary"))
+        self.summary.setPlaceholderText(self.tr("Short description (no name needed)"))
+        add_person = named(QPushButton(self.tr("Add &person")), self.tr("Add person"))
+        self._tab(self.tr("P&eople"), self.people_view, [self.reference, self.summary, add_person],
+                  self.tr("Enter on a person opens their NRM or Duty to Notify form."))
+        add_person.clicked.connect(self.add_person)
+        self.summary.returnPressed.connect(self.add_person)
+        self.reference.returnPressed.connect(self.add_person)
+        self.people_view.activated.connect(lambda _i: self._emit_id(self.people_view,
+                                                                    self.openPerson))
+
+        self.forms = RecordTableModel([self.tr("Form"), self.tr("About"), self.tr("Status"),
+                                       self.tr("Version"), self.tr("Saved")], self)
+        self.forms_view = record_table(self.tr("Forms"), self.forms)
+        self._tab(self.tr("&Forms"), self.forms_view, [])
+
+        self.referrals = RecordTableModel([self.tr("Referred to"), self.tr("Status"),
+                                           self.tr("Saved")], self)
+        self.referrals_view = record_table(self.tr("Referrals"), self.referrals)
+        new_referral = named(QPushButton(self.tr("New &referral")), self.tr("New referral"))
+        self._tab(self.tr("Re&ferrals"), self.referrals_view, [new_referral])
+        new_referral.clicked.connect(lambda: self.openDocument.emit("referral", ""))
+        self.referrals_view.activated.connect(
+            lambda _i: self.openDocument.emit("referral", current_id(self.referrals_view) or ""))
+
+        self.intel = RecordTableModel([self.tr("Report"), self.tr("Status"), self.tr("Saved")],
+                                      self)
+        self.intel_view = record_table(self.tr("Intelligence reports"), self.intel)
+        new_intel = named(QPushButton(self.tr("New &intelligence report")),
+                          self.tr("New intelligence report"))
+        self._tab(self.tr("&Intelligence"), self.intel_view, [new_intel])
+        new_intel.clicked.connect(lambda: self.openDocument.emit("intel", ""))
+        self.intel_view.activated.connect(
+            lambda _i: self.openDocument.emit("intel", current_id(self.intel_view) or ""))
+
+        self.receptions = RecordTableModel([self.tr("Reception centre"), self.tr("People"),
+                                            self.tr("Saved")], self)
+        self.receptions_view = record_table(self.tr("Reception centres"), self.receptions)
+        new_reception = named(QPushButton(self.tr("Open a new reception &board")),
+                              self.tr("New reception centre board"))
+        self._tab(self.tr("Reception &centre"), self.receptions_view, [new_reception])
+        new_reception.clicked.connect(lambda: self.openReception.emit(""))
+        self.receptions_view.activated.connect(
+            lambda _i: self.openReception.emit(current_id(self.receptions_view) or ""))
+
+        # The Lead's sending is built separately; this section marks where it will show.
+        sent = QLabel(self.tr(
+            "Sending to the Modern Slavery Lead is not set up yet. When it is, this section "
+            "lists what this case has sent and whether the Lead has received it."))
+        sent.setWordWrap(True)
+        sent.setAccessibleName(self.tr("Sent to the Lead"))
+        self.sent_to_lead = sent
+        self.tabs.addTab(sent, self.tr("Sent to &Lead"))
+        self.refresh()
+
+    def _tab(self, title: str, view: QTableView, controls: list[QWidget], hint: str = "") -> None:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        if controls:
+            row = QHBoxLayout()
+            for control in controls:
+                row.addWidget(control, 0 if isinstance(control, QPushButton) else 1)
+            layout.addLayout(row)
+        layout.addWidget(view, 1)
+        if hint:
+            layout.addWidget(QLabel(hint, page))
+        self.tabs.addTab(page, title)
+
+    def _emit_id(self, view: QTableView, signal: Signal) -> None:
+        record_id = current_id(view)
+        if record_id:
+            signal.emit(record_id)  # type: ignore[attr-defined]
+
+    @Slot()
+    def refresh(self) -> None:
+        """Re-read everything shown from the store."""
+        store, case_id = self._store, self.case.id
+        self.visits.set_rows([(v.id, [v.premises_name, v.address, local_time(v.created_at)])
+                              for v in cases.list_visits(store, case_id)])
+        docs = documents.list_documents(store, case_id)
+        people = cases.list_people(store, case_id)
+        reference = {p.id: p.reference for p in people}
+        by_person: dict[str, list[str]] = {}
+        for doc in docs:
+            if doc.person_id:
+                by_person.setdefault(doc.person_id, []).append(
+                    f"{KIND_TITLES.get(doc.kind, doc.kind)} ({self._status(doc.status)})")
+        self.people.set_rows([(p.id, [p.reference, p.summary, ", ".join(by_person.get(p.id, []))
+                                      or self.tr("None yet")]) for p in people])
+        self.forms.set_rows([(d.id, [KIND_TITLES.get(d.kind, d.kind),
+                                     reference.get(d.person_id or "", ""),
+                                     self._status(d.status), str(d.version),
+                                     local_time(d.updated_at)]) for d in docs])
+        self.referrals.set_rows([(d.id, [self._referred_to(d.data), self._status(d.status),
+                                         local_time(d.updated_at)])
+                                 for d in docs if d.kind == "referral"])
+        self.intel.set_rows([(d.id, [self.tr("Intelligence report"), self._status(d.status),
+                                     local_time(d.updated_at)])
+                             for d in docs if d.kind == "intel"])
+        self.receptions.set_rows([(d.id, [self._venue(d.data), self._people_count(d.data),
+                                          local_time(d.updated_at)])
+                                  for d in docs if d.kind == "reception"])
+
+    def _status(self, status: str) -> str:
+        return self.tr("ready") if status == "ready" else self.tr("draft")
+
+    @staticmethod
+    def _referred_to(data: str) -> str:
+        return str(json.loads(data).get("destination") or "").replace("_", " ")
+
+    def _venue(self, data: str) -> str:
+        loaded = json.loads(data)
+        return str(loaded.get("venue") or loaded.get("operation") or self.tr("Reception centre"))
+
+    @staticmethod
+    def _people_count(data: str) -> str:
+        return str(len(json.loads(data).get("people", [])))
+
+    @Slot()
+    def add_visit(self) -> None:
+        """Start a visit at the typed premises and open it."""
+        try:
+            visit = cases.create_visit(self._store, self.case.id, self.premises.text(),
+                                       self.address.text())
+        except FieldkitError as error:
+            self.message.setText(error_text(error))
+            return
+        self.premises.clear()
+        self.address.clear()
+        self.refresh()
+        self.openVisit.emit(visit.id)
+
+    @Slot()
+    def add_person(self) -> None:
+        """Record a person by reference (no name needed) and open their form."""
+        try:
+            person = cases.add_person(self._store, self.case.id, self.reference.text(),
+                                      summary=self.summary.text())
+        except FieldkitError as error:
+            self.message.setText(error_text(error))
+            return
+        self.reference.clear()
+        self.summary.clear()
+        self.message.setText(self.tr("Added {reference}.").format(reference=person.reference))
+        self.refresh()
+        self.openPerson.emit(person.id)

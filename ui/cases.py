@@ -1,0 +1,234 @@
+"""The cases list: a table model of every case behind a search and sort proxy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldkit import cases
+from fieldkit.errors import FieldkitError
+from fieldkit.store import Store
+from ui.case_queries import CaseRow, case_rows
+from ui.controls import heading, local_time, named
+from ui.messages import error_text
+
+Index = QModelIndex | QPersistentModelIndex
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class CasesModel(QAbstractTableModel):
+    """Every case, one row each. Refreshes in place: changed rows get a targeted dataChanged."""
+
+    REFERENCE, TITLE, STATUS, VISITS, PEOPLE, UPDATED = range(6)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[CaseRow] = []
+        self._row_of: dict[str, int] = {}
+        self._headers = [self.tr("Reference"), self.tr("Title"), self.tr("Status"),
+                         self.tr("Visits"), self.tr("People"), self.tr("Last change")]
+        self._status = {"open": self.tr("Open"), "closed": self.tr("Closed")}
+
+    def set_rows(self, rows: list[CaseRow]) -> None:
+        """Bring the model up to date with ``rows`` without resetting it (selection stays)."""
+        incoming = {row.id: row for row in rows}
+        for gone in [row.id for row in self._rows if row.id not in incoming][::-1]:
+            position = self._row_of[gone]
+            self.beginRemoveRows(QModelIndex(), position, position)
+            del self._rows[position]
+            self.endRemoveRows()
+            self._row_of = {row.id: i for i, row in enumerate(self._rows)}
+        last = self.columnCount() - 1
+        for case_id, row in incoming.items():
+            position = self._row_of.get(case_id)
+            if position is not None and self._rows[position] != row:
+                self._rows[position] = row
+                self.dataChanged.emit(self.index(position, 0), self.index(position, last))
+        new = [row for row in rows if row.id not in self._row_of]
+        if new:
+            start = len(self._rows)
+            self.beginInsertRows(QModelIndex(), start, start + len(new) - 1)
+            self._rows.extend(new)
+            self._row_of.update({row.id: start + i for i, row in enumerate(new)})
+            self.endInsertRows()
+
+    def case_id(self, row: int) -> str:
+        """The id of the case in source ``row``."""
+        return self._rows[row].id
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+        return 0 if parent.isValid() else 6
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == SORT_ROLE:
+            return self._sort_key(row, column)
+        if role == ID_ROLE:
+            return row.id
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.VISITS, self.PEOPLE):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _display(self, row: CaseRow, column: int) -> str:
+        if column == self.REFERENCE:
+            return row.reference
+        if column == self.TITLE:
+            return row.title
+        if column == self.STATUS:
+            return self._status.get(row.status, row.status)
+        if column == self.VISITS:
+            return str(row.visits)
+        if column == self.PEOPLE:
+            return str(row.people)
+        return local_time(row.updated_at)
+
+    def _sort_key(self, row: CaseRow, column: int) -> Any:
+        # Counts sort as numbers and times as their UTC stamps, not as displayed text.
+        return (row.reference, row.title.casefold(), row.status, row.visits, row.people,
+                row.updated_at)[column]
+
+    def headerData(  # noqa: N802 - Qt API
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+
+def cases_proxy(model: CasesModel) -> QSortFilterProxyModel:
+    """Search across every column, case-insensitively; sort by the model's sort keys."""
+    proxy = QSortFilterProxyModel(model)
+    proxy.setSourceModel(model)
+    proxy.setFilterKeyColumn(-1)
+    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    proxy.setSortRole(SORT_ROLE)
+    return proxy
+
+
+class CasesPage(QWidget):
+    """Search, sort and open cases; start a new one. Emits ``openCase(case_id)``."""
+
+    openCase = Signal(str)
+
+    def __init__(self, store: Store, prefix: str = "FK", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._prefix = prefix
+        self.model = CasesModel(self)
+        self.proxy = cases_proxy(self.model)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(self.tr("Cases"), self, 2))
+        top = QHBoxLayout()
+        search_label = QLabel(self.tr("&Search"), self)
+        self.search = named(QLineEdit(self), self.tr("Search cases"))
+        self.search.setPlaceholderText(self.tr("Reference, title or status"))
+        self.search.setClearButtonEnabled(True)
+        search_label.setBuddy(self.search)
+        top.addWidget(search_label)
+        top.addWidget(self.search, 2)
+        new_label = QLabel(self.tr("&New case"), self)
+        self.new_title = named(QLineEdit(self), self.tr("New case title"))
+        self.new_title.setPlaceholderText(self.tr("Title, e.g. the operation name"))
+        new_label.setBuddy(self.new_title)
+        self.create_button = named(QPushButton(self.tr("Create case"), self), self.tr("Create case"))
+        top.addWidget(new_label)
+        top.addWidget(self.new_title, 2)
+        top.addWidget(self.create_button)
+        layout.addLayout(top)
+        self.table = named(QTableView(self), self.tr("Cases list"))
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(CasesModel.UPDATED, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        # Fixed widths, not ResizeToContents: measuring thousands of rows would stall the list.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(CasesModel.TITLE, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((CasesModel.REFERENCE, 130), (CasesModel.STATUS, 80),
+                              (CasesModel.VISITS, 70), (CasesModel.PEOPLE, 70),
+                              (CasesModel.UPDATED, 170)):
+            self.table.setColumnWidth(column, width)
+        layout.addWidget(self.table, 1)
+        self.message = QLabel(self)
+        self.message.setAccessibleName(self.tr("Cases message"))
+        layout.addWidget(self.message)
+        self.hint = QLabel(self.tr("Enter opens the selected case. Ctrl+F searches, "
+                                   "Ctrl+N starts a new case."), self)
+        layout.addWidget(self.hint)
+
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.search.returnPressed.connect(self._focus_first_row)
+        self.table.activated.connect(self._open_index)
+        self.new_title.returnPressed.connect(self.create_case)
+        self.create_button.clicked.connect(self.create_case)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
+        QShortcut(QKeySequence(self.tr("Ctrl+N")), self, self.new_title.setFocus)
+        self.setTabOrder(self.search, self.new_title)
+        self.setTabOrder(self.new_title, self.create_button)
+        self.setTabOrder(self.create_button, self.table)
+        self.refresh()
+
+    @Slot()
+    def refresh(self) -> None:
+        """Reload the cases from the store (in place)."""
+        if self._store.is_open:
+            self.model.set_rows(case_rows(self._store))
+
+    @Slot()
+    def _focus_first_row(self) -> None:
+        if self.proxy.rowCount():
+            self.table.setFocus()
+            self.table.setCurrentIndex(self.proxy.index(0, 0))
+
+    @Slot(QModelIndex)
+    def _open_index(self, index: QModelIndex) -> None:
+        source = self.proxy.mapToSource(index)
+        if source.isValid():
+            self.openCase.emit(self.model.case_id(source.row()))
+
+    @Slot()
+    def create_case(self) -> None:
+        """Create a case with the typed title and open it."""
+        try:
+            case = cases.create_case(self._store, self.new_title.text(), prefix=self._prefix)
+        except FieldkitError as error:
+            self.message.setText(error_text(error))
+            return
+        self.new_title.clear()
+        self.message.setText(self.tr("Created case {reference}.").format(reference=case.reference))
+        self.refresh()
+        self.openCase.emit(case.id)

@@ -1,0 +1,41 @@
+"""Small building blocks shared by the screens: named controls, headings, local times."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QWidget
+
+from fieldkit.clock import parse_stamp
+
+W = TypeVar("W", bound=QWidget)
+
+
+def named(widget: W, name: str, tip: str = "") -> W:
+    """Give ``widget`` an accessible name (read by screen readers) and optional tooltip."""
+    widget.setAccessibleName(name)
+    if tip:
+        widget.setToolTip(tip)
+    return widget
+
+
+def heading(text: str, parent: QWidget | None = None, size: int = 3) -> QLabel:
+    """A bold label used as a section heading (larger for smaller ``size``)."""
+    label = QLabel(text, parent)
+    font = QFont(label.font())
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * {1: 1.6, 2: 1.3}.get(size, 1.1))
+    label.setFont(font)
+    label.setAccessibleName(text)
+    label.setWordWrap(True)
+    return label
+
+
+def local_time(utc_stamp: str, with_date: bool = True) -> str:
+    """A core UTC stamp shown in the computer's local time (what the officer's watch says)."""
+    try:
+        moment = parse_stamp(utc_stamp).astimezone()
+    except ValueError:
+        return utc_stamp
+    return moment.strftime("%d %b %Y %H:%M:%S" if with_date else "%H:%M:%S")

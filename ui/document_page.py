@@ -1,0 +1,107 @@
+"""A referral or intelligence report: the form, live problems, and versioned saves."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import QTimer, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldkit import documents
+from fieldkit.errors import FieldkitError
+from fieldkit.store import Store
+from forms import KIND_TITLES, KINDS, check_document
+from ui.controls import heading, named
+from ui.drafts import DraftSaver
+from ui.form_editor import SectionEditor
+from ui.messages import error_text
+from ui.problems import ProblemList
+
+
+class DocumentPage(QWidget):
+    """Edit one form document of ``kind``; Ctrl+S saves a new version, drafts autosave."""
+
+    def __init__(
+        self, store: Store, case_id: str, kind: str, document_id: str | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._store, self._case_id, self.kind = store, case_id, kind
+        self._document_id = document_id
+        self.title = KIND_TITLES.get(kind, kind)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(self.title, self, 2))
+        self.editor = SectionEditor(KINDS[kind], self)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.editor)
+        layout.addWidget(scroll, 1)
+        self.problems = ProblemList(self)
+        self.problems.setMaximumHeight(110)
+        layout.addWidget(self.problems)
+        row = QHBoxLayout()
+        self.save_button = named(QPushButton(self.tr("&Save draft (Ctrl+S)"), self),
+                                 self.tr("Save draft"))
+        self.ready_button = named(QPushButton(self.tr("Mark &ready"), self),
+                                  self.tr("Mark ready"))
+        self.message = QLabel(self)
+        self.message.setAccessibleName(self.tr("Form message"))
+        row.addWidget(self.save_button)
+        row.addWidget(self.ready_button)
+        row.addWidget(self.message, 1)
+        layout.addLayout(row)
+        key = f"doc:{case_id}:{kind}:{document_id or 'new'}"
+        self.draft = DraftSaver(store, key, self.editor.value, self)
+        self._check = QTimer(self)
+        self._check.setSingleShot(True)
+        self._check.setInterval(300)
+        self._check.timeout.connect(self.check)
+        data: dict[str, Any] = {}
+        if document_id:
+            data = json.loads(documents.get_document(store, document_id).data)
+        data = self.draft.load() or data
+        self.editor.set_value(data)
+        self.editor.changed.connect(self.draft.touch)
+        self.editor.changed.connect(self._check.start)
+        self.problems.goTo.connect(self._go_to)
+        self.save_button.clicked.connect(lambda: self.save("draft"))
+        self.ready_button.clicked.connect(lambda: self.save("ready"))
+        QShortcut(QKeySequence.StandardKey.Save, self, lambda: self.save("draft"))
+        self.check()
+
+    @Slot()
+    def check(self) -> None:
+        """Show what is invalid, and what is still missing before it can be marked ready."""
+        self.problems.show_problems(check_document(self.kind, self.editor.value(), ready=True))
+
+    def _go_to(self, field: str) -> None:
+        widget = self.editor.widget_at(field)
+        if widget is not None:
+            widget.setFocus()
+
+    def save(self, status: str) -> None:
+        """Save a new version (``draft`` or ``ready``)."""
+        try:
+            saved = documents.save_document(self._store, self._case_id, self.kind,
+                                            self.editor.value(), status=status,
+                                            document_id=self._document_id)
+        except FieldkitError as error:
+            self.message.setText(error_text(error))
+            return
+        self._document_id = saved.id
+        self.draft.discard()
+        self.draft.key = f"doc:{self._case_id}:{self.kind}:{saved.id}"
+        self.message.setText(self.tr("Saved (version {n}).").format(n=saved.version))
+
+    def flush_drafts(self) -> None:
+        """Write the pending draft now."""
+        self.draft.flush()

@@ -1,0 +1,341 @@
+"""One editing widget per kind of form field (text, yes/no, choice, date, country list...).
+
+Each widget offers ``value()`` (JSON-ready, or ``MISSING`` to leave the model's default),
+``set_value()`` and a ``changed`` signal, so the form editor can treat them all alike.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QIntValidator, QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
+
+from forms.choices import label
+from ui.controls import named
+
+MISSING = object()
+"""Returned by ``value()`` when nothing was entered and the model's default should apply."""
+
+
+class FieldWidget(QWidget):
+    """Base of the field widgets: a titled control that emits ``changed``."""
+
+    changed = Signal()
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.setAccessibleName(title)
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def value(self) -> Any:
+        """The entered value, ready for the form model."""
+        raise NotImplementedError
+
+    def set_value(self, value: Any) -> None:
+        """Show ``value`` (as stored in the form JSON) without emitting ``changed``."""
+        raise NotImplementedError
+
+    def focus_widget(self) -> QWidget:
+        """The control that takes focus when the officer is sent to this field."""
+        return self
+
+
+class TextField(FieldWidget):
+    """One line of text; optionally a comma-separated list of short texts."""
+
+    def __init__(self, title: str, as_list: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self._as_list = as_list
+        self.edit = named(QLineEdit(self), title)
+        if as_list:
+            self.edit.setPlaceholderText(self.tr("Separate with commas"))
+        self._layout.addWidget(self.edit)
+        self.setFocusProxy(self.edit)
+        self.edit.textEdited.connect(self.changed)
+
+    def value(self) -> Any:
+        text = self.edit.text()
+        if self._as_list:
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return text
+
+    def set_value(self, value: Any) -> None:
+        if self._as_list and isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        self.edit.setText("" if value is None else str(value))
+
+    def focus_widget(self) -> QWidget:
+        return self.edit
+
+
+class LongTextField(FieldWidget):
+    """Several lines of text (accounts, notes)."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self.edit = named(QPlainTextEdit(self), title)
+        # Tab moves on: keyboard users must never get stuck inside a text box.
+        self.edit.setTabChangesFocus(True)
+        self.edit.setMinimumHeight(60)
+        self.edit.setMaximumHeight(140)
+        self._layout.addWidget(self.edit)
+        self.setFocusProxy(self.edit)
+        self.edit.textChanged.connect(self.changed)
+
+    def value(self) -> Any:
+        return self.edit.toPlainText()
+
+    def set_value(self, value: Any) -> None:
+        self.edit.blockSignals(True)
+        self.edit.setPlainText("" if value is None else str(value))
+        self.edit.blockSignals(False)
+
+    def focus_widget(self) -> QWidget:
+        return self.edit
+
+
+class CheckField(FieldWidget):
+    """A plain yes/no that is never unanswered (false by default)."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self.box = named(QCheckBox(title, self), title)
+        self._layout.addWidget(self.box)
+        self.setFocusProxy(self.box)
+        self.box.toggled.connect(self.changed)
+
+    def value(self) -> Any:
+        return self.box.isChecked()
+
+    def set_value(self, value: Any) -> None:
+        self.box.blockSignals(True)
+        self.box.setChecked(bool(value))
+        self.box.blockSignals(False)
+
+    def focus_widget(self) -> QWidget:
+        return self.box
+
+
+class ChoiceField(FieldWidget):
+    """One choice from a list; ``optional`` adds "Not answered" (stored as null)."""
+
+    def __init__(
+        self, title: str, choices: list[tuple[str, Any]], optional: bool,
+        parent: QWidget | None = None, searchable: bool = False,
+    ) -> None:
+        super().__init__(title, parent)
+        self.combo = named(QComboBox(self), title)
+        if optional:
+            self.combo.addItem(self.tr("Not answered"), None)
+        for text, data in choices:
+            self.combo.addItem(text, data)
+        if searchable:
+            # Long lists (countries, languages): type part of a name to jump to it.
+            self.combo.setEditable(True)
+            self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            completer = self.combo.completer()
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self._layout.addWidget(self.combo)
+        self.setFocusProxy(self.combo)
+        self.combo.currentIndexChanged.connect(self.changed)
+
+    def value(self) -> Any:
+        return self.combo.currentData()
+
+    def set_value(self, value: Any) -> None:
+        index = self.combo.findData(value)
+        self.combo.blockSignals(True)
+        self.combo.setCurrentIndex(max(index, 0))
+        self.combo.blockSignals(False)
+
+    def focus_widget(self) -> QWidget:
+        return self.combo
+
+
+def yes_no_field(title: str, parent: QWidget | None = None) -> ChoiceField:
+    """A yes/no question that may still be unanswered."""
+    yes = QCoreApplication.translate("FieldWidget", "Yes")
+    no = QCoreApplication.translate("FieldWidget", "No")
+    return ChoiceField(title, [(yes, True), (no, False)], True, parent)
+
+
+def enum_field(title: str, enum: type[StrEnum], optional: bool,
+               parent: QWidget | None = None) -> ChoiceField:
+    """A choice from one of the forms' enumerations, shown with its plain label."""
+    return ChoiceField(title, [(label(member), member.value) for member in enum], optional,
+                       parent)
+
+
+class NumberField(FieldWidget):
+    """A whole number; blank means not known."""
+
+    def __init__(self, title: str, optional: bool, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self._optional = optional
+        self.edit = named(QLineEdit(self), title)
+        self.edit.setValidator(QIntValidator(0, 100000, self.edit))
+        self.edit.setMaximumWidth(120)
+        self._layout.addWidget(self.edit)
+        self._layout.addStretch(1)
+        self.setFocusProxy(self.edit)
+        self.edit.textEdited.connect(self.changed)
+
+    def value(self) -> Any:
+        text = self.edit.text().strip()
+        if not text:
+            return None if self._optional else MISSING
+        return int(text)
+
+    def set_value(self, value: Any) -> None:
+        self.edit.setText("" if value is None else str(value))
+
+    def focus_widget(self) -> QWidget:
+        return self.edit
+
+
+class DateField(FieldWidget):
+    """A date or date-and-time typed as text (2026-11-22, or 2026-11-22 10:05).
+
+    Text rather than a date picker: a picker cannot be left blank, and "not known" is a real
+    answer. A "Now" button fills in the current time for timed fields.
+    """
+
+    def __init__(self, title: str, with_time: bool, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self._with_time = with_time
+        self.edit = named(QLineEdit(self), title)
+        self.edit.setPlaceholderText("2026-11-22 10:05" if with_time else "2026-11-22")
+        self._layout.addWidget(self.edit, 1)
+        self.setFocusProxy(self.edit)
+        self.edit.textEdited.connect(self.changed)
+        self.now_button: QPushButton | None = None
+        if with_time:
+            self.now_button = named(QPushButton(self.tr("Now"), self),
+                                    self.tr("{title}: now").format(title=title))
+            self._layout.addWidget(self.now_button)
+            self.now_button.clicked.connect(self.set_now)
+
+    def set_now(self) -> None:
+        """Fill in the current local time."""
+        self.edit.setText(datetime.now().strftime("%Y-%m-%d %H:%M"))
+        self.changed.emit()
+
+    def value(self) -> Any:
+        text = self.edit.text().strip()
+        return text or None
+
+    def set_value(self, value: Any) -> None:
+        text = "" if value is None else str(value)
+        if self._with_time and "T" in text:
+            text = text.replace("T", " ")[:16]
+        self.edit.setText(text)
+
+    def focus_widget(self) -> QWidget:
+        return self.edit
+
+
+class EnumSetField(FieldWidget):
+    """Several choices from an enumeration, as a grid of check boxes."""
+
+    def __init__(self, title: str, enum: type[StrEnum], parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        grid = QGridLayout()
+        self._boxes: dict[str, QCheckBox] = {}
+        for i, member in enumerate(enum):
+            box = named(QCheckBox(label(member), self), f"{title}: {label(member)}")
+            box.toggled.connect(self.changed)
+            self._boxes[member.value] = box
+            grid.addWidget(box, i // 2, i % 2)
+        self._layout.addLayout(grid)
+        first = next(iter(self._boxes.values()))
+        self.setFocusProxy(first)
+
+    def value(self) -> Any:
+        return [value for value, box in self._boxes.items() if box.isChecked()]
+
+    def set_value(self, value: Any) -> None:
+        chosen = set(value or [])
+        for key, box in self._boxes.items():
+            box.blockSignals(True)
+            box.setChecked(key in chosen)
+            box.blockSignals(False)
+
+    def focus_widget(self) -> QWidget:
+        return next(iter(self._boxes.values()))
+
+
+class PickListField(FieldWidget):
+    """Several choices from a long list (countries, languages): pick, Add; Delete removes."""
+
+    def __init__(
+        self, title: str, choices: tuple[tuple[str, str], ...], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(title, parent)
+        self._names = dict(choices)
+        self.combo = ChoiceField(title, [(name, code) for code, name in choices], True, self,
+                                 searchable=True).combo
+        self.combo.setAccessibleName(self.tr("{title}: choose").format(title=title))
+        self.add_button = named(QPushButton(self.tr("Add"), self),
+                                self.tr("{title}: add").format(title=title))
+        self.chosen = named(QListWidget(self), self.tr("{title}: chosen").format(title=title))
+        self.chosen.setMaximumHeight(60)
+        self.chosen.setToolTip(self.tr("Delete removes the selected entry"))
+        self._layout.addWidget(self.combo, 2)
+        self._layout.addWidget(self.add_button)
+        self._layout.addWidget(self.chosen, 2)
+        self.setFocusProxy(self.combo)
+        self.add_button.clicked.connect(self._add)
+        self.combo.lineEdit().returnPressed.connect(self._add)
+        self.chosen.installEventFilter(self)
+
+    def _add(self) -> None:
+        code = self.combo.currentData()
+        if code and code not in self.value():
+            item = QListWidgetItem(self._names.get(code, code))
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            self.chosen.addItem(item)
+            self.changed.emit()
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802 - Qt API
+        if (watched is self.chosen and isinstance(event, QKeyEvent)
+                and event.type() == QKeyEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)):
+            row = self.chosen.currentRow()
+            if row >= 0:
+                self.chosen.takeItem(row)
+                self.changed.emit()
+            return True
+        return False
+
+    def value(self) -> Any:
+        return [self.chosen.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(self.chosen.count())]
+
+    def set_value(self, value: Any) -> None:
+        self.chosen.clear()
+        for code in value or []:
+            item = QListWidgetItem(self._names.get(code, code))
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            self.chosen.addItem(item)
+
+    def focus_widget(self) -> QWidget:
+        return self.combo

@@ -1,0 +1,210 @@
+"""First run: choose a role, fill in the officer profile, set the passphrase, create the store."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldkit import keys
+from fieldkit.settings import Settings
+from fieldkit.store import Store
+from ui.controls import heading, named
+from ui.messages import error_text, no_keyring_warning
+from ui.profile import OfficerProfile, passphrase_strength, save_profile
+from ui.worker import Worker
+
+MIN_PASSPHRASE = 8
+
+
+def create_store_and_key(
+    settings: Settings, passphrase: str, profile: OfficerProfile, role: str
+) -> keys.Unwrapped:
+    """Create the store and return its key, all on a worker thread.
+
+    The store's connection belongs to the thread that opened it, so the new store is locked
+    here and reopened on the GUI thread with the key (one extra derivation, paid once).
+    """
+    store = Store.create(settings, passphrase, officer=profile.name)
+    try:
+        save_profile(store, profile, role)
+    finally:
+        store.lock()
+    return Store.unwrap_key(settings, passphrase)
+
+
+class FirstRunPage(QWidget):
+    """The set-up screen shown when there is no store yet. Emits ``keyReady(Unwrapped)``."""
+
+    keyReady = Signal(object)
+
+    def __init__(self, settings: Settings, worker: Worker, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        self._worker = worker
+        outer = QVBoxLayout(self)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        body = QWidget()
+        scroll.setWidget(body)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(body)
+        layout.addWidget(heading(self.tr("Set up fieldkit"), body, 1))
+        layout.addWidget(QLabel(self.tr(
+            "Your records are kept encrypted on this computer. Nothing leaves it until you "
+            "send it to your Modern Slavery Lead."), body))
+
+        role_box = QGroupBox(self.tr("How will you use fieldkit?"), body)
+        role_layout = QHBoxLayout(role_box)
+        self.field_officer = named(
+            QRadioButton(self.tr("&Field officer"), role_box), self.tr("Role: field officer"))
+        self.lead = named(
+            QRadioButton(self.tr("Modern Slavery &Lead"), role_box),
+            self.tr("Role: Modern Slavery Lead"))
+        self.field_officer.setChecked(True)
+        self._roles = QButtonGroup(self)
+        for button in (self.field_officer, self.lead):
+            self._roles.addButton(button)
+            role_layout.addWidget(button)
+        layout.addWidget(role_box)
+
+        profile_box = QGroupBox(self.tr("About you"), body)
+        form = QFormLayout(profile_box)
+        self.name = self._line(self.tr("Your name"), form, self.tr("&Name"))
+        self.organisation = self._line(
+            self.tr("Organisation"), form, self.tr("&Organisation"),
+            self.tr("e.g. Coventry City Council Trading Standards"))
+        self.job_role = self._line(
+            self.tr("Job title"), form, self.tr("&Job title"),
+            self.tr("e.g. Trading Standards Officer"))
+        self.first_responder = named(
+            QCheckBox(self.tr("I am a first responder for the NRM"), profile_box),
+            self.tr("First responder"),
+            self.tr("Council officers are statutory first responders."))
+        self.first_responder.setChecked(True)
+        form.addRow("", self.first_responder)
+        self.email = self._line(self.tr("Work email"), form, self.tr("Work &email"))
+        self.phone = self._line(self.tr("Work phone"), form, self.tr("Work &phone"))
+        layout.addWidget(profile_box)
+
+        secret_box = QGroupBox(self.tr("Passphrase"), body)
+        secret = QFormLayout(secret_box)
+        self.passphrase = self._line(
+            self.tr("Passphrase"), secret, self.tr("P&assphrase"),
+            self.tr("Four or more unrelated words"))
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat = self._line(self.tr("Repeat passphrase"), secret, self.tr("&Repeat it"))
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.strength = named(QProgressBar(secret_box), self.tr("Passphrase strength"))
+        self.strength.setRange(0, 4)
+        self.strength.setTextVisible(False)
+        self.strength_label = QLabel(secret_box)
+        row = QHBoxLayout()
+        row.addWidget(self.strength, 1)
+        row.addWidget(self.strength_label, 1)
+        secret.addRow(self.tr("Strength"), row)
+        layout.addWidget(secret_box)
+
+        self.keyring_warning = QLabel(no_keyring_warning(), body)
+        self.keyring_warning.setWordWrap(True)
+        self.keyring_warning.setAccessibleName(self.tr("Keyring warning"))
+        self.keyring_warning.setStyleSheet("QLabel { border: 2px solid #b35900; padding: 6px; }")
+        self.keyring_warning.setVisible(not keys.keyring_available())
+        layout.addWidget(self.keyring_warning)
+
+        self.problem = QLabel(body)
+        self.problem.setWordWrap(True)
+        self.problem.setAccessibleName(self.tr("Problem"))
+        layout.addWidget(self.problem)
+        self.create_button = named(
+            QPushButton(self.tr("&Create encrypted records"), body), self.tr("Create"))
+        self.create_button.setDefault(True)
+        layout.addWidget(self.create_button)
+        layout.addStretch(1)
+
+        self.passphrase.textChanged.connect(self._show_strength)
+        self.create_button.clicked.connect(self.submit)
+        self.repeat.returnPressed.connect(self.submit)
+        self._show_strength("")
+
+    def _line(self, name: str, form: QFormLayout, label: str, hint: str = "") -> QLineEdit:
+        edit = named(QLineEdit(), name)
+        edit.setPlaceholderText(hint)
+        caption = QLabel(label)
+        caption.setBuddy(edit)
+        form.addRow(caption, edit)
+        return edit
+
+    @Slot(str)
+    def _show_strength(self, text: str) -> None:
+        score = passphrase_strength(text)
+        words = [self.tr("Very weak"), self.tr("Weak"), self.tr("Fair"), self.tr("Good"),
+                 self.tr("Strong")]
+        self.strength.setValue(score)
+        self.strength_label.setText(self.tr("Strength: {level}").format(level=words[score]))
+
+    def profile(self) -> OfficerProfile:
+        """The profile as typed."""
+        return OfficerProfile(
+            name=self.name.text().strip(),
+            organisation=self.organisation.text().strip(),
+            role=self.job_role.text().strip(),
+            first_responder=self.first_responder.isChecked(),
+            email=self.email.text().strip(),
+            phone=self.phone.text().strip(),
+        )
+
+    def role(self) -> str:
+        """``lead`` or ``field_officer``."""
+        return "lead" if self.lead.isChecked() else "field_officer"
+
+    def _check(self) -> str:
+        if not self.name.text().strip():
+            return self.tr("Please enter your name.")
+        passphrase = self.passphrase.text()
+        if len(passphrase) < MIN_PASSPHRASE:
+            return self.tr("The passphrase is too short: use at least 8 characters "
+                           "(a few words is best).")
+        if passphrase_strength(passphrase) < 1:
+            return self.tr("The passphrase is too easy to guess. Add more words.")
+        if self.repeat.text() != passphrase:
+            return self.tr("The two passphrases are not the same.")
+        return ""
+
+    @Slot()
+    def submit(self) -> None:
+        """Check the entries and create the store on a worker thread."""
+        problem = self._check()
+        self.problem.setText(problem)
+        if problem or not self.create_button.isEnabled():
+            return
+        self.create_button.setEnabled(False)
+        self.problem.setText(self.tr("Creating your encrypted records…"))
+        settings, passphrase = self._settings, self.passphrase.text()
+        profile, role = self.profile(), self.role()
+        self._worker.run(
+            lambda: create_store_and_key(settings, passphrase, profile, role),
+            self._created, self._failed)
+
+    def _created(self, unwrapped: keys.Unwrapped) -> None:
+        self.passphrase.clear()
+        self.repeat.clear()
+        self.problem.clear()
+        self.keyReady.emit(unwrapped)
+
+    def _failed(self, error: BaseException) -> None:
+        self.create_button.setEnabled(True)
+        self.problem.setText(error_text(error))

@@ -1,0 +1,71 @@
+"""Every core error turned into the words an officer reads: the one place this happens.
+
+The core's messages are precise but written for the command line (they mention commands and
+file paths). Here each typed error becomes plain, translatable text saying what happened and
+what to do; anything unexpected gets a calm general message and never a traceback.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from fieldkit import errors
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Messages", text)
+
+
+def error_text(error: BaseException) -> str:
+    """The user-facing sentence(s) for ``error``."""
+    if isinstance(error, errors.WrongPassphrase):
+        return _tr("That passphrase did not unlock fieldkit. Check it and try again.")
+    if isinstance(error, errors.StoreLocked):
+        return _tr("fieldkit is locked. Unlock it to continue.")
+    if isinstance(error, errors.KeyringUnavailable):
+        return _tr(
+            "This computer's keyring is not running, and fieldkit needs it to unlock. "
+            "Log in to your desktop normally (so the keyring starts) and try again."
+        )
+    if isinstance(error, errors.DeviceSecretMissing):
+        return _tr(
+            "This computer's keyring no longer holds fieldkit's device secret, so the records "
+            "cannot be opened here. Open fieldkit on the computer that created them, or ask "
+            "your IT support to restore the keyring. Nothing has been changed."
+        )
+    if isinstance(error, errors.StoreMissing):
+        return _tr("There are no fieldkit records on this computer yet.")
+    if isinstance(error, errors.StoreExists):
+        return _tr("fieldkit records already exist here; a second set was not created.")
+    if isinstance(error, errors.StoreCorrupt):
+        return _tr(
+            "fieldkit's records file is damaged or is not a fieldkit file. Nothing was "
+            "overwritten. Contact your IT support before trying anything else."
+        )
+    if isinstance(error, errors.StoreTooNew):
+        return _tr(
+            "These records were saved by a newer version of fieldkit. Update fieldkit to "
+            "open them. Nothing has been changed."
+        )
+    if isinstance(error, errors.AppendOnly):
+        return _tr("Note entries cannot be changed or deleted. Add a correction instead.")
+    if isinstance(error, errors.NotFound):
+        return _tr("That record could not be found. It may have been removed.")
+    if isinstance(error, errors.InvalidInput):
+        # The core names the field and the problem precisely; show it as it is.
+        return str(error)
+    if isinstance(error, errors.FieldkitError):
+        return str(error)
+    if isinstance(error, OSError):
+        return _tr("A file could not be read or written: {detail}").format(
+            detail=error.strerror or type(error).__name__
+        )
+    return _tr("Something went wrong and the action was not completed. Nothing was lost.")
+
+
+def no_keyring_warning() -> str:
+    """Shown at first run and unlock when no system keyring protects the device secret."""
+    return _tr(
+        "No system keyring is available on this computer, so your passphrase alone will "
+        "protect these records. Use a long passphrase: four or more unrelated words."
+    )

@@ -1,0 +1,274 @@
+"""Contemporaneous notes: Enter commits a timed entry, Shift+Enter starts a new line.
+
+Committed entries are never edited. A correction is a new entry; the original stays readable,
+struck through and labelled, directly above its correction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldkit import notes
+from fieldkit.errors import FieldkitError
+from fieldkit.records import NoteEntry
+from fieldkit.store import Store
+from ui.controls import heading, local_time, named
+from ui.drafts import DraftSaver
+from ui.messages import error_text
+
+Index = QModelIndex | QPersistentModelIndex
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def reading_order(entries: list[NoteEntry]) -> list[NoteEntry]:
+    """Entries in the order written, each correction placed straight after what it corrects."""
+    children: dict[str, list[NoteEntry]] = {}
+    for entry in entries:
+        if entry.corrects:
+            children.setdefault(entry.corrects, []).append(entry)
+    ordered: list[NoteEntry] = []
+
+    def place(entry: NoteEntry) -> None:
+        ordered.append(entry)
+        for child in children.get(entry.id, []):
+            place(child)
+
+    known = {entry.id for entry in entries}
+    for entry in entries:
+        if not entry.corrects or entry.corrects not in known:
+            place(entry)
+    return ordered
+
+
+class NotesModel(QAbstractListModel):
+    """A visit's note entries in reading order; corrected originals are struck through."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._entries: list[NoteEntry] = []
+        self._seq: dict[str, int] = {}
+        self._corrected_by: dict[str, int] = {}
+
+    def set_entries(self, entries: list[NoteEntry]) -> None:
+        """Show ``entries`` (as returned by the core, in written order)."""
+        self.beginResetModel()
+        self._entries = reading_order(entries)
+        self._seq = {entry.id: entry.seq for entry in entries}
+        self._corrected_by = {e.corrects: e.seq for e in entries if e.corrects}
+        self.endResetModel()
+
+    def entry(self, row: int) -> NoteEntry:
+        """The entry shown in ``row``."""
+        return self._entries[row]
+
+    def is_corrected(self, entry: NoteEntry) -> bool:
+        """True when a later entry corrects ``entry``."""
+        return entry.id in self._corrected_by
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+        return 0 if parent.isValid() else len(self._entries)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        entry = self._entries[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self.describe(entry)
+        if role == Qt.ItemDataRole.FontRole and self.is_corrected(entry):
+            font = QFont()
+            font.setStrikeOut(True)
+            return font
+        if role == ENTRY_ROLE:
+            return entry.id
+        return None
+
+    def describe(self, entry: NoteEntry) -> str:
+        """The entry as shown: number, local time, text, and its correction status in words."""
+        when = local_time(entry.written_at, with_date=False)
+        if entry.corrects:
+            head = self.tr("#{seq} {time}  ↳ correction of #{original}:").format(
+                seq=entry.seq, time=when, original=self._seq.get(entry.corrects, "?"))
+        else:
+            head = self.tr("#{seq} {time}").format(seq=entry.seq, time=when)
+        text = f"{head}  {entry.text}"
+        if self.is_corrected(entry):
+            text += "  " + self.tr("[corrected by #{seq}]").format(
+                seq=self._corrected_by[entry.id])
+        return text
+
+
+class NoteInput(QPlainTextEdit):
+    """The note box: Enter commits, Shift+Enter adds a line, Escape cancels a correction."""
+
+    commit = Signal()
+    cancel = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.insertPlainText("\n")
+            else:
+                self.commit.emit()
+            return
+        if event.key() == Qt.Key.Key_Escape:
+            self.cancel.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class NotesView(QWidget):
+    """The list of entries and the box to write the next one (autosaved as a draft)."""
+
+    committed = Signal(str)  # the new entry's id
+
+    def __init__(self, store: Store, visit_id: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._visit_id = visit_id
+        self._corrects: str | None = None
+        self.model = NotesModel(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(heading(self.tr("Contemporaneous notes"), self))
+        self.list = named(QListView(self), self.tr("Note entries"))
+        self.list.setModel(self.model)
+        self.list.setWordWrap(True)
+        self.list.setUniformItemSizes(False)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.setAlternatingRowColors(True)
+        layout.addWidget(self.list, 3)
+        self.mode = QLabel(self)
+        self.mode.setWordWrap(True)
+        self.mode.setAccessibleName(self.tr("Note mode"))
+        layout.addWidget(self.mode)
+        self.input = named(NoteInput(self), self.tr("New note entry"),
+                           self.tr("Enter saves the entry with the time. Shift+Enter: new line."))
+        self.input.setTabChangesFocus(True)
+        self.input.setMaximumHeight(110)
+        layout.addWidget(self.input, 1)
+        buttons = QHBoxLayout()
+        self.add_button = named(QPushButton(self.tr("Save entry (Enter)"), self),
+                                self.tr("Save note entry"))
+        self.correct_button = named(QPushButton(self.tr("&Correct selected entry"), self),
+                                    self.tr("Correct selected entry"))
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.correct_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(self.tr("Notes message"))
+        layout.addWidget(self.message)
+
+        self.draft = DraftSaver(store, f"note:{visit_id}", self._draft_data, self)
+        self.input.textChanged.connect(self.draft.touch)
+        self.input.commit.connect(self.commit_entry)
+        self.input.cancel.connect(self.cancel_correction)
+        self.add_button.clicked.connect(self.commit_entry)
+        self.correct_button.clicked.connect(self.start_correction)
+        self.list.activated.connect(lambda _index: self.start_correction())
+        QShortcut(QKeySequence(self.tr("Ctrl+E")), self, self.start_correction,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.setTabOrder(self.input, self.add_button)
+        self.setTabOrder(self.add_button, self.correct_button)
+        self.setTabOrder(self.correct_button, self.list)
+        self.reload()
+        self._restore_draft()
+        self._show_mode()
+
+    def reload(self) -> None:
+        """Re-read the entries from the store and keep the newest in view."""
+        self.model.set_entries(notes.list_notes(self._store, self._visit_id))
+        self.list.scrollToBottom()
+
+    def _draft_data(self) -> dict[str, Any] | None:
+        text = self.input.toPlainText()
+        if not text.strip():
+            return None
+        return {"text": text, "corrects": self._corrects}
+
+    def _restore_draft(self) -> None:
+        saved = self.draft.load()
+        if not saved:
+            return
+        corrects = saved.get("corrects")
+        known = {self.model.entry(r).id for r in range(self.model.rowCount())}
+        self._corrects = corrects if corrects in known else None
+        self.input.blockSignals(True)  # restoring is not a change worth saving again
+        self.input.setPlainText(str(saved.get("text", "")))
+        self.input.blockSignals(False)
+        self.input.moveCursor(self.input.textCursor().MoveOperation.End)
+        self.message.setText(self.tr("Restored the note you were typing."))
+
+    def _show_mode(self) -> None:
+        if self._corrects is None:
+            self.mode.setText(self.tr("New entry: type and press Enter to save it with the time."))
+            return
+        seq = next((self.model.entry(r).seq for r in range(self.model.rowCount())
+                    if self.model.entry(r).id == self._corrects), "?")
+        self.mode.setText(self.tr(
+            "Correcting entry #{seq}: edit the text and press Enter. The original stays "
+            "on record. Escape cancels.").format(seq=seq))
+
+    @Slot()
+    def start_correction(self) -> None:
+        """Begin a correction of the selected entry, starting from its text."""
+        index = self.list.currentIndex()
+        if not index.isValid():
+            self.message.setText(self.tr("Select the entry to correct first."))
+            return
+        entry = self.model.entry(index.row())
+        self._corrects = entry.id
+        self.input.setPlainText(entry.text)
+        self.input.moveCursor(self.input.textCursor().MoveOperation.End)
+        self.input.setFocus()
+        self._show_mode()
+
+    @Slot()
+    def cancel_correction(self) -> None:
+        """Leave correction mode, discarding the correction text."""
+        if self._corrects is None:
+            return
+        self._corrects = None
+        self.input.clear()
+        self._show_mode()
+
+    @Slot()
+    def commit_entry(self) -> None:
+        """Save the typed text as a new entry (or a correction), timed now."""
+        text = self.input.toPlainText()
+        if not text.strip():
+            return
+        try:
+            if self._corrects is None:
+                entry = notes.add_note(self._store, self._visit_id, text)
+            else:
+                entry = notes.correct_note(self._store, self._corrects, text)
+        except FieldkitError as error:
+            self.message.setText(error_text(error))
+            return
+        self._corrects = None
+        self.input.blockSignals(True)
+        self.input.clear()
+        self.input.blockSignals(False)
+        self.draft.discard()
+        self.message.setText(self.tr("Saved entry #{seq} at {time}.").format(
+            seq=entry.seq, time=local_time(entry.written_at, with_date=False)))
+        self._show_mode()
+        self.reload()
+        self.input.setFocus()
+        self.committed.emit(entry.id)

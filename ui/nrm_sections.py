@@ -1,0 +1,153 @@
+"""The NRM form's sections in the Home Office online form's order, and the rules that change
+what the form asks (child, consent, Duty to Notify), kept apart from the widgets."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+
+from forms import DutyToNotify, NotForDutyToNotify, NrmReferral, check_document, nrm_to_dtn
+from forms.form import FieldProblem
+from forms.rules import Obligations, Route
+from ui.profile import OfficerProfile
+
+
+@dataclass(frozen=True)
+class Section:
+    """One step of the guided form: a title and the top-level NRM fields it edits."""
+
+    key: str
+    title: str
+    fields: tuple[str, ...]
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("risk", "Immediate risk", ("immediate_risk", "immediate_risk_details")),
+    Section("where", "Where and when found", ("where_found",)),
+    Section("responder", "First responder", ("first_responder",)),
+    Section("consent", "Consent", ("consent",)),
+    Section("victim", "Potential victim", ("potential_victim",)),
+    Section("dependants", "Dependants", ("dependants",)),
+    Section("exploitation", "Exploitation", ("exploitation",)),
+    Section("notice", "How they came to notice", ("came_to_notice",)),
+    Section("account", "Account", ("account", "account_read_back")),
+    Section("exploiters", "Exploiters", ("exploiters",)),
+    Section("police", "Police", ("police",)),
+    Section("support", "Support wanted", ("support",)),
+)
+
+HIDDEN_FOR_DTN_SECTIONS = frozenset({"dependants", "exploiters"})
+"""Whole sections a Duty to Notify must not carry."""
+
+HIDDEN_FOR_DTN_FIELDS = (
+    "potential_victim.given_names", "potential_victim.family_name", "potential_victim.aliases",
+    "potential_victim.date_of_birth", "potential_victim.safe_contact",
+    "potential_victim.current_location", "exploitation.places.address",
+    "exploitation.places.postcode", "police.crime_reference", "police.officer",
+)
+"""Fields that identify the person or others: hidden when the route is Duty to Notify."""
+
+
+def section_of(field: str) -> str:
+    """The section key that holds a problem's field path."""
+    head = field.split(".", 1)[0]
+    for section in SECTIONS:
+        if head in section.fields:
+            return section.key
+    return SECTIONS[0].key
+
+
+def read_nrm(data: dict[str, Any]) -> NrmReferral | None:
+    """The form as a model, or None while something typed is invalid."""
+    try:
+        return NrmReferral.model_validate(data)
+    except ValidationError:
+        return None
+
+
+def as_of(nrm: NrmReferral | None) -> date:
+    """The date the age rules are applied on: when the person was found, else today."""
+    found = nrm.where_found.encountered_on if nrm is not None else None
+    return found or date.today()
+
+
+def rules_for(nrm: NrmReferral | None) -> Obligations | None:
+    """What the rules require for the person on the form."""
+    return None if nrm is None else nrm.obligations(as_of(nrm))
+
+
+def new_form(profile: OfficerProfile | None, found_on: date) -> dict[str, Any]:
+    """A fresh form with the officer's own details and the date filled in."""
+    data: dict[str, Any] = {"where_found": {"encountered_on": found_on.isoformat()}}
+    if profile is not None:
+        data["first_responder"] = {
+            "name": profile.name, "organisation": profile.organisation, "role": profile.role,
+            "work_email": profile.email, "phone": profile.phone,
+        }
+    return data
+
+
+def problems_for(data: dict[str, Any], route: Route | None) -> list[FieldProblem]:
+    """Every problem, named: invalid fields first; then what the route's form still needs."""
+    invalid = check_document("nrm", data, ready=False)
+    if invalid:
+        return invalid
+    nrm = NrmReferral.model_validate(data)
+    if route is Route.DUTY_TO_NOTIFY:
+        notice = dtn_for(nrm)
+        if notice is not None:
+            return check_document("dtn", notice[0].model_dump(mode="json"), ready=True,
+                                  names=nrm.recorded_names())
+    return check_document("nrm", data, ready=True, as_of=as_of(nrm))
+
+
+def dtn_for(nrm: NrmReferral) -> tuple[DutyToNotify, list[str]] | None:
+    """The anonymous notice for this person, with what was removed; None when not allowed."""
+    try:
+        return nrm_to_dtn(nrm, as_of=as_of(nrm))
+    except NotForDutyToNotify:
+        return None
+
+
+def completeness(data: dict[str, Any], route: Route | None) -> int:
+    """Percent complete: problems left against those of an empty form on the same route."""
+    skeleton: dict[str, Any] = {
+        "where_found": {"age_group": data.get("where_found", {}).get("age_group", "not_sure")},
+        "consent": {"decision": data.get("consent", {}).get("decision", "not_asked")},
+    }
+    baseline = len(problems_for(skeleton, route)) or 1
+    left = len(problems_for(data, route))
+    return max(0, min(100, round(100 * (baseline - left) / baseline)))
+
+
+def anonymised(data: dict[str, Any], notice: DutyToNotify) -> dict[str, Any]:
+    """The working form with every identifying field removed, as the notice left them out."""
+    cleaned = copy.deepcopy(data)
+    victim = cleaned.setdefault("potential_victim", {})
+    if victim.get("date_of_birth") and victim.get("estimated_age") is None:
+        nrm = read_nrm(data)
+        if nrm is not None and nrm.potential_victim.date_of_birth is not None:
+            born = nrm.potential_victim.date_of_birth
+            today = as_of(nrm)
+            victim["estimated_age"] = today.year - born.year - (
+                (today.month, today.day) < (born.month, born.day))
+    for name in ("given_names", "family_name", "current_location"):
+        victim[name] = ""
+    victim["aliases"] = []
+    victim["date_of_birth"] = None
+    victim["safe_contact"] = {}
+    cleaned["dependants"] = []
+    cleaned["exploiters"] = []
+    for place in cleaned.get("exploitation", {}).get("places", []):
+        place["address"] = ""
+        place["postcode"] = ""
+    police = cleaned.setdefault("police", {})
+    police["crime_reference"] = ""
+    police["officer"] = ""
+    cleaned["account"] = notice.account
+    cleaned.setdefault("came_to_notice", {})["how"] = notice.how_came_to_notice
+    return cleaned

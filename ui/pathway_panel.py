@@ -1,0 +1,166 @@
+"""The pathway panel: beside every case, the next steps of the council's pathways for what has
+been recorded so far, each with its contact number or form, ticked off as they are done."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QComboBox, QLabel, QTreeView, QVBoxLayout, QWidget
+
+from fieldkit import cases
+from fieldkit.pathway import CaseFacts, CasePlan, PathwayStep, plan_case
+from fieldkit.store import Store
+from ui.controls import heading, named
+from ui.pathway_facts import CASE_SCOPE, case_facts, person_facts, save_tick
+
+STEP_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class PathwayPanel(QWidget):
+    """Next steps for the open case (or one person in it); ticking a step records it done."""
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self.case_id: str | None = None
+        self._live: dict[str, dict[str, Any]] = {}
+        self.plan: CasePlan | None = None
+        self.setMinimumWidth(260)
+        self.setMaximumWidth(420)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 0, 0, 0)
+        layout.addWidget(heading(self.tr("Pathway: next steps"), self))
+        self.scope = named(QComboBox(self), self.tr("Pathway for"))
+        layout.addWidget(self.scope)
+        self.next_label = QLabel(self)
+        self.next_label.setWordWrap(True)
+        self.next_label.setTextFormat(Qt.TextFormat.RichText)
+        self.next_label.setAccessibleName(self.tr("Next steps"))
+        layout.addWidget(self.next_label)
+        self.model = QStandardItemModel(self)
+        self.tree = named(QTreeView(self), self.tr("Pathway steps"),
+                          self.tr("Space ticks a step as done"))
+        self.tree.setModel(self.model)
+        self.tree.setHeaderHidden(True)
+        self.tree.setWordWrap(True)
+        self.tree.setUniformRowHeights(False)
+        self.tree.setIndentation(10)
+        layout.addWidget(self.tree, 1)
+        self.scope.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.model.itemChanged.connect(self._ticked)
+
+    def set_case(self, case_id: str | None, force: bool = False) -> None:
+        """Show the pathway for ``case_id`` (None hides the content)."""
+        if case_id == self.case_id and not force:
+            return
+        self.case_id = case_id
+        self.scope.blockSignals(True)
+        self.scope.clear()
+        if case_id is not None and self._store.is_open:
+            self.scope.addItem(self.tr("The whole case"), CASE_SCOPE)
+            for person in cases.list_people(self._store, case_id):
+                self.scope.addItem(self.tr("Person {reference}").format(
+                    reference=person.reference), person.id)
+        self.scope.blockSignals(False)
+        self.refresh()
+
+    def show_person(self, person_id: str, live: dict[str, Any] | None = None) -> None:
+        """Follow one person, using the form being edited for the facts when given."""
+        if live is not None:
+            self._live[person_id] = live
+        index = self.scope.findData(person_id)
+        if index < 0 and self.case_id is not None:
+            self.set_case(self.case_id, force=True)
+            index = self.scope.findData(person_id)
+        if index >= 0 and index != self.scope.currentIndex():
+            self.scope.setCurrentIndex(index)  # refreshes
+        else:
+            self.refresh()
+
+    def facts(self) -> CaseFacts | None:
+        """The facts the shown plan was made from."""
+        if self.case_id is None or not self._store.is_open:
+            return None
+        scope = self.scope.currentData() or CASE_SCOPE
+        if scope == CASE_SCOPE:
+            return case_facts(self._store, self.case_id)
+        return person_facts(self._store, self.case_id, scope, self._live.get(scope))
+
+    @Slot()
+    def refresh(self) -> None:
+        """Recompute the plan and show it."""
+        facts = self.facts()
+        self.model.blockSignals(True)
+        self.model.clear()
+        self.plan = None if facts is None else plan_case(facts)
+        if self.plan is not None:
+            for pathway in self.plan.pathways:
+                head = QStandardItem(pathway.title)
+                head.setEditable(False)
+                font = head.font()
+                font.setBold(True)
+                head.setFont(font)
+                for step in pathway.steps:
+                    head.appendRow(self._step_item(step))
+                self.model.appendRow(head)
+        self.model.blockSignals(False)
+        self.tree.expandAll()
+        self._show_next()
+
+    def _step_item(self, step: PathwayStep) -> QStandardItem:
+        number = f"{step.number}. " if step.number else ""
+        lines = [f"{number}{step.text}"]
+        if step.urgent:
+            lines[0] = self.tr("URGENT: {text}").format(text=lines[0])
+        for contact in step.contacts:
+            reach = " · ".join(x for x in (contact.phone, contact.email) if x)
+            lines.append(self.tr("Contact: {name} {reach}").format(name=contact.name,
+                                                                    reach=reach).strip())
+        if step.form_title:
+            lines.append(self.tr("Form: {form}").format(form=step.form_title))
+        item = QStandardItem("\n".join(lines))
+        item.setEditable(False)
+        item.setCheckable(True)
+        item.setCheckState(Qt.CheckState.Checked if step.done else Qt.CheckState.Unchecked)
+        item.setData(step.id, STEP_ROLE)
+        item.setToolTip("\n".join(lines))
+        return item
+
+    def _show_next(self) -> None:
+        if self.plan is None:
+            self.next_label.setText("")
+            return
+        steps = self.plan.next_steps()[:4]
+        if not steps:
+            self.next_label.setText(self.tr("Every step shown is done."))
+            return
+        rows = []
+        for step in steps:
+            reach = "; ".join(f"{c.name} {c.phone or c.email or ''}".strip()
+                              for c in step.contacts)
+            text = html.escape(step.text)
+            extra = f" <i>({html.escape(reach)})</i>" if reach else ""
+            rows.append(f"<li>{'<b>' if step.urgent else ''}{text}"
+                        f"{'</b>' if step.urgent else ''}{extra}</li>")
+        self.next_label.setText(self.tr("<b>Next:</b>") + "<ul>" + "".join(rows) + "</ul>")
+
+    def step_ids(self) -> list[str]:
+        """Ids of every step shown (for tests and the screen reader summary)."""
+        found = []
+        for row in range(self.model.rowCount()):
+            head = self.model.item(row)
+            found += [str(head.child(i).data(STEP_ROLE)) for i in range(head.rowCount())]
+        return found
+
+    def _ticked(self, item: QStandardItem) -> None:
+        step_id = item.data(STEP_ROLE)
+        if step_id is None or self.case_id is None:
+            return
+        scope = self.scope.currentData() or CASE_SCOPE
+        save_tick(self._store, self.case_id, scope, str(step_id),
+                  item.checkState() == Qt.CheckState.Checked)
+        # Not from inside the model's own signal: rebuilding it here would pull the item away.
+        QTimer.singleShot(0, self.refresh)

@@ -1,0 +1,324 @@
+"""A person's NRM referral, guided in the Home Office online form's order, following the rules:
+a child gets an NRM and a MASH referral with no consent asked; an adult who does not consent
+gets an anonymous Duty to Notify, with the identifying fields hidden and then removed."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldkit import documents
+from fieldkit.clock import parse_stamp
+from fieldkit.errors import FieldkitError
+from fieldkit.records import Person
+from fieldkit.store import Store
+from forms import NrmReferral
+from forms.rules import Route
+from ui import nrm_sections as rules
+from ui.controls import heading, named
+from ui.drafts import DraftSaver
+from ui.form_editor import SectionEditor
+from ui.messages import error_text
+from ui.print_pack import pdf_available, print_pack
+from ui.problems import ProblemList
+from ui.profile import load_profile
+from ui.worker import Worker
+
+
+class PersonFormPage(QWidget):
+    """The guided NRM / Duty to Notify form for one person."""
+
+    changedRoute = Signal()
+    factsChanged = Signal()
+
+    def __init__(
+        self, store: Store, person: Person, worker: Worker, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._store, self.person, self._worker = store, person, worker
+        self.route: Route | None = None
+        self.child = False
+        self._base: dict[str, Any] = {}
+        self._doc_ids: dict[str, str] = {}
+        layout = QVBoxLayout(self)
+        self.title = heading("", self, 2)
+        layout.addWidget(self.title)
+        self.banner = QLabel(self)
+        self.banner.setObjectName("rulesBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setAccessibleName(self.tr("What the rules require"))
+        self.banner.setStyleSheet("#rulesBanner { border: 2px solid #2b5797; padding: 6px; }")
+        layout.addWidget(self.banner)
+        body = QHBoxLayout()
+        layout.addLayout(body, 1)
+
+        side = QVBoxLayout()
+        self.meter = named(QProgressBar(self), self.tr("Completeness"))
+        self.meter.setRange(0, 100)
+        self.meter.setFormat(self.tr("%p% complete"))
+        side.addWidget(self.meter)
+        self.nav = named(QListWidget(self), self.tr("Form sections"),
+                         self.tr("Ctrl+Page Down and Ctrl+Page Up move between sections"))
+        self.nav.setMaximumWidth(230)
+        side.addWidget(self.nav, 1)
+        body.addLayout(side)
+
+        centre = QVBoxLayout()
+        self.pages = QStackedWidget(self)
+        self.editors: dict[str, SectionEditor] = {}
+        for section in rules.SECTIONS:
+            editor = SectionEditor(NrmReferral, self, only=list(section.fields))
+            scroll = QScrollArea(self)
+            scroll.setWidgetResizable(True)
+            scroll.setWidget(editor)
+            self.pages.addWidget(scroll)
+            self.editors[section.key] = editor
+            self.nav.addItem(self.tr(section.title))
+        centre.addWidget(self.pages, 3)
+        self.removed = QLabel(self)
+        self.removed.setWordWrap(True)
+        self.removed.setAccessibleName(self.tr("Details that will be removed"))
+        centre.addWidget(self.removed)
+        self.problems = ProblemList(self)
+        self.problems.setMaximumHeight(120)
+        centre.addWidget(self.problems, 1)
+        buttons = QHBoxLayout()
+        self.save_button = named(QPushButton(self.tr("&Save (Ctrl+S)"), self), self.tr("Save"))
+        self.ready_button = named(QPushButton(self.tr("Mark &ready"), self),
+                                  self.tr("Mark ready"))
+        self.print_button = named(QPushButton(self.tr("&Print pack"), self),
+                                  self.tr("Print pack"))
+        if not pdf_available():
+            self.print_button.setEnabled(False)
+            self.print_button.setToolTip(self.tr("The PDF pack is not available in this "
+                                                 "version yet."))
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(self.tr("Form message"))
+        for button in (self.save_button, self.ready_button, self.print_button):
+            buttons.addWidget(button)
+        buttons.addWidget(self.message, 1)
+        centre.addLayout(buttons)
+        body.addLayout(centre, 1)
+
+        self.draft = DraftSaver(store, f"person-form:{person.id}", self.form_data, self)
+        self._recheck = QTimer(self)
+        self._recheck.setSingleShot(True)
+        self._recheck.setInterval(250)
+        self._recheck.timeout.connect(self.apply_rules)
+        self._load()
+        for editor in self.editors.values():
+            editor.changed.connect(self._changed)
+        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.problems.goTo.connect(self.go_to)
+        self.save_button.clicked.connect(lambda: self.save("draft"))
+        self.ready_button.clicked.connect(lambda: self.save("ready"))
+        self.print_button.clicked.connect(self._print)
+        QShortcut(QKeySequence.StandardKey.Save, self, lambda: self.save("draft"))
+        QShortcut(QKeySequence(self.tr("Ctrl+PgDown")), self, lambda: self.step_section(1))
+        QShortcut(QKeySequence(self.tr("Ctrl+PgUp")), self, lambda: self.step_section(-1))
+        self.nav.setCurrentRow(0)
+        self.apply_rules()
+
+    # -- loading and data ---------------------------------------------------------------------
+
+    def _load(self) -> None:
+        data: dict[str, Any] | None = None
+        for doc in documents.list_documents(self._store, self.person.case_id):
+            if doc.person_id == self.person.id and doc.kind in ("nrm", "dtn"):
+                self._doc_ids[doc.kind] = doc.id
+                if doc.kind == "nrm":
+                    data = json.loads(doc.data)
+        draft = self.draft.load()
+        if draft is not None:
+            data = draft
+        if data is None:
+            data = rules.new_form(load_profile(self._store),
+                                  parse_stamp(self.person.created_at).date())
+        self.set_form_data(data)
+
+    def set_form_data(self, data: dict[str, Any]) -> None:
+        """Show ``data`` in every section (fields no section shows are kept)."""
+        self._base = dict(data)
+        for editor in self.editors.values():
+            editor.set_value(data)
+
+    def form_data(self) -> dict[str, Any]:
+        """The whole NRM form as typed."""
+        data = dict(self._base)
+        for editor in self.editors.values():
+            data.update(editor.field_values())
+        return data
+
+    def editor(self, section: str) -> SectionEditor:
+        """The editor of a section (by key, e.g. ``victim``)."""
+        return self.editors[section]
+
+    # -- the rules ----------------------------------------------------------------------------
+
+    @Slot()
+    def _changed(self) -> None:
+        self.draft.touch()
+        self._recheck.start()
+
+    @Slot()
+    def apply_rules(self) -> None:
+        """Show what the rules require, hide what must not be asked or kept, recheck."""
+        self._recheck.stop()
+        data = self.form_data()
+        nrm = rules.read_nrm(data)
+        found = rules.rules_for(nrm)
+        route = found.route if found else self.route
+        child = found.treated_as_child if found else self.child
+        changed = (route, child) != (self.route, self.child)
+        self.route, self.child = route, child
+        dtn = route is Route.DUTY_TO_NOTIFY
+        self._set_section_hidden("consent", child)
+        for key in rules.HIDDEN_FOR_DTN_SECTIONS:
+            self._set_section_hidden(key, dtn)
+        for editor in self.editors.values():
+            for path in rules.HIDDEN_FOR_DTN_FIELDS:
+                editor.set_visible(path, not dtn)
+        self._show_banner(found)
+        removed = rules.dtn_for(nrm) if dtn and nrm is not None else None
+        self.removed.setVisible(bool(removed and removed[1]))
+        if removed and removed[1]:
+            self.removed.setText(self.tr("When you save the Duty to Notify these are removed: "
+                                         "{items}.").format(items="; ".join(removed[1])))
+        problems = rules.problems_for(data, route)
+        self.problems.show_problems(problems)
+        self.meter.setValue(rules.completeness(data, route))
+        if changed:
+            self.changedRoute.emit()
+        self.factsChanged.emit()
+
+    def _set_section_hidden(self, key: str, hidden: bool) -> None:
+        row = [s.key for s in rules.SECTIONS].index(key)
+        self.nav.item(row).setHidden(hidden)
+        if hidden and self.nav.currentRow() == row:
+            self.step_section(1)
+
+    def _show_banner(self, found: Any) -> None:
+        reference = self.person.reference
+        if self.child:
+            title = self.tr("{reference}: NRM referral (child)").format(reference=reference)
+            text = self.tr(
+                "Treated as a child: an NRM referral is always made and consent is not asked. "
+                "Contact the Multi-Agency Safeguarding Hub (MASH) first, then make the NRM "
+                "referral.")
+            if found is not None and found.transition_to_adulthood:
+                text += " " + self.tr("Within 6 months of turning 18: also follow the "
+                                      "Transition to Adulthood pathway.")
+        elif self.route is Route.DUTY_TO_NOTIFY:
+            title = self.tr("{reference}: Duty to Notify").format(reference=reference)
+            text = self.tr(
+                "An adult who does not consent: make an anonymous Duty to Notify instead of an "
+                "NRM referral. It must not identify the person, so name, date of birth, "
+                "contact details and addresses are hidden and are removed when you save.")
+        elif self.route is Route.NRM:
+            title = self.tr("{reference}: NRM referral").format(reference=reference)
+            text = self.tr("An adult who consents: make an NRM referral. If you can, complete "
+                           "it together with the person, in a language they understand.")
+        else:
+            title = self.tr("{reference}: NRM referral").format(reference=reference)
+            text = self.tr(
+                "Explain the NRM with the Explanatory Booklet and record the person's decision "
+                "under Consent. With consent: NRM referral. Without: Duty to Notify.")
+        self.title.setText(title)
+        self.banner.setText(text)
+
+    # -- moving around ------------------------------------------------------------------------
+
+    def step_section(self, step: int) -> None:
+        """Go to the next (or previous) visible section."""
+        row = self.nav.currentRow()
+        for _ in range(self.nav.count()):
+            row = (row + step) % self.nav.count()
+            if not self.nav.item(row).isHidden():
+                self.nav.setCurrentRow(row)
+                return
+
+    def show_section(self, key: str) -> None:
+        """Show one section by key."""
+        self.nav.setCurrentRow([s.key for s in rules.SECTIONS].index(key))
+
+    @Slot(str)
+    def go_to(self, field: str) -> None:
+        """Show the section holding ``field`` and put the cursor in it."""
+        key = rules.section_of(field)
+        self.show_section(key)
+        widget = self.editors[key].widget_at(field)
+        if widget is not None:
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- saving -------------------------------------------------------------------------------
+
+    def save(self, status: str) -> None:
+        """Save the NRM referral, or for a non-consenting adult the Duty to Notify."""
+        self.apply_rules()
+        data = self.form_data()
+        try:
+            if self.route is Route.DUTY_TO_NOTIFY:
+                self._save_dtn(data, status)
+            else:
+                saved = documents.save_document(
+                    self._store, self.person.case_id, "nrm", data, status=status,
+                    document_id=self._doc_ids.get("nrm"), person_id=self.person.id)
+                self._doc_ids["nrm"] = saved.id
+                self.draft.discard()
+                self.message.setText(self.tr("NRM referral saved (version {n}).").format(
+                    n=saved.version))
+        except FieldkitError as error:
+            self.message.setText(error_text(error))
+
+    def _save_dtn(self, data: dict[str, Any], status: str) -> None:
+        nrm = rules.read_nrm(data)
+        made = rules.dtn_for(nrm) if nrm is not None else None
+        if made is None:
+            self.message.setText(self.tr("Fix the problems listed first."))
+            return
+        notice, _removed = made
+        saved = documents.save_document(
+            self._store, self.person.case_id, "dtn", notice.model_dump(mode="json"),
+            status=status, document_id=self._doc_ids.get("dtn"), person_id=self.person.id)
+        self._doc_ids["dtn"] = saved.id
+        # The working copy keeps only what the notice keeps: identifying details are gone.
+        self.set_form_data(rules.anonymised(data, notice))
+        self.draft.touch()
+        self.draft.flush()
+        self.apply_rules()
+        self.message.setText(self.tr("Duty to Notify saved (version {n}); identifying details "
+                                     "removed.").format(n=saved.version))
+
+    @Slot()
+    def _print(self) -> None:
+        try:
+            where = print_pack(self._store, self.person.case_id, self.person.id)
+        except (NotImplementedError, FieldkitError) as error:
+            self.message.setText(error_text(error) if isinstance(error, FieldkitError)
+                                 else str(error))
+            return
+        self.message.setText(self.tr("Pack written to {path}.").format(path=where))
+
+    def flush_drafts(self) -> None:
+        """Write the pending draft now."""
+        self.draft.flush()
+
+    def as_of(self) -> date:
+        """The date the age rules use for this form."""
+        return rules.as_of(rules.read_nrm(self.form_data()))

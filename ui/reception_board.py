@@ -1,0 +1,223 @@
+"""The reception-centre board: the set-up checklist, then every person received by step, with
+counts at the top of each column, filters, and one keystroke to register a new arrival."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, Slot
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldkit import documents
+from fieldkit.errors import FieldkitError
+from fieldkit.store import Store
+from forms import BoardStep, ReceptionCentre
+from ui.checklist import Checklist
+from ui.controls import heading, named
+from ui.drafts import DraftSaver
+from ui.form_editor import SectionEditor
+from ui.indicators import setup_groups
+from ui.messages import error_text
+from ui.reception_model import STEP_TITLES, STEPS, BoardFilter, ReceptionBoardModel
+
+CENTRE_FIELDS = ["operation", "venue", "held_on", "lead_agency", "agencies_present"]
+
+
+class ReceptionBoardPage(QWidget):
+    """A reception centre's set-up and board, saved as a ``reception`` form document."""
+
+    def __init__(
+        self, store: Store, case_id: str, document_id: str | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._store, self._case_id, self._document_id = store, case_id, document_id
+        centre = ReceptionCentre()
+        if document_id:
+            centre = ReceptionCentre.model_validate_json(
+                documents.get_document(store, document_id).data)
+        self.draft = DraftSaver(store, f"reception:{case_id}:{document_id or 'new'}",
+                                self._draft_data, self)
+        restored = self.draft.load()
+        if restored is not None:
+            centre = ReceptionCentre.model_validate(restored)
+        self.model = ReceptionBoardModel(centre, centre.held_on or date.today(), self)
+        self.proxy = BoardFilter(self)
+        self.proxy.setSourceModel(self.model)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(self.tr("Reception centre"), self, 2))
+        self.tabs = named(QTabWidget(self), self.tr("Reception centre sections"))
+        layout.addWidget(self.tabs, 1)
+        setup = QWidget(self)
+        setup_layout = QHBoxLayout(setup)
+        self.details = SectionEditor(ReceptionCentre, setup, only=CENTRE_FIELDS)
+        self.details.set_value(centre.model_dump(mode="json"))
+        setup_layout.addWidget(self.details, 1)
+        self.checklist = Checklist(self.tr("Set-up checklist"), setup)
+        self.checklist.set_groups(setup_groups(), set(centre.setup_ticked))
+        setup_layout.addWidget(self.checklist, 1)
+        self.tabs.addTab(setup, self.tr("1. &Set up"))
+
+        board = QWidget(self)
+        board_layout = QVBoxLayout(board)
+        top = QHBoxLayout()
+        ref_label = QLabel(self.tr("New &arrival"), board)
+        self.new_reference = named(QLineEdit(board), self.tr("New arrival reference"),
+                                   self.tr("Insert or Ctrl+N, then Enter"))
+        self.new_reference.setMaximumWidth(120)
+        ref_label.setBuddy(self.new_reference)
+        self.add_button = named(QPushButton(self.tr("Register"), board),
+                                self.tr("Register arrival"))
+        filter_label = QLabel(self.tr("S&how"), board)
+        self.filter = named(QComboBox(board), self.tr("Board filter"))
+        filter_label.setBuddy(self.filter)
+        self.filter.addItem(self.tr("Everyone"), None)
+        self.filter.addItem(self.tr("Still at the centre"), "here")
+        for step in STEPS:
+            self.filter.addItem(self.tr("Waiting for: {step}").format(
+                step=self.tr(STEP_TITLES[step]).lower()), step.value)
+        self.summary = QLabel(board)
+        self.summary.setAccessibleName(self.tr("Board summary"))
+        for widget in (ref_label, self.new_reference, self.add_button, filter_label,
+                       self.filter):
+            top.addWidget(widget)
+        top.addWidget(self.summary, 1)
+        board_layout.addLayout(top)
+        self.table = named(QTableView(board), self.tr("Reception board"))
+        self.table.setModel(self.proxy)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header.setDefaultSectionSize(88)
+        header.setMinimumHeight(40)
+        self.table.setColumnWidth(0, 80)
+        self.table.installEventFilter(self)
+        board_layout.addWidget(self.table, 1)
+        board_layout.addWidget(QLabel(self.tr(
+            "Space marks the selected step done now (again to undo; consent cycles given, "
+            "refused). Delete marks it not needed. Ctrl+S saves the board."), board))
+        self.message = QLabel(board)
+        self.message.setAccessibleName(self.tr("Board message"))
+        board_layout.addWidget(self.message)
+        self.save_button = named(QPushButton(self.tr("Save &board (Ctrl+S)"), board),
+                                 self.tr("Save board"))
+        board_layout.addWidget(self.save_button)
+        self.tabs.addTab(board, self.tr("2. &Board"))
+        self.tabs.setCurrentIndex(1 if centre.people else 0)
+
+        self.add_button.clicked.connect(self.register)
+        self.new_reference.returnPressed.connect(self.register)
+        self.filter.currentIndexChanged.connect(self._filter_changed)
+        self.save_button.clicked.connect(self.save)
+        self.details.changed.connect(self._changed)
+        self.checklist.changed.connect(self._changed)
+        self.model.dataChanged.connect(self._changed)
+        self.model.rowsInserted.connect(self._changed)
+        for keys in (QKeySequence(Qt.Key.Key_Insert), QKeySequence(self.tr("Ctrl+N"))):
+            QShortcut(keys, self, self.start_arrival)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        self._show_summary()
+
+    def _draft_data(self) -> dict[str, Any]:
+        return self.centre().model_dump(mode="json")
+
+    def centre(self) -> ReceptionCentre:
+        """The centre as shown: its details, checklist and everyone on the board."""
+        details = self.details.field_values()
+        base = self.model.centre().model_dump(mode="json")
+        base.update(details)
+        base["setup_ticked"] = self.checklist.ticked()
+        return ReceptionCentre.model_validate(base)
+
+    @Slot()
+    def _changed(self) -> None:
+        self.draft.touch()
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        people = self.model.rowCount()
+        left, _ = self.model.counts()[BoardStep.LEFT]
+        self.summary.setText(self.tr("{n} received, {here} still here, {left} left").format(
+            n=people, here=people - left, left=left))
+
+    @Slot()
+    def start_arrival(self) -> None:
+        """Insert or Ctrl+N: go to the board with the next reference ready to register."""
+        self.tabs.setCurrentIndex(1)
+        self.new_reference.setText(self.model.next_reference())
+        self.new_reference.selectAll()
+        self.new_reference.setFocus()
+
+    @Slot()
+    def register(self) -> None:
+        """Put the typed reference on the board as arrived now."""
+        try:
+            row = self.model.add_person(self.new_reference.text(), datetime.now())
+        except ValueError as error:
+            self.message.setText(str(error))
+            return
+        self.message.setText(self.tr("{ref} registered.").format(
+            ref=self.model.person(row).reference))
+        self.new_reference.clear()
+        self._show_summary()
+
+    @Slot(int)
+    def _filter_changed(self, _index: int) -> None:
+        value = self.filter.currentData()
+        if value == "here":
+            self.proxy.show_waiting_for(None, still_here=True)
+        else:
+            self.proxy.show_waiting_for(BoardStep(value) if value else None)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if watched is self.table and isinstance(event, QKeyEvent) \
+                and event.type() == QEvent.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Delete):
+            index = self.proxy.mapToSource(self.table.currentIndex())
+            if index.isValid() and index.column() > 0:
+                step = STEPS[index.column() - 1]
+                if event.key() == Qt.Key.Key_Space:
+                    self.model.toggle(index.row(), step, datetime.now())
+                elif not self.model.mark_not_needed(index.row(), step):
+                    self.message.setText(self.tr("That step is always needed."))
+            return True
+        return False
+
+    @Slot()
+    def save(self) -> None:
+        """Save the board as a new version of the reception document."""
+        try:
+            saved = documents.save_document(
+                self._store, self._case_id, "reception", self.centre().model_dump(mode="json"),
+                document_id=self._document_id)
+        except (FieldkitError, ValueError) as error:
+            self.message.setText(error_text(error) if isinstance(error, FieldkitError)
+                                 else str(error))
+            return
+        self.draft.discard()
+        self._document_id = saved.id
+        self.draft.key = f"reception:{self._case_id}:{saved.id}"
+        self.message.setText(self.tr("Board saved (version {n}).").format(n=saved.version))
+
+    def flush_drafts(self) -> None:
+        """Keep what changed: the draft is written now."""
+        self.draft.flush()

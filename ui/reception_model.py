@@ -1,0 +1,245 @@
+"""The reception board's table model: one row per person received, one column per step.
+
+A real model with cached per-row status and targeted ``dataChanged``, so a board of 200 people
+stays smooth. Every cell says its status in words; colour only repeats it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor
+
+from forms import BoardStep, PersonReceived, ReceptionCentre, StepStatus
+from forms.choices import ConsentDecision
+from forms.reception import ReferralForm, Screening
+from forms.rules import Route
+
+Index = QModelIndex | QPersistentModelIndex
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 1
+STEPS = list(BoardStep)
+
+STEP_TITLES = {
+    BoardStep.ARRIVED: "Arrived", BoardStep.WELFARE: "Welfare", BoardStep.MEDICAL: "Medical",
+    BoardStep.INTERPRETER: "Interpreter", BoardStep.SCREENED: "Screened",
+    BoardStep.MASH: "MASH", BoardStep.NRM_EXPLAINED: "NRM explained",
+    BoardStep.CONSENT: "Consent", BoardStep.NRM_OR_DTN: "NRM / DtN",
+    BoardStep.SALVATION_ARMY: "Salvation Army", BoardStep.ACCOMMODATION: "Accommodation",
+    BoardStep.PROPERTY: "Property", BoardStep.LEFT: "Left",
+}
+_COLOURS = {StepStatus.DONE: QColor("#cfe8cf"), StepStatus.WAITING: QColor("#ffe2a8"),
+            StepStatus.NOT_NEEDED: QColor("#e6e6e6")}
+# Which timestamp field records each simple step, and the "needed" flag it may have.
+_TIMED = {
+    BoardStep.ARRIVED: ("arrived_at", None), BoardStep.WELFARE: ("welfare_given_at", None),
+    BoardStep.MEDICAL: ("medical_triage_at", "medical_triage_needed"),
+    BoardStep.INTERPRETER: ("interpreter_provided_at", "interpreter_needed"),
+    BoardStep.MASH: ("mash_referred_at", None),
+    BoardStep.NRM_EXPLAINED: ("nrm_explained_at", None),
+    BoardStep.SALVATION_ARMY: ("salvation_army_referred_at", "wants_support"),
+    BoardStep.LEFT: ("departed_at", None),
+}
+
+
+class ReceptionBoardModel(QAbstractTableModel):
+    """People received (rows) by board step (columns after the reference)."""
+
+    REFERENCE = 0
+
+    def __init__(self, centre: ReceptionCentre, as_of: date, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._centre = centre
+        self._people: list[PersonReceived] = list(centre.people)
+        self._as_of = as_of
+        self._boards = [p.board(as_of) for p in self._people]
+        self._status_text = {StepStatus.DONE: self.tr("✓ Done"),
+                             StepStatus.WAITING: self.tr("… Waiting"),
+                             StepStatus.NOT_NEEDED: self.tr("– Not needed")}
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def centre(self) -> ReceptionCentre:
+        """The whole centre with the people as they are on the board now."""
+        return self._centre.model_copy(update={"people": list(self._people)})
+
+    def set_centre_details(self, centre: ReceptionCentre) -> None:
+        """Take the centre's own details (venue, checklist); keep the board's people."""
+        self._centre = centre
+
+    def person(self, row: int) -> PersonReceived:
+        """The person in ``row``."""
+        return self._people[row]
+
+    def status(self, row: int, step: BoardStep) -> StepStatus:
+        """One cell's status."""
+        return self._boards[row][step]
+
+    def counts(self) -> dict[BoardStep, tuple[int, int]]:
+        """(done, waiting) for every step."""
+        result = {step: (0, 0) for step in STEPS}
+        for board in self._boards:
+            for step, status in board.items():
+                done, waiting = result[step]
+                result[step] = (done + (status is StepStatus.DONE),
+                                waiting + (status is StepStatus.WAITING))
+        return result
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+        return 0 if parent.isValid() else len(self._people)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+        return 0 if parent.isValid() else 1 + len(STEPS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        if column == self.REFERENCE:
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return self._people[row].reference
+            return None
+        step = STEPS[column - 1]
+        status = self._boards[row][step]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._cell_text(self._people[row], step, status)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{self.tr(STEP_TITLES[step])}: {self._cell_text(self._people[row], step, status)}"
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(_COLOURS[status])
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor("#111111"))
+        if role == STATUS_ROLE:
+            return status.value
+        return None
+
+    def _cell_text(self, person: PersonReceived, step: BoardStep, status: StepStatus) -> str:
+        if step is BoardStep.CONSENT and status is StepStatus.DONE:
+            return self.tr("✓ Given") if person.consent is ConsentDecision.GIVEN \
+                else self.tr("✓ Refused")
+        if step is BoardStep.NRM_OR_DTN and status is StepStatus.DONE:
+            return self.tr("✓ DtN") if person.referral_form is ReferralForm.DUTY_TO_NOTIFY \
+                else self.tr("✓ NRM")
+        return self._status_text[status]
+
+    def headerData(  # noqa: N802 - Qt API
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if section == self.REFERENCE:
+            return self.tr("Reference")
+        step = STEPS[section - 1]
+        _done, waiting = self.counts()[step]
+        return self.tr("{step}\n{n} waiting").format(step=self.tr(STEP_TITLES[step]), n=waiting)
+
+    # -- changing -----------------------------------------------------------------------------
+
+    def references(self) -> set[str]:
+        """Every reference on the board."""
+        return {p.reference for p in self._people}
+
+    def next_reference(self) -> str:
+        """A suggested reference for the next person: R001, R002, ..."""
+        number = len(self._people) + 1
+        while f"R{number:03d}" in self.references():
+            number += 1
+        return f"R{number:03d}"
+
+    def add_person(self, reference: str, now: datetime) -> int:
+        """Register a person on arrival (no name needed); returns the new row."""
+        reference = reference.strip()
+        if not reference:
+            raise ValueError(self.tr("A reference is needed."))
+        if reference in self.references():
+            raise ValueError(self.tr("Reference {ref} is already on the board.").format(
+                ref=reference))
+        row = len(self._people)
+        self.beginInsertRows(QModelIndex(), row, row)
+        person = PersonReceived(reference=reference, arrived_at=now)
+        self._people.append(person)
+        self._boards.append(person.board(self._as_of))
+        self.endInsertRows()
+        self._counts_changed()
+        return row
+
+    def set_person(self, row: int, person: PersonReceived) -> None:
+        """Replace one person's record; only that row is repainted."""
+        self._people[row] = person
+        self._boards[row] = person.board(self._as_of)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(STEPS)))
+        self._counts_changed()
+
+    def _counts_changed(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 1, len(STEPS))
+
+    def toggle(self, row: int, step: BoardStep, now: datetime) -> None:
+        """Space on a cell: mark the step done now, or undo it (consent cycles its answers)."""
+        person = self._people[row]
+        done = self._boards[row][step] is StepStatus.DONE
+        update: dict[str, Any]
+        if step in _TIMED:
+            field, needed = _TIMED[step]
+            update = {field: None if done else now}
+            if needed and not done:
+                update[needed] = True
+        elif step is BoardStep.CONSENT:
+            cycle = [ConsentDecision.NOT_ASKED, ConsentDecision.GIVEN, ConsentDecision.REFUSED]
+            update = {"consent": cycle[(cycle.index(person.consent) + 1) % 3]}
+        elif step is BoardStep.NRM_OR_DTN:
+            route = person.obligations(self._as_of).route
+            form = ReferralForm.DUTY_TO_NOTIFY if route is Route.DUTY_TO_NOTIFY \
+                else ReferralForm.NRM
+            update = {"referral_form_done_at": None if done else now,
+                      "referral_form": ReferralForm.NONE if done else form}
+        elif step is BoardStep.SCREENED:
+            update = {"screenings": [] if done else [
+                s.model_copy(update={"done_at": s.done_at or now}) for s in person.screenings
+            ] or [Screening(done_at=now)]}
+        elif step is BoardStep.ACCOMMODATION:
+            update = {"accommodation_arranged": "" if done else self.tr("Arranged"),
+                      "accommodation_needed": True}
+        else:  # property
+            update = {"property_logged": not done}
+        self.set_person(row, person.model_copy(update=update))
+
+    def mark_not_needed(self, row: int, step: BoardStep) -> bool:
+        """Delete on a cell: say the step is not needed, where that is a choice."""
+        field = {BoardStep.MEDICAL: "medical_triage_needed",
+                 BoardStep.INTERPRETER: "interpreter_needed",
+                 BoardStep.SALVATION_ARMY: "wants_support",
+                 BoardStep.ACCOMMODATION: "accommodation_needed"}.get(step)
+        if field is None:
+            return False
+        self.set_person(row, self._people[row].model_copy(update={field: False}))
+        return True
+
+
+class BoardFilter(QSortFilterProxyModel):
+    """Shows everyone, or only the people waiting for one step, or those still at the centre."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._waiting_for: BoardStep | None = None
+        self._still_here = False
+
+    def show_waiting_for(self, step: BoardStep | None, still_here: bool = False) -> None:
+        """Filter to people waiting for ``step`` (None: everyone), or still at the centre."""
+        self.beginFilterChange()
+        self._waiting_for, self._still_here = step, still_here
+        self.endFilterChange()
+
+    def filterAcceptsRow(self, row: int, parent: Index) -> bool:  # noqa: N802 - Qt API
+        model = self.sourceModel()
+        if not isinstance(model, ReceptionBoardModel):
+            return True
+        if self._still_here and model.status(row, BoardStep.LEFT) is StepStatus.DONE:
+            return False
+        return self._waiting_for is None or \
+            model.status(row, self._waiting_for) is StepStatus.WAITING

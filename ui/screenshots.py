@@ -1,0 +1,176 @@
+"""Write a PNG of every main screen, driving the app through the fictional demo case.
+
+    python -m ui.screenshots docs/screenshots
+
+Run under ``xvfb-run -a -s "-screen 0 1366x768x24"`` (``make screenshots``): the window is
+sized to a 1366x768 laptop screen, the smallest the app is designed for.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from fieldkit import cases, documents
+from fieldkit.demo import create_demo_operation
+from fieldkit.settings import Settings
+from fieldkit.store import Store
+from forms import ReceptionCentre
+
+PASSPHRASE = "larkspur meadow copper lantern"
+SIZE = (1366, 768)
+
+
+def _settle(ms: int = 120) -> None:
+    QApplication.processEvents()
+    QTest.qWait(ms)
+
+
+def _wait_for(condition: Callable[[], bool], timeout_ms: int = 20_000) -> None:
+    waited = 0
+    while not condition():
+        if waited > timeout_ms:
+            raise TimeoutError("the app did not get there in time")
+        QTest.qWait(20)
+        waited += 20
+
+
+def _save(widget: QWidget, folder: Path, name: str) -> Path:
+    _settle()
+    path = folder / f"{name}.png"
+    if not widget.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    print(path)
+    return path
+
+
+def _demo_store(settings: Settings) -> None:
+    """The demo operation with its forms, and a busier reception board than the demo's own."""
+    store = Store.create(settings, PASSPHRASE, officer="Rowan Hallam")
+    try:
+        from ui.profile import OfficerProfile, save_profile
+
+        save_profile(store, OfficerProfile(
+            name="Rowan Hallam", organisation="Coventry City Council Trading Standards",
+            role="Trading Standards Officer", email="rowan.hallam@example.gov.uk",
+            phone="024 7650 0000"), "field_officer")
+        case = create_demo_operation(store)
+        visit = cases.list_visits(store, case.id)[0]
+        if not documents.list_documents(store, case.id):
+            from fieldkit.demo_forms import add_demo_forms
+
+            add_demo_forms(store, case.id, visit.id)
+        for title in ("Nail bar, Hertford Street (follow-up)", "Farm workers, Brinklow Road",
+                      "HMO concern, Stoney Stanton Road"):
+            cases.create_case(store, title)
+        _busier_board(store, case.id)
+    finally:
+        store.lock()
+
+
+def _busier_board(store: Store, case_id: str) -> None:
+    existing = documents.list_documents(store, case_id, "reception")
+    centre = ReceptionCentre.model_validate_json(existing[-1].data) if existing \
+        else ReceptionCentre(operation="Larkspur", venue="Community hall (undisclosed)")
+    start = datetime.now().replace(microsecond=0) - timedelta(hours=3)
+    people = list(centre.people)
+    for n in range(len(people) + 1, 25):
+        people.append(centre.people[0].model_copy(update={"reference": f"R{n:03d}"})
+                      if centre.people and n % 3 == 0 else
+                      type(centre).model_fields["people"].annotation.__args__[0](
+                          reference=f"R{n:03d}", arrived_at=start + timedelta(minutes=n),
+                          welfare_given_at=start + timedelta(minutes=n + 10) if n % 2 else None,
+                          interpreter_needed=n % 4 != 0,
+                          interpreter_provided_at=start if n % 5 == 0 else None))
+    data = centre.model_copy(update={"people": people}).model_dump(mode="json")
+    documents.save_document(store, case_id, "reception", data,
+                            document_id=existing[-1].id if existing else None)
+
+
+def take(folder: Path) -> list[Path]:
+    """Drive the app and write every screenshot into ``folder``."""
+    from ui.main_window import MainWindow
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory() as temp:
+        settings = Settings(data_dir=Path(temp) / "store", kdf_min_seconds=0.05,
+                            kdf_memory_kib=16 * 1024)
+        window = MainWindow(settings)
+        window.resize(*SIZE)
+        window.show()
+        window.first_run.name.setText("Rowan Hallam")
+        window.first_run.organisation.setText("Coventry City Council Trading Standards")
+        window.first_run.job_role.setText("Trading Standards Officer")
+        window.first_run.email.setText("rowan.hallam@example.gov.uk")
+        window.first_run.passphrase.setText(PASSPHRASE)
+        written.append(_save(window, folder, "01-first-run"))
+        window.close()
+
+        _demo_store(settings)
+        window = MainWindow(settings)
+        window.resize(*SIZE)
+        window.show()
+        window.unlock_page.passphrase.setText("not the passphrase")
+        window.unlock_page.submit()
+        _wait_for(lambda: window.unlock_page.failures == 1, 20_000)
+        written.append(_save(window, folder, "02-unlock-wrong-passphrase"))
+        window.unlock_page.passphrase.setText(PASSPHRASE)
+        window.unlock_page.submit()
+        _wait_for(lambda: window.workspace is not None, 20_000)
+        workspace = window.workspace
+        assert workspace is not None
+        store = workspace.store
+        written.append(_save(window, folder, "03-cases"))
+        case = cases.list_cases(store)[-1]
+        visit = cases.list_visits(store, case.id)[0]
+        people = {p.reference: p for p in cases.list_people(store, case.id)}
+        workspace.open_case(case.id)
+        written.append(_save(window, folder, "04-case"))
+        page = workspace.open_visit(visit.id)
+        page.notes.input.setPlainText("10:40 W4 gave a phone number for a safe contact; "
+                                      "appointment made for tomorrow")
+        written.append(_save(window, folder, "05-visit-notes"))
+        page.tabs.setCurrentIndex(1)
+        written.append(_save(window, folder, "06-visit-indicators"))
+        page.tabs.setCurrentIndex(2)
+        written.append(_save(window, folder, "07-visit-exhibits"))
+        for reference, name in (("W1", "08-nrm-adult-consents"), ("W2", "09-dtn-no-consent"),
+                                ("W3", "10-nrm-child")):
+            workspace.home()
+            workspace.open_case(case.id)
+            form = workspace.open_person(people[reference].id)
+            form.show_section("victim" if reference != "W3" else "where")
+            written.append(_save(window, folder, name))
+        written.append(_save(workspace.pathway, folder, "11-pathway-panel"))
+        workspace.home()
+        workspace.open_case(case.id)
+        board = workspace.open_reception(case.id)
+        board.tabs.setCurrentIndex(0)
+        written.append(_save(window, folder, "12-reception-setup"))
+        board.tabs.setCurrentIndex(1)
+        board.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        written.append(_save(window, folder, "13-reception-board"))
+        window.close()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: ``python -m ui.screenshots DIR``."""
+    args = sys.argv[1:] if argv is None else argv
+    folder = Path(args[0] if args else "docs/screenshots")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("fieldkit")
+    take(folder)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,191 @@
+"""The unlocked workspace: a stack of screens (cases, a case, a visit, a person's form, a
+reception board) with Back, and the pathway panel beside whatever case is open.
+
+Everything decrypted lives under this widget, so locking destroys it in one go."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldkit import cases, documents
+from fieldkit.settings import Settings
+from fieldkit.store import Store
+from ui.case_view import CasePage
+from ui.cases import CasesPage
+from ui.controls import named
+from ui.document_page import DocumentPage
+from ui.pathway_panel import PathwayPanel
+from ui.person_form import PersonFormPage
+from ui.reception_board import ReceptionBoardPage
+from ui.visit import VisitPage
+from ui.worker import Worker
+
+
+class Workspace(QWidget):
+    """Navigates between the screens of an unlocked store."""
+
+    def __init__(
+        self, store: Store, settings: Settings, worker: Worker, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self._worker = worker
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 0)
+        bar = QHBoxLayout()
+        self.back_button = named(QPushButton(self.tr("← Back"), self), self.tr("Back"),
+                                 self.tr("Back to the previous screen (Alt+Left)"))
+        self.home_button = named(QPushButton(self.tr("All cases"), self), self.tr("All cases"),
+                                 self.tr("Back to the cases list (Ctrl+Home)"))
+        self.trail = QLabel(self)
+        self.trail.setAccessibleName(self.tr("Where you are"))
+        bar.addWidget(self.back_button)
+        bar.addWidget(self.home_button)
+        bar.addWidget(self.trail, 1)
+        outer.addLayout(bar)
+        self.stack = QStackedWidget(self)
+        self.pathway = PathwayPanel(store, self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.stack)
+        self.splitter.addWidget(self.pathway)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        outer.addWidget(self.splitter, 1)
+        self._titles: list[str] = []
+
+        self.cases = CasesPage(store, settings.case_prefix, self)
+        self.cases.openCase.connect(self.open_case)
+        self._push(self.cases, self.tr("Cases"))
+        self.back_button.clicked.connect(self.back)
+        self.home_button.clicked.connect(self.home)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Back), self, self.back)
+        QShortcut(QKeySequence(self.tr("Alt+Left")), self, self.back)
+        QShortcut(QKeySequence(self.tr("Ctrl+Home")), self, self.home)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(250)
+        self._refresh_timer.timeout.connect(self._refresh_visible)
+
+    # -- navigation ---------------------------------------------------------------------------
+
+    def _push(self, page: QWidget, title: str) -> QWidget:
+        self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+        self._titles.append(title)
+        self._show_place()
+        return page
+
+    def _show_place(self) -> None:
+        self.trail.setText(" › ".join(self._titles))
+        depth = self.stack.count()
+        self.back_button.setEnabled(depth > 1)
+        self.home_button.setEnabled(depth > 1)
+        case_id = getattr(self.current(), "case_id", None)
+        self.pathway.set_case(case_id)
+        self.pathway.setVisible(case_id is not None)
+
+    def current(self) -> QWidget:
+        """The screen on top."""
+        return self.stack.currentWidget()
+
+    @Slot()
+    def back(self) -> None:
+        """Close the top screen (its drafts are saved first) and show the one below."""
+        if self.stack.count() <= 1:
+            return
+        page = self.stack.currentWidget()
+        flush = getattr(page, "flush_drafts", None)
+        if flush is not None:
+            flush()
+        self.stack.removeWidget(page)
+        page.deleteLater()
+        self._titles.pop()
+        self._show_place()
+        self._refresh_visible()
+
+    @Slot()
+    def home(self) -> None:
+        """Back to the cases list."""
+        while self.stack.count() > 1:
+            self.back()
+
+    @Slot(str)
+    def open_case(self, case_id: str) -> None:
+        """Show a case."""
+        page = CasePage(self.store, case_id, self)
+        page.case_id = case_id  # type: ignore[attr-defined]
+        page.openVisit.connect(self.open_visit)
+        page.openPerson.connect(self.open_person)
+        page.openReception.connect(lambda doc_id: self.open_reception(case_id, doc_id))
+        page.openDocument.connect(lambda kind, doc_id: self.open_document(case_id, kind, doc_id))
+        self._push(page, page.case.reference)
+
+    @Slot(str)
+    def open_visit(self, visit_id: str) -> VisitPage:
+        """Show a premises visit."""
+        page = VisitPage(self.store, visit_id, self._worker, self)
+        page.case_id = page.visit.case_id  # type: ignore[attr-defined]
+        self._push(page, page.visit.premises_name)
+        page.notes.input.setFocus()
+        return page
+
+    @Slot(str)
+    def open_person(self, person_id: str) -> PersonFormPage:
+        """Show a person's NRM (or Duty to Notify) form."""
+        person = cases.get_person(self.store, person_id)
+        page = PersonFormPage(self.store, person, self._worker, self)
+        page.case_id = person.case_id  # type: ignore[attr-defined]
+        page.factsChanged.connect(lambda: self.pathway.show_person(person.id, page.form_data()))
+        self._push(page, self.tr("{reference}: NRM form").format(reference=person.reference))
+        self.pathway.show_person(person.id, page.form_data())
+        return page
+
+    def open_reception(self, case_id: str, document_id: str = "") -> ReceptionBoardPage:
+        """Show a reception-centre board (a new one when ``document_id`` is empty)."""
+        if not document_id:
+            existing = documents.list_documents(self.store, case_id, "reception")
+            document_id = existing[-1].id if existing else ""
+        page = ReceptionBoardPage(self.store, case_id, document_id or None, self)
+        page.case_id = case_id  # type: ignore[attr-defined]
+        self._push(page, self.tr("Reception centre"))
+        return page
+
+    def open_document(self, case_id: str, kind: str, document_id: str = "") -> DocumentPage:
+        """Show a referral or intelligence report form."""
+        page = DocumentPage(self.store, case_id, kind, document_id or None, self)
+        page.case_id = case_id  # type: ignore[attr-defined]
+        self._push(page, page.title)
+        return page
+
+    # -- keeping up to date -------------------------------------------------------------------
+
+    @Slot(str, str)
+    def records_changed(self, _kind: str, _record_id: str) -> None:
+        """A record changed somewhere: refresh what is visible, once, shortly after."""
+        self._refresh_timer.start()
+
+    def _refresh_visible(self) -> None:
+        if not self.store.is_open:
+            return
+        refresh = getattr(self.current(), "refresh", None)
+        if refresh is not None and not isinstance(self.current(), VisitPage):
+            refresh()
+        self.pathway.refresh()
+
+    def flush_drafts(self) -> None:
+        """Save every pending draft on every open screen (before locking or quitting)."""
+        for index in range(self.stack.count()):
+            flush = getattr(self.stack.widget(index), "flush_drafts", None)
+            if flush is not None:
+                flush()
