@@ -286,9 +286,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions() -> list[Callable[[argparse._SubParsersAction], None]]:  # type: ignore[type-arg]
     """Command groups defined beside their modules (forms and PDFs, sync, the Lead)."""
+    from fieldkit import cli_forms
     from sync import commands as sync_commands
 
-    return [sync_commands.register]
+    return [cli_forms.register, sync_commands.register]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

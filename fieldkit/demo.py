@@ -67,4 +67,7 @@ def create_demo_operation(store: Store) -> Case:
     )
     for reference, summary in DEMO_PEOPLE:
         cases.add_person(store, case.id, reference, visit_id=visit.id, summary=summary)
+    from fieldkit.demo_forms import add_demo_forms  # it imports this module's constants
+
+    add_demo_forms(store, case.id, visit.id)
     return case

@@ -12,11 +12,11 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from fieldkit.resources import Contact, Resources, Step, Timeline, load_resources
+from fieldkit.resources import Contact, Resources, Timeline, load_resources
 from forms.choices import AgeGroup, ConsentDecision, NrmStage
-from forms.conditions import FactValue
 from forms.kinds import KIND_TITLES
 from forms.nrm import NrmReferral
+from forms.pathways import FactValue, Step
 from forms.reception import PersonReceived
 from forms.rules import AgeStatus, Route, route_for
 

@@ -13,25 +13,15 @@ from enum import StrEnum
 from functools import lru_cache
 from importlib import resources as package_data
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import yaml
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    ValidationError,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from fieldkit.errors import FieldkitError
 from forms.choices import BusinessType, ExploitationType
-from forms.conditions import Condition
-from forms.kinds import KINDS
+from forms.pathways import Id, Pathway, Text
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")]
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 
 class ResourceError(FieldkitError):
     """A resource file is missing, unreadable or wrong; says which file, which line and why."""
@@ -44,14 +34,6 @@ class ResourceError(FieldkitError):
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _unique_ids(items: Iterable[Any], what: str) -> None:
-    seen: set[str] = set()
-    for item in items:
-        if item.id in seen:
-            raise ValueError(f"the {what} id {item.id!r} is used twice")
-        seen.add(item.id)
 
 
 class Indicator(_Strict):
@@ -74,21 +56,25 @@ class BusinessIndicators(IndicatorList):
     includes: list[ExploitationType] = []
 
 
-class IndicatorsFile(_Strict):
-    """indicators.yaml: general, by exploitation type, and by type of business."""
+class IndicatorLists(_Strict):
+    """The indicator lists (indicators.yaml): general, by exploitation type, by business type."""
 
     general: IndicatorList
     exploitation: dict[ExploitationType, IndicatorList]
     business: dict[BusinessType, BusinessIndicators]
 
     @model_validator(mode="after")
-    def _complete_and_unique(self) -> IndicatorsFile:
+    def _complete_and_unique(self) -> IndicatorLists:
         for needed, given, where in ((ExploitationType, self.exploitation, "exploitation"),
                                      (BusinessType, self.business, "business")):
             missing = [str(choice.value) for choice in needed if choice not in given]
             if missing:
                 raise ValueError(f"{where} has no list for {', '.join(missing)}")
-        _unique_ids(self.every_indicator(), "indicator")
+        seen: set[str] = set()
+        for indicator in self.every_indicator():
+            if indicator.id in seen:
+                raise ValueError(f"the indicator id {indicator.id!r} is used twice")
+            seen.add(indicator.id)
         return self
 
     def every_indicator(self) -> list[Indicator]:
@@ -107,9 +93,7 @@ class Contact(_Strict):
     notes: str = ""
 
 
-class ContactsFile(_Strict):
-    """contacts.yaml."""
-
+class _ContactsFile(_Strict):
     contacts: list[Contact]
 
 
@@ -120,9 +104,7 @@ class FirstResponderOrganisation(_Strict):
     statutory: bool
 
 
-class FirstRespondersFile(_Strict):
-    """first_responders.yaml."""
-
+class _FirstRespondersFile(_Strict):
     organisations: list[FirstResponderOrganisation]
 
 
@@ -136,9 +118,7 @@ class Timeline(_Strict):
     working_days: bool = False
 
 
-class TimelinesFile(_Strict):
-    """timelines.yaml."""
-
+class _TimelinesFile(_Strict):
     timelines: list[Timeline]
 
 
@@ -163,9 +143,7 @@ class SupportService(_Strict):
     contact: Id | None = None
 
 
-class SupportServicesFile(_Strict):
-    """support_services.yaml."""
-
+class _SupportServicesFile(_Strict):
     services: list[SupportService]
 
 
@@ -176,50 +154,22 @@ class ChecklistItem(_Strict):
     text: Text
 
 
-class ReceptionFile(_Strict):
-    """reception.yaml."""
-
+class _ReceptionFile(_Strict):
     setup: list[ChecklistItem]
 
 
-class Step(_Strict):
-    """One step of a pathway: what to do, when it applies, who to contact or which form."""
-
-    id: Id
-    text: Text
-    number: int | None = None
-    when: Condition | None = None
-    done_when: Condition | None = None
-    contacts: list[Id] = []
-    form: str | None = None
-    timeline: Id | None = None
-    go_to: Id | None = None
-    urgent: bool = False
-
-
-class Pathway(_Strict):
-    """A pathway of the council's protocol: its steps in order, and when it applies."""
-
-    id: Id
-    title: Text
-    when: Condition | None = None
-    steps: list[Step] = Field(min_length=1)
-
-
-class PathwaysFile(_Strict):
-    """pathways.yaml."""
-
+class _PathwaysFile(_Strict):
     pathways: list[Pathway]
 
 
 FILES: dict[str, type[_Strict]] = {
-    "indicators.yaml": IndicatorsFile,
-    "contacts.yaml": ContactsFile,
-    "first_responders.yaml": FirstRespondersFile,
-    "timelines.yaml": TimelinesFile,
-    "support_services.yaml": SupportServicesFile,
-    "reception.yaml": ReceptionFile,
-    "pathways.yaml": PathwaysFile,
+    "indicators.yaml": IndicatorLists,
+    "contacts.yaml": _ContactsFile,
+    "first_responders.yaml": _FirstRespondersFile,
+    "timelines.yaml": _TimelinesFile,
+    "support_services.yaml": _SupportServicesFile,
+    "reception.yaml": _ReceptionFile,
+    "pathways.yaml": _PathwaysFile,
 }
 """Every resource file and the model that validates it."""
 
@@ -228,7 +178,7 @@ FILES: dict[str, type[_Strict]] = {
 class Resources:
     """Everything loaded from the resource files, checked and cross-referenced."""
 
-    indicators: IndicatorsFile
+    indicators: IndicatorLists
     contacts: dict[str, Contact]
     first_responders: list[FirstResponderOrganisation]
     timelines: dict[str, Timeline]
@@ -302,10 +252,10 @@ def _load(directory: Path | None) -> Resources:
     def parsed(name: str) -> Any:
         return files[name].model
 
-    contacts: ContactsFile = parsed("contacts.yaml")
-    timelines: TimelinesFile = parsed("timelines.yaml")
-    services: SupportServicesFile = parsed("support_services.yaml")
-    pathways: PathwaysFile = parsed("pathways.yaml")
+    contacts: _ContactsFile = parsed("contacts.yaml")
+    timelines: _TimelinesFile = parsed("timelines.yaml")
+    services: _SupportServicesFile = parsed("support_services.yaml")
+    pathways: _PathwaysFile = parsed("pathways.yaml")
     contact_ids = {contact.id for contact in contacts.contacts}
     for index, service in enumerate(services.services):
         if service.contact is not None and service.contact not in contact_ids:
@@ -326,7 +276,7 @@ def _load(directory: Path | None) -> Resources:
 
 
 def _check_pathways(
-    found: PathwaysFile, source: _ResourceFile, contact_ids: set[str], timeline_ids: set[str]
+    found: _PathwaysFile, source: _ResourceFile, contact_ids: set[str], timeline_ids: set[str]
 ) -> None:
     """Every reference in the pathways points at something that exists."""
     pathway_ids = {pathway.id for pathway in found.pathways}
@@ -344,9 +294,6 @@ def _check_pathways(
                 if contact not in contact_ids:
                     raise source.error((*at, "contacts", c_index),
                                        f"no contact has the id {contact!r} (see contacts.yaml)")
-            if step.form is not None and step.form not in KINDS:
-                raise source.error((*at, "form"), f"there is no form called {step.form!r}: "
-                                   f"use one of {', '.join(KINDS)}")
             if step.timeline is not None and step.timeline not in timeline_ids:
                 raise source.error((*at, "timeline"), f"no timeline has the id {step.timeline!r}")
             if step.go_to is not None and step.go_to not in pathway_ids:
@@ -367,6 +314,7 @@ class _ResourceFile:
 
     @classmethod
     def read(cls, name: str, model: type[_Strict], directory: Path | None) -> _ResourceFile:
+        """Read, parse and validate ``name`` from ``directory`` or else from the package."""
         override = directory / name if directory is not None else None
         if override is not None and override.is_file():
             shown = str(override)

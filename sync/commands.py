@@ -212,7 +212,6 @@ def cmd_lead_cases(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_inbox_serve(args: argparse.Namespace, settings: Settings) -> int:
     from sync.inbox import serve
-
     from sync.profile import load_profile
 
     profile = load_profile(_read(args.lead_profile, "Lead profile"))

@@ -7,11 +7,11 @@ import base64
 import uuid
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from forms import KINDS
 
 from fieldkit import cases
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
+from forms import KINDS
 from sync import outbox
 from sync.bundle import build_bundle
 from sync.enrolment import make_enrolment_request, new_device_key

@@ -77,7 +77,9 @@ def make_profile(
         try:
             parse_age_recipient(recipient)
         except ValueError:
-            raise InvalidInput(f"Recipient {recipient} is not an age public key (age1...).") from None
+            raise InvalidInput(
+                f"Recipient {recipient} is not an age public key (age1...)."
+            ) from None
     destination: Destination = (
         FolderDestination(path=folder) if folder is not None
         else InboxDestination(url=str(inbox_url), certificate_pem=inbox_cert_pem)

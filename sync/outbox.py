@@ -18,7 +18,6 @@ from fieldkit.clock import parse_stamp, stamp, utc_now
 from fieldkit.errors import NotFound
 from fieldkit.events import hub
 from fieldkit.store import Store
-
 from sync.backoff import retry_delay
 from sync.errors import TransportError
 
@@ -136,11 +135,20 @@ def send_one(
     store: Store, bundle_id: str, sender: Sender, *, rng: Callable[[], float] = random.random
 ) -> bool:
     """Try to deliver one bundle; record the outcome durably. True when delivered."""
-    with store.transaction() as conn:
-        conn.execute(
-            "UPDATE outbox SET state = 'sending', attempts = attempts + 1 WHERE bundle_id = ?",
-            (bundle_id,),
-        )
+    # The 'sending' mark is bookkeeping, not an acknowledged save: losing it in a power cut
+    # only means the bundle is sent again under the same id (which the Lead holds once), so it
+    # is committed without waiting for the disk. The outcome below is committed in full.
+    conn = store.conn
+    conn.execute("PRAGMA synchronous = NORMAL")
+    try:
+        with store.transaction():
+            conn.execute(
+                "UPDATE outbox SET state = 'sending', attempts = attempts + 1 "
+                "WHERE bundle_id = ?",
+                (bundle_id,),
+            )
+    finally:
+        conn.execute("PRAGMA synchronous = FULL")
     hub.publish("outbox.changed")
     try:
         receipt = sender.send(bundle_id, _content(store, bundle_id))

@@ -24,7 +24,9 @@ _CASE_TABLES = [
 ]
 
 
-def purgeable_cases(store: Store, retention_days: int | None, now: datetime | None = None) -> list[str]:
+def purgeable_cases(
+    store: Store, retention_days: int | None, now: datetime | None = None
+) -> list[str]:
     """Closed, unchanged-since-delivery cases whose retention period has passed."""
     if retention_days is None:
         return []
@@ -74,7 +76,9 @@ def purge_case(store: Store, case_id: str) -> int:
     return removed
 
 
-def apply_retention(store: Store, retention_days: int | None, now: datetime | None = None) -> list[str]:
+def apply_retention(
+    store: Store, retention_days: int | None, now: datetime | None = None
+) -> list[str]:
     """Purge every case that is due; returns their ids."""
     due = purgeable_cases(store, retention_days, now)
     for case_id in due:

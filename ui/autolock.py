@@ -63,7 +63,7 @@ class IdleWatcher(QObject):
         """True while counting towards a lock."""
         return bool(self._timer.isActive())
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _ACTIVITY and self._timer.isActive():
             self._timer.start()
         return False

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from shiboken6 import Shiboken
 
 from fieldkit.events import EventHub, hub
 
@@ -48,19 +49,32 @@ class CoreEvents(QObject):
             unsubscribe()
         self._unsubscribers = []
 
+    def _alive(self) -> bool:
+        # A window can be destroyed without a clean close (a crash dialog, a test teardown);
+        # its bridge then drops out of the hub instead of failing the publisher.
+        if Shiboken.isValid(self):
+            return True
+        self.detach()
+        return False
+
     # The hub passes payloads as keyword arguments; unknown extras are ignored on purpose so
     # the core can add detail to an event without breaking the app.
     def _locked(self, **_: Any) -> None:
-        self.storeLocked.emit()
+        if self._alive():
+            self.storeLocked.emit()
 
     def _unlocked(self, **_: Any) -> None:
-        self.storeUnlocked.emit()
+        if self._alive():
+            self.storeUnlocked.emit()
 
     def _records(self, kind: str = "", record_id: str = "", **_: Any) -> None:
-        self.recordsChanged.emit(kind, record_id)
+        if self._alive():
+            self.recordsChanged.emit(kind, record_id)
 
     def _outbox(self, **_: Any) -> None:
-        self.outboxChanged.emit()
+        if self._alive():
+            self.outboxChanged.emit()
 
     def _progress(self, done: int = 0, total: int = 0, **_: Any) -> None:
-        self.syncProgress.emit(int(done), int(total))
+        if self._alive():
+            self.syncProgress.emit(int(done), int(total))

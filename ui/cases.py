@@ -78,10 +78,10 @@ class CasesModel(QAbstractTableModel):
         """The id of the case in source ``row``."""
         return self._rows[row].id
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
         return 0 if parent.isValid() else 6
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -117,7 +117,7 @@ class CasesModel(QAbstractTableModel):
         return (row.reference, row.title.casefold(), row.status, row.visits, row.people,
                 row.updated_at)[column]
 
-    def headerData(  # noqa: N802 - Qt API
+    def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
@@ -160,7 +160,8 @@ class CasesPage(QWidget):
         self.new_title = named(QLineEdit(self), self.tr("New case title"))
         self.new_title.setPlaceholderText(self.tr("Title, e.g. the operation name"))
         new_label.setBuddy(self.new_title)
-        self.create_button = named(QPushButton(self.tr("Create case"), self), self.tr("Create case"))
+        self.create_button = named(QPushButton(self.tr("Create case"), self),
+                                   self.tr("Create case"))
         top.addWidget(new_label)
         top.addWidget(self.new_title, 2)
         top.addWidget(self.create_button)

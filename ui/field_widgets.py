@@ -223,7 +223,8 @@ class DateField(FieldWidget):
         super().__init__(title, parent)
         self._with_time = with_time
         self.edit = named(QLineEdit(self), title)
-        self.edit.setPlaceholderText("2026-11-22 10:05" if with_time else "2026-11-22")
+        self.edit.setPlaceholderText(self.tr("YYYY-MM-DD HH:MM") if with_time
+                                     else self.tr("YYYY-MM-DD"))
         self._layout.addWidget(self.edit, 1)
         self.setFocusProxy(self.edit)
         self.edit.textEdited.connect(self.changed)
@@ -294,6 +295,7 @@ class PickListField(FieldWidget):
         self.combo = ChoiceField(title, [(name, code) for code, name in choices], True, self,
                                  searchable=True).combo
         self.combo.setAccessibleName(self.tr("{title}: choose").format(title=title))
+        self.combo.setItemText(0, self.tr("Choose to add…"))
         self.add_button = named(QPushButton(self.tr("Add"), self),
                                 self.tr("{title}: add").format(title=title))
         self.chosen = named(QListWidget(self), self.tr("{title}: chosen").format(title=title))
@@ -315,7 +317,7 @@ class PickListField(FieldWidget):
             self.chosen.addItem(item)
             self.changed.emit()
 
-    def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802 - Qt API
+    def eventFilter(self, watched: Any, event: Any) -> bool:
         if (watched is self.chosen and isinstance(event, QKeyEvent)
                 and event.type() == QKeyEvent.Type.KeyPress
                 and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)):

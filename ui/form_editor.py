@@ -196,7 +196,7 @@ class SectionEditor(QWidget):
 def _constructible(model: type[BaseModel]) -> bool:
     try:
         model()
-    except Exception:  # noqa: BLE001 - a model with required fields has no defaults to show
+    except Exception:
         return False
     return True
 
@@ -253,8 +253,9 @@ class RepeatingSection(QGroupBox):
             editor.set_visible(path, False)
         inner.addWidget(editor)
         row = QHBoxLayout()
+        number = len(self.items) + 1
         remove = named(QPushButton(self.tr("Remove"), box),
-                       self.tr("Remove {title} {n}").format(title=self.title, n=len(self.items) + 1))
+                       self.tr("Remove {title} {n}").format(title=self.title, n=number))
         row.addStretch(1)
         row.addWidget(remove)
         inner.addLayout(row)

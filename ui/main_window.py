@@ -38,6 +38,7 @@ class MainWindow(QMainWindow):
         self.worker = Worker(self)
         self.events = CoreEvents(parent=self)
         self.events.attach()
+        self.destroyed.connect(self.events.detach)
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self.worker.busyChanged.connect(self.status.set_busy)
@@ -156,7 +157,7 @@ class MainWindow(QMainWindow):
         self.status.showMessage(self.tr("Sending to the Modern Slavery Lead is not set up "
                                         "yet. Nothing was sent."), 8000)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event: QCloseEvent) -> None:
         """Quitting locks first, so drafts are saved and nothing stays decrypted."""
         if self.store is not None:
             self.lock()

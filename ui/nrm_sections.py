@@ -91,6 +91,32 @@ def new_form(profile: OfficerProfile | None, found_on: date) -> dict[str, Any]:
     return data
 
 
+def form_from_dtn(notice: dict[str, Any]) -> dict[str, Any]:
+    """A working form rebuilt from a saved Duty to Notify (it holds nothing identifying)."""
+    areas = notice.get("areas") or []
+    return {
+        "where_found": {"encountered_on": notice.get("encountered_on"),
+                        "local_authority": notice.get("general_area", ""),
+                        "age_group": "adult"},
+        "first_responder": notice.get("first_responder") or {},
+        "consent": {"decision": "refused"},
+        "potential_victim": {
+            "gender": notice.get("gender"),
+            "nationalities": [notice["nationality"]] if notice.get("nationality") else [],
+            "nationality_unknown": bool(notice.get("nationality_unknown")),
+        },
+        "exploitation": {
+            "types": notice.get("exploitation_types") or [], "in_uk": notice.get("in_uk", False),
+            "abroad": notice.get("abroad", False), "ongoing": notice.get("ongoing"),
+            "places": [{"country": a.get("country"), "town_or_area": a.get("general_area", "")}
+                       for a in areas],
+        },
+        "came_to_notice": {"how": notice.get("how_came_to_notice", ""),
+                           "indicator_ids": notice.get("indicator_ids") or []},
+        "account": notice.get("account", ""),
+    }
+
+
 def problems_for(data: dict[str, Any], route: Route | None) -> list[FieldProblem]:
     """Every problem, named: invalid fields first; then what the route's form still needs."""
     invalid = check_document("nrm", data, ready=False)

@@ -83,8 +83,14 @@ def person_facts(
 
 
 def case_facts(store: Store, case_id: str) -> CaseFacts:
-    """Facts for the case as a whole (before any one person is chosen)."""
+    """Facts for the case as a whole: a child if anyone recorded is (or may be) a child, an
+    adult if everyone with a form is an adult; consent is a matter for each person."""
     done = set(load_ticks(store, case_id).get(CASE_SCOPE, [])) | derived_done(store, case_id)
-    has_forms = any(d.kind in ("nrm", "dtn") for d in documents.list_documents(store, case_id))
-    return CaseFacts(done=frozenset(done), exploitation_present=True if has_forms else None,
-                     first_responder=_first_responder(store))
+    people = {d.person_id for d in documents.list_documents(store, case_id)
+              if d.kind in ("nrm", "dtn") and d.person_id}
+    ages = {person_facts(store, case_id, person).age for person in people}
+    age = AgeGroup.NOT_SURE
+    if ages:
+        age = AgeGroup.ADULT if ages == {AgeGroup.ADULT} else AgeGroup.CHILD
+    return CaseFacts(done=frozenset(done), exploitation_present=True if people else None,
+                     age=age, first_responder=_first_responder(store))

@@ -28,8 +28,8 @@ class PathwayPanel(QWidget):
         self.case_id: str | None = None
         self._live: dict[str, dict[str, Any]] = {}
         self.plan: CasePlan | None = None
-        self.setMinimumWidth(260)
-        self.setMaximumWidth(420)
+        self.setMinimumWidth(240)
+        self.setMaximumWidth(330)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 0, 0, 0)
         layout.addWidget(heading(self.tr("Pathway: next steps"), self))
@@ -48,6 +48,7 @@ class PathwayPanel(QWidget):
         self.tree.setWordWrap(True)
         self.tree.setUniformRowHeights(False)
         self.tree.setIndentation(10)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
         layout.addWidget(self.tree, 1)
         self.scope.currentIndexChanged.connect(lambda _i: self.refresh())
         self.model.itemChanged.connect(self._ticked)
@@ -133,7 +134,7 @@ class PathwayPanel(QWidget):
         if self.plan is None:
             self.next_label.setText("")
             return
-        steps = self.plan.next_steps()[:4]
+        steps = self.plan.next_steps()[:3]
         if not steps:
             self.next_label.setText(self.tr("Every step shown is done."))
             return

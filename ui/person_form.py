@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldkit import documents
+from fieldkit import cases, documents
 from fieldkit.clock import parse_stamp
 from fieldkit.errors import FieldkitError
 from fieldkit.records import Person
@@ -30,11 +30,11 @@ from fieldkit.store import Store
 from forms import NrmReferral
 from forms.rules import Route
 from ui import nrm_sections as rules
+from ui import print_pack
 from ui.controls import heading, named
 from ui.drafts import DraftSaver
 from ui.form_editor import SectionEditor
 from ui.messages import error_text
-from ui.print_pack import pdf_available, print_pack
 from ui.problems import ProblemList
 from ui.profile import load_profile
 from ui.worker import Worker
@@ -103,7 +103,7 @@ class PersonFormPage(QWidget):
                                   self.tr("Mark ready"))
         self.print_button = named(QPushButton(self.tr("&Print pack"), self),
                                   self.tr("Print pack"))
-        if not pdf_available():
+        if not print_pack.pdf_available():
             self.print_button.setEnabled(False)
             self.print_button.setToolTip(self.tr("The PDF pack is not available in this "
                                                  "version yet."))
@@ -142,8 +142,8 @@ class PersonFormPage(QWidget):
         for doc in documents.list_documents(self._store, self.person.case_id):
             if doc.person_id == self.person.id and doc.kind in ("nrm", "dtn"):
                 self._doc_ids[doc.kind] = doc.id
-                if doc.kind == "nrm":
-                    data = json.loads(doc.data)
+                loaded = json.loads(doc.data)
+                data = loaded if doc.kind == "nrm" else rules.form_from_dtn(loaded)
         draft = self.draft.load()
         if draft is not None:
             data = draft
@@ -307,13 +307,36 @@ class PersonFormPage(QWidget):
 
     @Slot()
     def _print(self) -> None:
-        try:
-            where = print_pack(self._store, self.person.case_id, self.person.id)
-        except (NotImplementedError, FieldkitError) as error:
-            self.message.setText(error_text(error) if isinstance(error, FieldkitError)
-                                 else str(error))
+        """Render the pack on a worker (it can take a few seconds) and write it where asked."""
+        data = self.form_data()
+        nrm = rules.read_nrm(data)
+        if nrm is None:
+            self.message.setText(self.tr("Fix the problems listed first."))
             return
-        self.message.setText(self.tr("Pack written to {path}.").format(path=where))
+        kind, content = "nrm", data
+        if self.route is Route.DUTY_TO_NOTIFY:
+            made = rules.dtn_for(nrm)
+            if made is None:
+                return
+            kind, content = "dtn", made[0].model_dump(mode="json")
+        reference = cases.get_case(self._store, self.person.case_id).reference
+        path = print_pack.choose_pack_path(self, f"{reference}-{self.person.reference}.pdf")
+        if not path:
+            return
+        self.print_button.setEnabled(False)
+        self.message.setText(self.tr("Making the pack…"))
+        self._worker.run(
+            lambda: print_pack.write_pack(path, print_pack.render_pack(kind, content, reference)),
+            self._printed, self._print_failed)
+
+    def _printed(self, path: str) -> None:
+        self.print_button.setEnabled(True)
+        self.message.setText(self.tr("Pack saved to {path}. It is not encrypted.").format(
+            path=path))
+
+    def _print_failed(self, error: BaseException) -> None:
+        self.print_button.setEnabled(True)
+        self.message.setText(error_text(error))
 
     def flush_drafts(self) -> None:
         """Write the pending draft now."""

@@ -1,27 +1,52 @@
-"""The "Print pack" action: a PDF pack of a person's forms for the NRM submission.
-
-PDF rendering belongs to the core (``fieldkit.pdf``, written separately). Until it exists the
-button stays disabled and says why; :func:`print_pack` is the one place to wire it up.
-"""
+"""The "Print pack" action: a PDF of a person's NRM referral (or Duty to Notify) to take to
+the submission. Rendering is the core's (``fieldkit.pdf``) and runs on a worker thread."""
 
 from __future__ import annotations
 
 import importlib.util
+import os
+from pathlib import Path
 
-from fieldkit.store import Store
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from forms import DutyToNotify, NrmReferral
 
 
 def pdf_available() -> bool:
-    """True once the core can render PDF packs."""
+    """True when the core can render PDF packs."""
     try:
-        return importlib.util.find_spec("fieldkit.pdf") is not None
+        return importlib.util.find_spec("fieldkit.pdf.nrm") is not None
     except (ImportError, ValueError):
         return False
 
 
-def print_pack(store: Store, case_id: str, person_id: str) -> str:
-    """Render the person's pack and return where it was written.
+def choose_pack_path(parent: QWidget, suggested: str) -> str:
+    """Ask where to write the PDF (an empty string when cancelled). Tests replace this."""
+    path, _filter = QFileDialog.getSaveFileName(
+        parent, parent.tr("Save the pack (the PDF is not encrypted: keep it on a secure "
+                          "drive and delete it once submitted)"),
+        str(Path.home() / suggested), parent.tr("PDF (*.pdf)"))
+    return str(path)
 
-    Not wired yet: the PDF module's interface is not settled (see docs/ui.md).
-    """
-    raise NotImplementedError("The PDF pack is not available in this version yet.")
+
+def render_pack(kind: str, data: dict[str, object], case_reference: str) -> bytes:
+    """The PDF bytes of an ``nrm`` or ``dtn`` form (slow: call through the worker)."""
+    if kind == "dtn":
+        from fieldkit.pdf.dtn import render_dtn
+
+        return render_dtn(DutyToNotify.model_validate(data), case_reference)
+    from fieldkit.pdf.nrm import render_nrm_pack
+
+    return render_nrm_pack(NrmReferral.model_validate(data), case_reference)
+
+
+def write_pack(path: str, content: bytes) -> str:
+    """Write the PDF whole (temporary file, then rename) so a half-written pack never exists."""
+    target = Path(path)
+    temp = target.with_suffix(target.suffix + ".part")
+    with open(temp, "wb") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, target)
+    return str(target)

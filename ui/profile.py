@@ -67,7 +67,7 @@ def passphrase_strength(passphrase: str) -> int:
     if any(not c.isalnum() for c in passphrase):
         pool += 33
     bits = len(passphrase) * math.log2(max(pool, 2))
-    if len(set(passphrase)) < len(passphrase) / 2:
+    if len(set(passphrase)) < min(len(passphrase) / 4, 8):
         bits /= 2  # "aaaaaaaaaaaa" is long but not strong
     for limit, score in ((36, 0), (50, 1), (70, 2), (90, 3)):
         if bits < limit:

@@ -3,7 +3,6 @@ counts at the top of each column, filters, and one keystroke to register a new a
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import Any
 
@@ -40,6 +39,8 @@ CENTRE_FIELDS = ["operation", "venue", "held_on", "lead_agency", "agencies_prese
 
 class ReceptionBoardPage(QWidget):
     """A reception centre's set-up and board, saved as a ``reception`` form document."""
+
+    wants_full_width = True
 
     def __init__(
         self, store: Store, case_id: str, document_id: str | None, parent: QWidget | None = None
@@ -107,7 +108,9 @@ class ReceptionBoardPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        header.setDefaultSectionSize(88)
+        metrics = header.fontMetrics()
+        widest = max(metrics.horizontalAdvance(self.tr(t)) for t in STEP_TITLES.values())
+        header.setDefaultSectionSize(max(widest, metrics.horizontalAdvance("– Not needed")) + 14)
         header.setMinimumHeight(40)
         self.table.setColumnWidth(0, 80)
         self.table.installEventFilter(self)
@@ -188,7 +191,7 @@ class ReceptionBoardPage(QWidget):
         else:
             self.proxy.show_waiting_for(BoardStep(value) if value else None)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table and isinstance(event, QKeyEvent) \
                 and event.type() == QEvent.Type.KeyPress \
                 and event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Delete):

@@ -91,10 +91,10 @@ class ReceptionBoardModel(QAbstractTableModel):
                                 waiting + (status is StepStatus.WAITING))
         return result
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
         return 0 if parent.isValid() else len(self._people)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
         return 0 if parent.isValid() else 1 + len(STEPS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -110,7 +110,8 @@ class ReceptionBoardModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._cell_text(self._people[row], step, status)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{self.tr(STEP_TITLES[step])}: {self._cell_text(self._people[row], step, status)}"
+            text = self._cell_text(self._people[row], step, status)
+            return f"{self.tr(STEP_TITLES[step])}: {text}"
         if role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(_COLOURS[status])
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -128,7 +129,7 @@ class ReceptionBoardModel(QAbstractTableModel):
                 else self.tr("✓ NRM")
         return self._status_text[status]
 
-    def headerData(  # noqa: N802 - Qt API
+    def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
@@ -235,7 +236,7 @@ class BoardFilter(QSortFilterProxyModel):
         self._waiting_for, self._still_here = step, still_here
         self.endFilterChange()
 
-    def filterAcceptsRow(self, row: int, parent: Index) -> bool:  # noqa: N802 - Qt API
+    def filterAcceptsRow(self, row: int, parent: Index) -> bool:
         model = self.sourceModel()
         if not isinstance(model, ReceptionBoardModel):
             return True

@@ -9,8 +9,8 @@ sized to a 1366x768 laptop screen, the smallest the app is designed for.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 import tempfile
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from fieldkit.settings import Settings
 from fieldkit.store import Store
 from forms import ReceptionCentre
 
-PASSPHRASE = "larkspur meadow copper lantern"
+PASSPHRASE = "larkspur meadow copper lantern"  # noqa: S105 - a throwaway demo store
 SIZE = (1366, 768)
 
 

@@ -65,7 +65,8 @@ class StatusBar(QStatusBar):
             self.network_label.setText(self.tr("Network: unknown"))
             return
         self._network = info
-        info.reachabilityChanged.connect(self._show_reachability, Qt.ConnectionType.QueuedConnection)
+        info.reachabilityChanged.connect(self._show_reachability,
+                                         Qt.ConnectionType.QueuedConnection)
         self._show_reachability(info.reachability())
 
     def _show_reachability(self, reachability: QNetworkInformation.Reachability) -> None:

@@ -32,10 +32,10 @@ class RecordTableModel(QAbstractTableModel):
         """The id of the record shown in ``row``."""
         return self._rows[row][0]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
         return 0 if parent.isValid() else len(self._headers)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -48,7 +48,7 @@ class RecordTableModel(QAbstractTableModel):
             return record_id
         return None
 
-    def headerData(  # noqa: N802 - Qt API
+    def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
@@ -56,7 +56,9 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
 
-def record_table(name: str, model: QAbstractTableModel, parent: QWidget | None = None) -> QTableView:
+def record_table(
+    name: str, model: QAbstractTableModel, parent: QWidget | None = None
+) -> QTableView:
     """A keyboard-friendly, whole-row-selecting table view for ``model``."""
     view = named(QTableView(parent), name)
     view.setModel(model)

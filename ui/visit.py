@@ -63,6 +63,7 @@ class VisitPage(QWidget):
         self._store = store
         self.visit = cases.get_visit(store, visit_id)
         self._document_id: str | None = None
+        self._business: str | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.tr("Visit: {premises}").format(
             premises=self.visit.premises_name), self, 2))
@@ -134,15 +135,14 @@ class VisitPage(QWidget):
         return data
 
     def _refresh_indicators(self, ticked: set[str]) -> None:
-        business = self.form.value().get("premises", {}).get("business_type")
-        self.indicators.set_groups(indicator_groups(business), ticked)
+        self._business = self.form.value().get("premises", {}).get("business_type")
+        self.indicators.set_groups(indicator_groups(self._business), ticked)
 
     @Slot()
     def _form_changed(self) -> None:
-        business = self.form.value().get("premises", {}).get("business_type")
-        if business != getattr(self, "_business", business):
+        # A different type of business brings a different checklist; ticks are kept.
+        if self.form.value().get("premises", {}).get("business_type") != self._business:
             self._refresh_indicators(set(self.indicators.ticked()))
-        self._business = business
         self.draft.touch()
         self._check_timer.start()
 

@@ -33,7 +33,7 @@ class _Task(QRunnable):
     def run(self) -> None:
         try:
             value = self._function()
-        except BaseException as error:  # noqa: BLE001 - every failure must reach the GUI thread
+        except BaseException as error:
             self.signals.error.emit(error)
         else:
             self.signals.result.emit(value)

@@ -63,6 +63,7 @@ class Workspace(QWidget):
         self.splitter.setChildrenCollapsible(False)
         outer.addWidget(self.splitter, 1)
         self._titles: list[str] = []
+        self._pathway_wanted = True
 
         self.cases = CasesPage(store, settings.case_prefix, self)
         self.cases.openCase.connect(self.open_case)
@@ -72,6 +73,7 @@ class Workspace(QWidget):
         QShortcut(QKeySequence(QKeySequence.StandardKey.Back), self, self.back)
         QShortcut(QKeySequence(self.tr("Alt+Left")), self, self.back)
         QShortcut(QKeySequence(self.tr("Ctrl+Home")), self, self.home)
+        QShortcut(QKeySequence(self.tr("F9")), self, self.toggle_pathway)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(250)
@@ -93,7 +95,17 @@ class Workspace(QWidget):
         self.home_button.setEnabled(depth > 1)
         case_id = getattr(self.current(), "case_id", None)
         self.pathway.set_case(case_id)
-        self.pathway.setVisible(case_id is not None)
+        # The reception board needs the whole width for its columns; F9 still shows the panel.
+        wide = bool(getattr(self.current(), "wants_full_width", False))
+        self.pathway.setVisible(case_id is not None and not wide and self._pathway_wanted)
+
+    @Slot()
+    def toggle_pathway(self) -> None:
+        """F9: show or hide the pathway panel beside the open case."""
+        showing = self.pathway.isVisible()
+        self._pathway_wanted = not showing
+        has_case = getattr(self.current(), "case_id", None) is not None
+        self.pathway.setVisible(not showing and has_case)
 
     def current(self) -> QWidget:
         """The screen on top."""

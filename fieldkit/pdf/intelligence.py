@@ -47,6 +47,9 @@ GRADING_ROWS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (HandlingCode.CONDITIONS, "Lawful sharing permitted subject to conditions"))),
 )
 CHOSEN = colors.HexColor("#1f2933")
+# Which columns each option of a row covers: three, five or two options across five columns.
+_SPANS = {3: ((1, 1), (2, 2), (3, 5)), 5: ((1, 1), (2, 2), (3, 3), (4, 4), (5, 5)),
+          2: ((1, 2), (3, 5))}
 
 
 def intel_title(case_reference: str) -> str:
@@ -76,7 +79,7 @@ def render_intelligence_report(report: IntelligenceReport, case_reference: str) 
             ("Destination", _destination(report)),
             ("Recorded", v.moment(report.recorded_at)), ("Recorded by", report.recorded_by),
         ])],
-        checklist(problems),
+        checklist(problems, done="Nothing is missing: it is ready to share."),
     ]
     for title, body in zip(INTEL_SECTIONS, bodies, strict=True):
         story += section_flowables(title, body)
@@ -101,15 +104,17 @@ def grading_block(report: IntelligenceReport) -> Table:
         ("BACKGROUND", (0, 0), (0, -1), SHADE),
     ]
     for row, ((name, options), picked) in enumerate(zip(GRADING_ROWS, chosen, strict=True)):
-        line: list[Any] = [Paragraph(f"<b>{name}</b>", s.cell)]
-        for column, (code, meaning) in enumerate(options, start=1):
+        spans = _SPANS[len(options)]
+        line: list[Any] = [Paragraph(f"<b>{name}</b>", s.cell), "", "", "", "", ""]
+        for (code, meaning), (first, last) in zip(options, spans, strict=True):
             mark = picked is not None and picked.value == code
             colour = ' color="#ffffff"' if mark else ""
-            line.append(Paragraph(f'<font{colour}><b>{code}</b> {text(meaning)}'
-                                  f'{" (chosen)" if mark else ""}</font>', s.cell))
+            line[first] = Paragraph(f'<font{colour}><b>{code}</b> {text(meaning)}'
+                                    f'{" (chosen)" if mark else ""}</font>', s.cell)
+            if last > first:
+                commands.append(("SPAN", (first, row), (last, row)))
             if mark:
-                commands.append(("BACKGROUND", (column, row), (column, row), CHOSEN))
-        line += [""] * (6 - len(line))
+                commands.append(("BACKGROUND", (first, row), (last, row), CHOSEN))
         rows.append(line)
     rows.append([Paragraph("<b>Grading</b>", s.cell),
                  Paragraph(f"<b>{text(report.grading)}</b>", s.cell), "", "", "", ""])
@@ -135,7 +140,7 @@ def render_referral(referral: Referral, case_reference: str) -> bytes:
         ])],
         [field_table([("Outcome", v.choice(referral.outcome)),
                       ("Outcome notes", referral.outcome_notes)])],
-        checklist(problems),
+        checklist(problems, done="Nothing is missing from this referral record."),
     ]
     for title, body in zip(REFERRAL_SECTIONS, bodies, strict=True):
         story += section_flowables(title, body)

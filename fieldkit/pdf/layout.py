@@ -22,9 +22,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
-    KeepTogether,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -43,6 +43,7 @@ SHADE = colors.HexColor("#eef1f4")
 INK_SOFT = colors.HexColor("#52606d")
 WAITING = colors.HexColor("#fde8c8")
 NOT_RECORDED = "Not recorded"
+SECTION_ROOM = 32 * mm  # a heading never ends a page: at least this much must follow it
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -257,7 +258,6 @@ def bullet_list(items: Iterable[str], *, empty: str = "None recorded.") -> list[
 
 
 def section_flowables(title: str, body: Sequence[Flowable]) -> list[Flowable]:
-    """A section as flowables: its heading kept with the first block, the rest flowing on."""
-    if not body:
-        return [heading(title)]
-    return [KeepTogether([heading(title), body[0]]), *body[1:]]
+    """A section as flowables: a new page first when too little room is left for its heading
+    and a few lines, then the body flowing on (long tables split across pages)."""
+    return [CondPageBreak(SECTION_ROOM), heading(title), *body]

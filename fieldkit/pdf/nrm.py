@@ -21,6 +21,7 @@ from fieldkit.pdf.layout import (
     title_block,
 )
 from forms import NrmReferral, check_document
+from forms.choices import ConsentDecision
 from forms.form import FieldProblem
 from forms.rules import Obligations, Route
 
@@ -62,15 +63,19 @@ def render_nrm_pack(
     )
     story += section_flowables(CHECKLIST_HEADING, checklist(problems))
     story += section_flowables(ROUTE_HEADING, [para(route_text(nrm.obligations(when)))])
-    for title, body in zip(SECTIONS, _sections(nrm), strict=True):
+    for title, body in zip(SECTIONS, _sections(nrm, nrm.obligations(when)), strict=True):
         story += section_flowables(title, body)
     return build_pdf(story, title=nrm_title(case_reference), case_reference=case_reference)
 
 
-def checklist(problems: list[FieldProblem]) -> list[Flowable]:
-    """What is still missing, one line each with the field it concerns."""
+def checklist(
+    problems: list[FieldProblem],
+    *,
+    done: str = "Nothing is missing: every section needed for submission is complete.",
+) -> list[Flowable]:
+    """What is still missing, one line each with the field it concerns; ``done`` when none."""
     if not problems:
-        return [para("Nothing is missing: every section needed for submission is complete.")]
+        return [para(done)]
     lines = [f"{p.message} ({p.field})" for p in problems]
     intro = para(f"{len(problems)} thing{'s' if len(problems) != 1 else ''} still to complete:")
     return [intro, *bullet_list(lines)]
@@ -92,8 +97,11 @@ def route_text(rules: Obligations) -> str:
     return "An adult who has not yet been asked: consent is needed before an NRM referral."
 
 
-def _sections(nrm: NrmReferral) -> list[list[Flowable]]:
+def _sections(nrm: NrmReferral, rules: Obligations) -> list[list[Flowable]]:
     found, responder, consent = nrm.where_found, nrm.first_responder, nrm.consent
+    decision = v.choice(consent.decision)
+    if not rules.ask_consent and consent.decision is ConsentDecision.NOT_ASKED:
+        decision = "Not needed: treated as a child"
     return [
         [field_table([("Immediate risk of serious harm", v.yes_no(nrm.immediate_risk)),
                       ("Details", nrm.immediate_risk_details)])],
@@ -110,7 +118,7 @@ def _sections(nrm: NrmReferral) -> list[list[Flowable]]:
             ("Phone", responder.phone),
         ])],
         [field_table([
-            ("Decision", v.choice(consent.decision)),
+            ("Decision", decision),
             ("How the NRM was explained", consent.how_explained),
             ("Language of the NRM booklet", v.language(consent.booklet_language)),
             ("Interpreter used", v.yes_no(consent.interpreter_used)),

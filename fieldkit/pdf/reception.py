@@ -9,6 +9,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from fieldkit.clock import utc_now
@@ -73,7 +74,7 @@ def render_reception_summary(
         bullet_list((v.item_text(i) for i in centre.setup_ticked), empty="None ticked."),
         [para(_waiting_summary(boards))],
         [board_table(centre.people, boards, when)],
-        [people_table(centre.people)],
+        [people_table(centre.people, when)],
     ]
     for title, body in zip(SECTIONS, bodies, strict=True):
         story += section(title, body)
@@ -111,11 +112,12 @@ def board_table(
     """One row per person: reference, age status, each board step's status, steps waiting."""
     s = styles()
     width = content_width(wide=True)
-    fixed = [width * 0.07, width * 0.075, width * 0.06]
+    fixed = [width * 0.06, width * 0.07, width * 0.05]
     step_width = (width - sum(fixed)) / len(BoardStep)
-    header: list[Any] = [Paragraph("Ref", s.cell_bold), Paragraph("Adult or child", s.cell_bold)]
-    header += [Paragraph(STEP_HEADERS[step], s.cell_bold) for step in BoardStep]
-    header.append(Paragraph("Steps waiting", s.cell_bold))
+    small = ParagraphStyle("board_header", s.cell_bold, fontSize=7, leading=8.5)
+    header: list[Any] = [Paragraph("Ref", small), Paragraph("Adult or child", small)]
+    header += [Paragraph(STEP_HEADERS[step], small) for step in BoardStep]
+    header.append(Paragraph("Steps waiting", small))
     rows: list[list[Any]] = [header]
     commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 1), (-1, -1), SANS), ("FONTSIZE", (0, 1), (-1, -1), 7.5),
@@ -141,7 +143,13 @@ def board_table(
     return table
 
 
-def people_table(people: list[PersonReceived]) -> Table:
+def _consent(person: PersonReceived, when: date) -> str:
+    if not person.obligations(when).ask_consent:
+        return "Not needed (child)"
+    return v.choice(person.consent)
+
+
+def people_table(people: list[PersonReceived], when: date) -> Table:
     """One row per person: language, consent, NRM or Duty to Notify, accommodation, where to."""
     s = styles()
     width = content_width(wide=True)
@@ -153,7 +161,7 @@ def people_table(people: list[PersonReceived]) -> Table:
         rows.append([
             Paragraph(text(person.reference) or "–", s.cell),
             Paragraph(text(v.language(person.language)), s.cell),
-            v.choice(person.consent), FORM_TEXT[person.referral_form],
+            _consent(person, when), FORM_TEXT[person.referral_form],
             Paragraph(text(person.accommodation_arranged), s.cell),
             v.yes_no(person.safe_contact_taken),
             Paragraph(text(person.onward_destination), s.cell), v.clock(person.departed_at),

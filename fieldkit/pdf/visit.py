@@ -22,6 +22,7 @@ from fieldkit.pdf.layout import (
 from fieldkit.pdf.layout import section_flowables as section
 from fieldkit.records import Exhibit, NoteEntry, Visit
 from forms import PremisesVisit
+from forms.visit import VisitActionKind
 
 SECTIONS = (
     "Premises",
@@ -32,6 +33,15 @@ SECTIONS = (
     "Exhibits",
 )
 """The section headings of the report, in order."""
+
+
+ACTION_TEXT = {
+    VisitActionKind.MASH_CONTACTED: "MASH contacted",
+    VisitActionKind.GLAA_CONTACTED: "GLAA contacted",
+    VisitActionKind.POLICE_CALLED_999: "Police called (999)",
+    VisitActionKind.POLICE_CALLED_101: "Police called (101)",
+    VisitActionKind.LEAD_NOTIFIED: "Modern Slavery Lead notified",
+}
 
 
 def visit_title(case_reference: str) -> str:
@@ -94,7 +104,8 @@ def _actions(form: PremisesVisit) -> list[Flowable]:
         return bullet_list([], empty="No actions recorded.")
     width = content_width()
     ordered = sorted(form.actions, key=lambda a: (a.at is None, a.at))
-    rows = [[v.moment(a.at), v.choice(a.action), a.details] for a in ordered]
+    rows = [[v.moment(a.at), ACTION_TEXT.get(a.action, v.choice(a.action)), a.details]
+            for a in ordered]
     return [grid(["Time", "Action", "Details"], rows, [width * 0.24, width * 0.3, width * 0.46])]
 
 
@@ -129,7 +140,7 @@ def notes_table(notes: Sequence[NoteEntry]) -> list[Flowable]:
                      Paragraph("<br/>".join(parts), s.cell)])
     width = content_width()
     return [grid(["No.", "Written (UTC)", "By", "Entry"], rows,
-                 [width * f for f in (0.06, 0.17, 0.15, 0.62)])]
+                 [width * f for f in (0.05, 0.18, 0.13, 0.64)])]
 
 
 def _remark(words: str) -> str:

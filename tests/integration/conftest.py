@@ -102,7 +102,8 @@ def start_inbox(tmp_path: Path) -> Iterator[StartInbox]:
         app = create_inbox_app(
             root, devices_file, lead_public_key=lead_public_key, max_bundle_bytes=max_bundle_bytes
         )
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only then (else 40 ms delayed ACKs).
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.bind(("127.0.0.1", 0))  # the port is ours before uvicorn starts: no race
         port = sock.getsockname()[1]
         config = uvicorn.Config(

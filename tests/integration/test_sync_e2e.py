@@ -136,7 +136,7 @@ def inbox_process(tmp_path: Path) -> Iterator[tuple[str, Path, Cli, Cli, Path]]:
     deadline = time.monotonic() + 30
     while True:
         try:
-            if httpx.get(f"{url}/v1/health", verify=False, timeout=1).status_code == 200:  # noqa: S501
+            if httpx.get(f"{url}/v1/health", verify=False, timeout=1).status_code == 200:
                 break
         except httpx.HTTPError:
             pass

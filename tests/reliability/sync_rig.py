@@ -49,7 +49,8 @@ def start_inbox(root: Path, devices_file: Path, lead_public_key: str) -> tuple[
         uvicorn.Server, threading.Thread, int]:
     """A real uvicorn inbox (plain HTTP, allowed on loopback) in a thread."""
     app = create_inbox_app(root, devices_file, lead_public_key=lead_public_key)
-    sock = socket.socket()
+    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only then (else 40 ms delayed ACKs).
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
     port = int(sock.getsockname()[1])
     server = uvicorn.Server(uvicorn.Config(app, log_level="error", lifespan="off"))

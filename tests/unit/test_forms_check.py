@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from forms import check_document
+from forms import KINDS, check_document
 from forms.choices import ReferralDestination
 from forms.countries import country_choices, country_name, language_choices, language_name
 from forms.form import FieldProblem
@@ -180,3 +182,29 @@ def test_pick_lists_come_from_pycountry() -> None:
     languages = dict(language_choices())
     assert languages["ron"] == "Romanian" and languages["vie"] == "Vietnamese"
     assert len(dict(language_choices(common_only=False))) > len(languages)
+
+
+# --- whatever arrives, the answer is a list of plain problems, never an exception -----------
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                max_size=3),
+    max_leaves=12,
+)
+_FIELDS = st.sampled_from(["potential_victim", "consent", "where_found", "people", "actions",
+                           "premises", "exploitation", "gender", "age_range", "handling_code",
+                           "destination", "account", "started_at", "schema_version"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(kind=st.sampled_from(sorted(KINDS)), data=st.dictionaries(_FIELDS, _JSON, max_size=4),
+       ready=st.booleans())
+def test_any_input_gives_plain_problems_not_an_exception(
+    kind: str, data: dict[str, object], ready: bool
+) -> None:
+    problems = check_document(kind, data, ready=ready)
+    for problem in problems:
+        assert isinstance(problem, FieldProblem)
+        assert problem.message and "Input should" not in problem.message
+        assert "Traceback" not in problem.message

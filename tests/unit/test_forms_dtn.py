@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from forms import check_document
 from forms.choices import AgeGroup, AgeRange, ConsentDecision, ExploitationType, Gender
@@ -17,7 +19,7 @@ from forms.identifying import (
     find_identifying_text,
     scrub_identifying_text,
 )
-from forms.nrm import Consent, WhereFound
+from forms.nrm import Consent, NrmReferral, WhereFound
 from tests.unit.test_forms_roundtrip import FOUND_ON, IDENTIFYING_VALUES, full_nrm
 
 
@@ -25,7 +27,7 @@ def kinds(text: str, names: list[str] | None = None) -> list[IdentifyingKind]:
     return [item.kind for item in find_identifying_text(text, names or [])]
 
 
-def refused_nrm() -> object:
+def refused_nrm() -> NrmReferral:
     nrm = full_nrm()
     return nrm.model_copy(update={"consent": Consent(decision=ConsentDecision.REFUSED)})
 
@@ -78,7 +80,7 @@ def test_a_ready_dtn_flags_identifying_free_text_without_repeating_it() -> None:
 
 
 def test_a_dtn_built_from_a_full_nrm_contains_no_identifying_value() -> None:
-    notice, removed = nrm_to_dtn(refused_nrm())  # type: ignore[arg-type]
+    notice, removed = nrm_to_dtn(refused_nrm())
     text = notice.model_dump_json().lower()
     for value in IDENTIFYING_VALUES:
         assert value.lower() not in text, value
@@ -87,7 +89,7 @@ def test_a_dtn_built_from_a_full_nrm_contains_no_identifying_value() -> None:
 
 
 def test_the_dtn_keeps_the_facts_it_may_give() -> None:
-    notice, _ = nrm_to_dtn(refused_nrm())  # type: ignore[arg-type]
+    notice, _ = nrm_to_dtn(refused_nrm())
     assert notice.gender is Gender.FEMALE
     assert notice.age_range is AgeRange.FROM_25_TO_34  # 31 on 14 March 2025
     assert notice.nationality == "RO"
@@ -103,7 +105,7 @@ def test_the_dtn_keeps_the_facts_it_may_give() -> None:
 
 
 def test_removed_lists_every_stripped_field_in_plain_words() -> None:
-    _, removed = nrm_to_dtn(refused_nrm())  # type: ignore[arg-type]
+    _, removed = nrm_to_dtn(refused_nrm())
     joined = "\n".join(removed)
     for expected in ("The person's name", "Other names or aliases (2)", "Safe contact details",
                      "Where the person is now", "Dependants (1)",
@@ -118,8 +120,8 @@ def test_removed_lists_every_stripped_field_in_plain_words() -> None:
 
 def test_the_dtn_from_an_nrm_is_ready_and_passes_the_identifying_check() -> None:
     nrm = refused_nrm()
-    notice, _ = nrm_to_dtn(nrm)  # type: ignore[arg-type]
-    names = nrm.recorded_names()  # type: ignore[attr-defined]
+    notice, _ = nrm_to_dtn(nrm)
+    names = nrm.recorded_names()
     assert check_document("dtn", notice.model_dump_json(), ready=True, names=names) == []
 
 
@@ -139,7 +141,7 @@ def test_an_adult_who_consented_gets_an_nrm_never_both() -> None:
 
 
 def test_the_age_range_uses_the_date_given() -> None:
-    notice, _ = nrm_to_dtn(refused_nrm(), as_of=date(2030, 1, 1))  # type: ignore[arg-type]
+    notice, _ = nrm_to_dtn(refused_nrm(), as_of=date(2030, 1, 1))
     assert notice.age_range is AgeRange.FROM_35_TO_44
 
 
@@ -207,3 +209,19 @@ def test_recorded_addresses_are_scrubbed_as_phrases() -> None:
 def test_a_phone_number_beside_other_numbers_is_still_found() -> None:
     text, _ = scrub_identifying_text("ref 12 07700 900123 2024 03")
     assert text == "ref 12 [phone removed] 2024 03"
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    before=st.text(alphabet=st.characters(categories=["L", "Zs"]), max_size=20),
+    after=st.text(alphabet=st.characters(categories=["L", "Zs"]), max_size=20),
+    number=st.integers(min_value=0, max_value=999),
+    spaced=st.booleans(),
+)
+def test_a_mobile_number_anywhere_in_words_is_scrubbed(
+    before: str, after: str, number: int, spaced: bool
+) -> None:
+    phone = f"07700{' ' if spaced else ''}900{number:03d}"
+    text, found = scrub_identifying_text(f"{before} {phone} {after}")
+    assert phone not in text
+    assert IdentifyingKind.PHONE in [item.kind for item in found]

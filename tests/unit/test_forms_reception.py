@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 
 from forms import check_document
-from forms.choices import Agency, AgeGroup, ConsentDecision
+from forms.choices import AgeGroup, Agency, ConsentDecision
 from forms.reception import (
     BoardStep,
     PersonReceived,

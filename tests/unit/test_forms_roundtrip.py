@@ -11,8 +11,8 @@ import pytest
 
 from forms import KINDS, check_document
 from forms.choices import (
-    Agency,
     AgeGroup,
+    Agency,
     BusinessType,
     ConsentDecision,
     ExploitationType,
@@ -192,7 +192,7 @@ def full_examples() -> dict[str, Form]:
 def test_the_registry_has_every_kind_of_form() -> None:
     assert set(KINDS) == {"nrm", "dtn", "visit", "reception", "intel", "referral"}
     for kind, model in KINDS.items():
-        assert model.KIND == kind
+        assert kind == model.KIND
         assert model.model_fields["schema_version"].default == model.SCHEMA_VERSION == 1
 
 

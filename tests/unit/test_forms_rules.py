@@ -165,7 +165,9 @@ def test_an_adult_not_yet_asked_is_undecided() -> None:
 
 @pytest.mark.parametrize("status", list(AgeStatus))
 @pytest.mark.parametrize("consent", list(ConsentDecision))
-def test_never_both_an_nrm_and_a_duty_to_notify(status: AgeStatus, consent: ConsentDecision) -> None:
+def test_never_both_an_nrm_and_a_duty_to_notify(
+    status: AgeStatus, consent: ConsentDecision
+) -> None:
     rules = obligations(status, consent)
     assert not (rules.nrm_required and rules.duty_to_notify_required)
 

@@ -1,15 +1,30 @@
-"""The small, declarative vocabulary of conditions over a case's facts that says when a pathway
-step applies: ``{child: true}``, ``{nrm_stage: [positive_rg, negative_rg]}``,
-``{all: [...]}``, ``{any: [...]}``, ``{not: {...}}`` and ``{done: step.id}``."""
+"""The shape of a council's pathway: steps in order, each with the conditions over a case's facts
+that make it apply. The condition vocabulary is small and declarative: ``{child: true}``,
+``{nrm_stage: [positive_rg, negative_rg]}``, ``{all: [...]}``, ``{any: [...]}``,
+``{not: {...}}`` and ``{done: step.id}``. The pathways themselves are data (resources/)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Set
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from forms.choices import AgeGroup, ConsentDecision, NrmStage
+from forms.kinds import KINDS
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")]
+"""A stable id such as ``ts.notify_lead``: lower case, digits and underscores, dotted."""
+
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+"""Text that must not be blank."""
 
 BOOLEAN_FACTS = frozenset({
     "child", "adult", "immediate_risk", "transition_due", "migrant", "care_and_support_needs",
@@ -104,3 +119,38 @@ def _checked_values(fact: str, values: list[Any]) -> list[Any]:
         return values
     known = sorted(BOOLEAN_FACTS | set(CHOICE_FACTS) | {"done", "all", "any", "not"})
     raise ValueError(f"unknown fact '{fact}': use one of {', '.join(known)}")
+
+
+class Step(BaseModel):
+    """One step of a pathway: what to do, when it applies, whom to contact or which form."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Id
+    text: Text
+    number: int | None = None
+    when: Condition | None = None
+    done_when: Condition | None = None
+    contacts: list[Id] = []
+    form: str | None = None
+    timeline: Id | None = None
+    go_to: Id | None = None
+    urgent: bool = False
+
+    @field_validator("form")
+    @classmethod
+    def _known_form(cls, value: str | None) -> str | None:
+        if value is not None and value not in KINDS:
+            raise ValueError(f"there is no form called {value!r}: use one of {', '.join(KINDS)}")
+        return value
+
+
+class Pathway(BaseModel):
+    """A pathway of the council's protocol: its steps in order, and when it applies."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Id
+    title: Text
+    when: Condition | None = None
+    steps: list[Step] = Field(min_length=1)

@@ -1,0 +1,99 @@
+"""Command-line groups for forms and PDFs: ``fieldkit form check`` (is a form document valid, and
+with ``--ready`` complete?) and ``fieldkit export pdf`` (every PDF of a case, written only to the
+folder asked for, each file atomically)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fieldkit.errors import InvalidInput
+from fieldkit.settings import Settings
+
+if TYPE_CHECKING:
+    from fieldkit.store import Store
+
+FORM_KINDS = ("nrm", "dtn", "visit", "reception", "intel", "referral")
+
+
+def _open_store(settings: Settings) -> Store:
+    """Unlock the store as every command does. ``fieldkit.cli`` is the composition root that
+    registers this module (and imports ``ui`` in its app command), so it is looked up at run
+    time rather than imported: no import cycle, and type checking stays within the core."""
+    cli = importlib.import_module("fieldkit.cli")
+    store: Store = cli.open_store(settings)
+    return store
+
+
+def cmd_form_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Check a form document (JSON) of ``--kind``: exit 0 when valid, else 1 with one line per
+    problem, naming the field."""
+    from forms import KIND_TITLES, check_document
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InvalidInput(f"Form file {path} cannot be read: {error.strerror}.") from None
+    problems = check_document(args.kind, data, ready=args.ready)
+    title = KIND_TITLES.get(args.kind, args.kind)
+    if not problems:
+        state = "complete and ready" if args.ready else "valid (as a draft)"
+        print(f"{path.name}: this {title} form is {state}.")
+        return 0
+    for problem in problems:
+        print(f"{problem.field or 'form'}: {problem.message}")
+    count = len(problems)
+    print(f"{path.name}: {count} problem{'s' if count != 1 else ''} in this {title} form.",
+          file=sys.stderr)
+    return 1
+
+
+def cmd_export_pdf(args: argparse.Namespace, settings: Settings) -> int:
+    """Write every PDF of a case into ``--out`` (created private if missing) and print each
+    path. PDFs are rendered in memory; each file appears whole or not at all."""
+    from fieldkit.atomicfile import make_private_dir, write_atomic
+    from fieldkit.cases import get_case
+    from fieldkit.pdf import plan_case_pdfs
+    from fieldkit.pdf.case import render_planned
+
+    out = Path(args.out).expanduser()
+    if out.exists() and not out.is_dir():
+        raise InvalidInput(f"--out {out} is not a folder.")
+    with _open_store(settings) as store:
+        case = get_case(store, args.case)
+        plan = plan_case_pdfs(store, case.id)
+        if not plan:
+            print(f"Case {case.reference} has no visits or forms to print.", file=sys.stderr)
+            return 0
+        if not out.exists():
+            make_private_dir(out)
+        for planned in plan:
+            target = out / planned.name
+            write_atomic(target, render_planned(store, case.reference, planned))
+            print(target)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``form`` and ``export`` command groups to the main command tree."""
+    p = sub.add_parser("form", help="form documents (NRM, Duty to Notify, visit, ...)")
+    fsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    q = fsub.add_parser("check", help="check a form document (JSON): exit 0 when valid, 1 "
+                        "listing each problem by field")
+    q.add_argument("file", metavar="FILE.json")
+    q.add_argument("--kind", required=True, choices=FORM_KINDS)
+    q.add_argument("--ready", action="store_true",
+                   help="also require everything needed before it is submitted")
+    q.set_defaults(handler=cmd_form_check)
+
+    p = sub.add_parser("export", help="export a case")
+    esub = p.add_subparsers(dest="action", required=True, metavar="FORMAT")
+    q = esub.add_parser("pdf", help="write every PDF of a case into a folder; prints each path")
+    q.add_argument("--case", required=True, help="the case id")
+    q.add_argument("--out", required=True, metavar="DIR",
+                   help="the folder to write to (PDFs hold personal data: choose it with care)")
+    q.set_defaults(handler=cmd_export_pdf)

@@ -1,0 +1,79 @@
+"""The cases list: the model and proxy with no window, then searching and opening by keyboard."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from fieldkit import cases
+from ui.case_queries import CaseRow, case_rows
+from ui.case_view import CasePage
+from ui.cases import CasesModel, cases_proxy
+
+
+def _row(n: int, title: str, visits: int = 0, updated: str = "2026-11-22T08:00:00.000000Z"):
+    return CaseRow(f"id{n}", f"FK-2026-{n:04d}", title, "open", updated, visits, 0)
+
+
+def test_the_model_refreshes_in_place_with_targeted_changes(qtbot):
+    model = CasesModel()
+    model.set_rows([_row(1, "Car wash"), _row(2, "Nail bar")])
+    changed: list[int] = []
+    inserted: list[int] = []
+    model.dataChanged.connect(lambda first, _last: changed.append(first.row()))
+    model.rowsInserted.connect(lambda _parent, first, _last: inserted.append(first))
+    model.modelReset.connect(lambda: changed.append(-1))
+    model.set_rows([_row(1, "Car wash"), _row(2, "Nail bar", visits=3), _row(3, "Farm")])
+    assert changed == [1]  # only the row that changed; never a reset
+    assert inserted == [2]
+    assert model.index(1, CasesModel.VISITS).data() == "3"
+
+
+def test_search_and_sort_through_the_proxy(qtbot):
+    model = CasesModel()
+    model.set_rows([_row(1, "Car wash", visits=2), _row(2, "Nail bar", visits=10),
+                    _row(3, "Farm workers", visits=1)])
+    proxy = cases_proxy(model)
+    proxy.sort(CasesModel.VISITS, Qt.SortOrder.DescendingOrder)
+    assert [proxy.index(r, CasesModel.TITLE).data() for r in range(3)] == [
+        "Nail bar", "Car wash", "Farm workers"]  # 10 > 2 > 1 as numbers, not text
+    proxy.setFilterFixedString("nail")
+    assert proxy.rowCount() == 1
+    proxy.setFilterFixedString("FK-2026-0003")
+    assert proxy.index(0, CasesModel.TITLE).data() == "Farm workers"
+
+
+def test_case_rows_count_visits_and_people(store):
+    case = cases.create_case(store, "Counting")
+    for n in range(3):
+        cases.create_visit(store, case.id, f"Unit {n}", "Example Road")
+    cases.add_person(store, case.id, "P01")
+    (row,) = case_rows(store)
+    assert (row.visits, row.people) == (3, 1)
+
+
+def test_search_then_enter_opens_the_case_with_its_sections(qtbot, window, demo):
+    page = window.workspace.cases
+    qtbot.keyClick(page, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert page.new_title.hasFocus()
+    qtbot.keyClicks(page.new_title, "Operation Foxglove")
+    qtbot.keyClick(page.new_title, Qt.Key.Key_Return)
+    assert isinstance(window.workspace.current(), CasePage)
+    qtbot.keyClick(window.workspace.current(), Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert window.workspace.current() is page
+    assert page.model.rowCount() == 2
+
+    qtbot.keyClick(page, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert page.search.hasFocus()
+    qtbot.keyClicks(page.search, "larkspur")
+    assert page.proxy.rowCount() == 1
+    qtbot.keyClick(page.search, Qt.Key.Key_Return)  # to the first match
+    assert page.table.hasFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    case_page = window.workspace.current()
+    assert isinstance(case_page, CasePage) and case_page.case.id == demo.case.id
+    tabs = [case_page.tabs.tabText(i).replace("&", "") for i in range(case_page.tabs.count())]
+    assert tabs == ["Visits", "People", "Forms", "Referrals", "Intelligence",
+                    "Reception centre", "Sent to Lead"]
+    assert case_page.visits.rowCount() == 1 and case_page.people.rowCount() == 4
+    assert "not set up yet" in case_page.sent_to_lead.text()
+    assert window.workspace.pathway.isVisible()  # beside every case

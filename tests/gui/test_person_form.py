@@ -1,0 +1,143 @@
+"""The NRM form with the keyboard: an adult who consents, the same person refusing (a Duty to
+Notify with nothing identifying), and a child (no consent question; MASH appears)."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Qt
+
+from fieldkit import documents
+from forms.rules import Route
+from ui.person_form import PersonFormPage
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def _docs(window, demo, person_id: str) -> dict[str, list]:
+    found: dict[str, list] = {}
+    for doc in documents.list_documents(window.store, demo.case.id):
+        if doc.person_id == person_id:
+            found.setdefault(doc.kind, []).append(doc)
+    return found
+
+
+def _combo(page: PersonFormPage, section: str, path: str):
+    page.show_section(section)
+    combo = page.editor(section).widget_at(path)
+    combo.setFocus()
+    return combo
+
+
+def _type(qtbot, page: PersonFormPage, section: str, path: str, text: str) -> None:
+    page.show_section(section)
+    edit = page.editor(section).widget_at(path)
+    edit.setFocus()
+    qtbot.keyClicks(edit, text)
+
+
+def _adult_who_consents(qtbot, page: PersonFormPage) -> None:
+    age = _combo(page, "where", "where_found.age_group")
+    qtbot.keyClick(age, Qt.Key.Key_Home)  # Adult
+    qtbot.waitUntil(lambda: not page.child)  # the rules are re-applied as the officer types
+    _type(qtbot, page, "where", "where_found.place", "Foleshill, Coventry")
+    qtbot.keyClick(page.nav, Qt.Key.Key_PageDown, CTRL)  # to First responder
+    qtbot.keyClick(page.nav, Qt.Key.Key_PageDown, CTRL)  # to Consent
+    assert page.nav.currentRow() == 3
+    decision = _combo(page, "consent", "consent.decision")
+    qtbot.keyClick(decision, Qt.Key.Key_Down)  # Not asked yet -> Given
+    _type(qtbot, page, "victim", "potential_victim.given_names", "Ilir")
+    _type(qtbot, page, "victim", "potential_victim.family_name", "Dervishi")
+    _type(qtbot, page, "victim", "potential_victim.date_of_birth", "1991-04-02")
+    page.apply_rules()
+
+
+def test_an_adult_who_consents_gets_an_nrm_referral(qtbot, window, demo):
+    person = demo.people["W4"]
+    page = window.workspace.open_person(person.id)
+    assert page.route is Route.UNDECIDED or page.child  # nothing known yet: not sure of age
+    _adult_who_consents(qtbot, page)
+    assert page.route is Route.NRM and not page.child
+    assert "adult who consents" in page.banner.text().lower()
+    assert not page.nav.item(3).isHidden()  # consent is asked of an adult
+    before = page.meter.value()
+    qtbot.keyClick(page, Qt.Key.Key_S, CTRL)
+
+    saved = _docs(window, demo, person.id)
+    assert list(saved) == ["nrm"]
+    data = json.loads(saved["nrm"][0].data)
+    assert data["potential_victim"]["given_names"] == "Ilir"
+    assert data["consent"]["decision"] == "given"
+    assert "NRM referral saved" in page.message.text()
+    # Live validation names each remaining problem, and the meter moved.
+    assert any("Gender is needed" in m for m in page.problems.messages())
+    assert 0 < before < 100
+
+
+def test_the_same_person_refusing_gets_a_duty_to_notify_with_nothing_identifying(
+        qtbot, window, demo):
+    person = demo.people["W4"]
+    page = window.workspace.open_person(person.id)
+    _adult_who_consents(qtbot, page)
+    qtbot.keyClick(page, Qt.Key.Key_S, CTRL)  # an NRM draft first, as in the field
+    _type(qtbot, page, "account", "account",
+          "Ilir Dervishi said the boss keeps his passport at 12 Example Road, CV6 5AH.")
+    decision = _combo(page, "consent", "consent.decision")
+    qtbot.keyClick(decision, Qt.Key.Key_Down)  # Given -> Refused
+    qtbot.waitUntil(lambda: page.route is Route.DUTY_TO_NOTIFY)
+
+    victim = page.editor("victim").fields["potential_victim"].editor
+    for name in ("given_names", "family_name", "date_of_birth", "safe_contact",
+                 "current_location"):
+        assert victim.fields[name].isHidden(), name
+    for row in (5, 9):  # Dependants, Exploiters
+        assert page.nav.item(row).isHidden()
+    assert "Duty to Notify" in page.title.text()
+    assert "name" in page.removed.text().lower()
+    qtbot.keyClick(page, Qt.Key.Key_S, CTRL)
+
+    saved = _docs(window, demo, person.id)
+    assert len(saved["dtn"]) == 1
+    notice = json.loads(saved["dtn"][0].data)
+    text = json.dumps(notice)
+    for identifying in ("Ilir", "Dervishi", "1991", "12 Example Road", "CV6 5AH"):
+        assert identifying not in text, identifying
+    assert "date_of_birth" not in notice and "given_names" not in notice
+    assert "[name removed]" in notice["account"]
+    assert notice["age_range"] == "35-44"  # kept only as a range
+    # The working copy no longer holds them either ("removed", not just hidden).
+    working = page.form_data()
+    assert working["potential_victim"]["given_names"] == ""
+    assert working["potential_victim"]["date_of_birth"] is None
+    assert "Ilir" not in json.dumps(working)
+    assert len(saved["nrm"]) == 1 and saved["nrm"][0].version == 1  # no new NRM version
+
+
+def test_a_child_gets_an_nrm_without_consent_and_a_mash_step(qtbot, window, demo):
+    workspace = window.workspace
+    workspace.open_case(demo.case.id)
+    case_page = workspace.current()
+    case_page.tabs.setCurrentIndex(1)
+    qtbot.keyClicks(case_page.reference, "W5")
+    qtbot.keyClicks(case_page.summary, "Young-looking worker in the back office")
+    qtbot.keyClick(case_page.summary, Qt.Key.Key_Return)
+    page = workspace.current()
+    assert isinstance(page, PersonFormPage) and page.person.reference == "W5"
+
+    age = _combo(page, "where", "where_found.age_group")
+    qtbot.keyClick(age, Qt.Key.Key_Home)
+    qtbot.keyClick(age, Qt.Key.Key_Down)  # Child
+    qtbot.waitUntil(lambda: page.child)
+    assert page.nav.item(3).isHidden()  # no consent question for a child
+    assert "MASH" in page.banner.text()
+    assert page.route is Route.NRM
+    qtbot.waitUntil(lambda: "init.mash" in workspace.pathway.step_ids())
+    mash = workspace.pathway.plan.step("init.mash")
+    assert any(c.phone == "024 7678 8555" for c in mash.contacts)
+    assert not any("consent" in m.lower() for m in page.problems.messages())
+    qtbot.keyClick(page, Qt.Key.Key_S, CTRL)
+    saved = _docs(window, demo, page.person.id)
+    data = json.loads(saved["nrm"][0].data)
+    assert data["where_found"]["age_group"] == "child"
+    assert data["consent"]["decision"] == "not_asked"
+    assert "dtn" not in saved

@@ -1,0 +1,141 @@
+"""The reception board: the model alone with 200 people, then the page with the keyboard."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import pytest
+from PySide6.QtCore import Qt
+
+from fieldkit import cases, documents
+from forms import BoardStep, ReceptionCentre, StepStatus
+from forms.choices import AgeGroup
+from ui.reception_model import STEPS, BoardFilter, ReceptionBoardModel
+
+NOW = datetime(2026, 11, 22, 10, 30)
+TODAY = date(2026, 11, 22)
+
+
+def _board(people: int) -> ReceptionBoardModel:
+    model = ReceptionBoardModel(ReceptionCentre(operation="Larkspur"), TODAY)
+    for n in range(1, people + 1):
+        model.add_person(f"R{n:03d}", NOW)
+    return model
+
+
+def test_the_model_holds_200_people_with_a_column_per_step(qtbot):
+    model = _board(200)
+    assert model.rowCount() == 200
+    assert model.columnCount() == 1 + len(STEPS)
+    assert [model.headerData(c, Qt.Orientation.Horizontal).split("\n")[0]
+            for c in range(1, 4)] == ["Arrived", "Welfare", "Medical"]
+    arrived = model.index(0, 1 + STEPS.index(BoardStep.ARRIVED))
+    welfare = model.index(0, 1 + STEPS.index(BoardStep.WELFARE))
+    assert arrived.data() == "✓ Done" and welfare.data() == "… Waiting"  # words, not colour
+    assert arrived.data(Qt.ItemDataRole.BackgroundRole) != welfare.data(
+        Qt.ItemDataRole.BackgroundRole)
+    assert model.counts()[BoardStep.WELFARE] == (0, 200)
+    assert "200 waiting" in model.headerData(2, Qt.Orientation.Horizontal)
+
+
+def test_a_change_repaints_only_its_row(qtbot):
+    model = _board(200)
+    changes: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda first, last: changes.append((first.row(), last.row())))
+    model.toggle(57, BoardStep.WELFARE, NOW)
+    assert changes == [(57, 57)]
+    assert model.status(57, BoardStep.WELFARE) is StepStatus.DONE
+    assert model.counts()[BoardStep.WELFARE] == (1, 199)
+    model.toggle(57, BoardStep.WELFARE, NOW)  # Space again undoes
+    assert model.status(57, BoardStep.WELFARE) is StepStatus.WAITING
+
+
+def test_the_board_follows_the_rules_for_consent_and_children(qtbot):
+    model = _board(2)
+    consent = BoardStep.CONSENT
+    model.set_person(0, model.person(0).model_copy(update={"age_group": AgeGroup.ADULT}))
+    model.toggle(0, consent, NOW)
+    assert model.index(0, 1 + STEPS.index(consent)).data() == "✓ Given"
+    model.toggle(0, consent, NOW)
+    assert model.index(0, 1 + STEPS.index(consent)).data() == "✓ Refused"
+    model.toggle(0, BoardStep.NRM_OR_DTN, NOW)
+    assert model.person(0).referral_form.value == "dtn"  # refused: a Duty to Notify
+    model.set_person(1, model.person(1).model_copy(update={"age_group": AgeGroup.CHILD}))
+    assert model.status(1, consent) is StepStatus.NOT_NEEDED
+    assert model.status(1, BoardStep.MASH) is StepStatus.WAITING
+    with pytest.raises(ValueError):
+        model.add_person("R001", NOW)
+
+
+def test_filters_show_who_is_waiting_for_what(qtbot):
+    model = _board(200)
+    for row in range(200):
+        model.set_person(row, model.person(row).model_copy(
+            update={"interpreter_needed": row % 4 == 0}))
+    for row in range(0, 20, 4):
+        model.toggle(row, BoardStep.INTERPRETER, NOW)
+    proxy = BoardFilter(model)
+    proxy.setSourceModel(model)
+    proxy.show_waiting_for(BoardStep.INTERPRETER)
+    assert proxy.rowCount() == 45
+    model.toggle(40, BoardStep.INTERPRETER, NOW)  # the filter follows the change
+    assert proxy.rowCount() == 44
+    proxy.show_waiting_for(None)
+    assert proxy.rowCount() == 200
+
+
+def _new_centre(window):
+    case = cases.create_case(window.store, "Operation Foxglove: nail bars")
+    window.workspace.open_case(case.id)
+    return case, window.workspace.open_reception(case.id)
+
+
+def test_the_page_registers_arrivals_with_one_key_and_saves_the_board(qtbot, window):
+    case, page = _new_centre(window)
+    assert not window.workspace.pathway.isVisible()  # the board gets the full width
+    for _ in range(3):
+        qtbot.keyClick(page, Qt.Key.Key_Insert)
+        assert page.new_reference.hasFocus()
+        qtbot.keyClick(page.new_reference, Qt.Key.Key_Return)
+    qtbot.keyClick(page, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    page.new_reference.clear()
+    qtbot.keyClicks(page.new_reference, "W1")
+    qtbot.keyClick(page.new_reference, Qt.Key.Key_Return)
+    assert [page.model.person(r).reference for r in range(4)] == ["R001", "R002", "R003", "W1"]
+    assert "4 received" in page.summary.text()
+
+    page.table.setFocus()
+    welfare = page.proxy.index(1, 1 + STEPS.index(BoardStep.WELFARE))
+    page.table.setCurrentIndex(welfare)
+    qtbot.keyClick(page.table, Qt.Key.Key_Space)
+    assert page.model.status(1, BoardStep.WELFARE) is StepStatus.DONE
+    page.filter.setFocus()
+    index = page.filter.findText("Waiting for: welfare")
+    page.filter.setCurrentIndex(index)
+    assert page.proxy.rowCount() == 3
+    qtbot.keyClick(page, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    saved = documents.list_documents(window.store, case.id, "reception")
+    assert len(saved) == 1
+    centre = ReceptionCentre.model_validate(json.loads(saved[0].data))
+    assert [p.reference for p in centre.people] == ["R001", "R002", "R003", "W1"]
+    assert centre.people[1].welfare_given_at is not None
+
+
+def test_the_set_up_checklist_is_kept(qtbot, window):
+    case, page = _new_centre(window)
+    assert page.tabs.currentIndex() == 0  # a new centre starts with its set-up
+    view = page.checklist.view
+    view.setFocus()
+    view.setCurrentIndex(page.checklist.model.index(1, 0))
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    page.save()
+    saved = documents.list_documents(window.store, case.id, "reception")
+    assert json.loads(saved[0].data)["setup_ticked"] == ["setup.venue_ready"]
+
+
+def test_the_demo_board_opens_with_its_people(qtbot, window, demo):
+    page = window.workspace.open_reception(demo.case.id)
+    assert page.tabs.currentIndex() == 1
+    assert page.model.rowCount() >= 4

@@ -1,0 +1,122 @@
+"""A premises visit with the keyboard: timed notes, a correction, exhibits, the visit record."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from fieldkit import cases, documents, exhibits, notes
+from fieldkit.demo import demo_photo
+from tests.gui.conftest import write_file
+from ui.notes_view import reading_order
+
+
+def test_notes_are_timed_entries_and_corrections_keep_the_original(qtbot, window, demo):
+    workspace = window.workspace
+    workspace.open_case(demo.case.id)
+    page = workspace.open_visit(demo.visit.id)
+    box = page.notes.input
+    box.setFocus()
+    before = page.notes.model.rowCount()
+    qtbot.keyClicks(box, "10:50 Second cabin found")
+    qtbot.keyClick(box, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(box, "behind the office")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    entries = notes.list_notes(window.store, demo.visit.id)
+    assert entries[-1].text == "10:50 Second cabin found\nbehind the office"
+    assert box.toPlainText() == ""
+    assert page.notes.model.rowCount() == before + 1
+
+    # Correct it: select the entry, Ctrl+E, edit, Enter.
+    page.notes.list.setFocus()
+    page.notes.list.setCurrentIndex(page.notes.model.index(page.notes.model.rowCount() - 1, 0))
+    qtbot.keyClick(page.notes.list, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert box.hasFocus()
+    assert "Correcting entry" in page.notes.mode.text()
+    qtbot.keyClick(box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(box, "10:50 Second cabin found behind the staff toilets")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    after = notes.list_notes(window.store, demo.visit.id)
+    original, correction = after[-2], after[-1]
+    assert original.text == "10:50 Second cabin found\nbehind the office"  # never changed
+    assert correction.corrects == original.id
+    shown = [page.notes.model.entry(r).id for r in range(page.notes.model.rowCount())]
+    assert shown.index(correction.id) == shown.index(original.id) + 1  # right beneath it
+    row = shown.index(original.id)
+    index = page.notes.model.index(row, 0)
+    assert index.data(Qt.ItemDataRole.FontRole).strikeOut()
+    assert f"[corrected by #{correction.seq}]" in index.data()  # in words, not only struck out
+
+
+def test_reading_order_places_each_correction_after_its_original(store):
+    case = cases.create_case(store, "Reading order")
+    visit = cases.create_visit(store, case.id, "Unit 1", "1 Example Road")
+    first = notes.add_note(store, visit.id, "one")
+    notes.add_note(store, visit.id, "two")
+    fixed = notes.correct_note(store, first.id, "one, corrected")
+    again = notes.correct_note(store, fixed.id, "one, corrected again")
+    order = [e.text for e in reading_order(notes.list_notes(store, visit.id))]
+    assert order == ["one", "one, corrected", "one, corrected again", "two"]
+    assert again.corrects == fixed.id
+
+
+def test_photos_and_documents_become_numbered_hashed_exhibits(qtbot, window, demo, tmp_path: Path,
+                                                              picked_files):
+    page = window.workspace.open_visit(demo.visit.id)
+    page.tabs.setCurrentIndex(2)
+    view = page.exhibits
+    picked_files.append(write_file(tmp_path, "yard.png", demo_photo(40, 30)))
+    picked_files.append(write_file(tmp_path, "rota.txt", b"Fictional rota: 7am-9pm daily"))
+    qtbot.keyClicks(view.description, "Yard and rota")
+    view.add_button.setFocus()
+    qtbot.keyClick(view.add_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=10_000)
+
+    saved = exhibits.list_exhibits(window.store, demo.case.id)
+    assert [e.exhibit_ref for e in saved] == ["EX-001", "EX-002", "EX-003"]
+    assert saved[1].filename == "yard.png" and saved[1].description == "Yard and rota"
+    import hashlib
+
+    assert saved[2].sha256 == hashlib.sha256(b"Fictional rota: 7am-9pm daily").hexdigest()
+    photo = view.model.index(1, 0)
+    assert photo.data(Qt.ItemDataRole.DecorationRole) is not None  # a thumbnail
+    assert saved[1].sha256 in view.model.index(1, 2).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_a_new_visit_record_saves_with_the_indicators_for_the_business(qtbot, window):
+    workspace = window.workspace
+    case = cases.create_case(window.store, "Operation Foxglove: car washes")
+    workspace.open_case(case.id)
+    case_page = workspace.current()
+    qtbot.keyClicks(case_page.premises, "Sparkle Valet")
+    qtbot.keyClicks(case_page.address, "Yard 2, 14 Example Lane, Coventry")
+    qtbot.keyClick(case_page.address, Qt.Key.Key_Return)
+    page = workspace.current()
+    assert page.visit.premises_name == "Sparkle Valet"
+    assert page.notes.input.hasFocus()  # ready to write the first note at once
+    business = page.form.fields["premises"].editor.fields["business_type"].combo
+    business.setFocus()
+    qtbot.keyClick(business, Qt.Key.Key_Down)  # Not answered -> Hand car wash
+    titles = lambda: [page.indicators.model.item(r).text()  # noqa: E731
+                      for r in range(page.indicators.model.rowCount())]
+    qtbot.waitUntil(lambda: "Hand car wash" in titles())
+    assert "Sexual exploitation" not in titles()  # only the lists for this business
+    page.tabs.setCurrentIndex(1)
+    view = page.indicators.view
+    view.setFocus()
+    view.setCurrentIndex(page.indicators.model.index(1, 0))  # the first general indicator
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    assert page.indicators.ticked() == ["general.signs_of_abuse"]
+    qtbot.keyClick(page, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    saved = documents.list_documents(window.store, case.id, "visit")
+    assert len(saved) == 1 and saved[0].visit_id == page.visit.id
+    data = json.loads(saved[0].data)
+    assert data["premises"]["business_type"] == "hand_car_wash"
+    assert data["premises"]["name"] == "Sparkle Valet"
+    assert data["indicators_ticked"] == ["general.signs_of_abuse"]
+    assert "saved" in page.form_message.text()
