@@ -15,6 +15,7 @@ from fieldkit.clock import stamp
 from fieldkit.errors import InvalidInput, NotFound
 from fieldkit.events import hub
 from fieldkit.records import FormDocument
+from fieldkit.resources import load_resources
 from fieldkit.store import Store
 from forms import KINDS
 
@@ -34,7 +35,17 @@ def _validated(kind: str, data: str | dict[str, Any], status: str) -> str:
     if problems:
         raise InvalidInput(" ".join(problem.message for problem in problems))
     raw = data if isinstance(data, str) else json.dumps(data)
-    return str(KINDS[kind].model_validate_json(raw).model_dump_json())
+    form = KINDS[kind].model_validate_json(raw)
+    ticked = list(getattr(form, "indicators_ticked", []))
+    came_to_notice = getattr(form, "came_to_notice", None)
+    ticked += list(getattr(came_to_notice, "indicator_ids", []))
+    if ticked:
+        unknown = load_resources().unknown_indicator_ids(ticked)
+        if unknown:
+            raise InvalidInput(
+                f"Indicators: {', '.join(unknown)} are not in the council's indicator lists."
+            )
+    return str(form.model_dump_json())
 
 
 def save_document(

@@ -97,15 +97,19 @@ class Store:
         return keys.unwrap(folder / KEY_NAME, passphrase)
 
     @classmethod
-    def open_unwrapped(cls, settings: Settings, unwrapped: keys.Unwrapped) -> Store:
+    def open_unwrapped(
+        cls, settings: Settings, unwrapped: keys.Unwrapped, *, worker: bool = False
+    ) -> Store:
         """The fast half: open the database with a key from :meth:`unwrap_key`, in the thread
-        that will own the connection."""
+        that will own the connection. ``worker`` marks a second connection the unlocked app
+        opens for background work (sync): not a new unlock, so not audited as one."""
         folder = settings.data_dir
         conn = _connect(folder / DB_NAME, unwrapped.key)
         store = cls._finish_open(folder, conn, unwrapped.uses_device_secret)
-        with store.transaction():
-            store.audit("store.unlock")
-        hub.publish("store.unlocked")
+        if not worker:
+            with store.transaction():
+                store.audit("store.unlock")
+            hub.publish("store.unlocked")
         return store
 
     @classmethod

@@ -1,0 +1,40 @@
+"""The app's background sync engine: offline does nothing, back online sends what waits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fieldkit.store import Store
+from sync import outbox
+from sync.engine import SyncEngine
+from tests.conftest import PASSPHRASE
+from tests.reliability.sync_rig import SyncRig, build_rig, enrol, queue_cases
+
+
+@pytest.fixture
+def rig(tmp_path: Path) -> Iterator[SyncRig]:
+    built = build_rig(tmp_path)
+    yield built
+    built.close()
+
+
+def test_offline_then_online(rig: SyncRig, tmp_path: Path) -> None:
+    enrol(rig, "http://127.0.0.1:9", tmp_path)  # nothing listens on the discard port
+    queue_cases(rig.device_store, 3)
+    key = Store.unwrap_key(rig.device_settings, PASSPHRASE)
+    engine = SyncEngine(rig.device_settings, key)
+    offline = engine.run_once()
+    assert not offline.reachable and offline.waiting == 3
+    assert outbox.waiting_count(rig.device_store) == 3
+    # The Lead's new profile points at the live inbox; the officer imports it (same Lead key).
+    enrol(rig, f"http://127.0.0.1:{rig.inbox_port}", tmp_path)
+    seen: list[tuple[int, int]] = []
+    online = engine.run_once(progress=lambda done, total: seen.append((done, total)))
+    assert online.reachable and online.delivered == 3 and online.waiting == 0
+    assert seen[-1] == (3, 3)
+    unlocks = rig.device_store.conn.execute(
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'store.unlock'").fetchone()[0]
+    assert unlocks == 0  # the engine's own connection is not an unlock

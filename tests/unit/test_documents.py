@@ -1,0 +1,74 @@
+"""Form documents in the store: validated by the forms models, every version kept, a form
+marked ready only when complete, indicators checked against the council's lists."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from fieldkit import audit, cases, documents
+from fieldkit.errors import InvalidInput
+from fieldkit.store import Store
+
+
+@pytest.fixture
+def case_and_visit(store: Store) -> tuple[str, str]:
+    case = cases.create_case(store, "Operation Forms")
+    visit = cases.create_visit(store, case.id, "Example Car Wash", "Example Road")
+    return case.id, visit.id
+
+
+def test_a_draft_saves_and_each_save_is_a_new_version(
+    store: Store, case_and_visit: tuple[str, str]
+) -> None:
+    case_id, visit_id = case_and_visit
+    first = documents.save_document(store, case_id, "visit", {"premises": {"name": "Wash"}},
+                                    visit_id=visit_id)
+    second = documents.save_document(
+        store, case_id, "visit",
+        {"premises": {"name": "Wash"}, "indicators_ticked": ["general.isolation"]},
+        document_id=first.id, visit_id=visit_id,
+    )
+    assert (first.version, second.version) == (1, 2)
+    versions = documents.document_versions(store, first.id)
+    assert [v[0] for v in versions] == [1, 2]
+    assert json.loads(versions[0][3])["indicators_ticked"] == []
+    assert json.loads(documents.get_document(store, first.id).data)["indicators_ticked"] == [
+        "general.isolation"]
+    assert [e.action for e in audit.events(store.conn)][-2:] == ["form.create", "form.update"]
+
+
+def test_ready_is_refused_until_complete_with_each_problem_in_plain_words(
+    store: Store, case_and_visit: tuple[str, str]
+) -> None:
+    case_id, _ = case_and_visit
+    with pytest.raises(InvalidInput) as refused:
+        documents.save_document(store, case_id, "nrm", {}, status="ready")
+    message = str(refused.value)
+    assert "Date of birth or estimated age is needed" in message
+    assert "Traceback" not in message and "pydantic" not in message
+    assert documents.list_documents(store, case_id) == []
+
+
+def test_unknown_indicators_and_fields_are_refused(
+    store: Store, case_and_visit: tuple[str, str]
+) -> None:
+    case_id, visit_id = case_and_visit
+    with pytest.raises(InvalidInput, match="not in the council's indicator lists"):
+        documents.save_document(store, case_id, "visit",
+                                {"indicators_ticked": ["general.made_up"]}, visit_id=visit_id)
+    with pytest.raises(InvalidInput, match="nrm"):
+        documents.save_document(store, case_id, "letter", {})
+    with pytest.raises(InvalidInput):
+        documents.save_document(store, case_id, "dtn", {"victim_name": "Not allowed"})
+    assert documents.list_documents(store, case_id) == []
+
+
+def test_form_versions_cannot_be_rewritten(
+    store: Store, case_and_visit: tuple[str, str]
+) -> None:
+    case_id, _ = case_and_visit
+    documents.save_document(store, case_id, "intel", {})
+    with pytest.raises(Exception, match="append-only"):
+        store.conn.execute("UPDATE form_versions SET data = '{}'")
