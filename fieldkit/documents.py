@@ -8,8 +8,6 @@ import json
 import uuid
 from typing import Any
 
-from forms.check import check_document
-
 from fieldkit.cases import get_case, get_person, get_visit, touch_case
 from fieldkit.clock import stamp
 from fieldkit.errors import InvalidInput, NotFound
@@ -18,6 +16,7 @@ from fieldkit.records import FormDocument
 from fieldkit.resources import load_resources
 from fieldkit.store import Store
 from forms import KINDS
+from forms.check import check_document
 
 _SELECT = (
     "SELECT d.id, d.case_id, d.visit_id, d.person_id, d.kind, d.status, d.current_version, "
