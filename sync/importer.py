@@ -16,6 +16,7 @@ from pathlib import Path
 
 from fieldkit.atomicfile import make_private_dir, write_atomic
 from fieldkit.clock import stamp
+from fieldkit.errors import InvalidInput
 from fieldkit.events import hub
 from fieldkit.store import Store
 from sync import lead
@@ -113,6 +114,8 @@ def import_folder(
 ) -> ImportReport:
     """Import every bundle under ``root`` (a shared folder or the inbox's storage root)."""
     keys = lead.lead_keys(store)
+    if not root.is_dir():
+        raise InvalidInput(f"Folder {root} does not exist (is the share mounted?).")
     report = ImportReport()
     for bundle_id, path in delivered_bundles(root):
         data = path.read_bytes()

@@ -121,6 +121,7 @@ def add_device(store: Store, request_bytes: bytes) -> EnrolledDevice:
 
 def list_devices(store: Store) -> list[tuple[EnrolledDevice, str, str]]:
     """Every device the Lead enrolled: (entry, device name, organisation)."""
+    lead_keys(store)
     rows = store.conn.execute(
         "SELECT device_id, public_key, officer, revoked_at, added_at, device_name, organisation "
         "FROM lead_devices ORDER BY added_at"

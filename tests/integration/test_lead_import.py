@@ -1,0 +1,155 @@
+"""The Lead's importer refuses bad bundles with a reason and changes nothing it holds:
+one flipped bit, an unknown device, a revoked device, an oversize bundle, a replayed id with
+other content, records that fail validation; and random files never crash or get in."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fieldkit import cases, notes
+from fieldkit.settings import Settings
+from fieldkit.store import Store
+from sync import device, importer, lead
+from sync.bundle import build_bundle
+from sync.enrolment import new_device_key
+from sync.freeze import freeze_case
+from sync.layout import bundle_path
+from sync.transport import FolderTransport
+from tests.conftest import PASSPHRASE
+
+LEAD_TABLES = ("lead_bundles", "lead_records", "lead_exhibits")
+
+
+class Desk:
+    """A Lead and an enrolled device sharing a folder."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        fast = {"kdf_min_seconds": 0.001, "kdf_memory_kib": 8192}
+        self.lead = Store.create(Settings(data_dir=tmp_path / "lead", **fast), PASSPHRASE)
+        self.device = Store.create(Settings(data_dir=tmp_path / "dev", **fast), PASSPHRASE)
+        self.share = tmp_path / "share"
+        self.share.mkdir()
+        lead.init_lead(self.lead)
+        _, signed = lead.make_profile(self.lead, council="Example Council", lead_name="Lead",
+                                      lead_contact="lead@council.example", folder=str(self.share))
+        device.import_profile(self.device, signed)
+        lead.add_device(self.lead, device.enrolment_request(
+            self.device, device_name="laptop", organisation="Trading Standards"))
+        self.transport = FolderTransport(self.share,
+                                         lead_public_key=lead.lead_keys(self.lead).public_key)
+
+    def sealed_case(self, title: str = "Operation Import") -> tuple[str, bytes]:
+        case = cases.create_case(self.device, title)
+        visit = cases.create_visit(self.device, case.id, "Example Nails", "Example Parade")
+        notes.add_note(self.device, visit.id, "Two workers, one appeared frightened")
+        item = device.send_case(self.device, case.id)
+        content = self.device.conn.execute(
+            "SELECT content FROM outbox WHERE bundle_id = ?", (item.bundle_id,)).fetchone()[0]
+        return item.bundle_id, bytes(content)
+
+    def counts(self) -> dict[str, int]:
+        return {t: self.lead.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                for t in LEAD_TABLES}
+
+    def drop(self, bundle_id: str, data: bytes) -> None:
+        path = bundle_path(self.share, bundle_id)
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(data)
+
+    def refused(self, bundle_id: str, data: bytes, **kwargs: int) -> str:
+        before = self.counts()
+        self.drop(bundle_id, data)
+        report = importer.import_folder(self.lead, self.share, **kwargs)
+        assert report.imported == [] and len(report.rejected) == 1, report
+        assert self.counts() == before
+        assert (self.share / importer.QUARANTINE / f"{bundle_id}.age").exists()
+        return report.rejected[0][1]
+
+
+@pytest.fixture
+def desk(tmp_path: Path) -> Iterator[Desk]:
+    made = Desk(tmp_path)
+    yield made
+    made.lead.lock()
+    made.device.lock()
+
+
+def test_one_flipped_bit_is_refused(desk: Desk) -> None:
+    bundle_id, data = desk.sealed_case()
+    damaged = bytearray(data)
+    damaged[len(damaged) // 2] ^= 0x01
+    assert desk.refused(bundle_id, bytes(damaged))
+
+
+def test_an_unknown_device_is_refused(desk: Desk) -> None:
+    case = cases.create_case(desk.device, "Stranger")
+    records, attachments = freeze_case(desk.device, case.id)
+    bundle_id = str(uuid.uuid4())
+    data = build_bundle(
+        bundle_id=bundle_id, device_id=str(uuid.uuid4()), device_key=new_device_key(),
+        officer="Someone Else", case_id=case.id, supersedes=None,
+        schema_versions=device.schema_versions(), records=records, attachments=attachments,
+        recipients=[lead.lead_keys(desk.lead).age_recipient],
+    )
+    assert "unknown device" in desk.refused(bundle_id, data)
+
+
+def test_a_revoked_device_is_refused(desk: Desk) -> None:
+    bundle_id, data = desk.sealed_case()
+    lead.revoke_device(desk.lead, device.device_id(desk.device))
+    assert "revoked" in desk.refused(bundle_id, data)
+
+
+def test_an_oversize_bundle_is_refused(desk: Desk) -> None:
+    bundle_id, data = desk.sealed_case()
+    assert "larger than" in desk.refused(bundle_id, data, max_size=len(data) - 1)
+
+
+def test_a_replayed_id_with_other_content_is_refused(desk: Desk) -> None:
+    bundle_id, data = desk.sealed_case()
+    desk.drop(bundle_id, data)
+    assert importer.import_folder(desk.lead, desk.share).imported == [bundle_id]
+    other_id, other = desk.sealed_case("Operation Other")
+    del other_id
+    assert "different bundle with this id" in desk.refused(bundle_id, other)
+
+
+def test_records_that_fail_validation_are_refused(desk: Desk) -> None:
+    case = cases.create_case(desk.device, "Bad records")
+    records, attachments = freeze_case(desk.device, case.id)
+    records.append({"type": "form", "id": str(uuid.uuid4()), "case_id": case.id,
+                    "visit_id": None, "person_id": None, "kind": "dtn", "status": "draft",
+                    "version": 1, "data": {"victim_name": "A Name"},
+                    "created_at": records[0]["created_at"],
+                    "updated_at": records[0]["created_at"]})
+    bundle_id = str(uuid.uuid4())
+    data = build_bundle(
+        bundle_id=bundle_id, device_id=device.device_id(desk.device),
+        device_key=device.signing_key(desk.device), officer="Officer", case_id=case.id,
+        supersedes=None, schema_versions=device.schema_versions(), records=records,
+        attachments=attachments, recipients=[lead.lead_keys(desk.lead).age_recipient],
+    )
+    assert "not valid" in desk.refused(bundle_id, data)
+
+
+def test_a_good_bundle_is_imported_once_and_receipted(desk: Desk) -> None:
+    bundle_id, data = desk.sealed_case()
+    desk.transport.send(bundle_id, data)
+    assert importer.import_folder(desk.lead, desk.share).imported == [bundle_id]
+    assert importer.import_folder(desk.lead, desk.share).already_held == [bundle_id]
+    receipt = desk.transport.poll_receipt(bundle_id)
+    assert receipt is not None and receipt.status == "imported"
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(junk=st.binary(max_size=4096))
+def test_random_files_never_crash_the_importer_or_get_in(desk: Desk, junk: bytes) -> None:
+    bundle_id = str(uuid.uuid4())
+    assert desk.refused(bundle_id, junk)
