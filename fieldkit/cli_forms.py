@@ -57,8 +57,7 @@ def cmd_export_pdf(args: argparse.Namespace, settings: Settings) -> int:
     path. PDFs are rendered in memory; each file appears whole or not at all."""
     from fieldkit.atomicfile import make_private_dir, write_atomic
     from fieldkit.cases import get_case
-    from fieldkit.pdf import plan_case_pdfs
-    from fieldkit.pdf.case import render_planned
+    from fieldkit.pdf import plan_case_pdfs, render_planned
 
     out = Path(args.out).expanduser()
     if out.exists() and not out.is_dir():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 
@@ -146,6 +147,13 @@ _LABELS: dict[tuple[type[StrEnum], str], str] = {
     (NrmStage, "positive_cg"): "Positive conclusive grounds decision",
     (NrmStage, "negative_cg"): "Negative conclusive grounds decision",
 }
+"""Labels for other modules' enums are registered with :func:`register_labels`."""
+
+
+def register_labels(enum: type[StrEnum], labels: dict[str, str]) -> None:
+    """Give some of ``enum``'s values display labels of their own."""
+    for value, text in labels.items():
+        _LABELS[(enum, value)] = text
 
 
 def label(choice: StrEnum) -> str:
@@ -154,5 +162,19 @@ def label(choice: StrEnum) -> str:
     if known is not None:
         return known
     text = str(choice.value).replace("_", " ")
-    return text[:1].upper() + text[1:]
+    text = text[:1].upper() + text[1:]
+    for pattern, proper in _PROPER_NAMES:
+        text = pattern.sub(proper, text)
+    return text
+
+
+# Names and initialisms that keep their capitals in labels made from enum values.
+_PROPER_NAMES = [
+    (re.compile(rf"\b{word}\b", re.IGNORECASE), proper)
+    for word, proper in [
+        ("mash", "MASH"), ("nrm", "NRM"), ("dtn", "DtN"), ("glaa", "GLAA"), ("nhs", "NHS"),
+        ("uk", "UK"), ("salvation army", "Salvation Army"), ("border force", "Border Force"),
+        ("red cross", "Red Cross"), ("sca", "SCA"),
+    ]
+]
 

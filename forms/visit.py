@@ -10,7 +10,7 @@ from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
-from forms.choices import Agency, BusinessType
+from forms.choices import Agency, BusinessType, register_labels
 from forms.form import FieldProblem, Form, FormSection, Problems
 
 _INDICATOR_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
@@ -49,6 +49,13 @@ class VisitActionKind(StrEnum):
     SALVATION_ARMY_CONTACTED = "salvation_army_contacted"
     RECEPTION_CENTRE_OPENED = "reception_centre_opened"
     OTHER = "other"
+
+
+register_labels(VisitActionKind, {
+    "police_called_999": "Police called (999)",
+    "police_called_101": "Police called (101)",
+    "lead_notified": "Modern Slavery Lead notified",
+})
 
 
 class VisitAction(FormSection):

@@ -7,6 +7,7 @@ case, never a person.
 
 - :func:`render_case_pdfs` - every PDF of a case, file name to bytes (the sync bundle, export).
 - :func:`render_document` / :func:`render_visit` - one form or visit from the store ("Print").
+- :func:`plan_case_pdfs` + :func:`render_planned` - the same, one file at a time (export).
 - ``render_nrm_pack``, ``render_dtn``, ``render_visit_report``, ``render_reception_summary``,
   ``render_intelligence_report``, ``render_referral`` - one document from its model.
 """
@@ -20,6 +21,7 @@ from fieldkit.pdf.case import (
     render_case_pdfs,
     render_document,
     render_form,
+    render_planned,
     render_visit,
 )
 from fieldkit.pdf.dtn import render_dtn
@@ -40,6 +42,7 @@ __all__ = [
     "render_form",
     "render_intelligence_report",
     "render_nrm_pack",
+    "render_planned",
     "render_reception_summary",
     "render_referral",
     "render_visit",

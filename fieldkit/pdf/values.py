@@ -6,13 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from enum import StrEnum
-from functools import cache
-from importlib import resources
-from typing import Any
-
-import yaml
 
 from fieldkit.clock import parse_stamp
+from fieldkit.resources import ResourceError, load_resources
 from forms.choices import label
 from forms.countries import country_name, language_name
 
@@ -105,27 +101,15 @@ def joined(values: Iterable[str]) -> str:
     return ", ".join(v for v in values if v.strip())
 
 
-@cache
 def _checklist_texts() -> dict[str, str]:
-    """Every ``{id, text}`` item in the resources' indicator and reception lists."""
-    found: dict[str, str] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("id"), str) and isinstance(node.get("text"), str):
-                found[node["id"]] = node["text"]
-            for child in node.values():
-                walk(child)
-        elif isinstance(node, list):
-            for child in node:
-                walk(child)
-
-    for name in ("indicators.yaml", "reception.yaml"):
-        try:
-            walk(yaml.safe_load(resources.files("resources").joinpath(name).read_text("utf-8")))
-        except (OSError, yaml.YAMLError, ModuleNotFoundError):
-            continue  # a council's broken list must not stop a pack printing: ids are shown
-    return found
+    """Every indicator and reception set-up item in the council's resources, id to text."""
+    try:
+        found = load_resources()
+    except ResourceError:
+        return {}  # a council's broken list must not stop a pack printing: ids are shown
+    texts = {item.id: item.text for item in found.indicators.every_indicator()}
+    texts.update((item.id, item.text) for item in found.reception_setup)
+    return texts
 
 
 def item_text(item_id: str) -> str:

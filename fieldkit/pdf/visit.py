@@ -22,7 +22,6 @@ from fieldkit.pdf.layout import (
 from fieldkit.pdf.layout import section_flowables as section
 from fieldkit.records import Exhibit, NoteEntry, Visit
 from forms import PremisesVisit
-from forms.visit import VisitActionKind
 
 SECTIONS = (
     "Premises",
@@ -33,15 +32,6 @@ SECTIONS = (
     "Exhibits",
 )
 """The section headings of the report, in order."""
-
-
-ACTION_TEXT = {
-    VisitActionKind.MASH_CONTACTED: "MASH contacted",
-    VisitActionKind.GLAA_CONTACTED: "GLAA contacted",
-    VisitActionKind.POLICE_CALLED_999: "Police called (999)",
-    VisitActionKind.POLICE_CALLED_101: "Police called (101)",
-    VisitActionKind.LEAD_NOTIFIED: "Modern Slavery Lead notified",
-}
 
 
 def visit_title(case_reference: str) -> str:
@@ -104,7 +94,7 @@ def _actions(form: PremisesVisit) -> list[Flowable]:
         return bullet_list([], empty="No actions recorded.")
     width = content_width()
     ordered = sorted(form.actions, key=lambda a: (a.at is None, a.at))
-    rows = [[v.moment(a.at), ACTION_TEXT.get(a.action, v.choice(a.action)), a.details]
+    rows = [[v.moment(a.at), v.choice(a.action), a.details]
             for a in ordered]
     return [grid(["Time", "Action", "Details"], rows, [width * 0.24, width * 0.3, width * 0.46])]
 

@@ -43,6 +43,18 @@ def qpdf_check(pdf: bytes) -> None:
     assert "No syntax or stream encoding errors found" in done.stdout, done.stdout
 
 
+def content_streams(pdf: bytes) -> bytes:
+    """The PDF rewritten by qpdf with every stream uncompressed (QDF), to look at drawing."""
+    qpdf = require("qpdf")
+    with _with_file(pdf) as folder:
+        target = Path(folder) / "qdf.pdf"
+        done = subprocess.run([qpdf, "--qdf", "--object-streams=disable",
+                               str(Path(folder) / "doc.pdf"), str(target)],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return target.read_bytes()
+
+
 def pdf_pages(pdf: bytes) -> list[str]:
     """The text of each page as pdftotext reads it, whitespace normalised."""
     pdftotext = require("pdftotext")

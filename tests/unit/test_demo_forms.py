@@ -1,0 +1,53 @@
+"""The demo operation carries one of each form, following the rules: NRM for W1 (consented),
+Duty to Notify for W2 (did not), NRM and MASH for W3 (17), and a reception centre of four."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fieldkit import cases, demo, documents
+from fieldkit.demo_forms import W2_NAME, W2_PHONE, w1_nrm, w2_nrm_draft, w3_nrm
+from fieldkit.store import Store
+from forms import KINDS, DutyToNotify, NrmReferral, ReceptionCentre, check_document
+from forms.rules import Route
+
+
+def test_the_demo_case_has_one_of_each_form(store: Store) -> None:
+    case = demo.create_demo_operation(store)
+    saved = documents.list_documents(store, case.id)
+    assert {d.kind for d in saved} == set(KINDS)
+    people = {p.id: p.reference for p in cases.list_people(store, case.id)}
+    by_kind: dict[str, list[str]] = {}
+    for document in saved:
+        by_kind.setdefault(document.kind, []).append(people.get(document.person_id or "", ""))
+    assert by_kind["nrm"] == ["W1", "W3"]
+    assert by_kind["dtn"] == ["W2"]
+    assert "W3" in by_kind["referral"]
+    visit = cases.list_visits(store, case.id)[0]
+    assert documents.list_documents(store, case.id, "visit")[0].visit_id == visit.id
+    centre = ReceptionCentre.model_validate_json(
+        documents.list_documents(store, case.id, "reception")[0].data)
+    assert [p.reference for p in centre.people] == ["W1", "W2", "W3", "W4"]
+    for document in saved:
+        assert check_document(document.kind, document.data, ready=document.status == "ready") == []
+
+
+def test_the_demo_people_follow_the_rules() -> None:
+    today = date(2026, 5, 14)
+    assert w1_nrm(today).obligations(today).route is Route.NRM
+    assert w2_nrm_draft(today).obligations(today).route is Route.DUTY_TO_NOTIFY
+    child = w3_nrm(today).obligations(today)
+    assert child.treated_as_child and child.mash_referral and child.route is Route.NRM
+    assert check_document("nrm", w3_nrm(today).model_dump(mode="json"), ready=True)
+
+
+def test_the_demo_duty_to_notify_identifies_no_one(store: Store) -> None:
+    case = demo.create_demo_operation(store)
+    saved = documents.list_documents(store, case.id, "dtn")[0].data
+    DutyToNotify.model_validate_json(saved)
+    for value in (*W2_NAME, W2_PHONE, "1988", "Lockhurst", "Foleshill Road", "Kam"):
+        assert value not in saved
+    assert not any(d.kind == "nrm" and "Mateescu" in d.data
+                   for d in documents.list_documents(store, case.id))
+    assert isinstance(NrmReferral.model_validate_json(
+        documents.list_documents(store, case.id, "nrm")[0].data), NrmReferral)

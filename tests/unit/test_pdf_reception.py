@@ -1,0 +1,64 @@
+"""The reception-centre summary: one row per person with each board step's status; for 200
+people it spans pages with the header row repeated."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from fieldkit import demo_forms
+from fieldkit.pdf import render_reception_summary
+from fieldkit.pdf.reception import SECTIONS
+from forms import PersonReceived, ReceptionCentre
+from tests.unit.test_pdf_tools import assert_page_furniture, pdf_text, qpdf_check
+
+REF = "FK-2026-0003"
+START = datetime(2026, 5, 14, 6, 0)
+
+
+def test_demo_centre_shows_each_persons_steps() -> None:
+    centre = ReceptionCentre.model_validate(demo_forms.reception_form(START))
+    pdf = render_reception_summary(centre, REF)
+    qpdf_check(pdf)
+    assert_page_furniture(pdf, REF)
+    text = pdf_text(pdf)
+    for heading in SECTIONS:
+        assert heading in text, heading
+    for value in ("Operation Larkspur", "14 May 2026", "W1", "W2", "W3", "W4", "Duty to Notify",
+                  "Not needed (child)", "Salvation Army safe house", "Own arrangements",
+                  "Romanian x1", "Albanian x1 (not yet present)", "Venue undisclosed and ready"):
+        assert value in text, value
+    # W4 declined to talk: waiting for almost everything; W2 has left
+    w4_row = text[text.index("W4 Adult Done"):]
+    assert w4_row.startswith("W4 Adult Done WAITING WAITING WAITING WAITING")
+    assert "People waiting, by step:" in text
+
+
+def test_two_hundred_people_span_pages_with_the_header_repeated() -> None:
+    arrived = START + timedelta(hours=1)
+    people = [
+        PersonReceived(reference=f"P{n:03d}", arrived_at=arrived, age_group="adult",
+                       welfare_given_at=arrived if n % 2 else None,
+                       onward_destination="Hostel <east> & co" if n % 7 == 0 else "")
+        for n in range(1, 201)
+    ]
+    centre = ReceptionCentre(operation="Operation Harrier", held_on=date(2026, 5, 14),
+                             people=people)
+    pdf = render_reception_summary(centre, REF)
+    qpdf_check(pdf)
+    pages = assert_page_furniture(pdf, REF)
+    board_row = re.compile(r"P\d{3} Adult (Done|WAITING)")
+    people_row = re.compile(r"P\d{3} Romanian|P\d{3} Not asked yet")
+    board_pages = [page for page in pages if board_row.search(page)]
+    people_pages = [page for page in pages if people_row.search(page)]
+    assert len(board_pages) >= 3 and len(people_pages) >= 2
+    assert sum(len(board_row.findall(page)) for page in board_pages) == 200
+    for page in board_pages:
+        assert "Steps waiting" in page  # the header row, repeated
+    for page in people_pages:
+        assert "Onward destination" in page
+    text = " ".join(pages)
+    for n in (1, 100, 200):
+        assert f"P{n:03d}" in text
+    assert "200 people received" in text
+    assert "Hostel <east> & co" in text
