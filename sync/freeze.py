@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 from typing import Any
 
 from fieldkit import cases, documents, exhibits, notes
+from fieldkit.pdf import render_case_pdfs
 from fieldkit.store import Store
 
 
@@ -28,4 +30,10 @@ def freeze_case(store: Store, case_id: str) -> tuple[list[dict[str, Any]], dict[
         fields = dataclasses.asdict(document)
         fields["data"] = json.loads(document.data)
         records.append({"type": "form", **fields})
+    # The printed packs travel too, so the Lead sees exactly what the officer could print.
+    for name, pdf in render_case_pdfs(store, case_id).items():
+        digest = hashlib.sha256(pdf).hexdigest()
+        attachments[digest] = pdf
+        records.append({"type": "pdf", "id": name.removesuffix(".pdf"), "case_id": case_id,
+                        "name": name, "sha256": digest, "size": len(pdf)})
     return records, attachments

@@ -115,8 +115,19 @@ class FormRecord(_Record):
         return self
 
 
+class PdfRecord(_Record):
+    """A printed pack as the device rendered it; its bytes travel as a part named by the hash."""
+
+    type: Literal["pdf"]
+    id: Id
+    case_id: Id
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{1,60}\.pdf$")]
+    sha256: Sha256
+    size: int = Field(ge=1)
+
+
 Record = Annotated[
-    CaseRecord | VisitRecord | PersonRecord | NoteRecord | ExhibitRecord | FormRecord,
+    CaseRecord | VisitRecord | PersonRecord | NoteRecord | ExhibitRecord | FormRecord | PdfRecord,
     Field(discriminator="type"),
 ]
 _RECORDS: TypeAdapter[list[Record]] = TypeAdapter(list[Record])
@@ -141,8 +152,8 @@ def validate_records(
         if key in seen:
             raise BundleRejected(f"{record.type} {record.id} appears twice")
         seen.add(key)
-        if isinstance(record, ExhibitRecord) and record.sha256 not in attachments:
-            raise BundleRejected(f"exhibit {record.id} has no content in the bundle")
+        if isinstance(record, ExhibitRecord | PdfRecord) and record.sha256 not in attachments:
+            raise BundleRejected(f"{record.type} {record.id} has no content in the bundle")
         owner = getattr(record, "case_id", case_id)
         if owner != case_id:
             raise BundleRejected(f"{record.type} {record.id} belongs to another case")
