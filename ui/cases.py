@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
@@ -50,6 +51,8 @@ class CasesModel(QAbstractTableModel):
         self._headers = [self.tr("Reference"), self.tr("Title"), self.tr("Status"),
                          self.tr("Visits"), self.tr("People"), self.tr("Last change")]
         self._status = {"open": self.tr("Open"), "closed": self.tr("Closed")}
+        self._sort_column = self.UPDATED
+        self._sort_order = Qt.SortOrder.DescendingOrder
 
     def set_rows(self, rows: list[CaseRow]) -> None:
         """Bring the model up to date with ``rows`` without resetting it (selection stays)."""
@@ -73,6 +76,27 @@ class CasesModel(QAbstractTableModel):
             self._rows.extend(new)
             self._row_of.update({row.id: start + i for i, row in enumerate(new)})
             self.endInsertRows()
+            self.sort(self._sort_column, self._sort_order)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows themselves, once, with a Python key.
+
+        Letting the proxy sort costs a data() call per comparison (about 12,000 for 1,000
+        cases, a tenth of a second); sorting here costs one key per row. Persistent indexes
+        (the selection) follow their rows.
+        """
+        self._sort_column, self._sort_order = column, order
+        if not 0 <= column < self.columnCount():
+            return
+        self.layoutAboutToBeChanged.emit()
+        was = [row.id for row in self._rows]
+        self._rows.sort(key=lambda row: self._sort_key(row, column),
+                        reverse=order == Qt.SortOrder.DescendingOrder)
+        self._row_of = {row.id: i for i, row in enumerate(self._rows)}
+        old = self.persistentIndexList()
+        self.changePersistentIndexList(old, [
+            self.index(self._row_of[was[index.row()]], index.column()) for index in old])
+        self.layoutChanged.emit()
 
     def case_id(self, row: int) -> str:
         """The id of the case in source ``row``."""
@@ -125,13 +149,25 @@ class CasesModel(QAbstractTableModel):
         return None
 
 
-def cases_proxy(model: CasesModel) -> QSortFilterProxyModel:
-    """Search across every column, case-insensitively; sort by the model's sort keys."""
-    proxy = QSortFilterProxyModel(model)
+class CasesProxy(QSortFilterProxyModel):
+    """Searches across every column; sorting is handed to the source model (much faster)."""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        source = self.sourceModel()
+        if source is not None:
+            source.sort(column, order)
+
+
+def cases_proxy(model: CasesModel, parent: QObject | None = None) -> CasesProxy:
+    """The search and sort proxy over ``model``.
+
+    The proxy is never the source model's child: deleting a model that owns its own proxy
+    crashes PySide6 (the proxy outlives its source by a moment during destruction).
+    """
+    proxy = CasesProxy(parent)
     proxy.setSourceModel(model)
     proxy.setFilterKeyColumn(-1)
     proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-    proxy.setSortRole(SORT_ROLE)
     return proxy
 
 
@@ -145,7 +181,7 @@ class CasesPage(QWidget):
         self._store = store
         self._prefix = prefix
         self.model = CasesModel(self)
-        self.proxy = cases_proxy(self.model)
+        self.proxy = cases_proxy(self.model, self)
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.tr("Cases"), self, 2))
         top = QHBoxLayout()

@@ -125,6 +125,8 @@ class SectionEditor(QWidget):
         self.model = model
         self.form = QFormLayout(self)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # Long questions get the answer on the line below rather than a squeezed label.
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.fields: dict[str, QWidget] = {}
         self._extra: dict[str, Any] = {}
         names = only if only is not None else list(model.model_fields)
@@ -141,7 +143,6 @@ class SectionEditor(QWidget):
                 self.form.addRow(widget)
             else:
                 caption = QLabel(getattr(widget, "title", name), self)
-                caption.setWordWrap(True)
                 caption.setBuddy(widget)
                 self.form.addRow(caption, widget)
 

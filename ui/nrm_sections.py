@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from forms import DutyToNotify, NotForDutyToNotify, NrmReferral, check_document, nrm_to_dtn
 from forms.form import FieldProblem
@@ -25,19 +26,21 @@ class Section:
     fields: tuple[str, ...]
 
 
+_T = "PersonFormPage"  # the translation context the page looks these titles up in
 SECTIONS: tuple[Section, ...] = (
-    Section("risk", "Immediate risk", ("immediate_risk", "immediate_risk_details")),
-    Section("where", "Where and when found", ("where_found",)),
-    Section("responder", "First responder", ("first_responder",)),
-    Section("consent", "Consent", ("consent",)),
-    Section("victim", "Potential victim", ("potential_victim",)),
-    Section("dependants", "Dependants", ("dependants",)),
-    Section("exploitation", "Exploitation", ("exploitation",)),
-    Section("notice", "How they came to notice", ("came_to_notice",)),
-    Section("account", "Account", ("account", "account_read_back")),
-    Section("exploiters", "Exploiters", ("exploiters",)),
-    Section("police", "Police", ("police",)),
-    Section("support", "Support wanted", ("support",)),
+    Section("risk", QT_TRANSLATE_NOOP(_T, "Immediate risk"),
+            ("immediate_risk", "immediate_risk_details")),
+    Section("where", QT_TRANSLATE_NOOP(_T, "Where and when found"), ("where_found",)),
+    Section("responder", QT_TRANSLATE_NOOP(_T, "First responder"), ("first_responder",)),
+    Section("consent", QT_TRANSLATE_NOOP(_T, "Consent"), ("consent",)),
+    Section("victim", QT_TRANSLATE_NOOP(_T, "Potential victim"), ("potential_victim",)),
+    Section("dependants", QT_TRANSLATE_NOOP(_T, "Dependants"), ("dependants",)),
+    Section("exploitation", QT_TRANSLATE_NOOP(_T, "Exploitation"), ("exploitation",)),
+    Section("notice", QT_TRANSLATE_NOOP(_T, "How they came to notice"), ("came_to_notice",)),
+    Section("account", QT_TRANSLATE_NOOP(_T, "Account"), ("account", "account_read_back")),
+    Section("exploiters", QT_TRANSLATE_NOOP(_T, "Exploiters"), ("exploiters",)),
+    Section("police", QT_TRANSLATE_NOOP(_T, "Police"), ("police",)),
+    Section("support", QT_TRANSLATE_NOOP(_T, "Support wanted"), ("support",)),
 )
 
 HIDDEN_FOR_DTN_SECTIONS = frozenset({"dependants", "exploiters"})

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QComboBox, QLabel, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QListView, QSizePolicy, QVBoxLayout, QWidget
 
 from fieldkit import cases
 from fieldkit.pathway import CaseFacts, CasePlan, PathwayStep, plan_case
@@ -39,16 +39,18 @@ class PathwayPanel(QWidget):
         self.next_label.setWordWrap(True)
         self.next_label.setTextFormat(Qt.TextFormat.RichText)
         self.next_label.setAccessibleName(self.tr("Next steps"))
+        self.next_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout.addWidget(self.next_label)
         self.model = QStandardItemModel(self)
-        self.tree = named(QTreeView(self), self.tr("Pathway steps"),
+        # A flat list (pathway titles as headings) rather than a tree: list views wrap long
+        # step text reliably, tree views elide it.
+        self.tree = named(QListView(self), self.tr("Pathway steps"),
                           self.tr("Space ticks a step as done"))
         self.tree.setModel(self.model)
-        self.tree.setHeaderHidden(True)
         self.tree.setWordWrap(True)
-        self.tree.setUniformRowHeights(False)
-        self.tree.setIndentation(10)
-        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.tree.setUniformItemSizes(False)
+        self.tree.setSpacing(1)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.tree, 1)
         self.scope.currentIndexChanged.connect(lambda _i: self.refresh())
         self.model.itemChanged.connect(self._ticked)
@@ -100,15 +102,15 @@ class PathwayPanel(QWidget):
         if self.plan is not None:
             for pathway in self.plan.pathways:
                 head = QStandardItem(pathway.title)
-                head.setEditable(False)
+                head.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 font = head.font()
                 font.setBold(True)
                 head.setFont(font)
-                for step in pathway.steps:
-                    head.appendRow(self._step_item(step))
                 self.model.appendRow(head)
+                for step in pathway.steps:
+                    self.model.appendRow(self._step_item(step))
         self.model.blockSignals(False)
-        self.tree.expandAll()
+        self.model.layoutChanged.emit()
         self._show_next()
 
     def _step_item(self, step: PathwayStep) -> QStandardItem:
@@ -140,21 +142,16 @@ class PathwayPanel(QWidget):
             return
         rows = []
         for step in steps:
-            reach = "; ".join(f"{c.name} {c.phone or c.email or ''}".strip()
-                              for c in step.contacts)
-            text = html.escape(step.text)
-            extra = f" <i>({html.escape(reach)})</i>" if reach else ""
+            phone = next((c.phone for c in step.contacts if c.phone), "")
+            text = html.escape(step.text + (f" ({phone})" if phone else ""))
             rows.append(f"<li>{'<b>' if step.urgent else ''}{text}"
-                        f"{'</b>' if step.urgent else ''}{extra}</li>")
+                        f"{'</b>' if step.urgent else ''}</li>")
         self.next_label.setText(self.tr("<b>Next:</b>") + "<ul>" + "".join(rows) + "</ul>")
 
     def step_ids(self) -> list[str]:
         """Ids of every step shown (for tests and the screen reader summary)."""
-        found = []
-        for row in range(self.model.rowCount()):
-            head = self.model.item(row)
-            found += [str(head.child(i).data(STEP_ROLE)) for i in range(head.rowCount())]
-        return found
+        return [str(self.model.item(row).data(STEP_ROLE)) for row in range(self.model.rowCount())
+                if self.model.item(row).data(STEP_ROLE) is not None]
 
     def _ticked(self, item: QStandardItem) -> None:
         step_id = item.data(STEP_ROLE)

@@ -32,7 +32,12 @@ from ui.drafts import DraftSaver
 from ui.form_editor import SectionEditor
 from ui.indicators import setup_groups
 from ui.messages import error_text
-from ui.reception_model import STEP_TITLES, STEPS, BoardFilter, ReceptionBoardModel
+from ui.reception_model import (
+    STEPS,
+    BoardFilter,
+    ReceptionBoardModel,
+    step_title,
+)
 
 CENTRE_FIELDS = ["operation", "venue", "held_on", "lead_agency", "agencies_present"]
 
@@ -91,7 +96,7 @@ class ReceptionBoardPage(QWidget):
         self.filter.addItem(self.tr("Still at the centre"), "here")
         for step in STEPS:
             self.filter.addItem(self.tr("Waiting for: {step}").format(
-                step=self.tr(STEP_TITLES[step]).lower()), step.value)
+                step=step_title(step).lower()), step.value)
         self.summary = QLabel(board)
         self.summary.setAccessibleName(self.tr("Board summary"))
         for widget in (ref_label, self.new_reference, self.add_button, filter_label,
@@ -109,10 +114,14 @@ class ReceptionBoardPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         metrics = header.fontMetrics()
-        widest = max(metrics.horizontalAdvance(self.tr(t)) for t in STEP_TITLES.values())
-        header.setDefaultSectionSize(max(widest, metrics.horizontalAdvance("– Not needed")) + 14)
+        cell = max(self.table.fontMetrics().horizontalAdvance(text)
+                   for text in self.model.status_texts()) + 10
+        for column, step in enumerate(STEPS, start=1):
+            words = step_title(step).split(" ", 1)
+            widest = max(metrics.horizontalAdvance(word) for word in words) + 10
+            self.table.setColumnWidth(column, max(cell, widest))
         header.setMinimumHeight(40)
-        self.table.setColumnWidth(0, 80)
+        self.table.setColumnWidth(0, 70)
         self.table.installEventFilter(self)
         board_layout.addWidget(self.table, 1)
         board_layout.addWidget(QLabel(self.tr(

@@ -9,7 +9,9 @@ from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -26,14 +28,28 @@ Index = QModelIndex | QPersistentModelIndex
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1
 STEPS = list(BoardStep)
 
+# Marked for translation here, translated where shown (step_title) under one context.
 STEP_TITLES = {
-    BoardStep.ARRIVED: "Arrived", BoardStep.WELFARE: "Welfare", BoardStep.MEDICAL: "Medical",
-    BoardStep.INTERPRETER: "Interpreter", BoardStep.SCREENED: "Screened",
-    BoardStep.MASH: "MASH", BoardStep.NRM_EXPLAINED: "NRM explained",
-    BoardStep.CONSENT: "Consent", BoardStep.NRM_OR_DTN: "NRM / DtN",
-    BoardStep.SALVATION_ARMY: "Salvation Army", BoardStep.ACCOMMODATION: "Accommodation",
-    BoardStep.PROPERTY: "Property", BoardStep.LEFT: "Left",
+    BoardStep.ARRIVED: QT_TRANSLATE_NOOP("Board", "Arrived"),
+    BoardStep.WELFARE: QT_TRANSLATE_NOOP("Board", "Welfare"),
+    BoardStep.MEDICAL: QT_TRANSLATE_NOOP("Board", "Medical"),
+    BoardStep.INTERPRETER: QT_TRANSLATE_NOOP("Board", "Interpreter"),
+    BoardStep.SCREENED: QT_TRANSLATE_NOOP("Board", "Screened"),
+    BoardStep.MASH: QT_TRANSLATE_NOOP("Board", "MASH"),
+    BoardStep.NRM_EXPLAINED: QT_TRANSLATE_NOOP("Board", "NRM explained"),
+    BoardStep.CONSENT: QT_TRANSLATE_NOOP("Board", "Consent"),
+    BoardStep.NRM_OR_DTN: QT_TRANSLATE_NOOP("Board", "NRM / DtN"),
+    BoardStep.SALVATION_ARMY: QT_TRANSLATE_NOOP("Board", "Salvation Army"),
+    BoardStep.ACCOMMODATION: QT_TRANSLATE_NOOP("Board", "Accommodation"),
+    BoardStep.PROPERTY: QT_TRANSLATE_NOOP("Board", "Property"),
+    BoardStep.LEFT: QT_TRANSLATE_NOOP("Board", "Left"),
 }
+
+
+def step_title(step: BoardStep) -> str:
+    """A board column's title, translated."""
+    return QCoreApplication.translate("Board", STEP_TITLES[step])
+
 _COLOURS = {StepStatus.DONE: QColor("#cfe8cf"), StepStatus.WAITING: QColor("#ffe2a8"),
             StepStatus.NOT_NEEDED: QColor("#e6e6e6")}
 # Which timestamp field records each simple step, and the "needed" flag it may have.
@@ -73,6 +89,10 @@ class ReceptionBoardModel(QAbstractTableModel):
         """Take the centre's own details (venue, checklist); keep the board's people."""
         self._centre = centre
 
+    def status_texts(self) -> list[str]:
+        """Every word a cell can show (to size the columns)."""
+        return [*self._status_text.values(), self.tr("✓ Refused")]
+
     def person(self, row: int) -> PersonReceived:
         """The person in ``row``."""
         return self._people[row]
@@ -111,7 +131,7 @@ class ReceptionBoardModel(QAbstractTableModel):
             return self._cell_text(self._people[row], step, status)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             text = self._cell_text(self._people[row], step, status)
-            return f"{self.tr(STEP_TITLES[step])}: {text}"
+            return f"{step_title(step)}: {text}"
         if role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(_COLOURS[status])
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -124,6 +144,8 @@ class ReceptionBoardModel(QAbstractTableModel):
         if step is BoardStep.CONSENT and status is StepStatus.DONE:
             return self.tr("✓ Given") if person.consent is ConsentDecision.GIVEN \
                 else self.tr("✓ Refused")
+        if step is BoardStep.LEFT and status is StepStatus.WAITING:
+            return self.tr("· Still here")
         if step is BoardStep.NRM_OR_DTN and status is StepStatus.DONE:
             return self.tr("✓ DtN") if person.referral_form is ReferralForm.DUTY_TO_NOTIFY \
                 else self.tr("✓ NRM")
@@ -138,7 +160,9 @@ class ReceptionBoardModel(QAbstractTableModel):
             return self.tr("Reference")
         step = STEPS[section - 1]
         _done, waiting = self.counts()[step]
-        return self.tr("{step}\n{n} waiting").format(step=self.tr(STEP_TITLES[step]), n=waiting)
+        # Two-word titles take two lines so every column fits a 1366-pixel screen.
+        title = step_title(step).replace(" ", "\n", 1)
+        return self.tr("{step}\n{n} waiting").format(step=title, n=waiting)
 
     # -- changing -----------------------------------------------------------------------------
 

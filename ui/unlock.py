@@ -46,7 +46,13 @@ class UnlockPage(QWidget):
         self._tick.setInterval(second_ms)
         self._tick.timeout.connect(self._count_down)
 
-        layout = QVBoxLayout(self)
+        outer = QHBoxLayout(self)
+        column = QWidget(self)
+        column.setMaximumWidth(620)  # a passphrase box the width of the screen reads oddly
+        outer.addStretch(1)
+        outer.addWidget(column, 4)
+        outer.addStretch(1)
+        layout = QVBoxLayout(column)
         layout.addStretch(1)
         layout.addWidget(heading(self.tr("fieldkit is locked"), self, 1))
         layout.addWidget(QLabel(self.tr("Enter your passphrase to open your records."), self))

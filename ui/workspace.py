@@ -70,7 +70,6 @@ class Workspace(QWidget):
         self._push(self.cases, self.tr("Cases"))
         self.back_button.clicked.connect(self.back)
         self.home_button.clicked.connect(self.home)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Back), self, self.back)
         QShortcut(QKeySequence(self.tr("Alt+Left")), self, self.back)
         QShortcut(QKeySequence(self.tr("Ctrl+Home")), self, self.home)
         QShortcut(QKeySequence(self.tr("F9")), self, self.toggle_pathway)

@@ -7,18 +7,18 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from fieldkit import cases  # noqa: E402
-from fieldkit.demo import create_demo_operation  # noqa: E402
-from fieldkit.records import Case, Person, Visit  # noqa: E402
-from fieldkit.settings import Settings  # noqa: E402
-from fieldkit.store import Store  # noqa: E402
-from tests.conftest import PASSPHRASE  # noqa: E402
+from fieldkit import cases
+from fieldkit.demo import create_demo_operation
+from fieldkit.records import Case, Person, Visit
+from fieldkit.settings import Settings
+from fieldkit.store import Store
+from tests.conftest import PASSPHRASE
 
 
 @dataclass

@@ -141,3 +141,15 @@ def test_a_child_gets_an_nrm_without_consent_and_a_mash_step(qtbot, window, demo
     assert data["where_found"]["age_group"] == "child"
     assert data["consent"]["decision"] == "not_asked"
     assert "dtn" not in saved
+
+
+def test_print_pack_writes_the_pdf_off_the_gui_thread(qtbot, window, demo, tmp_path,
+                                                      monkeypatch):
+    target = tmp_path / "pack.pdf"
+    monkeypatch.setattr("ui.print_pack.choose_pack_path", lambda _parent, _name: str(target))
+    page = window.workspace.open_person(demo.people["W1"].id)
+    assert page.print_button.isEnabled()
+    page.print_button.setFocus()
+    qtbot.keyClick(page.print_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: "Pack saved" in page.message.text(), timeout=30_000)
+    assert target.read_bytes().startswith(b"%PDF")

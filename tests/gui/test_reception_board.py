@@ -75,7 +75,7 @@ def test_filters_show_who_is_waiting_for_what(qtbot):
             update={"interpreter_needed": row % 4 == 0}))
     for row in range(0, 20, 4):
         model.toggle(row, BoardStep.INTERPRETER, NOW)
-    proxy = BoardFilter(model)
+    proxy = BoardFilter()
     proxy.setSourceModel(model)
     proxy.show_waiting_for(BoardStep.INTERPRETER)
     assert proxy.rowCount() == 45
