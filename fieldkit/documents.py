@@ -23,6 +23,9 @@ _SELECT = (
     "v.data, d.created_at, d.updated_at FROM form_documents d "
     "JOIN form_versions v ON v.document_id = d.id AND v.version = d.current_version"
 )
+_CURRENT = "NOT EXISTS (SELECT 1 FROM form_withdrawals w WHERE w.document_id = d.id)"
+# One person has an NRM referral or a Duty to Notify, never both: saving one withdraws the other.
+_EXCLUSIVE = {"nrm": "dtn", "dtn": "nrm"}
 
 
 def _validated(kind: str, data: str | dict[str, Any], status: str) -> str:
@@ -80,6 +83,8 @@ def save_document(
             current = get_document(store, document_id)
             if current.kind != kind or current.case_id != case_id:
                 raise InvalidInput("A form cannot change its kind or case.")
+            if is_withdrawn(store, document_id):
+                raise InvalidInput("This form was withdrawn; it cannot be changed.")
             version = current.version + 1
             conn.execute(
                 "UPDATE form_documents SET status = ?, current_version = ?, updated_at = ? "
@@ -92,10 +97,41 @@ def save_document(
             "saved_at) VALUES (?, ?, ?, ?, ?, ?)",
             (document_id, version, schema_version, status, body, now),
         )
+        if person_id is not None and kind in _EXCLUSIVE:
+            for other in list_documents(store, case_id, _EXCLUSIVE[kind]):
+                if other.person_id == person_id:
+                    _withdraw(store, other.id, f"replaced by a {kind.upper()} for this person")
         touch_case(store, case_id)
         store.audit(action, kind, document_id)
     hub.publish("records.changed", kind="form", record_id=document_id)
     return get_document(store, document_id)
+
+
+def _withdraw(store: Store, document_id: str, reason: str) -> None:
+    store.conn.execute(
+        "INSERT INTO form_withdrawals(document_id, withdrawn_at, reason) VALUES (?, ?, ?)",
+        (document_id, stamp(), reason),
+    )
+    store.audit("form.withdraw", "form", document_id)
+
+
+def withdraw_document(store: Store, document_id: str, reason: str) -> None:
+    """Withdraw a form: kept in the record with every version, but no longer current, printed
+    or sent to the Lead."""
+    get_document(store, document_id)
+    if is_withdrawn(store, document_id):
+        return
+    with store.transaction():
+        _withdraw(store, document_id, reason.strip() or "withdrawn")
+    hub.publish("records.changed", kind="form", record_id=document_id)
+
+
+def is_withdrawn(store: Store, document_id: str) -> bool:
+    """True once a form has been withdrawn."""
+    row = store.conn.execute(
+        "SELECT 1 FROM form_withdrawals WHERE document_id = ?", (document_id,)
+    ).fetchone()
+    return row is not None
 
 
 def get_document(store: Store, document_id: str) -> FormDocument:
@@ -107,14 +143,16 @@ def get_document(store: Store, document_id: str) -> FormDocument:
 
 
 def list_documents(store: Store, case_id: str, kind: str | None = None) -> list[FormDocument]:
-    """A case's forms (optionally of one kind), oldest first."""
+    """A case's current (not withdrawn) forms, optionally of one kind, oldest first."""
     if kind is None:
         rows = store.conn.execute(
-            f"{_SELECT} WHERE d.case_id = ? ORDER BY d.created_at", (case_id,)
+            f"{_SELECT} WHERE d.case_id = ? AND {_CURRENT} ORDER BY d.created_at", (case_id,)
         ).fetchall()
     else:
         rows = store.conn.execute(
-            f"{_SELECT} WHERE d.case_id = ? AND d.kind = ? ORDER BY d.created_at", (case_id, kind)
+            f"{_SELECT} WHERE d.case_id = ? AND d.kind = ? AND {_CURRENT} "
+            "ORDER BY d.created_at",
+            (case_id, kind),
         ).fetchall()
     return [FormDocument(*row) for row in rows]
 

@@ -72,11 +72,19 @@ def add_exhibit(
     return exhibit
 
 
-def list_exhibits(store: Store, case_id: str) -> list[Exhibit]:
-    """A case's exhibits in number order."""
-    rows = store.conn.execute(
-        f"SELECT {_COLUMNS} FROM attachments WHERE case_id = ? ORDER BY exhibit_ref", (case_id,)
-    ).fetchall()
+def list_exhibits(store: Store, case_id: str, visit_id: str | None = None) -> list[Exhibit]:
+    """A case's exhibits (or one visit's) in number order."""
+    if visit_id is None:
+        rows = store.conn.execute(
+            f"SELECT {_COLUMNS} FROM attachments WHERE case_id = ? ORDER BY exhibit_ref",
+            (case_id,),
+        ).fetchall()
+    else:
+        rows = store.conn.execute(
+            f"SELECT {_COLUMNS} FROM attachments WHERE case_id = ? AND visit_id = ? "
+            "ORDER BY exhibit_ref",
+            (case_id, visit_id),
+        ).fetchall()
     return [_row(row) for row in rows]
 
 

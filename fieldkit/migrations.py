@@ -194,6 +194,14 @@ CREATE TABLE lead_rejections (
 );
 """
 
+V4 = """
+CREATE TABLE form_withdrawals (
+    document_id TEXT PRIMARY KEY REFERENCES form_documents(id),
+    withdrawn_at TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+"""
+
 
 def _statements(script: str) -> list[str]:
     """Split a script into statements, keeping trigger bodies whole."""
@@ -220,7 +228,7 @@ def _run(script: str) -> Callable[[Connection], None]:
     return step
 
 
-STEPS: list[Callable[[Connection], None]] = [_run(V1), _run(V2), _run(V3)]
+STEPS: list[Callable[[Connection], None]] = [_run(V1), _run(V2), _run(V3), _run(V4)]
 """STEPS[n] takes a store from schema n to n + 1."""
 
 CURRENT = len(STEPS)

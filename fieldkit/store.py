@@ -54,6 +54,14 @@ class Store:
     @classmethod
     def create(cls, settings: Settings, passphrase: str, *, officer: str = "officer") -> Store:
         """Make a new, empty store in ``settings.data_dir``; refuses if one is there already."""
+        return cls.create_with_key(settings, passphrase, officer=officer)[0]
+
+    @classmethod
+    def create_with_key(
+        cls, settings: Settings, passphrase: str, *, officer: str = "officer"
+    ) -> tuple[Store, keys.Unwrapped]:
+        """Like :meth:`create`, also returning the key, so a worker thread can make the store
+        (the slow key derivation) and the GUI thread open it with :meth:`open_unwrapped`."""
         folder = settings.data_dir
         if store_exists(folder):
             raise StoreExists(folder)
@@ -77,7 +85,7 @@ class Store:
             store.set_meta("created_at", stamp())
             store.actor = officer
             store.audit("store.create")
-        return store
+        return store, unwrapped
 
     @classmethod
     def open(cls, settings: Settings, passphrase: str) -> Store:

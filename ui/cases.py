@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from fieldkit import cases
+from fieldkit.cases import CaseSummary, case_summaries
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
-from ui.case_queries import CaseRow, case_rows
 from ui.controls import heading, local_time, named
 from ui.messages import error_text
 
@@ -46,7 +46,7 @@ class CasesModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[CaseRow] = []
+        self._rows: list[CaseSummary] = []
         self._row_of: dict[str, int] = {}
         self._headers = [self.tr("Reference"), self.tr("Title"), self.tr("Status"),
                          self.tr("Visits"), self.tr("People"), self.tr("Last change")]
@@ -54,7 +54,7 @@ class CasesModel(QAbstractTableModel):
         self._sort_column = self.UPDATED
         self._sort_order = Qt.SortOrder.DescendingOrder
 
-    def set_rows(self, rows: list[CaseRow]) -> None:
+    def set_rows(self, rows: list[CaseSummary]) -> None:
         """Bring the model up to date with ``rows`` without resetting it (selection stays)."""
         incoming = {row.id: row for row in rows}
         for gone in [row.id for row in self._rows if row.id not in incoming][::-1]:
@@ -123,7 +123,7 @@ class CasesModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def _display(self, row: CaseRow, column: int) -> str:
+    def _display(self, row: CaseSummary, column: int) -> str:
         if column == self.REFERENCE:
             return row.reference
         if column == self.TITLE:
@@ -136,7 +136,7 @@ class CasesModel(QAbstractTableModel):
             return str(row.people)
         return local_time(row.updated_at)
 
-    def _sort_key(self, row: CaseRow, column: int) -> Any:
+    def _sort_key(self, row: CaseSummary, column: int) -> Any:
         # Counts sort as numbers and times as their UTC stamps, not as displayed text.
         return (row.reference, row.title.casefold(), row.status, row.visits, row.people,
                 row.updated_at)[column]
@@ -243,7 +243,7 @@ class CasesPage(QWidget):
     def refresh(self) -> None:
         """Reload the cases from the store (in place)."""
         if self._store.is_open:
-            self.model.set_rows(case_rows(self._store))
+            self.model.set_rows(case_summaries(self._store))
 
     @Slot()
     def _focus_first_row(self) -> None:

@@ -160,8 +160,7 @@ class ExhibitsView(QWidget):
 
     def reload(self) -> None:
         """Re-read this visit's exhibits and make thumbnails of the photos."""
-        items = [e for e in exhibits.list_exhibits(self._store, self._case_id)
-                 if e.visit_id == self._visit_id]
+        items = exhibits.list_exhibits(self._store, self._case_id, self._visit_id)
         thumbs: dict[str, QPixmap] = {}
         for item in items:
             if item.media_type.startswith("image/") and item.size <= THUMB_MAX_BYTES:

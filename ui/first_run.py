@@ -36,14 +36,14 @@ def create_store_and_key(
     """Create the store and return its key, all on a worker thread.
 
     The store's connection belongs to the thread that opened it, so the new store is locked
-    here and reopened on the GUI thread with the key (one extra derivation, paid once).
+    here and reopened on the GUI thread with the returned key (no second derivation).
     """
-    store = Store.create(settings, passphrase, officer=profile.name)
+    store, unwrapped = Store.create_with_key(settings, passphrase, officer=profile.name)
     try:
         save_profile(store, profile, role)
     finally:
         store.lock()
-    return Store.unwrap_key(settings, passphrase)
+    return unwrapped
 
 
 class FirstRunPage(QWidget):

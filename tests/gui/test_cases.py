@@ -5,13 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from fieldkit import cases
-from ui.case_queries import CaseRow, case_rows
+from fieldkit.cases import CaseSummary, case_summaries
 from ui.case_view import CasePage
 from ui.cases import CasesModel, cases_proxy
 
 
 def _row(n: int, title: str, visits: int = 0, updated: str = "2026-11-22T08:00:00.000000Z"):
-    return CaseRow(f"id{n}", f"FK-2026-{n:04d}", title, "open", updated, visits, 0)
+    return CaseSummary(f"id{n}", f"FK-2026-{n:04d}", title, "open", updated, visits, 0)
 
 
 def test_the_model_refreshes_in_place_with_targeted_changes(qtbot):
@@ -47,7 +47,7 @@ def test_case_rows_count_visits_and_people(store):
     for n in range(3):
         cases.create_visit(store, case.id, f"Unit {n}", "Example Road")
     cases.add_person(store, case.id, "P01")
-    (row,) = case_rows(store)
+    (row,) = case_summaries(store)
     assert (row.visits, row.people) == (3, 1)
 
 

@@ -110,7 +110,13 @@ def test_the_same_person_refusing_gets_a_duty_to_notify_with_nothing_identifying
     assert working["potential_victim"]["given_names"] == ""
     assert working["potential_victim"]["date_of_birth"] is None
     assert "Ilir" not in json.dumps(working)
-    assert len(saved["nrm"]) == 1 and saved["nrm"][0].version == 1  # no new NRM version
+    # Never both: the earlier NRM draft is withdrawn (kept in the record, not current or sent).
+    assert "nrm" not in saved
+    store = window.store
+    withdrawn = store.conn.execute(
+        "SELECT COUNT(*) FROM form_withdrawals w JOIN form_documents d ON d.id = w.document_id "
+        "WHERE d.person_id = ? AND d.kind = 'nrm'", (person.id,)).fetchone()[0]
+    assert withdrawn == 1
 
 
 def test_a_child_gets_an_nrm_without_consent_and_a_mash_step(qtbot, window, demo):

@@ -72,3 +72,28 @@ def test_form_versions_cannot_be_rewritten(
     documents.save_document(store, case_id, "intel", {})
     with pytest.raises(Exception, match="append-only"):
         store.conn.execute("UPDATE form_versions SET data = '{}'")
+
+
+def test_one_person_never_has_both_an_nrm_and_a_dtn(
+    store: Store, case_and_visit: tuple[str, str]
+) -> None:
+    case_id, _ = case_and_visit
+    person = cases.add_person(store, case_id, "W2")
+    other = cases.add_person(store, case_id, "W9")
+    nrm = documents.save_document(store, case_id, "nrm",
+                                  {"potential_victim": {"given_names": "Fictional"}},
+                                  person_id=person.id)
+    kept = documents.save_document(store, case_id, "nrm", {}, person_id=other.id)
+    dtn = documents.save_document(store, case_id, "dtn", {}, person_id=person.id)
+    current = {(d.kind, d.person_id) for d in documents.list_documents(store, case_id)}
+    assert current == {("dtn", person.id), ("nrm", other.id)}
+    assert documents.is_withdrawn(store, nrm.id) and not documents.is_withdrawn(store, kept.id)
+    # Withdrawn, not erased: every version stays in the record, and it cannot be edited.
+    assert len(documents.document_versions(store, nrm.id)) == 1
+    with pytest.raises(InvalidInput, match="withdrawn"):
+        documents.save_document(store, case_id, "nrm", {}, document_id=nrm.id,
+                                person_id=person.id)
+    assert "form.withdraw" in [e.action for e in audit.events(store.conn)]
+    # The person later consents: the NRM discharges the duty, so the DtN is withdrawn.
+    documents.save_document(store, case_id, "nrm", {}, person_id=person.id)
+    assert documents.is_withdrawn(store, dtn.id)
