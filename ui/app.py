@@ -14,7 +14,8 @@ def run_app(settings: Settings) -> int:
 
     from ui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication(sys.argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName("fieldkit")
     app.setApplicationDisplayName("fieldkit")
     window = MainWindow(settings)

@@ -65,10 +65,10 @@ class CasesModel(QAbstractTableModel):
             self._row_of = {row.id: i for i, row in enumerate(self._rows)}
         last = self.columnCount() - 1
         for case_id, row in incoming.items():
-            position = self._row_of.get(case_id)
-            if position is not None and self._rows[position] != row:
-                self._rows[position] = row
-                self.dataChanged.emit(self.index(position, 0), self.index(position, last))
+            found = self._row_of.get(case_id)
+            if found is not None and self._rows[found] != row:
+                self._rows[found] = row
+                self.dataChanged.emit(self.index(found, 0), self.index(found, last))
         new = [row for row in rows if row.id not in self._row_of]
         if new:
             start = len(self._rows)

@@ -209,7 +209,7 @@ class SectionBox(QGroupBox):
 
     def __init__(self, title: str, model: type[BaseModel], parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
-        self.title = title
+        self.heading = title
         self.setAccessibleName(title)
         layout = QVBoxLayout(self)
         self.editor = SectionEditor(model, self)
@@ -233,7 +233,7 @@ class RepeatingSection(QGroupBox):
 
     def __init__(self, title: str, model: type[BaseModel], parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
-        self.title = title
+        self.heading = title
         self.model = model
         self.setAccessibleName(title)
         self._layout = QVBoxLayout(self)
@@ -245,7 +245,7 @@ class RepeatingSection(QGroupBox):
         self.add_button.clicked.connect(lambda: self._append(None, focus=True))
 
     def _append(self, data: dict[str, Any] | None, focus: bool = False) -> None:
-        box = QGroupBox(self.tr("{title} {n}").format(title=self.title, n=len(self.items) + 1),
+        box = QGroupBox(self.tr("{title} {n}").format(title=self.heading, n=len(self.items) + 1),
                         self)
         inner = QVBoxLayout(box)
         editor = SectionEditor(self.model, box)
@@ -256,7 +256,7 @@ class RepeatingSection(QGroupBox):
         row = QHBoxLayout()
         number = len(self.items) + 1
         remove = named(QPushButton(self.tr("Remove"), box),
-                       self.tr("Remove {title} {n}").format(title=self.title, n=number))
+                       self.tr("Remove {title} {n}").format(title=self.heading, n=number))
         row.addStretch(1)
         row.addWidget(remove)
         inner.addLayout(row)
@@ -289,7 +289,9 @@ class RepeatingSection(QGroupBox):
 
     def set_value(self, value: Any) -> None:
         for editor in list(self.items):
-            editor.parentWidget().deleteLater()
+            box = editor.parentWidget()
+            if box is not None:
+                box.deleteLater()
         self.items = []
         for data in value or []:
             self._append(data if isinstance(data, dict) else None)

@@ -28,19 +28,19 @@ class Section:
 
 _T = "PersonFormPage"  # the translation context the page looks these titles up in
 SECTIONS: tuple[Section, ...] = (
-    Section("risk", QT_TRANSLATE_NOOP(_T, "Immediate risk"),
+    Section("risk", str(QT_TRANSLATE_NOOP(_T, "Immediate risk")),
             ("immediate_risk", "immediate_risk_details")),
-    Section("where", QT_TRANSLATE_NOOP(_T, "Where and when found"), ("where_found",)),
-    Section("responder", QT_TRANSLATE_NOOP(_T, "First responder"), ("first_responder",)),
-    Section("consent", QT_TRANSLATE_NOOP(_T, "Consent"), ("consent",)),
-    Section("victim", QT_TRANSLATE_NOOP(_T, "Potential victim"), ("potential_victim",)),
-    Section("dependants", QT_TRANSLATE_NOOP(_T, "Dependants"), ("dependants",)),
-    Section("exploitation", QT_TRANSLATE_NOOP(_T, "Exploitation"), ("exploitation",)),
-    Section("notice", QT_TRANSLATE_NOOP(_T, "How they came to notice"), ("came_to_notice",)),
-    Section("account", QT_TRANSLATE_NOOP(_T, "Account"), ("account", "account_read_back")),
-    Section("exploiters", QT_TRANSLATE_NOOP(_T, "Exploiters"), ("exploiters",)),
-    Section("police", QT_TRANSLATE_NOOP(_T, "Police"), ("police",)),
-    Section("support", QT_TRANSLATE_NOOP(_T, "Support wanted"), ("support",)),
+    Section("where", str(QT_TRANSLATE_NOOP(_T, "Where and when found")), ("where_found",)),
+    Section("responder", str(QT_TRANSLATE_NOOP(_T, "First responder")), ("first_responder",)),
+    Section("consent", str(QT_TRANSLATE_NOOP(_T, "Consent")), ("consent",)),
+    Section("victim", str(QT_TRANSLATE_NOOP(_T, "Potential victim")), ("potential_victim",)),
+    Section("dependants", str(QT_TRANSLATE_NOOP(_T, "Dependants")), ("dependants",)),
+    Section("exploitation", str(QT_TRANSLATE_NOOP(_T, "Exploitation")), ("exploitation",)),
+    Section("notice", str(QT_TRANSLATE_NOOP(_T, "How they came to notice")), ("came_to_notice",)),
+    Section("account", str(QT_TRANSLATE_NOOP(_T, "Account")), ("account", "account_read_back")),
+    Section("exploiters", str(QT_TRANSLATE_NOOP(_T, "Exploiters")), ("exploiters",)),
+    Section("police", str(QT_TRANSLATE_NOOP(_T, "Police")), ("police",)),
+    Section("support", str(QT_TRANSLATE_NOOP(_T, "Support wanted")), ("support",)),
 )
 
 HIDDEN_FOR_DTN_SECTIONS = frozenset({"dependants", "exploiters"})

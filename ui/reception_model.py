@@ -48,7 +48,7 @@ STEP_TITLES = {
 
 def step_title(step: BoardStep) -> str:
     """A board column's title, translated."""
-    return QCoreApplication.translate("Board", STEP_TITLES[step])
+    return QCoreApplication.translate("Board", str(STEP_TITLES[step]))
 
 _COLOURS = {StepStatus.DONE: QColor("#cfe8cf"), StepStatus.WAITING: QColor("#ffe2a8"),
             StepStatus.NOT_NEEDED: QColor("#e6e6e6")}
