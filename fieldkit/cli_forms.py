@@ -74,6 +74,9 @@ def cmd_export_pdf(args: argparse.Namespace, settings: Settings) -> int:
             target = out / planned.name
             write_atomic(target, render_planned(store, case.reference, planned))
             print(target)
+        # Printed packs leave the encrypted store: the audit trail records that they did.
+        with store.transaction():
+            store.audit("export.pdf", "case", case.id)
     return 0
 
 

@@ -331,6 +331,9 @@ class PersonFormPage(QWidget):
 
     def _printed(self, path: str) -> None:
         self.print_button.setEnabled(True)
+        if self._store.is_open:  # the pack left the encrypted store: record that it did
+            with self._store.transaction():
+                self._store.audit("export.pdf", "person", self.person.id)
         self.message.setText(self.tr("Pack saved to {path}. It is not encrypted.").format(
             path=path))
 

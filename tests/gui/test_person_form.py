@@ -159,3 +159,6 @@ def test_print_pack_writes_the_pdf_off_the_gui_thread(qtbot, window, demo, tmp_p
     qtbot.keyClick(page.print_button, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: "Pack saved" in page.message.text(), timeout=30_000)
     assert target.read_bytes().startswith(b"%PDF")
+    last = window.store.conn.execute(
+        "SELECT action, record_id FROM audit_events ORDER BY seq DESC LIMIT 1").fetchone()
+    assert tuple(last) == ("export.pdf", demo.people["W1"].id)

@@ -7,7 +7,10 @@ import json
 import stat
 from pathlib import Path
 
-from tests.conftest import Cli
+from fieldkit import audit
+from fieldkit.settings import Settings
+from fieldkit.store import Store
+from tests.conftest import PASSPHRASE, Cli
 from tests.unit.test_pdf_tools import pdf_text, qpdf_check
 
 KINDS_IN_DEMO = ("visit", "nrm", "dtn", "reception", "intel", "referral")
@@ -31,6 +34,10 @@ def test_demo_then_export_pdf_writes_every_pdf(cli: Cli, tmp_path: Path) -> None
     assert "Andrei" in text and "Checklist before submission" in text
     again = cli.ok("export", "pdf", "--case", case_id, "--out", str(out))
     assert again.out == result.out and sorted(out.iterdir()) == sorted(paths)
+    assert "Audit trail whole" in cli.ok("audit", "verify").out
+    with Store.open(Settings(data_dir=cli.data_dir), PASSPHRASE) as store:
+        exports = [e for e in audit.events(store.conn) if e.action == "export.pdf"]
+    assert [(e.record_kind, e.record_id) for e in exports] == [("case", case_id)] * 2
 
 
 def test_export_pdf_errors(cli: Cli, tmp_path: Path) -> None:
