@@ -43,10 +43,10 @@ def add_exhibit(
     if visit_id is not None and get_visit(store, visit_id).case_id != case_id:
         raise InvalidInput("Visit belongs to another case.")
     if not content:
-        raise InvalidInput(f"Exhibit file {Path(filename).name} is empty.")
+        raise InvalidInput("The exhibit file is empty.")
     if len(content) > MAX_EXHIBIT_BYTES:
         raise InvalidInput(
-            f"Exhibit file {Path(filename).name} is larger than {MAX_EXHIBIT_BYTES // 2**20} MB."
+            f"The exhibit file is larger than {MAX_EXHIBIT_BYTES // 2**20} MB."
         )
     name = Path(filename).name or "exhibit"
     media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"

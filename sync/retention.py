@@ -54,6 +54,13 @@ def purge_case(store: Store, case_id: str) -> int:
     removed = 0
     now = stamp()
     with store.transaction() as conn:
+        # Drafts are keyed by the record being edited (note:<visit>, person-form:<person>, ...).
+        owners = [case_id] + [r[0] for r in conn.execute(
+            "SELECT id FROM visits WHERE case_id = ? UNION SELECT id FROM people WHERE case_id = ?"
+            " UNION SELECT id FROM form_documents WHERE case_id = ?",
+            (case_id, case_id, case_id)).fetchall()]
+        for owner in owners:
+            conn.execute("DELETE FROM drafts WHERE instr(key, ?) > 0", (owner,))
         store.set_meta("purging", "1")
         for kind, table, where in _CASE_TABLES:
             key = "document_id || ':' || version" if table == "form_versions" else "id"
@@ -66,7 +73,6 @@ def purge_case(store: Store, case_id: str) -> int:
             )
             conn.execute(f"DELETE FROM {table} WHERE {where}", (case_id,))
             removed += len(ids)
-        conn.execute("DELETE FROM drafts WHERE key LIKE ?", (f"%{case_id}%",))
         conn.execute("UPDATE outbox SET content = x'' WHERE case_id = ?", (case_id,))
         conn.execute("UPDATE cases SET title = ?, updated_at = ? WHERE id = ?",
                      (PURGED_TITLE, now, case_id))

@@ -47,12 +47,18 @@ def test_open_cases_and_undelivered_changes_are_kept(store: Store) -> None:
 
 def test_a_due_case_is_purged_with_tombstones_and_an_audit_event(store: Store) -> None:
     case_id, visit_id = _delivered_case(store)
+    with store.transaction() as conn:
+        conn.execute("INSERT INTO drafts VALUES (?, 'half-typed note', '2026')",
+                     (f"note:{visit_id}",))
+        conn.execute("INSERT INTO drafts VALUES ('note:other-visit', 'kept', '2026')")
     purged = retention.apply_retention(store, 30, utc_now() + timedelta(days=31))
     assert purged == [case_id]
     assert cases.get_case(store, case_id).title == retention.PURGED_TITLE
     assert cases.list_visits(store, case_id) == []
     assert exhibits.list_exhibits(store, case_id) == []
     assert notes.search_notes(store, "barn") == []
+    drafts = [row[0] for row in store.conn.execute("SELECT key FROM drafts")]
+    assert drafts == ["note:other-visit"]
     kinds = {row[0] for row in store.conn.execute("SELECT record_kind FROM tombstones")}
     assert {"note", "visit", "exhibit", "person"} <= kinds
     assert audit.events(store.conn)[-1].action == "purge"
