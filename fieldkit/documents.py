@@ -112,6 +112,7 @@ def _withdraw(store: Store, document_id: str, reason: str) -> None:
         "INSERT INTO form_withdrawals(document_id, withdrawn_at, reason) VALUES (?, ?, ?)",
         (document_id, stamp(), reason),
     )
+    touch_case(store, get_document(store, document_id).case_id)
     store.audit("form.withdraw", "form", document_id)
 
 

@@ -7,6 +7,7 @@ that is acknowledged survives a crash or a killed process.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
@@ -46,6 +47,7 @@ class Store:
     def __init__(self, folder: Path, conn: Any, uses_device_secret: bool) -> None:
         self.folder = folder
         self._conn: Any = conn
+        self._depth = 0
         self.uses_device_secret = uses_device_secret
         self.actor = self.meta("officer") or "officer"
 
@@ -122,28 +124,33 @@ class Store:
 
     @classmethod
     def _finish_open(cls, folder: Path, conn: Any, uses_device_secret: bool) -> Store:
+        try:
+            return cls._checked_open(folder, conn, uses_device_secret)
+        except sqlcipher3.DatabaseError as error:
+            conn.close()
+            raise StoreCorrupt(folder / DB_NAME, "part of it cannot be read") from error
+        except BaseException:
+            conn.close()
+            raise
+
+    @classmethod
+    def _checked_open(cls, folder: Path, conn: Any, uses_device_secret: bool) -> Store:
         db_path = folder / DB_NAME
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlcipher3.DatabaseError as error:
-            conn.close()
             raise StoreCorrupt(db_path, "it cannot be read with this store's key") from error
         if version > migrations.CURRENT:
-            conn.close()
             raise StoreTooNew(version, migrations.CURRENT)
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("PRAGMA secure_delete = ON")
         if version < migrations.CURRENT:
-            try:
-                if version > 0:
-                    _backup_before_migrating(conn, db_path, version)
-                _migrate(conn, version)
-            except BaseException:
-                conn.close()
-                raise
+            if version > 0:
+                _backup_before_migrating(conn, db_path, version)
+            _migrate(conn, version)
         return cls(folder, conn, uses_device_secret)
 
     # -- using -----------------------------------------------------------------------------
@@ -164,19 +171,27 @@ class Store:
     def transaction(self) -> Iterator[Any]:
         """A write transaction: committed (and on disk) when the block ends, rolled back on error.
 
-        Nested use joins the outer transaction.
+        Nested use joins the outer transaction. If COMMIT itself fails (a full disk), the
+        transaction is rolled back and the error raised, so nothing later is mistaken as saved.
         """
         conn = self.conn
-        if conn.in_transaction:
-            yield conn
+        if self._depth:
+            self._depth += 1
+            try:
+                yield conn
+            finally:
+                self._depth -= 1
             return
         conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
         try:
             yield conn
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
-        conn.execute("COMMIT")
+        finally:
+            self._depth = 0
 
     def meta(self, key: str) -> str | None:
         """A value from the store's own settings table."""
@@ -220,16 +235,23 @@ def _connect(path: Path, key: bytes) -> Any:
     return conn
 
 
+def _rollback(conn: Any) -> None:
+    """Roll back whatever is open, never hiding the error that brought us here."""
+    if conn.in_transaction:
+        with contextlib.suppress(sqlcipher3.Error):
+            conn.execute("ROLLBACK")
+
+
 def _migrate(conn: Any, version: int) -> None:
     for target, step in enumerate(migrations.STEPS[version:], start=version + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:
             step(conn)
             conn.execute(f"PRAGMA user_version = {target}")
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            _rollback(conn)
             raise
-        conn.execute("COMMIT")
 
 
 def _backup_before_migrating(conn: Any, db_path: Path, version: int) -> Path:

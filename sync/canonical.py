@@ -46,7 +46,13 @@ def strict_json_loads(data: bytes) -> Any:
     Raises ``ValueError`` (including ``UnicodeDecodeError`` and ``JSONDecodeError``) on any fault.
     """
     text = data.decode("utf-8")
-    return json.loads(text, object_pairs_hook=_refuse_duplicates, parse_constant=_refuse_constant)
+    try:
+        return json.loads(
+            text, object_pairs_hook=_refuse_duplicates, parse_constant=_refuse_constant
+        )
+    except RecursionError:
+        # Deeply nested input ([[[[...) must be a refusal like any other, not a crash.
+        raise ValueError("JSON nested too deeply") from None
 
 
 def b64encode(data: bytes) -> str:

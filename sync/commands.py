@@ -137,7 +137,8 @@ def cmd_lead_devices_add(args: argparse.Namespace, settings: Settings) -> int:
     from sync import lead
 
     with _open(settings) as store:
-        added = lead.add_device(store, _read(args.file, "Enrolment request"))
+        added = lead.add_device(store, _read(args.file, "Enrolment request"),
+                                replace=args.replace)
         print(f"Enrolled device {added.device_id} ({added.officer}).")
         print(added.device_id)
     return 0
@@ -265,6 +266,8 @@ def register(sub: Any) -> None:
     vsub = q.add_subparsers(dest="devices_action", required=True, metavar="ACTION")
     r = vsub.add_parser("add", help="enrol a device from its request file")
     r.add_argument("file")
+    r.add_argument("--replace", action="store_true",
+                   help="replace an enrolled or revoked device with this request's key")
     r.set_defaults(handler=cmd_lead_devices_add)
     vsub.add_parser("list", help="every enrolled device").set_defaults(
         handler=cmd_lead_devices_list)

@@ -9,7 +9,8 @@ import uuid
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fieldkit import cases
-from fieldkit.errors import FieldkitError
+from fieldkit.clock import stamp
+from fieldkit.errors import FieldkitError, InvalidInput
 from fieldkit.store import Store
 from forms import KINDS
 from sync import outbox
@@ -18,6 +19,7 @@ from sync.enrolment import make_enrolment_request, new_device_key
 from sync.freeze import freeze_case
 from sync.keys import signing_key_from_bytes, signing_key_to_bytes
 from sync.profile import LeadProfile, load_profile
+from sync.retention import PURGED_TITLE
 
 PROFILE_KEY = "lead_profile"
 SIGNING_KEY = "device_signing_key"
@@ -112,7 +114,11 @@ def send_case(store: Store, case_id: str) -> outbox.OutboxItem:
     profile = current_profile(store)
     if profile is None:
         raise NotEnrolled()
-    cases.get_case(store, case_id)
+    case = cases.get_case(store, case_id)
+    if case.title == PURGED_TITLE:
+        raise InvalidInput("This case's personal data was purged after the Lead imported it; "
+                           "there is nothing left to send.")
+    frozen_at = stamp()  # before reading: a change made while sealing is newer than the bundle
     records, attachments = freeze_case(store, case_id)
     previous = outbox.latest_for_case(store, case_id)
     bundle_id = str(uuid.uuid4())
@@ -129,4 +135,4 @@ def send_case(store: Store, case_id: str) -> outbox.OutboxItem:
         recipients=list(profile.recipients),
     )
     return outbox.enqueue(store, bundle_id, case_id, previous.bundle_id if previous else None,
-                          sealed)
+                          sealed, frozen_at=frozen_at)

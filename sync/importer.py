@@ -8,7 +8,6 @@ any check is quarantined with its reason and changes nothing in the store.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from dataclasses import dataclass, field
@@ -22,8 +21,10 @@ from fieldkit.store import Store
 from sync import lead
 from sync.bundle import DEFAULT_MAX_BUNDLE_BYTES, VerifiedBundle, read_bundle
 from sync.device import schema_versions
+from sync.durable import file_sha256
 from sync.errors import BundleRejected
-from sync.layout import delivered_bundles
+from sync.keys import LeadKeys
+from sync.layout import delivered_bundles, receipt_path
 from sync.payload import validate_records
 from sync.receipts import ImportReceipt, write_import_receipt
 
@@ -63,29 +64,32 @@ def import_bundle(
     records = validate_records(verified.records, manifest.case_id, verified.attachments)
     created = manifest.created
     with store.transaction() as conn:
+        owner = conn.execute(
+            "SELECT device_id FROM lead_bundles WHERE case_id = ? LIMIT 1", (manifest.case_id,)
+        ).fetchone()
+        if owner is not None and owner[0] != manifest.device_id:
+            raise BundleRejected("the case it names was sent by another device")
         conn.execute(
             "INSERT INTO lead_bundles(bundle_id, device_id, case_id, supersedes, created_at, "
             "imported_at, sha256, manifest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (manifest.bundle_id, manifest.device_id, manifest.case_id, manifest.supersedes,
              created, stamp(), verified.sha256, manifest.model_dump_json()),
         )
-        for record in records:
-            newer = conn.execute(
-                "SELECT 1 FROM lead_records WHERE record_type = ? AND record_id = ? "
-                "AND bundle_created_at > ?",
-                (record.type, record.id, created),
-            ).fetchone()
-            if newer is None:
-                conn.execute(
-                    "UPDATE lead_records SET current = 0 WHERE record_type = ? AND record_id = ?",
-                    (record.type, record.id),
-                )
-            conn.execute(
-                "INSERT INTO lead_records(record_type, record_id, bundle_id, case_id, "
-                "bundle_created_at, data, current) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (record.type, record.id, manifest.bundle_id, manifest.case_id, created,
-                 record.model_dump_json(), 0 if newer else 1),
-            )
+        # A bundle is a whole snapshot of its case: the newest one is current in full, so a
+        # record it no longer holds (a withdrawn NRM, say) stops being current too.
+        newer = conn.execute(
+            "SELECT 1 FROM lead_bundles WHERE case_id = ? AND created_at > ?",
+            (manifest.case_id, created),
+        ).fetchone()
+        if newer is None:
+            conn.execute("UPDATE lead_records SET current = 0 WHERE case_id = ?",
+                         (manifest.case_id,))
+        conn.executemany(
+            "INSERT INTO lead_records(record_type, record_id, bundle_id, case_id, "
+            "bundle_created_at, data, current) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(record.type, record.id, manifest.bundle_id, manifest.case_id, created,
+              record.model_dump_json(), 0 if newer else 1) for record in records],
+        )
         conn.executemany(
             "INSERT OR IGNORE INTO lead_exhibits(sha256, content) VALUES (?, ?)",
             list(verified.attachments.items()),
@@ -109,6 +113,15 @@ def _quarantine(store: Store, root: Path, path: Path, reason: str, digest: str) 
         store.audit("import.reject", "bundle", path.stem)
 
 
+def _receipt(root: Path, keys: LeadKeys, bundle_id: str, digest: str, reason: str | None) -> None:
+    receipt = ImportReceipt(
+        bundle_id=bundle_id, bundle_sha256=digest,
+        status="imported" if reason is None else "rejected",
+        reason=None if reason is None else reason[:500],
+    )
+    write_import_receipt(root, receipt, keys.signing_key)
+
+
 def import_folder(
     store: Store, root: Path, *, max_size: int = DEFAULT_MAX_BUNDLE_BYTES
 ) -> ImportReport:
@@ -118,26 +131,27 @@ def import_folder(
         raise InvalidInput(f"Folder {root} does not exist (is the share mounted?).")
     report = ImportReport()
     for bundle_id, path in delivered_bundles(root):
-        data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
+        digest = file_sha256(path)
         held = _already_held(store, bundle_id)
         if held == digest:
             report.already_held.append(bundle_id)
+            if not receipt_path(root, bundle_id).exists():  # stopped before writing it last time
+                _receipt(root, keys, bundle_id, digest, None)
             continue
         try:
             if held is not None:
                 raise BundleRejected("a different bundle with this id was imported before")
-            import_bundle(store, bundle_id, data, max_size=max_size)
-        except BundleRejected as rejected:
-            reason = str(rejected)
+            if path.stat().st_size > max_size:
+                raise BundleRejected("bundle larger than the limit")
+            import_bundle(store, bundle_id, path.read_bytes(), max_size=max_size)
+        except Exception as error:
+            reason = (str(error) if isinstance(error, BundleRejected)
+                      else f"the bundle could not be read ({type(error).__name__})")
             _quarantine(store, root, path, reason, digest)
-            receipt = ImportReceipt(bundle_id=bundle_id, bundle_sha256=digest,
-                                    status="rejected", reason=reason[:500])
-            write_import_receipt(root, receipt, keys.signing_key)
+            _receipt(root, keys, bundle_id, digest, reason)
             report.rejected.append((bundle_id, reason))
             continue
-        receipt = ImportReceipt(bundle_id=bundle_id, bundle_sha256=digest, status="imported")
-        write_import_receipt(root, receipt, keys.signing_key)
+        _receipt(root, keys, bundle_id, digest, None)
         report.imported.append(bundle_id)
     return report
 

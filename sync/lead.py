@@ -99,23 +99,40 @@ def make_profile(
     return load_profile(signed), signed
 
 
-def add_device(store: Store, request_bytes: bytes) -> EnrolledDevice:
-    """Enrol a device from its signed request (made against one of this Lead's profiles)."""
+def add_device(store: Store, request_bytes: bytes, *, replace: bool = False) -> EnrolledDevice:
+    """Enrol a device from its signed request (made against one of this Lead's profiles).
+
+    A request naming a device already enrolled (or revoked) is refused unless ``replace``: it
+    could be someone reinstating a stolen laptop's identity under a key of their own.
+    """
     lead_keys(store)
     request = load_enrolment_request(request_bytes)
     if request.profile_fingerprint not in (store.meta(ISSUED) or "").split():
         raise InvalidInput("This enrolment request was made against a profile this Lead did "
                            "not issue; it was not accepted.")
     device = EnrolledDevice.from_request(request)
+    existing = store.conn.execute(
+        "SELECT public_key, revoked_at FROM lead_devices WHERE device_id = ?",
+        (device.device_id,),
+    ).fetchone()
+    if existing is not None and existing[0] == device.public_key and existing[1] is None:
+        return device  # the same request again: nothing to do
+    if existing is not None and not replace:
+        state = "was revoked" if existing[1] else "is already enrolled with another key"
+        raise InvalidInput(
+            f"Device {device.device_id} {state}; it was not changed. Check with the officer "
+            "by phone, then use --replace if this is really their device."
+        )
     with store.transaction() as conn:
+        conn.execute("DELETE FROM lead_devices WHERE device_id = ?", (device.device_id,))
         conn.execute(
             "INSERT INTO lead_devices(device_id, device_name, officer, organisation, public_key, "
-            "added_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, NULL) ON CONFLICT(device_id) DO "
-            "UPDATE SET public_key = excluded.public_key, revoked_at = NULL",
+            "added_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, NULL)",
             (device.device_id, request.device_name, request.officer, request.organisation,
              device.public_key, device.added_at),
         )
-        store.audit("lead.device_add", "device", device.device_id)
+        store.audit("lead.device_replace" if existing else "lead.device_add", "device",
+                    device.device_id)
     return device
 
 

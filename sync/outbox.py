@@ -8,6 +8,7 @@ it once.
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,9 +64,13 @@ class SyncReport:
 
 
 def enqueue(store: Store, bundle_id: str, case_id: str, supersedes: str | None,
-            content: bytes) -> OutboxItem:
-    """Queue a sealed bundle for delivery now (inside one transaction with its audit event)."""
-    now = stamp()
+            content: bytes, *, frozen_at: str | None = None) -> OutboxItem:
+    """Queue a sealed bundle for delivery now (inside one transaction with its audit event).
+
+    ``frozen_at`` is when the case was read for the bundle: anything changed after it is not
+    in the bundle, which retention relies on (it compares the case's last change with it).
+    """
+    now = frozen_at or stamp()
     with store.transaction() as conn:
         conn.execute(
             f"INSERT INTO outbox({_COLUMNS}, content) VALUES "
@@ -209,8 +214,16 @@ def next_attempt(item: OutboxItem) -> datetime:
     return parse_stamp(item.next_attempt_at)
 
 
+NEVER = "9999-12-31T23:59:59.999999Z"
+
+
 def collect_receipts(store: Store, transport: Any) -> int:
-    """Pick up the Lead's verified import receipts for delivered bundles; returns how many."""
+    """Pick up the Lead's verified import receipts for delivered bundles; returns how many.
+
+    An "imported" receipt for exactly the bytes sent acknowledges the bundle (only then may
+    retention purge the case). A "rejected" one puts the bundle back as failed, with the Lead's
+    reason, and not retried by itself: sending the same bytes again would not help.
+    """
     from sync.transport import fetch_receipts
 
     rows = store.conn.execute(
@@ -218,5 +231,17 @@ def collect_receipts(store: Store, transport: Any) -> int:
     ).fetchall()
     receipts = fetch_receipts(transport, [str(row[0]) for row in rows])
     for bundle_id, receipt in receipts.items():
-        mark_acknowledged(store, bundle_id, receipt.at)
+        sent = hashlib.sha256(_content(store, bundle_id)).hexdigest()
+        if receipt.status == "imported" and receipt.bundle_sha256 == sent:
+            mark_acknowledged(store, bundle_id, receipt.at)
+            continue
+        reason = receipt.reason or "the receipt is for other content than was sent"
+        with store.transaction() as conn:
+            conn.execute(
+                "UPDATE outbox SET state = 'failed', last_error = ?, next_attempt_at = ? "
+                "WHERE bundle_id = ?",
+                (f"The Lead could not import this bundle: {reason}", NEVER, bundle_id),
+            )
+            store.audit("sync.rejected", "bundle", bundle_id)
+        hub.publish("outbox.changed")
     return len(receipts)

@@ -146,6 +146,7 @@ def validate_records(
     cases = [r for r in records if isinstance(r, CaseRecord)]
     if len(cases) != 1 or cases[0].id != case_id:
         raise BundleRejected("the bundle must hold exactly the one case its manifest names")
+    _check_references(records)
     seen: set[tuple[str, str]] = set()
     for record in records:
         key = (record.type, record.id)
@@ -158,3 +159,23 @@ def validate_records(
         if owner != case_id:
             raise BundleRejected(f"{record.type} {record.id} belongs to another case")
     return records
+
+
+def _check_references(records: list[Record]) -> None:
+    """Every record points only at records in the same bundle (its own case)."""
+    visits = {r.id for r in records if isinstance(r, VisitRecord)}
+    people = {r.id for r in records if isinstance(r, PersonRecord)}
+    notes = {r.id for r in records if isinstance(r, NoteRecord)}
+    for record in records:
+        pointers: list[tuple[str | None, set[str], str]] = []
+        if isinstance(record, NoteRecord):
+            pointers = [(record.visit_id, visits, "visit"), (record.corrects, notes, "note")]
+        elif isinstance(record, PersonRecord | ExhibitRecord):
+            pointers = [(record.visit_id, visits, "visit")]
+        elif isinstance(record, FormRecord):
+            pointers = [(record.visit_id, visits, "visit"), (record.person_id, people, "person")]
+        for target, known, kind in pointers:
+            if target is not None and target not in known:
+                raise BundleRejected(
+                    f"{record.type} {record.id} points at a {kind} that is not in the bundle"
+                )

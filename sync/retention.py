@@ -1,6 +1,6 @@
-"""Retention: once a closed case's latest bundle has been delivered to the Lead and the Lead
-profile's retention period has passed, the device purges the case's personal data, keeping an
-audit event and a tombstone for each record removed. Off until a profile sets it."""
+"""Retention: once a closed case's latest bundle has been imported by the Lead (signed receipt)
+and the Lead profile's retention period has passed, the device purges the case's personal data,
+keeping an audit event and a tombstone for each record removed. Off until a profile sets it."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ from datetime import datetime, timedelta
 
 from fieldkit.clock import parse_stamp, stamp, utc_now
 from fieldkit.events import hub
-from fieldkit.store import Store
+from fieldkit.store import BACKUP_DIR, Store
 
 PURGED_TITLE = "[personal data purged after delivery to the Lead]"
 
 # Each table's rows for one case, children before parents so foreign keys hold.
 _CASE_TABLES = [
     ("note", "note_entries", "visit_id IN (SELECT id FROM visits WHERE case_id = ?)"),
+    ("form_withdrawal", "form_withdrawals",
+     "document_id IN (SELECT id FROM form_documents WHERE case_id = ?)"),
     ("form_version", "form_versions",
      "document_id IN (SELECT id FROM form_documents WHERE case_id = ?)"),
     ("form", "form_documents", "case_id = ?"),
@@ -31,20 +33,23 @@ def purgeable_cases(
     if retention_days is None:
         return []
     cutoff = (now or utc_now()) - timedelta(days=retention_days)
+    # Only once the Lead has confirmed the import (a signed "imported" receipt): delivery to a
+    # folder or an inbox is not yet the Lead holding it.
     rows = store.conn.execute(
-        "SELECT c.id, c.updated_at, MAX(o.delivered_at), MAX(o.created_at) FROM cases c "
+        "SELECT c.id, c.updated_at, MAX(o.acknowledged_at), MAX(o.created_at) FROM cases c "
         "JOIN outbox o ON o.case_id = c.id AND o.state = 'delivered' "
+        "AND o.acknowledged_at IS NOT NULL "
         "WHERE c.status = 'closed' AND c.title != ? GROUP BY c.id",
         (PURGED_TITLE,),
     ).fetchall()
     ready = []
-    for case_id, updated_at, delivered_at, bundled_at in rows:
+    for case_id, updated_at, acknowledged_at, bundled_at in rows:
         waiting = store.conn.execute(
             "SELECT 1 FROM outbox WHERE case_id = ? AND state != 'delivered'", (case_id,)
         ).fetchone()
         if waiting or parse_stamp(updated_at) > parse_stamp(bundled_at):
             continue  # something changed after the last bundle: it must reach the Lead first
-        if parse_stamp(delivered_at) <= cutoff:
+        if parse_stamp(acknowledged_at) <= cutoff:
             ready.append(str(case_id))
     return ready
 
@@ -63,7 +68,8 @@ def purge_case(store: Store, case_id: str) -> int:
             conn.execute("DELETE FROM drafts WHERE instr(key, ?) > 0", (owner,))
         store.set_meta("purging", "1")
         for kind, table, where in _CASE_TABLES:
-            key = "document_id || ':' || version" if table == "form_versions" else "id"
+            key = {"form_versions": "document_id || ':' || version",
+                   "form_withdrawals": "document_id"}.get(table, "id")
             ids = [r[0] for r in conn.execute(f"SELECT {key} FROM {table} WHERE {where}",
                                               (case_id,)).fetchall()]
             conn.executemany(
@@ -78,8 +84,22 @@ def purge_case(store: Store, case_id: str) -> int:
                      (PURGED_TITLE, now, case_id))
         store.set_meta("purging", "0")
         store.audit("purge", "case", case_id)
+    _forget_remnants(store)
     hub.publish("records.changed", kind="case", record_id=case_id)
     return removed
+
+
+def _forget_remnants(store: Store) -> None:
+    """Leave no trace of purged words: the search index's segments are rebuilt, the WAL is
+    checkpointed (freed pages are zeroed: secure_delete), and pre-migration backups, which hold
+    everything as it was, are removed."""
+    with store.transaction() as conn:
+        conn.execute("INSERT INTO note_search(note_search) VALUES ('rebuild')")
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    backups = store.folder / BACKUP_DIR
+    if backups.is_dir():
+        for old in backups.iterdir():
+            old.unlink()
 
 
 def apply_retention(

@@ -207,10 +207,11 @@ class HttpsTransport:
         """PUT the bundle; 201 and 200 are deliveries, anything else a typed error."""
         _check_id(bundle_id)
         response = self._request("PUT", bundle_id, f"/v1/bundles/{bundle_id}", data)
-        if response.status_code == 201:
-            return _delivered(bundle_id, data, PublishOutcome.STORED)
-        if response.status_code == 200:
-            return _delivered(bundle_id, data, PublishOutcome.ALREADY_HELD)
+        if response.status_code in (200, 201):
+            _check_reply(response, bundle_id, data)
+            outcome = PublishOutcome.STORED if response.status_code == 201 else (
+                PublishOutcome.ALREADY_HELD)
+            return _delivered(bundle_id, data, outcome)
         raise _status_error(response.status_code, bundle_id, self.device_id)
 
     def probe(self) -> bool:
@@ -235,6 +236,18 @@ def _check_id(bundle_id: str) -> None:
     # Refuse before any I/O: the id becomes part of a URL path.
     if not is_canonical_uuid(bundle_id):
         raise ValueError("a bundle id is a canonical UUID")
+
+
+def _check_reply(response: httpx.Response, bundle_id: str, data: bytes) -> None:
+    """Only the inbox's own answer about these exact bytes counts as delivery (a proxy or a
+    captive portal answering 200 does not)."""
+    try:
+        reply = response.json()
+    except ValueError:
+        reply = None
+    if (not isinstance(reply, dict) or reply.get("bundle_id") != bundle_id
+            or reply.get("sha256") != hashlib.sha256(data).hexdigest()):
+        raise DestinationUnavailable("the reply did not confirm this bundle")
 
 
 def _network_detail(error: httpx.HTTPError) -> str:

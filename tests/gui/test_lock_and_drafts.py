@@ -87,5 +87,5 @@ def test_person_form_fields_are_drafted_and_restored(qtbot, window, demo):
 
 def test_send_to_lead_says_honestly_it_is_not_set_up(qtbot, window):
     window.send_action.trigger()
-    assert "not set up yet" in window.statusBar().currentMessage()
-    assert "not set up yet" in window.status.outbox_label.text()
+    assert "Open a case first" in window.statusBar().currentMessage()
+    assert window.status.outbox_label.text() == "To Lead: not set up"

@@ -153,3 +153,97 @@ def test_a_good_bundle_is_imported_once_and_receipted(desk: Desk) -> None:
 def test_random_files_never_crash_the_importer_or_get_in(desk: Desk, junk: bytes) -> None:
     bundle_id = str(uuid.uuid4())
     assert desk.refused(bundle_id, junk)
+
+
+def test_a_deeply_nested_manifest_is_refused_not_a_crash(desk: Desk) -> None:
+    import io
+    import tarfile
+
+    import pyrage
+
+    archive = io.BytesIO()
+    with tarfile.open(fileobj=archive, mode="w") as tar:
+        body = b"[" * 100_000
+        info = tarfile.TarInfo("manifest.json")
+        info.size = len(body)
+        tar.addfile(info, io.BytesIO(body))
+    recipient = pyrage.x25519.Recipient.from_str(lead.lead_keys(desk.lead).age_recipient)
+    bundle_id = str(uuid.uuid4())
+    assert desk.refused(bundle_id, pyrage.encrypt(archive.getvalue(), [recipient]))
+    # ...and a good bundle after it is still imported in the same run.
+    good_id, good = desk.sealed_case()
+    desk.drop(good_id, good)
+    assert importer.import_folder(desk.lead, desk.share).imported == [good_id]
+
+
+def test_the_newest_bundle_is_the_case_as_it_stands(desk: Desk) -> None:
+    case = cases.create_case(desk.device, "Operation Snapshot")
+    person = cases.add_person(desk.device, case.id, "W2")
+    from fieldkit import documents
+
+    documents.save_document(desk.device, case.id, "nrm", {}, person_id=person.id)
+    first = device.send_case(desk.device, case.id)
+    documents.save_document(desk.device, case.id, "dtn", {}, person_id=person.id)
+    second = device.send_case(desk.device, case.id)
+    for item in (second, first):  # arrival order does not matter
+        content = desk.device.conn.execute(
+            "SELECT content FROM outbox WHERE bundle_id = ?", (item.bundle_id,)).fetchone()[0]
+        desk.drop(item.bundle_id, bytes(content))
+    assert len(importer.import_folder(desk.lead, desk.share).imported) == 2
+    kinds = [r["kind"] for r in importer.current_records(desk.lead, case.id)
+             if r["type"] == "form"]
+    assert kinds == ["dtn"]  # never both: the withdrawn NRM is no longer current
+
+
+def test_a_case_sent_by_another_device_cannot_be_overwritten(desk: Desk, tmp_path: Path) -> None:
+    bundle_id, data = desk.sealed_case()
+    desk.drop(bundle_id, data)
+    importer.import_folder(desk.lead, desk.share)
+    case_id = desk.lead.conn.execute("SELECT case_id FROM lead_bundles").fetchone()[0]
+    other = Store.create(Settings(data_dir=tmp_path / "other", kdf_min_seconds=0.001,
+                                  kdf_memory_kib=8192), PASSPHRASE)
+    _, signed = lead.make_profile(desk.lead, council="Example Council", lead_name="Lead",
+                                  lead_contact="lead@council.example", folder=str(desk.share))
+    device.import_profile(other, signed)
+    lead.add_device(desk.lead, device.enrolment_request(
+        other, device_name="second", organisation="Trading Standards"))
+    records, attachments = freeze_case(desk.device, case_id)  # a copy of the first's case
+    forged_id = str(uuid.uuid4())
+    forged = build_bundle(
+        bundle_id=forged_id, device_id=device.device_id(other), device_key=device.signing_key(other),
+        officer="Other Officer", case_id=case_id, supersedes=None,
+        schema_versions=device.schema_versions(), records=records, attachments=attachments,
+        recipients=[lead.lead_keys(desk.lead).age_recipient],
+    )
+    assert "another device" in desk.refused(forged_id, forged)
+    other.lock()
+
+
+def test_a_receipt_lost_in_a_crash_is_written_on_the_next_run(desk: Desk) -> None:
+    bundle_id, data = desk.sealed_case()
+    desk.drop(bundle_id, data)
+    importer.import_folder(desk.lead, desk.share)
+    (desk.share / "receipts" / f"{bundle_id}.json").unlink()
+    assert importer.import_folder(desk.lead, desk.share).already_held == [bundle_id]
+    assert desk.transport.poll_receipt(bundle_id) is not None
+
+
+def test_a_request_cannot_silently_reinstate_or_rekey_a_device(desk: Desk) -> None:
+    from fieldkit.errors import InvalidInput
+    from sync.enrolment import make_enrolment_request
+
+    device_id = device.device_id(desk.device)
+    profile = device.current_profile(desk.device)
+    assert profile is not None
+    impostor = make_enrolment_request(
+        device_key=new_device_key(), device_id=device_id, device_name="laptop",
+        officer="Someone", organisation="Trading Standards",
+        profile_fingerprint=profile.fingerprint())
+    with pytest.raises(InvalidInput, match="already enrolled with another key"):
+        lead.add_device(desk.lead, impostor)
+    lead.revoke_device(desk.lead, device_id)
+    with pytest.raises(InvalidInput, match="was revoked"):
+        lead.add_device(desk.lead, impostor)
+    assert lead.enrolled_devices(desk.lead)[device_id].revoked
+    lead.add_device(desk.lead, impostor, replace=True)  # after a phone call, on purpose
+    assert not lead.enrolled_devices(desk.lead)[device_id].revoked

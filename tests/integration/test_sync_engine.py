@@ -38,3 +38,27 @@ def test_offline_then_online(rig: SyncRig, tmp_path: Path) -> None:
     unlocks = rig.device_store.conn.execute(
         "SELECT COUNT(*) FROM audit_events WHERE action = 'store.unlock'").fetchone()[0]
     assert unlocks == 0  # the engine's own connection is not an unlock
+
+
+def test_a_rejected_receipt_fails_the_item_and_nothing_is_purged(
+    rig: SyncRig, tmp_path: Path
+) -> None:
+    from fieldkit import cases
+    from sync import device, importer, lead, retention
+
+    enrol(rig, f"http://127.0.0.1:{rig.inbox_port}", tmp_path)
+    (bundle_id,) = queue_cases(rig.device_store, 1)
+    case_id = outbox.get_item(rig.device_store, bundle_id).case_id
+    cases.set_case_status(rig.device_store, case_id, "closed")
+    # The Lead revokes the device but has not yet given the inbox the new devices file.
+    lead.revoke_device(rig.lead_store, device.device_id(rig.device_store))
+    engine = SyncEngine(rig.device_settings, Store.unwrap_key(rig.device_settings, PASSPHRASE))
+    assert engine.run_once().delivered == 1  # the inbox still takes it...
+    report = importer.import_folder(rig.lead_store, rig.inbox_root)
+    assert report.rejected and "revoked" in report.rejected[0][1]  # ...the Lead refuses it
+    assert engine.run_once().receipts == 1
+    item = outbox.get_item(rig.device_store, bundle_id)
+    assert item.state == "failed" and "could not import" in item.last_error
+    assert item.acknowledged_at is None
+    assert outbox.due_items(rig.device_store) == []  # not retried by itself
+    assert retention.purgeable_cases(rig.device_store, 1) == []

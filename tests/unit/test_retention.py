@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from fieldkit import audit, cases, exhibits, notes
+from fieldkit import audit, cases, documents, exhibits, notes
 from fieldkit.clock import utc_now
 from fieldkit.store import Store
 from sync import outbox, retention
@@ -17,13 +17,25 @@ def _delivered_case(store: Store) -> tuple[str, str]:
     visit = cases.create_visit(store, case.id, "Example Farm", "Example Lane")
     notes.add_note(store, visit.id, "Pickers sleeping in a barn")
     exhibits.add_exhibit(store, case.id, b"photo bytes", "barn.jpg", visit_id=visit.id)
-    cases.add_person(store, case.id, "P01", visit_id=visit.id)
+    person = cases.add_person(store, case.id, "P01", visit_id=visit.id)
+    # An NRM draft later replaced by a DtN: the NRM is withdrawn, and must purge too.
+    documents.save_document(store, case.id, "nrm", {}, person_id=person.id)
+    documents.save_document(store, case.id, "dtn", {}, person_id=person.id)
     cases.set_case_status(store, case.id, "closed")
     bundle_id = str(uuid.uuid4())
     outbox.enqueue(store, bundle_id, case.id, None, b"age-encrypted bytes")
     with store.transaction() as conn:
-        conn.execute("UPDATE outbox SET state = 'delivered', delivered_at = created_at")
+        conn.execute("UPDATE outbox SET state = 'delivered', delivered_at = created_at, "
+                     "acknowledged_at = created_at")
     return case.id, visit.id
+
+
+def test_delivered_but_not_imported_by_the_lead_is_kept(store: Store) -> None:
+    case_id, _ = _delivered_case(store)
+    with store.transaction() as conn:
+        conn.execute("UPDATE outbox SET acknowledged_at = NULL")
+    assert retention.purgeable_cases(store, 1, utc_now() + timedelta(days=400)) == []
+    del case_id
 
 
 def test_nothing_is_purged_without_a_retention_policy(store: Store) -> None:
@@ -60,7 +72,11 @@ def test_a_due_case_is_purged_with_tombstones_and_an_audit_event(store: Store) -
     drafts = [row[0] for row in store.conn.execute("SELECT key FROM drafts")]
     assert drafts == ["note:other-visit"]
     kinds = {row[0] for row in store.conn.execute("SELECT record_kind FROM tombstones")}
-    assert {"note", "visit", "exhibit", "person"} <= kinds
+    assert {"note", "visit", "exhibit", "person", "form", "form_withdrawal"} <= kinds
+    # Not even the search index's own segments keep the purged words.
+    segments = b"".join(bytes(row[0]) for row in store.conn.execute(
+        "SELECT block FROM note_search_data") if row[0] is not None)
+    assert b"barn" not in segments.lower()
     assert audit.events(store.conn)[-1].action == "purge"
     assert audit.verify(store.conn).ok
     # Append-only protection is back on once the purge is over.

@@ -136,3 +136,36 @@ def test_saves_are_durable_before_they_return(store: Store) -> None:
     assert store.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.conn.execute("PRAGMA cipher_version").fetchone()[0].startswith("4.")
+
+
+def test_a_failed_commit_rolls_back_and_later_saves_still_reach_the_disk(
+    store: Store, settings: Settings
+) -> None:
+    case = cases.create_case(store, "Commit failure")
+    visit = cases.create_visit(store, case.id, "Yard", "Lane")
+    with pytest.raises(Exception, match="FOREIGN KEY"), store.transaction() as conn:
+        # A deferred constraint makes COMMIT itself fail, as a full disk would.
+        conn.execute("PRAGMA defer_foreign_keys = ON")
+        conn.execute("INSERT INTO visits VALUES ('v-bad', 'no-such-case', 'x', 'y', '2026')")
+    assert not store.conn.in_transaction
+    entry = notes.add_note(store, visit.id, "Saved after the failure")
+    store.lock()
+    with Store.open(settings, PASSPHRASE) as reopened:
+        assert [e.id for e in notes.list_notes(reopened, visit.id)] == [entry.id]
+
+
+def test_a_damaged_page_is_reported_as_corrupt_not_a_crash(settings: Settings) -> None:
+    with Store.create(settings, PASSPHRASE) as made:
+        for n in range(200):
+            cases.create_case(made, f"Case {n} " + "x" * 150)
+        made.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db = settings.data_dir / "fieldkit.db"
+    data = bytearray(db.read_bytes())
+    for offset in range(4096 * 3, len(data), 4096):  # every page after the first few
+        data[offset + 100] ^= 0xFF
+    db.write_bytes(bytes(data))
+    from fieldkit.errors import StoreCorrupt
+
+    with pytest.raises(StoreCorrupt, match="fieldkit"):
+        store = Store.open(settings, PASSPHRASE)
+        cases.list_cases(store)

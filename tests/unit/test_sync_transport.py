@@ -212,7 +212,7 @@ def test_requests_are_signed_puts_to_the_bundle_url() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         captured.append(request)
-        return httpx.Response(201, json={})
+        return httpx.Response(201, json=_confirming(request))
 
     bundle_id = str(uuid.uuid4())
     assert https(httpx.MockTransport(handler)).send(bundle_id, BUNDLE).outcome == "stored"
@@ -246,8 +246,25 @@ def test_status_codes_become_typed_errors(
     assert isinstance(caught.value, TransportError) and caught.value.retryable is retryable
 
 
+def _confirming(request: httpx.Request) -> dict[str, str]:
+    """What the inbox answers: the bundle id and the SHA-256 of the bytes it holds."""
+    return {"bundle_id": request.url.path.rsplit("/", 1)[1],
+            "sha256": hashlib.sha256(request.content).hexdigest(), "outcome": "stored"}
+
+
 def test_200_is_already_held() -> None:
-    assert https(answering(200)).send(str(uuid.uuid4()), BUNDLE).outcome == "already_held"
+    confirming = httpx.MockTransport(lambda r: httpx.Response(200, json=_confirming(r)))
+    assert https(confirming).send(str(uuid.uuid4()), BUNDLE).outcome == "already_held"
+
+
+@pytest.mark.parametrize("reply", [{}, {"bundle_id": "x", "sha256": "0" * 64}, None])
+def test_a_200_that_does_not_confirm_these_bytes_is_not_delivery(reply: object) -> None:
+    # A captive portal or a misbehaving proxy answering 200 must not empty the outbox.
+    answer = httpx.MockTransport(
+        lambda r: httpx.Response(200, json=reply) if reply is not None
+        else httpx.Response(200, text="<html>Welcome to the hotel wifi</html>"))
+    with pytest.raises(DestinationUnavailable):
+        https(answer).send(str(uuid.uuid4()), BUNDLE)
 
 
 def test_network_errors_are_retryable() -> None:
