@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 
 from fieldkit.cases import get_case, get_person, get_visit, touch_case
-from fieldkit.clock import stamp
+from fieldkit.clock import stamp, utc_now
 from fieldkit.errors import InvalidInput, NotFound
 from fieldkit.events import hub
 from fieldkit.records import FormDocument
@@ -17,6 +17,7 @@ from fieldkit.resources import load_resources
 from fieldkit.store import Store
 from forms import KINDS
 from forms.check import check_document
+from forms.nrm import NrmReferral
 
 _SELECT = (
     "SELECT d.id, d.case_id, d.visit_id, d.person_id, d.kind, d.status, d.current_version, "
@@ -28,26 +29,53 @@ _CURRENT = "NOT EXISTS (SELECT 1 FROM form_withdrawals w WHERE w.document_id = d
 _EXCLUSIVE = {"nrm": "dtn", "dtn": "nrm"}
 
 
-def _validated(kind: str, data: str | dict[str, Any], status: str) -> str:
+def _validated(
+    kind: str, data: str | dict[str, Any], status: str, *, names: list[str],
+    addresses: list[str],
+) -> str:
     if kind not in KINDS:
         raise InvalidInput(f"Form kind must be one of {', '.join(sorted(KINDS))}, not {kind!r}.")
     if status not in ("draft", "ready"):
         raise InvalidInput("Form status must be draft or ready.")
-    problems = check_document(kind, data, ready=status == "ready")
+    problems = check_document(kind, data, ready=status == "ready", names=names,
+                              addresses=addresses)
     if problems:
         raise InvalidInput(" ".join(problem.message for problem in problems))
     raw = data if isinstance(data, str) else json.dumps(data)
     form = KINDS[kind].model_validate_json(raw)
     ticked = list(getattr(form, "indicators_ticked", []))
+    ticked += list(getattr(form, "indicator_ids", []))
     came_to_notice = getattr(form, "came_to_notice", None)
     ticked += list(getattr(came_to_notice, "indicator_ids", []))
     if ticked:
         unknown = load_resources().unknown_indicator_ids(ticked)
-        if unknown:
+        if unknown:  # never echoed: a mistyped "id" could be anything, personal data included
             raise InvalidInput(
-                f"Indicators: {', '.join(unknown)} are not in the council's indicator lists."
+                f"Indicators: {len(unknown)} of those ticked are not in the council's "
+                "indicator lists."
             )
     return str(form.model_dump_json())
+
+
+def _recorded_on_nrm(store: Store, person_id: str) -> tuple[list[str], list[str], bool]:
+    """Names and addresses on every version of the person's NRM forms (withdrawn ones too),
+    and whether any of them shows a child: what a Duty to Notify must never contain, and when
+    it must not be made at all."""
+    rows = store.conn.execute(
+        "SELECT v.data FROM form_versions v JOIN form_documents d ON d.id = v.document_id "
+        "WHERE d.person_id = ? AND d.kind = 'nrm'",
+        (person_id,),
+    ).fetchall()
+    names: list[str] = []
+    addresses: list[str] = []
+    child = False
+    for (data,) in rows:
+        nrm = NrmReferral.model_validate_json(data)
+        names += nrm.recorded_names()
+        addresses += nrm.recorded_addresses()
+        found_on = nrm.where_found.encountered_on or utc_now().date()
+        child = child or nrm.obligations(found_on).treated_as_child
+    return names, addresses, child
 
 
 def save_document(
@@ -63,11 +91,21 @@ def save_document(
 ) -> FormDocument:
     """Validate and save a form as a new document, or as the next version of ``document_id``."""
     get_case(store, case_id)
-    if visit_id is not None:
-        get_visit(store, visit_id)
-    if person_id is not None:
-        get_person(store, person_id)
-    body = _validated(kind, data, status)
+    if document_id is not None:  # a new version keeps the form's own links
+        current = get_document(store, document_id)
+        visit_id, person_id = current.visit_id, current.person_id
+    if visit_id is not None and get_visit(store, visit_id).case_id != case_id:
+        raise InvalidInput("That visit belongs to another case.")
+    if person_id is not None and get_person(store, person_id).case_id != case_id:
+        raise InvalidInput("That person belongs to another case.")
+    names: list[str] = []
+    addresses: list[str] = []
+    if kind == "dtn" and person_id is not None:
+        names, addresses, child = _recorded_on_nrm(store, person_id)
+        if child:
+            raise InvalidInput("This person is (or may be) a child: a child is always referred "
+                               "to the NRM, never by a Duty to Notify.")
+    body = _validated(kind, data, status, names=names, addresses=addresses)
     schema_version = int(KINDS[kind].model_fields["schema_version"].default)
     now = stamp()
     with store.transaction() as conn:

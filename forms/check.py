@@ -48,11 +48,13 @@ def check_document(
     ready: bool,
     as_of: date | None = None,
     names: Sequence[str] = (),
+    addresses: Sequence[str] = (),
 ) -> list[FieldProblem]:
     """Every problem with a form of ``kind`` given as JSON text or a dict: invalid fields always,
     and missing ones when it is marked ``ready``. An empty list means it may be saved. ``as_of``
-    is the date for age rules (default: the date recorded on the form); ``names`` are the
-    person's recorded names, which a Duty to Notify must not contain."""
+    is the date for age rules (default: the date recorded on the form); ``names`` and
+    ``addresses`` are the person's recorded ones, which a Duty to Notify must never contain,
+    draft or ready."""
     model = KINDS.get(kind)
     if model is None:
         known = ", ".join(f"{k} ({title})" for k, title in KIND_TITLES.items())
@@ -61,10 +63,12 @@ def check_document(
         document = read_document(model, data)
     except ValidationError as error:
         return plain_problems(model, error)
+    if isinstance(document, DutyToNotify):
+        if ready:
+            return document.ready_problems(as_of, names, addresses)
+        return document.identifying_problems(names, addresses)
     if not ready:
         return []
-    if isinstance(document, DutyToNotify):
-        return document.ready_problems(as_of, names)
     return document.ready_problems(as_of)
 
 

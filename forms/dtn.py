@@ -59,17 +59,20 @@ class DutyToNotify(Form):
     indicator_ids: list[str] = Field(default_factory=list, title="Indicators observed")
     account: str = Field("", title="Anonymised account")
 
-    def identifying_problems(self, names: Iterable[str] = ()) -> list[FieldProblem]:
-        """Free text that looks identifying: the person's ``names``, postcodes, phone numbers,
-        email addresses or street addresses. Messages never repeat what was found."""
-        names = list(names)
+    def identifying_problems(
+        self, names: Iterable[str] = (), addresses: Iterable[str] = ()
+    ) -> list[FieldProblem]:
+        """Free text that looks identifying: the person's ``names`` or recorded ``addresses``,
+        postcodes, phone numbers, email addresses or street addresses. Messages never repeat
+        what was found."""
+        names, addresses = list(names), list(addresses)
         problems = Problems()
         texts = [(field, str(getattr(self, field)), self.field_title(field))
                  for field in self.FREE_TEXT]
         texts += [(f"areas.{i}.general_area", area.general_area, f"Area {i + 1}")
                   for i, area in enumerate(self.areas)]
         for field, text, title in texts:
-            found = find_identifying_text(text, names)
+            found = find_identifying_text(text, names, addresses)
             if found:
                 problems.add(
                     field,
@@ -84,7 +87,8 @@ class DutyToNotify(Form):
         return cls.model_fields[field].title or field
 
     def ready_problems(
-        self, as_of: date | None = None, names: Sequence[str] = ()
+        self, as_of: date | None = None, names: Sequence[str] = (),
+        addresses: Sequence[str] = (),
     ) -> list[FieldProblem]:
         """Everything missing, or identifying, before the notification can be marked ready."""
         problems = Problems()
@@ -97,7 +101,7 @@ class DutyToNotify(Form):
         problems.need("general_area", self.general_area,
                       "A general area (town or region, no address) is needed")
         problems.need("account", self.account, "An anonymised account is needed")
-        problems.extend(self.identifying_problems(names))
+        problems.extend(self.identifying_problems(names, addresses))
         return problems
 
 
@@ -124,8 +128,10 @@ def nrm_to_dtn(
     """Build a Duty to Notify from an NRM draft for an adult who did not consent, stripping every
     identifying field and scrubbing free text. Returns the notice and, in plain English, what
     was removed. Raises ``NotForDutyToNotify`` for a child or an adult who consented."""
-    as_of = as_of or nrm.where_found.encountered_on
-    if as_of is not None and nrm.obligations(as_of).treated_as_child:
+    # Without a date the age rules still apply, as of today: a child must never be notified
+    # anonymously just because the date found was left blank.
+    as_of = as_of or nrm.where_found.encountered_on or date.today()
+    if nrm.obligations(as_of).treated_as_child:
         raise NotForDutyToNotify(
             "A child (or possibly a child) is always referred to the NRM; "
             "a Duty to Notify is not used."
@@ -133,6 +139,10 @@ def nrm_to_dtn(
     if nrm.consent.decision is ConsentDecision.GIVEN:
         raise NotForDutyToNotify(
             "The person consented to an NRM referral, which discharges the duty: never both."
+        )
+    if nrm.consent.decision is not ConsentDecision.REFUSED:
+        raise NotForDutyToNotify(
+            "A Duty to Notify is for an adult who has refused an NRM referral: ask first."
         )
     victim = nrm.potential_victim
     names = nrm.recorded_names()

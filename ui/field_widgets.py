@@ -152,8 +152,9 @@ class ChoiceField(FieldWidget):
             self.combo.setEditable(True)
             self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
             completer = self.combo.completer()
-            completer.setFilterMode(Qt.MatchFlag.MatchContains)
-            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+            if completer is not None:  # an editable combo always has one
+                completer.setFilterMode(Qt.MatchFlag.MatchContains)
+                completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self._layout.addWidget(self.combo)
         self.setFocusProxy(self.combo)
         self.combo.currentIndexChanged.connect(self.changed)
@@ -306,7 +307,9 @@ class PickListField(FieldWidget):
         self._layout.addWidget(self.chosen, 2)
         self.setFocusProxy(self.combo)
         self.add_button.clicked.connect(self._add)
-        self.combo.lineEdit().returnPressed.connect(self._add)
+        line = self.combo.lineEdit()
+        if line is not None:
+            line.returnPressed.connect(self._add)
         self.chosen.installEventFilter(self)
 
     def _add(self) -> None:

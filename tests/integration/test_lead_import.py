@@ -210,7 +210,8 @@ def test_a_case_sent_by_another_device_cannot_be_overwritten(desk: Desk, tmp_pat
     records, attachments = freeze_case(desk.device, case_id)  # a copy of the first's case
     forged_id = str(uuid.uuid4())
     forged = build_bundle(
-        bundle_id=forged_id, device_id=device.device_id(other), device_key=device.signing_key(other),
+        bundle_id=forged_id, device_id=device.device_id(other),
+        device_key=device.signing_key(other),
         officer="Other Officer", case_id=case_id, supersedes=None,
         schema_versions=device.schema_versions(), records=records, attachments=attachments,
         recipients=[lead.lead_keys(desk.lead).age_recipient],

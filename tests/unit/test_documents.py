@@ -81,7 +81,8 @@ def test_one_person_never_has_both_an_nrm_and_a_dtn(
     person = cases.add_person(store, case_id, "W2")
     other = cases.add_person(store, case_id, "W9")
     nrm = documents.save_document(store, case_id, "nrm",
-                                  {"potential_victim": {"given_names": "Fictional"}},
+                                  {"where_found": {"age_group": "adult"},
+                                   "potential_victim": {"given_names": "Fictional"}},
                                   person_id=person.id)
     kept = documents.save_document(store, case_id, "nrm", {}, person_id=other.id)
     dtn = documents.save_document(store, case_id, "dtn", {}, person_id=person.id)
@@ -97,3 +98,33 @@ def test_one_person_never_has_both_an_nrm_and_a_dtn(
     # The person later consents: the NRM discharges the duty, so the DtN is withdrawn.
     documents.save_document(store, case_id, "nrm", {}, person_id=person.id)
     assert documents.is_withdrawn(store, dtn.id)
+
+
+def test_a_dtn_never_holds_what_the_nrm_recorded_and_is_never_for_a_child(
+    store: Store, case_and_visit: tuple[str, str]
+) -> None:
+    case_id, _ = case_and_visit
+    adult = cases.add_person(store, case_id, "W2")
+    documents.save_document(store, case_id, "nrm", {
+        "where_found": {"age_group": "adult"},
+        "potential_victim": {"given_names": "Zofia", "family_name": "Examplewska"}},
+        person_id=adult.id)
+    for text in ("Zofia said the boss kept her passport", "Call her on 07700 900123",
+                 "She lives at 12 Station Road"):
+        with pytest.raises(InvalidInput, match="must not identify anyone") as refused:
+            documents.save_document(store, case_id, "dtn", {"account": text},
+                                    person_id=adult.id)  # a draft too, not only when ready
+        assert "Zofia" not in str(refused.value) and "07700" not in str(refused.value)
+    with pytest.raises(InvalidInput, match="indicator lists") as refused:
+        documents.save_document(store, case_id, "dtn",
+                                {"indicator_ids": ["Zofia Examplewska, 07700 900123"]},
+                                person_id=adult.id)
+    assert "Zofia" not in str(refused.value)
+    child = cases.add_person(store, case_id, "W3")
+    documents.save_document(store, case_id, "nrm", {"where_found": {"age_group": "child"}},
+                            person_id=child.id)
+    with pytest.raises(InvalidInput, match="child"):
+        documents.save_document(store, case_id, "dtn", {}, person_id=child.id)
+    other = cases.create_case(store, "Another case")
+    with pytest.raises(InvalidInput, match="another case"):
+        documents.save_document(store, other.id, "dtn", {}, person_id=adult.id)

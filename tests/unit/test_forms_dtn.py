@@ -225,3 +225,19 @@ def test_a_mobile_number_anywhere_in_words_is_scrubbed(
     text, found = scrub_identifying_text(f"{before} {phone} {after}")
     assert phone not in text
     assert IdentifyingKind.PHONE in [item.kind for item in found]
+
+
+def test_nrm_to_dtn_refuses_without_a_refusal_or_with_a_child_and_no_date() -> None:
+    from forms.choices import AgeGroup, ConsentDecision
+    from forms.dtn import NotForDutyToNotify, nrm_to_dtn
+    from forms.nrm import NrmReferral
+
+    child = NrmReferral.model_validate({"where_found": {"age_group": AgeGroup.CHILD},
+                                        "consent": {"decision": ConsentDecision.REFUSED}})
+    assert child.where_found.encountered_on is None
+    with pytest.raises(NotForDutyToNotify, match="child"):
+        nrm_to_dtn(child)
+    not_asked = NrmReferral.model_validate({"where_found": {"age_group": AgeGroup.ADULT},
+                                            "consent": {"decision": ConsentDecision.NOT_ASKED}})
+    with pytest.raises(NotForDutyToNotify, match="refused"):
+        nrm_to_dtn(not_asked)

@@ -11,6 +11,8 @@ from fieldkit.clock import utc_now
 from fieldkit.store import Store
 from sync import outbox, retention
 
+ADULT = {"where_found": {"age_group": "adult"}}
+
 
 def _delivered_case(store: Store) -> tuple[str, str]:
     case = cases.create_case(store, "Operation Retention")
@@ -19,7 +21,7 @@ def _delivered_case(store: Store) -> tuple[str, str]:
     exhibits.add_exhibit(store, case.id, b"photo bytes", "barn.jpg", visit_id=visit.id)
     person = cases.add_person(store, case.id, "P01", visit_id=visit.id)
     # An NRM draft later replaced by a DtN: the NRM is withdrawn, and must purge too.
-    documents.save_document(store, case.id, "nrm", {}, person_id=person.id)
+    documents.save_document(store, case.id, "nrm", ADULT, person_id=person.id)
     documents.save_document(store, case.id, "dtn", {}, person_id=person.id)
     cases.set_case_status(store, case.id, "closed")
     bundle_id = str(uuid.uuid4())
