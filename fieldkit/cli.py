@@ -8,6 +8,7 @@ import getpass
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 from pathlib import Path
 
 from fieldkit.errors import FieldkitError, InvalidInput
@@ -162,7 +163,8 @@ def cmd_exhibit_add(args: argparse.Namespace, settings: Settings) -> int:
     try:
         content = path.read_bytes()
     except OSError as error:
-        raise InvalidInput(f"Exhibit file {path} cannot be read: {error.strerror}.") from error
+        # The file's name is not echoed: officers name photos after what (or who) they show.
+        raise InvalidInput(f"The exhibit file cannot be read: {error.strerror}.") from error
     with open_store(settings) as store:
         visit = cases.get_visit(store, args.visit)
         exhibit = exhibits.add_exhibit(
@@ -205,9 +207,16 @@ def cmd_app(args: argparse.Namespace, settings: Settings) -> int:
 # -- parser ------------------------------------------------------------------------------------
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """Usage mistakes get one line too, like every other error (exit status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"fieldkit: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command tree."""
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog="fieldkit",
         description="Offline-first field app for modern slavery work. With no command, "
         "starts the desktop app.",

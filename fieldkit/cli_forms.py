@@ -70,13 +70,14 @@ def cmd_export_pdf(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if not out.exists():
             make_private_dir(out)
+        # Printed packs leave the encrypted store: the audit trail records that they did, before
+        # the first file is written, so a failure part-way is never an unrecorded export.
+        with store.transaction():
+            store.audit("export.pdf", "case", case.id)
         for planned in plan:
             target = out / planned.name
             write_atomic(target, render_planned(store, case.reference, planned))
             print(target)
-        # Printed packs leave the encrypted store: the audit trail records that they did.
-        with store.transaction():
-            store.audit("export.pdf", "case", case.id)
     return 0
 
 

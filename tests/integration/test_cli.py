@@ -47,14 +47,18 @@ def test_bad_input_gets_one_line_errors_and_nonzero_exits(cli: Cli) -> None:
         (("note", "add", "--visit", "nope", "text"), "No visit"),
         (("note", "correct", "--entry", "nope", "text"), "No note entry"),
         (("note", "list", "--visit", "nope"), "No visit"),
-        (("exhibit", "add", "--visit", "nope", "/no/such/file.png"), "cannot be read"),
+        (("exhibit", "add", "--visit", "nope", "/no/such/Named-Person.png"), "cannot be read"),
+        (("case", "new"), "--title"),
+        (("visit", "new", "--case", "x"), "required"),
+        (("nonsense",), "invalid choice"),
     ]:
         result = cli(*args)
         assert result.code != 0, args
         errors = [line for line in result.err.splitlines()
                   if line.strip() and not line.startswith("fieldkit: warning:")]
         assert len(errors) == 1 and words in errors[0], result.err
-    assert cli("case").code == 2  # usage errors come from argparse
+        assert "Named-Person" not in result.err
+    assert cli("case").code == 2  # usage errors exit 2
 
 
 def test_short_passphrase_is_refused_at_init(cli: Cli) -> None:
