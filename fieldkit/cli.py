@@ -8,8 +8,8 @@ import getpass
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
 from pathlib import Path
+from typing import NoReturn
 
 from fieldkit.errors import FieldkitError, InvalidInput
 from fieldkit.settings import Settings
