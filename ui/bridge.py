@@ -24,6 +24,7 @@ class CoreEvents(QObject):
     recordsChanged = Signal(str, str)  # kind, record id
     outboxChanged = Signal()
     syncProgress = Signal(int, int)  # done, total
+    syncReachable = Signal(bool)  # the Lead's destination answered (or not) a sync's probe
 
     def __init__(self, events: EventHub = hub, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -40,6 +41,7 @@ class CoreEvents(QObject):
             ("records.changed", self._records),
             ("outbox.changed", self._outbox),
             ("sync.progress", self._progress),
+            ("sync.reachable", self._reachable),
         ]
         self._unsubscribers = [self._events.subscribe(name, fn) for name, fn in pairs]
 
@@ -78,3 +80,7 @@ class CoreEvents(QObject):
     def _progress(self, done: int = 0, total: int = 0, **_: Any) -> None:
         if self._alive():
             self.syncProgress.emit(int(done), int(total))
+
+    def _reachable(self, reachable: bool = False, **_: Any) -> None:
+        if self._alive():
+            self.syncReachable.emit(bool(reachable))

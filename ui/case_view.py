@@ -1,11 +1,11 @@
 """One case: its visits, people, forms, referrals, intelligence, reception centres, and what it
-has sent to the Lead (a marked place until sending is set up)."""
+has sent to the Lead."""
 
 from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Signal, SignalInstance, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -23,6 +23,7 @@ from fieldkit.store import Store
 from forms import KIND_TITLES
 from ui.controls import heading, local_time, named
 from ui.messages import error_text
+from ui.outbox_view import SentToLeadPanel
 from ui.table import RecordTableModel, current_id, record_table
 
 
@@ -33,6 +34,8 @@ class CasePage(QWidget):
     openPerson = Signal(str)
     openReception = Signal(str)  # reception document id, or "" for a new one
     openDocument = Signal(str, str)  # kind, document id ("" for a new one)
+    sendToLead = Signal(str)  # case id
+    setUpLead = Signal()
 
     def __init__(self, store: Store, case_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,14 +115,11 @@ class CasePage(QWidget):
         self.receptions_view.activated.connect(
             lambda _i: self.openReception.emit(current_id(self.receptions_view) or ""))
 
-        # The Lead's sending is built separately; this section marks where it will show.
-        sent = QLabel(self.tr(
-            "Sending to the Modern Slavery Lead is not set up yet. When it is, this section "
-            "lists what this case has sent and whether the Lead has received it."))
-        sent.setWordWrap(True)
-        sent.setAccessibleName(self.tr("Sent to the Lead"))
-        self.sent_to_lead = sent
-        self.tabs.addTab(sent, self.tr("Sent to &Lead"))
+        # What this case has sent to the Lead; Send and set-up are handled by the main window.
+        self.sent_to_lead = SentToLeadPanel(store, case_id, self)
+        self.sent_to_lead.sendRequested.connect(lambda: self.sendToLead.emit(self.case.id))
+        self.sent_to_lead.setUpRequested.connect(self.setUpLead)
+        self.tabs.addTab(self.sent_to_lead, self.tr("Sent to &Lead"))
         self.refresh()
 
     def _tab(self, title: str, view: QTableView, controls: list[QWidget], hint: str = "") -> None:
@@ -135,15 +135,16 @@ class CasePage(QWidget):
             layout.addWidget(QLabel(hint, page))
         self.tabs.addTab(page, title)
 
-    def _emit_id(self, view: QTableView, signal: Signal) -> None:
+    def _emit_id(self, view: QTableView, signal: SignalInstance) -> None:
         record_id = current_id(view)
         if record_id:
-            signal.emit(record_id)  # type: ignore[attr-defined]
+            signal.emit(record_id)
 
     @Slot()
     def refresh(self) -> None:
         """Re-read everything shown from the store."""
         store, case_id = self._store, self.case.id
+        self.refresh_outbox()
         self.visits.set_rows([(v.id, [v.premises_name, v.address, local_time(v.created_at)])
                               for v in cases.list_visits(store, case_id)])
         docs = documents.list_documents(store, case_id)
@@ -169,6 +170,10 @@ class CasePage(QWidget):
         self.receptions.set_rows([(d.id, [self._venue(d.data), self._people_count(d.data),
                                           local_time(d.updated_at)])
                                   for d in docs if d.kind == "reception"])
+
+    def refresh_outbox(self) -> None:
+        """Re-read what this case has sent to the Lead (the outbox changed)."""
+        self.sent_to_lead.refresh()
 
     def _status(self, status: str) -> str:
         return self.tr("ready") if status == "ready" else self.tr("draft")

@@ -1,25 +1,39 @@
 """The main window: first run or unlock while locked; the workspace while unlocked. Owns the
-store's one connection (opened on the GUI thread), the auto-lock, and the status bar."""
+store's one connection (opened on the GUI thread), the auto-lock, the status bar, and sending
+to the Lead (the profile, Send to Lead, the outbox, and the background sync).
+
+The unwrapped key is kept only while unlocked, and only so the sync engine can open its own
+connection on a worker thread; locking drops it with the engine."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QCoreApplication, Qt, QTime, QTimer, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMainWindow, QStackedWidget, QWidget
 
 from fieldkit import keys
 from fieldkit.errors import FieldkitError
 from fieldkit.settings import Settings
 from fieldkit.store import Store, store_exists
+from sync import device, outbox
+from sync.engine import SyncOutcome
+from sync.profile import LeadProfile
 from ui import clipboard
 from ui.autolock import DEFAULT_IDLE_MINUTES, IDLE_META_KEY, IdleWatcher
 from ui.bridge import CoreEvents
+from ui.case_view import CasePage
 from ui.first_run import FirstRunPage
+from ui.lead_profile import LeadProfileDialog
 from ui.messages import error_text
+from ui.outbox_view import OutboxPage
 from ui.status import StatusBar
+from ui.sync_controller import DEFAULT_INTERVAL_MS, SyncController
 from ui.unlock import UnlockPage
 from ui.worker import Worker
 from ui.workspace import Workspace
+
+OUTBOX_REFRESH_MS = 100
+"""The outbox changes twice per bundle during a sync; refresh what shows it once, shortly after."""
 
 
 class MainWindow(QMainWindow):
@@ -27,13 +41,17 @@ class MainWindow(QMainWindow):
 
     def __init__(
         self, settings: Settings, idle_ms: int | None = None, unlock_second_ms: int = 1000,
-        parent: QWidget | None = None,
+        parent: QWidget | None = None, sync_interval_ms: int = DEFAULT_INTERVAL_MS,
     ) -> None:
         super().__init__(parent)
         self.settings = settings
         self.store: Store | None = None
         self.workspace: Workspace | None = None
+        self.profile: LeadProfile | None = None
+        self.lead_dialog: LeadProfileDialog | None = None
+        self._key: keys.Unwrapped | None = None
         self._idle_override = idle_ms
+        self._sync_asked = False  # the officer asked for this sync: report its outcome
         self.setWindowTitle(self.tr("fieldkit"))
         self.worker = Worker(self)
         self.events = CoreEvents(parent=self)
@@ -44,6 +62,20 @@ class MainWindow(QMainWindow):
         self.worker.busyChanged.connect(self.status.set_busy)
         self.idle = IdleWatcher(idle_ms or DEFAULT_IDLE_MINUTES * 60_000, self)
         self.idle.idle.connect(self.lock)
+        self.sync = SyncController(sync_interval_ms, self)
+        self.sync.busyChanged.connect(self.status.set_sync_busy)
+        self.sync.runningChanged.connect(self._sync_running)
+        self.sync.finished.connect(self._sync_finished)
+        self.sync.failed.connect(self._sync_failed)
+        self.events.syncProgress.connect(self._sync_progress)
+        self.events.syncReachable.connect(self._sync_reachable)
+        self.status.networkChanged.connect(self._network_changed)
+        self.status.outboxRequested.connect(self.show_outbox)
+        self._outbox_timer = QTimer(self)
+        self._outbox_timer.setSingleShot(True)
+        self._outbox_timer.setInterval(OUTBOX_REFRESH_MS)
+        self._outbox_timer.timeout.connect(self.refresh_outbox)
+        self.events.outboxChanged.connect(self._outbox_timer.start)
 
         self.pages = QStackedWidget(self)
         self.setCentralWidget(self.pages)
@@ -65,26 +97,44 @@ class MainWindow(QMainWindow):
         self.autolock_action = QAction(self.tr("&Auto-lock after…"), self)
         self.autolock_action.triggered.connect(self.choose_idle_minutes)
         file_menu.addAction(self.autolock_action)
+        self.profile_action = QAction(self.tr("Lead &profile…"), self)
+        self.profile_action.triggered.connect(self.show_lead_profile)
+        file_menu.addAction(self.profile_action)
         file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
-        # Sending to the Lead (outbox, Lead profile) is wired by the sync work. Until then the
-        # action is here and says honestly that it is not set up.
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        self.outbox_action = QAction(self.tr("&Outbox"), self)
+        self.outbox_action.setShortcut(QKeySequence(self.tr("Ctrl+Shift+O")))
+        self.outbox_action.triggered.connect(self.show_outbox)
+        view_menu.addAction(self.outbox_action)
         lead_menu = self.menuBar().addMenu(self.tr("&Lead"))
-        self.send_action = QAction(self.tr("&Send to Lead (not set up yet)"), self)
+        self.send_action = QAction(self.tr("&Send this case to the Lead"), self)
+        self.send_action.setShortcut(QKeySequence(self.tr("Ctrl+Shift+S")))
         self.send_action.triggered.connect(self.send_to_lead)
         lead_menu.addAction(self.send_action)
+        self.sync_action = QAction(self.tr("Send &waiting items now"), self)
+        self.sync_action.triggered.connect(self.retry_now)
+        lead_menu.addAction(self.sync_action)
+        lead_menu.addSeparator()
+        lead_menu.addAction(self.outbox_action)
+        lead_menu.addAction(self.profile_action)
+        self._unlocked_actions = (self.lock_action, self.autolock_action, self.profile_action,
+                                  self.outbox_action, self.send_action, self.sync_action)
 
     # -- locked and unlocked ------------------------------------------------------------------
 
     def show_locked(self) -> None:
         """Show first run (no store yet) or the unlock screen."""
         self.status.set_locked(True)
-        self.lock_action.setEnabled(False)
-        self.autolock_action.setEnabled(False)
-        if store_exists(self.settings.data_dir):
+        for action in self._unlocked_actions:
+            action.setEnabled(False)
+        exists = store_exists(self.settings.data_dir)
+        self.status.set_outbox_text(self.tr("To Lead: unlock to see") if exists else "")
+        self.status.outbox_label.setVisible(exists)
+        if exists:
             self.pages.setCurrentWidget(self.unlock_page)
             self.unlock_page.reset()
         else:
@@ -100,15 +150,26 @@ class MainWindow(QMainWindow):
             self.unlock_page.message.setText(error_text(error))
             self.show_locked()
             return
+        self._key = unwrapped
+        self.profile = device.current_profile(self.store)
         self.workspace = Workspace(self.store, self.settings, self.worker, self)
         self.events.recordsChanged.connect(self.workspace.records_changed)
+        self.workspace.sendToLead.connect(self.send_case)
+        self.workspace.setUpLead.connect(self.show_lead_profile)
         self.pages.addWidget(self.workspace)
         self.pages.setCurrentWidget(self.workspace)
         self.status.set_locked(False)
-        self.lock_action.setEnabled(True)
-        self.autolock_action.setEnabled(True)
+        self.status.outbox_label.setVisible(True)
+        for action in self._unlocked_actions:
+            action.setEnabled(True)
         self.idle.set_interval_ms(self._idle_ms())
-        self.idle.start(QCoreApplication.instance())
+        app = QCoreApplication.instance()
+        if app is not None:
+            self.idle.start(app)
+        self.sync.start(self.settings, unwrapped)
+        waiting = self.refresh_outbox()
+        if waiting:
+            self.sync.sync_now()  # whatever waited while locked goes now, if it can
         self.workspace.cases.table.setFocus()
 
     def _idle_ms(self) -> int:
@@ -116,13 +177,28 @@ class MainWindow(QMainWindow):
             return self._idle_override
         stored = self.store.meta(IDLE_META_KEY) if self.store else None
         minutes = int(stored) if stored and stored.isdigit() else DEFAULT_IDLE_MINUTES
+        policy = self._policy_minutes()
+        if policy is not None:
+            minutes = min(minutes, policy)  # the council's policy is the longest allowed
         return max(1, minutes) * 60_000
+
+    def _policy_minutes(self) -> int | None:
+        return self.profile.policy.auto_lock_minutes if self.profile is not None else None
 
     @Slot()
     def lock(self) -> None:
         """Save drafts, destroy every screen holding decrypted data, lock the store, and wipe
         anything fieldkit put on the clipboard."""
         self.idle.stop()
+        self.sync.stop()
+        self._key = None
+        self.profile = None
+        self._outbox_timer.stop()
+        self.status.sync_ended()
+        if self.lead_dialog is not None:
+            self.lead_dialog.reject()
+            self.lead_dialog.deleteLater()
+            self.lead_dialog = None
         if self.workspace is not None:
             self.workspace.flush_drafts()
             self.events.recordsChanged.disconnect(self.workspace.records_changed)
@@ -142,20 +218,167 @@ class MainWindow(QMainWindow):
         if self.store is None:
             return
         current = self._idle_ms() // 60_000
+        policy = self._policy_minutes()
+        prompt = self.tr("Lock after this many minutes without use:")
+        if policy is not None:
+            prompt += "\n" + self.tr("Your council's policy allows at most {n}.").format(n=policy)
         minutes, ok = QInputDialog.getInt(
-            self, self.tr("Auto-lock"), self.tr("Lock after this many minutes without use:"),
-            current, 1, 60)
+            self, self.tr("Auto-lock"), prompt, current, 1, min(60, policy or 60))
         if ok and self.store is not None:
             with self.store.transaction():
                 self.store.set_meta(IDLE_META_KEY, str(minutes))
             self._idle_override = None
             self.idle.set_interval_ms(minutes * 60_000)
 
+    # -- sending to the Lead -------------------------------------------------------------------
+
     @Slot()
     def send_to_lead(self) -> None:
-        """Placeholder until the sync work wires the outbox: say so, do nothing else."""
-        self.status.showMessage(self.tr("Sending to the Modern Slavery Lead is not set up "
-                                        "yet. Nothing was sent."), 8000)
+        """Ctrl+Shift+S: send the case on screen (or the one the screen belongs to)."""
+        case_id = self.workspace.current_case_id() if self.workspace is not None else None
+        if case_id is None:
+            self.status.showMessage(self.tr("Open a case first, then send it to the Lead."),
+                                    8000)
+            return
+        self.send_case(case_id)
+
+    @Slot(str)
+    def send_case(self, case_id: str) -> None:
+        """Seal the case into a bundle in the outbox, say so plainly, and start a sync."""
+        if self.store is None:
+            return
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            device.send_case(self.store, case_id)
+        except FieldkitError as error:
+            self._say(error_text(error))
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self._say(self.tr("Queued for the Lead. It will go when this laptop is online."))
+        self.refresh_outbox()
+        self._sync_asked = True
+        self.sync.sync_now()
+
+    def _say(self, text: str) -> None:
+        """A plain message in the status bar and on the case page, if one is showing."""
+        self.status.showMessage(text, 10_000)
+        page = self.workspace.current() if self.workspace is not None else None
+        if isinstance(page, CasePage):
+            page.message.setText(text)
+
+    @Slot()
+    def show_lead_profile(self) -> None:
+        """File > Lead profile…: import a profile, check its fingerprint, save enrolment."""
+        if self.store is None:
+            return
+        if self.lead_dialog is None:
+            self.lead_dialog = LeadProfileDialog(self.store, self)
+            self.lead_dialog.profileImported.connect(self._profile_imported)
+            self.lead_dialog.finished.connect(self.activateWindow)
+        self.lead_dialog.refresh()
+        self.lead_dialog.open()
+
+    @Slot(object)
+    def _profile_imported(self, profile: LeadProfile) -> None:
+        """A new profile: apply its auto-lock policy, show the outbox state, try sending."""
+        self.profile = profile
+        if self.idle.is_running():
+            self.idle.set_interval_ms(self._idle_ms())
+        if self.refresh_outbox():
+            self.sync.sync_now()
+
+    @Slot()
+    def show_outbox(self) -> OutboxPage | None:
+        """View > Outbox."""
+        if self.workspace is None:
+            return None
+        page = self.workspace.open_outbox()
+        if not page.property("wired"):
+            page.setProperty("wired", True)
+            page.retryRequested.connect(self.retry_now)
+            self.sync.runningChanged.connect(page.set_running)
+            self.events.syncProgress.connect(page.show_progress)
+        page.set_running(self.sync.running)
+        return page
+
+    @Slot()
+    def retry_now(self) -> None:
+        """Retry now: send everything waiting, ignoring the back-off."""
+        if self.store is None:
+            return
+        if self.profile is None:
+            self._say(error_text(device.NotEnrolled()))
+            return
+        self._sync_asked = True
+        self.sync.sync_now(retry_now=True)
+
+    @Slot()
+    def refresh_outbox(self) -> int:
+        """Update "To Lead: …" and every screen showing the outbox; returns how many wait."""
+        if self.store is None or not self.store.is_open:
+            return 0
+        waiting = 0
+        if self.profile is None:
+            text = self.tr("To Lead: not set up")
+        else:
+            waiting = outbox.waiting_count(self.store)
+            text = (self.tr("To Lead: %n waiting", "", waiting) if waiting
+                    else self.tr("To Lead: all sent"))
+        self.status.set_outbox_text(text)
+        self.sync.set_waiting(waiting)
+        if self.workspace is not None:
+            self.workspace.outbox_changed()
+        return waiting
+
+    @Slot(bool)
+    def _network_changed(self, online: bool) -> None:
+        if online and self.profile is not None:
+            self.sync.network_changed(online)
+
+    @Slot(bool)
+    def _sync_running(self, running: bool) -> None:
+        if not running:
+            self.status.sync_ended()
+
+    @Slot(int, int)
+    def _sync_progress(self, done: int, total: int) -> None:
+        if self.sync.running:
+            self.status.show_sync_progress(done, total)
+
+    @Slot(bool)
+    def _sync_reachable(self, reachable: bool) -> None:
+        now = QTime.currentTime().toString("HH:mm")
+        self.status.outbox_label.setToolTip(
+            (self.tr("The Lead's inbox answered at {time}.") if reachable
+             else self.tr("The Lead's inbox could not be reached at {time}; fieldkit keeps "
+                          "trying.")).format(time=now)
+            + " " + self.tr("Click to open the outbox (View > Outbox)"))
+
+    @Slot(object)
+    def _sync_finished(self, outcome: SyncOutcome) -> None:
+        asked, self._sync_asked = self._sync_asked, False
+        self.refresh_outbox()
+        page = self.workspace.outbox_page() if self.workspace is not None else None
+        if page is not None:
+            page.show_outcome(outcome)
+        if outcome.delivered:
+            self.status.showMessage(self.tr("%n sent to the Lead.", "", outcome.delivered),
+                                    8000)
+        elif asked and not outcome.reachable:
+            self.status.showMessage(self.tr(
+                "The Lead's inbox cannot be reached just now. What is waiting goes by itself "
+                "when it can be."), 10_000)
+
+    @Slot(object)
+    def _sync_failed(self, error: BaseException) -> None:
+        self._sync_asked = False
+        text = error_text(error)
+        self.status.showMessage(text, 10_000)
+        page = self.workspace.outbox_page() if self.workspace is not None else None
+        if page is not None:
+            page.show_error(text)
+        self.refresh_outbox()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Quitting locks first, so drafts are saved and nothing stays decrypted."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from fieldkit import errors
+from sync import errors as sync_errors
 
 
 def _tr(text: str) -> str:
@@ -51,6 +52,9 @@ def error_text(error: BaseException) -> str:
         return _tr("Note entries cannot be changed or deleted. Add a correction instead.")
     if isinstance(error, errors.NotFound):
         return _tr("That record could not be found. It may have been removed.")
+    sync_text = _sync_error_text(error)
+    if sync_text is not None:
+        return sync_text
     if isinstance(error, errors.InvalidInput):
         # The core names the field and the problem precisely; show it as it is.
         return str(error)
@@ -61,6 +65,54 @@ def error_text(error: BaseException) -> str:
             detail=error.strerror or type(error).__name__
         )
     return _tr("Something went wrong and the action was not completed. Nothing was lost.")
+
+
+def _sync_error_text(error: BaseException) -> str | None:
+    """Sending to the Lead: the core's messages name commands; these say what to do here."""
+    from sync import device as sync_device  # imported when needed: it pulls in the bundle code
+
+    if isinstance(error, sync_device.NotEnrolled):
+        return _tr(
+            "This laptop is not set up to send to your Modern Slavery Lead yet. Choose "
+            "File > Lead profile… and import the profile file your Lead gave you."
+        )
+    if isinstance(error, sync_device.ProfileReplaced):
+        return _tr(
+            "This profile was signed by a different Lead than the one this laptop already "
+            "trusts, so it was not imported. Check with your Modern Slavery Lead before going on."
+        )
+    if isinstance(error, sync_errors.ProfileTampered):
+        return _tr(
+            "This Lead profile cannot be trusted: it has been changed or damaged, or it is not "
+            "a Lead profile. Nothing was changed. Ask your Modern Slavery Lead to send it again."
+        )
+    if isinstance(error, sync_errors.InsecureDestination):
+        return _tr(
+            "This Lead profile would send records over an unprotected (http://) connection, so "
+            "it was not imported. Ask your Modern Slavery Lead for a corrected profile."
+        )
+    if isinstance(error, sync_errors.DestinationUnavailable):
+        return _tr(
+            "The Lead's inbox could not be reached just now. fieldkit keeps what is waiting "
+            "and tries again by itself."
+        )
+    if isinstance(error, sync_errors.DeviceNotEnrolled):
+        return _tr(
+            "The Lead's inbox does not accept this laptop yet (or no longer does). Give your "
+            "Modern Slavery Lead your enrolment request, or ask them to check it."
+        )
+    if isinstance(error, sync_errors.DeliveryUnauthorised):
+        return _tr(
+            "The Lead's inbox refused this laptop's request as out of date. Check that this "
+            "laptop's date and time are right, then try again."
+        )
+    return None
+
+
+def outbox_error_text(stored: str) -> str:
+    """The last error an outbox item recorded (the core stores plain English without paths or
+    commands); shown as it is, in this one place, so a future rewording stays here."""
+    return stored
 
 
 def no_keyring_warning() -> str:

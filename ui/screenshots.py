@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -22,7 +23,11 @@ from fieldkit import cases, documents
 from fieldkit.demo import create_demo_operation
 from fieldkit.settings import Settings
 from fieldkit.store import Store
-from forms import ReceptionCentre
+from forms import PersonReceived, ReceptionCentre
+
+if TYPE_CHECKING:
+    from sync.profile import LeadProfile
+    from ui.main_window import MainWindow
 
 PASSPHRASE = "larkspur meadow copper lantern"  # noqa: S105 - a throwaway demo store
 SIZE = (1366, 768)
@@ -52,7 +57,8 @@ def _save(widget: QWidget, folder: Path, name: str) -> Path:
 
 
 def _demo_store(settings: Settings) -> None:
-    """The demo operation with its forms, and a busier reception board than the demo's own."""
+    """The demo operation with its forms, a busier reception board than the demo's own, and an
+    outbox with a bundle the Lead imported and one that failed."""
     store = Store.create(settings, PASSPHRASE, officer="Rowan Hallam")
     try:
         from ui.profile import OfficerProfile, save_profile
@@ -71,8 +77,61 @@ def _demo_store(settings: Settings) -> None:
                       "HMO concern, Stoney Stanton Road"):
             cases.create_case(store, title)
         _busier_board(store, case.id)
+        _lead_outbox(store, settings.data_dir.parent, case.id)
     finally:
         store.lock()
+
+
+class _Unreachable:
+    """A transport whose network is down (for the picture of a failed bundle)."""
+
+    def send(self, bundle_id: str, data: bytes) -> object:
+        from sync.errors import DestinationUnavailable
+
+        raise DestinationUnavailable("network error: ConnectTimeout")
+
+
+def _lead_outbox(store: Store, temp: Path, case_id: str) -> None:
+    """A real Lead (in a temporary store) receives and imports one bundle through a shared
+    folder; a later bundle fails. The device ends up trusting the Lead's newer profile, which
+    names a share that is not mounted now, so the app's own syncs change nothing on screen."""
+    from sync import device, lead, outbox
+    from sync.importer import import_folder
+    from sync.transport import FolderTransport
+
+    lead_store = Store.create(Settings(data_dir=temp / "lead", kdf_min_seconds=0.05,
+                                       kdf_memory_kib=16 * 1024), PASSPHRASE,
+                              officer="Dana Whitfield")
+    try:
+        lead.init_lead(lead_store)
+        share = temp / "ms-share"
+        share.mkdir()
+
+        def profile(folder: str, **policy: int) -> tuple[LeadProfile, bytes]:
+            return lead.make_profile(
+                lead_store, council="Coventry City Council", lead_name="Dana Whitfield",
+                lead_contact="dana.whitfield@example.gov.uk", folder=folder,
+                auto_lock_minutes=policy.get("auto_lock_minutes"),
+                retention_days=policy.get("retention_days"))
+
+        first, signed = profile(str(share))
+        device.import_profile(store, signed)
+        lead.add_device(lead_store, device.enrolment_request(
+            store, device_name="CCC-TS-LT042", organisation="Coventry City Council"))
+        transport = FolderTransport(share, lead_public_key=first.lead_public_key)
+        device.send_case(store, case_id)
+        outbox.send_due(store, transport)
+        import_folder(lead_store, share)
+        outbox.collect_receipts(store, transport)
+        nail_bar = next(c for c in cases.list_cases(store) if "Nail bar" in c.title)
+        device.send_case(store, nail_bar.id)
+        outbox.send_due(store, transport)
+        failing = device.send_case(store, case_id)  # a later update of the operation
+        outbox.send_one(store, failing.bundle_id, _Unreachable())
+        _, newer = profile("/mnt/coventry-ms-share", auto_lock_minutes=5, retention_days=90)
+        device.import_profile(store, newer)
+    finally:
+        lead_store.lock()
 
 
 def _busier_board(store: Store, case_id: str) -> None:
@@ -84,7 +143,7 @@ def _busier_board(store: Store, case_id: str) -> None:
     for n in range(len(people) + 1, 25):
         people.append(centre.people[0].model_copy(update={"reference": f"R{n:03d}"})
                       if centre.people and n % 3 == 0 else
-                      type(centre).model_fields["people"].annotation.__args__[0](
+                      PersonReceived(
                           reference=f"R{n:03d}", arrived_at=start + timedelta(minutes=n),
                           welfare_given_at=start + timedelta(minutes=n + 10) if n % 2 else None,
                           interpreter_needed=n % 4 != 0,
@@ -158,7 +217,30 @@ def take(folder: Path) -> list[Path]:
         board.tabs.setCurrentIndex(1)
         board.table.setFocus(Qt.FocusReason.OtherFocusReason)
         written.append(_save(window, folder, "13-reception-board"))
+        written.extend(_sending_to_lead(window, folder, case.id))
         window.close()
+    return written
+
+
+def _sending_to_lead(window: MainWindow, folder: Path, case_id: str) -> list[Path]:
+    """The fingerprint check, the outbox, and a case's Sent to Lead tab."""
+    from ui.lead_profile import FingerprintDialog
+
+    written = []
+    _wait_for(lambda: not window.sync.running)  # the sync run at unlock (share not mounted)
+    workspace = window.workspace
+    assert workspace is not None and window.profile is not None
+    dialog = FingerprintDialog(window.profile, window)
+    dialog.open()
+    written.append(_save(dialog, folder, "14-lead-profile-fingerprint"))
+    dialog.reject()
+    workspace.home()
+    window.show_outbox()
+    written.append(_save(window, folder, "15-outbox"))
+    workspace.home()
+    page = workspace.open_case(case_id)
+    page.tabs.setCurrentWidget(page.sent_to_lead)
+    written.append(_save(window, folder, "16-case-sent-to-lead"))
     return written
 
 

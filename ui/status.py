@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
 
+def sending_text(done: int, total: int) -> str:
+    """Sync progress in words: the item going now, counted from 1 (``done`` counts finished)."""
+    if done >= total:
+        return QCoreApplication.translate("StatusBar", "Sent {total} of {total} to the Lead"
+                                          ).format(total=total)
+    return QCoreApplication.translate("StatusBar", "Sending {n} of {total} to the Lead"
+                                      ).format(n=done + 1, total=total)
+
+
+class ClickableLabel(QLabel):
+    """A status label that also opens something when clicked (the menu has the same action)."""
+
+    clicked = Signal()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
+        super().mousePressEvent(event)
+
+
 class StatusBar(QStatusBar):
     """Permanent status slots; each shows text (never colour alone)."""
+
+    networkChanged = Signal(bool)  # True when the computer comes online, False when it goes off
+    outboxRequested = Signal()  # the "To Lead" slot was clicked
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -17,12 +41,19 @@ class StatusBar(QStatusBar):
         self.lock_label.setAccessibleName(self.tr("Lock state"))
         self.network_label = QLabel(self)
         self.network_label.setAccessibleName(self.tr("Network state"))
-        # The Lead's outbox is wired by the sync work; until then this says so honestly.
-        self.outbox_label = QLabel(self.tr("To Lead: not set up yet"), self)
+        self.outbox_label = ClickableLabel(self.tr("To Lead: not set up"), self)
         self.outbox_label.setAccessibleName(self.tr("Items waiting to go to the Lead"))
-        self.outbox_label.setToolTip(
-            self.tr("Sending records to the Modern Slavery Lead is not set up yet.")
-        )
+        self.outbox_label.setToolTip(self.tr("Click to open the outbox (View > Outbox)"))
+        self.outbox_label.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.outbox_label.clicked.connect(self.outboxRequested)
+        self.sync_label = QLabel(self)
+        self.sync_label.setAccessibleName(self.tr("Sending to the Lead"))
+        self.sync_label.hide()
+        self.sync_bar = QProgressBar(self)
+        self.sync_bar.setMaximumWidth(120)
+        self.sync_bar.setTextVisible(False)
+        self.sync_bar.setAccessibleName(self.tr("Sending to the Lead"))
+        self.sync_bar.hide()
         self.busy = QProgressBar(self)
         self.busy.setRange(0, 0)  # an indeterminate "working" bar
         self.busy.setMaximumWidth(120)
@@ -31,8 +62,8 @@ class StatusBar(QStatusBar):
         self.busy.hide()
         self.busy_label = QLabel(self.tr("Working…"), self)
         self.busy_label.hide()
-        for widget in (self.busy_label, self.busy, self.outbox_label, self.network_label,
-                       self.lock_label):
+        for widget in (self.busy_label, self.busy, self.sync_label, self.sync_bar,
+                       self.outbox_label, self.network_label, self.lock_label):
             self.addPermanentWidget(widget)
         self.set_locked(True)
         self._network: QNetworkInformation | None = None
@@ -48,8 +79,30 @@ class StatusBar(QStatusBar):
         self.busy_label.setVisible(busy)
 
     def set_outbox_text(self, text: str) -> None:
-        """The slot the sync work fills with the number of items waiting for the Lead."""
+        """"To Lead: 3 waiting", "To Lead: all sent" or "To Lead: not set up"."""
         self.outbox_label.setText(text)
+
+    def set_sync_busy(self, busy: bool) -> None:
+        """A sync has run for over a second: say it is contacting the Lead (or stop saying it)."""
+        if busy and not self.sync_label.isVisibleTo(self):
+            self.sync_bar.setRange(0, 0)
+            self.sync_label.setText(self.tr("Contacting the Lead…"))
+        self._show_sync(busy)
+
+    def show_sync_progress(self, done: int, total: int) -> None:
+        """"Sending 3 of 10 to the Lead", with a bar to match."""
+        self.sync_bar.setRange(0, max(total, 1))
+        self.sync_bar.setValue(done)
+        self.sync_label.setText(sending_text(done, total))
+        self._show_sync(True)
+
+    def sync_ended(self) -> None:
+        """The sync run finished: hide its progress."""
+        self._show_sync(False)
+
+    def _show_sync(self, visible: bool) -> None:
+        self.sync_label.setVisible(visible)
+        self.sync_bar.setVisible(visible)
 
     def _watch_network(self) -> None:
         # QNetworkInformation needs a platform backend; where none loads (headless, some Linux
@@ -65,11 +118,12 @@ class StatusBar(QStatusBar):
             self.network_label.setText(self.tr("Network: unknown"))
             return
         self._network = info
-        info.reachabilityChanged.connect(self._show_reachability,
+        info.reachabilityChanged.connect(self.show_reachability,
                                          Qt.ConnectionType.QueuedConnection)
-        self._show_reachability(info.reachability())
+        self.show_reachability(info.reachability())
 
-    def _show_reachability(self, reachability: QNetworkInformation.Reachability) -> None:
+    def show_reachability(self, reachability: QNetworkInformation.Reachability) -> None:
+        """Show the network state; tell the sync when the computer comes online or goes off."""
         online = reachability == QNetworkInformation.Reachability.Online
         unknown = reachability == QNetworkInformation.Reachability.Unknown
         if unknown:
@@ -78,4 +132,7 @@ class StatusBar(QStatusBar):
             text = self.tr("Online")
         else:
             text = self.tr("Offline")
+        changed = text != self.network_label.text()
         self.network_label.setText(text)
+        if changed and not unknown:
+            self.networkChanged.emit(online)

@@ -5,7 +5,7 @@ Everything decrypted lives under this widget, so locking destroys it in one go."
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -24,6 +24,7 @@ from ui.case_view import CasePage
 from ui.cases import CasesPage
 from ui.controls import named
 from ui.document_page import DocumentPage
+from ui.outbox_view import OutboxPage
 from ui.pathway_panel import PathwayPanel
 from ui.person_form import PersonFormPage
 from ui.reception_board import ReceptionBoardPage
@@ -32,7 +33,11 @@ from ui.worker import Worker
 
 
 class Workspace(QWidget):
-    """Navigates between the screens of an unlocked store."""
+    """Navigates between the screens of an unlocked store. Sending to the Lead is the main
+    window's business: requests for it go out as signals."""
+
+    sendToLead = Signal(str)  # case id
+    setUpLead = Signal()
 
     def __init__(
         self, store: Store, settings: Settings, worker: Worker, parent: QWidget | None = None
@@ -108,14 +113,21 @@ class Workspace(QWidget):
 
     def current(self) -> QWidget:
         """The screen on top."""
-        return self.stack.currentWidget()
+        page = self.stack.currentWidget()
+        assert page is not None  # the cases list is always at the bottom of the stack
+        return page
+
+    def current_case_id(self) -> str | None:
+        """The case the screen on top belongs to, if any."""
+        case_id = getattr(self.current(), "case_id", None)
+        return str(case_id) if case_id else None
 
     @Slot()
     def back(self) -> None:
         """Close the top screen (its drafts are saved first) and show the one below."""
         if self.stack.count() <= 1:
             return
-        page = self.stack.currentWidget()
+        page = self.current()
         flush = getattr(page, "flush_drafts", None)
         if flush is not None:
             flush()
@@ -132,7 +144,7 @@ class Workspace(QWidget):
             self.back()
 
     @Slot(str)
-    def open_case(self, case_id: str) -> None:
+    def open_case(self, case_id: str) -> CasePage:
         """Show a case."""
         page = CasePage(self.store, case_id, self)
         page.case_id = case_id  # type: ignore[attr-defined]
@@ -140,7 +152,10 @@ class Workspace(QWidget):
         page.openPerson.connect(self.open_person)
         page.openReception.connect(lambda doc_id: self.open_reception(case_id, doc_id))
         page.openDocument.connect(lambda kind, doc_id: self.open_document(case_id, kind, doc_id))
+        page.sendToLead.connect(self.sendToLead)
+        page.setUpLead.connect(self.setUpLead)
         self._push(page, page.case.reference)
+        return page
 
     @Slot(str)
     def open_visit(self, visit_id: str) -> VisitPage:
@@ -178,6 +193,36 @@ class Workspace(QWidget):
         page.case_id = case_id  # type: ignore[attr-defined]
         self._push(page, page.title)
         return page
+
+    def open_outbox(self) -> OutboxPage:
+        """Show the outbox (View > Outbox); an outbox already on top is reused."""
+        current = self.current()
+        if isinstance(current, OutboxPage):
+            current.refresh()
+            return current
+        page = OutboxPage(self.store, self)
+        page.openCase.connect(self.open_case)
+        self._push(page, self.tr("Outbox"))
+        page.table.setFocus()
+        return page
+
+    def outbox_page(self) -> OutboxPage | None:
+        """The outbox page, if it is on top."""
+        current = self.current()
+        return current if isinstance(current, OutboxPage) else None
+
+    @Slot()
+    def outbox_changed(self) -> None:
+        """The outbox changed: refresh every open screen that shows part of it."""
+        if not self.store.is_open:
+            return
+        for index in range(self.stack.count()):
+            page = self.stack.widget(index)
+            refresh = getattr(page, "refresh_outbox", None)
+            if refresh is not None:
+                refresh()
+            elif isinstance(page, OutboxPage):
+                page.refresh()
 
     # -- keeping up to date -------------------------------------------------------------------
 

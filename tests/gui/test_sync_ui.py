@@ -261,3 +261,40 @@ def test_sending_screens_name_every_control_and_fit_a_small_laptop(
     assert _unnamed(window) == []
     hint = window.minimumSizeHint()
     assert hint.width() <= 1366 and hint.height() <= 768
+
+
+def test_sync_errors_become_plain_words_without_commands(qtbot):
+    from sync import errors as sync_errors
+    from ui.messages import error_text
+
+    for error in (device.NotEnrolled(), device.ProfileReplaced(),
+                  sync_errors.ProfileTampered("bad signature"), sync_errors.InsecureDestination(),
+                  sync_errors.DestinationUnavailable("network error: ConnectError"),
+                  sync_errors.DeviceNotEnrolled("d1"), sync_errors.DeliveryUnauthorised()):
+        text = error_text(error)
+        assert text and "fieldkit device" not in text and "--" not in text
+        assert "Traceback" not in text and "bad signature" not in text
+    assert "File > Lead profile" in error_text(device.NotEnrolled())
+
+
+def test_a_bundle_the_lead_refuses_shows_as_refused_not_retried(
+        qtbot, lead_window, lead_setup, picked_paths):
+    window = lead_window
+    _dialog, confirm = _import_profile(qtbot, window, picked_paths,
+                                       lead_setup.profile_file(lead_setup.live_url))
+    _press(qtbot, confirm.accept_button)
+    _enrol(qtbot, window, picked_paths, lead_setup)
+    window.workspace.open_case(lead_setup.case.id)
+    with qtbot.waitSignal(window.sync.finished, timeout=20_000):
+        window.send_to_lead()
+    # The Lead revokes this laptop before importing: its bundle is refused with a receipt.
+    lead.revoke_device(lead_setup.rig.lead_store, device.device_id(window.store))
+    report = import_folder(lead_setup.rig.lead_store, lead_setup.rig.inbox_root)
+    assert len(report.rejected) == 1
+    with qtbot.waitSignal(window.sync.finished, timeout=20_000):
+        window.sync_action.trigger()
+    page = window.show_outbox()
+    assert _column(page, "state") == "Refused by the Lead"
+    assert _column(page, "next") == "Not by itself: send the case again"
+    assert "The Lead could not import this bundle" in _column(page, "error")
+    assert "1 refused by the Lead" in page.summary.text()
