@@ -42,4 +42,5 @@ class EventHub:
 
 hub = EventHub()
 """The process-wide hub. Events: ``store.locked``, ``store.unlocked``, ``records.changed``
-(kind, record_id), ``outbox.changed``, ``sync.progress`` (done, total)."""
+(kind, record_id), ``outbox.changed``, ``sync.progress`` (done, total), ``sync.reachable``
+(reachable)."""

@@ -22,6 +22,9 @@ from fieldkit.store import Store
 from sync.backoff import retry_delay
 from sync.errors import TransportError
 
+NEVER = "9999-12-31T23:59:59.999999Z"
+"""``next_attempt_at`` of a bundle that is not retried by itself (the Lead refused it)."""
+
 _COLUMNS = (
     "bundle_id, case_id, supersedes, created_at, state, attempts, next_attempt_at, last_error, "
     "receipt, delivered_at, acknowledged_at, size"
@@ -99,8 +102,20 @@ def list_items(store: Store) -> list[OutboxItem]:
 
 
 def waiting_count(store: Store) -> int:
-    """Bundles not yet delivered (for the status bar)."""
-    row = store.conn.execute("SELECT COUNT(*) FROM outbox WHERE state != 'delivered'").fetchone()
+    """Bundles that will still go by themselves (for the status bar); a bundle the Lead
+    refused waits for the officer instead (see :func:`refused_count`)."""
+    row = store.conn.execute(
+        "SELECT COUNT(*) FROM outbox WHERE state != 'delivered' AND next_attempt_at != ?",
+        (NEVER,),
+    ).fetchone()
+    return int(row[0])
+
+
+def refused_count(store: Store) -> int:
+    """Bundles the Lead could not import: they need the officer (and the Lead) to act."""
+    row = store.conn.execute(
+        "SELECT COUNT(*) FROM outbox WHERE state = 'failed' AND next_attempt_at = ?", (NEVER,)
+    ).fetchone()
     return int(row[0])
 
 
@@ -212,9 +227,6 @@ def mark_acknowledged(store: Store, bundle_id: str, at: str) -> None:
 def next_attempt(item: OutboxItem) -> datetime:
     """When a waiting item will next be tried."""
     return parse_stamp(item.next_attempt_at)
-
-
-NEVER = "9999-12-31T23:59:59.999999Z"
 
 
 def collect_receipts(store: Store, transport: Any) -> int:

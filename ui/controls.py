@@ -36,6 +36,6 @@ def local_time(utc_stamp: str, with_date: bool = True) -> str:
     """A core UTC stamp shown in the computer's local time (what the officer's watch says)."""
     try:
         moment = parse_stamp(utc_stamp).astimezone()
-    except ValueError:
+    except (ValueError, OverflowError):  # e.g. the outbox's "never" date east of UTC
         return utc_stamp
     return moment.strftime("%d %b %Y %H:%M:%S" if with_date else "%H:%M:%S")

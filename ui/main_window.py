@@ -323,8 +323,11 @@ class MainWindow(QMainWindow):
             text = self.tr("To Lead: not set up")
         else:
             waiting = outbox.waiting_count(self.store)
+            refused = outbox.refused_count(self.store)
             text = (self.tr("To Lead: %n waiting", "", waiting) if waiting
                     else self.tr("To Lead: all sent"))
+            if refused:  # the officer must act on these: say so beside the count
+                text += self.tr(", %n refused by the Lead", "", refused)
         self.status.set_outbox_text(text)
         self.sync.set_waiting(waiting)
         if self.workspace is not None:

@@ -298,3 +298,5 @@ def test_a_bundle_the_lead_refuses_shows_as_refused_not_retried(
     assert _column(page, "next") == "Not by itself: send the case again"
     assert "The Lead could not import this bundle" in _column(page, "error")
     assert "1 refused by the Lead" in page.summary.text()
+    assert "refused by the Lead" in window.status.outbox_label.text()
+    assert "waiting" not in window.status.outbox_label.text()

@@ -181,7 +181,8 @@ def test_the_newest_bundle_is_the_case_as_it_stands(desk: Desk) -> None:
     person = cases.add_person(desk.device, case.id, "W2")
     from fieldkit import documents
 
-    documents.save_document(desk.device, case.id, "nrm", {}, person_id=person.id)
+    documents.save_document(desk.device, case.id, "nrm", {"where_found": {"age_group": "adult"}},
+                            person_id=person.id)
     first = device.send_case(desk.device, case.id)
     documents.save_document(desk.device, case.id, "dtn", {}, person_id=person.id)
     second = device.send_case(desk.device, case.id)
