@@ -55,7 +55,8 @@ def test_first_run_creates_the_store_with_the_profile(qtbot, settings: Settings,
 
 
 def test_wrong_passphrase_then_growing_wait_then_unlock(qtbot, demo):
-    window = MainWindow(demo.settings, unlock_second_ms=10)
+    # A shortened 'second', but long enough that a loaded CI machine still sees the wait.
+    window = MainWindow(demo.settings, unlock_second_ms=1500)
     qtbot.addWidget(window)
     window.show()
     page = window.unlock_page
@@ -69,7 +70,7 @@ def test_wrong_passphrase_then_growing_wait_then_unlock(qtbot, demo):
     # After a second failure the officer waits (1 "second", shortened here) before retrying.
     assert "try again in 1 s" in page.message.text()
     assert not page.unlock_button.isEnabled()
-    qtbot.waitUntil(page.unlock_button.isEnabled, timeout=5_000)
+    qtbot.waitUntil(page.unlock_button.isEnabled, timeout=15_000)
     page.passphrase.clear()
     qtbot.keyClicks(page.passphrase, PASSPHRASE)
     qtbot.keyClick(page.passphrase, Qt.Key.Key_Return)

@@ -36,15 +36,16 @@ def test_auto_lock_after_a_shortened_idle_time(qtbot, demo):
 
 
 def test_typing_keeps_the_window_unlocked(qtbot, demo):
-    window = MainWindow(demo.settings, idle_ms=400)
+    window = MainWindow(demo.settings, idle_ms=1000)
     qtbot.addWidget(window)
     window.show()
     _unlock(window, demo)
     search = window.workspace.cases.search
     search.setFocus()
-    for letter in "Larkspur":  # ~8 x 100 ms of typing, longer than the idle time in total
+    # ~13 x 120 ms of typing: longer than the idle time in total, with a wide margin per key.
+    for letter in "Larkspur yard":
         qtbot.keyClick(search, letter)
-        qtbot.wait(100)
+        qtbot.wait(120)
     assert window.store is not None
     window.lock()
 
