@@ -100,6 +100,16 @@ def cmd_case_list(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_case_status(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldkit import cases
+
+    status = "closed" if args.action == "close" else "open"
+    with open_store(settings) as store:
+        case = cases.set_case_status(store, args.case, status)
+        print(f"Case {case.reference} is {case.status}.")
+    return 0
+
+
 def cmd_visit_new(args: argparse.Namespace, settings: Settings) -> int:
     from fieldkit import cases
 
@@ -243,6 +253,11 @@ def build_parser() -> argparse.ArgumentParser:
     q.set_defaults(handler=cmd_case_new)
     csub.add_parser("list", help="one line per case: id, then title").set_defaults(
         handler=cmd_case_list)
+    for action, text in (("close", "close a case (retention may then apply once the Lead "
+                                   "has imported it)"), ("reopen", "reopen a closed case")):
+        q = csub.add_parser(action, help=text)
+        q.add_argument("--case", required=True)
+        q.set_defaults(handler=cmd_case_status)
 
     p = sub.add_parser("visit", help="premises visits")
     vsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -8,7 +8,6 @@ never a plaintext fallback, and a lost device secret is an error, never a reason
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
 import secrets
 import time
@@ -237,11 +236,4 @@ def rewrap(
         secret,
     )
     write_atomic(path, new_file.model_dump_json(indent=2).encode())
-
-
-def forget_device_secret(key_file: KeyFile) -> None:
-    """Remove this store's device secret from the keyring (used when a store is destroyed)."""
-    if key_file.device_secret_user and keyring_available():
-        with contextlib.suppress(keyring.errors.KeyringError):
-            keyring.delete_password(KEYRING_SERVICE, key_file.device_secret_user)
 

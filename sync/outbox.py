@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from fieldkit.clock import parse_stamp, stamp, utc_now
+from fieldkit.clock import stamp, utc_now
 from fieldkit.errors import NotFound
 from fieldkit.events import hub
 from fieldkit.store import Store
@@ -222,11 +222,6 @@ def mark_acknowledged(store: Store, bundle_id: str, at: str) -> None:
             "UPDATE outbox SET acknowledged_at = ? WHERE bundle_id = ? AND acknowledged_at IS NULL",
             (at, bundle_id),
         )
-
-
-def next_attempt(item: OutboxItem) -> datetime:
-    """When a waiting item will next be tried."""
-    return parse_stamp(item.next_attempt_at)
 
 
 def collect_receipts(store: Store, transport: Any) -> int:

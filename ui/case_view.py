@@ -42,7 +42,13 @@ class CasePage(QWidget):
         self._store = store
         self.case = cases.get_case(store, case_id)
         layout = QVBoxLayout(self)
-        layout.addWidget(heading(f"{self.case.reference}: {self.case.title}", self, 2))
+        top = QHBoxLayout()
+        top.addWidget(heading(f"{self.case.reference}: {self.case.title}", self, 2), 1)
+        self.status_button = named(QPushButton(self), self.tr("Close or reopen this case"))
+        self.status_button.clicked.connect(self.toggle_status)
+        top.addWidget(self.status_button)
+        layout.addLayout(top)
+        self._show_status()
         self.tabs = named(QTabWidget(self), self.tr("Case sections"))
         layout.addWidget(self.tabs, 1)
         self.message = QLabel(self)
@@ -191,6 +197,24 @@ class CasePage(QWidget):
         return str(len(json.loads(data).get("people", [])))
 
     @Slot()
+    def _show_status(self) -> None:
+        closed = self.case.status == "closed"
+        self.status_button.setText(self.tr("Re&open case") if closed else self.tr("Clo&se case"))
+
+    @Slot()
+    def toggle_status(self) -> None:
+        """Close the case (work on it is finished) or reopen it."""
+        status = "open" if self.case.status == "closed" else "closed"
+        try:
+            self.case = cases.set_case_status(self._store, self.case.id, status)
+        except FieldkitError as error:
+            self.message.setText(error_text(error))
+            return
+        self._show_status()
+        self.message.setText(
+            self.tr("Case closed. Once the Lead has imported it, the council's retention "
+                    "period applies.") if status == "closed" else self.tr("Case reopened."))
+
     def add_visit(self) -> None:
         """Start a visit at the typed premises and open it."""
         try:

@@ -77,3 +77,17 @@ def test_search_then_enter_opens_the_case_with_its_sections(qtbot, window, demo)
     assert case_page.visits.rowCount() == 1 and case_page.people.rowCount() == 4
     assert "not set up to send" in case_page.sent_to_lead.text()
     assert window.workspace.pathway.isVisible()  # beside every case
+
+
+def test_a_case_is_closed_and_reopened_from_its_page(qtbot, window, demo):
+    from fieldkit import cases
+
+    case_page = window.workspace.open_case(demo.case.id)
+    assert case_page.status_button.text().replace("&", "") == "Close case"
+    case_page.status_button.setFocus()
+    qtbot.keyClick(case_page.status_button, Qt.Key.Key_Space)
+    assert cases.get_case(window.store, demo.case.id).status == "closed"
+    assert "retention" in case_page.message.text()
+    assert case_page.status_button.text().replace("&", "") == "Reopen case"
+    qtbot.keyClick(case_page.status_button, Qt.Key.Key_Space)
+    assert cases.get_case(window.store, demo.case.id).status == "open"

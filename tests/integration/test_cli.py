@@ -23,6 +23,8 @@ def test_a_visit_recorded_from_the_command_line(cli: Cli) -> None:
     assert "[corrected later]" in listing[0] and "Two women working" in listing[0]
     assert "[corrects 1]" in listing[1] and "Three women working" in listing[1]
     assert "Three women working" in cli.ok("search", "three").out
+    assert "is closed" in cli.ok("case", "close", "--case", case_id).out
+    assert "is open" in cli.ok("case", "reopen", "--case", case_id).out
     assert cli.ok("audit", "verify").out.startswith("Audit trail whole")
 
 
