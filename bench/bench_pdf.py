@@ -69,7 +69,7 @@ def _reception(people: int) -> ReceptionCentre:
 
 def main() -> None:
     """Print the medians, the goals and the ratios to the baseline."""
-    from fieldkit.demo_forms import w1_nrm
+    from fieldkit.demo.forms import w1_nrm
     from fieldkit.pdf import render_nrm_pack, render_reception_summary
 
     nrm = w1_nrm(date(2026, 5, 14))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from fieldkit.clock import stamp
 from fieldkit.errors import InvalidInput, NotFound
-from fieldkit.events import hub
+from fieldkit.events import RECORDS_CHANGED, hub
 from fieldkit.records import Case, Person, Visit
 from fieldkit.store import Store
 
@@ -50,7 +50,7 @@ def create_case(store: Store, title: str, *, prefix: str = "FK") -> Case:
             (case.id, case.reference, case.title, case.status, case.created_at, case.updated_at),
         )
         store.audit("case.create", "case", case.id)
-    hub.publish("records.changed", kind="case", record_id=case.id)
+    hub.publish(RECORDS_CHANGED, kind="case", record_id=case.id)
     return case
 
 
@@ -108,7 +108,7 @@ def set_case_status(store: Store, case_id: str, status: str) -> Case:
             "UPDATE cases SET status = ?, updated_at = ? WHERE id = ?", (status, stamp(), case_id)
         )
         store.audit(f"case.{'close' if status == 'closed' else 'reopen'}", "case", case_id)
-    hub.publish("records.changed", kind="case", record_id=case_id)
+    hub.publish(RECORDS_CHANGED, kind="case", record_id=case_id)
     return get_case(store, case_id)
 
 
@@ -130,7 +130,7 @@ def create_visit(store: Store, case_id: str, premises_name: str, address: str) -
         )
         touch_case(store, case_id)
         store.audit("visit.create", "visit", visit.id)
-    hub.publish("records.changed", kind="visit", record_id=visit.id)
+    hub.publish(RECORDS_CHANGED, kind="visit", record_id=visit.id)
     return visit
 
 
@@ -180,7 +180,7 @@ def add_person(
         )
         touch_case(store, case_id)
         store.audit("person.create", "person", person.id)
-    hub.publish("records.changed", kind="person", record_id=person.id)
+    hub.publish(RECORDS_CHANGED, kind="person", record_id=person.id)
     return person
 
 

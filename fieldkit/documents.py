@@ -11,7 +11,7 @@ from typing import Any
 from fieldkit.cases import get_case, get_person, get_visit, touch_case
 from fieldkit.clock import stamp, utc_now
 from fieldkit.errors import InvalidInput, NotFound
-from fieldkit.events import hub
+from fieldkit.events import RECORDS_CHANGED, hub
 from fieldkit.records import FormDocument
 from fieldkit.resources import load_resources
 from fieldkit.store import Store
@@ -141,7 +141,7 @@ def save_document(
                     _withdraw(store, other.id, f"replaced by a {kind.upper()} for this person")
         touch_case(store, case_id)
         store.audit(action, kind, document_id)
-    hub.publish("records.changed", kind="form", record_id=document_id)
+    hub.publish(RECORDS_CHANGED, kind="form", record_id=document_id)
     return get_document(store, document_id)
 
 
@@ -162,7 +162,7 @@ def withdraw_document(store: Store, document_id: str, reason: str) -> None:
         return
     with store.transaction():
         _withdraw(store, document_id, reason.strip() or "withdrawn")
-    hub.publish("records.changed", kind="form", record_id=document_id)
+    hub.publish(RECORDS_CHANGED, kind="form", record_id=document_id)
 
 
 def is_withdrawn(store: Store, document_id: str) -> bool:

@@ -5,12 +5,34 @@ The desktop app bridges these to Qt signals on the GUI thread; the core never po
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
 Listener = Callable[..., None]
+
+log = logging.getLogger(__name__)
+
+STORE_LOCKED = "store.locked"
+"""The store was locked (the key is gone); no payload."""
+STORE_UNLOCKED = "store.unlocked"
+"""The store was unlocked; no payload."""
+RECORDS_CHANGED = "records.changed"
+"""A record was written: ``kind`` (case, visit, person, note, exhibit, form, ...), ``record_id``."""
+OUTBOX_CHANGED = "outbox.changed"
+"""An outbox item was added or changed state; no payload."""
+SYNC_PROGRESS = "sync.progress"
+"""Sending is under way: ``done`` of ``total`` bundles."""
+SYNC_REACHABLE = "sync.reachable"
+"""The destination was probed: ``reachable`` True or False."""
+SEND_FINISHED = "send.finished"
+"""Sealing a case for the Lead finished on the worker: ``case_id``, ``bundle_id``."""
+
+EVENTS = (STORE_LOCKED, STORE_UNLOCKED, RECORDS_CHANGED, OUTBOX_CHANGED, SYNC_PROGRESS,
+          SYNC_REACHABLE, SEND_FINISHED)
+"""Every event the core publishes."""
 
 
 class EventHub:
@@ -33,14 +55,16 @@ class EventHub:
         return unsubscribe
 
     def publish(self, event: str, **payload: Any) -> None:
-        """Call every listener of ``event``, in the publishing thread."""
+        """Call every listener of ``event``, in the publishing thread. A listener that raises is
+        logged and skipped: it never breaks the publisher or the other listeners."""
         with self._lock:
             listeners = list(self._listeners[event])
         for listener in listeners:
-            listener(**payload)
+            try:
+                listener(**payload)
+            except Exception:
+                log.exception("a listener of %s failed", event)
 
 
 hub = EventHub()
-"""The process-wide hub. Events: ``store.locked``, ``store.unlocked``, ``records.changed``
-(kind, record_id), ``outbox.changed``, ``sync.progress`` (done, total), ``sync.reachable``
-(reachable)."""
+"""The process-wide hub; the events are the constants above."""

@@ -11,7 +11,7 @@ from pathlib import Path
 from fieldkit.cases import get_case, get_visit, touch_case
 from fieldkit.clock import stamp
 from fieldkit.errors import InvalidInput, NotFound
-from fieldkit.events import hub
+from fieldkit.events import RECORDS_CHANGED, hub
 from fieldkit.records import Exhibit
 from fieldkit.store import Store
 
@@ -68,7 +68,7 @@ def add_exhibit(
         )
         touch_case(store, case_id)
         store.audit("exhibit.add", "exhibit", exhibit.id)
-    hub.publish("records.changed", kind="exhibit", record_id=exhibit.id)
+    hub.publish(RECORDS_CHANGED, kind="exhibit", record_id=exhibit.id)
     return exhibit
 
 

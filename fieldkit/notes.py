@@ -11,7 +11,7 @@ import uuid
 from fieldkit.cases import get_visit, required_text, touch_case
 from fieldkit.clock import stamp
 from fieldkit.errors import InvalidInput, NotFound
-from fieldkit.events import hub
+from fieldkit.events import RECORDS_CHANGED, hub
 from fieldkit.records import NoteEntry
 from fieldkit.store import Store
 
@@ -33,7 +33,7 @@ def _append(store: Store, visit_id: str, text: str, corrects: str | None) -> Not
         case_id = conn.execute("SELECT case_id FROM visits WHERE id = ?", (visit_id,)).fetchone()
         touch_case(store, case_id[0])
         store.audit("note.correct" if corrects else "note.add", "note", entry.id)
-    hub.publish("records.changed", kind="note", record_id=entry.id)
+    hub.publish(RECORDS_CHANGED, kind="note", record_id=entry.id)
     return entry
 
 

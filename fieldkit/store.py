@@ -23,7 +23,7 @@ from fieldkit import audit, keys, migrations
 from fieldkit.atomicfile import fsync_dir, make_private_dir
 from fieldkit.clock import stamp
 from fieldkit.errors import StoreCorrupt, StoreExists, StoreLocked, StoreMissing, StoreTooNew
-from fieldkit.events import hub
+from fieldkit.events import STORE_LOCKED, STORE_UNLOCKED, hub
 from fieldkit.settings import Settings
 
 DB_NAME = "fieldkit.db"
@@ -119,7 +119,7 @@ class Store:
         if not worker:
             with store.transaction():
                 store.audit("store.unlock")
-            hub.publish("store.unlocked")
+            hub.publish(STORE_UNLOCKED)
         return store
 
     @classmethod
@@ -219,7 +219,7 @@ class Store:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
-            hub.publish("store.locked")
+            hub.publish(STORE_LOCKED)
 
     def __enter__(self) -> Store:
         return self

@@ -1,8 +1,7 @@
-"""The sync engine the desktop app runs in the background: Qt-free, on its own connection.
-
-It probes the destination, sends what is due, picks up receipts and applies retention. The
-app calls :meth:`SyncEngine.run_once` on a worker thread when the network comes back (Qt's
-QNetworkInformation), on a timer while items wait, or when the officer presses "Sync now".
+"""Sending to the Lead, one run at a time: probe the destination, send what is due, pick up
+receipts and apply retention. ``fieldkit sync`` and the desktop app's background sync both call
+:func:`sync_once`; the app runs it through :class:`SyncEngine` on a worker thread with a store
+connection of its own.
 """
 
 from __future__ import annotations
@@ -10,12 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from fieldkit.events import hub
+from fieldkit.events import SYNC_REACHABLE, hub
 from fieldkit.keys import Unwrapped
 from fieldkit.settings import Settings
 from fieldkit.store import Store
 from sync import device, outbox, retention
-from sync.transport import transport_for
+from sync.transport import Transport, transport_for
+
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -30,35 +31,51 @@ class SyncOutcome:
     purged: int = 0
 
 
+def device_transport(store: Store) -> Transport:
+    """The transport this device's trusted Lead profile names (raises NotEnrolled without one)."""
+    profile = device.current_profile(store)
+    if profile is None:
+        raise device.NotEnrolled()
+    return transport_for(profile, device_id=device.device_id(store),
+                         device_key=device.signing_key(store))
+
+
+def sync_once(
+    store: Store, *, retry_now: bool = False, progress: Progress | None = None,
+    transport: Transport | None = None,
+) -> SyncOutcome:
+    """One whole run on ``store``: probe, send what is due, collect receipts, apply retention.
+
+    The transport is made from the device's Lead profile unless one is given, and is always
+    closed afterwards.
+    """
+    profile = device.current_profile(store)
+    if profile is None:
+        raise device.NotEnrolled()
+    link = transport if transport is not None else device_transport(store)
+    try:
+        if not link.probe():
+            hub.publish(SYNC_REACHABLE, reachable=False)
+            return SyncOutcome(reachable=False, waiting=outbox.waiting_count(store))
+        hub.publish(SYNC_REACHABLE, reachable=True)
+        report = outbox.send_due(store, link, retry_now=retry_now, progress=progress)
+        receipts = outbox.collect_receipts(store, link)
+        purged = retention.apply_retention(store, profile.policy.retention_days)
+    finally:
+        link.close()
+    return SyncOutcome(True, report.delivered, report.failed, report.waiting, receipts,
+                       len(purged))
+
+
 class SyncEngine:
-    """Sends the outbox to the Lead using a connection of its own (one per run and thread)."""
+    """Runs :func:`sync_once` on a connection of its own (one per run and thread)."""
 
     def __init__(self, settings: Settings, key: Unwrapped) -> None:
         self._settings = settings
         self._key = key
 
-    def run_once(
-        self, *, retry_now: bool = False, progress: Callable[[int, int], None] | None = None
-    ) -> SyncOutcome:
-        """Probe, then send what is due; safe to call from any one thread at a time."""
+    def run_once(self, *, retry_now: bool = False, progress: Progress | None = None
+                 ) -> SyncOutcome:
+        """Open the store on this thread, then one run; safe from any one thread at a time."""
         with Store.open_unwrapped(self._settings, self._key, worker=True) as store:
-            profile = device.current_profile(store)
-            if profile is None:
-                raise device.NotEnrolled()
-            transport = transport_for(profile, device_id=device.device_id(store),
-                                      device_key=device.signing_key(store))
-            try:
-                if not transport.probe():
-                    hub.publish("sync.reachable", reachable=False)
-                    return SyncOutcome(reachable=False, waiting=outbox.waiting_count(store))
-                hub.publish("sync.reachable", reachable=True)
-                report = outbox.send_due(store, transport, retry_now=retry_now,
-                                         progress=progress)
-                receipts = outbox.collect_receipts(store, transport)
-                purged = retention.apply_retention(store, profile.policy.retention_days)
-            finally:
-                close = getattr(transport, "close", None)
-                if close is not None:
-                    close()
-            return SyncOutcome(True, report.delivered, report.failed, report.waiting, receipts,
-                               len(purged))
+            return sync_once(store, retry_now=retry_now, progress=progress)

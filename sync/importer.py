@@ -16,7 +16,7 @@ from pathlib import Path
 from fieldkit.atomicfile import make_private_dir, write_atomic
 from fieldkit.clock import stamp
 from fieldkit.errors import InvalidInput
-from fieldkit.events import hub
+from fieldkit.events import RECORDS_CHANGED, hub
 from fieldkit.store import Store
 from sync import lead
 from sync.bundle import DEFAULT_MAX_BUNDLE_BYTES, VerifiedBundle, read_bundle
@@ -95,7 +95,7 @@ def import_bundle(
             list(verified.attachments.items()),
         )
         store.audit("import", "bundle", manifest.bundle_id)
-    hub.publish("records.changed", kind="lead_bundle", record_id=manifest.bundle_id)
+    hub.publish(RECORDS_CHANGED, kind="lead_bundle", record_id=manifest.bundle_id)
     return verified
 
 

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from fieldkit.clock import stamp, utc_now
 from fieldkit.errors import NotFound
-from fieldkit.events import hub
+from fieldkit.events import OUTBOX_CHANGED, SYNC_PROGRESS, hub
 from fieldkit.store import Store
 from sync.backoff import retry_delay
 from sync.errors import TransportError
@@ -81,7 +81,7 @@ def enqueue(store: Store, bundle_id: str, case_id: str, supersedes: str | None,
             (bundle_id, case_id, supersedes, now, now, len(content), content),
         )
         store.audit("export", "bundle", bundle_id)
-    hub.publish("outbox.changed")
+    hub.publish(OUTBOX_CHANGED)
     return get_item(store, bundle_id)
 
 
@@ -169,7 +169,7 @@ def send_one(
             )
     finally:
         conn.execute("PRAGMA synchronous = FULL")
-    hub.publish("outbox.changed")
+    hub.publish(OUTBOX_CHANGED)
     try:
         receipt = sender.send(bundle_id, _content(store, bundle_id))
     except TransportError as error:
@@ -181,7 +181,7 @@ def send_one(
                 "WHERE bundle_id = ?",
                 (str(error), stamp(utc_now() + timedelta(seconds=delay)), bundle_id),
             )
-        hub.publish("outbox.changed")
+        hub.publish(OUTBOX_CHANGED)
         return False
     with store.transaction() as conn:
         conn.execute(
@@ -190,7 +190,7 @@ def send_one(
             (str(receipt), stamp(), bundle_id),
         )
         store.audit("sync", "bundle", bundle_id)
-    hub.publish("outbox.changed")
+    hub.publish(OUTBOX_CHANGED)
     return True
 
 
@@ -209,7 +209,7 @@ def send_due(
             delivered += 1
         else:
             failed += 1
-        hub.publish("sync.progress", done=done, total=len(due))
+        hub.publish(SYNC_PROGRESS, done=done, total=len(due))
         if progress:
             progress(done, len(due))
     return SyncReport(delivered, failed, waiting_count(store))
@@ -250,5 +250,5 @@ def collect_receipts(store: Store, transport: Any) -> int:
                 (f"The Lead could not import this bundle: {reason}", NEVER, bundle_id),
             )
             store.audit("sync.rejected", "bundle", bundle_id)
-        hub.publish("outbox.changed")
+        hub.publish(OUTBOX_CHANGED)
     return len(receipts)

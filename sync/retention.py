@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from fieldkit.clock import parse_stamp, stamp, utc_now
-from fieldkit.events import hub
+from fieldkit.events import RECORDS_CHANGED, hub
 from fieldkit.store import BACKUP_DIR, Store
 
 PURGED_TITLE = "[personal data purged after delivery to the Lead]"
@@ -85,7 +85,7 @@ def purge_case(store: Store, case_id: str) -> int:
         store.set_meta("purging", "0")
         store.audit("purge", "case", case_id)
     _forget_remnants(store)
-    hub.publish("records.changed", kind="case", record_id=case_id)
+    hub.publish(RECORDS_CHANGED, kind="case", record_id=case_id)
     return removed
 
 

@@ -67,6 +67,10 @@ class Transport(Protocol):
         """The Lead's verified import receipt for ``bundle_id``, or ``None`` if none yet."""
         ...
 
+    def close(self) -> None:
+        """Release what the transport holds (connections); it is not used again."""
+        ...
+
 
 def fetch_receipts(transport: Transport, bundle_ids: Iterable[str]) -> dict[str, ImportReceipt]:
     """Verified import receipts for those of ``bundle_ids`` that have one. Never raises.
@@ -136,6 +140,9 @@ class FolderTransport:
         except OSError:
             return None  # unreadable share: treat as "no receipt yet", the bundle stays queued
         return load_import_receipt(data, self.lead_public_key, bundle_id=bundle_id)
+
+    def close(self) -> None:
+        """Nothing to release: every call opens and closes its own files."""
 
 
 def pinned_ssl_context(certificate_pem: str) -> ssl.SSLContext:
@@ -277,7 +284,7 @@ def _status_error(status: int, bundle_id: str, device_id: str) -> Exception:
 
 def transport_for(
     profile: LeadProfile, *, device_id: str, device_key: Ed25519PrivateKey
-) -> FolderTransport | HttpsTransport:
+) -> Transport:
     """The transport a trusted profile's destination calls for."""
     destination = profile.destination
     if isinstance(destination, FolderDestination):

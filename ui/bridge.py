@@ -13,7 +13,17 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from shiboken6 import Shiboken
 
-from fieldkit.events import EventHub, hub
+from fieldkit.events import (
+    OUTBOX_CHANGED,
+    RECORDS_CHANGED,
+    SEND_FINISHED,
+    STORE_LOCKED,
+    STORE_UNLOCKED,
+    SYNC_PROGRESS,
+    SYNC_REACHABLE,
+    EventHub,
+    hub,
+)
 
 
 class CoreEvents(QObject):
@@ -25,6 +35,7 @@ class CoreEvents(QObject):
     outboxChanged = Signal()
     syncProgress = Signal(int, int)  # done, total
     syncReachable = Signal(bool)  # the Lead's destination answered (or not) a sync's probe
+    sendFinished = Signal(str, str)  # case id, bundle id: a case was sealed for the Lead
 
     def __init__(self, events: EventHub = hub, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -36,12 +47,13 @@ class CoreEvents(QObject):
         if self._unsubscribers:
             return
         pairs: list[tuple[str, Callable[..., None]]] = [
-            ("store.locked", self._locked),
-            ("store.unlocked", self._unlocked),
-            ("records.changed", self._records),
-            ("outbox.changed", self._outbox),
-            ("sync.progress", self._progress),
-            ("sync.reachable", self._reachable),
+            (STORE_LOCKED, self._locked),
+            (STORE_UNLOCKED, self._unlocked),
+            (RECORDS_CHANGED, self._records),
+            (OUTBOX_CHANGED, self._outbox),
+            (SYNC_PROGRESS, self._progress),
+            (SYNC_REACHABLE, self._reachable),
+            (SEND_FINISHED, self._sent),
         ]
         self._unsubscribers = [self._events.subscribe(name, fn) for name, fn in pairs]
 
@@ -84,3 +96,7 @@ class CoreEvents(QObject):
     def _reachable(self, reachable: bool = False, **_: Any) -> None:
         if self._alive():
             self.syncReachable.emit(bool(reachable))
+
+    def _sent(self, case_id: str = "", bundle_id: str = "", **_: Any) -> None:
+        if self._alive():
+            self.sendFinished.emit(case_id, bundle_id)

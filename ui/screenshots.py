@@ -70,7 +70,7 @@ def _demo_store(settings: Settings) -> None:
         case = create_demo_operation(store)
         visit = cases.list_visits(store, case.id)[0]
         if not documents.list_documents(store, case.id):
-            from fieldkit.demo_forms import add_demo_forms
+            from fieldkit.demo.forms import add_demo_forms
 
             add_demo_forms(store, case.id, visit.id)
         for title in ("Nail bar, Hertford Street (follow-up)", "Farm workers, Brinklow Road",

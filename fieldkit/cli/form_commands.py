@@ -1,31 +1,18 @@
-"""Command-line groups for forms and PDFs: ``fieldkit form check`` (is a form document valid, and
+"""Form and PDF commands: ``fieldkit form check`` (is a form document valid, and
 with ``--ready`` complete?) and ``fieldkit export pdf`` (every PDF of a case, written only to the
 folder asked for, each file atomically)."""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from fieldkit.cli.common import SubParsers, open_store
 from fieldkit.errors import InvalidInput
 from fieldkit.settings import Settings
 
-if TYPE_CHECKING:
-    from fieldkit.store import Store
-
 FORM_KINDS = ("nrm", "dtn", "visit", "reception", "intel", "referral")
-
-
-def _open_store(settings: Settings) -> Store:
-    """Unlock the store as every command does. ``fieldkit.cli`` is the composition root that
-    registers this module (and imports ``ui`` in its app command), so it is looked up at run
-    time rather than imported: no import cycle, and type checking stays within the core."""
-    cli = importlib.import_module("fieldkit.cli")
-    store: Store = cli.open_store(settings)
-    return store
 
 
 def cmd_form_check(args: argparse.Namespace, settings: Settings) -> int:
@@ -62,7 +49,7 @@ def cmd_export_pdf(args: argparse.Namespace, settings: Settings) -> int:
     out = Path(args.out).expanduser()
     if out.exists() and not out.is_dir():
         raise InvalidInput(f"--out {out} is not a folder.")
-    with _open_store(settings) as store:
+    with open_store(settings) as store:
         case = get_case(store, args.case)
         plan = plan_case_pdfs(store, case.id)
         if not plan:
@@ -81,7 +68,7 @@ def cmd_export_pdf(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: SubParsers) -> None:
     """Add the ``form`` and ``export`` command groups to the main command tree."""
     p = sub.add_parser("form", help="form documents (NRM, Duty to Notify, visit, ...)")
     fsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")

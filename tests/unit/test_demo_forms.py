@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from fieldkit import cases, demo, documents
-from fieldkit.demo_forms import W2_NAME, W2_PHONE, w1_nrm, w2_nrm_draft, w3_nrm
+from fieldkit.demo.forms import W2_NAME, W2_PHONE, w1_nrm, w2_nrm_draft, w3_nrm
 from fieldkit.store import Store
 from forms import KINDS, DutyToNotify, NrmReferral, ReceptionCentre, check_document
 from forms.rules import Route

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fieldkit import demo_forms
+from fieldkit.demo import forms as demo_forms
 from fieldkit.pdf import render_intelligence_report, render_referral
 from fieldkit.pdf.intelligence import GRADING_ROWS, INTEL_SECTIONS, REFERRAL_SECTIONS
 from forms import IntelligenceReport, Referral

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fieldkit import demo_forms
+from fieldkit.demo import forms as demo_forms
 from fieldkit.pdf import render_dtn, render_nrm_pack
 from fieldkit.pdf.dtn import SECTIONS as DTN_SECTIONS
 from fieldkit.pdf.nrm import CHECKLIST_HEADING, ROUTE_HEADING, SECTIONS

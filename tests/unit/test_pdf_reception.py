@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from fieldkit import demo_forms
+from fieldkit.demo import forms as demo_forms
 from fieldkit.pdf import render_reception_summary
 from fieldkit.pdf.reception import SECTIONS
 from forms import PersonReceived, ReceptionCentre

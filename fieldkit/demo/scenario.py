@@ -1,16 +1,11 @@
-"""A believable, wholly fictional operation for demonstrations, screenshots and tests.
+"""The demo operation's fictional facts: the premises, the notes, the workers, a generated photo.
 
-Every name, place and number here is invented. Later layers (forms, sync) extend it.
-"""
+Every name, place and number here is invented."""
 
 from __future__ import annotations
 
 import struct
 import zlib
-
-from fieldkit import cases, exhibits, notes
-from fieldkit.records import Case
-from fieldkit.store import Store
 
 DEMO_TITLE = "Operation Larkspur: hand car wash, Foleshill Road"
 DEMO_PREMISES = "Shine Bright Hand Car Wash"
@@ -53,21 +48,3 @@ def demo_photo(width: int = 96, height: int = 64) -> bytes:
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
-
-
-def create_demo_operation(store: Store) -> Case:
-    """Create the demo case: a visit with notes and a correction, a photo exhibit, four workers."""
-    case = cases.create_case(store, DEMO_TITLE)
-    visit = cases.create_visit(store, case.id, DEMO_PREMISES, DEMO_ADDRESS)
-    written = [notes.add_note(store, visit.id, text) for text in DEMO_NOTES]
-    notes.correct_note(store, written[2].id, DEMO_CORRECTION)
-    exhibits.add_exhibit(
-        store, case.id, demo_photo(), "cabin-behind-wash-bay.png", visit_id=visit.id,
-        description="Sleeping area in the portable cabin behind the wash bay", sensitive=False,
-    )
-    for reference, summary in DEMO_PEOPLE:
-        cases.add_person(store, case.id, reference, visit_id=visit.id, summary=summary)
-    from fieldkit.demo_forms import add_demo_forms  # it imports this module's constants
-
-    add_demo_forms(store, case.id, visit.id)
-    return case

@@ -11,7 +11,7 @@ from typing import Any
 
 from fieldkit import cases, documents
 from fieldkit.clock import utc_now
-from fieldkit.demo import DEMO_ADDRESS, DEMO_PREMISES
+from fieldkit.demo.scenario import DEMO_ADDRESS, DEMO_PREMISES
 from fieldkit.store import Store
 from forms import NrmReferral, nrm_to_dtn
 

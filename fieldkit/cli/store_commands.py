@@ -1,0 +1,240 @@
+"""Store commands: the encrypted store, cases, visits, notes, exhibits, search, the demo and the
+audit trail."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from fieldkit.cli.common import SubParsers, open_store, read_passphrase
+from fieldkit.errors import InvalidInput
+from fieldkit.settings import Settings
+
+
+def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldkit.errors import StoreExists
+    from fieldkit.store import NO_KEYRING_WARNING, Store, store_exists
+
+    if store_exists(settings.data_dir):
+        raise StoreExists(settings.data_dir)
+    passphrase = read_passphrase("New passphrase: ", confirm=True)
+    with Store.create(settings, passphrase, officer=args.officer) as store:
+        if not store.uses_device_secret:
+            print(f"fieldkit: warning: {NO_KEYRING_WARNING}", file=sys.stderr)
+        print(f"Created an encrypted store in {settings.data_dir}")
+    return 0
+
+
+def cmd_passphrase_change(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldkit import keys
+    from fieldkit.store import KEY_NAME
+
+    with open_store(settings) as store:
+        old = read_passphrase()
+        new = read_passphrase("New passphrase: ", confirm=True, env="FIELDKIT_NEW_PASSPHRASE")
+        keys.rewrap(
+            settings.data_dir / KEY_NAME, old, new,
+            min_seconds=settings.kdf_min_seconds, memory_kib=settings.kdf_memory_kib,
+        )
+        with store.transaction():
+            store.audit("store.passphrase_change")
+    print("Passphrase changed.")
+    return 0
+
+
+def cmd_case_new(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldkit import cases
+
+    with open_store(settings) as store:
+        case = cases.create_case(store, args.title, prefix=settings.case_prefix)
+        print(f"Case {case.reference} opened")
+        print(case.id)
+    return 0
+
+
+def cmd_case_list(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldkit import cases
+
+    with open_store(settings) as store:
+        for case in cases.list_cases(store):
+            print(f"{case.id}  {case.title}")
+    return 0
+
+
+def cmd_case_status(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldkit import cases
+
+    status = "closed" if args.action == "close" else "open"
+    with open_store(settings) as store:
+        case = cases.set_case_status(store, args.case, status)
+        print(f"Case {case.reference} is {case.status}.")
+    return 0
+
+
+def cmd_visit_new(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldkit import cases
+
+    with open_store(settings) as store:
+        visit = cases.create_visit(store, args.case, args.premises, args.address)
+        print(visit.id)
+    return 0
+
+
+def cmd_note_add(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldkit import notes
+
+    with open_store(settings) as store:
+        entry = notes.add_note(store, args.visit, " ".join(args.text))
+        print(f"Note {entry.seq} saved at {entry.written_at}")
+        print(entry.id)
+    return 0
+
+
+def cmd_note_correct(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldkit import notes
+
+    with open_store(settings) as store:
+        entry = notes.correct_note(store, args.entry, " ".join(args.text))
+        print(f"Correction {entry.seq} saved at {entry.written_at}")
+        print(entry.id)
+    return 0
+
+
+def cmd_note_list(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldkit import notes
+
+    with open_store(settings) as store:
+        entries = notes.list_notes(store, args.visit)
+        corrected = notes.corrected_ids(entries)
+        seq_of = {entry.id: entry.seq for entry in entries}
+        for entry in entries:
+            marks = []
+            if entry.id in corrected:
+                marks.append("[corrected later]")
+            if entry.corrects:
+                marks.append(f"[corrects {seq_of.get(entry.corrects, entry.corrects)}]")
+            mark = (" " + " ".join(marks)) if marks else ""
+            print(f"{entry.seq:>3}  {entry.written_at}  {entry.id}{mark}  {entry.text}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldkit import notes
+
+    with open_store(settings) as store:
+        for entry in notes.search_notes(store, " ".join(args.text)):
+            print(f"{entry.written_at}  visit {entry.visit_id}  entry {entry.id}  {entry.text}")
+    return 0
+
+
+def cmd_exhibit_add(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldkit import cases, exhibits
+
+    path = Path(args.file)
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        # The file's name is not echoed: officers name photos after what (or who) they show.
+        raise InvalidInput(f"The exhibit file cannot be read: {error.strerror}.") from error
+    with open_store(settings) as store:
+        visit = cases.get_visit(store, args.visit)
+        exhibit = exhibits.add_exhibit(
+            store, visit.case_id, content, path.name, visit_id=visit.id,
+            description=args.description, sensitive=args.sensitive,
+        )
+        print(f"{exhibit.exhibit_ref}  sha256 {exhibit.sha256}")
+        print(exhibit.id)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldkit import demo
+
+    with open_store(settings) as store:
+        case = demo.create_demo_operation(store)
+        print(f"Demo operation {case.reference} created: {case.title}")
+        print(case.id)
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldkit import audit
+
+    with open_store(settings) as store:
+        report = audit.verify(store.conn)
+    if report.ok:
+        print(f"Audit trail whole: {report.events} events.")
+        return 0
+    print(f"Audit trail broken at event {report.first_bad}: {report.problem}.")
+    return 1
+
+
+def register(sub: SubParsers) -> None:
+    """Add the store's command groups to the main command tree."""
+    p = sub.add_parser("init", help="create the encrypted store (asks the passphrase twice)")
+    p.add_argument("--officer", default=os.environ.get("FIELDKIT_OFFICER", "officer"),
+                   help="the officer's name, recorded in the audit trail")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("passphrase", help="passphrase commands")
+    psub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    psub.add_parser("change", help="change the passphrase").set_defaults(
+        handler=cmd_passphrase_change)
+
+    p = sub.add_parser("case", help="cases")
+    csub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    q = csub.add_parser("new", help="open a case; prints its id on the last line")
+    q.add_argument("--title", required=True)
+    q.set_defaults(handler=cmd_case_new)
+    csub.add_parser("list", help="one line per case: id, then title").set_defaults(
+        handler=cmd_case_list)
+    for action, text in (("close", "close a case (retention may then apply once the Lead "
+                                   "has imported it)"), ("reopen", "reopen a closed case")):
+        q = csub.add_parser(action, help=text)
+        q.add_argument("--case", required=True)
+        q.set_defaults(handler=cmd_case_status)
+
+    p = sub.add_parser("visit", help="premises visits")
+    vsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    q = vsub.add_parser("new", help="record a premises visit; prints its id on the last line")
+    q.add_argument("--case", required=True)
+    q.add_argument("--premises", required=True)
+    q.add_argument("--address", required=True)
+    q.set_defaults(handler=cmd_visit_new)
+
+    p = sub.add_parser("note", help="contemporaneous notes")
+    nsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    q = nsub.add_parser("add", help="add a timed note; prints its id on the last line")
+    q.add_argument("--visit", required=True)
+    q.add_argument("text", nargs="+")
+    q.set_defaults(handler=cmd_note_add)
+    q = nsub.add_parser("correct", help="add a correction of an entry")
+    q.add_argument("--entry", required=True)
+    q.add_argument("text", nargs="+")
+    q.set_defaults(handler=cmd_note_correct)
+    q = nsub.add_parser("list", help="a visit's entries in order, corrections marked")
+    q.add_argument("--visit", required=True)
+    q.set_defaults(handler=cmd_note_list)
+
+    p = sub.add_parser("exhibit", help="photos and documents")
+    esub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    q = esub.add_parser("add", help="capture a file as the case's next exhibit")
+    q.add_argument("--visit", required=True)
+    q.add_argument("--description", default="")
+    q.add_argument("--sensitive", action="store_true")
+    q.add_argument("file")
+    q.set_defaults(handler=cmd_exhibit_add)
+
+    p = sub.add_parser("search", help="notes containing every word")
+    p.add_argument("text", nargs="+")
+    p.set_defaults(handler=cmd_search)
+
+    sub.add_parser("demo", help="fill the store with a fictional operation").set_defaults(
+        handler=cmd_demo)
+
+    p = sub.add_parser("audit", help="the audit trail")
+    asub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    asub.add_parser("verify", help="exit 0 when the chain is whole, 1 naming the first bad "
+                    "event").set_defaults(handler=cmd_audit_verify)
