@@ -1,8 +1,9 @@
-"""The one place the core reads the wall clock, so records are always timed in UTC."""
+"""The one place the core reads the wall clock: records are timed in UTC; "today" is the local
+date of the officer's time zone."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 
 def utc_now() -> datetime:
@@ -19,3 +20,13 @@ def stamp(moment: datetime | None = None) -> str:
 def parse_stamp(text: str) -> datetime:
     """Read a timestamp written by :func:`stamp`."""
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def local_now() -> datetime:
+    """The current time in the officer's own time zone (the computer's), zone attached."""
+    return datetime.now().astimezone()
+
+
+def today() -> date:
+    """Today's date where the officer is: the one "today" every rule and form default uses."""
+    return local_now().date()

@@ -6,6 +6,7 @@ Never edit a released step; add a new one. Fixture stores for released schemas l
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -228,7 +229,126 @@ def _run(script: str) -> Callable[[Connection], None]:
     return step
 
 
-STEPS: list[Callable[[Connection], None]] = [_run(V1), _run(V2), _run(V3), _run(V4)]
+V5 = """
+CREATE TABLE drafts_v5 (
+    key TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('note', 'visit_form', 'person_form', 'reception',
+                                       'document')),
+    case_id TEXT NOT NULL,
+    visit_id TEXT,
+    person_id TEXT,
+    form_kind TEXT,
+    document_id TEXT,
+    data TEXT NOT NULL,
+    first_saved_at TEXT NOT NULL,
+    saved_at TEXT NOT NULL
+);
+CREATE INDEX drafts_by_case ON drafts_v5(case_id);
+CREATE TABLE pathway_ticks (
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    scope TEXT NOT NULL,
+    step_id TEXT NOT NULL,
+    ticked_at TEXT NOT NULL,
+    ticked_by TEXT NOT NULL,
+    PRIMARY KEY (case_id, scope, step_id)
+);
+CREATE TABLE outbox_v5 (
+    bundle_id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases(id),
+    supersedes TEXT,
+    created_at TEXT NOT NULL,
+    state TEXT NOT NULL
+        CHECK (state IN ('queued', 'sending', 'delivered', 'failed', 'refused')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_attempt_at TEXT,
+    retry_after_seconds REAL NOT NULL DEFAULT 0,
+    error_code TEXT NOT NULL DEFAULT '',
+    error_params TEXT NOT NULL DEFAULT '{}',
+    receipt TEXT NOT NULL DEFAULT '',
+    delivered_at TEXT,
+    acknowledged_at TEXT,
+    size INTEGER NOT NULL,
+    content BLOB NOT NULL
+);
+"""
+
+_OLD_NEVER = "9999-12-31T23:59:59.999999Z"
+_REFUSED_PREFIX = "The Lead could not import this bundle: "
+
+
+def _draft_owner(conn: Connection, key: str) -> tuple[str, ...] | None:
+    """(kind, case, visit, person, form kind, document) of a schema-4 draft key, or None."""
+    parts = key.split(":")
+
+    def case_of(table: str, record_id: str) -> str | None:
+        row = conn.execute(f"SELECT case_id FROM {table} WHERE id = ?", (record_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    document = None if parts[-1] == "new" else parts[-1]
+    if parts[0] == "note" and len(parts) == 2 and (case := case_of("visits", parts[1])):
+        return ("note", case, parts[1], "", "", "")
+    if parts[0] == "visit-form" and len(parts) == 2 and (case := case_of("visits", parts[1])):
+        return ("visit_form", case, parts[1], "", "", "")
+    if parts[0] == "person-form" and len(parts) == 2 and (case := case_of("people", parts[1])):
+        return ("person_form", case, "", parts[1], "", "")
+    if parts[0] == "reception" and len(parts) == 3:
+        return ("reception", parts[1], "", "", "reception", document or "")
+    if parts[0] == "doc" and len(parts) == 4:
+        return ("document", parts[1], "", "", parts[2], document or "")
+    return None
+
+
+def _step5(conn: Connection) -> None:
+    """Drafts owned by typed records; pathway ticks in a table; outbox states with 'refused',
+    errors as codes, back-off counted from the last try."""
+    for statement in _statements(V5):
+        conn.execute(statement)
+    for key, data, saved_at in conn.execute("SELECT key, data, saved_at FROM drafts").fetchall():
+        owner = _draft_owner(conn, str(key))
+        if owner is None:
+            continue  # a draft of a record that no longer exists
+        kind, case, visit, person, form_kind, document = owner
+        new_key = ":".join([kind, case, visit, person, form_kind, document or "new"])
+        conn.execute(
+            "INSERT OR REPLACE INTO drafts_v5 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (new_key, kind, case, visit or None, person or None, form_kind or None,
+             document or None, data, saved_at, saved_at))
+    conn.execute("DROP TABLE drafts")
+    conn.execute("ALTER TABLE drafts_v5 RENAME TO drafts")
+    for (key, value) in conn.execute(
+            "SELECT key, value FROM meta WHERE key LIKE 'ui.pathway_ticks:%'").fetchall():
+        case_id = str(key).split(":", 1)[1]
+        try:
+            ticks = json.loads(value)
+        except ValueError:
+            ticks = {}
+        for scope, steps in (ticks.items() if isinstance(ticks, dict) else []):
+            for step in steps if isinstance(steps, list) else []:
+                conn.execute("INSERT OR IGNORE INTO pathway_ticks VALUES (?, ?, ?, ?, ?)",
+                             (case_id, str(scope), str(step), "", "carried over"))
+        conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+    rows = conn.execute(
+        "SELECT bundle_id, case_id, supersedes, created_at, state, attempts, next_attempt_at, "
+        "last_error, receipt, delivered_at, acknowledged_at, size, content FROM outbox"
+    ).fetchall()
+    for (bundle_id, case_id, supersedes, created_at, state, attempts, next_at, last_error,
+         receipt, delivered_at, acknowledged_at, size, content) in rows:
+        code, params = "", "{}"
+        if state == "failed" and next_at == _OLD_NEVER:
+            state, code = "refused", "lead_rejected"
+            params = json.dumps({"reason": str(last_error).removeprefix(_REFUSED_PREFIX)})
+        elif state == "failed":
+            code = "transport_failed"
+        conn.execute(
+            "INSERT INTO outbox_v5 VALUES (?, ?, ?, ?, ?, ?, NULL, 0, ?, ?, ?, ?, ?, ?, ?)",
+            (bundle_id, case_id, supersedes, created_at, state, attempts, code, params,
+             receipt, delivered_at, acknowledged_at, size, content))
+    conn.execute("DROP TABLE outbox")
+    conn.execute("ALTER TABLE outbox_v5 RENAME TO outbox")
+    conn.execute("CREATE INDEX outbox_by_state ON outbox(state)")
+
+
+STEPS: list[Callable[[Connection], None]] = [_run(V1), _run(V2), _run(V3), _run(V4), _step5]
 """STEPS[n] takes a store from schema n to n + 1."""
 
 CURRENT = len(STEPS)

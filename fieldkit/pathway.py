@@ -2,17 +2,24 @@
 pathways that apply, in order, each with whom to contact or which form to fill, done or not.
 
 The pathways and their conditions are data (``resources/pathways.yaml``); this module only
-turns a case into facts and evaluates them. No Qt, no clock."""
+turns a case into facts and evaluates them; the last part reads a case's facts and the officer's
+ticks from the store. No Qt; "today" comes from the clock module."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from fieldkit import cases, clock, documents, officer
+from fieldkit.clock import stamp
 from fieldkit.resources import Contact, Resources, Timeline, load_resources
+from fieldkit.store import Store
+from forms import DutyToNotify
 from forms.choices import AgeGroup, ConsentDecision, NrmStage
 from forms.kinds import KIND_TITLES
 from forms.nrm import NrmReferral
@@ -35,6 +42,7 @@ class CaseFacts(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     age: AgeGroup = Field(AgeGroup.NOT_SURE, title="Adult, child, or not sure")
+    person_recorded: bool = Field(True, title="A potential victim has been recorded")
     consent: ConsentDecision = Field(ConsentDecision.NOT_ASKED, title="Consent to the NRM")
     immediate_risk: bool = Field(False, title="Immediate risk of serious harm")
     transition_due: bool = Field(False, title="Child within 6 months of turning 18")
@@ -63,13 +71,15 @@ class CaseFacts(BaseModel):
 
     def facts(self) -> dict[str, FactValue]:
         """The facts pathway conditions test, including those worked out from the others."""
-        recorded = self.model_dump(exclude={"done"})
-        child = self.age is not AgeGroup.ADULT
+        recorded = self.model_dump(exclude={"done", "person_recorded"})
+        # No person recorded yet: no step about a person (child, adult, NRM or DtN) applies.
+        person = self.person_recorded
+        child = person and self.age is not AgeGroup.ADULT
         recorded.update(
             child=child,
-            adult=not child,
-            nrm_route=self.route is Route.NRM,
-            dtn_route=self.route is Route.DUTY_TO_NOTIFY,
+            adult=person and not child,
+            nrm_route=person and self.route is Route.NRM,
+            dtn_route=person and self.route is Route.DUTY_TO_NOTIFY,
         )
         return recorded
 
@@ -232,3 +242,99 @@ def facts_from_person(
     }
     read.update(more)
     return CaseFacts.model_validate(read)
+
+
+# -- a case's facts and ticks, read from the store ---------------------------------------------
+
+CASE_SCOPE = "case"
+"""The scope of steps about the case as a whole; other scopes are person ids."""
+
+
+def load_ticks(store: Store, case_id: str) -> dict[str, set[str]]:
+    """Steps the officer ticked as done, by scope (``case`` or a person id)."""
+    ticks: dict[str, set[str]] = {}
+    for scope, step_id in store.conn.execute(
+            "SELECT scope, step_id FROM pathway_ticks WHERE case_id = ?", (case_id,)):
+        ticks.setdefault(str(scope), set()).add(str(step_id))
+    return ticks
+
+
+def set_tick(store: Store, case_id: str, scope: str, step_id: str, done: bool) -> None:
+    """Tick (or untick) one step for a scope; audited either way."""
+    with store.transaction() as conn:
+        if done:
+            conn.execute(
+                "INSERT OR IGNORE INTO pathway_ticks VALUES (?, ?, ?, ?, ?)",
+                (case_id, scope, step_id, stamp(), store.actor))
+        else:
+            conn.execute(
+                "DELETE FROM pathway_ticks WHERE case_id = ? AND scope = ? AND step_id = ?",
+                (case_id, scope, step_id))
+        store.audit("pathway.tick" if done else "pathway.untick", "case", case_id)
+
+
+def derived_done(store: Store, case_id: str) -> set[str]:
+    """Steps the records themselves show are done (a case exists; a visit was made)."""
+    done = {"ts.identify_concern"}
+    if cases.list_visits(store, case_id):
+        done.add("ts.visit")
+    return done
+
+
+def person_facts(
+    store: Store, case_id: str, person_id: str, live: dict[str, Any] | None = None,
+    *, as_of: date | None = None,
+) -> CaseFacts:
+    """Facts for one person: from the form being edited (``live``), else their saved forms."""
+    done = load_ticks(store, case_id).get(person_id, set()) | derived_done(store, case_id)
+    more: dict[str, object] = {"first_responder": officer.is_first_responder(store)}
+    nrm_data = live
+    dtn: DutyToNotify | None = None
+    if nrm_data is None:
+        for doc in documents.list_documents(store, case_id):
+            if doc.person_id == person_id and doc.kind == "nrm":
+                nrm_data = json.loads(doc.data)
+            elif doc.person_id == person_id and doc.kind == "dtn":
+                dtn = DutyToNotify.model_validate_json(doc.data)
+    if nrm_data is not None:
+        try:
+            nrm = NrmReferral.model_validate(nrm_data)
+        except ValidationError:
+            nrm = None
+        if nrm is not None:
+            when = nrm.where_found.encountered_on or as_of or clock.today()
+            return facts_from_nrm(nrm, as_of=when, done=done, exploitation_present=True, **more)
+    if dtn is not None:
+        return CaseFacts.model_validate({
+            "age": AgeGroup.ADULT, "consent": ConsentDecision.REFUSED,
+            "exploitation_present": True, "done": frozenset(done), **more})
+    return CaseFacts.model_validate({"done": frozenset(done), **more})
+
+
+def case_people(store: Store, case_id: str) -> list[str]:
+    """Ids of the people of a case who have an NRM or a Duty to Notify."""
+    return sorted({d.person_id for d in documents.list_documents(store, case_id)
+                   if d.kind in ("nrm", "dtn") and d.person_id})
+
+
+def case_facts(store: Store, case_id: str) -> CaseFacts:
+    """Facts for the case as a whole: a child if anyone recorded is (or may be) a child, an
+    adult if everyone with a form is an adult; with nobody recorded yet, no person steps."""
+    done = load_ticks(store, case_id).get(CASE_SCOPE, set()) | derived_done(store, case_id)
+    people = case_people(store, case_id)
+    ages = {person_facts(store, case_id, person).age for person in people}
+    age = AgeGroup.NOT_SURE
+    if ages:
+        age = AgeGroup.ADULT if ages == {AgeGroup.ADULT} else AgeGroup.CHILD
+    return CaseFacts(done=frozenset(done), exploitation_present=True if people else None,
+                     age=age, person_recorded=bool(people),
+                     first_responder=officer.is_first_responder(store))
+
+
+def plan_for_case(store: Store, case_id: str) -> list[tuple[str, CasePlan]]:
+    """The plan for the case as a whole, then for each person with a form, as (scope, plan).
+    The app's pathway panel, ``fieldkit pathway`` and the tests all ask this."""
+    plans = [(CASE_SCOPE, plan_case(case_facts(store, case_id)))]
+    for person in case_people(store, case_id):
+        plans.append((person, plan_case(person_facts(store, case_id, person))))
+    return plans

@@ -103,6 +103,7 @@ class PersonReceived(FormSection):
     salvation_army_referred_at: datetime | None = Field(None, title="Salvation Army referral")
     accommodation_needed: bool | None = Field(None, title="Accommodation needed")
     accommodation_arranged: str = Field("", title="Accommodation arranged")
+    accommodation_arranged_at: datetime | None = Field(None, title="Accommodation arranged at")
     property_logged: bool = Field(False, title="Property, documents and phones logged")
     property_items: list[PropertyItem] = Field(default_factory=list, title="Property")
     safe_contact_taken: bool = Field(False, title="Safe contact details taken")
@@ -147,7 +148,8 @@ class PersonReceived(FormSection):
                 and self.wants_support is not False,
             ),
             BoardStep.ACCOMMODATION: _done(
-                self.accommodation_arranged or None, needed=self.accommodation_needed
+                self.accommodation_arranged_at or self.accommodation_arranged or None,
+                needed=self.accommodation_needed,
             ),
             BoardStep.PROPERTY: StepStatus.DONE
             if self.property_logged
@@ -184,6 +186,70 @@ class PersonReceived(FormSection):
                       "Onward destination is needed")
         problems.need("departed_at", self.departed_at, "Departure time is needed")
         return problems
+
+
+    # -- what a tap on the board does (the rules live here, the board only asks) -------------
+
+    def toggle_step(self, step: BoardStep, now: datetime, as_of: date) -> PersonReceived:
+        """The person after Space on ``step``: the step is marked done at ``now``, or undone if
+        it was done; consent cycles not asked, given, refused. Returns a new record."""
+        done = self.board(as_of)[step] is StepStatus.DONE
+        update: dict[str, object]
+        if step in _TIMED:
+            field, needed = _TIMED[step]
+            update = {field: None if done else now}
+            if needed and not done:
+                update[needed] = True
+        elif step is BoardStep.CONSENT:
+            cycle = [ConsentDecision.NOT_ASKED, ConsentDecision.GIVEN, ConsentDecision.REFUSED]
+            current = self.consent if self.consent in cycle else ConsentDecision.NOT_ASKED
+            update = {"consent": cycle[(cycle.index(current) + 1) % len(cycle)]}
+        elif step is BoardStep.NRM_OR_DTN:
+            route = self.obligations(as_of).route
+            form = (ReferralForm.DUTY_TO_NOTIFY if route is Route.DUTY_TO_NOTIFY
+                    else ReferralForm.NRM)
+            update = {"referral_form_done_at": None if done else now,
+                      "referral_form": ReferralForm.NONE if done else form}
+        elif step is BoardStep.SCREENED:
+            update = {"screenings": [] if done else [
+                s.model_copy(update={"done_at": s.done_at or now}) for s in self.screenings
+            ] or [Screening(done_at=now)]}
+        elif step is BoardStep.ACCOMMODATION:
+            update = {"accommodation_arranged_at": None if done else now,
+                      "accommodation_needed": True}
+            if done:
+                update["accommodation_arranged"] = ""
+        else:  # property
+            update = {"property_logged": not done}
+        return self.model_copy(update=update)
+
+    def mark_not_needed(self, step: BoardStep) -> PersonReceived | None:
+        """The person after Delete on ``step``: the step is not needed, where that is a choice
+        (medical triage, interpreter, Salvation Army support, accommodation); else None."""
+        field = _OPTIONAL.get(step)
+        if field is None:
+            return None
+        return self.model_copy(update={field: False})
+
+
+_TIMED: dict[BoardStep, tuple[str, str | None]] = {
+    BoardStep.ARRIVED: ("arrived_at", None), BoardStep.WELFARE: ("welfare_given_at", None),
+    BoardStep.MEDICAL: ("medical_triage_at", "medical_triage_needed"),
+    BoardStep.INTERPRETER: ("interpreter_provided_at", "interpreter_needed"),
+    BoardStep.MASH: ("mash_referred_at", None),
+    BoardStep.NRM_EXPLAINED: ("nrm_explained_at", None),
+    BoardStep.SALVATION_ARMY: ("salvation_army_referred_at", "wants_support"),
+    BoardStep.LEFT: ("departed_at", None),
+}
+"""Steps recorded by a time: the time field, and the "needed" flag a tap also sets."""
+
+_OPTIONAL: dict[BoardStep, str] = {
+    BoardStep.MEDICAL: "medical_triage_needed",
+    BoardStep.INTERPRETER: "interpreter_needed",
+    BoardStep.SALVATION_ARMY: "wants_support",
+    BoardStep.ACCOMMODATION: "accommodation_needed",
+}
+"""Steps that may be marked not needed, and the flag that says so."""
 
 
 def _done(value: object, *, needed: bool | None = True) -> StepStatus:
@@ -232,6 +298,23 @@ class ReceptionCentre(Form):
                 raise ValueError("need a different reference each (one is used twice)")
             seen.add(person.reference)
         return people
+
+    def next_reference(self) -> str:
+        """A suggested reference for the next person: R001, R002, ..."""
+        taken = {person.reference for person in self.people}
+        number = len(self.people) + 1
+        while f"R{number:03d}" in taken:
+            number += 1
+        return f"R{number:03d}"
+
+    def check_new_reference(self, reference: str) -> str:
+        """``reference`` tidied, or ValueError naming what is wrong with it."""
+        reference = reference.strip()
+        if not reference:
+            raise ValueError("Reference: a reference is needed (no name is needed).")
+        if any(person.reference == reference for person in self.people):
+            raise ValueError(f"Reference: {reference} is already on the board.")
+        return reference
 
     def person(self, reference: str) -> PersonReceived:
         """The person received with ``reference``."""

@@ -64,23 +64,37 @@ class ReceiptRejected(SyncError):
 
 
 class TransportError(SyncError):
-    """A bundle was not delivered. ``retryable`` says whether sending it again later may work."""
+    """A bundle was not delivered. ``retryable`` says whether sending it again later may work;
+    ``code`` and ``params`` are what the outbox keeps (the app words them, not the store)."""
 
     retryable: bool = False
+    code: str = "transport_failed"
+
+    @property
+    def params(self) -> dict[str, str | int]:
+        """The details the code's words need (no personal data: ids, statuses, reasons)."""
+        return {}
 
 
 class DestinationUnavailable(TransportError):
     """The destination could not be reached or failed on its side; try again later."""
 
     retryable = True
+    code = "destination_unavailable"
 
     def __init__(self, detail: str) -> None:
         super().__init__(f"The destination is not available just now ({detail}). Will retry.")
         self.detail = detail
 
+    @property
+    def params(self) -> dict[str, str | int]:
+        return {"detail": self.detail}
+
 
 class DeliveryConflict(TransportError):
     """The destination already holds a different bundle under the same id."""
+
+    code = "delivery_conflict"
 
     def __init__(self, bundle_id: str) -> None:
         super().__init__(
@@ -93,6 +107,8 @@ class DeliveryConflict(TransportError):
 class DeliveryUnauthorised(TransportError):
     """The inbox did not accept this request's signature (401): often a wrong device clock."""
 
+    code = "delivery_unauthorised"
+
     def __init__(self) -> None:
         super().__init__(
             "The inbox refused the request's signature as stale or repeated. "
@@ -102,6 +118,8 @@ class DeliveryUnauthorised(TransportError):
 
 class DeviceNotEnrolled(TransportError):
     """The inbox does not know this device, or the Lead has revoked it (403)."""
+
+    code = "device_not_enrolled"
 
     def __init__(self, device_id: str) -> None:
         super().__init__(
@@ -114,6 +132,8 @@ class DeviceNotEnrolled(TransportError):
 class BundleTooLargeForDestination(TransportError):
     """The destination refuses bundles this large (413)."""
 
+    code = "bundle_too_large"
+
     def __init__(self, bundle_id: str) -> None:
         super().__init__(f"Bundle {bundle_id} is larger than the destination accepts.")
         self.bundle_id = bundle_id
@@ -122,6 +142,12 @@ class BundleTooLargeForDestination(TransportError):
 class DeliveryRefused(TransportError):
     """Any other definite refusal by the destination (a 4xx not covered above)."""
 
+    code = "delivery_refused"
+
     def __init__(self, status: int) -> None:
         super().__init__(f"The destination refused the bundle (HTTP {status}).")
         self.status = status
+
+    @property
+    def params(self) -> dict[str, str | int]:
+        return {"status": self.status}

@@ -1,5 +1,6 @@
 """The outbox, kept in the encrypted store: each bundle is queued, sending, delivered (with its
-receipt) or failed (with the last error, and still retried with back-off).
+receipt), failed (with the last error as a code, retried after a back-off counted in elapsed
+time) or refused by the Lead (waiting for the officer, never sent again).
 
 A bundle's id and bytes are fixed when it is queued, so however often a send is interrupted,
 retried or resumed after a killed process, the destination receives the same bundle and holds
@@ -9,25 +10,40 @@ it once.
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any, Protocol
 
-from fieldkit.clock import stamp, utc_now
+from fieldkit.clock import parse_stamp, stamp, utc_now
 from fieldkit.errors import NotFound
 from fieldkit.events import OUTBOX_CHANGED, SYNC_PROGRESS, hub
 from fieldkit.store import Store
 from sync.backoff import retry_delay
 from sync.errors import TransportError
 
-NEVER = "9999-12-31T23:59:59.999999Z"
-"""``next_attempt_at`` of a bundle that is not retried by itself (the Lead refused it)."""
+log = logging.getLogger(__name__)
+
+class OutboxState(StrEnum):
+    """Where a bundle is on its way to the Lead."""
+
+    QUEUED = "queued"  # sealed, not tried yet
+    SENDING = "sending"  # a try is under way (or was, in a process that stopped)
+    DELIVERED = "delivered"  # the destination holds it durably (the Lead imports it later)
+    FAILED = "failed"  # the last try failed; tried again by itself after a back-off
+    REFUSED = "refused"  # the Lead could not import it: it waits for the officer, never resent
+
+
+PENDING = (OutboxState.QUEUED, OutboxState.SENDING, OutboxState.FAILED)
+"""States that still go to the Lead by themselves."""
 
 _COLUMNS = (
-    "bundle_id, case_id, supersedes, created_at, state, attempts, next_attempt_at, last_error, "
-    "receipt, delivered_at, acknowledged_at, size"
+    "bundle_id, case_id, supersedes, created_at, state, attempts, last_attempt_at, "
+    "retry_after_seconds, error_code, error_params, receipt, delivered_at, acknowledged_at, size"
 )
 
 
@@ -40,6 +56,14 @@ class Sender(Protocol):
 
 
 @dataclass(frozen=True)
+class OutboxError:
+    """Why the last try failed: a code and its parameters (the app puts them into words)."""
+
+    code: str
+    params: dict[str, str | int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class OutboxItem:
     """One bundle waiting for, or done with, delivery."""
 
@@ -47,14 +71,66 @@ class OutboxItem:
     case_id: str
     supersedes: str | None
     created_at: str
-    state: str
+    state: OutboxState
     attempts: int
-    next_attempt_at: str
-    last_error: str
+    last_attempt_at: str | None
+    retry_after_seconds: float
+    error: OutboxError | None
     receipt: str
     delivered_at: str | None
     acknowledged_at: str | None
     size: int
+
+    @classmethod
+    def from_row(cls, row: tuple[Any, ...]) -> OutboxItem:
+        """An item from a row of ``_COLUMNS``."""
+        (bundle_id, case_id, supersedes, created_at, state, attempts, last_attempt_at,
+         retry_after, code, params, receipt, delivered_at, acknowledged_at, size) = row
+        error = OutboxError(code, json.loads(params or "{}")) if code else None
+        return cls(bundle_id, case_id, supersedes, created_at, OutboxState(state), attempts,
+                   last_attempt_at, float(retry_after), error, receipt, delivered_at,
+                   acknowledged_at, size)
+
+    @property
+    def next_attempt_at(self) -> str | None:
+        """When a failed bundle is next tried (by the device's clock); None when not waiting
+        for a back-off."""
+        if self.state is not OutboxState.FAILED or self.last_attempt_at is None:
+            return None
+        return stamp(parse_stamp(self.last_attempt_at)
+                     + timedelta(seconds=self.retry_after_seconds))
+
+    def is_due(self, now: datetime | None = None) -> bool:
+        """Whether to try now (or at ``now``). A back-off counts time elapsed since the last
+        try; if the clock now reads earlier than that try, it was wrong then or is wrong now,
+        so waiting for it could last a year: the bundle is tried (the destination holds each
+        bundle once)."""
+        if self.state in (OutboxState.QUEUED, OutboxState.SENDING):
+            return True
+        if self.state is not OutboxState.FAILED:
+            return False
+        if self.last_attempt_at is None:
+            return True
+        last = parse_stamp(self.last_attempt_at)
+        now = now or utc_now()
+        return now < last or now >= last + timedelta(seconds=self.retry_after_seconds)
+
+
+@dataclass(frozen=True)
+class OutboxSummary:
+    """How many bundles are in each state: the one count the status bar and the page share."""
+
+    queued: int = 0
+    sending: int = 0
+    failed: int = 0
+    refused: int = 0
+    delivered: int = 0
+    awaiting_receipt: int = 0  # delivered, the Lead's import receipt not yet back
+
+    @property
+    def waiting(self) -> int:
+        """Bundles that will still go to the Lead by themselves."""
+        return self.queued + self.sending + self.failed
 
 
 @dataclass(frozen=True)
@@ -77,8 +153,8 @@ def enqueue(store: Store, bundle_id: str, case_id: str, supersedes: str | None,
     with store.transaction() as conn:
         conn.execute(
             f"INSERT INTO outbox({_COLUMNS}, content) VALUES "
-            "(?, ?, ?, ?, 'queued', 0, ?, '', '', NULL, NULL, ?, ?)",
-            (bundle_id, case_id, supersedes, now, now, len(content), content),
+            "(?, ?, ?, ?, 'queued', 0, NULL, 0, '', '{}', '', NULL, NULL, ?, ?)",
+            (bundle_id, case_id, supersedes, now, len(content), content),
         )
         store.audit("export", "bundle", bundle_id)
     hub.publish(OUTBOX_CHANGED)
@@ -92,31 +168,37 @@ def get_item(store: Store, bundle_id: str) -> OutboxItem:
     ).fetchone()
     if row is None:
         raise NotFound("bundle", bundle_id)
-    return OutboxItem(*row)
+    return OutboxItem.from_row(row)
 
 
 def list_items(store: Store) -> list[OutboxItem]:
     """Every outbox item, oldest first."""
     rows = store.conn.execute(f"SELECT {_COLUMNS} FROM outbox ORDER BY created_at").fetchall()
-    return [OutboxItem(*row) for row in rows]
+    return [OutboxItem.from_row(row) for row in rows]
+
+
+def summarise(items: list[OutboxItem]) -> OutboxSummary:
+    """How many of ``items`` are in each state: the one count the status bar and the outbox
+    page both show, so they can never disagree."""
+    count = {state: sum(1 for item in items if item.state is state) for state in OutboxState}
+    return OutboxSummary(
+        queued=count[OutboxState.QUEUED], sending=count[OutboxState.SENDING],
+        failed=count[OutboxState.FAILED], refused=count[OutboxState.REFUSED],
+        delivered=count[OutboxState.DELIVERED],
+        awaiting_receipt=sum(1 for item in items
+                             if item.state is OutboxState.DELIVERED and not item.acknowledged_at),
+    )
+
+
+def summary(store: Store) -> OutboxSummary:
+    """How many of the store's bundles are in each state."""
+    return summarise(list_items(store))
 
 
 def waiting_count(store: Store) -> int:
-    """Bundles that will still go by themselves (for the status bar); a bundle the Lead
-    refused waits for the officer instead (see :func:`refused_count`)."""
-    row = store.conn.execute(
-        "SELECT COUNT(*) FROM outbox WHERE state != 'delivered' AND next_attempt_at != ?",
-        (NEVER,),
-    ).fetchone()
-    return int(row[0])
-
-
-def refused_count(store: Store) -> int:
-    """Bundles the Lead could not import: they need the officer (and the Lead) to act."""
-    row = store.conn.execute(
-        "SELECT COUNT(*) FROM outbox WHERE state = 'failed' AND next_attempt_at = ?", (NEVER,)
-    ).fetchone()
-    return int(row[0])
+    """Bundles that will still go by themselves; a bundle the Lead refused waits for the
+    officer instead (see :func:`summary`)."""
+    return summary(store).waiting
 
 
 def latest_for_case(store: Store, case_id: str) -> OutboxItem | None:
@@ -125,23 +207,20 @@ def latest_for_case(store: Store, case_id: str) -> OutboxItem | None:
         f"SELECT {_COLUMNS} FROM outbox WHERE case_id = ? ORDER BY created_at DESC LIMIT 1",
         (case_id,),
     ).fetchone()
-    return None if row is None else OutboxItem(*row)
+    return None if row is None else OutboxItem.from_row(row)
 
 
 def due_items(store: Store, *, now: datetime | None = None, retry_now: bool = False) -> list[str]:
-    """Ids of bundles to send now. 'sending' rows were left by a stopped process: resume them."""
-    moment = stamp(now or utc_now())
-    if retry_now:
-        rows = store.conn.execute(
-            "SELECT bundle_id FROM outbox WHERE state != 'delivered' ORDER BY created_at"
-        ).fetchall()
-    else:
-        rows = store.conn.execute(
-            "SELECT bundle_id FROM outbox WHERE state = 'sending' OR "
-            "(state IN ('queued', 'failed') AND next_attempt_at <= ?) ORDER BY created_at",
-            (moment,),
-        ).fetchall()
-    return [str(row[0]) for row in rows]
+    """Ids of bundles to send now, oldest first: queued ones, 'sending' ones left by a stopped
+    process, and failed ones whose back-off has passed (or all failed ones with ``retry_now``).
+    A bundle the Lead refused is never sent again."""
+    moment = now or utc_now()
+    rows = store.conn.execute(
+        f"SELECT {_COLUMNS} FROM outbox WHERE state IN ('queued', 'sending', 'failed') "
+        "ORDER BY created_at"
+    ).fetchall()
+    items = [OutboxItem.from_row(row) for row in rows]
+    return [item.bundle_id for item in items if retry_now or item.is_due(moment)]
 
 
 def _content(store: Store, bundle_id: str) -> bytes:
@@ -163,9 +242,9 @@ def send_one(
     try:
         with store.transaction():
             conn.execute(
-                "UPDATE outbox SET state = 'sending', attempts = attempts + 1 "
-                "WHERE bundle_id = ?",
-                (bundle_id,),
+                "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
+                "last_attempt_at = ? WHERE bundle_id = ?",
+                (stamp(), bundle_id),
             )
     finally:
         conn.execute("PRAGMA synchronous = FULL")
@@ -177,15 +256,16 @@ def send_one(
         delay = retry_delay(item.attempts, rng=rng)
         with store.transaction() as conn:
             conn.execute(
-                "UPDATE outbox SET state = 'failed', last_error = ?, next_attempt_at = ? "
-                "WHERE bundle_id = ?",
-                (str(error), stamp(utc_now() + timedelta(seconds=delay)), bundle_id),
+                "UPDATE outbox SET state = 'failed', error_code = ?, error_params = ?, "
+                "retry_after_seconds = ? WHERE bundle_id = ?",
+                (error.code, json.dumps(error.params), delay, bundle_id),
             )
         hub.publish(OUTBOX_CHANGED)
         return False
     with store.transaction() as conn:
         conn.execute(
-            "UPDATE outbox SET state = 'delivered', last_error = '', receipt = ?, "
+            "UPDATE outbox SET state = 'delivered', error_code = '', error_params = '{}', "
+            "receipt = ?, "
             "delivered_at = ? WHERE bundle_id = ?",
             (str(receipt), stamp(), bundle_id),
         )
@@ -227,9 +307,9 @@ def mark_acknowledged(store: Store, bundle_id: str, at: str) -> None:
 def collect_receipts(store: Store, transport: Any) -> int:
     """Pick up the Lead's verified import receipts for delivered bundles; returns how many.
 
-    An "imported" receipt for exactly the bytes sent acknowledges the bundle (only then may
-    retention purge the case). A "rejected" one puts the bundle back as failed, with the Lead's
-    reason, and not retried by itself: sending the same bytes again would not help.
+    Only a receipt for exactly the bytes sent counts. An "imported" one acknowledges the bundle
+    (only then may retention purge the case). A "rejected" one marks it refused, with the Lead's
+    reason, and it is never sent again: the same bytes would not help.
     """
     from sync.transport import fetch_receipts
 
@@ -237,18 +317,24 @@ def collect_receipts(store: Store, transport: Any) -> int:
         "SELECT bundle_id FROM outbox WHERE state = 'delivered' AND acknowledged_at IS NULL"
     ).fetchall()
     receipts = fetch_receipts(transport, [str(row[0]) for row in rows])
+    counted = 0
     for bundle_id, receipt in receipts.items():
         sent = hashlib.sha256(_content(store, bundle_id)).hexdigest()
-        if receipt.status == "imported" and receipt.bundle_sha256 == sent:
+        if receipt.bundle_sha256 != sent:
+            # A receipt about other bytes than were sent proves nothing either way: the bundle
+            # stays delivered and unacknowledged (so never purged), and is not stopped either.
+            log.warning("ignoring a receipt for bundle %s: it is for other content", bundle_id)
+            continue
+        counted += 1
+        if receipt.status == "imported":
             mark_acknowledged(store, bundle_id, receipt.at)
             continue
-        reason = receipt.reason or "the receipt is for other content than was sent"
         with store.transaction() as conn:
             conn.execute(
-                "UPDATE outbox SET state = 'failed', last_error = ?, next_attempt_at = ? "
-                "WHERE bundle_id = ?",
-                (f"The Lead could not import this bundle: {reason}", NEVER, bundle_id),
+                "UPDATE outbox SET state = 'refused', error_code = 'lead_rejected', "
+                "error_params = ? WHERE bundle_id = ?",
+                (json.dumps({"reason": receipt.reason or ""}), bundle_id),
             )
             store.audit("sync.rejected", "bundle", bundle_id)
         hub.publish(OUTBOX_CHANGED)
-    return len(receipts)
+    return counted

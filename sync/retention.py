@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from fieldkit.clock import parse_stamp, stamp, utc_now
+from fieldkit.drafts import delete_case_drafts
 from fieldkit.events import RECORDS_CHANGED, hub
 from fieldkit.store import BACKUP_DIR, Store
 
@@ -59,13 +60,7 @@ def purge_case(store: Store, case_id: str) -> int:
     removed = 0
     now = stamp()
     with store.transaction() as conn:
-        # Drafts are keyed by the record being edited (note:<visit>, person-form:<person>, ...).
-        owners = [case_id] + [r[0] for r in conn.execute(
-            "SELECT id FROM visits WHERE case_id = ? UNION SELECT id FROM people WHERE case_id = ?"
-            " UNION SELECT id FROM form_documents WHERE case_id = ?",
-            (case_id, case_id, case_id)).fetchall()]
-        for owner in owners:
-            conn.execute("DELETE FROM drafts WHERE instr(key, ?) > 0", (owner,))
+        delete_case_drafts(conn, case_id)
         store.set_meta("purging", "1")
         for kind, table, where in _CASE_TABLES:
             key = {"form_versions": "document_id || ':' || version",

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
-DEFAULT_IDLE_MINUTES = 5
-IDLE_META_KEY = "ui.autolock_minutes"
-
 # Only real user input counts as activity; paint, timer and focus events do not, otherwise a
 # busy indicator or a blinking cursor would keep an unattended laptop unlocked forever.
 _ACTIVITY = frozenset(

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldkit import documents
+from fieldkit.drafts import DraftKind, DraftOwner
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from forms import KIND_TITLES, KINDS, check_document
@@ -59,8 +60,8 @@ class DocumentPage(QWidget):
         row.addWidget(self.ready_button)
         row.addWidget(self.message, 1)
         layout.addLayout(row)
-        key = f"doc:{case_id}:{kind}:{document_id or 'new'}"
-        self.draft = DraftSaver(store, key, self.editor.value, self)
+        owner = DraftOwner(DraftKind.DOCUMENT, case_id, form_kind=kind, document_id=document_id)
+        self.draft = DraftSaver(store, owner, self.editor.value, self)
         self._check = QTimer(self)
         self._check.setSingleShot(True)
         self._check.setInterval(300)
@@ -99,7 +100,7 @@ class DocumentPage(QWidget):
             return
         self._document_id = saved.id
         self.draft.discard()
-        self.draft.key = f"doc:{self._case_id}:{self.kind}:{saved.id}"
+        self.draft.owner = self.draft.owner.saved_as(saved.id)
         self.message.setText(self.tr("Saved (version {n}).").format(n=saved.version))
 
     def flush_drafts(self) -> None:

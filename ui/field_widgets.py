@@ -6,7 +6,6 @@ Each widget offers ``value()`` (JSON-ready, or ``MISSING`` to leave the model's 
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldkit import clock
 from forms.choices import label
 from ui.controls import named
 
@@ -238,7 +238,7 @@ class DateField(FieldWidget):
 
     def set_now(self) -> None:
         """Fill in the current local time."""
-        self.edit.setText(datetime.now().strftime("%Y-%m-%d %H:%M"))
+        self.edit.setText(clock.local_now().strftime("%Y-%m-%d %H:%M"))
         self.changed.emit()
 
     def value(self) -> Any:

@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from fieldkit import keys
+from fieldkit.officer import OfficerProfile, passphrase_strength, save_profile
 from fieldkit.settings import Settings
 from fieldkit.store import Store
 from ui.controls import heading, named
 from ui.messages import error_text, no_keyring_warning
-from ui.profile import OfficerProfile, passphrase_strength, save_profile
 from ui.worker import Worker
 
 MIN_PASSPHRASE = 8

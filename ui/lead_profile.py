@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 
 from fieldkit.atomicfile import write_atomic
 from fieldkit.errors import FieldkitError
+from fieldkit.officer import load_profile as load_officer_profile
 from fieldkit.store import Store
 from sync import device
 from sync.profile import FolderDestination, LeadProfile, load_profile
 from ui.controls import heading, named
 from ui.messages import error_text
-from ui.profile import load_profile as load_officer_profile
 
 MAX_PROFILE_FILE_BYTES = 1024 * 1024
 """A profile is a few kilobytes; anything far larger is not one (and is not read whole)."""

@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTime, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMainWindow, QStackedWidget, QWidget
 
-from fieldkit import keys
+from fieldkit import keys, officer
 from fieldkit.errors import FieldkitError
 from fieldkit.settings import Settings
 from fieldkit.store import Store, store_exists
@@ -19,7 +19,7 @@ from sync import device, outbox
 from sync.engine import SyncOutcome
 from sync.profile import LeadProfile
 from ui import clipboard
-from ui.autolock import DEFAULT_IDLE_MINUTES, IDLE_META_KEY, IdleWatcher
+from ui.autolock import IdleWatcher
 from ui.bridge import CoreEvents
 from ui.case_view import CasePage
 from ui.first_run import FirstRunPage
@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self.worker.busyChanged.connect(self.status.set_busy)
-        self.idle = IdleWatcher(idle_ms or DEFAULT_IDLE_MINUTES * 60_000, self)
+        self.idle = IdleWatcher(idle_ms or officer.DEFAULT_IDLE_MINUTES * 60_000, self)
         self.idle.idle.connect(self.lock)
         self.sync = SyncController(sync_interval_ms, self)
         self.sync.busyChanged.connect(self.status.set_sync_busy)
@@ -175,12 +175,9 @@ class MainWindow(QMainWindow):
     def _idle_ms(self) -> int:
         if self._idle_override is not None:
             return self._idle_override
-        stored = self.store.meta(IDLE_META_KEY) if self.store else None
-        minutes = int(stored) if stored and stored.isdigit() else DEFAULT_IDLE_MINUTES
-        policy = self._policy_minutes()
-        if policy is not None:
-            minutes = min(minutes, policy)  # the council's policy is the longest allowed
-        return max(1, minutes) * 60_000
+        if self.store is None:
+            return officer.DEFAULT_IDLE_MINUTES * 60_000
+        return officer.idle_minutes(self.store, self._policy_minutes()) * 60_000
 
     def _policy_minutes(self) -> int | None:
         return self.profile.policy.auto_lock_minutes if self.profile is not None else None
@@ -223,10 +220,10 @@ class MainWindow(QMainWindow):
         if policy is not None:
             prompt += "\n" + self.tr("Your council's policy allows at most {n}.").format(n=policy)
         minutes, ok = QInputDialog.getInt(
-            self, self.tr("Auto-lock"), prompt, current, 1, min(60, policy or 60))
+            self, self.tr("Auto-lock"), prompt, current, 1,
+            min(officer.MAX_IDLE_MINUTES, policy or officer.MAX_IDLE_MINUTES))
         if ok and self.store is not None:
-            with self.store.transaction():
-                self.store.set_meta(IDLE_META_KEY, str(minutes))
+            officer.set_idle_minutes(self.store, minutes)
             self._idle_override = None
             self.idle.set_interval_ms(minutes * 60_000)
 
@@ -322,8 +319,8 @@ class MainWindow(QMainWindow):
         if self.profile is None:
             text = self.tr("To Lead: not set up")
         else:
-            waiting = outbox.waiting_count(self.store)
-            refused = outbox.refused_count(self.store)
+            counts = outbox.summary(self.store)
+            waiting, refused = counts.waiting, counts.refused
             text = (self.tr("To Lead: %n waiting", "", waiting) if waiting
                     else self.tr("To Lead: all sent"))
             if refused:  # the officer must act on these: say so beside the count

@@ -109,10 +109,30 @@ def _sync_error_text(error: BaseException) -> str | None:
     return None
 
 
-def outbox_error_text(stored: str) -> str:
-    """The last error an outbox item recorded (the core stores plain English without paths or
-    commands); shown as it is, in this one place, so a future rewording stays here."""
-    return stored
+def outbox_error_text(code: str, params: dict[str, str | int]) -> str:
+    """The last error an outbox item recorded, as a code with parameters, in words."""
+    if code == "destination_unavailable":
+        return _tr("The Lead could not be reached ({detail}). fieldkit will try again by "
+                   "itself.").format(detail=params.get("detail", ""))
+    if code == "delivery_conflict":
+        return _tr("The Lead already holds a different bundle with this id. Send the case "
+                   "again to make a new bundle.")
+    if code == "delivery_unauthorised":
+        return _tr("The Lead's inbox refused this laptop's request as out of date. Check this "
+                   "laptop's date and time.")
+    if code == "device_not_enrolled":
+        return _tr("The Lead's inbox does not accept this laptop (not enrolled, or revoked). "
+                   "Contact your Modern Slavery Lead.")
+    if code == "bundle_too_large":
+        return _tr("This bundle is larger than the Lead's inbox accepts. Contact your Modern "
+                   "Slavery Lead.")
+    if code == "delivery_refused":
+        return _tr("The Lead's inbox refused the bundle (HTTP {status}).").format(
+            status=params.get("status", "?"))
+    if code == "lead_rejected":
+        reason = str(params.get("reason", "")) or _tr("no reason given")
+        return _tr("The Lead could not import this bundle: {reason}").format(reason=reason)
+    return _tr("The bundle could not be sent. fieldkit will try again by itself.")
 
 
 def no_keyring_warning() -> str:

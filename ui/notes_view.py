@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldkit import notes
+from fieldkit import cases, notes
+from fieldkit.drafts import DraftKind, DraftOwner
 from fieldkit.errors import FieldkitError
 from fieldkit.records import NoteEntry
 from fieldkit.store import Store
@@ -174,7 +175,10 @@ class NotesView(QWidget):
         self.message.setAccessibleName(self.tr("Notes message"))
         layout.addWidget(self.message)
 
-        self.draft = DraftSaver(store, f"note:{visit_id}", self._draft_data, self)
+        self.draft = DraftSaver(
+            store, DraftOwner(DraftKind.NOTE, cases.get_visit(store, visit_id).case_id,
+                              visit_id=visit_id),
+            self._draft_data, self)
         self.input.textChanged.connect(self.draft.touch)
         self.input.commit.connect(self.commit_entry)
         self.input.cancel.connect(self.cancel_correction)

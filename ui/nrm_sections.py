@@ -11,10 +11,11 @@ from typing import Any
 from pydantic import ValidationError
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
+from fieldkit import clock
+from fieldkit.officer import OfficerProfile
 from forms import DutyToNotify, NotForDutyToNotify, NrmReferral, check_document, nrm_to_dtn
 from forms.form import FieldProblem
 from forms.rules import Obligations, Route
-from ui.profile import OfficerProfile
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def read_nrm(data: dict[str, Any]) -> NrmReferral | None:
 def as_of(nrm: NrmReferral | None) -> date:
     """The date the age rules are applied on: when the person was found, else today."""
     found = nrm.where_found.encountered_on if nrm is not None else None
-    return found or date.today()
+    return found or clock.today()
 
 
 def rules_for(nrm: NrmReferral | None) -> Obligations | None:

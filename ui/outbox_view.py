@@ -29,12 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from fieldkit import cases
-from fieldkit.clock import parse_stamp, utc_now
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from sync import device, outbox
 from sync.engine import SyncOutcome
-from sync.outbox import OutboxItem
+from sync.outbox import OutboxItem, OutboxState, OutboxSummary, summarise
 from sync.profile import FolderDestination, LeadProfile
 from ui.controls import heading, local_time, named
 from ui.messages import outbox_error_text
@@ -60,43 +59,32 @@ class StateStyle:
     foreground: str = "#1a1a1a"
 
 
-def refused(item: OutboxItem) -> bool:
-    """The Lead's importer rejected the bundle: it is failed and not retried by itself (sending
-    the same bytes again would not help; sending the case again makes a new bundle)."""
-    return item.state == "failed" and item.next_attempt_at == outbox.NEVER
-
-
 def item_style(item: OutboxItem) -> StateStyle:
     """Words and colours for an outbox item."""
-    if refused(item):
-        return StateStyle(_tr("Refused by the Lead"), "#f4c7c9")
     return state_style(item.state)
 
 
-def state_style(state: str) -> StateStyle:
+def state_style(state: OutboxState) -> StateStyle:
     """Words and colours for an outbox state."""
     styles = {
-        "queued": StateStyle(_tr("Queued"), "#e4ebf5"),
-        "sending": StateStyle(_tr("Sending"), "#fff1c2"),
-        "delivered": StateStyle(_tr("Delivered"), "#d8f0dc"),
-        "failed": StateStyle(_tr("Failed, will retry"), "#f9d9da"),
+        OutboxState.QUEUED: StateStyle(_tr("Queued"), "#e4ebf5"),
+        OutboxState.SENDING: StateStyle(_tr("Sending"), "#fff1c2"),
+        OutboxState.DELIVERED: StateStyle(_tr("Delivered"), "#d8f0dc"),
+        OutboxState.FAILED: StateStyle(_tr("Failed, will retry"), "#f9d9da"),
+        OutboxState.REFUSED: StateStyle(_tr("Refused by the Lead"), "#f4c7c9"),
     }
-    return styles.get(state, StateStyle(state, "#ffffff"))
+    return styles[state]
 
 
 def next_try_text(item: OutboxItem) -> str:
     """When a waiting bundle goes next, in words an officer can act on."""
-    if item.state == "delivered":
+    if item.state is OutboxState.DELIVERED:
         return ""
-    if item.state == "sending":
+    if item.state is OutboxState.SENDING:
         return _tr("Now")
-    if refused(item):
+    if item.state is OutboxState.REFUSED:
         return _tr("Not by itself: send the case again")
-    try:
-        due = parse_stamp(item.next_attempt_at)
-    except ValueError:
-        return item.next_attempt_at
-    if due <= utc_now():
+    if item.is_due() or item.next_attempt_at is None:
         return _tr("When the Lead can be reached")
     return local_time(item.next_attempt_at)
 
@@ -105,7 +93,7 @@ def imported_text(item: OutboxItem) -> str:
     """When the Lead imported the bundle (their signed receipt came back)."""
     if item.acknowledged_at:
         return local_time(item.acknowledged_at)
-    return _tr("Not yet") if item.state == "delivered" else ""
+    return _tr("Not yet") if item.state is OutboxState.DELIVERED else ""
 
 
 COLUMNS: dict[str, str] = {
@@ -187,7 +175,9 @@ class OutboxModel(QAbstractTableModel):
         if key == "attempts":
             return str(item.attempts)
         if key == "error":
-            return outbox_error_text(item.last_error) if item.state != "delivered" else ""
+            if item.error is None or item.state is OutboxState.DELIVERED:
+                return ""
+            return outbox_error_text(item.error.code, item.error.params)
         if key == "next":
             return next_try_text(item)
         if key == "delivered":
@@ -230,21 +220,18 @@ class OutboxModel(QAbstractTableModel):
         return None
 
 
-def summary_text(items: list[OutboxItem]) -> str:
+def summary_text(counts: OutboxSummary) -> str:
     """"3 waiting, 1 failed (will retry), 12 delivered (10 imported by the Lead)"."""
-    waiting = sum(1 for item in items if item.state != "delivered")
-    failed = sum(1 for item in items if item.state == "failed" and not refused(item))
-    rejected = sum(1 for item in items if refused(item))
-    delivered = len(items) - waiting
-    imported = sum(1 for item in items if item.acknowledged_at)
-    if not items:
+    if counts == OutboxSummary():
         return _tr("Nothing has been sent to the Lead yet.")
-    parts = [_tr("{n} waiting").format(n=waiting)]
-    if failed:
-        parts.append(_tr("{n} failed (will retry)").format(n=failed))
-    if rejected:
-        parts.append(_tr("{n} refused by the Lead (send the case again)").format(n=rejected))
-    parts.append(_tr("{n} delivered ({m} imported by the Lead)").format(n=delivered,
+    parts = [_tr("{n} waiting").format(n=counts.waiting)]
+    if counts.failed:
+        parts.append(_tr("{n} failed (will retry)").format(n=counts.failed))
+    if counts.refused:
+        parts.append(_tr("{n} refused by the Lead (send the case again)").format(
+            n=counts.refused))
+    imported = counts.delivered - counts.awaiting_receipt
+    parts.append(_tr("{n} delivered ({m} imported by the Lead)").format(n=counts.delivered,
                                                                           m=imported))
     return ", ".join(parts) + "."
 
@@ -344,12 +331,12 @@ class OutboxPage(QWidget):
         self.model.refresh()
         profile = device.current_profile(self._store)
         self.destination.setText(destination_text(profile))
-        self.summary.setText(summary_text(self.model.items))
+        self.summary.setText(summary_text(summarise(self.model.items)))
         self.retry_button.setEnabled(profile is not None and self._waiting() > 0
                                      and not self.progress.isVisibleTo(self))
 
     def _waiting(self) -> int:
-        return sum(1 for item in self.model.items if item.state != "delivered")
+        return summarise(self.model.items).waiting
 
     @Slot(bool)
     def set_running(self, running: bool) -> None:
@@ -435,7 +422,7 @@ class SentToLeadPanel(QWidget):
         else:
             self.status.setText(self.tr("Sent to {lead}, {council}: {summary}").format(
                 lead=profile.lead_name, council=profile.council,
-                summary=summary_text(self.model.items)))
+                summary=summary_text(summarise(self.model.items))))
 
     def text(self) -> str:
         """The tab's message (what a screen reader reads first)."""

@@ -11,10 +11,18 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QLabel, QListView, QSizePolicy, QVBoxLayout, QWidget
 
 from fieldkit import cases
-from fieldkit.pathway import CaseFacts, CasePlan, PathwayStep, plan_case
+from fieldkit.pathway import (
+    CASE_SCOPE,
+    CaseFacts,
+    CasePlan,
+    PathwayStep,
+    case_facts,
+    person_facts,
+    plan_case,
+    set_tick,
+)
 from fieldkit.store import Store
 from ui.controls import heading, named
-from ui.pathway_facts import CASE_SCOPE, case_facts, person_facts, save_tick
 
 STEP_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -158,7 +166,7 @@ class PathwayPanel(QWidget):
         if step_id is None or self.case_id is None:
             return
         scope = self.scope.currentData() or CASE_SCOPE
-        save_tick(self._store, self.case_id, scope, str(step_id),
+        set_tick(self._store, self.case_id, scope, str(step_id),
                   item.checkState() == Qt.CheckState.Checked)
         # Not from inside the model's own signal: rebuilding it here would pull the item away.
         QTimer.singleShot(0, self.refresh)

@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
 
 from fieldkit import cases, documents
 from fieldkit.clock import parse_stamp
+from fieldkit.drafts import DraftKind, DraftOwner
 from fieldkit.errors import FieldkitError
+from fieldkit.officer import load_profile
 from fieldkit.records import Person
 from fieldkit.store import Store
 from forms import NrmReferral
@@ -36,7 +38,6 @@ from ui.drafts import DraftSaver
 from ui.form_editor import SectionEditor
 from ui.messages import error_text
 from ui.problems import ProblemList
-from ui.profile import load_profile
 from ui.worker import Worker
 
 
@@ -116,7 +117,9 @@ class PersonFormPage(QWidget):
         centre.addLayout(buttons)
         body.addLayout(centre, 1)
 
-        self.draft = DraftSaver(store, f"person-form:{person.id}", self.form_data, self)
+        self.draft = DraftSaver(
+            store, DraftOwner(DraftKind.PERSON_FORM, person.case_id, person_id=person.id),
+            self.form_data, self)
         self._recheck = QTimer(self)
         self._recheck.setSingleShot(True)
         self._recheck.setInterval(250)

@@ -3,7 +3,6 @@ counts at the top of each column, filters, and one keystroke to register a new a
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Slot
@@ -22,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldkit import documents
+from fieldkit import clock, documents
+from fieldkit.drafts import DraftKind, DraftOwner
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from forms import BoardStep, ReceptionCentre
@@ -56,12 +56,13 @@ class ReceptionBoardPage(QWidget):
         if document_id:
             centre = ReceptionCentre.model_validate_json(
                 documents.get_document(store, document_id).data)
-        self.draft = DraftSaver(store, f"reception:{case_id}:{document_id or 'new'}",
-                                self._draft_data, self)
+        owner = DraftOwner(DraftKind.RECEPTION, case_id, form_kind="reception",
+                           document_id=document_id)
+        self.draft = DraftSaver(store, owner, self._draft_data, self)
         restored = self.draft.load()
         if restored is not None:
             centre = ReceptionCentre.model_validate(restored)
-        self.model = ReceptionBoardModel(centre, centre.held_on or date.today(), self)
+        self.model = ReceptionBoardModel(centre, centre.held_on or clock.today(), self)
         self.proxy = BoardFilter(self)
         self.proxy.setSourceModel(self.model)
 
@@ -183,7 +184,7 @@ class ReceptionBoardPage(QWidget):
     def register(self) -> None:
         """Put the typed reference on the board as arrived now."""
         try:
-            row = self.model.add_person(self.new_reference.text(), datetime.now())
+            row = self.model.add_person(self.new_reference.text(), clock.local_now())
         except ValueError as error:
             self.message.setText(str(error))
             return
@@ -208,7 +209,7 @@ class ReceptionBoardPage(QWidget):
             if index.isValid() and index.column() > 0:
                 step = STEPS[index.column() - 1]
                 if event.key() == Qt.Key.Key_Space:
-                    self.model.toggle(index.row(), step, datetime.now())
+                    self.model.toggle(index.row(), step, clock.local_now())
                 elif not self.model.mark_not_needed(index.row(), step):
                     self.message.setText(self.tr("That step is always needed."))
             return True
@@ -227,7 +228,7 @@ class ReceptionBoardPage(QWidget):
             return
         self.draft.discard()
         self._document_id = saved.id
-        self.draft.key = f"reception:{self._case_id}:{saved.id}"
+        self.draft.owner = self.draft.owner.saved_as(saved.id)
         self.message.setText(self.tr("Board saved (version {n}).").format(n=saved.version))
 
     def flush_drafts(self) -> None:

@@ -21,8 +21,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from forms import BoardStep, PersonReceived, ReceptionCentre, StepStatus
 from forms.choices import ConsentDecision
-from forms.reception import ReferralForm, Screening
-from forms.rules import Route
+from forms.reception import ReferralForm
 
 Index = QModelIndex | QPersistentModelIndex
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -52,18 +51,6 @@ def step_title(step: BoardStep) -> str:
 
 _COLOURS = {StepStatus.DONE: QColor("#cfe8cf"), StepStatus.WAITING: QColor("#ffe2a8"),
             StepStatus.NOT_NEEDED: QColor("#e6e6e6")}
-# Which timestamp field records each simple step, and the "needed" flag it may have.
-_TIMED = {
-    BoardStep.ARRIVED: ("arrived_at", None), BoardStep.WELFARE: ("welfare_given_at", None),
-    BoardStep.MEDICAL: ("medical_triage_at", "medical_triage_needed"),
-    BoardStep.INTERPRETER: ("interpreter_provided_at", "interpreter_needed"),
-    BoardStep.MASH: ("mash_referred_at", None),
-    BoardStep.NRM_EXPLAINED: ("nrm_explained_at", None),
-    BoardStep.SALVATION_ARMY: ("salvation_army_referred_at", "wants_support"),
-    BoardStep.LEFT: ("departed_at", None),
-}
-
-
 class ReceptionBoardModel(QAbstractTableModel):
     """People received (rows) by board step (columns after the reference)."""
 
@@ -166,25 +153,14 @@ class ReceptionBoardModel(QAbstractTableModel):
 
     # -- changing -----------------------------------------------------------------------------
 
-    def references(self) -> set[str]:
-        """Every reference on the board."""
-        return {p.reference for p in self._people}
-
     def next_reference(self) -> str:
         """A suggested reference for the next person: R001, R002, ..."""
-        number = len(self._people) + 1
-        while f"R{number:03d}" in self.references():
-            number += 1
-        return f"R{number:03d}"
+        return self.centre().next_reference()
 
     def add_person(self, reference: str, now: datetime) -> int:
-        """Register a person on arrival (no name needed); returns the new row."""
-        reference = reference.strip()
-        if not reference:
-            raise ValueError(self.tr("A reference is needed."))
-        if reference in self.references():
-            raise ValueError(self.tr("Reference {ref} is already on the board.").format(
-                ref=reference))
+        """Register a person on arrival (no name needed); returns the new row. Raises
+        ValueError naming what is wrong with the reference."""
+        reference = self.centre().check_new_reference(reference)
         row = len(self._people)
         self.beginInsertRows(QModelIndex(), row, row)
         person = PersonReceived(reference=reference, arrived_at=now)
@@ -205,44 +181,15 @@ class ReceptionBoardModel(QAbstractTableModel):
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 1, len(STEPS))
 
     def toggle(self, row: int, step: BoardStep, now: datetime) -> None:
-        """Space on a cell: mark the step done now, or undo it (consent cycles its answers)."""
-        person = self._people[row]
-        done = self._boards[row][step] is StepStatus.DONE
-        update: dict[str, Any]
-        if step in _TIMED:
-            field, needed = _TIMED[step]
-            update = {field: None if done else now}
-            if needed and not done:
-                update[needed] = True
-        elif step is BoardStep.CONSENT:
-            cycle = [ConsentDecision.NOT_ASKED, ConsentDecision.GIVEN, ConsentDecision.REFUSED]
-            update = {"consent": cycle[(cycle.index(person.consent) + 1) % 3]}
-        elif step is BoardStep.NRM_OR_DTN:
-            route = person.obligations(self._as_of).route
-            form = ReferralForm.DUTY_TO_NOTIFY if route is Route.DUTY_TO_NOTIFY \
-                else ReferralForm.NRM
-            update = {"referral_form_done_at": None if done else now,
-                      "referral_form": ReferralForm.NONE if done else form}
-        elif step is BoardStep.SCREENED:
-            update = {"screenings": [] if done else [
-                s.model_copy(update={"done_at": s.done_at or now}) for s in person.screenings
-            ] or [Screening(done_at=now)]}
-        elif step is BoardStep.ACCOMMODATION:
-            update = {"accommodation_arranged": "" if done else self.tr("Arranged"),
-                      "accommodation_needed": True}
-        else:  # property
-            update = {"property_logged": not done}
-        self.set_person(row, person.model_copy(update=update))
+        """Space on a cell: the person's record decides what that means."""
+        self.set_person(row, self._people[row].toggle_step(step, now, self._as_of))
 
     def mark_not_needed(self, row: int, step: BoardStep) -> bool:
         """Delete on a cell: say the step is not needed, where that is a choice."""
-        field = {BoardStep.MEDICAL: "medical_triage_needed",
-                 BoardStep.INTERPRETER: "interpreter_needed",
-                 BoardStep.SALVATION_ARMY: "wants_support",
-                 BoardStep.ACCOMMODATION: "accommodation_needed"}.get(step)
-        if field is None:
+        person = self._people[row].mark_not_needed(step)
+        if person is None:
             return False
-        self.set_person(row, self._people[row].model_copy(update={field: False}))
+        self.set_person(row, person)
         return True
 
 

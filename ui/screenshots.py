@@ -61,7 +61,7 @@ def _demo_store(settings: Settings) -> None:
     outbox with a bundle the Lead imported and one that failed."""
     store = Store.create(settings, PASSPHRASE, officer="Rowan Hallam")
     try:
-        from ui.profile import OfficerProfile, save_profile
+        from fieldkit.officer import OfficerProfile, save_profile
 
         save_profile(store, OfficerProfile(
             name="Rowan Hallam", organisation="Coventry City Council Trading Standards",

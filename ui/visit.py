@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldkit import cases, documents
+from fieldkit.drafts import DraftKind, DraftOwner
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from forms import PremisesVisit, check_document
@@ -100,7 +101,9 @@ class VisitPage(QWidget):
         splitter.setChildrenCollapsible(False)
         layout.addWidget(splitter, 1)
 
-        self.draft = DraftSaver(store, f"visit-form:{visit_id}", self.form_data, self)
+        self.draft = DraftSaver(
+            store, DraftOwner(DraftKind.VISIT_FORM, self.visit.case_id, visit_id=visit_id),
+            self.form_data, self)
         self._check_timer = QTimer(self)
         self._check_timer.setSingleShot(True)
         self._check_timer.setInterval(300)

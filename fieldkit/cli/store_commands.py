@@ -5,24 +5,33 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 
-from fieldkit.cli.common import SubParsers, open_store, read_passphrase
+from fieldkit.cli.common import SubParsers, open_store, read_passphrase, warn
 from fieldkit.errors import InvalidInput
 from fieldkit.settings import Settings
 
 
 def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     from fieldkit.errors import StoreExists
+    from fieldkit.officer import AppRole, OfficerProfile, save_profile
     from fieldkit.store import NO_KEYRING_WARNING, Store, store_exists
+
+    if not args.officer.strip():
+        raise InvalidInput("--officer: the officer's name is needed.")
 
     if store_exists(settings.data_dir):
         raise StoreExists(settings.data_dir)
+    profile = OfficerProfile(
+        name=args.officer, organisation=args.organisation, role=args.role, email=args.email,
+        phone=args.phone, first_responder=not args.not_first_responder,
+        exhibit_prefix=args.exhibit_prefix,
+    )
     passphrase = read_passphrase("New passphrase: ", confirm=True)
-    with Store.create(settings, passphrase, officer=args.officer) as store:
+    with Store.create(settings, passphrase, officer=profile.name) as store:
+        save_profile(store, profile, AppRole(args.app_role))
         if not store.uses_device_secret:
-            print(f"fieldkit: warning: {NO_KEYRING_WARNING}", file=sys.stderr)
+            warn(NO_KEYRING_WARNING)
         print(f"Created an encrypted store in {settings.data_dir}")
     return 0
 
@@ -171,11 +180,46 @@ def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> int:
     return 1
 
 
+def cmd_pathway(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldkit import cases, pathway
+
+    with open_store(settings) as store:
+        case = cases.get_case(store, args.case)
+        people = {person.id: person.reference for person in cases.list_people(store, case.id)}
+        plans = pathway.plan_for_case(store, case.id)
+    print(f"Case {case.reference}: next steps")
+    for scope, plan in plans:
+        who = "the case" if scope == pathway.CASE_SCOPE else f"person {people.get(scope, scope)}"
+        steps = plan.next_steps()
+        if not steps:
+            continue
+        print(f"For {who}:")
+        for step in steps:
+            urgent = "URGENT " if step.urgent else ""
+            print(f"  - {urgent}{step.text}")
+            for contact in step.contacts:
+                reach = ", ".join(x for x in (contact.phone, contact.email) if x)
+                print(f"      contact: {contact.name}" + (f" ({reach})" if reach else ""))
+            if step.form_title:
+                print(f"      form: {step.form_title}")
+    return 0
+
+
 def register(sub: SubParsers) -> None:
     """Add the store's command groups to the main command tree."""
     p = sub.add_parser("init", help="create the encrypted store (asks the passphrase twice)")
     p.add_argument("--officer", default=os.environ.get("FIELDKIT_OFFICER", "officer"),
-                   help="the officer's name, recorded in the audit trail")
+                   help="the officer's name, recorded in the audit trail and on forms")
+    p.add_argument("--role", default="", help="job title, e.g. Trading Standards Officer")
+    p.add_argument("--organisation", default="", help="e.g. Coventry City Council")
+    p.add_argument("--email", default="", help="work email, printed on referrals")
+    p.add_argument("--phone", default="", help="work phone, printed on referrals")
+    p.add_argument("--exhibit-prefix", default="",
+                   help="start of exhibit references (default: your initials, e.g. RH/1)")
+    p.add_argument("--not-first-responder", action="store_true",
+                   help="you do not act as an NRM first responder")
+    p.add_argument("--app-role", choices=("field_officer", "lead"), default="field_officer",
+                   help="what this copy of fieldkit is for (default: field_officer)")
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("passphrase", help="passphrase commands")
@@ -238,3 +282,8 @@ def register(sub: SubParsers) -> None:
     asub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     asub.add_parser("verify", help="exit 0 when the chain is whole, 1 naming the first bad "
                     "event").set_defaults(handler=cmd_audit_verify)
+
+    p = sub.add_parser("pathway", help="the next steps of the council's pathways for a case, "
+                       "each with its contact and form")
+    p.add_argument("--case", required=True)
+    p.set_defaults(handler=cmd_pathway)

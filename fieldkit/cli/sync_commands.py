@@ -58,11 +58,12 @@ def cmd_outbox(args: argparse.Namespace, settings: Settings) -> int:
     with open_store(settings) as store:
         for item in outbox.list_items(store):
             extra = ""
-            if item.state != "delivered":
+            if item.next_attempt_at and not item.is_due():
                 extra = f"  next try {item.next_attempt_at}"
-                if item.last_error:
-                    extra += f"  last error: {item.last_error}"
-            print(f"{item.bundle_id}  {item.state:<9}  case {item.case_id}  "
+            if item.error is not None and item.state is not outbox.OutboxState.DELIVERED:
+                details = "".join(f" {k}={v}" for k, v in sorted(item.error.params.items()))
+                extra += f"  last error: {item.error.code}{details}"
+            print(f"{item.bundle_id}  {item.state.value:<9}  case {item.case_id}  "
                   f"attempts {item.attempts}{extra}")
     return 0
 

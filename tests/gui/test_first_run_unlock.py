@@ -6,11 +6,11 @@ import json
 
 from PySide6.QtCore import Qt
 
+from fieldkit.officer import PROFILE_KEY, ROLE_KEY, passphrase_strength
 from fieldkit.settings import Settings
 from fieldkit.store import Store
 from tests.conftest import PASSPHRASE
 from ui.main_window import MainWindow
-from ui.profile import PROFILE_KEY, ROLE_KEY, passphrase_strength
 from ui.unlock import delay_after
 
 

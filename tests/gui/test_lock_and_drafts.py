@@ -5,11 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
+from fieldkit.drafts import DraftKind, DraftOwner, load_draft
 from fieldkit.store import Store
 from tests.conftest import PASSPHRASE
 from ui import clipboard
 from ui.cases import CasesModel
-from ui.drafts import load_draft
 from ui.main_window import MainWindow
 
 
@@ -50,6 +50,10 @@ def test_typing_keeps_the_window_unlocked(qtbot, demo):
     window.lock()
 
 
+def _note_owner(demo) -> DraftOwner:
+    return DraftOwner(DraftKind.NOTE, demo.visit.case_id, visit_id=demo.visit.id)
+
+
 def test_ctrl_l_locks_and_keeps_the_note_being_typed(qtbot, window, demo):
     page = window.workspace.open_visit(demo.visit.id)
     qtbot.keyClicks(page.notes.input, "10:55 Half-typed note")
@@ -57,7 +61,7 @@ def test_ctrl_l_locks_and_keeps_the_note_being_typed(qtbot, window, demo):
     qtbot.keyClick(page.notes.input, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert window.store is None  # locked at once; the pending draft was written first
     _unlock(window, demo)
-    assert load_draft(window.store, f"note:{demo.visit.id}") == {
+    assert load_draft(window.store, _note_owner(demo)).data == {
         "text": "10:55 Half-typed note", "corrects": None}
     page = window.workspace.open_visit(demo.visit.id)
     assert page.notes.input.toPlainText() == "10:55 Half-typed note"
@@ -68,10 +72,10 @@ def test_a_draft_is_written_within_two_seconds_of_typing(qtbot, window, demo):
     page = window.workspace.open_visit(demo.visit.id)
     with qtbot.waitSignal(page.notes.draft.saved, timeout=2_000):
         qtbot.keyClicks(page.notes.input, "11:02 Vehicle registration noted")
-    assert load_draft(window.store, f"note:{demo.visit.id}")["text"] == (
+    assert load_draft(window.store, _note_owner(demo)).data["text"] == (
         "11:02 Vehicle registration noted")
     qtbot.keyClick(page.notes.input, Qt.Key.Key_Return)  # committed: the draft is gone
-    assert load_draft(window.store, f"note:{demo.visit.id}") is None
+    assert load_draft(window.store, _note_owner(demo)) is None
 
 
 def test_person_form_fields_are_drafted_and_restored(qtbot, window, demo):

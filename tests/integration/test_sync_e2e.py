@@ -173,5 +173,5 @@ def test_a_revoked_device_is_refused_by_the_inbox(
     result = device("sync")
     assert result.code == 3
     outbox = device.ok("outbox").out
-    assert "failed" in outbox and "not enrolled or was revoked" in outbox
+    assert "failed" in outbox and "last error: device_not_enrolled" in outbox
     assert not list((root / "bundles").glob("*.age"))

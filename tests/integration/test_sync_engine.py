@@ -58,7 +58,11 @@ def test_a_rejected_receipt_fails_the_item_and_nothing_is_purged(
     assert report.rejected and "revoked" in report.rejected[0][1]  # ...the Lead refuses it
     assert engine.run_once().receipts == 1
     item = outbox.get_item(rig.device_store, bundle_id)
-    assert item.state == "failed" and "could not import" in item.last_error
+    assert item.state is outbox.OutboxState.REFUSED
+    assert item.error is not None and item.error.code == "lead_rejected"
+    assert "revoked" in str(item.error.params["reason"])
     assert item.acknowledged_at is None
     assert outbox.due_items(rig.device_store) == []  # not retried by itself
+    assert outbox.due_items(rig.device_store, retry_now=True) == []  # nor by "Retry now"
+    assert outbox.summary(rig.device_store).refused == 1
     assert retention.purgeable_cases(rig.device_store, 1) == []

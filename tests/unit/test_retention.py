@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from fieldkit import audit, cases, documents, exhibits, notes
 from fieldkit.clock import utc_now
+from fieldkit.drafts import DraftKind, DraftOwner, save_draft
 from fieldkit.store import Store
 from sync import outbox, retention
 
@@ -61,10 +62,12 @@ def test_open_cases_and_undelivered_changes_are_kept(store: Store) -> None:
 
 def test_a_due_case_is_purged_with_tombstones_and_an_audit_event(store: Store) -> None:
     case_id, visit_id = _delivered_case(store)
-    with store.transaction() as conn:
-        conn.execute("INSERT INTO drafts VALUES (?, 'half-typed note', '2026')",
-                     (f"note:{visit_id}",))
-        conn.execute("INSERT INTO drafts VALUES ('note:other-visit', 'kept', '2026')")
+    save_draft(store, DraftOwner(DraftKind.NOTE, case_id, visit_id=visit_id),
+               {"text": "half-typed note"})
+    other = cases.create_case(store, "Another case")
+    other_visit = cases.create_visit(store, other.id, "Kept premises", "1 Kept Road")
+    kept = DraftOwner(DraftKind.NOTE, other.id, visit_id=other_visit.id)
+    save_draft(store, kept, {"text": "kept"})
     purged = retention.apply_retention(store, 30, utc_now() + timedelta(days=31))
     assert purged == [case_id]
     assert cases.get_case(store, case_id).title == retention.PURGED_TITLE
@@ -72,7 +75,7 @@ def test_a_due_case_is_purged_with_tombstones_and_an_audit_event(store: Store) -
     assert exhibits.list_exhibits(store, case_id) == []
     assert notes.search_notes(store, "barn") == []
     drafts = [row[0] for row in store.conn.execute("SELECT key FROM drafts")]
-    assert drafts == ["note:other-visit"]
+    assert drafts == [kept.key]
     kinds = {row[0] for row in store.conn.execute("SELECT record_kind FROM tombstones")}
     assert {"note", "visit", "exhibit", "person", "form", "form_withdrawal"} <= kinds
     # Not even the search index's own segments keep the purged words.
