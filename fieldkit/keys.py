@@ -43,6 +43,8 @@ class KdfParams(BaseModel):
     iterations: int
     memory_kib: int
     lanes: int = _LANES
+    calibrated_seconds: float | None = None
+    """The least time one derivation was calibrated to take (None in older key files)."""
 
 
 class KeyFile(BaseModel):
@@ -58,6 +60,8 @@ class KeyFile(BaseModel):
     def associated_data(self) -> bytes:
         """Everything but the ciphertext, bound into the AEAD so parameters cannot be swapped."""
         header = self.model_dump(exclude={"nonce", "wrapped_key"})
+        if header["kdf"].get("calibrated_seconds") is None:
+            del header["kdf"]["calibrated_seconds"]  # as key files were before it existed
         return json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
 
 
@@ -117,7 +121,8 @@ def calibrate(min_seconds: float, memory_kib: int) -> KdfParams:
     salt = _b64(secrets.token_bytes(16))
     iterations = 1
     while True:
-        params = KdfParams(salt=salt, iterations=iterations, memory_kib=memory_kib)
+        params = KdfParams(salt=salt, iterations=iterations, memory_kib=memory_kib,
+                           calibrated_seconds=min_seconds)
         took = _timed(params)
         if took >= min_seconds or iterations >= 64:
             return params
@@ -237,3 +242,26 @@ def rewrap(
     )
     write_atomic(path, new_file.model_dump_json(indent=2).encode())
 
+
+
+def is_weaker_than(params: KdfParams, *, min_seconds: float, memory_kib: int) -> bool:
+    """Whether a key file's derivation costs less than asked: less memory, or calibrated (or,
+    for older files, measured here) to take less time."""
+    if params.memory_kib < memory_kib:
+        return True
+    seconds = params.calibrated_seconds
+    if seconds is None:
+        seconds = _timed(params) * 1.25  # measured once; load only makes it look slower
+    return seconds < min_seconds
+
+
+def strengthen_if_weak(
+    path: Path, passphrase: str, *, min_seconds: float, memory_kib: int
+) -> bool:
+    """Re-wrap the key under a derivation as costly as asked if the file's is cheaper (a key
+    file made with a test or an older setting). The database key is unchanged. True if done."""
+    if not is_weaker_than(read_key_file(path).kdf, min_seconds=min_seconds,
+                          memory_kib=memory_kib):
+        return False
+    rewrap(path, passphrase, passphrase, min_seconds=min_seconds, memory_kib=memory_kib)
+    return True

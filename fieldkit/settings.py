@@ -28,17 +28,29 @@ class Settings(BaseModel):
 
     @classmethod
     def from_env(cls, data_dir: Path | str | None = None) -> Settings:
-        """Settings from the command line's ``--data-dir`` and the ``FIELDKIT_*`` variables.
+        """Settings from the command line's ``--data-dir`` and ``FIELDKIT_DATA_DIR``.
 
-        ``FIELDKIT_KDF_SECONDS`` and ``FIELDKIT_KDF_MEMORY_KIB`` exist so tests can create stores
-        quickly; they only affect stores created (or re-keyed) while they are set.
+        ``FIELDKIT_KDF_SECONDS`` and ``FIELDKIT_KDF_MEMORY_KIB`` are read only once the test
+        suite has called :func:`allow_test_kdf` (from its own start-up hook): an installed app
+        never honours them, and its key files are strengthened to the floor on unlock.
         """
         values: dict[str, object] = {}
         chosen = data_dir or os.environ.get("FIELDKIT_DATA_DIR")
         if chosen:
             values["data_dir"] = Path(chosen).expanduser()
-        if seconds := os.environ.get("FIELDKIT_KDF_SECONDS"):
-            values["kdf_min_seconds"] = float(seconds)
-        if memory := os.environ.get("FIELDKIT_KDF_MEMORY_KIB"):
-            values["kdf_memory_kib"] = int(memory)
+        if _TEST_KDF_ALLOWED:
+            if seconds := os.environ.get("FIELDKIT_KDF_SECONDS"):
+                values["kdf_min_seconds"] = float(seconds)
+            if memory := os.environ.get("FIELDKIT_KDF_MEMORY_KIB"):
+                values["kdf_memory_kib"] = int(memory)
         return cls.model_validate(values)
+
+
+_TEST_KDF_ALLOWED = False
+
+
+def allow_test_kdf() -> None:
+    """Let the ``FIELDKIT_KDF_*`` variables make key derivation cheap: for the test suite's
+    processes only (``tests/support/sitecustomize.py`` calls this), never an installed app."""
+    global _TEST_KDF_ALLOWED
+    _TEST_KDF_ALLOWED = True

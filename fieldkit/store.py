@@ -104,7 +104,13 @@ class Store:
             raise StoreMissing(folder)
         if not (folder / DB_NAME).exists():
             raise StoreCorrupt(folder / DB_NAME, "the database file is missing")
-        return keys.unwrap(folder / KEY_NAME, passphrase)
+        unwrapped = keys.unwrap(folder / KEY_NAME, passphrase)
+        # A key file cheaper to guess than this fieldkit asks for is strengthened now, while the
+        # passphrase is at hand (the database key stays the same).
+        keys.strengthen_if_weak(folder / KEY_NAME, passphrase,
+                                min_seconds=settings.kdf_min_seconds,
+                                memory_kib=settings.kdf_memory_kib)
+        return unwrapped
 
     @classmethod
     def open_unwrapped(

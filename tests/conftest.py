@@ -17,8 +17,10 @@ from fieldkit.settings import Settings
 from fieldkit.store import Store
 
 PASSPHRASE = "correct horse battery staple"
-FAST_KDF = {"FIELDKIT_KDF_SECONDS": "0.001", "FIELDKIT_KDF_MEMORY_KIB": "8192"}
 REPO = Path(__file__).resolve().parents[1]
+FAST_KDF = {"FIELDKIT_KDF_SECONDS": "0.001", "FIELDKIT_KDF_MEMORY_KIB": "8192",
+            # The suite's start-up hook that lets the two variables above take effect.
+            "PYTHONPATH": str(REPO / "tests" / "support")}
 
 
 @pytest.fixture

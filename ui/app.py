@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 from fieldkit.settings import Settings
@@ -21,10 +20,4 @@ def run_app(settings: Settings) -> int:
     window = MainWindow(settings)
     window.resize(1280, 720)
     window.show()
-    hook = os.environ.get("FIELDKIT_UI_TEST_HOOK")
-    if hook:
-        # Only for the kill-and-restart test: drives the real app the way an officer would.
-        from ui.test_hook import start_hook
-
-        start_hook(window, hook)
     return int(app.exec())

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -26,6 +27,7 @@ from fieldkit import cases, documents
 from fieldkit.clock import parse_stamp
 from fieldkit.drafts import DraftKind, DraftOwner
 from fieldkit.errors import FieldkitError
+from fieldkit.export import export_file
 from fieldkit.officer import load_profile
 from fieldkit.records import Person
 from fieldkit.store import Store
@@ -323,22 +325,27 @@ class PersonFormPage(QWidget):
                 return
             kind, content = "dtn", made[0].model_dump(mode="json")
         reference = cases.get_case(self._store, self.person.case_id).reference
-        path = print_pack.choose_pack_path(self, f"{reference}-{self.person.reference}.pdf")
+        # The suggested name never carries the person's reference (it may be a name).
+        path = print_pack.choose_pack_path(self, f"{reference}-{kind}-pack.pdf")
         if not path:
             return
         self.print_button.setEnabled(False)
         self.message.setText(self.tr("Making the pack…"))
         self._worker.run(
-            lambda: print_pack.write_pack(path, print_pack.render_pack(kind, content, reference)),
-            self._printed, self._print_failed)
+            lambda: print_pack.render_pack(kind, content, reference),
+            lambda pdf: self._printed(path, pdf), self._print_failed)
 
-    def _printed(self, path: str) -> None:
+    def _printed(self, path: str, pdf: bytes) -> None:
+        """Rendered: the core audits the export, then writes the file whole (0600)."""
         self.print_button.setEnabled(True)
-        if self._store.is_open:  # the pack left the encrypted store: record that it did
-            with self._store.transaction():
-                self._store.audit("export.pdf", "person", self.person.id)
+        try:
+            written = export_file(self._store, Path(path), pdf, record_kind="person",
+                                  record_id=self.person.id)
+        except (FieldkitError, OSError) as error:
+            self._print_failed(error)
+            return
         self.message.setText(self.tr("Pack saved to {path}. It is not encrypted.").format(
-            path=path))
+            path=str(written)))
 
     def _print_failed(self, error: BaseException) -> None:
         self.print_button.setEnabled(True)

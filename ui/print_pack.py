@@ -4,7 +4,6 @@ the submission. Rendering is the core's (``fieldkit.pdf``) and runs on a worker 
 from __future__ import annotations
 
 import importlib.util
-import os
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
@@ -38,15 +37,3 @@ def render_pack(kind: str, data: dict[str, object], case_reference: str) -> byte
     from fieldkit.pdf.nrm import render_nrm_pack
 
     return render_nrm_pack(NrmReferral.model_validate(data), case_reference)
-
-
-def write_pack(path: str, content: bytes) -> str:
-    """Write the PDF whole (temporary file, then rename) so a half-written pack never exists."""
-    target = Path(path)
-    temp = target.with_suffix(target.suffix + ".part")
-    with open(temp, "wb") as handle:
-        handle.write(content)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, target)
-    return str(target)

@@ -42,29 +42,14 @@ def cmd_form_check(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_export_pdf(args: argparse.Namespace, settings: Settings) -> int:
     """Write every PDF of a case into ``--out`` (created private if missing) and print each
     path. PDFs are rendered in memory; each file appears whole or not at all."""
-    from fieldkit.atomicfile import make_private_dir, write_atomic
     from fieldkit.cases import get_case
-    from fieldkit.pdf import plan_case_pdfs, render_planned
+    from fieldkit.export import export_case_pdfs
 
-    out = Path(args.out).expanduser()
-    if out.exists() and not out.is_dir():
-        raise InvalidInput(f"--out {out} is not a folder.")
     with open_store(settings) as store:
         case = get_case(store, args.case)
-        plan = plan_case_pdfs(store, case.id)
-        if not plan:
-            print(f"Case {case.reference} has no visits or forms to print.", file=sys.stderr)
-            return 0
-        if not out.exists():
-            make_private_dir(out)
-        # Printed packs leave the encrypted store: the audit trail records that they did, before
-        # the first file is written, so a failure part-way is never an unrecorded export.
-        with store.transaction():
-            store.audit("export.pdf", "case", case.id)
-        for planned in plan:
-            target = out / planned.name
-            write_atomic(target, render_planned(store, case.reference, planned))
-            print(target)
+        paths = export_case_pdfs(store, case.id, Path(args.out), written=print)
+    if not paths:
+        print(f"Case {case.reference} has no visits or forms to print.", file=sys.stderr)
     return 0
 
 

@@ -19,10 +19,9 @@ TYPED = "10:58 W4 pointed at the locked door behind the office"
 
 def _start(data_dir: Path, hook: str) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FIELDKIT_")}
-    env.update(QT_QPA_PLATFORM="offscreen", FIELDKIT_PASSPHRASE=PASSPHRASE,
-               FIELDKIT_UI_TEST_HOOK=hook)
+    env.update(QT_QPA_PLATFORM="offscreen", FIELDKIT_PASSPHRASE=PASSPHRASE, PYTHONPATH=str(REPO))
     return subprocess.Popen(
-        [sys.executable, "-m", "fieldkit.cli", "--data-dir", str(data_dir)],
+        [sys.executable, str(REPO / "tests" / "support" / "app_driver.py"), str(data_dir), hook],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
         text=True, env=env, cwd=REPO)
 

@@ -1,6 +1,6 @@
 """Write a PNG of every main screen, driving the app through the fictional demo case.
 
-    python -m ui.screenshots docs/screenshots
+    python -m tools.screenshots docs/screenshots
 
 Run under ``xvfb-run -a -s "-screen 0 1366x768x24"`` (``make screenshots``): the window is
 sized to a 1366x768 laptop screen, the smallest the app is designed for.
@@ -245,7 +245,7 @@ def _sending_to_lead(window: MainWindow, folder: Path, case_id: str) -> list[Pat
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: ``python -m ui.screenshots DIR``."""
+    """Entry point: ``python -m tools.screenshots DIR``."""
     args = sys.argv[1:] if argv is None else argv
     folder = Path(args[0] if args else "docs/screenshots")
     app = QApplication.instance() or QApplication(sys.argv[:1])

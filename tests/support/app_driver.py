@@ -1,4 +1,5 @@
-"""Drives the real app for the kill-and-restart test (``FIELDKIT_UI_TEST_HOOK``).
+"""Drives the real app for the kill-and-restart test; run as
+``python tests/support/app_driver.py DATA_DIR HOOK`` (the test suite's, never shipped).
 
 ``type:TEXT`` unlocks with ``FIELDKIT_PASSPHRASE``, opens the first case's first visit, types
 TEXT into the note box with real key events and prints ``DRAFT-SAVED`` once the autosave has
@@ -48,3 +49,22 @@ def start_hook(window: MainWindow, hook: str) -> None:
     window.unlock_page.keyReady.connect(unlocked)
     window.unlock_page.passphrase.setText(os.environ["FIELDKIT_PASSPHRASE"])
     window.unlock_page.submit()
+
+
+def main() -> int:
+    """Start the real main window on DATA_DIR and drive it as HOOK says."""
+    from PySide6.QtWidgets import QApplication
+
+    from fieldkit.settings import Settings
+
+    data_dir, hook = sys.argv[1], sys.argv[2]
+    app = QApplication(sys.argv[:1])
+    window = MainWindow(Settings(data_dir=data_dir, kdf_min_seconds=0.001, kdf_memory_kib=8192))
+    window.resize(1280, 720)
+    window.show()
+    start_hook(window, hook)
+    return int(app.exec())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
