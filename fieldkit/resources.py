@@ -162,7 +162,20 @@ class _PathwaysFile(_Strict):
     pathways: list[Pathway]
 
 
+class Council(_Strict):
+    """The council this copy of fieldkit serves, and its Modern Slavery Lead."""
+
+    name: Text
+    lead_title: Text
+    lead_contact: Text
+
+
+class _CouncilFile(_Strict):
+    council: Council
+
+
 FILES: dict[str, type[_Strict]] = {
+    "council.yaml": _CouncilFile,
     "indicators.yaml": IndicatorLists,
     "contacts.yaml": _ContactsFile,
     "first_responders.yaml": _FirstRespondersFile,
@@ -178,6 +191,7 @@ FILES: dict[str, type[_Strict]] = {
 class Resources:
     """Everything loaded from the resource files, checked and cross-referenced."""
 
+    council: Council
     indicators: IndicatorLists
     contacts: dict[str, Contact]
     first_responders: list[FirstResponderOrganisation]
@@ -265,6 +279,7 @@ def _load(directory: Path | None) -> Resources:
     _check_pathways(pathways, files["pathways.yaml"], contact_ids,
                     {timeline.id for timeline in timelines.timelines})
     return Resources(
+        council=parsed("council.yaml").council,
         indicators=parsed("indicators.yaml"),
         contacts={contact.id: contact for contact in contacts.contacts},
         first_responders=list(parsed("first_responders.yaml").organisations),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from fieldkit.events import SYNC_REACHABLE, hub
+from fieldkit.events import SEND_FINISHED, SYNC_REACHABLE, hub
 from fieldkit.keys import Unwrapped
 from fieldkit.settings import Settings
 from fieldkit.store import Store
@@ -79,3 +79,13 @@ class SyncEngine:
         """Open the store on this thread, then one run; safe from any one thread at a time."""
         with Store.open_unwrapped(self._settings, self._key, worker=True) as store:
             return sync_once(store, retry_now=retry_now, progress=progress)
+
+
+def seal_case(settings: Settings, key: Unwrapped, case_id: str) -> str:
+    """Seal a case into a bundle for the Lead on a connection of this thread's own (rendering
+    every PDF and encrypting every photo takes seconds: the app runs this on its worker), queue
+    it, and announce it; returns the bundle id."""
+    with Store.open_unwrapped(settings, key, worker=True) as store:
+        item = device.send_case(store, case_id)
+    hub.publish(SEND_FINISHED, case_id=case_id, bundle_id=item.bundle_id)
+    return item.bundle_id

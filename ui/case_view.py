@@ -24,11 +24,14 @@ from forms import KIND_TITLES
 from ui.controls import heading, local_time, named
 from ui.messages import error_text
 from ui.outbox_view import SentToLeadPanel
+from ui.page import Page
 from ui.table import RecordTableModel, current_id, record_table
 
 
-class CasePage(QWidget):
+class CasePage(Page):
     """A case and everything recorded in it. Navigation requests go out as signals."""
+
+    shows_outbox = True
 
     openVisit = Signal(str)
     openPerson = Signal(str)
@@ -38,7 +41,7 @@ class CasePage(QWidget):
     setUpLead = Signal()
 
     def __init__(self, store: Store, case_id: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(case_id, parent)
         self._store = store
         self.case = cases.get_case(store, case_id)
         layout = QVBoxLayout(self)

@@ -33,10 +33,10 @@ from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from ui.controls import heading, local_time, named
 from ui.messages import error_text
+from ui.page import Page
+from ui.roles import ID_ROLE, SORT_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class CasesModel(QAbstractTableModel):
@@ -171,13 +171,13 @@ def cases_proxy(model: CasesModel, parent: QObject | None = None) -> CasesProxy:
     return proxy
 
 
-class CasesPage(QWidget):
+class CasesPage(Page):
     """Search, sort and open cases; start a new one. Emits ``openCase(case_id)``."""
 
     openCase = Signal(str)
 
     def __init__(self, store: Store, prefix: str = "FK", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(None, parent)
         self._store = store
         self._prefix = prefix
         self.model = CasesModel(self)

@@ -10,8 +10,7 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QListView, QVBoxLayout, QWidget
 
 from ui.controls import named
-
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
+from ui.roles import ID_ROLE
 
 Groups = list[tuple[str, list[tuple[str, str]]]]
 """(group title, [(item id, item text)]) in display order."""

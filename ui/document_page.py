@@ -25,17 +25,18 @@ from ui.controls import heading, named
 from ui.drafts import DraftSaver
 from ui.form_editor import SectionEditor
 from ui.messages import error_text
+from ui.page import Page
 from ui.problems import ProblemList
 
 
-class DocumentPage(QWidget):
+class DocumentPage(Page):
     """Edit one form document of ``kind``; Ctrl+S saves a new version, drafts autosave."""
 
     def __init__(
         self, store: Store, case_id: str, kind: str, document_id: str | None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(case_id, parent)
         self._store, self._case_id, self.kind = store, case_id, kind
         self._document_id = document_id
         self.title = KIND_TITLES.get(kind, kind)

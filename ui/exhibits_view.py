@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import Shiboken
 
 from fieldkit import exhibits
 from fieldkit.errors import FieldkitError
@@ -37,10 +38,12 @@ THUMB_MAX_BYTES = 16 * 1024 * 1024
 
 def pick_files(parent: QWidget) -> list[str]:
     """Ask which files to capture. Tests replace this function with a stub."""
+    # Qt's own dialog (not the desktop's): locking can close it, so it never outlives the
+    # screen that asked.
     names, _filter = QFileDialog.getOpenFileNames(
         parent, parent.tr("Add photos or documents as exhibits"), str(Path.home()),
         parent.tr("Photos and documents (*.jpg *.jpeg *.png *.heic *.pdf *.txt *.doc *.docx);;"
-                  "All files (*)"))
+                  "All files (*)"), options=QFileDialog.Option.DontUseNativeDialog)
     return list(names)
 
 
@@ -120,6 +123,7 @@ class ExhibitsView(QWidget):
         super().__init__(parent)
         self._store, self._case_id, self._visit_id = store, case_id, visit_id
         self._worker = worker
+        self._reading = 0
         self.model = ExhibitsModel(self)
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.tr("Photos and documents"), self))
@@ -175,13 +179,20 @@ class ExhibitsView(QWidget):
     def add_files(self) -> None:
         """Choose files, read them on a worker, then capture each as the next exhibit."""
         paths = pick_files(self)
-        if not paths:
-            return
+        if not paths or not Shiboken.isValid(self) or not self._store.is_open:
+            return  # nothing chosen, or fieldkit locked while the dialog was open (it closed)
+        self._reading = len(paths)
         self.add_button.setEnabled(False)
         self.message.setText(self.tr("Reading {count} file(s)…").format(count=len(paths)))
         self._worker.run(lambda: read_files(paths), self._capture, self._failed)
 
+    @property
+    def reading(self) -> int:
+        """How many chosen files are being read and not yet captured."""
+        return self._reading
+
     def _capture(self, files: list[tuple[str, bytes]]) -> None:
+        self._reading = 0
         self.add_button.setEnabled(True)
         if not self._store.is_open:
             return
@@ -201,6 +212,7 @@ class ExhibitsView(QWidget):
         self.reload()
 
     def _failed(self, error: BaseException) -> None:
+        self._reading = 0
         self.add_button.setEnabled(True)
         self.message.setText(error_text(error))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import types
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, TypeAlias, Union, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
@@ -71,7 +71,11 @@ def _is_enum(kind: Any) -> bool:
     return isinstance(kind, type) and issubclass(kind, StrEnum)
 
 
-def make_field(name: str, info: FieldInfo, parent: QWidget) -> QWidget | None:
+Editable: TypeAlias = "FieldWidget | SectionBox | RepeatingSection"
+"""Every control a form editor holds: each has ``changed``, ``value()`` and ``set_value()``."""
+
+
+def make_field(name: str, info: FieldInfo, parent: QWidget) -> Editable | None:
     """The widget for one field, or None for a field this builder does not edit."""
     title = info.title or name.replace("_", " ").capitalize()
     kind, optional, funcs = _unwrap(info.annotation)
@@ -127,7 +131,7 @@ class SectionEditor(QWidget):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         # Long questions get the answer on the line below rather than a squeezed label.
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self.fields: dict[str, QWidget] = {}
+        self.fields: dict[str, Editable] = {}
         self._extra: dict[str, Any] = {}
         names = only if only is not None else list(model.model_fields)
         for name in names:
@@ -138,11 +142,11 @@ class SectionEditor(QWidget):
             if widget is None:
                 continue
             self.fields[name] = widget
-            widget.changed.connect(self.changed)  # type: ignore[attr-defined]
+            widget.changed.connect(self.changed)
             if isinstance(widget, CheckField | SectionBox | RepeatingSection):
                 self.form.addRow(widget)
             else:
-                caption = QLabel(getattr(widget, "title", name), self)
+                caption = QLabel(widget.title, self)
                 caption.setBuddy(widget)
                 self.form.addRow(caption, widget)
 
@@ -150,7 +154,7 @@ class SectionEditor(QWidget):
         """The section as a JSON-ready dict (fields not shown here are kept as loaded)."""
         data = dict(self._extra)
         for name, widget in self.fields.items():
-            value = widget.value()  # type: ignore[attr-defined]
+            value = widget.value()
             if value is MISSING:
                 data.pop(name, None)
             else:
@@ -168,7 +172,7 @@ class SectionEditor(QWidget):
         defaults = self.model().model_dump(mode="json") if _constructible(self.model) else {}
         self._extra = {k: v for k, v in data.items() if k not in self.fields}
         for name, widget in self.fields.items():
-            widget.set_value(data.get(name, defaults.get(name)))  # type: ignore[attr-defined]
+            widget.set_value(data.get(name, defaults.get(name)))
 
     def widget_at(self, path: str) -> QWidget | None:
         """The control for a dotted field path, or None when it is not shown here."""

@@ -7,16 +7,23 @@ connection on a worker thread; locking drops it with the engine."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, QTime, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QInputDialog, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtCore import QCoreApplication, QTime, QTimer, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QInputDialog,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
 
 from fieldkit import keys, officer
 from fieldkit.errors import FieldkitError
 from fieldkit.settings import Settings
 from fieldkit.store import Store, store_exists
 from sync import device, outbox
-from sync.engine import SyncOutcome
+from sync.engine import SyncOutcome, seal_case
 from sync.profile import LeadProfile
 from ui import clipboard
 from ui.autolock import IdleWatcher
@@ -54,6 +61,9 @@ class MainWindow(QMainWindow):
         self._sync_asked = False  # the officer asked for this sync: report its outcome
         self.setWindowTitle(self.tr("fieldkit"))
         self.worker = Worker(self)
+        self.sealer = Worker(self, own_pool=True)  # sealing bundles for the Lead
+        self._generation = 0  # changes at every lock: work finishing later is not shown
+        self._cut_short: list[str] = []  # work a lock cut short, told after the next unlock
         self.events = CoreEvents(parent=self)
         self.events.attach()
         self.destroyed.connect(self.events.detach)
@@ -156,6 +166,9 @@ class MainWindow(QMainWindow):
         self.events.recordsChanged.connect(self.workspace.records_changed)
         self.workspace.sendToLead.connect(self.send_case)
         self.workspace.setUpLead.connect(self.show_lead_profile)
+        self.workspace.retryRequested.connect(self.retry_now)
+        self.sync.runningChanged.connect(self.workspace.set_sync_running)
+        self.events.syncProgress.connect(self.workspace.show_sync_progress)
         self.pages.addWidget(self.workspace)
         self.pages.setCurrentWidget(self.workspace)
         self.status.set_locked(False)
@@ -171,6 +184,9 @@ class MainWindow(QMainWindow):
         if waiting:
             self.sync.sync_now()  # whatever waited while locked goes now, if it can
         self.workspace.cases.table.setFocus()
+        if self._cut_short:
+            self.status.showMessage(" ".join(self._cut_short), 30_000)
+            self._cut_short = []
 
     def _idle_ms(self) -> int:
         if self._idle_override is not None:
@@ -188,6 +204,12 @@ class MainWindow(QMainWindow):
         anything fieldkit put on the clipboard."""
         self.idle.stop()
         self.sync.stop()
+        self._generation += 1
+        if self.sealer.running:
+            # Sealing holds decrypted records on its own connection: let it finish (the bundle
+            # is then safely queued) before the window forgets the key.
+            self.status.showMessage(self.tr("Finishing the bundle for the Lead, then locking…"))
+            self.sealer.wait()
         self._key = None
         self.profile = None
         self._outbox_timer.stop()
@@ -196,8 +218,10 @@ class MainWindow(QMainWindow):
             self.lead_dialog.reject()
             self.lead_dialog.deleteLater()
             self.lead_dialog = None
+        self._close_dialogs()
         if self.workspace is not None:
             self.workspace.flush_drafts()
+            self._cut_short = self.workspace.pending_work()
             self.events.recordsChanged.disconnect(self.workspace.records_changed)
             self.pages.removeWidget(self.workspace)
             self.workspace.setParent(None)
@@ -208,6 +232,19 @@ class MainWindow(QMainWindow):
             self.store = None
         clipboard.clear_ours()
         self.show_locked()
+
+    def _close_dialogs(self) -> None:
+        """Close any dialog open over the window (a file chooser, a question) before the
+        screens behind it go: they answer "cancelled", so nothing half-chosen is acted on."""
+        for _ in range(10):  # a dialog may have opened another; never loop forever
+            modal = QApplication.activeModalWidget()
+            if modal is None or modal is self:
+                break
+            if isinstance(modal, QDialog):
+                modal.reject()
+            else:
+                modal.close()
+            modal.hide()
 
     @Slot()
     def choose_idle_minutes(self) -> None:
@@ -241,21 +278,30 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def send_case(self, case_id: str) -> None:
-        """Seal the case into a bundle in the outbox, say so plainly, and start a sync."""
-        if self.store is None:
+        """Seal the case into a bundle on the worker (its own connection: the window stays
+        responsive), then say so plainly and start a sync."""
+        if self.store is None or self._key is None:
             return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            device.send_case(self.store, case_id)
-        except FieldkitError as error:
-            self._say(error_text(error))
+        if self.sealer.running:
+            self._say(self.tr("A case is already being sealed for the Lead; wait for it."))
             return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+        settings, key, generation = self.settings, self._key, self._generation
+        self._say(self.tr("Sealing the case for the Lead…"))
+        self.sealer.run(lambda: seal_case(settings, key, case_id),
+                        lambda _bundle: self._sealed(generation),
+                        lambda error: self._seal_failed(generation, error))
+
+    def _sealed(self, generation: int) -> None:
+        if generation != self._generation or self.store is None:
+            return  # locked meanwhile: the bundle is queued all the same
         self._say(self.tr("Queued for the Lead. It will go when this laptop is online."))
         self.refresh_outbox()
         self._sync_asked = True
         self.sync.sync_now()
+
+    def _seal_failed(self, generation: int, error: BaseException) -> None:
+        if generation == self._generation:
+            self._say(error_text(error))
 
     def _say(self, text: str) -> None:
         """A plain message in the status bar and on the case page, if one is showing."""
@@ -291,11 +337,6 @@ class MainWindow(QMainWindow):
         if self.workspace is None:
             return None
         page = self.workspace.open_outbox()
-        if not page.property("wired"):
-            page.setProperty("wired", True)
-            page.retryRequested.connect(self.retry_now)
-            self.sync.runningChanged.connect(page.set_running)
-            self.events.syncProgress.connect(page.show_progress)
         page.set_running(self.sync.running)
         return page
 
@@ -386,4 +427,5 @@ class MainWindow(QMainWindow):
             self.lock()
         self.events.detach()
         self.worker.wait()
+        self.sealer.wait()
         event.accept()

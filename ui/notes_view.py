@@ -29,9 +29,9 @@ from fieldkit.store import Store
 from ui.controls import heading, local_time, named
 from ui.drafts import DraftSaver
 from ui.messages import error_text
+from ui.roles import ENTRY_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
-ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def reading_order(entries: list[NoteEntry]) -> list[NoteEntry]:

@@ -37,13 +37,12 @@ from sync.outbox import OutboxItem, OutboxState, OutboxSummary, summarise
 from sync.profile import FolderDestination, LeadProfile
 from ui.controls import heading, local_time, named
 from ui.messages import outbox_error_text
+from ui.page import Page
+from ui.roles import CASE_ROLE, ID_ROLE, STATE_ROLE
 from ui.status import sending_text
 from ui.table import record_table
 
 Index = QModelIndex | QPersistentModelIndex
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
-CASE_ROLE = Qt.ItemDataRole.UserRole + 2
-STATE_ROLE = Qt.ItemDataRole.UserRole + 3
 
 
 def _tr(text: str) -> str:
@@ -281,14 +280,16 @@ class SyncProgressRow(QWidget):
         self.label.setText(sending_text(done, total))
 
 
-class OutboxPage(QWidget):
+class OutboxPage(Page):
     """View > Outbox: every bundle, and "Retry now" (which ignores the back-off)."""
+
+    shows_outbox = True
 
     retryRequested = Signal()
     openCase = Signal(str)
 
     def __init__(self, store: Store, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(None, parent)
         self._store = store
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.tr("Outbox: sending to the Lead"), self, 2))
@@ -334,6 +335,10 @@ class OutboxPage(QWidget):
         self.summary.setText(summary_text(summarise(self.model.items)))
         self.retry_button.setEnabled(profile is not None and self._waiting() > 0
                                      and not self.progress.isVisibleTo(self))
+
+    def refresh_outbox(self) -> None:
+        """The outbox changed: show it again."""
+        self.refresh()
 
     def _waiting(self) -> int:
         return summarise(self.model.items).waiting

@@ -23,8 +23,7 @@ from fieldkit.pathway import (
 )
 from fieldkit.store import Store
 from ui.controls import heading, named
-
-STEP_ROLE = Qt.ItemDataRole.UserRole + 1
+from ui.roles import STEP_ROLE
 
 
 class PathwayPanel(QWidget):

@@ -39,11 +39,12 @@ from ui.controls import heading, named
 from ui.drafts import DraftSaver
 from ui.form_editor import SectionEditor
 from ui.messages import error_text
+from ui.page import Page
 from ui.problems import ProblemList
 from ui.worker import Worker
 
 
-class PersonFormPage(QWidget):
+class PersonFormPage(Page):
     """The guided NRM / Duty to Notify form for one person."""
 
     changedRoute = Signal()
@@ -52,7 +53,7 @@ class PersonFormPage(QWidget):
     def __init__(
         self, store: Store, person: Person, worker: Worker, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(person.case_id, parent)
         self._store, self.person, self._worker = store, person, worker
         self.route: Route | None = None
         self.child = False

@@ -7,8 +7,7 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
 from forms import FieldProblem
 from ui.controls import named
-
-FIELD_ROLE = Qt.ItemDataRole.UserRole + 1
+from ui.roles import FIELD_ROLE
 
 
 class ProblemList(QListWidget):

@@ -32,6 +32,7 @@ from ui.drafts import DraftSaver
 from ui.form_editor import SectionEditor
 from ui.indicators import setup_groups
 from ui.messages import error_text
+from ui.page import Page
 from ui.reception_model import (
     STEPS,
     BoardFilter,
@@ -42,7 +43,7 @@ from ui.reception_model import (
 CENTRE_FIELDS = ["operation", "venue", "held_on", "lead_agency", "agencies_present"]
 
 
-class ReceptionBoardPage(QWidget):
+class ReceptionBoardPage(Page):
     """A reception centre's set-up and board, saved as a ``reception`` form document."""
 
     wants_full_width = True
@@ -50,7 +51,7 @@ class ReceptionBoardPage(QWidget):
     def __init__(
         self, store: Store, case_id: str, document_id: str | None, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(case_id, parent)
         self._store, self._case_id, self._document_id = store, case_id, document_id
         centre = ReceptionCentre()
         if document_id:

@@ -22,9 +22,9 @@ from PySide6.QtGui import QBrush, QColor
 from forms import BoardStep, PersonReceived, ReceptionCentre, StepStatus
 from forms.choices import ConsentDecision
 from forms.reception import ReferralForm
+from ui.roles import STATE_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
-STATUS_ROLE = Qt.ItemDataRole.UserRole + 1
 STEPS = list(BoardStep)
 
 # Marked for translation here, translated where shown (step_title) under one context.
@@ -123,7 +123,7 @@ class ReceptionBoardModel(QAbstractTableModel):
             return QBrush(_COLOURS[status])
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor("#111111"))
-        if role == STATUS_ROLE:
+        if role == STATE_ROLE:
             return status.value
         return None
 

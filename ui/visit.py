@@ -32,6 +32,7 @@ from ui.form_editor import SectionEditor
 from ui.indicators import indicator_groups
 from ui.messages import error_text
 from ui.notes_view import NotesView
+from ui.page import Page
 from ui.worker import Worker
 
 
@@ -54,13 +55,13 @@ def safety_panel(parent: QWidget) -> QFrame:
     return frame
 
 
-class VisitPage(QWidget):
+class VisitPage(Page):
     """Everything recorded on one premises visit."""
 
     def __init__(
         self, store: Store, visit_id: str, worker: Worker, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(cases.get_visit(store, visit_id).case_id, parent)
         self._store = store
         self.visit = cases.get_visit(store, visit_id)
         self._document_id: str | None = None
@@ -172,6 +173,15 @@ class VisitPage(QWidget):
         self.draft.discard()
         self.form_message.setText(self.tr("Visit record saved (version {n}).").format(
             n=saved.version))
+
+    @property
+    def pending_work(self) -> str:
+        """Files chosen as exhibits and still being read when a lock comes are not added."""
+        if self.exhibits.reading:
+            return self.tr("{n} file(s) chosen as exhibits for {premises} were not added "
+                           "before fieldkit locked: add them again.").format(
+                n=self.exhibits.reading, premises=self.visit.premises_name)
+        return ""
 
     def flush_drafts(self) -> None:
         """Write any pending drafts now (before locking or closing)."""

@@ -48,9 +48,10 @@ class Worker(QObject):
 
     busyChanged = Signal(bool)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, own_pool: bool = False) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool.globalInstance()
+        # A worker with its own pool can be waited for without waiting for everyone else's.
+        self._pool = QThreadPool(self) if own_pool else QThreadPool.globalInstance()
         self._running = 0
         self._busy = False
         self._busy_timer = QTimer(self)
@@ -103,5 +104,6 @@ class Worker(QObject):
                 self.busyChanged.emit(False)
 
     def wait(self, msecs: int = 30_000) -> bool:
-        """Block until the pool is idle (used when quitting, so no task outlives the app)."""
+        """Block until the pool is idle (used when quitting, so no task outlives the app; a
+        worker with its own pool waits only for its own tasks)."""
         return bool(self._pool.waitForDone(msecs))

@@ -25,6 +25,7 @@ from ui.cases import CasesPage
 from ui.controls import named
 from ui.document_page import DocumentPage
 from ui.outbox_view import OutboxPage
+from ui.page import Page
 from ui.pathway_panel import PathwayPanel
 from ui.person_form import PersonFormPage
 from ui.reception_board import ReceptionBoardPage
@@ -38,6 +39,7 @@ class Workspace(QWidget):
 
     sendToLead = Signal(str)  # case id
     setUpLead = Signal()
+    retryRequested = Signal()  # the outbox's Retry now
 
     def __init__(
         self, store: Store, settings: Settings, worker: Worker, parent: QWidget | None = None
@@ -85,7 +87,7 @@ class Workspace(QWidget):
 
     # -- navigation ---------------------------------------------------------------------------
 
-    def _push(self, page: QWidget, title: str) -> QWidget:
+    def _push(self, page: Page, title: str) -> Page:
         self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
         self._titles.append(title)
@@ -97,30 +99,33 @@ class Workspace(QWidget):
         depth = self.stack.count()
         self.back_button.setEnabled(depth > 1)
         self.home_button.setEnabled(depth > 1)
-        case_id = getattr(self.current(), "case_id", None)
-        self.pathway.set_case(case_id)
+        page = self.current()
+        self.pathway.set_case(page.case_id)
         # The reception board needs the whole width for its columns; F9 still shows the panel.
-        wide = bool(getattr(self.current(), "wants_full_width", False))
-        self.pathway.setVisible(case_id is not None and not wide and self._pathway_wanted)
+        self.pathway.setVisible(page.case_id is not None and not page.wants_full_width
+                                and self._pathway_wanted)
 
     @Slot()
     def toggle_pathway(self) -> None:
         """F9: show or hide the pathway panel beside the open case."""
         showing = self.pathway.isVisible()
         self._pathway_wanted = not showing
-        has_case = getattr(self.current(), "case_id", None) is not None
-        self.pathway.setVisible(not showing and has_case)
+        self.pathway.setVisible(not showing and self.current().case_id is not None)
 
-    def current(self) -> QWidget:
+    def current(self) -> Page:
         """The screen on top."""
         page = self.stack.currentWidget()
-        assert page is not None  # the cases list is always at the bottom of the stack
+        assert isinstance(page, Page)  # the cases list is always at the bottom of the stack
         return page
+
+    def pages(self) -> list[Page]:
+        """Every open screen, bottom (the cases list) to top."""
+        found = [self.stack.widget(index) for index in range(self.stack.count())]
+        return [page for page in found if isinstance(page, Page)]
 
     def current_case_id(self) -> str | None:
         """The case the screen on top belongs to, if any."""
-        case_id = getattr(self.current(), "case_id", None)
-        return str(case_id) if case_id else None
+        return self.current().case_id
 
     @Slot()
     def back(self) -> None:
@@ -128,9 +133,7 @@ class Workspace(QWidget):
         if self.stack.count() <= 1:
             return
         page = self.current()
-        flush = getattr(page, "flush_drafts", None)
-        if flush is not None:
-            flush()
+        page.flush_drafts()
         self.stack.removeWidget(page)
         page.deleteLater()
         self._titles.pop()
@@ -147,7 +150,6 @@ class Workspace(QWidget):
     def open_case(self, case_id: str) -> CasePage:
         """Show a case."""
         page = CasePage(self.store, case_id, self)
-        page.case_id = case_id  # type: ignore[attr-defined]
         page.openVisit.connect(self.open_visit)
         page.openPerson.connect(self.open_person)
         page.openReception.connect(lambda doc_id: self.open_reception(case_id, doc_id))
@@ -161,7 +163,6 @@ class Workspace(QWidget):
     def open_visit(self, visit_id: str) -> VisitPage:
         """Show a premises visit."""
         page = VisitPage(self.store, visit_id, self._worker, self)
-        page.case_id = page.visit.case_id  # type: ignore[attr-defined]
         self._push(page, page.visit.premises_name)
         page.notes.input.setFocus()
         return page
@@ -171,7 +172,6 @@ class Workspace(QWidget):
         """Show a person's NRM (or Duty to Notify) form."""
         person = cases.get_person(self.store, person_id)
         page = PersonFormPage(self.store, person, self._worker, self)
-        page.case_id = person.case_id  # type: ignore[attr-defined]
         page.factsChanged.connect(lambda: self.pathway.show_person(person.id, page.form_data()))
         self._push(page, self.tr("{reference}: NRM form").format(reference=person.reference))
         self.pathway.show_person(person.id, page.form_data())
@@ -183,14 +183,12 @@ class Workspace(QWidget):
             existing = documents.list_documents(self.store, case_id, "reception")
             document_id = existing[-1].id if existing else ""
         page = ReceptionBoardPage(self.store, case_id, document_id or None, self)
-        page.case_id = case_id  # type: ignore[attr-defined]
         self._push(page, self.tr("Reception centre"))
         return page
 
     def open_document(self, case_id: str, kind: str, document_id: str = "") -> DocumentPage:
         """Show a referral or intelligence report form."""
         page = DocumentPage(self.store, case_id, kind, document_id or None, self)
-        page.case_id = case_id  # type: ignore[attr-defined]
         self._push(page, page.title)
         return page
 
@@ -202,6 +200,7 @@ class Workspace(QWidget):
             return current
         page = OutboxPage(self.store, self)
         page.openCase.connect(self.open_case)
+        page.retryRequested.connect(self.retryRequested)
         self._push(page, self.tr("Outbox"))
         page.table.setFocus()
         return page
@@ -216,13 +215,23 @@ class Workspace(QWidget):
         """The outbox changed: refresh every open screen that shows part of it."""
         if not self.store.is_open:
             return
-        for index in range(self.stack.count()):
-            page = self.stack.widget(index)
-            refresh = getattr(page, "refresh_outbox", None)
-            if refresh is not None:
-                refresh()
-            elif isinstance(page, OutboxPage):
-                page.refresh()
+        for page in self.pages():
+            if page.shows_outbox:
+                page.refresh_outbox()
+
+    @Slot(bool)
+    def set_sync_running(self, running: bool) -> None:
+        """A sync started or ended: the outbox page, if open, shows it."""
+        for page in self.pages():
+            if isinstance(page, OutboxPage):
+                page.set_running(running)
+
+    @Slot(int, int)
+    def show_sync_progress(self, done: int, total: int) -> None:
+        """Progress of the current sync, on the outbox page if open."""
+        for page in self.pages():
+            if isinstance(page, OutboxPage):
+                page.show_progress(done, total)
 
     # -- keeping up to date -------------------------------------------------------------------
 
@@ -234,14 +243,16 @@ class Workspace(QWidget):
     def _refresh_visible(self) -> None:
         if not self.store.is_open:
             return
-        refresh = getattr(self.current(), "refresh", None)
-        if refresh is not None and not isinstance(self.current(), VisitPage):
-            refresh()
+        page = self.current()
+        if not isinstance(page, VisitPage):  # its notes refresh themselves, keeping the caret
+            page.refresh()
         self.pathway.refresh()
 
     def flush_drafts(self) -> None:
         """Save every pending draft on every open screen (before locking or quitting)."""
-        for index in range(self.stack.count()):
-            flush = getattr(self.stack.widget(index), "flush_drafts", None)
-            if flush is not None:
-                flush()
+        for page in self.pages():
+            page.flush_drafts()
+
+    def pending_work(self) -> list[str]:
+        """What open screens were doing that a lock would cut short, in words."""
+        return [page.pending_work for page in self.pages() if page.pending_work]

@@ -22,14 +22,18 @@ def cmd_lead_init(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_lead_profile(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldkit.resources import load_resources
     from sync import lead
 
+    council = load_resources().council
     cert = None
     if args.inbox_cert:
         cert = read_input(args.inbox_cert, "Inbox certificate").decode("ascii")
     with open_store(settings) as store:
         profile, signed = lead.make_profile(
-            store, council=args.council, lead_name=args.lead_name, lead_contact=args.contact,
+            store, council=args.council or council.name,
+            lead_name=args.lead_name or council.lead_title,
+            lead_contact=args.contact or council.lead_contact,
             folder=args.folder, inbox_url=args.inbox_url, inbox_cert_pem=cert,
             extra_recipients=args.recipient, retention_days=args.retention_days,
             auto_lock_minutes=args.auto_lock_minutes,
@@ -132,9 +136,9 @@ def register(sub: SubParsers) -> None:
     q.add_argument("--recipient", action="append", default=[], help="a deputy's age1... key")
     q.add_argument("--retention-days", type=int)
     q.add_argument("--auto-lock-minutes", type=int)
-    q.add_argument("--council", default="Coventry City Council")
-    q.add_argument("--lead-name", default="Modern Slavery Lead")
-    q.add_argument("--contact", default="modern.slavery@council.example")
+    q.add_argument("--council", help="the council's name (default: resources/council.yaml)")
+    q.add_argument("--lead-name", help="the Lead's title or name (default: resources)")
+    q.add_argument("--contact", help="the Lead's contact (default: resources)")
     q.set_defaults(handler=cmd_lead_profile)
     q = lsub.add_parser("devices", help="enrolled devices")
     vsub = q.add_subparsers(dest="devices_action", required=True, metavar="ACTION")
