@@ -131,8 +131,11 @@ def test_send_to_lead_delivers_and_shows_the_lead_imported_it(
     assert "Nothing from this case has been sent to Lead Example yet" in page.sent_to_lead.text()
     with qtbot.waitSignal(window.sync.finished, timeout=20_000) as done:
         _press(qtbot, page.sent_to_lead.send_button)
-        assert page.message.text() == ("Queued for the Lead. It will go when this laptop is "
-                                       "online.")
+        # Sealing runs on its own worker and connection: the window answers meanwhile.
+        assert window.sealer.running == 1
+        assert page.message.text() == "Sealing the case for the Lead…"
+    assert page.message.text() == ("Queued for the Lead. It will go when this laptop is "
+                                   "online.")
     assert done.args[0].reachable and done.args[0].delivered == 1
     items = outbox.list_items(window.store)
     assert [item.state for item in items] == ["delivered"]
@@ -197,6 +200,7 @@ def test_unreachable_lead_keeps_items_waiting_and_lock_stops_the_timer(
     with qtbot.waitSignal(outbox_page.model.rowsInserted, timeout=5_000), \
             qtbot.assertNotEmitted(outbox_page.model.modelReset):
         window.send_case(lead_setup.case.id)
+    qtbot.waitUntil(lambda: window.sealer.running == 0)
     qtbot.waitUntil(lambda: not window.sync.running)
     assert outbox_page.model.rowCount() == 2
     assert window.status.outbox_label.text() == "To Lead: 2 waiting"
