@@ -8,6 +8,7 @@ import mimetypes
 import uuid
 from pathlib import Path
 
+from fieldkit import officer
 from fieldkit.cases import get_case, get_visit, touch_case
 from fieldkit.clock import stamp
 from fieldkit.errors import InvalidInput, NotFound
@@ -38,7 +39,8 @@ def add_exhibit(
     description: str = "",
     sensitive: bool = False,
 ) -> Exhibit:
-    """Capture ``content`` as the case's next numbered exhibit (EX-001, EX-002, ...)."""
+    """Capture ``content`` as the case's next numbered exhibit. References follow the police
+    convention: the capturing officer's initials (or chosen prefix) and a number, RH/1, RH/2."""
     get_case(store, case_id)
     if visit_id is not None and get_visit(store, visit_id).case_id != case_id:
         raise InvalidInput("Visit belongs to another case.")
@@ -51,12 +53,14 @@ def add_exhibit(
     name = Path(filename).name or "exhibit"
     media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     digest = hashlib.sha256(content).hexdigest()
+    prefix = _reference_prefix(store)
     with store.transaction() as conn:
-        count = conn.execute(
-            "SELECT COUNT(*) FROM attachments WHERE case_id = ?", (case_id,)
-        ).fetchone()[0]
+        taken = [str(row[0]).rpartition("/")[2] for row in conn.execute(
+            "SELECT exhibit_ref FROM attachments WHERE case_id = ? AND exhibit_ref LIKE ?",
+            (case_id, f"{prefix}/%"))]
+        number = max((int(n) for n in taken if n.isdigit()), default=0) + 1
         exhibit = Exhibit(
-            str(uuid.uuid4()), case_id, visit_id, f"EX-{count + 1:03d}", name, media_type,
+            str(uuid.uuid4()), case_id, visit_id, f"{prefix}/{number}", name, media_type,
             description.strip(), sensitive, digest, len(content), stamp(),
         )
         conn.execute(
@@ -72,17 +76,25 @@ def add_exhibit(
     return exhibit
 
 
+def _reference_prefix(store: Store) -> str:
+    """The capturing officer's exhibit prefix: from their profile, else their initials."""
+    profile = officer.load_profile(store)
+    if profile is None:
+        profile = officer.OfficerProfile(name=store.actor or "officer")
+    return profile.exhibit_reference_prefix()
+
+
 def list_exhibits(store: Store, case_id: str, visit_id: str | None = None) -> list[Exhibit]:
     """A case's exhibits (or one visit's) in number order."""
     if visit_id is None:
         rows = store.conn.execute(
-            f"SELECT {_COLUMNS} FROM attachments WHERE case_id = ? ORDER BY exhibit_ref",
+            f"SELECT {_COLUMNS} FROM attachments WHERE case_id = ? ORDER BY captured_at, rowid",
             (case_id,),
         ).fetchall()
     else:
         rows = store.conn.execute(
             f"SELECT {_COLUMNS} FROM attachments WHERE case_id = ? AND visit_id = ? "
-            "ORDER BY exhibit_ref",
+            "ORDER BY captured_at, rowid",
             (case_id, visit_id),
         ).fetchall()
     return [_row(row) for row in rows]

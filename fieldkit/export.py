@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fieldkit.atomicfile import make_private_dir, write_atomic
 from fieldkit.cases import get_case
 from fieldkit.errors import InvalidInput
 from fieldkit.store import Store
+
+if TYPE_CHECKING:
+    from fieldkit.pdf.schedule import ScheduleContent
 
 PRIVATE = 0o600
 
@@ -55,3 +59,52 @@ def export_case_pdfs(store: Store, case_id: str, out: Path,
         if written is not None:
             written(target)
     return paths
+
+
+def schedule_content(store: Store, case_id: str) -> ScheduleContent:
+    """Everything the schedule of notes and exhibits lists, read from the store now."""
+    from fieldkit import cases, documents, exhibits, notes
+    from fieldkit.clock import stamp
+    from fieldkit.pdf.schedule import FormVersionLine, ScheduleContent
+
+    case = get_case(store, case_id)
+    visits = cases.list_visits(store, case.id)
+    entries = [entry for visit in visits for entry in notes.list_notes(store, visit.id)]
+    items = exhibits.list_exhibits(store, case.id)
+    captured_by = dict(store.conn.execute(
+        "SELECT record_id, actor FROM audit_events WHERE action = 'exhibit.add' AND "
+        "record_kind = 'exhibit'").fetchall())
+    lines: list[FormVersionLine] = []
+    numbers: dict[str, int] = {}
+    for document in documents.list_documents(store, case.id):
+        numbers[document.kind] = numbers.get(document.kind, 0) + 1
+        withdrawn = documents.is_withdrawn(store, document.id)
+        for version, status, saved_at, _data in documents.document_versions(store, document.id):
+            lines.append(FormVersionLine(document.kind, numbers[document.kind], version,
+                                         saved_at, status, withdrawn))
+    head = store.conn.execute(
+        "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").fetchone()
+    return ScheduleContent(
+        case_reference=case.reference, case_title=case.title, visits=visits, notes=entries,
+        exhibits=items, captured_by={str(k): str(v) for k, v in captured_by.items()},
+        forms=lines, audit_seq=int(head[0]) if head else 0,
+        audit_hash=str(head[1]) if head else "", printed_at=stamp(),
+    )
+
+
+def export_schedule(store: Store, case_id: str, out: Path) -> Path:
+    """The case's schedule of notes and exhibits into the folder ``out``: audited first, so
+    the audit head printed on it includes this very export; written whole, 0600."""
+    from fieldkit.pdf.schedule import render_schedule
+
+    out = out.expanduser()
+    if out.exists() and not out.is_dir():
+        raise InvalidInput(f"--out {out} is not a folder.")
+    case = get_case(store, case_id)
+    if not out.exists():
+        make_private_dir(out)
+    with store.transaction():
+        store.audit("export.schedule", "case", case.id)
+    target = out / f"{case.reference}-schedule.pdf"
+    write_atomic(target, render_schedule(schedule_content(store, case.id)), mode=PRIVATE)
+    return target

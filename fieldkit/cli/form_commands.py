@@ -53,6 +53,15 @@ def cmd_export_pdf(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_export_schedule(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the case's schedule of notes and exhibits (PDF) into ``--out``; print its path."""
+    from fieldkit.export import export_schedule
+
+    with open_store(settings) as store:
+        print(export_schedule(store, args.case, Path(args.out)))
+    return 0
+
+
 def register(sub: SubParsers) -> None:
     """Add the ``form`` and ``export`` command groups to the main command tree."""
     p = sub.add_parser("form", help="form documents (NRM, Duty to Notify, visit, ...)")
@@ -72,3 +81,8 @@ def register(sub: SubParsers) -> None:
     q.add_argument("--out", required=True, metavar="DIR",
                    help="the folder to write to (PDFs hold personal data: choose it with care)")
     q.set_defaults(handler=cmd_export_pdf)
+    q = esub.add_parser("schedule", help="write the case's schedule of notes and exhibits "
+                        "(for disclosure) into a folder; prints its path")
+    q.add_argument("--case", required=True, help="the case id")
+    q.add_argument("--out", required=True, metavar="DIR", help="the folder to write to")
+    q.set_defaults(handler=cmd_export_schedule)

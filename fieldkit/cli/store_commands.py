@@ -91,6 +91,15 @@ def cmd_visit_new(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_visit_list(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldkit import cases
+
+    with open_store(settings) as store:
+        for visit in cases.list_visits(store, cases.get_case(store, args.case).id):
+            print(f"{visit.id}  {visit.created_at}  {visit.premises_name}")
+    return 0
+
+
 def cmd_note_add(args: argparse.Namespace, settings: Settings) -> int:
     from fieldkit import notes
 
@@ -126,6 +135,18 @@ def cmd_note_list(args: argparse.Namespace, settings: Settings) -> int:
                 marks.append(f"[corrects {seq_of.get(entry.corrects, entry.corrects)}]")
             mark = (" " + " ".join(marks)) if marks else ""
             print(f"{entry.seq:>3}  {entry.written_at}  {entry.id}{mark}  {entry.text}")
+    return 0
+
+
+def cmd_exhibit_list(args: argparse.Namespace, settings: Settings) -> int:
+    from fieldkit import cases, exhibits
+
+    with open_store(settings) as store:
+        visit = cases.get_visit(store, args.visit)
+        for item in exhibits.list_exhibits(store, visit.case_id, visit.id):
+            flag = "  sensitive" if item.sensitive else ""
+            print(f"{item.id}  {item.exhibit_ref}  sha256 {item.sha256}{flag}  "
+                  f"{item.description}")
     return 0
 
 
@@ -247,6 +268,9 @@ def register(sub: SubParsers) -> None:
     q.add_argument("--premises", required=True)
     q.add_argument("--address", required=True)
     q.set_defaults(handler=cmd_visit_new)
+    q = vsub.add_parser("list", help="a case's visits, one a line: id, when recorded, premises")
+    q.add_argument("--case", required=True)
+    q.set_defaults(handler=cmd_visit_list)
 
     p = sub.add_parser("note", help="contemporaneous notes")
     nsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -270,6 +294,9 @@ def register(sub: SubParsers) -> None:
     q.add_argument("--sensitive", action="store_true")
     q.add_argument("file")
     q.set_defaults(handler=cmd_exhibit_add)
+    q = esub.add_parser("list", help="a visit's exhibits, one a line: id, reference, hash")
+    q.add_argument("--visit", required=True)
+    q.set_defaults(handler=cmd_exhibit_list)
 
     p = sub.add_parser("search", help="notes containing every word")
     p.add_argument("text", nargs="+")

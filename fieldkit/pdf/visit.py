@@ -143,7 +143,7 @@ def exhibits_table(exhibits: Sequence[Exhibit]) -> list[Flowable]:
         return bullet_list([], empty="No exhibits captured.")
     s = styles()
     rows: list[list[str | Paragraph]] = []
-    for item in sorted(exhibits, key=lambda e: e.exhibit_ref):
+    for item in sorted(exhibits, key=lambda e: (e.captured_at, e.exhibit_ref)):
         what = f"{text(item.filename)}<br/>{text(item.description)}" if item.description else \
             text(item.filename)
         if item.sensitive:

@@ -77,7 +77,7 @@ def test_photos_and_documents_become_numbered_hashed_exhibits(qtbot, window, dem
     qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=10_000)
 
     saved = exhibits.list_exhibits(window.store, demo.case.id)
-    assert [e.exhibit_ref for e in saved] == ["EX-001", "EX-002", "EX-003"]
+    assert [e.exhibit_ref for e in saved] == ["OT/1", "OT/2", "OT/3"]
     assert saved[1].filename == "yard.png" and saved[1].description == "Yard and rota"
     import hashlib
 

@@ -32,7 +32,7 @@ def test_the_demo_case_prints_one_pdf_per_visit_and_form(store: Store, demo_case
         assert reference in pdf_text(pdf)
     visit = pdf_text(pdfs[f"{reference}-visit-1.pdf"])
     assert "Shine Bright Hand Car Wash" in visit and "five mattresses" in visit
-    assert "Corrected by entry 6" in visit and "EX-001" in visit
+    assert "Corrected by entry 6" in visit and "OT/1" in visit
     assert "Hand car wash" in visit  # from the linked visit form
     assert "Andrei" in pdf_text(pdfs[f"{reference}-nrm-1-W1.pdf"])
     dtn = pdf_text(pdfs[f"{reference}-dtn-1-W2.pdf"])

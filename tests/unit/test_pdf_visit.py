@@ -58,7 +58,7 @@ def test_visit_report_shows_a_correction_beside_its_struck_through_original(
     assert text.index(first.text) < text.index(ORIGINAL) < text.index("'family'") < text.index(
         CORRECTION)
     for value in ("Glow Nails", "Nail bar", "Officer Test", "Isolated; someone else in control",
-                  "EX-001", "front-desk.png", "Front desk rota", "Sensitive"):
+                  "OT/1", "front-desk.png", "Front desk rota", "Sensitive"):
         assert value in text, value
 
 

@@ -35,7 +35,7 @@ def test_every_record_kind_round_trips_through_a_reopened_store(
     assert exhibits.list_exhibits(reopened, case.id) == [photo]
     assert exhibits.exhibit_content(reopened, photo.id) == b"\x89PNG fictional"
     assert photo.sha256 == hashlib.sha256(b"\x89PNG fictional").hexdigest()
-    assert photo.exhibit_ref == "EX-001" and photo.sensitive
+    assert photo.exhibit_ref == "OT/1" and photo.sensitive
     reopened.lock()
 
 
