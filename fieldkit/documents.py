@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import date
 from typing import Any
 
 from fieldkit.cases import get_case, get_person, get_visit, touch_case
@@ -17,6 +18,7 @@ from fieldkit.resources import load_resources
 from fieldkit.store import Store
 from forms import KINDS
 from forms.check import check_document
+from forms.form import FieldProblem
 from forms.nrm import NrmReferral
 
 _SELECT = (
@@ -29,6 +31,38 @@ _CURRENT = "NOT EXISTS (SELECT 1 FROM form_withdrawals w WHERE w.document_id = d
 _EXCLUSIVE = {"nrm": "dtn", "dtn": "nrm"}
 
 
+def form_problems(
+    kind: str, data: str | dict[str, Any], *, ready: bool, names: list[str] | None = None,
+    addresses: list[str] | None = None, as_of: date | None = None,
+) -> list[FieldProblem]:
+    """Everything wrong with a form document, each naming its field: the form's own rules and
+    the council's indicator lists. The app's problems list and saving both ask this, so they
+    always agree."""
+    problems = check_document(kind, data, ready=ready, names=names or [],
+                              addresses=addresses or [], as_of=as_of)
+    if problems:
+        return problems
+    form = KINDS[kind].model_validate_json(data if isinstance(data, str) else json.dumps(data))
+    for field, ticked in _indicator_fields(form):
+        unknown = load_resources().unknown_indicator_ids(ticked)
+        if unknown:  # never echoed: a mistyped "id" could be anything, personal data included
+            problems.append(FieldProblem(field, (
+                f"Indicators observed: {len(unknown)} of those chosen are not in the council's "
+                "indicator lists; choose them from the list.")))
+    return problems
+
+
+def _indicator_fields(form: object) -> list[tuple[str, list[str]]]:
+    found = []
+    for field in ("indicators_ticked", "indicator_ids"):
+        if getattr(form, field, None):
+            found.append((field, list(getattr(form, field))))
+    ids = getattr(getattr(form, "came_to_notice", None), "indicator_ids", None)
+    if ids:
+        found.append(("came_to_notice.indicator_ids", list(ids)))
+    return found
+
+
 def _validated(
     kind: str, data: str | dict[str, Any], status: str, *, names: list[str],
     addresses: list[str],
@@ -37,24 +71,12 @@ def _validated(
         raise InvalidInput(f"Form kind must be one of {', '.join(sorted(KINDS))}, not {kind!r}.")
     if status not in ("draft", "ready"):
         raise InvalidInput("Form status must be draft or ready.")
-    problems = check_document(kind, data, ready=status == "ready", names=names,
-                              addresses=addresses)
+    problems = form_problems(kind, data, ready=status == "ready", names=names,
+                             addresses=addresses)
     if problems:
         raise InvalidInput(" ".join(problem.message for problem in problems))
     raw = data if isinstance(data, str) else json.dumps(data)
-    form = KINDS[kind].model_validate_json(raw)
-    ticked = list(getattr(form, "indicators_ticked", []))
-    ticked += list(getattr(form, "indicator_ids", []))
-    came_to_notice = getattr(form, "came_to_notice", None)
-    ticked += list(getattr(came_to_notice, "indicator_ids", []))
-    if ticked:
-        unknown = load_resources().unknown_indicator_ids(ticked)
-        if unknown:  # never echoed: a mistyped "id" could be anything, personal data included
-            raise InvalidInput(
-                f"Indicators: {len(unknown)} of those ticked are not in the council's "
-                "indicator lists."
-            )
-    return str(form.model_dump_json())
+    return str(KINDS[kind].model_validate_json(raw).model_dump_json())
 
 
 def _recorded_on_nrm(store: Store, person_id: str) -> tuple[list[str], list[str], bool]:

@@ -32,10 +32,12 @@ def heading(text: str, parent: QWidget | None = None, size: int = 3) -> QLabel:
     return label
 
 
-def local_time(utc_stamp: str, with_date: bool = True) -> str:
-    """A core UTC stamp shown in the computer's local time (what the officer's watch says)."""
+def local_time(utc_stamp: str, with_date: bool = True, with_zone: bool = False) -> str:
+    """A core UTC stamp shown in the computer's local time (what the officer's watch says),
+    with the zone's name (GMT, BST) when asked, so a time is never ambiguous."""
     try:
         moment = parse_stamp(utc_stamp).astimezone()
-    except (ValueError, OverflowError):  # e.g. the outbox's "never" date east of UTC
+    except (ValueError, OverflowError):  # e.g. a date too far out for this computer
         return utc_stamp
-    return moment.strftime("%d %b %Y %H:%M:%S" if with_date else "%H:%M:%S")
+    shown = moment.strftime("%d %b %Y %H:%M:%S" if with_date else "%H:%M:%S")
+    return f"{shown} {moment.strftime('%Z')}" if with_zone else shown

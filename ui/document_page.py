@@ -17,10 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from fieldkit import documents
+from fieldkit.documents import form_problems
 from fieldkit.drafts import DraftKind, DraftOwner
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
-from forms import KIND_TITLES, KINDS, check_document
+from forms import KIND_TITLES, KINDS
 from ui.controls import heading, named
 from ui.drafts import DraftSaver
 from ui.form_editor import SectionEditor
@@ -83,7 +84,7 @@ class DocumentPage(Page):
     @Slot()
     def check(self) -> None:
         """Show what is invalid, and what is still missing before it can be marked ready."""
-        self.problems.show_problems(check_document(self.kind, self.editor.value(), ready=True))
+        self.problems.show_problems(form_problems(self.kind, self.editor.value(), ready=True))
 
     def _go_to(self, field: str) -> None:
         widget = self.editor.widget_at(field)

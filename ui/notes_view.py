@@ -6,6 +6,7 @@ struck through and labelled, directly above its correction.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
@@ -57,11 +58,13 @@ def reading_order(entries: list[NoteEntry]) -> list[NoteEntry]:
 class NotesModel(QAbstractListModel):
     """A visit's note entries in reading order; corrected originals are struck through."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: Any = None, device_officer: str = "") -> None:
         super().__init__(parent)
         self._entries: list[NoteEntry] = []
         self._seq: dict[str, int] = {}
         self._corrected_by: dict[str, int] = {}
+        self._clock_went_back: set[str] = set()
+        self._device_officer = device_officer
 
     def set_entries(self, entries: list[NoteEntry]) -> None:
         """Show ``entries`` (as returned by the core, in written order)."""
@@ -69,6 +72,11 @@ class NotesModel(QAbstractListModel):
         self._entries = reading_order(entries)
         self._seq = {entry.id: entry.seq for entry in entries}
         self._corrected_by = {e.corrects: e.seq for e in entries if e.corrects}
+        # Entries keep the order they were written (their number); a time earlier than the
+        # entry before it means the computer's clock was changed between them: say so.
+        by_seq = sorted(entries, key=lambda e: e.seq)
+        self._clock_went_back = {later.id for earlier, later in pairwise(by_seq)
+                                 if later.written_at < earlier.written_at}
         self.endResetModel()
 
     def entry(self, row: int) -> NoteEntry:
@@ -98,7 +106,11 @@ class NotesModel(QAbstractListModel):
 
     def describe(self, entry: NoteEntry) -> str:
         """The entry as shown: number, local time, text, and its correction status in words."""
-        when = local_time(entry.written_at, with_date=False)
+        when = local_time(entry.written_at, with_zone=True)
+        if entry.author and entry.author != self._device_officer:
+            when = self.tr("{time}, by {author}").format(time=when, author=entry.author)
+        if entry.id in self._clock_went_back:
+            when += " " + self.tr("(earlier than the entry before: the clock was changed)")
         if entry.corrects:
             head = self.tr("#{seq} {time}  ↳ correction of #{original}:").format(
                 seq=entry.seq, time=when, original=self._seq.get(entry.corrects, "?"))
@@ -140,7 +152,7 @@ class NotesView(QWidget):
         self._store = store
         self._visit_id = visit_id
         self._corrects: str | None = None
-        self.model = NotesModel(self)
+        self.model = NotesModel(self, device_officer=store.actor)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(heading(self.tr("Contemporaneous notes"), self))
@@ -206,9 +218,10 @@ class NotesView(QWidget):
         return {"text": text, "corrects": self._corrects}
 
     def _restore_draft(self) -> None:
-        saved = self.draft.load()
-        if not saved:
+        draft = self.draft.load_draft()
+        if draft is None or not draft.data:
             return
+        saved = draft.data
         corrects = saved.get("corrects")
         known = {self.model.entry(r).id for r in range(self.model.rowCount())}
         self._corrects = corrects if corrects in known else None
@@ -216,7 +229,9 @@ class NotesView(QWidget):
         self.input.setPlainText(str(saved.get("text", "")))
         self.input.blockSignals(False)
         self.input.moveCursor(self.input.textCursor().MoveOperation.End)
-        self.message.setText(self.tr("Restored the note you were typing."))
+        self.message.setText(self.tr(
+            "Restored the note you were typing (first typed {time}).").format(
+                time=local_time(draft.first_saved_at, with_zone=True)))
 
     def _show_mode(self) -> None:
         if self._corrects is None:

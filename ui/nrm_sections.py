@@ -12,8 +12,9 @@ from pydantic import ValidationError
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from fieldkit import clock
+from fieldkit.documents import form_problems
 from fieldkit.officer import OfficerProfile
-from forms import DutyToNotify, NotForDutyToNotify, NrmReferral, check_document, nrm_to_dtn
+from forms import DutyToNotify, NotForDutyToNotify, NrmReferral, nrm_to_dtn
 from forms.form import FieldProblem
 from forms.rules import Obligations, Route
 
@@ -123,16 +124,16 @@ def form_from_dtn(notice: dict[str, Any]) -> dict[str, Any]:
 
 def problems_for(data: dict[str, Any], route: Route | None) -> list[FieldProblem]:
     """Every problem, named: invalid fields first; then what the route's form still needs."""
-    invalid = check_document("nrm", data, ready=False)
+    invalid = form_problems("nrm", data, ready=False)
     if invalid:
         return invalid
     nrm = NrmReferral.model_validate(data)
     if route is Route.DUTY_TO_NOTIFY:
         notice = dtn_for(nrm)
         if notice is not None:
-            return check_document("dtn", notice[0].model_dump(mode="json"), ready=True,
-                                  names=nrm.recorded_names())
-    return check_document("nrm", data, ready=True, as_of=as_of(nrm))
+            return form_problems("dtn", notice[0].model_dump(mode="json"), ready=True,
+                                 names=nrm.recorded_names())
+    return form_problems("nrm", data, ready=True, as_of=as_of(nrm))
 
 
 def dtn_for(nrm: NrmReferral) -> tuple[DutyToNotify, list[str]] | None:
