@@ -168,6 +168,7 @@ class Council(_Strict):
     name: Text
     lead_title: Text
     lead_contact: Text
+    emergency_contacts: list[Id] = []
 
 
 class _CouncilFile(_Strict):
@@ -225,6 +226,12 @@ class Resources:
         known = {indicator.id for indicator in self.indicators.every_indicator()}
         return [indicator_id for indicator_id in ids if indicator_id not in known]
 
+    def emergency_contacts(self) -> list[Contact]:
+        """The emergency panel's contacts: 999 first, then the council's list in its order."""
+        ids = ["police_emergency"] + [i for i in self.council.emergency_contacts
+                                      if i != "police_emergency"]
+        return [self.contacts[i] for i in ids if i in self.contacts]
+
     def contact(self, contact_id: str) -> Contact:
         """The contact with this id."""
         return self.contacts[contact_id]
@@ -275,6 +282,12 @@ def _load(directory: Path | None) -> Resources:
         if service.contact is not None and service.contact not in contact_ids:
             raise files["support_services.yaml"].error(
                 ("services", index, "contact"), f"no contact has the id {service.contact!r}"
+            )
+    council: _CouncilFile = parsed("council.yaml")
+    for index, contact_id in enumerate(council.council.emergency_contacts):
+        if contact_id not in contact_ids:
+            raise files["council.yaml"].error(
+                ("council", "emergency_contacts", index), f"no contact has the id {contact_id!r}"
             )
     _check_pathways(pathways, files["pathways.yaml"], contact_ids,
                     {timeline.id for timeline in timelines.timelines})

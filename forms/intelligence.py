@@ -9,6 +9,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
+from forms.choices import register_labels
 from forms.form import FieldProblem, Form, Problems
 
 
@@ -44,6 +45,21 @@ class HandlingCode(StrEnum):
 
     PERMITTED = "P"
     CONDITIONS = "C"
+
+
+register_labels(SourceEvaluation, {
+    "1": "1: reliable source", "2": "2: untested source", "3": "3: not reliable source"})
+register_labels(IntelligenceAssessment, {
+    "A": "A: known directly to the source",
+    "B": "B: known indirectly, corroborated",
+    "C": "C: known indirectly",
+    "D": "D: not known",
+    "E": "E: suspected to be false",
+})
+register_labels(HandlingCode, {
+    "P": "P: lawful sharing permitted",
+    "C": "C: lawful sharing permitted with conditions (state them)",
+})
 
 
 class IntelligenceDestination(StrEnum):

@@ -11,6 +11,7 @@ from typing import Annotated, ClassVar
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
 from forms.choices import Agency, BusinessType, register_labels
+from forms.countries import LanguageCode
 from forms.form import FieldProblem, Form, FormSection, Problems
 
 _INDICATOR_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
@@ -66,18 +67,60 @@ class VisitAction(FormSection):
     details: str = Field("", title="Action details")
 
 
+class RiskRating(StrEnum):
+    """The risk assessed before a visit."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+register_labels(RiskRating, {"low": "Low", "medium": "Medium", "high": "High"})
+
+
+class PartnerAttending(FormSection):
+    """A partner agency attending the visit, and whom to reach there."""
+
+    agency: Agency = Field(Agency.OTHER, title="Partner agency")
+    contact_name: str = Field("", title="Partner's contact")
+    contact_phone: str = Field("", title="Partner's phone")
+
+
+class VisitPlan(FormSection):
+    """The plan made before the visit: when, the risk and why, who comes, interpreters booked."""
+
+    planned_for: datetime | None = Field(None, title="Planned date and time")
+    risk_rating: RiskRating | None = Field(None, title="Risk rating")
+    risk_reasons: str = Field("", title="Reasons for the risk rating")
+    partners: list[PartnerAttending] = Field(default_factory=list, title="Partner agencies")
+    interpreter_languages: list[LanguageCode] = Field(default_factory=list,
+                                                      title="Interpreters booked (languages)")
+    briefing_notes: str = Field("", title="Briefing notes")
+
+    def ready_problems(self) -> list[FieldProblem]:
+        """A high or medium risk needs its reasons written down."""
+        problems = Problems()
+        if self.risk_rating in (RiskRating.MEDIUM, RiskRating.HIGH):
+            problems.need("risk_reasons", self.risk_reasons,
+                          "Reasons for the risk rating are needed")
+        return problems
+
+
 class PremisesVisit(Form):
     """The record of one premises visit."""
 
     KIND: ClassVar[str] = "visit"
 
     premises: Premises = Field(default_factory=Premises, title="Premises")
+    plan: VisitPlan = Field(default_factory=VisitPlan, title="Visit plan")
     started_at: datetime | None = Field(None, title="Start time")
     ended_at: datetime | None = Field(None, title="End time")
     lead_officer: str = Field("", title="Lead officer")
     officers_present: list[str] = Field(default_factory=list, title="Officers present")
     agencies_present: list[Agency] = Field(default_factory=list, title="Agencies present")
     other_agencies: list[str] = Field(default_factory=list, title="Other agencies present")
+    police_force: str = Field("", title="Police force present")
+    police_reference: str = Field("", title="Police reference")
     safety_notes: str = Field("", title="Safety notes")
     risk_notes: str = Field("", title="Risk notes")
     indicators_ticked: list[IndicatorId] = Field(default_factory=list, title="Indicators seen")
@@ -108,6 +151,7 @@ class PremisesVisit(Form):
         problems.need("started_at", self.started_at, "Start time is needed")
         problems.need("ended_at", self.ended_at, "End time is needed")
         problems.need("lead_officer", self.lead_officer, "Lead officer is needed")
+        problems.nested("plan", self.plan.ready_problems())
         if self.workers_spoken_to > self.workers_seen:
             problems.add("workers_spoken_to",
                          "Workers spoken to cannot be more than workers seen")

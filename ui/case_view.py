@@ -131,6 +131,10 @@ class CasePage(Page):
         self.tabs.addTab(self.sent_to_lead, self.tr("Sent to &Lead"))
         self.refresh()
 
+    def place(self) -> tuple[str, ...]:
+        """How to reopen this screen after unlocking."""
+        return ("case", self.case.id)
+
     def _tab(self, title: str, view: QTableView, controls: list[QWidget], hint: str = "") -> None:
         page = QWidget()
         layout = QVBoxLayout(page)

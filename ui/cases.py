@@ -223,7 +223,8 @@ class CasesPage(Page):
         self.message = QLabel(self)
         self.message.setAccessibleName(self.tr("Cases message"))
         layout.addWidget(self.message)
-        self.hint = QLabel(self.tr("Enter opens the selected case. Ctrl+F searches, "
+        self.hint = QLabel(self.tr("Enter opens the selected case. Typing in the filter box "
+                                   "narrows this list; Ctrl+F searches inside every record; "
                                    "Ctrl+N starts a new case."), self)
         layout.addWidget(self.hint)
 
@@ -232,7 +233,6 @@ class CasesPage(Page):
         self.table.activated.connect(self._open_index)
         self.new_title.returnPressed.connect(self.create_case)
         self.create_button.clicked.connect(self.create_case)
-        QShortcut(QKeySequence.StandardKey.Find, self, self.search.setFocus)
         QShortcut(QKeySequence(self.tr("Ctrl+N")), self, self.new_title.setFocus)
         self.setTabOrder(self.search, self.new_title)
         self.setTabOrder(self.new_title, self.create_button)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldkit import documents
+from fieldkit import documents, prefill
 from fieldkit.documents import form_problems
 from fieldkit.drafts import DraftKind, DraftOwner
 from fieldkit.errors import FieldkitError
@@ -68,7 +68,7 @@ class DocumentPage(Page):
         self._check.setSingleShot(True)
         self._check.setInterval(300)
         self._check.timeout.connect(self.check)
-        data: dict[str, Any] = {}
+        data: dict[str, Any] = prefill.new_document(store, case_id, kind)
         if document_id:
             data = json.loads(documents.get_document(store, document_id).data)
         data = self.draft.load() or data
@@ -80,6 +80,10 @@ class DocumentPage(Page):
         self.ready_button.clicked.connect(lambda: self.save("ready"))
         QShortcut(QKeySequence.StandardKey.Save, self, lambda: self.save("draft"))
         self.check()
+
+    def place(self) -> tuple[str, ...]:
+        """How to reopen this screen after unlocking."""
+        return ("document", self._case_id, self.kind, self._document_id or "")
 
     @Slot()
     def check(self) -> None:

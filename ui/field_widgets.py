@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QWidget,
 )
 
@@ -94,11 +95,18 @@ class LongTextField(FieldWidget):
         self.edit = named(QPlainTextEdit(self), title)
         # Tab moves on: keyboard users must never get stuck inside a text box.
         self.edit.setTabChangesFocus(True)
-        self.edit.setMinimumHeight(60)
-        self.edit.setMaximumHeight(140)
+        # The whole width, and room for a paragraph; it grows as the account grows.
+        self.edit.setMinimumHeight(110)
+        self.edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._layout.addWidget(self.edit)
         self.setFocusProxy(self.edit)
         self.edit.textChanged.connect(self.changed)
+        self.edit.textChanged.connect(self._grow)
+
+    def _grow(self) -> None:
+        lines = self.edit.document().lineCount() + self.edit.document().blockCount()
+        self.edit.setMinimumHeight(min(420, max(110, 18 * lines + 24)))
 
     def value(self) -> Any:
         return self.edit.toPlainText()

@@ -78,6 +78,10 @@ Editable: TypeAlias = "FieldWidget | SectionBox | RepeatingSection"
 def make_field(name: str, info: FieldInfo, parent: QWidget) -> Editable | None:
     """The widget for one field, or None for a field this builder does not edit."""
     title = info.title or name.replace("_", " ").capitalize()
+    if name == "indicator_ids":  # ids from the council's lists: a checklist, never typed
+        from ui.indicator_field import IndicatorField
+
+        return IndicatorField(title, parent)
     kind, optional, funcs = _unwrap(info.annotation)
     funcs += [getattr(m, "func", None) for m in info.metadata]
     if _COUNTRY in funcs:
@@ -144,6 +148,13 @@ class SectionEditor(QWidget):
             self.fields[name] = widget
             widget.changed.connect(self.changed)
             if isinstance(widget, CheckField | SectionBox | RepeatingSection):
+                self.form.addRow(widget)
+            elif isinstance(widget, LongTextField):
+                # Long answers (an account, the risk) take the whole width, question above.
+                caption = QLabel(widget.title, self)
+                caption.setWordWrap(True)
+                caption.setBuddy(widget)
+                self.form.addRow(caption)
                 self.form.addRow(widget)
             else:
                 caption = QLabel(widget.title, self)

@@ -7,7 +7,7 @@ connection on a worker thread; locking drops it with the engine."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QTime, QTimer, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QTime, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,6 +26,7 @@ from sync import device, outbox
 from sync.engine import SyncOutcome, seal_case
 from sync.profile import LeadProfile
 from ui import clipboard
+from ui import help as help_pages
 from ui.autolock import IdleWatcher
 from ui.bridge import CoreEvents
 from ui.case_view import CasePage
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self.sealer = Worker(self, own_pool=True)  # sealing bundles for the Lead
         self._generation = 0  # changes at every lock: work finishing later is not shown
         self._cut_short: list[str] = []  # work a lock cut short, told after the next unlock
+        self._places: list[tuple[str, ...]] = []  # the screens open at the lock (ids only)
         self.events = CoreEvents(parent=self)
         self.events.attach()
         self.destroyed.connect(self.events.detach)
@@ -120,6 +122,10 @@ class MainWindow(QMainWindow):
         self.outbox_action.setShortcut(QKeySequence(self.tr("Ctrl+Shift+O")))
         self.outbox_action.triggered.connect(self.show_outbox)
         view_menu.addAction(self.outbox_action)
+        self.search_action = QAction(self.tr("&Search everything…"), self)
+        self.search_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.search_action.triggered.connect(self.show_search)
+        view_menu.addAction(self.search_action)
         lead_menu = self.menuBar().addMenu(self.tr("&Lead"))
         self.send_action = QAction(self.tr("&Send this case to the Lead"), self)
         self.send_action.setShortcut(QKeySequence(self.tr("Ctrl+Shift+S")))
@@ -131,8 +137,22 @@ class MainWindow(QMainWindow):
         lead_menu.addSeparator()
         lead_menu.addAction(self.outbox_action)
         lead_menu.addAction(self.profile_action)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.emergency_action = QAction(self.tr("&Emergency numbers (999 first)"), self)
+        self.emergency_action.setShortcut(QKeySequence(self.tr("F2")))
+        self.emergency_action.triggered.connect(lambda: self.show_help(
+            self.tr("Emergency numbers"), help_pages.emergency_html()))
+        help_menu.addAction(self.emergency_action)
+        for title, body in ((self.tr("&Guide to the pathway"), help_pages.guide_html),
+                            (self.tr("&Keyboard shortcuts"), help_pages.shortcuts_html),
+                            (self.tr("&Who to call"), help_pages.contacts_html)):
+            action = QAction(title, self)
+            action.triggered.connect(lambda _=False, t=title, b=body: self.show_help(
+                t.replace("&", ""), b()))
+            help_menu.addAction(action)
         self._unlocked_actions = (self.lock_action, self.autolock_action, self.profile_action,
-                                  self.outbox_action, self.send_action, self.sync_action)
+                                  self.outbox_action, self.send_action, self.sync_action,
+                                  self.search_action)
 
     # -- locked and unlocked ------------------------------------------------------------------
 
@@ -184,6 +204,9 @@ class MainWindow(QMainWindow):
         if waiting:
             self.sync.sync_now()  # whatever waited while locked goes now, if it can
         self.workspace.cases.table.setFocus()
+        if self._places:  # back where the officer was, drafts restored there
+            places, self._places = self._places, []
+            self.workspace.reopen(places)
         if self._cut_short:
             self.status.showMessage(" ".join(self._cut_short), 30_000)
             self._cut_short = []
@@ -222,6 +245,7 @@ class MainWindow(QMainWindow):
         if self.workspace is not None:
             self.workspace.flush_drafts()
             self._cut_short = self.workspace.pending_work()
+            self._places = self.workspace.places()
             self.events.recordsChanged.disconnect(self.workspace.records_changed)
             self.pages.removeWidget(self.workspace)
             self.workspace.setParent(None)
@@ -339,6 +363,18 @@ class MainWindow(QMainWindow):
         page = self.workspace.open_outbox()
         page.set_running(self.sync.running)
         return page
+
+    @Slot()
+    def show_search(self) -> None:
+        """View > Search everything (Ctrl+F)."""
+        if self.workspace is not None:
+            self.workspace.open_search()
+
+    def show_help(self, title: str, body: str) -> None:
+        """A page of help (the emergency numbers among them); never needs unlocking."""
+        dialog = help_pages.InfoDialog(title, body, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     @Slot()
     def retry_now(self) -> None:

@@ -13,7 +13,6 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 from fieldkit import clock
 from fieldkit.documents import form_problems
-from fieldkit.officer import OfficerProfile
 from forms import DutyToNotify, NotForDutyToNotify, NrmReferral, nrm_to_dtn
 from forms.form import FieldProblem
 from forms.rules import Obligations, Route
@@ -83,17 +82,6 @@ def as_of(nrm: NrmReferral | None) -> date:
 def rules_for(nrm: NrmReferral | None) -> Obligations | None:
     """What the rules require for the person on the form."""
     return None if nrm is None else nrm.obligations(as_of(nrm))
-
-
-def new_form(profile: OfficerProfile | None, found_on: date) -> dict[str, Any]:
-    """A fresh form with the officer's own details and the date filled in."""
-    data: dict[str, Any] = {"where_found": {"encountered_on": found_on.isoformat()}}
-    if profile is not None:
-        data["first_responder"] = {
-            "name": profile.name, "organisation": profile.organisation, "role": profile.role,
-            "work_email": profile.email, "phone": profile.phone,
-        }
-    return data
 
 
 def form_from_dtn(notice: dict[str, Any]) -> dict[str, Any]:

@@ -325,6 +325,10 @@ class OutboxPage(Page):
         self.table.activated.connect(self._open_case)
         self.refresh()
 
+    def place(self) -> tuple[str, ...]:
+        """How to reopen this screen after unlocking."""
+        return ("outbox",)
+
     def refresh(self) -> None:
         """Re-read the outbox and the profile."""
         if not self._store.is_open:

@@ -30,6 +30,11 @@ class Page(QWidget):
         """Work started on this screen that a lock would cut short, in words ("" if none)."""
         return ""
 
+    def place(self) -> tuple[str, ...]:
+        """How to open this screen again after unlocking: a kind and record ids, never any
+        content ("" for the cases list, which is always there)."""
+        return ()
+
     def refresh(self) -> None:
         """Records changed: show them again."""
 

@@ -23,12 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldkit import cases, documents
-from fieldkit.clock import parse_stamp
+from fieldkit import cases, documents, prefill
 from fieldkit.drafts import DraftKind, DraftOwner
 from fieldkit.errors import FieldkitError
 from fieldkit.export import export_file
-from fieldkit.officer import load_profile
 from fieldkit.records import Person
 from fieldkit.store import Store
 from forms import NrmReferral
@@ -60,8 +58,8 @@ class PersonFormPage(Page):
         self._base: dict[str, Any] = {}
         self._doc_ids: dict[str, str] = {}
         layout = QVBoxLayout(self)
-        self.title = heading("", self, 2)
-        layout.addWidget(self.title)
+        self.heading = heading("", self, 2)
+        layout.addWidget(self.heading)
         self.banner = QLabel(self)
         self.banner.setObjectName("rulesBanner")
         self.banner.setWordWrap(True)
@@ -75,6 +73,9 @@ class PersonFormPage(Page):
         self.meter = named(QProgressBar(self), self.tr("Completeness"))
         self.meter.setRange(0, 100)
         self.meter.setFormat(self.tr("%p% complete"))
+        self.meter.setTextVisible(True)
+        self.meter.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.meter.setMinimumHeight(24)  # room for its words above the bar's chunk
         side.addWidget(self.meter)
         self.nav = named(QListWidget(self), self.tr("Form sections"),
                          self.tr("Ctrl+Page Down and Ctrl+Page Up move between sections"))
@@ -143,6 +144,10 @@ class PersonFormPage(Page):
 
     # -- loading and data ---------------------------------------------------------------------
 
+    def place(self) -> tuple[str, ...]:
+        """How to reopen this screen after unlocking."""
+        return ("person", self.person.id)
+
     def _load(self) -> None:
         data: dict[str, Any] | None = None
         for doc in documents.list_documents(self._store, self.person.case_id):
@@ -154,8 +159,7 @@ class PersonFormPage(Page):
         if draft is not None:
             data = draft
         if data is None:
-            data = rules.new_form(load_profile(self._store),
-                                  parse_stamp(self.person.created_at).date())
+            data = prefill.new_nrm(self._store, self.person)
         self.set_form_data(data)
 
     def set_form_data(self, data: dict[str, Any]) -> None:
@@ -245,7 +249,7 @@ class PersonFormPage(Page):
             text = self.tr(
                 "Explain the NRM with the Explanatory Booklet and record the person's decision "
                 "under Consent. With consent: NRM referral. Without: Duty to Notify.")
-        self.title.setText(title)
+        self.heading.setText(title)
         self.banner.setText(text)
 
     # -- moving around ------------------------------------------------------------------------
@@ -272,6 +276,13 @@ class PersonFormPage(Page):
         if widget is not None:
             widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    @property
+    def title(self) -> str:
+        """Where the officer is, in words: the person and the form their route calls for."""
+        form = (self.tr("Duty to Notify") if self.route is Route.DUTY_TO_NOTIFY
+                else self.tr("NRM referral"))
+        return self.tr("{reference}: {form}").format(reference=self.person.reference, form=form)
+
     # -- saving -------------------------------------------------------------------------------
 
     def save(self, status: str) -> None:
@@ -287,8 +298,12 @@ class PersonFormPage(Page):
                     document_id=self._doc_ids.get("nrm"), person_id=self.person.id)
                 self._doc_ids["nrm"] = saved.id
                 self.draft.discard()
-                self.message.setText(self.tr("NRM referral saved (version {n}).").format(
-                    n=saved.version))
+                if status == "ready":
+                    self.message.setText(self.tr(
+                        "NRM referral marked ready (version {n}).").format(n=saved.version))
+                else:
+                    self.message.setText(self.tr(
+                        "NRM referral saved as a draft (version {n}).").format(n=saved.version))
         except FieldkitError as error:
             self.message.setText(error_text(error))
 
@@ -308,8 +323,14 @@ class PersonFormPage(Page):
         self.draft.touch()
         self.draft.flush()
         self.apply_rules()
-        self.message.setText(self.tr("Duty to Notify saved (version {n}); identifying details "
-                                     "removed.").format(n=saved.version))
+        if status == "ready":
+            self.message.setText(self.tr(
+                "Duty to Notify marked ready (version {n}); identifying details removed.")
+                .format(n=saved.version))
+        else:
+            self.message.setText(self.tr(
+                "Duty to Notify saved as a draft (version {n}); identifying details removed.")
+                .format(n=saved.version))
 
     @Slot()
     def _print(self) -> None:

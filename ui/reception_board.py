@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldkit import clock, documents
+from fieldkit import clock, documents, prefill
 from fieldkit.drafts import DraftKind, DraftOwner
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
@@ -53,7 +53,7 @@ class ReceptionBoardPage(Page):
     ) -> None:
         super().__init__(case_id, parent)
         self._store, self._case_id, self._document_id = store, case_id, document_id
-        centre = ReceptionCentre()
+        centre = ReceptionCentre.model_validate(prefill.new_reception(store, case_id))
         if document_id:
             centre = ReceptionCentre.model_validate_json(
                 documents.get_document(store, document_id).data)
@@ -150,6 +150,10 @@ class ReceptionBoardPage(Page):
             QShortcut(keys, self, self.start_arrival)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         self._show_summary()
+
+    def place(self) -> tuple[str, ...]:
+        """How to reopen this screen after unlocking."""
+        return ("reception", self._case_id, self._document_id or "")
 
     def _draft_data(self) -> dict[str, Any]:
         return self.centre().model_dump(mode="json")

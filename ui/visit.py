@@ -4,12 +4,14 @@ of business, contemporaneous notes, and photos and documents as exhibits."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -19,11 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldkit import cases, documents
+from fieldkit import cases, clock, documents
 from fieldkit.drafts import DraftKind, DraftOwner
 from fieldkit.errors import FieldkitError
+from fieldkit.export import export_file
+from fieldkit.pdf import render_visit
 from fieldkit.store import Store
-from forms import PremisesVisit, check_document
+from forms import PremisesVisit
+from ui import print_pack
 from ui.checklist import Checklist
 from ui.controls import heading, named
 from ui.drafts import DraftSaver
@@ -33,6 +38,8 @@ from ui.indicators import indicator_groups
 from ui.messages import error_text
 from ui.notes_view import NotesView
 from ui.page import Page
+from ui.problems import ProblemList
+from ui.save_state import SaveState
 from ui.worker import Worker
 
 
@@ -63,6 +70,7 @@ class VisitPage(Page):
     ) -> None:
         super().__init__(cases.get_visit(store, visit_id).case_id, parent)
         self._store = store
+        self._worker = worker
         self.visit = cases.get_visit(store, visit_id)
         self._document_id: str | None = None
         self._business: str | None = None
@@ -79,13 +87,33 @@ class VisitPage(Page):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
         form_layout.addWidget(scroll, 1)
+        self.problems = ProblemList(form_page)
+        self.problems.setMaximumHeight(110)
+        form_layout.addWidget(self.problems)
         self.form_message = QLabel(form_page)
         self.form_message.setWordWrap(True)
-        self.form_message.setAccessibleName(self.tr("Visit record problems"))
+        self.form_message.setAccessibleName(self.tr("Visit record message"))
         form_layout.addWidget(self.form_message)
-        self.save_button = named(QPushButton(self.tr("&Save visit record (Ctrl+S)"), form_page),
+        row = QHBoxLayout()
+        self.start_button = named(QPushButton(self.tr("Start &visit now"), form_page),
+                                  self.tr("Start visit now"),
+                                  self.tr("Record the start time as now"))
+        self.end_button = named(QPushButton(self.tr("E&nd visit now"), form_page),
+                                self.tr("End visit now"), self.tr("Record the end time as now"))
+        self.save_button = named(QPushButton(self.tr("&Save (Ctrl+S)"), form_page),
                                  self.tr("Save visit record"))
-        form_layout.addWidget(self.save_button)
+        self.ready_button = named(QPushButton(self.tr("Mark read&y"), form_page),
+                                  self.tr("Mark the visit record ready"))
+        self.print_button = named(QPushButton(self.tr("&Print report…"), form_page),
+                                  self.tr("Print the visit report"),
+                                  self.tr("Notes with corrections, exhibits with their hashes"))
+        for button in (self.start_button, self.end_button, self.save_button, self.ready_button,
+                       self.print_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        form_layout.addLayout(row)
+        self.save_state = SaveState(form_page)
+        form_layout.addWidget(self.save_state)
         self.tabs.addTab(form_page, self.tr("Premises &record"))
 
         self.indicators = Checklist(self.tr("Indicators seen"), self)
@@ -112,10 +140,20 @@ class VisitPage(Page):
         self._load()
         self.form.changed.connect(self._form_changed)
         self.indicators.changed.connect(self._form_changed)
-        self.save_button.clicked.connect(self.save)
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        self.save_button.clicked.connect(lambda: self.save("draft"))
+        self.ready_button.clicked.connect(lambda: self.save("ready"))
+        self.start_button.clicked.connect(lambda: self._set_now("started_at"))
+        self.end_button.clicked.connect(lambda: self._set_now("ended_at"))
+        self.print_button.clicked.connect(self.print_report)
+        self.problems.goTo.connect(self._go_to)
+        self.draft.saved.connect(lambda _key: self.save_state.saved_draft())
+        QShortcut(QKeySequence.StandardKey.Save, self, lambda: self.save("draft"))
         self.setTabOrder(self.notes.input, self.tabs)
         self.notes.input.setFocus()
+
+    def place(self) -> tuple[str, ...]:
+        """How to reopen this screen after unlocking."""
+        return ("visit", self.visit.id)
 
     def _load(self) -> None:
         saved = [d for d in documents.list_documents(self._store, self.visit.case_id, "visit")
@@ -148,31 +186,89 @@ class VisitPage(Page):
         if self.form.value().get("premises", {}).get("business_type") != self._business:
             self._refresh_indicators(set(self.indicators.ticked()))
         self.draft.touch()
+        self.save_state.changed()
         self._check_timer.start()
 
     @Slot()
     def show_problems(self) -> list[str]:
-        """Check the record as typed; show and return every problem in plain words."""
-        problems = [p.message for p in check_document("visit", self.form_data(), ready=False)]
-        self.form_message.setText("\n".join(problems))
-        return problems
+        """Check the record as typed, as Mark ready would; show and return every problem in
+        plain words (the same check saving makes, so the list and the save always agree)."""
+        found = documents.form_problems("visit", self.form_data(), ready=True)
+        self.problems.show_problems(found)
+        return [p.message for p in found]
 
-    @Slot()
-    def save(self) -> None:
-        """Save the visit record as a new version (earlier versions are kept)."""
-        if self.show_problems():
+    def _go_to(self, field: str) -> None:
+        widget = self.form.widget_at(field)
+        if widget is not None:
+            self.tabs.setCurrentIndex(0)
+            widget.setFocus()
+
+    def _set_now(self, field: str) -> None:
+        data = self.form_data()
+        data[field] = clock.local_now().replace(microsecond=0).isoformat()
+        self.form.set_value(data)
+        self._form_changed()
+
+    def save(self, status: str = "draft") -> None:
+        """Save the visit record as a new version (earlier versions are kept); ``ready`` only
+        when nothing is missing."""
+        problems = self.show_problems()
+        if status == "ready" and problems:
+            self.form_message.setText(self.tr(
+                "Not marked ready: {n} problem(s) to fix first (listed above).").format(
+                    n=len(problems)))
             return
+        self.save_state.saving()
         try:
             saved = documents.save_document(
-                self._store, self.visit.case_id, "visit", self.form_data(),
+                self._store, self.visit.case_id, "visit", self.form_data(), status=status,
                 document_id=self._document_id, visit_id=self.visit.id)
         except FieldkitError as error:
             self.form_message.setText(error_text(error))
+            self.save_state.failed()
             return
         self._document_id = saved.id
         self.draft.discard()
-        self.form_message.setText(self.tr("Visit record saved (version {n}).").format(
-            n=saved.version))
+        self.save_state.saved()
+        if status == "ready":
+            self.form_message.setText(self.tr(
+                "Visit record marked ready (version {n}).").format(n=saved.version))
+        else:
+            self.form_message.setText(self.tr(
+                "Visit record saved as a draft (version {n}).").format(n=saved.version))
+
+    @Slot()
+    def print_report(self) -> None:
+        """Print the visit report (notes with corrections struck through, exhibits with their
+        hashes): rendered on the worker, written by the core (audited first, 0600)."""
+        reference = cases.get_case(self._store, self.visit.case_id).reference
+        path = print_pack.choose_pack_path(self, f"{reference}-visit-report.pdf")
+        if not path:
+            return
+        self.form_message.setText(self.tr("Making the visit report…"))
+        self.print_button.setEnabled(False)
+        store, visit_id = self._store, self.visit.id
+        self._worker.run(lambda: render_visit(store, visit_id)[1],
+                         lambda pdf: self._printed(path, pdf), self._print_failed)
+
+    def _printed(self, path: str, pdf: bytes) -> None:
+        self.print_button.setEnabled(True)
+        try:
+            written = export_file(self._store, Path(path), pdf, record_kind="visit",
+                                  record_id=self.visit.id)
+        except (FieldkitError, OSError) as error:
+            self._print_failed(error)
+            return
+        self.form_message.setText(self.tr(
+            "Visit report saved to {path}. It is not encrypted.").format(path=str(written)))
+
+    def _print_failed(self, error: BaseException) -> None:
+        self.print_button.setEnabled(True)
+        self.form_message.setText(error_text(error))
+
+    def show_exhibits(self) -> None:
+        """Bring the photos and documents tab forward."""
+        self.tabs.setCurrentWidget(self.exhibits)
 
     @property
     def pending_work(self) -> str:

@@ -5,6 +5,8 @@ Everything decrypted lives under this widget, so locking destroys it in one go."
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -18,6 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from fieldkit import cases, documents
+from fieldkit.errors import FieldkitError
+from fieldkit.search import HitKind, SearchHit
 from fieldkit.settings import Settings
 from fieldkit.store import Store
 from ui.case_view import CasePage
@@ -29,6 +33,7 @@ from ui.page import Page
 from ui.pathway_panel import PathwayPanel
 from ui.person_form import PersonFormPage
 from ui.reception_board import ReceptionBoardPage
+from ui.search_view import SearchPage
 from ui.visit import VisitPage
 from ui.worker import Worker
 
@@ -172,10 +177,17 @@ class Workspace(QWidget):
         """Show a person's NRM (or Duty to Notify) form."""
         person = cases.get_person(self.store, person_id)
         page = PersonFormPage(self.store, person, self._worker, self)
-        page.factsChanged.connect(lambda: self.pathway.show_person(person.id, page.form_data()))
-        self._push(page, self.tr("{reference}: NRM form").format(reference=person.reference))
+        page.factsChanged.connect(lambda: self._person_changed(page))
+        self._push(page, page.title)
         self.pathway.show_person(person.id, page.form_data())
         return page
+
+    def _person_changed(self, page: PersonFormPage) -> None:
+        """The person's facts changed: the pathway follows, and the place shows their route."""
+        self.pathway.show_person(page.person.id, page.form_data())
+        if page in self.pages():
+            self._titles[self.pages().index(page)] = page.title
+            self._show_place()
 
     def open_reception(self, case_id: str, document_id: str = "") -> ReceptionBoardPage:
         """Show a reception-centre board (a new one when ``document_id`` is empty)."""
@@ -204,6 +216,40 @@ class Workspace(QWidget):
         self._push(page, self.tr("Outbox"))
         page.table.setFocus()
         return page
+
+    def open_search(self) -> SearchPage:
+        """Search everything (Ctrl+F); a search already on top is reused."""
+        current = self.current()
+        if isinstance(current, SearchPage):
+            current.query.setFocus()
+            current.query.selectAll()
+            return current
+        page = SearchPage(self.store, self)
+        page.openHit.connect(self.open_hit)
+        self._push(page, self.tr("Search"))
+        page.query.setFocus()
+        return page
+
+    @Slot(object)
+    def open_hit(self, hit: SearchHit) -> Page:
+        """Open the record a search result is about."""
+        if hit.kind is HitKind.NOTE and hit.visit_id:
+            return self.open_visit(hit.visit_id)
+        if hit.kind is HitKind.EXHIBIT and hit.visit_id:
+            page = self.open_visit(hit.visit_id)
+            page.show_exhibits()
+            return page
+        if hit.kind is HitKind.PERSON and hit.person_id:
+            return self.open_person(hit.person_id)
+        if hit.kind is HitKind.FORM:
+            if hit.person_id and hit.form_kind in ("nrm", "dtn"):
+                return self.open_person(hit.person_id)
+            if hit.form_kind == "visit" and hit.visit_id:
+                return self.open_visit(hit.visit_id)
+            if hit.form_kind == "reception":
+                return self.open_reception(hit.case_id, hit.record_id)
+            return self.open_document(hit.case_id, hit.form_kind or "", hit.record_id)
+        return self.open_case(hit.case_id)
 
     def outbox_page(self) -> OutboxPage | None:
         """The outbox page, if it is on top."""
@@ -252,6 +298,23 @@ class Workspace(QWidget):
         """Save every pending draft on every open screen (before locking or quitting)."""
         for page in self.pages():
             page.flush_drafts()
+
+    def places(self) -> list[tuple[str, ...]]:
+        """Every open screen above the cases list, as ids to reopen them by (after unlocking)."""
+        return [page.place() for page in self.pages() if page.place()]
+
+    def reopen(self, places: list[tuple[str, ...]]) -> None:
+        """Open the screens again, bottom to top; one whose record has gone is skipped."""
+        openers: dict[str, Any] = {
+            "case": self.open_case, "visit": self.open_visit, "person": self.open_person,
+            "reception": self.open_reception, "document": self.open_document,
+            "outbox": self.open_outbox, "search": self.open_search,
+        }
+        for kind, *ids in places:
+            try:
+                openers[kind](*ids)
+            except (FieldkitError, KeyError):
+                continue
 
     def pending_work(self) -> list[str]:
         """What open screens were doing that a lock would cut short, in words."""

@@ -92,7 +92,8 @@ def test_the_same_person_refusing_gets_a_duty_to_notify_with_nothing_identifying
         assert victim.fields[name].isHidden(), name
     for row in (5, 9):  # Dependants, Exploiters
         assert page.nav.item(row).isHidden()
-    assert "Duty to Notify" in page.title.text()
+    assert "Duty to Notify" in page.heading.text()
+    assert "Duty to Notify" in window.workspace.trail.text()  # the place says so too
     assert "name" in page.removed.text().lower()
     qtbot.keyClick(page, Qt.Key.Key_S, CTRL)
 

@@ -1,0 +1,98 @@
+"""Nothing typed twice: a new form starts with what the case already knows. An NRM (or Duty to
+Notify) for a person found on a visit starts from the visit; a reception centre from the case;
+an intelligence report from the officer's profile."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fieldkit import cases, clock, documents, officer
+from fieldkit.clock import parse_stamp
+from fieldkit.records import Person, Visit
+from fieldkit.store import Store
+from forms import PremisesVisit
+from forms.choices import Agency, ExploitationType
+
+
+def visit_form(store: Store, visit: Visit) -> PremisesVisit | None:
+    """The latest saved visit record (premises, agencies, indicators) of a visit, if any."""
+    saved = [d for d in documents.list_documents(store, visit.case_id, "visit")
+             if d.visit_id == visit.id]
+    return PremisesVisit.model_validate_json(saved[-1].data) if saved else None
+
+
+def _exploitation_types(indicator_ids: list[str]) -> list[str]:
+    kinds = {member.value for member in ExploitationType}
+    found = [i.split(".", 1)[0] for i in indicator_ids if i.split(".", 1)[0] in kinds]
+    return list(dict.fromkeys(found))
+
+
+def new_nrm(store: Store, person: Person) -> dict[str, Any]:
+    """A new NRM form for ``person``: the first responder from the officer's profile; when and
+    where found, the police, the exploitation types and the indicators ticked from the visit
+    they were found on."""
+    found_on: date = parse_stamp(person.created_at).astimezone().date()
+    data: dict[str, Any] = {"where_found": {"encountered_on": found_on.isoformat()}}
+    profile = officer.load_profile(store)
+    if profile is not None:
+        data["first_responder"] = {
+            "name": profile.name, "organisation": profile.organisation, "role": profile.role,
+            "work_email": profile.email, "phone": profile.phone,
+        }
+    if person.visit_id is None:
+        return data
+    visit = cases.get_visit(store, person.visit_id)
+    form = visit_form(store, visit)
+    data["where_found"]["place"] = f"{visit.premises_name}, {visit.address}"
+    if form is None:
+        return data
+    if form.started_at is not None:
+        data["where_found"]["encountered_on"] = form.started_at.astimezone().date().isoformat()
+    agencies = [a.value for a in form.agencies_present]
+    data["came_to_notice"] = {
+        "how": f"Found during a premises visit to {visit.premises_name}"
+               + (f" with {', '.join(agencies)}" if agencies else "") + ".",
+        "indicator_ids": list(form.indicators_ticked),
+    }
+    types = _exploitation_types(list(form.indicators_ticked))
+    if types:
+        data["exploitation"] = {"types": types, "in_uk": True}
+    if Agency.POLICE in form.agencies_present or form.police_reference:
+        data["police"] = {"involved": True, "force": form.police_force,
+                          "crime_reference": form.police_reference}
+    return data
+
+
+def new_reception(store: Store, case_id: str) -> dict[str, Any]:
+    """A new reception centre from the case: its operation name, date and venue (the first
+    visit's address until the coordinator changes it)."""
+    case = cases.get_case(store, case_id)
+    visits = cases.list_visits(store, case_id)
+    data: dict[str, Any] = {"operation": case.title,
+                            "held_on": clock.today().isoformat()}
+    if visits:
+        form = visit_form(store, visits[0])
+        when = form.started_at if form is not None else None
+        if when is not None:
+            data["held_on"] = when.astimezone().date().isoformat()
+        if form is not None and form.agencies_present:
+            data["agencies_present"] = [a.value for a in form.agencies_present]
+    return data
+
+
+def new_intelligence(store: Store) -> dict[str, Any]:
+    """A new intelligence report recorded by the officer (from their profile)."""
+    profile = officer.load_profile(store)
+    return {"recorded_by": profile.name} if profile is not None else {}
+
+
+def new_document(store: Store, case_id: str, kind: str) -> dict[str, Any]:
+    """The starting data of a new form of ``kind`` in a case."""
+    if kind == "intel":
+        return new_intelligence(store)
+    if kind == "reception":
+        return new_reception(store, case_id)
+    return {}
+
+
