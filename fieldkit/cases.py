@@ -201,3 +201,19 @@ def list_people(store: Store, case_id: str) -> list[Person]:
         (case_id,),
     ).fetchall()
     return [Person(*row) for row in rows]
+
+
+def person_by_reference(store: Store, case_id: str, reference: str) -> Person | None:
+    """The case's person with ``reference``, if recorded."""
+    row = store.conn.execute(
+        f"SELECT {_PERSON_COLUMNS} FROM people WHERE case_id = ? AND reference = ?",
+        (case_id, reference.strip()),
+    ).fetchone()
+    return None if row is None else Person(*row)
+
+
+def ensure_person(store: Store, case_id: str, reference: str) -> Person:
+    """The case's person with ``reference``, recorded now if they are not yet: a person
+    registered on a reception board and the case's person are one record."""
+    return person_by_reference(store, case_id, reference) or add_person(store, case_id,
+                                                                        reference)

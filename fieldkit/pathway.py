@@ -303,6 +303,9 @@ def person_facts(
             nrm = None
         if nrm is not None:
             when = nrm.where_found.encountered_on or as_of or clock.today()
+            needs = nrm.needs
+            more.update(migrant=needs.migrant, care_and_support_needs=needs.care_and_support_needs,
+                        capacity_concern=needs.capacity_concern, nrm_stage=needs.nrm_stage)
             return facts_from_nrm(nrm, as_of=when, done=done, exploitation_present=True, **more)
     if dtn is not None:
         return CaseFacts.model_validate({

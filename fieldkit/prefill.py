@@ -11,7 +11,7 @@ from fieldkit import cases, clock, documents, officer
 from fieldkit.clock import parse_stamp
 from fieldkit.records import Person, Visit
 from fieldkit.store import Store
-from forms import PremisesVisit
+from forms import PremisesVisit, ReceptionCentre
 from forms.choices import Agency, ExploitationType
 
 
@@ -40,6 +40,7 @@ def new_nrm(store: Store, person: Person) -> dict[str, Any]:
             "name": profile.name, "organisation": profile.organisation, "role": profile.role,
             "work_email": profile.email, "phone": profile.phone,
         }
+    _from_reception(store, person, data)
     if person.visit_id is None:
         return data
     visit = cases.get_visit(store, person.visit_id)
@@ -62,6 +63,34 @@ def new_nrm(store: Store, person: Person) -> dict[str, Any]:
         data["police"] = {"involved": True, "force": form.police_force,
                           "crime_reference": form.police_reference}
     return data
+
+
+def _from_reception(store: Store, person: Person, data: dict[str, Any]) -> None:
+    """What the reception board recorded about the same person (same reference): their age,
+    gender, language and interpreter, and an adult's consent decision."""
+    for document in reversed(documents.list_documents(store, person.case_id, "reception")):
+        centre = ReceptionCentre.model_validate_json(document.data)
+        try:
+            seen = centre.person(person.reference)
+        except KeyError:
+            continue
+        data["where_found"]["age_group"] = seen.age_group.value
+        victim: dict[str, Any] = {}
+        if seen.date_of_birth is not None:
+            victim["date_of_birth"] = seen.date_of_birth.isoformat()
+        if seen.estimated_age is not None:
+            victim["estimated_age"] = seen.estimated_age
+        if seen.gender is not None:
+            victim["gender"] = seen.gender.value
+        if seen.language is not None:
+            victim["languages"] = [seen.language]
+        if seen.interpreter_needed is not None:
+            victim["interpreter_needed"] = seen.interpreter_needed
+        if victim:
+            data["potential_victim"] = victim
+        if seen.consent.value != "not_asked":
+            data["consent"] = {"decision": seen.consent.value}
+        return
 
 
 def new_reception(store: Store, case_id: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from fieldkit import cases, notes
+from fieldkit import cases, documents, notes
 from fieldkit.cases import required_text
 from fieldkit.store import Store
 from forms.kinds import KIND_TITLES
@@ -79,15 +79,14 @@ def search_all(store: Store, text: str, limit: int = 200) -> list[SearchHit]:
                               references.get(visit.case_id, ""),
                               f"Note #{entry.seq}, {visit.premises_name}",
                               _snippet(entry.text, words), visit_id=visit.id))
-    for doc_id, case_id, person_id, visit_id, kind, data in store.conn.execute(
-            "SELECT id, case_id, person_id, visit_id, kind, data FROM form_documents "
-            "ORDER BY updated_at DESC"):
-        found = " · ".join(t for t in _texts(json.loads(data)) if t.strip())
-        if _matches(found, words):
-            hits.append(SearchHit(HitKind.FORM, str(doc_id), str(case_id),
-                                  references.get(case_id, ""), KIND_TITLES.get(kind, kind),
-                                  _snippet(found, words), visit_id=visit_id,
-                                  person_id=person_id, form_kind=str(kind)))
+    for case_id, reference in references.items():
+        for doc in documents.list_documents(store, case_id):
+            found = " · ".join(t for t in _texts(json.loads(doc.data)) if t.strip())
+            if _matches(found, words):
+                hits.append(SearchHit(HitKind.FORM, doc.id, case_id, reference,
+                                      KIND_TITLES.get(doc.kind, doc.kind), _snippet(found, words),
+                                      visit_id=doc.visit_id, person_id=doc.person_id,
+                                      form_kind=doc.kind))
     for person_id, case_id, reference, summary in store.conn.execute(
             "SELECT id, case_id, reference, summary FROM people ORDER BY created_at"):
         if _matches(f"{reference} {summary}", words):

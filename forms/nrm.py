@@ -11,6 +11,7 @@ from pydantic import AfterValidator, Field
 from forms.choices import AgeGroup, ConsentDecision, ExploitationType, Gender
 from forms.countries import CountryCode, LanguageCode
 from forms.form import FieldProblem, Form, FormSection, Problems
+from forms.needs import PersonNeeds
 from forms.rules import AgeStatus, Obligations, Route, age_status, obligations, transition_due
 
 
@@ -227,6 +228,7 @@ class NrmReferral(Form):
     exploiters: list[Exploiter] = Field(default_factory=list, title="Exploiters")
     police: PoliceInvolvement = Field(default_factory=PoliceInvolvement, title="Police")
     support: SupportWanted = Field(default_factory=SupportWanted, title="Support wanted")
+    needs: PersonNeeds = Field(default_factory=PersonNeeds, title="Needs and safeguarding")
 
     def age_status(self, as_of: date) -> AgeStatus:
         """Whether the rules treat the person as a child on ``as_of``."""

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from pydantic import Field, field_validator
 
-from forms.choices import AgeGroup, Agency, ConsentDecision
+from forms.choices import AgeGroup, Agency, ConsentDecision, Gender
 from forms.countries import LanguageCode
 from forms.form import FieldProblem, Form, FormSection, Problems
 from forms.rules import AgeStatus, Obligations, Route, age_status, obligations, transition_due
@@ -79,6 +79,7 @@ class PersonReceived(FormSection):
 
     reference: str = Field("", title="Reference")
     arrived_at: datetime | None = Field(None, title="Arrival time")
+    gender: Gender | None = Field(None, title="Gender")
     language: LanguageCode | None = Field(None, title="Language")
     interpreter_needed: bool | None = Field(None, title="Interpreter needed")
     interpreter_provided_at: datetime | None = Field(None, title="Interpreter provided")

@@ -28,6 +28,7 @@ from fieldkit.records import Exhibit
 from fieldkit.store import Store
 from ui.clipboard import copy_text
 from ui.controls import heading, local_time, named
+from ui.exhibit_viewer import ExhibitViewer
 from ui.messages import error_text
 from ui.worker import Worker
 
@@ -55,14 +56,14 @@ def read_files(paths: list[str]) -> list[tuple[str, bytes]]:
 class ExhibitsModel(QAbstractTableModel):
     """A case's exhibits for one visit, with a thumbnail for each photo."""
 
-    REF, FILE, HASH, SIZE, CAPTURED = range(5)
+    REF, DESCRIPTION, FILE, HASH, SIZE, CAPTURED = range(6)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._items: list[Exhibit] = []
         self._thumbs: dict[str, QPixmap] = {}
-        self._headers = [self.tr("Exhibit"), self.tr("File"), self.tr("SHA-256"),
-                         self.tr("Size"), self.tr("Captured")]
+        self._headers = [self.tr("Exhibit"), self.tr("Description"), self.tr("File"),
+                         self.tr("SHA-256"), self.tr("Size"), self.tr("Captured")]
 
     def set_items(self, items: list[Exhibit], thumbs: dict[str, QPixmap]) -> None:
         """Show ``items``; ``thumbs`` maps exhibit ids to thumbnails."""
@@ -79,7 +80,7 @@ class ExhibitsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._items)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else 5
+        return 0 if parent.isValid() else len(self._headers)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -90,6 +91,8 @@ class ExhibitsModel(QAbstractTableModel):
             if column == self.REF:
                 flag = self.tr(" (sensitive)") if item.sensitive else ""
                 return item.exhibit_ref + flag
+            if column == self.DESCRIPTION:
+                return item.description
             if column == self.FILE:
                 return item.filename
             if column == self.HASH:
@@ -159,6 +162,7 @@ class ExhibitsView(QWidget):
         self.message.setAccessibleName(self.tr("Exhibits message"))
         layout.addWidget(self.message)
         self.add_button.clicked.connect(self.add_files)
+        self.table.activated.connect(lambda index: self.view_exhibit(index.row()))
         self.copy_button.clicked.connect(self.copy_hash)
         self.reload()
 
@@ -215,6 +219,19 @@ class ExhibitsView(QWidget):
         self._reading = 0
         self.add_button.setEnabled(True)
         self.message.setText(error_text(error))
+
+    def view_exhibit(self, row: int) -> ExhibitViewer | None:
+        """Enter on an exhibit: show it inside fieldkit (its hash is checked first)."""
+        item = self.model.item(row)
+        try:
+            content = exhibits.exhibit_content(self._store, item.id)
+        except FieldkitError as error:
+            self.message.setText(error_text(error))
+            return None
+        viewer = ExhibitViewer(item, content, self)
+        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.open()
+        return viewer
 
     @Slot()
     def copy_hash(self) -> None:

@@ -42,6 +42,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("exploiters", str(QT_TRANSLATE_NOOP(_T, "Exploiters")), ("exploiters",)),
     Section("police", str(QT_TRANSLATE_NOOP(_T, "Police")), ("police",)),
     Section("support", str(QT_TRANSLATE_NOOP(_T, "Support wanted")), ("support",)),
+    Section("needs", str(QT_TRANSLATE_NOOP(_T, "Needs and safeguarding")), ("needs",)),
 )
 
 HIDDEN_FOR_DTN_SECTIONS = frozenset({"dependants", "exploiters"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -15,17 +15,18 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSplitter,
     QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from fieldkit import clock, documents, prefill
+from fieldkit import cases, clock, documents, prefill
 from fieldkit.drafts import DraftKind, DraftOwner
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
-from forms import BoardStep, ReceptionCentre
+from forms import BoardStep, PersonReceived, ReceptionCentre
 from ui.checklist import Checklist
 from ui.controls import heading, named
 from ui.drafts import DraftSaver
@@ -33,6 +34,7 @@ from ui.form_editor import SectionEditor
 from ui.indicators import setup_groups
 from ui.messages import error_text
 from ui.page import Page
+from ui.person_panel import PersonPanel
 from ui.reception_model import (
     STEPS,
     BoardFilter,
@@ -47,6 +49,7 @@ class ReceptionBoardPage(Page):
     """A reception centre's set-up and board, saved as a ``reception`` form document."""
 
     wants_full_width = True
+    openPersonForm = Signal(str)  # the person's id in the case
 
     def __init__(
         self, store: Store, case_id: str, document_id: str | None, parent: QWidget | None = None
@@ -125,7 +128,18 @@ class ReceptionBoardPage(Page):
         header.setMinimumHeight(40)
         self.table.setColumnWidth(0, 70)
         self.table.installEventFilter(self)
-        board_layout.addWidget(self.table, 1)
+        # The reference is the row header: it stays in view when the board scrolls sideways.
+        self.table.setColumnHidden(0, True)
+        self.table.verticalHeader().show()
+        self.table.verticalHeader().setMinimumWidth(70)
+        self.panel = PersonPanel(board)
+        split = QSplitter(Qt.Orientation.Vertical, board)
+        split.addWidget(self.table)
+        split.addWidget(self.panel)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setChildrenCollapsible(False)
+        board_layout.addWidget(split, 1)
         board_layout.addWidget(QLabel(self.tr(
             "Space marks the selected step done now (again to undo; consent cycles given, "
             "refused). Delete marks it not needed. Ctrl+S saves the board."), board))
@@ -138,6 +152,9 @@ class ReceptionBoardPage(Page):
         self.tabs.addTab(board, self.tr("2. &Board"))
         self.tabs.setCurrentIndex(1 if centre.people else 0)
 
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.panel.personChanged.connect(self._person_edited)
+        self.panel.openForm.connect(self._open_form)
         self.add_button.clicked.connect(self.register)
         self.new_reference.returnPressed.connect(self.register)
         self.filter.currentIndexChanged.connect(self._filter_changed)
@@ -166,6 +183,28 @@ class ReceptionBoardPage(Page):
         base["setup_ticked"] = self.checklist.ticked()
         return ReceptionCentre.model_validate(base)
 
+    def _row_changed(self, current: Any, _previous: Any = None) -> None:
+        index = self.proxy.mapToSource(current) if current.isValid() else current
+        if not index.isValid():
+            self.panel.show_person(None, self.model.as_of)
+            return
+        self.panel.show_person(self.model.person(index.row()), self.model.as_of)
+
+    def _open_form(self, reference: str) -> None:
+        """The case's person with this reference (the same person) opens in their form."""
+        try:
+            person = cases.ensure_person(self._store, self._case_id, reference)
+        except FieldkitError as error:
+            self.message.setText(error_text(error))
+            return
+        self.flush_drafts()
+        self.openPersonForm.emit(person.id)
+
+    def _person_edited(self, person: PersonReceived) -> None:
+        index = self.proxy.mapToSource(self.table.currentIndex())
+        if index.isValid():
+            self.model.set_person(index.row(), person)
+
     @Slot()
     def _changed(self) -> None:
         self.draft.touch()
@@ -193,8 +232,13 @@ class ReceptionBoardPage(Page):
         except ValueError as error:
             self.message.setText(str(error))
             return
-        self.message.setText(self.tr("{ref} registered.").format(
-            ref=self.model.person(row).reference))
+        reference = self.model.person(row).reference
+        try:  # the board's person is the case's person: one record, shown in both places
+            cases.ensure_person(self._store, self._case_id, reference)
+        except FieldkitError as error:
+            self.message.setText(error_text(error))
+            return
+        self.message.setText(self.tr("{ref} registered.").format(ref=reference))
         self.new_reference.clear()
         self._show_summary()
 

@@ -80,6 +80,11 @@ class ReceptionBoardModel(QAbstractTableModel):
         """Every word a cell can show (to size the columns)."""
         return [*self._status_text.values(), self.tr("✓ Refused")]
 
+    @property
+    def as_of(self) -> date:
+        """The date the age rules are applied on (the centre's date)."""
+        return self._as_of
+
     def person(self, row: int) -> PersonReceived:
         """The person in ``row``."""
         return self._people[row]
@@ -141,6 +146,10 @@ class ReceptionBoardModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
+        if orientation == Qt.Orientation.Vertical and role in (
+                Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            # The reference in the row header stays in view when the board scrolls sideways.
+            return self._people[section].reference if section < len(self._people) else None
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
         if section == self.REFERENCE:

@@ -1,0 +1,185 @@
+"""A whole operation in the app, from the keyboard: the visit's record marked ready, the NRM's
+indicators as a checklist prefilled from the visit, the reception board's person panel with an
+adult who refuses, a child and an unknown age, search, the emergency numbers, the exhibit
+viewer, and unlocking back where the officer was."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from fieldkit import cases, documents, officer, pathway
+from fieldkit.demo import demo_photo
+from fieldkit.store import Store
+from forms import BoardStep
+from forms.choices import AgeGroup, ConsentDecision
+from tests.conftest import PASSPHRASE
+from ui.exhibit_viewer import ExhibitViewer
+from ui.help import InfoDialog
+from ui.person_form import PersonFormPage
+from ui.reception_board import ReceptionBoardPage
+from ui.search_view import SearchPage
+from ui.visit import VisitPage
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def _visit_indicators(window, demo) -> list[str]:
+    saved = [d for d in documents.list_documents(window.store, demo.case.id, "visit")
+             if d.visit_id == demo.visit.id]
+    import json
+
+    return list(json.loads(saved[-1].data)["indicators_ticked"]) if saved else []
+
+
+def test_visit_record_can_be_marked_ready_and_says_what_is_missing(qtbot, window, demo):
+    visit = cases.create_visit(window.store, demo.case.id, "Glow Nails", "3 Test Street")
+    page = window.workspace.open_visit(visit.id)
+    assert isinstance(page, VisitPage)
+    page.tabs.setCurrentIndex(0)
+    page.ready_button.setFocus()
+    qtbot.keyClick(page.ready_button, Qt.Key.Key_Space)
+    assert "Not marked ready" in page.form_message.text()
+    missing = " ".join(page.problems.messages())
+    for words in ("Type of business", "Start time", "End time", "Lead officer"):
+        assert words in missing
+    qtbot.keyClick(page.start_button, Qt.Key.Key_Space)
+    qtbot.keyClick(page.end_button, Qt.Key.Key_Space)
+    lead = page.form.widget_at("lead_officer")
+    lead.setFocus()
+    qtbot.keyClicks(lead, "Rowan Hallam")
+    business = page.form.widget_at("premises.business_type")
+    business.setFocus()
+    qtbot.keyClick(business, Qt.Key.Key_Down)
+    qtbot.keyClick(page.ready_button, Qt.Key.Key_Space)
+    assert page.problems.messages() == []
+    assert "marked ready" in page.form_message.text()
+    assert "All changes saved" in page.save_state.text()
+    saved = [d for d in documents.list_documents(window.store, demo.case.id, "visit")
+             if d.visit_id == visit.id]
+    assert saved[-1].status == "ready"
+
+
+def test_nrm_indicators_are_a_checklist_prefilled_from_the_visit(qtbot, window, demo):
+    officer.save_profile(window.store, officer.OfficerProfile(
+        name="Rowan Hallam", organisation="Coventry City Council", role="Trading Standards"),
+        officer.AppRole.FIELD_OFFICER)
+    person = cases.add_person(window.store, demo.case.id, "W9", visit_id=demo.visit.id)
+    visit_ticks = _visit_indicators(window, demo)
+    page = window.workspace.open_person(person.id)
+    assert isinstance(page, PersonFormPage)
+    page.show_section("notice")
+    field = page.editor("notice").fields["came_to_notice"].editor.fields["indicator_ids"]
+    assert visit_ticks and sorted(field.value()) == sorted(visit_ticks)  # nothing typed twice
+    view = field.checklist.view
+    view.setFocus()
+    model = field.checklist.model
+    row = next(r for r in range(model.rowCount()) if model.item(r).isCheckable()
+               and model.item(r).checkState() == Qt.CheckState.Unchecked)
+    view.setCurrentIndex(model.index(row, 0))
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    assert len(field.value()) == len(visit_ticks) + 1
+    qtbot.keyClick(page, Qt.Key.Key_S, CTRL)
+    assert "saved as a draft" in page.message.text()
+    assert not any("ndicator" in p for p in page.problems.messages())
+    first_responder = page.editor("responder").value()["first_responder"]
+    assert first_responder["name"] == "Rowan Hallam"  # from the officer's profile
+
+
+def test_the_reception_board_records_adults_children_and_refusals(qtbot, window, demo):
+    page = window.workspace.open_reception(demo.case.id, "")
+    assert isinstance(page, ReceptionBoardPage)
+    for _ in range(3):
+        qtbot.keyClick(page, Qt.Key.Key_N, CTRL)
+        qtbot.keyClick(page.new_reference, Qt.Key.Key_Return)
+    refs = [page.model.person(r).reference for r in range(page.model.rowCount())]
+    adult, child, unsure = refs[-3:]
+    # The board's person is the case's person: one record, shown in both places.
+    assert {adult, child, unsure} <= {p.reference for p in cases.list_people(window.store,
+                                                                             demo.case.id)}
+    # The reference is the row header, so it stays in view when the board scrolls sideways.
+    row = refs.index(adult)
+    assert page.model.headerData(row, Qt.Orientation.Vertical) == adult
+    assert page.table.isColumnHidden(0)
+
+    def select(reference: str) -> None:
+        source = page.model.index(refs.index(reference), 1)
+        page.table.setFocus()
+        page.table.setCurrentIndex(page.proxy.mapFromSource(source))
+
+    select(adult)
+    age = page.panel.editor.widget_at("age_group")
+    age.setFocus()
+    age.setCurrentIndex(age.findData(AgeGroup.ADULT.value))
+    consent = page.panel.editor.widget_at("consent")
+    consent.setFocus()
+    consent.setCurrentIndex(consent.findData(ConsentDecision.REFUSED.value))
+    assert "Duty to Notify" in page.panel.route.text()
+    person = page.model.person(refs.index(adult))
+    assert person.age_group is AgeGroup.ADULT and person.consent is ConsentDecision.REFUSED
+    board = person.board(page.model.as_of)
+    assert board[BoardStep.MASH].value == "not_needed"
+
+    select(child)
+    age = page.panel.editor.widget_at("age_group")
+    age.setCurrentIndex(age.findData(AgeGroup.CHILD.value))
+    assert "child" in page.panel.route.text() and "MASH" in page.panel.route.text()
+    select(unsure)  # not sure counts as a child
+    assert "child" in page.panel.route.text()
+    qtbot.keyClick(page, Qt.Key.Key_S, CTRL)
+    assert "saved" in page.message.text().lower()
+
+
+def test_no_person_no_person_steps(qtbot, window, demo):
+    case = cases.create_case(window.store, "Concern, nobody recorded yet")
+    window.workspace.open_case(case.id)
+    steps = window.workspace.pathway.step_ids()
+    assert steps and not any("mash" in step for step in steps)
+    assert not pathway.case_facts(window.store, case.id).person_recorded
+
+
+def test_search_opens_the_record_it_found(qtbot, window, demo):
+    qtbot.keyClick(window, Qt.Key.Key_F, CTRL)
+    page = window.workspace.current()
+    assert isinstance(page, SearchPage)
+    qtbot.keyClicks(page.query, "mattresses")
+    qtbot.keyClick(page.query, Qt.Key.Key_Return)
+    assert page.model.rowCount() >= 1
+    assert page.model.index(0, 0).data() == "Note"
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    assert isinstance(window.workspace.current(), VisitPage)
+
+
+def test_f2_shows_the_emergency_numbers_999_first(qtbot, window, demo):
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    dialog = QApplication.activeModalWidget() or next(
+        w for w in window.findChildren(InfoDialog))
+    assert isinstance(dialog, InfoDialog)
+    text = dialog.text.toPlainText()
+    assert text.index("999") < text.index("MASH") < text.index("Modern Slavery Helpline")
+    dialog.reject()
+
+
+def test_an_exhibit_opens_in_the_app_viewer(qtbot, window, demo):
+    page = window.workspace.open_visit(demo.visit.id)
+    page.show_exhibits()
+    view = page.exhibits
+    assert view.model.rowCount() >= 1
+    assert view.model.index(0, view.model.DESCRIPTION).data()  # the description shows
+    viewer = view.view_exhibit(0)
+    assert isinstance(viewer, ExhibitViewer)
+    assert viewer.kind == "image" and viewer.pages[0].pixmap().width() > 0
+    viewer.reject()
+    assert demo_photo()  # the demo's photo is what was shown
+
+
+def test_unlocking_returns_to_the_screen_the_officer_was_on(qtbot, window, demo):
+    page = window.workspace.open_visit(demo.visit.id)
+    qtbot.keyClicks(page.notes.input, "11:05 typed before the lock")
+    qtbot.keyClick(page.notes.input, Qt.Key.Key_L, CTRL)
+    assert window.store is None
+    window.open_store(Store.unwrap_key(demo.settings, PASSPHRASE))
+    current = window.workspace.current()
+    assert isinstance(current, VisitPage) and current.visit.id == demo.visit.id
+    assert current.notes.input.toPlainText() == "11:05 typed before the lock"
+    assert "first typed" in current.notes.message.text()

@@ -1,0 +1,116 @@
+"""The reception board's person panel: everything recorded about the person selected on the
+board (age or date of birth, whether it is disputed, gender, language and interpreter, consent
+and the route it leads to, health, screening, property, where they go next). The rules come
+from ``forms``: the panel shows the route the person's record leads to, it never decides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from forms import PersonReceived
+from forms.rules import Route
+from ui.controls import named
+from ui.form_editor import SectionEditor
+
+PANEL_FIELDS = [
+    "age_group", "estimated_age", "date_of_birth", "age_disputed", "gender", "language",
+    "interpreter_needed", "potential_victim", "consent", "medical_triage_needed",
+    "welfare_notes", "screenings", "separated_from_controllers", "wants_support",
+    "accommodation_needed", "accommodation_arranged", "property_items", "safe_contact_taken",
+    "onward_destination",
+]
+"""The person's fields the panel edits (those the form has), in the order asked."""
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("PersonPanel", text)
+
+
+def route_text(person: PersonReceived, as_of: Any) -> str:
+    """The route the person's record leads to, in words (the rules are the form's)."""
+    rules = person.obligations(as_of)
+    if rules.treated_as_child:
+        return _tr("Route: NRM as a child (no consent needed) and a MASH referral.")
+    if rules.route is Route.NRM:
+        return _tr("Route: NRM referral (the adult consented).")
+    if rules.route is Route.DUTY_TO_NOTIFY:
+        return _tr("Route: Duty to Notify, anonymous (the adult did not consent).")
+    return _tr("Route: not decided yet: explain the NRM with the booklet and record "
+                     "the adult's decision.")
+
+
+class PersonPanel(QWidget):
+    """Edits the selected person; ``personChanged`` carries the new record, ``openForm`` asks
+    for the person's NRM or Duty to Notify."""
+
+    personChanged = Signal(object)  # PersonReceived
+    openForm = Signal(str)  # the reference
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.heading = QLabel(self.tr("Select a person on the board to see their details."),
+                              self)
+        self.heading.setAccessibleName(self.tr("Person details"))
+        layout.addWidget(self.heading)
+        self.route = QLabel(self)
+        self.route.setWordWrap(True)
+        self.route.setAccessibleName(self.tr("Route"))
+        layout.addWidget(self.route)
+        fields = [f for f in PANEL_FIELDS if f in PersonReceived.model_fields]
+        self.editor = SectionEditor(PersonReceived, self, only=fields)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.editor)
+        layout.addWidget(scroll, 1)
+        self.problem = QLabel(self)
+        self.problem.setWordWrap(True)
+        self.problem.setAccessibleName(self.tr("Person problems"))
+        layout.addWidget(self.problem)
+        self.form_button = named(QPushButton(self.tr("Open NRM / Duty to &Notify form"), self),
+                                 self.tr("Open this person's NRM or Duty to Notify form"))
+        layout.addWidget(self.form_button)
+        self._person: PersonReceived | None = None
+        self._as_of: Any = None
+        self.editor.changed.connect(self._edited)
+        self.form_button.clicked.connect(
+            lambda: self.openForm.emit(self._person.reference) if self._person else None)
+        self.setEnabled(False)
+
+    def show_person(self, person: PersonReceived | None, as_of: Any) -> None:
+        """Show ``person`` (None: nobody selected)."""
+        self._person, self._as_of = person, as_of
+        self.setEnabled(person is not None)
+        if person is None:
+            self.heading.setText(self.tr("Select a person on the board to see their details."))
+            self.route.clear()
+            return
+        self.heading.setText(self.tr("Person {ref}").format(ref=person.reference))
+        self.editor.blockSignals(True)
+        self.editor.set_value(person.model_dump(mode="json"))
+        self.editor.blockSignals(False)
+        self.route.setText(route_text(person, as_of))
+        self.problem.clear()
+
+    def _edited(self) -> None:
+        if self._person is None:
+            return
+        data = self._person.model_dump(mode="json")
+        data.update(self.editor.field_values())
+        try:
+            person = PersonReceived.model_validate(data)
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            self.problem.setText(self.tr("{field}: {problem}").format(
+                field=where.replace("_", " "), problem=first["msg"]))
+            return
+        self.problem.clear()
+        self._person = person
+        self.route.setText(route_text(person, self._as_of))
+        self.personChanged.emit(person)
