@@ -10,9 +10,10 @@ from typing import Any
 from fieldkit import cases, clock, documents, officer
 from fieldkit.clock import parse_stamp
 from fieldkit.records import Person, Visit
+from fieldkit.resources import load_resources
 from fieldkit.store import Store
 from forms import PremisesVisit, ReceptionCentre
-from forms.choices import Agency, ExploitationType
+from forms.choices import Agency, ExploitationType, label
 
 
 def visit_form(store: Store, visit: Visit) -> PremisesVisit | None:
@@ -45,14 +46,18 @@ def new_nrm(store: Store, person: Person) -> dict[str, Any]:
         return data
     visit = cases.get_visit(store, person.visit_id)
     form = visit_form(store, visit)
-    data["where_found"]["place"] = f"{visit.premises_name}, {visit.address}"
+    # The local authority area, never the premises' address: a Duty to Notify made from this
+    # form must not carry a specific address.
+    data["where_found"]["local_authority"] = load_resources().council.name
     if form is None:
         return data
     if form.started_at is not None:
         data["where_found"]["encountered_on"] = form.started_at.astimezone().date().isoformat()
-    agencies = [a.value for a in form.agencies_present]
+    agencies = [label(a) for a in form.agencies_present]
+    business = form.premises.business_type
+    where = f" ({label(business).lower()})" if business is not None else ""
     data["came_to_notice"] = {
-        "how": f"Found during a premises visit to {visit.premises_name}"
+        "how": f"Found during a multi-agency premises visit{where}"
                + (f" with {', '.join(agencies)}" if agencies else "") + ".",
         "indicator_ids": list(form.indicators_ticked),
     }

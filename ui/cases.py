@@ -185,7 +185,7 @@ class CasesPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.tr("Cases"), self, 2))
         top = QHBoxLayout()
-        search_label = QLabel(self.tr("&Search"), self)
+        search_label = QLabel(self.tr("F&ilter cases"), self)
         self.search = named(QLineEdit(self), self.tr("Search cases"))
         self.search.setPlaceholderText(self.tr("Reference, title or status"))
         self.search.setClearButtonEnabled(True)
@@ -223,9 +223,9 @@ class CasesPage(Page):
         self.message = QLabel(self)
         self.message.setAccessibleName(self.tr("Cases message"))
         layout.addWidget(self.message)
-        self.hint = QLabel(self.tr("Enter opens the selected case. Typing in the filter box "
-                                   "narrows this list; Ctrl+F searches inside every record; "
-                                   "Ctrl+N starts a new case."), self)
+        self.hint = QLabel(self.tr("Enter opens the selected case. Alt+I filters this list; "
+                                   "Ctrl+F searches inside every record; Ctrl+N starts a new "
+                                   "case."), self)
         layout.addWidget(self.hint)
 
         self.search.textChanged.connect(self.proxy.setFilterFixedString)

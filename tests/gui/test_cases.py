@@ -62,7 +62,7 @@ def test_search_then_enter_opens_the_case_with_its_sections(qtbot, window, demo)
     assert window.workspace.current() is page
     assert page.model.rowCount() == 2
 
-    qtbot.keyClick(page, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(page, Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)  # "Filter cases"
     assert page.search.hasFocus()
     qtbot.keyClicks(page.search, "larkspur")
     assert page.proxy.rowCount() == 1
