@@ -218,7 +218,76 @@ def take(folder: Path) -> list[Path]:
         board.table.setFocus(Qt.FocusReason.OtherFocusReason)
         written.append(_save(window, folder, "13-reception-board"))
         written.extend(_sending_to_lead(window, folder, case.id))
+        written.extend(_operation(window, folder, case.id, Path(temp)))
         window.close()
+    return written
+
+
+def _operation(window: MainWindow, folder: Path, case_id: str, temp: Path) -> list[Path]:
+    """Issue 9's screens: the NRM's indicator checklist, the board's person panel (an adult
+    who refused, a child, an age not known), search, the exhibit viewer, the visit plan, the
+    emergency numbers and the schedule's first page."""
+    from fieldkit.export import export_schedule
+    from forms.choices import AgeGroup, ConsentDecision
+    from ui.exhibit_viewer import pdf_pages
+    from ui.help import InfoDialog, emergency_html
+
+    written = []
+    workspace = window.workspace
+    assert workspace is not None
+    store = workspace.store
+    people = {p.reference: p for p in cases.list_people(store, case_id)}
+    workspace.home()
+    workspace.open_case(case_id)
+    form = workspace.open_person(people["W1"].id)
+    form.show_section("notice")
+    written.append(_save(window, folder, "17-nrm-indicator-checklist"))
+    workspace.home()
+    workspace.open_case(case_id)
+    board = workspace.open_reception(case_id)
+    board.tabs.setCurrentIndex(1)
+    updates = {0: {"age_group": AgeGroup.ADULT, "consent": ConsentDecision.REFUSED},
+               1: {"age_group": AgeGroup.CHILD, "estimated_age": 16},
+               2: {"age_group": AgeGroup.NOT_SURE}}
+    for row, change in updates.items():
+        board.model.set_person(row, board.model.person(row).model_copy(update=change))
+    board.table.setFocus(Qt.FocusReason.OtherFocusReason)
+    board.table.setCurrentIndex(board.proxy.mapFromSource(board.model.index(0, 1)))
+    written.append(_save(window, folder, "18-reception-person-panel-adult-refused"))
+    board.table.setCurrentIndex(board.proxy.mapFromSource(board.model.index(1, 1)))
+    written.append(_save(window, folder, "19-reception-person-panel-child"))
+    board.table.setCurrentIndex(board.proxy.mapFromSource(board.model.index(2, 1)))
+    written.append(_save(window, folder, "20-reception-person-panel-age-not-known"))
+    workspace.home()
+    search = workspace.open_search()
+    search.query.setText("passport")
+    search.run()
+    written.append(_save(window, folder, "21-search-results"))
+    workspace.home()
+    visit = cases.list_visits(store, case_id)[0]
+    page = workspace.open_visit(visit.id)
+    page.show_exhibits()
+    viewer = page.exhibits.view_exhibit(0)
+    assert viewer is not None
+    viewer.resize(900, 640)
+    written.append(_save(viewer, folder, "22-exhibit-viewer"))
+    viewer.reject()
+    page.tabs.setCurrentIndex(0)
+    plan = page.form.widget_at("plan.risk_rating")
+    if plan is not None:
+        plan.setFocus()
+    written.append(_save(window, folder, "23-visit-plan"))
+    dialog = InfoDialog("Emergency numbers", emergency_html(), window)
+    dialog.open()
+    written.append(_save(dialog, folder, "24-emergency-numbers"))
+    dialog.reject()
+    pdf = export_schedule(store, case_id, temp / "schedule")
+    first = pdf_pages(pdf.read_bytes(), width=1400)[0]
+    target = folder / "25-evidence-schedule-page-1.png"
+    if not first.save(str(target)):
+        raise OSError(f"could not write {target}")
+    print(target)
+    written.append(target)
     return written
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from fieldkit import cases, documents
-from fieldkit.clock import utc_now
+from fieldkit import cases, documents, notes
+from fieldkit.clock import parse_stamp, utc_now
 from fieldkit.demo.scenario import DEMO_ADDRESS, DEMO_PREMISES
 from fieldkit.store import Store
 from forms import NrmReferral, nrm_to_dtn
@@ -107,26 +107,29 @@ def w3_nrm(today: date) -> NrmReferral:
     return NrmReferral.model_validate(data)
 
 
-def visit_form(start: datetime) -> dict[str, Any]:
-    """The premises visit record."""
+def visit_form(start: datetime, end: datetime | None = None) -> dict[str, Any]:
+    """The premises visit record, from ``start`` to ``end`` (95 minutes by default); the
+    actions fall within it."""
+    end = end or start + timedelta(minutes=95)
+    step = (end - start) / 6
     return {
         "premises": {"name": DEMO_PREMISES, "address": DEMO_ADDRESS, "postcode": DEMO_POSTCODE,
                      "business_type": "hand_car_wash"},
-        "started_at": _iso(start), "ended_at": _iso(start + timedelta(minutes=95)),
+        "started_at": _iso(start), "ended_at": _iso(end),
         "lead_officer": OFFICER["name"],
         "officers_present": [OFFICER["name"], "PC 4411 Dunmore", "GLAA officer Reyes"],
         "agencies_present": ["trading_standards", "police", "glaa"],
-        "safety_notes": "Police present throughout. Manager kept apart from workers from 10:24.",
+        "safety_notes": "Police present throughout. Manager kept apart from workers once the interviews began.",
         "risk_notes": "Chemical cleaners used without gloves or boots; cabin has a gas hob.",
         "indicators_ticked": ["labour.tied_accommodation", "labour.spokesperson",
                               "labour.charged_for_ppe", "general.no_id_documents"],
         "workers_seen": 6, "workers_spoken_to": 4, "workers_of_concern": 4,
         "actions": [
-            {"at": _iso(start + timedelta(minutes=5)), "action": "lead_notified"},
-            {"at": _iso(start + timedelta(minutes=30)), "action": "border_force_contacted"},
-            {"at": _iso(start + timedelta(minutes=35)), "action": "mash_contacted",
+            {"at": _iso(start + step), "action": "lead_notified"},
+            {"at": _iso(start + 2 * step), "action": "border_force_contacted"},
+            {"at": _iso(start + 3 * step), "action": "mash_contacted",
              "details": "W3 says he is 17."},
-            {"at": _iso(start + timedelta(minutes=50)), "action": "reception_centre_opened"},
+            {"at": _iso(start + 4 * step), "action": "reception_centre_opened"},
         ],
     }
 
@@ -208,7 +211,13 @@ def referral_forms(start: datetime) -> list[tuple[str | None, dict[str, Any]]]:
 def add_demo_forms(store: Store, case_id: str, visit_id: str) -> None:
     """Add one of each form to the demo case, linked to its visit and to W1, W2 and W3."""
     people = {p.reference: p.id for p in cases.list_people(store, case_id)}
-    start = utc_now() - timedelta(hours=4)
+    # The visit's times agree with its notes: it started a little before the first entry and
+    # ended just after the last one (the store timed the notes as they were written).
+    written = sorted(parse_stamp(n.written_at) for n in notes.list_notes(store, visit_id))
+    first = written[0] if written else utc_now()
+    last = written[-1] if written else first
+    start = (first - timedelta(minutes=10)).replace(microsecond=0)
+    end = (last + timedelta(minutes=5)).replace(microsecond=0)
     today = start.date()
 
     def save(kind: str, data: dict[str, Any], status: str, person: str | None = None,
@@ -216,7 +225,7 @@ def add_demo_forms(store: Store, case_id: str, visit_id: str) -> None:
         documents.save_document(store, case_id, kind, data, status=status, visit_id=visit,
                                 person_id=people.get(person) if person else None)
 
-    save("visit", visit_form(start), "ready", visit=visit_id)
+    save("visit", visit_form(start, end), "ready", visit=visit_id)
     save("nrm", w1_nrm(today).model_dump(mode="json"), "ready", "W1", visit_id)
     notice, _removed = nrm_to_dtn(w2_nrm_draft(today))
     save("dtn", notice.model_dump(mode="json"), "ready", "W2", visit_id)

@@ -12,18 +12,18 @@ DEMO_PREMISES = "Shine Bright Hand Car Wash"
 DEMO_ADDRESS = "Unit 4, 210 Foleshill Road, Coventry CV6 5AH"
 
 DEMO_NOTES = [
-    "10:02 Arrived with PC 4411 Dunmore and GLAA officer Reyes. Six workers in the yard, "
+    "Arrived with PC 4411 Dunmore and GLAA officer Reyes. Six workers in the yard, "
     "none wearing gloves or boots despite chemical cleaners in use.",
-    "10:09 Manager (gave name as 'Kam') answered every question put to the workers and "
+    "Manager (gave name as 'Kam') answered every question put to the workers and "
     "stood close by. Workers looked to him before replying.",
-    "10:15 Portable cabin behind the jet-wash bay: four mattresses on the floor, clothes "
+    "Portable cabin behind the jet-wash bay: four mattresses on the floor, clothes "
     "drying on a line, a two-ring hob. Appears to be lived in.",
-    "10:24 Spoke alone with worker W2 in the GLAA van, with a Romanian interpreter by "
+    "Spoke alone with worker W2 in the GLAA van, with a Romanian interpreter by "
     "phone. Says passport is 'kept safe' by the boss; pays £50 a week for the cabin.",
-    "10:31 Worker W3 appears young, says he is 17. Did not want to talk near the manager.",
+    "Worker W3 appears young, says he is 17. Did not want to talk near the manager.",
 ]
 DEMO_CORRECTION = (
-    "10:15 Portable cabin behind the jet-wash bay: five mattresses on the floor (not four: "
+    "Portable cabin behind the jet-wash bay: five mattresses on the floor (not four: "
     "one was stood against the wall), clothes drying on a line, a two-ring hob."
 )
 DEMO_PEOPLE = [

@@ -64,8 +64,9 @@ def schedule_title(case_reference: str) -> str:
 def render_schedule(content: ScheduleContent) -> bytes:
     """The schedule as PDF bytes (landscape: the hashes need the width)."""
     lines = [f"Printed {v.stamp_text(content.printed_at)}",
-             f"{len(content.notes)} note entries, {len(content.exhibits)} exhibits, "
-             f"{len(content.forms)} form versions"]
+             f"{_count(len(content.notes), 'note entry', 'note entries')}, "
+             f"{_count(len(content.exhibits), 'exhibit', 'exhibits')}, "
+             f"{_count(len(content.forms), 'form version', 'form versions')}"]
     story: list[Flowable] = title_block("Schedule of notes and exhibits",
                                         content.case_reference, lines)
     story += section(SECTIONS[0], _notes(content))
@@ -80,6 +81,10 @@ def render_schedule(content: ScheduleContent) -> bytes:
     ])
     return build_pdf(story, title=schedule_title(content.case_reference),
                      case_reference=content.case_reference, wide=True)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
 
 
 def _notes(content: ScheduleContent) -> list[Flowable]:
@@ -102,7 +107,7 @@ def _notes(content: ScheduleContent) -> list[Flowable]:
             remarks.append(f"Corrects entry {seq_of.get(entry.corrects, '?')}")
         rows.append([str(entry.seq), premises.get(entry.visit_id, ""),
                      v.stamp_text(entry.written_at), entry.author, Paragraph(words, s.cell),
-                     "; ".join(remarks)])
+                     "; ".join(remarks) or "None"])
     width = content_width(wide=True)
     return [grid(["No.", "Visit", "Written (UTC)", "Author", "Entry", "Corrections"], rows,
                  [width * f for f in (0.04, 0.13, 0.14, 0.11, 0.43, 0.15)])]
@@ -129,7 +134,7 @@ def _forms(forms: Sequence[FormVersionLine]) -> list[Flowable]:
     rows: list[list[str | Paragraph]] = [
         [f"{KIND_TITLES.get(f.kind, f.kind)} {f.document_number}", str(f.version),
          v.stamp_text(f.saved_at), "Ready" if f.status == "ready" else "Draft",
-         "Withdrawn (kept, not sent)" if f.withdrawn else ""]
+         "Withdrawn (kept, not sent)" if f.withdrawn else "Current"]
         for f in forms
     ]
     width = content_width(wide=True)

@@ -51,3 +51,22 @@ def test_the_demo_duty_to_notify_identifies_no_one(store: Store) -> None:
                    for d in documents.list_documents(store, case.id))
     assert isinstance(NrmReferral.model_validate_json(
         documents.list_documents(store, case.id, "nrm")[0].data), NrmReferral)
+
+
+def test_the_demo_visit_times_agree_with_its_notes(store) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from fieldkit import notes
+    from fieldkit.clock import parse_stamp
+    from forms import PremisesVisit
+
+    case = demo.create_demo_operation(store)
+    visit = cases.list_visits(store, case.id)[0]
+    record = PremisesVisit.model_validate_json(
+        documents.list_documents(store, case.id, "visit")[0].data)
+    assert record.started_at is not None and record.ended_at is not None
+    for entry in notes.list_notes(store, visit.id):
+        assert record.started_at <= parse_stamp(entry.written_at) <= record.ended_at
+        assert not re.match(r"\d\d:\d\d ", entry.text)  # no typed time to contradict the stamp
+    for action in record.actions:
+        assert action.at is not None and record.started_at <= action.at <= record.ended_at
