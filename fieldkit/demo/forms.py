@@ -119,7 +119,8 @@ def visit_form(start: datetime, end: datetime | None = None) -> dict[str, Any]:
         "lead_officer": OFFICER["name"],
         "officers_present": [OFFICER["name"], "PC 4411 Dunmore", "GLAA officer Reyes"],
         "agencies_present": ["trading_standards", "police", "glaa"],
-        "safety_notes": "Police present throughout. Manager kept apart from workers once the interviews began.",
+        "safety_notes": "Police present throughout. Manager kept apart from workers once the "
+                        "interviews began.",
         "risk_notes": "Chemical cleaners used without gloves or boots; cabin has a gas hob.",
         "indicators_ticked": ["labour.tied_accommodation", "labour.spokesperson",
                               "labour.charged_for_ppe", "general.no_id_documents"],
