@@ -14,7 +14,9 @@ from fieldkit.errors import InvalidInput
 from fieldkit.store import Store
 
 if TYPE_CHECKING:
+    from fieldkit.keys import Unwrapped
     from fieldkit.pdf.schedule import ScheduleContent
+    from fieldkit.settings import Settings
 
 PRIVATE = 0o600
 
@@ -108,3 +110,15 @@ def export_schedule(store: Store, case_id: str, out: Path) -> Path:
     target = out / f"{case.reference}-schedule.pdf"
     write_atomic(target, render_schedule(schedule_content(store, case.id)), mode=PRIVATE)
     return target
+
+
+def export_on_own_connection(settings: Settings, key: Unwrapped, case_id: str, out: Path,
+                             what: str) -> list[Path]:
+    """``what`` ("packs" or "schedule") for a case, on a connection of this thread's own: the
+    app runs it on a worker so rendering every pack never freezes the window."""
+    with Store.open_unwrapped(settings, key, worker=True) as store:
+        if what == "schedule":
+            return [export_schedule(store, case_id, out)]
+        if what == "packs":
+            return export_case_pdfs(store, case_id, out)
+    raise InvalidInput(f"Nothing called {what!r} can be printed.")

@@ -39,6 +39,7 @@ class CasePage(Page):
     openDocument = Signal(str, str)  # kind, document id ("" for a new one)
     sendToLead = Signal(str)  # case id
     setUpLead = Signal()
+    printRequested = Signal(str, str)  # case id, "packs" or "schedule"
 
     def __init__(self, store: Store, case_id: str, parent: QWidget | None = None) -> None:
         super().__init__(case_id, parent)
@@ -50,6 +51,15 @@ class CasePage(Page):
         self.status_button = named(QPushButton(self), self.tr("Close or reopen this case"))
         self.status_button.clicked.connect(self.toggle_status)
         top.addWidget(self.status_button)
+        self.print_button = named(QPushButton(self.tr("Print all &packs…"), self),
+                                  self.tr("Print every pack of this case"))
+        self.schedule_button = named(QPushButton(self.tr("Print sc&hedule…"), self),
+                                     self.tr("Print the schedule of notes and exhibits"))
+        top.addWidget(self.print_button)
+        top.addWidget(self.schedule_button)
+        self.print_button.clicked.connect(lambda: self.printRequested.emit(self.case.id, "packs"))
+        self.schedule_button.clicked.connect(
+            lambda: self.printRequested.emit(self.case.id, "schedule"))
         layout.addLayout(top)
         self._show_status()
         self.tabs = named(QTabWidget(self), self.tr("Case sections"))

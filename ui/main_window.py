@@ -7,6 +7,8 @@ connection on a worker thread; locking drops it with the engine."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QCoreApplication, Qt, QTime, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from fieldkit import keys, officer
 from fieldkit.errors import FieldkitError
+from fieldkit.export import export_on_own_connection
 from fieldkit.settings import Settings
 from fieldkit.store import Store, store_exists
 from sync import device, outbox
@@ -34,6 +37,7 @@ from ui.first_run import FirstRunPage
 from ui.lead_profile import LeadProfileDialog
 from ui.messages import error_text
 from ui.outbox_view import OutboxPage
+from ui.print_pack import choose_folder
 from ui.status import StatusBar
 from ui.sync_controller import DEFAULT_INTERVAL_MS, SyncController
 from ui.unlock import UnlockPage
@@ -187,6 +191,7 @@ class MainWindow(QMainWindow):
         self.workspace.sendToLead.connect(self.send_case)
         self.workspace.setUpLead.connect(self.show_lead_profile)
         self.workspace.retryRequested.connect(self.retry_now)
+        self.workspace.printRequested.connect(self.print_case)
         self.sync.runningChanged.connect(self.workspace.set_sync_running)
         self.events.syncProgress.connect(self.workspace.show_sync_progress)
         self.pages.addWidget(self.workspace)
@@ -326,6 +331,29 @@ class MainWindow(QMainWindow):
     def _seal_failed(self, generation: int, error: BaseException) -> None:
         if generation == self._generation:
             self._say(error_text(error))
+
+    @Slot(str, str)
+    def print_case(self, case_id: str, what: str) -> None:
+        """Print every pack, or the schedule of notes and exhibits, into a folder the officer
+        chooses: rendered on the worker with its own connection, audited before writing."""
+        if self._key is None:
+            return
+        folder = choose_folder(self, self.tr(
+            "Choose a folder for the PDFs (they are not encrypted: a secure drive, deleted "
+            "once used)"))
+        if not folder:
+            return
+        settings, key, generation = self.settings, self._key, self._generation
+        self._say(self.tr("Making the PDFs…"))
+        self.sealer.run(
+            lambda: export_on_own_connection(settings, key, case_id, Path(folder), what),
+            lambda paths: self._printed(generation, paths),
+            lambda error: self._seal_failed(generation, error))
+
+    def _printed(self, generation: int, paths: list[Path]) -> None:
+        if generation == self._generation:
+            self._say(self.tr("%n PDF(s) saved in {folder}. They are not encrypted.", "",
+                              len(paths)).format(folder=str(paths[0].parent) if paths else ""))
 
     def _say(self, text: str) -> None:
         """A plain message in the status bar and on the case page, if one is showing."""

@@ -24,7 +24,8 @@ def choose_pack_path(parent: QWidget, suggested: str) -> str:
     path, _filter = QFileDialog.getSaveFileName(
         parent, parent.tr("Save the pack (the PDF is not encrypted: keep it on a secure "
                           "drive and delete it once submitted)"),
-        str(Path.home() / suggested), parent.tr("PDF (*.pdf)"))
+        str(Path.home() / suggested), parent.tr("PDF (*.pdf)"),
+        options=QFileDialog.Option.DontUseNativeDialog)
     return str(path)
 
 
@@ -37,3 +38,10 @@ def render_pack(kind: str, data: dict[str, object], case_reference: str) -> byte
     from fieldkit.pdf.nrm import render_nrm_pack
 
     return render_nrm_pack(NrmReferral.model_validate(data), case_reference)
+
+
+def choose_folder(parent: QWidget, title: str) -> str:
+    """Ask for a folder to write PDFs into (an empty string when cancelled). Tests replace
+    this."""
+    return str(QFileDialog.getExistingDirectory(
+        parent, title, str(Path.home()), QFileDialog.Option.DontUseNativeDialog))

@@ -45,6 +45,7 @@ class Workspace(QWidget):
     sendToLead = Signal(str)  # case id
     setUpLead = Signal()
     retryRequested = Signal()  # the outbox's Retry now
+    printRequested = Signal(str, str)  # case id, "packs" or "schedule"
 
     def __init__(
         self, store: Store, settings: Settings, worker: Worker, parent: QWidget | None = None
@@ -160,6 +161,7 @@ class Workspace(QWidget):
         page.openReception.connect(lambda doc_id: self.open_reception(case_id, doc_id))
         page.openDocument.connect(lambda kind, doc_id: self.open_document(case_id, kind, doc_id))
         page.sendToLead.connect(self.sendToLead)
+        page.printRequested.connect(self.printRequested)
         page.setUpLead.connect(self.setUpLead)
         self._push(page, page.case.reference)
         return page

@@ -183,3 +183,23 @@ def test_unlocking_returns_to_the_screen_the_officer_was_on(qtbot, window, demo)
     assert isinstance(current, VisitPage) and current.visit.id == demo.visit.id
     assert current.notes.input.toPlainText() == "11:05 typed before the lock"
     assert "first typed" in current.notes.message.text()
+
+
+def test_every_pack_and_the_schedule_print_from_the_case(qtbot, window, demo, tmp_path,
+                                                          monkeypatch):
+    import stat
+
+    import ui.main_window
+
+    out = tmp_path / "printed"
+    out.mkdir()
+    monkeypatch.setattr(ui.main_window, "choose_folder", lambda *_: str(out))
+    page = window.workspace.open_case(demo.case.id)
+    qtbot.keyClick(page.schedule_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.sealer.running == 0, timeout=30_000)
+    qtbot.keyClick(page.print_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: "saved in" in window.statusBar().currentMessage(), timeout=30_000)
+    written = sorted(path.name for path in out.iterdir())
+    assert any(name.endswith("-schedule.pdf") for name in written)
+    assert len(written) >= 5
+    assert all(stat.S_IMODE((out / name).stat().st_mode) == 0o600 for name in written)
