@@ -53,7 +53,7 @@ class CasePage(Page):
         top.addWidget(self.status_button)
         self.print_button = named(QPushButton(self.tr("Print all &packs…"), self),
                                   self.tr("Print every pack of this case"))
-        self.schedule_button = named(QPushButton(self.tr("Print sc&hedule…"), self),
+        self.schedule_button = named(QPushButton(self.tr("Print sche&dule…"), self),
                                      self.tr("Print the schedule of notes and exhibits"))
         top.addWidget(self.print_button)
         top.addWidget(self.schedule_button)
@@ -76,7 +76,7 @@ class CasePage(Page):
         self.premises.setPlaceholderText(self.tr("Premises name"))
         self.address = named(QLineEdit(), self.tr("New visit: address"))
         self.address.setPlaceholderText(self.tr("Address"))
-        add_visit = named(QPushButton(self.tr("Start &visit")), self.tr("Start visit"))
+        add_visit = named(QPushButton(self.tr("St&art visit")), self.tr("Start visit"))
         self._tab(self.tr("&Visits"), self.visits_view, [self.premises, self.address, add_visit])
         add_visit.clicked.connect(self.add_visit)
         self.address.returnPressed.connect(self.add_visit)
@@ -103,7 +103,7 @@ class CasePage(Page):
         self.forms = RecordTableModel([self.tr("Form"), self.tr("About"), self.tr("Status"),
                                        self.tr("Version"), self.tr("Saved")], self)
         self.forms_view = record_table(self.tr("Forms"), self.forms)
-        self._tab(self.tr("&Forms"), self.forms_view, [])
+        self._tab(self.tr("F&orms"), self.forms_view, [])
 
         self.referrals = RecordTableModel([self.tr("Referred to"), self.tr("Status"),
                                            self.tr("Saved")], self)
@@ -138,7 +138,7 @@ class CasePage(Page):
         self.sent_to_lead = SentToLeadPanel(store, case_id, self)
         self.sent_to_lead.sendRequested.connect(lambda: self.sendToLead.emit(self.case.id))
         self.sent_to_lead.setUpRequested.connect(self.setUpLead)
-        self.tabs.addTab(self.sent_to_lead, self.tr("Sent to &Lead"))
+        self.tabs.addTab(self.sent_to_lead, self.tr("Sent &to Lead"))
         self.refresh()
 
     def place(self) -> tuple[str, ...]:

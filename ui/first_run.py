@@ -70,9 +70,9 @@ class FirstRunPage(QWidget):
         role_box = QGroupBox(self.tr("How will you use fieldkit?"), body)
         role_layout = QHBoxLayout(role_box)
         self.field_officer = named(
-            QRadioButton(self.tr("&Field officer"), role_box), self.tr("Role: field officer"))
+            QRadioButton(self.tr("Fiel&d officer"), role_box), self.tr("Role: field officer"))
         self.lead = named(
-            QRadioButton(self.tr("Modern Slavery &Lead"), role_box),
+            QRadioButton(self.tr("Modern &Slavery Lead"), role_box),
             self.tr("Role: Modern Slavery Lead"))
         self.field_officer.setChecked(True)
         self._roles = QButtonGroup(self)

@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
-        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        view_menu = self.menuBar().addMenu(self.tr("Vie&w"))
         self.outbox_action = QAction(self.tr("&Outbox"), self)
         self.outbox_action.setShortcut(QKeySequence(self.tr("Ctrl+Shift+O")))
         self.outbox_action.triggered.connect(self.show_outbox)

@@ -88,7 +88,7 @@ class VisitPage(Page):
         scroll.setWidget(self.form)
         form_layout.addWidget(scroll, 1)
         self.problems = ProblemList(form_page)
-        self.problems.setMaximumHeight(110)
+        self.problems.setMaximumHeight(80)
         form_layout.addWidget(self.problems)
         self.form_message = QLabel(form_page)
         self.form_message.setWordWrap(True)
@@ -119,7 +119,7 @@ class VisitPage(Page):
         self.indicators = Checklist(self.tr("Indicators seen"), self)
         self.tabs.addTab(self.indicators, self.tr("&Indicators"))
         self.exhibits = ExhibitsView(store, self.visit.case_id, visit_id, worker, self)
-        self.tabs.addTab(self.exhibits, self.tr("P&hotos and documents"))
+        self.tabs.addTab(self.exhibits, self.tr("Ph&otos and documents"))
 
         self.notes = NotesView(store, visit_id, self)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -149,6 +149,7 @@ class VisitPage(Page):
         self.draft.saved.connect(lambda _key: self.save_state.saved_draft())
         QShortcut(QKeySequence.StandardKey.Save, self, lambda: self.save("draft"))
         self.setTabOrder(self.notes.input, self.tabs)
+        self.show_problems()  # what Mark ready still needs, from the start
         self.notes.input.setFocus()
 
     def place(self) -> tuple[str, ...]:

@@ -164,6 +164,7 @@ class Workspace(QWidget):
         page.printRequested.connect(self.printRequested)
         page.setUpLead.connect(self.setUpLead)
         self._push(page, page.case.reference)
+        page.premises.setFocus()  # the first thing to do in a case: where the visit is
         return page
 
     @Slot(str)
