@@ -1,0 +1,65 @@
+"""Search inside the store, and forms that start from what the case already knows."""
+
+from __future__ import annotations
+
+import pytest
+
+from fieldkit import cases, documents, officer, prefill
+from fieldkit.demo import create_demo_operation
+from fieldkit.errors import InvalidInput
+from fieldkit.search import HitKind, search_all
+from fieldkit.store import Store
+
+
+def test_search_finds_notes_forms_people_exhibits_and_cases(store: Store) -> None:
+    case = create_demo_operation(store)
+    kinds = {hit.kind for hit in search_all(store, "cabin")}
+    assert HitKind.NOTE in kinds and HitKind.EXHIBIT in kinds
+    assert any(h.kind is HitKind.FORM for h in search_all(store, "passport"))
+    assert any(h.kind is HitKind.PERSON for h in search_all(store, "Albanian"))
+    assert any(h.kind is HitKind.CASE for h in search_all(store, "Larkspur"))
+    hit = next(h for h in search_all(store, "mattresses") if h.kind is HitKind.NOTE)
+    assert hit.case_id == case.id and hit.visit_id and "mattresses" in hit.snippet
+
+
+def test_search_needs_every_word_and_says_so_when_empty(store: Store) -> None:
+    create_demo_operation(store)
+    assert search_all(store, "cabin zebra") == []
+    with pytest.raises(InvalidInput, match="Search text"):
+        search_all(store, "   ")
+
+
+def test_a_new_nrm_starts_from_the_visit_and_the_profile(store: Store) -> None:
+    officer.save_profile(store, officer.OfficerProfile(
+        name="Rowan Hallam", organisation="Coventry City Council", role="TSO",
+        email="rh@example.gov.uk"), officer.AppRole.FIELD_OFFICER)
+    case = create_demo_operation(store)
+    visit = cases.list_visits(store, case.id)[0]
+    person = cases.add_person(store, case.id, "W9", visit_id=visit.id)
+    data = prefill.new_nrm(store, person)
+    record = prefill.visit_form(store, visit)
+    assert record is not None and record.started_at is not None
+    assert data["first_responder"]["name"] == "Rowan Hallam"
+    assert data["where_found"]["encountered_on"] == \
+        record.started_at.astimezone().date().isoformat()
+    assert data["where_found"]["local_authority"] == "Coventry City Council"
+    assert "place" not in data["where_found"]  # never the premises' address
+    assert sorted(data["came_to_notice"]["indicator_ids"]) == sorted(record.indicators_ticked)
+    assert data["exploitation"]["types"] == ["labour"]
+    assert data["police"]["involved"] is True
+    assert documents.form_problems("nrm", data, ready=False) == []
+
+
+def test_a_person_registered_at_reception_brings_their_details(store: Store) -> None:
+    case = create_demo_operation(store)
+    w4 = next(p for p in cases.list_people(store, case.id) if p.reference == "W4")
+    data = prefill.new_nrm(store, w4)
+    assert "age_group" in data["where_found"]
+
+
+def test_reception_and_intelligence_start_from_the_case_and_profile(store: Store) -> None:
+    officer.save_profile(store, officer.OfficerProfile(name="Rowan Hallam"),
+                         officer.AppRole.FIELD_OFFICER)
+    case = cases.create_case(store, "Operation Teasel")
+    assert prefill.new_reception(store, case.id)["operation"] == "Operation Teasel"
+    assert prefill.new_document(store, case.id, "intel") == {"recorded_by": "Rowan Hallam"}
