@@ -203,3 +203,24 @@ def test_every_pack_and_the_schedule_print_from_the_case(qtbot, window, demo, tm
     assert any(name.endswith("-schedule.pdf") for name in written)
     assert len(written) >= 5
     assert all(stat.S_IMODE((out / name).stat().st_mode) == 0o600 for name in written)
+
+
+def test_long_answers_take_the_whole_width_and_ready_says_ready(qtbot, window, demo):
+    from ui.field_widgets import LongTextField
+
+    page = window.workspace.open_person(demo.people["W1"].id)
+    page.show_section("account")
+    editor = page.editor("account")
+    account = editor.fields["account"]
+    assert isinstance(account, LongTextField)
+    qtbot.waitUntil(lambda: editor.width() > 0)
+    assert account.width() >= 0.9 * editor.width() - 40
+    height = account.edit.minimumHeight()
+    account.edit.setFocus()
+    for _ in range(12):
+        qtbot.keyClicks(account.edit, "More of what he said. ")
+        qtbot.keyClick(account.edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert account.edit.minimumHeight() > height  # it grows with the account
+    page.ready_button.setFocus()
+    qtbot.keyClick(page.ready_button, Qt.Key.Key_Space)
+    assert "marked ready" in page.message.text() or page.problems.messages()
