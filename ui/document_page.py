@@ -28,6 +28,7 @@ from ui.form_editor import SectionEditor
 from ui.messages import error_text
 from ui.page import Page
 from ui.problems import ProblemList
+from ui.save_state import SaveState
 
 
 class DocumentPage(Page):
@@ -62,6 +63,8 @@ class DocumentPage(Page):
         row.addWidget(self.ready_button)
         row.addWidget(self.message, 1)
         layout.addLayout(row)
+        self.save_state = SaveState(self)
+        layout.addWidget(self.save_state)
         owner = DraftOwner(DraftKind.DOCUMENT, case_id, form_kind=kind, document_id=document_id)
         self.draft = DraftSaver(store, owner, self.editor.value, self)
         self._check = QTimer(self)
@@ -74,6 +77,8 @@ class DocumentPage(Page):
         data = self.draft.load() or data
         self.editor.set_value(data)
         self.editor.changed.connect(self.draft.touch)
+        self.editor.changed.connect(self.save_state.changed)
+        self.draft.saved.connect(lambda _key: self.save_state.saved_draft())
         self.editor.changed.connect(self._check.start)
         self.problems.goTo.connect(self._go_to)
         self.save_button.clicked.connect(lambda: self.save("draft"))
@@ -106,6 +111,7 @@ class DocumentPage(Page):
             return
         self._document_id = saved.id
         self.draft.discard()
+        self.save_state.saved()
         self.draft.owner = self.draft.owner.saved_as(saved.id)
         self.message.setText(self.tr("Saved (version {n}).").format(n=saved.version))
 

@@ -39,6 +39,7 @@ from ui.form_editor import SectionEditor
 from ui.messages import error_text
 from ui.page import Page
 from ui.problems import ProblemList
+from ui.save_state import SaveState
 from ui.worker import Worker
 
 
@@ -119,11 +120,14 @@ class PersonFormPage(Page):
             buttons.addWidget(button)
         buttons.addWidget(self.message, 1)
         centre.addLayout(buttons)
+        self.save_state = SaveState(self)
+        centre.addWidget(self.save_state)
         body.addLayout(centre, 1)
 
         self.draft = DraftSaver(
             store, DraftOwner(DraftKind.PERSON_FORM, person.case_id, person_id=person.id),
             self.form_data, self)
+        self.draft.saved.connect(lambda _key: self.save_state.saved_draft())
         self._recheck = QTimer(self)
         self._recheck.setSingleShot(True)
         self._recheck.setInterval(250)
@@ -184,6 +188,7 @@ class PersonFormPage(Page):
     @Slot()
     def _changed(self) -> None:
         self.draft.touch()
+        self.save_state.changed()
         self._recheck.start()
 
     @Slot()
@@ -298,6 +303,7 @@ class PersonFormPage(Page):
                     document_id=self._doc_ids.get("nrm"), person_id=self.person.id)
                 self._doc_ids["nrm"] = saved.id
                 self.draft.discard()
+                self.save_state.saved()
                 if status == "ready":
                     self.message.setText(self.tr(
                         "NRM referral marked ready (version {n}).").format(n=saved.version))
@@ -318,6 +324,7 @@ class PersonFormPage(Page):
             self._store, self.person.case_id, "dtn", notice.model_dump(mode="json"),
             status=status, document_id=self._doc_ids.get("dtn"), person_id=self.person.id)
         self._doc_ids["dtn"] = saved.id
+        self.save_state.saved()
         # The working copy keeps only what the notice keeps: identifying details are gone.
         self.set_form_data(rules.anonymised(data, notice))
         self.draft.touch()

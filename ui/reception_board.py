@@ -41,6 +41,7 @@ from ui.reception_model import (
     ReceptionBoardModel,
     step_title,
 )
+from ui.save_state import SaveState
 
 CENTRE_FIELDS = ["operation", "venue", "held_on", "lead_agency", "agencies_present"]
 
@@ -146,6 +147,8 @@ class ReceptionBoardPage(Page):
         self.message = QLabel(board)
         self.message.setAccessibleName(self.tr("Board message"))
         board_layout.addWidget(self.message)
+        self.save_state = SaveState(board)
+        board_layout.addWidget(self.save_state)
         self.save_button = named(QPushButton(self.tr("Save &board (Ctrl+S)"), board),
                                  self.tr("Save board"))
         board_layout.addWidget(self.save_button)
@@ -208,6 +211,7 @@ class ReceptionBoardPage(Page):
     @Slot()
     def _changed(self) -> None:
         self.draft.touch()
+        self.save_state.changed()
         self._show_summary()
 
     def _show_summary(self) -> None:
@@ -276,6 +280,7 @@ class ReceptionBoardPage(Page):
                                  else str(error))
             return
         self.draft.discard()
+        self.save_state.saved()
         self._document_id = saved.id
         self.draft.owner = self.draft.owner.saved_as(saved.id)
         self.message.setText(self.tr("Board saved (version {n}).").format(n=saved.version))
