@@ -18,6 +18,10 @@ def run_app(settings: Settings) -> int:
     app.setApplicationName("fieldkit")
     app.setApplicationDisplayName("fieldkit")
     window = MainWindow(settings)
-    window.resize(1280, 720)
-    window.show()
+    screen = app.primaryScreen()
+    if screen is not None and screen.availableGeometry().width() <= 1440:
+        window.showMaximized()  # a 1366x768 laptop: every pixel is needed (the board)
+    else:
+        window.resize(1280, 720)
+        window.show()
     return int(app.exec())

@@ -121,10 +121,10 @@ class ReceptionBoardPage(Page):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         metrics = header.fontMetrics()
         cell = max(self.table.fontMetrics().horizontalAdvance(text)
-                   for text in self.model.status_texts()) + 10
+                   for text in self.model.status_texts()) + 16
         for column, step in enumerate(STEPS, start=1):
             words = step_title(step).split(" ", 1)
-            widest = max(metrics.horizontalAdvance(word) for word in words) + 10
+            widest = max(metrics.horizontalAdvance(word) for word in words) + 6
             self.table.setColumnWidth(column, max(cell, widest))
         header.setMinimumHeight(40)
         self.table.setColumnWidth(0, 70)
@@ -132,7 +132,7 @@ class ReceptionBoardPage(Page):
         # The reference is the row header: it stays in view when the board scrolls sideways.
         self.table.setColumnHidden(0, True)
         self.table.verticalHeader().show()
-        self.table.verticalHeader().setMinimumWidth(70)
+        self.table.verticalHeader().setMinimumWidth(48)
         self.panel = PersonPanel(board)
         split = QSplitter(Qt.Orientation.Vertical, board)
         split.addWidget(self.table)
@@ -149,6 +149,7 @@ class ReceptionBoardPage(Page):
         board_layout.addWidget(self.message)
         self.save_state = SaveState(board)
         board_layout.addWidget(self.save_state)
+        self.draft.saved.connect(lambda _key: self.save_state.saved_draft())
         self.save_button = named(QPushButton(self.tr("Save &board (Ctrl+S)"), board),
                                  self.tr("Save board"))
         board_layout.addWidget(self.save_button)
