@@ -98,6 +98,9 @@ class FirstRunPage(QWidget):
         form.addRow("", self.first_responder)
         self.email = self._line(self.tr("Work email"), form, self.tr("Work &email"))
         self.phone = self._line(self.tr("Work phone"), form, self.tr("Work &phone"))
+        self.exhibit_prefix = self._line(
+            self.tr("Exhibit prefix"), form, self.tr("E&xhibit prefix"),
+            self.tr("Your initials unless your force uses another (RH gives RH/1, RH/2)"))
         layout.addWidget(profile_box)
 
         secret_box = QGroupBox(self.tr("Passphrase"), body)
@@ -165,6 +168,7 @@ class FirstRunPage(QWidget):
             first_responder=self.first_responder.isChecked(),
             email=self.email.text().strip(),
             phone=self.phone.text().strip(),
+            exhibit_prefix=self.exhibit_prefix.text().strip(),
         )
 
     def role(self) -> str:
