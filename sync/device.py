@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import base64
 import uuid
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fieldkit import cases
+from fieldkit import audit, cases
 from fieldkit.clock import stamp
 from fieldkit.errors import FieldkitError, InvalidInput
 from fieldkit.store import Store
 from forms import KINDS
 from sync import outbox
-from sync.bundle import build_bundle
+from sync.bundle import AuditAnchor, build_bundle
 from sync.enrolment import make_enrolment_request, new_device_key
 from sync.freeze import freeze_case
 from sync.keys import signing_key_from_bytes, signing_key_to_bytes
@@ -120,19 +121,61 @@ def send_case(store: Store, case_id: str) -> outbox.OutboxItem:
                            "there is nothing left to send.")
     frozen_at = stamp()  # before reading: a change made while sealing is newer than the bundle
     records, attachments = freeze_case(store, case_id)
-    previous = outbox.latest_for_case(store, case_id)
+    previous = _latest_sealed(store, case_id)
     bundle_id = str(uuid.uuid4())
+    key, this_device = signing_key(store), device_id(store)
+    with store.transaction() as conn:
+        # The counter is taken for good even if sealing stops here: a gap in it is harmless.
+        counter, anchor, events = _next_anchor(conn)
+        conn.execute(
+            "INSERT INTO bundle_anchors(bundle_id, counter, audit_seq, audit_hash) "
+            "VALUES (?, ?, ?, ?)",
+            (bundle_id, counter, anchor.seq, anchor.hash),
+        )
     sealed = build_bundle(
         bundle_id=bundle_id,
-        device_id=device_id(store),
-        device_key=signing_key(store),
+        device_id=this_device,
+        device_key=key,
         officer=store.actor,
         case_id=case_id,
-        supersedes=previous.bundle_id if previous else None,
+        supersedes=previous,
+        counter=counter,
+        audit=anchor,
+        audit_events=events,
         schema_versions=schema_versions(),
         records=records,
         attachments=attachments,
         recipients=list(profile.recipients),
     )
-    return outbox.enqueue(store, bundle_id, case_id, previous.bundle_id if previous else None,
-                          sealed, frozen_at=frozen_at)
+    return outbox.enqueue(store, bundle_id, case_id, previous, sealed, frozen_at=frozen_at)
+
+
+def _latest_sealed(store: Store, case_id: str) -> str | None:
+    """The bundle a new one supersedes: the last sealed for the case by counter, not by clock."""
+    row = store.conn.execute(
+        "SELECT o.bundle_id FROM outbox o JOIN bundle_anchors a ON a.bundle_id = o.bundle_id "
+        "WHERE o.case_id = ? ORDER BY a.counter DESC LIMIT 1",
+        (case_id,),
+    ).fetchone()
+    if row is not None:
+        return str(row[0])
+    legacy = outbox.latest_for_case(store, case_id)  # sealed before bundles had a counter
+    return None if legacy is None else legacy.bundle_id
+
+
+def _next_anchor(conn: Any) -> tuple[int, AuditAnchor, list[dict[str, Any]]]:
+    """The next bundle counter, the audit head now, and the events the Lead may not hold yet.
+
+    The events start after the head of the newest bundle the Lead has acknowledged importing,
+    so a bundle refused or lost on the way never leaves a gap in the Lead's copy.
+    """
+    execute = conn.execute
+    counter = int(execute("SELECT COALESCE(MAX(counter), 0) + 1 FROM bundle_anchors")
+                  .fetchone()[0])
+    acknowledged = execute(
+        "SELECT COALESCE(MAX(a.audit_seq), 0) FROM bundle_anchors a "
+        "JOIN outbox o ON o.bundle_id = a.bundle_id WHERE o.acknowledged_at IS NOT NULL"
+    ).fetchone()[0]
+    seq, digest = audit.head(conn)
+    since = min(int(acknowledged), seq)
+    return counter, AuditAnchor(seq=seq, hash=digest, since=since), audit.events_since(conn, since)

@@ -1,9 +1,12 @@
 """The Lead's importer: verify each delivered bundle against the enrolled devices, decrypt it,
 validate every record with the forms models, and write it into the Lead's encrypted store.
 
-Idempotent by bundle id; a bundle is imported whole or not at all. The newest version of each
-record (by the bundle's creation time) is current; older versions are kept. A bundle that fails
-any check is quarantined with its reason and changes nothing in the store.
+Idempotent by bundle id; a bundle is imported whole or not at all. A case's versions are ordered
+by the sending device's bundle counter (signed, in the manifest) and its ``supersedes`` chain,
+never by a clock: the bundle with the highest counter is current; older versions are kept. A
+``created`` time too far past the Lead's clock is flagged, and every bundle's audit anchor is
+checked against what the device sent before (:mod:`sync.audit_anchor`). A bundle that fails any
+check is quarantined with its reason and changes nothing in the store.
 """
 
 from __future__ import annotations
@@ -11,15 +14,18 @@ from __future__ import annotations
 import json
 import shutil
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from fieldkit.atomicfile import make_private_dir, write_atomic
-from fieldkit.clock import stamp
+from fieldkit.clock import parse_stamp, stamp, utc_now
 from fieldkit.errors import InvalidInput
 from fieldkit.events import RECORDS_CHANGED, hub
 from fieldkit.store import Store
 from sync import lead
-from sync.bundle import DEFAULT_MAX_BUNDLE_BYTES, VerifiedBundle, read_bundle
+from sync.audit_anchor import check_device_trail, record_breaks
+from sync.bundle import DEFAULT_MAX_BUNDLE_BYTES, BundleManifest, VerifiedBundle, read_bundle
 from sync.device import schema_versions
 from sync.durable import file_sha256
 from sync.errors import BundleRejected
@@ -29,6 +35,18 @@ from sync.payload import validate_records
 from sync.receipts import ImportReceipt, write_import_receipt
 
 QUARANTINE = "quarantine"
+CLOCK_AHEAD_ALLOWED = timedelta(minutes=5)
+"""How far past the Lead's clock a bundle's ``created`` may be before it is flagged."""
+
+
+@dataclass(frozen=True)
+class ImportedBundle:
+    """One bundle imported, with what the Lead should look at: a device clock ahead of the
+    Lead's (``created`` as claimed) and breaks in the device's audit trail."""
+
+    verified: VerifiedBundle
+    clock_ahead: str | None
+    audit_breaks: list[str]
 
 
 @dataclass
@@ -38,6 +56,24 @@ class ImportReport:
     imported: list[str] = field(default_factory=list)
     already_held: list[str] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    clock_ahead: list[tuple[str, str]] = field(default_factory=list)
+    """(bundle id, ``created`` it claims) for bundles dated past the Lead's clock."""
+    audit_breaks: list[tuple[str, str, str]] = field(default_factory=list)
+    """(device id, bundle id, problem) for each break found in a device's audit trail."""
+
+
+def describe_import(report: ImportReport) -> list[str]:
+    """The lines ``fieldkit lead import`` prints: refusals, flags, breaks, then the totals."""
+    lines = [f"rejected {bundle_id}: {reason}" for bundle_id, reason in report.rejected]
+    lines += [f"CLOCK AHEAD {bundle_id}: the device dated it {created}, past this machine's "
+              "clock; its versions are ordered by the device's counter, not this date"
+              for bundle_id, created in report.clock_ahead]
+    lines += [f"AUDIT BREAK on device {device_id} (bundle {bundle_id}): {problem}"
+              for device_id, bundle_id, problem in report.audit_breaks]
+    lines.append(f"Imported {len(report.imported)}, already held {len(report.already_held)}, "
+                 f"rejected {len(report.rejected)}, clock ahead {len(report.clock_ahead)}, "
+                 f"audit breaks {len(report.audit_breaks)}.")
+    return lines
 
 
 def _already_held(store: Store, bundle_id: str) -> str | None:
@@ -47,9 +83,41 @@ def _already_held(store: Store, bundle_id: str) -> str | None:
     return None if row is None else str(row[0])
 
 
+def _ahead_of_lead(created: str) -> tuple[str | None, int | None]:
+    ahead = parse_stamp(created) - utc_now()
+    if ahead <= CLOCK_AHEAD_ALLOWED:
+        return None, None
+    return created, int(ahead.total_seconds())
+
+
+def _check_order(conn: Any, manifest: BundleManifest) -> None:
+    """The counter and the ``supersedes`` chain must agree with what the device sent before."""
+    reused = conn.execute(
+        "SELECT bundle_id FROM lead_bundles WHERE device_id = ? AND counter = ?",
+        (manifest.device_id, manifest.counter),
+    ).fetchone()
+    if reused is not None:
+        raise BundleRejected(f"the device used bundle counter {manifest.counter} before, for "
+                             f"bundle {reused[0]} (was the device restored from a backup?)")
+    if manifest.supersedes is not None:
+        earlier = conn.execute(
+            "SELECT case_id, COALESCE(counter, 0) FROM lead_bundles WHERE bundle_id = ?",
+            (manifest.supersedes,),
+        ).fetchone()
+        if earlier is not None and (earlier[0] != manifest.case_id
+                                    or earlier[1] >= manifest.counter):
+            raise BundleRejected("it claims to supersede a bundle of another case or a later one")
+    later = conn.execute(
+        "SELECT 1 FROM lead_bundles WHERE supersedes = ? AND COALESCE(counter, 0) <= ?",
+        (manifest.bundle_id, manifest.counter),
+    ).fetchone()
+    if later is not None:
+        raise BundleRejected("a bundle that supersedes it has an earlier counter")
+
+
 def import_bundle(
     store: Store, bundle_id: str, data: bytes, *, max_size: int = DEFAULT_MAX_BUNDLE_BYTES
-) -> VerifiedBundle:
+) -> ImportedBundle:
     """Verify and import one bundle in a single transaction; raises BundleRejected."""
     keys = lead.lead_keys(store)
     verified = read_bundle(
@@ -63,23 +131,30 @@ def import_bundle(
     manifest = verified.manifest
     records = validate_records(verified.records, manifest.case_id, verified.attachments)
     created = manifest.created
+    flagged, seconds_ahead = _ahead_of_lead(created)
     with store.transaction() as conn:
         owner = conn.execute(
             "SELECT device_id FROM lead_bundles WHERE case_id = ? LIMIT 1", (manifest.case_id,)
         ).fetchone()
         if owner is not None and owner[0] != manifest.device_id:
             raise BundleRejected("the case it names was sent by another device")
+        _check_order(conn, manifest)
         conn.execute(
             "INSERT INTO lead_bundles(bundle_id, device_id, case_id, supersedes, created_at, "
-            "imported_at, sha256, manifest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "imported_at, sha256, manifest, counter, audit_seq, audit_hash, "
+            "created_ahead_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (manifest.bundle_id, manifest.device_id, manifest.case_id, manifest.supersedes,
-             created, stamp(), verified.sha256, manifest.model_dump_json()),
+             created, stamp(), verified.sha256, manifest.model_dump_json(), manifest.counter,
+             manifest.audit.seq, manifest.audit.hash, seconds_ahead),
         )
-        # A bundle is a whole snapshot of its case: the newest one is current in full, so a
-        # record it no longer holds (a withdrawn NRM, say) stops being current too.
+        breaks = check_device_trail(conn, manifest.device_id, manifest.bundle_id,
+                                    manifest.counter, manifest.audit, verified.audit_events)
+        record_breaks(store, manifest.device_id, manifest.bundle_id, breaks)
+        # A bundle is a whole snapshot of its case: the newest one (by the device's counter) is
+        # current in full, so a record it no longer holds (a withdrawn NRM) stops being current.
         newer = conn.execute(
-            "SELECT 1 FROM lead_bundles WHERE case_id = ? AND created_at > ?",
-            (manifest.case_id, created),
+            "SELECT 1 FROM lead_bundles WHERE case_id = ? AND COALESCE(counter, 0) > ?",
+            (manifest.case_id, manifest.counter),
         ).fetchone()
         if newer is None:
             conn.execute("UPDATE lead_records SET current = 0 WHERE case_id = ?",
@@ -95,8 +170,10 @@ def import_bundle(
             list(verified.attachments.items()),
         )
         store.audit("import", "bundle", manifest.bundle_id)
+        if flagged:
+            store.audit("import.clock_ahead", "bundle", manifest.bundle_id)
     hub.publish(RECORDS_CHANGED, kind="lead_bundle", record_id=manifest.bundle_id)
-    return verified
+    return ImportedBundle(verified, flagged, breaks)
 
 
 def _quarantine(store: Store, root: Path, path: Path, reason: str, digest: str) -> None:
@@ -143,7 +220,7 @@ def import_folder(
                 raise BundleRejected("a different bundle with this id was imported before")
             if path.stat().st_size > max_size:
                 raise BundleRejected("bundle larger than the limit")
-            import_bundle(store, bundle_id, path.read_bytes(), max_size=max_size)
+            imported = import_bundle(store, bundle_id, path.read_bytes(), max_size=max_size)
         except Exception as error:
             reason = (str(error) if isinstance(error, BundleRejected)
                       else f"the bundle could not be read ({type(error).__name__})")
@@ -153,6 +230,11 @@ def import_folder(
             continue
         _receipt(root, keys, bundle_id, digest, None)
         report.imported.append(bundle_id)
+        if imported.clock_ahead is not None:
+            report.clock_ahead.append((bundle_id, imported.clock_ahead))
+        device = imported.verified.manifest.device_id
+        report.audit_breaks.extend((device, bundle_id, problem)
+                                   for problem in imported.audit_breaks)
     return report
 
 

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from sync.bundle import build_bundle, read_bundle
+from sync.bundle import AuditAnchor, build_bundle, read_bundle
 from sync.enrolment import EnrolledDevice, new_device_id, new_device_key, sign_enrolled_devices
 from sync.errors import (
     BundleTooLargeForDestination,
@@ -31,6 +31,8 @@ from sync.transport import HttpsTransport, pinned_ssl_context
 from tests.integration.conftest import InboxTlsCert, RunningInbox, StartInbox, make_self_signed
 
 LIMIT = 256 * 1024
+
+NO_AUDIT = AuditAnchor(seq=0, hash="0" * 64, since=0)
 
 
 @dataclass
@@ -88,7 +90,7 @@ class Setup:
             device_key=device.key,
             officer="Officer Test",
             case_id="case-0042",
-            supersedes=None,
+            supersedes=None, counter=1, audit=NO_AUDIT, audit_events=[],
             schema_versions={"note": 1},
             records=[{"kind": "note", "text": "Fictional."}],
             attachments={},

@@ -16,7 +16,7 @@ from fieldkit import cases, notes
 from fieldkit.settings import Settings
 from fieldkit.store import Store
 from sync import device, importer, lead
-from sync.bundle import build_bundle
+from sync.bundle import AuditAnchor, build_bundle
 from sync.enrolment import new_device_key
 from sync.freeze import freeze_case
 from sync.layout import bundle_path
@@ -24,6 +24,8 @@ from sync.transport import FolderTransport
 from tests.conftest import PASSPHRASE
 
 LEAD_TABLES = ("lead_bundles", "lead_records", "lead_exhibits")
+
+NO_AUDIT = AuditAnchor(seq=0, hash="0" * 64, since=0)
 
 
 class Desk:
@@ -94,6 +96,7 @@ def test_an_unknown_device_is_refused(desk: Desk) -> None:
     data = build_bundle(
         bundle_id=bundle_id, device_id=str(uuid.uuid4()), device_key=new_device_key(),
         officer="Someone Else", case_id=case.id, supersedes=None,
+        counter=1, audit=NO_AUDIT, audit_events=[],
         schema_versions=device.schema_versions(), records=records, attachments=attachments,
         recipients=[lead.lead_keys(desk.lead).age_recipient],
     )
@@ -132,7 +135,9 @@ def test_records_that_fail_validation_are_refused(desk: Desk) -> None:
     data = build_bundle(
         bundle_id=bundle_id, device_id=device.device_id(desk.device),
         device_key=device.signing_key(desk.device), officer="Officer", case_id=case.id,
-        supersedes=None, schema_versions=device.schema_versions(), records=records,
+        supersedes=None,
+        counter=1, audit=NO_AUDIT, audit_events=[],
+        schema_versions=device.schema_versions(), records=records,
         attachments=attachments, recipients=[lead.lead_keys(desk.lead).age_recipient],
     )
     assert "not valid" in desk.refused(bundle_id, data)
@@ -214,6 +219,7 @@ def test_a_case_sent_by_another_device_cannot_be_overwritten(desk: Desk, tmp_pat
         bundle_id=forged_id, device_id=device.device_id(other),
         device_key=device.signing_key(other),
         officer="Other Officer", case_id=case_id, supersedes=None,
+        counter=1, audit=NO_AUDIT, audit_events=[],
         schema_versions=device.schema_versions(), records=records, attachments=attachments,
         recipients=[lead.lead_keys(desk.lead).age_recipient],
     )
