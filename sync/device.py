@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -19,7 +20,7 @@ from sync.bundle import AuditAnchor, build_bundle
 from sync.enrolment import make_enrolment_request, new_device_key
 from sync.freeze import freeze_case
 from sync.keys import signing_key_from_bytes, signing_key_to_bytes
-from sync.profile import LeadProfile, load_profile
+from sync.profile import LeadProfile, load_profile, profile_changes
 from sync.retention import PURGED_TITLE
 
 PROFILE_KEY = "lead_profile"
@@ -47,6 +48,37 @@ class ProfileReplaced(FieldkitError):
         )
 
 
+class ProfileNotNewer(FieldkitError):
+    """A profile no newer than the one this device holds: it could bring back what the Lead
+    removed (a recipient, a share, a shorter retention)."""
+
+    def __init__(self, offered: int | None, held: int | None) -> None:
+        super().__init__(
+            f"This profile (number {offered or 0}) is not newer than the one already on this "
+            f"device (number {held or 0}), so it was not imported. Ask your Modern Slavery Lead "
+            "for their latest profile."
+        )
+
+
+class FingerprintMismatch(FieldkitError):
+    """The profile's fingerprint is not the one the officer was given by the Lead."""
+
+    def __init__(self, expected: str, actual: str) -> None:
+        super().__init__(
+            f"This profile's fingerprint is {actual}, not {expected} as given, so it was not "
+            "imported. Check the fingerprint with your Modern Slavery Lead by phone."
+        )
+
+
+@dataclass(frozen=True)
+class ProfileUpdate:
+    """A verified profile and what it would change, shown to the officer before importing."""
+
+    profile: LeadProfile
+    changes: list[str]
+    """Empty for a first profile; otherwise recipients, destination and policy changes."""
+
+
 def schema_versions() -> dict[str, int]:
     """The schema version of every record kind a bundle may carry."""
     versions = {"records": RECORDS_SCHEMA}
@@ -61,12 +93,32 @@ def current_profile(store: Store) -> LeadProfile | None:
     return None if raw is None else load_profile(base64.b64decode(raw))
 
 
-def import_profile(store: Store, data: bytes) -> LeadProfile:
-    """Verify and keep a Lead profile; a later profile must be signed by the same Lead key."""
+def preview_profile(store: Store, data: bytes) -> ProfileUpdate:
+    """Verify a profile against the one held (same Lead key, newer serial) and say what changes.
+
+    Raises :class:`ProfileReplaced`, :class:`ProfileNotNewer` or a profile error; imports nothing.
+    """
     existing = current_profile(store)
     profile = load_profile(data)
-    if existing is not None and existing.lead_public_key != profile.lead_public_key:
+    if existing is None:
+        return ProfileUpdate(profile, [])
+    if existing.lead_public_key != profile.lead_public_key:
         raise ProfileReplaced()
+    if (profile.serial or 0) <= (existing.serial or 0):
+        raise ProfileNotNewer(profile.serial, existing.serial)
+    return ProfileUpdate(profile, profile_changes(existing, profile))
+
+
+def import_profile(store: Store, data: bytes, *, expected_fingerprint: str) -> LeadProfile:
+    """Verify and keep a Lead profile whose fingerprint the officer compared with the Lead's.
+
+    Refuses a fingerprint other than ``expected_fingerprint`` (as the Lead read it out), a
+    profile signed by another Lead key, and one not newer than the profile already held.
+    """
+    profile = preview_profile(store, data).profile
+    given = expected_fingerprint.strip().upper().replace(" ", "-")
+    if given != profile.fingerprint():
+        raise FingerprintMismatch(expected_fingerprint.strip(), profile.fingerprint())
     with store.transaction():
         store.set_meta(PROFILE_KEY, base64.b64encode(data).decode("ascii"))
         store.audit("profile.import", "profile", profile.fingerprint())

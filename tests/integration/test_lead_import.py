@@ -38,9 +38,10 @@ class Desk:
         self.share = tmp_path / "share"
         self.share.mkdir()
         lead.init_lead(self.lead)
-        _, signed = lead.make_profile(self.lead, council="Example Council", lead_name="Lead",
+        issued, signed = lead.make_profile(self.lead, council="Example Council", lead_name="Lead",
                                       lead_contact="lead@council.example", folder=str(self.share))
-        device.import_profile(self.device, signed)
+        device.import_profile(self.device, signed,
+                              expected_fingerprint=issued.fingerprint())
         lead.add_device(self.lead, device.enrolment_request(
             self.device, device_name="laptop", organisation="Trading Standards"))
         self.transport = FolderTransport(self.share,
@@ -208,9 +209,9 @@ def test_a_case_sent_by_another_device_cannot_be_overwritten(desk: Desk, tmp_pat
     case_id = desk.lead.conn.execute("SELECT case_id FROM lead_bundles").fetchone()[0]
     other = Store.create(Settings(data_dir=tmp_path / "other", kdf_min_seconds=0.001,
                                   kdf_memory_kib=8192), PASSPHRASE)
-    _, signed = lead.make_profile(desk.lead, council="Example Council", lead_name="Lead",
+    issued, signed = lead.make_profile(desk.lead, council="Example Council", lead_name="Lead",
                                   lead_contact="lead@council.example", folder=str(desk.share))
-    device.import_profile(other, signed)
+    device.import_profile(other, signed, expected_fingerprint=issued.fingerprint())
     lead.add_device(desk.lead, device.enrolment_request(
         other, device_name="second", organisation="Trading Standards"))
     records, attachments = freeze_case(desk.device, case_id)  # a copy of the first's case
