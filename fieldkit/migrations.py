@@ -207,6 +207,7 @@ ANCHORS = """
 CREATE TABLE bundle_anchors (
     bundle_id TEXT PRIMARY KEY,
     counter INTEGER NOT NULL UNIQUE,
+    audit_since INTEGER NOT NULL,
     audit_seq INTEGER NOT NULL,
     audit_hash TEXT NOT NULL
 );

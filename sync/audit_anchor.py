@@ -37,11 +37,20 @@ class AuditBreak:
     found_at: str
 
 
+@dataclass(frozen=True)
+class TrailCheck:
+    """What one bundle's anchor showed: breaks (evidence the trail was cut or rewritten), and
+    events the Lead is still waiting for (carried by a bundle on its way or refused)."""
+
+    breaks: list[str]
+    waiting: str | None
+
+
 def check_device_trail(
     conn: Any, device_id: str, bundle_id: str, counter: int, anchor: AuditAnchor,
     events: list[dict[str, Any]],
-) -> list[str]:
-    """Merge a bundle's audit events into the Lead's copy; return every break found (plain words).
+) -> TrailCheck:
+    """Merge a bundle's audit events into the Lead's copy and check the chain, in plain words.
 
     Runs inside the importer's transaction; the breaks are recorded by :func:`record_breaks`.
     """
@@ -68,8 +77,8 @@ def check_device_trail(
             problems.append(f"audit event {seq} is not the one an earlier bundle carried "
                             "(the trail was rewritten on the device)")
     problems.extend(_moved_back(conn, device_id, bundle_id, counter, anchor))
-    problems.extend(_chain_problems(conn, device_id, anchor))
-    return problems
+    chain, waiting = _chain_problems(conn, device_id, anchor)
+    return TrailCheck(problems + chain, waiting)
 
 
 def _moved_back(
@@ -91,24 +100,32 @@ def _moved_back(
     return []
 
 
-def _chain_problems(conn: Any, device_id: str, anchor: AuditAnchor) -> list[str]:
-    """Check the Lead's copy from the first event to this bundle's head with audit.verify."""
+def _chain_problems(
+    conn: Any, device_id: str, anchor: AuditAnchor
+) -> tuple[list[str], str | None]:
+    """Check the Lead's copy with audit.verify, from the first event as far as it runs without a
+    gap, and against this bundle's head when the copy reaches it; name the first gap, if any."""
     rows = conn.execute(
-        "SELECT seq, event FROM lead_audit_events WHERE device_id = ? AND seq <= ? ORDER BY seq",
-        (device_id, anchor.seq),
+        "SELECT seq, event FROM lead_audit_events WHERE device_id = ? ORDER BY seq", (device_id,)
     ).fetchall()
-    expected = 1
-    for seq, _ in rows:
-        if seq != expected:
+    prefix: list[dict[str, Any]] = []
+    for seq, text in rows:
+        if seq != len(prefix) + 1:
             break
-        expected += 1
-    if expected <= anchor.seq:
-        return [f"audit events {expected} to {anchor.seq} never reached the Lead"]
-    return _verify_copy([json.loads(text) for _, text in rows], anchor)
+        prefix.append(json.loads(text))
+    waiting = None
+    if len(prefix) < len(rows):
+        waiting = f"audit events {len(prefix) + 1} to {rows[len(prefix)][0] - 1} not received yet"
+    problems = _verify_copy(prefix, None)
+    if not problems and anchor.seq <= len(prefix):
+        problems = _verify_copy(prefix[: anchor.seq], (anchor.seq, anchor.hash))
+    return problems, waiting
 
 
-def _verify_copy(events: list[dict[str, Any]], anchor: AuditAnchor) -> list[str]:
-    columns = list(events[0]) if events else ["seq", "hash"]
+def _verify_copy(events: list[dict[str, Any]], head: tuple[int, str] | None) -> list[str]:
+    if not events:
+        return []  # nothing received from the first event on yet: nothing to check
+    columns = list(events[0])
     if "seq" not in columns or any(not _COLUMN.fullmatch(name) for name in columns) or any(
         set(event) != set(columns) for event in events
     ):
@@ -121,8 +138,9 @@ def _verify_copy(events: list[dict[str, Any]], anchor: AuditAnchor) -> list[str]
         marks = ", ".join("?" for _ in columns)
         copy.executemany(f"INSERT INTO audit_events ({names}) VALUES ({marks})",
                          [tuple(event[name] for name in columns) for event in events])
-        copy.execute("INSERT INTO meta(key, value) VALUES ('audit_head', ?)",
-                     (f"{anchor.seq}:{anchor.hash}",))
+        if head is not None:
+            copy.execute("INSERT INTO meta(key, value) VALUES ('audit_head', ?)",
+                         (f"{head[0]}:{head[1]}",))
         report = audit.verify(copy)
     except (sqlite3.Error, TypeError, ValueError):
         return ["the audit events it carries are not in the device's audit format"]

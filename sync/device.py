@@ -180,9 +180,9 @@ def send_case(store: Store, case_id: str) -> outbox.OutboxItem:
         # The counter is taken for good even if sealing stops here: a gap in it is harmless.
         counter, anchor, events = _next_anchor(conn)
         conn.execute(
-            "INSERT INTO bundle_anchors(bundle_id, counter, audit_seq, audit_hash) "
-            "VALUES (?, ?, ?, ?)",
-            (bundle_id, counter, anchor.seq, anchor.hash),
+            "INSERT INTO bundle_anchors(bundle_id, counter, audit_since, audit_seq, audit_hash) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (bundle_id, counter, anchor.since, anchor.seq, anchor.hash),
         )
     sealed = build_bundle(
         bundle_id=bundle_id,
@@ -216,18 +216,24 @@ def _latest_sealed(store: Store, case_id: str) -> str | None:
 
 
 def _next_anchor(conn: Any) -> tuple[int, AuditAnchor, list[dict[str, Any]]]:
-    """The next bundle counter, the audit head now, and the events the Lead may not hold yet.
+    """The next bundle counter, the audit head now, and the events no live bundle carries yet.
 
-    The events start after the head of the newest bundle the Lead has acknowledged importing,
-    so a bundle refused or lost on the way never leaves a gap in the Lead's copy.
+    Each bundle carries the events after the newest one still on its way or imported, so the
+    segments do not repeat; a bundle the Lead refused (or never queued) leaves its events to
+    the next bundle, so no gap stays in the Lead's copy.
     """
-    execute = conn.execute
-    counter = int(execute("SELECT COALESCE(MAX(counter), 0) + 1 FROM bundle_anchors")
-                  .fetchone()[0])
-    acknowledged = execute(
-        "SELECT COALESCE(MAX(a.audit_seq), 0) FROM bundle_anchors a "
-        "JOIN outbox o ON o.bundle_id = a.bundle_id WHERE o.acknowledged_at IS NOT NULL"
-    ).fetchone()[0]
+    rows = conn.execute(
+        "SELECT a.counter, a.audit_since, a.audit_seq, o.bundle_id IS NOT NULL "
+        "AND NOT (o.state = 'failed' AND o.next_attempt_at = ?) "
+        "FROM bundle_anchors a LEFT JOIN outbox o ON o.bundle_id = a.bundle_id ORDER BY a.counter",
+        (outbox.NEVER,),
+    ).fetchall()
+    live = [(counter, since, seq) for counter, since, seq, alive in rows if alive]
+    lost = [(counter, since) for counter, since, _, alive in rows if not alive]
+    starts = [live[-1][2]] if live else [0]
+    starts += [since for counter, since in lost
+               if not any(c > counter and s <= since for c, s, _ in live)]
     seq, digest = audit.head(conn)
-    since = min(int(acknowledged), seq)
+    since = min(min(starts), seq)
+    counter = (rows[-1][0] if rows else 0) + 1
     return counter, AuditAnchor(seq=seq, hash=digest, since=since), audit.events_since(conn, since)

@@ -211,3 +211,35 @@ def test_a_head_moved_back_with_no_new_events_is_reported(desk: Desk) -> None:
     assert sorted(report.imported) == sorted([second, forged_id])
     problems = " ".join(problem for _, _, problem in report.audit_breaks)
     assert "went back" in problems
+
+
+def test_bundles_out_of_order_or_refused_leave_no_break_and_no_gap(desk: Desk) -> None:
+    case = cases.create_case(desk.device, "Operation Order")
+    first = _sent(desk, case.id)
+    cases.create_case(desk.device, "Busy day")
+    second = _sent(desk, case.id)
+    bundles = desk.share / "bundles"
+    held = (bundles / f"{first}.age").read_bytes()
+    (bundles / f"{first}.age").unlink()
+    report = importer.import_folder(desk.lead, desk.share)  # the second arrives first
+    assert report.imported == [second] and report.audit_breaks == []
+    device_id = device.device_id(desk.device)
+    assert "not received yet" in report.audit_waiting[device_id]
+    desk.drop(first, held)
+    report = importer.import_folder(desk.lead, desk.share)
+    assert report.imported == [first] and report.audit_breaks == []
+    assert report.audit_waiting == {}
+    _collect(desk)
+
+    # A bundle the Lead refuses: its events travel again in the next one.
+    cases.create_case(desk.device, "Another busy day")
+    refused = device.send_case(desk.device, case.id)
+    assert outbox.send_one(desk.device, refused.bundle_id, desk.transport)
+    too_small = len(_content(desk.device, refused.bundle_id)) - 1
+    assert importer.import_folder(desk.lead, desk.share, max_size=too_small).rejected
+    _collect(desk)
+    assert outbox.get_item(desk.device, refused.bundle_id).next_attempt_at == outbox.NEVER
+    cases.create_case(desk.device, "A quiet day")
+    third = _sent(desk, case.id)
+    report = importer.import_folder(desk.lead, desk.share)
+    assert report.imported == [third] and report.audit_breaks == [] and not report.audit_waiting
