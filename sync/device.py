@@ -223,10 +223,10 @@ def _next_anchor(conn: Any) -> tuple[int, AuditAnchor, list[dict[str, Any]]]:
     the next bundle, so no gap stays in the Lead's copy.
     """
     rows = conn.execute(
-        "SELECT a.counter, a.audit_since, a.audit_seq, o.bundle_id IS NOT NULL "
-        "AND NOT (o.state = 'failed' AND o.next_attempt_at = ?) "
+        "SELECT a.counter, a.audit_since, a.audit_seq, "
+        "o.bundle_id IS NOT NULL AND o.state != ? "
         "FROM bundle_anchors a LEFT JOIN outbox o ON o.bundle_id = a.bundle_id ORDER BY a.counter",
-        (outbox.NEVER,),
+        (outbox.OutboxState.REFUSED.value,),
     ).fetchall()
     live = [(counter, since, seq) for counter, since, seq, alive in rows if alive]
     lost = [(counter, since) for counter, since, _, alive in rows if not alive]

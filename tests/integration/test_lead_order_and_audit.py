@@ -238,7 +238,7 @@ def test_bundles_out_of_order_or_refused_leave_no_break_and_no_gap(desk: Desk) -
     too_small = len(_content(desk.device, refused.bundle_id)) - 1
     assert importer.import_folder(desk.lead, desk.share, max_size=too_small).rejected
     _collect(desk)
-    assert outbox.get_item(desk.device, refused.bundle_id).next_attempt_at == outbox.NEVER
+    assert outbox.get_item(desk.device, refused.bundle_id).state == outbox.OutboxState.REFUSED
     cases.create_case(desk.device, "A quiet day")
     third = _sent(desk, case.id)
     report = importer.import_folder(desk.lead, desk.share)
