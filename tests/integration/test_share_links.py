@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sync import importer
+from fieldkit import cases
+from sync import device, importer, outbox
 from sync.share_folder import ShareFolderUnsafe
 from tests.integration.test_lead_import import Desk
 
@@ -102,3 +103,17 @@ def test_an_existing_quarantine_folder_keeps_its_permissions(desk: Desk) -> None
     bundle_id, data = desk.sealed_case()
     assert desk.refused(bundle_id, data[: len(data) // 2])
     assert stat.S_IMODE(quarantine.stat().st_mode) == 0o750
+
+
+def test_a_rejected_receipt_for_other_bytes_does_not_stop_the_device(desk: Desk) -> None:
+    """Item 10: someone on the share swaps a delivered bundle for junk under the same id; the
+    Lead rejects the junk, and that receipt must not mark the device's real bundle refused."""
+    case = cases.create_case(desk.device, "Operation Swap")
+    item = device.send_case(desk.device, case.id)
+    assert outbox.send_one(desk.device, item.bundle_id, desk.transport)
+    (desk.share / "bundles" / f"{item.bundle_id}.age").write_bytes(b"age-encryption.org/v1\njunk")
+    report = importer.import_folder(desk.lead, desk.share)
+    assert [bundle_id for bundle_id, _ in report.rejected] == [item.bundle_id]
+    outbox.collect_receipts(desk.device, desk.transport)
+    kept = outbox.get_item(desk.device, item.bundle_id)
+    assert kept.state == outbox.OutboxState.DELIVERED and kept.acknowledged_at is None
