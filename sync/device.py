@@ -176,14 +176,7 @@ def send_case(store: Store, case_id: str) -> outbox.OutboxItem:
     previous = _latest_sealed(store, case_id)
     bundle_id = str(uuid.uuid4())
     key, this_device = signing_key(store), device_id(store)
-    with store.transaction() as conn:
-        # The counter is taken for good even if sealing stops here: a gap in it is harmless.
-        counter, anchor, events = _next_anchor(conn)
-        conn.execute(
-            "INSERT INTO bundle_anchors(bundle_id, counter, audit_since, audit_seq, audit_hash) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (bundle_id, counter, anchor.since, anchor.seq, anchor.hash),
-        )
+    counter, anchor, events = _next_anchor(store.conn)
     sealed = build_bundle(
         bundle_id=bundle_id,
         device_id=this_device,
@@ -199,7 +192,20 @@ def send_case(store: Store, case_id: str) -> outbox.OutboxItem:
         attachments=attachments,
         recipients=list(profile.recipients),
     )
-    return outbox.enqueue(store, bundle_id, case_id, previous, sealed, frozen_at=frozen_at)
+    with store.transaction() as conn:
+        # One commit keeps the counter and the queued bundle together. Sealing is one at a time
+        # (the app's sealer, one command): a counter taken meanwhile is refused, not reused.
+        taken = conn.execute("SELECT 1 FROM bundle_anchors WHERE counter = ?",
+                             (counter,)).fetchone()
+        if taken is not None:
+            raise InvalidInput("Another bundle was sealed at the same moment; send the case "
+                               "again.")
+        conn.execute(
+            "INSERT INTO bundle_anchors(bundle_id, counter, audit_since, audit_seq, audit_hash) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (bundle_id, counter, anchor.since, anchor.seq, anchor.hash),
+        )
+        return outbox.enqueue(store, bundle_id, case_id, previous, sealed, frozen_at=frozen_at)
 
 
 def _latest_sealed(store: Store, case_id: str) -> str | None:
