@@ -96,3 +96,16 @@ def verify(conn: Any) -> ChainReport:
         bad = min(claimed, expected_seq)
         return ChainReport(len(rows), bad, f"event {bad} onwards is missing or was replaced")
     return ChainReport(len(rows), None, "")
+
+
+def head(conn: Any) -> tuple[int, str]:
+    """The last event's sequence number and hash, ``(0, GENESIS)`` when there is none yet."""
+    row = conn.execute("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").fetchone()
+    return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
+
+
+def events_since(conn: Any, seq: int) -> list[dict[str, Any]]:
+    """Every stored column of each event after ``seq``, in order (to anchor them elsewhere)."""
+    cursor = conn.execute("SELECT * FROM audit_events WHERE seq > ? ORDER BY seq", (seq,))
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

@@ -203,6 +203,35 @@ CREATE TABLE form_withdrawals (
 );
 """
 
+ANCHORS = """
+CREATE TABLE bundle_anchors (
+    bundle_id TEXT PRIMARY KEY,
+    counter INTEGER NOT NULL UNIQUE,
+    audit_since INTEGER NOT NULL,
+    audit_seq INTEGER NOT NULL,
+    audit_hash TEXT NOT NULL
+);
+ALTER TABLE lead_bundles ADD COLUMN counter INTEGER;
+ALTER TABLE lead_bundles ADD COLUMN audit_seq INTEGER;
+ALTER TABLE lead_bundles ADD COLUMN audit_hash TEXT;
+ALTER TABLE lead_bundles ADD COLUMN created_ahead_seconds INTEGER;
+CREATE UNIQUE INDEX lead_bundles_counter ON lead_bundles(device_id, counter);
+CREATE TABLE lead_audit_events (
+    device_id TEXT NOT NULL REFERENCES lead_devices(device_id),
+    seq INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    bundle_id TEXT NOT NULL,
+    PRIMARY KEY (device_id, seq)
+);
+CREATE TABLE lead_audit_breaks (
+    id INTEGER PRIMARY KEY,
+    device_id TEXT NOT NULL REFERENCES lead_devices(device_id),
+    bundle_id TEXT NOT NULL,
+    problem TEXT NOT NULL,
+    found_at TEXT NOT NULL
+);
+"""
+
 
 def _statements(script: str) -> list[str]:
     """Split a script into statements, keeping trigger bodies whole."""
@@ -348,7 +377,9 @@ def _step5(conn: Connection) -> None:
     conn.execute("CREATE INDEX outbox_by_state ON outbox(state)")
 
 
-STEPS: list[Callable[[Connection], None]] = [_run(V1), _run(V2), _run(V3), _run(V4), _step5]
+STEPS: list[Callable[[Connection], None]] = [
+    _run(V1), _run(V2), _run(V3), _run(V4), _step5, _run(ANCHORS)
+]
 """STEPS[n] takes a store from schema n to n + 1."""
 
 CURRENT = len(STEPS)

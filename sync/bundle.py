@@ -6,6 +6,7 @@ plaintext is a deterministic ustar archive (:mod:`sync.archive`) holding, in thi
     manifest.json          canonical JSON: ids, officer, case, schema versions, part digests
     signature              Ed25519 signature by the device over the exact manifest bytes
     records.json           canonical JSON list of record dicts
+    audit.json             the device's audit events since the Lead last acknowledged a bundle
     attachments/<sha256>   one file per attachment, named by its SHA-256
 
 :func:`read_bundle` checks all of it and returns a :class:`VerifiedBundle`, or raises
@@ -23,7 +24,14 @@ from typing import Any, Literal
 import pyrage
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from fieldkit.clock import parse_stamp, stamp
 from sync.archive import ArchiveError, read_archive, write_archive
@@ -32,13 +40,14 @@ from sync.enrolment import EnrolledDevice, is_canonical_uuid
 from sync.errors import BundleRejected
 from sync.keys import parse_age_identity, parse_age_recipient
 
-BUNDLE_FORMAT: Literal[1] = 1
+BUNDLE_FORMAT: Literal[2] = 2
 AGE_MAGIC = b"age-encryption.org/v1\n"
 DEFAULT_MAX_BUNDLE_BYTES = 256 * 1024 * 1024
 MAX_MANIFEST_BYTES = 1024 * 1024
 MANIFEST = "manifest.json"
 SIGNATURE = "signature"
 RECORDS = "records.json"
+AUDIT = "audit.json"
 ATTACHMENTS = "attachments/"
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
@@ -49,7 +58,7 @@ def attachment_name(digest: str) -> str:
 
 
 def _allowed_name(name: str) -> bool:
-    if name in (MANIFEST, SIGNATURE, RECORDS):
+    if name in (MANIFEST, SIGNATURE, RECORDS, AUDIT):
         return True
     return name.startswith(ATTACHMENTS) and bool(_SHA256_HEX.fullmatch(name[len(ATTACHMENTS) :]))
 
@@ -63,15 +72,35 @@ class PartDigest(BaseModel):
     size: int = Field(ge=0)
 
 
+class AuditAnchor(BaseModel):
+    """The device's audit trail as the bundle was sealed: its head, and the sequence number the
+    events carried in ``audit.json`` follow (the head of the last bundle the Lead acknowledged)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    seq: int = Field(ge=0)
+    hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    since: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _since_not_after_head(self) -> AuditAnchor:
+        if self.since > self.seq:
+            raise ValueError("the events carried cannot start after the head")
+        return self
+
+
 class BundleManifest(BaseModel):
     """What a bundle claims to be; trusted only once the device signature over it verifies."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     type: Literal["fieldkit-bundle"] = "fieldkit-bundle"
-    format: Literal[1] = BUNDLE_FORMAT
+    format: Literal[2] = BUNDLE_FORMAT
     bundle_id: str
     device_id: str
+    counter: int = Field(ge=1)
+    """The device's own count of bundles sealed: it orders a case's versions, never a clock."""
+    audit: AuditAnchor
     officer: str = Field(min_length=1, max_length=200)
     case_id: str = Field(min_length=1, max_length=200)
     supersedes: str | None = None
@@ -106,6 +135,7 @@ class VerifiedBundle:
 
     manifest: BundleManifest
     records: list[dict[str, Any]] = field(repr=False)
+    audit_events: list[dict[str, Any]] = field(repr=False)
     attachments: dict[str, bytes] = field(repr=False)
     sha256: str
     """SHA-256 of the encrypted bundle file, to name it in receipts."""
@@ -119,6 +149,9 @@ def build_bundle(
     officer: str,
     case_id: str,
     supersedes: str | None,
+    counter: int,
+    audit: AuditAnchor,
+    audit_events: list[dict[str, Any]],
     schema_versions: dict[str, int],
     records: list[dict[str, Any]],
     attachments: dict[str, bytes],
@@ -132,7 +165,7 @@ def build_bundle(
     if not recipients:
         raise ValueError("a bundle needs at least one recipient")
     age_recipients = [parse_age_recipient(recipient) for recipient in recipients]
-    parts = {RECORDS: canonical_json(records)}
+    parts = {RECORDS: canonical_json(records), AUDIT: canonical_json(audit_events)}
     for digest in sorted(attachments):
         parts[attachment_name(digest)] = attachments[digest]
     manifest = BundleManifest(
@@ -141,6 +174,8 @@ def build_bundle(
         officer=officer,
         case_id=case_id,
         supersedes=supersedes,
+        counter=counter,
+        audit=audit,
         created=created or stamp(),
         schema_versions=dict(schema_versions),
         parts={
@@ -200,7 +235,13 @@ def _signed_manifest(entries: Mapping[str, bytes], devices: Mapping[str, Enrolle
 
 def _check_manifest(manifest_bytes: bytes, known_schemas: Mapping[str, int]) -> BundleManifest:
     try:
-        manifest = BundleManifest.model_validate(strict_json_loads(manifest_bytes))
+        claimed = strict_json_loads(manifest_bytes)
+        if isinstance(claimed, dict) and claimed.get("format") == 1:
+            raise BundleRejected(
+                "made by an older fieldkit, without a bundle counter or audit anchor: update "
+                "fieldkit on the device and send the case again"
+            )
+        manifest = BundleManifest.model_validate(claimed)
     except (ValidationError, ValueError):
         raise BundleRejected("manifest is not valid") from None
     if canonical_json(manifest.model_dump(mode="json")) != manifest_bytes:
@@ -215,8 +256,9 @@ def _check_manifest(manifest_bytes: bytes, known_schemas: Mapping[str, int]) -> 
 
 def _check_parts(manifest: BundleManifest, entries: Mapping[str, bytes]) -> None:
     payload = {name for name in entries if name not in (MANIFEST, SIGNATURE)}
-    if RECORDS not in manifest.parts:
-        raise BundleRejected(f"manifest lists no {RECORDS}")
+    for required in (RECORDS, AUDIT):
+        if required not in manifest.parts:
+            raise BundleRejected(f"manifest lists no {required}")
     for name in sorted(set(manifest.parts) | payload):
         if name not in payload:
             raise BundleRejected(f"part {name} missing")
@@ -232,16 +274,16 @@ def _check_parts(manifest: BundleManifest, entries: Mapping[str, bytes]) -> None
             raise BundleRejected(f"part {name} is not named by its hash")
 
 
-def _records(body: bytes) -> list[dict[str, Any]]:
+def _objects(body: bytes, name: str, what: str) -> list[dict[str, Any]]:
     try:
-        records = strict_json_loads(body)
+        items = strict_json_loads(body)
     except ValueError:
-        raise BundleRejected(f"part {RECORDS} is not valid JSON") from None
-    if not isinstance(records, list) or not all(isinstance(item, dict) for item in records):
-        raise BundleRejected(f"part {RECORDS} is not a list of records")
-    if canonical_json(records) != body:
-        raise BundleRejected(f"part {RECORDS} is not in canonical form")
-    return records
+        raise BundleRejected(f"part {name} is not valid JSON") from None
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise BundleRejected(f"part {name} is not a list of {what}")
+    if canonical_json(items) != body:
+        raise BundleRejected(f"part {name} is not in canonical form")
+    return items
 
 
 def read_bundle(
@@ -269,9 +311,10 @@ def read_bundle(
     if expected_bundle_id is not None and manifest.bundle_id != expected_bundle_id:
         raise BundleRejected(f"bundle id does not match the one delivered ({expected_bundle_id})")
     _check_parts(manifest, entries)
-    records = _records(entries[RECORDS])
+    records = _objects(entries[RECORDS], RECORDS, "records")
+    audit_events = _objects(entries[AUDIT], AUDIT, "audit events")
     attached = sorted(name for name in entries if name.startswith(ATTACHMENTS))
-    canonical_order = [MANIFEST, SIGNATURE, RECORDS, *attached]
+    canonical_order = [MANIFEST, SIGNATURE, RECORDS, AUDIT, *attached]
     # Byte-for-byte the archive the device's own code would write: no field of it (times, modes,
     # order, padding, trailing data) can have been altered without the bundle being refused.
     if write_archive({name: entries[name] for name in canonical_order}) != plaintext:
@@ -280,6 +323,7 @@ def read_bundle(
     return VerifiedBundle(
         manifest=manifest,
         records=records,
+        audit_events=audit_events,
         attachments=attachments,
         sha256=hashlib.sha256(data).hexdigest(),
     )

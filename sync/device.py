@@ -5,20 +5,22 @@ from __future__ import annotations
 
 import base64
 import uuid
+from dataclasses import dataclass
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from fieldkit import cases
+from fieldkit import audit, cases
 from fieldkit.clock import stamp
 from fieldkit.errors import FieldkitError, InvalidInput
 from fieldkit.store import Store
 from forms import KINDS
 from sync import outbox
-from sync.bundle import build_bundle
+from sync.bundle import AuditAnchor, build_bundle
 from sync.enrolment import make_enrolment_request, new_device_key
 from sync.freeze import freeze_case
 from sync.keys import signing_key_from_bytes, signing_key_to_bytes
-from sync.profile import LeadProfile, load_profile
+from sync.profile import LeadProfile, load_profile, profile_changes
 from sync.retention import PURGED_TITLE
 
 PROFILE_KEY = "lead_profile"
@@ -46,6 +48,37 @@ class ProfileReplaced(FieldkitError):
         )
 
 
+class ProfileNotNewer(FieldkitError):
+    """A profile no newer than the one this device holds: it could bring back what the Lead
+    removed (a recipient, a share, a shorter retention)."""
+
+    def __init__(self, offered: int | None, held: int | None) -> None:
+        super().__init__(
+            f"This profile (number {offered or 0}) is not newer than the one already on this "
+            f"device (number {held or 0}), so it was not imported. Ask your Modern Slavery Lead "
+            "for their latest profile."
+        )
+
+
+class FingerprintMismatch(FieldkitError):
+    """The profile's fingerprint is not the one the officer was given by the Lead."""
+
+    def __init__(self, expected: str, actual: str) -> None:
+        super().__init__(
+            f"This profile's fingerprint is {actual}, not {expected} as given, so it was not "
+            "imported. Check the fingerprint with your Modern Slavery Lead by phone."
+        )
+
+
+@dataclass(frozen=True)
+class ProfileUpdate:
+    """A verified profile and what it would change, shown to the officer before importing."""
+
+    profile: LeadProfile
+    changes: list[str]
+    """Empty for a first profile; otherwise recipients, destination and policy changes."""
+
+
 def schema_versions() -> dict[str, int]:
     """The schema version of every record kind a bundle may carry."""
     versions = {"records": RECORDS_SCHEMA}
@@ -60,12 +93,32 @@ def current_profile(store: Store) -> LeadProfile | None:
     return None if raw is None else load_profile(base64.b64decode(raw))
 
 
-def import_profile(store: Store, data: bytes) -> LeadProfile:
-    """Verify and keep a Lead profile; a later profile must be signed by the same Lead key."""
+def preview_profile(store: Store, data: bytes) -> ProfileUpdate:
+    """Verify a profile against the one held (same Lead key, newer serial) and say what changes.
+
+    Raises :class:`ProfileReplaced`, :class:`ProfileNotNewer` or a profile error; imports nothing.
+    """
     existing = current_profile(store)
     profile = load_profile(data)
-    if existing is not None and existing.lead_public_key != profile.lead_public_key:
+    if existing is None:
+        return ProfileUpdate(profile, [])
+    if existing.lead_public_key != profile.lead_public_key:
         raise ProfileReplaced()
+    if (profile.serial or 0) <= (existing.serial or 0):
+        raise ProfileNotNewer(profile.serial, existing.serial)
+    return ProfileUpdate(profile, profile_changes(existing, profile))
+
+
+def import_profile(store: Store, data: bytes, *, expected_fingerprint: str) -> LeadProfile:
+    """Verify and keep a Lead profile whose fingerprint the officer compared with the Lead's.
+
+    Refuses a fingerprint other than ``expected_fingerprint`` (as the Lead read it out), a
+    profile signed by another Lead key, and one not newer than the profile already held.
+    """
+    profile = preview_profile(store, data).profile
+    given = expected_fingerprint.strip().upper().replace(" ", "-")
+    if given != profile.fingerprint():
+        raise FingerprintMismatch(expected_fingerprint.strip(), profile.fingerprint())
     with store.transaction():
         store.set_meta(PROFILE_KEY, base64.b64encode(data).decode("ascii"))
         store.audit("profile.import", "profile", profile.fingerprint())
@@ -120,19 +173,73 @@ def send_case(store: Store, case_id: str) -> outbox.OutboxItem:
                            "there is nothing left to send.")
     frozen_at = stamp()  # before reading: a change made while sealing is newer than the bundle
     records, attachments = freeze_case(store, case_id)
-    previous = outbox.latest_for_case(store, case_id)
+    previous = _latest_sealed(store, case_id)
     bundle_id = str(uuid.uuid4())
+    key, this_device = signing_key(store), device_id(store)
+    counter, anchor, events = _next_anchor(store.conn)
     sealed = build_bundle(
         bundle_id=bundle_id,
-        device_id=device_id(store),
-        device_key=signing_key(store),
+        device_id=this_device,
+        device_key=key,
         officer=store.actor,
         case_id=case_id,
-        supersedes=previous.bundle_id if previous else None,
+        supersedes=previous,
+        counter=counter,
+        audit=anchor,
+        audit_events=events,
         schema_versions=schema_versions(),
         records=records,
         attachments=attachments,
         recipients=list(profile.recipients),
     )
-    return outbox.enqueue(store, bundle_id, case_id, previous.bundle_id if previous else None,
-                          sealed, frozen_at=frozen_at)
+    with store.transaction() as conn:
+        # One commit keeps the counter and the queued bundle together. Sealing is one at a time
+        # (the app's sealer, one command): a counter taken meanwhile is refused, not reused.
+        taken = conn.execute("SELECT 1 FROM bundle_anchors WHERE counter = ?",
+                             (counter,)).fetchone()
+        if taken is not None:
+            raise InvalidInput("Another bundle was sealed at the same moment; send the case "
+                               "again.")
+        conn.execute(
+            "INSERT INTO bundle_anchors(bundle_id, counter, audit_since, audit_seq, audit_hash) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (bundle_id, counter, anchor.since, anchor.seq, anchor.hash),
+        )
+        return outbox.enqueue(store, bundle_id, case_id, previous, sealed, frozen_at=frozen_at)
+
+
+def _latest_sealed(store: Store, case_id: str) -> str | None:
+    """The bundle a new one supersedes: the last sealed for the case by counter, not by clock."""
+    row = store.conn.execute(
+        "SELECT o.bundle_id FROM outbox o JOIN bundle_anchors a ON a.bundle_id = o.bundle_id "
+        "WHERE o.case_id = ? ORDER BY a.counter DESC LIMIT 1",
+        (case_id,),
+    ).fetchone()
+    if row is not None:
+        return str(row[0])
+    legacy = outbox.latest_for_case(store, case_id)  # sealed before bundles had a counter
+    return None if legacy is None else legacy.bundle_id
+
+
+def _next_anchor(conn: Any) -> tuple[int, AuditAnchor, list[dict[str, Any]]]:
+    """The next bundle counter, the audit head now, and the events no live bundle carries yet.
+
+    Each bundle carries the events after the newest one still on its way or imported, so the
+    segments do not repeat; a bundle the Lead refused (or never queued) leaves its events to
+    the next bundle, so no gap stays in the Lead's copy.
+    """
+    rows = conn.execute(
+        "SELECT a.counter, a.audit_since, a.audit_seq, "
+        "o.bundle_id IS NOT NULL AND o.state != ? "
+        "FROM bundle_anchors a LEFT JOIN outbox o ON o.bundle_id = a.bundle_id ORDER BY a.counter",
+        (outbox.OutboxState.REFUSED.value,),
+    ).fetchall()
+    live = [(counter, since, seq) for counter, since, seq, alive in rows if alive]
+    lost = [(counter, since) for counter, since, _, alive in rows if not alive]
+    starts = [live[-1][2]] if live else [0]
+    starts += [since for counter, since in lost
+               if not any(c > counter and s <= since for c, s, _ in live)]
+    seq, digest = audit.head(conn)
+    since = min(min(starts), seq)
+    counter = (rows[-1][0] if rows else 0) + 1
+    return counter, AuditAnchor(seq=seq, hash=digest, since=since), audit.events_since(conn, since)

@@ -105,14 +105,16 @@ class DeliveryConflict(TransportError):
 
 
 class DeliveryUnauthorised(TransportError):
-    """The inbox did not accept this request's signature (401): often a wrong device clock."""
+    """The inbox did not accept this request (401): it gives one answer for every reason, so
+    the device was revoked or not enrolled, or (most often) the device's clock is wrong."""
 
     code = "delivery_unauthorised"
 
     def __init__(self) -> None:
         super().__init__(
-            "The inbox refused the request's signature as stale or repeated. "
-            "Check this device's date and time, then try again."
+            "The inbox did not accept this device's request. Check this device's date and "
+            "time, then try again; if it still fails, this device may not be enrolled or was "
+            "revoked: contact your Modern Slavery Lead."
         )
 
 

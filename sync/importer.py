@@ -1,34 +1,53 @@
 """The Lead's importer: verify each delivered bundle against the enrolled devices, decrypt it,
 validate every record with the forms models, and write it into the Lead's encrypted store.
 
-Idempotent by bundle id; a bundle is imported whole or not at all. The newest version of each
-record (by the bundle's creation time) is current; older versions are kept. A bundle that fails
-any check is quarantined with its reason and changes nothing in the store.
+Idempotent by bundle id; a bundle is imported whole or not at all. A case's versions are ordered
+by the sending device's bundle counter (signed, in the manifest) and its ``supersedes`` chain,
+never by a clock: the bundle with the highest counter is current; older versions are kept. A
+``created`` time too far past the Lead's clock is flagged, and every bundle's audit anchor is
+checked against what the device sent before (:mod:`sync.audit_anchor`). A bundle that fails any
+check is quarantined with its reason and changes nothing in the store.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
+import os
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
-from fieldkit.atomicfile import make_private_dir, write_atomic
-from fieldkit.clock import stamp
+from fieldkit.clock import parse_stamp, stamp, utc_now
 from fieldkit.errors import InvalidInput
 from fieldkit.events import RECORDS_CHANGED, hub
 from fieldkit.store import Store
 from sync import lead
-from sync.bundle import DEFAULT_MAX_BUNDLE_BYTES, VerifiedBundle, read_bundle
+from sync.audit_anchor import check_device_trail, record_breaks
+from sync.bundle import DEFAULT_MAX_BUNDLE_BYTES, BundleManifest, VerifiedBundle, read_bundle
 from sync.device import schema_versions
-from sync.durable import file_sha256
+from sync.enrolment import is_canonical_uuid
 from sync.errors import BundleRejected
 from sync.keys import LeadKeys
-from sync.layout import delivered_bundles, receipt_path
+from sync.layout import BUNDLE_SUFFIX, bundles_dir, receipt_path, receipts_dir
 from sync.payload import validate_records
-from sync.receipts import ImportReceipt, write_import_receipt
+from sync.receipts import ImportReceipt, sign_import_receipt
+from sync.share_folder import is_regular_file, move_file, open_folder, read_file, write_file
 
 QUARANTINE = "quarantine"
+CLOCK_AHEAD_ALLOWED = timedelta(minutes=5)
+"""How far past the Lead's clock a bundle's ``created`` may be before it is flagged."""
+
+
+@dataclass(frozen=True)
+class ImportedBundle:
+    """One bundle imported, with what the Lead should look at: a device clock ahead of the
+    Lead's (``created`` as claimed) and breaks in the device's audit trail."""
+
+    verified: VerifiedBundle
+    clock_ahead: str | None
+    audit_breaks: list[str]
+    audit_waiting: str | None
 
 
 @dataclass
@@ -38,6 +57,28 @@ class ImportReport:
     imported: list[str] = field(default_factory=list)
     already_held: list[str] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    clock_ahead: list[tuple[str, str]] = field(default_factory=list)
+    """(bundle id, ``created`` it claims) for bundles dated past the Lead's clock."""
+    audit_breaks: list[tuple[str, str, str]] = field(default_factory=list)
+    """(device id, bundle id, problem) for each break found in a device's audit trail."""
+    audit_waiting: dict[str, str] = field(default_factory=dict)
+    """Device id to the audit events still on their way (no break: a bundle not imported yet)."""
+
+
+def describe_import(report: ImportReport) -> list[str]:
+    """The lines ``fieldkit lead import`` prints: refusals, flags, breaks, then the totals."""
+    lines = [f"rejected {bundle_id}: {reason}" for bundle_id, reason in report.rejected]
+    lines += [f"CLOCK AHEAD {bundle_id}: the device dated it {created}, past this machine's "
+              "clock; its versions are ordered by the device's counter, not this date"
+              for bundle_id, created in report.clock_ahead]
+    lines += [f"AUDIT BREAK on device {device_id} (bundle {bundle_id}): {problem}"
+              for device_id, bundle_id, problem in report.audit_breaks]
+    lines += [f"waiting for device {device_id}: {what}"
+              for device_id, what in report.audit_waiting.items()]
+    lines.append(f"Imported {len(report.imported)}, already held {len(report.already_held)}, "
+                 f"rejected {len(report.rejected)}, clock ahead {len(report.clock_ahead)}, "
+                 f"audit breaks {len(report.audit_breaks)}.")
+    return lines
 
 
 def _already_held(store: Store, bundle_id: str) -> str | None:
@@ -47,9 +88,41 @@ def _already_held(store: Store, bundle_id: str) -> str | None:
     return None if row is None else str(row[0])
 
 
+def _ahead_of_lead(created: str) -> tuple[str | None, int | None]:
+    ahead = parse_stamp(created) - utc_now()
+    if ahead <= CLOCK_AHEAD_ALLOWED:
+        return None, None
+    return created, int(ahead.total_seconds())
+
+
+def _check_order(conn: Any, manifest: BundleManifest) -> None:
+    """The counter and the ``supersedes`` chain must agree with what the device sent before."""
+    reused = conn.execute(
+        "SELECT bundle_id FROM lead_bundles WHERE device_id = ? AND counter = ?",
+        (manifest.device_id, manifest.counter),
+    ).fetchone()
+    if reused is not None:
+        raise BundleRejected(f"the device used bundle counter {manifest.counter} before, for "
+                             f"bundle {reused[0]} (was the device restored from a backup?)")
+    if manifest.supersedes is not None:
+        earlier = conn.execute(
+            "SELECT case_id, COALESCE(counter, 0) FROM lead_bundles WHERE bundle_id = ?",
+            (manifest.supersedes,),
+        ).fetchone()
+        if earlier is not None and (earlier[0] != manifest.case_id
+                                    or earlier[1] >= manifest.counter):
+            raise BundleRejected("it claims to supersede a bundle of another case or a later one")
+    later = conn.execute(
+        "SELECT 1 FROM lead_bundles WHERE supersedes = ? AND COALESCE(counter, 0) <= ?",
+        (manifest.bundle_id, manifest.counter),
+    ).fetchone()
+    if later is not None:
+        raise BundleRejected("a bundle that supersedes it has an earlier counter")
+
+
 def import_bundle(
     store: Store, bundle_id: str, data: bytes, *, max_size: int = DEFAULT_MAX_BUNDLE_BYTES
-) -> VerifiedBundle:
+) -> ImportedBundle:
     """Verify and import one bundle in a single transaction; raises BundleRejected."""
     keys = lead.lead_keys(store)
     verified = read_bundle(
@@ -63,23 +136,30 @@ def import_bundle(
     manifest = verified.manifest
     records = validate_records(verified.records, manifest.case_id, verified.attachments)
     created = manifest.created
+    flagged, seconds_ahead = _ahead_of_lead(created)
     with store.transaction() as conn:
         owner = conn.execute(
             "SELECT device_id FROM lead_bundles WHERE case_id = ? LIMIT 1", (manifest.case_id,)
         ).fetchone()
         if owner is not None and owner[0] != manifest.device_id:
             raise BundleRejected("the case it names was sent by another device")
+        _check_order(conn, manifest)
         conn.execute(
             "INSERT INTO lead_bundles(bundle_id, device_id, case_id, supersedes, created_at, "
-            "imported_at, sha256, manifest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "imported_at, sha256, manifest, counter, audit_seq, audit_hash, "
+            "created_ahead_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (manifest.bundle_id, manifest.device_id, manifest.case_id, manifest.supersedes,
-             created, stamp(), verified.sha256, manifest.model_dump_json()),
+             created, stamp(), verified.sha256, manifest.model_dump_json(), manifest.counter,
+             manifest.audit.seq, manifest.audit.hash, seconds_ahead),
         )
-        # A bundle is a whole snapshot of its case: the newest one is current in full, so a
-        # record it no longer holds (a withdrawn NRM, say) stops being current too.
+        trail = check_device_trail(conn, manifest.device_id, manifest.bundle_id,
+                                   manifest.counter, manifest.audit, verified.audit_events)
+        record_breaks(store, manifest.device_id, manifest.bundle_id, trail.breaks)
+        # A bundle is a whole snapshot of its case: the newest one (by the device's counter) is
+        # current in full, so a record it no longer holds (a withdrawn NRM) stops being current.
         newer = conn.execute(
-            "SELECT 1 FROM lead_bundles WHERE case_id = ? AND created_at > ?",
-            (manifest.case_id, created),
+            "SELECT 1 FROM lead_bundles WHERE case_id = ? AND COALESCE(counter, 0) > ?",
+            (manifest.case_id, manifest.counter),
         ).fetchone()
         if newer is None:
             conn.execute("UPDATE lead_records SET current = 0 WHERE case_id = ?",
@@ -95,65 +175,136 @@ def import_bundle(
             list(verified.attachments.items()),
         )
         store.audit("import", "bundle", manifest.bundle_id)
+        if flagged:
+            store.audit("import.clock_ahead", "bundle", manifest.bundle_id)
     hub.publish(RECORDS_CHANGED, kind="lead_bundle", record_id=manifest.bundle_id)
-    return verified
+    return ImportedBundle(verified, flagged, trail.breaks, trail.waiting)
 
 
-def _quarantine(store: Store, root: Path, path: Path, reason: str, digest: str) -> None:
-    folder = root / QUARANTINE
-    make_private_dir(folder)
-    shutil.move(str(path), folder / path.name)
-    write_atomic(folder / f"{path.name}.reason.txt", (reason + "\n").encode())
+class _Share:
+    """The share's folders, each opened once without following links (see sync.share_folder)."""
+
+    def __init__(self, root: Path, bundles_fd: int) -> None:
+        self.root = root
+        self.bundles = bundles_fd
+        self._quarantine: int | None = None
+        self._receipts: int | None = None
+
+    def quarantine(self) -> int:
+        if self._quarantine is None:
+            self._quarantine = open_folder(self.root, QUARANTINE, create=True)
+        return self._quarantine
+
+    def receipts(self) -> int:
+        if self._receipts is None:
+            # Not 0o700: on a shared folder the officers' devices must be able to read receipts.
+            self._receipts = open_folder(self.root, receipts_dir(self.root).name, create=True,
+                                         mode=0o755)
+        return self._receipts
+
+    def close(self) -> None:
+        for fd in (self.bundles, self._quarantine, self._receipts):
+            if fd is not None:
+                os.close(fd)
+
+
+def _quarantine(store: Store, share: _Share, name: str, reason: str, digest: str) -> None:
+    folder = share.quarantine()
+    move_file(share.bundles, name, folder)
+    write_file(folder, f"{name}.reason.txt", (reason + "\n").encode(), 0o600)
     with store.transaction() as conn:
         conn.execute(
             "INSERT INTO lead_rejections(file_name, sha256, reason, rejected_at) "
             "VALUES (?, ?, ?, ?)",
-            (path.name, digest, reason, stamp()),
+            (name, digest, reason, stamp()),
         )
-        store.audit("import.reject", "bundle", path.stem)
+        store.audit("import.reject", "bundle", name.removesuffix(BUNDLE_SUFFIX))
 
 
-def _receipt(root: Path, keys: LeadKeys, bundle_id: str, digest: str, reason: str | None) -> None:
+def _receipt(share: _Share, keys: LeadKeys, bundle_id: str, digest: str,
+             reason: str | None) -> None:
     receipt = ImportReceipt(
         bundle_id=bundle_id, bundle_sha256=digest,
         status="imported" if reason is None else "rejected",
         reason=None if reason is None else reason[:500],
     )
-    write_import_receipt(root, receipt, keys.signing_key)
+    write_file(share.receipts(), receipt_path(share.root, bundle_id).name,
+               sign_import_receipt(receipt, keys.signing_key), 0o644)
 
 
 def import_folder(
     store: Store, root: Path, *, max_size: int = DEFAULT_MAX_BUNDLE_BYTES
 ) -> ImportReport:
-    """Import every bundle under ``root`` (a shared folder or the inbox's storage root)."""
+    """Import every bundle under ``root`` (a shared folder or the inbox's storage root).
+
+    Raises :class:`~sync.share_folder.ShareFolderUnsafe` if a folder in it is a link.
+    """
     keys = lead.lead_keys(store)
     if not root.is_dir():
         raise InvalidInput(f"Folder {root} does not exist (is the share mounted?).")
     report = ImportReport()
-    for bundle_id, path in delivered_bundles(root):
-        digest = file_sha256(path)
-        held = _already_held(store, bundle_id)
-        if held == digest:
-            report.already_held.append(bundle_id)
-            if not receipt_path(root, bundle_id).exists():  # stopped before writing it last time
-                _receipt(root, keys, bundle_id, digest, None)
-            continue
-        try:
-            if held is not None:
-                raise BundleRejected("a different bundle with this id was imported before")
-            if path.stat().st_size > max_size:
-                raise BundleRejected("bundle larger than the limit")
-            import_bundle(store, bundle_id, path.read_bytes(), max_size=max_size)
-        except Exception as error:
-            reason = (str(error) if isinstance(error, BundleRejected)
-                      else f"the bundle could not be read ({type(error).__name__})")
-            _quarantine(store, root, path, reason, digest)
-            _receipt(root, keys, bundle_id, digest, reason)
-            report.rejected.append((bundle_id, reason))
-            continue
-        _receipt(root, keys, bundle_id, digest, None)
-        report.imported.append(bundle_id)
+    try:
+        bundles_fd = open_folder(root, bundles_dir(root).name, create=False)
+    except FileNotFoundError:
+        return report  # nothing delivered yet
+    share = _Share(root, bundles_fd)
+    try:
+        for bundle_id, name in _delivered(bundles_fd):
+            _import_one(store, share, keys, bundle_id, name, max_size, report)
+    finally:
+        share.close()
     return report
+
+
+def _delivered(bundles_fd: int) -> list[tuple[str, str]]:
+    """(bundle id, file name) of every delivered bundle, links included (to be refused)."""
+    found = []
+    for name in sorted(os.listdir(bundles_fd)):
+        bundle_id = name.removesuffix(BUNDLE_SUFFIX)
+        if name.endswith(BUNDLE_SUFFIX) and is_canonical_uuid(bundle_id):
+            found.append((bundle_id, name))
+    return found
+
+
+def _import_one(store: Store, share: _Share, keys: LeadKeys, bundle_id: str, name: str,
+                max_size: int, report: ImportReport) -> None:
+    try:
+        delivered = read_file(share.bundles, name, max_size)
+    except BundleRejected as error:
+        # A link or a device file is no device's bundle: set aside, with no receipt.
+        _quarantine(store, share, name, str(error), "")
+        report.rejected.append((bundle_id, str(error)))
+        return
+    digest = delivered.sha256
+    held = _already_held(store, bundle_id)
+    if held == digest:
+        report.already_held.append(bundle_id)
+        if not is_regular_file(share.receipts(), receipt_path(share.root, bundle_id).name):
+            _receipt(share, keys, bundle_id, digest, None)  # stopped before writing it last time
+        return
+    try:
+        if held is not None:
+            raise BundleRejected("a different bundle with this id was imported before")
+        if delivered.data is None:
+            raise BundleRejected("bundle larger than the limit")
+        imported = import_bundle(store, bundle_id, delivered.data, max_size=max_size)
+    except Exception as error:
+        reason = (str(error) if isinstance(error, BundleRejected)
+                  else f"the bundle could not be read ({type(error).__name__})")
+        _quarantine(store, share, name, reason, digest)
+        _receipt(share, keys, bundle_id, digest, reason)
+        report.rejected.append((bundle_id, reason))
+        return
+    _receipt(share, keys, bundle_id, digest, None)
+    report.imported.append(bundle_id)
+    if imported.clock_ahead is not None:
+        report.clock_ahead.append((bundle_id, imported.clock_ahead))
+    device = imported.verified.manifest.device_id
+    report.audit_breaks.extend((device, bundle_id, problem) for problem in imported.audit_breaks)
+    if imported.audit_waiting is None:
+        report.audit_waiting.pop(device, None)
+    else:
+        report.audit_waiting[device] = imported.audit_waiting
 
 
 @dataclass(frozen=True)

@@ -25,12 +25,20 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from fieldkit.atomicfile import make_private_dir
+from fieldkit.atomicfile import make_private_dir, write_atomic
 from sync.bundle import DEFAULT_MAX_BUNDLE_BYTES
+from sync.bundle_owners import bundle_owner, claim_bundle_id
 from sync.canonical import public_key_from_text
 from sync.durable import STAGING_PREFIX, PublishOutcome, discard, new_staging_file, publish_once
 from sync.enrolment import EnrolledDevice, is_canonical_uuid, load_enrolled_devices
 from sync.errors import DevicesFileTampered
+from sync.inbox_limits import (
+    ConnectionLimits,
+    InboxServer,
+    body_with_idle_timeout,
+    inbox_config,
+    raise_open_file_limit,
+)
 from sync.inbox_openapi import openapi_document
 from sync.layout import bundle_path, bundles_dir, receipt_path
 from sync.profile import is_loopback_host
@@ -43,21 +51,36 @@ from sync.request_auth import (
 )
 
 log = logging.getLogger(__name__)
+ISSUED_FILE = "devices-issued"
+"""Under the inbox root: when the newest devices file accepted was issued."""
 
 
 class EnrolledDevicesWatcher:
     """The Lead's signed devices file, re-read whenever it changes on disk (no restart needed).
 
     If the new file does not verify, the inbox refuses everyone (503) rather than keep trusting
-    an old list that may still hold a device the Lead has just revoked.
+    an old list that may still hold a device the Lead has just revoked. A file issued earlier
+    than the newest one accepted (kept in ``issued_file`` across restarts) is refused too, and
+    the newer list stays in force: putting back an old file cannot un-revoke a device.
     """
 
-    def __init__(self, path: Path, lead_public_key: Ed25519PublicKey) -> None:
+    def __init__(self, path: Path, lead_public_key: Ed25519PublicKey,
+                 issued_file: Path | None = None) -> None:
         self.path = path
         self._lead_key = lead_public_key
+        self._issued_file = issued_file
         self._lock = threading.Lock()
         self._seen: tuple[int, int, int, int] | None = None
         self._devices: dict[str, EnrolledDevice] | None = None
+        self._newest = self._read_issued()
+
+    def _read_issued(self) -> str:
+        if self._issued_file is None:
+            return ""
+        try:
+            return self._issued_file.read_text("ascii").strip()
+        except FileNotFoundError:
+            return ""
 
     def current(self) -> dict[str, EnrolledDevice] | None:
         """The enrolled devices by id, or ``None`` if the file is missing or does not verify."""
@@ -78,6 +101,14 @@ class EnrolledDevicesWatcher:
         except (OSError, DevicesFileTampered) as error:
             log.error("enrolled devices file refused: %s", error)
             return None
+        # Stamps sort as text; the newest accepted is the floor for the next file.
+        if listing.issued < self._newest:
+            log.error("enrolled devices file refused: issued %s, older than the %s one already "
+                      "in force", listing.issued, self._newest)
+            return self._devices
+        if listing.issued != self._newest and self._issued_file is not None:
+            write_atomic(self._issued_file, listing.issued.encode("ascii"))
+        self._newest = listing.issued
         log.info("enrolled devices file loaded: %d devices", len(listing.devices))
         return listing.by_id()
 
@@ -104,6 +135,16 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
+NOT_AUTHENTICATED = "request not accepted: unknown or revoked device, bad signature, wrong clock " \
+    "or a replay"
+"""The one answer to every authentication failure, so nobody learns which device ids exist."""
+
+
+def _refused(why: str, device_id: str) -> JSONResponse:
+    log.warning("refused a request claiming device %s: %s", device_id, why)
+    return _error(401, NOT_AUTHENTICATED)
+
+
 @dataclass
 class _Inbox:
     """The request handlers and the state they share (one per app)."""
@@ -113,6 +154,7 @@ class _Inbox:
     max_bundle_bytes: int
     clock: Callable[[], float]
     replays: ReplayGuard
+    limits: ConnectionLimits
 
     def authenticate(
         self, request: Request, method: str, bundle_id: str
@@ -121,24 +163,22 @@ class _Inbox:
         try:
             signed = parse_request_headers(request.headers)
         except ValueError:
-            return _error(401, "missing or malformed request signature")
+            return _refused("missing or malformed signature", "(none)")
         devices = self.devices.current()
         if devices is None:
             return _error(503, "enrolled devices file unavailable")
         device = devices.get(signed.device_id)
         if device is None or device.revoked:
-            why = "revoked" if device else "unknown"
-            log.warning("refused device %s (%s)", signed.device_id, why)
-            return _error(403, "device not enrolled or revoked")
+            return _refused("revoked" if device else "unknown", signed.device_id)
         if not request_signature_ok(
             signed, method=method, bundle_id=bundle_id, public_key=device.verifying_key()
         ):
-            return _error(401, "request signature does not match the device")
+            return _refused("signature does not match", signed.device_id)
         now = self.clock()
         if abs(now - signed.timestamp) > CLOCK_TOLERANCE_SECONDS:
-            return _error(401, "request timestamp outside the allowed window")
+            return _refused("timestamp outside the allowed window", signed.device_id)
         if not self.replays.first_time(signed.replay_key(method, bundle_id), now):
-            return _error(401, "request already seen")
+            return _refused("request already seen", signed.device_id)
         return signed
 
     async def put_bundle(self, request: Request) -> Response:
@@ -161,7 +201,7 @@ class _Inbox:
                 digest, size = hashlib.sha256(), 0
                 # Counted while streaming: Content-Length may be absent (chunked) or wrong.
                 try:
-                    async for chunk in request.stream():
+                    async for chunk in body_with_idle_timeout(request, self.limits):
                         size += len(chunk)
                         if size > self.max_bundle_bytes:
                             return _error(413, "bundle larger than the limit")
@@ -171,10 +211,18 @@ class _Inbox:
                     # Normal on a flaky network; the device will send it again.
                     log.info("upload of bundle %s cut off by the client", bundle_id)
                     return _error(400, "upload incomplete")
+                except TimeoutError:
+                    log.info("upload of bundle %s stalled; connection dropped", bundle_id)
+                    return _error(408, "upload too slow")
                 handle.flush()
                 await run_in_threadpool(os.fsync, handle.fileno())
             if digest.hexdigest() != signed.content_sha256:
                 return _error(400, "body does not match its signed SHA-256")
+            if not await run_in_threadpool(claim_bundle_id, self.root, bundle_id,
+                                           signed.device_id):
+                log.warning("device %s tried bundle id %s of another device", signed.device_id,
+                            bundle_id)
+                return _error(409, "a different bundle is already held under this id")
             final = bundle_path(self.root, bundle_id)
             outcome = await run_in_threadpool(publish_once, staged, final, signed.content_sha256)
         finally:
@@ -193,6 +241,8 @@ class _Inbox:
         signed = self.authenticate(request, "GET", bundle_id)
         if isinstance(signed, Response):
             return signed
+        if bundle_owner(self.root, bundle_id) not in (None, signed.device_id):
+            return _error(404, "no receipt yet")  # the same answer as for an id never seen
         try:
             with receipt_path(self.root, bundle_id).open("rb") as handle:
                 data = handle.read(MAX_RECEIPT_BYTES + 1)
@@ -209,6 +259,7 @@ def create_inbox_app(
     lead_public_key: str,
     max_bundle_bytes: int = DEFAULT_MAX_BUNDLE_BYTES,
     clock: Callable[[], float] = time.time,
+    limits: ConnectionLimits | None = None,
 ) -> Starlette:
     """The inbox as an ASGI app storing under ``root``, trusting devices the Lead's file lists."""
     make_private_dir(bundles_dir(root))
@@ -216,10 +267,12 @@ def create_inbox_app(
         discard(leftover)  # uploads cut off by a previous crash or restart
     inbox = _Inbox(
         root=root,
-        devices=EnrolledDevicesWatcher(devices_file, public_key_from_text(lead_public_key)),
+        devices=EnrolledDevicesWatcher(devices_file, public_key_from_text(lead_public_key),
+                                       issued_file=root / ISSUED_FILE),
         max_bundle_bytes=max_bundle_bytes,
         clock=clock,
         replays=ReplayGuard(CLOCK_TOLERANCE_SECONDS),
+        limits=limits or ConnectionLimits(),
     )
     document = openapi_document(max_bundle_bytes)
 
@@ -249,24 +302,17 @@ def inbox_server(
     *,
     lead_public_key: str,
     max_bundle_bytes: int = DEFAULT_MAX_BUNDLE_BYTES,
+    limits: ConnectionLimits | None = None,
 ) -> uvicorn.Server:
-    """A configured uvicorn server for the inbox (``run()`` it, or set ``should_exit`` to stop)."""
+    """A configured server for the inbox (``run()`` it, or set ``should_exit`` to stop), with
+    the connection limits and timeouts of :mod:`sync.inbox_limits`."""
     if cert is None and not is_loopback_host(host):
         log.warning("serving plain HTTP on %s: put TLS in front, devices refuse plain http", host)
-    app = create_inbox_app(
-        root, devices_file, lead_public_key=lead_public_key, max_bundle_bytes=max_bundle_bytes
-    )
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        ssl_certfile=str(cert) if cert else None,
-        ssl_keyfile=str(key) if key else None,
-        log_level="warning",
-        lifespan="off",
-        server_header=False,
-    )
-    return uvicorn.Server(config)
+    limits = limits or ConnectionLimits()
+    app = create_inbox_app(root, devices_file, lead_public_key=lead_public_key,
+                           max_bundle_bytes=max_bundle_bytes, limits=limits)
+    tls = {"certfile": str(cert) if cert else None, "keyfile": str(key) if key else None}
+    return InboxServer(inbox_config(app, host, port, limits, tls), limits)
 
 
 def serve(
@@ -281,13 +327,7 @@ def serve(
     max_bundle_bytes: int = DEFAULT_MAX_BUNDLE_BYTES,
 ) -> None:
     """Run the inbox until interrupted (HTTPS with ``cert``/``key``, plain HTTP without)."""
-    inbox_server(
-        root,
-        devices_file,
-        host,
-        port,
-        cert,
-        key,
-        lead_public_key=lead_public_key,
-        max_bundle_bytes=max_bundle_bytes,
-    ).run()
+    limits = ConnectionLimits()
+    raise_open_file_limit(limits)
+    inbox_server(root, devices_file, host, port, cert, key, lead_public_key=lead_public_key,
+                 max_bundle_bytes=max_bundle_bytes, limits=limits).run()

@@ -97,8 +97,9 @@ def openapi_document(max_bundle_bytes: int) -> dict[str, Any]:
                         "201": {"description": "Stored durably", **delivery},
                         "200": {"description": "Already held with identical content", **delivery},
                         "400": _error("Bad bundle id, or body does not match its signed SHA-256"),
-                        "401": _error("Missing, bad, stale or replayed request signature"),
-                        "403": _error("Device unknown or revoked"),
+                        "401": _error("Not authenticated: the one answer for an unknown or "
+                                      "revoked device and a missing, bad, stale or replayed "
+                                      "request signature"),
                         "409": _error("A different bundle is already held under this id"),
                         "413": _error(f"Body larger than {max_bundle_bytes} bytes"),
                         "503": _error("The enrolled devices file cannot be read or verified"),
@@ -111,8 +112,9 @@ def openapi_document(max_bundle_bytes: int) -> dict[str, Any]:
                     "parameters": _parameters(),
                     "responses": {
                         "200": {"description": "Signed import receipt (JSON)"},
-                        "401": _error("Missing, bad, stale or replayed request signature"),
-                        "403": _error("Device unknown or revoked"),
+                        "401": _error("Not authenticated: the one answer for an unknown or "
+                                      "revoked device and a missing, bad, stale or replayed "
+                                      "request signature"),
                         "404": _error("No receipt yet"),
                     },
                 }

@@ -26,6 +26,7 @@ from sync.profile import (
 
 KEYS = "lead_keys"
 ISSUED = "lead_profiles_issued"
+SERIAL = "lead_profile_serial"
 
 
 class NotALead(FieldkitError):
@@ -85,7 +86,9 @@ def make_profile(
         else InboxDestination(url=str(inbox_url), certificate_pem=inbox_cert_pem)
     )
     recipients = tuple(dict.fromkeys([keys.age_recipient, *(extra_recipients or [])]))
+    serial = int(store.meta(SERIAL) or 0) + 1
     profile = LeadProfile(
+        serial=serial,
         council=council, lead_name=lead_name, lead_contact=lead_contact, recipients=recipients,
         destination=destination,
         policy=DevicePolicy(retention_days=retention_days, auto_lock_minutes=auto_lock_minutes),
@@ -95,6 +98,7 @@ def make_profile(
     with store.transaction():
         issued = (store.meta(ISSUED) or "").split()
         store.set_meta(ISSUED, " ".join([*issued, profile.fingerprint()]))
+        store.set_meta(SERIAL, str(serial))
         store.audit("lead.profile", "profile", profile.fingerprint())
     return load_profile(signed), signed
 

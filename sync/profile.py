@@ -105,6 +105,9 @@ class LeadProfile(_Frozen):
     policy: DevicePolicy = DevicePolicy()
     lead_public_key: str
     created: str = Field(default_factory=stamp)
+    serial: int | None = Field(default=None, ge=1)
+    """Counts up with every profile the Lead issues; a device refuses one not newer than its own.
+    Profiles from before serials existed have none (and are not part of what was signed)."""
 
     @field_validator("recipients")
     @classmethod
@@ -133,7 +136,10 @@ class LeadProfile(_Frozen):
 
     def to_payload(self) -> dict[str, Any]:
         """The profile as a JSON-able dict (lists, not tuples)."""
-        return self.model_dump(mode="json")
+        payload = self.model_dump(mode="json")
+        if payload["serial"] is None:
+            del payload["serial"]  # so a profile signed before serials keeps its fingerprint
+        return payload
 
     def fingerprint(self) -> str:
         """A short code to read over the phone: 5 groups of 4 base32 characters (100 bits)."""
@@ -178,3 +184,39 @@ def load_profile(data: bytes, *, trusted_lead_key: str | None = None) -> LeadPro
         # than the ones signed; refuse rather than show a misleading fingerprint.
         raise ProfileTampered("the profile is not in canonical form")
     return profile
+
+
+def _destination_words(destination: FolderDestination | InboxDestination) -> str:
+    if isinstance(destination, FolderDestination):
+        return f"the shared folder {destination.path}"
+    pinned = " (certificate pinned)" if destination.certificate_pem else ""
+    return f"the inbox {destination.url}{pinned}"
+
+
+def _policy_words(name: str, value: int | None, unit: str) -> str:
+    return f"{name} off" if value is None else f"{name} {value} {unit}"
+
+
+def profile_changes(old: LeadProfile, new: LeadProfile) -> list[str]:
+    """What an update changes, in plain words, for the officer to read before accepting it:
+    recipients added or removed, the destination, and the council's policy."""
+    changes = [f"recipient added: {r}" for r in new.recipients if r not in old.recipients]
+    changes += [f"recipient removed: {r}" for r in old.recipients if r not in new.recipients]
+    if old.destination != new.destination:
+        changes.append(f"bundles go to {_destination_words(new.destination)} instead of "
+                       f"{_destination_words(old.destination)}")
+    for name, unit, before, after in (
+        ("auto-lock", "minutes", old.policy.auto_lock_minutes, new.policy.auto_lock_minutes),
+        ("retention", "days", old.policy.retention_days, new.policy.retention_days),
+    ):
+        if before != after:
+            changes.append(f"{_policy_words(name, after, unit)} "
+                           f"(was {_policy_words(name, before, unit)})")
+    for label, before_text, after_text in (
+        ("council", old.council, new.council),
+        ("Lead", old.lead_name, new.lead_name),
+        ("Lead's contact", old.lead_contact, new.lead_contact),
+    ):
+        if before_text != after_text:
+            changes.append(f"{label}: {after_text} (was {before_text})")
+    return changes

@@ -115,7 +115,7 @@ def _lead_outbox(store: Store, temp: Path, case_id: str) -> None:
                 retention_days=policy.get("retention_days"))
 
         first, signed = profile(str(share))
-        device.import_profile(store, signed)
+        device.import_profile(store, signed, expected_fingerprint=first.fingerprint())
         lead.add_device(lead_store, device.enrolment_request(
             store, device_name="CCC-TS-LT042", organisation="Coventry City Council"))
         transport = FolderTransport(share, lead_public_key=first.lead_public_key)
@@ -128,8 +128,9 @@ def _lead_outbox(store: Store, temp: Path, case_id: str) -> None:
         outbox.send_due(store, transport)
         failing = device.send_case(store, case_id)  # a later update of the operation
         outbox.send_one(store, failing.bundle_id, _Unreachable())
-        _, newer = profile("/mnt/coventry-ms-share", auto_lock_minutes=5, retention_days=90)
-        device.import_profile(store, newer)
+        updated, newer = profile("/mnt/coventry-ms-share", auto_lock_minutes=5,
+                                 retention_days=90)
+        device.import_profile(store, newer, expected_fingerprint=updated.fingerprint())
     finally:
         lead_store.lock()
 

@@ -29,7 +29,7 @@ from fieldkit.errors import FieldkitError
 from fieldkit.officer import load_profile as load_officer_profile
 from fieldkit.store import Store
 from sync import device
-from sync.profile import FolderDestination, LeadProfile, load_profile
+from sync.profile import FolderDestination, LeadProfile
 from ui.controls import heading, named
 from ui.messages import error_text
 
@@ -257,10 +257,7 @@ class LeadProfileDialog(QDialog):
         try:
             with open(path, "rb") as handle:
                 data = handle.read(MAX_PROFILE_FILE_BYTES + 1)
-            profile = load_profile(data)
-            existing = device.current_profile(self._store)
-            if existing is not None and existing.lead_public_key != profile.lead_public_key:
-                raise device.ProfileReplaced()
+            profile = device.preview_profile(self._store, data).profile
         except (FieldkitError, OSError) as error:
             self.message.setText(error_text(error))
             return
@@ -268,14 +265,15 @@ class LeadProfileDialog(QDialog):
         if self.confirm is not None:
             self.confirm.deleteLater()
         self.confirm = FingerprintDialog(profile, self)
-        self.confirm.accepted.connect(lambda: self._accepted(data))
+        self.confirm.accepted.connect(lambda: self._accepted(data, profile.fingerprint()))
         self.confirm.rejected.connect(self._cancelled)
         self.confirm.open()
 
-    def _accepted(self, data: bytes) -> None:
+    def _accepted(self, data: bytes, confirmed_fingerprint: str) -> None:
         self.activateWindow()  # back to this dialog (some window managers leave focus nowhere)
         try:
-            profile = device.import_profile(self._store, data)
+            profile = device.import_profile(self._store, data,
+                                            expected_fingerprint=confirmed_fingerprint)
         except FieldkitError as error:
             self.message.setText(error_text(error))
             return

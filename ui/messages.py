@@ -118,8 +118,9 @@ def outbox_error_text(code: str, params: dict[str, str | int]) -> str:
         return _tr("The Lead already holds a different bundle with this id. Send the case "
                    "again to make a new bundle.")
     if code == "delivery_unauthorised":
-        return _tr("The Lead's inbox refused this laptop's request as out of date. Check this "
-                   "laptop's date and time.")
+        return _tr("The Lead's inbox did not accept this laptop's request. Check this "
+                   "laptop's date and time; if it still fails, this laptop may not be enrolled "
+                   "or was revoked: contact your Modern Slavery Lead.")
     if code == "device_not_enrolled":
         return _tr("The Lead's inbox does not accept this laptop (not enrolled, or revoked). "
                    "Contact your Modern Slavery Lead.")

@@ -57,11 +57,15 @@ def cmd_lead_devices_add(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_lead_devices_list(args: argparse.Namespace, settings: Settings) -> int:
     from sync import lead
+    from sync.audit_anchor import audit_breaks
 
     with open_store(settings) as store:
         for device, name, organisation in lead.list_devices(store):
             state = "revoked" if device.revoked else "enrolled"
             print(f"{device.device_id}  {state:<8}  {device.officer}  {name}  {organisation}")
+            for found in audit_breaks(store, device.device_id):
+                print(f"    AUDIT BREAK {found.found_at} (bundle {found.bundle_id}): "
+                      f"{found.problem}")
     return 0
 
 
@@ -102,11 +106,9 @@ def cmd_lead_import(args: argparse.Namespace, settings: Settings) -> int:
 
     with open_store(settings) as store:
         report = importer.import_folder(store, Path(args.from_dir))
-    for bundle_id, reason in report.rejected:
-        print(f"rejected {bundle_id}: {reason}")
-    print(f"Imported {len(report.imported)}, already held {len(report.already_held)}, "
-          f"rejected {len(report.rejected)}.")
-    return 0 if not report.rejected else 4
+    for line in importer.describe_import(report):
+        print(line)
+    return 0 if not (report.rejected or report.audit_breaks) else 4
 
 
 def cmd_lead_cases(args: argparse.Namespace, settings: Settings) -> int:

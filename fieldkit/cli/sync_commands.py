@@ -16,10 +16,16 @@ from fieldkit.settings import Settings
 def cmd_device_enrol(args: argparse.Namespace, settings: Settings) -> int:
     from sync import device
 
+    data = read_input(args.lead_profile, "Lead profile")
     with open_store(settings) as store:
-        profile = device.import_profile(store, read_input(args.lead_profile, "Lead profile"))
+        update = device.preview_profile(store, data)
+        print(f"Lead profile of {update.profile.council} ({update.profile.lead_name}), "
+              f"fingerprint {update.profile.fingerprint()}")
+        for change in update.changes:
+            print(f"  changes: {change}")
+        expected = args.fingerprint or _confirmed_fingerprint(update.profile.fingerprint())
+        profile = device.import_profile(store, data, expected_fingerprint=expected)
         print(f"Lead profile of {profile.council} ({profile.lead_name}) imported.")
-        print(f"Fingerprint: {profile.fingerprint()}  (compare it with your Lead by phone)")
         if args.out:
             request = device.enrolment_request(
                 store, device_name=args.device_name, organisation=args.organisation
@@ -27,6 +33,19 @@ def cmd_device_enrol(args: argparse.Namespace, settings: Settings) -> int:
             write_output(args.out, request)
             print(f"Enrolment request written to {args.out}: give it to your Lead.")
     return 0
+
+
+def _confirmed_fingerprint(shown: str) -> str:
+    """The fingerprint, once the officer has said it matches what the Lead read out."""
+    from fieldkit.errors import InvalidInput
+
+    if not sys.stdin.isatty():
+        raise InvalidInput("Give the fingerprint your Lead read out to you: "
+                           "--fingerprint XXXX-XXXX-XXXX-XXXX-XXXX. Nothing was imported.")
+    answer = input("Does this fingerprint match the one your Lead read to you? [y/N] ")
+    if answer.strip().lower() not in ("y", "yes"):
+        raise InvalidInput("Not imported: the fingerprint was not confirmed.")
+    return shown
 
 
 def cmd_send(args: argparse.Namespace, settings: Settings) -> int:
@@ -92,6 +111,8 @@ def register(sub: SubParsers) -> None:
     dsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     q = dsub.add_parser("enrol", help="import the Lead profile and write an enrolment request")
     q.add_argument("--lead-profile", required=True)
+    q.add_argument("--fingerprint", help="the profile's fingerprint as your Lead read it out "
+                   "(asked for interactively when left out)")
     q.add_argument("--out", help="where to write the enrolment request for the Lead")
     q.add_argument("--device-name", default="fieldkit laptop")
     q.add_argument("--organisation", default="Trading Standards")

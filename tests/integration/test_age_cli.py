@@ -50,7 +50,9 @@ def test_age_decrypts_a_bundle_and_tar_lists_it(age: str, tmp_path: Path) -> Non
         .stdout.decode()
         .split()
     )
-    assert listing == ["manifest.json", "signature", "records.json", f"attachments/{PHOTO_SHA}"]
+    assert listing == [
+        "manifest.json", "signature", "records.json", "audit.json", f"attachments/{PHOTO_SHA}"
+    ]
     out = tmp_path / "out"
     out.mkdir()
     subprocess.run(["tar", "-x", "-C", str(out)], input=plain, check=True, timeout=30)

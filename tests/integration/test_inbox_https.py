@@ -1,5 +1,5 @@
 """The HTTPS inbox for real: uvicorn on 127.0.0.1 over TLS, the device's HttpsTransport and raw
-signed requests. Every answer the contract names: 201, 200, 409, 403, 401, 413, 400, 503."""
+signed requests. Every answer the contract names: 201, 200, 409, 401, 413, 400, 503."""
 
 from __future__ import annotations
 
@@ -14,15 +14,15 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from sync.bundle import build_bundle, read_bundle
+from sync.bundle import AuditAnchor, build_bundle, read_bundle
 from sync.enrolment import EnrolledDevice, new_device_id, new_device_key, sign_enrolled_devices
 from sync.errors import (
     BundleTooLargeForDestination,
     DeliveryConflict,
     DeliveryUnauthorised,
     DestinationUnavailable,
-    DeviceNotEnrolled,
 )
+from sync.inbox import NOT_AUTHENTICATED
 from sync.keys import LeadKeys, signing_public_text
 from sync.layout import delivered_bundles
 from sync.receipts import ImportReceipt, write_import_receipt
@@ -31,6 +31,8 @@ from sync.transport import HttpsTransport, pinned_ssl_context
 from tests.integration.conftest import InboxTlsCert, RunningInbox, StartInbox, make_self_signed
 
 LIMIT = 256 * 1024
+
+NO_AUDIT = AuditAnchor(seq=0, hash="0" * 64, since=0)
 
 
 @dataclass
@@ -88,7 +90,7 @@ class Setup:
             device_key=device.key,
             officer="Officer Test",
             case_id="case-0042",
-            supersedes=None,
+            supersedes=None, counter=1, audit=NO_AUDIT, audit_events=[],
             schema_versions={"note": 1},
             records=[{"kind": "note", "text": "Fictional."}],
             attachments={},
@@ -142,10 +144,10 @@ def test_409_for_another_bundle_under_the_same_id(setup: Setup) -> None:
     assert (setup.inbox.root / "bundles" / f"{bundle_id}.age").read_bytes() == first
 
 
-def test_403_for_unknown_and_revoked_devices(setup: Setup) -> None:
+def test_one_answer_for_unknown_and_revoked_devices(setup: Setup) -> None:
     for device in (Device(), setup.revoked):
         bundle_id, data = setup.bundle(device)
-        with setup.transport(device) as transport, pytest.raises(DeviceNotEnrolled):
+        with setup.transport(device) as transport, pytest.raises(DeliveryUnauthorised):
             transport.send(bundle_id, data)
     assert delivered_bundles(setup.inbox.root) == []
 
@@ -182,7 +184,7 @@ def test_401_for_a_replayed_request(setup: Setup) -> None:
     with setup.client() as client:
         assert client.put(url, headers=headers, content=body).status_code == 201
         replay = client.put(url, headers=headers, content=body)
-    assert replay.status_code == 401 and replay.json()["error"] == "request already seen"
+    assert replay.status_code == 401 and replay.json()["error"] == NOT_AUTHENTICATED
 
 
 def test_401_for_a_signature_moved_to_another_bundle_or_body(setup: Setup) -> None:
@@ -243,12 +245,12 @@ def test_devices_file_changes_are_picked_up_without_restart(setup: Setup) -> Non
     newcomer = Device()
     with setup.transport(newcomer) as transport:
         bundle_id, data = setup.bundle(newcomer)
-        with pytest.raises(DeviceNotEnrolled):
+        with pytest.raises(DeliveryUnauthorised):
             transport.send(bundle_id, data)
         setup.publish_devices(setup.device.entry(), newcomer.entry())
         assert transport.send(bundle_id, data).outcome == "stored"
         setup.publish_devices(setup.device.entry(), newcomer.entry(revoked=True))
-        with pytest.raises(DeviceNotEnrolled):
+        with pytest.raises(DeliveryUnauthorised):
             transport.send(*setup.bundle(newcomer))
 
 
@@ -266,7 +268,7 @@ def test_health_and_openapi(setup: Setup) -> None:
     assert health.status_code == 200 and health.json()["status"] == "ok"
     assert document["openapi"].startswith("3.")
     put = document["paths"]["/v1/bundles/{bundle_id}"]["put"]
-    assert set(put["responses"]) >= {"201", "200", "400", "401", "403", "409", "413"}
+    assert set(put["responses"]) >= {"201", "200", "400", "401", "409", "413"}
 
 
 def test_receipts_travel_back_over_https(setup: Setup) -> None:

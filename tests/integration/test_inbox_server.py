@@ -10,12 +10,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sync.bundle import build_bundle
+from sync.bundle import AuditAnchor, build_bundle
 from sync.enrolment import EnrolledDevice, new_device_id, new_device_key, sign_enrolled_devices
 from sync.inbox import inbox_server
 from sync.keys import LeadKeys, signing_public_text
 from sync.transport import HttpsTransport
 from tests.integration.conftest import InboxTlsCert
+
+NO_AUDIT = AuditAnchor(seq=0, hash="0" * 64, since=0)
 
 
 @contextmanager
@@ -46,7 +48,7 @@ def _send_one(url: str, lead: LeadKeys, pem: str | None, devices_file: Path) -> 
         device_key=key,
         officer="Officer Test",
         case_id="case-7",
-        supersedes=None,
+        supersedes=None, counter=1, audit=NO_AUDIT, audit_events=[],
         schema_versions={"note": 1},
         records=[],
         attachments={},

@@ -16,7 +16,7 @@ from fieldkit import cases, notes
 from fieldkit.settings import Settings
 from fieldkit.store import Store
 from sync import device, importer, lead
-from sync.bundle import build_bundle
+from sync.bundle import AuditAnchor, build_bundle
 from sync.enrolment import new_device_key
 from sync.freeze import freeze_case
 from sync.layout import bundle_path
@@ -24,6 +24,8 @@ from sync.transport import FolderTransport
 from tests.conftest import PASSPHRASE
 
 LEAD_TABLES = ("lead_bundles", "lead_records", "lead_exhibits")
+
+NO_AUDIT = AuditAnchor(seq=0, hash="0" * 64, since=0)
 
 
 class Desk:
@@ -36,9 +38,10 @@ class Desk:
         self.share = tmp_path / "share"
         self.share.mkdir()
         lead.init_lead(self.lead)
-        _, signed = lead.make_profile(self.lead, council="Example Council", lead_name="Lead",
+        issued, signed = lead.make_profile(self.lead, council="Example Council", lead_name="Lead",
                                       lead_contact="lead@council.example", folder=str(self.share))
-        device.import_profile(self.device, signed)
+        device.import_profile(self.device, signed,
+                              expected_fingerprint=issued.fingerprint())
         lead.add_device(self.lead, device.enrolment_request(
             self.device, device_name="laptop", organisation="Trading Standards"))
         self.transport = FolderTransport(self.share,
@@ -94,6 +97,7 @@ def test_an_unknown_device_is_refused(desk: Desk) -> None:
     data = build_bundle(
         bundle_id=bundle_id, device_id=str(uuid.uuid4()), device_key=new_device_key(),
         officer="Someone Else", case_id=case.id, supersedes=None,
+        counter=1, audit=NO_AUDIT, audit_events=[],
         schema_versions=device.schema_versions(), records=records, attachments=attachments,
         recipients=[lead.lead_keys(desk.lead).age_recipient],
     )
@@ -132,7 +136,9 @@ def test_records_that_fail_validation_are_refused(desk: Desk) -> None:
     data = build_bundle(
         bundle_id=bundle_id, device_id=device.device_id(desk.device),
         device_key=device.signing_key(desk.device), officer="Officer", case_id=case.id,
-        supersedes=None, schema_versions=device.schema_versions(), records=records,
+        supersedes=None,
+        counter=1, audit=NO_AUDIT, audit_events=[],
+        schema_versions=device.schema_versions(), records=records,
         attachments=attachments, recipients=[lead.lead_keys(desk.lead).age_recipient],
     )
     assert "not valid" in desk.refused(bundle_id, data)
@@ -203,9 +209,9 @@ def test_a_case_sent_by_another_device_cannot_be_overwritten(desk: Desk, tmp_pat
     case_id = desk.lead.conn.execute("SELECT case_id FROM lead_bundles").fetchone()[0]
     other = Store.create(Settings(data_dir=tmp_path / "other", kdf_min_seconds=0.001,
                                   kdf_memory_kib=8192), PASSPHRASE)
-    _, signed = lead.make_profile(desk.lead, council="Example Council", lead_name="Lead",
+    issued, signed = lead.make_profile(desk.lead, council="Example Council", lead_name="Lead",
                                   lead_contact="lead@council.example", folder=str(desk.share))
-    device.import_profile(other, signed)
+    device.import_profile(other, signed, expected_fingerprint=issued.fingerprint())
     lead.add_device(desk.lead, device.enrolment_request(
         other, device_name="second", organisation="Trading Standards"))
     records, attachments = freeze_case(desk.device, case_id)  # a copy of the first's case
@@ -214,6 +220,7 @@ def test_a_case_sent_by_another_device_cannot_be_overwritten(desk: Desk, tmp_pat
         bundle_id=forged_id, device_id=device.device_id(other),
         device_key=device.signing_key(other),
         officer="Other Officer", case_id=case_id, supersedes=None,
+        counter=1, audit=NO_AUDIT, audit_events=[],
         schema_versions=device.schema_versions(), records=records, attachments=attachments,
         recipients=[lead.lead_keys(desk.lead).age_recipient],
     )

@@ -44,9 +44,15 @@ def _enrol(tmp_path: Path, lead: Cli, device: Cli, *destination: str) -> Path:
     shown = lead.ok("lead", "profile", "--out", str(profile), *destination).out
     device.ok("init", "--officer", "Officer Example")
     request = tmp_path / "enrol-request.json"
-    enrolled = device.ok("device", "enrol", "--lead-profile", str(profile), "--out", str(request))
-    # The fingerprint the device shows is the one the Lead reads out over the phone.
+    # The fingerprint the Lead reads out over the phone; without it nothing is pinned.
     fingerprint = shown.split("Fingerprint: ")[1].split()[0]
+    unconfirmed = device("device", "enrol", "--lead-profile", str(profile), "--out", str(request))
+    assert unconfirmed.code != 0 and "--fingerprint" in unconfirmed.err
+    misheard = fingerprint[:-1] + ("A" if fingerprint[-1] != "A" else "B")
+    wrong = device("device", "enrol", "--lead-profile", str(profile), "--fingerprint", misheard)
+    assert wrong.code != 0 and "not imported" in wrong.err
+    enrolled = device.ok("device", "enrol", "--lead-profile", str(profile), "--out", str(request),
+                         "--fingerprint", fingerprint)
     assert fingerprint in enrolled.out
     lead.ok("lead", "devices", "add", str(request))
     return profile
@@ -173,5 +179,5 @@ def test_a_revoked_device_is_refused_by_the_inbox(
     result = device("sync")
     assert result.code == 3
     outbox = device.ok("outbox").out
-    assert "failed" in outbox and "last error: device_not_enrolled" in outbox
+    assert "failed" in outbox and "last error: delivery_unauthorised" in outbox  # one answer
     assert not list((root / "bundles").glob("*.age"))

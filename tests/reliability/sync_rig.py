@@ -86,10 +86,11 @@ def build_rig(tmp_path: Path) -> SyncRig:
 
 def enrol(rig: SyncRig, inbox_url: str, tmp_path: Path) -> None:
     """Give the device a profile pointing at ``inbox_url`` and enrol it with the Lead."""
-    _, signed = lead.make_profile(rig.lead_store, council="Example Council",
+    issued, signed = lead.make_profile(rig.lead_store, council="Example Council",
                                   lead_name="Lead Example", lead_contact="lead@council.example",
                                   inbox_url=inbox_url)
-    device.import_profile(rig.device_store, signed)
+    device.import_profile(rig.device_store, signed,
+                          expected_fingerprint=issued.fingerprint())
     request = device.enrolment_request(rig.device_store, device_name="laptop",
                                        organisation="Trading Standards")
     lead.add_device(rig.lead_store, request)

@@ -18,9 +18,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync.archive import write_archive
 from sync.bundle import (
+    AUDIT,
     MANIFEST,
     RECORDS,
     SIGNATURE,
+    AuditAnchor,
     VerifiedBundle,
     build_bundle,
     read_bundle,
@@ -67,6 +69,9 @@ class BundleKit:
             "officer": "Officer Test",
             "case_id": "case-0001",
             "supersedes": None,
+            "counter": 1,
+            "audit": AuditAnchor(seq=0, hash="0" * 64, since=0),
+            "audit_events": [],
             "schema_versions": {"note": 2, "premises_visit": 1},
             "records": RECORDS_SAMPLE,
             "attachments": {PHOTO_SHA: PHOTO},
@@ -140,7 +145,9 @@ def test_archive_is_deterministic_and_in_the_documented_order(kit: BundleKit) ->
         bundle_id="00000000-0000-4000-8000-000000000001", created="2026-01-01T00:00:00.000000Z"
     )
     assert kit.open_archive(first) == kit.open_archive(second)
-    assert list(kit.entries(first)) == [MANIFEST, SIGNATURE, RECORDS, f"attachments/{PHOTO_SHA}"]
+    assert list(kit.entries(first)) == [
+        MANIFEST, SIGNATURE, RECORDS, AUDIT, f"attachments/{PHOTO_SHA}"
+    ]
 
 
 def test_an_empty_bundle_round_trips(kit: BundleKit) -> None:

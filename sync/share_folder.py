@@ -1,0 +1,113 @@
+"""The Lead's importer's access to a folder other people can write to (the shared folder).
+
+Anyone with write access to the share could replace ``bundles/``, ``quarantine/`` or
+``receipts/`` (or a bundle file) with a symbolic link and have the Lead's importer read, move
+files into, or change the permissions of another folder. So every folder is opened once, as a
+directory file descriptor, with ``O_NOFOLLOW``; every file is opened and moved relative to that
+descriptor, also without following links; sizes come from ``fstat`` on the opened file; and a
+folder that already exists is never ``chmod``-ed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import secrets
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from sync.errors import BundleRejected, SyncError
+
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+class ShareFolderUnsafe(SyncError):
+    """A folder on the share is a link (or not a folder): nothing is read or written through it."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} is a link or not a folder, so nothing was read or written "
+                         "through it. Replace it with a real folder on the share.")
+
+
+def open_folder(parent: Path, name: str, *, create: bool, mode: int = 0o700) -> int:
+    """A descriptor for ``parent/name``, refusing a link; created with ``mode`` if missing."""
+    path = parent / name
+    if create:
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(path, mode)  # only a folder made here gets ``mode``; none is chmod-ed
+    try:
+        return os.open(path, _DIR_FLAGS)
+    except (NotADirectoryError, OSError) as error:
+        if isinstance(error, FileNotFoundError) and not create:
+            raise
+        raise ShareFolderUnsafe(path) from None
+
+
+@dataclass(frozen=True)
+class SharedFile:
+    """A regular file read from the share: its SHA-256, its size by ``fstat``, and its bytes
+    (``None`` when larger than the limit; the hash is still taken, for the receipt)."""
+
+    sha256: str
+    size: int
+    data: bytes | None
+
+
+def read_file(folder_fd: int, name: str, max_size: int) -> SharedFile:
+    """Read a regular file in the folder without following a link.
+
+    Raises :class:`BundleRejected` for a link, a folder, a device or anything else not a file.
+    """
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
+                     dir_fd=folder_fd)
+    except OSError:
+        raise BundleRejected("it is a link, not a file") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise BundleRejected("it is not a regular file")
+        digest, chunks, size = hashlib.sha256(), [], 0
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+            size += len(chunk)
+            if size <= max_size:
+                chunks.append(chunk)
+    data = b"".join(chunks) if max(size, info.st_size) <= max_size else None
+    return SharedFile(digest.hexdigest(), max(size, info.st_size), data)
+
+
+def is_regular_file(folder_fd: int, name: str) -> bool:
+    """True for a regular file (not a link, folder or device) in the folder."""
+    try:
+        return stat.S_ISREG(os.stat(name, dir_fd=folder_fd, follow_symlinks=False).st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def write_file(folder_fd: int, name: str, data: bytes, mode: int) -> None:
+    """Write ``name`` in the folder atomically and durably (temp file, fsync, rename)."""
+    temp = f".tmp-{secrets.token_hex(8)}.part"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    fd = os.open(temp, flags, mode, dir_fd=folder_fd)
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp, dir_fd=folder_fd)
+        raise
+    os.fsync(folder_fd)
+
+
+def move_file(from_fd: int, name: str, to_fd: int) -> None:
+    """Move ``name`` between two opened folders (a link is moved as the link, never followed)."""
+    os.replace(name, name, src_dir_fd=from_fd, dst_dir_fd=to_fd)
+    os.fsync(to_fd)
+    os.fsync(from_fd)
