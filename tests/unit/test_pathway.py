@@ -319,7 +319,7 @@ def test_the_transition_pathway_only_for_a_child_near_18() -> None:
                  consent=ConsentDecision.GIVEN)
     steps = [s.id for s in found.pathway("transition").steps]
     assert steps[0] == "transition.panel" and "transition.salvation_army" in steps
-    assert found.step("transition.decision").done
+    assert not found.step("transition.plan_eighteenth").done  # a child's consent decides nothing
 
 
 # --- facts from forms -----------------------------------------------------------------------
