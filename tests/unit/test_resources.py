@@ -256,6 +256,7 @@ def test_an_unknown_fact_in_a_condition_is_refused(tmp_path: Path) -> None:
     ],
 )
 def test_bad_conditions_are_explained(tmp_path: Path, when: str, problem: str) -> None:
+    """R-CONDITIONS-CHECKED: bad conditions are refused, explained."""
     write(tmp_path, "pathways.yaml", f"""
         pathways:
           - id: short
