@@ -74,6 +74,7 @@ def test_a_child_or_possible_child_goes_to_mash_and_the_adult_steps_end(age: Age
 
 
 def test_a_child_near_18_also_goes_to_the_transition_pathway() -> None:
+    """R-TRANSITION-DUE: a child near 18 also goes to the transition pathway."""
     found = plan(age=AgeGroup.CHILD, transition_due=True)
     assert [s.id for s in found.pathway("initial").steps] == ["init.mash", "init.transition"]
     assert found.step("init.transition").go_to == "transition"
@@ -218,6 +219,7 @@ def test_step_6_offline_nrm_and_border_force_when_exploitation_is_present() -> N
 
 
 def test_step_7_seeks_an_adults_consent_and_is_done_once_decided() -> None:
+    """R-TS-CONSENT: step 7 asks an adult, done once decided."""
     asked = plan(exploitation_present=True, age=AgeGroup.ADULT)
     assert asked.step("ts.seek_consent").number == 7
     assert not asked.step("ts.seek_consent").done
@@ -285,6 +287,7 @@ def test_before_the_nrm_a_consenting_adult_is_helped_to_submit() -> None:
 
 
 def test_before_the_nrm_a_refusing_adult_gets_a_dtn_and_other_support() -> None:
+    """R-NRM-PRE: without consent, the Duty to Notify and other support."""
     steps = [s.id for s in plan(age=AgeGroup.ADULT, consent=ConsentDecision.REFUSED)
              .pathway("nrm_pre").steps]
     assert "nrm_pre.submit_dtn" in steps and "nrm_pre.alternative_support" in steps

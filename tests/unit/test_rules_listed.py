@@ -18,7 +18,14 @@ from forms.check import check_document
 from forms.choices import AgeGroup, AgeRange, ConsentDecision
 from forms.dtn import DutyToNotify, NotForDutyToNotify, age_range, nrm_to_dtn
 from forms.nrm import Consent, WhereFound
-from forms.reception import BoardStep, PersonReceived, ReferralForm, StepStatus
+from forms.reception import (
+    BoardStep,
+    PersonReceived,
+    PropertyItem,
+    PropertyOutcome,
+    ReferralForm,
+    StepStatus,
+)
 from forms.rules import AgeStatus, Route
 from tests.unit.test_forms_roundtrip import FOUND_ON, full_nrm
 
@@ -180,7 +187,7 @@ def test_a_ready_dtn_has_what_the_home_office_asks() -> None:
 def test_the_board_follows_the_rules_for_each_person() -> None:
     """R-RECEPTION-BOARD: a child waits for MASH and is asked no consent; an adult potential
     victim waits for the NRM explained and consent; a Duty to Notify needs no Salvation Army
-    referral."""
+    referral; property waits until every item is kept or returned."""
     child = PersonReceived(reference="C1", age_group=AgeGroup.CHILD).board(FOUND_ON)
     assert child[BoardStep.MASH] is StepStatus.WAITING
     assert child[BoardStep.CONSENT] is StepStatus.NOT_NEEDED
@@ -191,6 +198,12 @@ def test_the_board_follows_the_rules_for_each_person() -> None:
     refused = PersonReceived(reference="A2", age_group=AgeGroup.ADULT,
                              consent=ConsentDecision.REFUSED).board(FOUND_ON)
     assert refused[BoardStep.SALVATION_ARMY] is StepStatus.NOT_NEEDED
+    pending = PersonReceived(reference="A4", property_logged=True,
+                             property_items=[PropertyItem(description="Phone")])
+    assert pending.board(FOUND_ON)[BoardStep.PROPERTY] is StepStatus.WAITING
+    returned = pending.property_items[0].model_copy(update={"outcome": PropertyOutcome.RETURNED})
+    settled = pending.model_copy(update={"property_items": [returned]})
+    assert settled.board(FOUND_ON)[BoardStep.PROPERTY] is StepStatus.DONE
 
 
 def test_the_notification_recorded_must_match_the_route() -> None:
