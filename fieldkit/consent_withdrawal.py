@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from fieldkit.clock import utc_now
 from fieldkit.documents import CONSENT_WITHDRAWN, get_document
 from fieldkit.errors import InvalidInput
+from fieldkit.records import FormDocument
 from fieldkit.store import Store
 from forms.choices import ConsentDecision
 from forms.dtn import DutyToNotify, nrm_to_dtn
@@ -34,6 +35,18 @@ def withdrawn_by_consent(store: Store, document_id: str) -> bool:
         (document_id, CONSENT_WITHDRAWN),
     ).fetchone()
     return row is not None
+
+
+def withdrawn_by_consent_in_case(store: Store, case_id: str) -> list[FormDocument]:
+    """The case's NRM forms withdrawn because the person withdrew their consent, oldest first:
+    no longer current, but still what the pathway knows about that person until (and after)
+    the Duty to Notify replaces them."""
+    rows = store.conn.execute(
+        "SELECT d.id FROM form_documents d JOIN form_withdrawals w ON w.document_id = d.id "
+        "WHERE d.case_id = ? AND d.kind = 'nrm' AND w.reason = ? ORDER BY d.created_at",
+        (case_id, CONSENT_WITHDRAWN),
+    ).fetchall()
+    return [get_document(store, str(row[0])) for row in rows]
 
 
 def notice_after_withdrawal(store: Store, nrm_document_id: str) -> WithdrawalNotice:

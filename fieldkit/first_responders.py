@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
+from fieldkit import officer
 from fieldkit.resources import FirstResponderOrganisation, Resources, load_resources
+from fieldkit.store import Store
 from forms.choices import ResponderDuty
 
 
@@ -46,3 +48,15 @@ def responder_duty(
     if listed is None:
         return ResponderDuty.NOT_LISTED
     return ResponderDuty.STATUTORY if listed.statutory else ResponderDuty.NON_STATUTORY
+
+
+def officer_duty(store: Store) -> ResponderDuty | None:
+    """The duty of the officer using this copy of fieldkit, from their profile: not a first
+    responder when they said so; otherwise from their organisation's name; None when the
+    profile names no organisation (the forms' own first responder details then decide)."""
+    profile = officer.load_profile(store)
+    if profile is not None and not profile.first_responder:
+        return ResponderDuty.NOT_FIRST_RESPONDER
+    if profile is None or not profile.organisation.strip():
+        return None
+    return responder_duty(profile.organisation)

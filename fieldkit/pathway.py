@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from fieldkit import cases, clock, documents, officer
+from fieldkit import cases, clock, consent_withdrawal, documents, officer
 from fieldkit.clock import stamp
-from fieldkit.first_responders import responder_duty
+from fieldkit.first_responders import officer_duty, responder_duty
 from fieldkit.resources import Contact, Resources, Timeline, load_resources
 from fieldkit.store import Store
 from forms import DutyToNotify
@@ -333,9 +333,16 @@ def person_facts(
     store: Store, case_id: str, person_id: str, live: dict[str, Any] | None = None,
     *, as_of: date | None = None,
 ) -> CaseFacts:
-    """Facts for one person: from the form being edited (``live``), else their saved forms."""
+    """Facts for one person: from the form being edited (``live``), else their saved forms (an
+    NRM withdrawn because they withdrew consent still counts until a Duty to Notify replaces
+    it); the officer's duty as a first responder from their profile."""
     done = load_ticks(store, case_id).get(person_id, set()) | derived_done(store, case_id)
     more: dict[str, object] = {"first_responder": officer.is_first_responder(store)}
+    duty = officer_duty(store)
+    if duty is not None:
+        more["responder"] = duty
+    withdrawn = [doc for doc in consent_withdrawal.withdrawn_by_consent_in_case(store, case_id)
+                 if doc.person_id == person_id]
     nrm_data = live
     dtn: DutyToNotify | None = None
     if nrm_data is None:
@@ -344,6 +351,8 @@ def person_facts(
                 nrm_data = json.loads(doc.data)
             elif doc.person_id == person_id and doc.kind == "dtn":
                 dtn = DutyToNotify.model_validate_json(doc.data)
+        if nrm_data is None and dtn is None and withdrawn:
+            nrm_data = json.loads(withdrawn[-1].data)
     if nrm_data is not None:
         try:
             nrm = NrmReferral.model_validate(nrm_data)
@@ -356,16 +365,18 @@ def person_facts(
                         capacity_concern=needs.capacity_concern, nrm_stage=needs.nrm_stage)
             return facts_from_nrm(nrm, as_of=when, done=done, exploitation_present=True, **more)
     if dtn is not None:
-        return CaseFacts.model_validate({
-            "age": AgeGroup.ADULT, "consent": ConsentDecision.REFUSED,
-            "exploitation_present": True, "done": frozenset(done), **more})
+        if withdrawn:
+            more["consent"] = ConsentDecision.WITHDRAWN
+        return facts_from_dtn(dtn, done=done, **more)
     return CaseFacts.model_validate({"done": frozenset(done), **more})
 
 
 def case_people(store: Store, case_id: str) -> list[str]:
-    """Ids of the people of a case who have an NRM or a Duty to Notify."""
-    return sorted({d.person_id for d in documents.list_documents(store, case_id)
-                   if d.kind in ("nrm", "dtn") and d.person_id})
+    """Ids of the people of a case who have an NRM or a Duty to Notify (or an NRM withdrawn
+    because they withdrew consent, whose Duty to Notify is still to be made)."""
+    current = [d for d in documents.list_documents(store, case_id) if d.kind in ("nrm", "dtn")]
+    withdrawn = consent_withdrawal.withdrawn_by_consent_in_case(store, case_id)
+    return sorted({d.person_id for d in (*current, *withdrawn) if d.person_id})
 
 
 def case_facts(store: Store, case_id: str) -> CaseFacts:
@@ -379,7 +390,8 @@ def case_facts(store: Store, case_id: str) -> CaseFacts:
         age = AgeGroup.ADULT if ages == {AgeGroup.ADULT} else AgeGroup.CHILD
     return CaseFacts(done=frozenset(done), exploitation_present=True if people else None,
                      age=age, person_recorded=bool(people),
-                     first_responder=officer.is_first_responder(store))
+                     first_responder=officer.is_first_responder(store),
+                     responder=officer_duty(store))
 
 
 def plan_for_case(store: Store, case_id: str) -> list[tuple[str, CasePlan]]:

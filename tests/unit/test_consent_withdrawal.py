@@ -9,11 +9,13 @@ from datetime import date
 
 import pytest
 
-from fieldkit import cases, documents
+from fieldkit import cases, documents, officer, pathway
 from fieldkit.consent_withdrawal import notice_after_withdrawal, withdrawn_by_consent
 from fieldkit.errors import InvalidInput
+from fieldkit.pathway import plan_case
 from fieldkit.store import Store
-from forms.choices import AgeGroup, ConsentDecision, WithdrawalMethod
+from forms.choices import AgeGroup, ConsentDecision, ResponderDuty, WithdrawalMethod
+from forms.dtn import nrm_to_dtn
 from forms.nrm import Consent, NrmReferral, WhereFound
 from sync.freeze import freeze_case
 from tests.unit.test_forms_roundtrip import FOUND_ON, IDENTIFYING_VALUES, full_nrm
@@ -105,3 +107,68 @@ def test_a_childs_nrm_is_never_withdrawn_by_a_withdrawal_of_consent(store: Store
     assert [d.id for d in documents.list_documents(store, case.id)] == [nrm_id]
     with pytest.raises(InvalidInput, match="always referred"):
         notice_after_withdrawal(store, nrm_id)
+
+
+# --- the pathway read from the store ---------------------------------------------------------
+
+
+def test_the_pathway_follows_the_person_through_a_withdrawal(
+    store: Store, consented: tuple[str, str, str]
+) -> None:
+    """R-CONSENT-WITHDRAWN-DTN-OFFERED: between the withdrawal and the Duty to Notify the
+    person's plan still shows them (consent withdrawn, the notice to make); once the notice is
+    saved the plan keeps saying consent was withdrawn."""
+    case_id, person_id, nrm_id = consented
+    save_nrm(store, case_id, person_id, full_nrm(consent=WITHDRAWN), document_id=nrm_id)
+    assert person_id in pathway.case_people(store, case_id)
+    waiting = plan_case(pathway.person_facts(store, case_id, person_id))
+    assert waiting.applies("init.consent_withdrawn") and waiting.applies("init.duty_to_notify")
+    assert not waiting.applies("init.nrm_pathway")
+    offered = notice_after_withdrawal(store, nrm_id)
+    documents.save_document(store, case_id, "dtn", offered.notice.model_dump(mode="json"),
+                            person_id=person_id)
+    facts = pathway.person_facts(store, case_id, person_id)
+    assert facts.consent is ConsentDecision.WITHDRAWN
+    assert plan_case(facts).applies("init.consent_withdrawn")
+
+
+def test_the_999_step_survives_the_saved_duty_to_notify(store: Store) -> None:
+    """R-999-KEPT-WITH-DTN: read back from the store, a person whose Duty to Notify replaced
+    their NRM still has the 999 call first until the officer ticks it."""
+    case = cases.create_case(store, "Operation Risk")
+    person = cases.add_person(store, case.id, "P02")
+    refused = full_nrm(consent=Consent(decision=ConsentDecision.REFUSED), immediate_risk=True,
+                       immediate_risk_details="Controller waiting outside")
+    save_nrm(store, case.id, person.id, refused)
+    notice, _removed = nrm_to_dtn(refused, as_of=FOUND_ON)
+    documents.save_document(store, case.id, "dtn", notice.model_dump(mode="json"),
+                            person_id=person.id)
+    first = plan_case(pathway.person_facts(store, case.id, person.id)).next_steps()[0]
+    assert first.id == "init.call_999" and not first.done
+    pathway.set_tick(store, case.id, person.id, "init.call_999", True)
+    ticked = plan_case(pathway.person_facts(store, case.id, person.id))
+    assert ticked.step("init.call_999").done
+
+
+def test_the_officers_organisation_decides_the_duty(
+    store: Store, consented: tuple[str, str, str]
+) -> None:
+    """R-DUTY-ORGANISATION: the officer's profile (organisation, first responder or not)
+    decides what the pathway tells them to do for an adult who does not consent."""
+    case_id, person_id, nrm_id = consented
+    refused = full_nrm(consent=Consent(decision=ConsentDecision.REFUSED))
+    save_nrm(store, case_id, person_id, refused, document_id=nrm_id)
+    assert pathway.person_facts(store, case_id, person_id).duty is ResponderDuty.STATUTORY
+    officer.save_profile(store, officer.OfficerProfile(name="Officer Test",
+                                                       organisation="The Salvation Army"),
+                         officer.AppRole.FIELD_OFFICER)
+    charity = plan_case(pathway.person_facts(store, case_id, person_id))
+    assert charity.applies("init.no_duty_to_notify")
+    assert not charity.applies("init.duty_to_notify")
+    assert pathway.case_facts(store, case_id).duty is ResponderDuty.NON_STATUTORY
+    officer.save_profile(store, officer.OfficerProfile(name="Officer Test",
+                                                       organisation="The Salvation Army",
+                                                       first_responder=False),
+                         officer.AppRole.FIELD_OFFICER)
+    assert plan_case(pathway.person_facts(store, case_id, person_id)).applies(
+        "init.not_first_responder")
