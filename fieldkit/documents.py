@@ -18,8 +18,10 @@ from fieldkit.resources import load_resources
 from fieldkit.store import Store
 from forms import KINDS
 from forms.check import check_document
+from forms.choices import ConsentDecision
 from forms.form import FieldProblem
 from forms.nrm import NrmReferral
+from forms.rules import Route
 
 _SELECT = (
     "SELECT d.id, d.case_id, d.visit_id, d.person_id, d.kind, d.status, d.current_version, "
@@ -29,6 +31,8 @@ _SELECT = (
 _CURRENT = "NOT EXISTS (SELECT 1 FROM form_withdrawals w WHERE w.document_id = d.id)"
 # One person has an NRM referral or a Duty to Notify, never both: saving one withdraws the other.
 _EXCLUSIVE = {"nrm": "dtn", "dtn": "nrm"}
+CONSENT_WITHDRAWN = "consent withdrawn before submission"
+"""The reason kept when an adult's withdrawal of consent withdraws their NRM referral."""
 
 
 def form_problems(
@@ -157,6 +161,10 @@ def save_document(
             "saved_at) VALUES (?, ?, ?, ?, ?, ?)",
             (document_id, version, schema_version, status, body, now),
         )
+        if kind == "nrm" and _consent_withdrawn(body):
+            # The moment an adult's withdrawal is recorded, the referral with their identity
+            # stops being current: never printed or sealed into a bundle to the Lead.
+            _withdraw(store, document_id, CONSENT_WITHDRAWN)
         if person_id is not None and kind in _EXCLUSIVE:
             for other in list_documents(store, case_id, _EXCLUSIVE[kind]):
                 if other.person_id == person_id:
@@ -165,6 +173,15 @@ def save_document(
         store.audit(action, kind, document_id)
     hub.publish(RECORDS_CHANGED, kind="form", record_id=document_id)
     return get_document(store, document_id)
+
+
+def _consent_withdrawn(body: str) -> bool:
+    """An adult withdrew consent on this NRM form (a child's referral never depends on it)."""
+    nrm = NrmReferral.model_validate_json(body)
+    if nrm.consent.decision is not ConsentDecision.WITHDRAWN:
+        return False
+    found_on = nrm.where_found.encountered_on or utc_now().date()
+    return nrm.obligations(found_on).route is Route.DUTY_TO_NOTIFY
 
 
 def _withdraw(store: Store, document_id: str, reason: str) -> None:

@@ -15,12 +15,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from fieldkit import cases, clock, documents, officer
+from fieldkit import cases, clock, consent_withdrawal, documents, officer
 from fieldkit.clock import stamp
+from fieldkit.first_responders import officer_duty, responder_duty
 from fieldkit.resources import Contact, Resources, Timeline, load_resources
 from fieldkit.store import Store
 from forms import DutyToNotify
-from forms.choices import AgeGroup, ConsentDecision, NrmStage
+from forms.choices import AgeGroup, ConsentDecision, NrmStage, ResponderDuty
 from forms.kinds import KIND_TITLES
 from forms.nrm import NrmReferral
 from forms.pathways import FactValue, Step
@@ -48,8 +49,19 @@ class CaseFacts(BaseModel):
     transition_due: bool = Field(False, title="Child within 6 months of turning 18")
     migrant: bool | None = Field(None, title="The person is a migrant")
     care_and_support_needs: bool | None = Field(None, title="Care and support needs")
-    housing_needs: bool | None = Field(None, title="Housing needs (meets the criteria)")
+    accommodation_needed: bool | None = Field(
+        None, title="Needs emergency or safe accommodation now"
+    )
+    housing_needs: bool | None = Field(
+        None, title="Meets the criteria for council housing (a housing assessment is asked for)"
+    )
     first_responder: bool = Field(True, title="The officer works for a first responder")
+    responder: ResponderDuty | None = Field(
+        None, title="The officer's organisation as a first responder (statutory or not)"
+    )
+    ictg_service: bool | None = Field(
+        None, title="The area has the Independent Child Trafficking Guardian service"
+    )
     exploitation_present: bool | None = Field(None, title="Exploitation is present")
     perpetrator_concern: bool = Field(False, title="Concern about a perpetrator")
     location_concern: bool = Field(False, title="Concern about a location")
@@ -69,6 +81,15 @@ class CaseFacts(BaseModel):
         """NRM, Duty to Notify (never both), or undecided while an adult has not been asked."""
         return route_for(_STATUS_OF_AGE[self.age], self.consent)
 
+    @property
+    def duty(self) -> ResponderDuty:
+        """What the officer's organisation is as a first responder: not one when the officer
+        says so; otherwise as worked out from the organisation's name, and statutory (must
+        notify) when that is not known, so a duty is never silently dropped."""
+        if not self.first_responder:
+            return ResponderDuty.NOT_FIRST_RESPONDER
+        return self.responder or ResponderDuty.STATUTORY
+
     def facts(self) -> dict[str, FactValue]:
         """The facts pathway conditions test, including those worked out from the others."""
         recorded = self.model_dump(exclude={"done", "person_recorded"})
@@ -80,6 +101,8 @@ class CaseFacts(BaseModel):
             adult=person and not child,
             nrm_route=person and self.route is Route.NRM,
             dtn_route=person and self.route is Route.DUTY_TO_NOTIFY,
+            responder=self.duty,
+            first_responder=self.duty is not ResponderDuty.NOT_FIRST_RESPONDER,
         )
         return recorded
 
@@ -209,7 +232,9 @@ def facts_from_nrm(
     nrm: NrmReferral, *, as_of: date, done: Iterable[str] = (), **more: object
 ) -> CaseFacts:
     """Case facts read from an NRM draft on ``as_of`` (age by the rules, consent, immediate risk,
-    destitution, support wanted); ``more`` sets any other fact, e.g. ``migrant=True``."""
+    destitution, support wanted, accommodation needed now and, asked for separately, a council
+    housing assessment; the first responder's duty from their organisation); ``more`` sets any
+    other fact, e.g. ``migrant=True``."""
     rules = nrm.obligations(as_of)
     support = nrm.support
     read: dict[str, object] = {
@@ -219,9 +244,32 @@ def facts_from_nrm(
         "transition_due": rules.transition_to_adulthood,
         "destitute": support.destitute,
         "wants_support": support.victim_care_contract,
-        "housing_needs": support.accommodation_needed,
+        "accommodation_needed": support.accommodation_needed,
+        "housing_needs": support.council_housing_referral,
         "done": frozenset(done),
     }
+    if nrm.first_responder.organisation.strip():
+        read["responder"] = responder_duty(nrm.first_responder.organisation)
+    read.update(more)
+    return CaseFacts.model_validate(read)
+
+
+def facts_from_dtn(
+    dtn: DutyToNotify, *, done: Iterable[str] = (), **more: object
+) -> CaseFacts:
+    """Case facts read from a Duty to Notify: an adult without consent, exploitation present,
+    and the immediate risk the notice keeps (so the 999 step stays until it is done); the
+    first responder's duty from their organisation. ``more`` sets any other fact (e.g.
+    ``consent=ConsentDecision.WITHDRAWN`` when the NRM it replaced says so)."""
+    read: dict[str, object] = {
+        "age": AgeGroup.ADULT,
+        "consent": ConsentDecision.REFUSED,
+        "immediate_risk": dtn.immediate_risk,
+        "exploitation_present": True,
+        "done": frozenset(done),
+    }
+    if dtn.first_responder.organisation.strip():
+        read["responder"] = responder_duty(dtn.first_responder.organisation)
     read.update(more)
     return CaseFacts.model_validate(read)
 
@@ -236,7 +284,7 @@ def facts_from_person(
         "consent": person.consent,
         "transition_due": rules.transition_to_adulthood,
         "wants_support": person.wants_support,
-        "housing_needs": person.accommodation_needed,
+        "accommodation_needed": person.accommodation_needed,
         "exploitation_present": person.potential_victim,
         "done": frozenset(done),
     }
@@ -285,9 +333,16 @@ def person_facts(
     store: Store, case_id: str, person_id: str, live: dict[str, Any] | None = None,
     *, as_of: date | None = None,
 ) -> CaseFacts:
-    """Facts for one person: from the form being edited (``live``), else their saved forms."""
+    """Facts for one person: from the form being edited (``live``), else their saved forms (an
+    NRM withdrawn because they withdrew consent still counts until a Duty to Notify replaces
+    it); the officer's duty as a first responder from their profile."""
     done = load_ticks(store, case_id).get(person_id, set()) | derived_done(store, case_id)
     more: dict[str, object] = {"first_responder": officer.is_first_responder(store)}
+    duty = officer_duty(store)
+    if duty is not None:
+        more["responder"] = duty
+    withdrawn = [doc for doc in consent_withdrawal.withdrawn_by_consent_in_case(store, case_id)
+                 if doc.person_id == person_id]
     nrm_data = live
     dtn: DutyToNotify | None = None
     if nrm_data is None:
@@ -296,6 +351,8 @@ def person_facts(
                 nrm_data = json.loads(doc.data)
             elif doc.person_id == person_id and doc.kind == "dtn":
                 dtn = DutyToNotify.model_validate_json(doc.data)
+        if nrm_data is None and dtn is None and withdrawn:
+            nrm_data = json.loads(withdrawn[-1].data)
     if nrm_data is not None:
         try:
             nrm = NrmReferral.model_validate(nrm_data)
@@ -308,16 +365,18 @@ def person_facts(
                         capacity_concern=needs.capacity_concern, nrm_stage=needs.nrm_stage)
             return facts_from_nrm(nrm, as_of=when, done=done, exploitation_present=True, **more)
     if dtn is not None:
-        return CaseFacts.model_validate({
-            "age": AgeGroup.ADULT, "consent": ConsentDecision.REFUSED,
-            "exploitation_present": True, "done": frozenset(done), **more})
+        if withdrawn:
+            more["consent"] = ConsentDecision.WITHDRAWN
+        return facts_from_dtn(dtn, done=done, **more)
     return CaseFacts.model_validate({"done": frozenset(done), **more})
 
 
 def case_people(store: Store, case_id: str) -> list[str]:
-    """Ids of the people of a case who have an NRM or a Duty to Notify."""
-    return sorted({d.person_id for d in documents.list_documents(store, case_id)
-                   if d.kind in ("nrm", "dtn") and d.person_id})
+    """Ids of the people of a case who have an NRM or a Duty to Notify (or an NRM withdrawn
+    because they withdrew consent, whose Duty to Notify is still to be made)."""
+    current = [d for d in documents.list_documents(store, case_id) if d.kind in ("nrm", "dtn")]
+    withdrawn = consent_withdrawal.withdrawn_by_consent_in_case(store, case_id)
+    return sorted({d.person_id for d in (*current, *withdrawn) if d.person_id})
 
 
 def case_facts(store: Store, case_id: str) -> CaseFacts:
@@ -331,7 +390,8 @@ def case_facts(store: Store, case_id: str) -> CaseFacts:
         age = AgeGroup.ADULT if ages == {AgeGroup.ADULT} else AgeGroup.CHILD
     return CaseFacts(done=frozenset(done), exploitation_present=True if people else None,
                      age=age, person_recorded=bool(people),
-                     first_responder=officer.is_first_responder(store))
+                     first_responder=officer.is_first_responder(store),
+                     responder=officer_duty(store))
 
 
 def plan_for_case(store: Store, case_id: str) -> list[tuple[str, CasePlan]]:

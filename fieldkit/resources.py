@@ -98,10 +98,12 @@ class _ContactsFile(_Strict):
 
 
 class FirstResponderOrganisation(_Strict):
-    """An organisation that may refer to the NRM; statutory ones also have the duty to notify."""
+    """An organisation that may refer to the NRM; statutory ones also have the duty to notify.
+    ``matches`` are words or phrases found in the names officers give it (e.g. "police")."""
 
     name: Text
     statutory: bool
+    matches: list[Text] = []
 
 
 class _FirstRespondersFile(_Strict):

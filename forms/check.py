@@ -72,6 +72,19 @@ def check_document(
     return document.ready_problems(as_of)
 
 
+def recorded_details(
+    names: Sequence[str] = (), addresses: Sequence[str] = ()
+) -> tuple[list[str], list[str]]:
+    """The person's recorded names and addresses as given on the command line: each name option
+    may hold several names separated by commas (``"A B,C"``), each address option several
+    addresses separated by semicolons (an address has commas of its own). Blanks are dropped."""
+    found_names = [part.strip() for text in names for part in text.split(",") if part.strip()]
+    found_addresses = [
+        part.strip() for text in addresses for part in text.split(";") if part.strip()
+    ]
+    return found_names, found_addresses
+
+
 def read_document(model: type[Form], data: Mapping[str, Any] | str | bytes) -> Form:
     """Validate ``data`` (JSON text or a dict) as ``model``; raises pydantic's ValidationError."""
     if isinstance(data, str | bytes):

@@ -25,11 +25,43 @@ class Gender(StrEnum):
 
 
 class ConsentDecision(StrEnum):
-    """An adult's decision about an NRM referral, after it was explained."""
+    """An adult's decision about an NRM referral, after it was explained. ``WITHDRAWN`` is an
+    adult who consented and then withdrew before the referral was submitted: for the route it
+    counts as no consent (a Duty to Notify), and the record keeps when and how it was said."""
 
     NOT_ASKED = "not_asked"
     GIVEN = "given"
     REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+
+NO_CONSENT = frozenset({ConsentDecision.REFUSED, ConsentDecision.WITHDRAWN})
+"""The decisions that leave an adult without consent to an NRM referral."""
+
+
+class WithdrawalMethod(StrEnum):
+    """How an adult's withdrawal of consent reached the officer."""
+
+    IN_PERSON = "in_person"
+    THROUGH_INTERPRETER = "through_interpreter"
+    BY_PHONE = "by_phone"
+    IN_WRITING = "in_writing"
+    THROUGH_SUPPORT_WORKER = "through_support_worker"
+    OTHER = "other"
+
+
+class ResponderDuty(StrEnum):
+    """What the officer's organisation is as a first responder, which decides what they must do
+    for an adult who does not consent (Modern Slavery Act 2015, section 52)."""
+
+    STATUTORY = "statutory"
+    """A specified public authority: must notify the Home Office (Duty to Notify)."""
+    NON_STATUTORY = "non_statutory"
+    """A charity first responder: may refer with consent; has no duty to notify."""
+    NOT_LISTED = "not_listed"
+    """Says it is a first responder, but its organisation is not in the council's list."""
+    NOT_FIRST_RESPONDER = "not_first_responder"
+    """Cannot refer to the NRM: passes the concern to a first responder."""
 
 
 class ExploitationType(StrEnum):
@@ -126,6 +158,11 @@ class NrmStage(StrEnum):
 _LABELS: dict[tuple[type[StrEnum], str], str] = {
     (AgeGroup, "not_sure"): "Not sure (treated as a child)",
     (ConsentDecision, "not_asked"): "Not asked yet",
+    (ConsentDecision, "withdrawn"): "Given, then withdrawn before submission",
+    (WithdrawalMethod, "through_interpreter"): "In person, through an interpreter",
+    (ResponderDuty, "statutory"): "Statutory first responder (must notify)",
+    (ResponderDuty, "non_statutory"): "Non-statutory first responder (no duty to notify)",
+    (ResponderDuty, "not_listed"): "First responder not in the council's list",
     (BusinessType, "house_in_multiple_occupation"): "House in multiple occupation (HMO)",
     (Agency, "glaa"): "Gangmasters and Labour Abuse Authority (GLAA)",
     (Agency, "nhs"): "NHS",

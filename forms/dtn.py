@@ -10,7 +10,7 @@ from typing import ClassVar
 
 from pydantic import ConfigDict, Field
 
-from forms.choices import AgeRange, ConsentDecision, ExploitationType, Gender
+from forms.choices import NO_CONSENT, AgeRange, ConsentDecision, ExploitationType, Gender
 from forms.countries import CountryCode
 from forms.form import FieldProblem, Form, FormSection, Problems
 from forms.identifying import describe_found, find_identifying_text, scrub_identifying_text
@@ -43,6 +43,8 @@ class DutyToNotify(Form):
         default_factory=NotifyingOfficer, title="First responder"
     )
     encountered_on: date | None = Field(None, title="Date the person was found")
+    # Not identifying, and it keeps the urgent 999 step on the pathway once the NRM is replaced.
+    immediate_risk: bool = Field(False, title="Immediate risk of serious harm")
     gender: Gender | None = Field(None, title="Gender")
     age_range: AgeRange = Field(AgeRange.NOT_KNOWN, title="Age range")
     nationality: CountryCode | None = Field(None, title="Nationality")
@@ -140,9 +142,10 @@ def nrm_to_dtn(
         raise NotForDutyToNotify(
             "The person consented to an NRM referral, which discharges the duty: never both."
         )
-    if nrm.consent.decision is not ConsentDecision.REFUSED:
+    if nrm.consent.decision not in NO_CONSENT:
         raise NotForDutyToNotify(
-            "A Duty to Notify is for an adult who has refused an NRM referral: ask first."
+            "A Duty to Notify is for an adult who has refused (or withdrawn) consent to an NRM "
+            "referral: ask first."
         )
     victim = nrm.potential_victim
     names = nrm.recorded_names()
@@ -172,6 +175,7 @@ def nrm_to_dtn(
     notice = DutyToNotify(
         first_responder=NotifyingOfficer(**nrm.first_responder.model_dump()),
         encountered_on=nrm.where_found.encountered_on,
+        immediate_risk=nrm.immediate_risk,
         gender=victim.gender,
         age_range=band,
         nationality=victim.nationalities[0] if victim.nationalities else None,

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, ClassVar
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, model_validator
 
-from forms.choices import AgeGroup, ConsentDecision, ExploitationType, Gender
+from forms.choices import AgeGroup, ConsentDecision, ExploitationType, Gender, WithdrawalMethod
 from forms.countries import CountryCode, LanguageCode
 from forms.form import FieldProblem, Form, FormSection, Problems
 from forms.needs import PersonNeeds
@@ -63,6 +63,28 @@ class Consent(FormSection):
     interpreter_used: bool | None = Field(None, title="Interpreter used")
     interpreter_language: LanguageCode | None = Field(None, title="Interpreter's language")
     decided_on: date | None = Field(None, title="Date of the consent decision")
+    withdrawn_on: date | None = Field(None, title="Date consent was withdrawn")
+    withdrawal_how: WithdrawalMethod | None = Field(
+        None, title="How the withdrawal of consent was made"
+    )
+    withdrawal_notes: str = Field("", title="Notes on the withdrawal of consent")
+
+    @model_validator(mode="after")
+    def _withdrawal_is_recorded(self) -> Consent:
+        """A withdrawal of consent is recorded with when and how, the moment it is recorded
+        (it withdraws the NRM referral from sending); nothing else carries those details."""
+        if self.decision is ConsentDecision.WITHDRAWN:
+            missing = [text for value, text in (
+                (self.withdrawn_on, "when it was withdrawn"),
+                (self.withdrawal_how, "how the withdrawal was made"),
+            ) if value is None]
+            if missing:
+                raise ValueError(f"Consent withdrawn: say {' and '.join(missing)}")
+        elif self.withdrawn_on is not None or self.withdrawal_how is not None:
+            raise ValueError(
+                "Consent: a date or way of withdrawal is recorded only when consent is withdrawn"
+            )
+        return self
 
 
 class SafeContact(FormSection):
@@ -198,7 +220,12 @@ class SupportWanted(FormSection):
     victim_care_contract: bool | None = Field(
         None, title="Wants support from the victim care contract (Salvation Army)"
     )
-    accommodation_needed: bool | None = Field(None, title="Needs accommodation")
+    accommodation_needed: bool | None = Field(
+        None, title="Needs emergency or safe accommodation now"
+    )
+    council_housing_referral: bool | None = Field(
+        None, title="Meets the criteria for council housing (refer for a housing assessment)"
+    )
     destitute: bool | None = Field(None, title="Destitute (needs emergency support)")
     immediate_needs: str = Field("", title="Immediate needs")
 
@@ -302,10 +329,13 @@ class NrmReferral(Form):
         if not found.ask_consent:
             return  # a child: consent is not needed
         if found.route is Route.DUTY_TO_NOTIFY:
+            withdrawn = self.consent.decision is ConsentDecision.WITHDRAWN
             problems.add(
                 "consent.decision",
-                "The person has not consented, so this cannot be an NRM referral: "
-                "make a Duty to Notify instead",
+                ("The person withdrew their consent, so this NRM referral must not be "
+                 "submitted: make a Duty to Notify instead") if withdrawn else
+                ("The person has not consented, so this cannot be an NRM referral: "
+                 "make a Duty to Notify instead"),
             )
             return
         if found.route is Route.UNDECIDED:

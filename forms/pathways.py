@@ -17,7 +17,7 @@ from pydantic import (
     model_validator,
 )
 
-from forms.choices import AgeGroup, ConsentDecision, NrmStage
+from forms.choices import AgeGroup, ConsentDecision, NrmStage, ResponderDuty
 from forms.kinds import KINDS
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")]
@@ -28,10 +28,10 @@ Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 
 BOOLEAN_FACTS = frozenset({
     "child", "adult", "immediate_risk", "transition_due", "migrant", "care_and_support_needs",
-    "housing_needs", "first_responder", "exploitation_present", "perpetrator_concern",
-    "location_concern", "business_concern", "business_exploiting_workers", "business_broke_law",
-    "housing_concern", "capacity_concern", "destitute", "wants_support", "new_evidence",
-    "nrm_route", "dtn_route",
+    "accommodation_needed", "housing_needs", "first_responder", "ictg_service",
+    "exploitation_present", "perpetrator_concern", "location_concern", "business_concern",
+    "business_exploiting_workers", "business_broke_law", "housing_concern", "capacity_concern",
+    "destitute", "wants_support", "new_evidence", "nrm_route", "dtn_route",
 })
 """Yes/no facts a condition may test."""
 
@@ -39,6 +39,7 @@ CHOICE_FACTS: dict[str, tuple[str, ...]] = {
     "age": tuple(AgeGroup),
     "consent": tuple(ConsentDecision),
     "nrm_stage": tuple(NrmStage),
+    "responder": tuple(ResponderDuty),
 }
 """Facts with a fixed set of values a condition may test."""
 

@@ -86,6 +86,9 @@ class PersonReceived(FormSection):
     age_group: AgeGroup = Field(AgeGroup.NOT_SURE, title="Adult or child")
     estimated_age: int | None = Field(None, ge=0, le=120, title="Estimated age")
     date_of_birth: date | None = Field(None, title="Date of birth")
+    age_disputed: bool = Field(
+        False, title="Age disputed (may be under 18; treated as a child until assessed)"
+    )
     welfare_given_at: datetime | None = Field(None, title="Food, water and rest given")
     welfare_notes: str = Field("", title="Welfare notes")
     medical_triage_needed: bool | None = Field(None, title="Medical triage needed")
@@ -112,9 +115,11 @@ class PersonReceived(FormSection):
     departed_at: datetime | None = Field(None, title="Departure time")
 
     def age_status(self, as_of: date) -> AgeStatus:
-        """Whether the person is treated as a child (not sure counts as a child)."""
+        """Whether the person is treated as a child (not sure, or an age disputed, counts as a
+        child until an age assessment)."""
         return age_status(as_of=as_of, age_group=self.age_group,
-                          date_of_birth=self.date_of_birth, estimated_age=self.estimated_age)
+                          date_of_birth=self.date_of_birth, estimated_age=self.estimated_age,
+                          age_disputed=self.age_disputed)
 
     def obligations(self, as_of: date) -> Obligations:
         """What the rules require for this person on ``as_of``."""

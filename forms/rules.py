@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from forms.choices import AgeGroup, ConsentDecision
+from forms.choices import NO_CONSENT, AgeGroup, ConsentDecision
 
 ADULT_AGE = 18
 TRANSITION_MONTHS = 6
@@ -119,11 +119,12 @@ class Obligations:
 
 
 def route_for(status: AgeStatus, consent: ConsentDecision) -> Route:
-    """NRM for a child (consent is not needed) or a consenting adult; Duty to Notify for an adult
-    who does not consent; undecided while an adult has not been asked."""
+    """NRM for a child (consent is not needed, so no decision of theirs changes it) or a
+    consenting adult; Duty to Notify for an adult who refused or withdrew consent; undecided
+    while an adult has not been asked."""
     if status is not AgeStatus.ADULT or consent is ConsentDecision.GIVEN:
         return Route.NRM
-    if consent is ConsentDecision.REFUSED:
+    if consent in NO_CONSENT:
         return Route.DUTY_TO_NOTIFY
     return Route.UNDECIDED
 

@@ -17,15 +17,22 @@ FORM_KINDS = ("nrm", "dtn", "visit", "reception", "intel", "referral")
 
 def cmd_form_check(args: argparse.Namespace, settings: Settings) -> int:
     """Check a form document (JSON) of ``--kind``: exit 0 when valid, else 1 with one line per
-    problem, naming the field."""
+    problem, naming the field. A Duty to Notify is also checked against the person's recorded
+    ``--names`` and ``--addresses``, as the store checks it."""
     from forms import KIND_TITLES, check_document
+    from forms.check import recorded_details
 
+    if (args.names or args.addresses) and args.kind != "dtn":
+        raise InvalidInput("--names and --addresses are for checking a Duty to Notify "
+                           "(--kind dtn).")
+    names, addresses = recorded_details(args.names or (), args.addresses or ())
     path = Path(args.file)
     try:
         data = path.read_bytes()
     except OSError as error:
         raise InvalidInput(f"Form file {path} cannot be read: {error.strerror}.") from None
-    problems = check_document(args.kind, data, ready=args.ready)
+    problems = check_document(args.kind, data, ready=args.ready, names=names,
+                              addresses=addresses)
     title = KIND_TITLES.get(args.kind, args.kind)
     if not problems:
         state = "complete and ready" if args.ready else "valid (as a draft)"
@@ -72,6 +79,12 @@ def register(sub: SubParsers) -> None:
     q.add_argument("--kind", required=True, choices=FORM_KINDS)
     q.add_argument("--ready", action="store_true",
                    help="also require everything needed before it is submitted")
+    q.add_argument("--names", action="append", metavar="NAMES",
+                   help="with --kind dtn: the names recorded for the person (and others), "
+                        "separated by commas, which the notice must not contain; repeatable")
+    q.add_argument("--addresses", action="append", metavar="ADDRESSES",
+                   help="with --kind dtn: the addresses or places recorded, separated by "
+                        "semicolons, which the notice must not contain; repeatable")
     q.set_defaults(handler=cmd_form_check)
 
     p = sub.add_parser("export", help="export a case")

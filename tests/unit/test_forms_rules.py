@@ -49,6 +49,7 @@ def test_age_in_whole_years_turns_on_the_birthday() -> None:
 
 
 def test_a_29_february_birthday_turns_18_on_1_march() -> None:
+    """R-AGE-18TH-BIRTHDAY: born 29 February, 18 on 1 March."""
     assert eighteenth_birthday(date(2008, 2, 29)) == date(2026, 3, 1)
     assert eighteenth_birthday(date(2000, 5, 9)) == date(2018, 5, 9)
 
@@ -75,6 +76,7 @@ def test_months_are_added_on_the_calendar_and_clamped() -> None:
     ],
 )
 def test_who_is_treated_as_a_child(kwargs: dict[str, object], expected: AgeStatus) -> None:
+    """R-CHILD-UNDER-18: any sign of being under 18 makes a child."""
     assert age_status(as_of=TODAY, **kwargs) is expected  # type: ignore[arg-type]
 
 
@@ -86,6 +88,7 @@ def test_who_is_treated_as_a_child(kwargs: dict[str, object], expected: AgeStatu
 def test_a_child_always_needs_an_nrm_a_mash_referral_and_no_consent(
     status: AgeStatus, consent: ConsentDecision
 ) -> None:
+    """R-CHILD-NRM: a child is always referred, with no consent asked."""
     rules = obligations(status, consent)
     assert rules.treated_as_child
     assert rules.nrm_required and not rules.duty_to_notify_required
@@ -103,6 +106,7 @@ def test_an_nrm_for_a_child_is_ready_without_consent() -> None:
 
 
 def test_an_nrm_for_someone_whose_age_is_unknown_is_treated_as_a_child() -> None:
+    """R-AGE-PRESUMED-CHILD: unknown age is treated as a child."""
     nrm = nrm_for(age_group=AgeGroup.NOT_SURE, born=None, estimated_age=None,
                   consent=ConsentDecision.REFUSED)
     assert nrm.age_status(TODAY) is AgeStatus.POSSIBLY_CHILD
@@ -127,6 +131,7 @@ def test_an_nrm_for_someone_whose_age_is_unknown_is_treated_as_a_child() -> None
     ],
 )
 def test_within_six_months_of_18_flags_the_transition(born: date, due: bool) -> None:
+    """R-TRANSITION-DUE: six months before the 18th birthday."""
     assert transition_due(as_of=TODAY, date_of_birth=born) is due
     nrm = nrm_for(age_group=AgeGroup.CHILD, born=born, consent=ConsentDecision.NOT_ASKED)
     assert nrm.obligations(TODAY).transition_to_adulthood is due
@@ -147,6 +152,7 @@ def test_an_adult_is_never_flagged_for_the_transition() -> None:
 
 
 def test_an_adult_who_consents_gets_an_nrm_and_no_mash() -> None:
+    """R-ADULT-CONSENT-NRM: an adult who consents is referred."""
     rules = obligations(AgeStatus.ADULT, ConsentDecision.GIVEN)
     assert rules.route is Route.NRM and rules.nrm_required
     assert not rules.duty_to_notify_required
@@ -154,12 +160,14 @@ def test_an_adult_who_consents_gets_an_nrm_and_no_mash() -> None:
 
 
 def test_an_adult_who_does_not_consent_gets_a_duty_to_notify_not_an_nrm() -> None:
+    """R-ADULT-NO-CONSENT-DTN: no consent, a Duty to Notify."""
     rules = obligations(AgeStatus.ADULT, ConsentDecision.REFUSED)
     assert rules.route is Route.DUTY_TO_NOTIFY and rules.duty_to_notify_required
     assert not rules.nrm_required
 
 
 def test_an_adult_not_yet_asked_is_undecided() -> None:
+    """R-ADULT-UNDECIDED: not asked yet, no route."""
     assert route_for(AgeStatus.ADULT, ConsentDecision.NOT_ASKED) is Route.UNDECIDED
 
 
@@ -168,6 +176,7 @@ def test_an_adult_not_yet_asked_is_undecided() -> None:
 def test_never_both_an_nrm_and_a_duty_to_notify(
     status: AgeStatus, consent: ConsentDecision
 ) -> None:
+    """R-NEVER-BOTH: one route, never both."""
     rules = obligations(status, consent)
     assert not (rules.nrm_required and rules.duty_to_notify_required)
 

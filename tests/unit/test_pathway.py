@@ -44,6 +44,7 @@ def test_the_engine_knows_every_fact_the_conditions_use() -> None:
 
 
 def test_immediate_risk_puts_the_999_call_first() -> None:
+    """R-999-FIRST: immediate risk, 999 first."""
     found = plan(immediate_risk=True, age=AgeGroup.ADULT)
     steps = found.pathway("initial").steps
     assert steps[0].id == "init.call_999" and steps[0].urgent
@@ -64,6 +65,7 @@ def test_once_999_is_called_it_is_done_and_no_longer_first() -> None:
 
 @pytest.mark.parametrize("age", [AgeGroup.CHILD, AgeGroup.NOT_SURE])
 def test_a_child_or_possible_child_goes_to_mash_and_the_adult_steps_end(age: AgeGroup) -> None:
+    """R-CHILD-MASH: a child goes to MASH."""
     found = plan(age=age)
     steps = found.pathway("initial").steps
     assert [s.id for s in steps] == ["init.mash"]
@@ -72,6 +74,7 @@ def test_a_child_or_possible_child_goes_to_mash_and_the_adult_steps_end(age: Age
 
 
 def test_a_child_near_18_also_goes_to_the_transition_pathway() -> None:
+    """R-TRANSITION-DUE: a child near 18 also goes to the transition pathway."""
     found = plan(age=AgeGroup.CHILD, transition_due=True)
     assert [s.id for s in found.pathway("initial").steps] == ["init.mash", "init.transition"]
     assert found.step("init.transition").go_to == "transition"
@@ -79,12 +82,14 @@ def test_a_child_near_18_also_goes_to_the_transition_pathway() -> None:
 
 
 def test_an_adult_gets_the_information_gathering_steps_in_order() -> None:
+    """R-ADULT-STEPS: the adult's steps in order."""
     assert initial(**ADULT) == ADULT_STEPS
     report = plan(**ADULT).step("init.report_to_lead")
     assert report.contacts[0].email == "modernslavery@coventry.gov.uk"
 
 
 def test_an_adult_who_wants_support_reports_to_101_and_goes_to_the_nrm() -> None:
+    """R-CONSENT-GIVEN-STEPS: 101 and the NRM pathway."""
     steps = initial(age=AgeGroup.ADULT, consent=ConsentDecision.GIVEN)
     assert steps == [*ADULT_STEPS, "init.report_101", "init.nrm_pathway"]
     found = plan(age=AgeGroup.ADULT, consent=ConsentDecision.GIVEN)
@@ -94,6 +99,7 @@ def test_an_adult_who_wants_support_reports_to_101_and_goes_to_the_nrm() -> None
 
 
 def test_an_adult_who_does_not_want_support_gets_the_dtn_branch() -> None:
+    """R-NO-CONSENT-STEPS: the steps for an adult without consent."""
     steps = initial(age=AgeGroup.ADULT, consent=ConsentDecision.REFUSED)
     assert steps == [*ADULT_STEPS, "init.capacity", "init.record_details",
                      "init.how_to_get_help", "init.partnership_intelligence",
@@ -113,6 +119,7 @@ def test_no_duty_to_notify_when_not_a_first_responder() -> None:
 
 
 def test_a_concern_about_capacity_is_raised_even_before_a_decision() -> None:
+    """R-CAPACITY: the Mental Capacity Act step."""
     assert "init.capacity" in initial(age=AgeGroup.ADULT, capacity_concern=True)
     assert "init.capacity" not in initial(**ADULT)
 
@@ -126,6 +133,7 @@ def test_a_concern_about_capacity_is_raised_even_before_a_decision() -> None:
     ],
 )
 def test_an_adults_needs_bring_their_referrals(fact: str, step: str, contact: str) -> None:
+    """R-ADULT-NEEDS, R-UNKNOWN-FACT-WAITS: needs bring referrals once known."""
     assert step in initial(age=AgeGroup.ADULT, **{fact: True})
     assert step not in initial(age=AgeGroup.ADULT, **{fact: False})
     assert step not in initial(age=AgeGroup.ADULT)  # not known yet
@@ -141,6 +149,7 @@ def test_a_migrant_is_referred_to_both_the_centre_and_the_migration_team() -> No
 
 @pytest.mark.parametrize("fact", ["perpetrator_concern", "location_concern", "business_concern"])
 def test_a_perpetrator_location_or_business_concern_goes_to_the_police(fact: str) -> None:
+    """R-CONCERN-ROUTES: concerns go to the police."""
     steps = initial(**{fact: True})
     assert "init.police_intelligence" in steps
     found = plan(**{fact: True}).step("init.police_intelligence")
@@ -159,6 +168,7 @@ def test_a_perpetrator_location_or_business_concern_goes_to_the_police(fact: str
 def test_business_and_housing_concerns_go_to_their_agency(
     fact: str, step: str, contact: str
 ) -> None:
+    """R-CONCERN-ROUTES: business and housing concerns to their agency."""
     assert step in initial(**{fact: True})
     assert step not in initial()
     assert plan(**{fact: True}).step(step).contacts[0].id == contact
@@ -200,6 +210,7 @@ def test_step_2_notifies_the_lead_and_steps_3_to_5_name_their_forms() -> None:
 
 
 def test_step_6_offline_nrm_and_border_force_when_exploitation_is_present() -> None:
+    """R-TS-EXPLOITATION: steps 6-9 once exploitation is present."""
     found = plan(exploitation_present=True, age=AgeGroup.ADULT)
     step = found.step("ts.offline_nrm_border_force")
     assert step.number == 6 and step.form == "nrm"
@@ -208,6 +219,7 @@ def test_step_6_offline_nrm_and_border_force_when_exploitation_is_present() -> N
 
 
 def test_step_7_seeks_an_adults_consent_and_is_done_once_decided() -> None:
+    """R-TS-CONSENT: step 7 asks an adult, done once decided."""
     asked = plan(exploitation_present=True, age=AgeGroup.ADULT)
     assert asked.step("ts.seek_consent").number == 7
     assert not asked.step("ts.seek_consent").done
@@ -237,6 +249,7 @@ def test_step_9_nrm_for_a_child_without_consent() -> None:
 
 
 def test_step_9_becomes_a_duty_to_notify_for_an_adult_who_refused_never_both() -> None:
+    """R-TS-STEP-9: NRM or Duty to Notify, never both."""
     steps = ts(exploitation_present=True, age=AgeGroup.ADULT, consent=ConsentDecision.REFUSED)
     assert "ts.dtn_submission" in steps and "ts.nrm_submission" not in steps
     assert plan(exploitation_present=True, age=AgeGroup.ADULT,
@@ -249,6 +262,7 @@ def test_step_9_waits_while_an_adult_has_not_been_asked() -> None:
 
 
 def test_the_full_pathway_for_a_consenting_adult_has_all_13_steps_in_order() -> None:
+    """R-TS-STEPS: the 13 steps in order."""
     found = plan(exploitation_present=True, age=AgeGroup.ADULT, consent=ConsentDecision.GIVEN)
     steps = found.pathway("trading_standards").steps
     assert [s.number for s in steps] == list(range(1, 14))
@@ -263,6 +277,7 @@ def test_the_full_pathway_for_a_consenting_adult_has_all_13_steps_in_order() -> 
 
 
 def test_before_the_nrm_a_consenting_adult_is_helped_to_submit() -> None:
+    """R-NRM-PRE: the steps before the referral."""
     found = plan(age=AgeGroup.ADULT, consent=ConsentDecision.GIVEN)
     steps = [s.id for s in found.pathway("nrm_pre").steps]
     assert steps == ["nrm_pre.choose_first_responder", "nrm_pre.explain_nrm",
@@ -272,6 +287,7 @@ def test_before_the_nrm_a_consenting_adult_is_helped_to_submit() -> None:
 
 
 def test_before_the_nrm_a_refusing_adult_gets_a_dtn_and_other_support() -> None:
+    """R-NRM-PRE: without consent, the Duty to Notify and other support."""
     steps = [s.id for s in plan(age=AgeGroup.ADULT, consent=ConsentDecision.REFUSED)
              .pathway("nrm_pre").steps]
     assert "nrm_pre.submit_dtn" in steps and "nrm_pre.alternative_support" in steps
@@ -282,6 +298,7 @@ def test_before_the_nrm_a_refusing_adult_gets_a_dtn_and_other_support() -> None:
 
 
 def test_the_during_and_post_nrm_pathways_follow_the_stage() -> None:
+    """R-NRM-DURING, R-RECONSIDERATION: the stage decides the steps."""
     assert "nrm_during" not in [p.id for p in plan().pathways]
     awaiting = plan(nrm_stage=NrmStage.AWAITING_RG, destitute=True)
     during = [s.id for s in awaiting.pathway("nrm_during").steps]
@@ -302,6 +319,7 @@ def test_the_during_and_post_nrm_pathways_follow_the_stage() -> None:
 
 
 def test_after_a_positive_conclusive_grounds_decision() -> None:
+    """R-NRM-POST: after the conclusive grounds decision."""
     found = plan(nrm_stage=NrmStage.POSITIVE_CG, migrant=True, housing_needs=True)
     steps = [s.id for s in found.pathway("nrm_post").steps]
     assert steps == ["nrm_post.contact_lead", "nrm_post.explain_cg", "nrm_post.recovery_needs",
@@ -312,6 +330,7 @@ def test_after_a_positive_conclusive_grounds_decision() -> None:
 
 
 def test_the_transition_pathway_only_for_a_child_near_18() -> None:
+    """R-TRANSITION-SUPPORT: the transition pathway's referrals."""
     assert "transition" not in [p.id for p in plan(age=AgeGroup.CHILD).pathways]
     assert "transition" not in [p.id for p in plan(age=AgeGroup.ADULT,
                                                    transition_due=True).pathways]
@@ -319,7 +338,7 @@ def test_the_transition_pathway_only_for_a_child_near_18() -> None:
                  consent=ConsentDecision.GIVEN)
     steps = [s.id for s in found.pathway("transition").steps]
     assert steps[0] == "transition.panel" and "transition.salvation_army" in steps
-    assert found.step("transition.decision").done
+    assert not found.step("transition.plan_eighteenth").done  # a child's consent decides nothing
 
 
 # --- facts from forms -----------------------------------------------------------------------

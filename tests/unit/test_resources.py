@@ -247,7 +247,8 @@ def test_an_unknown_fact_in_a_condition_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("when", "problem"),
     [
-        ("{consent: maybe}", "the fact 'consent' is one of not_asked, given, refused, not maybe"),
+        ("{consent: maybe}",
+         "the fact 'consent' is one of not_asked, given, refused, withdrawn, not maybe"),
         ("{child: yes please}", "the fact 'child' is true or false"),
         ("{any: []}", "'any' needs a list of conditions"),
         ("{done: short.three}", "no step has the id 'short.three'"),
@@ -255,6 +256,7 @@ def test_an_unknown_fact_in_a_condition_is_refused(tmp_path: Path) -> None:
     ],
 )
 def test_bad_conditions_are_explained(tmp_path: Path, when: str, problem: str) -> None:
+    """R-CONDITIONS-CHECKED: bad conditions are refused, explained."""
     write(tmp_path, "pathways.yaml", f"""
         pathways:
           - id: short
@@ -314,4 +316,4 @@ def test_an_unknown_fact_value_matches_nothing() -> None:
 
 def test_the_vocabulary_has_yes_no_and_choice_facts() -> None:
     assert "child" in BOOLEAN_FACTS and "immediate_risk" in BOOLEAN_FACTS
-    assert set(CHOICE_FACTS) == {"age", "consent", "nrm_stage"}
+    assert set(CHOICE_FACTS) == {"age", "consent", "nrm_stage", "responder"}
