@@ -15,6 +15,7 @@ from fieldkit.errors import InvalidInput, NotFound
 from fieldkit.events import RECORDS_CHANGED, hub
 from fieldkit.records import FormDocument
 from fieldkit.resources import load_resources
+from fieldkit.seals import record_seal
 from fieldkit.store import Store
 from forms import KINDS
 from forms.check import check_document
@@ -162,7 +163,8 @@ def save_document(
                 if other.person_id == person_id:
                     _withdraw(store, other.id, f"replaced by a {kind.upper()} for this person")
         touch_case(store, case_id)
-        store.audit(action, kind, document_id)
+        store.audit(action, kind, document_id, record_seal(
+            "form_version", (document_id, version, schema_version, status, body, now)))
     hub.publish(RECORDS_CHANGED, kind="form", record_id=document_id)
     return get_document(store, document_id)
 

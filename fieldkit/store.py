@@ -212,9 +212,12 @@ class Store:
             (key, value),
         )
 
-    def audit(self, action: str, record_kind: str = "", record_id: str = "") -> None:
-        """Append an audit event (inside the caller's transaction)."""
-        audit.append(self.conn, self.actor, action, record_kind, record_id)
+    def audit(
+        self, action: str, record_kind: str = "", record_id: str = "", content_hash: str = ""
+    ) -> None:
+        """Append an audit event (inside the caller's transaction); ``content_hash`` is the
+        seal of the record it is about (``fieldkit.seals``)."""
+        audit.append(self.conn, self.actor, action, record_kind, record_id, content_hash)
 
     def schema_version(self) -> int:
         """The store's schema version."""
