@@ -82,8 +82,8 @@ def _validated(
 
 def _recorded_on_nrm(store: Store, person_id: str) -> tuple[list[str], list[str], bool]:
     """Names and addresses on every version of the person's NRM forms (withdrawn ones too),
-    and whether any of them shows a child: what a Duty to Notify must never contain, and when
-    it must not be made at all."""
+    the person's reference, the case's premises names and addresses, and whether any NRM
+    shows a child: what a Duty to Notify must never contain, and when it must not be made."""
     rows = store.conn.execute(
         "SELECT v.data FROM form_versions v JOIN form_documents d ON d.id = v.document_id "
         "WHERE d.person_id = ? AND d.kind = 'nrm'",
@@ -98,6 +98,13 @@ def _recorded_on_nrm(store: Store, person_id: str) -> tuple[list[str], list[str]
         addresses += nrm.recorded_addresses()
         found_on = nrm.where_found.encountered_on or utc_now().date()
         child = child or nrm.obligations(found_on).treated_as_child
+    # The person's reference (officers sometimes use a name) and every premises of the case.
+    person = get_person(store, person_id)
+    names.append(person.reference)
+    for premises, address in store.conn.execute(
+        "SELECT premises_name, address FROM visits WHERE case_id = ?", (person.case_id,)
+    ).fetchall():
+        addresses += [str(premises), str(address)]
     return names, addresses, child
 
 
