@@ -17,7 +17,6 @@ from fieldkit.unlock_attempts import (
     Failures,
     delay_after,
     read_failures,
-    record_failure,
 )
 from tests.conftest import PASSPHRASE
 
