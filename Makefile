@@ -4,13 +4,26 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench screenshots clean
+.PHONY: run test lint typecheck bench screenshots clean lock audit
 
-$(STAMP): pyproject.toml
+# The app's runtime dependencies come exactly as locked in requirements.lock, each file checked
+# against its SHA-256; then fieldkit itself, then the developer tools (tests, linters).
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
+
+# Re-lock after changing the dependencies in pyproject.toml (needs pip-tools: a dev dependency).
+lock: $(STAMP)
+	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links --output-file requirements.lock pyproject.toml
+
+# Known vulnerabilities in the locked dependencies (tools/dependency_audit.py says when skipped).
+audit: $(STAMP)
+	$(BIN)/python tools/dependency_audit.py
 
 run: $(STAMP)
 	$(BIN)/fieldkit $(ARGS)

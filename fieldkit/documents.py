@@ -15,6 +15,7 @@ from fieldkit.errors import InvalidInput, NotFound
 from fieldkit.events import RECORDS_CHANGED, hub
 from fieldkit.records import FormDocument
 from fieldkit.resources import load_resources
+from fieldkit.seals import record_seal
 from fieldkit.store import Store
 from forms import KINDS
 from forms.check import check_document
@@ -85,8 +86,8 @@ def _validated(
 
 def _recorded_on_nrm(store: Store, person_id: str) -> tuple[list[str], list[str], bool]:
     """Names and addresses on every version of the person's NRM forms (withdrawn ones too),
-    and whether any of them shows a child: what a Duty to Notify must never contain, and when
-    it must not be made at all."""
+    the person's reference, the case's premises names and addresses, and whether any NRM
+    shows a child: what a Duty to Notify must never contain, and when it must not be made."""
     rows = store.conn.execute(
         "SELECT v.data FROM form_versions v JOIN form_documents d ON d.id = v.document_id "
         "WHERE d.person_id = ? AND d.kind = 'nrm'",
@@ -101,6 +102,13 @@ def _recorded_on_nrm(store: Store, person_id: str) -> tuple[list[str], list[str]
         addresses += nrm.recorded_addresses()
         found_on = nrm.where_found.encountered_on or utc_now().date()
         child = child or nrm.obligations(found_on).treated_as_child
+    # The person's reference (officers sometimes use a name) and every premises of the case.
+    person = get_person(store, person_id)
+    names.append(person.reference)
+    for premises, address in store.conn.execute(
+        "SELECT premises_name, address FROM visits WHERE case_id = ?", (person.case_id,)
+    ).fetchall():
+        addresses += [str(premises), str(address)]
     return names, addresses, child
 
 
@@ -170,7 +178,8 @@ def save_document(
                 if other.person_id == person_id:
                     _withdraw(store, other.id, f"replaced by a {kind.upper()} for this person")
         touch_case(store, case_id)
-        store.audit(action, kind, document_id)
+        store.audit(action, kind, document_id, record_seal(
+            "form_version", (document_id, version, schema_version, status, body, now)))
     hub.publish(RECORDS_CHANGED, kind="form", record_id=document_id)
     return get_document(store, document_id)
 

@@ -35,6 +35,16 @@ class WrongPassphrase(FieldkitError):
         super().__init__("Wrong passphrase: the store was not unlocked. Nothing was changed.")
 
 
+class UnlockDelayed(FieldkitError):
+    """Too many wrong passphrases in a row: the next attempt must wait."""
+
+    def __init__(self, seconds: int) -> None:
+        self.seconds = seconds
+        super().__init__(
+            f"Too many wrong passphrases in a row: try again in {seconds} s. Nothing was changed."
+        )
+
+
 class KeyringUnavailable(FieldkitError):
     """The store needs a device secret from the OS keyring, and no keyring can be reached."""
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import uuid
+from dataclasses import astuple
 from pathlib import Path
 
 from fieldkit import officer
@@ -14,6 +15,7 @@ from fieldkit.clock import stamp
 from fieldkit.errors import InvalidInput, NotFound
 from fieldkit.events import RECORDS_CHANGED, hub
 from fieldkit.records import Exhibit
+from fieldkit.seals import record_seal
 from fieldkit.store import Store
 
 MAX_EXHIBIT_BYTES = 64 * 1024 * 1024
@@ -71,7 +73,8 @@ def add_exhibit(
              exhibit.sha256, exhibit.size, exhibit.captured_at, content),
         )
         touch_case(store, case_id)
-        store.audit("exhibit.add", "exhibit", exhibit.id)
+        store.audit("exhibit.add", "exhibit", exhibit.id,
+                    record_seal("exhibit", astuple(exhibit)))
     hub.publish(RECORDS_CHANGED, kind="exhibit", record_id=exhibit.id)
     return exhibit
 

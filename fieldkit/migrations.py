@@ -10,6 +10,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from fieldkit import audit, seals
+
 Connection = Any  # sqlcipher3.Connection has no type information
 
 APPEND_ONLY = """
@@ -377,8 +379,68 @@ def _step5(conn: Connection) -> None:
     conn.execute("CREATE INDEX outbox_by_state ON outbox(state)")
 
 
+_REFUSE = """
+CREATE TRIGGER {table}_no_{verb} BEFORE {verb} ON {table}
+BEGIN SELECT RAISE(ABORT, '{table} are append-only'); END;
+"""
+
+# A case's notes, exhibits and form versions may be deleted only while the newest audit event
+# is that case's ``purge.start``: a purge is always an audited, visible event (fieldkit.seals).
+_PURGE_ONLY = """
+CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
+WHEN (SELECT action || ' ' || record_id FROM audit_events ORDER BY seq DESC LIMIT 1)
+     IS NOT 'purge.start ' || ({case_of_old})
+BEGIN SELECT RAISE(ABORT, '{table} are append-only outside an audited purge'); END;
+"""
+
+SEALS = (
+    """
+ALTER TABLE audit_events ADD COLUMN content_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE tombstones ADD COLUMN case_id TEXT NOT NULL DEFAULT '';
+CREATE TABLE upgrade_seals (
+    record_kind TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    seal TEXT NOT NULL,
+    PRIMARY KEY (record_kind, record_id)
+);
+DELETE FROM meta WHERE key = 'purging';
+"""
+    + "".join(f"DROP TRIGGER {table}_no_{verb};\n"
+              for table in ("note_entries", "attachments", "form_versions")
+              for verb in ("update", "delete"))
+    + "".join(_REFUSE.format(table=table, verb=verb)
+              for table in ("audit_events", "tombstones", "upgrade_seals", "note_entries",
+                            "attachments", "form_versions")
+              for verb in ("update", "delete")
+              if (table, verb) not in {("note_entries", "delete"), ("attachments", "delete"),
+                                       ("form_versions", "delete")})
+    + _PURGE_ONLY.format(table="note_entries",
+                         case_of_old="SELECT case_id FROM visits WHERE id = old.visit_id")
+    + _PURGE_ONLY.format(table="attachments", case_of_old="old.case_id")
+    + _PURGE_ONLY.format(
+        table="form_versions",
+        case_of_old="SELECT case_id FROM form_documents WHERE id = old.document_id")
+)
+
+
+def _seal_records(conn: Connection) -> None:
+    """Audit events carry the seal of the record they are about; records already stored are
+    sealed once, here, under one ``audit.upgrade`` event; append-only without any switch."""
+    _run(SEALS)(conn)
+    rows = seals.upgrade_rows(conn)
+    conn.executemany(
+        "INSERT INTO upgrade_seals(record_kind, record_id, seal) VALUES (?, ?, ?)", rows
+    )
+    if not rows:
+        return  # a new store: every record will be sealed by its own event
+    officer = conn.execute("SELECT value FROM meta WHERE key = 'officer'").fetchone()
+    actor = str(officer[0]) if officer is not None else "officer"
+    audit.append(conn, actor, seals.UPGRADE, "store", "",
+                 seals.seal(sorted([list(row) for row in rows])))
+
+
 STEPS: list[Callable[[Connection], None]] = [
-    _run(V1), _run(V2), _run(V3), _run(V4), _step5, _run(ANCHORS)
+    _run(V1), _run(V2), _run(V3), _run(V4), _step5, _run(ANCHORS), _seal_records,
 ]
 """STEPS[n] takes a store from schema n to n + 1."""
 

@@ -7,12 +7,14 @@ refuses updates and deletes of note entries (triggers), so this holds beyond thi
 from __future__ import annotations
 
 import uuid
+from dataclasses import astuple
 
 from fieldkit.cases import get_visit, required_text, touch_case
 from fieldkit.clock import stamp
 from fieldkit.errors import InvalidInput, NotFound
 from fieldkit.events import RECORDS_CHANGED, hub
 from fieldkit.records import NoteEntry
+from fieldkit.seals import record_seal
 from fieldkit.store import Store
 
 _COLUMNS = "id, visit_id, seq, written_at, author, text, corrects"
@@ -32,7 +34,8 @@ def _append(store: Store, visit_id: str, text: str, corrects: str | None) -> Not
         )
         case_id = conn.execute("SELECT case_id FROM visits WHERE id = ?", (visit_id,)).fetchone()
         touch_case(store, case_id[0])
-        store.audit("note.correct" if corrects else "note.add", "note", entry.id)
+        store.audit("note.correct" if corrects else "note.add", "note", entry.id,
+                    record_seal("note", astuple(entry)))
     hub.publish(RECORDS_CHANGED, kind="note", record_id=entry.id)
     return entry
 

@@ -19,10 +19,18 @@ from typing import Any
 
 import sqlcipher3
 
-from fieldkit import audit, keys, migrations
+from fieldkit import audit, keys, migrations, unlock_attempts
 from fieldkit.atomicfile import fsync_dir, make_private_dir
 from fieldkit.clock import stamp
-from fieldkit.errors import StoreCorrupt, StoreExists, StoreLocked, StoreMissing, StoreTooNew
+from fieldkit.errors import (
+    StoreCorrupt,
+    StoreExists,
+    StoreLocked,
+    StoreMissing,
+    StoreTooNew,
+    UnlockDelayed,
+    WrongPassphrase,
+)
 from fieldkit.events import STORE_LOCKED, STORE_UNLOCKED, hub
 from fieldkit.settings import Settings
 
@@ -104,7 +112,17 @@ class Store:
             raise StoreMissing(folder)
         if not (folder / DB_NAME).exists():
             raise StoreCorrupt(folder / DB_NAME, "the database file is missing")
-        unwrapped = keys.unwrap(folder / KEY_NAME, passphrase)
+        # Wrong passphrases in a row are counted in the folder, so the app and the command line
+        # see the same growing wait, and restarting does not reset it.
+        wait = unlock_attempts.read_failures(folder).wait_left()
+        if wait:
+            raise UnlockDelayed(wait)
+        try:
+            unwrapped = keys.unwrap(folder / KEY_NAME, passphrase)
+        except WrongPassphrase:
+            unlock_attempts.record_failure(folder)
+            raise
+        unlock_attempts.clear_failures(folder)
         # A key file cheaper to guess than this fieldkit asks for is strengthened now, while the
         # passphrase is at hand (the database key stays the same).
         keys.strengthen_if_weak(folder / KEY_NAME, passphrase,
@@ -212,9 +230,12 @@ class Store:
             (key, value),
         )
 
-    def audit(self, action: str, record_kind: str = "", record_id: str = "") -> None:
-        """Append an audit event (inside the caller's transaction)."""
-        audit.append(self.conn, self.actor, action, record_kind, record_id)
+    def audit(
+        self, action: str, record_kind: str = "", record_id: str = "", content_hash: str = ""
+    ) -> None:
+        """Append an audit event (inside the caller's transaction); ``content_hash`` is the
+        seal of the record it is about (``fieldkit.seals``)."""
+        audit.append(self.conn, self.actor, action, record_kind, record_id, content_hash)
 
     def schema_version(self) -> int:
         """The store's schema version."""

@@ -4,11 +4,12 @@ extra field, and its free text is checked for anything that looks identifying.""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from forms.choices import NO_CONSENT, AgeRange, ConsentDecision, ExploitationType, Gender
 from forms.countries import CountryCode
@@ -62,19 +63,21 @@ class DutyToNotify(Form):
     account: str = Field("", title="Anonymised account")
 
     def identifying_problems(
-        self, names: Iterable[str] = (), addresses: Iterable[str] = ()
+        self, names: Iterable[str] = (), addresses: Iterable[str] = (),
+        as_of: date | None = None,
     ) -> list[FieldProblem]:
-        """Free text that looks identifying: the person's ``names`` or recorded ``addresses``,
-        postcodes, phone numbers, email addresses or street addresses. Messages never repeat
-        what was found."""
+        """Free text that looks identifying: the person's ``names`` or recorded ``addresses``
+        and anything ``forms.identifying`` finds (phones, postcodes, dates of birth, ...).
+        Messages never repeat what was found."""
         names, addresses = list(names), list(addresses)
+        as_of = as_of or self.encountered_on
         problems = Problems()
         texts = [(field, str(getattr(self, field)), self.field_title(field))
                  for field in self.FREE_TEXT]
         texts += [(f"areas.{i}.general_area", area.general_area, f"Area {i + 1}")
                   for i, area in enumerate(self.areas)]
         for field, text, title in texts:
-            found = find_identifying_text(text, names, addresses)
+            found = find_identifying_text(text, names, addresses, as_of)
             if found:
                 problems.add(
                     field,
@@ -103,7 +106,7 @@ class DutyToNotify(Form):
         problems.need("general_area", self.general_area,
                       "A general area (town or region, no address) is needed")
         problems.need("account", self.account, "An anonymised account is needed")
-        problems.extend(self.identifying_problems(names, addresses))
+        problems.extend(self.identifying_problems(names, addresses, as_of))
         return problems
 
 
@@ -154,18 +157,13 @@ def nrm_to_dtn(
     addresses = nrm.recorded_addresses()
 
     def scrub(text: str, title: str) -> str:
-        cleaned, found = scrub_identifying_text(text, names, addresses)
+        cleaned, found = scrub_identifying_text(text, names, addresses, as_of)
         if found:
             removed.append(f"{title}: {describe_found(found)} removed")
         return cleaned
 
     _note_removed_fields(nrm, removed)
-    age = None
-    if victim.date_of_birth is not None and as_of is not None:
-        age = age_on(victim.date_of_birth, as_of)
-    elif victim.estimated_age is not None:
-        age = victim.estimated_age
-    band = age_range(age)
+    band = age_range(_age(nrm, as_of))
     if victim.date_of_birth is not None:
         removed.append(f"Date of birth (kept only as the age range {band.value})")
     areas = [
@@ -184,9 +182,9 @@ def nrm_to_dtn(
         in_uk=nrm.exploitation.in_uk,
         abroad=nrm.exploitation.abroad,
         areas=areas,
-        general_area=scrub(
-            nrm.where_found.local_authority or nrm.where_found.place, "General area"
-        ),
+        # The local authority the officer chose, never the place found: a place or address
+        # copied here would name the premises.
+        general_area=scrub(nrm.where_found.local_authority, "General area"),
         ongoing=nrm.exploitation.ongoing,
         how_came_to_notice=scrub(nrm.came_to_notice.how, "How the person came to notice"),
         indicator_ids=list(nrm.came_to_notice.indicator_ids),
@@ -215,5 +213,135 @@ def _note_removed_fields(nrm: NrmReferral, removed: list[str]) -> None:
         removed.append(f"Exploiters' names, contact details and addresses ({len(nrm.exploiters)})")
     if nrm.police.crime_reference or nrm.police.officer:
         removed.append("Police crime reference and officer")
-    if nrm.where_found.place and nrm.where_found.local_authority:
-        removed.append("Exact place where the person was found (the local authority area is kept)")
+    if nrm.where_found.place:
+        removed.append("Exact place where the person was found (only the local authority area "
+                       "is kept)")
+
+
+def _age(nrm: NrmReferral, as_of: date) -> int | None:
+    """The person's age in years on ``as_of``: from the date of birth, else the estimate."""
+    victim = nrm.potential_victim
+    if victim.date_of_birth is not None:
+        return age_on(victim.date_of_birth, as_of)
+    return victim.estimated_age
+
+
+# --- which NRM fields a Duty to Notify keeps ----------------------------------------------
+
+IDENTIFYING_NRM_FIELDS: tuple[str, ...] = (
+    "where_found.place",
+    "potential_victim.given_names", "potential_victim.family_name", "potential_victim.aliases",
+    "potential_victim.date_of_birth", "potential_victim.safe_contact",
+    "potential_victim.current_location",
+    "dependants", "exploiters",
+    "exploitation.places.address", "exploitation.places.postcode",
+    "police.crime_reference", "police.officer",
+)
+"""NRM fields that identify the person or others: never in a Duty to Notify, emptied from the
+working form when it becomes one, hidden while the route is Duty to Notify. A path names a
+field, a whole section, or a field of every item of a list (``exploitation.places.address``)."""
+
+SCRUBBED_NRM_FIELDS: tuple[str, ...] = (
+    "immediate_risk_details", "consent.how_explained", "exploitation.places.town_or_area",
+    "exploitation.began", "exploitation.ended", "came_to_notice.how",
+    "came_to_notice.other_indicators", "account", "support.immediate_needs",
+    "needs.capacity_notes",
+)
+"""Free text kept, with every identifying detail (``forms.identifying``) replaced."""
+
+SAFE_NRM_FIELDS: tuple[str, ...] = (
+    "schema_version", "immediate_risk",
+    "where_found.encountered_on", "where_found.local_authority", "where_found.age_group",
+    "where_found.age_disputed",
+    "first_responder",  # the officer's own work details, not the person's
+    "consent.decision", "consent.booklet_language", "consent.interpreter_used",
+    "consent.interpreter_language", "consent.decided_on",
+    "potential_victim.estimated_age", "potential_victim.gender",
+    "potential_victim.nationalities", "potential_victim.nationality_unknown",
+    "potential_victim.languages", "potential_victim.interpreter_needed",
+    "exploitation.types", "exploitation.in_uk", "exploitation.abroad",
+    "exploitation.places.country", "exploitation.ongoing",
+    "came_to_notice.indicator_ids", "account_read_back",
+    "police.involved", "police.force",
+    "support.victim_care_contract", "support.accommodation_needed", "support.destitute",
+    "needs.care_and_support_needs", "needs.migrant", "needs.immigration_advice_offered",
+    "needs.capacity_concern", "needs.risk_to_others", "needs.nrm_stage",
+)
+"""NRM fields that identify no one (choices, dates of events, the officer's details)."""
+
+
+def nrm_field_paths(model: type[BaseModel] = NrmReferral, prefix: str = "") -> list[str]:
+    """Every leaf field of ``model`` as a dotted path; a list of sections is walked into."""
+    paths: list[str] = []
+    for name, field in model.model_fields.items():
+        path = f"{prefix}{name}"
+        inner = field.annotation
+        args = getattr(inner, "__args__", ())
+        if getattr(inner, "__origin__", None) is list and args:
+            inner = args[0]
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            paths += nrm_field_paths(inner, f"{path}.")
+        else:
+            paths.append(path)
+    return paths
+
+
+def _clear(data: dict[str, Any], path: list[str], blank: object) -> None:
+    head, rest = path[0], path[1:]
+    if not rest:
+        if head in data:
+            data[head] = copy.deepcopy(blank)
+        return
+    inner = data.get(head)
+    items = inner if isinstance(inner, list) else [inner]
+    for item in items:
+        if isinstance(item, dict):
+            _clear(item, rest, blank)
+
+
+def _blank(path: str) -> object:
+    """The empty value of an NRM field (its default)."""
+    model: type[BaseModel] = NrmReferral
+    field = None
+    for part in path.split("."):
+        field = model.model_fields[part]
+        inner = field.annotation
+        args = getattr(inner, "__args__", ())
+        if getattr(inner, "__origin__", None) is list and args and part != path.split(".")[-1]:
+            inner = args[0]
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            model = inner
+    assert field is not None
+    default = field.get_default(call_default_factory=True)
+    return default.model_dump(mode="json") if isinstance(default, BaseModel) else default
+
+
+def anonymise_nrm(data: dict[str, Any], as_of: date) -> dict[str, Any]:
+    """The NRM working form as a Duty to Notify leaves it: every identifying field emptied,
+    free text scrubbed, and the age kept only as an estimate (from the date of birth, by the
+    age rules, on ``as_of``). ``data`` must be a valid NRM form; it is not changed."""
+    nrm = NrmReferral.model_validate(data)
+    names, addresses = nrm.recorded_names(), nrm.recorded_addresses()
+    cleaned = copy.deepcopy(data)
+    victim = cleaned.setdefault("potential_victim", {})
+    if nrm.potential_victim.estimated_age is None:
+        victim["estimated_age"] = _age(nrm, as_of)
+    for path in IDENTIFYING_NRM_FIELDS:
+        _clear(cleaned, path.split("."), _blank(path))
+    for path in SCRUBBED_NRM_FIELDS:
+        _scrub_path(cleaned, path.split("."), names, addresses, as_of)
+    return cleaned
+
+
+def _scrub_path(
+    data: dict[str, Any], path: list[str], names: list[str], addresses: list[str], as_of: date
+) -> None:
+    head, rest = path[0], path[1:]
+    if not rest:
+        if isinstance(data.get(head), str):
+            data[head] = scrub_identifying_text(data[head], names, addresses, as_of)[0]
+        return
+    inner = data.get(head)
+    for item in inner if isinstance(inner, list) else [inner]:
+        if isinstance(item, dict):
+            _scrub_path(item, rest, names, addresses, as_of)

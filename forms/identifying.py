@@ -1,11 +1,16 @@
-"""Finding text that could identify a person: their recorded names, UK postcodes, phone numbers,
-email addresses and house-number-and-street addresses. Used to keep a Duty to Notify anonymous."""
+"""Finding text that could identify a person: their recorded names (also without accents and
+with simple endings), recorded addresses and their street parts, UK postcodes and phone numbers,
+email addresses, house-number addresses, National Insurance numbers, vehicle registrations,
+social-media handles and links, map coordinates and dates of birth. Used to keep a Duty to
+Notify anonymous. What is caught, and what knowingly is not, is tabled in docs/security.md."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 
@@ -17,6 +22,11 @@ class IdentifyingKind(StrEnum):
     PHONE = "phone"
     EMAIL = "email"
     ADDRESS = "address"
+    NI_NUMBER = "ni_number"
+    VEHICLE = "vehicle"
+    ONLINE = "online"
+    COORDINATES = "coordinates"
+    BIRTH_DATE = "birth_date"
 
 
 PLACEHOLDERS = {
@@ -25,6 +35,11 @@ PLACEHOLDERS = {
     IdentifyingKind.PHONE: "[phone removed]",
     IdentifyingKind.EMAIL: "[email removed]",
     IdentifyingKind.ADDRESS: "[address removed]",
+    IdentifyingKind.NI_NUMBER: "[NI number removed]",
+    IdentifyingKind.VEHICLE: "[vehicle registration removed]",
+    IdentifyingKind.ONLINE: "[online account removed]",
+    IdentifyingKind.COORDINATES: "[location removed]",
+    IdentifyingKind.BIRTH_DATE: "[date of birth removed]",
 }
 
 DESCRIPTIONS = {
@@ -33,7 +48,16 @@ DESCRIPTIONS = {
     IdentifyingKind.PHONE: ("a phone number", "phone numbers"),
     IdentifyingKind.EMAIL: ("an email address", "email addresses"),
     IdentifyingKind.ADDRESS: ("an address", "addresses"),
+    IdentifyingKind.NI_NUMBER: ("a National Insurance number", "National Insurance numbers"),
+    IdentifyingKind.VEHICLE: ("a vehicle registration", "vehicle registrations"),
+    IdentifyingKind.ONLINE: ("a social media account or link", "social media accounts or links"),
+    IdentifyingKind.COORDINATES: ("map coordinates", "map coordinates"),
+    IdentifyingKind.BIRTH_DATE: ("a date of birth", "dates of birth"),
 }
+
+ADULT_YEARS = 16
+"""A full date at least this many years before the date of the notice is taken as a possible
+date of birth (an adult's); later dates (when things happened) are left alone."""
 
 
 @dataclass(frozen=True)
@@ -47,51 +71,179 @@ class IdentifyingText:
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _POSTCODE = re.compile(
-    r"\b(?:GIR ?0AA|[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE
+    r"\b(?:GIR[ \t]*0AA|[A-Z]{1,2}[0-9][A-Z0-9]?[ \t]*[0-9][ABD-HJLNP-UW-Z]{2})\b", re.IGNORECASE
 )
-# UK numbers (0 and 9-10 digits, in up to three groups), with +country or (0) forms; a match
-# counts only with 10 to 13 digits, so dates, years and references are left alone.
-_GROUPS = r"\d{2,4}[\s.-]?\d{3,4}[\s.-]?\d{3,4}"
-_PHONE = re.compile(
-    rf"(?<![\w/+])(?:\+\d{{1,3}}[\s.-]?(?:\(0\)[\s.-]?)?{_GROUPS}"
-    rf"|\(0\d{{2,4}}\)[\s.-]?\d{{3,4}}[\s.-]?\d{{3,4}}|0{_GROUPS})(?![\d/])"
+# A run of digits with spaces, dots, dashes or brackets, standing alone or straight after
+# "tel", "mob" and the like; which part of it is a phone number is decided by its digits.
+_PHONE_RUN = re.compile(
+    r"(?:(?<=tel)|(?<=tel:)|(?<=tel\.)|(?<=mob)|(?<=mob:)|(?<=ph)|(?<=ph:)|(?<![\w/+]))"
+    r"\+?\(?\d[\d \t().-]{0,26}\d",
+    re.IGNORECASE,
 )
+_DIGIT_GROUP = re.compile(r"\+?\(?\d+")
 _STREET_TYPES = (
     "road|rd|street|st|lane|ln|avenue|ave|close|drive|dr|way|court|place|crescent|grove|"
     "terrace|gardens|hill|park|square|walk|row|mews|rise|view|green|parade|vale|broadway|"
-    "boulevard|estate|yard|parkway"
+    "boulevard|estate|yard|parkway|butts|croft|fold|gate|wharf|quay|chase|meadow|meadows"
 )
 _SMALL_WORDS = "the|on|in|at|of|a|an|to|by|near|down|up|along|and|or|from|for|with|off|per"
 _ADDRESS = re.compile(
     rf"(?:\b(?:flat|unit|apartment|apt)\s+\d+[a-z]?\b)"
     rf"|(?:\b\d{{1,4}}[a-z]?,?\s+(?:(?!(?:{_SMALL_WORDS})\b)[a-z][a-z'’-]*\s+){{1,3}}"
-    rf"(?:{_STREET_TYPES})\b\.?)",
+    rf"(?:{_STREET_TYPES})\b\.?)"
+    r"|(?:\b\d{1,4}[a-z]?,?\s+(?:broadway|parade|boulevard|parkway|esplanade|promenade)\b)",
     re.IGNORECASE,
 )
+# "14 The Butts", "3 The Green": a house number, "The" and a capitalised name.
+_THE_ADDRESS = re.compile(r"\b\d{1,4}[a-z]?,?\s+[Tt]he\s+[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?")
+_STREET_PART = re.compile(rf"\b(?:{_STREET_TYPES})\b\.?$", re.IGNORECASE)
+_NI_NUMBER = re.compile(
+    r"\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
+    r"[ \t]?\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?[A-D]\b"
+    r"|\b(?i:[a-z]{2}\d{6}[a-d])\b"
+)
+_VEHICLE = re.compile(
+    r"\b(?:[A-Z]{2}\d{2}[ \t]?[A-Z]{3}|[A-Z]\d{1,3}[ \t]?[A-Z]{3}|[A-Z]{3}[ \t]?\d{1,3}[A-Z])\b"
+)
+_ONLINE = re.compile(
+    r"(?:\b(?:https?://|www\.)\S+)"
+    r"|(?:\b(?:facebook|fb|instagram|tiktok|twitter|x|linkedin|snapchat|vk|youtube|onlyfans)"
+    r"\.com/\S+)"
+    r"|(?:\b(?:t\.me|wa\.me|fb\.me)/\S+)"
+    r"|(?:(?<![\w.@])@[A-Za-z0-9_][A-Za-z0-9_.]{1,29}\b)"
+    r"|(?:///[a-z]+\.[a-z]+\.[a-z]+)",
+    re.IGNORECASE,
+)
+_COORDINATES = re.compile(
+    r"(?<![\d.])-?\d{1,2}\.\d{3,}°?(?:\s*[NS]\b)?\s*,\s*-?\d{1,3}\.\d{3,}°?"
+    r"(?:\s*[EW]\b)?(?![\d.])"
+    r"|\b\d{1,2}°\s*\d{1,2}['′]\s*(?:\d{1,2}(?:\.\d+)?[\"″]\s*)?[NS]\b[\s,]*"
+    r"\d{1,3}°\s*\d{1,2}['′]\s*(?:\d{1,2}(?:\.\d+)?[\"″]\s*)?[EW]\b",
+    re.IGNORECASE,
+)
+_MONTHS = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_DATE = (
+    r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?P<y1>\d{4}|\d{2})"
+    r"|(?P<y2>\d{4})-\d{1,2}-\d{1,2}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?,?\s+(?P<y3>\d{{4}})"
+    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?P<y4>\d{{4}}))"
+)
+_FULL_DATE = re.compile(rf"(?<![\d/.-]){_DATE}(?![\d/])", re.IGNORECASE)
+_ANY_DATE = re.sub(r"\?P<y\d>", "", _DATE)
+_BIRTH = re.compile(
+    r"\b(?:born(?:\s+on|\s+in)?|d\.?o\.?b\b\.?|date\s+of\s+birth|birth\s*date|birthday)"
+    rf"\s*[:\-–]?\s*(?:{_ANY_DATE}|(?:{_MONTHS})\.?\s+\d{{4}}|\d{{4}})",
+    re.IGNORECASE,
+)
+# Simple endings a name takes in speech or other languages: possessives, plurals, cases.
+_ENDINGS = "s|es|a|ei|ul|ului|ova|eva|ovi|ovs|ov|u|y|i|ie|owi|em|om|ego|emu|ą|ę"
+
+
+def _fold_char(ch: str) -> str:
+    bare = unicodedata.normalize("NFD", ch)[0] if ch.isalpha() else ch
+    lower = bare.lower()
+    return lower if len(lower) == 1 else bare
+
+
+def fold(text: str) -> str:
+    """``text`` lower case with accents removed, character for character (same length, so a
+    place found in the folded text is the same place in the original)."""
+    return "".join(_fold_char(ch) for ch in text)
 
 
 def _name_patterns(names: Iterable[str]) -> re.Pattern[str] | None:
-    """Each whole name, and each part of a name of two letters or more, as a whole word."""
+    """Each whole name and each part of two letters or more, as whole words, accent-free, with
+    simple endings (``Jose``, ``José's``, ``Ivanova`` for ``Ivanov``)."""
     words: set[str] = set()
     for name in names:
-        cleaned = " ".join(name.split())
+        cleaned = fold(" ".join(name.split()))
         if len(cleaned) >= 2:
-            words.add(cleaned)
-        words.update(part for part in re.split(r"[\s,]+", cleaned) if len(part) >= 2)
+            words.add(re.escape(cleaned))
+        for part in re.split(r"[\s,]+", cleaned):
+            if len(part) < 2:
+                continue
+            if len(part) >= 4 and part.isalpha() and part[-1] in "aeiouy":
+                words.add(rf"{re.escape(part[:-1])}(?:{re.escape(part[-1])}|{_ENDINGS})")
+            elif len(part) >= 4 and part.isalpha():
+                words.add(rf"{re.escape(part)}(?:{_ENDINGS})?")
+            else:
+                words.add(re.escape(part))
     if not words:
         return None
-    alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])", re.IGNORECASE)
+    alternatives = "|".join(sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w])(?:{alternatives})(?![\w])")
+
+
+def _phones(text: str) -> Iterable[tuple[int, int]]:
+    """Where phone numbers are: in each run of digit groups, the longest stretch of whole
+    groups that is one (so a number beside a year or a count is still found alone)."""
+    for run in _PHONE_RUN.finditer(text):
+        groups = [(m.start() + run.start(), m.end() + run.start())
+                  for m in _DIGIT_GROUP.finditer(run.group())]
+        first = 0
+        while first < len(groups):
+            for last in range(len(groups) - 1, first - 1, -1):
+                start, end = groups[first][0], groups[last][1]
+                if _is_phone(text[start:end]):
+                    unopened = text[start] == "(" and ")" not in text[start:end]
+                    yield start + unopened, end
+                    first = last
+                    break
+            first += 1
+
+
+def _is_phone(candidate: str) -> bool:
+    digits = re.sub(r"\D", "", candidate)
+    if candidate.lstrip("(").startswith("+"):
+        return 9 <= len(digits) <= 15
+    if digits.startswith("00"):
+        return 11 <= len(digits) <= 17
+    if digits.startswith("44"):
+        return len(digits) in (12, 13)  # 44 7700 900123, or 44 (0)7700 900123
+    return digits.startswith("0") and 10 <= len(digits) <= 11
+
+
+def _address_parts(addresses: Iterable[str]) -> list[str]:
+    """Each recorded address whole, and its street parts (``Lockhurst Lane`` of ``14 Lockhurst
+    Lane, Coventry``) without the house number. A town alone is not a part: a Duty to Notify
+    may name the town."""
+    parts: set[str] = set()
+    for address in addresses:
+        whole = " ".join(address.split())
+        if len(whole) >= 3:
+            parts.add(fold(whole))
+        for piece in re.split(r"[,\n;]+", whole):
+            street = re.sub(r"^\s*(?:flat|unit)?\s*\d+[a-z]?\s*", "", piece, flags=re.I).strip()
+            if len(street) >= 5 and (_STREET_PART.search(street) or " " in street):
+                parts.add(fold(street))
+    return sorted(parts, key=len, reverse=True)
+
+
+def _birth_year(match: re.Match[str], as_of: date) -> int | None:
+    year = next((match.group(g) for g in ("y1", "y2", "y3", "y4") if match.group(g)), None)
+    if year is None:
+        return None
+    value = int(year)
+    if value >= 100:
+        return value
+    return 2000 + value if value <= as_of.year % 100 else 1900 + value
 
 
 def find_identifying_text(
-    text: str, names: Iterable[str] = (), addresses: Iterable[str] = ()
+    text: str, names: Iterable[str] = (), addresses: Iterable[str] = (),
+    as_of: date | None = None,
 ) -> list[IdentifyingText]:
     """Everything in ``text`` that looks identifying, in order, without overlaps. ``names`` are
-    the names recorded for the person (and others) that must not appear; ``addresses`` are
-    recorded addresses or locations, matched as whole phrases."""
+    the names (and references) recorded that must not appear; ``addresses`` are recorded
+    addresses, places and premises, matched whole and by their street parts. With ``as_of``
+    (the notice's date), a full date at least ADULT_YEARS before it counts as a date of birth;
+    a date after "born", "DOB" or "date of birth" always does."""
     found: list[IdentifyingText] = []
     taken: list[tuple[int, int]] = []
+    folded = fold(text)
 
     def claim(kind: IdentifyingKind, start: int, end: int) -> None:
         if any(start < other_end and other_start < end for other_start, other_end in taken):
@@ -99,33 +251,42 @@ def find_identifying_text(
         taken.append((start, end))
         found.append(IdentifyingText(kind, start, end))
 
-    for match in _EMAIL.finditer(text):
-        claim(IdentifyingKind.EMAIL, *match.span())
-    for match in _PHONE.finditer(text):
-        digits = sum(ch.isdigit() for ch in match.group())
-        if 10 <= digits <= 13:
-            claim(IdentifyingKind.PHONE, *match.span())
-    for match in _ADDRESS.finditer(text):
-        claim(IdentifyingKind.ADDRESS, *match.span())
-    for match in _POSTCODE.finditer(text):
-        claim(IdentifyingKind.POSTCODE, *match.span())
-    for address in sorted({a.strip() for a in addresses if len(a.strip()) >= 3}, key=len,
-                          reverse=True):
-        for match in re.finditer(re.escape(address), text, re.IGNORECASE):
-            claim(IdentifyingKind.ADDRESS, *match.span())
-    pattern = _name_patterns(names)
-    if pattern is not None:
+    for pattern, kind in ((_EMAIL, IdentifyingKind.EMAIL), (_ONLINE, IdentifyingKind.ONLINE),
+                          (_COORDINATES, IdentifyingKind.COORDINATES),
+                          (_BIRTH, IdentifyingKind.BIRTH_DATE)):
         for match in pattern.finditer(text):
+            claim(kind, *match.span())
+    if as_of is not None:
+        for match in _FULL_DATE.finditer(text):
+            year = _birth_year(match, as_of)
+            if year is not None and year <= as_of.year - ADULT_YEARS:
+                claim(IdentifyingKind.BIRTH_DATE, *match.span())
+    for start, end in _phones(text):
+        claim(IdentifyingKind.PHONE, start, end)
+    for pattern, kind in ((_NI_NUMBER, IdentifyingKind.NI_NUMBER),
+                          (_ADDRESS, IdentifyingKind.ADDRESS),
+                          (_THE_ADDRESS, IdentifyingKind.ADDRESS),
+                          (_POSTCODE, IdentifyingKind.POSTCODE),
+                          (_VEHICLE, IdentifyingKind.VEHICLE)):
+        for match in pattern.finditer(text):
+            claim(kind, *match.span())
+    for part in _address_parts(addresses):
+        for match in re.finditer(rf"(?<!\w){re.escape(part)}(?!\w)", folded):
+            claim(IdentifyingKind.ADDRESS, *match.span())
+    named = _name_patterns(names)
+    if named is not None:
+        for match in named.finditer(folded):
             claim(IdentifyingKind.NAME, *match.span())
     return sorted(found, key=lambda item: item.start)
 
 
 def scrub_identifying_text(
-    text: str, names: Iterable[str] = (), addresses: Iterable[str] = ()
+    text: str, names: Iterable[str] = (), addresses: Iterable[str] = (),
+    as_of: date | None = None,
 ) -> tuple[str, list[IdentifyingText]]:
     """``text`` with every identifying detail replaced by a placeholder such as
     ``[phone removed]``, and what was replaced."""
-    found = find_identifying_text(text, names, addresses)
+    found = find_identifying_text(text, names, addresses, as_of)
     pieces: list[str] = []
     position = 0
     for item in found:

@@ -285,9 +285,10 @@ class NrmReferral(Form):
         return names
 
     def recorded_addresses(self) -> list[str]:
-        """Every address, postcode or location recorded on the form, of anyone."""
+        """Every address, postcode or location recorded on the form, of anyone, and the place
+        where the person was found."""
         victim = self.potential_victim
-        found = [victim.safe_contact.address, victim.safe_contact.postcode,
+        found = [self.where_found.place, victim.safe_contact.address, victim.safe_contact.postcode,
                  victim.safe_contact.phone, victim.safe_contact.email, victim.current_location]
         found += [d.location for d in self.dependants]
         found += [detail for p in self.exploitation.places for detail in (p.address, p.postcode)]

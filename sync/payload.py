@@ -121,7 +121,9 @@ class PdfRecord(_Record):
     type: Literal["pdf"]
     id: Id
     case_id: Id
-    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9-]{1,60}\.pdf$")]
+    # Case reference, form kind and number only: never a person's reference or name.
+    name: Annotated[str, Field(
+        pattern=r"^[A-Za-z0-9-]{1,40}-(?:visit|nrm|dtn|reception|intel|referral)-\d{1,4}\.pdf$")]
     sha256: Sha256
     size: int = Field(ge=1)
 

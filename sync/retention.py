@@ -1,6 +1,10 @@
 """Retention: once a closed case's latest bundle has been imported by the Lead (signed receipt)
 and the Lead profile's retention period has passed, the device purges the case's personal data,
-keeping an audit event and a tombstone for each record removed. Off until a profile sets it."""
+keeping a tombstone for each record removed. Off until a profile sets it.
+
+A purge is an audited, visible event: ``purge.start`` opens it (the database refuses to delete
+notes, exhibits or form versions otherwise), and ``purge`` closes it with the seal of its
+tombstones, so ``fieldkit audit verify`` accounts for every record it removed."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from datetime import datetime, timedelta
 from fieldkit.clock import parse_stamp, stamp, utc_now
 from fieldkit.drafts import delete_case_drafts
 from fieldkit.events import RECORDS_CHANGED, hub
+from fieldkit.seals import PURGE, PURGE_START, tombstone_seal
 from fieldkit.store import BACKUP_DIR, Store
 
 PURGED_TITLE = "[personal data purged after delivery to the Lead]"
@@ -61,24 +66,28 @@ def purge_case(store: Store, case_id: str) -> int:
     now = stamp()
     with store.transaction() as conn:
         delete_case_drafts(conn, case_id)
-        store.set_meta("purging", "1")
+        # The database lets a case's records go only while this is the newest event.
+        store.audit(PURGE_START, "case", case_id)
+        gone: list[tuple[str, str]] = []
         for kind, table, where in _CASE_TABLES:
             key = {"form_versions": "document_id || ':' || version",
                    "form_withdrawals": "document_id"}.get(table, "id")
             ids = [r[0] for r in conn.execute(f"SELECT {key} FROM {table} WHERE {where}",
                                               (case_id,)).fetchall()]
             conn.executemany(
-                "INSERT OR IGNORE INTO tombstones(record_kind, record_id, purged_at, reason) "
-                "VALUES (?, ?, ?, 'retention period passed after delivery')",
-                [(kind, record_id, now) for record_id in ids],
+                "INSERT OR IGNORE INTO tombstones(record_kind, record_id, purged_at, reason, "
+                "case_id) VALUES (?, ?, ?, 'retention period passed after delivery', ?)",
+                [(kind, record_id, now, case_id) for record_id in ids],
             )
             conn.execute(f"DELETE FROM {table} WHERE {where}", (case_id,))
+            gone += [(kind, str(record_id)) for record_id in ids]
             removed += len(ids)
         conn.execute("UPDATE outbox SET content = x'' WHERE case_id = ?", (case_id,))
         conn.execute("UPDATE cases SET title = ?, updated_at = ? WHERE id = ?",
                      (PURGED_TITLE, now, case_id))
-        store.set_meta("purging", "0")
-        store.audit("purge", "case", case_id)
+        # The closing event seals the list of tombstones: the verifier accounts for every
+        # record removed, and a tombstone added or removed later breaks the seal.
+        store.audit(PURGE, "case", case_id, tombstone_seal(gone))
     _forget_remnants(store)
     hub.publish(RECORDS_CHANGED, kind="case", record_id=case_id)
     return removed

@@ -94,13 +94,16 @@ def cli(tmp_path: Path) -> Cli:
 
 
 def file_hashes(folder: Path) -> dict[str, str]:
-    """SHA-256 of every file below ``folder``, by relative path."""
+    """SHA-256 of every file below ``folder``, by relative path; not the unlock-failures
+    counter, the one file a wrong passphrase changes on purpose (issue 10, item 12)."""
     import hashlib
+
+    from fieldkit.unlock_attempts import FAILURES_NAME
 
     return {
         str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(folder.rglob("*"))
-        if path.is_file()
+        if path.is_file() and path.name != FAILURES_NAME
     }
 
 

@@ -3,7 +3,6 @@ what the form asks (child, consent, Duty to Notify), kept apart from the widgets
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,6 +13,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 from fieldkit import clock
 from fieldkit.documents import form_problems
 from forms import DutyToNotify, NotForDutyToNotify, NrmReferral, nrm_to_dtn
+from forms.dtn import IDENTIFYING_NRM_FIELDS, anonymise_nrm
 from forms.form import FieldProblem
 from forms.rules import Obligations, Route
 
@@ -45,15 +45,13 @@ SECTIONS: tuple[Section, ...] = (
     Section("needs", str(QT_TRANSLATE_NOOP(_T, "Needs and safeguarding")), ("needs",)),
 )
 
-HIDDEN_FOR_DTN_SECTIONS = frozenset({"dependants", "exploiters"})
-"""Whole sections a Duty to Notify must not carry."""
-
-HIDDEN_FOR_DTN_FIELDS = (
-    "potential_victim.given_names", "potential_victim.family_name", "potential_victim.aliases",
-    "potential_victim.date_of_birth", "potential_victim.safe_contact",
-    "potential_victim.current_location", "exploitation.places.address",
-    "exploitation.places.postcode", "police.crime_reference", "police.officer",
+HIDDEN_FOR_DTN_SECTIONS = frozenset(
+    section.key for section in SECTIONS
+    if any(field in IDENTIFYING_NRM_FIELDS for field in section.fields)
 )
+"""Whole sections a Duty to Notify must not carry (the core's list, ``forms.dtn``)."""
+
+HIDDEN_FOR_DTN_FIELDS = tuple(path for path in IDENTIFYING_NRM_FIELDS if "." in path)
 """Fields that identify the person or others: hidden when the route is Duty to Notify."""
 
 
@@ -121,7 +119,8 @@ def problems_for(data: dict[str, Any], route: Route | None) -> list[FieldProblem
         notice = dtn_for(nrm)
         if notice is not None:
             return form_problems("dtn", notice[0].model_dump(mode="json"), ready=True,
-                                 names=nrm.recorded_names())
+                                 as_of=as_of(nrm), names=nrm.recorded_names(),
+                                 addresses=nrm.recorded_addresses())
     return form_problems("nrm", data, ready=True, as_of=as_of(nrm))
 
 
@@ -145,29 +144,8 @@ def completeness(data: dict[str, Any], route: Route | None) -> int:
 
 
 def anonymised(data: dict[str, Any], notice: DutyToNotify) -> dict[str, Any]:
-    """The working form with every identifying field removed, as the notice left them out."""
-    cleaned = copy.deepcopy(data)
-    victim = cleaned.setdefault("potential_victim", {})
-    if victim.get("date_of_birth") and victim.get("estimated_age") is None:
-        nrm = read_nrm(data)
-        if nrm is not None and nrm.potential_victim.date_of_birth is not None:
-            born = nrm.potential_victim.date_of_birth
-            today = as_of(nrm)
-            victim["estimated_age"] = today.year - born.year - (
-                (today.month, today.day) < (born.month, born.day))
-    for name in ("given_names", "family_name", "current_location"):
-        victim[name] = ""
-    victim["aliases"] = []
-    victim["date_of_birth"] = None
-    victim["safe_contact"] = {}
-    cleaned["dependants"] = []
-    cleaned["exploiters"] = []
-    for place in cleaned.get("exploitation", {}).get("places", []):
-        place["address"] = ""
-        place["postcode"] = ""
-    police = cleaned.setdefault("police", {})
-    police["crime_reference"] = ""
-    police["officer"] = ""
-    cleaned["account"] = notice.account
-    cleaned.setdefault("came_to_notice", {})["how"] = notice.how_came_to_notice
-    return cleaned
+    """The working form with every identifying field removed, as the notice left them out
+    (``forms.dtn.anonymise_nrm``: the same lists and scrubbing that made ``notice``)."""
+    del notice  # made from the same data by the same rules
+    nrm = read_nrm(data)
+    return anonymise_nrm(data, as_of(nrm))

@@ -1,5 +1,7 @@
 """Unlock: the passphrase, a clear message when it is wrong, and a growing wait after repeated
-failures (the slow key derivation runs on a worker, so the window never freezes)."""
+failures (the slow key derivation runs on a worker, so the window never freezes). The count and
+the wait are the core's (``fieldkit.unlock_attempts``), kept in the store folder, so the
+command line sees the same wait and restarting the app does not reset it."""
 
 from __future__ import annotations
 
@@ -9,22 +11,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBox
 from fieldkit import errors, keys
 from fieldkit.settings import Settings
 from fieldkit.store import Store
+from fieldkit.unlock_attempts import delay_after, read_failures
 from ui.controls import heading, named
 from ui.messages import error_text, no_keyring_warning
 from ui.worker import Worker
 
-MAX_DELAY_SECONDS = 60
-
-
-def delay_after(failures: int) -> int:
-    """Seconds to wait after ``failures`` wrong passphrases in a row: 0, 1, 2, 4, ... 60.
-
-    One slip is free; after that each attempt costs twice the last, which barely slows an
-    officer who mistyped and makes guessing at the keyboard pointless.
-    """
-    if failures < 2:
-        return 0
-    return int(min(MAX_DELAY_SECONDS, 2 ** (failures - 2)))
+__all__ = ["UnlockPage", "delay_after"]
 
 
 class UnlockPage(QWidget):
@@ -40,7 +32,7 @@ class UnlockPage(QWidget):
         self._settings = settings
         self._worker = worker
         self._second_ms = second_ms  # tests shorten a "second" so the wait is testable quickly
-        self.failures = 0
+        self.failures = read_failures(settings.data_dir).count
         self._wait_left = 0
         self._tick = QTimer(self)
         self._tick.setInterval(second_ms)
@@ -78,6 +70,16 @@ class UnlockPage(QWidget):
         layout.addStretch(2)
         self.passphrase.returnPressed.connect(self.submit)
         self.unlock_button.clicked.connect(self.submit)
+        self._resume_wait()
+
+    def _resume_wait(self) -> None:
+        """A wait left from earlier failures (before a restart, or at the command line)."""
+        left = read_failures(self._settings.data_dir).wait_left()
+        if left:
+            self._wait_left = left
+            self._set_enabled(False)
+            self.message.setText(self._waiting_text(error_text(errors.WrongPassphrase())))
+            self._tick.start()
 
     def reset(self) -> None:
         """Ready for a new attempt (after locking); keeps the failure count."""
@@ -85,6 +87,7 @@ class UnlockPage(QWidget):
         if self._wait_left == 0:
             self.message.clear()
             self._set_enabled(True)
+            self._resume_wait()
         self.passphrase.setFocus()
 
     def _set_enabled(self, enabled: bool) -> None:
@@ -118,8 +121,12 @@ class UnlockPage(QWidget):
         self.passphrase.selectAll()
         text = error_text(error)
         if isinstance(error, errors.WrongPassphrase):
-            self.failures += 1
+            # Just counted by the core: the full wait for this many failures starts now.
+            self.failures = read_failures(self._settings.data_dir).count
             self._wait_left = delay_after(self.failures)
+        elif isinstance(error, errors.UnlockDelayed):
+            self._wait_left = error.seconds
+            text = error_text(errors.WrongPassphrase())
         if self._wait_left:
             self.message.setText(self._waiting_text(text))
             self._tick.start()

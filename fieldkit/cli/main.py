@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from fieldkit.cli import form_commands, lead_commands, store_commands, sync_commands
 from fieldkit.cli.common import Handler, OneLineParser
 from fieldkit.errors import FieldkitError, InvalidInput
+from fieldkit.process_guard import disable_core_dumps
 from fieldkit.settings import Settings
 
 
@@ -39,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``fieldkit`` console script."""
+    # Before anything is unlocked: decrypted records must never land in a core dump.
+    disable_core_dumps()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -197,7 +197,10 @@ def cmd_audit_verify(args: argparse.Namespace, settings: Settings) -> int:
     if report.ok:
         print(f"Audit trail whole: {report.events} events.")
         return 0
-    print(f"Audit trail broken at event {report.first_bad}: {report.problem}.")
+    where = f" at event {report.first_bad}" if report.first_bad else ""
+    print(f"Audit trail broken{where}: {report.problem}.")
+    for problem in report.problems[1:]:
+        print(f"  also: {problem}.")
     return 1
 
 

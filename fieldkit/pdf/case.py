@@ -1,13 +1,14 @@
 """A whole case as PDFs, straight from the store: one visit report per visit, one PDF per form.
-File names come from the case reference, the form kind, a number and the person's reference
-(``FK-2026-0001-nrm-1-W1.pdf``), never from anyone's name. Everything is rendered in memory."""
+File names come from the case reference, the form kind and a number only
+(``FK-2026-0001-nrm-1.pdf``): never a person's reference (officers sometimes type a name there)
+nor anyone's name. Everything is rendered in memory."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from fieldkit.cases import get_case, get_visit, list_people, list_visits
+from fieldkit.cases import get_case, get_visit, list_visits
 from fieldkit.documents import get_document, list_documents
 from fieldkit.errors import NotFound
 from fieldkit.exhibits import list_exhibits
@@ -38,12 +39,9 @@ def safe_name_part(words: str, limit: int = 32) -> str:
     return _UNSAFE.sub("-", words).strip("-")[:limit] or "x"
 
 
-def pdf_name(case_reference: str, kind: str, number: int, person_reference: str = "") -> str:
-    """The file name of one PDF of a case."""
-    parts = [safe_name_part(case_reference), kind, str(number)]
-    if person_reference:
-        parts.append(safe_name_part(person_reference))
-    return "-".join(parts) + ".pdf"
+def pdf_name(case_reference: str, kind: str, number: int) -> str:
+    """The file name of one PDF of a case: case reference, kind and number, nothing else."""
+    return f"{safe_name_part(case_reference)}-{kind}-{number}.pdf"
 
 
 def render_form(form: Form, case_reference: str) -> bytes:
@@ -76,7 +74,6 @@ def plan_case_pdfs(store: Store, case_id: str) -> list[PlannedPdf]:
     """The PDFs a case prints, in order, without rendering them: a report per visit (with its
     first linked visit form), then one per other form."""
     case = get_case(store, case_id)
-    people = {p.id: p.reference for p in list_people(store, case_id)}
     documents = list_documents(store, case_id)
     visits = list_visits(store, case_id)
     plan: list[PlannedPdf] = []
@@ -92,9 +89,8 @@ def plan_case_pdfs(store: Store, case_id: str) -> list[PlannedPdf]:
         if document.id in printed:
             continue
         counts[document.kind] += 1
-        person = people.get(document.person_id or "", "")
-        plan.append(PlannedPdf(pdf_name(case.reference, document.kind, counts[document.kind],
-                                        person), None, document))
+        plan.append(PlannedPdf(pdf_name(case.reference, document.kind, counts[document.kind]),
+                               None, document))
     return plan
 
 

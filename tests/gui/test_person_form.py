@@ -153,13 +153,24 @@ def test_a_child_gets_an_nrm_without_consent_and_a_mash_step(qtbot, window, demo
 def test_print_pack_writes_the_pdf_off_the_gui_thread(qtbot, window, demo, tmp_path,
                                                       monkeypatch):
     target = tmp_path / "pack.pdf"
-    monkeypatch.setattr("ui.print_pack.choose_pack_path", lambda _parent, _name: str(target))
+    suggested: list[str] = []
+
+    def choose(_parent, name):  # type: ignore[no-untyped-def]
+        suggested.append(name)
+        return str(target)
+
+    monkeypatch.setattr("ui.print_pack.choose_pack_path", choose)
     page = window.workspace.open_person(demo.people["W1"].id)
     assert page.print_button.isEnabled()
     page.print_button.setFocus()
     qtbot.keyClick(page.print_button, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: "Pack saved" in page.message.text(), timeout=30_000)
     assert target.read_bytes().startswith(b"%PDF")
+    # Issue 10: the suggested name is the case reference and kind, never the person's
+    # reference or name.
+    case = window.store.conn.execute("SELECT reference FROM cases WHERE id = ?",
+                                     (page.person.case_id,)).fetchone()[0]
+    assert suggested == [f"{case}-nrm-pack.pdf"]
     last = window.store.conn.execute(
         "SELECT action, record_id FROM audit_events ORDER BY seq DESC LIMIT 1").fetchone()
     assert tuple(last) == ("export.pdf", demo.people["W1"].id)

@@ -30,7 +30,7 @@ def test_demo_then_export_pdf_writes_every_pdf(cli: Cli, tmp_path: Path) -> None
         assert path.suffix == ".pdf"
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         qpdf_check(path.read_bytes())
-    text = pdf_text(next(p for p in paths if "-nrm-1-" in p.name).read_bytes())
+    text = pdf_text(next(p for p in paths if p.name.endswith("-nrm-1.pdf")).read_bytes())
     assert "Andrei" in text and "Checklist before submission" in text
     again = cli.ok("export", "pdf", "--case", case_id, "--out", str(out))
     assert again.out == result.out and sorted(out.iterdir()) == sorted(paths)

@@ -8,6 +8,12 @@ from fieldkit import audit, cases, notes
 from fieldkit.store import Store
 
 
+def drop_protection(store: Store) -> None:
+    """What an insider with the passphrase and a SQLCipher shell can do: remove the triggers."""
+    for name in audit.PROTECTION_TRIGGERS:
+        store.conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
 @pytest.fixture
 def busy_store(store: Store) -> Store:
     case = cases.create_case(store, "Audit")
@@ -32,18 +38,21 @@ def test_events_never_hold_the_personal_data(busy_store: Store) -> None:
 
 
 def test_an_edited_event_is_found(busy_store: Store) -> None:
+    drop_protection(busy_store)
     busy_store.conn.execute("UPDATE audit_events SET action = 'case.delete' WHERE seq = 2")
     report = audit.verify(busy_store.conn)
     assert report.first_bad == 2 and "changed" in report.problem
 
 
 def test_a_deleted_event_is_found(busy_store: Store) -> None:
+    drop_protection(busy_store)
     busy_store.conn.execute("DELETE FROM audit_events WHERE seq = 3")
     report = audit.verify(busy_store.conn)
     assert report.first_bad == 3 and "missing" in report.problem
 
 
 def test_a_deleted_last_event_is_found(busy_store: Store) -> None:
+    drop_protection(busy_store)
     last = busy_store.conn.execute("SELECT MAX(seq) FROM audit_events").fetchone()[0]
     busy_store.conn.execute("DELETE FROM audit_events WHERE seq = ?", (last,))
     report = audit.verify(busy_store.conn)
@@ -51,6 +60,7 @@ def test_a_deleted_last_event_is_found(busy_store: Store) -> None:
 
 
 def test_reordered_events_are_found(busy_store: Store) -> None:
+    drop_protection(busy_store)
     conn = busy_store.conn
     rows = {r[0]: r[1:] for r in conn.execute(
         "SELECT seq, at, actor, action, record_kind, record_id, prev_hash, hash FROM audit_events"
