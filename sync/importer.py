@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -123,14 +124,19 @@ def _receipt(root: Path, keys: LeadKeys, bundle_id: str, digest: str, reason: st
 
 
 def import_folder(
-    store: Store, root: Path, *, max_size: int = DEFAULT_MAX_BUNDLE_BYTES
+    store: Store, root: Path, *, max_size: int = DEFAULT_MAX_BUNDLE_BYTES,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
-    """Import every bundle under ``root`` (a shared folder or the inbox's storage root)."""
+    """Import every bundle under ``root`` (a shared folder or the inbox's storage root);
+    ``progress(done, total)`` is called before each bundle and once at the end."""
     keys = lead.lead_keys(store)
     if not root.is_dir():
         raise InvalidInput(f"Folder {root} does not exist (is the share mounted?).")
     report = ImportReport()
-    for bundle_id, path in delivered_bundles(root):
+    delivered = list(delivered_bundles(root))
+    for done, (bundle_id, path) in enumerate(delivered):
+        if progress is not None:
+            progress(done, len(delivered))
         digest = file_sha256(path)
         held = _already_held(store, bundle_id)
         if held == digest:
@@ -153,6 +159,8 @@ def import_folder(
             continue
         _receipt(root, keys, bundle_id, digest, None)
         report.imported.append(bundle_id)
+    if progress is not None:
+        progress(len(delivered), len(delivered))
     return report
 
 

@@ -74,6 +74,15 @@ def bar_chart(columns: Sequence[str], series: Sequence[tuple[str, Sequence[int]]
     return drawing
 
 
+def chart_svg(columns: Sequence[str], series: Sequence[tuple[str, Sequence[int]]],
+              title: str, width: float = 150 * mm) -> bytes:
+    """The same chart as SVG bytes, in memory, for the app's dashboard."""
+    from reportlab.graphics import renderSVG
+
+    svg: str = renderSVG.drawToString(bar_chart(columns, series, width, title))
+    return svg.encode("utf-8")
+
+
 def _block(block: FigureBlock) -> list[Flowable]:
     width = content_width()
     first = width * 0.34

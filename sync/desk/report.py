@@ -12,7 +12,12 @@ from pathlib import Path
 
 from fieldkit.atomicfile import write_atomic
 from fieldkit.errors import InvalidInput
-from fieldkit.pdf.quarterly import FigureBlock, OpenDeadline, render_quarterly_report
+from fieldkit.pdf.quarterly import (
+    FigureBlock,
+    OpenDeadline,
+    chart_svg,
+    render_quarterly_report,
+)
 from fieldkit.store import Store
 from sync.desk.figures import SMALLEST_SHOWN, Cell, Quarter, QuarterFigures, quarter_figures
 from sync.desk.tracker import due_items
@@ -70,6 +75,33 @@ def _blocks(figures: QuarterFigures) -> list[FigureBlock]:
             [(name, [cell_text(c) for c in row]) for name, row in cells.items()],
             [(name, [0 if c.withheld else c.count for c in cells[name]]) for name in charted],
             group.note))
+    return blocks
+
+
+@dataclass(frozen=True)
+class DashboardBlock:
+    """One block of the Lead's dashboard: the true counts (the Lead's own view; the published
+    report withholds small ones) and its chart as SVG."""
+
+    title: str
+    columns: list[str]
+    rows: list[tuple[str, list[int]]]
+    chart_svg: bytes
+    note: str
+
+
+def dashboard(store: Store, quarter: Quarter) -> list[DashboardBlock]:
+    """The dashboard: every figure block for the quarter and the four before, with charts."""
+    figures = quarter_figures(store, quarter)
+    columns = [str(q) for q in figures.quarters]
+    blocks = []
+    for group in figures.groups:
+        rows = list(group.rows.items())
+        charted = [(n, c) for n, c in rows if not (group.has_total and n == "Total")]
+        charted = [(n, c) for n, c in charted if any(c)][:7] or charted[:1]
+        blocks.append(DashboardBlock(group.title, columns, rows,
+                                     chart_svg(columns, charted, group.title),
+                                     group.note))
     return blocks
 
 

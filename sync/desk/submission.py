@@ -93,6 +93,12 @@ def portal_sections(form: Form) -> list[PortalSection]:
     """The form's answers, section by section, in the order of the Home Office online form."""
     if not isinstance(form, NrmReferral | DutyToNotify):
         raise TypeError("Only an NRM referral or a Duty to Notify is submitted online")
+    return form_sections(form)
+
+
+def form_sections(form: Form) -> list[PortalSection]:
+    """Any form's answers, section by section, in the order its fields are declared (for the
+    NRM and the Duty to Notify, the order of the online form)."""
     sections: list[PortalSection] = []
     loose: list[Answer] = []
     for name, info in type(form).model_fields.items():
