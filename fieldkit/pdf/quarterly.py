@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
@@ -79,7 +79,11 @@ def chart_svg(columns: Sequence[str], series: Sequence[tuple[str, Sequence[int]]
     """The same chart as SVG bytes, in memory, for the app's dashboard."""
     from reportlab.graphics import renderSVG
 
-    svg: str = renderSVG.drawToString(bar_chart(columns, series, width, title))
+    drawing = bar_chart(columns, series, width, title)
+    # An SVG has no paper: give it a white page, or viewers draw it on black.
+    drawing.insert(0, Rect(0, 0, drawing.width, drawing.height, fillColor=colors.white,
+                           strokeColor=None))
+    svg: str = renderSVG.drawToString(drawing)
     return svg.encode("utf-8")
 
 

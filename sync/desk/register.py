@@ -196,10 +196,11 @@ def _describe(kind: str, data: dict[str, Any]) -> str:
 
 def _first(now: dict[tuple[str, str], dict[str, Any]]) -> list[str]:
     kinds = [kind for kind, _ in now]
-    names = {"case": "case", "visit": "visit", "person": "person", "note": "note",
-             "exhibit": "exhibit", "form": "form", "pdf": "pack"}
-    held = [f"{kinds.count(k)} {names[k]}{'s' if kinds.count(k) != 1 else ''}"
-            for k in names if k in kinds]
+    names = {"case": ("case", "cases"), "visit": ("visit", "visits"),
+             "person": ("person", "people"), "note": ("note", "notes"),
+             "exhibit": ("exhibit", "exhibits"), "form": ("form", "forms"),
+             "pdf": ("pack", "packs")}
+    held = [f"{kinds.count(k)} {names[k][kinds.count(k) != 1]}" for k in names if k in kinds]
     return ["first received: " + ", ".join(held)]
 
 

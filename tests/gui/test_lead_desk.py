@@ -48,12 +48,12 @@ def test_the_leads_day(qtbot, lead_window) -> None:  # type: ignore[no-untyped-d
     inbox = desk.inbox
     qtbot.keyClicks(inbox.folder, str(setup.share))
     inbox.folder.editingFinished.emit()
-    assert "1 bundle(s) waiting" in inbox.waiting.text()
+    assert inbox.waiting.text() == "1 bundle waiting to import"
     moves: list[tuple[int, int]] = []
     inbox._signals.moved.connect(lambda done, total: moves.append((done, total)))
     _press(qtbot, inbox.import_button)
     qtbot.waitUntil(lambda: "Imported 1" in inbox.message.text(), timeout=30_000)
-    assert moves[-1] == (1, 1) and "0 bundle(s) waiting" in inbox.waiting.text()
+    assert moves[-1] == (1, 1) and inbox.waiting.text() == "0 bundles waiting to import"
     assert inbox.devices_model.rowCount() == 1
     assert inbox.devices_model.index(0, 0).data() == "Rowan Hallam"
 

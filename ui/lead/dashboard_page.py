@@ -23,7 +23,7 @@ from ui.controls import heading, named
 from ui.messages import error_text
 from ui.table import RecordTableModel, record_table
 
-CHART_SIZE = (520, 180)
+CHART_SIZE = (540, 173)  # the chart's own proportions (150 mm by 48 mm)
 
 
 class DashboardPage(QWidget):

@@ -102,7 +102,8 @@ class InboxPage(QWidget):
     def refresh(self) -> None:
         """Re-read the waiting count, the refusals and the devices."""
         count = inbox.waiting(self.store, Path(self.folder.text())) if self.folder.text() else 0
-        self.waiting.setText(self.tr("%n bundle(s) waiting to import", "", count))
+        self.waiting.setText(self.tr("1 bundle waiting to import") if count == 1 else
+                             self.tr("%1 bundles waiting to import").replace("%1", str(count)))
         self.rejected_model.set_rows([
             (str(i), [r.file_name, r.reason, local_time(r.rejected_at)])
             for i, r in enumerate(inbox.rejections(self.store))])

@@ -21,6 +21,7 @@ from sync.desk.tracker import DueItem
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+SORT_ROLE = Qt.ItemDataRole.UserRole + 3
 
 
 def day_words(day: date) -> str:
@@ -72,6 +73,9 @@ class RegisterModel(QAbstractTableModel):
             return self._text(row, index.column())
         if role == ROW_ROLE:
             return row
+        if role == SORT_ROLE:
+            return (row.received.isoformat() if index.column() == self.RECEIVED
+                    else self._text(row, index.column()))
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,
@@ -87,6 +91,7 @@ class RegisterProxy(QSortFilterProxyModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._filter = RegisterFilter()
+        self.setSortRole(SORT_ROLE)
 
     def set_filter(self, wanted: RegisterFilter) -> None:
         """Apply new choices."""

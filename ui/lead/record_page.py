@@ -125,6 +125,7 @@ class RecordPage(QWidget):
             lines.append(f"- {local_time(version.created_at)}: "
                          + ("; ".join(version.changes) or self.tr("no change")))
         lines += ["", self.tr("Recorded by the Lead:")]
+        before = len(lines)
         for referral in referrals_of(self.case):
             for event in events(self.store, self.case_id, referral.person_id):
                 outcome = "" if event.outcome == Outcome.NONE else f" ({event.outcome.value})"
@@ -132,4 +133,6 @@ class RecordPage(QWidget):
                 lines.append(f"- {referral.person_reference}: {EVENT_WORDS[event.kind]}"
                              f"{outcome} on {event.happened_on.isoformat()}{reference} "
                              f"(recorded {local_time(event.recorded_at)})")
+        if len(lines) == before:
+            lines.append(self.tr("- nothing yet"))
         return "\n".join(lines)

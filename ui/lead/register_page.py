@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal, Slot
+from PySide6.QtCore import QDate, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -73,6 +73,8 @@ class RegisterPage(QWidget):
         self.proxy.setSourceModel(self.model)
         self.table = record_table(self.tr("Register"), self.model, self)
         self.table.setModel(self.proxy)
+        # Newest case first, each case's lines together, until the Lead sorts by a column.
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         layout.addWidget(self.table, 1)
         self.count = named(QLabel(self), self.tr("Records shown"))

@@ -43,6 +43,7 @@ class SubmissionPage(QWidget):
         layout.addWidget(heading(self.tr("Submitting"), self, 2))
         split = QSplitter(Qt.Orientation.Horizontal, self)
         self.referrals = named(QListWidget(split), self.tr("Referrals to submit"))
+        self.referrals.setSpacing(3)
         right = QWidget(split)
         column = QVBoxLayout(right)
         record = QHBoxLayout()
@@ -64,7 +65,7 @@ class SubmissionPage(QWidget):
         self.answers_area = QScrollArea(right)
         self.answers_area.setWidgetResizable(True)
         column.addWidget(self.answers_area, 1)
-        split.setStretchFactor(1, 3)
+        split.setSizes([360, 1000])
         layout.addWidget(split, 1)
         self.referrals.currentRowChanged.connect(self._show)
         self.record_button.clicked.connect(self.record)
@@ -82,13 +83,18 @@ class SubmissionPage(QWidget):
                 self.tr("NRM referral")
             state = (self.tr("submitted %1, %2").replace("%1", day_words(sub.submitted_on))
                      .replace("%2", sub.reference) if sub.submitted_on else
-                     self.tr("NOT YET SUBMITTED, waiting %n day(s)", "", sub.waiting_days(today)))
+                     self._waiting(sub.waiting_days(today)))
             self.referrals.addItem(f"{sub.referral.case_reference} {sub.referral.person_reference}"
-                                   f" - {route}: {state}")
+                                   f" - {route}\n{state}")
         self.referrals.blockSignals(False)
         if self._shown:
             self.referrals.setCurrentRow(min(max(keep, 0), len(self._shown) - 1))
             self._show(self.referrals.currentRow())
+
+    def _waiting(self, days: int) -> str:
+        if days == 1:
+            return self.tr("NOT YET SUBMITTED, waiting 1 day")
+        return self.tr("NOT YET SUBMITTED, waiting %1 days").replace("%1", str(days))
 
     def select(self, case_reference: str, person_reference: str) -> None:
         """Show one referral."""
