@@ -1,14 +1,14 @@
-"""The Lead's desk on the command line: ``fieldkit lead show|export pdf|submitted|decision|due|
-report``. Each handler takes (args, settings) like every fieldkit command and raises a typed
-error for bad input, which the command line prints as one line."""
+"""The Lead's desk on the command line, in the ``lead`` group: ``fieldkit lead show|export pdf|
+submitted|decision|due|report``. Each handler takes (args, settings) like every fieldkit
+command and raises a typed error for bad input, which the command line prints as one line."""
 
 from __future__ import annotations
 
 import argparse
 from datetime import date
 from pathlib import Path
-from typing import Any
 
+from fieldkit.cli.common import SubParsers, open_store
 from fieldkit.clock import utc_now
 from fieldkit.errors import InvalidInput
 from fieldkit.settings import Settings
@@ -16,12 +16,6 @@ from fieldkit.settings import Settings
 KINDS = ("rg", "cg", "reconsideration-request", "reconsideration-outcome", "support-ended",
          "move-on", "serac")
 OUTCOMES = ("positive", "negative", "none")
-
-
-def _open(settings: Settings) -> Any:
-    from fieldkit.cli import open_store
-
-    return open_store(settings)
 
 
 def parse_day(text: str, what: str = "--date") -> date:
@@ -36,7 +30,7 @@ def cmd_lead_show(args: argparse.Namespace, settings: Settings) -> int:
     """Print a case as received: people, forms, notes (with corrections), exhibits, versions."""
     from sync.desk.casefile import case_lines
 
-    with _open(settings) as store:
+    with open_store(settings) as store:
         for line in case_lines(store, args.case):
             print(line)
     return 0
@@ -46,7 +40,7 @@ def cmd_lead_export_pdf(args: argparse.Namespace, settings: Settings) -> int:
     """Write the case's packs, rendered from what was received, into a folder."""
     from sync.desk.casefile import export_packs
 
-    with _open(settings) as store:
+    with open_store(settings) as store:
         written = export_packs(store, args.case, Path(args.out))
     for path in written:
         print(path)
@@ -59,7 +53,7 @@ def cmd_lead_submitted(args: argparse.Namespace, settings: Settings) -> int:
     from sync.desk.submission import record_submission
 
     on = parse_day(args.date)
-    with _open(settings) as store:
+    with open_store(settings) as store:
         case_id = find_case_id(store, args.case)
         event = record_submission(store, case_id, args.person, args.nrm_reference, on)
     print(f"Recorded: {args.person} submitted on {event.happened_on.isoformat()}, "
@@ -74,7 +68,7 @@ def cmd_lead_decision(args: argparse.Namespace, settings: Settings) -> int:
 
     on = parse_day(args.date)
     kind, outcome = EventKind(args.kind.replace("-", "_")), Outcome(args.outcome)
-    with _open(settings) as store:
+    with open_store(settings) as store:
         case_id = find_case_id(store, args.case)
         event = record_event(store, case_id, args.person, kind, outcome, on)
     shown = "" if event.outcome == Outcome.NONE else f" ({event.outcome.value})"
@@ -89,7 +83,7 @@ def cmd_lead_due(args: argparse.Namespace, settings: Settings) -> int:
     from sync.desk.tracker import due_items
 
     today = parse_day(args.today, "--today") if args.today else utc_now().date()
-    with _open(settings) as store:
+    with open_store(settings) as store:
         waiting = [s for s in submissions(store) if s.submitted_on is None]
         items = due_items(store)
     for sub in waiting:
@@ -112,7 +106,7 @@ def cmd_lead_report(args: argparse.Namespace, settings: Settings) -> int:
     quarter = Quarter.parse(args.quarter)
     pdf = Path(args.pdf) if args.pdf else None
     csv = Path(args.csv) if args.csv else None
-    with _open(settings) as store:
+    with open_store(settings) as store:
         export_report(store, quarter, utc_now().date(), pdf_path=pdf, csv_path=csv)
     print(f"Quarterly report {quarter} written" + "".join(
         f" to {p}" if i == 0 else f" and {p}" for i, p in enumerate(x for x in (pdf, csv) if x))
@@ -120,7 +114,7 @@ def cmd_lead_report(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def add_desk_commands(lead_commands: Any) -> None:
+def add_desk_commands(lead_commands: SubParsers) -> None:
     """Add the desk's commands to the ``fieldkit lead`` group (its subparsers object)."""
     q = lead_commands.add_parser("show", help="a case as received: people, forms, notes, "
                                               "exhibits")
