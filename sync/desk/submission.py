@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
+from fieldkit.errors import InvalidInput
 from fieldkit.pdf import values as v
 from fieldkit.store import Store
 from forms import DutyToNotify, Form, NrmReferral
@@ -130,9 +131,9 @@ def _name_loose(sections: list[PortalSection]) -> list[PortalSection]:
 
 def referral_sections(store: Store, case_id: str, person_reference: str) -> list[PortalSection]:
     """The online-form answers of one person's referral."""
+    found = referral(store, case_id, person_reference)
     case = load_case(store, case_id)
-    person = case.person(person_reference)
-    form = next(f for f in case.forms if f.kind in ("nrm", "dtn") and f.person_id == person.id)
+    form = next(f for f in case.forms if f.kind == found.route and f.person_id == found.person_id)
     return portal_sections(form_model(form))
 
 
@@ -140,8 +141,6 @@ def record_submission(
     store: Store, case_id: str, person_reference: str, reference: str, on: date
 ) -> RecordedEvent:
     """Record the NRM (or Duty to Notify) reference and the date it was submitted."""
-    from fieldkit.errors import InvalidInput
-
     reference = reference.strip()
     if not reference or len(reference) > 60 or not reference.isprintable():
         raise InvalidInput("The reference must be 1 to 60 printable characters, as the Home "

@@ -41,7 +41,7 @@ def lead_window(qtbot, tmp_path: Path) -> Iterator[tuple[LeadWindow, LeadAndDevi
     window.lock()
 
 
-def test_the_leads_day(qtbot, lead_window) -> None:  # type: ignore[no-untyped-def]
+def test_the_leads_day(qtbot, lead_window, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     window, setup = lead_window
     desk = window.desk
     assert desk is not None
@@ -77,6 +77,11 @@ def test_the_leads_day(qtbot, lead_window) -> None:  # type: ignore[no-untyped-d
     assert "first received" in record.history.toPlainText()
     assert "[correction]" in record.overview.toPlainText()
     assert record.viewer.pixmap() is not None and not record.viewer.pixmap().isNull()
+    packs = tmp_path / "packs"
+    monkeypatch.setattr("ui.lead.record_page.choose_folder", lambda _parent: str(packs))
+    _press(qtbot, record.packs_button)
+    qtbot.waitUntil(lambda: record.packs_message.text() == "9 packs saved.", timeout=30_000)
+    assert len(list(packs.glob("*.pdf"))) == 9
 
     # Copy an answer, record the NRM reference.
     submitting = desk.submitting

@@ -27,6 +27,7 @@ class LeadDesk(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
+        self._settings, self._key, self._worker = settings, key, worker
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.tabs = named(QTabWidget(self), self.tr("The Lead's desk"))
@@ -68,7 +69,7 @@ class LeadDesk(QWidget):
         """Open (or show again) a received case in its own tab."""
         page = self.records.get(case_id)
         if page is None:
-            page = RecordPage(self.store, case_id, self)
+            page = RecordPage(self.store, case_id, self._settings, self._key, self._worker, self)
             self.records[case_id] = page
             self.tabs.addTab(page, page.case.case.reference)
         self.tabs.setCurrentWidget(page)

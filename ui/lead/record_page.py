@@ -4,12 +4,18 @@ history (every version received, with what changed, and what the Lead recorded).
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QTabWidget,
@@ -17,14 +23,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldkit.settings import Settings
 from fieldkit.store import Store
 from forms.kinds import KIND_TITLES
-from sync.desk.casefile import case_lines
+from sync.desk.casefile import case_lines, export_packs
 from sync.desk.received import exhibit_content, form_model, load_case
 from sync.desk.register import case_history
 from sync.desk.submission import form_sections
 from sync.desk.tracker import EVENT_WORDS, Outcome, events, referrals_of
 from ui.controls import heading, local_time, named
+from ui.messages import error_text
+from ui.worker import Worker
+
+
+def choose_folder(parent: QWidget) -> str:
+    """Ask where to save the packs ('' when the Lead cancels)."""
+    return QFileDialog.getExistingDirectory(parent, parent.tr("Save the packs into"))
+
+
+def _export_in_worker(settings: Settings, key: Any, case_id: str, out: Path) -> int:
+    """Runs on a pool thread, with its own connection: render and write every pack."""
+    store = Store.open_unwrapped(settings, key, worker=True)
+    try:
+        return len(export_packs(store, case_id, out))
+    finally:
+        store.lock()
 
 
 def _reader(name: str, text: str, parent: QWidget) -> QPlainTextEdit:
@@ -37,14 +60,24 @@ def _reader(name: str, text: str, parent: QWidget) -> QPlainTextEdit:
 class RecordPage(QWidget):
     """A received case in tabs: Overview, Forms, Exhibits, History."""
 
-    def __init__(self, store: Store, case_id: str, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, case_id: str, settings: Settings, key: Any,
+                 worker: Worker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store, self.case_id = store, case_id
+        self._settings, self._key, self._worker = settings, key, worker
         self.case = load_case(store, case_id)
         layout = QVBoxLayout(self)
         layout.addWidget(heading(f"{self.case.case.reference}: {self.case.case.title}", self, 2))
-        layout.addWidget(QLabel(self.tr("Read-only: as the officer recorded it. Sent by %1.")
-                                .replace("%1", self.case.officer), self))
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Read-only: as the officer recorded it. Sent by %1.")
+                             .replace("%1", self.case.officer), self), 1)
+        self.packs_message = named(QLabel(self), self.tr("Packs message"))
+        self.packs_button = named(QPushButton(self.tr("Save the &packs to a folder..."), self),
+                                  self.tr("Save the case's PDF packs to a folder"))
+        row.addWidget(self.packs_message)
+        row.addWidget(self.packs_button)
+        layout.addLayout(row)
+        self.packs_button.clicked.connect(self.save_packs)
         self.tabs = named(QTabWidget(self), self.tr("Record views"))
         layout.addWidget(self.tabs, 1)
         self.overview = _reader(self.tr("The case as received"),
@@ -54,6 +87,27 @@ class RecordPage(QWidget):
         self.tabs.addTab(self._exhibits_tab(), self.tr("E&xhibits"))
         self.history = _reader(self.tr("History of the case"), self.history_text(), self)
         self.tabs.addTab(self.history, self.tr("&History"))
+
+    @Slot()
+    def save_packs(self) -> None:
+        """Render the packs from what was received and write them where the Lead chooses
+        (audited; off the GUI thread)."""
+        folder = choose_folder(self)
+        if not folder:
+            return
+        self.packs_button.setEnabled(False)
+        self.packs_message.setText(self.tr("Saving the packs..."))
+        settings, key, case_id = self._settings, self._key, self.case_id
+        self._worker.run(lambda: _export_in_worker(settings, key, case_id, Path(folder)),
+                         self._saved, self._failed)
+
+    def _saved(self, count: int) -> None:
+        self.packs_button.setEnabled(True)
+        self.packs_message.setText(self.tr("%1 packs saved.").replace("%1", str(count)))
+
+    def _failed(self, error: BaseException) -> None:
+        self.packs_button.setEnabled(True)
+        self.packs_message.setText(error_text(error))
 
     def _forms_tab(self) -> QWidget:
         split = QSplitter(Qt.Orientation.Horizontal, self)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QCoreApplication, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
 
@@ -15,6 +15,7 @@ from fieldkit.settings import Settings
 from fieldkit.store import Store
 from sync.desk.inbox import is_lead
 from ui import clipboard
+from ui.autolock import DEFAULT_IDLE_MINUTES, IdleWatcher
 from ui.lead.desk import LeadDesk
 from ui.messages import error_text
 from ui.unlock import UnlockPage
@@ -25,7 +26,7 @@ class LeadWindow(QMainWindow):
     """fieldkit in the Modern Slavery Lead's role."""
 
     def __init__(self, settings: Settings, parent: QWidget | None = None,
-                 unlock_second_ms: int = 1000) -> None:
+                 unlock_second_ms: int = 1000, idle_ms: int | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.store: Store | None = None
@@ -48,6 +49,8 @@ class LeadWindow(QMainWindow):
         self.lock_action.setEnabled(False)
         menu = self.menuBar().addMenu(self.tr("&File"))
         menu.addAction(self.lock_action)
+        self.idle = IdleWatcher(idle_ms or DEFAULT_IDLE_MINUTES * 60_000, self)
+        self.idle.idle.connect(self.lock)
         self.pages.setCurrentWidget(self.unlock_page)
 
     @Slot(object)
@@ -70,10 +73,14 @@ class LeadWindow(QMainWindow):
         self.pages.addWidget(self.desk)
         self.pages.setCurrentWidget(self.desk)
         self.lock_action.setEnabled(True)
+        app = QCoreApplication.instance()
+        if app is not None:
+            self.idle.start(app)
 
     @Slot()
     def lock(self) -> None:
         """Wait for work in flight, destroy the desk, lock the store, wipe the clipboard."""
+        self.idle.stop()
         self.worker.wait()
         if self.desk is not None:
             self.pages.removeWidget(self.desk)
