@@ -51,6 +51,16 @@ def is_lead(store: Store) -> bool:
     return store.meta("role") == "lead" and store.meta(lead.KEYS) is not None
 
 
+def needs_lead_identity(store: Store) -> bool:
+    """Chosen the Lead role at first run, but no Lead identity made yet."""
+    return store.meta("role") == "lead" and store.meta(lead.KEYS) is None
+
+
+def create_lead_identity(store: Store) -> str:
+    """Make the Lead identity in this store; its age recipient (to share with IT)."""
+    return lead.init_lead(store).age_recipient
+
+
 def today_for_desk() -> date:
     """Today's date (UTC), for the desk's screens (the core's clock, never the widget's)."""
     return utc_now().date()

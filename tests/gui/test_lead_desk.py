@@ -130,3 +130,29 @@ def test_overdue_reads_overdue_in_words(qtbot, lead_window) -> None:  # type: ig
     assert model.index(0, DueModel.STATE).data(Qt.ItemDataRole.FontRole).bold()
     model.set_items([item], date(2026, 3, 2))
     assert model.index(0, DueModel.STATE).data() == "open"
+
+
+def test_a_lead_chosen_at_first_run_is_offered_the_identity(  # type: ignore[no-untyped-def]
+    qtbot, monkeypatch, settings
+) -> None:
+    store = Store.create(settings, PASSPHRASE, officer="Dana Whitfield")
+    with store.transaction():
+        store.set_meta("role", "lead")  # what first run stores for the Lead role
+    store.lock()
+    asked: list[bool] = []
+    monkeypatch.setattr("ui.lead.window.confirm_new_identity",
+                        lambda _parent: asked.append(True) or True)
+    window = LeadWindow(settings, unlock_second_ms=20)
+    qtbot.addWidget(window)
+    window.open_store(Store.unwrap_key(settings, PASSPHRASE))
+    assert asked == [True] and window.desk is not None
+    window.lock()
+
+
+def test_an_officers_store_is_not_opened_as_the_lead(qtbot, settings) -> None:  # type: ignore[no-untyped-def]
+    Store.create(settings, PASSPHRASE, officer="Rowan Hallam").lock()
+    window = LeadWindow(settings, unlock_second_ms=20)
+    qtbot.addWidget(window)
+    window.open_store(Store.unwrap_key(settings, PASSPHRASE))
+    assert window.desk is None and window.store is None
+    assert "not set up for the Modern Slavery Lead" in window.unlock_page.message.text()

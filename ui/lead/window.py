@@ -7,19 +7,28 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from fieldkit import keys
 from fieldkit.errors import FieldkitError
 from fieldkit.settings import Settings
 from fieldkit.store import Store
-from sync.desk.inbox import is_lead
+from sync.desk.inbox import create_lead_identity, is_lead, needs_lead_identity
 from ui import clipboard
 from ui.autolock import DEFAULT_IDLE_MINUTES, IdleWatcher
 from ui.lead.desk import LeadDesk
 from ui.messages import error_text
 from ui.unlock import UnlockPage
 from ui.worker import Worker
+
+
+def confirm_new_identity(parent: QWidget) -> bool:
+    """Ask before making the Lead identity (devices will trust it from then on)."""
+    answer = QMessageBox.question(
+        parent, parent.tr("Set up the Lead identity"),
+        parent.tr("You chose the Modern Slavery Lead role. Create the Lead identity now? "
+                  "Officers' devices will send their bundles to it."))
+    return answer == QMessageBox.StandardButton.Yes
 
 
 class LeadWindow(QMainWindow):
@@ -61,6 +70,8 @@ class LeadWindow(QMainWindow):
         except FieldkitError as error:
             self.unlock_page.message.setText(error_text(error))
             return
+        if needs_lead_identity(store) and confirm_new_identity(self):
+            create_lead_identity(store)
         if not is_lead(store):
             store.lock()
             self.unlock_page.reset()
