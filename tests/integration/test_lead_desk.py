@@ -25,6 +25,9 @@ from sync.desk.report import CSV_MARKER
 from tests.conftest import FAST_KDF, PASSPHRASE, Cli
 from tests.unit.test_pdf_tools import pdf_text, qpdf_check
 
+DESTINATIONS = {"modern_slavery_lead": "Council's Modern Slavery Lead",
+                "mash": "Multi-Agency Safeguarding Hub (MASH)",
+                "salvation_army": "Salvation Army (victim care contract)"}
 DEMO_PERSONAL_DATA = (
     "Andrei", "Dobrescu", "Florin", "Mateescu", "Luca", "1994", "1988", "12 March", "2 July",
     "07700 900123", "07700 900456", "07700", "Lockhurst", "CV6 5PD", "CV6 5AH",
@@ -194,21 +197,34 @@ def _direct_counts(store: Store, quarter: Quarter) -> dict[tuple[str, str], int]
             continue
         form = data["data"]
         group = "NRM referrals and Duty to Notify notifications"
+        person: dict[str, object] = {}
         if data["kind"] == "nrm" and Quarter.of(
                 date.fromisoformat(form["where_found"]["encountered_on"])) == quarter:
             age = form["where_found"]["age_group"]
             counted[(group, f"NRM referral, {age}")] += 1
-            counted[(group, "Total")] += 1
+            person = {"gender": form["potential_victim"]["gender"],
+                      "nation": (form["potential_victim"]["nationalities"] or [None])[0],
+                      "types": form["exploitation"]["types"]}
         if data["kind"] == "dtn" and Quarter.of(
                 date.fromisoformat(form["encountered_on"])) == quarter:
             counted[(group, "Duty to Notify, adult")] += 1
+            person = {"gender": form["gender"], "nation": form["nationality"],
+                      "types": form["exploitation_types"]}
+        if person:
             counted[(group, "Total")] += 1
+            counted[("Gender", str(person["gender"]).capitalize())] += 1
+            counted[("Gender", "Total")] += 1
+            counted[("Nationality (first given)", {"RO": "Romania"}[str(person["nation"])])] += 1
+            counted[("Nationality (first given)", "Total")] += 1
+            for kind in person["types"]:  # type: ignore[attr-defined]
+                counted[("Exploitation types", str(kind).capitalize())] += 1
         if data["kind"] == "reception" and Quarter.of(
                 date.fromisoformat(form["held_on"])) == quarter:
             counted[("Concerns, visits and people", "Reception centres")] += 1
         if data["kind"] == "referral" and Quarter.of(
                 datetime.fromisoformat(form["made_at"]).date()) == quarter:
             counted[("Referrals made, by destination", "Total")] += 1
+            counted[("Referrals made, by destination", DESTINATIONS[form["destination"]])] += 1
     decided = store.conn.execute(
         "SELECT kind, outcome, happened_on FROM lead_referral_events e WHERE seq = "
         "(SELECT MAX(seq) FROM lead_referral_events x WHERE x.case_id = e.case_id AND "
@@ -232,6 +248,8 @@ def test_the_quarterly_report(desk: Desk) -> None:
     assert direct[("Concerns, visits and people", "People encountered")] == 12
     assert direct[("NRM referrals and Duty to Notify notifications", "Total")] == 9
     assert direct[("Reasonable grounds (RG) decisions", "Negative")] == 1
+    assert direct[("Gender", "Male")] == 9 and direct[("Exploitation types", "Labour")] == 9
+    assert direct[("Referrals made, by destination", "Total")] == 9
     for key, count in direct.items():
         shown = published[key][-1]
         if 0 < count < 5:
