@@ -317,8 +317,7 @@ def take_lead_desk(folder: Path) -> list[Path]:
     """The Lead's window (kept apart so it can move): inbox, register, a record with its
     history, the submission view, the tracker and the dashboard, on two demo operations sent
     by an enrolled device through a shared folder (the first sent twice, with a new note)."""
-    from fieldkit import notes
-    from fieldkit.clock import utc_now
+    from fieldkit import clock, notes
     from sync import device, lead
     from sync.desk.tracker import EventKind, Outcome, record_event
     from sync.importer import import_folder
@@ -362,7 +361,7 @@ def take_lead_desk(folder: Path) -> list[Path]:
         officer.lock()
         damaged = bundle_path(share, "0d6f2b8e-3c1a-4f7e-9b55-2a9c1e7d4b10")
         damaged.write_bytes(b"age-encryption.org/v1 but cut short in the copy")
-        earlier = utc_now().date() - timedelta(days=20)
+        earlier = clock.today() - timedelta(days=20)
         record_event(lead_store, second.id, "W1", EventKind.SUBMITTED, Outcome.NONE, earlier,
                      reference="NRM-2026-03117")
         lead_store.lock()

@@ -8,8 +8,8 @@ import argparse
 from datetime import date
 from pathlib import Path
 
+from fieldkit import clock
 from fieldkit.cli.common import SubParsers, open_store
-from fieldkit.clock import utc_now
 from fieldkit.errors import InvalidInput
 from fieldkit.settings import Settings
 
@@ -82,7 +82,7 @@ def cmd_lead_due(args: argparse.Namespace, settings: Settings) -> int:
     from sync.desk.submission import submissions
     from sync.desk.tracker import due_items
 
-    today = parse_day(args.today, "--today") if args.today else utc_now().date()
+    today = parse_day(args.today, "--today") if args.today else clock.today()
     with open_store(settings) as store:
         waiting = [s for s in submissions(store) if s.submitted_on is None]
         items = due_items(store)
@@ -107,7 +107,7 @@ def cmd_lead_report(args: argparse.Namespace, settings: Settings) -> int:
     pdf = Path(args.pdf) if args.pdf else None
     csv = Path(args.csv) if args.csv else None
     with open_store(settings) as store:
-        export_report(store, quarter, utc_now().date(), pdf_path=pdf, csv_path=csv)
+        export_report(store, quarter, clock.today(), pdf_path=pdf, csv_path=csv)
     print(f"Quarterly report {quarter} written" + "".join(
         f" to {p}" if i == 0 else f" and {p}" for i, p in enumerate(x for x in (pdf, csv) if x))
         + ".")

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from fieldkit import clock
 from fieldkit.atomicfile import write_atomic
-from fieldkit.clock import utc_now
 from fieldkit.errors import InvalidInput
 from fieldkit.store import Store
 from sync import importer, lead
@@ -62,8 +62,8 @@ def create_lead_identity(store: Store) -> str:
 
 
 def today_for_desk() -> date:
-    """Today's date (UTC), for the desk's screens (the core's clock, never the widget's)."""
-    return utc_now().date()
+    """Today's date where the Lead is (the core's clock, never a widget's)."""
+    return clock.today()
 
 
 def import_folder_path(store: Store) -> str:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from fieldkit.clock import stamp, utc_now
+from fieldkit import clock
+from fieldkit.clock import stamp
 from fieldkit.errors import InvalidInput, NotFound
 from fieldkit.resources import Timeline, load_resources
 from fieldkit.store import Store
@@ -168,7 +169,7 @@ def record_event(
     """Record one event as a new version (audited); refuses what cannot be right."""
     found = referral(store, case_id, person_reference)
     _check(found, kind, outcome, on, latest(events(store, case_id, found.person_id)),
-           utc_now().date())
+           clock.today())
     with store.transaction() as conn:
         conn.execute(
             "INSERT INTO lead_referral_events(case_id, person_id, route, kind, outcome, "

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from fieldkit.clock import utc_now
+from fieldkit import clock
 from fieldkit.store import Store
 from sync.desk.tracker import EventKind, Outcome
 from tests.builders import LeadAndDevice
@@ -107,7 +107,7 @@ def test_the_leads_day(qtbot, lead_window, monkeypatch, tmp_path) -> None:  # ty
     assert tracker.message.text() == "Recorded."
     model: DueModel = tracker.model
     whats = [model.index(r, DueModel.WHAT).data() for r in range(model.rowCount())]
-    deadline = (utc_now().date() + timedelta(days=30))
+    deadline = (clock.today() + timedelta(days=30))
     assert f"Reconsideration deadline {deadline.day} {deadline:%B %Y}" in whats
     assert dashboard.count(rg, "Negative") == 1
     assert "reasonable grounds decision (negative)" in record.history.toPlainText()

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from fieldkit import audit, cases, notes
-from fieldkit.clock import utc_now
+from fieldkit import audit, cases, clock, notes
 from fieldkit.errors import InvalidInput, NotFound
 from sync.desk import register, submission, tracker
 from sync.desk.received import find_case_id, load_case
@@ -29,7 +28,7 @@ def sent(tmp_path: Path) -> Iterator[tuple[LeadAndDevice, list[str]]]:
 def test_each_change_is_a_new_audited_version_and_the_newest_counts(sent) -> None:  # type: ignore[no-untyped-def]
     setup, (case_id, _) = sent
     store = setup.lead
-    today = utc_now().date()
+    today = clock.today()
     submission.record_submission(store, case_id, "W1", "NRM-1", today - timedelta(days=3))
     tracker.record_event(store, case_id, "W1", tracker.EventKind.RG, tracker.Outcome.NEGATIVE,
                          today)
@@ -58,7 +57,7 @@ def test_each_change_is_a_new_audited_version_and_the_newest_counts(sent) -> Non
 def test_what_cannot_be_right_is_refused(sent) -> None:  # type: ignore[no-untyped-def]
     setup, (case_id, _) = sent
     store = setup.lead
-    today = utc_now().date()
+    today = clock.today()
     with pytest.raises(InvalidInput, match="1 to 60 printable"):
         submission.record_submission(store, case_id, "W1", "   ", today)
     submission.record_submission(store, case_id, "W1", "NRM-1", today)
@@ -99,7 +98,7 @@ def test_the_register_filters(sent) -> None:  # type: ignore[no-untyped-def]
     assert whats(premises="shine bright", kinds=frozenset({"case"})) == {
         (load_case(store, c).case.reference, load_case(store, c).case.title)
         for c in (first, second)}
-    tomorrow = utc_now().date() + timedelta(days=1)
+    tomorrow = clock.today() + timedelta(days=1)
     assert whats(received_from=tomorrow) == set()
     assert whats(received_to=date(2020, 1, 1)) == set()
 

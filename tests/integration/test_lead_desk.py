@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from fieldkit.clock import parse_stamp, utc_now
+from fieldkit import clock
+from fieldkit.clock import parse_stamp
 from fieldkit.settings import Settings
 from fieldkit.store import Store
 from sync.desk.figures import Quarter
@@ -117,7 +118,7 @@ def test_export_writes_the_packs_from_what_was_received(desk: Desk) -> None:
 
 def test_submission_decisions_and_what_is_due(desk: Desk) -> None:
     case = desk.case_ids[0]
-    today = utc_now().date()
+    today = clock.today()
     due = desk.ok("due", "--today", today.isoformat())
     assert "W1 NRM referral not yet submitted (waiting 0 days)" in due
     assert "W2 Duty to Notify not yet submitted" in due
@@ -161,7 +162,7 @@ def test_bad_input_gets_one_line(desk: Desk, args: tuple[str, ...], words: str) 
 
 def test_a_decision_without_an_outcome_and_a_future_date_are_refused(desk: Desk) -> None:
     case = desk.case_ids[1]
-    today = utc_now().date()
+    today = clock.today()
     desk.ok("submitted", "--case", case, "--person", "W1", "--nrm-reference", "NRM-2",
             "--date", today.isoformat())
     assert "needs --outcome positive or negative" in desk.refused(
@@ -237,7 +238,7 @@ def _direct_counts(store: Store, quarter: Quarter) -> dict[tuple[str, str], int]
 
 
 def test_the_quarterly_report(desk: Desk) -> None:
-    quarter = Quarter.of(utc_now().date())
+    quarter = Quarter.of(clock.today())
     pdf_path, csv_path = desk.tmp / "report.pdf", desk.tmp / "report.csv"
     desk.ok("report", "--quarter", str(quarter), "--pdf", str(pdf_path), "--csv", str(csv_path))
     rows = list(csv.reader(csv_path.read_text().splitlines()))

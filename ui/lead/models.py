@@ -18,10 +18,9 @@ from PySide6.QtGui import QFont
 
 from sync.desk.register import RegisterFilter, RegisterRow, words
 from sync.desk.tracker import DueItem
+from ui.roles import ROW_ROLE, SORT_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
-ROW_ROLE = Qt.ItemDataRole.UserRole + 2
-SORT_ROLE = Qt.ItemDataRole.UserRole + 3
 
 
 def day_words(day: date) -> str:

@@ -21,7 +21,8 @@ from fieldkit.store import Store
 from forms.choices import BusinessType, ExploitationType
 from sync.desk.register import ROUTES, RegisterFilter, register_rows, words
 from ui.controls import heading, named
-from ui.lead.models import ROW_ROLE, RegisterModel, RegisterProxy
+from ui.lead.models import RegisterModel, RegisterProxy
+from ui.roles import ROW_ROLE
 from ui.table import record_table
 
 

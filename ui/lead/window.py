@@ -11,11 +11,12 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QStackedWidget, 
 
 from fieldkit import keys
 from fieldkit.errors import FieldkitError
+from fieldkit.officer import DEFAULT_IDLE_MINUTES
 from fieldkit.settings import Settings
 from fieldkit.store import Store
 from sync.desk.inbox import create_lead_identity, is_lead, needs_lead_identity
 from ui import clipboard
-from ui.autolock import DEFAULT_IDLE_MINUTES, IdleWatcher
+from ui.autolock import IdleWatcher
 from ui.lead.desk import LeadDesk
 from ui.messages import error_text
 from ui.unlock import UnlockPage
