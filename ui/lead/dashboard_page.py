@@ -41,7 +41,7 @@ class DashboardPage(QWidget):
         self.quarter = named(QLineEdit(str(Quarter.of(today_for_desk())), self),
                              self.tr("Quarter, like 2026Q4"))
         caption.setBuddy(self.quarter)
-        self.show_button = named(QPushButton(self.tr("&Show"), self), self.tr("Show quarter"))
+        self.show_button = named(QPushButton(self.tr("Sho&w"), self), self.tr("Show quarter"))
         self.message = named(QLabel(self), self.tr("Dashboard message"))
         row.addWidget(caption)
         row.addWidget(self.quarter)

@@ -60,12 +60,12 @@ class InboxPage(QWidget):
                             self.tr("Import folder (the shared folder or the inbox's storage)"))
         self.devices_file = named(QLineEdit(inbox.devices_file_path(store), self),
                                   self.tr("Inbox devices file (optional)"))
-        form.addRow(self.tr("Import &folder"), self.folder)
-        form.addRow(self.tr("Inbox &devices file"), self.devices_file)
+        form.addRow(self.tr("Import f&older"), self.folder)
+        form.addRow(self.tr("Inbox de&vices file"), self.devices_file)
         layout.addLayout(form)
         row = QHBoxLayout()
         self.waiting = named(QLabel(self), self.tr("Bundles waiting"))
-        self.import_button = named(QPushButton(self.tr("&Import now"), self),
+        self.import_button = named(QPushButton(self.tr("Import &now"), self),
                                    self.tr("Import the bundles waiting"))
         self.progress = named(QProgressBar(self), self.tr("Import progress"))
         self.progress.setVisible(False)
@@ -88,7 +88,7 @@ class InboxPage(QWidget):
              self.tr("State")], self)
         self.devices = record_table(self.tr("Enrolled devices"), self.devices_model, self)
         layout.addWidget(self.devices, 1)
-        self.revoke_button = named(QPushButton(self.tr("&Revoke the selected device"), self),
+        self.revoke_button = named(QPushButton(self.tr("Revo&ke the selected device"), self),
                                    self.tr("Revoke the selected device"))
         layout.addWidget(self.revoke_button)
         self._signals = ImportProgress(self)

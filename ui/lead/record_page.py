@@ -83,7 +83,7 @@ class RecordPage(QWidget):
         self.overview = _reader(self.tr("The case as received"),
                                 "\n".join(case_lines(store, case_id)), self)
         self.tabs.addTab(self.overview, self.tr("&Overview"))
-        self.tabs.addTab(self._forms_tab(), self.tr("&Forms"))
+        self.tabs.addTab(self._forms_tab(), self.tr("For&ms"))
         self.tabs.addTab(self._exhibits_tab(), self.tr("E&xhibits"))
         self.history = _reader(self.tr("History of the case"), self.history_text(), self)
         self.tabs.addTab(self.history, self.tr("&History"))

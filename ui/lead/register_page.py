@@ -52,19 +52,19 @@ class RegisterPage(QWidget):
         self.kind = self._choices(self.tr("Record"), [
             ("case", self.tr("Cases")), ("person", self.tr("People")),
             ("form", self.tr("Forms"))])
-        self.since_on = named(QCheckBox(self.tr("Received &from"), self),
+        self.since_on = named(QCheckBox(self.tr("Received fro&m"), self),
                               self.tr("Only records received from a date"))
         self.since = named(QDateEdit(self), self.tr("Received from date"))
         self.since.setCalendarPopup(True)
         self.since.setDisplayFormat("d MMMM yyyy")
         self.since.setDate(QDate(2026, 1, 1))
         for column, (caption, widget) in enumerate([
-            (self.tr("&Search"), self.search), (self.tr("&Officer"), self.officer),
+            (self.tr("Sear&ch"), self.search), (self.tr("&Officer"), self.officer),
             (self.tr("&Premises"), self.premises), (self.tr("&Business"), self.business)]):
             self._add(grid, 0, column, caption, widget)
         for column, (caption, widget) in enumerate([
             (self.tr("&Exploitation"), self.exploitation), (self.tr("Ro&ute"), self.route),
-            (self.tr("S&tatus"), self.status), (self.tr("Re&cord"), self.kind)]):
+            (self.tr("St&atus"), self.status), (self.tr("Record &kind"), self.kind)]):
             self._add(grid, 1, column, caption, widget)
         grid.addWidget(self.since_on, 2, 0)
         grid.addWidget(self.since, 2, 1)

@@ -52,9 +52,9 @@ class SubmissionPage(QWidget):
         self.sent_on = named(QDateEdit(right), self.tr("Date submitted"))
         self.sent_on.setCalendarPopup(True)
         self.sent_on.setDisplayFormat("d MMMM yyyy")
-        self.record_button = named(QPushButton(self.tr("&Record submission"), right),
+        self.record_button = named(QPushButton(self.tr("Record su&bmission"), right),
                                    self.tr("Record the reference and date"))
-        caption = QLabel(self.tr("Re&ference"), right)
+        caption = QLabel(self.tr("Refere&nce"), right)
         caption.setBuddy(self.reference)
         for widget in (caption, self.reference, self.sent_on, self.record_button):
             record.addWidget(widget)

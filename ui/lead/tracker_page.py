@@ -65,10 +65,10 @@ class TrackerPage(QWidget):
         self.on.setDate(QDate(today.year, today.month, today.day))
         self.record_button = named(QPushButton(self.tr("Re&cord"), self),
                                    self.tr("Record the decision"))
-        form.addRow(self.tr("&Referral"), self.referral)
+        form.addRow(self.tr("Referra&l"), self.referral)
         form.addRow(self.tr("&What happened"), self.kind)
         form.addRow(self.tr("&Outcome"), self.outcome)
-        form.addRow(self.tr("&Date"), self.on)
+        form.addRow(self.tr("Dat&e"), self.on)
         form.addRow("", self.record_button)
         layout.addLayout(form)
         self.message = named(QLabel(self), self.tr("Tracker message"))
