@@ -60,7 +60,7 @@ class RegisterModel(QAbstractTableModel):
             self.KIND: self.KIND_WORDS.get(row.kind, row.kind), self.CASE: row.case_reference,
             self.WHAT: row.what, self.OFFICER: row.officer, self.PREMISES: ", ".join(row.premises),
             self.ROUTE: ", ".join(words(r) for r in row.routes), self.STATUS: row.status,
-            self.RECEIVED: row.received.isoformat(),
+            self.RECEIVED: day_words(row.received),
         }
         return values[column]
 
