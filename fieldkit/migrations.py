@@ -439,8 +439,27 @@ def _seal_records(conn: Connection) -> None:
                  seals.seal(sorted([list(row) for row in rows])))
 
 
+LEAD_DESK = """
+CREATE TABLE lead_referral_events (
+    seq INTEGER PRIMARY KEY,
+    case_id TEXT NOT NULL,
+    person_id TEXT NOT NULL,
+    route TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    happened_on TEXT NOT NULL,
+    reference TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX lead_referral_events_by_person ON lead_referral_events(case_id, person_id, seq);
+""" + APPEND_ONLY.format(table="lead_referral_events")
+"""The Lead's desk: every submission and decision the Lead records about a referral, as
+append-only versions (a correction is a newer event of the same kind)."""
+
+
 STEPS: list[Callable[[Connection], None]] = [
     _run(V1), _run(V2), _run(V3), _run(V4), _step5, _run(ANCHORS), _seal_records,
+    _run(LEAD_DESK),
 ]
 """STEPS[n] takes a store from schema n to n + 1."""
 

@@ -1,6 +1,7 @@
 """The data a council may change without a release (indicator lists, contacts, support services,
-NRM timelines, first responders, the reception set-up checklist and the pathways), read from
-YAML under ``resources/`` through importlib.resources and validated when loaded.
+NRM timelines, bank holidays, first responders, the reception set-up checklist and the
+pathways), read from YAML under ``resources/`` through importlib.resources and validated when
+loaded.
 
 A council overrides any file by putting one of the same name in its own folder. A bad file is
 refused with a ``ResourceError`` naming the file, the line and the problem."""
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 from importlib import resources as package_data
@@ -110,6 +112,14 @@ class _FirstRespondersFile(_Strict):
     organisations: list[FirstResponderOrganisation]
 
 
+TimelineEvent = Literal[
+    "submitted", "rg", "cg", "rg.positive", "rg.negative", "cg.positive", "cg.negative",
+    "reconsideration_request", "reconsideration_outcome", "support_ended", "move_on",
+]
+"""What starts or settles a timeline: an event the Lead records, with its outcome if it
+matters (a positive reconsideration outcome counts as a positive decision of its kind)."""
+
+
 class Timeline(_Strict):
     """An NRM timeline to track, in words and (where there is one) in days."""
 
@@ -118,10 +128,26 @@ class Timeline(_Strict):
     rule: Text
     days: int | None = Field(None, ge=0)
     working_days: bool = False
+    starts: list[TimelineEvent] = Field(default_factory=list)
+    closed_by: list[TimelineEvent] = Field(default_factory=list)
+    due: Text = ""
+    deadline: bool = False
 
 
 class _TimelinesFile(_Strict):
     timelines: list[Timeline]
+
+
+class BankHoliday(_Strict):
+    """A day the tracker does not count as a working day."""
+
+    date: date
+    name: Text
+
+
+class _BankHolidaysFile(_Strict):
+    region: Text
+    bank_holidays: list[BankHoliday]
 
 
 class SupportStage(StrEnum):
@@ -183,6 +209,7 @@ FILES: dict[str, type[_Strict]] = {
     "contacts.yaml": _ContactsFile,
     "first_responders.yaml": _FirstRespondersFile,
     "timelines.yaml": _TimelinesFile,
+    "bank_holidays.yaml": _BankHolidaysFile,
     "support_services.yaml": _SupportServicesFile,
     "reception.yaml": _ReceptionFile,
     "pathways.yaml": _PathwaysFile,
@@ -199,6 +226,7 @@ class Resources:
     contacts: dict[str, Contact]
     first_responders: list[FirstResponderOrganisation]
     timelines: dict[str, Timeline]
+    bank_holidays: frozenset[date]
     support_services: list[SupportService]
     reception_setup: list[ChecklistItem]
     pathways: list[Pathway]
@@ -299,6 +327,7 @@ def _load(directory: Path | None) -> Resources:
         contacts={contact.id: contact for contact in contacts.contacts},
         first_responders=list(parsed("first_responders.yaml").organisations),
         timelines={timeline.id: timeline for timeline in timelines.timelines},
+        bank_holidays=frozenset(h.date for h in parsed("bank_holidays.yaml").bank_holidays),
         support_services=list(services.services),
         reception_setup=list(parsed("reception.yaml").setup),
         pathways=list(pathways.pathways),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -233,9 +234,11 @@ def _receipt(share: _Share, keys: LeadKeys, bundle_id: str, digest: str,
 
 
 def import_folder(
-    store: Store, root: Path, *, max_size: int = DEFAULT_MAX_BUNDLE_BYTES
+    store: Store, root: Path, *, max_size: int = DEFAULT_MAX_BUNDLE_BYTES,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
-    """Import every bundle under ``root`` (a shared folder or the inbox's storage root).
+    """Import every bundle under ``root`` (a shared folder or the inbox's storage root);
+    ``progress(done, total)`` is called before each bundle and once at the end.
 
     Raises :class:`~sync.share_folder.ShareFolderUnsafe` if a folder in it is a link.
     """
@@ -246,11 +249,18 @@ def import_folder(
     try:
         bundles_fd = open_folder(root, bundles_dir(root).name, create=False)
     except FileNotFoundError:
+        if progress is not None:
+            progress(0, 0)
         return report  # nothing delivered yet
     share = _Share(root, bundles_fd)
     try:
-        for bundle_id, name in _delivered(bundles_fd):
+        delivered = list(_delivered(bundles_fd))
+        for done, (bundle_id, name) in enumerate(delivered):
+            if progress is not None:
+                progress(done, len(delivered))
             _import_one(store, share, keys, bundle_id, name, max_size, report)
+        if progress is not None:
+            progress(len(delivered), len(delivered))
     finally:
         share.close()
     return report

@@ -314,6 +314,90 @@ def _sending_to_lead(window: MainWindow, folder: Path, case_id: str) -> list[Pat
     return written
 
 
+def take_lead_desk(folder: Path) -> list[Path]:
+    """The Lead's window (kept apart so it can move): inbox, register, a record with its
+    history, the submission view, the tracker and the dashboard, on two demo operations sent
+    by an enrolled device through a shared folder (the first sent twice, with a new note)."""
+    from fieldkit import clock, notes
+    from sync import device, lead
+    from sync.desk.tracker import EventKind, Outcome, record_event
+    from sync.importer import import_folder
+    from sync.layout import bundle_path
+    from ui.lead.window import LeadWindow
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    fast = {"kdf_min_seconds": 0.05, "kdf_memory_kib": 16 * 1024}
+    with tempfile.TemporaryDirectory() as temp:
+        root = Path(temp)
+        lead_settings = Settings(data_dir=root / "lead", **fast)
+        lead_store = Store.create(lead_settings, PASSPHRASE, officer="Dana Whitfield")
+        officer = Store.create(Settings(data_dir=root / "device", **fast), PASSPHRASE,
+                               officer="Rowan Hallam")
+        share = root / "ms-share"
+        share.mkdir()
+        lead.init_lead(lead_store)
+        _, signed = lead.make_profile(
+            lead_store, council="Coventry City Council", lead_name="Dana Whitfield",
+            lead_contact="dana.whitfield@example.gov.uk", folder=str(share))
+        device.import_profile(officer, signed)
+        lead.add_device(lead_store, device.enrolment_request(
+            officer, device_name="CCC-TS-LT042", organisation="Coventry City Council"))
+
+        def send(case_id: str) -> None:
+            item = device.send_case(officer, case_id)
+            content = officer.conn.execute("SELECT content FROM outbox WHERE bundle_id = ?",
+                                           (item.bundle_id,)).fetchone()[0]
+            path = bundle_path(share, item.bundle_id)
+            path.parent.mkdir(exist_ok=True)
+            path.write_bytes(bytes(content))
+
+        first, second = create_demo_operation(officer), create_demo_operation(officer)
+        send(first.id)
+        send(second.id)
+        import_folder(lead_store, share)
+        visit = cases.list_visits(officer, first.id)[0]
+        notes.add_note(officer, visit.id, "14:20 Lead informed by phone; W1 in the safe house.")
+        send(first.id)  # waits in the inbox for the Lead to import it in the window
+        officer.lock()
+        damaged = bundle_path(share, "0d6f2b8e-3c1a-4f7e-9b55-2a9c1e7d4b10")
+        damaged.write_bytes(b"age-encryption.org/v1 but cut short in the copy")
+        earlier = clock.today() - timedelta(days=20)
+        record_event(lead_store, second.id, "W1", EventKind.SUBMITTED, Outcome.NONE, earlier,
+                     reference="NRM-2026-03117")
+        lead_store.lock()
+
+        window = LeadWindow(lead_settings)
+        window.resize(*SIZE)
+        window.show()
+        window.open_store(Store.unwrap_key(lead_settings, PASSPHRASE))
+        desk = window.desk
+        assert desk is not None
+        desk.inbox.folder.setText(str(share))
+        desk.inbox.import_now()
+        _wait_for(lambda: "Imported" in desk.inbox.message.text())
+        written.append(_save(window, folder, "30-lead-inbox"))
+        desk.tabs.setCurrentWidget(desk.register)
+        written.append(_save(window, folder, "31-lead-register"))
+        record = desk.open_case(first.id)
+        record.tabs.setCurrentWidget(record.history)
+        written.append(_save(window, folder, "32-lead-record-history"))
+        desk.tabs.setCurrentWidget(desk.submitting)
+        reference = record.case.case.reference
+        desk.submitting.select(reference, "W1")
+        written.append(_save(window, folder, "33-lead-submission"))
+        desk.submitting.reference.setText("NRM-2026-03204")
+        desk.submitting.record()
+        desk.tracker.choose(first.id, "W1", EventKind.RG, Outcome.NEGATIVE)
+        desk.tracker.record()
+        desk.tabs.setCurrentWidget(desk.tracker)
+        written.append(_save(window, folder, "34-lead-tracker"))
+        desk.tabs.setCurrentWidget(desk.dashboard)
+        written.append(_save(window, folder, "35-lead-dashboard"))
+        window.close()
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: ``python -m tools.screenshots DIR``."""
     args = sys.argv[1:] if argv is None else argv
@@ -321,6 +405,7 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("fieldkit")
     take(folder)
+    take_lead_desk(folder)
     return 0
 
 

@@ -21,3 +21,5 @@ ENTRY_ROLE = _USER + 6
 """The note entry a row shows."""
 FIELD_ROLE = _USER + 7
 """The form field a problem is about."""
+ROW_ROLE = _USER + 8
+"""The whole value a row shows (a register line of the Lead's desk)."""

@@ -1,5 +1,6 @@
 """The Modern Slavery Lead's commands: the Lead identity and profile, enrolled devices, importing
-bundles and the cases received."""
+bundles and the cases received; the desk's commands (show, export pdf, submitted, decision,
+due, report) come from ``desk_commands``."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 from pathlib import Path
 
 from fieldkit.cli.common import SubParsers, open_store, read_input, write_output
+from fieldkit.cli.desk_commands import add_desk_commands
 from fieldkit.settings import Settings
 
 
@@ -165,4 +167,5 @@ def register(sub: SubParsers) -> None:
     q.set_defaults(handler=cmd_lead_import)
     lsub.add_parser("cases", help="the cases the Lead holds").set_defaults(
         handler=cmd_lead_cases)
+    add_desk_commands(lsub)
 

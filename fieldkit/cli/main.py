@@ -18,7 +18,7 @@ def cmd_app(args: argparse.Namespace, settings: Settings) -> int:
     """Start the desktop app (the one import of ``ui`` from the command line)."""
     from ui.app import run_app
 
-    return run_app(settings)
+    return run_app(settings, lead=bool(getattr(args, "lead", False)))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,7 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for group in (store_commands, form_commands, sync_commands, lead_commands):
         group.register(sub)
-    sub.add_parser("app", help="start the desktop app").set_defaults(handler=cmd_app)
+    app = sub.add_parser("app", help="start the desktop app")
+    app.add_argument("--lead", action="store_true",
+                     help="open the Modern Slavery Lead's window (a store set up as the Lead)")
+    app.set_defaults(handler=cmd_app)
     return parser
 
 

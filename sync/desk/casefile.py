@@ -1,0 +1,105 @@
+"""A received case for reading: as lines for ``fieldkit lead show``, and as the same PDF packs
+the officer's app prints, rendered from the imported records (in memory; written only where
+the Lead asks)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fieldkit.atomicfile import make_private_dir, write_atomic
+from fieldkit.errors import InvalidInput
+from fieldkit.pdf import pdf_name, render_form, render_visit_report
+from fieldkit.pdf import values as v
+from fieldkit.store import Store
+from forms import KINDS, PremisesVisit
+from forms.kinds import KIND_TITLES
+from sync.desk.received import ReceivedCase, find_case_id, form_model, load_case
+from sync.desk.register import case_history
+from sync.desk.submission import submission
+from sync.desk.tracker import referrals_of
+
+
+def received_packs(case: ReceivedCase) -> dict[str, bytes]:
+    """Every pack of the case, file name to PDF bytes: a report per visit (with its first
+    visit form, notes in order and exhibits), then one PDF per other form."""
+    reference = case.case.reference
+    packs: dict[str, bytes] = {}
+    printed: set[str] = set()
+    for number, visit in enumerate(case.visits, start=1):
+        linked = [f for f in case.forms if f.kind == "visit" and f.visit_id == visit.id][:1]
+        printed.update(f.id for f in linked)
+        form = form_model(linked[0]) if linked else None
+        packs[pdf_name(reference, "visit", number)] = render_visit_report(
+            reference, visit=visit, form=form if isinstance(form, PremisesVisit) else None,
+            notes=[n for n in case.notes if n.visit_id == visit.id],
+            exhibits=[e for e in case.exhibits if e.visit_id == visit.id])
+    counts = dict.fromkeys(KINDS, 0)
+    counts["visit"] = len(case.visits)
+    for document in case.forms:
+        if document.id in printed:
+            continue
+        counts[document.kind] += 1
+        # The name carries no person reference (it may be a name): kind and number only.
+        name = pdf_name(reference, document.kind, counts[document.kind])
+        packs[name] = render_form(form_model(document), reference)
+    return packs
+
+
+def export_packs(store: Store, case: str, out: Path) -> list[Path]:
+    """Write the case's packs into ``out`` (created private if missing), audited first."""
+    out = out.expanduser()
+    if out.exists() and not out.is_dir():
+        raise InvalidInput(f"--out {out} is not a folder.")
+    if not out.parent.is_dir():
+        raise InvalidInput(f"Folder {out.parent} does not exist.")
+    received = load_case(store, find_case_id(store, case))
+    packs = received_packs(received)
+    if not out.exists():
+        make_private_dir(out)
+    with store.transaction():
+        store.audit("lead.export_pdf", "case", received.case.id)
+    written = []
+    for name, data in packs.items():
+        write_atomic(out / name, data, 0o600)
+        written.append(out / name)
+    return written
+
+
+def case_lines(store: Store, case: str) -> list[str]:
+    """The case as received, for the terminal: people, forms, notes, exhibits, versions."""
+    received = load_case(store, find_case_id(store, case))
+    head = received.case
+    lines = [f"Case {head.reference}: {head.title} ({head.status})",
+             f"Sent by {received.officer}; {received.bundles} version(s), newest "
+             f"{v.stamp_text(received.last_received)}", "", "People:"]
+    waiting = {r.person_id: r for r in referrals_of(received)}
+    for person in received.people:
+        route = ""
+        if person.id in waiting:
+            sent = submission(store, head.id, person.reference)
+            route = (f" [{KIND_TITLES[sent.referral.route]}: "
+                     + (f"submitted {sent.submitted_on.isoformat()}, {sent.reference}]"
+                        if sent.submitted_on else "not yet submitted]"))
+        lines.append(f"  {person.reference}{route}  {person.summary}")
+    lines += ["", "Forms:"]
+    for form in received.forms:
+        who = received.person_reference(form.person_id)
+        lines.append(f"  {KIND_TITLES[form.kind]}{' (' + who + ')' if who else ''}: "
+                     f"{form.status}, version {form.version}")
+    for visit in received.visits:
+        lines += ["", f"Visit: {visit.premises_name}, {visit.address}"]
+        corrected = {n.corrects for n in received.notes if n.corrects}
+        for note in (n for n in received.notes if n.visit_id == visit.id):
+            mark = " [corrected by a later entry]" if note.id in corrected else ""
+            mark += " [correction]" if note.corrects else ""
+            lines.append(f"  {note.seq}. {v.stamp_text(note.written_at)} {note.author}: "
+                         f"{note.text}{mark}")
+    lines += ["", "Exhibits:"]
+    lines += [f"  {e.exhibit_ref} {e.media_type} {e.size} bytes"
+              f"{' (sensitive)' if e.sensitive else ''}: {e.description}"
+              for e in received.exhibits] or ["  none"]
+    lines += ["", "Versions received:"]
+    for version in case_history(store, head.id):
+        lines.append(f"  {v.stamp_text(version.created_at)}: "
+                     + ("; ".join(version.changes) or "no change"))
+    return lines

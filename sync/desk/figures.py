@@ -1,0 +1,242 @@
+"""The quarter's monitoring figures (Sandwell and Coventry plans) for the chosen quarter and the
+four before it, counted from what officers sent and what the Lead recorded, with small-number
+suppression: a count from 1 to 4 is withheld, and so is a second cell in any group with a total,
+so the total cannot be used to work a withheld cell back."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from fieldkit.errors import InvalidInput
+from fieldkit.store import Store
+from forms import DutyToNotify, NrmReferral, ReceptionCentre, Referral
+from forms.choices import AgeGroup, ExploitationType, Gender, label
+from forms.countries import country_name
+from sync.desk.received import ReceivedCase, form_model, load_all, received_on
+from sync.desk.tracker import EventKind, Outcome, latest, referrals_of
+from sync.desk.tracker import events as referral_events
+
+SMALLEST_SHOWN = 5
+"""Counts from 1 to SMALLEST_SHOWN - 1 are withheld."""
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    """A calendar quarter, written ``2026Q4``."""
+
+    year: int
+    number: int
+
+    @classmethod
+    def parse(cls, text: str) -> Quarter:
+        """Read ``2026Q4``; a plain error otherwise."""
+        found = re.fullmatch(r"(\d{4})[Qq]([1-4])", text.strip())
+        if not found:
+            raise InvalidInput(f"Quarter {text!r} is not like 2026Q4 (a year, Q, then 1 to 4).")
+        return cls(int(found[1]), int(found[2]))
+
+    @classmethod
+    def of(cls, day: date) -> Quarter:
+        """The quarter a day falls in."""
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    def before(self, count: int) -> Quarter:
+        """The quarter ``count`` quarters earlier."""
+        index = self.year * 4 + self.number - 1 - count
+        return Quarter(index // 4, index % 4 + 1)
+
+    def __str__(self) -> str:
+        return f"{self.year}Q{self.number}"
+
+
+@dataclass
+class FigureGroup:
+    """A block of figures. With ``has_total`` its last row is the total of the others."""
+
+    key: str
+    title: str
+    rows: dict[str, list[int]]
+    has_total: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One figure as published: its true count and whether it is withheld (and why)."""
+
+    count: int
+    withheld: str = ""
+    """'' shown; 'small' a count from 1 to 4; 'secondary' withheld to protect another cell."""
+
+
+@dataclass
+class QuarterFigures:
+    """Every group of figures for five quarters, oldest first; the last is the quarter asked."""
+
+    quarters: list[Quarter]
+    groups: list[FigureGroup] = field(default_factory=list)
+
+    def published(self, group: FigureGroup) -> dict[str, list[Cell]]:
+        """The group's cells after suppression."""
+        return suppress(group, len(self.quarters))
+
+
+def suppress(group: FigureGroup, columns: int) -> dict[str, list[Cell]]:
+    """Withhold counts from 1 to 4; where a group has a total and only one of its parts is
+    withheld in a column, withhold the next smallest part too (zeros last), so the total never
+    gives a withheld count away."""
+    names = list(group.rows)
+    cells = {name: [Cell(c, "small" if 0 < c < SMALLEST_SHOWN else "")
+                     for c in group.rows[name]] for name in names}
+    if not group.has_total:
+        return cells
+    parts, total = names[:-1], names[-1]
+    for column in range(columns):
+        hidden = [p for p in parts if cells[p][column].withheld]
+        if cells[total][column].withheld or len(hidden) != 1:
+            continue
+        shown = [p for p in parts if not cells[p][column].withheld]
+        if not shown:
+            cells[total][column] = Cell(cells[total][column].count, "secondary")
+            continue
+        pick = min(shown, key=lambda p: (cells[p][column].count == 0, cells[p][column].count))
+        cells[pick][column] = Cell(cells[pick][column].count, "secondary")
+    return cells
+
+
+class _Counter:
+    """Counts dated items into five quarters."""
+
+    def __init__(self, quarters: list[Quarter]) -> None:
+        self.index = {quarter: i for i, quarter in enumerate(quarters)}
+        self.width = len(quarters)
+
+    def rows(self, names: Iterable[str], items: Iterable[tuple[str, date]],
+             *, total: bool = False) -> dict[str, list[int]]:
+        rows = {name: [0] * self.width for name in names}
+        for name, day in items:
+            column = self.index.get(Quarter.of(day))
+            if column is not None:
+                rows.setdefault(name, [0] * self.width)[column] += 1
+        if total:
+            rows["Total"] = [sum(r[c] for r in rows.values()) for c in range(self.width)]
+        return rows
+
+
+@dataclass(frozen=True)
+class _Referred:
+    """A referral's facts for counting: when, route, age, gender, nationality, types."""
+
+    day: date
+    route: str
+    gender: str
+    nationality: str
+    types: tuple[str, ...]
+
+
+def _referred(case: ReceivedCase) -> Iterator[_Referred]:
+    for form in case.forms:
+        model = form_model(form)
+        if isinstance(model, NrmReferral):
+            who = model.potential_victim
+            age = model.where_found.age_group
+            route = {AgeGroup.ADULT: "NRM referral, adult",
+                     AgeGroup.CHILD: "NRM referral, child"}.get(age, "NRM referral, age unclear")
+            yield _Referred(model.where_found.encountered_on or received_on(form.created_at),
+                            route, label(who.gender) if who.gender else "Not recorded",
+                            _nation(who.nationalities[0] if who.nationalities else None),
+                            tuple(t.value for t in model.exploitation.types))
+        elif isinstance(model, DutyToNotify):
+            yield _Referred(model.encountered_on or received_on(form.created_at),
+                            "Duty to Notify, adult",
+                            label(model.gender) if model.gender else "Not recorded",
+                            _nation(model.nationality),
+                            tuple(t.value for t in model.exploitation_types))
+
+
+def _nation(code: str | None) -> str:
+    if not code:
+        return "Not known"
+    try:
+        return country_name(code)
+    except KeyError:
+        return code
+
+
+def quarter_figures(store: Store, quarter: Quarter) -> QuarterFigures:
+    """The figures for ``quarter`` and the four before it."""
+    quarters = [quarter.before(n) for n in range(4, -1, -1)]
+    count = _Counter(quarters)
+    cases = load_all(store)
+    referred = [r for case in cases for r in _referred(case)]
+    figures = QuarterFigures(quarters)
+    activity: list[tuple[str, date]] = []
+    destinations: list[tuple[str, date]] = []
+    for case in cases:
+        activity.append(("Concerns raised", received_on(case.case.created_at)))
+        activity += [("Premises visits", received_on(v.created_at)) for v in case.visits]
+        activity += [("People encountered", received_on(p.created_at)) for p in case.people]
+        for form in case.forms:
+            model = form_model(form)
+            if isinstance(model, ReceptionCentre):
+                activity.append(("Reception centres",
+                                 model.held_on or received_on(form.created_at)))
+            elif isinstance(model, Referral) and model.destination is not None:
+                made = model.made_at.date() if model.made_at else received_on(form.created_at)
+                destinations.append((label(model.destination), made))
+    add = figures.groups.append
+    add(FigureGroup("activity", "Concerns, visits and people", count.rows(
+        ["Concerns raised", "Premises visits", "Reception centres", "People encountered"],
+        activity)))
+    add(FigureGroup("referrals", "NRM referrals and Duty to Notify notifications", count.rows(
+        ["NRM referral, adult", "NRM referral, child", "NRM referral, age unclear",
+         "Duty to Notify, adult"], [(r.route, r.day) for r in referred], total=True),
+        has_total=True, note="A child is always referred to the NRM, never notified."))
+    add(FigureGroup("exploitation", "Exploitation types", count.rows(
+        [label(t) for t in ExploitationType],
+        [(label(ExploitationType(t)), r.day) for r in referred for t in r.types]),
+        note="One person may have more than one type, so there is no total."))
+    add(FigureGroup("nationality", "Nationality (first given)", count.rows(
+        sorted({r.nationality for r in referred} | {"Not known"}),
+        [(r.nationality, r.day) for r in referred], total=True), has_total=True))
+    add(FigureGroup("gender", "Gender", count.rows(
+        [label(g) for g in Gender] + ["Not recorded"], [(r.gender, r.day) for r in referred],
+        total=True), has_total=True))
+    add(FigureGroup("destinations", "Referrals made, by destination", count.rows(
+        sorted({name for name, _ in destinations} | {"Other"}), destinations, total=True),
+        has_total=True))
+    _decision_groups(store, cases, count, figures)
+    return figures
+
+
+def _decision_groups(store: Store, cases: list[ReceivedCase], count: _Counter,
+                     figures: QuarterFigures) -> None:
+    decided: dict[str, list[tuple[str, date]]] = {"rg": [], "cg": [], "recon": [], "serac": []}
+    for case in cases:
+        for found in referrals_of(case):
+            now = latest(referral_events(store, found.case_id, found.person_id))
+            for kind, key in ((EventKind.RG, "rg"), (EventKind.CG, "cg")):
+                if kind in now:
+                    decided[key].append((now[kind].outcome.value.capitalize(),
+                                         now[kind].happened_on))
+            if EventKind.RECONSIDERATION_REQUEST in now:
+                decided["recon"].append(("Requested",
+                                         now[EventKind.RECONSIDERATION_REQUEST].happened_on))
+            outcome = now.get(EventKind.RECONSIDERATION_OUTCOME)
+            if outcome is not None:
+                word = "Decision changed" if outcome.outcome == Outcome.POSITIVE else "Upheld"
+                decided["recon"].append((word, outcome.happened_on))
+            if EventKind.SERAC in now:
+                decided["serac"].append(("Discussed at SERAC", now[EventKind.SERAC].happened_on))
+    add = figures.groups.append
+    add(FigureGroup("serac", "SERAC discussions", count.rows(["Discussed at SERAC"],
+                                                              decided["serac"])))
+    add(FigureGroup("rg", "Reasonable grounds (RG) decisions", count.rows(
+        ["Positive", "Negative"], decided["rg"], total=True), has_total=True))
+    add(FigureGroup("cg", "Conclusive grounds (CG) decisions", count.rows(
+        ["Positive", "Negative"], decided["cg"], total=True), has_total=True))
+    add(FigureGroup("reconsideration", "Reconsiderations", count.rows(
+        ["Requested", "Decision changed", "Upheld"], decided["recon"])))

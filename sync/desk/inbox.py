@@ -1,0 +1,128 @@
+"""The Lead's inbox: where bundles arrive (a shared folder or the inbox server's storage root),
+how many wait there, those refused and why, and the enrolled devices with their officer, last
+bundle and audit-chain status, with revoking that also rewrites the signed devices file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from fieldkit import clock
+from fieldkit.atomicfile import write_atomic
+from fieldkit.errors import InvalidInput
+from fieldkit.store import Store
+from sync import importer, lead
+from sync.layout import delivered_bundles
+
+FOLDER_KEY = "lead_import_folder"
+DEVICES_FILE_KEY = "lead_devices_file"
+CHAIN_NOT_ANCHORED = "not anchored yet"
+"""Audit-chain status until devices send an anchored chain (the security work adds it)."""
+
+
+@dataclass(frozen=True)
+class DeviceActivity:
+    """An enrolled device as the Lead sees it."""
+
+    device_id: str
+    device_name: str
+    officer: str
+    organisation: str
+    added_at: str
+    revoked: bool
+    bundles: int
+    last_bundle: str
+    chain: str
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A bundle refused at import, and why."""
+
+    file_name: str
+    reason: str
+    rejected_at: str
+
+
+def is_lead(store: Store) -> bool:
+    """Whether this store was set up in the Lead role."""
+    return store.meta("role") == "lead" and store.meta(lead.KEYS) is not None
+
+
+def needs_lead_identity(store: Store) -> bool:
+    """Chosen the Lead role at first run, but no Lead identity made yet."""
+    return store.meta("role") == "lead" and store.meta(lead.KEYS) is None
+
+
+def create_lead_identity(store: Store) -> str:
+    """Make the Lead identity in this store; its age recipient (to share with IT)."""
+    return lead.init_lead(store).age_recipient
+
+
+def today_for_desk() -> date:
+    """Today's date where the Lead is (the core's clock, never a widget's)."""
+    return clock.today()
+
+
+def import_folder_path(store: Store) -> str:
+    """The folder the Lead imports from ('' until chosen)."""
+    return store.meta(FOLDER_KEY) or ""
+
+
+def devices_file_path(store: Store) -> str:
+    """Where the signed devices file for the inbox is written ('' when not used)."""
+    return store.meta(DEVICES_FILE_KEY) or ""
+
+
+def remember_paths(store: Store, *, folder: str, devices_file: str) -> None:
+    """Keep the import folder and devices-file path in the encrypted store."""
+    with store.transaction():
+        store.set_meta(FOLDER_KEY, folder.strip())
+        store.set_meta(DEVICES_FILE_KEY, devices_file.strip())
+
+
+def waiting(store: Store, root: Path) -> int:
+    """Bundles in the folder that the Lead does not hold yet (0 when the folder is absent)."""
+    if not root.is_dir():
+        return 0
+    held = {str(r[0]) for r in store.conn.execute("SELECT bundle_id FROM lead_bundles")}
+    return sum(1 for bundle_id, _ in delivered_bundles(root) if bundle_id not in held)
+
+
+def import_waiting(store: Store, root: Path,
+                   progress: Callable[[int, int], None] | None = None) -> importer.ImportReport:
+    """Import everything waiting in ``root``, reporting progress per bundle."""
+    if not str(root).strip() or not root.is_dir():
+        raise InvalidInput(f"The import folder {root} does not exist (is the share mounted?).")
+    return importer.import_folder(store, root, progress=progress)
+
+
+def device_activity(store: Store) -> list[DeviceActivity]:
+    """Every enrolled device with how many bundles it sent and when it last did."""
+    found = []
+    for device, name, organisation in lead.list_devices(store):
+        count, last = store.conn.execute(
+            "SELECT COUNT(*), MAX(created_at) FROM lead_bundles WHERE device_id = ?",
+            (device.device_id,)).fetchone()
+        found.append(DeviceActivity(device.device_id, name, device.officer, organisation,
+                                    device.added_at, device.revoked, int(count), last or "",
+                                    CHAIN_NOT_ANCHORED))
+    return found
+
+
+def rejections(store: Store) -> list[Rejection]:
+    """Bundles refused at import, newest first."""
+    rows = store.conn.execute(
+        "SELECT file_name, reason, rejected_at FROM lead_rejections ORDER BY id DESC").fetchall()
+    return [Rejection(str(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+
+def revoke(store: Store, device_id: str, devices_file: Path | None) -> None:
+    """Revoke a device and, when the inbox's devices file is used, rewrite it signed."""
+    if devices_file is not None and not devices_file.parent.is_dir():
+        raise InvalidInput(f"Folder {devices_file.parent} does not exist.")
+    lead.revoke_device(store, device_id)
+    if devices_file is not None:
+        write_atomic(devices_file, lead.export_devices(store), 0o644)

@@ -1,0 +1,146 @@
+"""A case as the Lead received it: the current version of each of its records, typed, read
+from the Lead's encrypted store. Everything else on the desk reads cases through here."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from fieldkit.clock import parse_stamp
+from fieldkit.errors import InvalidInput, NotFound
+from fieldkit.records import Case, Exhibit, FormDocument, NoteEntry, Person, Visit
+from fieldkit.store import Store
+from forms import KINDS, Form
+
+
+@dataclass(frozen=True)
+class ReceivedCase:
+    """One case at its newest bundle: the officer who sent it and every current record."""
+
+    case: Case
+    officer: str
+    device_id: str
+    last_received: str
+    bundles: int
+    visits: list[Visit] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    notes: list[NoteEntry] = field(default_factory=list)
+    exhibits: list[Exhibit] = field(default_factory=list)
+    forms: list[FormDocument] = field(default_factory=list)
+    pdfs: dict[str, str] = field(default_factory=dict)
+    """Pack file name to the hash of its content, as the officer's device rendered it."""
+
+    def person(self, reference: str) -> Person:
+        """The person with this reference (W1) or id; NotFound otherwise."""
+        for person in self.people:
+            if reference in (person.reference, person.id):
+                return person
+        raise NotFound(f"person in case {self.case.reference}", reference)
+
+    def person_reference(self, person_id: str | None) -> str:
+        """A person's reference from their id ('' when the form names no one)."""
+        return next((p.reference for p in self.people if p.id == person_id), "")
+
+    def forms_of(self, kind: str) -> list[FormDocument]:
+        """The case's forms of one kind, oldest first."""
+        return [form for form in self.forms if form.kind == kind]
+
+
+def form_model(document: FormDocument) -> Form:
+    """A received form as its forms model (it was validated when imported)."""
+    return KINDS[document.kind].model_validate_json(document.data)
+
+
+def received_on(stamp: str) -> date:
+    """The day (UTC) of a store timestamp."""
+    return parse_stamp(stamp).date()
+
+
+def case_ids(store: Store) -> list[str]:
+    """Every case the Lead holds, by id."""
+    rows = store.conn.execute(
+        "SELECT DISTINCT case_id FROM lead_records WHERE record_type = 'case' AND current = 1 "
+        "ORDER BY case_id"
+    ).fetchall()
+    return [str(row[0]) for row in rows]
+
+
+def find_case_id(store: Store, wanted: str) -> str:
+    """A case's id from its id or its reference (FK-2026-0001); a plain error otherwise."""
+    wanted = wanted.strip()
+    if not wanted:
+        raise InvalidInput("Give the case: --case ID or its reference (FK-2026-0001).")
+    for case_id in case_ids(store):
+        if case_id == wanted:
+            return case_id
+    rows = store.conn.execute(
+        "SELECT case_id, data FROM lead_records WHERE record_type = 'case' AND current = 1"
+    ).fetchall()
+    for case_id, data in rows:
+        if json.loads(data)["reference"] == wanted:
+            return str(case_id)
+    raise NotFound("case received", wanted)
+
+
+def _fields(record: dict[str, object]) -> dict[str, object]:
+    return {key: value for key, value in record.items() if key != "type"}
+
+
+def load_case(store: Store, case_id: str) -> ReceivedCase:
+    """The case as received (current versions), or NotFound."""
+    rows = store.conn.execute(
+        "SELECT record_type, data FROM lead_records WHERE case_id = ? AND current = 1 "
+        "ORDER BY record_type, record_id",
+        (case_id,),
+    ).fetchall()
+    records = [(str(kind), json.loads(data)) for kind, data in rows]
+    cases = [data for kind, data in records if kind == "case"]
+    if not cases:
+        raise NotFound("case received", case_id)
+    sender = store.conn.execute(
+        "SELECT d.officer, b.device_id, MAX(b.created_at), COUNT(*) FROM lead_bundles b "
+        "JOIN lead_devices d ON d.device_id = b.device_id WHERE b.case_id = ?",
+        (case_id,),
+    ).fetchone()
+    received = ReceivedCase(
+        case=Case(**_fields(cases[0])),  # type: ignore[arg-type]
+        officer=str(sender[0]), device_id=str(sender[1]), last_received=str(sender[2]),
+        bundles=int(sender[3]),
+    )
+    for kind, data in records:
+        values = _fields(data)
+        if kind == "visit":
+            received.visits.append(Visit(**values))  # type: ignore[arg-type]
+        elif kind == "person":
+            received.people.append(Person(**values))  # type: ignore[arg-type]
+        elif kind == "note":
+            received.notes.append(NoteEntry(**values))  # type: ignore[arg-type]
+        elif kind == "exhibit":
+            received.exhibits.append(Exhibit(**values))  # type: ignore[arg-type]
+        elif kind == "form":
+            values["data"] = json.dumps(values["data"])
+            received.forms.append(FormDocument(**values))  # type: ignore[arg-type]
+        elif kind == "pdf":
+            received.pdfs[str(values["name"])] = str(values["sha256"])
+    received.visits.sort(key=lambda v: v.created_at)
+    received.people.sort(key=lambda p: p.created_at)
+    received.notes.sort(key=lambda n: (n.visit_id, n.seq))
+    received.exhibits.sort(key=lambda e: e.exhibit_ref)
+    received.forms.sort(key=lambda f: f.created_at)
+    return received
+
+
+def load_all(store: Store) -> list[ReceivedCase]:
+    """Every case the Lead holds, as received."""
+    return [load_case(store, case_id) for case_id in case_ids(store)]
+
+
+def exhibit_content(store: Store, sha256: str) -> bytes:
+    """An exhibit's (or a pack's) bytes as received, by its hash."""
+    row = store.conn.execute(
+        "SELECT content FROM lead_exhibits WHERE sha256 = ?", (sha256,)
+    ).fetchone()
+    if row is None:
+        raise NotFound("exhibit content", sha256[:12])
+    return bytes(row[0])

@@ -1,0 +1,182 @@
+"""Submitting: each NRM referral (and Duty to Notify) as answers in the Home Office online form's
+order, ready to copy one by one, and the reference and date the Lead records once it is sent.
+Until then the referral shows as "not yet submitted" with how long it has waited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel
+
+from fieldkit.errors import InvalidInput
+from fieldkit.pdf import values as v
+from fieldkit.store import Store
+from forms import DutyToNotify, Form, NrmReferral
+from forms.form import FormSection
+from sync.desk.received import form_model, load_all, load_case
+from sync.desk.tracker import (
+    EventKind,
+    Outcome,
+    RecordedEvent,
+    Referral,
+    events,
+    latest,
+    record_event,
+    referral,
+    referrals_of,
+)
+
+COUNTRY_FIELDS = frozenset({"nationalities", "nationality", "country"})
+LANGUAGE_FIELDS = frozenset({"languages", "booklet_language", "interpreter_language", "language"})
+SKIPPED = frozenset({"schema_version"})
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One question of the online form and the answer to paste into it."""
+
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class PortalSection:
+    """A section of the online form, in its order."""
+
+    title: str
+    answers: list[Answer]
+
+
+def _text(name: str, value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return v.yes_no(value)
+    if isinstance(value, StrEnum):
+        return v.choice(value)
+    if isinstance(value, date):
+        return v.day(value)
+    if isinstance(value, list):
+        if name in COUNTRY_FIELDS:
+            return v.countries(value)
+        if name in LANGUAGE_FIELDS:
+            return v.languages(value)
+        if name.endswith("indicator_ids"):
+            return "; ".join(v.item_text(item) for item in value)
+        return ", ".join(_text(name, item) for item in value)
+    if name in COUNTRY_FIELDS:
+        return v.country(str(value))
+    if name in LANGUAGE_FIELDS:
+        return v.language(str(value))
+    return str(value)
+
+
+def _answers(model: BaseModel, prefix: str = "") -> list[Answer]:
+    found: list[Answer] = []
+    for name, info in type(model).model_fields.items():
+        if name in SKIPPED:
+            continue
+        value = getattr(model, name)
+        title = prefix + (info.title or name)
+        if isinstance(value, FormSection):
+            found += _answers(value, f"{title}: " if prefix else "")
+        elif isinstance(value, list) and value and isinstance(value[0], FormSection):
+            for number, item in enumerate(value, start=1):
+                found += _answers(item, f"{title} {number}: ")
+        else:
+            found.append(Answer(title, _text(name, value)))
+    return found
+
+
+def portal_sections(form: Form) -> list[PortalSection]:
+    """The form's answers, section by section, in the order of the Home Office online form."""
+    if not isinstance(form, NrmReferral | DutyToNotify):
+        raise TypeError("Only an NRM referral or a Duty to Notify is submitted online")
+    return form_sections(form)
+
+
+def form_sections(form: Form) -> list[PortalSection]:
+    """Any form's answers, section by section, in the order its fields are declared (for the
+    NRM and the Duty to Notify, the order of the online form)."""
+    sections: list[PortalSection] = []
+    loose: list[Answer] = []
+    for name, info in type(form).model_fields.items():
+        if name in SKIPPED:
+            continue
+        value = getattr(form, name)
+        title = info.title or name
+        if isinstance(value, FormSection):
+            sections.append(PortalSection(title, _answers(value)))
+        elif isinstance(value, list) and value and isinstance(value[0], FormSection):
+            answers = []
+            for number, item in enumerate(value, start=1):
+                answers += _answers(item, f"{number}: ")
+            sections.append(PortalSection(title, answers))
+        elif isinstance(value, list) and not value and name in ("dependants", "exploiters"):
+            sections.append(PortalSection(title, [Answer(title, "None recorded")]))
+        else:
+            loose.append(Answer(title, _text(name, value)))
+            if not sections or sections[-1].title != "":
+                sections.append(PortalSection("", []))
+            sections[-1].answers.append(loose[-1])
+    return _name_loose(sections)
+
+
+def _name_loose(sections: list[PortalSection]) -> list[PortalSection]:
+    """Top-level answers between sections take the first answer's question as their title."""
+    return [s if s.title else PortalSection(s.answers[0].question, s.answers) for s in sections]
+
+
+def referral_sections(store: Store, case_id: str, person_reference: str) -> list[PortalSection]:
+    """The online-form answers of one person's referral."""
+    found = referral(store, case_id, person_reference)
+    case = load_case(store, case_id)
+    form = next(f for f in case.forms if f.kind == found.route and f.person_id == found.person_id)
+    return portal_sections(form_model(form))
+
+
+def record_submission(
+    store: Store, case_id: str, person_reference: str, reference: str, on: date
+) -> RecordedEvent:
+    """Record the NRM (or Duty to Notify) reference and the date it was submitted."""
+    reference = reference.strip()
+    if not reference or len(reference) > 60 or not reference.isprintable():
+        raise InvalidInput("The reference must be 1 to 60 printable characters, as the Home "
+                           "Office gave it.")
+    return record_event(store, case_id, person_reference, EventKind.SUBMITTED, Outcome.NONE, on,
+                        reference=reference)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A referral with its submission, if recorded."""
+
+    referral: Referral
+    reference: str
+    submitted_on: date | None
+
+    def waiting_days(self, today: date) -> int:
+        """Days since it was received, while not yet submitted (0 once submitted)."""
+        return 0 if self.submitted_on else max(0, (today - self.referral.received).days)
+
+
+def submission(store: Store, case_id: str, person_reference: str) -> Submission:
+    """One referral and its recorded submission."""
+    found = referral(store, case_id, person_reference)
+    return _submission(store, found)
+
+
+def _submission(store: Store, found: Referral) -> Submission:
+    sent = latest(events(store, found.case_id, found.person_id)).get(EventKind.SUBMITTED)
+    if sent is None:
+        return Submission(found, "", None)
+    return Submission(found, sent.reference, sent.happened_on)
+
+
+def submissions(store: Store) -> list[Submission]:
+    """Every referral the Lead holds with its submission (not yet submitted ones first)."""
+    found = [_submission(store, r) for case in load_all(store) for r in referrals_of(case)]
+    return sorted(found, key=lambda s: (s.submitted_on is not None, s.referral.received,
+                                        s.referral.case_reference, s.referral.person_reference))

@@ -1,0 +1,235 @@
+"""The NRM tracker: the dates the Lead records for each referral (submitted, RG and CG decisions,
+reconsideration, support ended, move-on) and what is due next, from ``resources/timelines.yaml``.
+
+Every change is a new, audited row in an append-only table: a correction is a newer event of the
+same kind, and the newest of each kind counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from fieldkit import clock
+from fieldkit.clock import stamp
+from fieldkit.errors import InvalidInput, NotFound
+from fieldkit.resources import Timeline, load_resources
+from fieldkit.store import Store
+from forms import NrmReferral
+from forms.choices import AgeGroup
+from forms.working_days import add_days
+from sync.desk.received import ReceivedCase, form_model, load_all, load_case, received_on
+
+
+class EventKind(StrEnum):
+    """What the Lead records about a referral."""
+
+    SUBMITTED = "submitted"
+    RG = "rg"
+    CG = "cg"
+    RECONSIDERATION_REQUEST = "reconsideration_request"
+    RECONSIDERATION_OUTCOME = "reconsideration_outcome"
+    SUPPORT_ENDED = "support_ended"
+    MOVE_ON = "move_on"
+    SERAC = "serac"
+
+
+class Outcome(StrEnum):
+    """A decision's outcome; ``none`` for events that have none."""
+
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+    NONE = "none"
+
+
+DECISIONS = frozenset({EventKind.RG, EventKind.CG, EventKind.RECONSIDERATION_OUTCOME})
+"""The events that have a positive or negative outcome."""
+
+EVENT_WORDS = {
+    EventKind.SUBMITTED: "submitted", EventKind.RG: "reasonable grounds decision",
+    EventKind.CG: "conclusive grounds decision",
+    EventKind.RECONSIDERATION_REQUEST: "reconsideration requested",
+    EventKind.RECONSIDERATION_OUTCOME: "reconsideration outcome",
+    EventKind.SUPPORT_ENDED: "support ended", EventKind.MOVE_ON: "move-on",
+    EventKind.SERAC: "discussed at SERAC",
+}
+"""Each event in plain words."""
+
+
+@dataclass(frozen=True)
+class Referral:
+    """An NRM referral or Duty to Notify received for one person."""
+
+    case_id: str
+    case_reference: str
+    person_id: str
+    person_reference: str
+    route: str
+    """``nrm`` or ``dtn`` (the form kind)."""
+    child: bool
+    received: date
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    """One version: an event the Lead recorded about a referral."""
+
+    seq: int
+    kind: EventKind
+    outcome: Outcome
+    happened_on: date
+    reference: str
+    recorded_at: str
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """Something due for a referral: a decision expected, a deadline, a period ending."""
+
+    due_on: date
+    case_reference: str
+    person_reference: str
+    what: str
+    timeline_id: str
+    deadline: bool
+
+    def overdue(self, today: date) -> bool:
+        """A deadline whose date has passed with nothing recorded."""
+        return self.deadline and self.due_on < today
+
+
+def referrals_of(case: ReceivedCase) -> list[Referral]:
+    """The case's NRM referrals and Duty to Notify notices that name a person."""
+    found = []
+    for form in case.forms:
+        if form.kind not in ("nrm", "dtn") or form.person_id is None:
+            continue
+        model = form_model(form)
+        child = isinstance(model, NrmReferral) and model.where_found.age_group == AgeGroup.CHILD
+        found.append(Referral(case.case.id, case.case.reference, form.person_id,
+                              case.person_reference(form.person_id), form.kind, child,
+                              received_on(form.updated_at)))
+    return found
+
+
+def referral(store: Store, case_id: str, person_reference: str) -> Referral:
+    """The referral for one person of a case, or a plain error."""
+    case = load_case(store, case_id)
+    person = case.person(person_reference)
+    for found in referrals_of(case):
+        if found.person_id == person.id:
+            return found
+    raise NotFound(f"NRM referral or Duty to Notify for {person.reference} in case",
+                   case.case.reference)
+
+
+def events(store: Store, case_id: str, person_id: str) -> list[RecordedEvent]:
+    """Every version recorded for a referral, oldest first."""
+    rows = store.conn.execute(
+        "SELECT seq, kind, outcome, happened_on, reference, recorded_at FROM lead_referral_events "
+        "WHERE case_id = ? AND person_id = ? ORDER BY seq",
+        (case_id, person_id),
+    ).fetchall()
+    return [RecordedEvent(int(r[0]), EventKind(r[1]), Outcome(r[2]), date.fromisoformat(r[3]),
+                          str(r[4]), str(r[5])) for r in rows]
+
+
+def latest(recorded: Iterable[RecordedEvent]) -> dict[EventKind, RecordedEvent]:
+    """The newest version of each kind of event."""
+    return {event.kind: event for event in recorded}
+
+
+def _check(found: Referral, kind: EventKind, outcome: Outcome, on: date,
+           so_far: dict[EventKind, RecordedEvent], today: date) -> None:
+    if on > today:
+        raise InvalidInput(f"The date {on.isoformat()} is in the future.")
+    if kind in DECISIONS and outcome == Outcome.NONE:
+        raise InvalidInput(f"A {EVENT_WORDS[kind]} needs --outcome positive or negative.")
+    if kind not in DECISIONS and outcome != Outcome.NONE:
+        raise InvalidInput(f"'{EVENT_WORDS[kind]}' has no outcome: use --outcome none.")
+    if found.route == "dtn" and kind not in (EventKind.SUBMITTED, EventKind.SERAC):
+        raise InvalidInput(f"{found.person_reference} has a Duty to Notify, not an NRM "
+                           "referral: there are no NRM decisions to record.")
+    submitted = so_far.get(EventKind.SUBMITTED)
+    if kind not in (EventKind.SUBMITTED, EventKind.SERAC):
+        if submitted is None:
+            raise InvalidInput(f"Record the submission of {found.person_reference}'s referral "
+                               "before any decision.")
+        if on < submitted.happened_on:
+            raise InvalidInput(f"The date {on.isoformat()} is before the referral was submitted "
+                               f"({submitted.happened_on.isoformat()}).")
+
+
+def record_event(
+    store: Store, case_id: str, person_reference: str, kind: EventKind, outcome: Outcome,
+    on: date, *, reference: str = "",
+) -> RecordedEvent:
+    """Record one event as a new version (audited); refuses what cannot be right."""
+    found = referral(store, case_id, person_reference)
+    _check(found, kind, outcome, on, latest(events(store, case_id, found.person_id)),
+           clock.today())
+    with store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO lead_referral_events(case_id, person_id, route, kind, outcome, "
+            "happened_on, reference, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (case_id, found.person_id, found.route, kind.value, outcome.value, on.isoformat(),
+             reference, stamp()),
+        )
+        store.audit(f"lead.{kind.value}", "referral", f"{case_id}/{found.person_id}")
+    return events(store, case_id, found.person_id)[-1]
+
+
+def _tokens(recorded: list[RecordedEvent]) -> list[tuple[str, date]]:
+    """What happened, as the timeline file names it: ``rg.negative``, ``cg``, ``move_on``..."""
+    now = latest(recorded)
+    found: list[tuple[str, date]] = []
+    for kind, event in now.items():
+        found.append((kind.value, event.happened_on))
+        if event.outcome != Outcome.NONE:
+            found.append((f"{kind.value}.{event.outcome.value}", event.happened_on))
+    outcome = now.get(EventKind.RECONSIDERATION_OUTCOME)
+    if outcome is not None and outcome.outcome == Outcome.POSITIVE:
+        # A decision overturned on reconsideration counts as a positive decision of its kind.
+        reconsidered = "cg" if EventKind.CG in now else "rg"
+        found += [(reconsidered, outcome.happened_on),
+                  (f"{reconsidered}.positive", outcome.happened_on)]
+    return found
+
+
+def timeline_due(
+    recorded: list[RecordedEvent], rules: Iterable[Timeline], bank_holidays: Collection[date],
+) -> list[tuple[Timeline, date]]:
+    """The open timelines of one referral and their dates: a rule whose latest start event has
+    happened and no closing event on or after it."""
+    tokens = _tokens(recorded)
+    open_items = []
+    for rule in rules:
+        if rule.days is None or not rule.starts:
+            continue
+        starts = [on for name, on in tokens if name in rule.starts]
+        if not starts:
+            continue
+        began = max(starts)
+        if any(name in rule.closed_by and on >= began for name, on in tokens):
+            continue
+        due = add_days(began, rule.days, working=rule.working_days, bank_holidays=bank_holidays)
+        open_items.append((rule, due))
+    return open_items
+
+
+def due_items(store: Store) -> list[DueItem]:
+    """Everything due for every NRM referral the Lead holds, soonest first."""
+    resources = load_resources()
+    items = []
+    for case in load_all(store):
+        for found in referrals_of(case):
+            if found.route != "nrm":
+                continue
+            recorded = events(store, found.case_id, found.person_id)
+            for rule, due in timeline_due(recorded, resources.timelines.values(),
+                                          resources.bank_holidays):
+                items.append(DueItem(due, found.case_reference, found.person_reference,
+                                     rule.due or rule.event, rule.id, rule.deadline))
+    return sorted(items, key=lambda i: (i.due_on, i.case_reference, i.person_reference))

@@ -1,0 +1,158 @@
+"""The Lead's window: the Lead imports the demo bundle (progress bar on the worker), opens the
+case from the register, copies an answer for the online form, records the NRM reference and a
+negative RG decision, and sees the reconsideration deadline appear and the dashboard change."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from fieldkit import clock
+from fieldkit.store import Store
+from sync.desk.tracker import EventKind, Outcome
+from tests.builders import LeadAndDevice
+from tests.conftest import PASSPHRASE
+from ui.lead.models import DueModel
+from ui.lead.window import LeadWindow
+
+
+def _press(qtbot, button) -> None:  # type: ignore[no-untyped-def]
+    """Operate a button from the keyboard: focus it, then Space."""
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+
+
+@pytest.fixture
+def lead_window(qtbot, tmp_path: Path) -> Iterator[tuple[LeadWindow, LeadAndDevice]]:  # type: ignore[no-untyped-def]
+    setup = LeadAndDevice(tmp_path)
+    setup.send_demo(1)
+    setup.close()
+    window = LeadWindow(setup.lead_settings, unlock_second_ms=20)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.open_store(Store.unwrap_key(setup.lead_settings, PASSPHRASE))
+    yield window, setup
+    window.lock()
+
+
+def test_the_leads_day(qtbot, lead_window, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    window, setup = lead_window
+    desk = window.desk
+    assert desk is not None
+    inbox = desk.inbox
+    qtbot.keyClicks(inbox.folder, str(setup.share))
+    inbox.folder.editingFinished.emit()
+    assert inbox.waiting.text() == "1 bundle waiting to import"
+    moves: list[tuple[int, int]] = []
+    inbox._signals.moved.connect(lambda done, total: moves.append((done, total)))
+    _press(qtbot, inbox.import_button)
+    qtbot.waitUntil(lambda: "Imported 1" in inbox.message.text(), timeout=30_000)
+    assert moves[-1] == (1, 1) and inbox.waiting.text() == "0 bundles waiting to import"
+    assert inbox.devices_model.rowCount() == 1
+    assert inbox.devices_model.index(0, 0).data() == "Rowan Hallam"
+
+    # The register lists the case, its people and forms; filters narrow it.
+    register = desk.register
+    assert register.model.rowCount() == 1 + 4 + 9
+    register.route.setCurrentIndex(register.route.findData("child"))
+    shown = {register.proxy.index(r, 2).data() for r in range(register.proxy.rowCount())}
+    assert shown == {"Operation Larkspur: hand car wash, Foleshill Road", "W3",
+                     "NRM referral (W3)", "Referral (W3)"}
+    register.route.setCurrentIndex(0)
+    register.kind.setCurrentIndex(register.kind.findData("case"))
+    assert register.proxy.rowCount() == 1
+    desk.tabs.setCurrentWidget(register)
+    register.table.setFocus()
+    register.table.setCurrentIndex(register.proxy.index(0, 0))
+    qtbot.keyClick(register.table, Qt.Key.Key_Return)
+    assert len(desk.records) == 1
+    record = next(iter(desk.records.values()))
+    assert desk.tabs.currentWidget() is record
+    assert "first received" in record.history.toPlainText()
+    assert "[correction]" in record.overview.toPlainText()
+    assert record.viewer.pixmap() is not None and not record.viewer.pixmap().isNull()
+    packs = tmp_path / "packs"
+    monkeypatch.setattr("ui.lead.record_page.choose_folder", lambda _parent: str(packs))
+    _press(qtbot, record.packs_button)
+    qtbot.waitUntil(lambda: record.packs_message.text() == "9 packs saved.", timeout=30_000)
+    assert len(list(packs.glob("*.pdf"))) == 9
+
+    # Copy an answer, record the NRM reference.
+    submitting = desk.submitting
+    case_reference = record.case.case.reference
+    submitting.select(case_reference, "W1")
+    assert "NOT YET SUBMITTED" in submitting.referrals.currentItem().text()
+    given = next(b for b in submitting.copy_buttons if b.accessibleName() == "Copy: Given names")
+    _press(qtbot, given)
+    assert QGuiApplication.clipboard().text() == "Andrei"
+    qtbot.keyClicks(submitting.reference, "NRM-2026-00042")
+    _press(qtbot, submitting.record_button)
+    assert submitting.message.text() == "Submission recorded."
+    submitting.select(case_reference, "W1")
+    assert "NRM-2026-00042" in submitting.referrals.currentItem().text()
+
+    # A negative RG decision: the reconsideration deadline appears, the dashboard changes.
+    dashboard = desk.dashboard
+    rg = "Reasonable grounds (RG) decisions"
+    assert dashboard.count(rg, "Negative") == 0
+    tracker = desk.tracker
+    tracker.choose(record.case_id, "W1", EventKind.RG, Outcome.NEGATIVE)
+    _press(qtbot, tracker.record_button)
+    assert tracker.message.text() == "Recorded."
+    model: DueModel = tracker.model
+    whats = [model.index(r, DueModel.WHAT).data() for r in range(model.rowCount())]
+    deadline = (clock.today() + timedelta(days=30))
+    assert f"Reconsideration deadline {deadline.day} {deadline:%B %Y}" in whats
+    assert dashboard.count(rg, "Negative") == 1
+    assert "reasonable grounds decision (negative)" in record.history.toPlainText()
+
+    # Locking destroys the desk and wipes the copied answer.
+    window.lock()
+    assert window.desk is None and QGuiApplication.clipboard().text() != "Andrei"
+
+
+def test_overdue_reads_overdue_in_words(qtbot, lead_window) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from sync.desk.tracker import DueItem
+
+    model = DueModel()
+    item = DueItem(date(2026, 3, 2), "FK-2026-0001", "W1", "Reconsideration deadline",
+                   "reconsideration", True)
+    model.set_items([item], date(2026, 3, 3))
+    assert model.index(0, DueModel.STATE).data() == "OVERDUE"
+    assert model.index(0, DueModel.STATE).data(Qt.ItemDataRole.FontRole).bold()
+    model.set_items([item], date(2026, 3, 2))
+    assert model.index(0, DueModel.STATE).data() == "open"
+
+
+def test_a_lead_chosen_at_first_run_is_offered_the_identity(  # type: ignore[no-untyped-def]
+    qtbot, monkeypatch, settings
+) -> None:
+    store = Store.create(settings, PASSPHRASE, officer="Dana Whitfield")
+    with store.transaction():
+        store.set_meta("role", "lead")  # what first run stores for the Lead role
+    store.lock()
+    asked: list[bool] = []
+    monkeypatch.setattr("ui.lead.window.confirm_new_identity",
+                        lambda _parent: asked.append(True) or True)
+    window = LeadWindow(settings, unlock_second_ms=20)
+    qtbot.addWidget(window)
+    window.open_store(Store.unwrap_key(settings, PASSPHRASE))
+    assert asked == [True] and window.desk is not None
+    window.lock()
+
+
+def test_an_officers_store_is_not_opened_as_the_lead(qtbot, settings) -> None:  # type: ignore[no-untyped-def]
+    Store.create(settings, PASSPHRASE, officer="Rowan Hallam").lock()
+    window = LeadWindow(settings, unlock_second_ms=20)
+    qtbot.addWidget(window)
+    window.open_store(Store.unwrap_key(settings, PASSPHRASE))
+    assert window.desk is None and window.store is None
+    assert "not set up for the Modern Slavery Lead" in window.unlock_page.message.text()

@@ -1,0 +1,120 @@
+"""The desk's records in a real Lead store: every recorded change is a new, audited version in
+an append-only table; the register's filters; each case's history of versions received."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from fieldkit import audit, cases, clock, notes
+from fieldkit.errors import InvalidInput, NotFound
+from sync.desk import register, submission, tracker
+from sync.desk.received import find_case_id, load_case
+from tests.builders import LeadAndDevice
+
+
+@pytest.fixture
+def sent(tmp_path: Path) -> Iterator[tuple[LeadAndDevice, list[str]]]:
+    setup = LeadAndDevice(tmp_path)
+    case_ids = setup.send_demo(2)
+    assert len(setup.import_all().imported) == 2
+    yield setup, case_ids
+    setup.close()
+
+
+def test_each_change_is_a_new_audited_version_and_the_newest_counts(sent) -> None:  # type: ignore[no-untyped-def]
+    setup, (case_id, _) = sent
+    store = setup.lead
+    today = clock.today()
+    submission.record_submission(store, case_id, "W1", "NRM-1", today - timedelta(days=3))
+    tracker.record_event(store, case_id, "W1", tracker.EventKind.RG, tracker.Outcome.NEGATIVE,
+                         today)
+    tracker.record_event(store, case_id, "W1", tracker.EventKind.RG, tracker.Outcome.POSITIVE,
+                         today)  # a correction: the decision letter was misread
+    person = load_case(store, case_id).person("W1")
+    versions = tracker.events(store, case_id, person.id)
+    assert [(e.kind, e.outcome) for e in versions] == [
+        (tracker.EventKind.SUBMITTED, tracker.Outcome.NONE),
+        (tracker.EventKind.RG, tracker.Outcome.NEGATIVE),
+        (tracker.EventKind.RG, tracker.Outcome.POSITIVE)]
+    assert tracker.latest(versions)[tracker.EventKind.RG].outcome == tracker.Outcome.POSITIVE
+    whats = {item.timeline_id for item in tracker.due_items(store)
+             if item.person_reference == "W1" and item.case_reference ==
+             load_case(store, case_id).case.reference}
+    assert whats == {"recovery_period", "conclusive_grounds"}
+    actions = [e.action for e in audit.events(store.conn)]
+    assert actions.count("lead.rg") == 2 and actions.count("lead.submitted") == 1
+    assert audit.verify(store.conn).ok
+    with pytest.raises(Exception, match="append-only"), store.transaction() as conn:
+        conn.execute("UPDATE lead_referral_events SET outcome = 'negative'")
+    with pytest.raises(Exception, match="append-only"), store.transaction() as conn:
+        conn.execute("DELETE FROM lead_referral_events")
+
+
+def test_what_cannot_be_right_is_refused(sent) -> None:  # type: ignore[no-untyped-def]
+    setup, (case_id, _) = sent
+    store = setup.lead
+    today = clock.today()
+    with pytest.raises(InvalidInput, match="1 to 60 printable"):
+        submission.record_submission(store, case_id, "W1", "   ", today)
+    submission.record_submission(store, case_id, "W1", "NRM-1", today)
+    with pytest.raises(InvalidInput, match="before the referral was submitted"):
+        tracker.record_event(store, case_id, "W1", tracker.EventKind.RG,
+                             tracker.Outcome.POSITIVE, today - timedelta(days=1))
+    with pytest.raises(InvalidInput, match="has no outcome"):
+        tracker.record_event(store, case_id, "W1", tracker.EventKind.MOVE_ON,
+                             tracker.Outcome.POSITIVE, today)
+    with pytest.raises(NotFound):
+        tracker.record_event(store, case_id, "W4", tracker.EventKind.RG,
+                             tracker.Outcome.POSITIVE, today)  # W4 has no referral
+    with pytest.raises(NotFound):
+        find_case_id(store, "FK-1999-0001")
+
+
+def test_the_register_filters(sent) -> None:  # type: ignore[no-untyped-def]
+    setup, (first, second) = sent
+    store = setup.lead
+    rows = register.register_rows(store)
+    assert len(rows) == 2 * (1 + 4 + 9)
+    reference = load_case(store, first).case.reference
+
+    def whats(**wanted: object) -> set[tuple[str, str]]:
+        chosen = register.RegisterFilter(**wanted)  # type: ignore[arg-type]
+        return {(r.case_reference, r.what) for r in register.register_rows(store, chosen)}
+
+    assert len(whats(officer="rowan")) == len(rows)
+    assert whats(officer="Someone Else") == set()
+    assert len(whats(business_type="hand_car_wash")) == len(rows)
+    assert whats(business_type="nail_bar") == set()
+    assert whats(exploitation_type="sexual") == set()
+    assert (reference, "W2") in whats(route="dtn", kinds=frozenset({"person"}))
+    assert {w for _, w in whats(route="child", kinds=frozenset({"person", "form"}))} == \
+        {"W3", "NRM referral (W3)", "Referral (W3)"}
+    assert {w for _, w in whats(status="draft")} == {"NRM referral (W3)", "Reception centre"}
+    assert len(whats(text=reference)) == 14
+    assert whats(premises="shine bright", kinds=frozenset({"case"})) == {
+        (load_case(store, c).case.reference, load_case(store, c).case.title)
+        for c in (first, second)}
+    tomorrow = clock.today() + timedelta(days=1)
+    assert whats(received_from=tomorrow) == set()
+    assert whats(received_to=date(2020, 1, 1)) == set()
+
+
+def test_history_shows_each_version_and_what_changed(sent) -> None:  # type: ignore[no-untyped-def]
+    setup, (case_id, _) = sent
+    visit = cases.list_visits(setup.device, case_id)[0]
+    notes.add_note(setup.device, visit.id, "14:20 Lead informed by phone.")
+    cases.set_case_status(setup.device, case_id, "closed")
+    setup.send(case_id)
+    assert len(setup.import_all().imported) == 1
+    history = register.case_history(setup.lead, case_id)
+    assert len(history) == 2
+    assert history[0].changes[0].startswith("first received: 1 case, 1 visit, 4 people")
+    assert "added note 7" in history[1].changes
+    assert any(c.startswith("changed case: status") for c in history[1].changes)
+    closed = register.RegisterFilter(status="closed", kinds=frozenset({"case"}))
+    assert [r.case_id for r in register.register_rows(setup.lead, closed)] == [case_id]
+    assert not any("14:20" in change for change in history[1].changes)  # names, not values

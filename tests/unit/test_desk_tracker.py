@@ -1,0 +1,137 @@
+"""The tracker's next-due dates, for every timeline rule in resources/timelines.yaml: calendar
+days across month ends and leap years, working days across weekends and bank holidays."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from fieldkit.resources import load_resources
+from forms.working_days import add_days, add_working_days, is_working_day
+from sync.desk.tracker import EventKind, Outcome, RecordedEvent, timeline_due
+
+RESOURCES = load_resources()
+HOLIDAYS = RESOURCES.bank_holidays
+RULES = list(RESOURCES.timelines.values())
+
+
+def event(kind: EventKind, on: date, outcome: Outcome = Outcome.NONE) -> RecordedEvent:
+    return RecordedEvent(0, kind, outcome, on, "", "")
+
+
+def due(*recorded: RecordedEvent) -> dict[str, date]:
+    numbered = [RecordedEvent(i, e.kind, e.outcome, e.happened_on, "", "")
+                for i, e in enumerate(recorded, start=1)]
+    return {rule.id: day for rule, day in timeline_due(numbered, RULES, HOLIDAYS)}
+
+
+SUBMITTED = event(EventKind.SUBMITTED, date(2026, 1, 5))
+
+
+def test_every_timeline_with_days_is_tracked_by_some_event() -> None:
+    tracked = {rule.id for rule in RULES if rule.days is not None}
+    assert tracked == {"reasonable_grounds", "recovery_period", "conclusive_grounds",
+                       "reconsideration", "move_on_support"}
+    assert all(rule.starts and rule.closed_by and rule.due for rule in RULES
+               if rule.days is not None)
+
+
+def test_rg_decision_is_expected_five_working_days_after_submission() -> None:
+    # Monday 5 January 2026: five working days later is Monday 12 January.
+    assert due(SUBMITTED) == {"reasonable_grounds": date(2026, 1, 12)}
+
+
+def test_working_days_skip_a_weekend() -> None:
+    friday = date(2026, 1, 9)
+    assert add_working_days(friday, 1, HOLIDAYS) == date(2026, 1, 12)
+    assert due(event(EventKind.SUBMITTED, friday))["reasonable_grounds"] == date(2026, 1, 16)
+
+
+def test_working_days_skip_easter_and_christmas_bank_holidays() -> None:
+    # Thursday 2 April 2026: Good Friday 3 April and Easter Monday 6 April are not counted.
+    assert due(event(EventKind.SUBMITTED, date(2026, 4, 2)))["reasonable_grounds"] == \
+        date(2026, 4, 13)
+    # Wednesday 23 December 2026: 25 and 28 December (Boxing Day substitute) and 1 January 2027.
+    assert add_working_days(date(2026, 12, 23), 5, HOLIDAYS) == date(2027, 1, 4)
+    assert not is_working_day(date(2026, 12, 28), HOLIDAYS)
+    assert is_working_day(date(2026, 12, 29), HOLIDAYS)
+
+
+def test_a_decision_settles_the_rg_expectation() -> None:
+    rg = event(EventKind.RG, date(2026, 1, 14), Outcome.POSITIVE)
+    assert "reasonable_grounds" not in due(SUBMITTED, rg)
+
+
+def test_positive_rg_starts_the_recovery_period_and_cg_waiting() -> None:
+    found = due(SUBMITTED, event(EventKind.RG, date(2026, 1, 14), Outcome.POSITIVE))
+    assert found == {"recovery_period": date(2026, 2, 13), "conclusive_grounds": date(2026, 2, 13)}
+
+
+@pytest.mark.parametrize(("decided", "deadline"), [
+    (date(2026, 1, 31), date(2026, 3, 2)),   # 31 January + 30 days, not a leap year
+    (date(2028, 1, 31), date(2028, 3, 1)),   # the same in a leap year
+    (date(2028, 2, 29), date(2028, 3, 30)),  # from a leap day
+    (date(2026, 11, 30), date(2026, 12, 30)),
+    (date(2026, 12, 15), date(2027, 1, 14)),  # over the year end
+])
+def test_reconsideration_deadline_is_30_calendar_days_after_a_negative_decision(
+    decided: date, deadline: date
+) -> None:
+    submitted = event(EventKind.SUBMITTED, date(decided.year, 1, 2))
+    negative_rg = event(EventKind.RG, decided, Outcome.NEGATIVE)
+    assert due(submitted, negative_rg) == {"reconsideration": deadline}
+    positive_rg = event(EventKind.RG, date(decided.year, 1, 10), Outcome.POSITIVE)
+    negative_cg = event(EventKind.CG, decided, Outcome.NEGATIVE)
+    assert due(submitted, positive_rg, negative_cg) == {"reconsideration": deadline}
+
+
+def test_a_reconsideration_request_settles_the_deadline() -> None:
+    negative = event(EventKind.RG, date(2026, 1, 31), Outcome.NEGATIVE)
+    request = event(EventKind.RECONSIDERATION_REQUEST, date(2026, 2, 20))
+    assert due(SUBMITTED, negative, request) == {}
+
+
+def test_a_positive_reconsideration_outcome_counts_as_a_positive_decision() -> None:
+    negative = event(EventKind.RG, date(2026, 1, 31), Outcome.NEGATIVE)
+    request = event(EventKind.RECONSIDERATION_REQUEST, date(2026, 2, 20))
+    changed = event(EventKind.RECONSIDERATION_OUTCOME, date(2026, 3, 10), Outcome.POSITIVE)
+    assert due(SUBMITTED, negative, request, changed) == {
+        "recovery_period": date(2026, 4, 9), "conclusive_grounds": date(2026, 4, 9)}
+    upheld = event(EventKind.RECONSIDERATION_OUTCOME, date(2026, 3, 10), Outcome.NEGATIVE)
+    assert due(SUBMITTED, negative, request, upheld) == {}
+
+
+def test_positive_cg_starts_move_on_support_which_ends_when_recorded() -> None:
+    rg = event(EventKind.RG, date(2026, 1, 14), Outcome.POSITIVE)
+    cg = event(EventKind.CG, date(2026, 12, 31), Outcome.POSITIVE)
+    assert due(SUBMITTED, rg, cg) == {"move_on_support": date(2027, 2, 14)}
+    ended = event(EventKind.SUPPORT_ENDED, date(2027, 2, 14))
+    assert due(SUBMITTED, rg, cg, ended) == {}
+    moved = event(EventKind.MOVE_ON, date(2027, 2, 1))
+    assert due(SUBMITTED, rg, cg, moved) == {}
+
+
+def test_a_corrected_decision_replaces_the_earlier_version() -> None:
+    wrong = event(EventKind.RG, date(2026, 1, 14), Outcome.NEGATIVE)
+    corrected = event(EventKind.RG, date(2026, 1, 14), Outcome.POSITIVE)
+    assert "reconsideration" not in due(SUBMITTED, wrong, corrected)
+    assert "recovery_period" in due(SUBMITTED, wrong, corrected)
+
+
+def test_leave_to_remain_has_no_date_to_track() -> None:
+    assert RESOURCES.timelines["leave_to_remain"].days is None
+
+
+def test_calendar_and_working_days_from_one_function() -> None:
+    assert add_days(date(2026, 1, 31), 30, working=False, bank_holidays=HOLIDAYS) == \
+        date(2026, 3, 2)
+    assert add_days(date(2026, 1, 30), 1, working=True, bank_holidays=HOLIDAYS) == \
+        date(2026, 2, 2)
+    with pytest.raises(ValueError):
+        add_working_days(date(2026, 1, 30), -1, HOLIDAYS)
+
+
+def test_bank_holidays_are_only_weekdays() -> None:
+    # A substitute day is always a weekday; a holiday on a weekend means a mistake in the file.
+    assert HOLIDAYS and all(day.weekday() < 5 for day in HOLIDAYS)

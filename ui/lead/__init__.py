@@ -1,0 +1,1 @@
+"""The Modern Slavery Lead's window: inbox, register, submitting, NRM tracker, dashboard."""

@@ -1,0 +1,134 @@
+"""The NRM tracker: what is due, soonest first (an overdue deadline reads OVERDUE, in bold),
+and the form to record a decision or a step as it arrives."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fieldkit.store import Store
+from sync.desk.inbox import today_for_desk
+from sync.desk.submission import submissions
+from sync.desk.tracker import EVENT_WORDS, EventKind, Outcome, due_items, record_event
+from ui.controls import heading, named
+from ui.lead.models import DueModel
+from ui.messages import error_text
+from ui.table import record_table
+
+
+def _key(case_id: str, person_reference: str) -> str:
+    """A referral as one value for the combo box."""
+    return f"{case_id}\t{person_reference}"
+
+
+class TrackerPage(QWidget):
+    """Due items above; recording a decision below."""
+
+    changed = Signal()
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(self.tr("NRM tracker"), self, 2))
+        self.model = DueModel(self)
+        self.table = record_table(self.tr("What is due"), self.model, self)
+        layout.addWidget(self.table, 1)
+        self.summary = named(QLabel(self), self.tr("Tracker summary"))
+        layout.addWidget(self.summary)
+        layout.addWidget(heading(self.tr("Record a decision"), self))
+        form = QFormLayout()
+        self.referral = named(QComboBox(self), self.tr("Referral"))
+        self.kind = named(QComboBox(self), self.tr("What happened"))
+        for kind in EventKind:
+            if kind != EventKind.SUBMITTED:
+                self.kind.addItem(EVENT_WORDS[kind], kind.value)
+        self.outcome = named(QComboBox(self), self.tr("Outcome"))
+        for outcome, words in ((Outcome.POSITIVE, self.tr("positive")),
+                               (Outcome.NEGATIVE, self.tr("negative")),
+                               (Outcome.NONE, self.tr("no outcome"))):
+            self.outcome.addItem(words, outcome.value)
+        self.on = named(QDateEdit(self), self.tr("Date of the decision"))
+        self.on.setCalendarPopup(True)
+        self.on.setDisplayFormat("d MMMM yyyy")
+        today = today_for_desk()
+        self.on.setDate(QDate(today.year, today.month, today.day))
+        self.record_button = named(QPushButton(self.tr("Re&cord"), self),
+                                   self.tr("Record the decision"))
+        form.addRow(self.tr("Referra&l"), self.referral)
+        form.addRow(self.tr("&What happened"), self.kind)
+        form.addRow(self.tr("&Outcome"), self.outcome)
+        form.addRow(self.tr("Dat&e"), self.on)
+        form.addRow("", self.record_button)
+        layout.addLayout(form)
+        self.message = named(QLabel(self), self.tr("Tracker message"))
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        self.kind.currentIndexChanged.connect(self._outcome_follows_kind)
+        self.record_button.clicked.connect(self.record)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload what is due and the NRM referrals that can be recorded against."""
+        today = today_for_desk()
+        items = due_items(self.store)
+        self.model.set_items(items, today)
+        overdue = sum(item.overdue(today) for item in items)
+        self.summary.setText(self.tr("%1 dates open, %2 OVERDUE.")
+                             .replace("%1", str(len(items))).replace("%2", str(overdue)))
+        keep = self.referral.currentData()
+        self.referral.clear()
+        for sub in submissions(self.store):
+            if sub.referral.route != "nrm":
+                continue
+            self.referral.addItem(
+                f"{sub.referral.case_reference} {sub.referral.person_reference}"
+                + (f" ({sub.reference})" if sub.reference else self.tr(" (not yet submitted)")),
+                _key(sub.referral.case_id, sub.referral.person_reference))
+        if keep is not None:
+            found = self.referral.findData(keep)
+            self.referral.setCurrentIndex(max(found, 0))
+
+    def choose(self, case_id: str, person_reference: str, kind: EventKind,
+               outcome: Outcome) -> None:
+        """Fill the form (keyboard users do the same with the boxes)."""
+        self.referral.setCurrentIndex(self.referral.findData(_key(case_id, person_reference)))
+        self.kind.setCurrentIndex(self.kind.findData(kind.value))
+        self.outcome.setCurrentIndex(self.outcome.findData(outcome.value))
+
+    @Slot()
+    def _outcome_follows_kind(self) -> None:
+        decision = self.kind.currentData() in ("rg", "cg", "reconsideration_outcome")
+        if not decision:
+            self.outcome.setCurrentIndex(self.outcome.findData(Outcome.NONE.value))
+        elif self.outcome.currentData() == Outcome.NONE.value:
+            self.outcome.setCurrentIndex(self.outcome.findData(Outcome.POSITIVE.value))
+
+    @Slot()
+    def record(self) -> None:
+        """Record the decision as a new version."""
+        chosen = str(self.referral.currentData() or "").split("\t")
+        if len(chosen) != 2:
+            self.message.setText(self.tr("There is no NRM referral to record against yet."))
+            return
+        when = self.on.date()
+        try:
+            record_event(self.store, chosen[0], chosen[1], EventKind(self.kind.currentData()),
+                         Outcome(self.outcome.currentData()),
+                         date(when.year(), when.month(), when.day()))
+        except Exception as error:  # every core error becomes words, never a traceback
+            self.message.setText(error_text(error))
+            return
+        self.message.setText(self.tr("Recorded."))
+        self.refresh()
+        self.changed.emit()
