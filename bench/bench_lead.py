@@ -46,7 +46,7 @@ def run(scale: float) -> list[Result]:
             device_store, device_name="bench", organisation="Trading Standards"))
         lead_store.lock()
         device_store.conn.execute("PRAGMA synchronous = OFF")  # setup only: not measured
-        ids = queue_cases(device_store, count)
+        ids = queue_cases(device_store, count, reuse_packs=True)
         root = folder / "inbox"
         bundles_dir(root).mkdir(parents=True)
         for bundle_id in ids:
