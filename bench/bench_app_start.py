@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from bench.corpus import fill
-from bench.harness import Result, Spread, load_now, runs_at, scaled, timed
+from bench.harness import Result, Spread, load_now, runs_at, scaled, timed, warmups_at
 from bench.rig import PASSPHRASE
 
 RUNS = 5
@@ -67,8 +67,9 @@ def run(scale: float) -> list[Result]:
         order = json.dumps({"data_dir": str(settings.data_dir), "key": unwrapped.key.hex(),
                             "device_secret": unwrapped.uses_device_secret}) + "\n"
         load = load_now()
-        _start("bare")  # warm-up: the OS file cache holds Python, Qt and the store
-        _start("fieldkit", order)
+        for _ in range(warmups_at(scale)):  # the OS file cache holds Python, Qt and the store
+            _start("bare")
+            _start("fieldkit", order)
         ours, base, ours_rss, base_rss, shown = [], [], [], [], 0
         for _ in range(runs_at(RUNS, scale)):
             took, report = _start("bare")

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import httpx
 
-from bench.harness import Result, Spread, load_now, percentile, runs_at, scaled
+from bench.harness import Result, Spread, load_now, percentile, runs_at, scaled, warmups_at
 from bench.rig import PASSPHRASE, Tls, fast_settings, make_tls, start_server, wait_until_listening
 from fieldkit.store import Store
 
 DEVICES = 200
 BUNDLES = 1000
-BUNDLE_BYTES = 6 * 1024
+BUNDLE_BYTES = 80 * 1024  # a real bundle of one small case with its packs (bench sync_1000)
 RUNS = 3
 GOAL_RATIO = 2.0
 GOAL_P99 = 1.0
@@ -154,8 +154,9 @@ def run(scale: float) -> list[Result]:
             return result
 
         load = load_now()
-        one("bare", -1)  # warm-up: imports, TLS, the file system's first allocations
-        one("inbox", -1)
+        for _ in range(warmups_at(scale)):  # imports, TLS, the file system's first allocations
+            one("bare", -1)
+            one("inbox", -1)
         ours, theirs = [], []
         for round_no in range(runs_at(RUNS, scale)):
             theirs.append(one("bare", round_no))

@@ -13,7 +13,7 @@ import re
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bench.harness import Result, interleaved, load_now, runs_at, scaled, timed
+from bench.harness import Result, interleaved, load_now, runs_at, scaled, timed, warmups_at
 
 if TYPE_CHECKING:
     from forms import ReceptionCentre
@@ -98,7 +98,7 @@ def run(scale: float) -> list[Result]:
     mine, theirs = interleaved(
         lambda: timed(lambda: render_nrm_pack(nrm, "FK-2026-0001")),
         lambda: timed(lambda: plain_text_document(nrm_pages, words)),
-        runs=runs_at(NRM_RUNS, scale))
+        runs=runs_at(NRM_RUNS, scale), warmup=warmups_at(scale))
     ratio = mine.median / theirs.median
     results = [Result.compare(
         "nrm_pdf", mine, theirs,
@@ -113,7 +113,7 @@ def run(scale: float) -> list[Result]:
     mine, theirs = interleaved(
         lambda: timed(lambda: render_reception_summary(centre, "FK-2026-0001")),
         lambda: timed(lambda: plain_tables(people)),
-        runs=runs_at(RECEPTION_RUNS, scale))
+        runs=runs_at(RECEPTION_RUNS, scale), warmup=warmups_at(scale))
     ratio = mine.median / theirs.median
     results.append(Result.compare(
         "reception_pdf_200", mine, theirs,

@@ -21,7 +21,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.corpus import fill, plain_store, search_queries
-from bench.harness import Result, Spread, interleaved, load_now, percentile, runs_at, scaled
+from bench.harness import (
+    Result,
+    Spread,
+    interleaved,
+    load_now,
+    percentile,
+    runs_at,
+    scaled,
+    warmups_at,
+)
 from bench.rig import PASSPHRASE, fast_settings
 
 APPENDS = 2000
@@ -91,8 +100,10 @@ def _append_bench(folder: Path, scale: float) -> Result:
         return time.perf_counter() - started
 
     load = load_now()
-    mine, theirs = interleaved(ours, base, runs=runs_at(APPEND_RUNS, scale))
-    assert len(notes.list_notes(store, visit.id)) == count * (runs_at(APPEND_RUNS, scale) + 1)
+    mine, theirs = interleaved(ours, base, runs=runs_at(APPEND_RUNS, scale),
+                               warmup=warmups_at(scale))
+    rounds = runs_at(APPEND_RUNS, scale) + warmups_at(scale)
+    assert len(notes.list_notes(store, visit.id)) == count * rounds
     store.lock()
     plain.close()
     ratio = mine.median / theirs.median
@@ -148,11 +159,13 @@ def _search_bench(folder: Path, scale: float) -> Result:
         words = " ".join(f'"{w}"' for w in query.split())
         assert [e.id for e in notes.search_notes(store, query, limit=200)] == [
             r[0] for r in plain.execute(sql, (words, 200)).fetchall()], query
-    mine, theirs = interleaved(ours, base, runs=runs_at(SEARCH_RUNS, scale))
+    mine, theirs = interleaved(ours, base, runs=runs_at(SEARCH_RUNS, scale),
+                               warmup=warmups_at(scale))
     store.lock()
     plain.close()
     # The warm-up's searches are not in the per-search figures.
-    ours_each, base_each = ours_each[len(queries):], base_each[len(queries):]
+    skip = len(queries) * warmups_at(scale)
+    ours_each, base_each = ours_each[skip:], base_each[skip:]
     p50, p95 = percentile(ours_each, 0.5), percentile(ours_each, 0.95)
     ratio = mine.median / theirs.median
     return Result.compare(

@@ -79,8 +79,14 @@ def scaled(size: int, scale: float, *, least: int = 1) -> int:
 
 
 def runs_at(full: int, scale: float) -> int:
-    """How many measured runs: ``full`` for ``make bench``, two for the quick check."""
-    return full if scale >= 1 else min(full, 2)
+    """How many measured runs: ``full`` for ``make bench``, one for the quick check (which
+    shows the code runs; its figures are not the benchmark's)."""
+    return full if scale >= 1 else 1
+
+
+def warmups_at(scale: float) -> int:
+    """Unmeasured warm-up runs: one for ``make bench``, none for the quick check."""
+    return 1 if scale >= 1 else 0
 
 
 def timed(work: Callable[[], object]) -> float:

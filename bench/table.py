@@ -43,8 +43,9 @@ def table(document: dict[str, Any]) -> str:
         lines.append(
             f"| `{b['name']}` | {_figure(b['fieldkit'], unit)} | "
             f"{_spread(b['fieldkit_min'], b['fieldkit_max'], unit)} | "
-            f"{_figure(b['baseline'], unit)} | {_spread(b['baseline_min'], b['baseline_max'], unit)}"
-            f" | {b['runs']} | {b['ratio']:.2f} | {b['goal']} | "
+            f"{_figure(b['baseline'], unit)} | "
+            f"{_spread(b['baseline_min'], b['baseline_max'], unit)} | {b['runs']} | "
+            f"{b['ratio']:.2f} | {b['goal']} | "
             f"{'yes' if b['met'] else '**no**'} |")
     return "\n".join(lines)
 
