@@ -172,7 +172,7 @@ def _search_bench(folder: Path, scale: float) -> Result:
         "search_100k", _per_search(mine, len(queries)), _per_search(theirs, len(queries)),
         goal=f"ratio <= {SEARCH_GOAL} and p95 under {SEARCH_P95 * 1000:.0f} ms",
         met=ratio <= SEARCH_GOAL and p95 < SEARCH_P95, load_before=load,
-        details={"entries": entries, "searches_per_run": len(queries), "runs": SEARCH_RUNS,
+        details={"entries": entries, "searches_per_run": len(queries),
                  "p50_seconds": round(p50, 5), "p95_seconds": round(p95, 5),
                  "baseline_p50_seconds": round(percentile(base_each, 0.5), 5),
                  "baseline_p95_seconds": round(percentile(base_each, 0.95), 5),

@@ -34,6 +34,9 @@ def table(document: dict[str, Any]) -> str:
         f"{info['python']}, SQLCipher {info['sqlcipher']}, Qt {info['qt']}; load average "
         f"before: {', '.join(str(x) for x in info['load_average_before'])}.",
         "",
+        *([f"This was a quick check (each workload at {document['scale']} of its size, one run): "
+           "its figures are not the benchmark's. Run `make bench` for those.", ""]
+          if document["scale"] != 1 else []),
         "| name | fieldkit (median) | spread | baseline, same run | spread | runs | ratio "
         "| goal | met |",
         "|---|---|---|---|---|---|---|---|---|",
