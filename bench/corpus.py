@@ -148,11 +148,19 @@ def fill(conn: Any, *, cases: int, visits: int, entries: int, seed: int = 1) -> 
                 None,
             )
         )
+    # Indexed in one go, not row by row through the trigger: five times faster to load (the
+    # trigger is put back as it was, so appends after this are indexed as in the app).
+    trigger = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'note_entries_index'"
+    ).fetchone()[0]
+    conn.execute("DROP TRIGGER note_entries_index")
     conn.executemany(
         "INSERT INTO note_entries(id, visit_id, seq, written_at, author, text, corrects) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
+    conn.execute("INSERT INTO note_search(note_search) VALUES ('rebuild')")
+    conn.execute(trigger)
     conn.execute("COMMIT")
     return Corpus(case_ids, visit_ids, entries)
 

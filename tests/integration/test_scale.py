@@ -46,6 +46,9 @@ def test_list_search_and_lead_import_at_full_size(tmp_path: Path, settings: Sett
         assert [e.id for e in notes.search_notes(store, query, limit=200)] == expected[:200]
         assert len(notes.search_notes(store, query, limit=ENTRIES)) == len(expected)
 
+    added = notes.add_note(store, corpus.visit_ids[3], "Scaffolding yard caravan checked")
+    assert [e.id for e in notes.search_notes(store, "scaffolding caravan")] == [added.id]
+
     # The Lead imports the big store's bundles: one case of 10 visits and 100 entries, and
     # more small ones than one import batch holds, one of them damaged on the way.
     lead_store = Store.create(Settings(data_dir=tmp_path / "lead", kdf_min_seconds=0.001,
