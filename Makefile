@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench screenshots clean lock audit
+.PHONY: run test lint typecheck bench bench-quick screenshots clean lock audit
 
 # The app's runtime dependencies come exactly as locked in requirements.lock, each file checked
 # against its SHA-256; then fieldkit itself, then the developer tools (tests, linters).
@@ -37,8 +37,14 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# Writes bench/results.json and regenerates the table in bench/README.md from it.
 bench: $(STAMP)
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.table
+
+# Each benchmark at a tenth of its size (bench/results-quick.json): checks the code still runs.
+bench-quick: $(STAMP)
+	$(BIN)/python -m bench --quick
 
 screenshots: $(STAMP)
 	bash .ci/with-secret-service xvfb-run -a -s "-screen 0 1366x768x24" $(BIN)/python -m tools.screenshots docs/screenshots

@@ -1,54 +1,72 @@
-"""PDF rendering speed: the NRM pack (goal: median under 150 ms) and the reception-centre
-summary for 200 people (goal: under 3 s), each as a ratio against a minimal one-page reportlab
-document rendered in the same run, so the numbers mean something on any machine.
+"""PDF rendering, each against plain reportlab doing the same amount of layout, in the same run:
 
-Run: .venv/bin/python -m bench.bench_pdf
+- ``nrm_pdf``: one NRM pack, against a reportlab document of the same number of pages of plain
+  text (full pages of paragraphs).
+- ``reception_pdf_200``: the reception-centre summary for 200 people (the board and the people
+  tables), against plain reportlab tables of the same rows and columns (plain strings).
 """
 
 from __future__ import annotations
 
 import io
-import statistics
-import time
-from collections.abc import Callable
+import re
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
+
+from bench.harness import Result, interleaved, load_now, runs_at, scaled, timed, warmups_at
 
 if TYPE_CHECKING:
     from forms import ReceptionCentre
 
-NRM_RUNS = 30
+NRM_RUNS = 20
 RECEPTION_RUNS = 5
-BASELINE_RUNS = 30
-NRM_GOAL = 0.150
-RECEPTION_GOAL = 3.0
 PEOPLE = 200
+NRM_GOAL_RATIO, NRM_GOAL_SECONDS = 3.0, 0.150
+RECEPTION_GOAL_RATIO, RECEPTION_GOAL_SECONDS = 3.0, 3.0
+BOARD_COLUMNS, PEOPLE_COLUMNS = 11, 8
+WORDS_PER_PAGE = 400  # a full A4 page of body text
 
 
-def _median(render: Callable[[], bytes], runs: int) -> float:
-    render()  # warm up: fonts, styles and imports are not what is measured
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        render()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+def pages(pdf: bytes) -> int:
+    """How many pages a PDF rendered by reportlab has."""
+    return len(re.findall(rb"/Type /Page\b", pdf))
 
 
-def _baseline() -> bytes:
-    """A minimal one-page reportlab document: a line of text, saved to memory."""
+def plain_text_document(page_count: int, words: int) -> bytes:
+    """``words`` words of plain text in paragraphs, spread over ``page_count`` A4 pages."""
     from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
 
+    style = getSampleStyleSheet()["BodyText"]
+    per_page = max(1, words // page_count)
+    story = []
+    for page in range(page_count):
+        text = " ".join(f"word{n}" for n in range(per_page))
+        story += [Paragraph(text[i:i + 600], style) for i in range(0, len(text), 600)]
+        if page < page_count - 1:
+            story.append(PageBreak())
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4)
-    canvas.drawString(72, 720, "Baseline page")
-    canvas.showPage()
-    canvas.save()
+    SimpleDocTemplate(buffer, pagesize=A4).build(story)
     return buffer.getvalue()
 
 
-def _reception(people: int) -> ReceptionCentre:
+def plain_tables(rows: int) -> bytes:
+    """Two plain reportlab tables of ``rows`` rows (the summary's two tables' shapes)."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.platypus import SimpleDocTemplate, Table
+
+    story = []
+    for columns in (BOARD_COLUMNS, PEOPLE_COLUMNS):
+        data = [[f"Heading {c}" for c in range(columns)]]
+        data += [[f"P{r:03d} cell {c}" for c in range(columns)] for r in range(rows)]
+        story.append(Table(data, repeatRows=1))
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=landscape(A4)).build(story)
+    return buffer.getvalue()
+
+
+def reception_centre(people: int) -> ReceptionCentre:
     """A centre of ``people`` at different steps of the board (fictional references)."""
     from forms import PersonReceived, ReceptionCentre
 
@@ -67,30 +85,42 @@ def _reception(people: int) -> ReceptionCentre:
                            people=received)
 
 
-def main() -> None:
-    """Print the medians, the goals and the ratios to the baseline."""
+def run(scale: float) -> list[Result]:
+    """Measure ``nrm_pdf`` and ``reception_pdf_200`` (at ``scale``)."""
     from fieldkit.demo.forms import w1_nrm
     from fieldkit.pdf import render_nrm_pack, render_reception_summary
 
     nrm = w1_nrm(date(2026, 5, 14))
-    centre = _reception(PEOPLE)
+    pack = render_nrm_pack(nrm, "FK-2026-0001")
+    nrm_pages = pages(pack)
+    words = WORDS_PER_PAGE * nrm_pages
+    load = load_now()
+    mine, theirs = interleaved(
+        lambda: timed(lambda: render_nrm_pack(nrm, "FK-2026-0001")),
+        lambda: timed(lambda: plain_text_document(nrm_pages, words)),
+        runs=runs_at(NRM_RUNS, scale), warmup=warmups_at(scale))
+    ratio = mine.median / theirs.median
+    results = [Result.compare(
+        "nrm_pdf", mine, theirs,
+        goal=f"ratio <= {NRM_GOAL_RATIO:.0f}, under {NRM_GOAL_SECONDS * 1000:.0f} ms",
+        met=ratio <= NRM_GOAL_RATIO and mine.median < NRM_GOAL_SECONDS, load_before=load,
+        details={"pages": nrm_pages, "baseline_pages": pages(plain_text_document(nrm_pages,
+                                                                                 words))})]
 
-    baseline = _median(_baseline, BASELINE_RUNS)
-    nrm_time = _median(lambda: render_nrm_pack(nrm, "FK-2026-0001"), NRM_RUNS)
-    reception_time = _median(lambda: render_reception_summary(centre, "FK-2026-0001"),
-                             RECEPTION_RUNS)
-    pages = render_reception_summary(centre, "FK-2026-0001").count(b"/Type /Page\n")
-
-    print(f"baseline (one-page reportlab document): median {baseline * 1000:.2f} ms "
-          f"over {BASELINE_RUNS} runs")
-    print(f"NRM pack: median {nrm_time * 1000:.1f} ms over {NRM_RUNS} runs "
-          f"(goal under {NRM_GOAL * 1000:.0f} ms: {'met' if nrm_time < NRM_GOAL else 'MISSED'}); "
-          f"{nrm_time / baseline:.1f}x the baseline")
-    print(f"reception-centre summary, {PEOPLE} people ({pages or '?'} pages): median "
-          f"{reception_time:.2f} s over {RECEPTION_RUNS} runs (goal under {RECEPTION_GOAL:.0f} s: "
-          f"{'met' if reception_time < RECEPTION_GOAL else 'MISSED'}); "
-          f"{reception_time / baseline:.0f}x the baseline")
-
-
-if __name__ == "__main__":
-    main()
+    people = scaled(PEOPLE, scale)
+    centre = reception_centre(people)
+    load = load_now()
+    mine, theirs = interleaved(
+        lambda: timed(lambda: render_reception_summary(centre, "FK-2026-0001")),
+        lambda: timed(lambda: plain_tables(people)),
+        runs=runs_at(RECEPTION_RUNS, scale), warmup=warmups_at(scale))
+    ratio = mine.median / theirs.median
+    results.append(Result.compare(
+        "reception_pdf_200", mine, theirs,
+        goal=f"ratio <= {RECEPTION_GOAL_RATIO:.0f}, under {RECEPTION_GOAL_SECONDS:.0f} s",
+        met=ratio <= RECEPTION_GOAL_RATIO and mine.median < RECEPTION_GOAL_SECONDS,
+        load_before=load,
+        details={"people": people,
+                 "pages": pages(render_reception_summary(centre, "FK-2026-0001")),
+                 "baseline_pages": pages(plain_tables(people))}))
+    return results

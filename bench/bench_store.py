@@ -1,105 +1,194 @@
-"""The encrypted store against plain SQLite, in the same run: durable note appends (each one
-committed to disk before it returns) and full-text search over the notes.
+"""The encrypted store against plain SQLite with fieldkit's own schema, journal and sync
+settings, in the same run:
 
-Run: .venv/bin/python -m bench store
+- ``store_append``: durable note appends (each committed to disk before it returns) through
+  ``notes.add_note`` (encrypted, audited, indexed), against the same rows (the note, its full-text
+  index entry via the same trigger, the case's change time, the chained audit event and the
+  chain head) written by plain ``sqlite3``, one transaction each.
+- ``search_100k``: full-text searches over 100,000 entries through ``notes.search_notes``,
+  against the same FTS5 query on the same text in plain SQLite.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
-import statistics
 import tempfile
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
-NOTES = 2000
-SEARCH_NOTES = 100_000
+from bench.corpus import fill, plain_store, search_queries
+from bench.harness import (
+    Result,
+    Spread,
+    interleaved,
+    load_now,
+    percentile,
+    runs_at,
+    scaled,
+    warmups_at,
+)
+from bench.rig import PASSPHRASE, fast_settings
+
+APPENDS = 2000
+APPEND_RUNS = 3
+SEARCH_ENTRIES = 100_000
+SEARCHES = 200
+SEARCH_RUNS = 5
+APPEND_GOAL = 1.5
+SEARCH_GOAL = 1.5
+SEARCH_P95 = 0.050
 
 
-def _plain(folder: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(folder / "plain.db", isolation_level=None)
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("CREATE TABLE note_entries (id TEXT PRIMARY KEY, visit_id TEXT, seq INTEGER, "
-                 "written_at TEXT, author TEXT, text TEXT, corrects TEXT)")
-    conn.execute("CREATE VIRTUAL TABLE note_search USING fts5(text, content='note_entries', "
-                 "content_rowid='rowid')")
-    return conn
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _plain_append(conn: sqlite3.Connection, seq: int, text: str) -> None:
+def _plain_append(conn: sqlite3.Connection, visit_id: str, case_id: str, text: str) -> None:
+    """What one note append writes, by hand: note (indexed by its trigger), case change time,
+    audit event chained by SHA-256, audit head; one durable transaction."""
     conn.execute("BEGIN IMMEDIATE")
-    cur = conn.execute("INSERT INTO note_entries VALUES (?, 'v', ?, '2026', 'me', ?, NULL)",
-                       (str(uuid.uuid4()), seq, text))
-    conn.execute("INSERT INTO note_search(rowid, text) VALUES (?, ?)", (cur.lastrowid, text))
+    note_id, at = str(uuid.uuid4()), _now()
+    conn.execute(
+        "INSERT INTO note_entries(id, visit_id, seq, written_at, author, text, corrects) "
+        "VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM note_entries WHERE visit_id = ?),"
+        " ?, 'Bench Officer', ?, NULL)", (note_id, visit_id, visit_id, at, text))
+    conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (at, case_id))
+    last = conn.execute("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev = (1, "0" * 64) if last is None else (last[0] + 1, last[1])
+    body = json.dumps([seq, at, "Bench Officer", "note.add", "note", note_id],
+                      separators=(",", ":"))
+    digest = hashlib.sha256((prev + body).encode()).hexdigest()
+    conn.execute(
+        "INSERT INTO audit_events(seq, at, actor, action, record_kind, record_id, prev_hash, "
+        "hash) VALUES (?, ?, 'Bench Officer', 'note.add', 'note', ?, ?, ?)",
+        (seq, at, note_id, prev, digest))
+    conn.execute("INSERT INTO meta(key, value) VALUES ('audit_head', ?) ON CONFLICT(key) DO "
+                 "UPDATE SET value = excluded.value", (f"{seq}:{digest}",))
     conn.execute("COMMIT")
 
 
-def main() -> None:
-    """Print each measurement with its plain-SQLite baseline and the ratio."""
+def _append_bench(folder: Path, scale: float) -> Result:
+    from fieldkit import cases, notes
+    from fieldkit.store import Store
+
+    count = scaled(APPENDS, scale, least=20)
+    store = Store.create(fast_settings(folder / "append-store"), PASSPHRASE,
+                         officer="Bench Officer")
+    case = cases.create_case(store, "Bench")
+    visit = cases.create_visit(store, case.id, "Bench premises", "Bench road")
+    plain = plain_store(folder / "append-plain.db")
+    plain.execute("INSERT INTO cases(id, reference, title, status, created_at, updated_at) "
+                  "VALUES (?, 'FK-2026-00001', 'Bench', 'open', ?, ?)", (case.id, _now(), _now()))
+    plain.execute("INSERT INTO visits(id, case_id, premises_name, address, created_at) "
+                  "VALUES (?, ?, 'Bench premises', 'Bench road', ?)", (visit.id, case.id, _now()))
+    text = "Workers seen at the back of the yard; mattresses in the cabin, {n}"
+
+    def ours() -> float:
+        started = time.perf_counter()
+        for n in range(count):
+            notes.add_note(store, visit.id, text.format(n=n))
+        return time.perf_counter() - started
+
+    def base() -> float:
+        started = time.perf_counter()
+        for n in range(count):
+            _plain_append(plain, visit.id, case.id, text.format(n=n))
+        return time.perf_counter() - started
+
+    load = load_now()
+    mine, theirs = interleaved(ours, base, runs=runs_at(APPEND_RUNS, scale),
+                               warmup=warmups_at(scale))
+    rounds = runs_at(APPEND_RUNS, scale) + warmups_at(scale)
+    assert len(notes.list_notes(store, visit.id)) == count * rounds
+    store.lock()
+    plain.close()
+    ratio = mine.median / theirs.median
+    return Result.compare(
+        "store_append", mine, theirs, goal=f"ratio <= {APPEND_GOAL}", met=ratio <= APPEND_GOAL,
+        load_before=load,
+        details={"appends_per_run": count,
+                 "fieldkit_ms_each": round(mine.median / count * 1000, 3),
+                 "baseline_ms_each": round(theirs.median / count * 1000, 3)})
+
+
+def _search_bench(folder: Path, scale: float) -> Result:
+    from fieldkit import notes
+    from fieldkit.store import Store
+
+    entries = scaled(SEARCH_ENTRIES, scale)
+    visits = scaled(10_000, scale)
+    queries = search_queries(scaled(SEARCHES, scale, least=20))
+    settings = fast_settings(folder / "search-store")
+    store = Store.create(settings, PASSPHRASE, officer="Bench Officer")
+    fill(store.conn, cases=scaled(1000, scale), visits=visits, entries=entries)
+    plain = plain_store(folder / "search-plain.db")
+    fill(plain, cases=scaled(1000, scale), visits=visits, entries=entries)
+    store.lock()  # reopened cold below, as after an unlock
+    store = Store.open_unwrapped(settings, Store.unwrap_key(settings, PASSPHRASE))
+    plain.close()
+    plain = sqlite3.connect(folder / "search-plain.db", isolation_level=None)
+    sql = ("SELECT n.id, n.visit_id, n.seq, n.written_at, n.author, n.text, n.corrects "
+           "FROM note_search JOIN note_entries n ON n.rowid = note_search.rowid "
+           "WHERE note_search MATCH ? ORDER BY n.written_at LIMIT ?")
+    ours_each: list[float] = []
+    base_each: list[float] = []
+
+    def ours() -> float:
+        started = time.perf_counter()
+        for query in queries:
+            began = time.perf_counter()
+            notes.search_notes(store, query, limit=200)
+            ours_each.append(time.perf_counter() - began)
+        return time.perf_counter() - started
+
+    def base() -> float:
+        started = time.perf_counter()
+        for query in queries:
+            began = time.perf_counter()
+            words = " ".join(f'"{w}"' for w in query.split())
+            plain.execute(sql, (words, 200)).fetchall()
+            base_each.append(time.perf_counter() - began)
+        return time.perf_counter() - started
+
+    load = load_now()
+    for query in queries[:20]:  # the same answers on both sides
+        words = " ".join(f'"{w}"' for w in query.split())
+        assert [e.id for e in notes.search_notes(store, query, limit=200)] == [
+            r[0] for r in plain.execute(sql, (words, 200)).fetchall()], query
+    mine, theirs = interleaved(ours, base, runs=runs_at(SEARCH_RUNS, scale),
+                               warmup=warmups_at(scale))
+    store.lock()
+    plain.close()
+    # The warm-up's searches are not in the per-search figures.
+    skip = len(queries) * warmups_at(scale)
+    ours_each, base_each = ours_each[skip:], base_each[skip:]
+    p50, p95 = percentile(ours_each, 0.5), percentile(ours_each, 0.95)
+    ratio = mine.median / theirs.median
+    return Result.compare(
+        "search_100k", _per_search(mine, len(queries)), _per_search(theirs, len(queries)),
+        goal=f"ratio <= {SEARCH_GOAL} and p95 under {SEARCH_P95 * 1000:.0f} ms",
+        met=ratio <= SEARCH_GOAL and p95 < SEARCH_P95, load_before=load,
+        details={"entries": entries, "searches_per_run": len(queries),
+                 "p50_seconds": round(p50, 5), "p95_seconds": round(p95, 5),
+                 "baseline_p50_seconds": round(percentile(base_each, 0.5), 5),
+                 "baseline_p95_seconds": round(percentile(base_each, 0.95), 5),
+                 "figures": "fieldkit and baseline are mean seconds per search in a run"})
+
+
+def _per_search(spread: Spread, searches: int) -> Spread:
+    return Spread(spread.median / searches, spread.low / searches, spread.high / searches,
+                  spread.runs)
+
+
+def run(scale: float) -> list[Result]:
+    """Measure ``store_append`` and ``search_100k`` (at ``scale``)."""
     import keyring
     from keyring.backends import fail
 
-    from fieldkit import cases, notes
-    from fieldkit.settings import Settings
-    from fieldkit.store import Store
-
     keyring.set_keyring(fail.Keyring())
     with tempfile.TemporaryDirectory() as temp:
-        folder = Path(temp)
-        plain = _plain(folder)
-        started = time.perf_counter()
-        for n in range(NOTES):
-            _plain_append(plain, n, f"Plain note {n}: workers seen at the back of the yard")
-        plain_append = time.perf_counter() - started
-
-        store = Store.create(Settings(data_dir=folder / "store", kdf_min_seconds=0.001,
-                                      kdf_memory_kib=8192), "bench passphrase")
-        case = cases.create_case(store, "Bench")
-        visit = cases.create_visit(store, case.id, "Bench premises", "Bench road")
-        started = time.perf_counter()
-        for n in range(NOTES):
-            notes.add_note(store, visit.id, f"Note {n}: workers seen at the back of the yard")
-        ours_append = time.perf_counter() - started
-
-        # Search over 100,000 notes, loaded in bulk (one transaction each side).
-        rows = [(str(uuid.uuid4()), visit.id, NOTES + n + 1, "2026-11-22T10:00:00.000000Z",
-                 "bench", f"Entry {n} mattress cabin {n % 97} passport {n % 13}", None)
-                for n in range(SEARCH_NOTES)]
-        with store.transaction() as conn:
-            conn.executemany("INSERT INTO note_entries VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-        plain.execute("BEGIN")
-        plain.executemany("INSERT INTO note_entries VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-        plain.execute("INSERT INTO note_search(note_search) VALUES ('rebuild')")
-        plain.execute("COMMIT")
-        queries = ["mattress cabin", "passport 7", "cabin 42", "yard workers"]
-        ours_search, plain_search = [], []
-        for _ in range(5):
-            for query in queries:
-                started = time.perf_counter()
-                found = notes.search_notes(store, query, limit=200)
-                ours_search.append(time.perf_counter() - started)
-                started = time.perf_counter()
-                words = " ".join(f'"{w}"' for w in query.split())
-                expected = plain.execute(
-                    "SELECT n.* FROM note_search JOIN note_entries n ON n.rowid = "
-                    "note_search.rowid WHERE note_search MATCH ? ORDER BY n.written_at LIMIT 200",
-                    (words,)).fetchall()
-                plain_search.append(time.perf_counter() - started)
-                assert len(found) == len(expected)
-        store.lock()
-        plain.close()
-    print(f"store: {NOTES} durable note appends (WAL, synchronous=FULL, each its own commit)")
-    print(f"  plain SQLite: {plain_append / NOTES * 1000:.2f} ms each")
-    print(f"  fieldkit (SQLCipher, audit chain, FTS): {ours_append / NOTES * 1000:.2f} ms each")
-    print(f"  ratio: {ours_append / plain_append:.2f}x  (about half of it is "
-          "cipher_memory_security, which wipes freed decrypted pages; kept on deliberately)")
-    ours_median, plain_median = statistics.median(ours_search), statistics.median(plain_search)
-    print(f"store: full-text search over {SEARCH_NOTES:,} notes (median of {len(ours_search)})")
-    print(f"  plain SQLite: {plain_median * 1000:.2f} ms; fieldkit: {ours_median * 1000:.2f} ms;"
-          f" ratio: {ours_median / plain_median:.2f}x")
-
-
-if __name__ == "__main__":
-    main()
+        return [_append_bench(Path(temp), scale), _search_bench(Path(temp), scale)]

@@ -1,153 +1,123 @@
-"""1,000 bundles through the outbox to the HTTPS inbox on loopback, against raw httpx uploads of
-the same bytes to a bare uvicorn TLS endpoint that stores each body durably (temp file, fsync,
-rename, fsync folder: what any receiver that must not lose an upload does), in the same run.
-
-Run: .venv/bin/python -m bench.bench_sync   (goal: ratio under 2x)
+"""``sync_1000``: bundles from queued to delivered through the outbox, over HTTPS on loopback, to
+the inbox in its own process; baseline: raw httpx PUTs of the same bytes to the bare durable
+endpoint (also its own process), in the same run.
 """
 
 from __future__ import annotations
 
-import datetime
-import ipaddress
-import os
-import socket
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 import httpx
-import uvicorn
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
-from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
 
-from fieldkit.atomicfile import write_atomic
+from bench.harness import Result, Spread, load_now, runs_at, scaled, timed
+from bench.rig import (
+    PASSPHRASE,
+    fast_settings,
+    make_tls,
+    queue_cases,
+    start_server,
+    wait_until_listening,
+)
+from fieldkit.store import Store
 
-BUNDLES = int(os.environ.get("BENCH_BUNDLES", "1000"))
-
-
-def _tls(folder: Path) -> tuple[Path, Path, str]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "bench inbox")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(hours=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName(
-            [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    pem = cert.public_bytes(serialization.Encoding.PEM).decode()
-    (folder / "cert.pem").write_text(pem)
-    (folder / "key.pem").write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()))
-    return folder / "cert.pem", folder / "key.pem", pem
+BUNDLES = 1000
+RUNS = 3
+GOAL = 2.0
 
 
-def _serve(app: Starlette, cert: Path, key: Path) -> tuple[uvicorn.Server, threading.Thread, int]:
-    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only then (else 40 ms delayed ACKs).
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.bind(("127.0.0.1", 0))
-    port = int(sock.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, ssl_certfile=str(cert), ssl_keyfile=str(key),
-                                           log_level="error", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    return server, thread, port
+def _requeue(store: Store) -> None:
+    """Put every bundle back in the queue (setup between runs, not timed)."""
+    with store.transaction() as conn:
+        conn.execute("UPDATE outbox SET state = 'queued', attempts = 0, receipt = '', "
+                     "delivered_at = NULL")
 
 
-def _bare_app(root: Path) -> Starlette:
-    async def put(request: Request) -> JSONResponse:
-        # What any receiver that must not lose an upload does: temp file, fsync, rename, fsync
-        # the folder, then answer. No authentication, no signature, no outbox bookkeeping.
-        body = await request.body()
-        path = root / f"{request.path_params['bundle_id']}.age"
-        await run_in_threadpool(write_atomic, path, body)
-        return JSONResponse({"stored": True}, status_code=201)
-
-    root.mkdir(parents=True, exist_ok=True)
-    return Starlette(routes=[Route("/v1/bundles/{bundle_id}", put, methods=["PUT"])])
-
-
-def main() -> None:
-    """Print both timings and their ratio."""
+def run(scale: float) -> list[Result]:
+    """Measure ``sync_1000`` (at ``scale``)."""
     import keyring
     from keyring.backends import fail
 
-    from fieldkit.settings import Settings
-    from fieldkit.store import Store
     from sync import device, lead, outbox
-    from sync.inbox import create_inbox_app
-    from sync.transport import pinned_ssl_context, transport_for
-    from tests.reliability.sync_rig import queue_cases
+    from sync.transport import HttpsTransport, pinned_ssl_context
 
     keyring.set_keyring(fail.Keyring())  # the benchmark measures sync, not the keyring
+    count = scaled(BUNDLES, scale, least=10)
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
-        cert, key, pem = _tls(folder)
-        fast = {"kdf_min_seconds": 0.001, "kdf_memory_kib": 8192}
-        lead_store = Store.create(Settings(data_dir=folder / "lead", **fast), "bench passphrase")
-        device_store = Store.create(Settings(data_dir=folder / "dev", **fast), "bench passphrase")
-        lead.init_lead(lead_store)
-        devices_file = folder / "devices.json"
-        devices_file.write_bytes(lead.export_devices(lead_store))
-        keys = lead.lead_keys(lead_store)
-        inbox, inbox_thread, port = _serve(
-            create_inbox_app(folder / "inbox", devices_file, lead_public_key=keys.public_key),
-            cert, key)
+        tls = make_tls(folder)
+        lead_store = Store.create(fast_settings(folder / "lead"), PASSPHRASE)
+        device_store = Store.create(fast_settings(folder / "dev"), PASSPHRASE)
+        keys = lead.init_lead(lead_store)
         _, signed = lead.make_profile(lead_store, council="Bench Council", lead_name="Lead",
                                       lead_contact="lead@council.example",
-                                      inbox_url=f"https://127.0.0.1:{port}",
-                                      inbox_cert_pem=pem)
+                                      inbox_url="https://127.0.0.1:1", inbox_cert_pem=tls.pem)
         device.import_profile(device_store, signed)
         lead.add_device(lead_store, device.enrolment_request(
             device_store, device_name="bench", organisation="Trading Standards"))
+        devices_file = folder / "devices.json"
         devices_file.write_bytes(lead.export_devices(lead_store))
-        print(f"queueing {BUNDLES} bundles ...", flush=True)
-        ids = queue_cases(device_store, BUNDLES)
+        device_store.conn.execute("PRAGMA synchronous = OFF")  # setup only: not measured
+        ids = queue_cases(device_store, count, reuse_packs=True)
+        device_store.conn.execute("PRAGMA synchronous = FULL")
         payloads = [(i, bytes(device_store.conn.execute(
             "SELECT content FROM outbox WHERE bundle_id = ?", (i,)).fetchone()[0])) for i in ids]
+        device_id, device_key = device.device_id(device_store), device.signing_key(device_store)
 
-        bare, bare_thread, bare_port = _serve(_bare_app(folder / "bare"), cert, key)
-        with httpx.Client(verify=pinned_ssl_context(pem), trust_env=False) as client:
-            started = time.perf_counter()
-            for bundle_id, body in payloads:
-                client.put(f"https://127.0.0.1:{bare_port}/v1/bundles/{bundle_id}",
-                           content=body).raise_for_status()
-            raw = time.perf_counter() - started
+        def ours(round_no: int) -> float:
+            _requeue(device_store)
+            server = start_server("inbox", folder / f"inbox{round_no}", tls,
+                                  devices=devices_file, lead_public_key=keys.public_key)
+            try:
+                wait_until_listening(server.port, tls.pem)
+                transport = HttpsTransport(f"https://127.0.0.1:{server.port}",
+                                           device_id=device_id, device_key=device_key,
+                                           lead_public_key=keys.public_key,
+                                           certificate_pem=tls.pem)
+                report = None
 
-        profile = device.current_profile(device_store)
-        assert profile is not None
-        transport = transport_for(profile, device_id=device.device_id(device_store),
-                                  device_key=device.signing_key(device_store))
-        started = time.perf_counter()
-        report = outbox.send_due(device_store, transport)
-        ours = time.perf_counter() - started
-        assert report.delivered == BUNDLES and report.waiting == 0, report
-        for server, thread in ((inbox, inbox_thread), (bare, bare_thread)):
-            server.should_exit = True
-            thread.join(10)
+                def send() -> None:
+                    nonlocal report
+                    report = outbox.send_due(device_store, transport)
+
+                took = timed(send)
+                transport.close()
+            finally:
+                server.stop()
+            assert report is not None and report.delivered == count, report
+            held = sorted(p.stem for p in (folder / f"inbox{round_no}" / "bundles").glob("*.age"))
+            assert held == sorted(ids), "the inbox does not hold every bundle exactly once"
+            return took
+
+        def base(round_no: int) -> float:
+            server = start_server("bare", folder / f"bare{round_no}", tls)
+            try:
+                wait_until_listening(server.port, tls.pem)
+                with httpx.Client(verify=pinned_ssl_context(tls.pem), trust_env=False) as client:
+                    def put_all() -> None:
+                        for bundle_id, body in payloads:
+                            client.put(f"https://127.0.0.1:{server.port}/v1/bundles/{bundle_id}",
+                                       content=body).raise_for_status()
+
+                    took = timed(put_all)
+            finally:
+                server.stop()
+            return took
+
+        load = load_now()
+        mine, theirs = [], []
+        for round_no in range(runs_at(RUNS, scale)):
+            theirs.append(base(round_no))
+            mine.append(ours(round_no))
         device_store.lock()
         lead_store.lock()
     size = sum(len(body) for _, body in payloads) / len(payloads)
-    print(f"sync: {BUNDLES} bundles of ~{size / 1024:.1f} KiB over HTTPS on loopback")
-    print(f"  raw httpx uploads (baseline): {raw:.2f} s  ({raw / BUNDLES * 1000:.2f} ms each)")
-    print(f"  fieldkit outbox -> inbox:     {ours:.2f} s  ({ours / BUNDLES * 1000:.2f} ms each)")
-    print(f"  ratio: {ours / raw:.2f}x  (goal: under 2x)")
-
-
-if __name__ == "__main__":
-    main()
+    ours_spread, base_spread = Spread.of(mine), Spread.of(theirs)
+    ratio = ours_spread.median / base_spread.median
+    return [Result.compare(
+        "sync_1000", ours_spread, base_spread, goal=f"ratio <= {GOAL}", met=ratio <= GOAL,
+        load_before=load,
+        details={"bundles": count, "mean_bundle_bytes": round(size),
+                 "fieldkit_ms_per_bundle": round(ours_spread.median / count * 1000, 2),
+                 "baseline_ms_per_bundle": round(base_spread.median / count * 1000, 2),
+                 "warm_up": "none beyond process start; each run is a fresh inbox process"})]

@@ -21,7 +21,12 @@ _COLUMNS = "id, visit_id, seq, written_at, author, text, corrects"
 NOTE_LIMIT = 20_000
 
 
-def _append(store: Store, visit_id: str, text: str, corrects: str | None) -> NoteEntry:
+def _append(
+    store: Store, visit_id: str, case_id: str, text: str, corrects: str | None
+) -> NoteEntry:
+    # Six statements and one fsync per entry: the visit's next number, the entry (indexed by
+    # its trigger), the case's change time, the audit event (previous head read, event and
+    # new head written).
     with store.transaction() as conn:
         seq = conn.execute(
             "SELECT COALESCE(MAX(seq), 0) + 1 FROM note_entries WHERE visit_id = ?", (visit_id,)
@@ -32,8 +37,7 @@ def _append(store: Store, visit_id: str, text: str, corrects: str | None) -> Not
             (entry.id, entry.visit_id, entry.seq, entry.written_at, entry.author, entry.text,
              entry.corrects),
         )
-        case_id = conn.execute("SELECT case_id FROM visits WHERE id = ?", (visit_id,)).fetchone()
-        touch_case(store, case_id[0])
+        touch_case(store, case_id)
         store.audit("note.correct" if corrects else "note.add", "note", entry.id,
                     record_seal("note", astuple(entry)))
     hub.publish(RECORDS_CHANGED, kind="note", record_id=entry.id)
@@ -42,8 +46,9 @@ def _append(store: Store, visit_id: str, text: str, corrects: str | None) -> Not
 
 def add_note(store: Store, visit_id: str, text: str) -> NoteEntry:
     """Append a timed note to a visit; durable when this returns."""
-    get_visit(store, visit_id)
-    return _append(store, visit_id, required_text("Note text", text, NOTE_LIMIT), None)
+    visit = get_visit(store, visit_id)
+    text = required_text("Note text", text, NOTE_LIMIT)
+    return _append(store, visit_id, visit.case_id, text, None)
 
 
 def correct_note(store: Store, entry_id: str, text: str) -> NoteEntry:
@@ -52,7 +57,8 @@ def correct_note(store: Store, entry_id: str, text: str) -> NoteEntry:
     body = required_text("Correction text", text, NOTE_LIMIT)
     if body == original.text:
         raise InvalidInput("Correction text is the same as the entry it corrects.")
-    return _append(store, original.visit_id, body, original.id)
+    case_id = get_visit(store, original.visit_id).case_id
+    return _append(store, original.visit_id, case_id, body, original.id)
 
 
 def get_note(store: Store, entry_id: str) -> NoteEntry:

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from fieldkit.events import SEND_FINISHED, SYNC_REACHABLE, hub
 from fieldkit.keys import Unwrapped
 from fieldkit.settings import Settings
 from fieldkit.store import Store
 from sync import device, outbox, retention
-from sync.transport import Transport, transport_for
+
+if TYPE_CHECKING:
+    from sync.transport import Transport
 
 Progress = Callable[[int, int], None]
 
@@ -33,6 +36,9 @@ class SyncOutcome:
 
 def device_transport(store: Store) -> Transport:
     """The transport this device's trusted Lead profile names (raises NotEnrolled without one)."""
+    # Imported here: httpx is only needed once a sync runs, not to start the app.
+    from sync.transport import transport_for
+
     profile = device.current_profile(store)
     if profile is None:
         raise device.NotEnrolled()

@@ -8,7 +8,6 @@ import json
 from typing import Any
 
 from fieldkit import cases, documents, exhibits, notes
-from fieldkit.pdf import render_case_pdfs
 from fieldkit.store import Store
 
 
@@ -31,6 +30,9 @@ def freeze_case(store: Store, case_id: str) -> tuple[list[dict[str, Any]], dict[
         fields["data"] = json.loads(document.data)
         records.append({"type": "form", **fields})
     # The printed packs travel too, so the Lead sees exactly what the officer could print.
+    # Imported here: reportlab is only needed when sealing, not to start the app.
+    from fieldkit.pdf import render_case_pdfs
+
     for name, pdf in render_case_pdfs(store, case_id).items():
         digest = hashlib.sha256(pdf).hexdigest()
         attachments[digest] = pdf

@@ -13,7 +13,8 @@ import hashlib
 import json
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -230,24 +231,38 @@ def _content(store: Store, bundle_id: str) -> bytes:
     return bytes(row[0])
 
 
-def send_one(
-    store: Store, bundle_id: str, sender: Sender, *, rng: Callable[[], float] = random.random
-) -> bool:
-    """Try to deliver one bundle; record the outcome durably. True when delivered."""
-    # The 'sending' mark is bookkeeping, not an acknowledged save: losing it in a power cut
-    # only means the bundle is sent again under the same id (which the Lead holds once), so it
-    # is committed without waiting for the disk. The outcome below is committed in full.
+@contextmanager
+def _not_waiting_for_disk(store: Store) -> Iterator[None]:
+    """Commits in this block are ordered in the WAL but not fsynced: the next full commit
+    (or checkpoint) makes them durable together."""
     conn = store.conn
     conn.execute("PRAGMA synchronous = NORMAL")
     try:
-        with store.transaction():
-            conn.execute(
-                "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
-                "last_attempt_at = ? WHERE bundle_id = ?",
-                (stamp(), bundle_id),
-            )
+        yield
     finally:
         conn.execute("PRAGMA synchronous = FULL")
+
+
+def send_one(
+    store: Store,
+    bundle_id: str,
+    sender: Sender,
+    *,
+    rng: Callable[[], float] = random.random,
+    durable: bool = True,
+) -> bool:
+    """Try to deliver one bundle; record the outcome (durably unless ``durable`` is False, when
+    the caller makes it durable later, as :func:`send_due` does once per pass). True when
+    delivered."""
+    # The 'sending' mark is bookkeeping, not an acknowledged save: losing it in a power cut
+    # only means the bundle is sent again under the same id (which the Lead holds once), so it
+    # is committed without waiting for the disk. The outcome below is committed in full.
+    with _not_waiting_for_disk(store), store.transaction() as conn:
+        conn.execute(
+            "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
+            "last_attempt_at = ? WHERE bundle_id = ?",
+            (stamp(), bundle_id),
+        )
     hub.publish(OUTBOX_CHANGED)
     try:
         receipt = sender.send(bundle_id, _content(store, bundle_id))
@@ -262,7 +277,8 @@ def send_one(
             )
         hub.publish(OUTBOX_CHANGED)
         return False
-    with store.transaction() as conn:
+    with _not_waiting_for_disk(store) if not durable else nullcontext(), \
+            store.transaction() as conn:
         conn.execute(
             "UPDATE outbox SET state = 'delivered', error_code = '', error_params = '{}', "
             "receipt = ?, "
@@ -284,14 +300,22 @@ def send_due(
     """Send every bundle that is due, oldest first; report what happened."""
     due = due_items(store, retry_now=retry_now)
     delivered = failed = 0
-    for done, bundle_id in enumerate(due, start=1):
-        if send_one(store, bundle_id, sender):
-            delivered += 1
-        else:
-            failed += 1
-        hub.publish(SYNC_PROGRESS, done=done, total=len(due))
-        if progress:
-            progress(done, len(due))
+    try:
+        for done, bundle_id in enumerate(due, start=1):
+            # Each delivery is recorded without its own fsync; they all reach the disk with the
+            # one full commit below, before this pass reports them. Lost in a power cut, they
+            # are sent again under the same ids and the inbox answers "already held".
+            if send_one(store, bundle_id, sender, durable=False):
+                delivered += 1
+            else:
+                failed += 1
+            hub.publish(SYNC_PROGRESS, done=done, total=len(due))
+            if progress:
+                progress(done, len(due))
+    finally:
+        if delivered:
+            with store.transaction():
+                store.set_meta("last_delivery_at", stamp())  # a full commit: all now on disk
     return SyncReport(delivered, failed, waiting_count(store))
 
 

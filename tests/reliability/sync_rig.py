@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import uvicorn
 
-from fieldkit import cases, notes
+from bench.rig import queue_cases  # noqa: F401  (shared with the benchmarks)
 from fieldkit.settings import Settings
 from fieldkit.store import Store
 from sync import device, lead
@@ -95,14 +95,3 @@ def enrol(rig: SyncRig, inbox_url: str, tmp_path: Path) -> None:
                                        organisation="Trading Standards")
     lead.add_device(rig.lead_store, request)
     (tmp_path / "devices.json").write_bytes(lead.export_devices(rig.lead_store))
-
-
-def queue_cases(store: Store, count: int) -> list[str]:
-    """``count`` small fictional cases, each sealed into a bundle in the outbox."""
-    bundle_ids = []
-    for n in range(count):
-        case = cases.create_case(store, f"Fault test case {n}")
-        visit = cases.create_visit(store, case.id, f"Premises {n}", "Example Road")
-        notes.add_note(store, visit.id, f"Note for case {n}")
-        bundle_ids.append(device.send_case(store, case.id).bundle_id)
-    return bundle_ids

@@ -1,0 +1,57 @@
+"""``make bench-quick`` runs every benchmark at a tenth of its size, so the benchmark code cannot
+rot unnoticed. Nothing here checks a timing (figures belong to ``make bench``, not to tests):
+it checks that every benchmark ran, measured both sides and wrote a complete results file,
+that the inbox under load lost nothing, and that the README table is generated from it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench import table
+from tests.conftest import REPO
+
+NAMES = {"unlock_to_list", "store_append", "search_100k", "nrm_pdf", "reception_pdf_200",
+         "sync_1000", "inbox_load", "rss_10k", "lead_import_1000"}
+FIELDS = {"name", "unit", "fieldkit", "fieldkit_min", "fieldkit_max", "baseline",
+          "baseline_min", "baseline_max", "runs", "ratio", "goal", "met", "load_before",
+          "details"}
+
+
+@pytest.mark.timeout(900)
+def test_bench_quick_writes_every_benchmark(tmp_path: Path) -> None:
+    output = tmp_path / "results.json"
+    done = subprocess.run([sys.executable, "-m", "bench", "--quick", "--output", str(output)],
+                          cwd=REPO, capture_output=True, text=True, timeout=900,
+                          check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    document = json.loads(output.read_text())
+    assert document["scale"] == 0.1
+    assert {"cores", "python", "sqlcipher", "qt", "load_average_before"} <= set(
+        document["machine"])
+    results = {b["name"]: b for b in document["benchmarks"]}
+    assert set(results) == NAMES
+    for name, result in results.items():
+        assert set(result) == FIELDS, name
+        assert result["runs"] >= 1, name
+        assert 0 < result["fieldkit_min"] <= result["fieldkit"] <= result["fieldkit_max"], name
+        assert 0 < result["baseline_min"] <= result["baseline"] <= result["baseline_max"], name
+        assert abs(result["ratio"] - result["fieldkit"] / result["baseline"]) < 1e-9, name
+        assert isinstance(result["met"], bool), name
+    load = results["inbox_load"]["details"]
+    assert load["lost_or_duplicated"] == 0 and load["baseline_lost"] == 0
+    assert load["bundles"] == 100 and load["devices"] == 20
+    assert results["unlock_to_list"]["details"]["visits_shown"] == 1000
+
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Benchmarks\n\n{table.START}\nold\n{table.END}\n\nAfter.\n")
+    table.rewrite(readme, output)
+    text = readme.read_text()
+    assert "old" not in text and text.endswith("\n\nAfter.\n")
+    assert document["date"] in text
+    for name in NAMES:
+        assert f"| `{name}` |" in text
