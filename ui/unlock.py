@@ -28,9 +28,11 @@ def delay_after(failures: int) -> int:
 
 
 class UnlockPage(QWidget):
-    """Asks for the passphrase; emits ``keyReady(Unwrapped)`` when it is right."""
+    """Asks for the passphrase; emits ``keyReady(Unwrapped)`` when it is right and
+    ``refused(message)`` with the words shown when it is not."""
 
     keyReady = Signal(object)
+    refused = Signal(str)
 
     def __init__(
         self, settings: Settings, worker: Worker, parent: QWidget | None = None,
@@ -127,6 +129,7 @@ class UnlockPage(QWidget):
             self.message.setText(text)
             self._set_enabled(True)
             self.passphrase.setFocus()
+        self.refused.emit(text)
 
     def _waiting_text(self, reason: str) -> str:
         wait = self.tr("You can try again in {seconds} s.").format(seconds=self._wait_left)
