@@ -1,4 +1,4 @@
-"""Start the desktop app."""
+"""Start the desktop app, or its self-test: the command line's one way into ``ui``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from fieldkit.settings import Settings
+from ui.about import running_qt_version
 
 ICON = "icon.png"
 """The app icon in ``resources/`` (drawn from icon.svg by packaging/make_icon.py)."""
@@ -24,13 +25,14 @@ def app_icon() -> QIcon:
 def make_application(offscreen: bool = False) -> QApplication:
     """The Qt application (the existing one if there is one), named and with its icon.
 
-    ``offscreen`` draws nothing on screen (the self-test); it only applies when the
-    application is created here."""
+    ``offscreen`` draws nothing on screen (the self-test) unless ``QT_QPA_PLATFORM`` names a
+    platform; it only applies when the application is created here."""
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         app = existing
     else:
-        argv = [sys.argv[0], "-platform", "offscreen"] if offscreen else sys.argv
+        chosen = os.environ.get("QT_QPA_PLATFORM")
+        argv = [sys.argv[0], "-platform", "offscreen"] if offscreen and not chosen else sys.argv
         app = QApplication(argv)
     app.setApplicationName("fieldkit")
     app.setApplicationDisplayName("fieldkit")
@@ -51,3 +53,15 @@ def run_app(settings: Settings) -> int:
         window.resize(1280, 720)
         window.show()
     return int(app.exec())
+
+
+def run_self_test(settings: Settings, passphrase: str) -> int:
+    """``fieldkit self-test``: offscreen, unlock, the cases list, close (ui/self_test.py)."""
+    from ui import self_test
+
+    return self_test.run(make_application(offscreen=True), settings, passphrase)
+
+
+def qt_version() -> str:
+    """The version of Qt this process loads (``fieldkit --version``)."""
+    return running_qt_version()

@@ -97,17 +97,15 @@ class SelfTest(QObject):
         self.finished.emit(status)
 
 
-def _print(line: str) -> None:
+def say_line(line: str) -> None:
+    """Print one line of the self-test's report on standard output."""
     sys.stdout.write(f"self-test: {line}\n")
     sys.stdout.flush()
 
 
-def run_self_test(settings: Settings, passphrase: str,
-                  say: Callable[[str], None] = _print) -> int:
-    """Run the self-test offscreen against the store in ``settings``; returns the exit status."""
-    from ui.app import make_application
-
-    app = make_application(offscreen=QApplication.instance() is None)
+def run(app: QApplication, settings: Settings, passphrase: str,
+        say: Callable[[str], None] = say_line) -> int:
+    """Run the self-test in ``app`` against the store in ``settings``; the exit status."""
     window = MainWindow(settings)
     window.resize(1280, 720)
     window.show()
