@@ -4,13 +4,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench screenshots clean
+.PHONY: run test lint typecheck bench screenshots package clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
+
+# PyInstaller (the 'package' extra), only for those who build the frozen app.
+PACKAGING := $(VENV)/.packaging
+$(PACKAGING): $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[dev,package]'
+	touch $(PACKAGING)
 
 run: $(STAMP)
 	$(BIN)/fieldkit $(ARGS)
@@ -30,5 +36,12 @@ bench: $(STAMP)
 screenshots: $(STAMP)
 	bash .ci/with-secret-service xvfb-run -a -s "-screen 0 1366x768x24" $(BIN)/python -m tools.screenshots docs/screenshots
 
+# The one-folder frozen build in dist/fieldkit/ (packaging/README.md); `make test` then smoke-tests it.
+package: $(PACKAGING)
+	rm -rf build/pyinstaller dist/fieldkit
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist \
+		--workpath build/pyinstaller packaging/fieldkit.spec
+	du -sh dist/fieldkit
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist
