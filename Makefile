@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench bench-quick screenshots clean lock audit
+.PHONY: run test lint typecheck bench bench-quick screenshots package clean lock audit
 
 # The app's runtime dependencies come exactly as locked in requirements.lock, each file checked
 # against its SHA-256; then fieldkit itself, then the developer tools (tests, linters).
@@ -24,6 +24,12 @@ lock: $(STAMP)
 # Known vulnerabilities in the locked dependencies (tools/dependency_audit.py says when skipped).
 audit: $(STAMP)
 	$(BIN)/python tools/dependency_audit.py
+
+# PyInstaller (the 'package' extra), only for those who build the frozen app.
+PACKAGING := $(VENV)/.packaging
+$(PACKAGING): $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[dev,package]'
+	touch $(PACKAGING)
 
 run: $(STAMP)
 	$(BIN)/fieldkit $(ARGS)
@@ -49,5 +55,12 @@ bench-quick: $(STAMP)
 screenshots: $(STAMP)
 	bash .ci/with-secret-service xvfb-run -a -s "-screen 0 1366x768x24" $(BIN)/python -m tools.screenshots docs/screenshots
 
+# The one-folder frozen build in dist/fieldkit/ (packaging/README.md); `make test` then smoke-tests it.
+package: $(PACKAGING)
+	rm -rf build/pyinstaller dist/fieldkit
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist \
+		--workpath build/pyinstaller packaging/fieldkit.spec
+	du -sh dist/fieldkit
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist

@@ -30,6 +30,7 @@ from sync.engine import SyncOutcome, seal_case
 from sync.profile import LeadProfile
 from ui import clipboard
 from ui import help as help_pages
+from ui.about import AboutDialog
 from ui.autolock import IdleWatcher
 from ui.bridge import CoreEvents
 from ui.case_view import CasePage
@@ -154,9 +155,21 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, t=title, b=body: self.show_help(
                 t.replace("&", ""), b()))
             help_menu.addAction(action)
+        help_menu.addSeparator()
+        self.about_action = QAction(self.tr("&About fieldkit"), self)
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
         self._unlocked_actions = (self.lock_action, self.autolock_action, self.profile_action,
                                   self.outbox_action, self.send_action, self.sync_action,
                                   self.search_action)
+
+    @Slot()
+    def show_about(self) -> AboutDialog:
+        """The About box (versions and keyring); it holds no records, so it may stay open."""
+        dialog = AboutDialog(parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     # -- locked and unlocked ------------------------------------------------------------------
 

@@ -20,9 +20,11 @@ __all__ = ["UnlockPage", "delay_after"]
 
 
 class UnlockPage(QWidget):
-    """Asks for the passphrase; emits ``keyReady(Unwrapped)`` when it is right."""
+    """Asks for the passphrase; emits ``keyReady(Unwrapped)`` when it is right and
+    ``refused(message)`` with the words shown when it is not."""
 
     keyReady = Signal(object)
+    refused = Signal(str)
 
     def __init__(
         self, settings: Settings, worker: Worker, parent: QWidget | None = None,
@@ -134,6 +136,7 @@ class UnlockPage(QWidget):
             self.message.setText(text)
             self._set_enabled(True)
             self.passphrase.setFocus()
+        self.refused.emit(text)
 
     def _waiting_text(self, reason: str) -> str:
         wait = self.tr("You can try again in {seconds} s.").format(seconds=self._wait_left)

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from fieldkit.cli import form_commands, lead_commands, store_commands, sync_commands
 from fieldkit.cli.common import Handler, OneLineParser
@@ -21,6 +22,40 @@ def cmd_app(args: argparse.Namespace, settings: Settings) -> int:
     return run_app(settings, lead=bool(getattr(args, "lead", False)))
 
 
+def cmd_self_test(args: argparse.Namespace, settings: Settings) -> int:
+    """Open the desktop app offscreen, unlock with the passphrase read from standard input,
+    show the cases list and close: exit 0 when every step was seen (``ui/self_test.py``)."""
+    from ui.app import run_self_test
+
+    passphrase = sys.stdin.readline().rstrip("\r\n")
+    if not passphrase:
+        raise InvalidInput("self-test reads the passphrase from standard input (one line); "
+                           "none was given.")
+    return run_self_test(settings, passphrase)
+
+
+class ShowVersion(argparse.Action):
+    """``--version``: the versions of fieldkit, SQLCipher and Qt and the keyring, then exit 0."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="show the versions of fieldkit, SQLCipher and Qt and the keyring "
+                         "in use, then exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        from fieldkit import about
+
+        try:
+            from ui.app import qt_version
+
+            running: str | None = qt_version()
+        except ImportError:  # Qt cannot load here: the rest is still worth showing
+            running = None
+        print("\n".join(about.gather(running).lines()))
+        parser.exit(0)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command tree."""
     parser = OneLineParser(
@@ -30,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--data-dir", help="the store's folder (default: FIELDKIT_DATA_DIR or "
                         "the platform's data folder)")
+    parser.add_argument("--version", action=ShowVersion)
     parser.set_defaults(handler=cmd_app)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for group in (store_commands, form_commands, sync_commands, lead_commands):
@@ -38,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     app.add_argument("--lead", action="store_true",
                      help="open the Modern Slavery Lead's window (a store set up as the Lead)")
     app.set_defaults(handler=cmd_app)
+    sub.add_parser(
+        "self-test", help="check the desktop app works here: reads the passphrase from standard "
+        "input, unlocks offscreen, shows the cases list, closes (exit 0 when all went well)",
+    ).set_defaults(handler=cmd_self_test)
     return parser
 
 
