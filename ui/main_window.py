@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldkit import keys, officer
-from fieldkit.errors import FieldkitError
+from fieldkit.errors import FieldkitError, StoreUnreachable
 from fieldkit.export import export_on_own_connection
 from fieldkit.settings import Settings
 from fieldkit.store import Store, store_exists
@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.settings = settings
         self.store: Store | None = None
+        self._store_lost = False
         self.workspace: Workspace | None = None
         self.profile: LeadProfile | None = None
         self.lead_dialog: LeadProfileDialog | None = None
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self.sync.failed.connect(self._sync_failed)
         self.events.syncProgress.connect(self._sync_progress)
         self.events.syncReachable.connect(self._sync_reachable)
+        self.events.storeUnreachable.connect(self.store_unreachable)
         self.status.networkChanged.connect(self._network_changed)
         self.status.outboxRequested.connect(self.show_outbox)
         self._outbox_timer = QTimer(self)
@@ -248,7 +250,8 @@ class MainWindow(QMainWindow):
             self.lead_dialog = None
         self._close_dialogs()
         if self.workspace is not None:
-            self.workspace.flush_drafts()
+            if not self._store_lost:  # nowhere to save them when the store's drive is gone
+                self.workspace.flush_drafts()
             self._cut_short = self.workspace.pending_work()
             self._places = self.workspace.places()
             self.events.recordsChanged.disconnect(self.workspace.records_changed)
@@ -274,6 +277,21 @@ class MainWindow(QMainWindow):
             else:
                 modal.close()
             modal.hide()
+
+    @Slot(str)
+    def store_unreachable(self, _message: str) -> None:
+        """The store's drive or folder went away: lock at once (nothing can be saved there) and
+        say why on the unlock screen; unlocking works again once it is back."""
+        if self.store is None:
+            return
+        self._store_lost = True
+        try:
+            self.lock()
+        finally:
+            self._store_lost = False
+        # The unlock screen even though the folder is gone: never offer to create a new store.
+        self.pages.setCurrentWidget(self.unlock_page)
+        self.unlock_page.message.setText(error_text(StoreUnreachable(self.settings.data_dir, "")))
 
     @Slot()
     def choose_idle_minutes(self) -> None:
