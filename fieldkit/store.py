@@ -397,7 +397,10 @@ def _backup_before_migrating(conn: Any, db_path: Path, version: int) -> Path:
     folder = db_path.parent / BACKUP_DIR
     make_private_dir(folder)
     target = folder / f"fieldkit-schema{version}-{stamp().replace(':', '')}.db"
-    # Copied beside and renamed: a copy cut short is never mistaken for a backup.
+    # Copied beside and renamed: a copy cut short is never mistaken for a backup (and a
+    # leftover of one cut short by a crash is removed here).
+    for leftover in folder.glob(".tmp-*.part"):
+        leftover.unlink()
     fd, part = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle, open(db_path, "rb") as source:
