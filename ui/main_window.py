@@ -183,8 +183,8 @@ class MainWindow(QMainWindow):
         try:
             self.store = Store.open_unwrapped(self.settings, unwrapped)
         except FieldkitError as error:
+            self.show_locked()  # first: showing the unlock screen clears its message
             self.unlock_page.message.setText(error_text(error))
-            self.show_locked()
             return
         self._key = unwrapped
         self.profile = device.current_profile(self.store)
