@@ -51,8 +51,9 @@ class DeviceSecretMissing(FieldkitError):
 
     def __init__(self) -> None:
         super().__init__(
-            "The system keyring no longer holds this store's device secret (a new machine, a "
-            "reset keyring or a changed keyring backend). The store cannot be opened here: "
+            "The system keyring no longer holds this store's device secret (the store folder "
+            "was copied from another computer, or the keyring was reset or changed). The store "
+            "cannot be opened here: "
             "restore the keyring, or open the store on the device that created it. "
             "Nothing was changed and no new store was created."
         )

@@ -30,8 +30,9 @@ def error_text(error: BaseException) -> str:
         )
     if isinstance(error, errors.DeviceSecretMissing):
         return _tr(
-            "This computer's keyring no longer holds fieldkit's device secret, so the records "
-            "cannot be opened here. Open fieldkit on the computer that created them, or ask "
+            "This computer's keyring no longer holds fieldkit's device secret (the records were "
+            "copied from another computer, or the keyring was reset), so they cannot be opened "
+            "here. Open fieldkit on the computer that created them, or ask "
             "your IT support to restore the keyring. Nothing has been changed."
         )
     if isinstance(error, errors.KeyringLocked):

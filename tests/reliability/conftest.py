@@ -63,7 +63,7 @@ class Disks:
 
     def read_only(self, point: Path, ro: bool = True) -> None:
         """Remount ``point`` read-only (or writable again)."""
-        _run("mount", "-o", f"remount,{'ro' if ro else 'rw'},bind", str(point))
+        _run("mount", "-o", f"remount,{'ro' if ro else 'rw'}", str(point))
 
     def close(self) -> None:
         for point in reversed(self._mounted):
