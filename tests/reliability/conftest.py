@@ -5,6 +5,8 @@ fails under CI and otherwise says why it cannot run (or falls back, where its do
 from __future__ import annotations
 
 import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # the few tests here that build a widget
 import shutil
 import subprocess
 from collections.abc import Iterator

@@ -184,3 +184,29 @@ def test_sqlite_page_limit_reads_as_a_full_disk(settings: Settings) -> None:
             notes.add_note(store, visit.id, "x" * 20_000)
         store.conn.execute(f"PRAGMA max_page_count = {pages * 100}")
         notes.add_note(store, visit.id, "x" * 20_000)
+
+
+def test_the_note_being_typed_stays_in_the_form_when_the_disk_is_full(
+    disks: Disks, qtbot  # type: ignore[no-untyped-def]
+) -> None:
+    from ui.notes_view import NotesView
+
+    settings = _settings(disks.tmpfs("small", 8) / "store")
+    _, visit_id, saved = _store_with_notes(settings, count=1)
+    filler = fill(settings.data_dir.parent)
+    store = Store.open(settings, PASSPHRASE)
+    try:
+        view = NotesView(store, visit_id)
+        qtbot.addWidget(view)
+        typed = "Three people sleeping above the wash bay, one with a hand injury"
+        view.input.setPlainText(typed)
+        view.commit_entry()
+        assert DISK_FULL.search(view.message.text()), view.message.text()
+        assert view.input.toPlainText() == typed  # nothing the officer typed is lost
+        assert len(notes.list_notes(store, visit_id)) == len(saved)
+        filler.unlink()
+        view.commit_entry()  # the same form, the same session
+        assert view.input.toPlainText() == ""
+        assert notes.list_notes(store, visit_id)[-1].text == typed
+    finally:
+        store.lock()
