@@ -28,6 +28,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,15 +44,25 @@ NEW_KEY_NAME = "fieldkit.key.new"
 REKEYED_SUFFIX = ".rekeyed"
 
 
-def rekey(store: Store, settings: Settings, old_passphrase: str, new_passphrase: str) -> None:
-    """Full re-key of an unlocked store; durable and audited when this returns.
+@dataclass(frozen=True)
+class PreparedRekey:
+    """Steps 1 and 2 done (new key file and re-encrypted backups beside the old ones)."""
 
-    Any other connection to this store (the app's sync worker) must be closed first and
-    reopened afterwards with the new key.
-    """
-    folder = store.folder
+    folder: Path
+    new_key: keys.Unwrapped
+    old_device_user: str | None
+
+
+def prepare_rekey(settings: Settings, old_passphrase: str, new_passphrase: str) -> PreparedRekey:
+    """Steps 1 and 2, the slow part (key derivations, backups): safe on a worker thread, as it
+    never touches the open store's connection. Proves the old passphrase first."""
+    folder = settings.data_dir
     old_file = keys.read_key_file(folder / KEY_NAME)
-    old = keys.unwrap(folder / KEY_NAME, old_passphrase)  # proves the old passphrase
+    old = keys.unwrap(folder / KEY_NAME, old_passphrase)
+    if (folder / NEW_KEY_NAME).exists():
+        # An attempt in this session stopped part-way; only an unlock can tell which key the
+        # database now uses, so it settles there (lock, then unlock), never guessed here.
+        raise RekeyUnfinished("old or new")
     _clear_leftovers(folder)
     new = keys.new_key_file(
         folder / NEW_KEY_NAME, new_passphrase, old_file.store_id,
@@ -60,29 +71,62 @@ def rekey(store: Store, settings: Settings, old_passphrase: str, new_passphrase:
     try:
         for backup in _backups(folder):
             _reencrypt_backup(backup, old.key, new.key)
+    except BaseException:
+        _roll_back(folder)
+        raise
+    return PreparedRekey(folder, new, old_file.device_secret_user)
+
+
+def apply_rekey(store: Store, prepared: PreparedRekey) -> keys.Unwrapped:
+    """Steps 3 and 4 on the thread owning the store's connection; durable and audited when it
+    returns. Returns the new key (for a background connection opened afterwards)."""
+    folder = prepared.folder
+    try:
         store.check_reachable()
         conn = store.conn
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.execute(f"PRAGMA rekey = \"x'{new.key.hex()}'\"")
+        conn.execute(f"PRAGMA rekey = \"x'{prepared.new_key.key.hex()}'\"")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except BaseException:
-        if not _reads(folder, new.key):
+        if not _reads(folder, prepared.new_key.key):
             _roll_back(folder)
         raise
-    _finish(folder, old_file.device_secret_user)
-    store.uses_device_secret = new.uses_device_secret
+    _finish(folder, prepared.old_device_user)
+    store.uses_device_secret = prepared.new_key.uses_device_secret
     with store.transaction():
         store.audit("store.rekey")
+    return prepared.new_key
+
+
+def rekey(
+    store: Store, settings: Settings, old_passphrase: str, new_passphrase: str
+) -> keys.Unwrapped:
+    """Full re-key of an unlocked store (both halves on this thread); see the module.
+
+    Any other connection to this store (the app's sync worker) must be closed first and
+    reopened afterwards with the returned key.
+    """
+    return apply_rekey(store, prepare_rekey(settings, old_passphrase, new_passphrase))
 
 
 def change_passphrase_only(
     store: Store, settings: Settings, old_passphrase: str, new_passphrase: str
 ) -> None:
     """Re-wrap the same database key under a new passphrase (see the module's note on limits)."""
+    rewrap_key_file(settings, old_passphrase, new_passphrase)
+    record_passphrase_change(store)
+
+
+def rewrap_key_file(settings: Settings, old_passphrase: str, new_passphrase: str) -> None:
+    """The slow half of a passphrase-only change (safe on a worker thread)."""
     keys.rewrap(
-        store.folder / KEY_NAME, old_passphrase, new_passphrase,
+        settings.data_dir / KEY_NAME, old_passphrase, new_passphrase,
         min_seconds=settings.kdf_min_seconds, memory_kib=settings.kdf_memory_kib,
     )
+
+
+def record_passphrase_change(store: Store) -> None:
+    """Audit a passphrase-only change (on the thread owning the store's connection)."""
     with store.transaction():
         store.audit("store.passphrase_change")
 
