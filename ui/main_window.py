@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, QTime, QTimer, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QTime, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -37,6 +37,7 @@ from ui.first_run import FirstRunPage
 from ui.lead_profile import LeadProfileDialog
 from ui.messages import error_text
 from ui.outbox_view import OutboxPage
+from ui.passphrase_dialog import PassphraseChange, PassphraseChanger, PassphraseDialog
 from ui.print_pack import choose_folder
 from ui.status import StatusBar
 from ui.sync_controller import DEFAULT_INTERVAL_MS, SyncController
@@ -50,6 +51,8 @@ OUTBOX_REFRESH_MS = 100
 
 class MainWindow(QMainWindow):
     """fieldkit's one window. ``idle_ms`` overrides the stored auto-lock time (tests)."""
+
+    passphraseChanged = Signal(str)  # the words shown once a passphrase change ended
 
     def __init__(
         self, settings: Settings, idle_ms: int | None = None, unlock_second_ms: int = 1000,
@@ -115,6 +118,9 @@ class MainWindow(QMainWindow):
         self.autolock_action = QAction(self.tr("&Auto-lock after…"), self)
         self.autolock_action.triggered.connect(self.choose_idle_minutes)
         file_menu.addAction(self.autolock_action)
+        self.passphrase_action = QAction(self.tr("&Change passphrase…"), self)
+        self.passphrase_action.triggered.connect(self.change_passphrase)
+        file_menu.addAction(self.passphrase_action)
         self.profile_action = QAction(self.tr("Lead &profile…"), self)
         self.profile_action.triggered.connect(self.show_lead_profile)
         file_menu.addAction(self.profile_action)
@@ -156,7 +162,8 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, t=title, b=body: self.show_help(
                 t.replace("&", ""), b()))
             help_menu.addAction(action)
-        self._unlocked_actions = (self.lock_action, self.autolock_action, self.profile_action,
+        self._unlocked_actions = (self.lock_action, self.autolock_action, self.passphrase_action,
+                                  self.profile_action,
                                   self.outbox_action, self.send_action, self.sync_action,
                                   self.search_action)
 
@@ -277,6 +284,34 @@ class MainWindow(QMainWindow):
             else:
                 modal.close()
             modal.hide()
+
+    @Slot()
+    def change_passphrase(self) -> None:
+        """File > Change passphrase…: a full re-key unless the officer unticks it."""
+        if self.store is None:
+            return
+        dialog = PassphraseDialog(self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.apply_passphrase_change(dialog.change())
+
+    def apply_passphrase_change(self, change: PassphraseChange) -> None:
+        """Carry out ``change``; background sending pauses (its connection holds the old key)
+        and resumes with the new one."""
+        if self.store is None:
+            return
+        self.sync.stop()
+        changer = PassphraseChanger(self.store, self.settings, self.worker, self)
+        changer.done.connect(self._passphrase_changed)
+        changer.start(change)
+
+    @Slot(object, str)
+    def _passphrase_changed(self, key: keys.Unwrapped | None, message: str) -> None:
+        if key is not None:
+            self._key = key
+        if self.store is not None and self._key is not None:
+            self.sync.start(self.settings, self._key)
+        self._say(message)
+        self.passphraseChanged.emit(message)
 
     @Slot(str)
     def store_unreachable(self, _message: str) -> None:
