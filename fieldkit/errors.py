@@ -183,8 +183,9 @@ class RekeyUnfinished(FieldkitError):
 
     def __init__(self, use: str) -> None:
         super().__init__(
-            f"A passphrase change was interrupted (the computer stopped part-way). Unlock once "
-            f"with your {use} passphrase and fieldkit finishes tidying it up. Nothing was lost."
+            "A passphrase change was interrupted part-way. Lock fieldkit if it is open, then "
+            f"unlock once with your {use} passphrase and fieldkit finishes tidying it up. "
+            "Nothing was lost."
         )
 
 
