@@ -27,21 +27,22 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import sqlcipher3
 
-from fieldkit import keys, storelock
+from fieldkit import keys
+from fieldkit import rekey_recovery as recovery
 from fieldkit.atomicfile import fsync_dir
-from fieldkit.errors import FieldkitError, RekeyUnfinished, StoreCorrupt
+from fieldkit.errors import RekeyUnfinished
 from fieldkit.settings import Settings
-from fieldkit.store import BACKUP_DIR, DB_NAME, KEY_NAME, Store
+from fieldkit.store import KEY_NAME, Store
+from fieldkit.storefiles import NEW_KEY_NAME, REKEYED_SUFFIX
 
-NEW_KEY_NAME = "fieldkit.key.new"
-REKEYED_SUFFIX = ".rekeyed"
+__all__ = ["NEW_KEY_NAME", "REKEYED_SUFFIX", "PreparedRekey", "apply_rekey",
+           "change_passphrase_only", "prepare_rekey", "record_passphrase_change", "rekey",
+           "rewrap_key_file"]
 
 
 @dataclass(frozen=True)
@@ -63,16 +64,16 @@ def prepare_rekey(settings: Settings, old_passphrase: str, new_passphrase: str) 
         # An attempt in this session stopped part-way; only an unlock can tell which key the
         # database now uses, so it settles there (lock, then unlock), never guessed here.
         raise RekeyUnfinished("old or new")
-    _clear_leftovers(folder)
+    recovery.clear_leftovers(folder)
     new = keys.new_key_file(
         folder / NEW_KEY_NAME, new_passphrase, old_file.store_id,
         min_seconds=settings.kdf_min_seconds, memory_kib=settings.kdf_memory_kib,
     )
     try:
-        for backup in _backups(folder):
+        for backup in recovery.backups(folder):
             _reencrypt_backup(backup, old.key, new.key)
     except BaseException:
-        _roll_back(folder)
+        recovery.roll_back(folder)
         raise
     return PreparedRekey(folder, new, old_file.device_secret_user)
 
@@ -88,10 +89,10 @@ def apply_rekey(store: Store, prepared: PreparedRekey) -> keys.Unwrapped:
         conn.execute(f"PRAGMA rekey = \"x'{prepared.new_key.key.hex()}'\"")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except BaseException:
-        if not _reads(folder, prepared.new_key.key):
-            _roll_back(folder)
+        if not recovery.reads(folder, prepared.new_key.key):
+            recovery.roll_back(folder)
         raise
-    _finish(folder, prepared.old_device_user)
+    recovery.finish(folder, prepared.old_device_user)
     store.uses_device_secret = prepared.new_key.uses_device_secret
     with store.transaction():
         store.audit("store.rekey")
@@ -131,64 +132,13 @@ def record_passphrase_change(store: Store) -> None:
         store.audit("store.passphrase_change")
 
 
-def unwrap_settled(
-    folder: Path, passphrase: str, opens: Callable[[bytes], bool]
-) -> keys.Unwrapped:
-    """Unwrap the store's key, first settling a re-key that was cut short (see the module)."""
-    new_path = folder / NEW_KEY_NAME
-    if not new_path.exists():
-        return keys.unwrap(folder / KEY_NAME, passphrase)
-    storelock.acquire(folder)  # nobody else may be mid-way through this re-key
-    try:
-        return _settle(folder, passphrase, opens)
-    finally:
-        storelock.release(folder)
-
-
-def _settle(folder: Path, passphrase: str, opens: Callable[[bytes], bool]) -> keys.Unwrapped:
-    try:
-        new_file = keys.read_key_file(folder / NEW_KEY_NAME)
-    except StoreCorrupt:
-        _roll_back(folder)  # written atomically, so never expected: treat as never written
-        return keys.unwrap(folder / KEY_NAME, passphrase)
-    old_user = keys.read_key_file(folder / KEY_NAME).device_secret_user
-    new, _ = _try_unwrap(folder / NEW_KEY_NAME, passphrase)
-    if new is not None and opens(new.key):
-        _finish(folder, old_user if old_user != new_file.device_secret_user else None)
-        return new
-    old, old_error = _try_unwrap(folder / KEY_NAME, passphrase)
-    if old is not None and opens(old.key):
-        _roll_back(folder)
-        return old
-    if old is not None:
-        raise RekeyUnfinished("new")
-    if new is not None:
-        raise RekeyUnfinished("old")
-    assert old_error is not None
-    raise old_error
-
-
-def _try_unwrap(path: Path, passphrase: str) -> tuple[keys.Unwrapped | None, Exception | None]:
-    try:
-        return keys.unwrap(path, passphrase), None
-    except FieldkitError as error:
-        return None, error
-
-
-def _backups(folder: Path) -> list[Path]:
-    backups = folder / BACKUP_DIR
-    if not backups.is_dir():
-        return []
-    return sorted(p for p in backups.glob("*.db") if p.is_file())
-
-
 def _reencrypt_backup(backup: Path, old_key: bytes, new_key: bytes) -> None:
     """Write ``<backup>.rekeyed``: the same backup under the new key (never touching it)."""
     fd, part = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=backup.parent)
     try:
         with os.fdopen(fd, "wb") as handle, open(backup, "rb") as source:
             shutil.copyfileobj(source, handle)
-        conn = _connect(Path(part), old_key)
+        conn = recovery.connect(Path(part), old_key)
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher3.DatabaseError:
@@ -208,63 +158,3 @@ def _reencrypt_backup(backup: Path, old_key: bytes, new_key: bytes) -> None:
     fsync_dir(backup.parent)
 
 
-def _connect(path: Path, key: bytes) -> Any:
-    conn = sqlcipher3.connect(str(path), isolation_level=None)
-    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-    return conn
-
-
-def _reads(folder: Path, key: bytes) -> bool:
-    conn = _connect(folder / DB_NAME, key)
-    try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return True
-    except sqlcipher3.DatabaseError:
-        return False
-    finally:
-        conn.close()
-
-
-def _finish(folder: Path, old_user: str | None) -> None:
-    """Step 4: the database already uses the new key; make every file agree with it."""
-    os.replace(folder / NEW_KEY_NAME, folder / KEY_NAME)
-    fsync_dir(folder)
-    for backup in _backups(folder):
-        rekeyed = backup.with_name(backup.name + REKEYED_SUFFIX)
-        if rekeyed.exists():
-            os.replace(rekeyed, backup)
-        else:
-            backup.unlink()  # under a key this re-key revokes
-    if (folder / BACKUP_DIR).is_dir():
-        fsync_dir(folder / BACKUP_DIR)
-    _clear_leftovers(folder)
-    keys.forget_device_secret(old_user)
-
-
-def _roll_back(folder: Path) -> None:
-    """The database still uses the old key: remove every trace of the new one."""
-    new_path = folder / NEW_KEY_NAME
-    with contextlib.suppress(StoreCorrupt, FileNotFoundError):
-        new_user = keys.read_key_file(new_path).device_secret_user
-        old_user = keys.read_key_file(folder / KEY_NAME).device_secret_user
-        if new_user != old_user:
-            keys.forget_device_secret(new_user)
-    with contextlib.suppress(FileNotFoundError):
-        new_path.unlink()
-    fsync_dir(folder)
-    _clear_leftovers(folder)
-
-
-def _clear_leftovers(folder: Path) -> None:
-    """Remove half-made files of an earlier attempt (temp copies, unused re-encryptions)."""
-    backups = folder / BACKUP_DIR
-    for pattern_folder in (folder, backups):
-        if not pattern_folder.is_dir():
-            continue
-        for leftover in pattern_folder.glob(".tmp-*.part"):
-            leftover.unlink()
-        for leftover in pattern_folder.glob("*.part-journal"):
-            leftover.unlink()
-    if backups.is_dir():
-        for rekeyed in backups.glob("*" + REKEYED_SUFFIX):
-            rekeyed.unlink()

@@ -20,7 +20,7 @@ from typing import Any
 
 import sqlcipher3
 
-from fieldkit import audit, disk, keys, migrations, storelock
+from fieldkit import audit, disk, keys, migrations, rekey_recovery, storelock
 from fieldkit.atomicfile import fsync_dir, make_private_dir
 from fieldkit.clock import stamp
 from fieldkit.errors import (
@@ -36,10 +36,9 @@ from fieldkit.errors import (
 )
 from fieldkit.events import STORE_LOCKED, STORE_UNLOCKED, STORE_UNREACHABLE, hub
 from fieldkit.settings import Settings
+from fieldkit.storefiles import BACKUP_DIR, DB_NAME, KEY_NAME
 
-DB_NAME = "fieldkit.db"
-KEY_NAME = "fieldkit.key"
-BACKUP_DIR = "backups"
+__all__ = ["BACKUP_DIR", "DB_NAME", "KEY_NAME", "NO_KEYRING_WARNING", "Store", "store_exists"]
 
 NO_KEYRING_WARNING = (
     "No system keyring is available: this store is protected by the passphrase alone. "
@@ -131,9 +130,7 @@ class Store:
             raise StoreMissing(folder)
         if not (folder / DB_NAME).exists():
             raise StoreCorrupt(folder / DB_NAME, "the database file is missing")
-        from fieldkit import rekey  # the re-key needs the store; imported late to avoid a cycle
-
-        unwrapped = rekey.unwrap_settled(
+        unwrapped = rekey_recovery.unwrap_settled(
             folder, passphrase, opens=lambda key: _key_opens(folder, key)
         )
         # A key file cheaper to guess than this fieldkit asks for is strengthened now, while the
