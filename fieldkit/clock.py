@@ -30,15 +30,3 @@ def local_now() -> datetime:
 def today() -> date:
     """Today's date where the officer is: the one "today" every rule and form default uses."""
     return local_now().date()
-
-
-def local_display(utc_stamp: str, with_date: bool = True) -> str:
-    """A stamp in the computer's local time, naming the zone (``14:05:03 BST``), so a time
-    written before a GMT/BST change, or on a laptop set to another zone, is never ambiguous.
-    Text that is not a stamp (or is out of range) is shown as it is."""
-    try:
-        moment = parse_stamp(utc_stamp).astimezone()
-    except (ValueError, OverflowError):  # e.g. the outbox's "never" date east of UTC
-        return utc_stamp
-    shown = moment.strftime("%d %b %Y %H:%M:%S" if with_date else "%H:%M:%S")
-    return f"{shown} {moment.tzname() or moment.strftime('%z')}"
