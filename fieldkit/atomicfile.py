@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import shutil
 import tempfile
 from pathlib import Path
+
+from fieldkit.errors import DiskFull
 
 
 def fsync_dir(folder: Path) -> None:
@@ -28,9 +32,12 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o600) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            # Nothing of the file is left behind; say how much room it needed.
+            raise DiskFull(shutil.disk_usage(folder).free, len(data)) from error
         raise
     fsync_dir(folder)
 

@@ -61,8 +61,9 @@ class DeviceSecretMissing(FieldkitError):
 
     def __init__(self) -> None:
         super().__init__(
-            "The system keyring no longer holds this store's device secret (a new machine, a "
-            "reset keyring or a changed keyring backend). The store cannot be opened here: "
+            "The system keyring no longer holds this store's device secret (the store folder "
+            "was copied from another computer, or the keyring was reset or changed). The store "
+            "cannot be opened here: "
             "restore the keyring, or open the store on the device that created it. "
             "Nothing was changed and no new store was created."
         )
@@ -76,6 +77,8 @@ class StoreCorrupt(FieldkitError):
             f"{path} is damaged or is not a fieldkit store ({detail}). Nothing was overwritten."
         )
         self.path = path
+        self.unreadable_with_key = False
+        """True when the key unwrapped but does not read the database's first page."""
 
 
 class StoreTooNew(FieldkitError):
@@ -113,3 +116,90 @@ class AppendOnly(FieldkitError):
         super().__init__(
             "Note entries cannot be edited or deleted; add a correction instead."
         )
+
+
+class DiskFull(FieldkitError):
+    """A save needs more room than the store's disk has; nothing of it was written."""
+
+    def __init__(self, free_bytes: int, need_bytes: int) -> None:
+        self.free_bytes = free_bytes
+        self.need_bytes = need_bytes
+        super().__init__(
+            f"The disk is full: {megabytes(free_bytes)} MB free, this needs about "
+            f"{megabytes(need_bytes)} MB. Nothing was saved; free some space and save again."
+        )
+
+
+class StoreUnreachable(FieldkitError):
+    """The store's folder or drive went away (unplugged, unmounted) or reports I/O errors."""
+
+    def __init__(self, folder: Path, detail: str) -> None:
+        super().__init__(
+            f"The store in {folder} cannot be reached ({detail}). Nothing was half-written; "
+            "reconnect the drive or folder and unlock again."
+        )
+        self.folder = folder
+
+
+class StoreReadOnly(FieldkitError):
+    """The store's folder or files cannot be written (a read-only folder or drive)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(
+            f"The store folder {folder} is read-only, so fieldkit cannot save there. Make the "
+            "folder (and its files) writable again, then unlock. Nothing was changed."
+        )
+        self.folder = folder
+
+
+class StoreInUse(FieldkitError):
+    """Another fieldkit (the app or a command) has this store open."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(
+            f"The store in {folder} is in use by another fieldkit (the app or a command). "
+            "Close or lock the other one and try again. Nothing was changed."
+        )
+
+
+class KeyFileMismatch(StoreCorrupt):
+    """The passphrase unwrapped the key file, but its key does not read the database."""
+
+    def __init__(self, folder: Path) -> None:
+        FieldkitError.__init__(
+            self,
+            f"The key file {folder / 'fieldkit.key'} does not open {folder / 'fieldkit.db'}: "
+            "the key file belongs to another store, or to this store before its key was "
+            "changed, or the database's first page is damaged. Put back this store's own "
+            "fieldkit.key. Nothing was changed.",
+        )
+        self.path = folder / "fieldkit.key"
+        self.unreadable_with_key = True
+
+
+class KeyringLocked(FieldkitError):
+    """The keyring answers but is locked, so the device secret cannot be read."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The system keyring is locked, so this store's device secret cannot be read. Unlock "
+            "the keyring (log in to your desktop session again, or unlock 'Login' in your "
+            "keyring manager) and try again. Your passphrase was not checked; nothing was changed."
+        )
+
+
+class RekeyUnfinished(FieldkitError):
+    """A re-key was interrupted and this passphrase belongs to the other side of it."""
+
+    def __init__(self, use: str) -> None:
+        super().__init__(
+            "A passphrase change was interrupted part-way. Lock fieldkit if it is open, then "
+            f"unlock once with your {use} passphrase and fieldkit finishes tidying it up. "
+            "Nothing was lost."
+        )
+
+
+def megabytes(count: int) -> str:
+    """Bytes as megabytes for messages: one decimal under 10 MB, whole numbers above."""
+    value = count / 1_000_000
+    return f"{value:.1f}" if value < 10 else f"{value:.0f}"

@@ -30,8 +30,13 @@ SYNC_REACHABLE = "sync.reachable"
 SEND_FINISHED = "send.finished"
 """Sealing a case for the Lead finished on the worker: ``case_id``, ``bundle_id``."""
 
+SPACE_LOW = "store.space_low"
+"""Free space on the store's disk fell under the warning threshold (free_bytes)."""
+STORE_UNREACHABLE = "store.unreachable"
+"""The store's folder or drive went away under an unlocked store (message)."""
+
 EVENTS = (STORE_LOCKED, STORE_UNLOCKED, RECORDS_CHANGED, OUTBOX_CHANGED, SYNC_PROGRESS,
-          SYNC_REACHABLE, SEND_FINISHED)
+          SYNC_REACHABLE, SEND_FINISHED, SPACE_LOW, STORE_UNREACHABLE)
 """Every event the core publishes."""
 
 

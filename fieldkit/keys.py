@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 from fieldkit.atomicfile import write_atomic
 from fieldkit.errors import (
     DeviceSecretMissing,
+    KeyringLocked,
     KeyringUnavailable,
     StoreCorrupt,
     WrongPassphrase,
@@ -144,6 +145,8 @@ def _read_device_secret(user: str) -> bytes:
         raise KeyringUnavailable()
     try:
         stored = keyring.get_password(KEYRING_SERVICE, user)
+    except keyring.errors.KeyringLocked as error:
+        raise KeyringLocked() from error
     except keyring.errors.KeyringError as error:
         raise KeyringUnavailable() from error
     if stored is None:
@@ -151,11 +154,12 @@ def _read_device_secret(user: str) -> bytes:
     return _unb64(stored)
 
 
-def _new_device_secret(store_id: str) -> tuple[str, bytes] | None:
-    """Create and save this store's device secret; None when there is no keyring."""
+def _new_device_secret(store_id: str, generation: str = "") -> tuple[str, bytes] | None:
+    """Create and save this store's device secret; None when there is no keyring. A re-key
+    passes a ``generation`` so the new secret sits beside the old one until it commits."""
     if not keyring_available():
         return None
-    user = f"device-secret:{store_id}"
+    user = f"device-secret:{store_id}" + (f":{generation}" if generation else "")
     secret = secrets.token_bytes(32)
     try:
         keyring.set_password(KEYRING_SERVICE, user, _b64(secret))
@@ -226,10 +230,41 @@ def unwrap(path: Path, passphrase: str) -> Unwrapped:
     return Unwrapped(key=key, uses_device_secret=secret is not None)
 
 
+def new_key_file(
+    path: Path, passphrase: str, store_id: str, *, min_seconds: float, memory_kib: int
+) -> Unwrapped:
+    """A fresh database key and a fresh device secret (beside the old one in the keyring),
+    wrapped under ``passphrase`` and written durably to ``path``: the first step of a re-key."""
+    key = secrets.token_bytes(32)
+    params = calibrate(min_seconds, memory_kib)
+    device = _new_device_secret(store_id, generation=secrets.token_hex(4))
+    user, secret = device if device else (None, None)
+    key_file = _wrap(key, passphrase, params, store_id, user, secret)
+    write_atomic(path, key_file.model_dump_json(indent=2).encode())
+    return Unwrapped(key=key, uses_device_secret=device is not None)
+
+
+def forget_device_secret(user: str | None) -> None:
+    """Remove a device secret that no key file uses any more (after a re-key settles)."""
+    if user is None or not keyring_available():
+        return
+    try:
+        keyring.delete_password(KEYRING_SERVICE, user)
+    except keyring.errors.PasswordDeleteError:
+        pass  # already gone
+    except keyring.errors.KeyringError:
+        pass  # unreachable now: the secret is useless without the old key file anyway
+
+
 def rewrap(
     path: Path, old_passphrase: str, new_passphrase: str, *, min_seconds: float, memory_kib: int
 ) -> None:
-    """Change the passphrase: the same database key, wrapped again under a new derivation."""
+    """Change the passphrase only: the same database key, wrapped again under a new derivation.
+
+    Its limit: it protects against someone who later learns the old passphrase but has no copy
+    of the old key file. Anyone who kept a copy of the old key file (a backup, a synced folder)
+    and knows the old passphrase can still open the database, including what is written later.
+    Use the full re-key (:func:`fieldkit.rekey.rekey`) to revoke the old passphrase for good."""
     key_file = read_key_file(path)
     unwrapped = unwrap(path, old_passphrase)
     secret = (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import astuple
+from itertools import pairwise
 
 from fieldkit.cases import get_visit, required_text, touch_case
 from fieldkit.clock import stamp
@@ -85,18 +86,30 @@ def corrected_ids(entries: list[NoteEntry]) -> set[str]:
     return {entry.corrects for entry in entries if entry.corrects}
 
 
+def clock_went_back(entries: list[NoteEntry]) -> set[str]:
+    """Ids of entries timed earlier than the entry before them (in entry order): the laptop's
+    clock was changed between the two. Entry order (``seq``) stays the truth; the time is
+    shown as recorded, and marked."""
+    flagged: set[str] = set()
+    for before, entry in pairwise(entries):
+        if entry.written_at < before.written_at:
+            flagged.add(entry.id)
+    return flagged
+
+
 def _fts_query(text: str) -> str:
     words = [word.replace('"', '""') for word in text.split()]
     return " ".join(f'"{word}"' for word in words)
 
 
 def search_notes(store: Store, text: str, limit: int = 200) -> list[NoteEntry]:
-    """Note entries containing every word of ``text`` (prefix-free, accent-insensitive)."""
+    """Note entries containing every word of ``text`` (prefix-free, accent-insensitive), in the
+    order they were entered (never by their times, which a changed clock can bend)."""
     query = _fts_query(required_text("Search text", text, 500))
     rows = store.conn.execute(
         f"SELECT {', '.join('n.' + c.strip() for c in _COLUMNS.split(','))} "
         "FROM note_search JOIN note_entries n ON n.rowid = note_search.rowid "
-        "WHERE note_search MATCH ? ORDER BY n.written_at LIMIT ?",
+        "WHERE note_search MATCH ? ORDER BY n.rowid LIMIT ?",  # entry order, not the clock
         (query, limit),
     ).fetchall()
     return [NoteEntry(*row) for row in rows]

@@ -11,6 +11,7 @@ import contextlib
 import os
 import shutil
 import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,24 +20,28 @@ from typing import Any
 
 import sqlcipher3
 
-from fieldkit import audit, keys, migrations, unlock_attempts
+from fieldkit import audit, disk, keys, migrations, rekey_recovery, storelock, unlock_attempts
 from fieldkit.atomicfile import fsync_dir, make_private_dir
 from fieldkit.clock import stamp
 from fieldkit.errors import (
+    DiskFull,
+    FieldkitError,
+    KeyFileMismatch,
     StoreCorrupt,
     StoreExists,
     StoreLocked,
     StoreMissing,
     StoreTooNew,
+    StoreUnreachable,
     UnlockDelayed,
     WrongPassphrase,
 )
-from fieldkit.events import STORE_LOCKED, STORE_UNLOCKED, hub
+from fieldkit.events import STORE_LOCKED, STORE_UNLOCKED, STORE_UNREACHABLE, hub
 from fieldkit.settings import Settings
+from fieldkit.storefiles import BACKUP_DIR, DB_NAME, KEY_NAME
 
-DB_NAME = "fieldkit.db"
-KEY_NAME = "fieldkit.key"
-BACKUP_DIR = "backups"
+__all__ = ["BACKUP_DIR", "DB_NAME", "KEY_NAME", "NO_KEYRING_WARNING", "Store", "store_exists"]
+
 PAGE_CACHE_KIB = 64 * 1024
 """SQLCipher decrypts every page it reads from the file: a page cache that holds the search
 index's working set (100,000 entries: about 40 MB) keeps searches from decrypting it again.
@@ -63,6 +68,9 @@ class Store:
         self._depth = 0
         self.uses_device_secret = uses_device_secret
         self.actor = self.meta("officer") or "officer"
+        self._identity = _file_identity(folder / DB_NAME)
+        self._holds_folder = False
+        self._pending_audit: list[str] = []
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -81,6 +89,18 @@ class Store:
         if store_exists(folder):
             raise StoreExists(folder)
         make_private_dir(folder)
+        storelock.acquire(folder)
+        try:
+            return cls._create_held(settings, passphrase, officer)
+        except BaseException:
+            storelock.release(folder)
+            raise
+
+    @classmethod
+    def _create_held(
+        cls, settings: Settings, passphrase: str, officer: str
+    ) -> tuple[Store, keys.Unwrapped]:
+        folder = settings.data_dir
         store_id = str(uuid.uuid4())
         unwrapped = keys.create_key_file(
             folder / KEY_NAME,
@@ -93,6 +113,7 @@ class Store:
         conn.execute("PRAGMA journal_mode = WAL")
         fsync_dir(folder)
         store = cls._finish_open(folder, conn, unwrapped.uses_device_secret)
+        store._holds_folder = True
         with store.transaction():
             store.set_meta("store_id", store_id)
             store.set_meta("device_id", str(uuid.uuid4()))
@@ -123,16 +144,20 @@ class Store:
         if wait:
             raise UnlockDelayed(wait)
         try:
-            unwrapped = keys.unwrap(folder / KEY_NAME, passphrase)
+            unwrapped = rekey_recovery.unwrap_settled(
+                folder, passphrase, opens=lambda key: _key_opens(folder, key)
+            )
         except WrongPassphrase:
             unlock_attempts.record_failure(folder)
             raise
         unlock_attempts.clear_failures(folder)
         # A key file cheaper to guess than this fieldkit asks for is strengthened now, while the
-        # passphrase is at hand (the database key stays the same).
-        keys.strengthen_if_weak(folder / KEY_NAME, passphrase,
-                                min_seconds=settings.kdf_min_seconds,
-                                memory_kib=settings.kdf_memory_kib)
+        # passphrase is at hand (the database key stays the same). On a full disk or a
+        # read-only folder that waits for a later unlock: reading must still work.
+        with contextlib.suppress(DiskFull, OSError):
+            keys.strengthen_if_weak(folder / KEY_NAME, passphrase,
+                                    min_seconds=settings.kdf_min_seconds,
+                                    memory_kib=settings.kdf_memory_kib)
         return unwrapped
 
     @classmethod
@@ -143,11 +168,30 @@ class Store:
         that will own the connection. ``worker`` marks a second connection the unlocked app
         opens for background work (sync): not a new unlock, so not audited as one."""
         folder = settings.data_dir
-        conn = _connect(folder / DB_NAME, unwrapped.key)
-        store = cls._finish_open(folder, conn, unwrapped.uses_device_secret)
+        storelock.acquire(folder)
+        try:
+            conn = _connect_for_reading(folder, unwrapped.key)
+            store = cls._finish_open(folder, conn, unwrapped.uses_device_secret)
+        except StoreCorrupt as error:
+            storelock.release(folder)
+            if error.unreadable_with_key:
+                raise KeyFileMismatch(folder) from error
+            raise
+        except BaseException:
+            storelock.release(folder)
+            raise
+        store._holds_folder = True
         if not worker:
-            with store.transaction():
-                store.audit("store.unlock")
+            try:
+                with store.transaction():
+                    store.audit("store.unlock")
+            except DiskFull:
+                # Reading must still work on a full disk; the unlock is audited with the next
+                # save that finds room, so the trail still shows it, in order.
+                store._pending_audit.append("store.unlock")
+            except BaseException:
+                store.lock()
+                raise
             hub.publish(STORE_UNLOCKED)
         return store
 
@@ -157,7 +201,7 @@ class Store:
             return cls._checked_open(folder, conn, uses_device_secret)
         except sqlcipher3.DatabaseError as error:
             conn.close()
-            raise StoreCorrupt(folder / DB_NAME, "part of it cannot be read") from error
+            raise disk.explain(error, folder, reading=True) from error
         except BaseException:
             conn.close()
             raise
@@ -169,7 +213,12 @@ class Store:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlcipher3.DatabaseError as error:
-            raise StoreCorrupt(db_path, "it cannot be read with this store's key") from error
+            failure = disk.explain(error, folder, reading=True)
+            if isinstance(failure, StoreCorrupt):
+                unreadable = StoreCorrupt(db_path, "it cannot be read with this store's key")
+                unreadable.unreadable_with_key = True
+                raise unreadable from error
+            raise failure from error
         if version > migrations.CURRENT:
             raise StoreTooNew(version, migrations.CURRENT)
         conn.execute("PRAGMA synchronous = FULL")
@@ -198,11 +247,13 @@ class Store:
         return self._conn is not None
 
     @contextmanager
-    def transaction(self) -> Iterator[Any]:
+    def transaction(self, need_bytes: int = disk.DEFAULT_NEED_BYTES) -> Iterator[Any]:
         """A write transaction: committed (and on disk) when the block ends, rolled back on error.
 
         Nested use joins the outer transaction. If COMMIT itself fails (a full disk), the
         transaction is rolled back and the error raised, so nothing later is mistaken as saved.
+        A full disk, a vanished drive or a read-only folder raise DiskFull, StoreUnreachable or
+        StoreReadOnly; ``need_bytes`` is the caller's estimate of the room the save needs.
         """
         conn = self.conn
         if self._depth:
@@ -212,16 +263,44 @@ class Store:
             finally:
                 self._depth -= 1
             return
-        conn.execute("BEGIN IMMEDIATE")
+        self.check_reachable()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlcipher3.OperationalError as error:
+            raise self._explained(error, need_bytes) from error
         self._depth = 1
         try:
+            for action in self._pending_audit:
+                self.audit(action)
             yield conn
             conn.execute("COMMIT")
+        except sqlcipher3.OperationalError as error:
+            _rollback(conn)
+            raise self._explained(error, need_bytes) from error
         except BaseException:
             _rollback(conn)
             raise
         finally:
             self._depth = 0
+        self._pending_audit.clear()
+        # A commit that went to a drive no longer mounted here is not a save: say so at once.
+        self.check_reachable()
+        disk.warn_if_low(self.folder)
+
+    def check_reachable(self) -> None:
+        """Raise StoreUnreachable (and announce it) when the database file this store opened is
+        no longer the one at its path: the drive was pulled or the folder unmounted."""
+        if _file_identity(self.folder / DB_NAME) == self._identity:
+            return
+        error = StoreUnreachable(self.folder, "its folder or drive is no longer there")
+        hub.publish(STORE_UNREACHABLE, message=str(error))
+        raise error
+
+    def _explained(self, error: BaseException, need_bytes: int) -> FieldkitError:
+        explained = disk.explain(error, self.folder, need_bytes=need_bytes)
+        if isinstance(explained, StoreUnreachable):
+            hub.publish(STORE_UNREACHABLE, message=str(explained))
+        return explained
 
     def meta(self, key: str) -> str | None:
         """A value from the store's own settings table."""
@@ -250,8 +329,13 @@ class Store:
     def lock(self) -> None:
         """Close the connection; nothing decrypted stays reachable through this object."""
         if self._conn is not None:
-            self._conn.close()
+            with contextlib.suppress(sqlcipher3.Error):
+                # Closing checkpoints the WAL; a full or vanished disk must not stop the lock.
+                self._conn.close()
             self._conn = None
+            if self._holds_folder:
+                storelock.release(self.folder)
+                self._holds_folder = False
             hub.publish(STORE_LOCKED)
 
     def __enter__(self) -> Store:
@@ -266,6 +350,45 @@ def _connect(path: Path, key: bytes) -> Any:
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     conn.execute("PRAGMA cipher_memory_security = ON")
     return conn
+
+
+def _connect_for_reading(folder: Path, key: bytes) -> Any:
+    """Connect; on a disk too full for WAL's shared-memory file, connect in exclusive locking
+    mode instead (WAL without that file), so the officer can still unlock and read."""
+    conn = _connect(folder / DB_NAME, key)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlcipher3.DatabaseError as error:
+        if not isinstance(disk.explain(error, folder, reading=True), DiskFull):
+            return conn  # the checked open names the real problem
+    conn.close()
+    conn = _connect(folder / DB_NAME, key)
+    conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+    return conn
+
+
+def _key_opens(folder: Path, key: bytes) -> bool:
+    """True when ``key`` reads the database (used to settle an interrupted re-key)."""
+    conn = _connect_for_reading(folder, key)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return True
+    except sqlcipher3.DatabaseError as error:
+        failure = disk.explain(error, folder, reading=True)
+        if isinstance(failure, StoreCorrupt):
+            return False
+        raise failure from error
+    finally:
+        conn.close()
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def _rollback(conn: Any) -> None:
@@ -293,9 +416,22 @@ def _backup_before_migrating(conn: Any, db_path: Path, version: int) -> Path:
     folder = db_path.parent / BACKUP_DIR
     make_private_dir(folder)
     target = folder / f"fieldkit-schema{version}-{stamp().replace(':', '')}.db"
-    shutil.copyfile(db_path, target)
-    with open(target, "rb+") as handle:
-        os.fsync(handle.fileno())
+    # Copied beside and renamed: a copy cut short is never mistaken for a backup (and a
+    # leftover of one cut short by a crash is removed here).
+    for leftover in folder.glob(".tmp-*.part"):
+        leftover.unlink()
+    fd, part = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle, open(db_path, "rb") as source:
+            os.fchmod(handle.fileno(), 0o600)
+            shutil.copyfileobj(source, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(part, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(part)
+        raise
     fsync_dir(folder)
     print(f"fieldkit: backed up the store to {target} before upgrading it", file=sys.stderr)
     return target

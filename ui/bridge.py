@@ -19,6 +19,7 @@ from fieldkit.events import (
     SEND_FINISHED,
     STORE_LOCKED,
     STORE_UNLOCKED,
+    STORE_UNREACHABLE,
     SYNC_PROGRESS,
     SYNC_REACHABLE,
     EventHub,
@@ -36,6 +37,7 @@ class CoreEvents(QObject):
     syncProgress = Signal(int, int)  # done, total
     syncReachable = Signal(bool)  # the Lead's destination answered (or not) a sync's probe
     sendFinished = Signal(str, str)  # case id, bundle id: a case was sealed for the Lead
+    storeUnreachable = Signal(str)  # the store's folder or drive went away (the core's message)
 
     def __init__(self, events: EventHub = hub, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +56,7 @@ class CoreEvents(QObject):
             (SYNC_PROGRESS, self._progress),
             (SYNC_REACHABLE, self._reachable),
             (SEND_FINISHED, self._sent),
+            (STORE_UNREACHABLE, self._unreachable),
         ]
         self._unsubscribers = [self._events.subscribe(name, fn) for name, fn in pairs]
 
@@ -100,3 +103,6 @@ class CoreEvents(QObject):
     def _sent(self, case_id: str = "", bundle_id: str = "", **_: Any) -> None:
         if self._alive():
             self.sendFinished.emit(case_id, bundle_id)
+    def _unreachable(self, message: str = "", **_: Any) -> None:
+        if self._alive():
+            self.storeUnreachable.emit(message)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, QTime, QTimer, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QTime, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldkit import keys, officer
-from fieldkit.errors import FieldkitError
+from fieldkit.errors import FieldkitError, StoreUnreachable
 from fieldkit.export import export_on_own_connection
 from fieldkit.settings import Settings
 from fieldkit.store import Store, store_exists
@@ -38,6 +38,7 @@ from ui.first_run import FirstRunPage
 from ui.lead_profile import LeadProfileDialog
 from ui.messages import error_text
 from ui.outbox_view import OutboxPage
+from ui.passphrase_dialog import PassphraseChange, PassphraseChanger, PassphraseDialog
 from ui.print_pack import choose_folder
 from ui.status import StatusBar
 from ui.sync_controller import DEFAULT_INTERVAL_MS, SyncController
@@ -52,6 +53,8 @@ OUTBOX_REFRESH_MS = 100
 class MainWindow(QMainWindow):
     """fieldkit's one window. ``idle_ms`` overrides the stored auto-lock time (tests)."""
 
+    passphraseChanged = Signal(str)  # the words shown once a passphrase change ended
+
     def __init__(
         self, settings: Settings, idle_ms: int | None = None, unlock_second_ms: int = 1000,
         parent: QWidget | None = None, sync_interval_ms: int = DEFAULT_INTERVAL_MS,
@@ -59,6 +62,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.settings = settings
         self.store: Store | None = None
+        self._store_lost = False
         self.workspace: Workspace | None = None
         self.profile: LeadProfile | None = None
         self.lead_dialog: LeadProfileDialog | None = None
@@ -86,6 +90,7 @@ class MainWindow(QMainWindow):
         self.sync.failed.connect(self._sync_failed)
         self.events.syncProgress.connect(self._sync_progress)
         self.events.syncReachable.connect(self._sync_reachable)
+        self.events.storeUnreachable.connect(self.store_unreachable)
         self.status.networkChanged.connect(self._network_changed)
         self.status.outboxRequested.connect(self.show_outbox)
         self._outbox_timer = QTimer(self)
@@ -114,6 +119,9 @@ class MainWindow(QMainWindow):
         self.autolock_action = QAction(self.tr("&Auto-lock after…"), self)
         self.autolock_action.triggered.connect(self.choose_idle_minutes)
         file_menu.addAction(self.autolock_action)
+        self.passphrase_action = QAction(self.tr("&Change passphrase…"), self)
+        self.passphrase_action.triggered.connect(self.change_passphrase)
+        file_menu.addAction(self.passphrase_action)
         self.profile_action = QAction(self.tr("Lead &profile…"), self)
         self.profile_action.triggered.connect(self.show_lead_profile)
         file_menu.addAction(self.profile_action)
@@ -159,7 +167,8 @@ class MainWindow(QMainWindow):
         self.about_action = QAction(self.tr("&About fieldkit"), self)
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
-        self._unlocked_actions = (self.lock_action, self.autolock_action, self.profile_action,
+        self._unlocked_actions = (self.lock_action, self.autolock_action, self.passphrase_action,
+                                  self.profile_action,
                                   self.outbox_action, self.send_action, self.sync_action,
                                   self.search_action)
 
@@ -194,8 +203,8 @@ class MainWindow(QMainWindow):
         try:
             self.store = Store.open_unwrapped(self.settings, unwrapped)
         except FieldkitError as error:
+            self.show_locked()  # first: showing the unlock screen clears its message
             self.unlock_page.message.setText(error_text(error))
-            self.show_locked()
             return
         self._key = unwrapped
         self.profile = device.current_profile(self.store)
@@ -261,7 +270,8 @@ class MainWindow(QMainWindow):
             self.lead_dialog = None
         self._close_dialogs()
         if self.workspace is not None:
-            self.workspace.flush_drafts()
+            if not self._store_lost:  # nowhere to save them when the store's drive is gone
+                self.workspace.flush_drafts()
             self._cut_short = self.workspace.pending_work()
             self._places = self.workspace.places()
             self.events.recordsChanged.disconnect(self.workspace.records_changed)
@@ -287,6 +297,49 @@ class MainWindow(QMainWindow):
             else:
                 modal.close()
             modal.hide()
+
+    @Slot()
+    def change_passphrase(self) -> None:
+        """File > Change passphrase…: a full re-key unless the officer unticks it."""
+        if self.store is None:
+            return
+        dialog = PassphraseDialog(self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.apply_passphrase_change(dialog.change())
+
+    def apply_passphrase_change(self, change: PassphraseChange) -> None:
+        """Carry out ``change``; background sending pauses (its connection holds the old key)
+        and resumes with the new one."""
+        if self.store is None:
+            return
+        self.sync.stop()
+        changer = PassphraseChanger(self.store, self.settings, self.worker, self)
+        changer.done.connect(self._passphrase_changed)
+        changer.start(change)
+
+    @Slot(object, str)
+    def _passphrase_changed(self, key: keys.Unwrapped | None, message: str) -> None:
+        if key is not None:
+            self._key = key
+        if self.store is not None and self._key is not None:
+            self.sync.start(self.settings, self._key)
+        self._say(message)
+        self.passphraseChanged.emit(message)
+
+    @Slot(str)
+    def store_unreachable(self, _message: str) -> None:
+        """The store's drive or folder went away: lock at once (nothing can be saved there) and
+        say why on the unlock screen; unlocking works again once it is back."""
+        if self.store is None:
+            return
+        self._store_lost = True
+        try:
+            self.lock()
+        finally:
+            self._store_lost = False
+        # The unlock screen even though the folder is gone: never offer to create a new store.
+        self.pages.setCurrentWidget(self.unlock_page)
+        self.unlock_page.message.setText(error_text(StoreUnreachable(self.settings.data_dir, "")))
 
     @Slot()
     def choose_idle_minutes(self) -> None:

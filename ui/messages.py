@@ -30,9 +30,45 @@ def error_text(error: BaseException) -> str:
         )
     if isinstance(error, errors.DeviceSecretMissing):
         return _tr(
-            "This computer's keyring no longer holds fieldkit's device secret, so the records "
-            "cannot be opened here. Open fieldkit on the computer that created them, or ask "
+            "This computer's keyring no longer holds fieldkit's device secret (the records were "
+            "copied from another computer, or the keyring was reset), so they cannot be opened "
+            "here. Open fieldkit on the computer that created them, or ask "
             "your IT support to restore the keyring. Nothing has been changed."
+        )
+    if isinstance(error, errors.KeyringLocked):
+        return _tr(
+            "This computer's keyring is locked, so fieldkit cannot read its device secret. "
+            "Unlock the keyring (log out and in again, or unlock it in your keyring manager) "
+            "and try again. Your passphrase was not checked."
+        )
+    if isinstance(error, errors.RekeyUnfinished):
+        return str(error)
+    if isinstance(error, errors.DiskFull):
+        return _tr(
+            "The disk is full: {free} MB free, this needs about {need} MB. Nothing was saved "
+            "and what you typed is still here. Free some space, then save again."
+        ).format(free=errors.megabytes(error.free_bytes), need=errors.megabytes(error.need_bytes))
+    if isinstance(error, errors.StoreUnreachable):
+        return _tr(
+            "fieldkit's records cannot be reached: their drive or folder is no longer there "
+            "(a USB drive removed, or a network folder dropped). fieldkit has locked; nothing "
+            "was half-written. Reconnect it, then unlock again."
+        )
+    if isinstance(error, errors.StoreReadOnly):
+        return _tr(
+            "fieldkit's records folder is read-only, so nothing can be saved there. Ask your IT "
+            "support to make the folder writable again, then unlock. Nothing was changed."
+        )
+    if isinstance(error, errors.StoreInUse):
+        return _tr(
+            "These records are in use by another fieldkit (another window, or a command "
+            "running). Close or lock the other one, then try again. Nothing was changed."
+        )
+    if isinstance(error, errors.KeyFileMismatch):
+        return _tr(
+            "fieldkit's key file does not open these records: it comes from another set of "
+            "records, or from before the passphrase was changed. Put back this store's own key "
+            "file (fieldkit.key). Nothing was overwritten."
         )
     if isinstance(error, errors.StoreMissing):
         return _tr("There are no fieldkit records on this computer yet.")

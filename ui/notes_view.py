@@ -6,7 +6,6 @@ struck through and labelled, directly above its correction.
 
 from __future__ import annotations
 
-from itertools import pairwise
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
@@ -74,9 +73,7 @@ class NotesModel(QAbstractListModel):
         self._corrected_by = {e.corrects: e.seq for e in entries if e.corrects}
         # Entries keep the order they were written (their number); a time earlier than the
         # entry before it means the computer's clock was changed between them: say so.
-        by_seq = sorted(entries, key=lambda e: e.seq)
-        self._clock_went_back = {later.id for earlier, later in pairwise(by_seq)
-                                 if later.written_at < earlier.written_at}
+        self._clock_went_back = notes.clock_went_back(sorted(entries, key=lambda e: e.seq))
         self.endResetModel()
 
     def entry(self, row: int) -> NoteEntry:

@@ -37,19 +37,19 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_passphrase_change(args: argparse.Namespace, settings: Settings) -> int:
-    from fieldkit import keys
-    from fieldkit.store import KEY_NAME
+    from fieldkit import rekey
 
     with open_store(settings) as store:
         old = read_passphrase()
         new = read_passphrase("New passphrase: ", confirm=True, env="FIELDKIT_NEW_PASSPHRASE")
-        keys.rewrap(
-            settings.data_dir / KEY_NAME, old, new,
-            min_seconds=settings.kdf_min_seconds, memory_kib=settings.kdf_memory_kib,
-        )
-        with store.transaction():
-            store.audit("store.passphrase_change")
-    print("Passphrase changed.")
+        if args.passphrase_only:
+            rekey.change_passphrase_only(store, settings, old, new)
+            print("Passphrase changed; the encryption key stays the same, so a copy of the old "
+                  "key file still opens the store with the old passphrase.")
+            return 0
+        rekey.rekey(store, settings, old, new)
+    print("Passphrase and encryption key changed: copies of the old key file (and the old "
+          "backups' key) no longer open the store.")
     return 0
 
 
@@ -248,8 +248,12 @@ def register(sub: SubParsers) -> None:
 
     p = sub.add_parser("passphrase", help="passphrase commands")
     psub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
-    psub.add_parser("change", help="change the passphrase").set_defaults(
-        handler=cmd_passphrase_change)
+    q = psub.add_parser("change", help="change the passphrase and the encryption key (a full "
+                        "re-key: copies of the old key file stop working)")
+    q.add_argument("--passphrase-only", action="store_true",
+                   help="keep the encryption key: quicker, but a copy of the old key file with "
+                   "the old passphrase still opens the store, including later records")
+    q.set_defaults(handler=cmd_passphrase_change)
 
     p = sub.add_parser("case", help="cases")
     csub = p.add_subparsers(dest="action", required=True, metavar="ACTION")

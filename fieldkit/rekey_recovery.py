@@ -1,0 +1,131 @@
+"""How a re-key cut short is settled at the next unlock (see :mod:`fieldkit.rekey` for the
+commit protocol): whichever key actually reads the database wins; the re-key is finished or
+rolled back. Kept apart from the re-key itself so the store can call it without importing it."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from fieldkit import keys, storelock
+from fieldkit.atomicfile import fsync_dir
+from fieldkit.errors import FieldkitError, RekeyUnfinished, StoreCorrupt
+from fieldkit.storefiles import BACKUP_DIR, DB_NAME, KEY_NAME, NEW_KEY_NAME, REKEYED_SUFFIX
+
+
+def unwrap_settled(
+    folder: Path, passphrase: str, opens: Callable[[bytes], bool]
+) -> keys.Unwrapped:
+    """Unwrap the store's key, first settling a re-key that was cut short (see the module)."""
+    new_path = folder / NEW_KEY_NAME
+    if not new_path.exists():
+        return keys.unwrap(folder / KEY_NAME, passphrase)
+    storelock.acquire(folder)  # nobody else may be mid-way through this re-key
+    try:
+        return _settle(folder, passphrase, opens)
+    finally:
+        storelock.release(folder)
+
+
+def _settle(folder: Path, passphrase: str, opens: Callable[[bytes], bool]) -> keys.Unwrapped:
+    try:
+        new_file = keys.read_key_file(folder / NEW_KEY_NAME)
+    except StoreCorrupt:
+        roll_back(folder)  # written atomically, so never expected: treat as never written
+        return keys.unwrap(folder / KEY_NAME, passphrase)
+    old_user = keys.read_key_file(folder / KEY_NAME).device_secret_user
+    new, _ = _try_unwrap(folder / NEW_KEY_NAME, passphrase)
+    if new is not None and opens(new.key):
+        finish(folder, old_user if old_user != new_file.device_secret_user else None)
+        return new
+    old, old_error = _try_unwrap(folder / KEY_NAME, passphrase)
+    if old is not None and opens(old.key):
+        roll_back(folder)
+        return old
+    if old is not None:
+        raise RekeyUnfinished("new")
+    if new is not None:
+        raise RekeyUnfinished("old")
+    assert old_error is not None
+    raise old_error
+
+
+def _try_unwrap(path: Path, passphrase: str) -> tuple[keys.Unwrapped | None, Exception | None]:
+    try:
+        return keys.unwrap(path, passphrase), None
+    except FieldkitError as error:
+        return None, error
+
+
+def backups(folder: Path) -> list[Path]:
+    backups = folder / BACKUP_DIR
+    if not backups.is_dir():
+        return []
+    return sorted(p for p in backups.glob("*.db") if p.is_file())
+
+
+def connect(path: Path, key: bytes) -> Any:
+    conn = sqlcipher3.connect(str(path), isolation_level=None)
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    return conn
+
+
+def reads(folder: Path, key: bytes) -> bool:
+    conn = connect(folder / DB_NAME, key)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return True
+    except sqlcipher3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+
+
+def finish(folder: Path, old_user: str | None) -> None:
+    """Step 4: the database already uses the new key; make every file agree with it."""
+    os.replace(folder / NEW_KEY_NAME, folder / KEY_NAME)
+    fsync_dir(folder)
+    for backup in backups(folder):
+        rekeyed = backup.with_name(backup.name + REKEYED_SUFFIX)
+        if rekeyed.exists():
+            os.replace(rekeyed, backup)
+        else:
+            backup.unlink()  # under a key this re-key revokes
+    if (folder / BACKUP_DIR).is_dir():
+        fsync_dir(folder / BACKUP_DIR)
+    clear_leftovers(folder)
+    keys.forget_device_secret(old_user)
+
+
+def roll_back(folder: Path) -> None:
+    """The database still uses the old key: remove every trace of the new one."""
+    new_path = folder / NEW_KEY_NAME
+    with contextlib.suppress(StoreCorrupt, FileNotFoundError):
+        new_user = keys.read_key_file(new_path).device_secret_user
+        old_user = keys.read_key_file(folder / KEY_NAME).device_secret_user
+        if new_user != old_user:
+            keys.forget_device_secret(new_user)
+    with contextlib.suppress(FileNotFoundError):
+        new_path.unlink()
+    fsync_dir(folder)
+    clear_leftovers(folder)
+
+
+def clear_leftovers(folder: Path) -> None:
+    """Remove half-made files of an earlier attempt (temp copies, unused re-encryptions)."""
+    backups = folder / BACKUP_DIR
+    for pattern_folder in (folder, backups):
+        if not pattern_folder.is_dir():
+            continue
+        for leftover in pattern_folder.glob(".tmp-*.part"):
+            leftover.unlink()
+        for leftover in pattern_folder.glob("*.part-journal"):
+            leftover.unlink()
+    if backups.is_dir():
+        for rekeyed in backups.glob("*" + REKEYED_SUFFIX):
+            rekeyed.unlink()

@@ -1,0 +1,75 @@
+"""The full re-key and how an interrupted one settles. The interrupted states are built with the
+re-key's own steps, stopped where a crash could stop them (the kill tests in
+tests/reliability/test_cut_short.py hit them at random)."""
+
+from __future__ import annotations
+
+import pytest
+
+from fieldkit import audit, cases, keys, rekey
+from fieldkit.errors import RekeyUnfinished, WrongPassphrase
+from fieldkit.settings import Settings
+from fieldkit.store import KEY_NAME, Store
+from tests.conftest import PASSPHRASE
+
+NEW = "a brand new passphrase"
+
+
+def _interrupted(settings: Settings, *, database_rekeyed: bool) -> str:
+    """A store whose re-key stopped after writing the new key file, before or after the
+    database itself was re-keyed. Returns a case id to find afterwards."""
+    store = Store.create(settings, PASSPHRASE)
+    case = cases.create_case(store, "Operation Halfway")
+    store_id = keys.read_key_file(settings.data_dir / KEY_NAME).store_id
+    new = keys.new_key_file(settings.data_dir / rekey.NEW_KEY_NAME, NEW, store_id,
+                            min_seconds=0.001, memory_kib=8192)
+    if database_rekeyed:
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.conn.execute(f"PRAGMA rekey = \"x'{new.key.hex()}'\"")
+    store.lock()
+    return case.id
+
+
+def test_a_full_rekey_changes_the_key_and_is_audited(settings: Settings) -> None:
+    with Store.create(settings, PASSPHRASE) as store:
+        old_key = keys.unwrap(settings.data_dir / KEY_NAME, PASSPHRASE).key
+        rekey.rekey(store, settings, PASSPHRASE, NEW)
+        assert audit.verify(store.conn).ok
+        last = store.conn.execute("SELECT action FROM audit_events ORDER BY seq DESC").fetchone()
+        assert last[0] == "store.rekey"
+    assert keys.unwrap(settings.data_dir / KEY_NAME, NEW).key != old_key
+    with pytest.raises(WrongPassphrase):
+        Store.open(settings, PASSPHRASE)
+    Store.open(settings, NEW).lock()
+
+
+def test_a_rekey_needs_the_old_passphrase(settings: Settings) -> None:
+    with Store.create(settings, PASSPHRASE) as store, pytest.raises(WrongPassphrase):
+        rekey.rekey(store, settings, "not the passphrase", NEW)
+    assert not (settings.data_dir / rekey.NEW_KEY_NAME).exists()
+
+
+def test_stopped_before_the_database_changed_the_old_passphrase_rolls_it_back(
+    settings: Settings,
+) -> None:
+    case_id = _interrupted(settings, database_rekeyed=False)
+    with pytest.raises(RekeyUnfinished, match="with your old passphrase"):
+        Store.open(settings, NEW)
+    with Store.open(settings, PASSPHRASE) as store:
+        assert cases.get_case(store, case_id).title == "Operation Halfway"
+    assert not (settings.data_dir / rekey.NEW_KEY_NAME).exists()
+    with pytest.raises(WrongPassphrase):
+        Store.open(settings, NEW)
+
+
+def test_stopped_after_the_database_changed_the_new_passphrase_finishes_it(
+    settings: Settings,
+) -> None:
+    case_id = _interrupted(settings, database_rekeyed=True)
+    with pytest.raises(RekeyUnfinished, match="with your new passphrase"):
+        Store.open(settings, PASSPHRASE)
+    with Store.open(settings, NEW) as store:
+        assert cases.get_case(store, case_id).title == "Operation Halfway"
+    assert not (settings.data_dir / rekey.NEW_KEY_NAME).exists()
+    with pytest.raises(WrongPassphrase):
+        Store.open(settings, PASSPHRASE)
