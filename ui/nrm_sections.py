@@ -92,6 +92,7 @@ def form_from_dtn(notice: dict[str, Any]) -> dict[str, Any]:
                         "age_group": "adult"},
         "first_responder": notice.get("first_responder") or {},
         "consent": {"decision": "refused"},
+        "immediate_risk": bool(notice.get("immediate_risk", False)),
         "potential_victim": {
             "gender": notice.get("gender"),
             "nationalities": [notice["nationality"]] if notice.get("nationality") else [],
