@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldkit import cases, documents, prefill
+from fieldkit.consent_withdrawal import notice_after_withdrawal
 from fieldkit.drafts import DraftKind, DraftOwner
 from fieldkit.errors import FieldkitError
 from fieldkit.export import export_file
@@ -295,7 +296,10 @@ class PersonFormPage(Page):
         self.apply_rules()
         data = self.form_data()
         try:
-            if self.route is Route.DUTY_TO_NOTIFY:
+            withdrawn = (data.get("consent") or {}).get("decision") == "withdrawn"
+            if withdrawn and self.route is Route.DUTY_TO_NOTIFY:
+                self._save_withdrawal(data, status)
+            elif self.route is Route.DUTY_TO_NOTIFY:
                 self._save_dtn(data, status)
             else:
                 saved = documents.save_document(
@@ -312,6 +316,29 @@ class PersonFormPage(Page):
                         "NRM referral saved as a draft (version {n}).").format(n=saved.version))
         except FieldkitError as error:
             self.message.setText(error_text(error))
+
+    def _save_withdrawal(self, data: dict[str, Any], status: str) -> None:
+        """Consent withdrawn: the NRM is saved with the withdrawal (when and how), which takes
+        it out of sending at once; then the anonymised Duty to Notify the core prepared from it
+        is saved in its place."""
+        nrm = documents.save_document(
+            self._store, self.person.case_id, "nrm", data, status="draft",
+            document_id=self._doc_ids.get("nrm"), person_id=self.person.id)
+        self._doc_ids["nrm"] = nrm.id
+        prepared = notice_after_withdrawal(self._store, nrm.id)
+        saved = documents.save_document(
+            self._store, self.person.case_id, "dtn", prepared.notice.model_dump(mode="json"),
+            status=status, document_id=self._doc_ids.get("dtn"), person_id=self.person.id)
+        self._doc_ids["dtn"] = saved.id
+        self.set_form_data(rules.anonymised(data, prepared.notice))
+        self.draft.touch()
+        self.draft.flush()
+        self.apply_rules()
+        self.save_state.saved()
+        self.message.setText(self.tr(
+            "Consent withdrawn: the NRM will not be sent; a Duty to Notify was saved instead "
+            "(version {n}), with {removed} removed.").format(
+                n=saved.version, removed=", ".join(prepared.removed) or self.tr("nothing")))
 
     def _save_dtn(self, data: dict[str, Any], status: str) -> None:
         nrm = rules.read_nrm(data)

@@ -174,3 +174,26 @@ def test_print_pack_writes_the_pdf_off_the_gui_thread(qtbot, window, demo, tmp_p
     last = window.store.conn.execute(
         "SELECT action, record_id FROM audit_events ORDER BY seq DESC LIMIT 1").fetchone()
     assert tuple(last) == ("export.pdf", demo.people["W1"].id)
+
+
+def test_consent_withdrawn_takes_the_nrm_out_and_saves_a_duty_to_notify(qtbot, window, demo):
+    from fieldkit.consent_withdrawal import withdrawn_by_consent
+
+    person = demo.people["W4"]
+    page = window.workspace.open_person(person.id)
+    _adult_who_consents(qtbot, page)
+    qtbot.keyClick(page, Qt.Key.Key_S, CTRL)
+    nrm_id = _docs(window, demo, person.id)["nrm"][0].id
+    decision = _combo(page, "consent", "consent.decision")
+    decision.setCurrentIndex(decision.findData("withdrawn"))
+    _type(qtbot, page, "consent", "consent.withdrawn_on", "2026-11-23")
+    method = _combo(page, "consent", "consent.withdrawal_how")
+    method.setCurrentIndex(method.findData("by_phone"))
+    qtbot.waitUntil(lambda: page.route is Route.DUTY_TO_NOTIFY)
+    qtbot.keyClick(page, Qt.Key.Key_S, CTRL)
+    assert "Consent withdrawn" in page.message.text()
+    assert withdrawn_by_consent(window.store, nrm_id)  # never sealed into a bundle now
+    saved = _docs(window, demo, person.id)
+    assert saved.get("dtn")
+    dtn = json.loads(saved["dtn"][0].data)
+    assert "Dervishi" not in json.dumps(dtn) and "Ilir" not in json.dumps(dtn)
