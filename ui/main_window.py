@@ -206,6 +206,9 @@ class MainWindow(QMainWindow):
             self.show_locked()  # first: showing the unlock screen clears its message
             self.unlock_page.message.setText(error_text(error))
             return
+        if officer.load_role(self.store) is officer.AppRole.LEAD:
+            self._hand_over_to_lead(unwrapped)
+            return
         self._key = unwrapped
         self.profile = device.current_profile(self.store)
         self.workspace = Workspace(self.store, self.settings, self.worker, self)
@@ -237,6 +240,20 @@ class MainWindow(QMainWindow):
         if self._cut_short:
             self.status.showMessage(" ".join(self._cut_short), 30_000)
             self._cut_short = []
+
+    def _hand_over_to_lead(self, unwrapped: keys.Unwrapped) -> None:
+        """A store set up for the Modern Slavery Lead opens in the Lead's window (same app):
+        this window lets go of the store and hands the key over."""
+        from ui.lead.window import LeadWindow
+
+        assert self.store is not None
+        self.store.lock()
+        self.store = None
+        self.lead_window = LeadWindow(self.settings)
+        self.lead_window.setGeometry(self.geometry())
+        self.lead_window.show()
+        self.lead_window.open_store(unwrapped)
+        self.hide()
 
     def _idle_ms(self) -> int:
         if self._idle_override is not None:

@@ -25,7 +25,6 @@ from fieldkit import cases, clock, documents
 from fieldkit.drafts import DraftKind, DraftOwner
 from fieldkit.errors import FieldkitError
 from fieldkit.export import export_file
-from fieldkit.pdf import render_visit
 from fieldkit.store import Store
 from forms import PremisesVisit
 from ui import print_pack
@@ -248,6 +247,8 @@ class VisitPage(Page):
             return
         self.form_message.setText(self.tr("Making the visit report…"))
         self.print_button.setEnabled(False)
+        from fieldkit.pdf import render_visit  # reportlab only when printing, not at start-up
+
         store, visit_id = self._store, self.visit.id
         self._worker.run(lambda: render_visit(store, visit_id)[1],
                          lambda pdf: self._printed(path, pdf), self._print_failed)

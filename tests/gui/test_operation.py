@@ -224,3 +224,22 @@ def test_long_answers_take_the_whole_width_and_ready_says_ready(qtbot, window, d
     page.ready_button.setFocus()
     qtbot.keyClick(page.ready_button, Qt.Key.Key_Space)
     assert "marked ready" in page.message.text() or page.problems.messages()
+
+
+def test_a_lead_store_opens_in_the_leads_window(qtbot, settings):
+    from fieldkit.officer import AppRole, OfficerProfile, save_profile
+    from sync import lead
+    from ui.main_window import MainWindow
+
+    store = Store.create(settings, PASSPHRASE, officer="Morgan Lead")
+    save_profile(store, OfficerProfile(name="Morgan Lead"), AppRole.LEAD)
+    lead.init_lead(store)
+    store.lock()
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_store(Store.unwrap_key(settings, PASSPHRASE))
+    assert window.store is None and not window.isVisible()
+    assert window.lead_window.isVisible() and window.lead_window.desk is not None
+    window.lead_window.lock()
+    window.lead_window.close()
