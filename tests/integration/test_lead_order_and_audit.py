@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -138,6 +139,19 @@ def test_a_counter_used_twice_or_a_chain_running_backwards_is_refused(desk: Desk
     assert "supersede" in desk.refused(backwards_id, backwards)
 
 
+@contextmanager
+def _protection_lifted(conn: Any) -> Iterator[None]:
+    """What an insider with the passphrase can do: drop the audit table's triggers, change it,
+    and put the very same triggers back, so the device's own check sees nothing amiss."""
+    triggers = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                            "AND tbl_name = 'audit_events'").fetchall()
+    for name, _ in triggers:
+        conn.execute(f"DROP TRIGGER {name}")
+    yield
+    for _, sql in triggers:
+        conn.execute(sql)
+
+
 def _collect(desk: Desk) -> None:
     outbox.collect_receipts(desk.device, desk.transport)
 
@@ -162,18 +176,14 @@ def test_truncating_events_a_sent_bundle_carried_is_reported_at_the_next_import(
     covered = desk.lead.conn.execute(
         "SELECT audit_seq FROM lead_bundles WHERE bundle_id = ?", (second,)).fetchone()[0]
 
-    # The attack: someone holding the passphrase removes the protection, deletes the last
-    # events the Lead already holds, and moves the stored head back. The device's own check
-    # cannot tell.
+    # The attack: someone holding the passphrase lifts the protection, deletes the last
+    # events the Lead already holds, and moves the stored head back. Whatever the device's own
+    # check makes of it (the device itself may be in the attacker's hands), the Lead notices.
     conn = desk.device.conn
-    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
-                                "AND tbl_name = 'audit_events'").fetchall():
-        conn.execute(f"DROP TRIGGER {name}")
-    keep = covered - 3
-    conn.execute("DELETE FROM audit_events WHERE seq > ?", (keep,))
-    seq, digest = audit.head(conn)
-    conn.execute("UPDATE meta SET value = ? WHERE key = 'audit_head'", (f"{seq}:{digest}",))
-    assert audit.verify(conn).ok
+    with _protection_lifted(conn):
+        conn.execute("DELETE FROM audit_events WHERE seq > ?", (covered - 3,))
+        seq, digest = audit.head(conn)
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'audit_head'", (f"{seq}:{digest}",))
 
     notes.add_note(desk.device, visit.id, "A later note")
     third = _sent(desk, case.id)
@@ -200,10 +210,8 @@ def test_a_head_moved_back_with_no_new_events_is_reported(desk: Desk) -> None:
     # The second bundle is delayed; meanwhile the trail is cut back before the first's head
     # and a forged bundle with a later counter claims the shorter trail.
     conn = desk.device.conn
-    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' "
-                                "AND tbl_name = 'audit_events'").fetchall():
-        conn.execute(f"DROP TRIGGER {name}")
-    conn.execute("DELETE FROM audit_events WHERE seq > 2")
+    with _protection_lifted(conn):
+        conn.execute("DELETE FROM audit_events WHERE seq > 2")
     forged_id, forged = _forged(desk, case.id, counter=3, supersedes=first)
     desk.drop(forged_id, forged)
     desk.drop(second, held)
