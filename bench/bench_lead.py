@@ -38,10 +38,10 @@ def run(scale: float) -> list[Result]:
         lead_store = Store.create(lead_settings, PASSPHRASE, officer="Lead Officer")
         keys = lead.init_lead(lead_store)
         device_store = Store.create(fast_settings(folder / "dev"), PASSPHRASE)
-        _, signed = lead.make_profile(lead_store, council="Bench Council", lead_name="Lead",
-                                      lead_contact="lead@council.example",
-                                      inbox_url="https://127.0.0.1:1")
-        device.import_profile(device_store, signed)
+        made, signed = lead.make_profile(lead_store, council="Bench Council", lead_name="Lead",
+                                         lead_contact="lead@council.example",
+                                         inbox_url="https://127.0.0.1:1")
+        device.import_profile(device_store, signed, expected_fingerprint=made.fingerprint())
         lead.add_device(lead_store, device.enrolment_request(
             device_store, device_name="bench", organisation="Trading Standards"))
         lead_store.lock()

@@ -49,10 +49,10 @@ def run(scale: float) -> list[Result]:
         lead_store = Store.create(fast_settings(folder / "lead"), PASSPHRASE)
         device_store = Store.create(fast_settings(folder / "dev"), PASSPHRASE)
         keys = lead.init_lead(lead_store)
-        _, signed = lead.make_profile(lead_store, council="Bench Council", lead_name="Lead",
-                                      lead_contact="lead@council.example",
-                                      inbox_url="https://127.0.0.1:1", inbox_cert_pem=tls.pem)
-        device.import_profile(device_store, signed)
+        made, signed = lead.make_profile(lead_store, council="Bench Council", lead_name="Lead",
+                                         lead_contact="lead@council.example",
+                                         inbox_url="https://127.0.0.1:1", inbox_cert_pem=tls.pem)
+        device.import_profile(device_store, signed, expected_fingerprint=made.fingerprint())
         lead.add_device(lead_store, device.enrolment_request(
             device_store, device_name="bench", organisation="Trading Standards"))
         devices_file = folder / "devices.json"

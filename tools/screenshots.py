@@ -337,10 +337,10 @@ def take_lead_desk(folder: Path) -> list[Path]:
         share = root / "ms-share"
         share.mkdir()
         lead.init_lead(lead_store)
-        _, signed = lead.make_profile(
+        made, signed = lead.make_profile(
             lead_store, council="Coventry City Council", lead_name="Dana Whitfield",
             lead_contact="dana.whitfield@example.gov.uk", folder=str(share))
-        device.import_profile(officer, signed)
+        device.import_profile(officer, signed, expected_fingerprint=made.fingerprint())
         lead.add_device(lead_store, device.enrolment_request(
             officer, device_name="CCC-TS-LT042", organisation="Coventry City Council"))
 

@@ -135,12 +135,12 @@ def test_a_pdf_export_onto_a_full_disk_leaves_no_partial_file(
 def _enrolled_device(tmp_path: Path, device_settings: Settings) -> None:
     with Store.create(_settings(tmp_path / "lead"), PASSPHRASE, officer="Lead") as lead_store:
         lead.init_lead(lead_store)
-        _, signed = lead.make_profile(lead_store, council="Example Council",
-                                      lead_name="Lead Example",
-                                      lead_contact="lead@council.example",
-                                      inbox_url="http://127.0.0.1:9/")
+        made, signed = lead.make_profile(lead_store, council="Example Council",
+                                         lead_name="Lead Example",
+                                         lead_contact="lead@council.example",
+                                         inbox_url="http://127.0.0.1:9/")
         with Store.create(device_settings, PASSPHRASE, officer="Officer Test") as store:
-            device.import_profile(store, signed)
+            device.import_profile(store, signed, expected_fingerprint=made.fingerprint())
             lead.add_device(lead_store, device.enrolment_request(
                 store, device_name="laptop", organisation="Trading Standards"))
 
