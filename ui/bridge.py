@@ -17,6 +17,7 @@ from fieldkit.events import (
     OUTBOX_CHANGED,
     RECORDS_CHANGED,
     SEND_FINISHED,
+    SPACE_LOW,
     STORE_LOCKED,
     STORE_UNLOCKED,
     STORE_UNREACHABLE,
@@ -37,6 +38,7 @@ class CoreEvents(QObject):
     syncProgress = Signal(int, int)  # done, total
     syncReachable = Signal(bool)  # the Lead's destination answered (or not) a sync's probe
     sendFinished = Signal(str, str)  # case id, bundle id: a case was sealed for the Lead
+    spaceLow = Signal(int)  # bytes free where the store lives, under the warning threshold
     storeUnreachable = Signal(str)  # the store's folder or drive went away (the core's message)
 
     def __init__(self, events: EventHub = hub, parent: QObject | None = None) -> None:
@@ -57,6 +59,7 @@ class CoreEvents(QObject):
             (SYNC_REACHABLE, self._reachable),
             (SEND_FINISHED, self._sent),
             (STORE_UNREACHABLE, self._unreachable),
+            (SPACE_LOW, self._space_low),
         ]
         self._unsubscribers = [self._events.subscribe(name, fn) for name, fn in pairs]
 
@@ -106,3 +109,7 @@ class CoreEvents(QObject):
     def _unreachable(self, message: str = "", **_: Any) -> None:
         if self._alive():
             self.storeUnreachable.emit(message)
+
+    def _space_low(self, free_bytes: int = 0, **_: Any) -> None:
+        if self._alive():
+            self.spaceLow.emit(int(free_bytes))

@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self._outbox_timer.setInterval(OUTBOX_REFRESH_MS)
         self._outbox_timer.timeout.connect(self.refresh_outbox)
         self.events.outboxChanged.connect(self._outbox_timer.start)
+        self.events.spaceLow.connect(self._space_low)
 
         self.pages = QStackedWidget(self)
         self.setCentralWidget(self.pages)
@@ -518,6 +519,14 @@ class MainWindow(QMainWindow):
         if self.workspace is not None:
             self.workspace.outbox_changed()
         return waiting
+
+    @Slot(int)
+    def _space_low(self, free_bytes: int) -> None:
+        """Warn before the disk is full, in words, while saving still works."""
+        self.status.showMessage(self.tr(
+            "This computer is running out of space: {mb} MB free where fieldkit keeps its "
+            "records. Free some space soon so saving keeps working.").format(
+                mb=free_bytes // (1024 * 1024)), 30_000)
 
     @Slot(bool)
     def _network_changed(self, online: bool) -> None:
