@@ -78,10 +78,12 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
     lead.ok("init", "--officer", "Lead Officer")
     lead.ok("lead", "init")
     profile = tmp / "profile.json"
-    lead.ok("lead", "profile", "--out", str(profile), "--folder", str(share))
+    shown = lead.ok("lead", "profile", "--out", str(profile), "--folder", str(share)).out
+    fingerprint = shown.split("Fingerprint: ")[1].split()[0]
     device.ok("init", "--officer", "Rowan Hallam")
     request = tmp / "request.json"
-    device.ok("device", "enrol", "--lead-profile", str(profile), "--out", str(request))
+    device.ok("device", "enrol", "--lead-profile", str(profile), "--out", str(request),
+              "--fingerprint", fingerprint)
     lead.ok("lead", "devices", "add", str(request))
     case_ids = []
     for _ in range(3):
