@@ -26,9 +26,10 @@ class LeadAndDevice:
         self.share = root / "share"
         self.share.mkdir()
         lead.init_lead(self.lead)
-        _, signed = lead.make_profile(self.lead, council="Example Council", lead_name="Lead",
+        issued, signed = lead.make_profile(self.lead, council="Example Council", lead_name="Lead",
                                       lead_contact="lead@council.example", folder=str(self.share))
-        device.import_profile(self.device, signed)
+        device.import_profile(self.device, signed,
+                              expected_fingerprint=issued.fingerprint())
         lead.add_device(self.lead, device.enrolment_request(
             self.device, device_name="laptop", organisation="Trading Standards"))
 
