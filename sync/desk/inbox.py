@@ -14,12 +14,15 @@ from fieldkit.atomicfile import write_atomic
 from fieldkit.errors import InvalidInput
 from fieldkit.store import Store
 from sync import importer, lead
+from sync.audit_anchor import audit_breaks
 from sync.layout import delivered_bundles
 
 FOLDER_KEY = "lead_import_folder"
 DEVICES_FILE_KEY = "lead_devices_file"
-CHAIN_NOT_ANCHORED = "not anchored yet"
-"""Audit-chain status until devices send an anchored chain (the security work adds it)."""
+CHAIN_NOT_ANCHORED = "no bundle received yet"
+"""Audit-chain status of a device that has sent nothing yet."""
+CHAIN_CONTINUOUS = "continuous"
+"""Every bundle's audit events continue the device's chain."""
 
 
 @dataclass(frozen=True)
@@ -106,9 +109,12 @@ def device_activity(store: Store) -> list[DeviceActivity]:
         count, last = store.conn.execute(
             "SELECT COUNT(*), MAX(created_at) FROM lead_bundles WHERE device_id = ?",
             (device.device_id,)).fetchone()
+        breaks = audit_breaks(store, device.device_id)
+        chain = (f"BROKEN: {breaks[-1].problem}" if breaks
+                 else CHAIN_CONTINUOUS if count else CHAIN_NOT_ANCHORED)
         found.append(DeviceActivity(device.device_id, name, device.officer, organisation,
                                     device.added_at, device.revoked, int(count), last or "",
-                                    CHAIN_NOT_ANCHORED))
+                                    chain))
     return found
 
 
