@@ -457,9 +457,52 @@ CREATE INDEX lead_referral_events_by_person ON lead_referral_events(case_id, per
 append-only versions (a correction is a newer event of the same kind)."""
 
 
+V_BOARD_SHARE = """
+CREATE TABLE board_changes (
+    hlc TEXT PRIMARY KEY,
+    board_id TEXT NOT NULL,
+    person TEXT NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    officer TEXT NOT NULL,
+    supersedes TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('edit', 'resolution')),
+    signature TEXT NOT NULL,
+    received_at TEXT NOT NULL
+);
+CREATE INDEX board_changes_by_device ON board_changes(board_id, device_id, hlc);
+CREATE INDEX board_changes_by_field ON board_changes(board_id, person, field);
+CREATE TABLE board_shares (
+    case_id TEXT PRIMARY KEY REFERENCES cases(id),
+    board_id TEXT NOT NULL UNIQUE,
+    join_code TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE board_invited (
+    board_id TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    invited_at TEXT NOT NULL,
+    PRIMARY KEY (board_id, device_id)
+);
+CREATE TABLE board_peers (
+    board_id TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    address TEXT NOT NULL,
+    officer TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    vector TEXT NOT NULL,
+    PRIMARY KEY (board_id, device_id)
+);
+""" + APPEND_ONLY.format(table="board_changes")
+"""Shared reception boards: every device's per-field changes (append-only), which case each
+shared board belongs to, the devices invited to a board and the peers last exchanged with."""
+
+
 STEPS: list[Callable[[Connection], None]] = [
     _run(V1), _run(V2), _run(V3), _run(V4), _step5, _run(ANCHORS), _seal_records,
     _run(LEAD_DESK),
+    _run(V_BOARD_SHARE),
 ]
 """STEPS[n] takes a store from schema n to n + 1."""
 

@@ -1,0 +1,162 @@
+"""The merge: every device's changes to a board in, one board out, the same on every device
+whatever order the changes arrived in (it depends only on the set of changes).
+
+Each field of each person is a multi-value register. A change names the changes it replaced
+(the field's current values on its device when it was made); the field's value is the change
+no other change replaced. Two such changes with different values were made without either
+device seeing the other's: a conflict, kept and shown until a coordinator's resolution (itself a
+change, replacing both) settles it. The protocol's child rule then holds on the merged board:
+a person recorded on any device as under 18, or possibly under 18, keeps the child route unless
+a coordinator's later resolution of their age says otherwise.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pydantic import ValidationError
+
+from forms.choices import AgeGroup
+from forms.reception import PersonReceived
+from forms.rules import ADULT_AGE, AgeStatus, age_on
+from sync.board_share.changes import AGE_FIELDS, BoardChange
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One field of one person set differently on devices that had not seen each other's
+    change: every value is kept, with who set it, until a coordinator resolves it."""
+
+    person: str
+    field: str
+    changes: tuple[BoardChange, ...]
+
+    def clocks(self) -> tuple[str, ...]:
+        """The clocks a resolution must replace."""
+        return tuple(change.hlc for change in self.changes)
+
+
+@dataclass(frozen=True)
+class MergedPerson:
+    """One person on the merged board, with the change behind each field's value."""
+
+    person: PersonReceived
+    latest: dict[str, BoardChange]
+    child_rule_applied: bool
+
+
+@dataclass(frozen=True)
+class MergedBoard:
+    """The board every device converges to."""
+
+    people: tuple[MergedPerson, ...]
+    conflicts: tuple[Conflict, ...]
+
+    def person(self, reference: str) -> MergedPerson:
+        """The merged person with ``reference``."""
+        for merged in self.people:
+            if merged.person.reference == reference:
+                return merged
+        raise KeyError(reference)
+
+    def heads(self, reference: str, field: str) -> tuple[str, ...]:
+        """The clocks a new change to this field replaces (every current value of it)."""
+        for conflict in self.conflicts:
+            if conflict.person == reference and conflict.field == field:
+                return conflict.clocks()
+        merged = next((m for m in self.people if m.person.reference == reference), None)
+        if merged is None or field not in merged.latest:
+            return ()
+        return (merged.latest[field].hlc,)
+
+
+def merge(changes: Iterable[BoardChange], as_of: date) -> MergedBoard:
+    """The board made by ``changes`` (duplicates and order make no difference)."""
+    unique: dict[str, BoardChange] = {}
+    for change in changes:
+        held = unique.get(change.hlc)
+        if held is None or change.signed_bytes() > held.signed_bytes():
+            unique[change.hlc] = change
+    by_field: dict[tuple[str, str], list[BoardChange]] = defaultdict(list)
+    by_person: dict[str, list[BoardChange]] = defaultdict(list)
+    for change in unique.values():
+        by_field[(change.person, change.field)].append(change)
+        by_person[change.person].append(change)
+    people: list[tuple[str, MergedPerson]] = []
+    conflicts: list[Conflict] = []
+    for reference, own in by_person.items():
+        values: dict[str, Any] = {"reference": reference}
+        latest: dict[str, BoardChange] = {}
+        for field in sorted({change.field for change in own}):
+            heads = _heads(by_field[(reference, field)])
+            if len({head.value for head in heads}) > 1:
+                conflicts.append(Conflict(reference, field, tuple(heads)))
+            shown = _shown(field, heads, as_of)
+            values[field], latest[field] = shown.decoded(), shown
+        merged = _validated(values)
+        child = _child_recorded(own, as_of)
+        applied = child and merged.age_status(as_of) is AgeStatus.ADULT
+        if applied:
+            merged = merged.model_copy(update={"age_group": AgeGroup.CHILD})
+        first = min(change.hlc for change in own)
+        people.append((first, MergedPerson(merged, latest, applied)))
+    people.sort(key=lambda item: (item[0], item[1].person.reference))
+    conflicts.sort(key=lambda conflict: (conflict.person, conflict.field))
+    return MergedBoard(tuple(person for _, person in people), tuple(conflicts))
+
+
+def _heads(changes: list[BoardChange]) -> list[BoardChange]:
+    replaced = {clock for change in changes for clock in change.supersedes}
+    return sorted((c for c in changes if c.hlc not in replaced), key=lambda c: c.hlc)
+
+
+def _shown(field: str, heads: list[BoardChange], as_of: date) -> BoardChange:
+    """The value the board shows for a field: the latest, except that while a person's age is
+    in conflict the value that makes them a child is shown."""
+    if field in AGE_FIELDS:
+        child = [head for head in heads if _says_child(head, as_of)]
+        if child:
+            return child[-1]
+    return heads[-1]
+
+
+def _validated(values: dict[str, Any]) -> PersonReceived:
+    try:
+        return PersonReceived.model_validate(values)
+    except ValidationError:
+        # Each value was checked on its own when received; fields that only disagree together
+        # fall back one by one to the form's defaults rather than losing the person.
+        kept = {"reference": values["reference"]}
+        for field, value in values.items():
+            try:
+                PersonReceived.model_validate({**kept, field: value})
+            except ValidationError:
+                continue
+            kept[field] = value
+        return PersonReceived.model_validate(kept)
+
+
+def _says_child(change: BoardChange, as_of: date) -> bool:
+    """True if the change records the person as under 18, or possibly under 18."""
+    value = change.decoded()
+    if value is None:
+        return False
+    if change.field == "age_group":
+        return value in (AgeGroup.CHILD.value, AgeGroup.NOT_SURE.value)
+    if change.field == "estimated_age":
+        return isinstance(value, int) and value < ADULT_AGE
+    if change.field == "date_of_birth":
+        return age_on(date.fromisoformat(value), as_of) < ADULT_AGE
+    return False
+
+
+def _child_recorded(changes: list[BoardChange], as_of: date) -> bool:
+    """True if any device recorded the person as (possibly) a child after the latest
+    coordinator's resolution of their age."""
+    age = [change for change in changes if change.field in AGE_FIELDS]
+    settled = max((c.hlc for c in age if c.kind == "resolution"), default="")
+    return any(change.hlc > settled and _says_child(change, as_of) for change in age)

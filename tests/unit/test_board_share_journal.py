@@ -1,0 +1,91 @@
+"""The shared board in a device's encrypted store: changes saved and signed, exchanged between
+two real stores by vector, checked on arrival, merged the same on both."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from fieldkit import cases
+from fieldkit.settings import Settings
+from fieldkit.store import Store
+from forms.choices import ConsentDecision
+from forms.reception import BoardStep, PersonReceived
+from sync import device
+from sync.board_share import journal
+from sync.board_share.changes import ChangeRefused, change_from_peer
+from sync.keys import verifying_key
+from tests.conftest import PASSPHRASE
+
+AS_OF = date(2026, 3, 2)
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+def _second_store(tmp_path: Path) -> Store:
+    settings = Settings(data_dir=tmp_path / "other", kdf_min_seconds=0.001, kdf_memory_kib=8192)
+    return Store.create(settings, PASSPHRASE, officer="Officer Two")
+
+
+def _keys(*stores: Store) -> dict[str, object]:
+    return {device.device_id(s): verifying_key(device.signing_key(s)) for s in stores}
+
+
+def test_board_edits_are_saved_signed_and_exchanged(store: Store, tmp_path: Path) -> None:
+    other = _second_store(tmp_path)
+    try:
+        case = cases.create_case(store, "Reception centre")
+        board = journal.board_id(store, case.id)
+        person = PersonReceived(reference="R001").toggle_step(BoardStep.ARRIVED, NOW, AS_OF)
+        made = journal.record_person(store, case.id, None, person)
+        assert [c.field for c in made] == ["arrived_at"]
+        assert made[0].officer == "Officer Test"
+        other_case = cases.create_case(other, "Reception centre")
+        journal.link_board(other, other_case.id, board)
+        keys = _keys(store, other)
+        incoming = journal.changes_since(store, board, journal.vector(other, board))
+        checked = [change_from_peer(c.model_dump(), keys) for c in incoming]  # type: ignore[arg-type]
+        assert journal.receive(other, board, checked) == 1
+        assert journal.receive(other, board, checked) == 0  # a repeat delivery changes nothing
+        journal.record_change(other, other_case.id, "R001", "consent", ConsentDecision.GIVEN)
+        journal.record_change(store, case.id, "R001", "consent", ConsentDecision.REFUSED)
+        for source, target in ((store, other), (other, store)):
+            news = journal.changes_since(source, board, journal.vector(target, board))
+            journal.receive(target, board, news)
+        mine = journal.merged_board(store, case.id, AS_OF)
+        theirs = journal.merged_board(other, other_case.id, AS_OF)
+        assert mine == theirs
+        [conflict] = mine.conflicts
+        assert conflict.field == "consent"
+        journal.resolve(store, case.id, conflict, ConsentDecision.GIVEN)
+        settled = journal.merged_board(store, case.id, AS_OF)
+        assert settled.conflicts == ()
+        assert settled.person("R001").person.consent is ConsentDecision.GIVEN
+        assert journal.unseen_count(store, board, journal.vector(other, board)) == 1
+    finally:
+        other.lock()
+
+
+def test_a_change_not_signed_by_its_device_is_refused(store: Store, tmp_path: Path) -> None:
+    other = _second_store(tmp_path)
+    try:
+        case = cases.create_case(store, "Reception centre")
+        change = journal.record_change(store, case.id, "R001", "welfare_notes", "resting")
+        forged = change.model_copy(update={"value": '"moved on"'}).model_dump()
+        with pytest.raises(ChangeRefused, match="not signed by an enrolled device"):
+            change_from_peer(forged, _keys(store))  # type: ignore[arg-type]
+        with pytest.raises(ChangeRefused, match="not signed by an enrolled device"):
+            change_from_peer(change.model_dump(), _keys(other))  # type: ignore[arg-type]
+        bad = change.model_copy(update={"field": "estimated_age", "value": "200"})
+        with pytest.raises(ChangeRefused):
+            change_from_peer(bad.model_dump(), _keys(store))  # type: ignore[arg-type]
+    finally:
+        other.lock()
+
+
+def test_board_changes_cannot_be_rewritten(store: Store) -> None:
+    case = cases.create_case(store, "Reception centre")
+    journal.record_change(store, case.id, "R001", "welfare_notes", "resting")
+    with pytest.raises(Exception, match="append-only"):
+        store.conn.execute("UPDATE board_changes SET value = '\"x\"'")
