@@ -101,9 +101,9 @@ def typed_code(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
 
-def join_proof(code: str, board: str, device_id: str) -> str:
+def join_proof(code: str, device_id: str) -> str:
     """What a device sends to show it was given the code, without sending the code."""
-    message = f"fieldkit-board-join-v1\n{board}\n{device_id}".encode("ascii")
+    message = f"fieldkit-board-join-v1\n{device_id}".encode("ascii")
     return hmac.new(typed_code(code).encode("ascii"), message, hashlib.sha256).hexdigest()
 
 
@@ -113,7 +113,7 @@ def admit(store: Store, board: str, device_id: str, proof: str) -> bool:
         "SELECT join_code FROM board_shares WHERE board_id = ?", (board,)).fetchone()
     if row is None or not row[0]:
         return False
-    if not hmac.compare_digest(join_proof(str(row[0]), board, device_id), proof):
+    if not hmac.compare_digest(join_proof(str(row[0]), device_id), proof):
         return False
     with store.transaction() as conn:
         conn.execute("INSERT OR IGNORE INTO board_invited(board_id, device_id, invited_at) "

@@ -1,0 +1,176 @@
+"""The sharing device's side of the exchange: a small HTTPS server answering only enrolled,
+not revoked devices whose requests are signed with their keys, and for a board only those
+invited with its join code. Anything else gets the same single refusal and learns nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from fieldkit.clock import stamp
+from fieldkit.store import Store
+from sync import device
+from sync.board_share import access, journal
+from sync.board_share.changes import ChangeRefused, change_from_peer
+from sync.board_share.tls import fingerprint, new_certificate, server_context
+from sync.canonical import sign_document, strict_json_loads
+from sync.inbox import ReplayGuard
+from sync.request_auth import CLOCK_TOLERANCE_SECONDS, parse_request_headers, request_signature_ok
+
+log = logging.getLogger(__name__)
+MAX_REQUEST_BYTES = 32 * 1024 * 1024
+HELLO = "fieldkit-board-hello-v1"
+
+
+def _refused() -> JSONResponse:
+    return JSONResponse({"error": "refused"}, status_code=403)
+
+
+def signed_target(path: str) -> str:
+    """What a request's signature names besides method and body: the board endpoint."""
+    return f"reception-board:{path}"
+
+
+@dataclass
+class BoardService:
+    """The handlers and what they share: this device's store and its TLS certificate."""
+
+    store: Store
+    cert_sha256: str
+    clock: Callable[[], float]
+    replays: ReplayGuard
+
+    async def _caller(self, request: Request, target: str) -> tuple[str, bytes] | None:
+        """The calling device and the request body, or None for anyone not to be answered."""
+        try:
+            signed = parse_request_headers(request.headers)
+            entry = access.trusted_peer(self.store, signed.device_id)
+        except (ValueError, access.NoDevicesFile):
+            return None
+        if entry is None:
+            log.warning("board request refused: device not enrolled or revoked")
+            return None
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_REQUEST_BYTES:
+                return None
+        now = self.clock()
+        if (hashlib.sha256(body).hexdigest() != signed.content_sha256
+                or not request_signature_ok(signed, method=request.method,
+                                            bundle_id=signed_target(target),
+                                            public_key=entry.verifying_key())
+                or abs(now - signed.timestamp) > CLOCK_TOLERANCE_SECONDS
+                or not self.replays.first_time(signed.replay_key(request.method, target), now)):
+            return None
+        return signed.device_id, body
+
+    async def hello(self, request: Request) -> Response:
+        """``POST /v1/hello``: this device's id and TLS certificate, signed with its key."""
+        caller = await self._caller(request, "hello")
+        if caller is None:
+            return _refused()
+        payload = {"purpose": HELLO, "device_id": device.device_id(self.store),
+                   "officer": self.store.actor, "cert_sha256": self.cert_sha256,
+                   "for_device": caller[0]}
+        body = sign_document(payload, device.signing_key(self.store))
+        return Response(body, media_type="application/json")
+
+    async def join(self, request: Request) -> Response:
+        """``POST /v1/join``: invite the caller to the board whose join code it proves."""
+        caller = await self._caller(request, "join")
+        if caller is None:
+            return _refused()
+        device_id, body = caller
+        try:
+            proof = strict_json_loads(body)["proof"]
+        except (ValueError, KeyError, TypeError):
+            return _refused()
+        rows = self.store.conn.execute(
+            "SELECT board_id FROM board_shares WHERE join_code IS NOT NULL").fetchall()
+        for (board,) in rows:
+            if isinstance(proof, str) and access.admit(self.store, str(board), device_id, proof):
+                return JSONResponse({"board_id": str(board)})
+        log.warning("board join refused: wrong join code")
+        return _refused()
+
+    async def exchange(self, request: Request) -> Response:
+        """``POST /v1/boards/{board}/exchange``: keep the caller's changes (all or none), and
+        answer with the changes it has not seen and this device's vector."""
+        board = str(request.path_params["board"])
+        caller = await self._caller(request, f"boards/{board}/exchange")
+        if caller is None or not access.is_invited(self.store, board, caller[0]):
+            return _refused()
+        device_id, body = caller
+        try:
+            data = strict_json_loads(body)
+            seen = {str(k): str(v) for k, v in dict(data["vector"]).items()}
+            keys = access.change_keys(self.store)
+            incoming = [change_from_peer(item, keys) for item in data["changes"]]
+            address = str(data.get("address", ""))[:100]
+        except ChangeRefused as error:
+            return JSONResponse({"error": str(error)}, status_code=400)
+        except (ValueError, KeyError, TypeError):
+            return JSONResponse({"error": "the request is not well formed"}, status_code=400)
+        try:
+            journal.receive(self.store, board, incoming)
+        except ValueError as error:
+            return JSONResponse({"error": str(error)}, status_code=400)
+        mine = journal.vector(self.store, board)
+        answer = journal.changes_since(self.store, board, seen)
+        merged = {**seen, **{d: max(h, seen.get(d, "")) for d, h in mine.items()}}
+        note_peer(self.store, board, device_id, address, access.enrolled(self.store)[device_id]
+                  .officer, merged)
+        return JSONResponse({"vector": mine,
+                             "changes": [c.model_dump(mode="json") for c in answer]})
+
+
+def note_peer(store: Store, board: str, device_id: str, address: str, officer: str,
+              seen: journal.Vector) -> None:
+    """Remember a peer: where it was, when, and what it has seen of the board."""
+    with store.transaction() as conn:
+        conn.execute(
+            "INSERT INTO board_peers(board_id, device_id, address, officer, last_seen, vector) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(board_id, device_id) DO UPDATE SET "
+            "address = CASE WHEN excluded.address = '' THEN address ELSE excluded.address END, "
+            "officer = excluded.officer, last_seen = excluded.last_seen, "
+            "vector = excluded.vector",
+            (board, device_id, address, officer, stamp(), json.dumps(seen, sort_keys=True)))
+
+
+def create_board_app(store: Store, cert_sha256: str,
+                     clock: Callable[[], float] = time.time) -> Starlette:
+    """The board-sharing endpoints as an ASGI app over ``store``."""
+    service = BoardService(store, cert_sha256, clock, ReplayGuard(CLOCK_TOLERANCE_SECONDS))
+    return Starlette(routes=[
+        Route("/v1/hello", service.hello, methods=["POST"]),
+        Route("/v1/join", service.join, methods=["POST"]),
+        Route("/v1/boards/{board}/exchange", service.exchange, methods=["POST"]),
+    ])
+
+
+def board_server(store: Store, host: str, port: int) -> tuple[uvicorn.Server, socket.socket]:
+    """A configured HTTPS server for this device's shared boards, and its bound socket (run
+    it with ``server.run(sockets=[sock])`` in the thread that opened ``store``)."""
+    access.enrolled(store)  # refuse to start without the Lead's devices file
+    cert_pem, key_pem = new_certificate()
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    config = uvicorn.Config(create_board_app(store, fingerprint(cert_pem)), log_level="warning",
+                            lifespan="off", server_header=False, access_log=False)
+    config.load()
+    config.ssl = server_context(cert_pem, key_pem)
+    return uvicorn.Server(config), sock
