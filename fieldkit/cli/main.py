@@ -8,7 +8,13 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from fieldkit.cli import form_commands, lead_commands, store_commands, sync_commands
+from fieldkit.cli import (
+    form_commands,
+    lead_commands,
+    reception_commands,
+    store_commands,
+    sync_commands,
+)
 from fieldkit.cli.common import Handler, OneLineParser
 from fieldkit.errors import FieldkitError, InvalidInput
 from fieldkit.process_guard import disable_core_dumps
@@ -68,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=ShowVersion)
     parser.set_defaults(handler=cmd_app)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (store_commands, form_commands, sync_commands, lead_commands):
+    for group in (store_commands, form_commands, sync_commands, lead_commands,
+                  reception_commands):
         group.register(sub)
     app = sub.add_parser("app", help="start the desktop app")
     app.add_argument("--lead", action="store_true",

@@ -44,7 +44,9 @@ def link_board(store: Store, case_id: str, shared_board_id: str) -> None:
     get_case(store, case_id)
     row = store.conn.execute(
         "SELECT board_id FROM board_shares WHERE case_id = ?", (case_id,)).fetchone()
-    if row is not None and str(row[0]) != shared_board_id:
+    if row is not None and str(row[0]) == shared_board_id:
+        return  # already this board (its join code, if it shares it too, is kept)
+    if row is not None:
         has_changes = store.conn.execute(
             "SELECT 1 FROM board_changes WHERE board_id = ? LIMIT 1", (row[0],)).fetchone()
         if has_changes:

@@ -1,0 +1,179 @@
+"""Reception-centre board sharing between devices on the local network: share, join, sync,
+status, the Lead's devices file, and settling conflicts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import sys
+
+from fieldkit.cli.common import SubParsers, open_store, read_input, warn
+from fieldkit.clock import today
+from fieldkit.errors import InvalidInput
+from fieldkit.settings import Settings
+
+ALL_INTERFACES = "0.0.0.0"  # noqa: S104 - the point is the centre's network; every request is
+# signed by an enrolled, invited device and everything else is refused
+
+
+def _peer(text: str) -> tuple[str, int]:
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise InvalidInput(f"Peer must be HOST:PORT (for example 192.168.1.20:8450), not {text}.")
+    return host.strip("[]"), int(port)
+
+
+def cmd_devices(args: argparse.Namespace, settings: Settings) -> int:
+    from sync.board_share import access
+
+    with open_store(settings) as store:
+        listing = access.import_devices_file(store, read_input(args.file, "Devices file"))
+    active = sum(1 for d in listing.devices if not d.revoked)
+    print(f"Lead's devices file imported: {active} enrolled, "
+          f"{len(listing.devices) - active} revoked (issued {listing.issued}).")
+    return 0
+
+
+def _addresses(host: str) -> list[str]:
+    if host not in (ALL_INTERFACES, "::"):
+        return [host]
+    try:
+        found = socket.gethostbyname_ex(socket.gethostname())[2]
+    except OSError:
+        found = []
+    return [a for a in found if not a.startswith("127.")] or ["127.0.0.1"]
+
+
+def cmd_share(args: argparse.Namespace, settings: Settings) -> int:
+    from sync.board_share import access
+    from sync.board_share.server import board_server
+
+    with open_store(settings) as store:
+        code = access.join_code(store, args.case)
+        server, sock = board_server(store, args.host, args.port)
+        port = int(sock.getsockname()[1])
+        for address in _addresses(args.host):
+            print(f"Sharing the board at {address}:{port}")
+        print(f"Join code: {access.shown_code(code)}  (read it out to the others)")
+        if not args.no_discovery:
+            warn("announcing the board on the network is not available yet: give the others "
+                 "the address above.")
+        print("Serving until stopped (Ctrl+C).", flush=True)
+        server.run(sockets=[sock])
+    return 0
+
+
+def cmd_join(args: argparse.Namespace, settings: Settings) -> int:
+    from sync.board_share.client import join_board
+
+    host, port = _peer(args.peer)
+    with open_store(settings) as store:
+        moved = join_board(store, args.case, host, port, args.code)
+    print(f"Joined the board at {host}:{port}: {moved.received} changes received, "
+          f"{moved.sent} sent.")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
+    from sync.board_share.client import Exchanged, exchange_with_peers
+
+    with open_store(settings) as store:
+        results = exchange_with_peers(store, args.case)
+    if not results:
+        print("No peers yet: join a shared board first (fieldkit reception join).")
+        return 3
+    failed = 0
+    for address, result in sorted(results.items()):
+        if isinstance(result, Exchanged):
+            print(f"{address}: {result.received} received, {result.sent} sent")
+        else:
+            failed += 1
+            print(f"{address}: {result}")
+    return 3 if failed else 0
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    from sync.board_share import journal
+    from sync.board_share.client import peer_status
+
+    with open_store(settings) as store:
+        peers = peer_status(store, args.case)
+        board = journal.merged_board(store, args.case, today())
+        held = len(journal.all_changes(store, journal.board_id(store, args.case)))
+    print(f"Board: {len(board.people)} people, {held} changes, {len(board.conflicts)} "
+          "conflicts to resolve.")
+    if not peers:
+        print("No peers yet.")
+    for peer in peers:
+        print(f"{peer.officer} ({peer.device_id}) at {peer.address or 'unknown address'}: "
+              f"last seen {peer.last_seen}; {peer.they_lack} changes here not yet seen there")
+    return 0
+
+
+def cmd_conflicts(args: argparse.Namespace, settings: Settings) -> int:
+    from sync.board_share import journal
+
+    with open_store(settings) as store:
+        board = journal.merged_board(store, args.case, today())
+    for conflict in board.conflicts:
+        values = "; ".join(f"{c.value} by {c.officer} at {c.hlc[:13]}" for c in conflict.changes)
+        print(f"{conflict.person} {conflict.field}: {values}")
+    if not board.conflicts:
+        print("No conflicts.")
+    return 0
+
+
+def cmd_resolve(args: argparse.Namespace, settings: Settings) -> int:
+    from sync.board_share import journal
+
+    try:
+        value = json.loads(args.value)
+    except ValueError:
+        raise InvalidInput("Value must be JSON, for example '\"given\"' or 17.") from None
+    with open_store(settings) as store:
+        board = journal.merged_board(store, args.case, today())
+        conflict = next((c for c in board.conflicts
+                         if (c.person, c.field) == (args.person, args.field)), None)
+        if conflict is None:
+            raise InvalidInput(f"{args.person} has no conflict in {args.field}.")
+        journal.resolve(store, args.case, conflict, value)
+    print(f"{args.person} {args.field} resolved.", file=sys.stderr)
+    return 0
+
+
+def register(sub: SubParsers) -> None:
+    """Add the reception board-sharing commands to the main parser."""
+    p = sub.add_parser("reception", help="share a reception centre's board between devices")
+    rsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    q = rsub.add_parser("devices", help="import the Lead's signed list of enrolled devices")
+    q.add_argument("file")
+    q.set_defaults(handler=cmd_devices)
+    q = rsub.add_parser("share", help="share a case's board; prints its address and join code")
+    q.add_argument("--case", required=True)
+    q.add_argument("--host", default=ALL_INTERFACES,
+                   help="the address to listen on (default: every network of this laptop)")
+    q.add_argument("--port", type=int, default=8450)
+    q.add_argument("--no-discovery", action="store_true",
+                   help="announce nothing on the network")
+    q.set_defaults(handler=cmd_share)
+    q = rsub.add_parser("join", help="join a board another device shares")
+    q.add_argument("--case", required=True, help="this device's case for the centre")
+    q.add_argument("--peer", required=True, help="HOST:PORT the sharing device printed")
+    q.add_argument("--code", required=True, help="the join code it shows")
+    q.set_defaults(handler=cmd_join)
+    q = rsub.add_parser("sync", help="exchange changes with every peer of the board")
+    q.add_argument("--case", required=True)
+    q.set_defaults(handler=cmd_sync)
+    q = rsub.add_parser("status", help="the peers, when last seen, what they have not seen")
+    q.add_argument("--case", required=True)
+    q.set_defaults(handler=cmd_status)
+    q = rsub.add_parser("conflicts", help="values set differently on two devices")
+    q.add_argument("--case", required=True)
+    q.set_defaults(handler=cmd_conflicts)
+    q = rsub.add_parser("resolve", help="settle a conflict with the value chosen")
+    q.add_argument("--case", required=True)
+    q.add_argument("--person", required=True)
+    q.add_argument("--field", required=True)
+    q.add_argument("--value", required=True, help="the value as JSON")
+    q.set_defaults(handler=cmd_resolve)
