@@ -109,7 +109,8 @@ class PeerLink:
                 or payload.get("for_device") != me):
             raise PeerRefused(self.address, "its certificate is not the one its key vouches "
                               "for (someone may be in the middle)")
-        return str(payload["device_id"]), str(payload.get("officer", ""))
+        peer = str(payload["device_id"])
+        return peer, access.enrolled(self.store)[peer].officer
 
     def join(self, code: str) -> str:
         """Join the board the code was given for; its board id."""

@@ -82,7 +82,7 @@ class BoardService:
         if caller is None:
             return _refused()
         payload = {"purpose": HELLO, "device_id": device.device_id(self.store),
-                   "officer": self.store.actor, "cert_sha256": self.cert_sha256,
+                   "cert_sha256": self.cert_sha256,
                    "for_device": caller[0]}
         body = sign_document(payload, device.signing_key(self.store))
         return Response(body, media_type="application/json")
