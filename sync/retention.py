@@ -19,7 +19,12 @@ from fieldkit.store import BACKUP_DIR, Store
 PURGED_TITLE = "[personal data purged after delivery to the Lead]"
 
 # Each table's rows for one case, children before parents so foreign keys hold.
+_BOARD = "board_id IN (SELECT board_id FROM board_shares WHERE case_id = ?)"
 _CASE_TABLES = [
+    ("board_change", "board_changes", _BOARD),
+    ("board_peer", "board_peers", _BOARD),
+    ("board_invitation", "board_invited", _BOARD),
+    ("board_share", "board_shares", "case_id = ?"),
     ("note", "note_entries", "visit_id IN (SELECT id FROM visits WHERE case_id = ?)"),
     ("form_withdrawal", "form_withdrawals",
      "document_id IN (SELECT id FROM form_documents WHERE case_id = ?)"),
@@ -71,7 +76,10 @@ def purge_case(store: Store, case_id: str) -> int:
         gone: list[tuple[str, str]] = []
         for kind, table, where in _CASE_TABLES:
             key = {"form_versions": "document_id || ':' || version",
-                   "form_withdrawals": "document_id"}.get(table, "id")
+                   "form_withdrawals": "document_id", "board_changes": "hlc",
+                   "board_peers": "board_id || ':' || device_id",
+                   "board_invited": "board_id || ':' || device_id",
+                   "board_shares": "board_id"}.get(table, "id")
             ids = [r[0] for r in conn.execute(f"SELECT {key} FROM {table} WHERE {where}",
                                               (case_id,)).fetchall()]
             conn.executemany(

@@ -89,3 +89,13 @@ def test_board_changes_cannot_be_rewritten(store: Store) -> None:
     journal.record_change(store, case.id, "R001", "welfare_notes", "resting")
     with pytest.raises(Exception, match="append-only"):
         store.conn.execute("UPDATE board_changes SET value = '\"x\"'")
+
+
+def test_purging_a_case_removes_its_shared_board(store: Store) -> None:
+    from sync import retention
+
+    case = cases.create_case(store, "Reception centre")
+    journal.record_change(store, case.id, "R001", "welfare_notes", "resting")
+    retention.purge_case(store, case.id)
+    for table in ("board_changes", "board_shares"):
+        assert store.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
