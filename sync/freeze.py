@@ -9,6 +9,8 @@ from typing import Any
 
 from fieldkit import cases, documents, exhibits, notes
 from fieldkit.store import Store
+from sync.board_share.held import all_changes, shared_board
+from sync.payload import record_id_of
 
 
 def freeze_case(store: Store, case_id: str) -> tuple[list[dict[str, Any]], dict[str, bytes]]:
@@ -29,6 +31,11 @@ def freeze_case(store: Store, case_id: str) -> tuple[list[dict[str, Any]], dict[
         fields = dataclasses.asdict(document)
         fields["data"] = json.loads(document.data)
         records.append({"type": "form", **fields})
+    board = shared_board(store, case_id)
+    if board is not None:  # every device's changes to the shared reception board
+        for change in all_changes(store, board):
+            records.append({"type": "board_change", "id": record_id_of(change.hlc),
+                            "case_id": case_id, "change": change.model_dump(mode="json")})
     # The printed packs travel too, so the Lead sees exactly what the officer could print.
     # Imported here: reportlab is only needed when sealing, not to start the app.
     from fieldkit.pdf import render_case_pdfs

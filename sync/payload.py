@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 
 from forms import KINDS
 from forms.check import check_document
+from sync.board_share.changes import check_change
 from sync.errors import BundleRejected
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
@@ -128,8 +129,31 @@ class PdfRecord(_Record):
     size: int = Field(ge=1)
 
 
+class BoardChangeRecord(_Record):
+    """One change to the case's shared reception board, as made on one device (the Lead
+    merges every device's changes into one board, with who did what)."""
+
+    type: Literal["board_change"]
+    id: Id
+    case_id: Id
+    change: dict[str, Any]
+
+    @model_validator(mode="after")
+    def _valid_change(self) -> BoardChangeRecord:
+        change = check_change(self.change)
+        if self.id != record_id_of(change.hlc):
+            raise ValueError("the record id is not the change's clock")
+        return self
+
+
+def record_id_of(hlc: str) -> str:
+    """A board change's record id in a bundle: its clock, dots written as dashes."""
+    return hlc.replace(".", "-")
+
+
 Record = Annotated[
-    CaseRecord | VisitRecord | PersonRecord | NoteRecord | ExhibitRecord | FormRecord | PdfRecord,
+    CaseRecord | VisitRecord | PersonRecord | NoteRecord | ExhibitRecord | FormRecord | PdfRecord
+    | BoardChangeRecord,
     Field(discriminator="type"),
 ]
 _RECORDS: TypeAdapter[list[Record]] = TypeAdapter(list[Record])

@@ -105,6 +105,22 @@ def field_value(field: str, value: object) -> str:
     return json.dumps(person.model_dump(mode="json")[field], sort_keys=True)
 
 
+def check_change(data: object) -> BoardChange:
+    """A change as a bundle carries it: well formed and its value valid for its field (the
+    bundle's own signature vouches for the device that sent it)."""
+    try:
+        change = BoardChange.model_validate(data)
+    except ValidationError:
+        raise ChangeRefused("a board change is not well formed") from None
+    if change.clock.device_id != change.device_id:
+        raise ChangeRefused("a board change's clock names another device")
+    try:
+        _checked(change.field, change.decoded())
+    except ValueError:
+        raise ChangeRefused(f"a board change has a value not valid for {change.field}") from None
+    return change
+
+
 def _checked(field: str, value: object) -> PersonReceived:
     if field not in SHARED_FIELDS:
         raise ChangeRefused(f"{field} is not a field of a person received")
@@ -118,17 +134,8 @@ def change_from_peer(data: object, keys: dict[str, Ed25519PublicKey]) -> BoardCh
     """A change as received: well formed, its value valid for its field, signed by its device
     (one of ``keys``, the Lead's enrolled devices). :class:`ChangeRefused` otherwise, naming
     no value (it may be personal data)."""
-    try:
-        change = BoardChange.model_validate(data)
-    except ValidationError:
-        raise ChangeRefused("a change received is not well formed") from None
-    if change.clock.device_id != change.device_id:
-        raise ChangeRefused("a change's clock names another device")
+    change = check_change(data)
     key = keys.get(change.device_id)
     if key is None or not change.signature_ok(key):
         raise ChangeRefused("a change received is not signed by an enrolled device")
-    try:
-        _checked(change.field, change.decoded())
-    except ValueError:
-        raise ChangeRefused(f"a change received has a value not valid for {change.field}") from None
     return change

@@ -15,14 +15,19 @@ from fieldkit.store import Store
 from forms.reception import PersonReceived
 from sync import device
 from sync.board_share.changes import SHARED_FIELDS, BoardChange, field_value
+from sync.board_share.held import (
+    COLUMNS,
+    Vector,
+    all_changes,
+    changes_since,
+    shared_board,
+    vector,
+)
 from sync.board_share.hlc import Hlc, next_clock, seen_clock
 from sync.board_share.merge import Conflict, MergedBoard, merge
 
 CLOCK_KEY = "board_share_clock"
-_COLUMNS = "hlc, board_id, person, field, value, device_id, officer, supersedes, kind, signature"
 
-Vector = dict[str, str]
-"""The latest clock held from each device: what a device has already seen of a board."""
 
 
 def board_id(store: Store, case_id: str) -> str:
@@ -141,7 +146,7 @@ def resolve(store: Store, case_id: str, conflict: Conflict, value: object) -> Bo
 
 def _insert(conn: object, change: BoardChange) -> bool:
     cursor = conn.execute(  # type: ignore[attr-defined]
-        f"INSERT OR IGNORE INTO board_changes({_COLUMNS}, received_at) "
+        f"INSERT OR IGNORE INTO board_changes({COLUMNS}, received_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (change.hlc, change.board_id, change.person, change.field, change.value,
          change.device_id, change.officer, json.dumps(list(change.supersedes)), change.kind,
@@ -166,23 +171,6 @@ def receive(store: Store, shared_board_id: str, changes: Iterable[BoardChange]) 
     return added
 
 
-def vector(store: Store, shared_board_id: str) -> Vector:
-    """The latest clock held from each device for this board."""
-    rows = store.conn.execute(
-        "SELECT device_id, MAX(hlc) FROM board_changes WHERE board_id = ? GROUP BY device_id",
-        (shared_board_id,)).fetchall()
-    return {str(d): str(h) for d, h in rows}
-
-
-def changes_since(store: Store, shared_board_id: str, seen: Vector) -> list[BoardChange]:
-    """Every change of the board newer than ``seen`` holds for its device, in clock order per
-    device (so whoever receives them holds an unbroken run of each device's changes)."""
-    rows = store.conn.execute(
-        f"SELECT {_COLUMNS} FROM board_changes WHERE board_id = ? ORDER BY device_id, hlc",
-        (shared_board_id,)).fetchall()
-    return [_change(row) for row in rows if str(row[0]) > seen.get(str(row[5]), "")]
-
-
 def unseen_count(store: Store, shared_board_id: str, seen: Vector) -> int:
     """How many of this device's held changes a peer that has seen ``seen`` lacks."""
     return sum(count for device_id, count in _counts_since(store, shared_board_id, seen))
@@ -198,20 +186,9 @@ def _counts_since(store: Store, board: str, seen: Vector) -> list[tuple[str, int
     return counts
 
 
-def all_changes(store: Store, shared_board_id: str) -> list[BoardChange]:
-    """Every change held for the board."""
-    return changes_since(store, shared_board_id, {})
-
-
-def _change(row: tuple[object, ...]) -> BoardChange:
-    hlc, board, person, field, value, device_id, officer, supersedes, kind, signature = row
-    return BoardChange(board_id=str(board), person=str(person), field=str(field),
-                       value=str(value), hlc=str(hlc), device_id=str(device_id),
-                       officer=str(officer), supersedes=tuple(json.loads(str(supersedes))),
-                       kind="resolution" if kind == "resolution" else "edit",
-                       signature=str(signature))
-
-
 def merged_board(store: Store, case_id: str, as_of: date) -> MergedBoard:
     """The case's shared board as merged from every change this device holds."""
     return merge(all_changes(store, board_id(store, case_id)), as_of)
+
+
+__all__ = ["Vector", "all_changes", "changes_since", "shared_board", "vector"]

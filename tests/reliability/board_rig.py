@@ -29,6 +29,8 @@ class Centre:
     """The devices at a reception centre, by name: their store settings."""
 
     devices: dict[str, Settings]
+    lead: Settings
+    to_lead: Path
 
     def open(self, name: str) -> Store:
         """A new connection to a device's store."""
@@ -39,8 +41,8 @@ def build_centre(tmp_path: Path, enrolled: list[str], *, revoked: tuple[str, ...
                  strangers: tuple[str, ...] = ()) -> Centre:
     """A Lead and devices: ``enrolled`` (of which ``revoked`` are revoked) and ``strangers``
     that have the Lead's profile and devices file but were never enrolled."""
-    lead_store = Store.create(device_settings(tmp_path / "lead"), PASSPHRASE,
-                              officer="Lead Example")
+    lead_settings = device_settings(tmp_path / "lead")
+    lead_store = Store.create(lead_settings, PASSPHRASE, officer="Lead Example")
     lead.init_lead(lead_store)
     _, profile = lead.make_profile(lead_store, council="Example Council",
                                    lead_name="Lead Example", lead_contact="lead@council.example",
@@ -63,7 +65,7 @@ def build_centre(tmp_path: Path, enrolled: list[str], *, revoked: tuple[str, ...
     for settings in devices.values():
         with Store.open(settings, PASSPHRASE) as store:
             access.import_devices_file(store, listing)
-    return Centre(devices)
+    return Centre(devices, lead_settings, tmp_path / "to-lead")
 
 
 @dataclass

@@ -1,0 +1,49 @@
+"""The Lead sees one board with who did what: each device's bundle carries its case's shared
+board changes, the Lead re-checks them on import and merges them."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from fieldkit import cases
+from fieldkit.store import Store
+from forms.choices import ConsentDecision
+from sync import device, importer
+from sync.board_share import journal
+from sync.board_share.lead_view import lead_board
+from sync.engine import sync_once
+from tests.conftest import PASSPHRASE
+from tests.reliability.board_rig import build_centre
+
+AS_OF = date(2026, 3, 2)
+
+
+def test_the_lead_merges_the_board_from_every_devices_bundle(tmp_path: Path) -> None:
+    centre = build_centre(tmp_path, ["coordinator", "health"])
+    centre.to_lead.mkdir()
+    coordinator = Store.open(centre.devices["coordinator"], PASSPHRASE)
+    health = Store.open(centre.devices["health"], PASSPHRASE)
+    try:
+        first = cases.create_case(coordinator, "Reception centre").id
+        board = journal.board_id(coordinator, first)
+        second = cases.create_case(health, "Reception centre").id
+        journal.link_board(health, second, board)
+        journal.record_change(coordinator, first, "R001", "consent", ConsentDecision.GIVEN)
+        journal.record_change(health, second, "R001", "consent", ConsentDecision.REFUSED)
+        journal.record_change(health, second, "R002", "estimated_age", 16)
+        for store, case_id in ((coordinator, first), (health, second)):
+            device.send_case(store, case_id)
+            assert sync_once(store).delivered == 1
+    finally:
+        coordinator.lock()
+        health.lock()
+    with Store.open(centre.lead, PASSPHRASE) as lead_store:
+        report = importer.import_folder(lead_store, centre.to_lead)
+        assert len(report.imported) == 2, report
+        merged = lead_board(lead_store, board, AS_OF)
+    [conflict] = merged.conflicts  # neither device had seen the other's consent
+    assert {c.officer for c in conflict.changes} == {"Officer coordinator", "Officer health"}
+    child = merged.person("R002")
+    assert child.person.obligations(AS_OF).mash_referral
+    assert child.latest["estimated_age"].officer == "Officer health"
