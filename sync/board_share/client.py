@@ -60,7 +60,11 @@ class PeerLink:
         except OSError:
             raise PeerUnreachable(self.address) from None
         self.client = httpx.Client(verify=pinned_context(cert_pem), timeout=TIMEOUT_SECONDS)
-        self.peer_id, self.peer_officer = self._hello(fingerprint(cert_pem))
+        try:
+            self.peer_id, self.peer_officer = self._hello(fingerprint(cert_pem))
+        except BaseException:
+            self.client.close()
+            raise
 
     def close(self) -> None:
         """Close the connection."""

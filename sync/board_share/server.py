@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from fieldkit.clock import stamp
+from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from sync import device
 from sync.board_share import access, journal
@@ -125,7 +126,7 @@ class BoardService:
             return JSONResponse({"error": "the request is not well formed"}, status_code=400)
         try:
             journal.receive(self.store, board, incoming)
-        except ValueError as error:
+        except (ValueError, FieldkitError) as error:
             return JSONResponse({"error": str(error)}, status_code=400)
         mine = journal.vector(self.store, board)
         answer = journal.changes_since(self.store, board, seen)
