@@ -494,7 +494,9 @@ CREATE TABLE board_peers (
     vector TEXT NOT NULL,
     PRIMARY KEY (board_id, device_id)
 );
-""" + APPEND_ONLY.format(table="board_changes")
+""" + _REFUSE.format(table="board_changes", verb="UPDATE") + _PURGE_ONLY.format(
+    table="board_changes",
+    case_of_old="(SELECT case_id FROM board_shares WHERE board_id = old.board_id)")
 """Shared reception boards: every device's per-field changes (append-only), which case each
 shared board belongs to, the devices invited to a board and the peers last exchanged with."""
 
