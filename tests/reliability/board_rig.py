@@ -44,14 +44,14 @@ def build_centre(tmp_path: Path, enrolled: list[str], *, revoked: tuple[str, ...
     lead_settings = device_settings(tmp_path / "lead")
     lead_store = Store.create(lead_settings, PASSPHRASE, officer="Lead Example")
     lead.init_lead(lead_store)
-    _, profile = lead.make_profile(lead_store, council="Example Council",
+    issued, profile = lead.make_profile(lead_store, council="Example Council",
                                    lead_name="Lead Example", lead_contact="lead@council.example",
                                    folder=str(tmp_path / "to-lead"))
     devices: dict[str, Settings] = {}
     for name in [*enrolled, *strangers]:
         settings = device_settings(tmp_path / name)
         store = Store.create(settings, PASSPHRASE, officer=f"Officer {name}")
-        device.import_profile(store, profile)
+        device.import_profile(store, profile, expected_fingerprint=issued.fingerprint())
         if name in enrolled:
             lead.add_device(lead_store, device.enrolment_request(
                 store, device_name=f"laptop {name}", organisation="Reception centre"))
