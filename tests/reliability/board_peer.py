@@ -10,6 +10,7 @@ through which it reaches the others) and then WORK_DIR/go.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import sys
@@ -65,8 +66,12 @@ def _work(data_dir: Path, case_id: str, work: Path, name: str, edits: int, seed:
             if n % 5 == 4:
                 _exchange(store, board, peers)
     (work / f"{name}.edited").touch()
+    state = work / f"{name}.state"
     while not (work / "stop").exists():
         _exchange(store, board, peers)
+        held = sorted(c.hlc for c in journal.all_changes(store, board))
+        state.with_suffix(".tmp").write_text(hashlib.sha256("".join(held).encode()).hexdigest())
+        state.with_suffix(".tmp").replace(state)
         time.sleep(0.1)
     store.lock()
     server_done.set()
