@@ -21,7 +21,7 @@ from pathlib import Path
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from sync.board_share import journal
-from sync.board_share.client import PeerLink
+from sync.board_share.client import PeerLink, join_board
 from sync.board_share.server import board_server
 from tests.conftest import PASSPHRASE
 from tests.reliability.board_rig import device_settings
@@ -52,6 +52,13 @@ def _work(data_dir: Path, case_id: str, work: Path, name: str, edits: int, seed:
     rng = random.Random(seed)
     store = Store.open(device_settings(data_dir), PASSPHRASE)
     board = journal.board_id(store, case_id)
+    joins = work / f"{name}.joins"  # "port code" lines: the others' servers, direct
+    while not joins.exists():
+        time.sleep(0.05)
+    for line in joins.read_text().splitlines():
+        port, code = line.split()
+        join_board(store, case_id, "127.0.0.1", int(port), code)
+    (work / f"{name}.joined").touch()
     while not (work / "go").exists():
         time.sleep(0.05)
     peers = [int(port) for port in (work / f"{name}.peers").read_text().split()]

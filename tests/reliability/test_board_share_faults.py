@@ -77,9 +77,12 @@ def test_three_devices_converge_through_cut_links(tmp_path: Path) -> None:
             _wait_for(work / f"{name}.port", 60, processes)
             ports[name] = int((work / f"{name}.port").read_text())
         for joiner, sharer in itertools.permutations(NAMES, 2):
-            with centre.open(joiner) as store:
-                join_board(store, case_ids[joiner], "127.0.0.1", ports[sharer], codes[sharer])
             proxies[(joiner, sharer)] = LinkProxy(ports[sharer]).start()
+        for name in NAMES:
+            (work / f"{name}.joins").write_text("".join(
+                f"{ports[other]} {codes[other]}\n" for other in NAMES if other != name))
+        for name in NAMES:
+            _wait_for(work / f"{name}.joined", 60, processes)
         for name in NAMES:
             (work / f"{name}.peers").write_text(" ".join(
                 str(proxies[(name, other)].port) for other in NAMES if other != name))
