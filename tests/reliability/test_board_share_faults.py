@@ -154,6 +154,7 @@ def test_a_device_not_invited_or_revoked_is_refused(tmp_path: Path, name: str) -
         [sys.executable, "-m", "tests.reliability.board_peer",
          str(centre.devices["coordinator"].data_dir), case_id, str(work), "coordinator", "0",
          "1"], cwd=REPO)
+    (work / "coordinator.joins").write_text("")
     try:
         _wait_for(work / "coordinator.port", 60, [process])
         port = int((work / "coordinator.port").read_text())
