@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
 from datetime import date
@@ -38,11 +39,18 @@ def test_share_join_status_and_resolve_from_the_command_line(tmp_path: Path) -> 
     coordinator, police = (centre.devices[n].data_dir for n in ("coordinator", "police"))
     with Store.open(centre.devices["coordinator"], PASSPHRASE) as store:
         journal.record_change(store, ids["coordinator"], "R001", "consent", "given")
-    share = subprocess.Popen(
-        [sys.executable, "-m", "fieldkit.cli", "--data-dir", str(coordinator), "reception",
-         "share", "--case", ids["coordinator"], "--host", "127.0.0.1", "--port", "0",
-         "--no-discovery"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=_env(), cwd=REPO)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free_port = str(probe.getsockname()[1])
+
+    def start_share() -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "fieldkit.cli", "--data-dir", str(coordinator), "reception",
+             "share", "--case", ids["coordinator"], "--host", "127.0.0.1", "--port", free_port,
+             "--no-discovery"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env=_env(), cwd=REPO)
+
+    share = start_share()
     try:
         assert share.stdout is not None
         address = re.fullmatch(r"Sharing the board at (\S+)\n", share.stdout.readline())
@@ -58,8 +66,12 @@ def test_share_join_status_and_resolve_from_the_command_line(tmp_path: Path) -> 
         assert wrong.stderr.count("\n") == 1 and "refused this one" in wrong.stderr
         with Store.open(centre.devices["police"], PASSPHRASE) as store:
             journal.record_change(store, ids["police"], "R001", "consent", "refused")
+        share.terminate()  # the store is held by one process: edit it between two shares
+        share.wait(30)
         with Store.open(centre.devices["coordinator"], PASSPHRASE) as store:
             journal.record_change(store, ids["coordinator"], "R001", "consent", "not_asked")
+        share = start_share()
+        assert share.stdout is not None and share.stdout.readline().startswith("Sharing")
         synced = _run(police, "reception", "sync", "--case", ids["police"])
         assert synced.returncode == 0, synced.stdout + synced.stderr
         assert f"{address[1]}: 1 received, 1 sent" in synced.stdout
