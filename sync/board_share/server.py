@@ -170,6 +170,7 @@ def board_server(store: Store, host: str, port: int) -> tuple[uvicorn.Server, so
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    sock.listen(128)  # connections wait in the backlog from now on, before the server runs
     config = uvicorn.Config(create_board_app(store, fingerprint(cert_pem)), log_level="warning",
                             lifespan="off", server_header=False, access_log=False)
     config.load()
