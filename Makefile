@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml requirements.lock
 
 # Re-lock after changing the dependencies in pyproject.toml (needs pip-tools: a dev dependency).
 lock: $(STAMP)
-	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
 		--no-emit-find-links --output-file requirements.lock pyproject.toml
 
 # Known vulnerabilities in the locked dependencies (tools/dependency_audit.py says when skipped).
