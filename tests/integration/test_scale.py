@@ -50,18 +50,18 @@ def test_list_search_and_lead_import_at_full_size(tmp_path: Path, settings: Sett
     assert [e.id for e in notes.search_notes(store, "scaffolding caravan")] == [added.id]
 
     # The Lead imports the big store's bundles: one case of 10 visits and 100 entries, and
-    # more small ones than one import batch holds, one of them damaged on the way.
+    # 120 small ones, one of them damaged on the way.
     lead_store = Store.create(Settings(data_dir=tmp_path / "lead", kdf_min_seconds=0.001,
                                        kdf_memory_kib=8192), PASSPHRASE, officer="Lead Scale")
     lead.init_lead(lead_store)
-    _, signed = lead.make_profile(lead_store, council="Example Council", lead_name="Lead",
-                                  lead_contact="lead@council.example",
-                                  inbox_url="https://127.0.0.1:1")
-    device.import_profile(store, signed)
+    made, signed = lead.make_profile(lead_store, council="Example Council", lead_name="Lead",
+                                     lead_contact="lead@council.example",
+                                     inbox_url="https://127.0.0.1:1")
+    device.import_profile(store, signed, expected_fingerprint=made.fingerprint())
     lead.add_device(lead_store, device.enrolment_request(
         store, device_name="laptop", organisation="Trading Standards"))
     big = device.send_case(store, one).bundle_id
-    small = queue_cases(store, importer.BATCH + 20, reuse_packs=True)
+    small = queue_cases(store, 120, reuse_packs=True)
     root = tmp_path / "share"
     bundles_dir(root).mkdir(parents=True)
     for bundle_id in [big, *small]:
