@@ -245,7 +245,7 @@ SCRUBBED_NRM_FIELDS: tuple[str, ...] = (
     "immediate_risk_details", "consent.how_explained", "exploitation.places.town_or_area",
     "exploitation.began", "exploitation.ended", "came_to_notice.how",
     "came_to_notice.other_indicators", "account", "support.immediate_needs",
-    "needs.capacity_notes",
+    "needs.capacity_notes", "consent.withdrawal_notes",
 )
 """Free text kept, with every identifying detail (``forms.identifying``) replaced."""
 
@@ -266,6 +266,7 @@ SAFE_NRM_FIELDS: tuple[str, ...] = (
     "support.victim_care_contract", "support.accommodation_needed", "support.destitute",
     "needs.care_and_support_needs", "needs.migrant", "needs.immigration_advice_offered",
     "needs.capacity_concern", "needs.risk_to_others", "needs.nrm_stage",
+    "consent.withdrawn_on", "consent.withdrawal_how", "support.council_housing_referral",
 )
 """NRM fields that identify no one (choices, dates of events, the officer's details)."""
 
