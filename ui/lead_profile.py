@@ -111,7 +111,8 @@ def _left(widget: QWidget) -> QHBoxLayout:
 class FingerprintDialog(QDialog):
     """Shows who a profile is from and its fingerprint; Accept only once the Lead confirms it."""
 
-    def __init__(self, profile: LeadProfile, parent: QWidget | None = None) -> None:
+    def __init__(self, profile: LeadProfile, parent: QWidget | None = None,
+                 changes: list[str] | None = None) -> None:
         super().__init__(parent)
         self.profile = profile
         self.setWindowTitle(self.tr("Check the Lead profile"))
@@ -133,6 +134,11 @@ class FingerprintDialog(QDialog):
         form.addRow(self.tr("Modern Slavery Lead:"), self.lead)
         form.addRow(self.tr("Records go to:"), where)
         form.addRow(self.tr("Council policy:"), policy)
+        self.changes = QLabel("\n".join(f"• {change}" for change in changes or []), self)
+        self.changes.setAccessibleName(self.tr("What this update changes"))
+        self.changes.setWordWrap(True)
+        if changes:  # an update of the profile already held: what it changes, before accepting
+            form.addRow(self.tr("This update changes:"), self.changes)
         layout.addLayout(form)
         layout.addWidget(QLabel(self.tr("Fingerprint:"), self))
         self.fingerprint = fingerprint_label(profile.fingerprint(), self)
@@ -257,14 +263,15 @@ class LeadProfileDialog(QDialog):
         try:
             with open(path, "rb") as handle:
                 data = handle.read(MAX_PROFILE_FILE_BYTES + 1)
-            profile = device.preview_profile(self._store, data).profile
+            update = device.preview_profile(self._store, data)
         except (FieldkitError, OSError) as error:
             self.message.setText(error_text(error))
             return
         self.message.clear()
         if self.confirm is not None:
             self.confirm.deleteLater()
-        self.confirm = FingerprintDialog(profile, self)
+        profile = update.profile
+        self.confirm = FingerprintDialog(profile, self, list(update.changes))
         self.confirm.accepted.connect(lambda: self._accepted(data, profile.fingerprint()))
         self.confirm.rejected.connect(self._cancelled)
         self.confirm.open()

@@ -304,3 +304,19 @@ def test_a_bundle_the_lead_refuses_shows_as_refused_not_retried(
     assert "1 refused by the Lead" in page.summary.text()
     assert "refused by the Lead" in window.status.outbox_label.text()
     assert "waiting" not in window.status.outbox_label.text()
+
+
+def test_a_profile_update_shows_what_it_changes_before_it_is_accepted(
+        qtbot, lead_window, lead_setup, picked_paths):
+    window = lead_window
+    _dialog, confirm = _import_profile(qtbot, window, picked_paths,
+                                       lead_setup.profile_file(lead_setup.live_url))
+    assert confirm.changes.text() == ""  # a first profile: nothing to compare with
+    _press(qtbot, confirm.accept_button)
+    window.lead_dialog.reject()
+    newer = lead_setup.profile_file(lead_setup.live_url, name="update.json",
+                                    auto_lock_minutes=3)
+    _dialog, confirm = _import_profile(qtbot, window, picked_paths, newer)
+    assert confirm.changes.text()  # the policy change is listed before Accept
+    assert "lock" in confirm.changes.text().lower()
+    qtbot.keyClick(confirm, Qt.Key.Key_Escape)
