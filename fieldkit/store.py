@@ -68,7 +68,8 @@ class Store:
         self._depth = 0
         self.uses_device_secret = uses_device_secret
         self.actor = self.meta("officer") or "officer"
-        self._identity = _file_identity(folder / DB_NAME)
+        self._db_path = folder / DB_NAME
+        self._identity = _file_identity(self._db_path)
         self._holds_folder = False
         self._pending_audit: list[str] = []
         self._sealed_schema: bool | None = None
@@ -291,7 +292,7 @@ class Store:
     def check_reachable(self) -> None:
         """Raise StoreUnreachable (and announce it) when the database file this store opened is
         no longer the one at its path: the drive was pulled or the folder unmounted."""
-        if _file_identity(self.folder / DB_NAME) == self._identity:
+        if _file_identity(self._db_path) == self._identity:
             return
         error = StoreUnreachable(self.folder, "its folder or drive is no longer there")
         hub.publish(STORE_UNREACHABLE, message=str(error))
