@@ -97,7 +97,8 @@ class Paragraph(reportlab_paragraph.Paragraph):  # type: ignore[misc]  # no type
                 if plain:  # as the parser makes it: one fragment, whitespace cleaned
                     fragment = _parsed(style, _PLACEHOLDER)[0]
                     text, frags = plain, [fragment.clone(text=plain)]
-                    reportlab_paragraph.textTransformFrags(frags, style)
+            if frags is not None:  # as reportlab does after parsing
+                reportlab_paragraph.textTransformFrags(frags, style)
         super().__init__(text, style, bulletText, frags, **options)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph as ReportlabParagraph
 
 from fieldkit.demo import forms as demo_forms
@@ -74,3 +75,11 @@ def test_an_nrm_pack_is_byte_for_byte_what_reportlabs_paragraph_makes(
     ours = render_nrm_pack(referral, "FK-2026-0042")
     monkeypatch.setattr(layout, "Paragraph", ReportlabParagraph)
     assert render_nrm_pack(referral, "FK-2026-0042") == ours
+
+
+def test_a_style_that_changes_case_changes_it_on_both_paths() -> None:
+    shouting = ParagraphStyle("shouting", styles().cell, textTransform="uppercase")
+    for words in ("Andrei Dobrescu", MISSING):
+        ours, theirs = Paragraph(words, shouting), ReportlabParagraph(words, shouting)
+        assert _fragments(ours) == _fragments(theirs)
+        assert _lines(ours, 200) == _lines(theirs, 200)
