@@ -49,30 +49,36 @@ def _now() -> str:
 
 def _plain_append(conn: sqlite3.Connection, visit_id: str, case_id: str, text: str) -> None:
     """What one note append writes, by hand: note (indexed by its trigger), case change time,
-    audit event chained by SHA-256, audit head; one durable transaction."""
+    audit event chained by SHA-256 and carrying the note's seal (SHA-256 of its row), audit
+    head; one durable transaction."""
     conn.execute("BEGIN IMMEDIATE")
     note_id, at = str(uuid.uuid4()), _now()
+    seq_in_visit = conn.execute(
+        "SELECT COALESCE(MAX(seq), 0) + 1 FROM note_entries WHERE visit_id = ?", (visit_id,)
+    ).fetchone()[0]
+    row = [note_id, visit_id, seq_in_visit, at, "Bench Officer", text, None]
     conn.execute(
         "INSERT INTO note_entries(id, visit_id, seq, written_at, author, text, corrects) "
-        "VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM note_entries WHERE visit_id = ?),"
-        " ?, 'Bench Officer', ?, NULL)", (note_id, visit_id, visit_id, at, text))
+        "VALUES (?, ?, ?, ?, ?, ?, ?)", row)
     conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (at, case_id))
+    note_seal = hashlib.sha256(json.dumps(["note", *row], separators=(",", ":"),
+                                          ensure_ascii=False).encode()).hexdigest()
     last = conn.execute("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev = (1, "0" * 64) if last is None else (last[0] + 1, last[1])
-    body = json.dumps([seq, at, "Bench Officer", "note.add", "note", note_id],
-                      separators=(",", ":"))
+    body = json.dumps([seq, at, "Bench Officer", "note.add", "note", note_id, note_seal],
+                      separators=(",", ":"), ensure_ascii=False)
     digest = hashlib.sha256((prev + body).encode()).hexdigest()
     conn.execute(
         "INSERT INTO audit_events(seq, at, actor, action, record_kind, record_id, prev_hash, "
-        "hash) VALUES (?, ?, 'Bench Officer', 'note.add', 'note', ?, ?, ?)",
-        (seq, at, note_id, prev, digest))
+        "hash, content_hash) VALUES (?, ?, 'Bench Officer', 'note.add', 'note', ?, ?, ?, ?)",
+        (seq, at, note_id, prev, digest, note_seal))
     conn.execute("INSERT INTO meta(key, value) VALUES ('audit_head', ?) ON CONFLICT(key) DO "
                  "UPDATE SET value = excluded.value", (f"{seq}:{digest}",))
     conn.execute("COMMIT")
 
 
 def _append_bench(folder: Path, scale: float) -> Result:
-    from fieldkit import cases, notes
+    from fieldkit import audit, cases, notes
     from fieldkit.store import Store
 
     count = scaled(APPENDS, scale, least=20)
@@ -104,6 +110,9 @@ def _append_bench(folder: Path, scale: float) -> Result:
                                warmup=warmups_at(scale))
     rounds = runs_at(APPEND_RUNS, scale) + warmups_at(scale)
     assert len(notes.list_notes(store, visit.id)) == count * rounds
+    # The same work on both sides: fieldkit's own check reads the baseline's trail as whole,
+    # every note matching the seal its event carries.
+    assert audit.verify(plain).ok and audit.verify(store.conn).ok
     store.lock()
     plain.close()
     ratio = mine.median / theirs.median

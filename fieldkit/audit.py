@@ -45,15 +45,19 @@ def event_hash(
 
 def append(
     conn: Any, actor: str, action: str, record_kind: str = "", record_id: str = "",
-    content_hash: str = "",
+    content_hash: str = "", *, sealed_schema: bool | None = None,
 ) -> int:
     """Append one event inside the caller's transaction; returns its sequence number.
-    ``content_hash`` is the seal of the record the event is about (``fieldkit.seals``)."""
+    ``content_hash`` is the seal of the record the event is about (``fieldkit.seals``).
+    ``sealed_schema`` says whether the trail has its seal column (an open store is always
+    migrated, so it knows); None asks the schema."""
     last = conn.execute("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev = (1, GENESIS) if last is None else (last[0] + 1, last[1])
     at = stamp()
     digest = event_hash(prev, seq, at, actor, action, record_kind, record_id, content_hash)
-    if _has_seals(conn):
+    if sealed_schema is None:
+        sealed_schema = has_seals(conn)
+    if sealed_schema:
         conn.execute(
             "INSERT INTO audit_events(seq, at, actor, action, record_kind, record_id, prev_hash,"
             " hash, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -75,7 +79,8 @@ def append(
     return int(seq)
 
 
-def _has_seals(conn: Any) -> bool:
+def has_seals(conn: Any) -> bool:
+    """True when the trail has its seal column (every store from the seals step on)."""
     columns = conn.execute("PRAGMA table_info(audit_events)").fetchall()
     return any(column[1] == "content_hash" for column in columns)
 
@@ -111,7 +116,7 @@ class ChainReport:
 
 def events(conn: Any) -> list[AuditEvent]:
     """Every event in order."""
-    seal_column = "content_hash" if _has_seals(conn) else "''"
+    seal_column = "content_hash" if has_seals(conn) else "''"
     rows = conn.execute(
         f"SELECT seq, at, actor, action, record_kind, record_id, {seal_column} "
         "FROM audit_events ORDER BY seq"
@@ -123,7 +128,7 @@ def verify(conn: Any) -> ChainReport:
     """Check the whole trail: the chain from the start, the stored head, the append-only
     triggers, and every note, exhibit and form version against the events about it."""
     chain = verify_chain(conn)
-    if not chain.ok or not _has_seals(conn):
+    if not chain.ok or not has_seals(conn):
         return chain
     present = {row[0] for row in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()}
@@ -140,7 +145,7 @@ def verify(conn: Any) -> ChainReport:
 
 def verify_chain(conn: Any) -> ChainReport:
     """Walk the chain from the start; report the first event that was changed, removed or moved."""
-    seal_column = "content_hash" if _has_seals(conn) else "''"
+    seal_column = "content_hash" if has_seals(conn) else "''"
     rows = conn.execute(
         f"SELECT seq, at, actor, action, record_kind, record_id, prev_hash, hash, {seal_column} "
         "FROM audit_events ORDER BY seq"

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Table, TableStyle
 
 from fieldkit.pdf import values as v
 from fieldkit.pdf.layout import (
     RULE,
     SHADE,
+    Paragraph,
     build_pdf,
     content_width,
     field_table,

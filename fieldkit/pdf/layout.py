@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -26,11 +27,12 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
+from reportlab.platypus import paragraph as reportlab_paragraph
+from reportlab.platypus.paraparser import ParaParser
 
 from fieldkit.pdf.fonts import SANS, SANS_BOLD, register_fonts
 
@@ -53,6 +55,59 @@ def text(value: object) -> str:
     dropped, line breaks kept."""
     cleaned = _CONTROL.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
     return escape(cleaned).replace("\n", "<br/>")
+
+
+MISSING = f'<font color="#7b8794"><i>{NOT_RECORDED}</i></font>'
+"""What an empty value shows (markup of the layout's own, never user text)."""
+
+_PLACEHOLDER = "x"
+_PARSED: weakref.WeakKeyDictionary[ParagraphStyle, dict[str, list[Any]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _parsed(style: ParagraphStyle, markup: str) -> list[Any]:
+    """The fragments the markup parser makes of ``markup`` in ``style``, parsed once per style.
+    Only the layout's own markup comes here (``MISSING`` and a placeholder), never user text."""
+    known = _PARSED.setdefault(style, {})
+    if markup not in known:
+        parser = ParaParser()
+        parser.caseSensitive = 1
+        known[markup] = parser.parse(markup, style)[1]
+    return known[markup]
+
+
+class Paragraph(reportlab_paragraph.Paragraph):  # type: ignore[misc]  # no type hints
+    """reportlab's Paragraph with savings that leave every PDF the same to the byte: text
+    without markup or entities skips the markup parser (its one fragment is the style's,
+    parsed once from a placeholder, holding this text), as does ``MISSING``; and a second wrap
+    at the same width (a table wraps each cell to measure it, then again to draw it) reuses the
+    lines already broken. Styles are never changed once made (``styles()``), so nothing can go
+    stale."""
+
+    def __init__(
+        self, text: str | None, style: ParagraphStyle, bulletText: str | None = None,
+        frags: list[Any] | None = None, **options: Any,
+    ) -> None:
+        if frags is None and isinstance(text, str):
+            if text == MISSING:
+                frags = [fragment.clone() for fragment in _parsed(style, MISSING)]
+            elif "<" not in text and "&" not in text:
+                plain = reportlab_paragraph.cleanBlockQuotedText(text)
+                if plain:  # as the parser makes it: one fragment, whitespace cleaned
+                    fragment = _parsed(style, _PLACEHOLDER)[0]
+                    text, frags = plain, [fragment.clone(text=plain)]
+            if frags is not None:  # as reportlab does after parsing
+                reportlab_paragraph.textTransformFrags(frags, style)
+        super().__init__(text, style, bulletText, frags, **options)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """Break into lines for ``availWidth`` (once per width); the height does not matter."""
+        if getattr(self, "_wrapped_width", None) == availWidth:
+            return self.width, self.height
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        self._wrapped_width = availWidth
+        return size
 
 
 @dataclass(frozen=True)
@@ -200,11 +255,7 @@ def subheading(words: str) -> Paragraph:
 def para(words: str, *, small: bool = False) -> Paragraph:
     """A paragraph of user text (escaped here)."""
     s = styles()
-    return Paragraph(text(words) if words.strip() else _missing(), s.small if small else s.body)
-
-
-def _missing() -> str:
-    return f'<font color="#7b8794"><i>{NOT_RECORDED}</i></font>'
+    return Paragraph(text(words) if words.strip() else MISSING, s.small if small else s.body)
 
 
 def cell(value: str | Paragraph, *, bold: bool = False) -> Paragraph:
@@ -212,7 +263,7 @@ def cell(value: str | Paragraph, *, bold: bool = False) -> Paragraph:
     if isinstance(value, Paragraph):
         return value
     s = styles()
-    return Paragraph(text(value) if value.strip() else _missing(), s.cell_bold if bold else s.cell)
+    return Paragraph(text(value) if value.strip() else MISSING, s.cell_bold if bold else s.cell)
 
 
 def field_table(rows: Sequence[tuple[str, str | Paragraph]], *, wide: bool = False) -> Table:

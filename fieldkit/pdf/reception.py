@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Table, TableStyle
 
 from fieldkit.clock import utc_now
 from fieldkit.pdf import values as v
@@ -19,6 +19,7 @@ from fieldkit.pdf.layout import (
     RULE,
     SHADE,
     WAITING,
+    Paragraph,
     build_pdf,
     bullet_list,
     content_width,

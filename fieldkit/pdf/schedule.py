@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from fieldkit.pdf import values as v
 from fieldkit.pdf.layout import (
+    Paragraph,
     build_pdf,
     bullet_list,
     content_width,

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
 
 from fieldkit.pdf import values as v
 from fieldkit.pdf.layout import (
+    Paragraph,
     build_pdf,
     bullet_list,
     content_width,
