@@ -3,10 +3,16 @@ counts at the top of each column, filters, and one keystroke to register a new a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
+    QKeyEvent,
+    QKeySequence,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,11 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldkit import cases, clock, documents, prefill
+from fieldkit import cases, clock
 from fieldkit.drafts import DraftKind, DraftOwner
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from forms import BoardStep, PersonReceived, ReceptionCentre
+from ui.board_share_panel import SharePanel, field_title
 from ui.checklist import Checklist
 from ui.controls import heading, named
 from ui.drafts import DraftSaver
@@ -43,6 +50,9 @@ from ui.reception_model import (
 )
 from ui.save_state import SaveState
 
+if TYPE_CHECKING:
+    from ui.board_sharing import BoardSharing
+
 CENTRE_FIELDS = ["operation", "venue", "held_on", "lead_agency", "agencies_present"]
 
 
@@ -53,14 +63,17 @@ class ReceptionBoardPage(Page):
     openPersonForm = Signal(str)  # the person's id in the case
 
     def __init__(
-        self, store: Store, case_id: str, document_id: str | None, parent: QWidget | None = None
+        self, store: Store, case_id: str, document_id: str | None, parent: QWidget | None = None,
+        sharing: BoardSharing | None = None,
     ) -> None:
         super().__init__(case_id, parent)
+        from sync.board_share import form_link
+
         self._store, self._case_id, self._document_id = store, case_id, document_id
-        centre = ReceptionCentre.model_validate(prefill.new_reception(store, case_id))
-        if document_id:
-            centre = ReceptionCentre.model_validate_json(
-                documents.get_document(store, document_id).data)
+        self._sharing = sharing
+        self._quiet = False
+        self._view = form_link.open_board(store, case_id, document_id)  # shown, merged
+        centre = self._view.centre
         owner = DraftOwner(DraftKind.RECEPTION, case_id, form_kind="reception",
                            document_id=document_id)
         self.draft = DraftSaver(store, owner, self._draft_data, self)
@@ -147,6 +160,10 @@ class ReceptionBoardPage(Page):
         self.message = QLabel(board)
         self.message.setAccessibleName(self.tr("Board message"))
         board_layout.addWidget(self.message)
+        self.shared_status = QLabel(board)
+        self.shared_status.setWordWrap(True)
+        self.shared_status.setAccessibleName(self.tr("Changes from other laptops"))
+        board_layout.addWidget(self.shared_status)
         self.save_state = SaveState(board)
         board_layout.addWidget(self.save_state)
         self.draft.saved.connect(lambda _key: self.save_state.saved_draft())
@@ -154,7 +171,10 @@ class ReceptionBoardPage(Page):
                                  self.tr("Save board"))
         board_layout.addWidget(self.save_button)
         self.tabs.addTab(board, self.tr("2. &Board"))
+        self.share_panel = SharePanel(self)
+        self.tabs.addTab(self.share_panel, self.tr("3. Sharin&g"))
         self.tabs.setCurrentIndex(1 if centre.people else 0)
+        self._wire_sharing()
 
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.panel.personChanged.connect(self._person_edited)
@@ -211,6 +231,9 @@ class ReceptionBoardPage(Page):
 
     @Slot()
     def _changed(self) -> None:
+        if self._quiet:
+            self._show_summary()
+            return
         self.draft.touch()
         self.save_state.changed()
         self._show_summary()
@@ -271,20 +294,172 @@ class ReceptionBoardPage(Page):
 
     @Slot()
     def save(self) -> None:
-        """Save the board as a new version of the reception document."""
+        """Save the board as a new version of the reception document (on a shared board, with
+        each field changed recorded for the other laptops, in the same save)."""
+        from sync.board_share import form_link
+
         try:
-            saved = documents.save_document(
-                self._store, self._case_id, "reception", self.centre().model_dump(mode="json"),
-                document_id=self._document_id)
+            saved = form_link.save_board(self._store, self._case_id, self.centre(),
+                                         self._document_id, self._view)
         except (FieldkitError, ValueError) as error:
             self.message.setText(error_text(error) if isinstance(error, FieldkitError)
                                  else str(error))
             return
+        self._view = saved.view
+        self._show_people(saved.view.centre.people)
         self.draft.discard()
         self.save_state.saved()
-        self._document_id = saved.id
-        self.draft.owner = self.draft.owner.saved_as(saved.id)
-        self.message.setText(self.tr("Board saved (version {n}).").format(n=saved.version))
+        self._adopt(saved.document.id)
+        self.message.setText(self.tr("Board saved (version {n}).").format(
+            n=saved.document.version))
+        if self._sharing is not None and saved.view.shared:
+            self._sharing.exchange_now()
+
+    def _adopt(self, document_id: str) -> None:
+        if self._document_id != document_id:
+            self._document_id = document_id
+            self.draft.owner = self.draft.owner.saved_as(document_id)
+
+    # -- sharing with other laptops -------------------------------------------------------------
+
+    def _wire_sharing(self) -> None:
+        sharing, panel = self._sharing, self.share_panel
+        if sharing is None:
+            panel.setEnabled(False)
+            return
+        panel.shareRequested.connect(lambda: sharing.share(self._case_id))
+        panel.stopRequested.connect(sharing.stop_sharing)
+        panel.joinRequested.connect(
+            lambda address, code: sharing.join(self._case_id, address, code))
+        panel.resolveRequested.connect(self.resolve)
+        sharing.sharingChanged.connect(self._sharing_changed)
+        sharing.joined.connect(self._joined)
+        sharing.failed.connect(self._sharing_failed)
+        sharing.reported.connect(self._reported)
+        if sharing.case_id == self._case_id:
+            panel.show_sharing(sharing.sharing)
+        if self._view.shared:
+            sharing.follow(self._case_id)
+            self._show_conflicts()
+
+    def _mine(self) -> bool:
+        return self._sharing is not None and self._sharing.case_id == self._case_id
+
+    @Slot(object)
+    def _sharing_changed(self, sharing: Any) -> None:
+        if sharing is not None and not self._mine():
+            return
+        self.share_panel.show_sharing(sharing)
+        if sharing is None:
+            self.share_panel.state.setText(self.tr(
+                "Not sharing. What this laptop recorded stays here and in the case."))
+            return
+        self.share_panel.state.setText(self.tr(
+            "Sharing. Other laptops join with the address and code above; changes are "
+            "exchanged every few seconds."))
+        self.refresh_board()
+
+    @Slot(str)
+    def _joined(self, case_id: str) -> None:
+        if case_id != self._case_id:
+            return
+        self.share_panel.state.setText(self.tr(
+            "Joined. This laptop now holds the whole board; changes are exchanged every few "
+            "seconds, and kept here when the network drops."))
+        self.refresh_board()
+
+    @Slot(object)
+    def _sharing_failed(self, error: BaseException) -> None:
+        self.share_panel.state.setText(error_text(error) if isinstance(error, FieldkitError)
+                                       else str(error))
+
+    @Slot(object)
+    def _reported(self, report: Any) -> None:
+        if not self._mine() or not self._store.is_open:
+            return
+        self.share_panel.show_peers(report.peers)
+        self.share_panel.show_conflicts(list(report.conflicts))
+        if report.written is not None and report.written.case_id == self._case_id:
+            self._adopt(report.written.id)
+        if report.arrivals or report.written is not None:
+            self.refresh_board()
+        if report.arrivals:
+            self.announce(" ".join(self.tr("{officer} changed {ref}: {fields}.").format(
+                officer=a.officer, ref=a.person,
+                fields=", ".join(field_title(f).lower() for f in a.fields[:4])
+                + (self.tr(" and more") if len(a.fields) > 4 else ""))
+                for a in report.arrivals[-3:]))
+        self._show_conflict_count(len(report.conflicts))
+
+    def refresh_board(self) -> None:
+        """Show the merged board, keeping what the officer typed and has not saved (and the
+        selection and scroll)."""
+        from sync.board_share import form_link
+
+        try:
+            self._view, local = form_link.refresh(self._store, self._case_id, self._view,
+                                                  self.centre())
+        except FieldkitError as error:
+            self.message.setText(error_text(error))
+            return
+        self._show_people(local.people)
+        self._show_conflicts()
+
+    def _show_people(self, people: list[PersonReceived]) -> None:
+        current = self.table.currentIndex()
+        source = self.proxy.mapToSource(current) if current.isValid() else current
+        scroll = (self.table.verticalScrollBar().value(),
+                  self.table.horizontalScrollBar().value())
+        self._quiet = True  # news from other laptops is not an unsaved change of this one
+        try:
+            changed = self.model.update_people(people)
+        finally:
+            self._quiet = False
+        self.table.verticalScrollBar().setValue(scroll[0])
+        self.table.horizontalScrollBar().setValue(scroll[1])
+        if source.isValid() and source.row() in changed:
+            self.panel.refresh_person(self.model.person(source.row()))
+        self._show_summary()
+
+    def _show_conflicts(self) -> None:
+        from sync.board_share import form_link
+
+        found = form_link.conflicts(self._store, self._case_id, self.model.as_of)
+        self.share_panel.show_conflicts(found)
+        self._show_conflict_count(len(found))
+
+    def _show_conflict_count(self, count: int) -> None:
+        text = self.tr("{n} conflicts to resolve: see 3. Sharing (Alt+G).").format(n=count) \
+            if count else ""
+        if self.message.text().endswith("(Alt+G).") or text:
+            self.message.setText(text)
+
+    def announce(self, text: str) -> None:
+        """Say what changed elsewhere in the status line, and to screen readers, politely."""
+        self.shared_status.setText(text)
+        self.shared_status.setAccessibleDescription(text)
+        event = QAccessibleAnnouncementEvent(self.shared_status, text)
+        event.setPoliteness(QAccessible.AnnouncementPoliteness.Polite)
+        QAccessible.updateAccessibility(event)
+
+    @Slot(str, str, str)
+    def resolve(self, reference: str, field: str, clock_text: str) -> None:
+        """Settle a conflict with the value chosen, then show the board as it now stands."""
+        from sync.board_share import form_link
+
+        try:
+            written = form_link.resolve(self._store, self._case_id, reference, field,
+                                        clock_text)
+        except FieldkitError as error:
+            self.share_panel.state.setText(error_text(error))
+            return
+        if written is not None:
+            self._adopt(written.id)
+        self.refresh_board()
+        self.announce(self.tr("Resolved: {ref} {field}.").format(
+            ref=reference, field=field_title(field).lower()))
+        if self._sharing is not None:
+            self._sharing.exchange_now()
 
     def flush_drafts(self) -> None:
         """Keep what changed: the draft is written now."""

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import uvicorn
 
 from fieldkit.clock import parse_stamp, utc_now
-from fieldkit.errors import FieldkitError
+from fieldkit.errors import FieldkitError, InvalidInput
 from fieldkit.keys import Unwrapped
 from fieldkit.records import FormDocument
 from fieldkit.settings import Settings
@@ -92,6 +92,19 @@ def network_addresses(host: str) -> list[str]:
     except OSError:
         found = []
     return [a for a in found if not a.startswith("127.")] or ["127.0.0.1"]
+
+
+def parse_address(text: str) -> tuple[str, int]:
+    """HOST:PORT as an officer types it (the port is optional: 8450)."""
+    text = text.strip()
+    host, colon, port = text.rpartition(":")
+    if not colon or "]" in port:
+        host, port = text, str(DEFAULT_PORT)
+    host = host.strip("[] ")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise InvalidInput(f"The address must be as the sharing laptop shows it, for example "
+                           f"192.168.1.20:{DEFAULT_PORT}, not {text or 'nothing'}.")
+    return host, int(port)
 
 
 class LiveBoard:
