@@ -116,7 +116,7 @@ class SharePanel(QWidget):
             share_layout.addWidget(label)
         left.addWidget(share)
 
-        join = QGroupBox(self.tr("Join a board another laptop shares"), self)
+        join = self.join_group = QGroupBox(self.tr("Join a board another laptop shares"), self)
         grid = QGridLayout(join)
         address_label = QLabel(self.tr("Add&ress"), join)
         self.join_address = named(QLineEdit(join), self.tr("Address of the sharing laptop"),
@@ -194,6 +194,7 @@ class SharePanel(QWidget):
         self.stop_button.setVisible(sharing_now)
         self.address.setVisible(sharing_now)
         self.code.setVisible(sharing_now)
+        self.join_group.setEnabled(not sharing_now)  # this laptop is the one others join
         if sharing_now:
             self.address.setText(self.tr("Address: {where}").format(where="  ".join(
                 f"{address}:{sharing.port}" for address in sharing.addresses)))
