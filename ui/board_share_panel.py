@@ -54,7 +54,13 @@ def value_text(value: Any) -> str:
     if value is False:
         return _tr("no")
     if isinstance(value, str):
-        return value.replace("_", " ")
+        try:  # a time recorded on the board: as the officer's clock shows it
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value.replace("_", " ")
+        if moment.tzinfo is None:
+            return value
+        return moment.astimezone().strftime("%H:%M:%S on %d %b %Y")
     if isinstance(value, list):
         return _tr("{n} entries").format(n=len(value))
     return str(value)
@@ -211,7 +217,11 @@ class SharePanel(QWidget):
                 self.peers.setItem(row, column, QTableWidgetItem(text))
 
     def show_conflicts(self, conflicts: list[Any]) -> None:
-        """The conflicts; the one selected stays selected if it is still there."""
+        """The conflicts; the one selected stays selected if it is still there, and nothing
+        is redrawn (the value being chosen stays chosen) when they have not changed."""
+        if [(c.person, c.field, c.values) for c in conflicts] == \
+                [(c.person, c.field, c.values) for c in self._conflicts]:
+            return
         current = self.conflicts.currentRow()
         key = (self._conflicts[current].person, self._conflicts[current].field) \
             if 0 <= current < len(self._conflicts) else None

@@ -363,6 +363,7 @@ class ReceptionBoardPage(Page):
     def _joined(self, case_id: str) -> None:
         if case_id != self._case_id:
             return
+        self.share_panel.join_code.clear()  # read out once; not left on screen
         self.share_panel.state.setText(self.tr(
             "Joined. This laptop now holds the whole board; changes are exchanged every few "
             "seconds, and kept here when the network drops."))
@@ -456,8 +457,10 @@ class ReceptionBoardPage(Page):
         if written is not None:
             self._adopt(written.id)
         self.refresh_board()
-        self.announce(self.tr("Resolved: {ref} {field}.").format(
-            ref=reference, field=field_title(field).lower()))
+        done = self.tr("Resolved: {ref} {field}.").format(
+            ref=reference, field=field_title(field).lower())
+        self.share_panel.state.setText(done)
+        self.announce(done)
         if self._sharing is not None:
             self._sharing.exchange_now()
 
