@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import (
-    QAccessible,
-    QAccessibleAnnouncementEvent,
     QKeyEvent,
     QKeySequence,
     QShortcut,
@@ -33,7 +31,8 @@ from fieldkit.drafts import DraftKind, DraftOwner
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from forms import BoardStep, PersonReceived, ReceptionCentre
-from ui.board_share_panel import SharePanel, field_title
+from ui.board_share_link import SharedBoard
+from ui.board_share_panel import SharePanel
 from ui.checklist import Checklist
 from ui.controls import heading, named
 from ui.drafts import DraftSaver
@@ -56,7 +55,7 @@ if TYPE_CHECKING:
 CENTRE_FIELDS = ["operation", "venue", "held_on", "lead_agency", "agencies_present"]
 
 
-class ReceptionBoardPage(Page):
+class ReceptionBoardPage(SharedBoard, Page):
     """A reception centre's set-up and board, saved as a ``reception`` form document."""
 
     wants_full_width = True
@@ -72,6 +71,7 @@ class ReceptionBoardPage(Page):
         self._store, self._case_id, self._document_id = store, case_id, document_id
         self._sharing = sharing
         self._quiet = False
+        self._cut_off = False  # the last exchange could not reach a laptop
         self._view = form_link.open_board(store, case_id, document_id)  # shown, merged
         centre = self._view.centre
         owner = DraftOwner(DraftKind.RECEPTION, case_id, form_kind="reception",
@@ -319,150 +319,6 @@ class ReceptionBoardPage(Page):
         if self._document_id != document_id:
             self._document_id = document_id
             self.draft.owner = self.draft.owner.saved_as(document_id)
-
-    # -- sharing with other laptops -------------------------------------------------------------
-
-    def _wire_sharing(self) -> None:
-        sharing, panel = self._sharing, self.share_panel
-        if sharing is None:
-            panel.setEnabled(False)
-            return
-        panel.shareRequested.connect(lambda: sharing.share(self._case_id))
-        panel.stopRequested.connect(sharing.stop_sharing)
-        panel.joinRequested.connect(
-            lambda address, code: sharing.join(self._case_id, address, code))
-        panel.resolveRequested.connect(self.resolve)
-        sharing.sharingChanged.connect(self._sharing_changed)
-        sharing.joined.connect(self._joined)
-        sharing.failed.connect(self._sharing_failed)
-        sharing.reported.connect(self._reported)
-        if sharing.case_id == self._case_id:
-            panel.show_sharing(sharing.sharing)
-        if self._view.shared:
-            sharing.follow(self._case_id)
-            self._show_conflicts()
-
-    def _mine(self) -> bool:
-        return self._sharing is not None and self._sharing.case_id == self._case_id
-
-    @Slot(object)
-    def _sharing_changed(self, sharing: Any) -> None:
-        if sharing is not None and not self._mine():
-            return
-        self.share_panel.show_sharing(sharing)
-        if sharing is None:
-            self.share_panel.state.setText(self.tr(
-                "Not sharing. What this laptop recorded stays here and in the case."))
-            return
-        self.share_panel.state.setText(self.tr(
-            "Sharing. Other laptops join with the address and code above; changes are "
-            "exchanged every few seconds."))
-        self.refresh_board()
-
-    @Slot(str)
-    def _joined(self, case_id: str) -> None:
-        if case_id != self._case_id:
-            return
-        self.share_panel.join_code.clear()  # read out once; not left on screen
-        self.share_panel.state.setText(self.tr(
-            "Joined. This laptop now holds the whole board; changes are exchanged every few "
-            "seconds, and kept here when the network drops."))
-        self.refresh_board()
-
-    @Slot(object)
-    def _sharing_failed(self, error: BaseException) -> None:
-        self.share_panel.state.setText(error_text(error) if isinstance(error, FieldkitError)
-                                       else str(error))
-
-    @Slot(object)
-    def _reported(self, report: Any) -> None:
-        if not self._mine() or not self._store.is_open:
-            return
-        self.share_panel.show_peers(report.peers)
-        self.share_panel.show_conflicts(list(report.conflicts))
-        if report.written is not None and report.written.case_id == self._case_id:
-            self._adopt(report.written.id)
-        if report.arrivals or report.written is not None:
-            self.refresh_board()
-        if report.arrivals:
-            self.announce(" ".join(self.tr("{officer} changed {ref}: {fields}.").format(
-                officer=a.officer, ref=a.person,
-                fields=", ".join(field_title(f).lower() for f in a.fields[:4])
-                + (self.tr(" and more") if len(a.fields) > 4 else ""))
-                for a in report.arrivals[-3:]))
-        self._show_conflict_count(len(report.conflicts))
-
-    def refresh_board(self) -> None:
-        """Show the merged board, keeping what the officer typed and has not saved (and the
-        selection and scroll)."""
-        from sync.board_share import form_link
-
-        try:
-            self._view, local = form_link.refresh(self._store, self._case_id, self._view,
-                                                  self.centre())
-        except FieldkitError as error:
-            self.message.setText(error_text(error))
-            return
-        self._show_people(local.people)
-        self._show_conflicts()
-
-    def _show_people(self, people: list[PersonReceived]) -> None:
-        current = self.table.currentIndex()
-        source = self.proxy.mapToSource(current) if current.isValid() else current
-        scroll = (self.table.verticalScrollBar().value(),
-                  self.table.horizontalScrollBar().value())
-        self._quiet = True  # news from other laptops is not an unsaved change of this one
-        try:
-            changed = self.model.update_people(people)
-        finally:
-            self._quiet = False
-        self.table.verticalScrollBar().setValue(scroll[0])
-        self.table.horizontalScrollBar().setValue(scroll[1])
-        if source.isValid() and source.row() in changed:
-            self.panel.refresh_person(self.model.person(source.row()))
-        self._show_summary()
-
-    def _show_conflicts(self) -> None:
-        from sync.board_share import form_link
-
-        found = form_link.conflicts(self._store, self._case_id, self.model.as_of)
-        self.share_panel.show_conflicts(found)
-        self._show_conflict_count(len(found))
-
-    def _show_conflict_count(self, count: int) -> None:
-        text = self.tr("{n} conflicts to resolve: see 3. Sharing (Alt+G).").format(n=count) \
-            if count else ""
-        if self.message.text().endswith("(Alt+G).") or text:
-            self.message.setText(text)
-
-    def announce(self, text: str) -> None:
-        """Say what changed elsewhere in the status line, and to screen readers, politely."""
-        self.shared_status.setText(text)
-        self.shared_status.setAccessibleDescription(text)
-        event = QAccessibleAnnouncementEvent(self.shared_status, text)
-        event.setPoliteness(QAccessible.AnnouncementPoliteness.Polite)
-        QAccessible.updateAccessibility(event)
-
-    @Slot(str, str, str)
-    def resolve(self, reference: str, field: str, clock_text: str) -> None:
-        """Settle a conflict with the value chosen, then show the board as it now stands."""
-        from sync.board_share import form_link
-
-        try:
-            written = form_link.resolve(self._store, self._case_id, reference, field,
-                                        clock_text)
-        except FieldkitError as error:
-            self.share_panel.state.setText(error_text(error))
-            return
-        if written is not None:
-            self._adopt(written.id)
-        self.refresh_board()
-        done = self.tr("Resolved: {ref} {field}.").format(
-            ref=reference, field=field_title(field).lower())
-        self.share_panel.state.setText(done)
-        self.announce(done)
-        if self._sharing is not None:
-            self._sharing.exchange_now()
 
     def flush_drafts(self) -> None:
         """Keep what changed: the draft is written now."""

@@ -12,6 +12,7 @@ so nothing is served or exchanged while locked. No Qt here: the app wraps the re
 from __future__ import annotations
 
 import errno
+import logging
 import queue
 import socket
 import threading
@@ -33,6 +34,7 @@ from sync.board_share.client import Exchanged, exchange_with_peers, join_board, 
 from sync.board_share.form_link import ConflictShown
 from sync.board_share.server import board_server
 
+log = logging.getLogger(__name__)
 ALL_NETWORKS = "0.0.0.0"  # noqa: S104 - the centre's network; every request is signed by an
 # enrolled, invited device and everything else is refused
 DEFAULT_PORT = 8450
@@ -222,7 +224,14 @@ class LiveBoard:
         try:
             seen = journal.vector(store, journal.board_id(store, self.case_id))
             while not self._stopping.is_set():
-                seen = self._round(store, seen)
+                try:
+                    seen = self._round(store, seen)
+                except FieldkitError as error:  # a full disk, say: told, and tried again
+                    self.report(LiveReport(unreachable=(str(error),)))
+                except Exception as error:  # never a silent stop; no message (personal data)
+                    log.error("board exchange round failed: %s", type(error).__name__)
+                    self.report(LiveReport(unreachable=(
+                        "An exchange with the other laptops failed; it is tried again.",)))
                 self._wake.wait(self.interval)
                 self._wake.clear()
         finally:
