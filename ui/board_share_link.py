@@ -101,8 +101,7 @@ class SharedBoard:
 
     @Slot(object)
     def _sharing_failed(self, error: BaseException) -> None:
-        self.share_panel.state.setText(error_text(error) if isinstance(error, FieldkitError)
-                                       else str(error))
+        self.share_panel.state.setText(error_text(error))
 
     @Slot(object)
     def _reported(self, report: Any) -> None:

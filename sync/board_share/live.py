@@ -42,6 +42,15 @@ EXCHANGE_SECONDS = 3.0
 STOP_SECONDS = 20.0
 
 
+class SharingNotStarted(FieldkitError):
+    """The board server could not listen on this laptop's network."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"This laptop could not start sharing the board ({reason}). Check "
+                         "it is connected to the centre's network, then try again; nothing "
+                         "was lost.")
+
+
 @dataclass(frozen=True)
 class Arrival:
     """Changes made on another device and received here: who, and which fields of whom."""
@@ -170,6 +179,9 @@ class LiveBoard:
                     if error.errno != errno.EADDRINUSE:
                         raise
                     server, sock = board_server(store, host, 0)
+            except OSError as error:
+                ready.put(SharingNotStarted(error.strerror or type(error).__name__))
+                return
             except BaseException as error:
                 ready.put(error)
                 return

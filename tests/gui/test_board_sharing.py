@@ -125,6 +125,20 @@ def test_two_windows_share_a_board_and_resolve_a_conflict(qtbot, two_windows) ->
     _wait(qtbot, lambda: mine.share_panel.peers.rowCount() == 1
           and mine.share_panel.peers.item(0, 0).text() == "Officer police")
 
+    # Police type welfare notes for R001 (not saved) while the coordinator records R001's
+    # medical triage: the notes being typed are kept, with the coordinator's change shown.
+    _press(qtbot, theirs, "R001", BoardStep.WELFARE, times=0)
+    notes = theirs.panel.editor.widget_at("welfare_notes")
+    notes.setFocus()
+    qtbot.keyClicks(notes, "Needs rest")
+    _press(qtbot, mine, "R001", BoardStep.MEDICAL)
+    _save(qtbot, coordinator, mine)
+    _wait(qtbot, lambda: _person(theirs, "R001").medical_triage_at is not None)
+    assert theirs.panel.editor.field_values()["welfare_notes"] == "Needs rest"
+    assert _person(theirs, "R001").welfare_notes == "Needs rest"
+    _save(qtbot, police, theirs)
+    _wait(qtbot, lambda: _person(mine, "R001").welfare_notes == "Needs rest")
+
     # The coordinator records R001 as an adult; both then record consent, differently,
     # each without having seen the other's.
     row = next(r for r in range(mine.model.rowCount())

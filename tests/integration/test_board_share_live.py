@@ -141,3 +141,15 @@ def test_three_devices_share_live_and_settle_a_conflict(tmp_path: Path) -> None:
         from sync.board_share.client import PeerLink
 
         PeerLink(store, "127.0.0.1", sharing.port)
+
+
+def test_an_address_is_read_as_typed_and_a_wrong_one_is_named() -> None:
+    from fieldkit.errors import InvalidInput
+    from sync.board_share.live import DEFAULT_PORT, parse_address
+
+    assert parse_address(" 192.168.1.20:8450 ") == ("192.168.1.20", 8450)
+    assert parse_address("192.168.1.20") == ("192.168.1.20", DEFAULT_PORT)
+    assert parse_address("[::1]:9000") == ("::1", 9000)
+    for wrong in ("", "laptop:port", "10.0.0.1:70000"):
+        with pytest.raises(InvalidInput, match="for example 192.168.1.20:8450"):
+            parse_address(wrong)
