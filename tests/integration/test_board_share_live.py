@@ -151,5 +151,5 @@ def test_an_address_is_read_as_typed_and_a_wrong_one_is_named() -> None:
     assert parse_address("192.168.1.20") == ("192.168.1.20", DEFAULT_PORT)
     assert parse_address("[::1]:9000") == ("::1", 9000)
     for wrong in ("", "laptop:port", "10.0.0.1:70000"):
-        with pytest.raises(InvalidInput, match="for example 192.168.1.20:8450"):
+        with pytest.raises(InvalidInput, match=r"for example 192\.168\.1\.20:8450"):
             parse_address(wrong)
