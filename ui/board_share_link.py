@@ -167,8 +167,9 @@ class SharedBoard:
         self._show_conflict_count(len(found))
 
     def _show_conflict_count(self, count: int) -> None:
-        text = self.tr("{n} conflicts to resolve: see 3. Sharing (Alt+G).").format(n=count) \
-            if count else ""
+        text = "" if not count else self.tr(
+            "1 conflict to resolve: see 3. Sharing (Alt+G).") if count == 1 else self.tr(
+            "{n} conflicts to resolve: see 3. Sharing (Alt+G).").format(n=count)
         if self.message.text().endswith("(Alt+G).") or text:
             self.message.setText(text)
 

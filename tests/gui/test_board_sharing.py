@@ -153,7 +153,7 @@ def test_two_windows_share_a_board_and_resolve_a_conflict(qtbot, two_windows) ->
     _save(qtbot, police, theirs)
     _wait(qtbot, lambda: mine.share_panel.conflicts.count() == 1
           and theirs.share_panel.conflicts.count() == 1)
-    assert "conflicts to resolve" in mine.message.text()
+    assert "1 conflict to resolve" in mine.message.text()
 
     _active(qtbot, coordinator)
     qtbot.keyClick(mine.tabs, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
