@@ -32,6 +32,7 @@ from ui import clipboard
 from ui import help as help_pages
 from ui.about import AboutDialog
 from ui.autolock import IdleWatcher
+from ui.board_sharing import BoardSharing
 from ui.bridge import CoreEvents
 from ui.case_view import CasePage
 from ui.first_run import FirstRunPage
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(idle_ms or officer.DEFAULT_IDLE_MINUTES * 60_000, self)
         self.idle.idle.connect(self.lock)
         self.sync = SyncController(sync_interval_ms, self)
+        self.board_sharing = BoardSharing(self)  # the reception board, shared live
         self.sync.busyChanged.connect(self.status.set_sync_busy)
         self.sync.runningChanged.connect(self._sync_running)
         self.sync.finished.connect(self._sync_finished)
@@ -213,6 +215,8 @@ class MainWindow(QMainWindow):
         self._key = unwrapped
         self.profile = device.current_profile(self.store)
         self.workspace = Workspace(self.store, self.settings, self.worker, self)
+        self.board_sharing.start(self.settings, unwrapped)
+        self.workspace.board_sharing = self.board_sharing
         self.events.recordsChanged.connect(self.workspace.records_changed)
         self.workspace.sendToLead.connect(self.send_case)
         self.workspace.setUpLead.connect(self.show_lead_profile)
@@ -272,6 +276,7 @@ class MainWindow(QMainWindow):
         anything fieldkit put on the clipboard."""
         self.idle.stop()
         self.sync.stop()
+        self.board_sharing.stop()  # nothing served or exchanged while locked
         self._generation += 1
         if self.sealer.running:
             # Sealing holds decrypted records on its own connection: let it finish (the bundle
@@ -331,6 +336,7 @@ class MainWindow(QMainWindow):
         if self.store is None:
             return
         self.sync.stop()
+        self.board_sharing.stop()  # its connections hold the old key
         changer = PassphraseChanger(self.store, self.settings, self.worker, self)
         changer.done.connect(self._passphrase_changed)
         changer.start(change)
@@ -341,6 +347,7 @@ class MainWindow(QMainWindow):
             self._key = key
         if self.store is not None and self._key is not None:
             self.sync.start(self.settings, self._key)
+            self.board_sharing.start(self.settings, self._key)
         self._say(message)
         self.passphraseChanged.emit(message)
 

@@ -7,6 +7,8 @@ what to do; anything unexpected gets a calm general message and never a tracebac
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import QCoreApplication
 
 from fieldkit import errors
@@ -88,7 +90,7 @@ def error_text(error: BaseException) -> str:
         return _tr("Note entries cannot be changed or deleted. Add a correction instead.")
     if isinstance(error, errors.NotFound):
         return _tr("That record could not be found. It may have been removed.")
-    sync_text = _sync_error_text(error)
+    sync_text = _sync_error_text(error) or _board_error_text(error)
     if sync_text is not None:
         return sync_text
     if isinstance(error, errors.InvalidInput):
@@ -101,6 +103,29 @@ def error_text(error: BaseException) -> str:
             detail=error.strerror or type(error).__name__
         )
     return _tr("Something went wrong and the action was not completed. Nothing was lost.")
+
+
+def _board_error_text(error: BaseException) -> str | None:
+    """Sharing the reception board: the core's modules are loaded only once sharing began."""
+    access = sys.modules.get("sync.board_share.access")
+    if access is not None and isinstance(error, access.NoDevicesFile):
+        return _tr(
+            "This laptop does not have the Lead's list of enrolled devices yet, so it cannot "
+            "tell which laptops may share the board. Ask the Lead for the list and have it "
+            "imported on this laptop, then try again. Nothing was shared.")
+    client = sys.modules.get("sync.board_share.client")
+    if client is not None and isinstance(error, client.PeerUnreachable):
+        return _tr(
+            "The sharing laptop cannot be reached. Check the address as it shows it, that it "
+            "still shows \"Sharing\", and that both laptops are on the same network. Nothing "
+            "was lost; try again.")
+    if client is not None and isinstance(error, client.PeerRefused) \
+            and "refused this one" in str(error):
+        return _tr(
+            "The sharing laptop refused this one. Check the join code with the coordinator "
+            "(read it out again); a laptop not enrolled with your Lead, or no longer enrolled, "
+            "cannot join. Nothing was shared.")
+    return None
 
 
 def _sync_error_text(error: BaseException) -> str | None:

@@ -9,7 +9,15 @@ from typing import Any
 
 from pydantic import ValidationError
 from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from forms import PersonReceived
 from forms.rules import Route
@@ -96,6 +104,18 @@ class PersonPanel(QWidget):
         self.editor.blockSignals(False)
         self.route.setText(route_text(person, as_of))
         self.problem.clear()
+
+    def refresh_person(self, person: PersonReceived) -> None:
+        """Show the selected person's record again after changes arrived from another laptop
+        (what the officer typed is already in it): the field being typed in keeps focus and
+        its cursor."""
+        if person == self._person:
+            return
+        focus = QApplication.focusWidget()
+        cursor = focus.cursorPosition() if isinstance(focus, QLineEdit) else -1
+        self.show_person(person, self._as_of)
+        if isinstance(focus, QLineEdit) and cursor >= 0:
+            focus.setCursorPosition(min(cursor, len(focus.text())))
 
     def _edited(self) -> None:
         if self._person is None:

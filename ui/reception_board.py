@@ -3,10 +3,14 @@ counts at the top of each column, filters, and one keystroke to register a new a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QKeyEvent,
+    QKeySequence,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,11 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldkit import cases, clock, documents, prefill
+from fieldkit import cases, clock
 from fieldkit.drafts import DraftKind, DraftOwner
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from forms import BoardStep, PersonReceived, ReceptionCentre
+from ui.board_share_link import SharedBoard
+from ui.board_share_panel import SharePanel
 from ui.checklist import Checklist
 from ui.controls import heading, named
 from ui.drafts import DraftSaver
@@ -43,24 +49,31 @@ from ui.reception_model import (
 )
 from ui.save_state import SaveState
 
+if TYPE_CHECKING:
+    from ui.board_sharing import BoardSharing
+
 CENTRE_FIELDS = ["operation", "venue", "held_on", "lead_agency", "agencies_present"]
 
 
-class ReceptionBoardPage(Page):
+class ReceptionBoardPage(SharedBoard, Page):
     """A reception centre's set-up and board, saved as a ``reception`` form document."""
 
     wants_full_width = True
     openPersonForm = Signal(str)  # the person's id in the case
 
     def __init__(
-        self, store: Store, case_id: str, document_id: str | None, parent: QWidget | None = None
+        self, store: Store, case_id: str, document_id: str | None, parent: QWidget | None = None,
+        sharing: BoardSharing | None = None,
     ) -> None:
         super().__init__(case_id, parent)
+        from sync.board_share import form_link
+
         self._store, self._case_id, self._document_id = store, case_id, document_id
-        centre = ReceptionCentre.model_validate(prefill.new_reception(store, case_id))
-        if document_id:
-            centre = ReceptionCentre.model_validate_json(
-                documents.get_document(store, document_id).data)
+        self._sharing = sharing
+        self._quiet = False
+        self._cut_off = False  # the last exchange could not reach a laptop
+        self._view = form_link.open_board(store, case_id, document_id)  # shown, merged
+        centre = self._view.centre
         owner = DraftOwner(DraftKind.RECEPTION, case_id, form_kind="reception",
                            document_id=document_id)
         self.draft = DraftSaver(store, owner, self._draft_data, self)
@@ -147,6 +160,10 @@ class ReceptionBoardPage(Page):
         self.message = QLabel(board)
         self.message.setAccessibleName(self.tr("Board message"))
         board_layout.addWidget(self.message)
+        self.shared_status = QLabel(board)
+        self.shared_status.setWordWrap(True)
+        self.shared_status.setAccessibleName(self.tr("Changes from other laptops"))
+        board_layout.addWidget(self.shared_status)
         self.save_state = SaveState(board)
         board_layout.addWidget(self.save_state)
         self.draft.saved.connect(lambda _key: self.save_state.saved_draft())
@@ -154,7 +171,10 @@ class ReceptionBoardPage(Page):
                                  self.tr("Save board"))
         board_layout.addWidget(self.save_button)
         self.tabs.addTab(board, self.tr("2. &Board"))
+        self.share_panel = SharePanel(self)
+        self.tabs.addTab(self.share_panel, self.tr("3. Sharin&g"))
         self.tabs.setCurrentIndex(1 if centre.people else 0)
+        self._wire_sharing()
 
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.panel.personChanged.connect(self._person_edited)
@@ -211,6 +231,9 @@ class ReceptionBoardPage(Page):
 
     @Slot()
     def _changed(self) -> None:
+        if self._quiet:
+            self._show_summary()
+            return
         self.draft.touch()
         self.save_state.changed()
         self._show_summary()
@@ -271,20 +294,31 @@ class ReceptionBoardPage(Page):
 
     @Slot()
     def save(self) -> None:
-        """Save the board as a new version of the reception document."""
+        """Save the board as a new version of the reception document (on a shared board, with
+        each field changed recorded for the other laptops, in the same save)."""
+        from sync.board_share import form_link
+
         try:
-            saved = documents.save_document(
-                self._store, self._case_id, "reception", self.centre().model_dump(mode="json"),
-                document_id=self._document_id)
+            saved = form_link.save_board(self._store, self._case_id, self.centre(),
+                                         self._document_id, self._view)
         except (FieldkitError, ValueError) as error:
             self.message.setText(error_text(error) if isinstance(error, FieldkitError)
                                  else str(error))
             return
+        self._view = saved.view
+        self._show_people(saved.view.centre.people)
         self.draft.discard()
         self.save_state.saved()
-        self._document_id = saved.id
-        self.draft.owner = self.draft.owner.saved_as(saved.id)
-        self.message.setText(self.tr("Board saved (version {n}).").format(n=saved.version))
+        self._adopt(saved.document.id)
+        self.message.setText(self.tr("Board saved (version {n}).").format(
+            n=saved.document.version))
+        if self._sharing is not None and saved.view.shared:
+            self._sharing.exchange_now()
+
+    def _adopt(self, document_id: str) -> None:
+        if self._document_id != document_id:
+            self._document_id = document_id
+            self.draft.owner = self.draft.owner.saved_as(document_id)
 
     def flush_drafts(self) -> None:
         """Keep what changed: the draft is written now."""

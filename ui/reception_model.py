@@ -186,6 +186,30 @@ class ReceptionBoardModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(STEPS)))
         self._counts_changed()
 
+    def update_people(self, people: list[PersonReceived]) -> list[int]:
+        """Show ``people`` (those already here first, in their rows): only rows whose record
+        changed are repainted and new people added at the end, so selection and scroll stay.
+        Returns the rows that changed."""
+        changed: list[int] = []
+        for row, person in enumerate(people[:len(self._people)]):
+            if person != self._people[row]:
+                self._people[row] = person
+                self._boards[row] = person.board(self._as_of)
+                changed.append(row)
+        for row in changed:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(STEPS)))
+        extra = people[len(self._people):]
+        if extra:
+            first = len(self._people)
+            self.beginInsertRows(QModelIndex(), first, first + len(extra) - 1)
+            self._people.extend(extra)
+            self._boards.extend(person.board(self._as_of) for person in extra)
+            self.endInsertRows()
+            changed.extend(range(first, first + len(extra)))
+        if changed:
+            self._counts_changed()
+        return changed
+
     def _counts_changed(self) -> None:
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 1, len(STEPS))
 

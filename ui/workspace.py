@@ -24,6 +24,7 @@ from fieldkit.errors import FieldkitError
 from fieldkit.search import HitKind, SearchHit
 from fieldkit.settings import Settings
 from fieldkit.store import Store
+from ui.board_sharing import BoardSharing
 from ui.case_view import CasePage
 from ui.cases import CasesPage
 from ui.controls import named
@@ -53,6 +54,7 @@ class Workspace(QWidget):
         super().__init__(parent)
         self.store = store
         self._worker = worker
+        self.board_sharing: BoardSharing | None = None  # the window's, set while unlocked
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 0)
         bar = QHBoxLayout()
@@ -197,7 +199,8 @@ class Workspace(QWidget):
         if not document_id:
             existing = documents.list_documents(self.store, case_id, "reception")
             document_id = existing[-1].id if existing else ""
-        page = ReceptionBoardPage(self.store, case_id, document_id or None, self)
+        page = ReceptionBoardPage(self.store, case_id, document_id or None, self,
+                                  sharing=self.board_sharing)
         page.openPersonForm.connect(self.open_person)
         self._push(page, self.tr("Reception centre"))
         return page

@@ -100,9 +100,11 @@ def record_change(
 
 def record_changes(
     store: Store, case_id: str, person: str, values: dict[str, object], *,
-    resolution: bool = False,
+    resolution: bool = False, replacing: dict[str, tuple[str, ...]] | None = None,
 ) -> list[BoardChange]:
-    """Set several fields of one person in one transaction (all saved, or none)."""
+    """Set several fields of one person in one transaction (all saved, or none). A field in
+    ``replacing`` replaces only the values given there (those its officer was shown), not
+    every value held: one arrived since then stays beside it, shown as a conflict."""
     board = board_id(store, case_id)
     person = person.strip()
     if not person:
@@ -116,7 +118,8 @@ def record_changes(
             change = BoardChange(
                 board_id=board, person=person, field=field, value=field_value(field, value),
                 hlc=_tick(store, me).text(), device_id=me, officer=store.actor,
-                supersedes=_heads(store, board, person, field),
+                supersedes=(replacing[field] if replacing is not None and field in replacing
+                            else _heads(store, board, person, field)),
                 kind="resolution" if resolution else "edit",
             ).signed_by(key)
             _insert(conn, change)

@@ -1,0 +1,167 @@
+"""The board the app edits (the reception document) and the shared journal, on real encrypted
+stores: a save records one change per field with the document version (all or nothing), the
+merged board is written back, an officer's unsaved edits survive changes arriving, and a value
+that arrived while the officer was editing becomes a conflict, resolved into the document."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from fieldkit import cases, documents
+from fieldkit.errors import InvalidInput
+from fieldkit.settings import Settings
+from fieldkit.store import Store
+from forms.choices import ConsentDecision
+from forms.reception import PersonReceived, ReceptionCentre
+from sync.board_share import form_link, journal
+from tests.conftest import PASSPHRASE
+
+AS_OF = date(2026, 3, 2)
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def other(tmp_path: Path) -> Iterator[Store]:
+    settings = Settings(data_dir=tmp_path / "other", kdf_min_seconds=0.001, kdf_memory_kib=8192)
+    second = Store.create(settings, PASSPHRASE, officer="Officer Two")
+    yield second
+    second.lock()
+
+
+def _centre(*people: PersonReceived) -> ReceptionCentre:
+    return ReceptionCentre(operation="Larkspur", held_on=AS_OF, people=list(people))
+
+
+def _level(a: Store, b: Store, board: str) -> None:
+    """Both stores hold every change (what an exchange does, without the network)."""
+    for source, target in ((a, b), (b, a)):
+        journal.receive(target, board, journal.changes_since(
+            source, board, journal.vector(target, board)))
+
+
+def _shared_pair(store: Store, other: Store) -> tuple[str, str, str]:
+    case = cases.create_case(store, "Reception centre")
+    board = journal.board_id(store, case.id)
+    other_case = cases.create_case(other, "Reception centre")
+    journal.link_board(other, other_case.id, board)
+    return case.id, other_case.id, board
+
+
+def test_an_unshared_board_saves_only_its_document(store: Store) -> None:
+    case = cases.create_case(store, "Reception centre")
+    saved = form_link.save_board(store, case.id, _centre(PersonReceived(reference="R001")), None)
+    assert saved.document.version == 1 and not saved.view.shared
+    assert store.conn.execute("SELECT COUNT(*) FROM board_changes").fetchone()[0] == 0
+
+
+def test_a_save_records_each_changed_field_with_the_document(store: Store) -> None:
+    case = cases.create_case(store, "Reception centre")
+    journal.board_id(store, case.id)  # the case is shared from now on
+    first = _centre(PersonReceived(reference="R001", arrived_at=NOW),
+                    PersonReceived(reference="R002"))
+    saved = form_link.save_board(store, case.id, first, None)
+    board = journal.board_id(store, case.id)
+    held = journal.all_changes(store, board)
+    assert sorted((c.person, c.field) for c in held) == [("R001", "arrived_at"),
+                                                         ("R002", "arrived_at")]
+    edited = saved.view.centre.model_copy(update={"people": [
+        saved.view.centre.people[0].model_copy(update={"consent": ConsentDecision.GIVEN,
+                                                       "welfare_notes": "tea and rest"}),
+        saved.view.centre.people[1]]})
+    again = form_link.save_board(store, case.id, edited, saved.document.id, saved.view)
+    assert again.document.version == 2
+    new = journal.all_changes(store, board)[len(held):]
+    assert sorted(c.field for c in new) == ["consent", "welfare_notes"]
+    assert form_link.save_board(store, case.id, again.view.centre, again.document.id,
+                                again.view).document.version == 3
+    assert len(journal.all_changes(store, board)) == 4  # saving again unchanged adds none
+
+
+def test_a_save_that_fails_leaves_nothing_half_written(store: Store) -> None:
+    case = cases.create_case(store, "Reception centre")
+    journal.board_id(store, case.id)
+    saved = form_link.save_board(store, case.id, _centre(PersonReceived(reference="R001")), None)
+    documents.withdraw_document(store, saved.document.id, "entered in error")
+    edited = _centre(PersonReceived(reference="R001", welfare_notes="water given"))
+    with pytest.raises(InvalidInput, match="withdrawn"):
+        form_link.save_board(store, case.id, edited, saved.document.id, saved.view)
+    held = journal.all_changes(store, journal.board_id(store, case.id))
+    assert [c.field for c in held] == ["arrived_at"]  # the change went with the failed save
+
+
+def test_changes_from_a_peer_are_written_back_into_the_document(
+        store: Store, other: Store) -> None:
+    mine, theirs, board = _shared_pair(store, other)
+    saved = form_link.save_board(store, mine, _centre(PersonReceived(reference="R001")), None)
+    form_link.save_board(other, theirs, _centre(PersonReceived(reference="R002")), None)
+    _level(store, other, board)
+    written = form_link.write_back(store, mine)
+    assert written is not None and written.id == saved.document.id and written.version == 2
+    centre = ReceptionCentre.model_validate_json(written.data)
+    assert [p.reference for p in centre.people] == ["R001", "R002"]
+    assert centre.operation == "Larkspur"  # the centre's own fields are kept
+    assert form_link.write_back(store, mine) is None  # nothing new: no new version
+    joined = form_link.write_back(other, theirs)
+    assert joined is not None
+    assert {p.reference for p in ReceptionCentre.model_validate_json(joined.data).people} == \
+        {"R001", "R002"}
+    actions = [row[0] for row in store.conn.execute("SELECT action FROM audit_events")]
+    assert actions.count("form.update") == 1  # audited as any save
+
+
+def test_an_unsaved_edit_survives_arrivals_and_a_clash_becomes_a_conflict(
+        store: Store, other: Store) -> None:
+    mine, theirs, board = _shared_pair(store, other)
+    saved = form_link.save_board(store, mine, _centre(PersonReceived(reference="R001")), None)
+    _level(store, other, board)
+    form_link.write_back(other, theirs)
+    view = form_link.open_board(store, mine, saved.document.id)
+    # Typed here, not saved yet, while the other device records consent and welfare.
+    typing = view.centre.model_copy(update={"people": [view.centre.people[0].model_copy(
+        update={"consent": ConsentDecision.GIVEN})]})
+    journal.record_changes(other, theirs, "R001", {"consent": ConsentDecision.REFUSED,
+                                                   "welfare_notes": "water given"})
+    _level(store, other, board)
+    form_link.write_back(store, mine)
+    view, shown = form_link.refresh(store, mine, view, typing)
+    [person] = shown.people
+    assert person.consent is ConsentDecision.GIVEN  # the officer's typing is kept
+    assert person.welfare_notes == "water given"  # and the other device's news shown
+    form_link.save_board(store, mine, shown, saved.document.id, view)
+    _level(store, other, board)
+    [conflict] = form_link.conflicts(store, mine, AS_OF)
+    assert (conflict.person, conflict.field) == ("R001", "consent")
+    assert {(v.value, v.officer) for v in conflict.values} == {
+        ("given", "Officer Test"), ("refused", "Officer Two")}
+    assert form_link.conflicts(other, theirs, AS_OF) == [conflict]
+    refused = next(v for v in conflict.values if v.value == "refused")
+    resolved = form_link.resolve(store, mine, "R001", "consent", refused.clock)
+    assert resolved is not None
+    people = json.loads(resolved.data)["people"]
+    assert people[0]["consent"] == "refused" and people[0]["welfare_notes"] == "water given"
+    assert form_link.conflicts(store, mine, AS_OF) == []
+    with pytest.raises(InvalidInput, match="no conflict"):
+        form_link.resolve(store, mine, "R001", "consent", refused.clock)
+
+
+def test_an_edit_made_after_seeing_the_other_value_replaces_it(
+        store: Store, other: Store) -> None:
+    mine, theirs, board = _shared_pair(store, other)
+    saved = form_link.save_board(store, mine, _centre(PersonReceived(reference="R001")), None)
+    _level(store, other, board)
+    journal.record_changes(other, theirs, "R001", {"consent": ConsentDecision.REFUSED})
+    _level(store, other, board)
+    view = form_link.open_board(store, mine, saved.document.id)
+    assert view.centre.people[0].consent is ConsentDecision.REFUSED
+    edited = view.centre.model_copy(update={"people": [view.centre.people[0].model_copy(
+        update={"consent": ConsentDecision.GIVEN})]})
+    form_link.save_board(store, mine, edited, saved.document.id, view)
+    _level(store, other, board)
+    assert form_link.conflicts(other, theirs, AS_OF) == []
+    merged = journal.merged_board(other, theirs, AS_OF).person("R001")
+    assert merged.person.consent is ConsentDecision.GIVEN

@@ -1,0 +1,261 @@
+"""The reception board's Sharing tab: share this board (the address and join code shown large,
+to read out), join another laptop's board, the laptops connected, and the conflicts to resolve
+(each value with who set it, on which laptop and when; Resolve keeps the value chosen).
+
+It only shows and asks: the board page does the sharing through ``BoardSharing`` and the core."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from forms import PersonReceived
+from ui.controls import named
+
+VALUE_CLOCK = Qt.ItemDataRole.UserRole
+"""Where a listed value keeps the clock of the change that set it."""
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("SharePanel", text)
+
+
+def field_title(field: str) -> str:
+    """A person's field as the board names it."""
+    info = PersonReceived.model_fields.get(field)
+    return str(info.title) if info is not None and info.title else field.replace("_", " ")
+
+
+def value_text(value: Any) -> str:
+    """A value as an officer reads it."""
+    if value is None or value == "" or value == []:
+        return _tr("not recorded")
+    if value is True:
+        return _tr("yes")
+    if value is False:
+        return _tr("no")
+    if isinstance(value, str):
+        try:  # a time recorded on the board: as the officer's clock shows it
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value.replace("_", " ")
+        if moment.tzinfo is None:
+            return value
+        return moment.astimezone().strftime("%H:%M:%S on %d %b %Y")
+    if isinstance(value, list):
+        return _tr("{n} entries").format(n=len(value))
+    return str(value)
+
+
+def device_text(device_id: str) -> str:
+    """A laptop as listed: the start of its enrolled id (as the Lead's devices list shows)."""
+    return _tr("laptop {id}").format(id=device_id[:8])
+
+
+def when_text(moment: datetime) -> str:
+    """A time in the officer's zone, hours and minutes."""
+    return moment.astimezone().strftime("%H:%M:%S")
+
+
+class SharePanel(QWidget):
+    """Share, join, connected laptops and conflicts. Signals carry what the officer asked."""
+
+    shareRequested = Signal()
+    stopRequested = Signal()
+    joinRequested = Signal(str, str)  # address, code
+    resolveRequested = Signal(str, str, str)  # reference, field, the chosen value's clock
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        left = QVBoxLayout()
+        layout.addLayout(left, 1)
+        right = QVBoxLayout()
+        layout.addLayout(right, 1)
+
+        share = QGroupBox(self.tr("Share this board"), self)
+        share_layout = QVBoxLayout(share)
+        explain = QLabel(self.tr(
+            "Other laptops at the centre enrolled with the same Lead can join with the address "
+            "and code shown here. Read the code out; never send it by message."), share)
+        explain.setWordWrap(True)
+        share_layout.addWidget(explain)
+        self.share_button = named(QPushButton(self.tr("Share the boar&d"), share),
+                                  self.tr("Share board"))
+        self.stop_button = named(QPushButton(self.tr("Sto&p sharing"), share),
+                                 self.tr("Stop sharing"))
+        self.stop_button.setVisible(False)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.share_button)
+        buttons.addWidget(self.stop_button)
+        buttons.addStretch(1)
+        share_layout.addLayout(buttons)
+        self.address = named(QLabel(share), self.tr("Address to type on the other laptops"))
+        self.code = named(QLabel(share), self.tr("Join code to read out"))
+        big = QFont(self.font())
+        big.setPointSizeF(big.pointSizeF() * 2)
+        big.setBold(True)
+        for label in (self.address, self.code):
+            label.setFont(big)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                          | Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            share_layout.addWidget(label)
+        left.addWidget(share)
+
+        join = self.join_group = QGroupBox(self.tr("Join a board another laptop shares"), self)
+        grid = QGridLayout(join)
+        address_label = QLabel(self.tr("Add&ress"), join)
+        self.join_address = named(QLineEdit(join), self.tr("Address of the sharing laptop"),
+                                  self.tr("As the sharing laptop shows it, "
+                                          "for example 192.168.1.20:8450"))
+        self.join_address.setPlaceholderText("192.168.1.20:8450")
+        address_label.setBuddy(self.join_address)
+        code_label = QLabel(self.tr("&Join code"), join)
+        self.join_code = named(QLineEdit(join), self.tr("Join code"),
+                               self.tr("The eight letters and numbers read out"))
+        self.join_code.setPlaceholderText("ABCD-EF23")
+        code_label.setBuddy(self.join_code)
+        self.join_button = named(QPushButton(self.tr("Joi&n"), join), self.tr("Join the board"))
+        grid.addWidget(address_label, 0, 0)
+        grid.addWidget(self.join_address, 0, 1)
+        grid.addWidget(code_label, 1, 0)
+        grid.addWidget(self.join_code, 1, 1)
+        grid.addWidget(self.join_button, 2, 1, Qt.AlignmentFlag.AlignLeft)
+        left.addWidget(join)
+        self.state = named(QLabel(self), self.tr("Sharing state"))
+        self.state.setWordWrap(True)
+        left.addWidget(self.state)
+        left.addStretch(1)
+
+        peers_label = QLabel(self.tr("&Laptops connected"), self)
+        right.addWidget(peers_label)
+        self.peers = named(QTableWidget(0, 4, self), self.tr("Laptops connected"))
+        peers_label.setBuddy(self.peers)
+        self.peers.setHorizontalHeaderLabels([
+            self.tr("Officer"), self.tr("Laptop"), self.tr("Last seen"),
+            self.tr("Changes not yet there")])
+        for table in (self.peers,):
+            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            table.verticalHeader().hide()
+            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+            table.setTabKeyNavigation(False)
+        right.addWidget(self.peers, 1)
+
+        conflicts_label = QLabel(self.tr("&Conflicts to resolve"), self)
+        right.addWidget(conflicts_label)
+        self.conflicts = named(QListWidget(self), self.tr("Conflicts to resolve"),
+                               self.tr("A person's detail recorded differently on two laptops"))
+        conflicts_label.setBuddy(self.conflicts)
+        right.addWidget(self.conflicts, 1)
+        values_label = QLabel(self.tr("&Values recorded (choose the one to keep)"), self)
+        right.addWidget(values_label)
+        self.values = named(QListWidget(self), self.tr("Values recorded"))
+        values_label.setBuddy(self.values)
+        right.addWidget(self.values, 1)
+        self.resolve_button = named(QPushButton(self.tr("&Keep the chosen value"), self),
+                                    self.tr("Resolve the conflict with the chosen value"))
+        self.resolve_button.setEnabled(False)
+        right.addWidget(self.resolve_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+        self._conflicts: list[Any] = []
+        self.share_button.clicked.connect(self.shareRequested)
+        self.stop_button.clicked.connect(self.stopRequested)
+        self.join_button.clicked.connect(self._join)
+        self.join_code.returnPressed.connect(self._join)
+        self.conflicts.currentRowChanged.connect(self._show_values)
+        self.values.currentRowChanged.connect(
+            lambda row: self.resolve_button.setEnabled(row >= 0))
+        self.values.itemActivated.connect(lambda _item: self._resolve())
+        self.resolve_button.clicked.connect(self._resolve)
+        self.show_sharing(None)
+
+    def _join(self) -> None:
+        self.joinRequested.emit(self.join_address.text(), self.join_code.text())
+
+    def show_sharing(self, sharing: Any) -> None:
+        """Show the address(es) and code while sharing (None: not sharing)."""
+        sharing_now = sharing is not None
+        self.share_button.setVisible(not sharing_now)
+        self.stop_button.setVisible(sharing_now)
+        self.address.setVisible(sharing_now)
+        self.code.setVisible(sharing_now)
+        self.join_group.setEnabled(not sharing_now)  # this laptop is the one others join
+        if sharing_now:
+            self.address.setText(self.tr("Address: {where}").format(where="  ".join(
+                f"{address}:{sharing.port}" for address in sharing.addresses)))
+            self.code.setText(self.tr("Join code: {code}").format(code=sharing.code))
+
+    def show_peers(self, peers: tuple[Any, ...]) -> None:
+        """The laptops this board exchanged with, connected ones first."""
+        self.peers.setRowCount(len(peers))
+        for row, peer in enumerate(sorted(peers, key=lambda p: (not p.connected, p.officer))):
+            seen = self.tr("connected now") if peer.connected else \
+                self.tr("{n} minutes ago").format(n=int(peer.seconds_ago // 60))
+            for column, text in enumerate((peer.officer, device_text(peer.device_id), seen,
+                                           str(peer.unseen_there))):
+                self.peers.setItem(row, column, QTableWidgetItem(text))
+
+    def show_conflicts(self, conflicts: list[Any]) -> None:
+        """The conflicts; the one selected stays selected if it is still there, and nothing
+        is redrawn (the value being chosen stays chosen) when they have not changed."""
+        if [(c.person, c.field, c.values) for c in conflicts] == \
+                [(c.person, c.field, c.values) for c in self._conflicts]:
+            return
+        current = self.conflicts.currentRow()
+        key = (self._conflicts[current].person, self._conflicts[current].field) \
+            if 0 <= current < len(self._conflicts) else None
+        self._conflicts = list(conflicts)
+        self.conflicts.blockSignals(True)
+        self.conflicts.clear()
+        for conflict in self._conflicts:
+            self.conflicts.addItem(self.tr("{ref}: {field} ({n} values)").format(
+                ref=conflict.person, field=field_title(conflict.field),
+                n=len(conflict.values)))
+        keys = [(c.person, c.field) for c in self._conflicts]
+        self.conflicts.setCurrentRow(keys.index(key) if key in keys else
+                                     (0 if keys else -1))
+        self.conflicts.blockSignals(False)
+        self._show_values(self.conflicts.currentRow())
+
+    def _show_values(self, row: int) -> None:
+        self.values.clear()
+        self.resolve_button.setEnabled(False)
+        if not 0 <= row < len(self._conflicts):
+            return
+        for value in self._conflicts[row].values:
+            item = QListWidgetItem(self.tr("{value} — set by {officer}, {device}, at {when}")
+                                   .format(value=value_text(value.value),
+                                           officer=value.officer,
+                                           device=device_text(value.device_id),
+                                           when=when_text(value.at)))
+            item.setData(VALUE_CLOCK, value.clock)
+            self.values.addItem(item)
+
+    def _resolve(self) -> None:
+        row, item = self.conflicts.currentRow(), self.values.currentItem()
+        if not 0 <= row < len(self._conflicts) or item is None:
+            return
+        conflict = self._conflicts[row]
+        self.resolveRequested.emit(conflict.person, conflict.field,
+                                   str(item.data(VALUE_CLOCK)))
