@@ -22,6 +22,7 @@ import sqlcipher3
 
 from fieldkit import audit, disk, keys, migrations, rekey_recovery, storelock, unlock_attempts
 from fieldkit.atomicfile import fsync_dir, make_private_dir
+from fieldkit.audit_waiting import WaitingEvents
 from fieldkit.clock import stamp
 from fieldkit.errors import (
     DiskFull,
@@ -71,8 +72,10 @@ class Store:
         self._db_path = folder / DB_NAME
         self._identity = _file_identity(self._db_path)
         self._holds_folder = False
-        self._pending_audit: list[str] = []
         self._sealed_schema: bool | None = None
+        self.waiting = WaitingEvents.in_memory()
+        """Audit events waiting for room on a full disk (``fieldkit.audit_waiting``)."""
+        self._key: bytes | None = None
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -116,6 +119,7 @@ class Store:
         fsync_dir(folder)
         store = cls._finish_open(folder, conn, unwrapped.uses_device_secret)
         store._holds_folder = True
+        store._keep_key(settings, unwrapped.key, store_id)
         with store.transaction():
             store.set_meta("store_id", store_id)
             store.set_meta("device_id", str(uuid.uuid4()))
@@ -183,6 +187,7 @@ class Store:
             storelock.release(folder)
             raise
         store._holds_folder = True
+        store._keep_key(settings, unwrapped.key, store.meta("store_id") or "")
         if not worker:
             try:
                 with store.transaction():
@@ -190,7 +195,7 @@ class Store:
             except DiskFull:
                 # Reading must still work on a full disk; the unlock is audited with the next
                 # save that finds room, so the trail still shows it, in order.
-                store._pending_audit.append("store.unlock")
+                store.waiting.hold(store.conn, "store.unlock", durable=False)
             except BaseException:
                 store.lock()
                 raise
@@ -223,11 +228,7 @@ class Store:
             raise failure from error
         if version > migrations.CURRENT:
             raise StoreTooNew(version, migrations.CURRENT)
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA temp_store = MEMORY")
-        conn.execute("PRAGMA secure_delete = ON")
-        conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
+        _configure(conn)
         if version < migrations.CURRENT:
             if version > 0:
                 _backup_before_migrating(conn, db_path, version)
@@ -272,8 +273,7 @@ class Store:
             raise self._explained(error, need_bytes) from error
         self._depth = 1
         try:
-            for action in self._pending_audit:
-                self.audit(action)
+            waited = self.waiting.write_into(conn, self.actor)
             yield conn
             conn.execute("COMMIT")
         except sqlcipher3.OperationalError as error:
@@ -284,10 +284,38 @@ class Store:
             raise
         finally:
             self._depth = 0
-        self._pending_audit.clear()
+        self.waiting.settle(waited)
         # A commit that went to a drive no longer mounted here is not a save: say so at once.
         self.check_reachable()
         disk.warn_if_low(self.folder)
+        self.share_if_room()
+
+    def _keep_key(self, settings: Settings, key: bytes, store_id: str) -> None:
+        self._key = key
+        if store_id:
+            self.waiting = WaitingEvents.for_store(settings.state_dir, store_id, key)
+
+    @property
+    def held_alone(self) -> bool:
+        """True while this connection holds the database alone: opened on a full disk, with
+        no room for SQLite's shared-memory file, so no other connection can read it."""
+        mode = self.conn.execute("PRAGMA locking_mode").fetchone()[0]
+        return str(mode).lower() == "exclusive"
+
+    def share_if_room(self) -> bool:
+        """Once there is room again, reopen a connection :attr:`held_alone` as an ordinary one,
+        so the app's background work (sync, printing) can open the store beside it. Called
+        after each save, and by the app before background work; True when it is shared."""
+        if not self.held_alone:
+            return True
+        if self._key is None or disk.free_bytes(self.folder) < disk.DEFAULT_NEED_BYTES:
+            return False
+        with contextlib.suppress(sqlcipher3.Error):
+            self._conn.close()  # checkpoints the WAL into the database first
+        self._conn = None
+        self._conn = _connect_for_reading(self.folder, self._key)
+        _configure(self._conn)
+        return not self.held_alone
 
     def check_reachable(self) -> None:
         """Raise StoreUnreachable (and announce it) when the database file this store opened is
@@ -338,6 +366,7 @@ class Store:
                 # Closing checkpoints the WAL; a full or vanished disk must not stop the lock.
                 self._conn.close()
             self._conn = None
+            self._key = None
             if self._holds_folder:
                 storelock.release(self.folder)
                 self._holds_folder = False
@@ -374,6 +403,14 @@ def _connect_for_reading(folder: Path, key: bytes) -> Any:
     conn = _connect(folder / DB_NAME, key)
     conn.execute("PRAGMA locking_mode = EXCLUSIVE")
     return conn
+
+
+def _configure(conn: Any) -> None:
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA secure_delete = ON")
+    conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
 
 
 def _key_opens(folder: Path, key: bytes) -> bool:
