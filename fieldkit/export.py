@@ -132,8 +132,13 @@ def export_on_own_connection(settings: Settings, key: Unwrapped, case_id: str, o
     """``what`` ("packs" or "schedule") for a case, on a connection of this thread's own: the
     app runs it on a worker so rendering every pack never freezes the window."""
     with Store.open_unwrapped(settings, key, worker=True) as store:
-        if what == "schedule":
-            return [export_schedule(store, case_id, out)]
-        if what == "packs":
-            return export_case_pdfs(store, case_id, out)
+        return export_for_print(store, case_id, out, what)
+
+
+def export_for_print(store: Store, case_id: str, out: Path, what: str) -> list[Path]:
+    """``what`` ("packs" or "schedule") for a case, on ``store``'s own connection."""
+    if what == "schedule":
+        return [export_schedule(store, case_id, out)]
+    if what == "packs":
+        return export_case_pdfs(store, case_id, out)
     raise InvalidInput(f"Nothing called {what!r} can be printed.")

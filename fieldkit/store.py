@@ -20,7 +20,16 @@ from typing import Any
 
 import sqlcipher3
 
-from fieldkit import audit, disk, keys, migrations, rekey_recovery, storelock, unlock_attempts
+from fieldkit import (
+    audit,
+    disk,
+    keys,
+    migrations,
+    rekey_recovery,
+    store_place,
+    storelock,
+    unlock_attempts,
+)
 from fieldkit.atomicfile import fsync_dir, make_private_dir
 from fieldkit.audit_waiting import WaitingEvents
 from fieldkit.clock import stamp
@@ -31,7 +40,6 @@ from fieldkit.errors import (
     StoreCorrupt,
     StoreExists,
     StoreLocked,
-    StoreMissing,
     StoreTooNew,
     StoreUnreachable,
     UnlockDelayed,
@@ -57,7 +65,7 @@ NO_KEYRING_WARNING = (
 
 def store_exists(folder: Path) -> bool:
     """True when ``folder`` holds a store (its key file or its database)."""
-    return (folder / KEY_NAME).exists() or (folder / DB_NAME).exists()
+    return store_place.store_in(folder)
 
 
 class Store:
@@ -93,6 +101,7 @@ class Store:
         folder = settings.data_dir
         if store_exists(folder):
             raise StoreExists(folder)
+        store_place.refuse_if_missing(settings)  # never a new store where one cannot be found
         make_private_dir(folder)
         storelock.acquire(folder)
         try:
@@ -127,6 +136,7 @@ class Store:
             store.set_meta("created_at", stamp())
             store.actor = officer
             store.audit("store.create")
+        store_place.remember(settings)
         return store, unwrapped
 
     @classmethod
@@ -141,7 +151,7 @@ class Store:
         if not (folder / KEY_NAME).exists():
             if (folder / DB_NAME).exists():
                 raise StoreCorrupt(folder / KEY_NAME, "the key file is missing")
-            raise StoreMissing(folder)
+            raise store_place.not_found(settings)
         if not (folder / DB_NAME).exists():
             raise StoreCorrupt(folder / DB_NAME, "the database file is missing")
         # Wrong passphrases in a row are counted in the folder, so the app and the command line
@@ -199,6 +209,7 @@ class Store:
             except BaseException:
                 store.lock()
                 raise
+            store_place.remember(settings)
             hub.publish(STORE_UNLOCKED)
         return store
 
