@@ -64,3 +64,27 @@ def test_the_app_prints_to_another_disk_and_syncs_once_there_is_room(
         assert audit.verify(window.store.conn).ok
     finally:
         window.lock()
+
+
+def test_the_app_warns_when_space_runs_low_before_any_save_fails(
+    disks: Disks, qtbot  # type: ignore[no-untyped-def]
+) -> None:
+    from ui.main_window import MainWindow
+
+    settings = Settings(data_dir=disks.tmpfs("small", 16) / "store",
+                        kdf_min_seconds=0.001, kdf_memory_kib=8192)
+    with Store.create(settings, PASSPHRASE, officer="Officer Test") as store:
+        case = cases.create_case(store, "Operation Lowwater")
+        visit = cases.create_visit(store, case.id, "Canal Yard", "Canal Side")
+    (settings.data_dir.parent / "big.bin").write_bytes(b"\0" * 13_000_000)
+    window = MainWindow(settings, unlock_second_ms=20)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_store(Store.unwrap_key(settings, PASSPHRASE))
+    try:
+        assert window.store is not None
+        notes.add_note(window.store, visit.id, "Still room for this one")  # the save works
+        qtbot.waitUntil(lambda: "running out of space" in window.statusBar().currentMessage())
+        assert "MB free where fieldkit keeps its records" in window.statusBar().currentMessage()
+    finally:
+        window.lock()
