@@ -71,6 +71,13 @@ class WaitingEvents:
                    info=b"fieldkit audit events waiting for room").derive(db_key)
         return cls(state_dir / WAITING_DIR / f"{store_id}.events", key, store_id)
 
+    def for_new_key(self, db_key: bytes) -> WaitingEvents:
+        """The same store's waiting events after a full re-key (write them in first: what
+        waits under the old key cannot be read with the new one)."""
+        if self.path is None:
+            return self
+        return WaitingEvents.for_store(self.path.parent.parent, self._store_id.decode(), db_key)
+
     @classmethod
     def in_memory(cls) -> WaitingEvents:
         """Waiting events with no file (a store opened without a key at hand)."""

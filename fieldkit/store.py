@@ -306,6 +306,12 @@ class Store:
         if store_id:
             self.waiting = WaitingEvents.for_store(settings.state_dir, store_id, key)
 
+    def key_changed(self, key: bytes) -> None:
+        """After a full re-key: the key to reopen the connection with, and to seal waiting
+        audit events with (``fieldkit.rekey`` writes the old ones in first)."""
+        self._key = key
+        self.waiting = self.waiting.for_new_key(key)
+
     @property
     def held_alone(self) -> bool:
         """True while this connection holds the database alone: opened on a full disk, with

@@ -185,3 +185,27 @@ def test_a_save_once_there_is_room_returns_the_store_to_shared_use(
         with Store.open_unwrapped(settings, key, worker=True) as beside:
             assert len(notes.list_notes(beside, visit_id)) == 2
         assert audit.verify(store.conn).ok
+
+
+def test_a_full_rekey_after_a_full_disk_open_keeps_waiting_events_and_shares_again(
+    disks: Disks, tmp_path: Path
+) -> None:
+    from fieldkit import rekey
+
+    settings = _settings(disks.tmpfs("store-disk", 8) / "store", tmp_path / "state")
+    case_id, visit_id = _case_with_a_visit(settings)
+    filler = fill(settings.data_dir.parent)
+    with Store.open(settings, PASSPHRASE) as store:
+        export_case_pdfs(store, case_id, tmp_path / "pack")
+        filler.unlink()  # room again, but no save yet: still held alone, the event waiting
+        assert store.held_alone
+        new_key = rekey.rekey(store, settings, PASSPHRASE, "a new passphrase for the store")
+        assert not store.held_alone  # reopened shared, with the new key
+        entry = notes.add_note(store, visit_id, "Saved after the passphrase change")
+        actions = _actions(store)
+        assert actions[-4:] == [("store.unlock", ""), ("export.pdf", case_id),
+                                ("store.rekey", ""), ("note.add", entry.id)]
+        assert audit.verify(store.conn).ok
+        with Store.open_unwrapped(settings, new_key, worker=True) as beside:
+            assert len(notes.list_notes(beside, visit_id)) == 2
+    assert _waiting_files(settings.state_dir) == []
