@@ -330,8 +330,11 @@ class Store:
         with contextlib.suppress(sqlcipher3.Error):
             self._conn.close()  # checkpoints the WAL into the database first
         self._conn = None
-        self._conn = _connect_for_reading(self.folder, self._key)
-        _configure(self._conn)
+        try:
+            self._conn = _connect_for_reading(self.folder, self._key)
+            _configure(self._conn)
+        except sqlcipher3.Error as error:  # the drive went meanwhile: say so, stay locked
+            raise self._explained(error, disk.DEFAULT_NEED_BYTES) from error
         return not self.held_alone
 
     def check_reachable(self) -> None:

@@ -466,7 +466,19 @@ class MainWindow(QMainWindow):
     def _share_store_if_room(self) -> bool:
         """Before background work opens its own connection: a store opened on a full disk is
         shared again once there is room (``Store.share_if_room``). False while it cannot be."""
-        return self.store is None or not self.store.is_open or self.store.share_if_room()
+        if self.store is None or not self.store.is_open:
+            return True
+        try:
+            return self.store.share_if_room()
+        except FieldkitError as error:  # its connection could not be reopened: lock, say why
+            self._store_lost = True  # nothing more can be saved on it (drafts stay as they are)
+            try:
+                self.lock()
+            finally:
+                self._store_lost = False
+            self.pages.setCurrentWidget(self.unlock_page)
+            self.unlock_page.message.setText(error_text(error))
+            return False
 
     def _printed(self, generation: int, paths: list[Path]) -> None:
         if generation == self._generation:
