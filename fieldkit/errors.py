@@ -28,7 +28,8 @@ class StoreFolderMissing(FieldkitError):
         super().__init__(
             f"The store's folder {folder} cannot be found: is the drive plugged in? Plug it in "
             "(or connect the network folder) and try again. No new store was created; to start "
-            "a new store somewhere else, run 'fieldkit init --data-dir FOLDER'."
+            "a new store somewhere else, run 'fieldkit init --data-dir FOLDER' (or, if it was "
+            "removed on purpose, 'fieldkit init --store-was-removed')."
         )
 
 

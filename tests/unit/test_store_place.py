@@ -86,3 +86,6 @@ def test_the_command_line_says_the_folder_cannot_be_found(tmp_path: Path, cli: C
     made = cli("init")
     assert made.code == 1 and MISSING in made.err, made.err
     assert not cli.data_dir.exists()
+    made = cli.ok("init", "--store-was-removed")  # the officer says it was removed on purpose
+    assert "Created an encrypted store" in made.out
+    assert cli.ok("case", "list").code == 0 and (cli.data_dir / "fieldkit.db").exists()
