@@ -62,6 +62,7 @@ class WaitingEvents:
         self._aead = AESGCM(key) if key is not None else None
         self._store_id = store_id.encode()
         self._memory: list[WaitingEvent] = []
+        self._aside_recorded = False
 
     @classmethod
     def for_store(cls, state_dir: Path, store_id: str, db_key: bytes) -> WaitingEvents:
@@ -91,7 +92,11 @@ class WaitingEvents:
         must reach the file, else DiskFull is raised and the caller must not go on; others
         stay in memory when the file cannot be written."""
         with _files:
-            waiting = self._read_file() + self._memory
+            try:
+                waiting = self._read_file() + self._memory
+            except InvalidTag:  # recorded in the chain by the next write_into
+                self._set_aside()
+                waiting = list(self._memory)
             number = max([_done(conn), *(event.number for event in waiting)]) + 1
             event = WaitingEvent(number, stamp(), action, record_kind, record_id)
             try:
@@ -105,7 +110,9 @@ class WaitingEvents:
             return event
 
     def __bool__(self) -> bool:
-        return bool(self._memory) or (self.path is not None and self.path.exists())
+        aside = self._aside()
+        return bool(self._memory) or (self.path is not None and self.path.exists()) or (
+            aside is not None and aside.exists())
 
     # -- writing into the chain --------------------------------------------------------------
 
@@ -118,10 +125,13 @@ class WaitingEvents:
             try:
                 waiting = self._read_file()
             except InvalidTag:
-                audit.append(conn, actor, LOST_ACTION, "audit-waiting", self.path.name
-                             if self.path else "")
                 self._set_aside()
                 waiting = []
+            aside = self._aside()
+            self._aside_recorded = aside is not None and aside.exists()
+            if self._aside_recorded:
+                # The chain says that events waited here and can no longer be read.
+                audit.append(conn, actor, LOST_ACTION, "audit-waiting", self._store_id.decode())
             waiting += self._memory
         done = _done(conn)
         last = 0
@@ -137,7 +147,13 @@ class WaitingEvents:
         return last
 
     def settle(self, written: int) -> None:
-        """After the commit: forget the events up to ``written`` (they are in the chain)."""
+        """After the commit: forget the events up to ``written`` (they are in the chain), and
+        mark an unreadable file as recorded."""
+        aside = self._aside()
+        if self._aside_recorded and aside is not None:
+            self._aside_recorded = False
+            with contextlib.suppress(OSError):
+                aside.replace(aside.with_suffix(".unreadable-recorded"))
         if not written:
             return
         with _files:
@@ -167,10 +183,14 @@ class WaitingEvents:
         make_private_dir(self.path.parent)
         write_atomic(self.path, nonce + self._aead.encrypt(nonce, plain, self._store_id))
 
+    def _aside(self) -> Path | None:
+        return None if self.path is None else self.path.with_suffix(".unreadable")
+
     def _set_aside(self) -> None:
-        if self.path is not None:
+        aside = self._aside()
+        if self.path is not None and aside is not None:
             with contextlib.suppress(OSError):
-                self.path.replace(self.path.with_suffix(".unreadable"))
+                self.path.replace(aside)
 
 
 def _done(conn: Any) -> int:
