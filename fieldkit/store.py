@@ -84,6 +84,7 @@ class Store:
         self.waiting = WaitingEvents.in_memory()
         """Audit events waiting for room on a full disk (``fieldkit.audit_waiting``)."""
         self._key: bytes | None = None
+        self._alone: bool | None = None
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -316,8 +317,10 @@ class Store:
     def held_alone(self) -> bool:
         """True while this connection holds the database alone: opened on a full disk, with
         no room for SQLite's shared-memory file, so no other connection can read it."""
-        mode = self.conn.execute("PRAGMA locking_mode").fetchone()[0]
-        return str(mode).lower() == "exclusive"
+        if self._alone is None:  # asked once per connection: it is chosen when it opens
+            mode = self.conn.execute("PRAGMA locking_mode").fetchone()[0]
+            self._alone = str(mode).lower() == "exclusive"
+        return self._alone
 
     def share_if_room(self) -> bool:
         """Once there is room again, reopen a connection :attr:`held_alone` as an ordinary one,
@@ -329,7 +332,7 @@ class Store:
             return False
         with contextlib.suppress(sqlcipher3.Error):
             self._conn.close()  # checkpoints the WAL into the database first
-        self._conn = None
+        self._conn, self._alone = None, None
         try:
             self._conn = _connect_for_reading(self.folder, self._key)
             _configure(self._conn)
