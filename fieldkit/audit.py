@@ -45,15 +45,16 @@ def event_hash(
 
 def append(
     conn: Any, actor: str, action: str, record_kind: str = "", record_id: str = "",
-    content_hash: str = "", *, sealed_schema: bool | None = None,
+    content_hash: str = "", *, sealed_schema: bool | None = None, at: str | None = None,
 ) -> int:
     """Append one event inside the caller's transaction; returns its sequence number.
     ``content_hash`` is the seal of the record the event is about (``fieldkit.seals``).
     ``sealed_schema`` says whether the trail has its seal column (an open store is always
-    migrated, so it knows); None asks the schema."""
+    migrated, so it knows); None asks the schema. ``at`` is when it happened, for an event
+    that waited for room (now, by default)."""
     last = conn.execute("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev = (1, GENESIS) if last is None else (last[0] + 1, last[1])
-    at = stamp()
+    at = at or stamp()
     digest = event_hash(prev, seq, at, actor, action, record_kind, record_id, content_hash)
     if sealed_schema is None:
         sealed_schema = has_seals(conn)

@@ -97,7 +97,10 @@ def explain(
     if not folder_reachable(folder):
         return StoreUnreachable(folder, "its folder or drive is no longer there")
     if code == _SQLITE_BUSY:
-        return StoreInUse(folder)
+        # Busy with no room: this process's own connection holds the store alone because the
+        # disk was full when it opened (``Store.held_alone``); the cause is the full disk.
+        free = free_bytes(folder)
+        return DiskFull(free, need_bytes) if free < need_bytes else StoreInUse(folder)
     if code == _SQLITE_READONLY or os_errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return StoreReadOnly(folder)
     if code == _SQLITE_CANTOPEN and not writable(folder):

@@ -19,6 +19,20 @@ class StoreMissing(FieldkitError):
         super().__init__(f"No fieldkit store in {folder}. Run 'fieldkit init' to create one.")
 
 
+class StoreFolderMissing(FieldkitError):
+    """The store's folder is not there, though a store was made or opened there before (or its
+    drive's folder is missing): a drive not plugged in, a network folder not connected."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        super().__init__(
+            f"The store's folder {folder} cannot be found: is the drive plugged in? Plug it in "
+            "(or connect the network folder) and try again. No new store was created; to start "
+            "a new store somewhere else, run 'fieldkit init --data-dir FOLDER' (or, if it was "
+            "removed on purpose, 'fieldkit init --store-was-removed')."
+        )
+
+
 class StoreExists(FieldkitError):
     """A store already exists where a new one was asked for."""
 

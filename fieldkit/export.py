@@ -1,6 +1,10 @@
 """Files the officer asks for (PDF packs, schedules) leave the encrypted store here, and only
 here: the audit trail records the export first, then each file is written whole or not at all,
-readable by the officer alone (0600). The command line and the app both call these."""
+readable by the officer alone (0600). The command line and the app both call these.
+
+When the store's own disk is full, reading still works and a PDF may still go to another disk:
+its audit event then waits, durably and off the store's disk, for the next save or unlock with
+room (``fieldkit.audit_waiting``). If even that cannot be written, nothing is exported."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from fieldkit.atomicfile import make_private_dir, write_atomic
 from fieldkit.cases import get_case
-from fieldkit.errors import InvalidInput
+from fieldkit.errors import DiskFull, InvalidInput
 from fieldkit.store import Store
 
 if TYPE_CHECKING:
@@ -30,10 +34,23 @@ def export_file(store: Store, target: Path, content: bytes, *, record_kind: str,
         raise InvalidInput(f"Folder {target.parent} does not exist.")
     if target.is_dir():
         raise InvalidInput(f"{target} is a folder; choose a file name.")
-    with store.transaction():
-        store.audit(action, record_kind, record_id)
+    audit_export(store, action, record_kind, record_id)
     write_atomic(target, content, mode=PRIVATE)
     return target
+
+
+def audit_export(store: Store, action: str, record_kind: str, record_id: str) -> None:
+    """Record that a file is leaving the store, before it does. On a full store disk the event
+    waits (durably, off that disk) for the next save or unlock with room; when it cannot even
+    wait, the store's DiskFull is raised and nothing may be exported."""
+    try:
+        with store.transaction():
+            store.audit(action, record_kind, record_id)
+    except DiskFull as full:
+        try:
+            store.waiting.hold(store.conn, action, record_kind, record_id, durable=True)
+        except (DiskFull, OSError):
+            raise full from None
 
 
 def export_case_pdfs(store: Store, case_id: str, out: Path,
@@ -51,8 +68,7 @@ def export_case_pdfs(store: Store, case_id: str, out: Path,
         return []
     if not out.exists():
         make_private_dir(out)
-    with store.transaction():
-        store.audit("export.pdf", "case", case.id)
+    audit_export(store, "export.pdf", "case", case.id)
     paths = []
     for planned in plan:
         target = out / planned.name
@@ -105,8 +121,7 @@ def export_schedule(store: Store, case_id: str, out: Path) -> Path:
     case = get_case(store, case_id)
     if not out.exists():
         make_private_dir(out)
-    with store.transaction():
-        store.audit("export.schedule", "case", case.id)
+    audit_export(store, "export.schedule", "case", case.id)
     target = out / f"{case.reference}-schedule.pdf"
     write_atomic(target, render_schedule(schedule_content(store, case.id)), mode=PRIVATE)
     return target
@@ -117,8 +132,13 @@ def export_on_own_connection(settings: Settings, key: Unwrapped, case_id: str, o
     """``what`` ("packs" or "schedule") for a case, on a connection of this thread's own: the
     app runs it on a worker so rendering every pack never freezes the window."""
     with Store.open_unwrapped(settings, key, worker=True) as store:
-        if what == "schedule":
-            return [export_schedule(store, case_id, out)]
-        if what == "packs":
-            return export_case_pdfs(store, case_id, out)
+        return export_for_print(store, case_id, out, what)
+
+
+def export_for_print(store: Store, case_id: str, out: Path, what: str) -> list[Path]:
+    """``what`` ("packs" or "schedule") for a case, on ``store``'s own connection."""
+    if what == "schedule":
+        return [export_schedule(store, case_id, out)]
+    if what == "packs":
+        return export_case_pdfs(store, case_id, out)
     raise InvalidInput(f"Nothing called {what!r} can be printed.")

@@ -82,6 +82,8 @@ def apply_rekey(store: Store, prepared: PreparedRekey) -> keys.Unwrapped:
     """Steps 3 and 4 on the thread owning the store's connection; durable and audited when it
     returns. Returns the new key (for a background connection opened afterwards)."""
     folder = prepared.folder
+    with store.transaction():
+        pass  # audit events waiting for room go into the chain under the old key first
     try:
         store.check_reachable()
         conn = store.conn
@@ -93,6 +95,7 @@ def apply_rekey(store: Store, prepared: PreparedRekey) -> keys.Unwrapped:
             recovery.roll_back(folder)
         raise
     recovery.finish(folder, prepared.old_device_user)
+    store.key_changed(prepared.new_key.key)
     store.uses_device_secret = prepared.new_key.uses_device_secret
     with store.transaction():
         store.audit("store.rekey")

@@ -16,10 +16,20 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def default_state_dir() -> Path:
+    """The platform's per-user state folder for fieldkit: what this computer remembers about
+    its stores (where they live, audit events waiting for room), kept off the store's drive."""
+    return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+
+
 class Settings(BaseModel):
     """Where the store lives and how hard the passphrase is to guess offline."""
 
     data_dir: Path = Field(default_factory=default_data_dir)
+    state_dir: Path = Field(
+        default_factory=default_state_dir,
+        description="Where this computer remembers its stores; never inside a store's folder.",
+    )
     kdf_min_seconds: float = Field(
         default=0.25, gt=0, description="Key derivation is calibrated to take at least this long."
     )
@@ -28,7 +38,8 @@ class Settings(BaseModel):
 
     @classmethod
     def from_env(cls, data_dir: Path | str | None = None) -> Settings:
-        """Settings from the command line's ``--data-dir`` and ``FIELDKIT_DATA_DIR``.
+        """Settings from the command line's ``--data-dir``, ``FIELDKIT_DATA_DIR`` and
+        ``FIELDKIT_STATE_DIR``.
 
         ``FIELDKIT_KDF_SECONDS`` and ``FIELDKIT_KDF_MEMORY_KIB`` are read only once the test
         suite has called :func:`allow_test_kdf` (from its own start-up hook): an installed app
@@ -38,6 +49,8 @@ class Settings(BaseModel):
         chosen = data_dir or os.environ.get("FIELDKIT_DATA_DIR")
         if chosen:
             values["data_dir"] = Path(chosen).expanduser()
+        if state := os.environ.get("FIELDKIT_STATE_DIR"):
+            values["state_dir"] = Path(state).expanduser()
         if _TEST_KDF_ALLOWED:
             if seconds := os.environ.get("FIELDKIT_KDF_SECONDS"):
                 values["kdf_min_seconds"] = float(seconds)

@@ -20,8 +20,18 @@ from typing import Any
 
 import sqlcipher3
 
-from fieldkit import audit, disk, keys, migrations, rekey_recovery, storelock, unlock_attempts
+from fieldkit import (
+    audit,
+    disk,
+    keys,
+    migrations,
+    rekey_recovery,
+    store_place,
+    storelock,
+    unlock_attempts,
+)
 from fieldkit.atomicfile import fsync_dir, make_private_dir
+from fieldkit.audit_waiting import WaitingEvents
 from fieldkit.clock import stamp
 from fieldkit.errors import (
     DiskFull,
@@ -30,7 +40,6 @@ from fieldkit.errors import (
     StoreCorrupt,
     StoreExists,
     StoreLocked,
-    StoreMissing,
     StoreTooNew,
     StoreUnreachable,
     UnlockDelayed,
@@ -56,7 +65,7 @@ NO_KEYRING_WARNING = (
 
 def store_exists(folder: Path) -> bool:
     """True when ``folder`` holds a store (its key file or its database)."""
-    return (folder / KEY_NAME).exists() or (folder / DB_NAME).exists()
+    return store_place.store_in(folder)
 
 
 class Store:
@@ -71,8 +80,11 @@ class Store:
         self._db_path = folder / DB_NAME
         self._identity = _file_identity(self._db_path)
         self._holds_folder = False
-        self._pending_audit: list[str] = []
         self._sealed_schema: bool | None = None
+        self.waiting = WaitingEvents.in_memory()
+        """Audit events waiting for room on a full disk (``fieldkit.audit_waiting``)."""
+        self._key: bytes | None = None
+        self._alone: bool | None = None
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -90,6 +102,7 @@ class Store:
         folder = settings.data_dir
         if store_exists(folder):
             raise StoreExists(folder)
+        store_place.refuse_if_missing(settings)  # never a new store where one cannot be found
         make_private_dir(folder)
         storelock.acquire(folder)
         try:
@@ -116,6 +129,7 @@ class Store:
         fsync_dir(folder)
         store = cls._finish_open(folder, conn, unwrapped.uses_device_secret)
         store._holds_folder = True
+        store._keep_key(settings, unwrapped.key, store_id)
         with store.transaction():
             store.set_meta("store_id", store_id)
             store.set_meta("device_id", str(uuid.uuid4()))
@@ -123,6 +137,7 @@ class Store:
             store.set_meta("created_at", stamp())
             store.actor = officer
             store.audit("store.create")
+        store_place.remember(settings)
         return store, unwrapped
 
     @classmethod
@@ -137,7 +152,7 @@ class Store:
         if not (folder / KEY_NAME).exists():
             if (folder / DB_NAME).exists():
                 raise StoreCorrupt(folder / KEY_NAME, "the key file is missing")
-            raise StoreMissing(folder)
+            raise store_place.not_found(settings)
         if not (folder / DB_NAME).exists():
             raise StoreCorrupt(folder / DB_NAME, "the database file is missing")
         # Wrong passphrases in a row are counted in the folder, so the app and the command line
@@ -183,6 +198,7 @@ class Store:
             storelock.release(folder)
             raise
         store._holds_folder = True
+        store._keep_key(settings, unwrapped.key, store.meta("store_id") or "")
         if not worker:
             try:
                 with store.transaction():
@@ -190,10 +206,11 @@ class Store:
             except DiskFull:
                 # Reading must still work on a full disk; the unlock is audited with the next
                 # save that finds room, so the trail still shows it, in order.
-                store._pending_audit.append("store.unlock")
+                store.waiting.hold(store.conn, "store.unlock", durable=False)
             except BaseException:
                 store.lock()
                 raise
+            store_place.remember(settings)
             hub.publish(STORE_UNLOCKED)
         return store
 
@@ -223,11 +240,7 @@ class Store:
             raise failure from error
         if version > migrations.CURRENT:
             raise StoreTooNew(version, migrations.CURRENT)
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA temp_store = MEMORY")
-        conn.execute("PRAGMA secure_delete = ON")
-        conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
+        _configure(conn)
         if version < migrations.CURRENT:
             if version > 0:
                 _backup_before_migrating(conn, db_path, version)
@@ -272,8 +285,7 @@ class Store:
             raise self._explained(error, need_bytes) from error
         self._depth = 1
         try:
-            for action in self._pending_audit:
-                self.audit(action)
+            waited = self.waiting.write_into(conn, self.actor)
             yield conn
             conn.execute("COMMIT")
         except sqlcipher3.OperationalError as error:
@@ -284,10 +296,49 @@ class Store:
             raise
         finally:
             self._depth = 0
-        self._pending_audit.clear()
+        self.waiting.settle(waited)
         # A commit that went to a drive no longer mounted here is not a save: say so at once.
         self.check_reachable()
         disk.warn_if_low(self.folder)
+        self.share_if_room()
+
+    def _keep_key(self, settings: Settings, key: bytes, store_id: str) -> None:
+        self._key = key
+        if store_id:
+            self.waiting = WaitingEvents.for_store(settings.state_dir, store_id, key)
+
+    def key_changed(self, key: bytes) -> None:
+        """After a full re-key: the key to reopen the connection with, and to seal waiting
+        audit events with (``fieldkit.rekey`` writes the old ones in first)."""
+        self._key = key
+        self.waiting = self.waiting.for_new_key(key)
+
+    @property
+    def held_alone(self) -> bool:
+        """True while this connection holds the database alone: opened on a full disk, with
+        no room for SQLite's shared-memory file, so no other connection can read it."""
+        if self._alone is None:  # asked once per connection: it is chosen when it opens
+            mode = self.conn.execute("PRAGMA locking_mode").fetchone()[0]
+            self._alone = str(mode).lower() == "exclusive"
+        return self._alone
+
+    def share_if_room(self) -> bool:
+        """Once there is room again, reopen a connection :attr:`held_alone` as an ordinary one,
+        so the app's background work (sync, printing) can open the store beside it. Called
+        after each save, and by the app before background work; True when it is shared."""
+        if not self.held_alone:
+            return True
+        if self._key is None or disk.free_bytes(self.folder) < disk.DEFAULT_NEED_BYTES:
+            return False
+        with contextlib.suppress(sqlcipher3.Error):
+            self._conn.close()  # checkpoints the WAL into the database first
+        self._conn, self._alone = None, None
+        try:
+            self._conn = _connect_for_reading(self.folder, self._key)
+            _configure(self._conn)
+        except sqlcipher3.Error as error:  # the drive went meanwhile: say so, stay locked
+            raise self._explained(error, disk.DEFAULT_NEED_BYTES) from error
+        return not self.held_alone
 
     def check_reachable(self) -> None:
         """Raise StoreUnreachable (and announce it) when the database file this store opened is
@@ -338,6 +389,7 @@ class Store:
                 # Closing checkpoints the WAL; a full or vanished disk must not stop the lock.
                 self._conn.close()
             self._conn = None
+            self._key = None
             if self._holds_folder:
                 storelock.release(self.folder)
                 self._holds_folder = False
@@ -374,6 +426,14 @@ def _connect_for_reading(folder: Path, key: bytes) -> Any:
     conn = _connect(folder / DB_NAME, key)
     conn.execute("PRAGMA locking_mode = EXCLUSIVE")
     return conn
+
+
+def _configure(conn: Any) -> None:
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA secure_delete = ON")
+    conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
 
 
 def _key_opens(folder: Path, key: bytes) -> bool:

@@ -23,6 +23,16 @@ FAST_KDF = {"FIELDKIT_KDF_SECONDS": "0.001", "FIELDKIT_KDF_MEMORY_KIB": "8192",
             "PYTHONPATH": str(REPO / "tests" / "support")}
 
 
+@pytest.fixture(autouse=True)
+def private_state_dir(tmp_path_factory: pytest.TempPathFactory,
+                      monkeypatch: pytest.MonkeyPatch) -> Path:
+    """What fieldkit remembers about stores on this computer (``Settings.state_dir``), kept in
+    a folder of each test's own, never the real user's (child processes inherit it)."""
+    state = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("XDG_STATE_HOME", str(state))
+    return state / "fieldkit"
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Settings for a store in a fresh temporary folder, with cheap key derivation."""

@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 
 from fieldkit import keys, officer
 from fieldkit.errors import FieldkitError, StoreUnreachable
-from fieldkit.export import export_on_own_connection
+from fieldkit.export import export_for_print, export_on_own_connection
 from fieldkit.settings import Settings
-from fieldkit.store import Store, store_exists
+from fieldkit.store import Store
+from fieldkit.store_place import StorePlace, find_store
 from sync import device, outbox
 from sync.engine import SyncOutcome, seal_case
 from sync.profile import LeadProfile
@@ -42,6 +43,7 @@ from ui.outbox_view import OutboxPage
 from ui.passphrase_dialog import PassphraseChange, PassphraseChanger, PassphraseDialog
 from ui.print_pack import choose_folder
 from ui.status import StatusBar
+from ui.store_missing import StoreMissingPage
 from ui.sync_controller import DEFAULT_INTERVAL_MS, SyncController
 from ui.unlock import UnlockPage
 from ui.worker import Worker
@@ -90,6 +92,7 @@ class MainWindow(QMainWindow):
         self.sync.runningChanged.connect(self._sync_running)
         self.sync.finished.connect(self._sync_finished)
         self.sync.failed.connect(self._sync_failed)
+        self.sync.aboutToRun.connect(self._share_store_if_room)
         self.events.syncProgress.connect(self._sync_progress)
         self.events.syncReachable.connect(self._sync_reachable)
         self.events.storeUnreachable.connect(self.store_unreachable)
@@ -108,6 +111,9 @@ class MainWindow(QMainWindow):
         self.unlock_page = UnlockPage(settings, self.worker, self, second_ms=unlock_second_ms)
         self.pages.addWidget(self.first_run)
         self.pages.addWidget(self.unlock_page)
+        self.missing_page = StoreMissingPage(settings.data_dir, self)
+        self.missing_page.retry.connect(self.show_locked)
+        self.pages.addWidget(self.missing_page)
         self.first_run.keyReady.connect(self.open_store)
         self.unlock_page.keyReady.connect(self.open_store)
         self._build_menus()
@@ -186,16 +192,21 @@ class MainWindow(QMainWindow):
     # -- locked and unlocked ------------------------------------------------------------------
 
     def show_locked(self) -> None:
-        """Show first run (no store yet) or the unlock screen."""
+        """Show first run (no store yet), the unlock screen, or, when the store should be here
+        but its folder cannot be found, a page saying so with Retry (never first run)."""
         self.status.set_locked(True)
         for action in self._unlocked_actions:
             action.setEnabled(False)
-        exists = store_exists(self.settings.data_dir)
+        place = find_store(self.settings)
+        exists = place is StorePlace.FOUND
         self.status.set_outbox_text(self.tr("To Lead: unlock to see") if exists else "")
         self.status.outbox_label.setVisible(exists)
         if exists:
             self.pages.setCurrentWidget(self.unlock_page)
             self.unlock_page.reset()
+        elif place is StorePlace.MISSING:
+            self.pages.setCurrentWidget(self.missing_page)
+            self.missing_page.retry_button.setFocus()
         else:
             self.pages.setCurrentWidget(self.first_run)
             self.first_run.name.setFocus()
@@ -436,10 +447,38 @@ class MainWindow(QMainWindow):
             return
         settings, key, generation = self.settings, self._key, self._generation
         self._say(self.tr("Making the PDFs…"))
+        if self.store is not None and not self._share_store_if_room():
+            # Opened on a full disk, this window's connection holds the store alone: print on
+            # it (the window waits), so PDFs still go to another disk.
+            try:
+                paths = export_for_print(self.store, case_id, Path(folder), what)
+            except FieldkitError as error:
+                self._say(error_text(error))
+                return
+            self._printed(generation, paths)
+            return
         self.sealer.run(
             lambda: export_on_own_connection(settings, key, case_id, Path(folder), what),
             lambda paths: self._printed(generation, paths),
             lambda error: self._seal_failed(generation, error))
+
+    @Slot()
+    def _share_store_if_room(self) -> bool:
+        """Before background work opens its own connection: a store opened on a full disk is
+        shared again once there is room (``Store.share_if_room``). False while it cannot be."""
+        if self.store is None or not self.store.is_open:
+            return True
+        try:
+            return self.store.share_if_room()
+        except FieldkitError as error:  # its connection could not be reopened: lock, say why
+            self._store_lost = True  # nothing more can be saved on it (drafts stay as they are)
+            try:
+                self.lock()
+            finally:
+                self._store_lost = False
+            self.pages.setCurrentWidget(self.unlock_page)
+            self.unlock_page.message.setText(error_text(error))
+            return False
 
     def _printed(self, generation: int, paths: list[Path]) -> None:
         if generation == self._generation:

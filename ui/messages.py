@@ -72,6 +72,12 @@ def error_text(error: BaseException) -> str:
             "records, or from before the passphrase was changed. Put back this store's own key "
             "file (fieldkit.key). Nothing was overwritten."
         )
+    if isinstance(error, errors.StoreFolderMissing):
+        return _tr(
+            "The store's folder {folder} cannot be found: is the drive plugged in? Plug it in "
+            "(or connect the network folder), then press Retry. No new, empty store was made "
+            "in its place."
+        ).format(folder=str(error.folder))
     if isinstance(error, errors.StoreMissing):
         return _tr("There are no fieldkit records on this computer yet.")
     if isinstance(error, errors.StoreExists):

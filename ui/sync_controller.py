@@ -32,6 +32,7 @@ class SyncController(QObject):
     busyChanged = Signal(bool)  # a run has taken over a second (show that it is working)
     finished = Signal(object)  # SyncOutcome of a run started while unlocked
     failed = Signal(object)  # the exception a run raised (turn it into words with error_text)
+    aboutToRun = Signal()  # emitted on the GUI thread just before a run opens its connection
 
     def __init__(self, interval_ms: int = DEFAULT_INTERVAL_MS,
                  parent: QObject | None = None) -> None:
@@ -107,6 +108,7 @@ class SyncController(QObject):
         if self._running:
             self._again = bool(self._again) or retry_now
             return False
+        self.aboutToRun.emit()
         self._running = True
         self.runningChanged.emit(True)
         generation = self._generation

@@ -22,6 +22,10 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
 
     if store_exists(settings.data_dir):
         raise StoreExists(settings.data_dir)
+    if args.store_was_removed:
+        from fieldkit.store_place import forget
+
+        forget(settings)
     profile = OfficerProfile(
         name=args.officer, organisation=args.organisation, role=args.role, email=args.email,
         phone=args.phone, first_responder=not args.not_first_responder,
@@ -244,6 +248,9 @@ def register(sub: SubParsers) -> None:
                    help="you do not act as an NRM first responder")
     p.add_argument("--app-role", choices=("field_officer", "lead"), default="field_officer",
                    help="what this copy of fieldkit is for (default: field_officer)")
+    p.add_argument("--store-was-removed", action="store_true",
+                   help="the store this computer remembers in this folder was removed on "
+                   "purpose: start a new, empty one here (never needed on a first run)")
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("passphrase", help="passphrase commands")

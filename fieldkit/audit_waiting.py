@@ -1,0 +1,198 @@
+"""Audit events waiting for room on the store's disk.
+
+A PDF must never leave the store without its audit event. When the store's own disk is full
+that event cannot be saved there yet, so it waits here, in a small encrypted file under
+``Settings.state_dir`` (off the store's drive), written durably *before* the PDF is. The next
+transaction that finds room (a save, or the next unlock) writes every waiting event into the
+chain, in order and with the time it happened, before its own events. If even this file cannot
+be written, the export is refused with the full-disk words. An unlock on a full disk waits the
+same way, or in memory when this file cannot be written either (an unlock exports nothing).
+
+Each waiting event has a number; the store's ``meta`` remembers the last number written, in
+the same transaction as the events, so a crash between that commit and tidying the file never
+writes an event twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from fieldkit import audit
+from fieldkit.atomicfile import make_private_dir, write_atomic
+from fieldkit.clock import stamp
+from fieldkit.errors import DiskFull
+
+WAITING_DIR = "audit-waiting"
+DONE_KEY = "audit_waiting_done"
+"""The ``meta`` key holding the number of the last waiting event written into the chain."""
+LOST_ACTION = "audit.waiting_unreadable"
+"""Written into the chain when a file of waiting events can no longer be read."""
+
+_NONCE = 12
+_files = threading.Lock()  # the app's connections (GUI thread, workers) share one file
+
+
+@dataclass(frozen=True)
+class WaitingEvent:
+    """One audit event not yet in the chain: its number, when it happened and what it says."""
+
+    number: int
+    at: str
+    action: str
+    record_kind: str = ""
+    record_id: str = ""
+
+
+class WaitingEvents:
+    """The events of one store waiting for room, in memory and (where it can be) on disk."""
+
+    def __init__(self, path: Path | None, key: bytes | None, store_id: str) -> None:
+        self.path = path
+        self._aead = AESGCM(key) if key is not None else None
+        self._store_id = store_id.encode()
+        self._memory: list[WaitingEvent] = []
+        self._aside_recorded = False
+
+    @classmethod
+    def for_store(cls, state_dir: Path, store_id: str, db_key: bytes) -> WaitingEvents:
+        """The waiting events of the store ``store_id``, in ``state_dir``, sealed with a key
+        derived from the store's own key (nothing in the file is readable without it)."""
+        key = HKDF(hashes.SHA256(), 32, salt=store_id.encode(),
+                   info=b"fieldkit audit events waiting for room").derive(db_key)
+        return cls(state_dir / WAITING_DIR / f"{store_id}.events", key, store_id)
+
+    def for_new_key(self, db_key: bytes) -> WaitingEvents:
+        """The same store's waiting events after a full re-key (write them in first: what
+        waits under the old key cannot be read with the new one)."""
+        if self.path is None:
+            return self
+        return WaitingEvents.for_store(self.path.parent.parent, self._store_id.decode(), db_key)
+
+    @classmethod
+    def in_memory(cls) -> WaitingEvents:
+        """Waiting events with no file (a store opened without a key at hand)."""
+        return cls(None, None, "")
+
+    # -- holding ---------------------------------------------------------------------------
+
+    def hold(self, conn: Any, action: str, record_kind: str = "", record_id: str = "",
+             *, durable: bool) -> WaitingEvent:
+        """Keep an event for the next transaction with room. ``durable`` events (an export)
+        must reach the file, else DiskFull is raised and the caller must not go on; others
+        stay in memory when the file cannot be written."""
+        with _files:
+            try:
+                waiting = self._read_file() + self._memory
+            except InvalidTag:  # recorded in the chain by the next write_into
+                self._set_aside()
+                waiting = list(self._memory)
+            number = max([_done(conn), *(event.number for event in waiting)]) + 1
+            event = WaitingEvent(number, stamp(), action, record_kind, record_id)
+            try:
+                self._write_file([*waiting, event])
+            except (DiskFull, OSError):
+                if durable:
+                    raise
+                self._memory.append(event)
+                return event
+            self._memory.clear()
+            return event
+
+    def __bool__(self) -> bool:
+        aside = self._aside()
+        return bool(self._memory) or (self.path is not None and self.path.exists()) or (
+            aside is not None and aside.exists())
+
+    # -- writing into the chain --------------------------------------------------------------
+
+    def write_into(self, conn: Any, actor: str) -> int:
+        """Inside the caller's open transaction: append every event not yet in the chain, in
+        order, then record the last one's number. Returns that number (0 when none)."""
+        if not self:
+            return 0
+        with _files:
+            try:
+                waiting = self._read_file()
+            except InvalidTag:
+                self._set_aside()
+                waiting = []
+            aside = self._aside()
+            self._aside_recorded = aside is not None and aside.exists()
+            if self._aside_recorded:
+                # The chain says that events waited here and can no longer be read.
+                audit.append(conn, actor, LOST_ACTION, "audit-waiting", self._store_id.decode())
+            waiting += self._memory
+        done = _done(conn)
+        last = 0
+        for event in sorted(waiting, key=lambda held: held.number):
+            if event.number <= done:
+                continue
+            audit.append(conn, actor, event.action, event.record_kind, event.record_id,
+                         at=event.at)
+            last = event.number
+        if last:
+            conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO "
+                         "UPDATE SET value = excluded.value", (DONE_KEY, str(last)))
+        return last
+
+    def settle(self, written: int) -> None:
+        """After the commit: forget the events up to ``written`` (they are in the chain), and
+        mark an unreadable file as recorded."""
+        aside = self._aside()
+        if self._aside_recorded and aside is not None:
+            self._aside_recorded = False
+            with contextlib.suppress(OSError):
+                aside.replace(aside.with_suffix(".unreadable-recorded"))
+        if not written:
+            return
+        with _files:
+            self._memory = [event for event in self._memory if event.number > written]
+            with contextlib.suppress(InvalidTag, OSError, DiskFull):
+                left = [event for event in self._read_file() if event.number > written]
+                self._write_file(left)
+
+    # -- the file ----------------------------------------------------------------------------
+
+    def _read_file(self) -> list[WaitingEvent]:
+        if self.path is None or self._aead is None or not self.path.exists():
+            return []
+        sealed = self.path.read_bytes()
+        plain = self._aead.decrypt(sealed[:_NONCE], sealed[_NONCE:], self._store_id)
+        return [WaitingEvent(**item) for item in json.loads(plain)]
+
+    def _write_file(self, events: list[WaitingEvent]) -> None:
+        if self.path is None or self._aead is None:
+            raise DiskFull(0, 4096)
+        if not events:
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()
+            return
+        plain = json.dumps([asdict(event) for event in events]).encode()
+        nonce = os.urandom(_NONCE)
+        make_private_dir(self.path.parent)
+        write_atomic(self.path, nonce + self._aead.encrypt(nonce, plain, self._store_id))
+
+    def _aside(self) -> Path | None:
+        return None if self.path is None else self.path.with_suffix(".unreadable")
+
+    def _set_aside(self) -> None:
+        aside = self._aside()
+        if self.path is not None and aside is not None:
+            with contextlib.suppress(OSError):
+                self.path.replace(aside)
+
+
+def _done(conn: Any) -> int:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (DONE_KEY,)).fetchone()
+    return int(row[0]) if row else 0
