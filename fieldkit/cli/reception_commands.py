@@ -113,10 +113,17 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_conflicts(args: argparse.Namespace, settings: Settings) -> int:
     from sync.board_share import journal
+    from sync.board_share.changes import REGISTRATION
 
     with open_store(settings) as store:
         board = journal.merged_board(store, args.case, today())
     for conflict in board.conflicts:
+        if conflict.field == REGISTRATION:
+            values = "; ".join(f"by {c.officer} on device {c.device_id} at {c.hlc[:13]}"
+                               for c in conflict.changes)
+            print(f"{conflict.person} registered on {len(conflict.changes)} devices apart "
+                  f"(one person, or give one a new reference): {values}")
+            continue
         values = "; ".join(f"{c.value} by {c.officer} at {c.hlc[:13]}" for c in conflict.changes)
         print(f"{conflict.person} {conflict.field}: {values}")
     if not board.conflicts:
@@ -139,6 +146,23 @@ def cmd_resolve(args: argparse.Namespace, settings: Settings) -> int:
             raise InvalidInput(f"{args.person} has no conflict in {args.field}.")
         journal.resolve(store, args.case, conflict, value)
     print(f"{args.person} {args.field} resolved.", file=sys.stderr)
+    return 0
+
+
+def cmd_new_reference(args: argparse.Namespace, settings: Settings) -> int:
+    from sync.board_share import journal
+    from sync.board_share.changes import REGISTRATION
+    from sync.board_share.registration import give_new_reference
+
+    with open_store(settings) as store:
+        board = journal.merged_board(store, args.case, today())
+        conflict = next((c for c in board.conflicts
+                         if (c.person, c.field) == (args.person, REGISTRATION)), None)
+        if conflict is None:
+            raise InvalidInput(f"{args.person} was not registered on two devices apart.")
+        give_new_reference(store, args.case, conflict, args.device, args.new_reference)
+    print(f"The person registered as {args.person} on device {args.device} is now "
+          f"{args.new_reference}.", file=sys.stderr)
     return 0
 
 
@@ -175,5 +199,13 @@ def register(sub: SubParsers) -> None:
     q.add_argument("--case", required=True)
     q.add_argument("--person", required=True)
     q.add_argument("--field", required=True)
-    q.add_argument("--value", required=True, help="the value as JSON")
+    q.add_argument("--value", required=True, help="the value as JSON (for a reference "
+                   "registered on two devices, any value keeps them as one person)")
     q.set_defaults(handler=cmd_resolve)
+    q = rsub.add_parser("new-reference", help="a reference registered on two devices apart: "
+                        "give the person registered on one of them a new reference")
+    q.add_argument("--case", required=True)
+    q.add_argument("--person", required=True, help="the reference registered twice")
+    q.add_argument("--device", required=True, help="the device whose person gets a new one")
+    q.add_argument("--new-reference", required=True)
+    q.set_defaults(handler=cmd_new_reference)

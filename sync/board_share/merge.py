@@ -8,6 +8,13 @@ device seeing the other's: a conflict, kept and shown until a coordinator's reso
 change, replacing both) settles it. The protocol's child rule then holds on the merged board:
 a person recorded on any device as under 18, or possibly under 18, keeps the child route unless
 a coordinator's later resolution of their age says otherwise.
+
+Lists (screenings, property items) are merged item by item (``lists.py``): items added on
+different devices all survive; two different edits of the same item are a conflict. A person's
+registration (``changes.REGISTRATION``) is a register like any field: two devices that gave the
+same new reference to two people while apart hold two registrations, shown as a conflict on the
+field ``registration`` until the coordinator keeps them as one person or gives one a new
+reference (``registration.py``).
 """
 
 from __future__ import annotations
@@ -23,7 +30,8 @@ from pydantic import ValidationError
 from forms.choices import AgeGroup
 from forms.reception import PersonReceived
 from forms.rules import ADULT_AGE, AgeStatus, age_on
-from sync.board_share.changes import AGE_FIELDS, BoardChange
+from sync.board_share.changes import AGE_FIELDS, LIST_FIELDS, REGISTRATION, BoardChange
+from sync.board_share.lists import merged_list
 
 
 @dataclass(frozen=True)
@@ -93,8 +101,15 @@ def merge(changes: Iterable[BoardChange], as_of: date) -> MergedBoard:
         latest: dict[str, BoardChange] = {}
         for field in sorted({change.field for change in own}):
             heads = _heads(by_field[(reference, field)])
+            merged_items = (merged_list(heads, unique) if field in LIST_FIELDS
+                            and len({head.value for head in heads}) > 1 else None)
+            if merged_items is not None:
+                values[field], latest[field] = merged_items, heads[-1]
+                continue
             if len({head.value for head in heads}) > 1:
                 conflicts.append(Conflict(reference, field, tuple(heads)))
+            if field == REGISTRATION:
+                continue  # not a field of the form: shown only when it is in conflict
             shown = _shown(field, heads, as_of)
             values[field], latest[field] = shown.decoded(), shown
         merged = _validated(values)
