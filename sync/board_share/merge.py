@@ -19,6 +19,7 @@ reference (``registration.py``).
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -55,6 +56,8 @@ class MergedPerson:
     person: PersonReceived
     latest: dict[str, BoardChange]
     child_rule_applied: bool
+    merged_lists: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    """For a list merged item by item: the clocks of every value merged into it."""
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ class MergedBoard:
         merged = next((m for m in self.people if m.person.reference == reference), None)
         if merged is None or field not in merged.latest:
             return ()
-        return (merged.latest[field].hlc,)
+        return merged.merged_lists.get(field, (merged.latest[field].hlc,))
 
 
 def merge(changes: Iterable[BoardChange], as_of: date) -> MergedBoard:
@@ -99,12 +102,14 @@ def merge(changes: Iterable[BoardChange], as_of: date) -> MergedBoard:
     for reference, own in by_person.items():
         values: dict[str, Any] = {"reference": reference}
         latest: dict[str, BoardChange] = {}
+        lists: dict[str, tuple[str, ...]] = {}
         for field in sorted({change.field for change in own}):
             heads = _heads(by_field[(reference, field)])
             merged_items = (merged_list(heads, unique) if field in LIST_FIELDS
                             and len({head.value for head in heads}) > 1 else None)
             if merged_items is not None:
                 values[field], latest[field] = merged_items, heads[-1]
+                lists[field] = tuple(head.hlc for head in heads)
                 continue
             if len({head.value for head in heads}) > 1:
                 conflicts.append(Conflict(reference, field, tuple(heads)))
@@ -118,7 +123,7 @@ def merge(changes: Iterable[BoardChange], as_of: date) -> MergedBoard:
         if applied:
             merged = merged.model_copy(update={"age_group": AgeGroup.CHILD})
         first = min(change.hlc for change in own)
-        people.append((first, MergedPerson(merged, latest, applied)))
+        people.append((first, MergedPerson(merged, latest, applied, lists)))
     people.sort(key=lambda item: (item[0], item[1].person.reference))
     conflicts.sort(key=lambda conflict: (conflict.person, conflict.field))
     return MergedBoard(tuple(person for _, person in people), tuple(conflicts))
