@@ -82,3 +82,22 @@ def test_join_finds_the_shared_board_without_an_address(tmp_path: Path) -> None:
                    "--interface", "127.0.0.1")
     assert nothing.returncode == 1
     assert "No shared board was found on this network" in nothing.stderr
+
+
+def test_join_lists_several_boards_and_asks_for_one(tmp_path: Path) -> None:
+    centre = build_centre(tmp_path, ["coordinator", "health", "police"])
+    sharers = []
+    for name in ("coordinator", "health"):
+        with Store.open(centre.devices[name], PASSPHRASE) as store:
+            sharers.append(device.device_id(store))
+    with Store.open(centre.devices["police"], PASSPHRASE) as store:
+        case_id = cases.create_case(store, "Reception centre").id
+    with announce(8461, sharers[0], ["127.0.0.1"], LOOPBACK), \
+            announce(8462, sharers[1], ["127.0.0.1"], LOOPBACK):
+        several = _run(centre.devices["police"].data_dir, "reception", "join", "--case",
+                       case_id, "--code", "ABCD-EFGH", "--interface", "127.0.0.1")
+    assert several.returncode == 1
+    assert "Several shared boards were found" in several.stderr
+    assert "127.0.0.1:8461 (Officer coordinator)" in several.stderr
+    assert "127.0.0.1:8462 (Officer health)" in several.stderr
+    assert "--peer" in several.stderr
