@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from bench.board_device import START, STEPS, reference
-from bench.harness import Result, interleaved, load_now, runs_at, scaled, warmups_at
+from bench.harness import Result, interleaved, load_now, runs_at, scaled
 from bench.rig import PASSPHRASE, fast_settings
 from fieldkit import cases
 from fieldkit.store import Store
@@ -86,15 +86,21 @@ class Centre:
              name, str(n + 1), str(people), str(edits // DEVICES)], cwd=REPO)
             for n, (path, case_id, name) in enumerate(zip(folders, case_ids, self.names,
                                                            strict=True))]
-        ports = {name: int(self._wait_file(f"{name}.port", 120)) for name in self.names}
-        self.proxies = {(a, b): LinkProxy(ports[b]).start()
-                        for a, b in itertools.permutations(self.names, 2)}
-        for name in self.names:
-            (self.work / f"{name}.peers").write_text(" ".join(
-                str(self.proxies[(name, other)].port) for other in self.names if other != name))
+        self.proxies: dict[tuple[str, str], LinkProxy] = {}
         self.rounds = 0
         self.edits = edits // DEVICES * DEVICES
-        self.expected = self._converged_count(None)
+        try:
+            ports = {name: int(self._wait_file(f"{name}.port", 120)) for name in self.names}
+            self.proxies = {(a, b): LinkProxy(ports[b]).start()
+                            for a, b in itertools.permutations(self.names, 2)}
+            for name in self.names:
+                (self.work / f"{name}.peers").write_text(" ".join(
+                    str(self.proxies[(name, other)].port)
+                    for other in self.names if other != name))
+            self.expected = self._converged_count(None)
+        except BaseException:
+            self.close()
+            raise
 
     def _wait_file(self, name: str, seconds: float) -> str:
         path = self.work / name
@@ -102,7 +108,7 @@ class Centre:
         while not path.exists():
             for process in self.processes:
                 if process.poll() is not None:
-                    raise RuntimeError(f"a device process ended early: {process.args}")
+                    raise RuntimeError(f"a device process ended early: {process.args!r}")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{name} did not appear")
             time.sleep(0.005)
@@ -140,7 +146,7 @@ class Centre:
 
     def close(self) -> None:
         (self.work / "stop").touch()
-        for process in self.processes:
+        for process in self.processes:  # each sees stop within one exchange round
             try:
                 process.wait(60)
             except subprocess.TimeoutExpired:
@@ -157,9 +163,10 @@ def run(scale: float) -> list[Result]:
     with tempfile.TemporaryDirectory() as temp:
         centre = Centre(Path(temp), people, edits)
         try:
+            # no warm-up round: setting up, the five devices already exchanged the whole board
             ours, base = interleaved(lambda: centre.round(cut=True),
                                      lambda: centre.round(cut=False),
-                                     runs=runs_at(RUNS, scale), warmup=warmups_at(scale))
+                                     runs=runs_at(RUNS, scale), warmup=0)
             held = centre.expected
         finally:
             centre.close()

@@ -36,7 +36,7 @@ STEPS: tuple[str, ...] = (
 """The twelve steps of the board, each one field of a person received."""
 
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-EXCHANGE_EVERY = 20
+EXCHANGE_EVERY = 50
 
 
 def step_value(rng: random.Random, field: str) -> object:
