@@ -199,6 +199,10 @@ def list_history(seed: int, steps: int = 40) -> tuple[list[Device], set[str]]:
                 removed.add(json.dumps(gone, sort_keys=True))
             else:
                 items.append(rng.choice(SCREENINGS))
+            kept = {json.dumps(item, sort_keys=True) for item in items}
+            for conflict in current.conflicts:  # an edit replaces every value in conflict:
+                for change in conflict.changes:  # what it leaves out is taken away knowingly
+                    removed |= {json.dumps(i, sort_keys=True) for i in change.decoded()} - kept
             device.edit("R001", "screenings", items)
         else:
             source, target = rng.sample(devices, 2)
