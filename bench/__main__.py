@@ -1,5 +1,5 @@
 """Run the benchmarks and write the results file: ``python -m bench [--quick] [--output PATH]
-[NAME ...]`` (NAME: app_start, store, pdf, sync, inbox, lead; all by default)."""
+[NAME ...]`` (NAME: app_start, store, pdf, sync, inbox, lead, board; all by default)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bench.harness import RESULTS, Result, machine, write_results
 
-MODULES = ("app_start", "store", "pdf", "sync", "inbox", "lead")
+MODULES = ("app_start", "store", "pdf", "sync", "inbox", "lead", "board")
 
 
 def _line(result: Result) -> str:

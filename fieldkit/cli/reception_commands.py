@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import socket
 import sys
 
@@ -12,7 +13,9 @@ from fieldkit.cli.common import SubParsers, open_store, read_input, warn
 from fieldkit.clock import today
 from fieldkit.errors import InvalidInput
 from fieldkit.settings import Settings
+from fieldkit.store import Store
 
+DISCOVERY_SECONDS = 3.0
 ALL_INTERFACES = "0.0.0.0"  # noqa: S104 - the point is the centre's network; every request is
 # signed by an enrolled, invited device and everything else is refused
 
@@ -45,30 +48,75 @@ def _addresses(host: str) -> list[str]:
     return [a for a in found if not a.startswith("127.")] or ["127.0.0.1"]
 
 
+def _interfaces(host: str) -> list[str] | None:
+    """The networks to announce or look on: the one address given, or every network."""
+    return None if host in (ALL_INTERFACES, "::") else [host]
+
+
+def _stopped(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
 def cmd_share(args: argparse.Namespace, settings: Settings) -> int:
+    from sync import device
     from sync.board_share import access
+    from sync.board_share.discovery import Announcement, announce
     from sync.board_share.server import board_server
 
     with open_store(settings) as store:
         code = access.join_code(store, args.case)
         server, sock = board_server(store, args.host, args.port)
         port = int(sock.getsockname()[1])
-        for address in _addresses(args.host):
+        addresses = _addresses(args.host)
+        for address in addresses:
             print(f"Sharing the board at {address}:{port}")
         print(f"Join code: {access.shown_code(code)}  (read it out to the others)")
+        announcement: Announcement | None = None
         if not args.no_discovery:
-            warn("announcing the board on the network is not available yet: give the others "
-                 "the address above.")
+            try:
+                announcement = announce(port, device.device_id(store), addresses,
+                                        _interfaces(args.host))
+                print("Announced on the local network (no case, name or officer is "
+                      "announced).")
+            except OSError as error:
+                warn(f"the board could not be announced on the network ({error.strerror}): "
+                     "give the others the address above.")
         print("Serving until stopped (Ctrl+C).", flush=True)
-        server.run(sockets=[sock])
+        # The server stops on Ctrl+C or SIGTERM, then hands the signal back: end here as a
+        # normal exit so the announcement below is withdrawn (the network told it is gone).
+        signal.signal(signal.SIGTERM, _stopped)
+        try:
+            server.run(sockets=[sock])
+        finally:
+            if announcement is not None:
+                announcement.close()
     return 0
+
+
+def _found_peer(store: Store, interface: str | None) -> tuple[str, int]:
+    """The one board announced on the network, or an error listing what was found."""
+    from sync.board_share import access
+    from sync.board_share.discovery import browse
+
+    found = browse(DISCOVERY_SECONDS, None if interface is None else [interface])
+    if not found:
+        raise InvalidInput("No shared board was found on this network: ask the sharing "
+                           "device for its address and give it with --peer HOST:PORT.")
+    devices = {entry.device_id: entry.officer for entry in access.enrolled(store).values()}
+    unknown = "a device not in your Lead's devices file"
+    if len({(f.device_id, f.port) for f in found}) > 1:
+        listed = "; ".join(f"{f.address}:{f.port} ({devices.get(f.device_id, unknown)})"
+                           for f in found)
+        raise InvalidInput(f"Several shared boards were found: {listed}. Choose one with "
+                           "--peer HOST:PORT.")
+    return found[0].address, found[0].port
 
 
 def cmd_join(args: argparse.Namespace, settings: Settings) -> int:
     from sync.board_share.client import join_board
 
-    host, port = _peer(args.peer)
     with open_store(settings) as store:
+        host, port = _peer(args.peer) if args.peer else _found_peer(store, args.interface)
         moved = join_board(store, args.case, host, port, args.code)
     print(f"Joined the board at {host}:{port}: {moved.received} changes received, "
           f"{moved.sent} sent.")
@@ -113,10 +161,17 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_conflicts(args: argparse.Namespace, settings: Settings) -> int:
     from sync.board_share import journal
+    from sync.board_share.changes import REGISTRATION
 
     with open_store(settings) as store:
         board = journal.merged_board(store, args.case, today())
     for conflict in board.conflicts:
+        if conflict.field == REGISTRATION:
+            values = "; ".join(f"by {c.officer} on device {c.device_id} at {c.hlc[:13]}"
+                               for c in conflict.changes)
+            print(f"{conflict.person} registered on {len(conflict.changes)} devices apart "
+                  f"(one person, or give one a new reference): {values}")
+            continue
         values = "; ".join(f"{c.value} by {c.officer} at {c.hlc[:13]}" for c in conflict.changes)
         print(f"{conflict.person} {conflict.field}: {values}")
     if not board.conflicts:
@@ -142,6 +197,23 @@ def cmd_resolve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_new_reference(args: argparse.Namespace, settings: Settings) -> int:
+    from sync.board_share import journal
+    from sync.board_share.changes import REGISTRATION
+    from sync.board_share.registration import give_new_reference
+
+    with open_store(settings) as store:
+        board = journal.merged_board(store, args.case, today())
+        conflict = next((c for c in board.conflicts
+                         if (c.person, c.field) == (args.person, REGISTRATION)), None)
+        if conflict is None:
+            raise InvalidInput(f"{args.person} was not registered on two devices apart.")
+        give_new_reference(store, args.case, conflict, args.device, args.new_reference)
+    print(f"The person registered as {args.person} on device {args.device} is now "
+          f"{args.new_reference}.", file=sys.stderr)
+    return 0
+
+
 def register(sub: SubParsers) -> None:
     """Add the reception board-sharing commands to the main parser."""
     p = sub.add_parser("reception", help="share a reception centre's board between devices")
@@ -159,7 +231,10 @@ def register(sub: SubParsers) -> None:
     q.set_defaults(handler=cmd_share)
     q = rsub.add_parser("join", help="join a board another device shares")
     q.add_argument("--case", required=True, help="this device's case for the centre")
-    q.add_argument("--peer", required=True, help="HOST:PORT the sharing device printed")
+    q.add_argument("--peer", help="HOST:PORT the sharing device printed (default: look for "
+                   "the board on the local network)")
+    q.add_argument("--interface", help="the address of the network to look on (default: "
+                   "every network of this laptop)")
     q.add_argument("--code", required=True, help="the join code it shows")
     q.set_defaults(handler=cmd_join)
     q = rsub.add_parser("sync", help="exchange changes with every peer of the board")
@@ -175,5 +250,13 @@ def register(sub: SubParsers) -> None:
     q.add_argument("--case", required=True)
     q.add_argument("--person", required=True)
     q.add_argument("--field", required=True)
-    q.add_argument("--value", required=True, help="the value as JSON")
+    q.add_argument("--value", required=True, help="the value as JSON (for a reference "
+                   "registered on two devices, any value keeps them as one person)")
     q.set_defaults(handler=cmd_resolve)
+    q = rsub.add_parser("new-reference", help="a reference registered on two devices apart: "
+                        "give the person registered on one of them a new reference")
+    q.add_argument("--case", required=True)
+    q.add_argument("--person", required=True, help="the reference registered twice")
+    q.add_argument("--device", required=True, help="the device whose person gets a new one")
+    q.add_argument("--new-reference", required=True)
+    q.set_defaults(handler=cmd_new_reference)

@@ -19,6 +19,17 @@ from sync.enrolment import is_canonical_uuid
 SHARED_FIELDS: frozenset[str] = frozenset(PersonReceived.model_fields) - {"reference"}
 """The fields of a person received that devices change one at a time."""
 
+REGISTRATION = "registration"
+"""Not a field of the form: a device's first change to a reference it has never held comes
+with a registration (a random id, nothing personal), so two devices giving the same new
+reference to two people while apart show as a conflict on this field, not one merged person."""
+
+CHANGE_FIELDS: frozenset[str] = SHARED_FIELDS | {REGISTRATION}
+"""Every field a change may carry: the person's fields and their registration."""
+
+LIST_FIELDS: frozenset[str] = frozenset({"screenings", "property_items"})
+"""The fields holding lists of items, merged item by item (``lists.py``)."""
+
 AGE_FIELDS: frozenset[str] = frozenset({"age_group", "estimated_age", "date_of_birth"})
 """The fields that decide whether a person is (or may be) a child."""
 
@@ -56,7 +67,7 @@ class BoardChange(BaseModel):
     @field_validator("field")
     @classmethod
     def _shared(cls, value: str) -> str:
-        if value not in SHARED_FIELDS:
+        if value not in CHANGE_FIELDS:
             raise ValueError("not a field of a person received")
         return value
 
@@ -101,6 +112,8 @@ class BoardChange(BaseModel):
 
 def field_value(field: str, value: object) -> str:
     """``value`` for ``field`` as the JSON text a change carries, checked against the form."""
+    if field == REGISTRATION:
+        return json.dumps(_registration(value))
     person = _checked(field, value)
     return json.dumps(person.model_dump(mode="json")[field], sort_keys=True)
 
@@ -115,10 +128,19 @@ def check_change(data: object) -> BoardChange:
     if change.clock.device_id != change.device_id:
         raise ChangeRefused("a board change's clock names another device")
     try:
-        _checked(change.field, change.decoded())
+        if change.field == REGISTRATION:
+            _registration(change.decoded())
+        else:
+            _checked(change.field, change.decoded())
     except ValueError:
         raise ChangeRefused(f"a board change has a value not valid for {change.field}") from None
     return change
+
+
+def _registration(value: object) -> str:
+    if not isinstance(value, str) or not is_canonical_uuid(value):
+        raise ChangeRefused("a registration is not a random id")
+    return value
 
 
 def _checked(field: str, value: object) -> PersonReceived:

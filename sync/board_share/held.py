@@ -32,10 +32,13 @@ def vector(store: Store, shared_board_id: str) -> Vector:
 def changes_since(store: Store, shared_board_id: str, seen: Vector) -> list[BoardChange]:
     """Every change of the board newer than ``seen`` holds for its device, in clock order per
     device (so whoever receives them holds an unbroken run of each device's changes)."""
-    rows = store.conn.execute(
-        f"SELECT {COLUMNS} FROM board_changes WHERE board_id = ? ORDER BY device_id, hlc",
-        (shared_board_id,)).fetchall()
-    return [_change(row) for row in rows if str(row[0]) > seen.get(str(row[5]), "")]
+    found: list[BoardChange] = []
+    for device_id in sorted(vector(store, shared_board_id)):
+        rows = store.conn.execute(
+            f"SELECT {COLUMNS} FROM board_changes WHERE board_id = ? AND device_id = ? "
+            "AND hlc > ? ORDER BY hlc", (shared_board_id, device_id, seen.get(device_id, "")))
+        found.extend(_change(row) for row in rows)
+    return found
 
 
 def all_changes(store: Store, shared_board_id: str) -> list[BoardChange]:

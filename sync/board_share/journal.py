@@ -5,6 +5,7 @@ board read back."""
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable
 from datetime import date
 
@@ -14,7 +15,7 @@ from fieldkit.errors import InvalidInput, NotFound
 from fieldkit.store import Store
 from forms.reception import PersonReceived
 from sync import device
-from sync.board_share.changes import SHARED_FIELDS, BoardChange, field_value
+from sync.board_share.changes import REGISTRATION, SHARED_FIELDS, BoardChange, field_value
 from sync.board_share.held import (
     COLUMNS,
     Vector,
@@ -104,7 +105,20 @@ def record_changes(
 ) -> list[BoardChange]:
     """Set several fields of one person in one transaction (all saved, or none). A field in
     ``replacing`` replaces only the values given there (those its officer was shown), not
-    every value held: one arrived since then stays beside it, shown as a conflict."""
+    every value held: one arrived since then stays beside it, shown as a conflict. The first
+    change this device makes to a reference it holds nothing of also registers the person (a
+    random id), so the same reference given to someone else on another device shows as a
+    conflict."""
+    for field in values:
+        if field not in SHARED_FIELDS:
+            raise InvalidInput(f"{field} is not a field of a person received.")
+    return _record(store, case_id, person, dict(values), resolution=resolution,
+                   replacing=replacing)
+
+
+def _record(store: Store, case_id: str, person: str, values: dict[str, object], *,
+            resolution: bool, replacing: dict[str, tuple[str, ...]] | None = None,
+            ) -> list[BoardChange]:
     board = board_id(store, case_id)
     person = person.strip()
     if not person:
@@ -112,9 +126,12 @@ def record_changes(
     me, key = device.device_id(store), device.signing_key(store)
     made: list[BoardChange] = []
     with store.transaction() as conn:
+        new = conn.execute("SELECT 1 FROM board_changes WHERE board_id = ? AND person = ? "
+                           "LIMIT 1", (board, person)).fetchone() is None
+        asked = set(values)
+        if new and REGISTRATION not in values:
+            values = {REGISTRATION: str(uuid.uuid4()), **values}
         for field, value in values.items():
-            if field not in SHARED_FIELDS:
-                raise InvalidInput(f"{field} is not a field of a person received.")
             change = BoardChange(
                 board_id=board, person=person, field=field, value=field_value(field, value),
                 hlc=_tick(store, me).text(), device_id=me, officer=store.actor,
@@ -123,7 +140,8 @@ def record_changes(
                 kind="resolution" if resolution else "edit",
             ).signed_by(key)
             _insert(conn, change)
-            made.append(change)
+            if field in asked:
+                made.append(change)
         store.audit("board.resolve" if resolution else "board.change", "case", case_id)
     return made
 
@@ -142,7 +160,14 @@ def record_person(
 
 
 def resolve(store: Store, case_id: str, conflict: Conflict, value: object) -> BoardChange:
-    """Settle a conflict with the value the coordinator chose (replacing every value shown)."""
+    """Settle a conflict with the value the coordinator chose (replacing every value shown).
+    For a registration conflict this keeps the registrations as one person (the same person
+    registered twice); ``registration.give_new_reference`` separates them instead."""
+    if conflict.field == REGISTRATION:
+        chosen = value if value in {c.decoded() for c in conflict.changes} else min(
+            c.decoded() for c in conflict.changes)
+        return _record(store, case_id, conflict.person, {REGISTRATION: chosen},
+                       resolution=True)[0]
     return record_change(store, case_id, conflict.person, conflict.field, value,
                          resolution=True)
 

@@ -8,10 +8,18 @@ device seeing the other's: a conflict, kept and shown until a coordinator's reso
 change, replacing both) settles it. The protocol's child rule then holds on the merged board:
 a person recorded on any device as under 18, or possibly under 18, keeps the child route unless
 a coordinator's later resolution of their age says otherwise.
+
+Lists (screenings, property items) are merged item by item (``lists.py``): items added on
+different devices all survive; two different edits of the same item are a conflict. A person's
+registration (``changes.REGISTRATION``) is a register like any field: two devices that gave the
+same new reference to two people while apart hold two registrations, shown as a conflict on the
+field ``registration`` until the coordinator keeps them as one person or gives one a new
+reference (``registration.py``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,7 +31,8 @@ from pydantic import ValidationError
 from forms.choices import AgeGroup
 from forms.reception import PersonReceived
 from forms.rules import ADULT_AGE, AgeStatus, age_on
-from sync.board_share.changes import AGE_FIELDS, BoardChange
+from sync.board_share.changes import AGE_FIELDS, LIST_FIELDS, REGISTRATION, BoardChange
+from sync.board_share.lists import merged_list
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,8 @@ class MergedPerson:
     person: PersonReceived
     latest: dict[str, BoardChange]
     child_rule_applied: bool
+    merged_lists: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    """For a list merged item by item: the clocks of every value merged into it."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +82,7 @@ class MergedBoard:
         merged = next((m for m in self.people if m.person.reference == reference), None)
         if merged is None or field not in merged.latest:
             return ()
-        return (merged.latest[field].hlc,)
+        return merged.merged_lists.get(field, (merged.latest[field].hlc,))
 
 
 def merge(changes: Iterable[BoardChange], as_of: date) -> MergedBoard:
@@ -91,10 +102,19 @@ def merge(changes: Iterable[BoardChange], as_of: date) -> MergedBoard:
     for reference, own in by_person.items():
         values: dict[str, Any] = {"reference": reference}
         latest: dict[str, BoardChange] = {}
+        lists: dict[str, tuple[str, ...]] = {}
         for field in sorted({change.field for change in own}):
             heads = _heads(by_field[(reference, field)])
+            merged_items = (merged_list(heads, unique) if field in LIST_FIELDS
+                            and len({head.value for head in heads}) > 1 else None)
+            if merged_items is not None:
+                values[field], latest[field] = merged_items, heads[-1]
+                lists[field] = tuple(head.hlc for head in heads)
+                continue
             if len({head.value for head in heads}) > 1:
                 conflicts.append(Conflict(reference, field, tuple(heads)))
+            if field == REGISTRATION:
+                continue  # not a field of the form: shown only when it is in conflict
             shown = _shown(field, heads, as_of)
             values[field], latest[field] = shown.decoded(), shown
         merged = _validated(values)
@@ -103,7 +123,7 @@ def merge(changes: Iterable[BoardChange], as_of: date) -> MergedBoard:
         if applied:
             merged = merged.model_copy(update={"age_group": AgeGroup.CHILD})
         first = min(change.hlc for change in own)
-        people.append((first, MergedPerson(merged, latest, applied)))
+        people.append((first, MergedPerson(merged, latest, applied, lists)))
     people.sort(key=lambda item: (item[0], item[1].person.reference))
     conflicts.sort(key=lambda conflict: (conflict.person, conflict.field))
     return MergedBoard(tuple(person for _, person in people), tuple(conflicts))

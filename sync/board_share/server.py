@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import uvicorn
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -63,10 +63,13 @@ class BoardService:
             log.warning("board request refused: device not enrolled or revoked")
             return None
         body = b""
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > MAX_REQUEST_BYTES:
-                return None
+        try:
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > MAX_REQUEST_BYTES:
+                    return None
+        except ClientDisconnect:
+            return None  # the link dropped mid-request: nothing was kept, the caller retries
         now = self.clock()
         if (hashlib.sha256(body).hexdigest() != signed.content_sha256
                 or not request_signature_ok(signed, method=request.method,

@@ -16,7 +16,7 @@ from bench import table
 from tests.conftest import REPO
 
 NAMES = {"unlock_to_list", "store_append", "search_100k", "nrm_pdf", "reception_pdf_200",
-         "sync_1000", "inbox_load", "rss_10k", "lead_import_1000"}
+         "sync_1000", "inbox_load", "rss_10k", "lead_import_1000", "board_heal_5"}
 FIELDS = {"name", "unit", "fieldkit", "fieldkit_min", "fieldkit_max", "baseline",
           "baseline_min", "baseline_max", "runs", "ratio", "goal", "met", "load_before",
           "details"}
@@ -46,6 +46,8 @@ def test_bench_quick_writes_every_benchmark(tmp_path: Path) -> None:
     assert load["lost_or_duplicated"] == 0 and load["baseline_lost"] == 0
     assert load["bundles"] == 100 and load["devices"] == 20
     assert results["unlock_to_list"]["details"]["visits_shown"] == 1000
+    board = results["board_heal_5"]["details"]
+    assert (board["devices"], board["people"], board["steps"]) == (5, 20, 12)
 
     readme = tmp_path / "README.md"
     readme.write_text(f"# Benchmarks\n\n{table.START}\nold\n{table.END}\n\nAfter.\n")

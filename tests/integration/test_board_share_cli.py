@@ -59,7 +59,7 @@ def test_share_join_status_and_resolve_from_the_command_line(tmp_path: Path) -> 
         joined = _run(police, "reception", "join", "--case", ids["police"], "--peer",
                       address[1], "--code", code[1])
         assert joined.returncode == 0, joined.stderr
-        assert "1 changes received, 0 sent" in joined.stdout
+        assert "2 changes received, 0 sent" in joined.stdout
         wrong = _run(police, "reception", "join", "--case", ids["police"], "--peer",
                      address[1], "--code", "ABCD-EFGH")
         assert wrong.returncode == 1
@@ -76,7 +76,7 @@ def test_share_join_status_and_resolve_from_the_command_line(tmp_path: Path) -> 
         assert synced.returncode == 0, synced.stdout + synced.stderr
         assert f"{address[1]}: 1 received, 1 sent" in synced.stdout
         status = _run(police, "reception", "status", "--case", ids["police"])
-        assert "1 people, 3 changes, 1 conflicts" in status.stdout
+        assert "1 people, 4 changes, 1 conflicts" in status.stdout
         assert "Officer coordinator" in status.stdout and "0 changes here not yet seen" in \
             status.stdout
         listed = _run(police, "reception", "conflicts", "--case", ids["police"])

@@ -32,7 +32,7 @@ def test_devices_share_a_board_and_strangers_are_refused(tmp_path: Path) -> None
             police_case = cases.create_case(police, "Reception centre")
             moved = join_board(police, police_case.id, "127.0.0.1", share.port,
                                access.shown_code(code).lower())
-            assert (moved.received, moved.sent) == (1, 0)
+            assert (moved.received, moved.sent) == (2, 0)  # the change and the registration
             journal.record_change(police, police_case.id, "R001", "consent",
                                   ConsentDecision.GIVEN)
             with PeerLink(police, "127.0.0.1", share.port) as link:

@@ -42,7 +42,10 @@ def test_the_lead_merges_the_board_from_every_devices_bundle(tmp_path: Path) -> 
         report = importer.import_folder(lead_store, centre.to_lead)
         assert len(report.imported) == 2, report
         merged = lead_board(lead_store, board, AS_OF)
-    [conflict] = merged.conflicts  # neither device had seen the other's consent
+    # neither device had seen the other's consent, nor that the other had registered R001
+    assert [(c.person, c.field) for c in merged.conflicts] == [("R001", "consent"),
+                                                               ("R001", "registration")]
+    conflict = merged.conflicts[0]
     assert {c.officer for c in conflict.changes} == {"Officer coordinator", "Officer health"}
     child = merged.person("R002")
     assert child.person.obligations(AS_OF).mash_referral

@@ -67,8 +67,9 @@ def test_a_save_records_each_changed_field_with_the_document(store: Store) -> No
     saved = form_link.save_board(store, case.id, first, None)
     board = journal.board_id(store, case.id)
     held = journal.all_changes(store, board)
-    assert sorted((c.person, c.field) for c in held) == [("R001", "arrived_at"),
-                                                         ("R002", "arrived_at")]
+    assert sorted((c.person, c.field) for c in held) == [  # each new person also registered
+        ("R001", "arrived_at"), ("R001", "registration"),
+        ("R002", "arrived_at"), ("R002", "registration")]
     edited = saved.view.centre.model_copy(update={"people": [
         saved.view.centre.people[0].model_copy(update={"consent": ConsentDecision.GIVEN,
                                                        "welfare_notes": "tea and rest"}),
@@ -79,7 +80,7 @@ def test_a_save_records_each_changed_field_with_the_document(store: Store) -> No
     assert sorted(c.field for c in new) == ["consent", "welfare_notes"]
     assert form_link.save_board(store, case.id, again.view.centre, again.document.id,
                                 again.view).document.version == 3
-    assert len(journal.all_changes(store, board)) == 4  # saving again unchanged adds none
+    assert len(journal.all_changes(store, board)) == 6  # saving again unchanged adds none
 
 
 def test_a_save_that_fails_leaves_nothing_half_written(store: Store) -> None:
@@ -91,7 +92,8 @@ def test_a_save_that_fails_leaves_nothing_half_written(store: Store) -> None:
     with pytest.raises(InvalidInput, match="withdrawn"):
         form_link.save_board(store, case.id, edited, saved.document.id, saved.view)
     held = journal.all_changes(store, journal.board_id(store, case.id))
-    assert [c.field for c in held] == ["arrived_at"]  # the change went with the failed save
+    # the change went with the failed save (the first save's change and registration stay)
+    assert [c.field for c in held] == ["registration", "arrived_at"]
 
 
 def test_changes_from_a_peer_are_written_back_into_the_document(

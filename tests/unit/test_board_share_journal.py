@@ -46,7 +46,8 @@ def test_board_edits_are_saved_signed_and_exchanged(store: Store, tmp_path: Path
         keys = _keys(store, other)
         incoming = journal.changes_since(store, board, journal.vector(other, board))
         checked = [change_from_peer(c.model_dump(), keys) for c in incoming]  # type: ignore[arg-type]
-        assert journal.receive(other, board, checked) == 1
+        assert [c.field for c in checked] == ["registration", "arrived_at"]  # a new person
+        assert journal.receive(other, board, checked) == 2
         assert journal.receive(other, board, checked) == 0  # a repeat delivery changes nothing
         journal.record_change(other, other_case.id, "R001", "consent", ConsentDecision.GIVEN)
         journal.record_change(store, case.id, "R001", "consent", ConsentDecision.REFUSED)

@@ -176,3 +176,69 @@ def test_clocks_only_go_up_even_when_the_wall_clock_goes_back() -> None:
     assert second > first and Hlc.parse(second.text()) == second
     ahead = Hlc(5_000, 3, DEVICES[1])
     assert next_clock(seen_clock(second, ahead, DEVICES[0]), 10, DEVICES[0]) > ahead
+
+
+SCREENINGS = [{"agency": agency, "done_at": None, "notes": notes}
+              for agency in ("police", "nhs", "salvation_army") for notes in ("", "seen")]
+
+
+def list_history(seed: int, steps: int = 40) -> tuple[list[Device], set[str]]:
+    """Devices adding and removing screenings of one person on their own view of the board,
+    exchanging now and then; also every screening removed by anyone."""
+    rng = random.Random(seed)
+    devices = [Device(d) for d in DEVICES]
+    removed: set[str] = set()
+    for _ in range(steps):
+        if rng.random() < 0.7:
+            device = rng.choice(devices)
+            current = merge(device.held.values(), AS_OF)
+            items = ([s.model_dump(mode="json") for s in current.person("R001").person
+                      .screenings] if current.people else [])
+            if items and rng.random() < 0.3:
+                gone = items.pop(rng.randrange(len(items)))
+                removed.add(json.dumps(gone, sort_keys=True))
+            else:
+                items.append(rng.choice(SCREENINGS))
+            kept = {json.dumps(item, sort_keys=True) for item in items}
+            for conflict in current.conflicts:  # an edit replaces every value in conflict:
+                for change in conflict.changes:  # what it leaves out is taken away knowingly
+                    removed |= {json.dumps(i, sort_keys=True) for i in change.decoded()} - kept
+            device.edit("R001", "screenings", items)
+        else:
+            source, target = rng.sample(devices, 2)
+            target.receive_from(source)
+    return devices, removed
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), order=st.randoms(use_true_random=False))
+def test_lists_merged_item_by_item_converge_and_keep_every_added_item(
+        seed: int, order: random.Random) -> None:
+    devices, removed = list_history(seed)
+    everything = [c for d in devices for c in d.held.values()]
+    expected = merge(everything, AS_OF)
+    shuffled = list(everything)
+    order.shuffle(shuffled)
+    assert shape(merge(shuffled, AS_OF)) == shape(expected)
+    if not everything or expected.conflicts:
+        return  # a conflict keeps every value, shown for the coordinator to resolve
+    shown = {json.dumps(s.model_dump(mode="json"), sort_keys=True)
+             for s in expected.person("R001").person.screenings}
+    added = {json.dumps(item, sort_keys=True) for c in everything for item in c.decoded()}
+    assert added - removed <= shown  # nothing added and never removed is lost
+
+
+def test_screenings_added_on_two_devices_both_survive() -> None:
+    first, second = Device(DEVICES[0]), Device(DEVICES[1])
+    first.edit("R001", "screenings", [SCREENINGS[0]])
+    second.receive_from(first)
+    first.edit("R001", "screenings", [SCREENINGS[0], SCREENINGS[2]])
+    second.edit("R001", "screenings", [SCREENINGS[0], SCREENINGS[4]])
+    first.receive_from(second)
+    board = merge(first.held.values(), AS_OF)
+    assert board.conflicts == ()
+    assert sorted(s.agency.value for s in board.person("R001").person.screenings) == [
+        "nhs", "police", "salvation_army"]
+    assert len(board.heads("R001", "screenings")) == 2  # the next edit replaces both
+    first.edit("R001", "screenings", [SCREENINGS[0]])
+    assert len(merge(first.held.values(), AS_OF).person("R001").person.screenings) == 1
