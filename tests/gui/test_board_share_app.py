@@ -164,3 +164,48 @@ def test_sharing_resumes_after_unlocking_with_a_notice(qtbot, coordinator) -> No
     assert main.board_sharing.resume_case_id is None
     assert main.board_sharing.sharing is None
     assert "shared again" not in main.workspace.pages()[-1].shared_status.text()
+
+
+def test_locking_does_not_wait_for_a_laptop_that_never_answers(  # type: ignore[no-untyped-def]
+        qtbot, tmp_path: Path) -> None:
+    from sync.board_share.live import LiveBoard
+
+    centre = build_centre(tmp_path, ["coordinator", "police"])
+    with Store.open(centre.devices["coordinator"], PASSPHRASE) as store:
+        shared_case = cases.create_case(store, "Reception centre").id
+    sharer = LiveBoard(centre.devices["coordinator"],
+                       Store.unwrap_key(centre.devices["coordinator"], PASSPHRASE),
+                       shared_case, lambda _report: None)
+    main = _window(qtbot, centre.devices["police"])
+    silent = socket.socket()
+    try:
+        sharing = sharer.share("127.0.0.1", 0)
+        case = cases.create_case(main.store, "Reception centre")
+        main.workspace.open_case(case.id)
+        page = main.workspace.open_reception(case.id)
+        panel = page.share_panel
+        page.tabs.setCurrentWidget(panel)
+        qtbot.keyClicks(panel.join_address, f"127.0.0.1:{sharing.port}")
+        qtbot.keyClicks(panel.join_code, sharing.code)
+        qtbot.keyClick(panel.join_code, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: "Joined" in panel.state.text(), timeout=WAIT_MS)
+        sharer.stop()
+        # The sharing laptop hangs: its port accepts connections and never answers.
+        silent.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        silent.bind(("127.0.0.1", sharing.port))
+        silent.listen(8)
+        silent.settimeout(WAIT_MS / 1000)
+        exchanging = main.board_sharing._live  # the window's live board, to watch it end
+        stuck, _ = silent.accept()  # the next exchange, waiting for an answer
+        try:
+            main.lock()
+            assert main.store is None and main.board_sharing.sharing is None
+            assert exchanging is not None and exchanging.running  # lock did not wait for it
+        finally:
+            stuck.close()  # the connection breaks: the stuck exchange ends by itself
+        assert exchanging.wait_stopped() and not exchanging.running
+    finally:
+        silent.close()
+        sharer.stop()
+        if main.store is not None:
+            main.lock()
