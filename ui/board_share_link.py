@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QDir, Slot
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
-from PySide6.QtWidgets import QLabel, QTableView, QTabWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QTableView, QTabWidget, QWidget
 
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from forms import PersonReceived
-from ui.board_share_panel import SharePanel, field_title
+from ui.board_share_panel import SharePanel, field_title, value_text
 from ui.messages import error_text
 from ui.person_panel import PersonPanel
 from ui.reception_model import BoardFilter, ReceptionBoardModel
@@ -22,6 +22,17 @@ from ui.reception_model import BoardFilter, ReceptionBoardModel
 if TYPE_CHECKING:
     from sync.board_share.form_link import BoardView
     from ui.board_sharing import BoardSharing
+
+MAX_DEVICES_FILE_BYTES = 4 * 1024 * 1024
+"""A devices file lists a council's laptops: far under this; anything larger is not one."""
+
+
+def pick_devices_file(parent: QWidget) -> str | None:
+    """Ask for the Lead's devices file (replaced in tests)."""
+    path, _ = QFileDialog.getOpenFileName(
+        parent, parent.tr("Choose the Lead's devices file"), QDir.homePath(),
+        parent.tr("Devices file (*.json);;All files (*)"))
+    return path or None
 
 
 class SharedBoard:
@@ -33,6 +44,7 @@ class SharedBoard:
     _view: BoardView
     _quiet: bool
     _cut_off: bool
+    _resuming: bool
     share_panel: SharePanel
     shared_status: QLabel
     message: QLabel
@@ -54,6 +66,8 @@ class SharedBoard:
 
     def _wire_sharing(self) -> None:
         sharing, panel = self._sharing, self.share_panel
+        self._resuming = False
+        panel.devicesFileRequested.connect(self.import_devices_file)
         if sharing is None:
             panel.setEnabled(False)
             return
@@ -68,9 +82,47 @@ class SharedBoard:
         sharing.reported.connect(self._reported)
         if sharing.case_id == self._case_id:
             panel.show_sharing(sharing.sharing)
+        if sharing.resume(self._case_id):  # shared when the laptop locked: again, and said
+            self._resuming = True
+            panel.state.setText(self.tr("Sharing this board again since unlocking…"))
         if self._view.shared:
             sharing.follow(self._case_id)
             self._show_conflicts()
+
+    @Slot()
+    def import_devices_file(self) -> None:
+        """Import the Lead's signed list of enrolled laptops from a file the officer chooses,
+        and say what it holds, or why it was refused."""
+        from sync.board_share import access
+
+        path = pick_devices_file(self.share_panel)
+        if path is None:
+            return
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(MAX_DEVICES_FILE_BYTES + 1)
+        except OSError as error:
+            self.share_panel.devices_state.setText(self.tr(
+                "The file {path} could not be read ({why}); nothing was imported.").format(
+                path=path, why=error.strerror or type(error).__name__))
+            return
+        if len(data) > MAX_DEVICES_FILE_BYTES:
+            self.share_panel.devices_state.setText(self.tr(
+                "The file {path} is far larger than a devices file, so it is not one; nothing "
+                "was imported.").format(path=path))
+            return
+        try:
+            listing = access.import_devices_file(self._store, data)
+        except FieldkitError as error:
+            self.share_panel.devices_state.setText(self.tr(
+                "The devices file was not imported. {why}").format(why=error_text(error)))
+            return
+        active = sum(1 for d in listing.devices if not d.revoked)
+        self.share_panel.devices_state.setText(self.tr(
+            "The Lead's devices file was imported (issued at {issued}). Laptops enrolled: "
+            "{active}; revoked: {revoked}.").format(
+            active=active, revoked=len(listing.devices) - active,
+            issued=value_text(listing.issued)))
 
     def _mine(self) -> bool:
         return self._sharing is not None and self._sharing.case_id == self._case_id
@@ -84,9 +136,18 @@ class SharedBoard:
             self.share_panel.state.setText(self.tr(
                 "Not sharing. What this laptop recorded stays here and in the case."))
             return
-        self.share_panel.state.setText(self.tr(
-            "Sharing. Other laptops join with the address and code above; changes are "
-            "exchanged every few seconds."))
+        if self._resuming:
+            self._resuming = False
+            self.share_panel.state.setText(self.tr(
+                "Sharing this board again since unlocking, with the same join code; laptops "
+                "that joined carry on exchanging."))
+            self.announce(self.tr(
+                "This board is shared again since unlocking (same join code). To stop, see "
+                "3. Sharing (Alt+G)."))
+        else:
+            self.share_panel.state.setText(self.tr(
+                "Sharing. Other laptops join with the address and code above; changes are "
+                "exchanged every few seconds."))
         self.refresh_board()
 
     @Slot(str)
@@ -102,6 +163,10 @@ class SharedBoard:
     @Slot(object)
     def _sharing_failed(self, error: BaseException) -> None:
         self.share_panel.state.setText(error_text(error))
+        if self._resuming:  # said on the board too: the officer expected sharing to go on
+            self._resuming = False
+            self.announce(self.tr("This board could not be shared again since unlocking. "
+                                  "{why}").format(why=error_text(error)))
 
     @Slot(object)
     def _reported(self, report: Any) -> None:

@@ -82,6 +82,7 @@ class SharePanel(QWidget):
     shareRequested = Signal()
     stopRequested = Signal()
     joinRequested = Signal(str, str)  # address, code
+    devicesFileRequested = Signal()
     resolveRequested = Signal(str, str, str)  # reference, field, the chosen value's clock
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -142,12 +143,27 @@ class SharePanel(QWidget):
         grid.addWidget(self.join_code, 1, 1)
         grid.addWidget(self.join_button, 2, 1, Qt.AlignmentFlag.AlignLeft)
         left.addWidget(join)
+        devices = QGroupBox(self.tr("The Lead's list of enrolled laptops"), self)
+        devices_layout = QVBoxLayout(devices)
+        devices_explain = QLabel(self.tr(
+            "Only laptops on the Lead's signed list may share a board. When the Lead sends a "
+            "new devices file (a laptop added or revoked), import it here."), devices)
+        devices_explain.setWordWrap(True)
+        devices_layout.addWidget(devices_explain)
+        self.devices_button = named(
+            QPushButton(self.tr("&Import the Lead's devices file…"), devices),
+            self.tr("Import the Lead's devices file"))
+        devices_layout.addWidget(self.devices_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.devices_state = named(QLabel(devices), self.tr("Devices file imported"))
+        self.devices_state.setWordWrap(True)
+        devices_layout.addWidget(self.devices_state)
+        left.addWidget(devices)
         self.state = named(QLabel(self), self.tr("Sharing state"))
         self.state.setWordWrap(True)
         left.addWidget(self.state)
         left.addStretch(1)
 
-        peers_label = QLabel(self.tr("&Laptops connected"), self)
+        peers_label = QLabel(self.tr("Lap&tops connected"), self)
         right.addWidget(peers_label)
         self.peers = named(QTableWidget(0, 4, self), self.tr("Laptops connected"))
         peers_label.setBuddy(self.peers)
@@ -182,6 +198,7 @@ class SharePanel(QWidget):
         self.share_button.clicked.connect(self.shareRequested)
         self.stop_button.clicked.connect(self.stopRequested)
         self.join_button.clicked.connect(self._join)
+        self.devices_button.clicked.connect(self.devicesFileRequested)
         self.join_code.returnPressed.connect(self._join)
         self.conflicts.currentRowChanged.connect(self._show_values)
         self.values.currentRowChanged.connect(

@@ -37,23 +37,42 @@ class BoardSharing(QObject):
         self.case_id: str | None = None
         self.sharing: Any = None  # the core's Sharing while this device serves
         self.listen: tuple[str, int] | None = None  # where to serve (None: every network)
+        self.resume_case_id: str | None = None  # shared when the laptop locked
+        self.resume_port: int | None = None
 
     def start(self, settings: Settings, key: Unwrapped) -> None:
         """Unlocked: remember the store and key sharing will open its connections with."""
         self._settings, self._key = settings, key
 
-    def stop(self) -> None:
-        """Before locking: stop serving and exchanging, close their connections, forget the
-        key. Returns once nothing is served."""
+    def stop(self, wait: bool = False) -> None:
+        """Before locking: stop serving and exchanging and forget the key. Returns once
+        nothing is served; an exchange waiting on an unreachable laptop is left to end by
+        itself on its own connection, unless ``wait`` (before a new passphrase: every
+        connection closed first). A board being shared is remembered, to share again
+        (``resume``) once unlocked: its code and invitations are unchanged."""
         live, self._live = self._live, None
         if live is not None:
-            live.stop()
+            live.stop(wait=wait)
+            if wait:
+                live.wait_stopped()
         self.worker.wait()
         self._key = None
+        if self.sharing is not None and self.case_id is not None:
+            self.resume_case_id, self.resume_port = self.case_id, int(self.sharing.port)
         self.case_id = None
         if self.sharing is not None:
             self.sharing = None
             self.sharingChanged.emit(None)
+
+    def resume(self, case_id: str) -> bool:
+        """Share ``case_id``'s board again if this laptop was sharing it when it locked (on
+        the port it used, if still free); True if sharing was started again."""
+        port = self.resume_port
+        if self.resume_case_id != case_id or self._key is None or port is None:
+            return False
+        self.resume_case_id = self.resume_port = None
+        self._share(case_id, (self.listen[0], port) if self.listen else None, port)
+        return True
 
     def _live_for(self, case_id: str) -> LiveBoard:
         from sync.board_share.live import LiveBoard
@@ -82,10 +101,18 @@ class BoardSharing(QObject):
 
     def share(self, case_id: str) -> None:
         """Start serving the case's board; ``sharingChanged`` brings the address and code."""
+        self.resume_case_id = self.resume_port = None
+        self._share(case_id, self.listen, None)
+
+    def _share(self, case_id: str, listen: tuple[str, int] | None, port: int | None) -> None:
         live = self._live_for(case_id)
-        listen = self.listen
-        self.worker.run(lambda: live.share(*listen) if listen else live.share(),
-                        lambda sharing: self._shared(live, sharing), self.failed.emit)
+
+        def serve() -> Any:
+            if listen:
+                return live.share(*listen)
+            return live.share(port=port) if port else live.share()
+
+        self.worker.run(serve, lambda sharing: self._shared(live, sharing), self.failed.emit)
 
     def _shared(self, live: LiveBoard, sharing: Any) -> None:
         if live is self._live:
@@ -94,6 +121,7 @@ class BoardSharing(QObject):
 
     def stop_sharing(self) -> None:
         """Stop serving (exchanging with boards this device joined goes on)."""
+        self.resume_case_id = self.resume_port = None
         if self._live is not None:
             self._live.stop_sharing()
         self.sharing = None

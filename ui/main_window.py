@@ -347,7 +347,7 @@ class MainWindow(QMainWindow):
         if self.store is None:
             return
         self.sync.stop()
-        self.board_sharing.stop()  # its connections hold the old key
+        self.board_sharing.stop(wait=True)  # its connections hold the old key
         changer = PassphraseChanger(self.store, self.settings, self.worker, self)
         changer.done.connect(self._passphrase_changed)
         changer.start(change)
@@ -359,6 +359,8 @@ class MainWindow(QMainWindow):
         if self.store is not None and self._key is not None:
             self.sync.start(self.settings, self._key)
             self.board_sharing.start(self.settings, self._key)
+            if self.board_sharing.resume_case_id is not None:  # the board page is still open
+                self.board_sharing.resume(self.board_sharing.resume_case_id)
         self._say(message)
         self.passphraseChanged.emit(message)
 

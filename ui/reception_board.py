@@ -108,7 +108,7 @@ class ReceptionBoardPage(SharedBoard, Page):
         ref_label.setBuddy(self.new_reference)
         self.add_button = named(QPushButton(self.tr("Register"), board),
                                 self.tr("Register arrival"))
-        filter_label = QLabel(self.tr("S&how"), board)
+        filter_label = QLabel(self.tr("Sh&ow"), board)
         self.filter = named(QComboBox(board), self.tr("Board filter"))
         filter_label.setBuddy(self.filter)
         self.filter.addItem(self.tr("Everyone"), None)
@@ -167,7 +167,7 @@ class ReceptionBoardPage(SharedBoard, Page):
         self.save_state = SaveState(board)
         board_layout.addWidget(self.save_state)
         self.draft.saved.connect(lambda _key: self.save_state.saved_draft())
-        self.save_button = named(QPushButton(self.tr("Save &board (Ctrl+S)"), board),
+        self.save_button = named(QPushButton(self.tr("Sav&e board (Ctrl+S)"), board),
                                  self.tr("Save board"))
         board_layout.addWidget(self.save_button)
         self.tabs.addTab(board, self.tr("2. &Board"))

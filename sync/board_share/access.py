@@ -29,7 +29,8 @@ class NoDevicesFile(FieldkitError):
     def __init__(self) -> None:
         super().__init__(
             "This device does not have the Lead's list of enrolled devices, so it cannot tell "
-            "which devices may share the board. Import it: fieldkit reception devices FILE.")
+            "which devices may share the board. Import it on the board's Sharing tab (Import "
+            "the Lead's devices file), or: fieldkit reception devices FILE.")
 
 
 def import_devices_file(store: Store, data: bytes) -> EnrolledDevices:

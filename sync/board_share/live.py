@@ -133,6 +133,7 @@ class LiveBoard:
         self._server: uvicorn.Server | None = None
         self._server_thread: threading.Thread | None = None
         self._loop_thread: threading.Thread | None = None
+        self._ending: list[threading.Thread] = []  # rounds left to end after a quick stop
         self.sharing: Sharing | None = None
 
     def _open(self) -> Store:
@@ -231,7 +232,7 @@ class LiveBoard:
         try:
             store = self._open()
         except FieldkitError as error:
-            self.report(LiveReport(unreachable=(str(error),)))
+            self._tell(LiveReport(unreachable=(str(error),)))
             return
         try:
             seen = journal.vector(store, journal.board_id(store, self.case_id))
@@ -239,10 +240,10 @@ class LiveBoard:
                 try:
                     seen = self._round(store, seen)
                 except FieldkitError as error:  # a full disk, say: told, and tried again
-                    self.report(LiveReport(unreachable=(str(error),)))
+                    self._tell(LiveReport(unreachable=(str(error),)))
                 except Exception as error:  # never a silent stop; no message (personal data)
                     log.error("board exchange round failed: %s", type(error).__name__)
-                    self.report(LiveReport(unreachable=(
+                    self._tell(LiveReport(unreachable=(
                         "An exchange with the other laptops failed; it is tried again.",)))
                 self._wake.wait(self.interval)
                 self._wake.clear()
@@ -257,7 +258,7 @@ class LiveBoard:
         me = device.device_id(store)
         news = [c for c in journal.changes_since(store, board, seen) if c.device_id != me]
         written = form_link.write_back(store, self.case_id) if news else None
-        self.report(LiveReport(
+        self._tell(LiveReport(
             arrivals=arrivals(news), written=written, peers=tuple(peers(store, self.case_id,
                                                                         self.interval)),
             conflicts=tuple(form_link.conflicts(store, self.case_id)),
@@ -265,22 +266,41 @@ class LiveBoard:
                                      in results.items() if isinstance(result, FieldkitError)))))
         return journal.vector(store, board)
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = True) -> None:
         """Stop serving and exchanging, close both connections and forget the key (before
-        the app locks). Waits for a round under way to finish."""
+        the app locks). Waits for a round under way to finish, unless ``wait`` is False:
+        then it returns once nothing is served and the exchange thread is told to stop. A
+        round waiting on an unreachable laptop then ends on its own (its connection is its
+        own; what it received is saved, nothing more is reported) and closes its connection.
+        Wait before anything that needs every connection closed, such as a new passphrase."""
         self._stopping.set()
         self._wake.set()
         self.stop_sharing()
         thread, self._loop_thread = self._loop_thread, None
-        if thread is not None:
-            thread.join(STOP_SECONDS)
         self._key = None
+        if thread is not None and wait:
+            thread.join(STOP_SECONDS)
+        elif thread is not None and thread.is_alive():
+            self._ending.append(thread)
+
+    def wait_stopped(self) -> bool:
+        """Wait for exchange rounds left to end by ``stop(wait=False)``; True once all have
+        ended and closed their connections."""
+        for thread in self._ending:
+            thread.join(STOP_SECONDS)
+        self._ending = [t for t in self._ending if t.is_alive()]
+        return not self._ending
+
+    def _tell(self, report: LiveReport) -> None:
+        """Report a round, unless sharing has been stopped meanwhile."""
+        if not self._stopping.is_set():
+            self.report(report)
 
     @property
     def running(self) -> bool:
-        """True while serving or exchanging."""
+        """True while serving or exchanging (a round left to end by a quick stop too)."""
         return any(t is not None and t.is_alive()
-                   for t in (self._server_thread, self._loop_thread))
+                   for t in (self._server_thread, self._loop_thread, *self._ending))
 
 
 def arrivals(changes: list[BoardChange]) -> tuple[Arrival, ...]:
