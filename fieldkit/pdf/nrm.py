@@ -101,8 +101,10 @@ def route_text(rules: Obligations) -> str:
 def _sections(nrm: NrmReferral, rules: Obligations) -> list[list[Flowable]]:
     found, responder, consent = nrm.where_found, nrm.first_responder, nrm.consent
     decision = v.choice(consent.decision)
-    if not rules.ask_consent and consent.decision is ConsentDecision.NOT_ASKED:
-        decision = "Not needed: treated as a child"
+    if not rules.ask_consent:
+        recorded = consent.decision is not ConsentDecision.NOT_ASKED
+        decision = "Not needed: treated as a child" + (
+            f" (recorded: {decision}; it does not change the referral)" if recorded else "")
     return [
         [field_table([("Immediate risk of serious harm", v.yes_no(nrm.immediate_risk)),
                       ("Details", nrm.immediate_risk_details)])],

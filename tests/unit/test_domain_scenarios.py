@@ -49,6 +49,8 @@ def test_a_17_year_old_who_refuses_is_still_referred_to_the_nrm_and_mash() -> No
     text = pdf_text(render_nrm_pack(child, REF, as_of=FOUND_ON))
     assert "always an NRM referral" in text and "MASH referral" in text
     assert "Transition to Adulthood" in text and "Duty to Notify instead" not in text
+    assert "Not needed: treated as a child (recorded: Refused; it does not change the " \
+           "referral)" in text
 
 
 def test_an_adult_who_refuses_gets_an_anonymous_duty_to_notify() -> None:
