@@ -2,8 +2,9 @@
 
 - ``nrm_pdf``: one NRM pack, against a reportlab document of the same number of pages of plain
   text (full pages of paragraphs).
-- ``reception_pdf_200``: the reception-centre summary for 200 people (the board and the people
-  tables), against plain reportlab tables of the same rows and columns (plain strings).
+- ``reception_pdf_200``: the reception-centre summary for 200 people (the board, the people and
+  the step-times tables), against plain reportlab tables of the same rows and columns (plain
+  strings).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ RECEPTION_RUNS = 5
 PEOPLE = 200
 NRM_GOAL_RATIO, NRM_GOAL_SECONDS = 3.0, 0.150
 RECEPTION_GOAL_RATIO, RECEPTION_GOAL_SECONDS = 3.0, 3.0
-BOARD_COLUMNS, PEOPLE_COLUMNS = 11, 8
+BOARD_COLUMNS, PEOPLE_COLUMNS, TIMES_COLUMNS = 11, 8, 14
 WORDS_PER_PAGE = 400  # a full A4 page of body text
 
 
@@ -52,12 +53,13 @@ def plain_text_document(page_count: int, words: int) -> bytes:
 
 
 def plain_tables(rows: int) -> bytes:
-    """Two plain reportlab tables of ``rows`` rows (the summary's two tables' shapes)."""
+    """Three plain reportlab tables of ``rows`` rows (the shapes of the summary's board, people
+    and step-times tables)."""
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.platypus import SimpleDocTemplate, Table
 
     story = []
-    for columns in (BOARD_COLUMNS, PEOPLE_COLUMNS):
+    for columns in (BOARD_COLUMNS, PEOPLE_COLUMNS, TIMES_COLUMNS):
         data = [[f"Heading {c}" for c in range(columns)]]
         data += [[f"P{r:03d} cell {c}" for c in range(columns)] for r in range(rows)]
         story.append(Table(data, repeatRows=1))

@@ -198,7 +198,8 @@ class PersonReceived(FormSection):
 
     def toggle_step(self, step: BoardStep, now: datetime, as_of: date) -> PersonReceived:
         """The person after Space on ``step``: the step is marked done at ``now``, or undone if
-        it was done; consent cycles not asked, given, refused. Returns a new record."""
+        it was done; consent cycles not asked, given, refused. The NRM or Duty to Notify step
+        stays waiting for an adult not yet asked about consent. Returns a new record."""
         done = self.board(as_of)[step] is StepStatus.DONE
         update: dict[str, object]
         if step in _TIMED:
@@ -212,6 +213,8 @@ class PersonReceived(FormSection):
             update = {"consent": cycle[(cycle.index(current) + 1) % len(cycle)]}
         elif step is BoardStep.NRM_OR_DTN:
             route = self.obligations(as_of).route
+            if route is Route.UNDECIDED and not done:
+                return self  # an adult not yet asked: neither form can be made until they decide
             form = (ReferralForm.DUTY_TO_NOTIFY if route is Route.DUTY_TO_NOTIFY
                     else ReferralForm.NRM)
             update = {"referral_form_done_at": None if done else now,

@@ -22,6 +22,7 @@ from forms import DutyToNotify, check_document
 
 SECTIONS = (
     "Checklist before submission",
+    "Immediate risk",
     "First responder",
     "The potential victim (no identifying details)",
     "Exploitation",
@@ -46,10 +47,14 @@ def render_dtn(dtn: DutyToNotify, case_reference: str) -> bytes:
          "NRM referral. It must not identify anyone: no name, date of birth, contact details "
          "or address."],
     )
-    nationality = "Not known or stateless" if dtn.nationality_unknown else v.country(
-        dtn.nationality)
+    nationality = "; ".join(part for part in (
+        v.country(dtn.nationality),
+        "Not known or stateless" if dtn.nationality_unknown else "") if part)
     bodies: list[list[Flowable]] = [
         checklist(problems),
+        [field_table([("Immediate risk of serious harm", v.yes_no(dtn.immediate_risk))]),
+         *([para("Immediate risk of serious harm: call 999 first.")] if dtn.immediate_risk
+           else [])],
         [field_table([
             ("Name", dtn.first_responder.name),
             ("Organisation", dtn.first_responder.organisation),

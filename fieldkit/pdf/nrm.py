@@ -40,6 +40,7 @@ SECTIONS = (
     "9. Suspected exploiters",
     "10. Police involvement",
     "11. Support wanted",
+    "12. Needs and safeguarding",
 )
 """The section headings of the pack, in the order of the Home Office online form."""
 
@@ -100,8 +101,10 @@ def route_text(rules: Obligations) -> str:
 def _sections(nrm: NrmReferral, rules: Obligations) -> list[list[Flowable]]:
     found, responder, consent = nrm.where_found, nrm.first_responder, nrm.consent
     decision = v.choice(consent.decision)
-    if not rules.ask_consent and consent.decision is ConsentDecision.NOT_ASKED:
-        decision = "Not needed: treated as a child"
+    if not rules.ask_consent:
+        recorded = consent.decision is not ConsentDecision.NOT_ASKED
+        decision = "Not needed: treated as a child" + (
+            f" (recorded: {decision}; it does not change the referral)" if recorded else "")
     return [
         [field_table([("Immediate risk of serious harm", v.yes_no(nrm.immediate_risk)),
                       ("Details", nrm.immediate_risk_details)])],
@@ -124,6 +127,9 @@ def _sections(nrm: NrmReferral, rules: Obligations) -> list[list[Flowable]]:
             ("Interpreter used", v.yes_no(consent.interpreter_used)),
             ("Interpreter's language", v.language(consent.interpreter_language)),
             ("Date of the decision", v.day(consent.decided_on)),
+            ("Date consent was withdrawn", v.day(consent.withdrawn_on)),
+            ("How the withdrawal was made", v.choice(consent.withdrawal_how)),
+            ("Notes on the withdrawal", consent.withdrawal_notes),
         ])],
         _victim(nrm),
         _dependants(nrm),
@@ -145,24 +151,42 @@ def _sections(nrm: NrmReferral, rules: Obligations) -> list[list[Flowable]]:
             ("Support from the victim care contract (Salvation Army)",
              v.yes_no(nrm.support.victim_care_contract)),
             ("Needs accommodation", v.yes_no(nrm.support.accommodation_needed)),
+            ("Meets the criteria for council housing (refer for a housing assessment)",
+             v.yes_no(nrm.support.council_housing_referral)),
             ("Destitute (emergency support before the decision)",
              v.yes_no(nrm.support.destitute)),
             ("Immediate needs", nrm.support.immediate_needs),
         ])],
+        [_needs(nrm)],
     ]
+
+
+def _needs(nrm: NrmReferral) -> Flowable:
+    needs = nrm.needs
+    return field_table([
+        ("Care and support needs (Adult Social Care)", v.yes_no(needs.care_and_support_needs)),
+        ("The potential victim is a migrant", v.yes_no(needs.migrant)),
+        ("Immigration advice offered", v.yes_no(needs.immigration_advice_offered)),
+        ("Concern about capacity to decide", v.yes_no(needs.capacity_concern)),
+        ("Capacity notes (Mental Capacity Act)", needs.capacity_notes),
+        ("Risk to others", v.yes_no(needs.risk_to_others)),
+        ("NRM stage", v.choice(needs.nrm_stage)),
+    ])
 
 
 def _victim(nrm: NrmReferral) -> list[Flowable]:
     person, contact = nrm.potential_victim, nrm.potential_victim.safe_contact
     age = "" if person.estimated_age is None else str(person.estimated_age)
-    nationality = "Not known or stateless" if person.nationality_unknown else ""
+    nationality = "; ".join(part for part in (
+        v.countries(person.nationalities),
+        "Not known or stateless" if person.nationality_unknown else "") if part)
     return [
         field_table([
             ("Given names", person.given_names), ("Family name", person.family_name),
             ("Other names or aliases", v.joined(person.aliases)),
             ("Date of birth", v.day(person.date_of_birth)), ("Estimated age", age),
             ("Gender", v.choice(person.gender)),
-            ("Nationality", v.countries(person.nationalities) or nationality),
+            ("Nationality", nationality),
             ("Languages spoken", v.languages(person.languages)),
             ("Interpreter needed", v.yes_no(person.interpreter_needed)),
             ("Where the potential victim is now", person.current_location),

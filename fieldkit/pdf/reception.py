@@ -35,7 +35,8 @@ from forms.reception import ReferralForm
 from forms.rules import AgeStatus
 
 SECTIONS = ("The centre", "Set-up checklist done", "Who is waiting for what", "The board",
-            "People received")
+            "People received", "Times of each step", "Screenings and welfare notes",
+            "Property, documents and phones")
 """The section headings of the summary, in order."""
 
 STEP_HEADERS: dict[BoardStep, str] = {
@@ -76,6 +77,9 @@ def render_reception_summary(
         [para(_waiting_summary(boards))],
         [board_table(centre.people, boards, when)],
         [people_table(centre.people, when)],
+        [times_table(centre.people)],
+        _screenings(centre.people),
+        _property(centre.people),
     ]
     for title, body in zip(SECTIONS, bodies, strict=True):
         story += section(title, body)
@@ -167,6 +171,76 @@ def people_table(people: list[PersonReceived], when: date) -> Table:
             v.yes_no(person.safe_contact_taken),
             Paragraph(text(person.onward_destination), s.cell), v.clock(person.departed_at),
         ])
+    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 1), (-1, -1), SANS), ("FONTSIZE", (0, 1), (-1, -1), 8),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"), ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+        ("GRID", (0, 0), (-1, -1), 0.25, RULE), ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5), ("LEFTPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return table
+
+
+def times_table(people: list[PersonReceived]) -> Table:
+    """One row per person: gender, age as recorded, and the time each step was done."""
+    width = content_width(wide=True)
+    header = ["Ref", "Gender", "Estimated age", "Date of birth", "Separated from controllers",
+              "Arrived", "Interpreter provided", "Food, water and rest", "Medical triage",
+              "MASH referral", "NRM explained", "NRM or DtN completed",
+              "Salvation Army referral", "Accommodation arranged"]
+    rows: list[list[Any]] = [[Paragraph(h, _small_bold()) for h in header]]
+    for person in people:
+        rows.append([
+            Paragraph(text(person.reference) or "–", styles().cell), v.choice(person.gender),
+            "" if person.estimated_age is None else str(person.estimated_age),
+            v.day(person.date_of_birth), v.yes_no(person.separated_from_controllers),
+            *(v.clock(at) for at in (
+                person.arrived_at, person.interpreter_provided_at, person.welfare_given_at,
+                person.medical_triage_at, person.mash_referred_at, person.nrm_explained_at,
+                person.referral_form_done_at, person.salvation_army_referred_at,
+                person.accommodation_arranged_at)),
+        ])
+    fixed = [0.06, 0.07, 0.06, 0.09, 0.08]
+    rest = (1 - sum(fixed)) / (len(header) - len(fixed))
+    return _plain_table(rows, [width * f for f in (*fixed, *[rest] * (len(header) - len(fixed)))])
+
+
+def _screenings(people: list[PersonReceived]) -> list[Flowable]:
+    rows = [[person.reference, "Welfare", "", person.welfare_notes]
+            for person in people if person.welfare_notes.strip()]
+    rows += [[person.reference, v.choice(screening.agency), v.clock(screening.done_at),
+              screening.notes] for person in people for screening in person.screenings]
+    if not rows:
+        return bullet_list([], empty="No screenings or welfare notes recorded.")
+    width = content_width(wide=True)
+    return [_text_table(["Ref", "Screening agency or welfare", "Time", "Notes"], rows,
+                        [width * f for f in (0.07, 0.25, 0.08, 0.6)])]
+
+
+def _property(people: list[PersonReceived]) -> list[Flowable]:
+    rows = [[person.reference, item.description, v.yes_no(item.is_identity_document),
+             v.choice(item.outcome), item.exhibit_reference]
+            for person in people for item in person.property_items]
+    if not rows:
+        return bullet_list([], empty="No property recorded.")
+    width = content_width(wide=True)
+    return [_text_table(["Ref", "Item", "Identity document", "Kept or returned",
+                         "Exhibit reference"], rows,
+                        [width * f for f in (0.07, 0.45, 0.12, 0.2, 0.16)])]
+
+
+def _small_bold() -> ParagraphStyle:
+    return ParagraphStyle("times_header", styles().cell_bold, fontSize=7, leading=8.5)
+
+
+def _text_table(header: list[str], rows: list[list[str]], widths: list[float]) -> Table:
+    s = styles()
+    cells: list[list[Any]] = [[Paragraph(h, s.cell_bold) for h in header]]
+    cells += [[Paragraph(text(value), s.cell) for value in row] for row in rows]
+    return _plain_table(cells, widths)
+
+
+def _plain_table(rows: list[list[Any]], widths: list[float]) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 1), (-1, -1), SANS), ("FONTSIZE", (0, 1), (-1, -1), 8),

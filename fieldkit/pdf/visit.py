@@ -26,6 +26,7 @@ from forms import PremisesVisit
 
 SECTIONS = (
     "Premises",
+    "The visit plan",
     "The visit",
     "Indicators seen",
     "Actions taken",
@@ -55,6 +56,7 @@ def render_visit_report(
     story: list[Flowable] = title_block("Premises visit report", case_reference, lines)
     bodies: list[list[Flowable]] = [
         [_premises(visit, form)],
+        _plan(form),
         [_visit(form)],
         bullet_list(v.item_text(i) for i in form.indicators_ticked),
         _actions(form),
@@ -76,6 +78,23 @@ def _premises(visit: Visit | None, form: PremisesVisit) -> Flowable:
     ])
 
 
+def _plan(form: PremisesVisit) -> list[Flowable]:
+    plan = form.plan
+    story: list[Flowable] = [field_table([
+        ("Planned date and time", v.moment(plan.planned_for)),
+        ("Risk rating", v.choice(plan.risk_rating)),
+        ("Reasons for the risk rating", plan.risk_reasons),
+        ("Interpreters booked (languages)", v.languages(plan.interpreter_languages)),
+        ("Briefing notes", plan.briefing_notes),
+    ])]
+    if plan.partners:
+        width = content_width()
+        rows = [[v.choice(p.agency), p.contact_name, p.contact_phone] for p in plan.partners]
+        story.append(grid(["Partner agency", "Contact", "Phone"], rows,
+                          [width * 0.4, width * 0.35, width * 0.25]))
+    return story
+
+
 def _visit(form: PremisesVisit) -> Flowable:
     return field_table([
         ("Start", v.moment(form.started_at)), ("End", v.moment(form.ended_at)),
@@ -83,6 +102,8 @@ def _visit(form: PremisesVisit) -> Flowable:
         ("Officers present", v.joined(form.officers_present)),
         ("Agencies present", v.joined([v.choices(form.agencies_present),
                                        *form.other_agencies])),
+        ("Police force present", form.police_force),
+        ("Police reference", form.police_reference),
         ("Safety notes", form.safety_notes), ("Risk notes", form.risk_notes),
         ("Workers seen", str(form.workers_seen)),
         ("Workers spoken to", str(form.workers_spoken_to)),

@@ -86,3 +86,23 @@ def test_dtn_built_from_a_full_nrm_draft_contains_no_identifying_value() -> None
     for value in identifying:
         assert value not in text, "an identifying value is printed on the Duty to Notify"
     assert "[name removed]" in text and "[phone removed]" in text
+
+
+def test_the_council_housing_answer_is_printed_in_the_nrm_pack() -> None:
+    """R-HOUSING-ASSESSMENT: the separate council housing question is on paper, answered."""
+    nrm = demo_forms.w1_nrm(FOUND_ON)
+    for answer, shown in ((True, "Yes"), (False, "No")):
+        support = nrm.support.model_copy(update={"council_housing_referral": answer})
+        text = pdf_text(render_nrm_pack(nrm.model_copy(update={"support": support}), REF))
+        assert f"Meets the criteria for council housing (refer for a housing assessment) " \
+               f"{shown}" in text
+
+
+def test_the_duty_to_notify_prints_the_immediate_risk() -> None:
+    """R-999-KEPT-WITH-DTN: the notice shows the immediate risk and the 999 step."""
+    notice, _removed = nrm_to_dtn(demo_forms.w2_nrm_draft(FOUND_ON))
+    calm = pdf_text(render_dtn(notice, REF))
+    assert "Immediate risk of serious harm No" in calm and "call 999" not in calm
+    urgent = pdf_text(render_dtn(notice.model_copy(update={"immediate_risk": True}), REF))
+    assert "Immediate risk of serious harm Yes" in urgent
+    assert "Immediate risk of serious harm: call 999 first." in urgent
