@@ -58,6 +58,9 @@ class ImportedBundle:
     clock_ahead: str | None
     audit_breaks: list[str]
     audit_waiting: str | None
+    audit_verified: tuple[int, str]
+    """How far the Lead's copy of the device's audit trail is now verified (see
+    :func:`sync.audit_anchor.check_device_trail`)."""
 
 
 @dataclass
@@ -133,11 +136,12 @@ def _check_order(conn: Any, manifest: BundleManifest) -> None:
 def import_bundle(
     store: Store, bundle_id: str, data: bytes, *, max_size: int = DEFAULT_MAX_BUNDLE_BYTES,
     keys: LeadKeys | None = None, devices: Mapping[str, EnrolledDevice] | None = None,
-    announce: bool = True,
+    announce: bool = True, trails: Mapping[str, tuple[int, str]] | None = None,
 ) -> ImportedBundle:
     """Verify and import one bundle in a single transaction (or the caller's); raises
     BundleRejected. ``keys`` and ``devices`` may be passed when importing many (read once);
-    ``announce=False`` leaves telling the app to the caller, once its commit is on disk."""
+    ``announce=False`` leaves telling the app to the caller, once its commit is on disk;
+    ``trails``: how far each device's audit copy was verified earlier in this transaction."""
     keys = keys or lead.lead_keys(store)
     verified = read_bundle(
         data,
@@ -167,7 +171,8 @@ def import_bundle(
              manifest.audit.seq, manifest.audit.hash, seconds_ahead),
         )
         trail = check_device_trail(conn, manifest.device_id, manifest.bundle_id,
-                                   manifest.counter, manifest.audit, verified.audit_events)
+                                   manifest.counter, manifest.audit, verified.audit_events,
+                                   (trails or {}).get(manifest.device_id))
         record_breaks(store, manifest.device_id, manifest.bundle_id, trail.breaks)
         # A bundle is a whole snapshot of its case: the newest one (by the device's counter) is
         # current in full, so a record it no longer holds (a withdrawn NRM) stops being current.
@@ -193,7 +198,7 @@ def import_bundle(
             store.audit("import.clock_ahead", "bundle", manifest.bundle_id)
     if announce:
         hub.publish(RECORDS_CHANGED, kind="lead_bundle", record_id=manifest.bundle_id)
-    return ImportedBundle(verified, flagged, trail.breaks, trail.waiting)
+    return ImportedBundle(verified, flagged, trail.breaks, trail.waiting, trail.verified)
 
 
 @dataclass
@@ -237,10 +242,12 @@ def import_folder(
             progress(0, 0)
         return report  # nothing delivered yet
     share = ImportShare(root, bundles_fd)
+    trails: dict[str, tuple[int, str]] = {}
     try:
         delivered = _delivered(bundles_fd)
         for start in range(0, len(delivered), BATCH):
-            _import_batch(store, share, keys, delivered, start, max_size, report, progress)
+            _import_batch(store, share, keys, delivered, start, max_size, report, progress,
+                          trails)
         if progress is not None:
             progress(len(delivered), len(delivered))
     finally:
@@ -250,8 +257,10 @@ def import_folder(
 
 def _import_batch(store: Store, share: ImportShare, keys: LeadKeys,
                   delivered: list[tuple[str, str]], start: int, max_size: int,
-                  report: ImportReport, progress: Callable[[int, int], None] | None) -> None:
-    """Up to :data:`BATCH` bundles in one durable commit, then their receipts and set-asides."""
+                  report: ImportReport, progress: Callable[[int, int], None] | None,
+                  trails: dict[str, tuple[int, str]]) -> None:
+    """Up to :data:`BATCH` bundles in one durable commit, then their receipts and set-asides.
+    ``trails``: how far each device's audit copy is verified, kept across the run's batches."""
     batch = _Batch()
     devices = lead.enrolled_devices(store)
     with store.transaction() as conn:
@@ -259,7 +268,8 @@ def _import_batch(store: Store, share: ImportShare, keys: LeadKeys,
             if progress is not None:
                 progress(done, len(delivered))
             bundle_id, name = delivered[done]
-            _import_one(store, conn, share, keys, devices, bundle_id, name, max_size, batch)
+            _import_one(store, conn, share, keys, devices, bundle_id, name, max_size, batch,
+                        trails)
     # The batch is on disk: only now is a refused file moved or any device told.
     for name, reason in batch.set_aside:
         set_aside(share, name, reason)
@@ -309,7 +319,7 @@ def _savepoint(conn: Any) -> Iterator[None]:
 
 def _import_one(store: Store, conn: Any, share: ImportShare, keys: LeadKeys,
                 devices: Mapping[str, EnrolledDevice], bundle_id: str, name: str,
-                max_size: int, batch: _Batch) -> None:
+                max_size: int, batch: _Batch, trails: dict[str, tuple[int, str]]) -> None:
     report = batch.report
     try:
         delivered = read_file(share.bundles, name, max_size)
@@ -333,7 +343,7 @@ def _import_one(store: Store, conn: Any, share: ImportShare, keys: LeadKeys,
             raise BundleRejected("bundle larger than the limit")
         with _savepoint(conn):
             imported = import_bundle(store, bundle_id, delivered.data, max_size=max_size,
-                                     keys=keys, devices=devices, announce=False)
+                                     keys=keys, devices=devices, announce=False, trails=trails)
     except Exception as error:
         if not conn.in_transaction:
             raise  # the store refused the whole batch (a full disk): nothing of it was kept
@@ -349,6 +359,7 @@ def _import_one(store: Store, conn: Any, share: ImportShare, keys: LeadKeys,
     if imported.clock_ahead is not None:
         report.clock_ahead.append((bundle_id, imported.clock_ahead))
     device = imported.verified.manifest.device_id
+    trails[device] = imported.audit_verified  # its savepoint is released: the copy stays
     report.audit_breaks.extend((device, bundle_id, problem) for problem in imported.audit_breaks)
     report.audit_waiting[device] = imported.audit_waiting or ""
 
