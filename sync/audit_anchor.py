@@ -64,23 +64,38 @@ def check_device_trail(
     if seqs != list(range(anchor.since + 1, anchor.seq + 1)):
         problems.append(f"the audit events it carries do not run from {anchor.since + 1} "
                         f"to {anchor.seq}")
-    for event in events:
-        seq = event.get("seq")
-        if not isinstance(seq, int) or isinstance(seq, bool):
-            continue
+    numbered = [(seq, event) for event in events
+                if isinstance(seq := event.get("seq"), int) and not isinstance(seq, bool)]
+    held: dict[int, str] = {}
+    if numbered:  # what the Lead holds of the same stretch, in one query
+        held = dict(conn.execute(
+            "SELECT seq, event FROM lead_audit_events WHERE device_id = ? AND seq BETWEEN ? AND ?",
+            (device_id, min(s for s, _ in numbered), max(s for s, _ in numbered)),
+        ).fetchall())
+    again = [(seq, event) for seq, event in numbered if seq in held]
+    # The events carried again, compared as one block (a list's canonical JSON is its items'
+    # joined by commas); only when the block differs is each compared, to name the changed ones.
+    if again and canonical_json([e for _, e in again]).decode("utf-8") != (
+            "[" + ",".join(held[seq] for seq, _ in again) + "]"):
+        problems += [f"audit event {seq} is not the one an earlier bundle carried "
+                     "(the trail was rewritten on the device)" for seq, event in again
+                     if canonical_json(event).decode("utf-8") != held[seq]]
+    new: list[tuple[str, int, str, str]] = []
+    added: set[int] = set()
+    for seq, event in numbered:
+        if seq in held and seq not in added:
+            continue  # compared above
         text = canonical_json(event).decode("utf-8")
-        held = conn.execute(
-            "SELECT event FROM lead_audit_events WHERE device_id = ? AND seq = ?", (device_id, seq)
-        ).fetchone()
-        if held is None:
-            conn.execute(
-                "INSERT INTO lead_audit_events(device_id, seq, event, bundle_id) "
-                "VALUES (?, ?, ?, ?)",
-                (device_id, seq, text, bundle_id),
-            )
-        elif held[0] != text:
-            problems.append(f"audit event {seq} is not the one an earlier bundle carried "
-                            "(the trail was rewritten on the device)")
+        if seq in added:  # the same number twice in one bundle
+            if held[seq] != text:
+                problems.append(f"audit event {seq} is not the one an earlier bundle carried "
+                                "(the trail was rewritten on the device)")
+            continue
+        held[seq] = text
+        added.add(seq)
+        new.append((device_id, seq, text, bundle_id))
+    conn.executemany("INSERT INTO lead_audit_events(device_id, seq, event, bundle_id) "
+                     "VALUES (?, ?, ?, ?)", new)
     problems.extend(_moved_back(conn, device_id, bundle_id, counter, anchor))
     chain, waiting, head = _chain_problems(conn, device_id, anchor,
                                            verified or (0, audit.GENESIS))
