@@ -51,7 +51,8 @@ def run(scale: float) -> list[Result]:
         bundles_dir(root).mkdir(parents=True)
         for bundle_id in ids:
             content = device_store.conn.execute(
-                "SELECT content FROM outbox WHERE bundle_id = ?", (bundle_id,)).fetchone()[0]
+                "SELECT content FROM outbox_content WHERE bundle_id = ?",
+                (bundle_id,)).fetchone()[0]
             bundle_path(root, bundle_id).write_bytes(bytes(content))
         device_store.lock()
         shutil.copytree(lead_settings.data_dir, folder / "lead-fresh")

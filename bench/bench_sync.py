@@ -61,7 +61,8 @@ def run(scale: float) -> list[Result]:
         ids = queue_cases(device_store, count, reuse_packs=True)
         device_store.conn.execute("PRAGMA synchronous = FULL")
         payloads = [(i, bytes(device_store.conn.execute(
-            "SELECT content FROM outbox WHERE bundle_id = ?", (i,)).fetchone()[0])) for i in ids]
+            "SELECT content FROM outbox_content WHERE bundle_id = ?",
+            (i,)).fetchone()[0])) for i in ids]
         device_id, device_key = device.device_id(device_store), device.signing_key(device_store)
 
         def ours(round_no: int) -> float:

@@ -144,14 +144,18 @@ def verify(conn: Any) -> ChainReport:
     return chain
 
 
-def verify_chain(conn: Any) -> ChainReport:
-    """Walk the chain from the start; report the first event that was changed, removed or moved."""
+def verify_chain(conn: Any, after: tuple[int, str] = (0, GENESIS)) -> ChainReport:
+    """Walk the chain from the start; report the first event that was changed, removed or moved.
+
+    ``after`` (sequence number, hash) of an event already verified: the events held start just
+    after it (the Lead checks each device's copy from where it last verified it).
+    """
     seal_column = "content_hash" if has_seals(conn) else "''"
     rows = conn.execute(
         f"SELECT seq, at, actor, action, record_kind, record_id, prev_hash, hash, {seal_column} "
         "FROM audit_events ORDER BY seq"
     ).fetchall()
-    prev, expected_seq = GENESIS, 1
+    prev, expected_seq = after[1], after[0] + 1
     for seq, at, actor, action, kind, rid, prev_hash, digest, content_hash in rows:
         if seq != expected_seq:
             return _bad(len(rows), expected_seq, f"event {expected_seq} is missing")

@@ -501,10 +501,24 @@ CREATE TABLE board_peers (
 shared board belongs to, the devices invited to a board and the peers last exchanged with."""
 
 
+OUTBOX_CONTENT = """
+CREATE TABLE outbox_content (
+    bundle_id TEXT PRIMARY KEY,
+    content BLOB NOT NULL
+);
+INSERT INTO outbox_content(bundle_id, content) SELECT bundle_id, content FROM outbox;
+ALTER TABLE outbox DROP COLUMN content;
+"""
+"""A bundle's bytes apart from its delivery state: marking a bundle sending or delivered
+rewrote its whole row, the 80 KiB of bundle included (encrypted page by page, the old pages
+wiped), twice per delivery."""
+
+
 STEPS: list[Callable[[Connection], None]] = [
     _run(V1), _run(V2), _run(V3), _run(V4), _step5, _run(ANCHORS), _seal_records,
     _run(LEAD_DESK),
     _run(V_BOARD_SHARE),
+    _run(OUTBOX_CONTENT),
 ]
 """STEPS[n] takes a store from schema n to n + 1."""
 

@@ -44,85 +44,127 @@ class TrailCheck:
 
     breaks: list[str]
     waiting: str | None
+    verified: tuple[int, str] = (0, audit.GENESIS)
+    """(sequence number, hash) of the last event of the Lead's copy verified from the first
+    without a gap or a break: the next check of this device may start after it."""
 
 
 def check_device_trail(
     conn: Any, device_id: str, bundle_id: str, counter: int, anchor: AuditAnchor,
-    events: list[dict[str, Any]],
+    events: list[dict[str, Any]], verified: tuple[int, str] | None = None,
 ) -> TrailCheck:
     """Merge a bundle's audit events into the Lead's copy and check the chain, in plain words.
 
     Runs inside the importer's transaction; the breaks are recorded by :func:`record_breaks`.
+    ``verified`` is what an earlier check of this device in the same transaction returned (the
+    copy up to there is not walked again); ``None``: from the first event.
     """
     problems: list[str] = []
     seqs = [event.get("seq") for event in events]
     if seqs != list(range(anchor.since + 1, anchor.seq + 1)):
         problems.append(f"the audit events it carries do not run from {anchor.since + 1} "
                         f"to {anchor.seq}")
-    for event in events:
-        seq = event.get("seq")
-        if not isinstance(seq, int) or isinstance(seq, bool):
-            continue
+    numbered = [(seq, event) for event in events
+                if isinstance(seq := event.get("seq"), int) and not isinstance(seq, bool)]
+    held: dict[int, str] = {}
+    if numbered:  # what the Lead holds of the same stretch, in one query
+        held = dict(conn.execute(
+            "SELECT seq, event FROM lead_audit_events WHERE device_id = ? AND seq BETWEEN ? AND ?",
+            (device_id, min(s for s, _ in numbered), max(s for s, _ in numbered)),
+        ).fetchall())
+    again = [(seq, event) for seq, event in numbered if seq in held]
+    # The events carried again, compared as one block (a list's canonical JSON is its items'
+    # joined by commas); only when the block differs is each compared, to name the changed ones.
+    if again and canonical_json([e for _, e in again]).decode("utf-8") != (
+            "[" + ",".join(held[seq] for seq, _ in again) + "]"):
+        problems += [f"audit event {seq} is not the one an earlier bundle carried "
+                     "(the trail was rewritten on the device)" for seq, event in again
+                     if canonical_json(event).decode("utf-8") != held[seq]]
+    new: list[tuple[str, int, str, str]] = []
+    added: set[int] = set()
+    for seq, event in numbered:
+        if seq in held and seq not in added:
+            continue  # compared above
         text = canonical_json(event).decode("utf-8")
-        held = conn.execute(
-            "SELECT event FROM lead_audit_events WHERE device_id = ? AND seq = ?", (device_id, seq)
-        ).fetchone()
-        if held is None:
-            conn.execute(
-                "INSERT INTO lead_audit_events(device_id, seq, event, bundle_id) "
-                "VALUES (?, ?, ?, ?)",
-                (device_id, seq, text, bundle_id),
-            )
-        elif held[0] != text:
-            problems.append(f"audit event {seq} is not the one an earlier bundle carried "
-                            "(the trail was rewritten on the device)")
+        if seq in added:  # the same number twice in one bundle
+            if held[seq] != text:
+                problems.append(f"audit event {seq} is not the one an earlier bundle carried "
+                                "(the trail was rewritten on the device)")
+            continue
+        held[seq] = text
+        added.add(seq)
+        new.append((device_id, seq, text, bundle_id))
+    conn.executemany("INSERT INTO lead_audit_events(device_id, seq, event, bundle_id) "
+                     "VALUES (?, ?, ?, ?)", new)
     problems.extend(_moved_back(conn, device_id, bundle_id, counter, anchor))
-    chain, waiting = _chain_problems(conn, device_id, anchor)
-    return TrailCheck(problems + chain, waiting)
+    chain, waiting, head = _chain_problems(conn, device_id, anchor,
+                                           verified or (0, audit.GENESIS))
+    return TrailCheck(problems + chain, waiting, head)
 
 
 def _moved_back(
     conn: Any, device_id: str, bundle_id: str, counter: int, anchor: AuditAnchor
 ) -> list[str]:
     """A later bundle must never carry an earlier audit head than an earlier bundle did."""
-    rows = conn.execute(
+    row = conn.execute(
         "SELECT counter, audit_seq FROM lead_bundles WHERE device_id = ? AND bundle_id != ? "
-        "AND counter IS NOT NULL AND audit_seq IS NOT NULL",
-        (device_id, bundle_id),
-    ).fetchall()
-    for other_counter, other_seq in rows:
-        if (other_counter < counter and other_seq > anchor.seq) or (
-            other_counter > counter and other_seq < anchor.seq
-        ):
-            earlier, later = sorted([(other_counter, other_seq), (counter, anchor.seq)])
-            return [f"the audit trail went back: bundle {earlier[0]} reached event {earlier[1]}, "
-                    f"the later bundle {later[0]} only event {later[1]}"]
-    return []
+        "AND counter IS NOT NULL AND audit_seq IS NOT NULL "
+        "AND ((counter < ? AND audit_seq > ?) OR (counter > ? AND audit_seq < ?)) LIMIT 1",
+        (device_id, bundle_id, counter, anchor.seq, counter, anchor.seq),
+    ).fetchone()
+    if row is None:
+        return []
+    earlier, later = sorted([(row[0], row[1]), (counter, anchor.seq)])
+    return [f"the audit trail went back: bundle {earlier[0]} reached event {earlier[1]}, "
+            f"the later bundle {later[0]} only event {later[1]}"]
 
 
 def _chain_problems(
-    conn: Any, device_id: str, anchor: AuditAnchor
-) -> tuple[list[str], str | None]:
-    """Check the Lead's copy with audit.verify, from the first event as far as it runs without a
-    gap, and against this bundle's head when the copy reaches it; name the first gap, if any."""
+    conn: Any, device_id: str, anchor: AuditAnchor, verified: tuple[int, str]
+) -> tuple[list[str], str | None, tuple[int, str]]:
+    """Check the Lead's copy with audit.verify, from the first event (or just after the last one
+    already verified) as far as it runs without a gap, and against this bundle's head when the
+    copy reaches it; name the first gap, if any. Also returns the new verified head."""
+    start = verified[0]
     rows = conn.execute(
-        "SELECT seq, event FROM lead_audit_events WHERE device_id = ? ORDER BY seq", (device_id,)
+        "SELECT seq, event FROM lead_audit_events WHERE device_id = ? AND seq > ? ORDER BY seq",
+        (device_id, start),
     ).fetchall()
-    prefix: list[dict[str, Any]] = []
+    fresh: list[dict[str, Any]] = []
     for seq, text in rows:
-        if seq != len(prefix) + 1:
+        if seq != start + len(fresh) + 1:
             break
-        prefix.append(json.loads(text))
+        fresh.append(json.loads(text))
+    reached = start + len(fresh)
     waiting = None
-    if len(prefix) < len(rows):
-        waiting = f"audit events {len(prefix) + 1} to {rows[len(prefix)][0] - 1} not received yet"
-    problems = _verify_copy(prefix, None)
-    if not problems and anchor.seq <= len(prefix):
-        problems = _verify_copy(prefix[: anchor.seq], (anchor.seq, anchor.hash))
-    return problems, waiting
+    if len(fresh) < len(rows):
+        waiting = f"audit events {reached + 1} to {rows[len(fresh)][0] - 1} not received yet"
+    problems = _verify_copy(fresh, None, verified)
+    if problems:
+        return problems, waiting, verified
+    head = verified if not fresh else (reached, str(fresh[-1].get("hash")))
+    if 0 < anchor.seq <= reached and _hash_at(conn, device_id, anchor.seq, fresh, start) != (
+            anchor.hash):
+        # What audit.verify says of a copy whose head is not the one the device claims.
+        problems = [f"the audit trail does not verify: event {anchor.seq} onwards is missing "
+                    "or was replaced"]
+    return problems, waiting, head
 
 
-def _verify_copy(events: list[dict[str, Any]], head: tuple[int, str] | None) -> list[str]:
+def _hash_at(conn: Any, device_id: str, seq: int, fresh: list[dict[str, Any]],
+             start: int) -> str:
+    """The hash of event ``seq`` of the verified copy (``seq`` 0: the chain's start)."""
+    if seq == 0:
+        return audit.GENESIS
+    if seq > start:
+        return str(fresh[seq - start - 1].get("hash"))
+    row = conn.execute("SELECT event FROM lead_audit_events WHERE device_id = ? AND seq = ?",
+                       (device_id, seq)).fetchone()
+    return str(json.loads(row[0]).get("hash"))
+
+
+def _verify_copy(events: list[dict[str, Any]], head: tuple[int, str] | None,
+                 after: tuple[int, str] = (0, audit.GENESIS)) -> list[str]:
     if not events:
         return []  # nothing received from the first event on yet: nothing to check
     columns = list(events[0])
@@ -141,7 +183,7 @@ def _verify_copy(events: list[dict[str, Any]], head: tuple[int, str] | None) -> 
         if head is not None:
             copy.execute("INSERT INTO meta(key, value) VALUES ('audit_head', ?)",
                          (f"{head[0]}:{head[1]}",))
-        report = audit.verify_chain(copy)  # the chain only: the records stay on the device
+        report = audit.verify_chain(copy, after)  # the chain only: records stay on the device
     except (sqlite3.Error, TypeError, ValueError):
         return ["the audit events it carries are not in the device's audit format"]
     finally:

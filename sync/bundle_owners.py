@@ -29,9 +29,17 @@ def bundle_owner(root: Path, bundle_id: str) -> str | None:
         return None
 
 
-def claim_bundle_id(root: Path, bundle_id: str, device_id: str) -> bool:
+def owners_folder(root: Path) -> Path:
+    """The folder holding the claims (fsync it to make a claim made without it durable)."""
+    return root / OWNERS
+
+
+def claim_bundle_id(root: Path, bundle_id: str, device_id: str, *,
+                    sync_folder: bool = True) -> bool:
     """Bind ``bundle_id`` to ``device_id`` unless another device holds it; True when it is
-    (now or already) this device's."""
+    (now or already) this device's. With ``sync_folder=False`` the caller fsyncs
+    :func:`owners_folder` itself before relying on the claim (the inbox does it alongside the
+    bundle folder's fsync, so the two share one journal commit)."""
     path = _owner_path(root, bundle_id)
     make_private_dir(path.parent)
     try:
@@ -43,5 +51,6 @@ def claim_bundle_id(root: Path, bundle_id: str, device_id: str) -> bool:
         os.fsync(fd)
     finally:
         os.close(fd)
-    fsync_dir(path.parent)
+    if sync_folder:
+        fsync_dir(path.parent)
     return True

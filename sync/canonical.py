@@ -36,7 +36,8 @@ def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def _refuse_constant(name: str) -> Any:
+def refuse_json_constant(name: str) -> Any:
+    """``parse_constant`` for :func:`json.loads`: NaN and Infinity are not JSON."""
     raise ValueError(f"non-standard JSON constant {name}")
 
 
@@ -48,7 +49,7 @@ def strict_json_loads(data: bytes) -> Any:
     text = data.decode("utf-8")
     try:
         return json.loads(
-            text, object_pairs_hook=_refuse_duplicates, parse_constant=_refuse_constant
+            text, object_pairs_hook=_refuse_duplicates, parse_constant=refuse_json_constant
         )
     except RecursionError:
         # Deeply nested input ([[[[...) must be a refusal like any other, not a crash.

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -27,15 +29,22 @@ from sync import lead
 from sync.audit_anchor import check_device_trail, record_breaks
 from sync.bundle import DEFAULT_MAX_BUNDLE_BYTES, BundleManifest, VerifiedBundle, read_bundle
 from sync.device import schema_versions
-from sync.enrolment import is_canonical_uuid
+from sync.enrolment import EnrolledDevice, is_canonical_uuid
 from sync.errors import BundleRejected
+from sync.import_share import QUARANTINE as QUARANTINE  # where refused files go
+from sync.import_share import ImportShare, set_aside, write_receipt
 from sync.keys import LeadKeys
-from sync.layout import BUNDLE_SUFFIX, bundles_dir, receipt_path, receipts_dir
+from sync.layout import BUNDLE_SUFFIX, bundles_dir, receipt_path
 from sync.payload import validate_records
-from sync.receipts import ImportReceipt, sign_import_receipt
-from sync.share_folder import is_regular_file, move_file, open_folder, read_file, write_file
+from sync.share_folder import is_regular_file, open_folder, read_file
 
-QUARANTINE = "quarantine"
+BATCH = 100
+"""Bundles imported per durable commit: one fsync for the batch instead of one per bundle.
+Each bundle is still whole or nothing (its own savepoint); receipts are written, and refused
+files set aside, only once their batch is on disk, so no device is ever told of an import that
+a power cut could still take back."""
+RECEIPT_WRITERS = 8
+"""Receipts written at once after a batch: their fsyncs share the file system's journal commits."""
 CLOCK_AHEAD_ALLOWED = timedelta(minutes=5)
 """How far past the Lead's clock a bundle's ``created`` may be before it is flagged."""
 
@@ -49,6 +58,9 @@ class ImportedBundle:
     clock_ahead: str | None
     audit_breaks: list[str]
     audit_waiting: str | None
+    audit_verified: tuple[int, str]
+    """How far the Lead's copy of the device's audit trail is now verified (see
+    :func:`sync.audit_anchor.check_device_trail`)."""
 
 
 @dataclass
@@ -122,14 +134,19 @@ def _check_order(conn: Any, manifest: BundleManifest) -> None:
 
 
 def import_bundle(
-    store: Store, bundle_id: str, data: bytes, *, max_size: int = DEFAULT_MAX_BUNDLE_BYTES
+    store: Store, bundle_id: str, data: bytes, *, max_size: int = DEFAULT_MAX_BUNDLE_BYTES,
+    keys: LeadKeys | None = None, devices: Mapping[str, EnrolledDevice] | None = None,
+    announce: bool = True, trails: Mapping[str, tuple[int, str]] | None = None,
 ) -> ImportedBundle:
-    """Verify and import one bundle in a single transaction; raises BundleRejected."""
-    keys = lead.lead_keys(store)
+    """Verify and import one bundle in a single transaction (or the caller's); raises
+    BundleRejected. ``keys`` and ``devices`` may be passed when importing many (read once);
+    ``announce=False`` leaves telling the app to the caller, once its commit is on disk;
+    ``trails``: how far each device's audit copy was verified earlier in this transaction."""
+    keys = keys or lead.lead_keys(store)
     verified = read_bundle(
         data,
         identities=[keys.age_identity],
-        devices=lead.enrolled_devices(store),
+        devices=lead.enrolled_devices(store) if devices is None else devices,
         known_schemas=schema_versions(),
         max_size=max_size,
         expected_bundle_id=bundle_id,
@@ -154,7 +171,8 @@ def import_bundle(
              manifest.audit.seq, manifest.audit.hash, seconds_ahead),
         )
         trail = check_device_trail(conn, manifest.device_id, manifest.bundle_id,
-                                   manifest.counter, manifest.audit, verified.audit_events)
+                                   manifest.counter, manifest.audit, verified.audit_events,
+                                   (trails or {}).get(manifest.device_id))
         record_breaks(store, manifest.device_id, manifest.bundle_id, trail.breaks)
         # A bundle is a whole snapshot of its case: the newest one (by the device's counter) is
         # current in full, so a record it no longer holds (a withdrawn NRM) stops being current.
@@ -178,41 +196,23 @@ def import_bundle(
         store.audit("import", "bundle", manifest.bundle_id)
         if flagged:
             store.audit("import.clock_ahead", "bundle", manifest.bundle_id)
-    hub.publish(RECORDS_CHANGED, kind="lead_bundle", record_id=manifest.bundle_id)
-    return ImportedBundle(verified, flagged, trail.breaks, trail.waiting)
+    if announce:
+        hub.publish(RECORDS_CHANGED, kind="lead_bundle", record_id=manifest.bundle_id)
+    return ImportedBundle(verified, flagged, trail.breaks, trail.waiting, trail.verified)
 
 
-class _Share:
-    """The share's folders, each opened once without following links (see sync.share_folder)."""
+@dataclass
+class _Batch:
+    """What one batch decided, acted on only once its commit is on disk."""
 
-    def __init__(self, root: Path, bundles_fd: int) -> None:
-        self.root = root
-        self.bundles = bundles_fd
-        self._quarantine: int | None = None
-        self._receipts: int | None = None
-
-    def quarantine(self) -> int:
-        if self._quarantine is None:
-            self._quarantine = open_folder(self.root, QUARANTINE, create=True)
-        return self._quarantine
-
-    def receipts(self) -> int:
-        if self._receipts is None:
-            # Not 0o700: on a shared folder the officers' devices must be able to read receipts.
-            self._receipts = open_folder(self.root, receipts_dir(self.root).name, create=True,
-                                         mode=0o755)
-        return self._receipts
-
-    def close(self) -> None:
-        for fd in (self.bundles, self._quarantine, self._receipts):
-            if fd is not None:
-                os.close(fd)
+    report: ImportReport = field(default_factory=ImportReport)
+    receipts: list[tuple[str, str, str | None]] = field(default_factory=list)
+    """(bundle id, SHA-256 of the file, reason refused or ``None``) to write."""
+    set_aside: list[tuple[str, str]] = field(default_factory=list)
+    """(file name, reason) to move into the quarantine folder."""
 
 
-def _quarantine(store: Store, share: _Share, name: str, reason: str, digest: str) -> None:
-    folder = share.quarantine()
-    move_file(share.bundles, name, folder)
-    write_file(folder, f"{name}.reason.txt", (reason + "\n").encode(), 0o600)
+def _record_rejection(store: Store, name: str, reason: str, digest: str) -> None:
     with store.transaction() as conn:
         conn.execute(
             "INSERT INTO lead_rejections(file_name, sha256, reason, rejected_at) "
@@ -220,17 +220,6 @@ def _quarantine(store: Store, share: _Share, name: str, reason: str, digest: str
             (name, digest, reason, stamp()),
         )
         store.audit("import.reject", "bundle", name.removesuffix(BUNDLE_SUFFIX))
-
-
-def _receipt(share: _Share, keys: LeadKeys, bundle_id: str, digest: str,
-             reason: str | None) -> None:
-    receipt = ImportReceipt(
-        bundle_id=bundle_id, bundle_sha256=digest,
-        status="imported" if reason is None else "rejected",
-        reason=None if reason is None else reason[:500],
-    )
-    write_file(share.receipts(), receipt_path(share.root, bundle_id).name,
-               sign_import_receipt(receipt, keys.signing_key), 0o644)
 
 
 def import_folder(
@@ -252,18 +241,56 @@ def import_folder(
         if progress is not None:
             progress(0, 0)
         return report  # nothing delivered yet
-    share = _Share(root, bundles_fd)
+    share = ImportShare(root, bundles_fd)
+    trails: dict[str, tuple[int, str]] = {}
     try:
-        delivered = list(_delivered(bundles_fd))
-        for done, (bundle_id, name) in enumerate(delivered):
-            if progress is not None:
-                progress(done, len(delivered))
-            _import_one(store, share, keys, bundle_id, name, max_size, report)
+        delivered = _delivered(bundles_fd)
+        for start in range(0, len(delivered), BATCH):
+            _import_batch(store, share, keys, delivered, start, max_size, report, progress,
+                          trails)
         if progress is not None:
             progress(len(delivered), len(delivered))
     finally:
         share.close()
     return report
+
+
+def _import_batch(store: Store, share: ImportShare, keys: LeadKeys,
+                  delivered: list[tuple[str, str]], start: int, max_size: int,
+                  report: ImportReport, progress: Callable[[int, int], None] | None,
+                  trails: dict[str, tuple[int, str]]) -> None:
+    """Up to :data:`BATCH` bundles in one durable commit, then their receipts and set-asides.
+    ``trails``: how far each device's audit copy is verified, kept across the run's batches."""
+    batch = _Batch()
+    devices = lead.enrolled_devices(store)
+    with store.transaction() as conn:
+        for done in range(start, min(start + BATCH, len(delivered))):
+            if progress is not None:
+                progress(done, len(delivered))
+            bundle_id, name = delivered[done]
+            _import_one(store, conn, share, keys, devices, bundle_id, name, max_size, batch,
+                        trails)
+    # The batch is on disk: only now is a refused file moved or any device told.
+    for name, reason in batch.set_aside:
+        set_aside(share, name, reason)
+    if batch.receipts:
+        share.receipts()  # opened here, not by the writers at once
+        with ThreadPoolExecutor(max_workers=RECEIPT_WRITERS) as pool:
+            list(pool.map(lambda r: write_receipt(share, keys, *r), batch.receipts))
+    for bundle_id in batch.report.imported:
+        hub.publish(RECORDS_CHANGED, kind="lead_bundle", record_id=bundle_id)
+    _merge(report, batch.report)
+
+
+def _merge(report: ImportReport, batch: ImportReport) -> None:
+    report.imported += batch.imported
+    report.already_held += batch.already_held
+    report.rejected += batch.rejected
+    report.clock_ahead += batch.clock_ahead
+    report.audit_breaks += batch.audit_breaks
+    report.audit_waiting.update(batch.audit_waiting)
+    for device in [d for d, what in batch.audit_waiting.items() if what == ""]:
+        report.audit_waiting.pop(device)
 
 
 def _delivered(bundles_fd: int) -> list[tuple[str, str]]:
@@ -276,13 +303,30 @@ def _delivered(bundles_fd: int) -> list[tuple[str, str]]:
     return found
 
 
-def _import_one(store: Store, share: _Share, keys: LeadKeys, bundle_id: str, name: str,
-                max_size: int, report: ImportReport) -> None:
+@contextmanager
+def _savepoint(conn: Any) -> Iterator[None]:
+    """One bundle inside its batch: kept whole or rolled back whole."""
+    conn.execute("SAVEPOINT bundle")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:  # SQLite may have rolled back the whole batch (a full disk)
+            conn.execute("ROLLBACK TO bundle")
+            conn.execute("RELEASE bundle")
+        raise
+    conn.execute("RELEASE bundle")
+
+
+def _import_one(store: Store, conn: Any, share: ImportShare, keys: LeadKeys,
+                devices: Mapping[str, EnrolledDevice], bundle_id: str, name: str,
+                max_size: int, batch: _Batch, trails: dict[str, tuple[int, str]]) -> None:
+    report = batch.report
     try:
         delivered = read_file(share.bundles, name, max_size)
     except BundleRejected as error:
         # A link or a device file is no device's bundle: set aside, with no receipt.
-        _quarantine(store, share, name, str(error), "")
+        _record_rejection(store, name, str(error), "")
+        batch.set_aside.append((name, str(error)))
         report.rejected.append((bundle_id, str(error)))
         return
     digest = delivered.sha256
@@ -290,31 +334,34 @@ def _import_one(store: Store, share: _Share, keys: LeadKeys, bundle_id: str, nam
     if held == digest:
         report.already_held.append(bundle_id)
         if not is_regular_file(share.receipts(), receipt_path(share.root, bundle_id).name):
-            _receipt(share, keys, bundle_id, digest, None)  # stopped before writing it last time
+            batch.receipts.append((bundle_id, digest, None))  # stopped before writing it
         return
     try:
         if held is not None:
             raise BundleRejected("a different bundle with this id was imported before")
         if delivered.data is None:
             raise BundleRejected("bundle larger than the limit")
-        imported = import_bundle(store, bundle_id, delivered.data, max_size=max_size)
+        with _savepoint(conn):
+            imported = import_bundle(store, bundle_id, delivered.data, max_size=max_size,
+                                     keys=keys, devices=devices, announce=False, trails=trails)
     except Exception as error:
+        if not conn.in_transaction:
+            raise  # the store refused the whole batch (a full disk): nothing of it was kept
         reason = (str(error) if isinstance(error, BundleRejected)
                   else f"the bundle could not be read ({type(error).__name__})")
-        _quarantine(store, share, name, reason, digest)
-        _receipt(share, keys, bundle_id, digest, reason)
+        _record_rejection(store, name, reason, digest)
+        batch.set_aside.append((name, reason))
+        batch.receipts.append((bundle_id, digest, reason))
         report.rejected.append((bundle_id, reason))
         return
-    _receipt(share, keys, bundle_id, digest, None)
+    batch.receipts.append((bundle_id, digest, None))
     report.imported.append(bundle_id)
     if imported.clock_ahead is not None:
         report.clock_ahead.append((bundle_id, imported.clock_ahead))
     device = imported.verified.manifest.device_id
+    trails[device] = imported.audit_verified  # its savepoint is released: the copy stays
     report.audit_breaks.extend((device, bundle_id, problem) for problem in imported.audit_breaks)
-    if imported.audit_waiting is None:
-        report.audit_waiting.pop(device, None)
-    else:
-        report.audit_waiting[device] = imported.audit_waiting
+    report.audit_waiting[device] = imported.audit_waiting or ""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,9 @@ import receipts from ``<root>/receipts``.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import itertools
 import logging
 import os
 import threading
@@ -25,9 +27,9 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from fieldkit.atomicfile import make_private_dir, write_atomic
+from fieldkit.atomicfile import fsync_dir, make_private_dir, write_atomic
 from sync.bundle import DEFAULT_MAX_BUNDLE_BYTES
-from sync.bundle_owners import bundle_owner, claim_bundle_id
+from sync.bundle_owners import bundle_owner, claim_bundle_id, owners_folder
 from sync.canonical import public_key_from_text
 from sync.durable import STAGING_PREFIX, PublishOutcome, discard, new_staging_file, publish_once
 from sync.enrolment import EnrolledDevice, is_canonical_uuid, load_enrolled_devices
@@ -124,7 +126,12 @@ class ReplayGuard:
     def first_time(self, key: tuple[str, str, str, int, str], now: float) -> bool:
         """True (and remembered) the first time ``key`` is seen; False for a replay."""
         with self._lock:
-            self._seen = {k: until for k, until in self._seen.items() if until > now}
+            # Oldest first (insertion order): forget the expired ones from the front, so a
+            # request costs O(1) however many are remembered (was a full copy per request).
+            for old, until in list(itertools.islice(self._seen.items(), 64)):
+                if until > now:
+                    break
+                del self._seen[old]
             if key in self._seen:
                 return False
             self._seen[key] = now + 2 * self._window
@@ -214,17 +221,24 @@ class _Inbox:
                 except TimeoutError:
                     log.info("upload of bundle %s stalled; connection dropped", bundle_id)
                     return _error(408, "upload too slow")
+                if digest.hexdigest() != signed.content_sha256:
+                    return _error(400, "body does not match its signed SHA-256")
                 handle.flush()
-                await run_in_threadpool(os.fsync, handle.fileno())
-            if digest.hexdigest() != signed.content_sha256:
-                return _error(400, "body does not match its signed SHA-256")
-            if not await run_in_threadpool(claim_bundle_id, self.root, bundle_id,
-                                           signed.device_id):
+                # The body's fsync and the claim's at once (threads, off the event loop): the
+                # file system commits them together. Then the two folders', likewise; only
+                # after both is the device told the bundle is stored.
+                _, claimed = await asyncio.gather(
+                    run_in_threadpool(os.fsync, handle.fileno()),
+                    run_in_threadpool(claim_bundle_id, self.root, bundle_id, signed.device_id,
+                                      sync_folder=False))
+            if not claimed:
                 log.warning("device %s tried bundle id %s of another device", signed.device_id,
                             bundle_id)
                 return _error(409, "a different bundle is already held under this id")
             final = bundle_path(self.root, bundle_id)
-            outcome = await run_in_threadpool(publish_once, staged, final, signed.content_sha256)
+            outcome, _ = await asyncio.gather(
+                run_in_threadpool(publish_once, staged, final, signed.content_sha256),
+                run_in_threadpool(fsync_dir, owners_folder(self.root)))
         finally:
             discard(staged)
         log.info("bundle %s from device %s: %s", bundle_id, signed.device_id, outcome.value)

@@ -153,10 +153,14 @@ def enqueue(store: Store, bundle_id: str, case_id: str, supersedes: str | None,
     now = frozen_at or stamp()
     with store.transaction() as conn:
         conn.execute(
-            f"INSERT INTO outbox({_COLUMNS}, content) VALUES "
-            "(?, ?, ?, ?, 'queued', 0, NULL, 0, '', '{}', '', NULL, NULL, ?, ?)",
-            (bundle_id, case_id, supersedes, now, len(content), content),
+            f"INSERT INTO outbox({_COLUMNS}) VALUES "
+            "(?, ?, ?, ?, 'queued', 0, NULL, 0, '', '{}', '', NULL, NULL, ?)",
+            (bundle_id, case_id, supersedes, now, len(content)),
         )
+        # Apart from the delivery state, so marking it sending or delivered rewrites a small
+        # row, not the whole bundle.
+        conn.execute("INSERT INTO outbox_content(bundle_id, content) VALUES (?, ?)",
+                     (bundle_id, content))
         store.audit("export", "bundle", bundle_id)
     hub.publish(OUTBOX_CHANGED)
     return get_item(store, bundle_id)
@@ -226,7 +230,7 @@ def due_items(store: Store, *, now: datetime | None = None, retry_now: bool = Fa
 
 def _content(store: Store, bundle_id: str) -> bytes:
     row = store.conn.execute(
-        "SELECT content FROM outbox WHERE bundle_id = ?", (bundle_id,)
+        "SELECT content FROM outbox_content WHERE bundle_id = ?", (bundle_id,)
     ).fetchone()
     return bytes(row[0])
 

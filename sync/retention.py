@@ -90,7 +90,8 @@ def purge_case(store: Store, case_id: str) -> int:
             conn.execute(f"DELETE FROM {table} WHERE {where}", (case_id,))
             gone += [(kind, str(record_id)) for record_id in ids]
             removed += len(ids)
-        conn.execute("UPDATE outbox SET content = x'' WHERE case_id = ?", (case_id,))
+        conn.execute("UPDATE outbox_content SET content = x'' WHERE bundle_id IN "
+                     "(SELECT bundle_id FROM outbox WHERE case_id = ?)", (case_id,))
         conn.execute("UPDATE cases SET title = ?, updated_at = ? WHERE id = ?",
                      (PURGED_TITLE, now, case_id))
         # The closing event seals the list of tombstones: the verifier accounts for every

@@ -46,7 +46,8 @@ class LeadAndDevice:
         """Seal the case's current state and deliver the bundle to the share folder."""
         item = device.send_case(self.device, case_id)
         content = self.device.conn.execute(
-            "SELECT content FROM outbox WHERE bundle_id = ?", (item.bundle_id,)).fetchone()[0]
+            "SELECT content FROM outbox_content WHERE bundle_id = ?",
+            (item.bundle_id,)).fetchone()[0]
         path = bundle_path(self.share, item.bundle_id)
         path.parent.mkdir(exist_ok=True)
         path.write_bytes(bytes(content))

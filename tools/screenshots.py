@@ -346,7 +346,7 @@ def take_lead_desk(folder: Path) -> list[Path]:
 
         def send(case_id: str) -> None:
             item = device.send_case(officer, case_id)
-            content = officer.conn.execute("SELECT content FROM outbox WHERE bundle_id = ?",
+            content = officer.conn.execute("SELECT content FROM outbox_content WHERE bundle_id = ?",
                                            (item.bundle_id,)).fetchone()[0]
             path = bundle_path(share, item.bundle_id)
             path.parent.mkdir(exist_ok=True)

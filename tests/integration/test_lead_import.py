@@ -53,7 +53,8 @@ class Desk:
         notes.add_note(self.device, visit.id, "Two workers, one appeared frightened")
         item = device.send_case(self.device, case.id)
         content = self.device.conn.execute(
-            "SELECT content FROM outbox WHERE bundle_id = ?", (item.bundle_id,)).fetchone()[0]
+            "SELECT content FROM outbox_content WHERE bundle_id = ?",
+            (item.bundle_id,)).fetchone()[0]
         return item.bundle_id, bytes(content)
 
     def counts(self) -> dict[str, int]:
@@ -194,7 +195,8 @@ def test_the_newest_bundle_is_the_case_as_it_stands(desk: Desk) -> None:
     second = device.send_case(desk.device, case.id)
     for item in (second, first):  # arrival order does not matter
         content = desk.device.conn.execute(
-            "SELECT content FROM outbox WHERE bundle_id = ?", (item.bundle_id,)).fetchone()[0]
+            "SELECT content FROM outbox_content WHERE bundle_id = ?",
+            (item.bundle_id,)).fetchone()[0]
         desk.drop(item.bundle_id, bytes(content))
     assert len(importer.import_folder(desk.lead, desk.share).imported) == 2
     kinds = [r["kind"] for r in importer.current_records(desk.lead, case.id)

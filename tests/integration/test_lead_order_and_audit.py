@@ -46,7 +46,7 @@ def _sent(desk: Desk, case_id: str) -> str:
 
 
 def _content(store: Store, bundle_id: str) -> bytes:
-    row = store.conn.execute("SELECT content FROM outbox WHERE bundle_id = ?",
+    row = store.conn.execute("SELECT content FROM outbox_content WHERE bundle_id = ?",
                              (bundle_id,)).fetchone()
     return bytes(row[0])
 

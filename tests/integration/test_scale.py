@@ -65,7 +65,7 @@ def test_list_search_and_lead_import_at_full_size(tmp_path: Path, settings: Sett
     root = tmp_path / "share"
     bundles_dir(root).mkdir(parents=True)
     for bundle_id in [big, *small]:
-        content = store.conn.execute("SELECT content FROM outbox WHERE bundle_id = ?",
+        content = store.conn.execute("SELECT content FROM outbox_content WHERE bundle_id = ?",
                                      (bundle_id,)).fetchone()[0]
         bundle_path(root, bundle_id).write_bytes(bytes(content))
     damaged = small[60]

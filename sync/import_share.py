@@ -1,0 +1,63 @@
+"""The Lead's importer's side of the shared folder: the folders it opens (never through a link,
+see :mod:`sync.share_folder`), refused files set aside in quarantine, and signed receipts."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sync.keys import LeadKeys
+from sync.layout import receipt_path, receipts_dir
+from sync.receipts import ImportReceipt, sign_import_receipt
+from sync.share_folder import move_file, open_folder, write_file
+
+QUARANTINE = "quarantine"
+
+
+class ImportShare:
+    """The share's folders, each opened once without following links (see sync.share_folder)."""
+
+    def __init__(self, root: Path, bundles_fd: int) -> None:
+        self.root = root
+        self.bundles = bundles_fd
+        self._quarantine: int | None = None
+        self._receipts: int | None = None
+
+    def quarantine(self) -> int:
+        """The quarantine folder (made if missing)."""
+        if self._quarantine is None:
+            self._quarantine = open_folder(self.root, QUARANTINE, create=True)
+        return self._quarantine
+
+    def receipts(self) -> int:
+        """The receipts folder (made if missing)."""
+        if self._receipts is None:
+            # Not 0o700: on a shared folder the officers' devices must be able to read receipts.
+            self._receipts = open_folder(self.root, receipts_dir(self.root).name, create=True,
+                                         mode=0o755)
+        return self._receipts
+
+    def close(self) -> None:
+        """Close every folder opened."""
+        for fd in (self.bundles, self._quarantine, self._receipts):
+            if fd is not None:
+                os.close(fd)
+
+
+def set_aside(share: ImportShare, name: str, reason: str) -> None:
+    """Move a refused file into the quarantine folder, with its reason beside it."""
+    folder = share.quarantine()
+    move_file(share.bundles, name, folder)
+    write_file(folder, f"{name}.reason.txt", (reason + "\n").encode(), 0o600)
+
+
+def write_receipt(share: ImportShare, keys: LeadKeys, bundle_id: str, digest: str,
+                  reason: str | None) -> None:
+    """Write the Lead's signed receipt for one bundle (imported, or refused with ``reason``)."""
+    receipt = ImportReceipt(
+        bundle_id=bundle_id, bundle_sha256=digest,
+        status="imported" if reason is None else "rejected",
+        reason=None if reason is None else reason[:500],
+    )
+    write_file(share.receipts(), receipt_path(share.root, bundle_id).name,
+               sign_import_receipt(receipt, keys.signing_key), 0o644)
