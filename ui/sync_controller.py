@@ -11,18 +11,21 @@ connection and its outcome is ignored.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from fieldkit.keys import Unwrapped
 from fieldkit.settings import Settings
-from sync.engine import SyncEngine, SyncOutcome
 from ui.worker import Worker
+
+if TYPE_CHECKING:
+    from sync.engine import SyncOutcome
 
 DEFAULT_INTERVAL_MS = 60_000
 """How often to try again while items are waiting (the outbox's own back-off decides which)."""
 
-Runner = Callable[[bool], SyncOutcome]
+Runner = Callable[[bool], "SyncOutcome"]
 
 
 class SyncController(QObject):
@@ -53,6 +56,8 @@ class SyncController(QObject):
 
     def start(self, settings: Settings, key: Unwrapped) -> None:
         """Unlocked: make an engine for this store and key (nothing runs until asked)."""
+        from sync.engine import SyncEngine  # not needed to show the window
+
         engine = SyncEngine(settings, key)
         self.start_with(lambda retry_now: engine.run_once(retry_now=retry_now))
 

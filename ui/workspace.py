@@ -5,7 +5,7 @@ Everything decrypted lives under this widget, so locking destroys it in one go."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -19,24 +19,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldkit import cases, documents
 from fieldkit.errors import FieldkitError
-from fieldkit.search import HitKind, SearchHit
 from fieldkit.settings import Settings
 from fieldkit.store import Store
-from ui.board_sharing import BoardSharing
-from ui.case_view import CasePage
 from ui.cases import CasesPage
 from ui.controls import named
-from ui.document_page import DocumentPage
-from ui.outbox_view import OutboxPage
 from ui.page import Page
-from ui.pathway_panel import PathwayPanel
-from ui.person_form import PersonFormPage
-from ui.reception_board import ReceptionBoardPage
-from ui.search_view import SearchPage
-from ui.visit import VisitPage
 from ui.worker import Worker
+
+# Unlocking shows the cases list: every other screen, and the pathway panel beside a case
+# (the form models, the pathways and their YAML), is imported when first opened.
+if TYPE_CHECKING:
+    from fieldkit.search import SearchHit
+    from ui.board_sharing import BoardSharing
+    from ui.case_view import CasePage
+    from ui.document_page import DocumentPage
+    from ui.outbox_view import OutboxPage
+    from ui.pathway_panel import PathwayPanel
+    from ui.person_form import PersonFormPage
+    from ui.reception_board import ReceptionBoardPage
+    from ui.search_view import SearchPage
+    from ui.visit import VisitPage
 
 
 class Workspace(QWidget):
@@ -69,12 +72,9 @@ class Workspace(QWidget):
         bar.addWidget(self.trail, 1)
         outer.addLayout(bar)
         self.stack = QStackedWidget(self)
-        self.pathway = PathwayPanel(store, self)
+        self._pathway: PathwayPanel | None = None
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.stack)
-        self.splitter.addWidget(self.pathway)
-        self.splitter.setStretchFactor(0, 4)
-        self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
         outer.addWidget(self.splitter, 1)
         self._titles: list[str] = []
@@ -93,6 +93,19 @@ class Workspace(QWidget):
         self._refresh_timer.setInterval(250)
         self._refresh_timer.timeout.connect(self._refresh_visible)
 
+    @property
+    def pathway(self) -> PathwayPanel:
+        """The pathway panel beside the open case, built when a case is first opened."""
+        if self._pathway is None:
+            from ui.pathway_panel import PathwayPanel
+
+            self._pathway = PathwayPanel(self.store, self)
+            self._pathway.setVisible(False)
+            self.splitter.addWidget(self._pathway)
+            self.splitter.setStretchFactor(0, 4)
+            self.splitter.setStretchFactor(1, 1)
+        return self._pathway
+
     # -- navigation ---------------------------------------------------------------------------
 
     def _push(self, page: Page, title: str) -> Page:
@@ -108,6 +121,8 @@ class Workspace(QWidget):
         self.back_button.setEnabled(depth > 1)
         self.home_button.setEnabled(depth > 1)
         page = self.current()
+        if page.case_id is None and self._pathway is None:
+            return  # no case open yet: the panel is not needed (nor built)
         self.pathway.set_case(page.case_id)
         # The reception board needs the whole width for its columns; F9 still shows the panel.
         self.pathway.setVisible(page.case_id is not None and not page.wants_full_width
@@ -157,6 +172,8 @@ class Workspace(QWidget):
     @Slot(str)
     def open_case(self, case_id: str) -> CasePage:
         """Show a case."""
+        from ui.case_view import CasePage
+
         page = CasePage(self.store, case_id, self)
         page.openVisit.connect(self.open_visit)
         page.openPerson.connect(self.open_person)
@@ -172,6 +189,8 @@ class Workspace(QWidget):
     @Slot(str)
     def open_visit(self, visit_id: str) -> VisitPage:
         """Show a premises visit."""
+        from ui.visit import VisitPage
+
         page = VisitPage(self.store, visit_id, self._worker, self)
         self._push(page, page.visit.premises_name)
         page.notes.input.setFocus()
@@ -180,6 +199,9 @@ class Workspace(QWidget):
     @Slot(str)
     def open_person(self, person_id: str) -> PersonFormPage:
         """Show a person's NRM (or Duty to Notify) form."""
+        from fieldkit import cases
+        from ui.person_form import PersonFormPage
+
         person = cases.get_person(self.store, person_id)
         page = PersonFormPage(self.store, person, self._worker, self)
         page.factsChanged.connect(lambda: self._person_changed(page))
@@ -196,6 +218,9 @@ class Workspace(QWidget):
 
     def open_reception(self, case_id: str, document_id: str = "") -> ReceptionBoardPage:
         """Show a reception-centre board (a new one when ``document_id`` is empty)."""
+        from fieldkit import documents
+        from ui.reception_board import ReceptionBoardPage
+
         if not document_id:
             existing = documents.list_documents(self.store, case_id, "reception")
             document_id = existing[-1].id if existing else ""
@@ -207,12 +232,16 @@ class Workspace(QWidget):
 
     def open_document(self, case_id: str, kind: str, document_id: str = "") -> DocumentPage:
         """Show a referral or intelligence report form."""
+        from ui.document_page import DocumentPage
+
         page = DocumentPage(self.store, case_id, kind, document_id or None, self)
         self._push(page, page.title)
         return page
 
     def open_outbox(self) -> OutboxPage:
         """Show the outbox (View > Outbox); an outbox already on top is reused."""
+        from ui.outbox_view import OutboxPage
+
         current = self.current()
         if isinstance(current, OutboxPage):
             current.refresh()
@@ -226,6 +255,8 @@ class Workspace(QWidget):
 
     def open_search(self) -> SearchPage:
         """Search everything (Ctrl+F); a search already on top is reused."""
+        from ui.search_view import SearchPage
+
         current = self.current()
         if isinstance(current, SearchPage):
             current.query.setFocus()
@@ -240,6 +271,8 @@ class Workspace(QWidget):
     @Slot(object)
     def open_hit(self, hit: SearchHit) -> Page:
         """Open the record a search result is about."""
+        from fieldkit.search import HitKind
+
         if hit.kind is HitKind.NOTE and hit.visit_id:
             return self.open_visit(hit.visit_id)
         if hit.kind is HitKind.EXHIBIT and hit.visit_id:
@@ -260,6 +293,8 @@ class Workspace(QWidget):
 
     def outbox_page(self) -> OutboxPage | None:
         """The outbox page, if it is on top."""
+        from ui.outbox_view import OutboxPage
+
         current = self.current()
         return current if isinstance(current, OutboxPage) else None
 
@@ -275,6 +310,8 @@ class Workspace(QWidget):
     @Slot(bool)
     def set_sync_running(self, running: bool) -> None:
         """A sync started or ended: the outbox page, if open, shows it."""
+        from ui.outbox_view import OutboxPage
+
         for page in self.pages():
             if isinstance(page, OutboxPage):
                 page.set_running(running)
@@ -282,6 +319,8 @@ class Workspace(QWidget):
     @Slot(int, int)
     def show_sync_progress(self, done: int, total: int) -> None:
         """Progress of the current sync, on the outbox page if open."""
+        from ui.outbox_view import OutboxPage
+
         for page in self.pages():
             if isinstance(page, OutboxPage):
                 page.show_progress(done, total)
@@ -296,10 +335,13 @@ class Workspace(QWidget):
     def _refresh_visible(self) -> None:
         if not self.store.is_open:
             return
+        from ui.visit import VisitPage
+
         page = self.current()
         if not isinstance(page, VisitPage):  # its notes refresh themselves, keeping the caret
             page.refresh()
-        self.pathway.refresh()
+        if self._pathway is not None:
+            self._pathway.refresh()
 
     def flush_drafts(self) -> None:
         """Save every pending draft on every open screen (before locking or quitting)."""
