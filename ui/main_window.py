@@ -259,7 +259,7 @@ class MainWindow(QMainWindow):
         self.idle.set_interval_ms(self._idle_ms())
         app = QCoreApplication.instance()
         if app is not None:
-            self.idle.start(app)
+            self.idle.start(app, wait_for=self.workspace.firstPainted)
         self.sync.start(self.settings, unwrapped)
         waiting = self.refresh_outbox()
         if waiting:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QPaintEvent, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -50,6 +50,7 @@ class Workspace(QWidget):
     setUpLead = Signal()
     retryRequested = Signal()  # the outbox's Retry now
     printRequested = Signal(str, str)  # case id, "packs" or "schedule"
+    firstPainted = Signal()  # the cases list is on screen (once)
 
     def __init__(
         self, store: Store, settings: Settings, worker: Worker, parent: QWidget | None = None
@@ -79,6 +80,7 @@ class Workspace(QWidget):
         outer.addWidget(self.splitter, 1)
         self._titles: list[str] = []
         self._pathway_wanted = True
+        self._painted = False
 
         self.cases = CasesPage(store, settings.case_prefix, self)
         self.cases.openCase.connect(self.open_case)
@@ -105,6 +107,13 @@ class Workspace(QWidget):
             self.splitter.setStretchFactor(0, 4)
             self.splitter.setStretchFactor(1, 1)
         return self._pathway
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Paint; the first time, say so (the auto-lock starts watching input then)."""
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.firstPainted.emit()
 
     # -- navigation ---------------------------------------------------------------------------
 
