@@ -12,15 +12,14 @@ from fieldkit import audit, cases
 from fieldkit.clock import stamp
 from fieldkit.errors import FieldkitError, InvalidInput
 from fieldkit.store import Store
-from sync import outbox
-from sync.retention import PURGED_TITLE
 
-# The form models, the bundle and freezing code (reportlab among them), and the profile's
-# signature checking are imported by the functions that need them: the app asks for the
-# profile at unlock, and a device without one needs none of them.
+# The form models, the bundle and freezing code (reportlab among them), the outbox, and the
+# profile's signature checking are imported by the functions that need them: the app asks for
+# the profile at unlock, and a device without one needs none of them.
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+    from sync import outbox
     from sync.bundle import AuditAnchor
     from sync.profile import LeadProfile
 
@@ -178,8 +177,10 @@ def enrolment_request(store: Store, *, device_name: str, organisation: str) -> b
 
 def send_case(store: Store, case_id: str) -> outbox.OutboxItem:
     """Freeze a case into a new bundle for the Lead and queue it; it supersedes the last one."""
+    from sync import outbox
     from sync.bundle import build_bundle
     from sync.freeze import freeze_case
+    from sync.retention import PURGED_TITLE
 
     profile = current_profile(store)
     if profile is None:
@@ -227,6 +228,8 @@ def send_case(store: Store, case_id: str) -> outbox.OutboxItem:
 
 def _latest_sealed(store: Store, case_id: str) -> str | None:
     """The bundle a new one supersedes: the last sealed for the case by counter, not by clock."""
+    from sync import outbox
+
     row = store.conn.execute(
         "SELECT o.bundle_id FROM outbox o JOIN bundle_anchors a ON a.bundle_id = o.bundle_id "
         "WHERE o.case_id = ? ORDER BY a.counter DESC LIMIT 1",
@@ -245,6 +248,7 @@ def _next_anchor(conn: Any) -> tuple[int, AuditAnchor, list[dict[str, Any]]]:
     segments do not repeat; a bundle the Lead refused (or never queued) leaves its events to
     the next bundle, so no gap stays in the Lead's copy.
     """
+    from sync import outbox
     from sync.bundle import AuditAnchor
 
     rows = conn.execute(

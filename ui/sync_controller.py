@@ -55,11 +55,15 @@ class SyncController(QObject):
     # -- unlocked and locked ------------------------------------------------------------------
 
     def start(self, settings: Settings, key: Unwrapped) -> None:
-        """Unlocked: make an engine for this store and key (nothing runs until asked)."""
-        from sync.engine import SyncEngine  # not needed to show the window
+        """Unlocked: runs go through an engine for this store and key (nothing runs until
+        asked). The sync code is imported by the first run, not to show the window."""
 
-        engine = SyncEngine(settings, key)
-        self.start_with(lambda retry_now: engine.run_once(retry_now=retry_now))
+        def run(retry_now: bool) -> SyncOutcome:
+            from sync.engine import SyncEngine
+
+            return SyncEngine(settings, key).run_once(retry_now=retry_now)
+
+        self.start_with(run)
 
     def start_with(self, runner: Runner) -> None:
         """Unlocked, with any function that does one run (the engine's, normally)."""
