@@ -25,17 +25,17 @@ from fieldkit.store import Store
 from ui.cases import CasesPage
 from ui.controls import named
 from ui.page import Page
+from ui.pathway_panel import PathwayPanel
 from ui.worker import Worker
 
-# Unlocking shows the cases list: every other screen, and the pathway panel beside a case
-# (the form models, the pathways and their YAML), is imported when first opened.
+# Unlocking shows the cases list: every other screen is imported when first opened (the
+# pathway panel loads the pathways and form models only once it shows a case).
 if TYPE_CHECKING:
     from fieldkit.search import SearchHit
     from ui.board_sharing import BoardSharing
     from ui.case_view import CasePage
     from ui.document_page import DocumentPage
     from ui.outbox_view import OutboxPage
-    from ui.pathway_panel import PathwayPanel
     from ui.person_form import PersonFormPage
     from ui.reception_board import ReceptionBoardPage
     from ui.search_view import SearchPage
@@ -73,9 +73,12 @@ class Workspace(QWidget):
         bar.addWidget(self.trail, 1)
         outer.addLayout(bar)
         self.stack = QStackedWidget(self)
-        self._pathway: PathwayPanel | None = None
+        self.pathway = PathwayPanel(store, self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.stack)
+        self.splitter.addWidget(self.pathway)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
         outer.addWidget(self.splitter, 1)
         self._titles: list[str] = []
@@ -94,19 +97,6 @@ class Workspace(QWidget):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(250)
         self._refresh_timer.timeout.connect(self._refresh_visible)
-
-    @property
-    def pathway(self) -> PathwayPanel:
-        """The pathway panel beside the open case, built when a case is first opened."""
-        if self._pathway is None:
-            from ui.pathway_panel import PathwayPanel
-
-            self._pathway = PathwayPanel(self.store, self)
-            self._pathway.setVisible(False)
-            self.splitter.addWidget(self._pathway)
-            self.splitter.setStretchFactor(0, 4)
-            self.splitter.setStretchFactor(1, 1)
-        return self._pathway
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """Paint; the first time, say so (the auto-lock starts watching input then)."""
@@ -130,8 +120,6 @@ class Workspace(QWidget):
         self.back_button.setEnabled(depth > 1)
         self.home_button.setEnabled(depth > 1)
         page = self.current()
-        if page.case_id is None and self._pathway is None:
-            return  # no case open yet: the panel is not needed (nor built)
         self.pathway.set_case(page.case_id)
         # The reception board needs the whole width for its columns; F9 still shows the panel.
         self.pathway.setVisible(page.case_id is not None and not page.wants_full_width
@@ -349,8 +337,7 @@ class Workspace(QWidget):
         page = self.current()
         if not isinstance(page, VisitPage):  # its notes refresh themselves, keeping the caret
             page.refresh()
-        if self._pathway is not None:
-            self._pathway.refresh()
+        self.pathway.refresh()
 
     def flush_drafts(self) -> None:
         """Save every pending draft on every open screen (before locking or quitting)."""

@@ -45,9 +45,10 @@ NOT_AT_START = ("pydantic", "keyring", "cryptography", "reportlab", "httpx", "ya
 """Libraries only other work needs: form models, key derivation, sealing, printing, sending."""
 
 OTHER_SCREENS = ("ui.case_view", "ui.visit", "ui.person_form", "ui.reception_board",
-                 "ui.document_page", "ui.outbox_view", "ui.search_view", "ui.pathway_panel",
-                 "ui.first_run", "ui.lead_profile", "ui.about", "ui.help", "ui.print_pack",
-                 "sync.freeze", "sync.bundle", "sync.profile", "sync.transport")
+                 "ui.document_page", "ui.outbox_view", "ui.search_view", "ui.first_run",
+                 "ui.lead_profile", "ui.about", "ui.help", "ui.print_pack", "fieldkit.pathway",
+                 "fieldkit.resources", "sync.freeze", "sync.bundle", "sync.profile",
+                 "sync.transport")
 
 
 def test_the_cases_list_starts_without_the_other_screens_or_their_libraries(demo: Demo) -> None:
