@@ -40,9 +40,10 @@ window.lock()
 print(json.dumps({"rows": rows, "modules": modules}))
 """
 
-NOT_AT_START = ("pydantic", "keyring", "cryptography", "reportlab", "httpx", "yaml", "forms",
-                "pyrage")
-"""Libraries only other work needs: form models, key derivation, sealing, printing, sending."""
+NOT_AT_START = ("pydantic", "keyring", "reportlab", "httpx", "yaml", "forms", "pyrage")
+"""Libraries only other work needs: form models, key files, sealing, printing, sending.
+(cryptography is not among them: opening the store derives the key that seals audit events
+waiting for room, ``fieldkit.audit_waiting``.)"""
 
 OTHER_SCREENS = ("ui.case_view", "ui.visit", "ui.person_form", "ui.reception_board",
                  "ui.document_page", "ui.outbox_view", "ui.search_view", "ui.first_run",
