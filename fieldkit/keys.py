@@ -8,20 +8,11 @@ never a plaintext fallback, and a lost device secret is an error, never a reason
 from __future__ import annotations
 
 import base64
-import json
 import secrets
 import time
 from dataclasses import dataclass
 from pathlib import Path
-
-import keyring
-import keyring.errors
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING
 
 from fieldkit.atomicfile import write_atomic
 from fieldkit.errors import (
@@ -33,37 +24,12 @@ from fieldkit.errors import (
 )
 
 KEYRING_SERVICE = "fieldkit"
-KEY_FILE_FORMAT = 1
-_LANES = 4
 
-
-class KdfParams(BaseModel):
-    """Argon2id parameters, stored beside the wrapped key."""
-
-    salt: str
-    iterations: int
-    memory_kib: int
-    lanes: int = _LANES
-    calibrated_seconds: float | None = None
-    """The least time one derivation was calibrated to take (None in older key files)."""
-
-
-class KeyFile(BaseModel):
-    """The on-disk key file: parameters and the wrapped database key, nothing secret in clear."""
-
-    format: int = KEY_FILE_FORMAT
-    store_id: str
-    kdf: KdfParams
-    device_secret_user: str | None
-    nonce: str
-    wrapped_key: str
-
-    def associated_data(self) -> bytes:
-        """Everything but the ciphertext, bound into the AEAD so parameters cannot be swapped."""
-        header = self.model_dump(exclude={"nonce", "wrapped_key"})
-        if header["kdf"].get("calibrated_seconds") is None:
-            del header["kdf"]["calibrated_seconds"]  # as key files were before it existed
-        return json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
+# The key file's models (pydantic), cryptography and keyring are imported by the functions that
+# derive, wrap or unwrap: opening the store with a key derived beforehand, and starting the app,
+# need none of them.
+if TYPE_CHECKING:
+    from fieldkit.keyfile import KdfParams, KeyFile
 
 
 @dataclass(frozen=True)
@@ -84,6 +50,9 @@ def _unb64(text: str) -> bytes:
 
 def keyring_available() -> bool:
     """True when a real keyring backend (not the fail or null backend) can be reached."""
+    import keyring
+    import keyring.errors
+
     try:
         backend = keyring.get_keyring()
     except keyring.errors.KeyringError:
@@ -97,6 +66,8 @@ def keyring_available() -> bool:
 
 
 def _derive(passphrase: str, params: KdfParams) -> bytes:
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
     kdf = Argon2id(
         salt=_unb64(params.salt),
         length=32,
@@ -119,6 +90,8 @@ def _timed(params: KdfParams) -> float:
 
 def calibrate(min_seconds: float, memory_kib: int) -> KdfParams:
     """Choose Argon2id iterations so one derivation takes at least ``min_seconds`` here."""
+    from fieldkit.keyfile import KdfParams
+
     salt = _b64(secrets.token_bytes(16))
     iterations = 1
     while True:
@@ -132,6 +105,9 @@ def calibrate(min_seconds: float, memory_kib: int) -> KdfParams:
 
 
 def _kek(passphrase: str, params: KdfParams, device_secret: bytes | None) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     stretched = _derive(passphrase, params)
     material = stretched + (device_secret or b"")
     info = b"fieldkit kek v1 " + (b"with device secret" if device_secret else b"passphrase only")
@@ -141,6 +117,9 @@ def _kek(passphrase: str, params: KdfParams, device_secret: bytes | None) -> byt
 
 
 def _read_device_secret(user: str) -> bytes:
+    import keyring
+    import keyring.errors
+
     if not keyring_available():
         raise KeyringUnavailable()
     try:
@@ -157,6 +136,9 @@ def _read_device_secret(user: str) -> bytes:
 def _new_device_secret(store_id: str, generation: str = "") -> tuple[str, bytes] | None:
     """Create and save this store's device secret; None when there is no keyring. A re-key
     passes a ``generation`` so the new secret sits beside the old one until it commits."""
+    import keyring
+    import keyring.errors
+
     if not keyring_available():
         return None
     user = f"device-secret:{store_id}" + (f":{generation}" if generation else "")
@@ -174,6 +156,10 @@ def _wrap(
     key: bytes, passphrase: str, params: KdfParams, store_id: str, user: str | None,
     device_secret: bytes | None,
 ) -> KeyFile:
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
+    from fieldkit.keyfile import KeyFile
+
     nonce = secrets.token_bytes(12)
     shell = KeyFile(
         store_id=store_id, kdf=params, device_secret_user=user, nonce=_b64(nonce), wrapped_key=""
@@ -199,6 +185,10 @@ def create_key_file(
 
 def read_key_file(path: Path) -> KeyFile:
     """Parse the key file, naming it when it is damaged or foreign."""
+    from pydantic import ValidationError
+
+    from fieldkit.keyfile import KEY_FILE_FORMAT, KeyFile
+
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -214,6 +204,9 @@ def read_key_file(path: Path) -> KeyFile:
 
 def unwrap(path: Path, passphrase: str) -> Unwrapped:
     """Recover the database key; raises WrongPassphrase, DeviceSecretMissing, KeyringUnavailable."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+
     key_file = read_key_file(path)
     secret = (
         _read_device_secret(key_file.device_secret_user) if key_file.device_secret_user else None
@@ -246,6 +239,9 @@ def new_key_file(
 
 def forget_device_secret(user: str | None) -> None:
     """Remove a device secret that no key file uses any more (after a re-key settles)."""
+    import keyring
+    import keyring.errors
+
     if user is None or not keyring_available():
         return
     try:

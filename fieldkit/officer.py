@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from enum import StrEnum
-
-from pydantic import BaseModel, Field, ValidationError
+from typing import TYPE_CHECKING
 
 from fieldkit.store import Store
+
+# The profile is a pydantic model, loaded only when a profile is read or written: the app's
+# start needs the role and the auto-lock minutes, not the model. ``officer.OfficerProfile``
+# still works (see ``__getattr__``).
+if TYPE_CHECKING:
+    from fieldkit.officer_profile import OfficerProfile as OfficerProfile  # re-exported
 
 PROFILE_KEY = "officer_profile"
 ROLE_KEY = "app_role"
@@ -27,30 +31,6 @@ class AppRole(StrEnum):
     LEAD = "lead"
 
 
-class OfficerProfile(BaseModel):
-    """Who is using this copy of fieldkit; printed on forms and sent with exports."""
-
-    name: str = Field(min_length=1)
-    organisation: str = ""
-    role: str = ""
-    first_responder: bool = True
-    email: str = ""
-    phone: str = ""
-    exhibit_prefix: str = ""
-    """The start of exhibit references (police convention: the officer's initials, e.g. RH for
-    RH/1, RH/2); empty means the initials of ``name``."""
-
-    def initials(self) -> str:
-        """The officer's initials in capitals (``Rowan Hallam`` gives ``RH``)."""
-        letters = [part[0] for part in re.split(r"[\s\-']+", self.name.strip()) if part]
-        return "".join(letters).upper() or "X"
-
-    def exhibit_reference_prefix(self) -> str:
-        """What exhibit references start with: the chosen prefix, else the initials."""
-        chosen = re.sub(r"[^A-Za-z0-9]", "", self.exhibit_prefix).upper()
-        return chosen or self.initials()
-
-
 def save_profile(store: Store, profile: OfficerProfile, app_role: AppRole | str) -> None:
     """Record the profile and the app role together (one transaction, audited)."""
     role = AppRole(app_role)
@@ -64,6 +44,10 @@ def save_profile(store: Store, profile: OfficerProfile, app_role: AppRole | str)
 
 def load_profile(store: Store) -> OfficerProfile | None:
     """The saved profile, or None when none was recorded (a store from before profiles)."""
+    from pydantic import ValidationError
+
+    from fieldkit.officer_profile import OfficerProfile
+
     raw = store.meta(PROFILE_KEY)
     if raw is None:
         return None
@@ -129,3 +113,12 @@ def passphrase_strength(passphrase: str) -> int:
         if bits < limit:
             return score
     return 4
+
+
+def __getattr__(name: str) -> object:
+    """``OfficerProfile``, imported on first use (it lives in :mod:`fieldkit.officer_profile`)."""
+    if name == "OfficerProfile":
+        from fieldkit.officer_profile import OfficerProfile
+
+        return OfficerProfile
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,22 +6,22 @@ from __future__ import annotations
 import base64
 import uuid
 from dataclasses import dataclass
-from typing import Any
-
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from typing import TYPE_CHECKING, Any
 
 from fieldkit import audit, cases
 from fieldkit.clock import stamp
 from fieldkit.errors import FieldkitError, InvalidInput
 from fieldkit.store import Store
-from forms import KINDS
-from sync import outbox
-from sync.bundle import AuditAnchor, build_bundle
-from sync.enrolment import make_enrolment_request, new_device_key
-from sync.freeze import freeze_case
-from sync.keys import signing_key_from_bytes, signing_key_to_bytes
-from sync.profile import LeadProfile, load_profile, profile_changes
-from sync.retention import PURGED_TITLE
+
+# The form models, the bundle and freezing code (reportlab among them), the outbox, and the
+# profile's signature checking are imported by the functions that need them: the app asks for
+# the profile at unlock, and a device without one needs none of them.
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from sync import outbox
+    from sync.bundle import AuditAnchor
+    from sync.profile import LeadProfile
 
 PROFILE_KEY = "lead_profile"
 SIGNING_KEY = "device_signing_key"
@@ -81,6 +81,8 @@ class ProfileUpdate:
 
 def schema_versions() -> dict[str, int]:
     """The schema version of every record kind a bundle may carry."""
+    from forms import KINDS
+
     versions = {"records": RECORDS_SCHEMA}
     for kind, model in KINDS.items():
         versions[f"form.{kind}"] = int(model.model_fields["schema_version"].default)
@@ -90,7 +92,11 @@ def schema_versions() -> dict[str, int]:
 def current_profile(store: Store) -> LeadProfile | None:
     """The Lead profile this device trusts, if one was imported."""
     raw = store.meta(PROFILE_KEY)
-    return None if raw is None else load_profile(base64.b64decode(raw))
+    if raw is None:
+        return None
+    from sync.profile import load_profile
+
+    return load_profile(base64.b64decode(raw))
 
 
 def preview_profile(store: Store, data: bytes) -> ProfileUpdate:
@@ -98,6 +104,8 @@ def preview_profile(store: Store, data: bytes) -> ProfileUpdate:
 
     Raises :class:`ProfileReplaced`, :class:`ProfileNotNewer` or a profile error; imports nothing.
     """
+    from sync.profile import load_profile, profile_changes
+
     existing = current_profile(store)
     profile = load_profile(data)
     if existing is None:
@@ -137,6 +145,9 @@ def device_id(store: Store) -> str:
 
 def signing_key(store: Store) -> Ed25519PrivateKey:
     """This device's Ed25519 key, made on first use and kept only in the encrypted store."""
+    from sync.enrolment import new_device_key
+    from sync.keys import signing_key_from_bytes, signing_key_to_bytes
+
     raw = store.meta(SIGNING_KEY)
     if raw is not None:
         return signing_key_from_bytes(base64.b64decode(raw))
@@ -149,6 +160,8 @@ def signing_key(store: Store) -> Ed25519PrivateKey:
 
 def enrolment_request(store: Store, *, device_name: str, organisation: str) -> bytes:
     """The signed request the officer gives the Lead to enrol this device."""
+    from sync.enrolment import make_enrolment_request
+
     profile = current_profile(store)
     if profile is None:
         raise NotEnrolled()
@@ -164,6 +177,11 @@ def enrolment_request(store: Store, *, device_name: str, organisation: str) -> b
 
 def send_case(store: Store, case_id: str) -> outbox.OutboxItem:
     """Freeze a case into a new bundle for the Lead and queue it; it supersedes the last one."""
+    from sync import outbox
+    from sync.bundle import build_bundle
+    from sync.freeze import freeze_case
+    from sync.retention import PURGED_TITLE
+
     profile = current_profile(store)
     if profile is None:
         raise NotEnrolled()
@@ -210,6 +228,8 @@ def send_case(store: Store, case_id: str) -> outbox.OutboxItem:
 
 def _latest_sealed(store: Store, case_id: str) -> str | None:
     """The bundle a new one supersedes: the last sealed for the case by counter, not by clock."""
+    from sync import outbox
+
     row = store.conn.execute(
         "SELECT o.bundle_id FROM outbox o JOIN bundle_anchors a ON a.bundle_id = o.bundle_id "
         "WHERE o.case_id = ? ORDER BY a.counter DESC LIMIT 1",
@@ -228,6 +248,9 @@ def _next_anchor(conn: Any) -> tuple[int, AuditAnchor, list[dict[str, Any]]]:
     segments do not repeat; a bundle the Lead refused (or never queued) leaves its events to
     the next bundle, so no gap stays in the Lead's copy.
     """
+    from sync import outbox
+    from sync.bundle import AuditAnchor
+
     rows = conn.execute(
         "SELECT a.counter, a.audit_since, a.audit_seq, "
         "o.bundle_id IS NOT NULL AND o.state != ? "

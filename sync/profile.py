@@ -14,7 +14,6 @@ import ipaddress
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -79,6 +78,8 @@ class InboxDestination(_Frozen):
     @classmethod
     def _real_certificate(cls, pem: str | None) -> str | None:
         if pem is not None:
+            from cryptography import x509  # only for an inbox profile: not at every start
+
             x509.load_pem_x509_certificates(pem.encode("ascii"))
         return pem
 

@@ -10,7 +10,6 @@ from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication
 
 from fieldkit.settings import Settings
-from ui.about import running_qt_version
 
 ICON = "icon.png"
 """The app icon in ``resources/`` (drawn from icon.svg by packaging/make_icon.py)."""
@@ -74,4 +73,6 @@ def run_self_test(settings: Settings, passphrase: str) -> int:
 
 def qt_version() -> str:
     """The version of Qt this process loads (``fieldkit --version``)."""
+    from ui.about import running_qt_version  # the About box brings keyring: not at start
+
     return running_qt_version()

@@ -8,6 +8,7 @@ connection on a worker thread; locking drops it with the engine."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QTime, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -22,32 +23,32 @@ from PySide6.QtWidgets import (
 
 from fieldkit import keys, officer
 from fieldkit.errors import FieldkitError, StoreUnreachable
-from fieldkit.export import export_for_print, export_on_own_connection
 from fieldkit.settings import Settings
 from fieldkit.store import Store
 from fieldkit.store_place import StorePlace, find_store
-from sync import device, outbox
-from sync.engine import SyncOutcome, seal_case
-from sync.profile import LeadProfile
 from ui import clipboard
-from ui import help as help_pages
-from ui.about import AboutDialog
 from ui.autolock import IdleWatcher
 from ui.board_sharing import BoardSharing
 from ui.bridge import CoreEvents
-from ui.case_view import CasePage
-from ui.first_run import FirstRunPage
-from ui.lead_profile import LeadProfileDialog
 from ui.messages import error_text
-from ui.outbox_view import OutboxPage
-from ui.passphrase_dialog import PassphraseChange, PassphraseChanger, PassphraseDialog
-from ui.print_pack import choose_folder
 from ui.status import StatusBar
 from ui.store_missing import StoreMissingPage
 from ui.sync_controller import DEFAULT_INTERVAL_MS, SyncController
 from ui.unlock import UnlockPage
 from ui.worker import Worker
 from ui.workspace import Workspace
+
+# Starting the app needs only the unlock screen and the cases list. The first-run page, the
+# dialogs, sending to the Lead and printing are imported where they are first used (sync
+# brings cryptography's x509 and the form models; printing brings reportlab).
+if TYPE_CHECKING:
+    from sync.engine import SyncOutcome
+    from sync.profile import LeadProfile
+    from ui.about import AboutDialog
+    from ui.first_run import FirstRunPage
+    from ui.lead_profile import LeadProfileDialog
+    from ui.outbox_view import OutboxPage
+    from ui.passphrase_dialog import PassphraseChange
 
 OUTBOX_REFRESH_MS = 100
 """The outbox changes twice per bundle during a sync; refresh what shows it once, shortly after."""
@@ -107,17 +108,27 @@ class MainWindow(QMainWindow):
 
         self.pages = QStackedWidget(self)
         self.setCentralWidget(self.pages)
-        self.first_run = FirstRunPage(settings, self.worker, self)
+        self._first_run: FirstRunPage | None = None
         self.unlock_page = UnlockPage(settings, self.worker, self, second_ms=unlock_second_ms)
-        self.pages.addWidget(self.first_run)
         self.pages.addWidget(self.unlock_page)
         self.missing_page = StoreMissingPage(settings.data_dir, self)
         self.missing_page.retry.connect(self.show_locked)
         self.pages.addWidget(self.missing_page)
-        self.first_run.keyReady.connect(self.open_store)
         self.unlock_page.keyReady.connect(self.open_store)
         self._build_menus()
         self.show_locked()
+
+    @property
+    def first_run(self) -> FirstRunPage:
+        """The first-run page, built when first wanted: a laptop that has its store never needs
+        it (and building it asks the keyring for its backend, which is slow)."""
+        if self._first_run is None:
+            from ui.first_run import FirstRunPage
+
+            self._first_run = FirstRunPage(self.settings, self.worker, self)
+            self.pages.addWidget(self._first_run)
+            self._first_run.keyReady.connect(self.open_store)
+        return self._first_run
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
@@ -162,15 +173,15 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self.emergency_action = QAction(self.tr("&Emergency numbers (999 first)"), self)
         self.emergency_action.setShortcut(QKeySequence(self.tr("F2")))
-        self.emergency_action.triggered.connect(lambda: self.show_help(
-            self.tr("Emergency numbers"), help_pages.emergency_html()))
+        self.emergency_action.triggered.connect(lambda: self.show_help_page(
+            self.tr("Emergency numbers"), "emergency"))
         help_menu.addAction(self.emergency_action)
-        for title, body in ((self.tr("&Guide to the pathway"), help_pages.guide_html),
-                            (self.tr("&Keyboard shortcuts"), help_pages.shortcuts_html),
-                            (self.tr("&Who to call"), help_pages.contacts_html)):
+        for title, page in ((self.tr("&Guide to the pathway"), "guide"),
+                            (self.tr("&Keyboard shortcuts"), "shortcuts"),
+                            (self.tr("&Who to call"), "contacts")):
             action = QAction(title, self)
-            action.triggered.connect(lambda _=False, t=title, b=body: self.show_help(
-                t.replace("&", ""), b()))
+            action.triggered.connect(lambda _=False, t=title, p=page: self.show_help_page(
+                t.replace("&", ""), p))
             help_menu.addAction(action)
         help_menu.addSeparator()
         self.about_action = QAction(self.tr("&About fieldkit"), self)
@@ -184,6 +195,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def show_about(self) -> AboutDialog:
         """The About box (versions and keyring); it holds no records, so it may stay open."""
+        from ui.about import AboutDialog
+
         dialog = AboutDialog(parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -223,6 +236,8 @@ class MainWindow(QMainWindow):
         if officer.load_role(self.store) is officer.AppRole.LEAD:
             self._hand_over_to_lead(unwrapped)
             return
+        from sync import device  # the profile only: sealing and enrolling load their own code
+
         self._key = unwrapped
         self.profile = device.current_profile(self.store)
         self.workspace = Workspace(self.store, self.settings, self.worker, self)
@@ -244,7 +259,7 @@ class MainWindow(QMainWindow):
         self.idle.set_interval_ms(self._idle_ms())
         app = QCoreApplication.instance()
         if app is not None:
-            self.idle.start(app)
+            self.idle.start(app, wait_for=self.workspace.firstPainted)
         self.sync.start(self.settings, unwrapped)
         waiting = self.refresh_outbox()
         if waiting:
@@ -337,6 +352,8 @@ class MainWindow(QMainWindow):
         """File > Change passphrase…: a full re-key unless the officer unticks it."""
         if self.store is None:
             return
+        from ui.passphrase_dialog import PassphraseDialog
+
         dialog = PassphraseDialog(self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.apply_passphrase_change(dialog.change())
@@ -346,6 +363,8 @@ class MainWindow(QMainWindow):
         and resumes with the new one."""
         if self.store is None:
             return
+        from ui.passphrase_dialog import PassphraseChanger
+
         self.sync.stop()
         self.board_sharing.stop(wait=True)  # its connections hold the old key
         changer = PassphraseChanger(self.store, self.settings, self.worker, self)
@@ -418,6 +437,8 @@ class MainWindow(QMainWindow):
         if self.sealer.running:
             self._say(self.tr("A case is already being sealed for the Lead; wait for it."))
             return
+        from sync.engine import seal_case
+
         settings, key, generation = self.settings, self._key, self._generation
         self._say(self.tr("Sealing the case for the Lead…"))
         self.sealer.run(lambda: seal_case(settings, key, case_id),
@@ -442,7 +463,10 @@ class MainWindow(QMainWindow):
         chooses: rendered on the worker with its own connection, audited before writing."""
         if self._key is None:
             return
-        folder = choose_folder(self, self.tr(
+        from fieldkit.export import export_for_print, export_on_own_connection
+        from ui import print_pack
+
+        folder = print_pack.choose_folder(self, self.tr(
             "Choose a folder for the PDFs (they are not encrypted: a secure drive, deleted "
             "once used)"))
         if not folder:
@@ -489,6 +513,8 @@ class MainWindow(QMainWindow):
 
     def _say(self, text: str) -> None:
         """A plain message in the status bar and on the case page, if one is showing."""
+        from ui.case_view import CasePage
+
         self.status.showMessage(text, 10_000)
         page = self.workspace.current() if self.workspace is not None else None
         if isinstance(page, CasePage):
@@ -500,6 +526,8 @@ class MainWindow(QMainWindow):
         if self.store is None:
             return
         if self.lead_dialog is None:
+            from ui.lead_profile import LeadProfileDialog
+
             self.lead_dialog = LeadProfileDialog(self.store, self)
             self.lead_dialog.profileImported.connect(self._profile_imported)
             self.lead_dialog.finished.connect(self.activateWindow)
@@ -530,8 +558,18 @@ class MainWindow(QMainWindow):
         if self.workspace is not None:
             self.workspace.open_search()
 
+    def show_help_page(self, title: str, page: str) -> None:
+        """One of the Help menu's pages: "emergency", "guide", "shortcuts" or "contacts"."""
+        from ui import help as help_pages
+
+        bodies = {"emergency": help_pages.emergency_html, "guide": help_pages.guide_html,
+                  "shortcuts": help_pages.shortcuts_html, "contacts": help_pages.contacts_html}
+        self.show_help(title, bodies[page]())
+
     def show_help(self, title: str, body: str) -> None:
         """A page of help (the emergency numbers among them); never needs unlocking."""
+        from ui import help as help_pages
+
         dialog = help_pages.InfoDialog(title, body, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -542,6 +580,8 @@ class MainWindow(QMainWindow):
         if self.store is None:
             return
         if self.profile is None:
+            from sync import device
+
             self._say(error_text(device.NotEnrolled()))
             return
         self._sync_asked = True
@@ -556,6 +596,8 @@ class MainWindow(QMainWindow):
         if self.profile is None:
             text = self.tr("To Lead: not set up")
         else:
+            from sync import outbox
+
             counts = outbox.summary(self.store)
             waiting, refused = counts.waiting, counts.refused
             text = (self.tr("To Lead: %n waiting", "", waiting) if waiting

@@ -4,26 +4,21 @@ been recorded so far, each with its contact number or form, ticked off as they a
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QLabel, QListView, QSizePolicy, QVBoxLayout, QWidget
 
 from fieldkit import cases
-from fieldkit.pathway import (
-    CASE_SCOPE,
-    CaseFacts,
-    CasePlan,
-    PathwayStep,
-    case_facts,
-    person_facts,
-    plan_case,
-    set_tick,
-)
 from fieldkit.store import Store
 from ui.controls import heading, named
 from ui.roles import STEP_ROLE
+
+# The pathways (their YAML and the form models) are loaded once the panel shows a case: the
+# panel is built, empty, with the cases list at unlock.
+if TYPE_CHECKING:
+    from fieldkit.pathway import CaseFacts, CasePlan, PathwayStep
 
 
 class PathwayPanel(QWidget):
@@ -70,6 +65,8 @@ class PathwayPanel(QWidget):
         self.scope.blockSignals(True)
         self.scope.clear()
         if case_id is not None and self._store.is_open:
+            from fieldkit.pathway import CASE_SCOPE
+
             self.scope.addItem(self.tr("The whole case"), CASE_SCOPE)
             for person in cases.list_people(self._store, case_id):
                 self.scope.addItem(self.tr("Person {reference}").format(
@@ -94,6 +91,8 @@ class PathwayPanel(QWidget):
         """The facts the shown plan was made from."""
         if self.case_id is None or not self._store.is_open:
             return None
+        from fieldkit.pathway import CASE_SCOPE, case_facts, person_facts
+
         scope = self.scope.currentData() or CASE_SCOPE
         if scope == CASE_SCOPE:
             return case_facts(self._store, self.case_id)
@@ -105,7 +104,12 @@ class PathwayPanel(QWidget):
         facts = self.facts()
         self.model.blockSignals(True)
         self.model.clear()
-        self.plan = None if facts is None else plan_case(facts)
+        if facts is None:
+            self.plan = None
+        else:
+            from fieldkit.pathway import plan_case
+
+            self.plan = plan_case(facts)
         if self.plan is not None:
             for pathway in self.plan.pathways:
                 head = QStandardItem(pathway.title)
@@ -164,6 +168,8 @@ class PathwayPanel(QWidget):
         step_id = item.data(STEP_ROLE)
         if step_id is None or self.case_id is None:
             return
+        from fieldkit.pathway import CASE_SCOPE, set_tick
+
         scope = self.scope.currentData() or CASE_SCOPE
         set_tick(self._store, self.case_id, scope, str(step_id),
                   item.checkState() == Qt.CheckState.Checked)

@@ -11,18 +11,21 @@ connection and its outcome is ignored.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from fieldkit.keys import Unwrapped
 from fieldkit.settings import Settings
-from sync.engine import SyncEngine, SyncOutcome
 from ui.worker import Worker
+
+if TYPE_CHECKING:
+    from sync.engine import SyncOutcome
 
 DEFAULT_INTERVAL_MS = 60_000
 """How often to try again while items are waiting (the outbox's own back-off decides which)."""
 
-Runner = Callable[[bool], SyncOutcome]
+Runner = Callable[[bool], "SyncOutcome"]
 
 
 class SyncController(QObject):
@@ -52,9 +55,15 @@ class SyncController(QObject):
     # -- unlocked and locked ------------------------------------------------------------------
 
     def start(self, settings: Settings, key: Unwrapped) -> None:
-        """Unlocked: make an engine for this store and key (nothing runs until asked)."""
-        engine = SyncEngine(settings, key)
-        self.start_with(lambda retry_now: engine.run_once(retry_now=retry_now))
+        """Unlocked: runs go through an engine for this store and key (nothing runs until
+        asked). The sync code is imported by the first run, not to show the window."""
+
+        def run(retry_now: bool) -> SyncOutcome:
+            from sync.engine import SyncEngine
+
+            return SyncEngine(settings, key).run_once(retry_now=retry_now)
+
+        self.start_with(run)
 
     def start_with(self, runner: Runner) -> None:
         """Unlocked, with any function that does one run (the engine's, normally)."""

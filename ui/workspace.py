@@ -5,10 +5,10 @@ Everything decrypted lives under this widget, so locking destroys it in one go."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QPaintEvent, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -19,24 +19,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldkit import cases, documents
 from fieldkit.errors import FieldkitError
-from fieldkit.search import HitKind, SearchHit
 from fieldkit.settings import Settings
 from fieldkit.store import Store
-from ui.board_sharing import BoardSharing
-from ui.case_view import CasePage
 from ui.cases import CasesPage
 from ui.controls import named
-from ui.document_page import DocumentPage
-from ui.outbox_view import OutboxPage
 from ui.page import Page
 from ui.pathway_panel import PathwayPanel
-from ui.person_form import PersonFormPage
-from ui.reception_board import ReceptionBoardPage
-from ui.search_view import SearchPage
-from ui.visit import VisitPage
 from ui.worker import Worker
+
+# Unlocking shows the cases list: every other screen is imported when first opened (the
+# pathway panel loads the pathways and form models only once it shows a case).
+if TYPE_CHECKING:
+    from fieldkit.search import SearchHit
+    from ui.board_sharing import BoardSharing
+    from ui.case_view import CasePage
+    from ui.document_page import DocumentPage
+    from ui.outbox_view import OutboxPage
+    from ui.person_form import PersonFormPage
+    from ui.reception_board import ReceptionBoardPage
+    from ui.search_view import SearchPage
+    from ui.visit import VisitPage
 
 
 class Workspace(QWidget):
@@ -47,6 +50,7 @@ class Workspace(QWidget):
     setUpLead = Signal()
     retryRequested = Signal()  # the outbox's Retry now
     printRequested = Signal(str, str)  # case id, "packs" or "schedule"
+    firstPainted = Signal()  # the cases list is on screen (once)
 
     def __init__(
         self, store: Store, settings: Settings, worker: Worker, parent: QWidget | None = None
@@ -79,6 +83,7 @@ class Workspace(QWidget):
         outer.addWidget(self.splitter, 1)
         self._titles: list[str] = []
         self._pathway_wanted = True
+        self._painted = False
 
         self.cases = CasesPage(store, settings.case_prefix, self)
         self.cases.openCase.connect(self.open_case)
@@ -92,6 +97,13 @@ class Workspace(QWidget):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(250)
         self._refresh_timer.timeout.connect(self._refresh_visible)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Paint; the first time, say so (the auto-lock starts watching input then)."""
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.firstPainted.emit()
 
     # -- navigation ---------------------------------------------------------------------------
 
@@ -157,6 +169,8 @@ class Workspace(QWidget):
     @Slot(str)
     def open_case(self, case_id: str) -> CasePage:
         """Show a case."""
+        from ui.case_view import CasePage
+
         page = CasePage(self.store, case_id, self)
         page.openVisit.connect(self.open_visit)
         page.openPerson.connect(self.open_person)
@@ -172,6 +186,8 @@ class Workspace(QWidget):
     @Slot(str)
     def open_visit(self, visit_id: str) -> VisitPage:
         """Show a premises visit."""
+        from ui.visit import VisitPage
+
         page = VisitPage(self.store, visit_id, self._worker, self)
         self._push(page, page.visit.premises_name)
         page.notes.input.setFocus()
@@ -180,6 +196,9 @@ class Workspace(QWidget):
     @Slot(str)
     def open_person(self, person_id: str) -> PersonFormPage:
         """Show a person's NRM (or Duty to Notify) form."""
+        from fieldkit import cases
+        from ui.person_form import PersonFormPage
+
         person = cases.get_person(self.store, person_id)
         page = PersonFormPage(self.store, person, self._worker, self)
         page.factsChanged.connect(lambda: self._person_changed(page))
@@ -196,6 +215,9 @@ class Workspace(QWidget):
 
     def open_reception(self, case_id: str, document_id: str = "") -> ReceptionBoardPage:
         """Show a reception-centre board (a new one when ``document_id`` is empty)."""
+        from fieldkit import documents
+        from ui.reception_board import ReceptionBoardPage
+
         if not document_id:
             existing = documents.list_documents(self.store, case_id, "reception")
             document_id = existing[-1].id if existing else ""
@@ -207,12 +229,16 @@ class Workspace(QWidget):
 
     def open_document(self, case_id: str, kind: str, document_id: str = "") -> DocumentPage:
         """Show a referral or intelligence report form."""
+        from ui.document_page import DocumentPage
+
         page = DocumentPage(self.store, case_id, kind, document_id or None, self)
         self._push(page, page.title)
         return page
 
     def open_outbox(self) -> OutboxPage:
         """Show the outbox (View > Outbox); an outbox already on top is reused."""
+        from ui.outbox_view import OutboxPage
+
         current = self.current()
         if isinstance(current, OutboxPage):
             current.refresh()
@@ -226,6 +252,8 @@ class Workspace(QWidget):
 
     def open_search(self) -> SearchPage:
         """Search everything (Ctrl+F); a search already on top is reused."""
+        from ui.search_view import SearchPage
+
         current = self.current()
         if isinstance(current, SearchPage):
             current.query.setFocus()
@@ -240,6 +268,8 @@ class Workspace(QWidget):
     @Slot(object)
     def open_hit(self, hit: SearchHit) -> Page:
         """Open the record a search result is about."""
+        from fieldkit.search import HitKind
+
         if hit.kind is HitKind.NOTE and hit.visit_id:
             return self.open_visit(hit.visit_id)
         if hit.kind is HitKind.EXHIBIT and hit.visit_id:
@@ -260,6 +290,8 @@ class Workspace(QWidget):
 
     def outbox_page(self) -> OutboxPage | None:
         """The outbox page, if it is on top."""
+        from ui.outbox_view import OutboxPage
+
         current = self.current()
         return current if isinstance(current, OutboxPage) else None
 
@@ -275,6 +307,8 @@ class Workspace(QWidget):
     @Slot(bool)
     def set_sync_running(self, running: bool) -> None:
         """A sync started or ended: the outbox page, if open, shows it."""
+        from ui.outbox_view import OutboxPage
+
         for page in self.pages():
             if isinstance(page, OutboxPage):
                 page.set_running(running)
@@ -282,6 +316,8 @@ class Workspace(QWidget):
     @Slot(int, int)
     def show_sync_progress(self, done: int, total: int) -> None:
         """Progress of the current sync, on the outbox page if open."""
+        from ui.outbox_view import OutboxPage
+
         for page in self.pages():
             if isinstance(page, OutboxPage):
                 page.show_progress(done, total)
@@ -296,6 +332,8 @@ class Workspace(QWidget):
     def _refresh_visible(self) -> None:
         if not self.store.is_open:
             return
+        from ui.visit import VisitPage
+
         page = self.current()
         if not isinstance(page, VisitPage):  # its notes refresh themselves, keeping the caret
             page.refresh()

@@ -189,11 +189,9 @@ def test_every_pack_and_the_schedule_print_from_the_case(qtbot, window, demo, tm
                                                           monkeypatch):
     import stat
 
-    import ui.main_window
-
     out = tmp_path / "printed"
     out.mkdir()
-    monkeypatch.setattr(ui.main_window, "choose_folder", lambda *_: str(out))
+    monkeypatch.setattr("ui.print_pack.choose_folder", lambda *_: str(out))
     page = window.workspace.open_case(demo.case.id)
     qtbot.keyClick(page.schedule_button, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: window.sealer.running == 0, timeout=30_000)

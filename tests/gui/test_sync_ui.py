@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel
 
 from sync import device, lead, outbox
 from sync.importer import import_folder
+from sync.profile import load_profile
 from tests.gui.conftest import LeadSetup
 from ui.case_view import CasePage
 from ui.lead_profile import spaced_fingerprint
@@ -69,7 +70,7 @@ def test_importing_a_profile_shows_its_fingerprint_and_keeps_it(
     window = lead_window
     assert window.status.outbox_label.text() == "To Lead: not set up"
     path = lead_setup.profile_file(lead_setup.live_url, auto_lock_minutes=2)
-    expected = device.load_profile(path.read_bytes())
+    expected = load_profile(path.read_bytes())
     dialog, confirm = _import_profile(qtbot, window, picked_paths, path)
 
     assert confirm.fingerprint.text() == spaced_fingerprint(expected.fingerprint())

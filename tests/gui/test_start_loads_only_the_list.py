@@ -1,0 +1,67 @@
+"""Starting to the cases list loads only what the list needs (issue 12, ``unlock_to_list``).
+
+A new process opens the store with a key derived beforehand and shows the cases list, as the
+benchmark does; the other screens, the form models and the libraries only other work needs
+must not be loaded by then. What is loaded, never how long it took (timings live in bench/).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from fieldkit.store import Store
+from tests.conftest import PASSPHRASE, REPO
+from tests.gui.conftest import Demo
+
+CHILD = r"""
+import json, os, sys
+from pathlib import Path
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtWidgets import QApplication
+
+from fieldkit.keys import Unwrapped
+from fieldkit.settings import Settings
+from ui.main_window import MainWindow
+
+order = json.loads(sys.stdin.readline())
+app = QApplication(sys.argv[:1])
+window = MainWindow(Settings(data_dir=Path(order["data_dir"])))
+window.resize(1366, 768)
+window.open_store(Unwrapped(bytes.fromhex(order["key"]), order["device_secret"]))
+window.show()
+app.processEvents()
+window.grab()
+rows = window.workspace.cases.model.rowCount()
+modules = sorted(sys.modules)
+window.lock()
+print(json.dumps({"rows": rows, "modules": modules}))
+"""
+
+NOT_AT_START = ("pydantic", "keyring", "reportlab", "httpx", "yaml", "forms", "pyrage")
+"""Libraries only other work needs: form models, key files, sealing, printing, sending.
+(cryptography is not among them: opening the store derives the key that seals audit events
+waiting for room, ``fieldkit.audit_waiting``.)"""
+
+OTHER_SCREENS = ("ui.case_view", "ui.visit", "ui.person_form", "ui.reception_board",
+                 "ui.document_page", "ui.outbox_view", "ui.search_view", "ui.first_run",
+                 "ui.lead_profile", "ui.about", "ui.help", "ui.print_pack", "fieldkit.pathway",
+                 "fieldkit.resources", "sync.freeze", "sync.bundle", "sync.profile",
+                 "sync.transport")
+
+
+def test_the_cases_list_starts_without_the_other_screens_or_their_libraries(demo: Demo) -> None:
+    unwrapped = Store.unwrap_key(demo.settings, PASSPHRASE)
+    order = json.dumps({"data_dir": str(demo.settings.data_dir), "key": unwrapped.key.hex(),
+                        "device_secret": unwrapped.uses_device_secret}) + "\n"
+    done = subprocess.run([sys.executable, "-c", CHILD], input=order, capture_output=True,
+                          text=True, cwd=REPO, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["rows"] == 1  # the demo operation is listed
+    modules = set(report["modules"])
+    loaded = {name.split(".")[0] for name in modules}
+    assert loaded.isdisjoint(NOT_AT_START), sorted(loaded.intersection(NOT_AT_START))
+    assert modules.isdisjoint(OTHER_SCREENS), sorted(modules.intersection(OTHER_SCREENS))
