@@ -1,7 +1,10 @@
 """PDF rendering, each against plain reportlab doing the same amount of layout, in the same run:
 
 - ``nrm_pdf``: one NRM pack, against a reportlab document of the same number of pages of plain
-  text (full pages of paragraphs).
+  text (full pages of paragraphs) set in the same embedded faces (regular, bold, italic of the
+  pack's sans family: a pack must embed a font that prints names in any script, so embedding
+  is work both sides do). The same document in reportlab's standard Helvetica, which is never
+  embedded, is timed too and reported in the details.
 - ``reception_pdf_200``: the reception-centre summary for 200 people (the board, the people and
   the step-times tables), against plain reportlab tables of the same rows and columns (plain
   strings).
@@ -33,18 +36,28 @@ def pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type /Page\b", pdf))
 
 
-def plain_text_document(page_count: int, words: int) -> bytes:
-    """``words`` words of plain text in paragraphs, spread over ``page_count`` A4 pages."""
+def plain_text_document(page_count: int, words: int, *, embedded: bool = True) -> bytes:
+    """``words`` words of plain text in paragraphs, spread over ``page_count`` A4 pages: a bold
+    heading, the words, an italic line, in the pack's embedded faces (or Helvetica)."""
     from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
 
-    style = getSampleStyleSheet()["BodyText"]
+    from fieldkit.pdf.fonts import SANS_BOLD, SANS_ITALIC, register_fonts
+
+    body = getSampleStyleSheet()["BodyText"]
+    regular, bold, italic = ((register_fonts(), SANS_BOLD, SANS_ITALIC) if embedded
+                             else ("Helvetica", "Helvetica-Bold", "Helvetica-Oblique"))
+    style = ParagraphStyle("plain", parent=body, fontName=regular)
+    heading = ParagraphStyle("plain-heading", parent=body, fontName=bold, fontSize=12)
+    aside = ParagraphStyle("plain-aside", parent=body, fontName=italic)
     per_page = max(1, words // page_count)
     story = []
     for page in range(page_count):
         text = " ".join(f"word{n}" for n in range(per_page))
+        story.append(Paragraph(f"Page {page + 1}", heading))
         story += [Paragraph(text[i:i + 600], style) for i in range(0, len(text), 600)]
+        story.append(Paragraph("Plain text, for comparison.", aside))
         if page < page_count - 1:
             story.append(PageBreak())
     buffer = io.BytesIO()
@@ -102,12 +115,18 @@ def run(scale: float) -> list[Result]:
         lambda: timed(lambda: plain_text_document(nrm_pages, words)),
         runs=runs_at(NRM_RUNS, scale), warmup=warmups_at(scale))
     ratio = mine.median / theirs.median
+    _, helvetica = interleaved(
+        lambda: 0.0, lambda: timed(lambda: plain_text_document(nrm_pages, words, embedded=False)),
+        runs=runs_at(NRM_RUNS, scale), warmup=warmups_at(scale))
     results = [Result.compare(
         "nrm_pdf", mine, theirs,
         goal=f"ratio <= {NRM_GOAL_RATIO:.0f}, under {NRM_GOAL_SECONDS * 1000:.0f} ms",
         met=ratio <= NRM_GOAL_RATIO and mine.median < NRM_GOAL_SECONDS, load_before=load,
-        details={"pages": nrm_pages, "baseline_pages": pages(plain_text_document(nrm_pages,
-                                                                                 words))})]
+        details={"pages": nrm_pages,
+                 "baseline_pages": pages(plain_text_document(nrm_pages, words)),
+                 "baseline_fonts": "the pack's embedded sans faces (regular, bold, italic)",
+                 "helvetica_baseline_seconds": helvetica.median,
+                 "ratio_against_helvetica": mine.median / helvetica.median})]
 
     people = scaled(PEOPLE, scale)
     centre = reception_centre(people)
