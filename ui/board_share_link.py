@@ -76,6 +76,9 @@ class SharedBoard:
         panel.joinRequested.connect(
             lambda address, code: sharing.join(self._case_id, address, code))
         panel.resolveRequested.connect(self.resolve)
+        panel.lookRequested.connect(sharing.look_for_boards)
+        sharing.boardsFound.connect(self._boards_found)
+        sharing.lookingFailed.connect(self._looking_failed)
         sharing.sharingChanged.connect(self._sharing_changed)
         sharing.joined.connect(self._joined)
         sharing.failed.connect(self._sharing_failed)
@@ -123,6 +126,29 @@ class SharedBoard:
             "{active}; revoked: {revoked}.").format(
             active=active, revoked=len(listing.devices) - active,
             issued=value_text(listing.issued)))
+
+    @Slot(object)
+    def _boards_found(self, found: list[Any]) -> None:
+        """Name each board found by the officer of the laptop sharing it, from the Lead's
+        devices file (nothing personal is announced on the network)."""
+        from sync.board_share import access
+
+        if not self._store.is_open:
+            return
+        try:
+            officers = {d.device_id: d.officer for d in access.enrolled(self._store).values()}
+        except FieldkitError:  # no devices file yet: the addresses alone
+            officers = {}
+        self.share_panel.show_found([(f"{f.address}:{f.port}", officers.get(f.device_id))
+                                     for f in found])
+
+    @Slot(object)
+    def _looking_failed(self, error: BaseException) -> None:
+        self.share_panel.show_looking_failed(self.tr(
+            "This laptop could not look for boards on the network ({why}). Ask the sharing "
+            "laptop for its address and type it below.").format(
+            why=error.strerror if isinstance(error, OSError) and error.strerror
+            else error_text(error)))
 
     def _mine(self) -> bool:
         return self._sharing is not None and self._sharing.case_id == self._case_id

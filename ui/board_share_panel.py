@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -33,6 +34,8 @@ from ui.controls import named
 
 VALUE_CLOCK = Qt.ItemDataRole.UserRole
 """Where a listed value keeps the clock of the change that set it."""
+FOUND_ADDRESS = Qt.ItemDataRole.UserRole + 1
+"""Where a board found on the network keeps its address (HOST:PORT)."""
 
 
 def _tr(text: str) -> str:
@@ -82,6 +85,7 @@ class SharePanel(QWidget):
     shareRequested = Signal()
     stopRequested = Signal()
     joinRequested = Signal(str, str)  # address, code
+    lookRequested = Signal()
     devicesFileRequested = Signal()
     resolveRequested = Signal(str, str, str)  # reference, field, the chosen value's clock
 
@@ -125,6 +129,19 @@ class SharePanel(QWidget):
 
         join = self.join_group = QGroupBox(self.tr("Join a board another laptop shares"), self)
         grid = QGridLayout(join)
+        self.look_button = named(QPushButton(self.tr("L&ook for boards"), join),
+                                 self.tr("Look for boards shared on this network"))
+        self.looking = named(QProgressBar(join), self.tr("Looking for boards"))
+        self.looking.setRange(0, 0)  # busy: how long looking takes is not known
+        self.looking.setTextVisible(False)
+        self.looking.setVisible(False)
+        found_label = QLabel(self.tr("Boards fo&und (choose one)"), join)
+        self.found = named(QListWidget(join), self.tr("Boards found on this network"),
+                           self.tr("Choosing one fills in its address"))
+        self.found.setMaximumHeight(self.found.fontMetrics().height() * 5)
+        found_label.setBuddy(self.found)
+        self.found_state = named(QLabel(join), self.tr("Looking for boards"))
+        self.found_state.setWordWrap(True)
         address_label = QLabel(self.tr("Add&ress"), join)
         self.join_address = named(QLineEdit(join), self.tr("Address of the sharing laptop"),
                                   self.tr("As the sharing laptop shows it, "
@@ -137,11 +154,16 @@ class SharePanel(QWidget):
         self.join_code.setPlaceholderText("ABCD-EF23")
         code_label.setBuddy(self.join_code)
         self.join_button = named(QPushButton(self.tr("Joi&n"), join), self.tr("Join the board"))
-        grid.addWidget(address_label, 0, 0)
-        grid.addWidget(self.join_address, 0, 1)
-        grid.addWidget(code_label, 1, 0)
-        grid.addWidget(self.join_code, 1, 1)
-        grid.addWidget(self.join_button, 2, 1, Qt.AlignmentFlag.AlignLeft)
+        grid.addWidget(self.look_button, 0, 0)
+        grid.addWidget(self.looking, 0, 1)
+        grid.addWidget(self.found_state, 1, 0, 1, 2)
+        grid.addWidget(found_label, 2, 0)
+        grid.addWidget(self.found, 2, 1)
+        grid.addWidget(address_label, 3, 0)
+        grid.addWidget(self.join_address, 3, 1)
+        grid.addWidget(code_label, 4, 0)
+        grid.addWidget(self.join_code, 4, 1)
+        grid.addWidget(self.join_button, 5, 1, Qt.AlignmentFlag.AlignLeft)
         left.addWidget(join)
         devices = QGroupBox(self.tr("The Lead's list of enrolled laptops"), self)
         devices_layout = QVBoxLayout(devices)
@@ -200,6 +222,8 @@ class SharePanel(QWidget):
         self.join_button.clicked.connect(self._join)
         self.devices_button.clicked.connect(self.devicesFileRequested)
         self.join_code.returnPressed.connect(self._join)
+        self.look_button.clicked.connect(self._look)
+        self.found.currentItemChanged.connect(self._found_chosen)
         self.conflicts.currentRowChanged.connect(self._show_values)
         self.values.currentRowChanged.connect(
             lambda row: self.resolve_button.setEnabled(row >= 0))
@@ -209,6 +233,42 @@ class SharePanel(QWidget):
 
     def _join(self) -> None:
         self.joinRequested.emit(self.join_address.text(), self.join_code.text())
+
+    def _look(self) -> None:
+        self.look_button.setEnabled(False)
+        self.looking.setVisible(True)
+        self.found_state.setText(self.tr("Looking for boards shared on this network…"))
+        self.lookRequested.emit()
+
+    def show_found(self, boards: list[tuple[str, str | None]]) -> None:
+        """The boards found: each address with the officer whose laptop shares it (None when
+        that laptop is not in this laptop's devices file)."""
+        self.look_button.setEnabled(True)
+        self.looking.setVisible(False)
+        self.found.clear()
+        for address, officer in boards:
+            item = QListWidgetItem(self.tr("{officer}'s laptop, at {address}").format(
+                officer=officer, address=address) if officer else self.tr(
+                "A laptop not in your Lead's devices file, at {address}").format(
+                address=address))
+            item.setData(FOUND_ADDRESS, address)
+            self.found.addItem(item)
+        self.found_state.setText(self.tr(
+            "No shared board was found on this network. Ask the sharing laptop for its "
+            "address and type it below.") if not boards else self.tr(
+            "1 board found: choose it, then type the join code.") if len(boards) == 1
+            else self.tr("{n} boards found: choose one, then type the join code.").format(
+                n=len(boards)))
+
+    def show_looking_failed(self, why: str) -> None:
+        """Looking could not be done (``why`` in plain words); typing the address still works."""
+        self.look_button.setEnabled(True)
+        self.looking.setVisible(False)
+        self.found_state.setText(why)
+
+    def _found_chosen(self, item: QListWidgetItem | None) -> None:
+        if item is not None:
+            self.join_address.setText(str(item.data(FOUND_ADDRESS)))
 
     def show_sharing(self, sharing: Any) -> None:
         """Show the address(es) and code while sharing (None: not sharing)."""
