@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QTableView, QTabWidget, QWidg
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from forms import PersonReceived
-from ui.board_share_panel import SharePanel, field_title, value_text
+from sync.board_share.changes import REGISTRATION
+from ui.board_share_panel import SharePanel, device_text, field_title, value_text
 from ui.messages import error_text
 from ui.person_panel import PersonPanel
 from ui.reception_model import BoardFilter, ReceptionBoardModel
@@ -76,6 +77,7 @@ class SharedBoard:
         panel.joinRequested.connect(
             lambda address, code: sharing.join(self._case_id, address, code))
         panel.resolveRequested.connect(self.resolve)
+        panel.newReferenceRequested.connect(self.give_new_reference)
         panel.lookRequested.connect(sharing.look_for_boards)
         sharing.boardsFound.connect(self._boards_found)
         sharing.lookingFailed.connect(self._looking_failed)
@@ -286,10 +288,34 @@ class SharedBoard:
         if written is not None:
             self._adopt(written.id)
         self.refresh_board()
-        done = self.tr("Resolved: {ref} {field}.").format(
+        done = self.tr("Resolved: {ref} kept as one person.").format(ref=reference) \
+            if field == REGISTRATION else self.tr("Resolved: {ref} {field}.").format(
             ref=reference, field=field_title(field).lower())
         self.share_panel.state.setText(done)
         self.announce(done)
         if self._sharing is not None:
             self._sharing.exchange_now()
 
+
+    @Slot(str, str, str)
+    def give_new_reference(self, reference: str, device_id: str, new_reference: str) -> None:
+        """A reference registered on two laptops: the person registered on ``device_id``
+        becomes ``new_reference`` (the other keeps ``reference``), then the board is shown."""
+        from sync.board_share import form_link
+
+        try:
+            written = form_link.give_new_reference(self._store, self._case_id, reference,
+                                                   device_id, new_reference)
+        except FieldkitError as error:
+            self.share_panel.state.setText(error_text(error))
+            return
+        if written is not None:
+            self._adopt(written.id)
+        self.refresh_board()
+        done = self.tr("Resolved: the person registered as {ref} on {device} is now "
+                       "{new}.").format(ref=reference, device=device_text(device_id),
+                                        new=new_reference.strip())
+        self.share_panel.state.setText(done)
+        self.announce(done)
+        if self._sharing is not None:
+            self._sharing.exchange_now()

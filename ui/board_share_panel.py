@@ -30,11 +30,14 @@ from PySide6.QtWidgets import (
 )
 
 from forms import PersonReceived
+from sync.board_share.changes import REGISTRATION
 from ui.controls import named
 
 VALUE_CLOCK = Qt.ItemDataRole.UserRole
 """Where a listed value keeps the clock of the change that set it."""
 FOUND_ADDRESS = Qt.ItemDataRole.UserRole + 1
+VALUE_DEVICE = Qt.ItemDataRole.UserRole + 2
+"""Where a listed value keeps the enrolled id of the laptop that set it."""
 """Where a board found on the network keeps its address (HOST:PORT)."""
 
 
@@ -79,6 +82,16 @@ def when_text(moment: datetime) -> str:
     return moment.astimezone().strftime("%H:%M:%S")
 
 
+def registration_text(conflict: Any) -> str:
+    """A reference registered on several laptops, in words: by whom, where and when."""
+    by = _tr(" and ").join(_tr("by {officer} on {device} at {when}").format(
+        officer=v.officer, device=device_text(v.device_id), when=when_text(v.at))
+        for v in conflict.values)
+    return _tr("{ref} was registered on {n} laptops: {by}.").format(
+        ref=conflict.person, by=by,
+        n=_tr("two") if len(conflict.values) == 2 else str(len(conflict.values)))
+
+
 class SharePanel(QWidget):
     """Share, join, connected laptops and conflicts. Signals carry what the officer asked."""
 
@@ -88,6 +101,7 @@ class SharePanel(QWidget):
     lookRequested = Signal()
     devicesFileRequested = Signal()
     resolveRequested = Signal(str, str, str)  # reference, field, the chosen value's clock
+    newReferenceRequested = Signal(str, str, str)  # reference, device id, the new reference
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -208,6 +222,9 @@ class SharePanel(QWidget):
         right.addWidget(self.conflicts, 1)
         values_label = QLabel(self.tr("&Values recorded (choose the one to keep)"), self)
         right.addWidget(values_label)
+        self.conflict_said = named(QLabel(self), self.tr("The conflict in words"))
+        self.conflict_said.setWordWrap(True)
+        right.addWidget(self.conflict_said)
         self.values = named(QListWidget(self), self.tr("Values recorded"))
         values_label.setBuddy(self.values)
         right.addWidget(self.values, 1)
@@ -215,6 +232,20 @@ class SharePanel(QWidget):
                                     self.tr("Resolve the conflict with the chosen value"))
         self.resolve_button.setEnabled(False)
         right.addWidget(self.resolve_button, 0, Qt.AlignmentFlag.AlignLeft)
+        renumber = self.renumber = QWidget(self)  # a reference registered twice only
+        renumber_layout = QHBoxLayout(renumber)
+        renumber_layout.setContentsMargins(0, 0, 0, 0)
+        self.new_reference = named(
+            QLineEdit(renumber), self.tr("New reference for the person registered on the "
+                                         "chosen laptop"),
+            self.tr("Type it, then press Enter"))
+        self.new_reference_button = named(
+            QPushButton(self.tr("Giv&e one a new reference"), renumber),
+            self.tr("Give the person registered on the chosen laptop a new reference"))
+        renumber_layout.addWidget(self.new_reference_button)
+        renumber_layout.addWidget(self.new_reference, 1)
+        renumber.setVisible(False)
+        right.addWidget(renumber)
 
         self._conflicts: list[Any] = []
         self.share_button.clicked.connect(self.shareRequested)
@@ -229,6 +260,8 @@ class SharePanel(QWidget):
             lambda row: self.resolve_button.setEnabled(row >= 0))
         self.values.itemActivated.connect(lambda _item: self._resolve())
         self.resolve_button.clicked.connect(self._resolve)
+        self.new_reference_button.clicked.connect(self._renumber)
+        self.new_reference.returnPressed.connect(self._renumber)
         self.show_sharing(None)
 
     def _join(self) -> None:
@@ -306,7 +339,9 @@ class SharePanel(QWidget):
         self.conflicts.blockSignals(True)
         self.conflicts.clear()
         for conflict in self._conflicts:
-            self.conflicts.addItem(self.tr("{ref}: {field} ({n} values)").format(
+            self.conflicts.addItem(self.tr("{ref}: registered on {n} laptops").format(
+                ref=conflict.person, n=len(conflict.values)) if conflict.field == REGISTRATION
+                else self.tr("{ref}: {field} ({n} values)").format(
                 ref=conflict.person, field=field_title(conflict.field),
                 n=len(conflict.values)))
         keys = [(c.person, c.field) for c in self._conflicts]
@@ -318,16 +353,50 @@ class SharePanel(QWidget):
     def _show_values(self, row: int) -> None:
         self.values.clear()
         self.resolve_button.setEnabled(False)
+        registration = 0 <= row < len(self._conflicts) and \
+            self._conflicts[row].field == REGISTRATION
+        self.renumber.setVisible(registration)
+        self.new_reference.clear()
+        self.resolve_button.setText(self.tr("&Keep as one person") if registration
+                                    else self.tr("&Keep the chosen value"))
+        self.conflict_said.setText(registration_text(self._conflicts[row]) if registration
+                                   else "")
         if not 0 <= row < len(self._conflicts):
             return
         for value in self._conflicts[row].values:
-            item = QListWidgetItem(self.tr("{value} — set by {officer}, {device}, at {when}")
+            item = QListWidgetItem(self.tr("Registered by {officer} on {device} at {when}")
+                                   .format(officer=value.officer,
+                                           device=device_text(value.device_id),
+                                           when=when_text(value.at)) if registration else
+                                   self.tr("{value} — set by {officer}, {device}, at {when}")
                                    .format(value=value_text(value.value),
                                            officer=value.officer,
                                            device=device_text(value.device_id),
                                            when=when_text(value.at)))
             item.setData(VALUE_CLOCK, value.clock)
+            item.setData(VALUE_DEVICE, value.device_id)
             self.values.addItem(item)
+
+    def _renumber(self) -> None:
+        row, item = self.conflicts.currentRow(), self.values.currentItem()
+        if not 0 <= row < len(self._conflicts) or \
+                self._conflicts[row].field != REGISTRATION:
+            return
+        if item is None:
+            self.values.setFocus()
+            self.conflict_said.setText(self.tr(
+                "{said} Choose the laptop whose person gets a new reference, then type the "
+                "new reference.").format(said=registration_text(self._conflicts[row])))
+            return
+        if not self.new_reference.text().strip():
+            self.new_reference.setFocus()
+            self.conflict_said.setText(self.tr(
+                "Type the new reference for the person registered on {device}, then press "
+                "Enter.").format(device=device_text(str(item.data(VALUE_DEVICE)))))
+            return
+        self.newReferenceRequested.emit(self._conflicts[row].person,
+                                        str(item.data(VALUE_DEVICE)),
+                                        self.new_reference.text().strip())
 
     def _resolve(self) -> None:
         row, item = self.conflicts.currentRow(), self.values.currentItem()
