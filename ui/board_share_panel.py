@@ -364,15 +364,12 @@ class SharePanel(QWidget):
         if not 0 <= row < len(self._conflicts):
             return
         for value in self._conflicts[row].values:
-            item = QListWidgetItem(self.tr("Registered by {officer} on {device} at {when}")
-                                   .format(officer=value.officer,
-                                           device=device_text(value.device_id),
-                                           when=when_text(value.at)) if registration else
-                                   self.tr("{value} — set by {officer}, {device}, at {when}")
-                                   .format(value=value_text(value.value),
-                                           officer=value.officer,
-                                           device=device_text(value.device_id),
-                                           when=when_text(value.at)))
+            said = {"officer": value.officer, "device": device_text(value.device_id),
+                    "when": when_text(value.at), "value": value_text(value.value)}
+            item = QListWidgetItem((self.tr("Registered by {officer} on {device} at {when}")
+                                    if registration else self.tr(
+                                        "{value} — set by {officer}, {device}, at {when}"))
+                                   .format(**said))
             item.setData(VALUE_CLOCK, value.clock)
             item.setData(VALUE_DEVICE, value.device_id)
             self.values.addItem(item)
