@@ -123,10 +123,16 @@ def test_a_reference_registered_twice_is_said_in_words_and_settled_both_ways(  #
     qtbot.keyClick(shown.values, Qt.Key.Key_Home)
     while "Officer police" not in shown.values.currentItem().text():
         qtbot.keyClick(shown.values, Qt.Key.Key_Down)
+    before = [shown.conflicts.item(i).text() for i in range(shown.conflicts.count())]
     qtbot.keyClick(shown, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(shown.new_reference.hasFocus, timeout=WAIT_MS)
     assert shown.conflict_said.text().startswith(
         "Type the new reference for the person registered on laptop ")
+    qtbot.keyClicks(shown.new_reference, "R008")  # already on the board: refused, said
+    qtbot.keyClick(shown.new_reference, Qt.Key.Key_Return)
+    assert shown.state.text() == "Reference: R008 is needed that is not on the board yet."
+    assert shown.conflicts.count() == len(before)  # nothing half-done
+    shown.new_reference.selectAll()
     qtbot.keyClicks(shown.new_reference, "R007-P")
     qtbot.keyClick(shown.new_reference, Qt.Key.Key_Return)
     assert shown.state.text() == (f"Resolved: the person registered as R007 on laptop "
