@@ -9,7 +9,13 @@ from forms.form import FieldProblem, Form
 from forms.intelligence import IntelligenceReport
 from forms.kinds import KIND_TITLES, KINDS
 from forms.nrm import NrmReferral
-from forms.reception import BoardStep, PersonReceived, ReceptionCentre, StepStatus
+from forms.reception import (
+    BoardStep,
+    PersonReceived,
+    ReceptionCentre,
+    StepStatus,
+    StepWait,
+)
 from forms.referral import Referral
 from forms.visit import PremisesVisit
 
@@ -28,6 +34,7 @@ __all__ = [
     "ReceptionCentre",
     "Referral",
     "StepStatus",
+    "StepWait",
     "check_document",
     "nrm_to_dtn",
 ]

@@ -41,6 +41,12 @@ class BoardStep(StrEnum):
     LEFT = "left"
 
 
+class StepWait(StrEnum):
+    """Why Space on a board step changes nothing yet."""
+
+    CONSENT_FIRST = "consent_first"  # NRM or Duty to Notify: the adult's consent decides
+
+
 class ReferralForm(StrEnum):
     """Which notification was made for the person: one, never both."""
 
@@ -196,6 +202,14 @@ class PersonReceived(FormSection):
 
     # -- what a tap on the board does (the rules live here, the board only asks) -------------
 
+    def step_waits(self, step: BoardStep, as_of: date) -> StepWait | None:
+        """Why Space on ``step`` would change nothing now (None: it changes the step). The
+        NRM or Duty to Notify step waits for an adult not yet asked about consent."""
+        if step is BoardStep.NRM_OR_DTN and self.board(as_of)[step] is not StepStatus.DONE \
+                and self.obligations(as_of).route is Route.UNDECIDED:
+            return StepWait.CONSENT_FIRST
+        return None
+
     def toggle_step(self, step: BoardStep, now: datetime, as_of: date) -> PersonReceived:
         """The person after Space on ``step``: the step is marked done at ``now``, or undone if
         it was done; consent cycles not asked, given, refused. The NRM or Duty to Notify step
@@ -212,9 +226,9 @@ class PersonReceived(FormSection):
             current = self.consent if self.consent in cycle else ConsentDecision.NOT_ASKED
             update = {"consent": cycle[(cycle.index(current) + 1) % len(cycle)]}
         elif step is BoardStep.NRM_OR_DTN:
-            route = self.obligations(as_of).route
-            if route is Route.UNDECIDED and not done:
+            if self.step_waits(step, as_of) is not None:
                 return self  # an adult not yet asked: neither form can be made until they decide
+            route = self.obligations(as_of).route
             form = (ReferralForm.DUTY_TO_NOTIFY if route is Route.DUTY_TO_NOTIFY
                     else ReferralForm.NRM)
             update = {"referral_form_done_at": None if done else now,

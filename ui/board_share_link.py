@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QTableView, QTabWidget, QWidg
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from forms import PersonReceived
-from ui.board_share_panel import SharePanel, field_title, value_text
+from sync.board_share.changes import REGISTRATION
+from ui.board_share_panel import SharePanel, device_text, field_title, value_text
 from ui.messages import error_text
 from ui.person_panel import PersonPanel
 from ui.reception_model import BoardFilter, ReceptionBoardModel
@@ -76,6 +77,10 @@ class SharedBoard:
         panel.joinRequested.connect(
             lambda address, code: sharing.join(self._case_id, address, code))
         panel.resolveRequested.connect(self.resolve)
+        panel.newReferenceRequested.connect(self.give_new_reference)
+        panel.lookRequested.connect(sharing.look_for_boards)
+        sharing.boardsFound.connect(self._boards_found)
+        sharing.lookingFailed.connect(self._looking_failed)
         sharing.sharingChanged.connect(self._sharing_changed)
         sharing.joined.connect(self._joined)
         sharing.failed.connect(self._sharing_failed)
@@ -123,6 +128,29 @@ class SharedBoard:
             "{active}; revoked: {revoked}.").format(
             active=active, revoked=len(listing.devices) - active,
             issued=value_text(listing.issued)))
+
+    @Slot(object)
+    def _boards_found(self, found: list[Any]) -> None:
+        """Name each board found by the officer of the laptop sharing it, from the Lead's
+        devices file (nothing personal is announced on the network)."""
+        from sync.board_share import access
+
+        if not self._store.is_open:
+            return
+        try:
+            officers = {d.device_id: d.officer for d in access.enrolled(self._store).values()}
+        except FieldkitError:  # no devices file yet: the addresses alone
+            officers = {}
+        self.share_panel.show_found([(f"{f.address}:{f.port}", officers.get(f.device_id))
+                                     for f in found])
+
+    @Slot(object)
+    def _looking_failed(self, error: BaseException) -> None:
+        self.share_panel.show_looking_failed(self.tr(
+            "This laptop could not look for boards on the network ({why}). Ask the sharing "
+            "laptop for its address and type it below.").format(
+            why=error.strerror if isinstance(error, OSError) and error.strerror
+            else error_text(error)))
 
     def _mine(self) -> bool:
         return self._sharing is not None and self._sharing.case_id == self._case_id
@@ -260,10 +288,34 @@ class SharedBoard:
         if written is not None:
             self._adopt(written.id)
         self.refresh_board()
-        done = self.tr("Resolved: {ref} {field}.").format(
+        done = self.tr("Resolved: {ref} kept as one person.").format(ref=reference) \
+            if field == REGISTRATION else self.tr("Resolved: {ref} {field}.").format(
             ref=reference, field=field_title(field).lower())
         self.share_panel.state.setText(done)
         self.announce(done)
         if self._sharing is not None:
             self._sharing.exchange_now()
 
+
+    @Slot(str, str, str)
+    def give_new_reference(self, reference: str, device_id: str, new_reference: str) -> None:
+        """A reference registered on two laptops: the person registered on ``device_id``
+        becomes ``new_reference`` (the other keeps ``reference``), then the board is shown."""
+        from sync.board_share import form_link
+
+        try:
+            written = form_link.give_new_reference(self._store, self._case_id, reference,
+                                                   device_id, new_reference)
+        except FieldkitError as error:
+            self.share_panel.state.setText(error_text(error))
+            return
+        if written is not None:
+            self._adopt(written.id)
+        self.refresh_board()
+        done = self.tr("Resolved: the person registered as {ref} on {device} is now "
+                       "{new}.").format(ref=reference, device=device_text(device_id),
+                                        new=new_reference.strip())
+        self.share_panel.state.setText(done)
+        self.announce(done)
+        if self._sharing is not None:
+            self._sharing.exchange_now()

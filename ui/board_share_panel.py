@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -29,10 +30,15 @@ from PySide6.QtWidgets import (
 )
 
 from forms import PersonReceived
+from sync.board_share.changes import REGISTRATION
 from ui.controls import named
 
 VALUE_CLOCK = Qt.ItemDataRole.UserRole
 """Where a listed value keeps the clock of the change that set it."""
+FOUND_ADDRESS = Qt.ItemDataRole.UserRole + 1
+VALUE_DEVICE = Qt.ItemDataRole.UserRole + 2
+"""Where a listed value keeps the enrolled id of the laptop that set it."""
+"""Where a board found on the network keeps its address (HOST:PORT)."""
 
 
 def _tr(text: str) -> str:
@@ -76,14 +82,26 @@ def when_text(moment: datetime) -> str:
     return moment.astimezone().strftime("%H:%M:%S")
 
 
+def registration_text(conflict: Any) -> str:
+    """A reference registered on several laptops, in words: by whom, where and when."""
+    by = _tr(" and ").join(_tr("by {officer} on {device} at {when}").format(
+        officer=v.officer, device=device_text(v.device_id), when=when_text(v.at))
+        for v in conflict.values)
+    return _tr("{ref} was registered on {n} laptops: {by}.").format(
+        ref=conflict.person, by=by,
+        n=_tr("two") if len(conflict.values) == 2 else str(len(conflict.values)))
+
+
 class SharePanel(QWidget):
     """Share, join, connected laptops and conflicts. Signals carry what the officer asked."""
 
     shareRequested = Signal()
     stopRequested = Signal()
     joinRequested = Signal(str, str)  # address, code
+    lookRequested = Signal()
     devicesFileRequested = Signal()
     resolveRequested = Signal(str, str, str)  # reference, field, the chosen value's clock
+    newReferenceRequested = Signal(str, str, str)  # reference, device id, the new reference
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -125,6 +143,19 @@ class SharePanel(QWidget):
 
         join = self.join_group = QGroupBox(self.tr("Join a board another laptop shares"), self)
         grid = QGridLayout(join)
+        self.look_button = named(QPushButton(self.tr("L&ook for boards"), join),
+                                 self.tr("Look for boards shared on this network"))
+        self.looking = named(QProgressBar(join), self.tr("Looking for boards"))
+        self.looking.setRange(0, 0)  # busy: how long looking takes is not known
+        self.looking.setTextVisible(False)
+        self.looking.setVisible(False)
+        found_label = QLabel(self.tr("Boards fo&und (choose one)"), join)
+        self.found = named(QListWidget(join), self.tr("Boards found on this network"),
+                           self.tr("Choosing one fills in its address"))
+        self.found.setMaximumHeight(self.found.fontMetrics().height() * 5)
+        found_label.setBuddy(self.found)
+        self.found_state = named(QLabel(join), self.tr("Looking for boards"))
+        self.found_state.setWordWrap(True)
         address_label = QLabel(self.tr("Add&ress"), join)
         self.join_address = named(QLineEdit(join), self.tr("Address of the sharing laptop"),
                                   self.tr("As the sharing laptop shows it, "
@@ -137,11 +168,16 @@ class SharePanel(QWidget):
         self.join_code.setPlaceholderText("ABCD-EF23")
         code_label.setBuddy(self.join_code)
         self.join_button = named(QPushButton(self.tr("Joi&n"), join), self.tr("Join the board"))
-        grid.addWidget(address_label, 0, 0)
-        grid.addWidget(self.join_address, 0, 1)
-        grid.addWidget(code_label, 1, 0)
-        grid.addWidget(self.join_code, 1, 1)
-        grid.addWidget(self.join_button, 2, 1, Qt.AlignmentFlag.AlignLeft)
+        grid.addWidget(self.look_button, 0, 0)
+        grid.addWidget(self.looking, 0, 1)
+        grid.addWidget(self.found_state, 1, 0, 1, 2)
+        grid.addWidget(found_label, 2, 0)
+        grid.addWidget(self.found, 2, 1)
+        grid.addWidget(address_label, 3, 0)
+        grid.addWidget(self.join_address, 3, 1)
+        grid.addWidget(code_label, 4, 0)
+        grid.addWidget(self.join_code, 4, 1)
+        grid.addWidget(self.join_button, 5, 1, Qt.AlignmentFlag.AlignLeft)
         left.addWidget(join)
         devices = QGroupBox(self.tr("The Lead's list of enrolled laptops"), self)
         devices_layout = QVBoxLayout(devices)
@@ -186,6 +222,9 @@ class SharePanel(QWidget):
         right.addWidget(self.conflicts, 1)
         values_label = QLabel(self.tr("&Values recorded (choose the one to keep)"), self)
         right.addWidget(values_label)
+        self.conflict_said = named(QLabel(self), self.tr("The conflict in words"))
+        self.conflict_said.setWordWrap(True)
+        right.addWidget(self.conflict_said)
         self.values = named(QListWidget(self), self.tr("Values recorded"))
         values_label.setBuddy(self.values)
         right.addWidget(self.values, 1)
@@ -193,6 +232,20 @@ class SharePanel(QWidget):
                                     self.tr("Resolve the conflict with the chosen value"))
         self.resolve_button.setEnabled(False)
         right.addWidget(self.resolve_button, 0, Qt.AlignmentFlag.AlignLeft)
+        renumber = self.renumber = QWidget(self)  # a reference registered twice only
+        renumber_layout = QHBoxLayout(renumber)
+        renumber_layout.setContentsMargins(0, 0, 0, 0)
+        self.new_reference = named(
+            QLineEdit(renumber), self.tr("New reference for the person registered on the "
+                                         "chosen laptop"),
+            self.tr("Type it, then press Enter"))
+        self.new_reference_button = named(
+            QPushButton(self.tr("Giv&e one a new reference"), renumber),
+            self.tr("Give the person registered on the chosen laptop a new reference"))
+        renumber_layout.addWidget(self.new_reference_button)
+        renumber_layout.addWidget(self.new_reference, 1)
+        renumber.setVisible(False)
+        right.addWidget(renumber)
 
         self._conflicts: list[Any] = []
         self.share_button.clicked.connect(self.shareRequested)
@@ -200,15 +253,55 @@ class SharePanel(QWidget):
         self.join_button.clicked.connect(self._join)
         self.devices_button.clicked.connect(self.devicesFileRequested)
         self.join_code.returnPressed.connect(self._join)
+        self.look_button.clicked.connect(self._look)
+        self.found.currentItemChanged.connect(self._found_chosen)
         self.conflicts.currentRowChanged.connect(self._show_values)
         self.values.currentRowChanged.connect(
             lambda row: self.resolve_button.setEnabled(row >= 0))
         self.values.itemActivated.connect(lambda _item: self._resolve())
         self.resolve_button.clicked.connect(self._resolve)
+        self.new_reference_button.clicked.connect(self._renumber)
+        self.new_reference.returnPressed.connect(self._renumber)
         self.show_sharing(None)
 
     def _join(self) -> None:
         self.joinRequested.emit(self.join_address.text(), self.join_code.text())
+
+    def _look(self) -> None:
+        self.look_button.setEnabled(False)
+        self.looking.setVisible(True)
+        self.found_state.setText(self.tr("Looking for boards shared on this network…"))
+        self.lookRequested.emit()
+
+    def show_found(self, boards: list[tuple[str, str | None]]) -> None:
+        """The boards found: each address with the officer whose laptop shares it (None when
+        that laptop is not in this laptop's devices file)."""
+        self.look_button.setEnabled(True)
+        self.looking.setVisible(False)
+        self.found.clear()
+        for address, officer in boards:
+            item = QListWidgetItem(self.tr("{officer}'s laptop, at {address}").format(
+                officer=officer, address=address) if officer else self.tr(
+                "A laptop not in your Lead's devices file, at {address}").format(
+                address=address))
+            item.setData(FOUND_ADDRESS, address)
+            self.found.addItem(item)
+        self.found_state.setText(self.tr(
+            "No shared board was found on this network. Ask the sharing laptop for its "
+            "address and type it below.") if not boards else self.tr(
+            "1 board found: choose it, then type the join code.") if len(boards) == 1
+            else self.tr("{n} boards found: choose one, then type the join code.").format(
+                n=len(boards)))
+
+    def show_looking_failed(self, why: str) -> None:
+        """Looking could not be done (``why`` in plain words); typing the address still works."""
+        self.look_button.setEnabled(True)
+        self.looking.setVisible(False)
+        self.found_state.setText(why)
+
+    def _found_chosen(self, item: QListWidgetItem | None) -> None:
+        if item is not None:
+            self.join_address.setText(str(item.data(FOUND_ADDRESS)))
 
     def show_sharing(self, sharing: Any) -> None:
         """Show the address(es) and code while sharing (None: not sharing)."""
@@ -246,7 +339,9 @@ class SharePanel(QWidget):
         self.conflicts.blockSignals(True)
         self.conflicts.clear()
         for conflict in self._conflicts:
-            self.conflicts.addItem(self.tr("{ref}: {field} ({n} values)").format(
+            self.conflicts.addItem(self.tr("{ref}: registered on {n} laptops").format(
+                ref=conflict.person, n=len(conflict.values)) if conflict.field == REGISTRATION
+                else self.tr("{ref}: {field} ({n} values)").format(
                 ref=conflict.person, field=field_title(conflict.field),
                 n=len(conflict.values)))
         keys = [(c.person, c.field) for c in self._conflicts]
@@ -258,16 +353,47 @@ class SharePanel(QWidget):
     def _show_values(self, row: int) -> None:
         self.values.clear()
         self.resolve_button.setEnabled(False)
+        registration = 0 <= row < len(self._conflicts) and \
+            self._conflicts[row].field == REGISTRATION
+        self.renumber.setVisible(registration)
+        self.new_reference.clear()
+        self.resolve_button.setText(self.tr("&Keep as one person") if registration
+                                    else self.tr("&Keep the chosen value"))
+        self.conflict_said.setText(registration_text(self._conflicts[row]) if registration
+                                   else "")
         if not 0 <= row < len(self._conflicts):
             return
         for value in self._conflicts[row].values:
-            item = QListWidgetItem(self.tr("{value} — set by {officer}, {device}, at {when}")
-                                   .format(value=value_text(value.value),
-                                           officer=value.officer,
-                                           device=device_text(value.device_id),
-                                           when=when_text(value.at)))
+            said = {"officer": value.officer, "device": device_text(value.device_id),
+                    "when": when_text(value.at), "value": value_text(value.value)}
+            item = QListWidgetItem((self.tr("Registered by {officer} on {device} at {when}")
+                                    if registration else self.tr(
+                                        "{value} — set by {officer}, {device}, at {when}"))
+                                   .format(**said))
             item.setData(VALUE_CLOCK, value.clock)
+            item.setData(VALUE_DEVICE, value.device_id)
             self.values.addItem(item)
+
+    def _renumber(self) -> None:
+        row, item = self.conflicts.currentRow(), self.values.currentItem()
+        if not 0 <= row < len(self._conflicts) or \
+                self._conflicts[row].field != REGISTRATION:
+            return
+        if item is None:
+            self.values.setFocus()
+            self.conflict_said.setText(self.tr(
+                "{said} Choose the laptop whose person gets a new reference, then type the "
+                "new reference.").format(said=registration_text(self._conflicts[row])))
+            return
+        if not self.new_reference.text().strip():
+            self.new_reference.setFocus()
+            self.conflict_said.setText(self.tr(
+                "Type the new reference for the person registered on {device}, then press "
+                "Enter.").format(device=device_text(str(item.data(VALUE_DEVICE)))))
+            return
+        self.newReferenceRequested.emit(self._conflicts[row].person,
+                                        str(item.data(VALUE_DEVICE)),
+                                        self.new_reference.text().strip())
 
     def _resolve(self) -> None:
         row, item = self.conflicts.currentRow(), self.values.currentItem()

@@ -19,6 +19,9 @@ from ui.worker import Worker
 if TYPE_CHECKING:
     from sync.board_share.live import LiveBoard, LiveReport
 
+LOOK_SECONDS = 3.0
+"""How long to listen for boards announced on the network (they answer within a second)."""
+
 
 class BoardSharing(QObject):
     """The app's live board sharing: ``reported`` carries each round's ``LiveReport``."""
@@ -27,6 +30,8 @@ class BoardSharing(QObject):
     sharingChanged = Signal(object)  # Sharing, or None once stopped
     joined = Signal(str)  # the case id, once joined
     failed = Signal(object)  # the exception (turn it into words with error_text)
+    boardsFound = Signal(object)  # list of discovery.Found, once looking has ended
+    lookingFailed = Signal(object)  # the exception, when the network could not be searched
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -140,6 +145,16 @@ class BoardSharing(QObject):
         live = self._live_for(case_id)
         self.worker.run(lambda: live.join(host, port, code),
                         lambda _moved: self.joined.emit(case_id), self.failed.emit)
+
+    def look_for_boards(self) -> None:
+        """Look for boards announced on the local network (off the window's thread, a few
+        seconds); ``boardsFound`` brings what was found, ``lookingFailed`` why not."""
+        from sync.board_share.discovery import browse
+
+        # where this laptop serves in tests (loopback), else every network
+        interfaces = [self.listen[0]] if self.listen else None
+        self.worker.run(lambda: browse(LOOK_SECONDS, interfaces), self.boardsFound.emit,
+                        self.lookingFailed.emit)
 
     def exchange_now(self) -> None:
         """Exchange straight away (after a save or a resolution)."""

@@ -30,7 +30,7 @@ from fieldkit import cases, clock
 from fieldkit.drafts import DraftKind, DraftOwner
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
-from forms import BoardStep, PersonReceived, ReceptionCentre
+from forms import BoardStep, PersonReceived, ReceptionCentre, StepWait
 from ui.board_share_link import SharedBoard
 from ui.board_share_panel import SharePanel
 from ui.checklist import Checklist
@@ -286,7 +286,10 @@ class ReceptionBoardPage(SharedBoard, Page):
             if index.isValid() and index.column() > 0:
                 step = STEPS[index.column() - 1]
                 if event.key() == Qt.Key.Key_Space:
-                    self.model.toggle(index.row(), step, clock.local_now())
+                    if self.model.toggle(index.row(), step, clock.local_now()) \
+                            is StepWait.CONSENT_FIRST:
+                        self.message.setText(self.tr(
+                            "Ask about consent first: the route depends on it."))
                 elif not self.model.mark_not_needed(index.row(), step):
                     self.message.setText(self.tr("That step is always needed."))
             return True

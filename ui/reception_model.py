@@ -19,7 +19,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from forms import BoardStep, PersonReceived, ReceptionCentre, StepStatus
+from forms import BoardStep, PersonReceived, ReceptionCentre, StepStatus, StepWait
 from forms.choices import ConsentDecision
 from forms.reception import ReferralForm
 from ui.roles import STATE_ROLE
@@ -213,9 +213,13 @@ class ReceptionBoardModel(QAbstractTableModel):
     def _counts_changed(self) -> None:
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 1, len(STEPS))
 
-    def toggle(self, row: int, step: BoardStep, now: datetime) -> None:
-        """Space on a cell: the person's record decides what that means."""
-        self.set_person(row, self._people[row].toggle_step(step, now, self._as_of))
+    def toggle(self, row: int, step: BoardStep, now: datetime) -> StepWait | None:
+        """Space on a cell: the person's record decides what that means; returns why
+        nothing changed, if the step must wait."""
+        waiting = self._people[row].step_waits(step, self._as_of)
+        if waiting is None:
+            self.set_person(row, self._people[row].toggle_step(step, now, self._as_of))
+        return waiting
 
     def mark_not_needed(self, row: int, step: BoardStep) -> bool:
         """Delete on a cell: say the step is not needed, where that is a choice."""

@@ -28,7 +28,7 @@ from fieldkit.records import FormDocument
 from fieldkit.store import Store
 from forms.reception import PersonReceived, ReceptionCentre
 from sync.board_share import journal
-from sync.board_share.changes import SHARED_FIELDS, BoardChange
+from sync.board_share.changes import REGISTRATION, SHARED_FIELDS, BoardChange
 from sync.board_share.held import shared_board
 from sync.board_share.hlc import Hlc
 from sync.board_share.merge import MergedBoard
@@ -264,4 +264,22 @@ def resolve(store: Store, case_id: str, person: str, field: str,
         if chosen is None:
             raise InvalidInput("The value chosen is no longer one of the conflict's values.")
         journal.resolve(store, case_id, conflict, chosen.decoded())
+        return write_back(store, case_id)
+
+
+def give_new_reference(store: Store, case_id: str, person: str, device_id: str,
+                       new_reference: str) -> FormDocument | None:
+    """A reference registered on two devices apart: give the person registered on
+    ``device_id`` ``new_reference``, then put the board into the reception document; both in
+    one transaction."""
+    from sync.board_share import registration
+
+    with store.transaction():
+        merged = journal.merged_board(store, case_id, today())
+        conflict = next((c for c in merged.conflicts
+                         if (c.person, c.field) == (person, REGISTRATION)), None)
+        if conflict is None:
+            raise InvalidInput(f"{person} is no longer registered on two laptops: someone has "
+                               "already settled it.")
+        registration.give_new_reference(store, case_id, conflict, device_id, new_reference)
         return write_back(store, case_id)

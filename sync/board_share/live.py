@@ -31,6 +31,7 @@ from sync import device
 from sync.board_share import access, form_link, journal
 from sync.board_share.changes import BoardChange
 from sync.board_share.client import Exchanged, exchange_with_peers, join_board, peer_status
+from sync.board_share.discovery import Announcement, announce
 from sync.board_share.form_link import ConflictShown
 from sync.board_share.server import board_server
 
@@ -103,6 +104,18 @@ def network_addresses(host: str) -> list[str]:
     except OSError:
         found = []
     return [a for a in found if not a.startswith("127.")] or ["127.0.0.1"]
+
+
+def _announce(port: int, device_id: str, addresses: list[str],
+              host: str) -> Announcement | None:
+    """Announce the board on the network(s) served, so joiners find it; sharing goes on
+    without it (the address is still shown) if the network refuses multicast."""
+    try:
+        return announce(port, device_id, addresses,
+                        None if host in (ALL_NETWORKS, "::") else [host])
+    except OSError as error:
+        log.warning("board not announced on the network: %s", error.strerror)
+        return None
 
 
 def parse_address(text: str) -> tuple[str, int]:
@@ -187,9 +200,14 @@ class LiveBoard:
                 ready.put(error)
                 return
             bound = int(sock.getsockname()[1])
-            ready.put((server, Sharing(tuple(network_addresses(host)), bound,
-                                       access.shown_code(code))))
-            server.run(sockets=[sock])
+            addresses = network_addresses(host)
+            announced = _announce(bound, device.device_id(store), addresses, host)
+            ready.put((server, Sharing(tuple(addresses), bound, access.shown_code(code))))
+            try:
+                server.run(sockets=[sock])
+            finally:
+                if announced is not None:
+                    announced.close()  # the network is told the board is gone
         finally:
             store.lock()
 

@@ -139,3 +139,23 @@ def test_the_demo_board_opens_with_its_people(qtbot, window, demo):
     page = window.workspace.open_reception(demo.case.id)
     assert page.tabs.currentIndex() == 1
     assert page.model.rowCount() >= 4
+
+
+def test_space_on_nrm_or_dtn_before_consent_says_why_nothing_changed(qtbot, window):
+    _case, page = _new_centre(window)
+    qtbot.keyClick(page, Qt.Key.Key_Insert)
+    qtbot.keyClick(page.new_reference, Qt.Key.Key_Return)
+    page.model.set_person(0, page.model.person(0).model_copy(
+        update={"age_group": AgeGroup.ADULT}))  # an adult, not yet asked about consent
+    page.table.setFocus()
+    page.table.setCurrentIndex(page.proxy.index(0, 1 + STEPS.index(BoardStep.NRM_OR_DTN)))
+    qtbot.keyClick(page.table, Qt.Key.Key_Space)
+    assert page.model.status(0, BoardStep.NRM_OR_DTN) is not StepStatus.DONE
+    assert page.message.text() == "Ask about consent first: the route depends on it."
+
+    page.table.setCurrentIndex(page.proxy.index(0, 1 + STEPS.index(BoardStep.CONSENT)))
+    qtbot.keyClick(page.table, Qt.Key.Key_Space)  # consent given: an NRM
+    page.table.setCurrentIndex(page.proxy.index(0, 1 + STEPS.index(BoardStep.NRM_OR_DTN)))
+    qtbot.keyClick(page.table, Qt.Key.Key_Space)
+    assert page.model.status(0, BoardStep.NRM_OR_DTN) is StepStatus.DONE
+    assert page.model.person(0).referral_form.value == "nrm"
