@@ -26,7 +26,7 @@ from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from sync import device
 from sync.board_share import access, journal
-from sync.board_share.changes import ChangeRefused, change_from_peer
+from sync.board_share.changes import ChangeRefused, new_changes_from_peer
 from sync.board_share.server import HELLO, note_peer, signed_target
 from sync.board_share.tls import fingerprint, pinned_context
 from sync.canonical import canonical_json, open_signed_document, strict_json_loads
@@ -200,7 +200,9 @@ class PeerLink:
         try:
             data = strict_json_loads(answer)
             keys = access.change_keys(self.store)
-            incoming = [change_from_peer(item, keys) for item in data["changes"]]
+            items = list(data["changes"])
+            incoming = new_changes_from_peer(
+                items, keys, journal.held_clocks(self.store, board, items))
             theirs = {str(k): str(v) for k, v in dict(data["vector"]).items()}
         except ChangeRefused as error:
             raise PeerRefused(self.address, str(error)) from None

@@ -23,7 +23,7 @@ from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from sync import device
 from sync.board_share import access, journal
-from sync.board_share.changes import ChangeRefused, change_from_peer
+from sync.board_share.changes import ChangeRefused, new_changes_from_peer
 from sync.board_share.tls import fingerprint, new_certificate, server_context
 from sync.canonical import sign_document, strict_json_loads
 from sync.inbox import ReplayGuard
@@ -124,7 +124,9 @@ class BoardService:
             data = strict_json_loads(body)
             seen = {str(k): str(v) for k, v in dict(data["vector"]).items()}
             keys = access.change_keys(self.store)
-            incoming = [change_from_peer(item, keys) for item in data["changes"]]
+            items = list(data["changes"])
+            incoming = new_changes_from_peer(
+                items, keys, journal.held_clocks(self.store, board, items))
             base = {str(k): str(v) for k, v in dict(data.get("base", {})).items()}
             address = str(data.get("address", ""))[:100]
         except ChangeRefused as error:
