@@ -21,10 +21,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.rig import PASSPHRASE, fast_settings
-from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from sync.board_share import journal
-from sync.board_share.client import PeerLink
+from sync.board_share.client import exchange_with
 from sync.board_share.server import board_server
 
 STEPS: tuple[str, ...] = (
@@ -54,12 +53,9 @@ def reference(number: int) -> str:
 
 
 def _exchange(store: Store, board: str, peers: list[int]) -> None:
-    for port in peers:
-        try:
-            with PeerLink(store, "127.0.0.1", port) as link:
-                link.exchange(board)
-        except FieldkitError:
-            pass  # the link is cut: try again next round
+    # as `reception sync` does: the four peers at once, links kept between rounds; a cut link
+    # reports its error here and is opened afresh next round
+    exchange_with(store, board, [f"127.0.0.1:{port}" for port in peers])
 
 
 def _state(store: Store, board: str) -> str:

@@ -161,3 +161,12 @@ def change_from_peer(data: object, keys: dict[str, Ed25519PublicKey]) -> BoardCh
     if key is None or not change.signature_ok(key):
         raise ChangeRefused("a change received is not signed by an enrolled device")
     return change
+
+
+def new_changes_from_peer(items: list[object], keys: dict[str, Ed25519PublicKey],
+                          held: set[str]) -> list[BoardChange]:
+    """The changes received that are not already held (by clock), each checked as
+    :func:`change_from_peer` does; one already held is left out unchecked, as it would not be
+    kept again (the copy held was checked when it arrived)."""
+    return [change_from_peer(item, keys) for item in items
+            if not (isinstance(item, dict) and item.get("hlc") in held)]

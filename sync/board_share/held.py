@@ -41,6 +41,21 @@ def changes_since(store: Store, shared_board_id: str, seen: Vector) -> list[Boar
     return found
 
 
+def held_clocks(store: Store, shared_board_id: str, items: list[object]) -> set[str]:
+    """Which of the clocks named by ``items`` (changes as received, not yet checked) this
+    device already holds for the board: those are not checked or kept again."""
+    named = sorted({str(item.get("hlc")) for item in items
+                    if isinstance(item, dict) and isinstance(item.get("hlc"), str)})
+    held: set[str] = set()
+    for start in range(0, len(named), 500):
+        chunk = named[start:start + 500]
+        rows = store.conn.execute(
+            f"SELECT hlc FROM board_changes WHERE board_id = ? AND hlc IN "
+            f"({', '.join('?' * len(chunk))})", (shared_board_id, *chunk))
+        held.update(str(hlc) for (hlc,) in rows)
+    return held
+
+
 def all_changes(store: Store, shared_board_id: str) -> list[BoardChange]:
     """Every change held for the board."""
     return changes_since(store, shared_board_id, {})

@@ -21,6 +21,7 @@ from sync.board_share.held import (
     Vector,
     all_changes,
     changes_since,
+    held_clocks,
     shared_board,
     vector,
 )
@@ -219,4 +220,4 @@ def merged_board(store: Store, case_id: str, as_of: date) -> MergedBoard:
     return merge(all_changes(store, board_id(store, case_id)), as_of)
 
 
-__all__ = ["Vector", "all_changes", "changes_since", "shared_board", "vector"]
+__all__ = ["Vector", "all_changes", "changes_since", "held_clocks", "shared_board", "vector"]

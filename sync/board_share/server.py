@@ -23,7 +23,7 @@ from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from sync import device
 from sync.board_share import access, journal
-from sync.board_share.changes import ChangeRefused, change_from_peer
+from sync.board_share.changes import ChangeRefused, new_changes_from_peer
 from sync.board_share.tls import fingerprint, new_certificate, server_context
 from sync.canonical import sign_document, strict_json_loads
 from sync.inbox import ReplayGuard
@@ -111,7 +111,10 @@ class BoardService:
 
     async def exchange(self, request: Request) -> Response:
         """``POST /v1/boards/{board}/exchange``: keep the caller's changes (all or none), and
-        answer with the changes it has not seen and this device's vector."""
+        answer with the changes it has not seen and this device's vector. Changes sent as
+        following on from ``base`` (what the caller believed this device held) are kept only
+        for the devices of which this one holds at least that much; the rest would leave a gap,
+        and the caller sends them again from the vector answered."""
         board = str(request.path_params["board"])
         caller = await self._caller(request, f"boards/{board}/exchange")
         if caller is None or not access.is_invited(self.store, board, caller[0]):
@@ -121,12 +124,17 @@ class BoardService:
             data = strict_json_loads(body)
             seen = {str(k): str(v) for k, v in dict(data["vector"]).items()}
             keys = access.change_keys(self.store)
-            incoming = [change_from_peer(item, keys) for item in data["changes"]]
+            items = list(data["changes"])
+            incoming = new_changes_from_peer(
+                items, keys, journal.held_clocks(self.store, board, items))
+            base = {str(k): str(v) for k, v in dict(data.get("base", {})).items()}
             address = str(data.get("address", ""))[:100]
         except ChangeRefused as error:
             return JSONResponse({"error": str(error)}, status_code=400)
         except (ValueError, KeyError, TypeError):
             return JSONResponse({"error": "the request is not well formed"}, status_code=400)
+        held = journal.vector(self.store, board)  # keep no run that would leave a gap:
+        incoming = [c for c in incoming if held.get(c.device_id, "") >= base.get(c.device_id, "")]
         try:
             journal.receive(self.store, board, incoming)
         except (ValueError, FieldkitError) as error:
