@@ -99,17 +99,20 @@ def _found_peer(store: Store, interface: str | None) -> tuple[str, int]:
     from sync.board_share.discovery import browse
 
     found = browse(DISCOVERY_SECONDS, None if interface is None else [interface])
-    if not found:
-        raise InvalidInput("No shared board was found on this network: ask the sharing "
-                           "device for its address and give it with --peer HOST:PORT.")
-    devices = {entry.device_id: entry.officer for entry in access.enrolled(store).values()}
-    unknown = "a device not in your Lead's devices file"
-    if len({(f.device_id, f.port) for f in found}) > 1:
-        listed = "; ".join(f"{f.address}:{f.port} ({devices.get(f.device_id, unknown)})"
-                           for f in found)
+    # A board shared by a laptop the Lead did not enrol (or has revoked) would refuse this
+    # device anyway, and may be another centre's: it is never a candidate.
+    joinable = [f for f in found if access.trusted_peer(store, f.device_id) is not None]
+    if not joinable:
+        others = (f" ({len(found)} shared by laptops not enrolled with your Lead)" if found
+                  else "")
+        raise InvalidInput(f"No shared board was found on this network{others}: ask the "
+                           "sharing device for its address and give it with --peer HOST:PORT.")
+    if len({(f.device_id, f.port) for f in joinable}) > 1:
+        devices = {entry.device_id: entry.officer for entry in access.enrolled(store).values()}
+        listed = "; ".join(f"{f.address}:{f.port} ({devices[f.device_id]})" for f in joinable)
         raise InvalidInput(f"Several shared boards were found: {listed}. Choose one with "
                            "--peer HOST:PORT.")
-    return found[0].address, found[0].port
+    return joinable[0].address, joinable[0].port
 
 
 def cmd_join(args: argparse.Namespace, settings: Settings) -> int:

@@ -9,6 +9,7 @@ import re
 import socket
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 from zeroconf import IPVersion, Zeroconf
@@ -92,12 +93,15 @@ def test_join_lists_several_boards_and_asks_for_one(tmp_path: Path) -> None:
             sharers.append(device.device_id(store))
     with Store.open(centre.devices["police"], PASSPHRASE) as store:
         case_id = cases.create_case(store, "Reception centre").id
+    stranger = str(uuid.uuid4())  # a laptop the Lead never enrolled: never offered
     with announce(8461, sharers[0], ["127.0.0.1"], LOOPBACK), \
-            announce(8462, sharers[1], ["127.0.0.1"], LOOPBACK):
+            announce(8462, sharers[1], ["127.0.0.1"], LOOPBACK), \
+            announce(8463, stranger, ["127.0.0.1"], LOOPBACK):
         several = _run(centre.devices["police"].data_dir, "reception", "join", "--case",
                        case_id, "--code", "ABCD-EFGH", "--interface", "127.0.0.1")
     assert several.returncode == 1
     assert "Several shared boards were found" in several.stderr
     assert "127.0.0.1:8461 (Officer coordinator)" in several.stderr
     assert "127.0.0.1:8462 (Officer health)" in several.stderr
+    assert "8463" not in several.stderr
     assert "--peer" in several.stderr

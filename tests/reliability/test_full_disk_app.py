@@ -20,7 +20,6 @@ from tests.unit.test_pdf_tools import qpdf_check
 def test_the_app_prints_to_another_disk_and_syncs_once_there_is_room(
     disks: Disks, tmp_path: Path, qtbot, monkeypatch  # type: ignore[no-untyped-def]
 ) -> None:
-    import ui.main_window
     from ui.main_window import MainWindow
 
     settings = Settings(data_dir=disks.tmpfs("store-disk", 8) / "store",
@@ -31,7 +30,7 @@ def test_the_app_prints_to_another_disk_and_syncs_once_there_is_room(
         visit = cases.create_visit(store, case.id, "Canal Yard", "Canal Side")
         notes.add_note(store, visit.id, "Four workers found in the packhouse loft")
     usb = disks.tmpfs("usb", 16)
-    monkeypatch.setattr(ui.main_window, "choose_folder", lambda *_: str(usb))
+    monkeypatch.setattr("ui.print_pack.choose_folder", lambda *_: str(usb))
     filler = fill(settings.data_dir.parent)
 
     window = MainWindow(settings, unlock_second_ms=20)
