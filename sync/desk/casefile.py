@@ -7,12 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from fieldkit.atomicfile import make_private_dir, write_atomic
+from fieldkit.clock import today
 from fieldkit.errors import InvalidInput
 from fieldkit.pdf import pdf_name, render_form, render_visit_report
 from fieldkit.pdf import values as v
 from fieldkit.store import Store
 from forms import KINDS, PremisesVisit
 from forms.kinds import KIND_TITLES
+from sync.board_share.lead_view import board_lines
 from sync.desk.received import ReceivedCase, find_case_id, form_model, load_case
 from sync.desk.register import case_history
 from sync.desk.submission import submission
@@ -98,6 +100,7 @@ def case_lines(store: Store, case: str) -> list[str]:
     lines += [f"  {e.exhibit_ref} {e.media_type} {e.size} bytes"
               f"{' (sensitive)' if e.sensitive else ''}: {e.description}"
               for e in received.exhibits] or ["  none"]
+    lines += board_lines(store, head.id, today())
     lines += ["", "Versions received:"]
     for version in case_history(store, head.id):
         lines.append(f"  {v.stamp_text(version.created_at)}: "

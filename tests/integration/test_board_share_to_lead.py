@@ -50,3 +50,35 @@ def test_the_lead_merges_the_board_from_every_devices_bundle(tmp_path: Path) -> 
     child = merged.person("R002")
     assert child.person.obligations(AS_OF).mash_referral
     assert child.latest["estimated_age"].officer == "Officer health"
+
+
+def test_the_lead_reads_the_merged_board_with_who_did_what_in_the_case(tmp_path: Path) -> None:
+    from sync.desk.casefile import case_lines
+
+    centre = build_centre(tmp_path, ["coordinator", "health"])
+    centre.to_lead.mkdir()
+    coordinator = Store.open(centre.devices["coordinator"], PASSPHRASE)
+    health = Store.open(centre.devices["health"], PASSPHRASE)
+    try:
+        first = cases.create_case(coordinator, "Reception centre").id
+        board = journal.board_id(coordinator, first)
+        second = cases.create_case(health, "Reception centre").id
+        journal.link_board(health, second, board)
+        journal.record_change(coordinator, first, "R001", "consent", ConsentDecision.GIVEN)
+        journal.record_change(health, second, "R001", "consent", ConsentDecision.REFUSED)
+        journal.record_change(health, second, "R002", "estimated_age", 16)
+        for store, case_id in ((coordinator, first), (health, second)):
+            device.send_case(store, case_id)
+            assert sync_once(store).delivered == 1
+    finally:
+        coordinator.lock()
+        health.lock()
+    with Store.open(centre.lead, PASSPHRASE) as lead_store:
+        importer.import_folder(lead_store, centre.to_lead)
+        text = "\n".join(case_lines(lead_store, second))
+    assert "Shared reception board: 2 people recorded on 2 laptop(s); 2 conflict(s)" in text
+    assert "  R002 [child route: MASH referral" in text
+    assert "Estimated age: 16 (Officer health, laptop " in text
+    assert "Conflict, R001, Consent to the NRM: " in text
+    assert "given (Officer coordinator" in text and "refused (Officer health" in text
+    assert "Conflict, R001, Registration: registered (Officer" in text
