@@ -18,6 +18,7 @@ from fieldkit import cases
 from fieldkit.store import Store
 from sync import lead
 from tests.conftest import PASSPHRASE
+from tests.gui.board_windows import board_window
 from tests.gui.conftest import write_file
 from tests.reliability.board_rig import build_centre
 
@@ -62,23 +63,13 @@ def test_no_alt_key_does_two_things_on_any_tab_of_the_board(qtbot, window) -> No
         assert not twice, f"tab {page.tabs.tabText(tab)!r}: Alt+{twice} used more than once"
 
 
-def _window(qtbot, settings):  # type: ignore[no-untyped-def]
-    from ui.main_window import MainWindow
-
-    main = MainWindow(settings, unlock_second_ms=20)
-    qtbot.addWidget(main)
-    main.resize(1366, 768)
-    main.show()
-    main.open_store(Store.unwrap_key(settings, PASSPHRASE))
-    main.board_sharing.listen = ("127.0.0.1", 0)  # loopback only in tests
-    return main
 
 
 @pytest.fixture
 def coordinator(qtbot, tmp_path: Path) -> Iterator[tuple]:  # type: ignore[type-arg]
     """A window on a laptop the Lead enrolled (police's laptop enrolled, then revoked)."""
     centre = build_centre(tmp_path, ["coordinator", "police"], revoked=("police",))
-    main = _window(qtbot, centre.devices["coordinator"])
+    main = board_window(qtbot, centre.devices["coordinator"])
     yield main, centre
     if main.store is not None:
         main.lock()
@@ -176,7 +167,7 @@ def test_locking_does_not_wait_for_a_laptop_that_never_answers(  # type: ignore[
     sharer = LiveBoard(centre.devices["coordinator"],
                        Store.unwrap_key(centre.devices["coordinator"], PASSPHRASE),
                        shared_case, lambda _report: None)
-    main = _window(qtbot, centre.devices["police"])
+    main = board_window(qtbot, centre.devices["police"])
     silent = socket.socket()
     try:
         sharing = sharer.share("127.0.0.1", 0)

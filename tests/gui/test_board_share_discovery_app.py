@@ -18,22 +18,13 @@ from sync.board_share import journal
 from sync.board_share.discovery import browse
 from sync.board_share.live import LiveBoard
 from tests.conftest import PASSPHRASE
+from tests.gui.board_windows import board_window
 from tests.reliability.board_rig import build_centre
 
 WAIT_MS = 60_000  # an upper bound on a slow, shared machine; never a timing assertion
 LOOPBACK = ["127.0.0.1"]
 
 
-def _window(qtbot, settings):  # type: ignore[no-untyped-def]
-    from ui.main_window import MainWindow
-
-    main = MainWindow(settings, unlock_second_ms=20)
-    qtbot.addWidget(main)
-    main.resize(1366, 768)
-    main.show()
-    main.open_store(Store.unwrap_key(settings, PASSPHRASE))
-    main.board_sharing.listen = ("127.0.0.1", 0)  # loopback only in tests
-    return main
 
 
 def _sharing_tab(qtbot, main, case_id: str):  # type: ignore[no-untyped-def]
@@ -59,7 +50,7 @@ def test_look_for_boards_lists_them_by_officer_and_fills_the_address(  # type: i
     sharer = LiveBoard(centre.devices["coordinator"],
                        Store.unwrap_key(centre.devices["coordinator"], PASSPHRASE),
                        shared_case, lambda _report: None)
-    main = _window(qtbot, centre.devices["police"])
+    main = board_window(qtbot, centre.devices["police"])
     try:
         sharing = sharer.share("127.0.0.1", 0)  # announced on loopback while served
         page = _sharing_tab(qtbot, main, cases.create_case(main.store, "Reception centre").id)
@@ -116,7 +107,7 @@ def _device_id(settings) -> str:  # type: ignore[no-untyped-def]
 def test_sharing_from_the_app_announces_the_board_until_it_stops(  # type: ignore[no-untyped-def]
         qtbot, centre) -> None:
     me = _device_id(centre.devices["coordinator"])
-    main = _window(qtbot, centre.devices["coordinator"])
+    main = board_window(qtbot, centre.devices["coordinator"])
     try:
         page = _sharing_tab(qtbot, main, cases.create_case(main.store, "Reception centre").id)
         panel = page.share_panel

@@ -18,28 +18,19 @@ from forms.choices import ConsentDecision
 from sync import device
 from sync.board_share import journal
 from tests.conftest import PASSPHRASE
+from tests.gui.board_windows import board_window
 from tests.reliability.board_rig import build_centre
 
 WAIT_MS = 60_000  # an upper bound on a slow, shared machine; never a timing assertion
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-")
 
 
-def _window(qtbot, settings):  # type: ignore[no-untyped-def]
-    from ui.main_window import MainWindow
-
-    main = MainWindow(settings, unlock_second_ms=20)
-    qtbot.addWidget(main)
-    main.resize(1366, 768)
-    main.show()
-    main.open_store(Store.unwrap_key(settings, PASSPHRASE))
-    main.board_sharing.listen = ("127.0.0.1", 0)  # loopback only in tests
-    return main
 
 
 @pytest.fixture
 def two_windows(qtbot, tmp_path: Path) -> Iterator[tuple]:  # type: ignore[type-arg]
     centre = build_centre(tmp_path, ["coordinator", "police"])
-    windows = [_window(qtbot, centre.devices[name]) for name in ("coordinator", "police")]
+    windows = [board_window(qtbot, centre.devices[name]) for name in ("coordinator", "police")]
     yield windows, centre
     for main in windows:
         if main.store is not None:
