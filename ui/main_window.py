@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldkit import keys, officer
-from fieldkit.errors import FieldkitError, StoreUnreachable
+from fieldkit.errors import FieldkitError, StoreUnreachable, megabytes
 from fieldkit.settings import Settings
 from fieldkit.store import Store
 from fieldkit.store_place import StorePlace, find_store
@@ -616,7 +616,7 @@ class MainWindow(QMainWindow):
         self.status.showMessage(self.tr(
             "This computer is running out of space: {mb} MB free where fieldkit keeps its "
             "records. Free some space soon so saving keeps working.").format(
-                mb=free_bytes // (1024 * 1024)), 30_000)
+                mb=megabytes(free_bytes)), 30_000)
 
     @Slot(bool)
     def _network_changed(self, online: bool) -> None:

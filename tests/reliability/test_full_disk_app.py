@@ -4,6 +4,7 @@ of being told it is in use."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -84,6 +85,9 @@ def test_the_app_warns_when_space_runs_low_before_any_save_fails(
         assert window.store is not None
         notes.add_note(window.store, visit.id, "Still room for this one")  # the save works
         qtbot.waitUntil(lambda: "running out of space" in window.statusBar().currentMessage())
-        assert "MB free where fieldkit keeps its records" in window.statusBar().currentMessage()
+        message = window.statusBar().currentMessage()
+        assert "MB free where fieldkit keeps its records" in message
+        # counted in the same megabytes as the disk-full message (one decimal under 10 MB)
+        assert re.search(r"space: \d\.\d MB free", message), message
     finally:
         window.lock()
