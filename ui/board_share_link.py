@@ -131,18 +131,15 @@ class SharedBoard:
 
     @Slot(object)
     def _boards_found(self, found: list[Any]) -> None:
-        """Name each board found by the officer of the laptop sharing it, from the Lead's
-        devices file (nothing personal is announced on the network)."""
+        """Offer the boards found that this laptop may join, each named by the officer of the
+        laptop sharing it, from the Lead's devices file (nothing personal is announced)."""
         from sync.board_share import access
 
         if not self._store.is_open:
             return
-        try:
-            officers = {d.device_id: d.officer for d in access.enrolled(self._store).values()}
-        except FieldkitError:  # no devices file yet: the addresses alone
-            officers = {}
-        self.share_panel.show_found([(f"{f.address}:{f.port}", officers.get(f.device_id))
-                                     for f in found])
+        offered = access.boards_to_offer(self._store, found)
+        self.share_panel.show_found([(f"{b.address}:{b.port}", b.officer)
+                                     for b in offered.boards], offered.set_aside)
 
     @Slot(object)
     def _looking_failed(self, error: BaseException) -> None:

@@ -273,25 +273,33 @@ class SharePanel(QWidget):
         self.found_state.setText(self.tr("Looking for boards shared on this network…"))
         self.lookRequested.emit()
 
-    def show_found(self, boards: list[tuple[str, str | None]]) -> None:
-        """The boards found: each address with the officer whose laptop shares it (None when
-        that laptop is not in this laptop's devices file)."""
+    def show_found(self, boards: list[tuple[str, str | None]], set_aside: int = 0) -> None:
+        """The boards that may be joined: each address with the officer whose laptop shares it
+        (None when this laptop has no devices file to name it by); ``set_aside`` boards were
+        found but are shared by laptops the Lead did not enrol or has revoked."""
         self.look_button.setEnabled(True)
         self.looking.setVisible(False)
         self.found.clear()
         for address, officer in boards:
             item = QListWidgetItem(self.tr("{officer}'s laptop, at {address}").format(
                 officer=officer, address=address) if officer else self.tr(
-                "A laptop not in your Lead's devices file, at {address}").format(
+                "A laptop at {address} (import the Lead's devices file to see whose)").format(
                 address=address))
             item.setData(FOUND_ADDRESS, address)
             self.found.addItem(item)
-        self.found_state.setText(self.tr(
+        text = (self.tr(
             "No shared board was found on this network. Ask the sharing laptop for its "
             "address and type it below.") if not boards else self.tr(
             "1 board found: choose it, then type the join code.") if len(boards) == 1
             else self.tr("{n} boards found: choose one, then type the join code.").format(
                 n=len(boards)))
+        if set_aside:
+            text += " " + (self.tr(
+                "1 other board on this network cannot be joined: the laptop sharing it is not "
+                "enrolled with your Lead, or was revoked.") if set_aside == 1 else self.tr(
+                "{n} other boards on this network cannot be joined: the laptops sharing them "
+                "are not enrolled with your Lead, or were revoked.").format(n=set_aside))
+        self.found_state.setText(text)
 
     def show_looking_failed(self, why: str) -> None:
         """Looking could not be done (``why`` in plain words); typing the address still works."""

@@ -98,18 +98,18 @@ def _found_peer(store: Store, interface: str | None) -> tuple[str, int]:
     from sync.board_share import access
     from sync.board_share.discovery import browse
 
-    found = browse(DISCOVERY_SECONDS, None if interface is None else [interface])
-    # A board shared by a laptop the Lead did not enrol (or has revoked) would refuse this
-    # device anyway, and may be another centre's: it is never a candidate.
-    joinable = [f for f in found if access.trusted_peer(store, f.device_id) is not None]
+    offered = access.boards_to_offer(
+        store, browse(DISCOVERY_SECONDS, None if interface is None else [interface]))
+    if not offered.devices_file_held:
+        raise access.NoDevicesFile()
+    joinable = offered.boards
     if not joinable:
-        others = (f" ({len(found)} shared by laptops not enrolled with your Lead)" if found
-                  else "")
+        others = (f" ({offered.set_aside} shared by laptops not enrolled with your Lead, or "
+                  "revoked)" if offered.set_aside else "")
         raise InvalidInput(f"No shared board was found on this network{others}: ask the "
                            "sharing device for its address and give it with --peer HOST:PORT.")
     if len({(f.device_id, f.port) for f in joinable}) > 1:
-        devices = {entry.device_id: entry.officer for entry in access.enrolled(store).values()}
-        listed = "; ".join(f"{f.address}:{f.port} ({devices[f.device_id]})" for f in joinable)
+        listed = "; ".join(f"{f.address}:{f.port} ({f.officer})" for f in joinable)
         raise InvalidInput(f"Several shared boards were found: {listed}. Choose one with "
                            "--peer HOST:PORT.")
     return joinable[0].address, joinable[0].port

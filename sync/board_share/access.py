@@ -8,6 +8,9 @@ import base64
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -17,6 +20,9 @@ from fieldkit.store import Store
 from sync import device
 from sync.board_share.journal import board_id
 from sync.enrolment import EnrolledDevice, EnrolledDevices, load_enrolled_devices
+
+if TYPE_CHECKING:  # zeroconf loads only where boards are looked for
+    from sync.board_share.discovery import Found
 
 DEVICES_KEY = "lead_devices_file"
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read out by voice
@@ -129,3 +135,46 @@ def is_invited(store: Store, board: str, device_id: str) -> bool:
         "SELECT 1 FROM board_invited WHERE board_id = ? AND device_id = ?",
         (board, device_id)).fetchone()
     return row is not None
+
+
+@dataclass(frozen=True)
+class OfferedBoard:
+    """A board found on the network that this device may join: where, and whose laptop
+    shares it (``officer`` is None when this device holds no devices file to name it by)."""
+
+    address: str
+    port: int
+    device_id: str
+    officer: str | None
+
+
+@dataclass(frozen=True)
+class Offered:
+    """The boards found, as offered to the officer: ``boards`` may be joined; ``set_aside``
+    counts those shared by laptops the Lead did not enrol or has revoked, which would refuse
+    this device anyway and may be another centre's (never offered)."""
+
+    boards: list[OfferedBoard]
+    set_aside: int
+    devices_file_held: bool
+
+
+def boards_to_offer(store: Store, found: Iterable[Found]) -> Offered:
+    """The boards ``found`` on the network that may be offered for joining, each named by the
+    officer of the enrolled laptop sharing it. Without the Lead's devices file no laptop can
+    be told apart, so every board is offered unnamed (joining then asks for the file)."""
+    try:
+        devices = enrolled(store)
+    except NoDevicesFile:
+        return Offered([OfferedBoard(f.address, f.port, f.device_id, None) for f in found],
+                       0, False)
+    boards: list[OfferedBoard] = []
+    set_aside = 0
+    for board in found:
+        entry = devices.get(board.device_id)
+        if entry is None or entry.revoked:
+            set_aside += 1
+        else:
+            boards.append(OfferedBoard(board.address, board.port, board.device_id,
+                                       entry.officer))
+    return Offered(boards, set_aside, True)

@@ -17,11 +17,11 @@ from zeroconf import IPVersion, Zeroconf
 from fieldkit import cases
 from fieldkit.store import Store
 from sync import device
-from sync.board_share import journal
-from sync.board_share.discovery import SERVICE_TYPE, announce, browse
+from sync.board_share import access, journal
+from sync.board_share.discovery import SERVICE_TYPE, Found, announce, browse
 from tests.conftest import PASSPHRASE, REPO
 from tests.integration.test_board_share_cli import _env, _run
-from tests.reliability.board_rig import build_centre
+from tests.reliability.board_rig import build_centre, device_settings
 
 LOOPBACK = ["127.0.0.1"]
 
@@ -105,3 +105,33 @@ def test_join_lists_several_boards_and_asks_for_one(tmp_path: Path) -> None:
     assert "127.0.0.1:8462 (Officer health)" in several.stderr
     assert "8463" not in several.stderr
     assert "--peer" in several.stderr
+
+
+def test_boards_offered_leave_out_strangers_and_revoked_laptops(tmp_path: Path) -> None:
+    """What the app's "Boards found" list and `reception join` offer: only boards shared by
+    laptops enrolled with this Lead and not revoked, each named by its officer; the others
+    are counted, never offered. Without a devices file nothing can be named."""
+    centre = build_centre(tmp_path, ["coordinator", "police", "old"], revoked=("old",),
+                          strangers=("visitor",))
+    ids = {}
+    for name in ("coordinator", "old", "visitor"):
+        with Store.open(centre.devices[name], PASSPHRASE) as store:
+            ids[name] = device.device_id(store)
+    found = [Found("127.0.0.1", 8471, ids["coordinator"]),
+             Found("10.0.0.7", 8471, ids["coordinator"]),  # the same board on another address
+             Found("127.0.0.1", 8472, ids["old"]),
+             Found("127.0.0.1", 8473, ids["visitor"]),
+             Found("127.0.0.1", 8474, str(uuid.uuid4()))]
+    with Store.open(centre.devices["police"], PASSPHRASE) as store:
+        offered = access.boards_to_offer(store, found)
+    assert offered.devices_file_held
+    assert [(b.address, b.port, b.officer) for b in offered.boards] == [
+        ("127.0.0.1", 8471, "Officer coordinator"), ("10.0.0.7", 8471, "Officer coordinator")]
+    assert offered.set_aside == 3
+
+    alone = device_settings(tmp_path / "alone")
+    with Store.create(alone, PASSPHRASE, officer="Officer Alone") as store:
+        unnamed = access.boards_to_offer(store, found)
+    assert not unnamed.devices_file_held and unnamed.set_aside == 0
+    assert [(b.port, b.officer) for b in unnamed.boards] == [
+        (8471, None), (8471, None), (8472, None), (8473, None), (8474, None)]
