@@ -99,3 +99,14 @@ def _known(state_dir: Path) -> set[str]:
     except (OSError, ValueError):
         return set()
     return {str(item) for item in listed} if isinstance(listed, list) else set()
+
+
+def start_again(settings: Settings) -> None:
+    """The officer says the store that cannot be found was removed on purpose (a laptop handed
+    over and wiped, a drive retired): stop treating its folder as missing so a new, empty store
+    can be made there. Refused (StoreFolderMissing, nothing forgotten) while the folder's drive
+    or parent folder is not there at all: a store made then would be made in the wrong place."""
+    folder = settings.data_dir.expanduser()
+    if not folder.parent.is_dir() or not Path.home().is_dir():
+        raise StoreFolderMissing(settings.data_dir)
+    forget(settings)

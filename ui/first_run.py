@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldkit import keys
+from fieldkit import keys, store_place
 from fieldkit.officer import OfficerProfile, passphrase_strength, save_profile
 from fieldkit.settings import Settings
 from fieldkit.store import Store
@@ -31,13 +31,17 @@ MIN_PASSPHRASE = 8
 
 
 def create_store_and_key(
-    settings: Settings, passphrase: str, profile: OfficerProfile, role: str
+    settings: Settings, passphrase: str, profile: OfficerProfile, role: str, *,
+    replacing_removed: bool = False,
 ) -> keys.Unwrapped:
-    """Create the store and return its key, all on a worker thread.
+    """Create the store and return its key, all on a worker thread (``replacing_removed``:
+    the officer said the store that could not be found was removed on purpose).
 
     The store's connection belongs to the thread that opened it, so the new store is locked
     here and reopened on the GUI thread with the returned key (no second derivation).
     """
+    if replacing_removed:
+        store_place.start_again(settings)
     store, unwrapped = Store.create_with_key(settings, passphrase, officer=profile.name)
     try:
         save_profile(store, profile, role)
@@ -63,6 +67,14 @@ class FirstRunPage(QWidget):
         outer.addWidget(scroll)
         layout = QVBoxLayout(body)
         layout.addWidget(heading(self.tr("Set up fieldkit"), body, 1))
+        self.replacing_removed = False
+        self.replacing_notice = QLabel(body)
+        self.replacing_notice.setWordWrap(True)
+        self.replacing_notice.setAccessibleName(self.tr("Starting again"))
+        self.replacing_notice.setStyleSheet(
+            "QLabel { border: 2px solid #b35900; padding: 6px; }")
+        self.replacing_notice.setVisible(False)
+        layout.addWidget(self.replacing_notice)
         layout.addWidget(QLabel(self.tr(
             "Your records are kept encrypted on this computer. Nothing leaves it until you "
             "send it to your Modern Slavery Lead."), body))
@@ -143,6 +155,17 @@ class FirstRunPage(QWidget):
         self.repeat.returnPressed.connect(self.submit)
         self._show_strength("")
 
+    def start_again(self) -> None:
+        """Set up a new, empty store where one could not be found, the officer having said it
+        was removed on purpose (the folder is forgotten only when the new store is made)."""
+        self.replacing_removed = True
+        self.replacing_notice.setText(self.tr(
+            "fieldkit's records in {folder} could not be found and you said they were removed "
+            "on purpose. A new, empty store will be made there. If they are on a drive that "
+            "is not plugged in, close fieldkit now, plug it in and start fieldkit again.").format(
+            folder=self._settings.data_dir))
+        self.replacing_notice.setVisible(True)
+
     def _line(self, name: str, form: QFormLayout, label: str, hint: str = "") -> QLineEdit:
         edit = named(QLineEdit(), name)
         edit.setPlaceholderText(hint)
@@ -198,9 +221,10 @@ class FirstRunPage(QWidget):
         self.create_button.setEnabled(False)
         self.problem.setText(self.tr("Creating your encrypted records…"))
         settings, passphrase = self._settings, self.passphrase.text()
-        profile, role = self.profile(), self.role()
+        profile, role, replacing = self.profile(), self.role(), self.replacing_removed
         self._worker.run(
-            lambda: create_store_and_key(settings, passphrase, profile, role),
+            lambda: create_store_and_key(settings, passphrase, profile, role,
+                                         replacing_removed=replacing),
             self._created, self._failed)
 
     def _created(self, unwrapped: keys.Unwrapped) -> None:

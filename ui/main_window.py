@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.unlock_page)
         self.missing_page = StoreMissingPage(settings.data_dir, self)
         self.missing_page.retry.connect(self.show_locked)
+        self.missing_page.startAgain.connect(self._start_again)
         self.pages.addWidget(self.missing_page)
         self.unlock_page.keyReady.connect(self.open_store)
         self._build_menus()
@@ -219,10 +220,18 @@ class MainWindow(QMainWindow):
             self.unlock_page.reset()
         elif place is StorePlace.MISSING:
             self.pages.setCurrentWidget(self.missing_page)
-            self.missing_page.retry_button.setFocus()
+            self.missing_page.reset()
         else:
             self.pages.setCurrentWidget(self.first_run)
             self.first_run.name.setFocus()
+
+    @Slot()
+    def _start_again(self) -> None:
+        """The officer said the store that cannot be found was removed on purpose: set up a
+        new, empty one in its folder (first run, with the warning kept in view)."""
+        self.pages.setCurrentWidget(self.first_run)
+        self.first_run.start_again()
+        self.first_run.name.setFocus()
 
     @Slot(object)
     def open_store(self, unwrapped: keys.Unwrapped) -> None:

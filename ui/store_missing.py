@@ -1,6 +1,7 @@
 """Shown at start instead of first run when the store should be here but cannot be found (a
-drive not plugged in, a network folder not connected): it says so and offers Retry, and never
-offers to make a new, empty store over the place the real one lives."""
+drive not plugged in, a network folder not connected): it says so and offers Retry. A new,
+empty store is offered only when the officer says the records were removed on purpose, and
+then only after a plain warning and a second, explicit choice."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from ui.messages import error_text
 
 
 class StoreMissingPage(QWidget):
-    """The store's folder cannot be found: the words, and Retry (emits ``retry``)."""
+    """The store's folder cannot be found: the words, and Retry (emits ``retry``); "Removed on
+    purpose?" shows the warning and "Start again with a new, empty store" (``startAgain``)."""
 
     retry = Signal()
+    startAgain = Signal()
 
     def __init__(self, folder: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -32,6 +35,37 @@ class StoreMissingPage(QWidget):
                                   self.tr("Look for the records again"))
         self.retry_button.clicked.connect(self.retry)
         row.addWidget(self.retry_button)
+        self.removed_button = named(
+            QPushButton(self.tr("Records removed on &purpose?"), self), "removed on purpose",
+            self.tr("Only if fieldkit's records were removed on purpose"))
+        self.removed_button.clicked.connect(self._ask)
+        row.addWidget(self.removed_button)
         row.addStretch(1)
         layout.addLayout(row)
+        self.warning = QLabel(self.tr(
+            "Only start again if fieldkit's records were removed on purpose (the laptop was "
+            "handed over and wiped, the drive retired). If they are on a drive that is not "
+            "plugged in, or a network folder that is not connected, do not start again: "
+            "connect it and choose Retry."), self)
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("QLabel { border: 2px solid #b35900; padding: 6px; }")
+        self.warning.setVisible(False)
+        layout.addWidget(self.warning)
+        self.start_again_button = named(
+            QPushButton(self.tr("&Start again with a new, empty store"), self), "start again",
+            self.tr("Set up a new, empty store in this folder"))
+        self.start_again_button.clicked.connect(self.startAgain)
+        self.start_again_button.setVisible(False)
+        layout.addWidget(self.start_again_button)
         layout.addStretch(2)
+
+    def reset(self) -> None:
+        """Back to the words and Retry (the warning folded away)."""
+        self.warning.setVisible(False)
+        self.start_again_button.setVisible(False)
+        self.retry_button.setFocus()
+
+    def _ask(self) -> None:
+        self.warning.setVisible(True)
+        self.start_again_button.setVisible(True)
+        self.retry_button.setFocus()  # the safe choice stays the one under the keyboard

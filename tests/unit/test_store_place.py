@@ -78,6 +78,25 @@ def test_a_store_removed_on_purpose_can_be_forgotten(tmp_path: Path) -> None:
     assert find_store(settings) is StorePlace.NONE_YET
 
 
+def test_starting_again_is_refused_while_the_folder_s_drive_is_not_there(
+        tmp_path: Path) -> None:
+    drive = tmp_path / "usb"
+    drive.mkdir()
+    (drive / "records").mkdir()
+    settings = _settings(drive / "records" / "fieldkit", tmp_path / "state")
+    Store.create(settings, PASSPHRASE).lock()
+    drive.rename(tmp_path / "unplugged")  # the drive and its folders are not there at all
+    with pytest.raises(StoreFolderMissing):
+        store_place.start_again(settings)
+    drive.mkdir()  # a mount point, empty: still missing, never forgotten by the refusal
+    (drive / "records").mkdir()
+    assert find_store(settings) is StorePlace.MISSING
+    store_place.start_again(settings)  # the officer says it was removed on purpose
+    assert find_store(settings) is StorePlace.NONE_YET
+    Store.create(settings, PASSPHRASE).lock()
+    assert find_store(settings) is StorePlace.FOUND
+
+
 def test_the_command_line_says_the_folder_cannot_be_found(tmp_path: Path, cli: Cli) -> None:
     cli.ok("init")
     cli.data_dir.rename(tmp_path / "elsewhere")
