@@ -56,7 +56,10 @@ class StoreMissingPage(QWidget):
             self.tr("Set up a new, empty store in this folder"))
         self.start_again_button.clicked.connect(self.startAgain)
         self.start_again_button.setVisible(False)
-        layout.addWidget(self.start_again_button)
+        again_row = QHBoxLayout()
+        again_row.addWidget(self.start_again_button)
+        again_row.addStretch(1)
+        layout.addLayout(again_row)
         layout.addStretch(2)
 
     def reset(self) -> None:
