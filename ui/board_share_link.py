@@ -247,6 +247,9 @@ class SharedBoard:
         self.table.horizontalScrollBar().setValue(scroll[1])
         if source.isValid() and source.row() in changed:
             self.panel.refresh_person(self.model.person(source.row()))
+        if source.isValid():
+            self.panel.show_child_route(self._view.child_route.get(
+                self.model.person(source.row()).reference))
         self._show_summary()
 
     def _show_conflicts(self) -> None:
@@ -293,6 +296,27 @@ class SharedBoard:
         if self._sharing is not None:
             self._sharing.exchange_now()
 
+
+    @Slot(str, bool)
+    def decide_age(self, reference: str, adult: bool) -> None:
+        """Record the decision on the age of a person the child rule keeps on the child route,
+        then show the board as it now stands."""
+        from sync.board_share import form_link
+
+        try:
+            written = form_link.decide_age(self._store, self._case_id, reference, adult)
+        except FieldkitError as error:
+            self.panel.problem.setText(error_text(error))
+            return
+        if written is not None:
+            self._adopt(written.id)
+        self.refresh_board()
+        done = (self.tr("Recorded: {ref}'s age was decided: an adult.") if adult else
+                self.tr("Recorded: {ref}'s age was decided: a child.")).format(ref=reference)
+        self.message.setText(done)
+        self.announce(done)
+        if self._sharing is not None:
+            self._sharing.exchange_now()
 
     @Slot(str, str, str)
     def give_new_reference(self, reference: str, device_id: str, new_reference: str) -> None:

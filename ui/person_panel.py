@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QApplication,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -57,6 +58,7 @@ class PersonPanel(QWidget):
 
     personChanged = Signal(object)  # PersonReceived
     openForm = Signal(str)  # the reference
+    ageDecided = Signal(str, bool)  # the reference; True: an adult, False: a child
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -80,6 +82,23 @@ class PersonPanel(QWidget):
         self.problem.setWordWrap(True)
         self.problem.setAccessibleName(self.tr("Person problems"))
         layout.addWidget(self.problem)
+        self.child_route = QLabel(self)
+        self.child_route.setWordWrap(True)
+        self.child_route.setAccessibleName(self.tr("Kept on the child route"))
+        self.child_route.setStyleSheet("QLabel { border: 2px solid #b35900; padding: 6px; }")
+        layout.addWidget(self.child_route)
+        decide = QHBoxLayout()
+        self.decided_adult = named(QPushButton(self.tr("Age decided: an a&dult"), self),
+                                   self.tr("Record that their age was decided: an adult"))
+        self.decided_child = named(QPushButton(self.tr("Age decided: a child (&under 18)"), self),
+                                   self.tr("Record that their age was decided: under 18"))
+        decide.addWidget(self.decided_adult)
+        decide.addWidget(self.decided_child)
+        decide.addStretch(1)
+        layout.addLayout(decide)
+        self.show_child_route(None)
+        self.decided_adult.clicked.connect(lambda: self._decided(True))
+        self.decided_child.clicked.connect(lambda: self._decided(False))
         self.form_button = named(QPushButton(self.tr("Open NRM / Duty to &Notify form"), self),
                                  self.tr("Open this person's NRM or Duty to Notify form"))
         layout.addWidget(self.form_button)
@@ -104,6 +123,30 @@ class PersonPanel(QWidget):
         self.editor.blockSignals(False)
         self.route.setText(route_text(person, as_of))
         self.problem.clear()
+
+    def show_child_route(self, recorded: tuple[Any, ...] | None) -> None:
+        """Say why the selected person is kept on the child route on a shared board (each of
+        ``recorded``, a ``form_link.ValueSet``, recorded them as under 18 or possibly), and
+        offer to record the decision on their age; None: they are not kept there."""
+        held = bool(recorded)
+        for widget in (self.child_route, self.decided_adult, self.decided_child):
+            widget.setVisible(held)
+        if not recorded:
+            self.child_route.clear()
+            return
+        from ui.board_share_panel import field_title, value_text, when_text
+
+        said = "; ".join(self.tr("{officer} recorded “{field}: {value}” at {at}").format(
+            officer=v.officer, field=field_title(v.field), value=value_text(v.value),
+            at=when_text(v.at)) for v in recorded)
+        self.child_route.setText(self.tr(
+            "Kept on the child route: recorded as under 18, or possibly, on a laptop sharing "
+            "this board ({said}). They are treated as a child until their age is decided, for "
+            "example by an age assessment; then record the decision.").format(said=said))
+
+    def _decided(self, adult: bool) -> None:
+        if self._person is not None:
+            self.ageDecided.emit(self._person.reference, adult)
 
     def refresh_person(self, person: PersonReceived) -> None:
         """Show the selected person's record again after changes arrived from another laptop

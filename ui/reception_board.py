@@ -179,6 +179,7 @@ class ReceptionBoardPage(SharedBoard, Page):
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.panel.personChanged.connect(self._person_edited)
         self.panel.openForm.connect(self._open_form)
+        self.panel.ageDecided.connect(self.decide_age)
         self.add_button.clicked.connect(self.register)
         self.new_reference.returnPressed.connect(self.register)
         self.filter.currentIndexChanged.connect(self._filter_changed)
@@ -211,8 +212,11 @@ class ReceptionBoardPage(SharedBoard, Page):
         index = self.proxy.mapToSource(current) if current.isValid() else current
         if not index.isValid():
             self.panel.show_person(None, self.model.as_of)
+            self.panel.show_child_route(None)
             return
-        self.panel.show_person(self.model.person(index.row()), self.model.as_of)
+        person = self.model.person(index.row())
+        self.panel.show_person(person, self.model.as_of)
+        self.panel.show_child_route(self._view.child_route.get(person.reference))
 
     def _open_form(self, reference: str) -> None:
         """The case's person with this reference (the same person) opens in their form."""

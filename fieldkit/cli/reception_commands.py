@@ -179,6 +179,13 @@ def cmd_conflicts(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{conflict.person} {conflict.field}: {values}")
     if not board.conflicts:
         print("No conflicts.")
+    for person in board.people:
+        if person.child_rule_applied:
+            said = "; ".join(f"{c.field} {c.decoded()} by {c.officer} at {c.hlc[:13]}"
+                             for c in person.child_records)
+            print(f"{person.person.reference} kept on the child route (recorded as under 18, "
+                  f"or possibly: {said}); once their age is decided: fieldkit reception "
+                  "decide-age")
     return 0
 
 
@@ -197,6 +204,16 @@ def cmd_resolve(args: argparse.Namespace, settings: Settings) -> int:
             raise InvalidInput(f"{args.person} has no conflict in {args.field}.")
         journal.resolve(store, args.case, conflict, value)
     print(f"{args.person} {args.field} resolved.", file=sys.stderr)
+    return 0
+
+
+def cmd_decide_age(args: argparse.Namespace, settings: Settings) -> int:
+    from sync.board_share import form_link
+
+    with open_store(settings) as store:
+        form_link.decide_age(store, args.case, args.person, adult=args.adult)
+    print(f"{args.person}'s age recorded as decided: "
+          f"{'an adult' if args.adult else 'a child'}.", file=sys.stderr)
     return 0
 
 
@@ -263,3 +280,12 @@ def register(sub: SubParsers) -> None:
     q.add_argument("--device", required=True, help="the device whose person gets a new one")
     q.add_argument("--new-reference", required=True)
     q.set_defaults(handler=cmd_new_reference)
+    q = rsub.add_parser("decide-age", help="record the decision on the age of a person the "
+                        "child rule keeps on the child route (for example after an age "
+                        "assessment)")
+    q.add_argument("--case", required=True)
+    q.add_argument("--person", required=True)
+    decided = q.add_mutually_exclusive_group(required=True)
+    decided.add_argument("--adult", action="store_true", help="decided: an adult")
+    decided.add_argument("--child", action="store_true", help="decided: under 18")
+    q.set_defaults(handler=cmd_decide_age)

@@ -15,6 +15,7 @@ shared board's journal of per-field changes.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -26,7 +27,9 @@ from fieldkit.clock import today
 from fieldkit.errors import InvalidInput
 from fieldkit.records import FormDocument
 from fieldkit.store import Store
+from forms.choices import AgeGroup
 from forms.reception import PersonReceived, ReceptionCentre
+from forms.rules import AgeStatus
 from sync.board_share import journal
 from sync.board_share.changes import REGISTRATION, SHARED_FIELDS, BoardChange
 from sync.board_share.held import shared_board
@@ -38,23 +41,6 @@ Clocks = dict[tuple[str, str], tuple[str, ...]]
 
 
 @dataclass(frozen=True)
-class BoardView:
-    """The board as an officer was shown it: the centre, and the clocks behind each value."""
-
-    centre: ReceptionCentre
-    clocks: Clocks
-    shared: bool
-
-
-@dataclass(frozen=True)
-class SavedBoard:
-    """A saved board: the document's new version and the board as it now stands."""
-
-    document: FormDocument
-    view: BoardView
-
-
-@dataclass(frozen=True)
 class ValueSet:
     """One of a conflict's values, with who set it, on which device and when."""
 
@@ -63,6 +49,28 @@ class ValueSet:
     device_id: str
     at: datetime
     clock: str
+    field: str = ""
+
+
+@dataclass(frozen=True)
+class BoardView:
+    """The board as an officer was shown it: the centre, and the clocks behind each value."""
+
+    centre: ReceptionCentre
+    clocks: Clocks
+    shared: bool
+    child_route: dict[str, tuple[ValueSet, ...]] = dataclasses.field(default_factory=dict)
+    """People kept on the child route by the child rule (recorded as under 18, or possibly, on
+    a device since the last decision on their age, though their record here says adult): for
+    each reference, who recorded that, on which device and when."""
+
+
+@dataclass(frozen=True)
+class SavedBoard:
+    """A saved board: the document's new version and the board as it now stands."""
+
+    document: FormDocument
+    view: BoardView
 
 
 @dataclass(frozen=True)
@@ -106,8 +114,13 @@ def with_merged(centre: ReceptionCentre, merged: MergedBoard) -> ReceptionCentre
 
 
 def _clocks(merged: MergedBoard) -> Clocks:
-    return {(m.person.reference, field): merged.heads(m.person.reference, field)
-            for m in merged.people for field in m.latest}
+    return {(m.person.reference, name): merged.heads(m.person.reference, name)
+            for m in merged.people for name in m.latest}
+
+
+def _child_route(merged: MergedBoard) -> dict[str, tuple[ValueSet, ...]]:
+    return {m.person.reference: tuple(_value_set(change) for change in m.child_records)
+            for m in merged.people if m.child_rule_applied}
 
 
 def open_board(store: Store, case_id: str, document_id: str | None) -> BoardView:
@@ -117,7 +130,7 @@ def open_board(store: Store, case_id: str, document_id: str | None) -> BoardView
     if not is_shared(store, case_id):
         return BoardView(centre, {}, False)
     merged = journal.merged_board(store, case_id, _as_of(centre))
-    return BoardView(with_merged(centre, merged), _clocks(merged), True)
+    return BoardView(with_merged(centre, merged), _clocks(merged), True, _child_route(merged))
 
 
 def save_board(store: Store, case_id: str, centre: ReceptionCentre | dict[str, Any],
@@ -138,7 +151,7 @@ def save_board(store: Store, case_id: str, centre: ReceptionCentre | dict[str, A
         final = with_merged(centre, merged)
         saved = documents.save_document(store, case_id, "reception",
                                         final.model_dump(mode="json"), document_id=document_id)
-    return SavedBoard(saved, BoardView(final, _clocks(merged), True))
+    return SavedBoard(saved, BoardView(final, _clocks(merged), True, _child_route(merged)))
 
 
 def _record_edits(store: Store, case_id: str, centre: ReceptionCentre, merged: MergedBoard,
@@ -222,7 +235,8 @@ def refresh(store: Store, case_id: str, shown: BoardView,
             clocks[(person.reference, field)] = shown.clocks.get((person.reference, field), ())
     view_people += fresh_people.values()
     local_people += fresh_people.values()
-    view = BoardView(fresh.model_copy(update={"people": view_people}), clocks, True)
+    view = BoardView(fresh.model_copy(update={"people": view_people}), clocks, True,
+                     _child_route(merged))
     return view, local.model_copy(update={"people": local_people})
 
 
@@ -246,7 +260,8 @@ def conflicts(store: Store, case_id: str, as_of: date | None = None) -> list[Con
 
 def _value_set(change: BoardChange) -> ValueSet:
     moment = datetime.fromtimestamp(Hlc.parse(change.hlc).wall_ms / 1000, tz=UTC)
-    return ValueSet(change.decoded(), change.officer, change.device_id, moment, change.hlc)
+    return ValueSet(change.decoded(), change.officer, change.device_id, moment, change.hlc,
+                    change.field)
 
 
 def resolve(store: Store, case_id: str, person: str, field: str,
@@ -282,4 +297,38 @@ def give_new_reference(store: Store, case_id: str, person: str, device_id: str,
             raise InvalidInput(f"{person} is no longer registered on two laptops: someone has "
                                "already settled it.")
         registration.give_new_reference(store, case_id, conflict, device_id, new_reference)
+        return write_back(store, case_id)
+
+
+def decide_age(store: Store, case_id: str, person: str, adult: bool) -> FormDocument | None:
+    """Record the decision on the age of ``person``, kept on the child route by the child rule
+    (for example after an age assessment): as a coordinator's resolution of their age fields,
+    so the records of them as under 18 made before it no longer hold them there (one made
+    after it does again). An adult: age group adult, the age no longer disputed, the date of
+    birth and estimated age as shown, refused while either says under 18. A child: age group
+    child. Then the board goes into the reception document; all in one transaction."""
+    with store.transaction():
+        merged = journal.merged_board(store, case_id, today())
+        try:
+            held = merged.person(person)
+        except KeyError:
+            raise InvalidInput(f"{person} is not on the shared board.") from None
+        current = held.person
+        if not adult:
+            values: dict[str, object] = {"age_group": AgeGroup.CHILD.value}
+        else:
+            decided = current.model_copy(update={"age_group": AgeGroup.ADULT,
+                                                 "age_disputed": False})
+            if decided.age_status(today()) is not AgeStatus.ADULT:
+                shown = (f"date of birth {current.date_of_birth.isoformat()}"
+                         if current.date_of_birth is not None
+                         else f"estimated age {current.estimated_age}")
+                raise InvalidInput(
+                    f"{person}'s {shown} makes them under 18: if their age was decided as an "
+                    "adult, correct that first, then record the decision.")
+            values = {"age_group": AgeGroup.ADULT.value, "age_disputed": False,
+                      "date_of_birth": (current.date_of_birth.isoformat()
+                                        if current.date_of_birth is not None else None),
+                      "estimated_age": current.estimated_age}
+        journal.record_changes(store, case_id, person, values, resolution=True)
         return write_back(store, case_id)

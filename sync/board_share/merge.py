@@ -58,6 +58,9 @@ class MergedPerson:
     child_rule_applied: bool
     merged_lists: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
     """For a list merged item by item: the clocks of every value merged into it."""
+    child_records: tuple[BoardChange, ...] = ()
+    """Where the child rule holds: the changes that recorded the person as (possibly) under 18
+    since the last decision on their age, which keep them on the child route."""
 
 
 @dataclass(frozen=True)
@@ -118,12 +121,13 @@ def merge(changes: Iterable[BoardChange], as_of: date) -> MergedBoard:
             shown = _shown(field, heads, as_of)
             values[field], latest[field] = shown.decoded(), shown
         merged = _validated(values)
-        child = _child_recorded(own, as_of)
-        applied = child and merged.age_status(as_of) is AgeStatus.ADULT
+        child = _child_records(own, as_of)
+        applied = bool(child) and merged.age_status(as_of) is AgeStatus.ADULT
         if applied:
             merged = merged.model_copy(update={"age_group": AgeGroup.CHILD})
         first = min(change.hlc for change in own)
-        people.append((first, MergedPerson(merged, latest, applied, lists)))
+        people.append((first, MergedPerson(merged, latest, applied, lists,
+                                           child if applied else ())))
     people.sort(key=lambda item: (item[0], item[1].person.reference))
     conflicts.sort(key=lambda conflict: (conflict.person, conflict.field))
     return MergedBoard(tuple(person for _, person in people), tuple(conflicts))
@@ -174,9 +178,11 @@ def _says_child(change: BoardChange, as_of: date) -> bool:
     return False
 
 
-def _child_recorded(changes: list[BoardChange], as_of: date) -> bool:
-    """True if any device recorded the person as (possibly) a child after the latest
-    coordinator's resolution of their age."""
+def _child_records(changes: list[BoardChange], as_of: date) -> tuple[BoardChange, ...]:
+    """The changes recording the person as (possibly) a child made after the latest
+    coordinator's resolution (or decision) on their age, oldest first."""
     age = [change for change in changes if change.field in AGE_FIELDS]
     settled = max((c.hlc for c in age if c.kind == "resolution"), default="")
-    return any(change.hlc > settled and _says_child(change, as_of) for change in age)
+    return tuple(sorted((change for change in age
+                         if change.hlc > settled and _says_child(change, as_of)),
+                        key=lambda change: change.hlc))

@@ -16,7 +16,7 @@ from fieldkit import cases, documents
 from fieldkit.errors import InvalidInput
 from fieldkit.settings import Settings
 from fieldkit.store import Store
-from forms.choices import ConsentDecision
+from forms.choices import AgeGroup, ConsentDecision
 from forms.reception import PersonReceived, ReceptionCentre
 from sync.board_share import form_link, journal
 from tests.conftest import PASSPHRASE
@@ -167,3 +167,56 @@ def test_an_edit_made_after_seeing_the_other_value_replaces_it(
     assert form_link.conflicts(other, theirs, AS_OF) == []
     merged = journal.merged_board(other, theirs, AS_OF).person("R001")
     assert merged.person.consent is ConsentDecision.GIVEN
+
+
+def test_an_age_decided_lifts_the_child_rule_until_someone_records_under_18_again(
+        store: Store, other: Store) -> None:
+    """Recorded as a child on one laptop and as an adult on another (having seen it): the
+    child rule keeps the child route, and says who recorded what; the coordinator's decision
+    on the age (an age assessment) settles it, on every laptop; a record of under 18 made
+    after the decision holds the person on the child route again."""
+    case, other_case, board = _shared_pair(store, other)
+    journal.record_changes(other, other_case, "R003", {"age_group": "child",
+                                                       "age_disputed": True})
+    _level(store, other, board)
+    shown = form_link.open_board(store, case, None)
+    assert shown.centre.people[0].age_group == "child" and shown.child_route == {}
+    adult = shown.centre.people[0].model_copy(update={"age_group": AgeGroup.ADULT,
+                                                      "age_disputed": False})
+    saved = form_link.save_board(store, case, shown.centre.model_copy(
+        update={"people": [adult]}), None, shown)
+    # the adult recorded here replaced the child recorded there, but the rule still holds
+    assert saved.view.centre.people[0].age_group == "child"
+    held = saved.view.child_route["R003"]
+    assert [(v.officer, v.value) for v in held] == [("Officer Two", "child")]
+    assert not form_link.conflicts(store, case)  # nothing to resolve: a decision is needed
+
+    document = form_link.decide_age(store, case, "R003", adult=True)
+    assert document is not None
+    decided = ReceptionCentre.model_validate_json(document.data).people[0]
+    assert decided.age_group == "adult" and not decided.age_disputed
+    assert form_link.open_board(store, case, document.id).child_route == {}
+    _level(store, other, board)
+    there = journal.merged_board(other, other_case, AS_OF).person("R003")
+    assert there.person.age_group == "adult" and not there.child_rule_applied
+
+    journal.record_change(other, other_case, "R003", "age_group", "not_sure")  # after it
+    _level(store, other, board)
+    shown = form_link.open_board(store, case, document.id)
+    assert shown.centre.people[0].age_group == "not_sure" and shown.child_route == {}
+    saved = form_link.save_board(store, case, shown.centre.model_copy(update={"people": [
+        shown.centre.people[0].model_copy(update={"age_group": AgeGroup.ADULT})]}), document.id,
+        shown)
+    assert [v.value for v in saved.view.child_route["R003"]] == ["not_sure"]  # held again
+
+    journal.record_change(other, other_case, "R003", "estimated_age", 16)
+    _level(store, other, board)
+    with pytest.raises(InvalidInput, match="R003's estimated age 16 makes them under 18"):
+        form_link.decide_age(store, case, "R003", adult=True)
+    child = form_link.decide_age(store, case, "R003", adult=False)
+    assert child is not None
+    person = ReceptionCentre.model_validate_json(child.data).people[0]
+    assert person.age_group == "child" and person.obligations(AS_OF).treated_as_child
+    assert form_link.open_board(store, case, child.id).child_route == {}
+    with pytest.raises(InvalidInput, match="R404 is not on the shared board"):
+        form_link.decide_age(store, case, "R404", adult=False)
