@@ -78,8 +78,8 @@ class ReceptionBoardPage(SharedBoard, Page):
                            document_id=document_id)
         self.draft = DraftSaver(store, owner, self._draft_data, self)
         restored = self.draft.load()
-        if restored is not None:
-            centre = ReceptionCentre.model_validate(restored)
+        if restored is not None:  # the board it was made from, with what arrived since
+            self._view, centre = form_link.restore_draft(store, case_id, document_id, restored)
         self.model = ReceptionBoardModel(centre, centre.held_on or clock.today(), self)
         self.proxy = BoardFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -198,7 +198,9 @@ class ReceptionBoardPage(SharedBoard, Page):
         return ("reception", self._case_id, self._document_id or "")
 
     def _draft_data(self) -> dict[str, Any]:
-        return self.centre().model_dump(mode="json")
+        from sync.board_share import form_link
+
+        return form_link.draft_of(self._view, self.centre())
 
     def centre(self) -> ReceptionCentre:
         """The centre as shown: its details, checklist and everyone on the board."""

@@ -240,6 +240,37 @@ def refresh(store: Store, case_id: str, shown: BoardView,
     return view, local.model_copy(update={"people": local_people})
 
 
+def draft_of(shown: BoardView, local: ReceptionCentre) -> dict[str, Any]:
+    """What a board's draft keeps: the board as the officer has it (``local``, unsaved edits
+    included) and the board they were shown with the clocks of its values, so that a draft
+    restored after a restart still saves as edits of what the officer saw."""
+    return {"centre": local.model_dump(mode="json"),
+            "shown": {"centre": shown.centre.model_dump(mode="json"),
+                      "clocks": [[reference, name, list(clocks)]
+                                 for (reference, name), clocks in shown.clocks.items()],
+                      "shared": shown.shared}}
+
+
+def restore_draft(store: Store, case_id: str, document_id: str | None,
+                  draft: dict[str, Any]) -> tuple[BoardView, ReceptionCentre]:
+    """The board to show for a draft restored after a restart, and the board as the officer
+    had it: on a shared board, what arrived since the draft is shown with the officer's
+    unsaved edits kept as edits of the values they were shown (as :func:`refresh` does while
+    the board is open), so saving it never silently replaces a value that arrived meanwhile.
+    A draft kept before drafts held what was shown is the board as the officer had it."""
+    current = open_board(store, case_id, document_id)
+    if "shown" not in draft:
+        return current, ReceptionCentre.model_validate(draft)
+    local = ReceptionCentre.model_validate(draft["centre"])
+    if not current.shared:
+        return current, local
+    kept = draft["shown"]
+    shown = BoardView(ReceptionCentre.model_validate(kept["centre"]),
+                      {(str(reference), str(name)): tuple(clocks)
+                       for reference, name, clocks in kept["clocks"]}, bool(kept["shared"]))
+    return refresh(store, case_id, shown, local)
+
+
 def _updated(person: PersonReceived, values: dict[str, Any]) -> PersonReceived | None:
     if not values:
         return person

@@ -220,3 +220,40 @@ def test_an_age_decided_lifts_the_child_rule_until_someone_records_under_18_agai
     assert form_link.open_board(store, case, child.id).child_route == {}
     with pytest.raises(InvalidInput, match="R404 is not on the shared board"):
         form_link.decide_age(store, case, "R404", adult=False)
+
+
+def test_a_draft_restored_after_a_restart_saves_as_edits_of_what_was_shown(
+        store: Store, other: Store) -> None:
+    """A draft kept while the app was closed: what arrived meanwhile in a field the officer
+    did not touch is kept (never reverted by the draft's old copy of it), and a field both
+    changed becomes a conflict, as while the board is open."""
+    case, other_case, board = _shared_pair(store, other)
+    journal.record_changes(other, other_case, "R001", {"consent": "given",
+                                                       "welfare_notes": "water"})
+    _level(store, other, board)
+    shown = form_link.open_board(store, case, None)
+    saved = form_link.save_board(store, case, shown.centre, None, shown)
+    person = saved.view.centre.people[0]
+    local = saved.view.centre.model_copy(update={"people": [person.model_copy(update={
+        "welfare_notes": "water, tea and rest", "onward_destination": "Safe house"})]})
+    draft = json.loads(json.dumps(form_link.draft_of(saved.view, local)))  # as kept, encrypted
+
+    # the app is closed; meanwhile the other laptop records consent refused and a note
+    journal.record_changes(other, other_case, "R001", {"consent": "refused",
+                                                       "welfare_notes": "water and a meal"})
+    _level(store, other, board)
+
+    view, restored = form_link.restore_draft(store, case, saved.document.id, draft)
+    mine = restored.people[0]
+    assert mine.consent == ConsentDecision.REFUSED  # arrived meanwhile, kept
+    assert mine.welfare_notes == "water, tea and rest"  # the officer's unsaved edit, kept
+    assert mine.onward_destination == "Safe house"
+    again = form_link.save_board(store, case, restored, saved.document.id, view)
+    board_now = journal.merged_board(store, case, AS_OF)
+    assert board_now.person("R001").person.consent == ConsentDecision.REFUSED
+    assert [(c.person, c.field) for c in board_now.conflicts] == [("R001", "welfare_notes")]
+    assert again.view.centre.people[0].onward_destination == "Safe house"
+
+    legacy = form_link.restore_draft(store, case, again.document.id,
+                                     json.loads(json.dumps(local.model_dump(mode="json"))))
+    assert legacy[1].people[0].welfare_notes == "water, tea and rest"  # an older draft loads
