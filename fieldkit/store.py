@@ -390,6 +390,7 @@ class Store:
                 self._conn.close()
             self._conn = None
             self._key = None
+            self.waiting.forget_key()  # it keeps the store's key until it derives its own
             if self._holds_folder:
                 storelock.release(self.folder)
                 self._holds_folder = False
