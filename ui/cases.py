@@ -38,6 +38,15 @@ from ui.roles import ID_ROLE, SORT_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
 
+# Roles as plain numbers: data() is called for every role of every cell painted (some 1,600
+# calls for the first screen), so it answers the roles it has no value for at once.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_SORT = int(SORT_ROLE)
+_ID = int(ID_ROLE)
+_ANSWERED = frozenset({_DISPLAY, _ALIGNMENT, _SORT, _ID})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
 
 class CasesModel(QAbstractTableModel):
     """Every case, one row each. Refreshes in place: changed rows get a targeted dataChanged."""
@@ -53,9 +62,11 @@ class CasesModel(QAbstractTableModel):
         self._status = {"open": self.tr("Open"), "closed": self.tr("Closed")}
         self._sort_column = self.UPDATED
         self._sort_order = Qt.SortOrder.DescendingOrder
+        self._times: dict[str, str] = {}  # each change time as shown, once worked out
 
     def set_rows(self, rows: list[CaseSummary]) -> None:
         """Bring the model up to date with ``rows`` without resetting it (selection stays)."""
+        self._times.clear()  # worked out again for the rows shown (the zone may have changed)
         incoming = {row.id: row for row in rows}
         for gone in [row.id for row in self._rows if row.id not in incoming][::-1]:
             position = self._row_of[gone]
@@ -108,20 +119,18 @@ class CasesModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
         return 0 if parent.isValid() else 6
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        if role not in _ANSWERED or not index.isValid():
             return None
-        row = self._rows[index.row()]
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _ALIGNMENT:
+            return _RIGHT if column in (self.VISITS, self.PEOPLE) else None
+        row = self._rows[index.row()]
+        if role == _DISPLAY:
             return self._display(row, column)
-        if role == SORT_ROLE:
+        if role == _SORT:
             return self._sort_key(row, column)
-        if role == ID_ROLE:
-            return row.id
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.VISITS, self.PEOPLE):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        return row.id
 
     def _display(self, row: CaseSummary, column: int) -> str:
         if column == self.REFERENCE:
@@ -134,7 +143,10 @@ class CasesModel(QAbstractTableModel):
             return str(row.visits)
         if column == self.PEOPLE:
             return str(row.people)
-        return local_time(row.updated_at)
+        shown = self._times.get(row.updated_at)
+        if shown is None:
+            shown = self._times[row.updated_at] = local_time(row.updated_at)
+        return shown
 
     def _sort_key(self, row: CaseSummary, column: int) -> Any:
         # Counts sort as numbers and times as their UTC stamps, not as displayed text.
