@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import (
@@ -46,6 +48,16 @@ _SORT = int(SORT_ROLE)
 _ID = int(ID_ROLE)
 _ANSWERED = frozenset({_DISPLAY, _ALIGNMENT, _SORT, _ID})
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+def _folded_title(row: CaseSummary) -> str:
+    return row.title.casefold()
+
+
+# What each column sorts by: counts as numbers and times as their UTC stamps, not as shown.
+_SORT_KEYS: tuple[Callable[[CaseSummary], Any], ...] = (
+    attrgetter("reference"), _folded_title, attrgetter("status"), attrgetter("visits"),
+    attrgetter("people"), attrgetter("updated_at"))
 
 
 class CasesModel(QAbstractTableModel):
@@ -101,8 +113,7 @@ class CasesModel(QAbstractTableModel):
             return
         self.layoutAboutToBeChanged.emit()
         was = [row.id for row in self._rows]
-        self._rows.sort(key=lambda row: self._sort_key(row, column),
-                        reverse=order == Qt.SortOrder.DescendingOrder)
+        self._rows.sort(key=_SORT_KEYS[column], reverse=order == Qt.SortOrder.DescendingOrder)
         self._row_of = {row.id: i for i, row in enumerate(self._rows)}
         old = self.persistentIndexList()
         self.changePersistentIndexList(old, [
@@ -112,6 +123,13 @@ class CasesModel(QAbstractTableModel):
     def case_id(self, row: int) -> str:
         """The id of the case in source ``row``."""
         return self._rows[row].id
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008 - Qt API
+        # The proxy asks for a source index at every call it maps (some 1,000 a paint); Qt's
+        # own index() would ask rowCount() and columnCount() for each: two calls into Python.
+        if 0 <= row < len(self._rows) and 0 <= column < 6 and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
         return 0 if parent.isValid() else len(self._rows)
@@ -149,9 +167,7 @@ class CasesModel(QAbstractTableModel):
         return shown
 
     def _sort_key(self, row: CaseSummary, column: int) -> Any:
-        # Counts sort as numbers and times as their UTC stamps, not as displayed text.
-        return (row.reference, row.title.casefold(), row.status, row.visits, row.people,
-                row.updated_at)[column]
+        return _SORT_KEYS[column](row)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -51,7 +51,8 @@ AFTER_THE_FIRST_PAINT = ("PySide6.QtNetwork",)
 
 OTHER_SCREENS = ("ui.case_view", "ui.visit", "ui.person_form", "ui.reception_board",
                  "ui.document_page", "ui.outbox_view", "ui.search_view", "ui.first_run",
-                 "ui.lead_profile", "ui.about", "ui.help", "ui.print_pack", "fieldkit.pathway",
+                 "ui.lead_profile", "ui.about", "ui.help", "ui.print_pack", "ui.pathway_panel",
+                 "fieldkit.pathway",
                  "fieldkit.resources", "sync.freeze", "sync.bundle", "sync.profile",
                  "sync.transport")
 
