@@ -12,7 +12,6 @@ import os
 import shutil
 import sys
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -115,6 +114,8 @@ class Store:
     def _create_held(
         cls, settings: Settings, passphrase: str, officer: str
     ) -> tuple[Store, keys.Unwrapped]:
+        import uuid  # loaded when a store is made, not at every start
+
         folder = settings.data_dir
         store_id = str(uuid.uuid4())
         unwrapped = keys.create_key_file(
