@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import QMouseEvent, QPaintEvent
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+
+from ui.first_paint import FirstPaint
 
 # QtNetwork (and its platform backend) is loaded once the window has been painted: the network
 # state is not needed to show the first screen (issue 12, ``unlock_to_list``).
@@ -73,15 +75,9 @@ class StatusBar(QStatusBar):
             self.addPermanentWidget(widget)
         self.set_locked(True)
         self._network: QNetworkInformation | None = None
-        self._network_asked = False
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        """Paint; the first time, start watching the network in the next event-loop turn (so
-        the first screen is shown without waiting for QtNetwork and its backend)."""
-        super().paintEvent(event)
-        if not self._network_asked:
-            self._network_asked = True
-            QTimer.singleShot(0, self, self.watch_network)
+        # The network is watched from the event-loop turn after the first paint: the first
+        # screen is shown without waiting for QtNetwork and its backend.
+        FirstPaint(self).painted.connect(self.watch_network)
 
     def set_locked(self, locked: bool) -> None:
         """Show whether the records are locked."""
@@ -122,7 +118,6 @@ class StatusBar(QStatusBar):
         """Show the network state and follow its changes (once; called after the first paint).
         QNetworkInformation needs a platform backend; where none loads (headless, some Linux
         set-ups) the honest answer is "unknown", not a guess."""
-        self._network_asked = True
         if self._network is not None:
             return
         from PySide6.QtNetwork import QNetworkInformation

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeySequence, QPaintEvent, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,6 +24,7 @@ from fieldkit.settings import Settings
 from fieldkit.store import Store
 from ui.cases import CasesPage
 from ui.controls import named
+from ui.first_paint import FirstPaint
 from ui.page import Page
 from ui.worker import Worker
 
@@ -51,7 +52,7 @@ class Workspace(QWidget):
     setUpLead = Signal()
     retryRequested = Signal()  # the outbox's Retry now
     printRequested = Signal(str, str)  # case id, "packs" or "schedule"
-    firstPainted = Signal()  # the cases list is on screen (once)
+    firstPainted = Signal()  # the cases list is on screen (once, the turn after its paint)
 
     def __init__(
         self, store: Store, settings: Settings, worker: Worker, parent: QWidget | None = None
@@ -82,7 +83,7 @@ class Workspace(QWidget):
         outer.addWidget(self.splitter, 1)
         self._titles: list[str] = []
         self._pathway_wanted = True
-        self._painted = False
+        FirstPaint(self).painted.connect(self.firstPainted)
 
         self.cases = CasesPage(store, settings.case_prefix, self)
         self.cases.openCase.connect(self.open_case)
@@ -96,13 +97,6 @@ class Workspace(QWidget):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(250)
         self._refresh_timer.timeout.connect(self._refresh_visible)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        """Paint; the first time, say so (the auto-lock starts watching input then)."""
-        super().paintEvent(event)
-        if not self._painted:
-            self._painted = True
-            self.firstPainted.emit()
 
     @property
     def pathway(self) -> PathwayPanel:
