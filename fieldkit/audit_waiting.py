@@ -11,6 +11,11 @@ same way, or in memory when this file cannot be written either (an unlock export
 Each waiting event has a number; the store's ``meta`` remembers the last number written, in
 the same transaction as the events, so a crash between that commit and tidying the file never
 writes an event twice.
+
+The file's key is derived from the store's key only when a file has to be read or written
+(nearly never): opening a store does not load ``cryptography`` for it (issue 12, the start to
+the cases list). The store's key is kept for that until the first use or the lock, no longer
+than the store itself keeps it.
 """
 
 from __future__ import annotations
@@ -21,17 +26,15 @@ import os
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from typing import TYPE_CHECKING, Any
 
 from fieldkit import audit
 from fieldkit.atomicfile import make_private_dir, write_atomic
 from fieldkit.clock import stamp
 from fieldkit.errors import DiskFull
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 WAITING_DIR = "audit-waiting"
 DONE_KEY = "audit_waiting_done"
@@ -41,6 +44,11 @@ LOST_ACTION = "audit.waiting_unreadable"
 
 _NONCE = 12
 _files = threading.Lock()  # the app's connections (GUI thread, workers) share one file
+_INFO = b"fieldkit audit events waiting for room"
+
+
+class _Unreadable(Exception):
+    """The waiting file does not open with this store's key (its tag does not match)."""
 
 
 @dataclass(frozen=True)
@@ -57,9 +65,10 @@ class WaitingEvent:
 class WaitingEvents:
     """The events of one store waiting for room, in memory and (where it can be) on disk."""
 
-    def __init__(self, path: Path | None, key: bytes | None, store_id: str) -> None:
+    def __init__(self, path: Path | None, db_key: bytes | None, store_id: str) -> None:
         self.path = path
-        self._aead = AESGCM(key) if key is not None else None
+        self._db_key = db_key  # the file's key is derived from it when first needed
+        self._aead: AESGCM | None = None
         self._store_id = store_id.encode()
         self._memory: list[WaitingEvent] = []
         self._aside_recorded = False
@@ -68,9 +77,24 @@ class WaitingEvents:
     def for_store(cls, state_dir: Path, store_id: str, db_key: bytes) -> WaitingEvents:
         """The waiting events of the store ``store_id``, in ``state_dir``, sealed with a key
         derived from the store's own key (nothing in the file is readable without it)."""
-        key = HKDF(hashes.SHA256(), 32, salt=store_id.encode(),
-                   info=b"fieldkit audit events waiting for room").derive(db_key)
-        return cls(state_dir / WAITING_DIR / f"{store_id}.events", key, store_id)
+        return cls(state_dir / WAITING_DIR / f"{store_id}.events", db_key, store_id)
+
+    def forget_key(self) -> None:
+        """The store is locked: drop its key and the file's (events left wait in the file)."""
+        self._db_key = None
+        self._aead = None
+
+    def _cipher(self) -> AESGCM | None:
+        """The file's cipher, its key derived from the store's key at the first use."""
+        if self._aead is None and self._db_key is not None:
+            from cryptography.hazmat.primitives import hashes
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+            from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+            key = HKDF(hashes.SHA256(), 32, salt=self._store_id, info=_INFO).derive(
+                self._db_key)
+            self._aead, self._db_key = AESGCM(key), None
+        return self._aead
 
     def for_new_key(self, db_key: bytes) -> WaitingEvents:
         """The same store's waiting events after a full re-key (write them in first: what
@@ -94,7 +118,7 @@ class WaitingEvents:
         with _files:
             try:
                 waiting = self._read_file() + self._memory
-            except InvalidTag:  # recorded in the chain by the next write_into
+            except _Unreadable:  # recorded in the chain by the next write_into
                 self._set_aside()
                 waiting = list(self._memory)
             number = max([_done(conn), *(event.number for event in waiting)]) + 1
@@ -124,7 +148,7 @@ class WaitingEvents:
         with _files:
             try:
                 waiting = self._read_file()
-            except InvalidTag:
+            except _Unreadable:
                 self._set_aside()
                 waiting = []
             aside = self._aside()
@@ -158,21 +182,30 @@ class WaitingEvents:
             return
         with _files:
             self._memory = [event for event in self._memory if event.number > written]
-            with contextlib.suppress(InvalidTag, OSError, DiskFull):
+            with contextlib.suppress(_Unreadable, OSError, DiskFull):
                 left = [event for event in self._read_file() if event.number > written]
                 self._write_file(left)
 
     # -- the file ----------------------------------------------------------------------------
 
     def _read_file(self) -> list[WaitingEvent]:
-        if self.path is None or self._aead is None or not self.path.exists():
+        if self.path is None or not self.path.exists():
             return []
+        aead = self._cipher()
+        if aead is None:
+            return []
+        from cryptography.exceptions import InvalidTag
+
         sealed = self.path.read_bytes()
-        plain = self._aead.decrypt(sealed[:_NONCE], sealed[_NONCE:], self._store_id)
+        try:
+            plain = aead.decrypt(sealed[:_NONCE], sealed[_NONCE:], self._store_id)
+        except InvalidTag:
+            raise _Unreadable() from None
         return [WaitingEvent(**item) for item in json.loads(plain)]
 
     def _write_file(self, events: list[WaitingEvent]) -> None:
-        if self.path is None or self._aead is None:
+        aead = self._cipher() if self.path is not None else None
+        if self.path is None or aead is None:
             raise DiskFull(0, 4096)
         if not events:
             with contextlib.suppress(FileNotFoundError):
@@ -181,7 +214,7 @@ class WaitingEvents:
         plain = json.dumps([asdict(event) for event in events]).encode()
         nonce = os.urandom(_NONCE)
         make_private_dir(self.path.parent)
-        write_atomic(self.path, nonce + self._aead.encrypt(nonce, plain, self._store_id))
+        write_atomic(self.path, nonce + aead.encrypt(nonce, plain, self._store_id))
 
     def _aside(self) -> Path | None:
         return None if self.path is None else self.path.with_suffix(".unreadable")

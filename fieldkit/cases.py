@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 from fieldkit.clock import stamp
@@ -41,6 +40,8 @@ def _next_reference(store: Store, prefix: str) -> str:
 
 def create_case(store: Store, title: str, *, prefix: str = "FK") -> Case:
     """Open a new case with the next reference for this year."""
+    import uuid  # loaded when an id is made, not at every start
+
     title = required_text("Case title", title, 200)
     now = stamp()
     with store.transaction() as conn:
@@ -119,6 +120,8 @@ def touch_case(store: Store, case_id: str) -> None:
 
 def create_visit(store: Store, case_id: str, premises_name: str, address: str) -> Visit:
     """Record a premises visit within a case."""
+    import uuid  # loaded when an id is made, not at every start
+
     get_case(store, case_id)
     name = required_text("Premises name", premises_name, 200)
     where = required_text("Premises address", address, 500)
@@ -162,6 +165,8 @@ def add_person(
     store: Store, case_id: str, reference: str, *, visit_id: str | None = None, summary: str = ""
 ) -> Person:
     """Record a person encountered, by a reference such as ``P01`` (a name is not needed)."""
+    import uuid  # loaded when an id is made, not at every start
+
     get_case(store, case_id)
     if visit_id is not None:
         get_visit(store, visit_id)

@@ -17,8 +17,20 @@ def stamp(moment: datetime | None = None) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+_SHAPE = "0000-00-00T00:00:00.000000Z"
+"""What :func:`stamp` writes: a 0 stands for any ASCII digit."""
+
+
 def parse_stamp(text: str) -> datetime:
-    """Read a timestamp written by :func:`stamp`."""
+    """Read a timestamp written by :func:`stamp`.
+
+    One of that exact shape is read with ``fromisoformat`` (the cases list shows one per row:
+    ``strptime`` costs some 6 ms to load and 18 us a call); any other text is read, or refused,
+    by ``strptime`` as before."""
+    if len(text) == len(_SHAPE) and text.isascii() and all(
+            char.isdigit() if shape == "0" else char == shape
+            for char, shape in zip(text, _SHAPE, strict=True)):
+        return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 

@@ -12,7 +12,6 @@ import os
 import shutil
 import sys
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -115,6 +114,8 @@ class Store:
     def _create_held(
         cls, settings: Settings, passphrase: str, officer: str
     ) -> tuple[Store, keys.Unwrapped]:
+        import uuid  # loaded when a store is made, not at every start
+
         folder = settings.data_dir
         store_id = str(uuid.uuid4())
         unwrapped = keys.create_key_file(
@@ -390,6 +391,7 @@ class Store:
                 self._conn.close()
             self._conn = None
             self._key = None
+            self.waiting.forget_key()  # it keeps the store's key until it derives its own
             if self._holds_folder:
                 storelock.release(self.folder)
                 self._holds_folder = False

@@ -4,7 +4,6 @@ enrolment, and sealing a case into a bundle in the outbox."""
 from __future__ import annotations
 
 import base64
-import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -135,6 +134,8 @@ def import_profile(store: Store, data: bytes, *, expected_fingerprint: str) -> L
 
 def device_id(store: Store) -> str:
     """This device's id (made when the store was created)."""
+    import uuid  # loaded when an id is made, not at every start
+
     value = store.meta("device_id")
     if value is None:
         value = str(uuid.uuid4())
@@ -177,6 +178,8 @@ def enrolment_request(store: Store, *, device_name: str, organisation: str) -> b
 
 def send_case(store: Store, case_id: str) -> outbox.OutboxItem:
     """Freeze a case into a new bundle for the Lead and queue it; it supersedes the last one."""
+    import uuid  # loaded when an id is made, not at every start
+
     from sync import outbox
     from sync.bundle import build_bundle
     from sync.freeze import freeze_case

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import (
@@ -38,6 +40,25 @@ from ui.roles import ID_ROLE, SORT_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
 
+# Roles as plain numbers: data() is called for every role of every cell painted (some 1,600
+# calls for the first screen), so it answers the roles it has no value for at once.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_SORT = int(SORT_ROLE)
+_ID = int(ID_ROLE)
+_ANSWERED = frozenset({_DISPLAY, _ALIGNMENT, _SORT, _ID})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+def _folded_title(row: CaseSummary) -> str:
+    return row.title.casefold()
+
+
+# What each column sorts by: counts as numbers and times as their UTC stamps, not as shown.
+_SORT_KEYS: tuple[Callable[[CaseSummary], Any], ...] = (
+    attrgetter("reference"), _folded_title, attrgetter("status"), attrgetter("visits"),
+    attrgetter("people"), attrgetter("updated_at"))
+
 
 class CasesModel(QAbstractTableModel):
     """Every case, one row each. Refreshes in place: changed rows get a targeted dataChanged."""
@@ -53,9 +74,11 @@ class CasesModel(QAbstractTableModel):
         self._status = {"open": self.tr("Open"), "closed": self.tr("Closed")}
         self._sort_column = self.UPDATED
         self._sort_order = Qt.SortOrder.DescendingOrder
+        self._times: dict[str, str] = {}  # each change time as shown, once worked out
 
     def set_rows(self, rows: list[CaseSummary]) -> None:
         """Bring the model up to date with ``rows`` without resetting it (selection stays)."""
+        self._times.clear()  # worked out again for the rows shown (the zone may have changed)
         incoming = {row.id: row for row in rows}
         for gone in [row.id for row in self._rows if row.id not in incoming][::-1]:
             position = self._row_of[gone]
@@ -90,8 +113,7 @@ class CasesModel(QAbstractTableModel):
             return
         self.layoutAboutToBeChanged.emit()
         was = [row.id for row in self._rows]
-        self._rows.sort(key=lambda row: self._sort_key(row, column),
-                        reverse=order == Qt.SortOrder.DescendingOrder)
+        self._rows.sort(key=_SORT_KEYS[column], reverse=order == Qt.SortOrder.DescendingOrder)
         self._row_of = {row.id: i for i, row in enumerate(self._rows)}
         old = self.persistentIndexList()
         self.changePersistentIndexList(old, [
@@ -102,26 +124,31 @@ class CasesModel(QAbstractTableModel):
         """The id of the case in source ``row``."""
         return self._rows[row].id
 
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008 - Qt API
+        # The proxy asks for a source index at every call it maps (some 1,000 a paint); Qt's
+        # own index() would ask rowCount() and columnCount() for each: two calls into Python.
+        if 0 <= row < len(self._rows) and 0 <= column < 6 and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
         return 0 if parent.isValid() else 6
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        if role not in _ANSWERED or not index.isValid():
             return None
-        row = self._rows[index.row()]
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _ALIGNMENT:
+            return _RIGHT if column in (self.VISITS, self.PEOPLE) else None
+        row = self._rows[index.row()]
+        if role == _DISPLAY:
             return self._display(row, column)
-        if role == SORT_ROLE:
+        if role == _SORT:
             return self._sort_key(row, column)
-        if role == ID_ROLE:
-            return row.id
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (self.VISITS, self.PEOPLE):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        return row.id
 
     def _display(self, row: CaseSummary, column: int) -> str:
         if column == self.REFERENCE:
@@ -134,12 +161,13 @@ class CasesModel(QAbstractTableModel):
             return str(row.visits)
         if column == self.PEOPLE:
             return str(row.people)
-        return local_time(row.updated_at)
+        shown = self._times.get(row.updated_at)
+        if shown is None:
+            shown = self._times[row.updated_at] = local_time(row.updated_at)
+        return shown
 
     def _sort_key(self, row: CaseSummary, column: int) -> Any:
-        # Counts sort as numbers and times as their UTC stamps, not as displayed text.
-        return (row.reference, row.title.casefold(), row.status, row.visits, row.people,
-                row.updated_at)[column]
+        return _SORT_KEYS[column](row)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

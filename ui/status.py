@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtNetwork import QNetworkInformation
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+
+from ui.first_paint import FirstPaint
+
+# QtNetwork (and its platform backend) is loaded once the window has been painted: the network
+# state is not needed to show the first screen (issue 12, ``unlock_to_list``).
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QNetworkInformation
 
 
 def sending_text(done: int, total: int) -> str:
@@ -67,7 +75,9 @@ class StatusBar(QStatusBar):
             self.addPermanentWidget(widget)
         self.set_locked(True)
         self._network: QNetworkInformation | None = None
-        self._watch_network()
+        # The network is watched from the event-loop turn after the first paint: the first
+        # screen is shown without waiting for QtNetwork and its backend.
+        FirstPaint(self).painted.connect(self.watch_network)
 
     def set_locked(self, locked: bool) -> None:
         """Show whether the records are locked."""
@@ -104,9 +114,14 @@ class StatusBar(QStatusBar):
         self.sync_label.setVisible(visible)
         self.sync_bar.setVisible(visible)
 
-    def _watch_network(self) -> None:
-        # QNetworkInformation needs a platform backend; where none loads (headless, some Linux
-        # set-ups) the honest answer is "unknown", not a guess.
+    def watch_network(self) -> None:
+        """Show the network state and follow its changes (once; called after the first paint).
+        QNetworkInformation needs a platform backend; where none loads (headless, some Linux
+        set-ups) the honest answer is "unknown", not a guess."""
+        if self._network is not None:
+            return
+        from PySide6.QtNetwork import QNetworkInformation
+
         try:
             loaded = QNetworkInformation.loadBackendByFeatures(
                 QNetworkInformation.Feature.Reachability
@@ -120,10 +135,18 @@ class StatusBar(QStatusBar):
         self._network = info
         info.reachabilityChanged.connect(self.show_reachability,
                                          Qt.ConnectionType.QueuedConnection)
-        self.show_reachability(info.reachability())
+        # The state found at the start is shown, not told: only later changes are (as when
+        # this ran while the window was built, before anyone listened).
+        self._show_reachability(info.reachability(), tell=False)
 
     def show_reachability(self, reachability: QNetworkInformation.Reachability) -> None:
         """Show the network state; tell the sync when the computer comes online or goes off."""
+        self._show_reachability(reachability, tell=True)
+
+    def _show_reachability(self, reachability: QNetworkInformation.Reachability,
+                           tell: bool) -> None:
+        from PySide6.QtNetwork import QNetworkInformation
+
         online = reachability == QNetworkInformation.Reachability.Online
         unknown = reachability == QNetworkInformation.Reachability.Unknown
         if unknown:
@@ -134,5 +157,5 @@ class StatusBar(QStatusBar):
             text = self.tr("Offline")
         changed = text != self.network_label.text()
         self.network_label.setText(text)
-        if changed and not unknown:
+        if changed and not unknown and tell:
             self.networkChanged.emit(online)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeySequence, QPaintEvent, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,18 +24,20 @@ from fieldkit.settings import Settings
 from fieldkit.store import Store
 from ui.cases import CasesPage
 from ui.controls import named
+from ui.first_paint import FirstPaint
 from ui.page import Page
-from ui.pathway_panel import PathwayPanel
 from ui.worker import Worker
 
-# Unlocking shows the cases list: every other screen is imported when first opened (the
-# pathway panel loads the pathways and form models only once it shows a case).
+# Unlocking shows the cases list: every other screen is imported when first opened, and the
+# pathway panel is built beside the first case shown (it loads the pathways and form models
+# only once it shows a case).
 if TYPE_CHECKING:
     from fieldkit.search import SearchHit
     from ui.board_sharing import BoardSharing
     from ui.case_view import CasePage
     from ui.document_page import DocumentPage
     from ui.outbox_view import OutboxPage
+    from ui.pathway_panel import PathwayPanel
     from ui.person_form import PersonFormPage
     from ui.reception_board import ReceptionBoardPage
     from ui.search_view import SearchPage
@@ -50,7 +52,7 @@ class Workspace(QWidget):
     setUpLead = Signal()
     retryRequested = Signal()  # the outbox's Retry now
     printRequested = Signal(str, str)  # case id, "packs" or "schedule"
-    firstPainted = Signal()  # the cases list is on screen (once)
+    firstPainted = Signal()  # the cases list is on screen (once, the turn after its paint)
 
     def __init__(
         self, store: Store, settings: Settings, worker: Worker, parent: QWidget | None = None
@@ -73,17 +75,15 @@ class Workspace(QWidget):
         bar.addWidget(self.trail, 1)
         outer.addLayout(bar)
         self.stack = QStackedWidget(self)
-        self.pathway = PathwayPanel(store, self)
+        self._pathway: PathwayPanel | None = None  # see the pathway property
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.stack)
-        self.splitter.addWidget(self.pathway)
         self.splitter.setStretchFactor(0, 4)
-        self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
         outer.addWidget(self.splitter, 1)
         self._titles: list[str] = []
         self._pathway_wanted = True
-        self._painted = False
+        FirstPaint(self).painted.connect(self.firstPainted)
 
         self.cases = CasesPage(store, settings.case_prefix, self)
         self.cases.openCase.connect(self.open_case)
@@ -98,12 +98,19 @@ class Workspace(QWidget):
         self._refresh_timer.setInterval(250)
         self._refresh_timer.timeout.connect(self._refresh_visible)
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        """Paint; the first time, say so (the auto-lock starts watching input then)."""
-        super().paintEvent(event)
-        if not self._painted:
-            self._painted = True
-            self.firstPainted.emit()
+    @property
+    def pathway(self) -> PathwayPanel:
+        """The pathway panel beside the open case, built (hidden) when first wanted: the cases
+        list never shows it, so the start to the list does not build it."""
+        if self._pathway is None:
+            from ui.pathway_panel import PathwayPanel
+
+            panel = PathwayPanel(self.store, self)
+            panel.hide()  # shown by _show_place when a case is on screen
+            self.splitter.addWidget(panel)
+            self.splitter.setStretchFactor(1, 1)
+            self._pathway = panel
+        return self._pathway
 
     # -- navigation ---------------------------------------------------------------------------
 
@@ -120,6 +127,8 @@ class Workspace(QWidget):
         self.back_button.setEnabled(depth > 1)
         self.home_button.setEnabled(depth > 1)
         page = self.current()
+        if page.case_id is None and self._pathway is None:
+            return  # no case shown yet: no panel to hide
         self.pathway.set_case(page.case_id)
         # The reception board needs the whole width for its columns; F9 still shows the panel.
         self.pathway.setVisible(page.case_id is not None and not page.wants_full_width
@@ -128,9 +137,10 @@ class Workspace(QWidget):
     @Slot()
     def toggle_pathway(self) -> None:
         """F9: show or hide the pathway panel beside the open case."""
-        showing = self.pathway.isVisible()
+        showing = self._pathway is not None and self._pathway.isVisible()
         self._pathway_wanted = not showing
-        self.pathway.setVisible(not showing and self.current().case_id is not None)
+        if self._pathway is not None or self.current().case_id is not None:
+            self.pathway.setVisible(not showing and self.current().case_id is not None)
 
     def current(self) -> Page:
         """The screen on top."""
@@ -337,7 +347,8 @@ class Workspace(QWidget):
         page = self.current()
         if not isinstance(page, VisitPage):  # its notes refresh themselves, keeping the caret
             page.refresh()
-        self.pathway.refresh()
+        if self._pathway is not None:
+            self._pathway.refresh()
 
     def flush_drafts(self) -> None:
         """Save every pending draft on every open screen (before locking or quitting)."""

@@ -91,3 +91,24 @@ def test_a_case_is_closed_and_reopened_from_its_page(qtbot, window, demo):
     assert case_page.status_button.text().replace("&", "") == "Reopen case"
     qtbot.keyClick(case_page.status_button, Qt.Key.Key_Space)
     assert cases.get_case(window.store, demo.case.id).status == "open"
+
+
+def test_the_pathway_panel_is_built_beside_the_first_case_and_f9_still_toggles_it(qtbot, window,
+                                                                                  demo):
+    """The cases list starts without the pathway panel (issue 12); it appears beside the first
+    case opened, sized beside it, and F9 hides and shows it as before, on the list too."""
+    workspace = window.workspace
+    assert workspace._pathway is None  # the list never shows it
+    qtbot.keyClick(workspace.cases.table, Qt.Key.Key_F9)  # on the list: nothing to show
+    assert workspace._pathway is None
+    workspace.open_case(demo.case.id)
+    panel = workspace.pathway
+    qtbot.waitUntil(panel.isVisible)
+    assert panel.case_id == demo.case.id and panel.width() >= panel.minimumWidth()
+    assert workspace.splitter.indexOf(panel) == 1
+    qtbot.keyClick(workspace.current(), Qt.Key.Key_F9)
+    assert not panel.isVisible()
+    qtbot.keyClick(workspace.current(), Qt.Key.Key_F9)
+    assert panel.isVisible()
+    workspace.home()
+    assert not panel.isVisible() and workspace.pathway is panel  # one panel, hidden on the list

@@ -40,14 +40,19 @@ window.lock()
 print(json.dumps({"rows": rows, "modules": modules}))
 """
 
-NOT_AT_START = ("pydantic", "keyring", "reportlab", "httpx", "yaml", "forms", "pyrage")
-"""Libraries only other work needs: form models, key files, sealing, printing, sending.
-(cryptography is not among them: opening the store derives the key that seals audit events
-waiting for room, ``fieldkit.audit_waiting``.)"""
+NOT_AT_START = ("pydantic", "keyring", "reportlab", "httpx", "yaml", "forms", "pyrage",
+                "cryptography")
+"""Libraries only other work needs: form models, key files, sealing, printing, sending, and
+the key sealing audit events waiting for room (derived only when one has to wait,
+``fieldkit.audit_waiting``)."""
+
+AFTER_THE_FIRST_PAINT = ("PySide6.QtNetwork",)
+"""Loaded in the event-loop turn after the window is first painted: the network state."""
 
 OTHER_SCREENS = ("ui.case_view", "ui.visit", "ui.person_form", "ui.reception_board",
                  "ui.document_page", "ui.outbox_view", "ui.search_view", "ui.first_run",
-                 "ui.lead_profile", "ui.about", "ui.help", "ui.print_pack", "fieldkit.pathway",
+                 "ui.lead_profile", "ui.about", "ui.help", "ui.print_pack", "ui.pathway_panel",
+                 "fieldkit.pathway",
                  "fieldkit.resources", "sync.freeze", "sync.bundle", "sync.profile",
                  "sync.transport")
 
@@ -65,3 +70,25 @@ def test_the_cases_list_starts_without_the_other_screens_or_their_libraries(demo
     loaded = {name.split(".")[0] for name in modules}
     assert loaded.isdisjoint(NOT_AT_START), sorted(loaded.intersection(NOT_AT_START))
     assert modules.isdisjoint(OTHER_SCREENS), sorted(modules.intersection(OTHER_SCREENS))
+    assert modules.isdisjoint(AFTER_THE_FIRST_PAINT), sorted(
+        modules.intersection(AFTER_THE_FIRST_PAINT))
+
+
+def test_the_network_state_shows_once_the_window_is_painted(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """The status bar's network slot is filled after the first paint, not before: the list
+    shows first, the network state a moment later (and the lock state at once)."""
+    assert window.status.lock_label.text() == "Unlocked"
+    qtbot.waitUntil(lambda: window.status.network_label.text() != "", timeout=5_000)
+    assert window.status.network_label.text() in ("Online", "Offline", "Network: unknown")
+    assert "PySide6.QtNetwork" in sys.modules
+
+
+def test_a_window_never_shown_has_not_asked_for_the_network_yet(qtbot, demo: Demo) -> None:  # type: ignore[no-untyped-def]
+    from ui.main_window import MainWindow
+
+    hidden = MainWindow(demo.settings)
+    qtbot.addWidget(hidden)
+    qtbot.wait(50)
+    assert hidden.status.network_label.text() == ""
+    hidden.status.watch_network()  # what the first paint starts
+    assert hidden.status.network_label.text() in ("Online", "Offline", "Network: unknown")

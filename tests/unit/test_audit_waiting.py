@@ -74,3 +74,25 @@ def test_an_unlock_with_no_room_anywhere_waits_in_memory(settings: Settings) -> 
         actions = [event.action for event in audit.events(store.conn)]
         assert actions[-2:] == ["store.unlock", "case.create"]
         assert case.id  # the first case is untouched
+
+
+def test_events_held_before_a_lock_are_read_after_the_next_unlock_and_the_key_is_dropped(
+    settings: Settings,
+) -> None:
+    """The file's key is derived from the store's key when an event first waits (not at every
+    open), and a lock drops both keys; the next unlock derives it again and reads the file."""
+    with Store.create(settings, PASSPHRASE) as store:
+        case = cases.create_case(store, "Operation Held")
+        assert store.waiting._aead is None  # nothing waited: nothing derived
+        store.waiting.hold(store.conn, "export.pdf", "case", case.id, durable=True)
+        assert store.waiting._aead is not None and store.waiting._db_key is None
+        waiting = store.waiting
+    assert waiting._aead is None and waiting._db_key is None  # the lock dropped them
+    [held] = (settings.state_dir / WAITING_DIR).iterdir()
+    store = Store.open(settings, PASSPHRASE)  # its unlock writes the held event in first
+    try:
+        actions = [event.action for event in audit.events(store.conn)]
+        assert actions[-2:] == ["export.pdf", "store.unlock"]
+        assert not held.exists() and audit.verify(store.conn).ok
+    finally:
+        store.lock()
