@@ -8,7 +8,10 @@ each for as long as they are held. So:
 - request headers must arrive within ``header_seconds`` of the connection (or of the last
   response), and an upload may not stall for more than ``body_idle_seconds``;
 - at most ``concurrency`` requests are handled at once (uvicorn answers 503 beyond that);
-- TLS 1.2 offers only AEAD cipher suites (every TLS 1.3 suite is AEAD).
+- TLS 1.2 offers only AEAD cipher suites (every TLS 1.3 suite is AEAD);
+- the event loop is asyncio's own, whatever else is installed: the limits live in the
+  listening socket's ``accept``, which asyncio calls; uvloop (which uvicorn picks by default
+  when it is installed, e.g. with ``uvicorn[standard]``) accepts in C and would skip them.
 """
 
 from __future__ import annotations
@@ -155,6 +158,7 @@ def inbox_config(app: Any, host: str, port: int, limits: ConnectionLimits,
         host=host,
         port=port,
         http=protocol,
+        loop="asyncio",  # not "auto": uvloop would accept past GuardedListener (module doc)
         limit_concurrency=limits.concurrency,
         timeout_keep_alive=5,
         ssl_certfile=ssl.get("certfile"),
