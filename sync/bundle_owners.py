@@ -41,9 +41,13 @@ def claim_bundle_id(root: Path, bundle_id: str, device_id: str, *,
     :func:`owners_folder` itself before relying on the claim (the inbox does it alongside the
     bundle folder's fsync, so the two share one journal commit)."""
     path = _owner_path(root, bundle_id)
-    make_private_dir(path.parent)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:
+            fd = os.open(path, flags, 0o600)
+        except FileNotFoundError:  # the first claim under this root
+            make_private_dir(path.parent)
+            fd = os.open(path, flags, 0o600)
     except FileExistsError:
         return bundle_owner(root, bundle_id) == device_id
     try:

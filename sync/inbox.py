@@ -8,7 +8,6 @@ import receipts from ``<root>/receipts``.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import itertools
 import logging
@@ -16,8 +15,10 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import uvicorn
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -138,6 +139,61 @@ class ReplayGuard:
             return True
 
 
+MEMORY_BODY_BYTES = 256 * 1024
+"""Bodies up to this size are held in memory until checked (at most ``concurrency`` of them at
+once); larger ones stream to a staging file."""
+
+_fsync_helpers: ThreadPoolExecutor | None = None
+_fsync_helpers_lock = threading.Lock()
+
+
+def _helpers() -> ThreadPoolExecutor:
+    """Threads that run a request's second fsync beside its first. They never wait on anything
+    but the disk, so a worker waiting for one cannot deadlock, however busy the pools are."""
+    global _fsync_helpers
+    with _fsync_helpers_lock:
+        if _fsync_helpers is None:
+            _fsync_helpers = ThreadPoolExecutor(max_workers=32,
+                                                thread_name_prefix="inbox-fsync")
+        return _fsync_helpers
+
+
+def store_bundle(root: Path, bundle_id: str, device_id: str, sha256: str,
+                 body: list[bytes] | tuple[BinaryIO, Path]) -> PublishOutcome | None:
+    """Store a checked body durably under ``bundle_id`` for ``device_id`` (in a worker thread);
+    ``None`` if the id is another device's.
+
+    ``body`` is the body's chunks, or an open staging file (flushed) holding it and its path.
+    Two rounds of fsyncs, each two at once so the file system can commit them together: the
+    body's and the owner claim's, then (once both are on disk, and only if the claim is this
+    device's) the bundle's folder after the bundle is linked into place and the claims' folder.
+    Only then does the caller answer that the bundle is stored.
+    """
+    claim = _helpers().submit(claim_bundle_id, root, bundle_id, device_id, sync_folder=False)
+    staged: Path | None = None
+    try:
+        if isinstance(body, list):
+            fd, staged = new_staging_file(bundles_dir(root))
+            with os.fdopen(fd, "wb") as handle:
+                handle.writelines(body)
+                handle.flush()
+                os.fsync(handle.fileno())
+            path = staged
+        else:
+            os.fsync(body[0].fileno())
+            path = body[1]
+        if not claim.result():
+            return None
+        claims_synced = _helpers().submit(fsync_dir, owners_folder(root))
+        try:
+            return publish_once(path, bundle_path(root, bundle_id), sha256)
+        finally:
+            claims_synced.result()
+    finally:
+        if staged is not None:
+            discard(staged)
+
+
 def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
@@ -201,46 +257,54 @@ class _Inbox:
             return _error(400, "bad Content-Length")
         if declared is not None and int(declared) > self.max_bundle_bytes:
             return _error(413, "bundle larger than the limit")
-        folder = bundles_dir(self.root)
-        fd, staged = new_staging_file(folder)
+        # A body up to MEMORY_BODY_BYTES (a bundle is typically ~80 KiB) is held in memory until
+        # its signed SHA-256 is checked, then written, fsynced and published in one trip to a
+        # worker thread; a larger one streams to a staging file as it comes.
+        held: list[bytes] = []
+        spill: BinaryIO | None = None
+        staged: Path | None = None
         try:
-            with os.fdopen(fd, "wb") as handle:
-                digest, size = hashlib.sha256(), 0
-                # Counted while streaming: Content-Length may be absent (chunked) or wrong.
-                try:
-                    async for chunk in body_with_idle_timeout(request, self.limits):
-                        size += len(chunk)
-                        if size > self.max_bundle_bytes:
-                            return _error(413, "bundle larger than the limit")
-                        digest.update(chunk)
-                        handle.write(chunk)
-                except ClientDisconnect:
-                    # Normal on a flaky network; the device will send it again.
-                    log.info("upload of bundle %s cut off by the client", bundle_id)
-                    return _error(400, "upload incomplete")
-                except TimeoutError:
-                    log.info("upload of bundle %s stalled; connection dropped", bundle_id)
-                    return _error(408, "upload too slow")
-                if digest.hexdigest() != signed.content_sha256:
-                    return _error(400, "body does not match its signed SHA-256")
-                handle.flush()
-                # The body's fsync and the claim's at once (threads, off the event loop): the
-                # file system commits them together. Then the two folders', likewise; only
-                # after both is the device told the bundle is stored.
-                _, claimed = await asyncio.gather(
-                    run_in_threadpool(os.fsync, handle.fileno()),
-                    run_in_threadpool(claim_bundle_id, self.root, bundle_id, signed.device_id,
-                                      sync_folder=False))
-            if not claimed:
-                log.warning("device %s tried bundle id %s of another device", signed.device_id,
-                            bundle_id)
-                return _error(409, "a different bundle is already held under this id")
-            final = bundle_path(self.root, bundle_id)
-            outcome, _ = await asyncio.gather(
-                run_in_threadpool(publish_once, staged, final, signed.content_sha256),
-                run_in_threadpool(fsync_dir, owners_folder(self.root)))
+            digest, size = hashlib.sha256(), 0
+            # Counted while streaming: Content-Length may be absent (chunked) or wrong.
+            try:
+                async for chunk in body_with_idle_timeout(request, self.limits):
+                    size += len(chunk)
+                    if size > self.max_bundle_bytes:
+                        return _error(413, "bundle larger than the limit")
+                    digest.update(chunk)
+                    if spill is not None:
+                        spill.write(chunk)
+                    elif size <= MEMORY_BODY_BYTES:
+                        held.append(chunk)
+                    else:
+                        fd, staged = new_staging_file(bundles_dir(self.root))
+                        spill = os.fdopen(fd, "wb")
+                        spill.writelines(held)
+                        spill.write(chunk)
+                        held = []
+            except ClientDisconnect:
+                # Normal on a flaky network; the device will send it again.
+                log.info("upload of bundle %s cut off by the client", bundle_id)
+                return _error(400, "upload incomplete")
+            except TimeoutError:
+                log.info("upload of bundle %s stalled; connection dropped", bundle_id)
+                return _error(408, "upload too slow")
+            if digest.hexdigest() != signed.content_sha256:
+                return _error(400, "body does not match its signed SHA-256")
+            if spill is not None:
+                spill.flush()
+            outcome = await run_in_threadpool(
+                store_bundle, self.root, bundle_id, signed.device_id, signed.content_sha256,
+                (spill, staged) if spill is not None and staged is not None else held)
         finally:
-            discard(staged)
+            if spill is not None:
+                spill.close()
+            if staged is not None:
+                discard(staged)
+        if outcome is None:
+            log.warning("device %s tried bundle id %s of another device", signed.device_id,
+                        bundle_id)
+            return _error(409, "a different bundle is already held under this id")
         log.info("bundle %s from device %s: %s", bundle_id, signed.device_id, outcome.value)
         if outcome is PublishOutcome.CONFLICT:
             return _error(409, "a different bundle is already held under this id")
@@ -277,6 +341,7 @@ def create_inbox_app(
 ) -> Starlette:
     """The inbox as an ASGI app storing under ``root``, trusting devices the Lead's file lists."""
     make_private_dir(bundles_dir(root))
+    make_private_dir(owners_folder(root))
     for leftover in bundles_dir(root).glob(f"{STAGING_PREFIX}*"):
         discard(leftover)  # uploads cut off by a previous crash or restart
     inbox = _Inbox(

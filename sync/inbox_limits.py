@@ -128,7 +128,9 @@ async def body_with_idle_timeout(request: Request, limits: ConnectionLimits
     chunks = request.stream().__aiter__()
     while True:
         try:
-            chunk = await asyncio.wait_for(chunks.__anext__(), limits.body_idle_seconds)
+            # A timer per chunk, not a task per chunk (as ``wait_for`` would make).
+            async with asyncio.timeout(limits.body_idle_seconds):
+                chunk = await chunks.__anext__()
         except StopAsyncIteration:
             return
         yield chunk

@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import random
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -247,6 +248,47 @@ def _not_waiting_for_disk(store: Store) -> Iterator[None]:
         conn.execute("PRAGMA synchronous = FULL")
 
 
+BATCH_BUNDLES = 32
+"""How many bundles :func:`send_due` marks 'sending' at once, and at most how many deliveries
+it records in one commit."""
+
+BATCH_SECONDS = 1.0
+"""Deliveries are recorded at least this often (so the outbox page keeps up on a slow link)."""
+
+
+def _mark_sending(conn: Any, bundle_ids: list[str]) -> None:
+    conn.executemany(
+        "UPDATE outbox SET state = 'sending', attempts = attempts + 1, last_attempt_at = ? "
+        "WHERE bundle_id = ?",
+        [(stamp(), bundle_id) for bundle_id in bundle_ids],
+    )
+
+
+def _record_delivered(store: Store, conn: Any, delivered: list[tuple[str, str, str]]) -> None:
+    """Mark ``(bundle id, receipt, delivered at)`` delivered, each with its audit event, in
+    the order they were delivered (inside the caller's transaction)."""
+    for bundle_id, receipt, at in delivered:
+        conn.execute(
+            "UPDATE outbox SET state = 'delivered', error_code = '', error_params = '{}', "
+            "receipt = ?, delivered_at = ? WHERE bundle_id = ?",
+            (receipt, at, bundle_id),
+        )
+        store.audit("sync", "bundle", bundle_id)
+
+
+def _record_failed(store: Store, bundle_id: str, error: TransportError,
+                   rng: Callable[[], float]) -> None:
+    item = get_item(store, bundle_id)
+    delay = retry_delay(max(1, item.attempts), rng=rng)
+    with store.transaction() as conn:
+        conn.execute(
+            "UPDATE outbox SET state = 'failed', error_code = ?, error_params = ?, "
+            "retry_after_seconds = ?, last_attempt_at = ? WHERE bundle_id = ?",
+            (error.code, json.dumps(error.params), delay, stamp(), bundle_id),
+        )
+    hub.publish(OUTBOX_CHANGED)
+
+
 def send_one(
     store: Store,
     bundle_id: str,
@@ -256,40 +298,21 @@ def send_one(
     durable: bool = True,
 ) -> bool:
     """Try to deliver one bundle; record the outcome (durably unless ``durable`` is False, when
-    the caller makes it durable later, as :func:`send_due` does once per pass). True when
-    delivered."""
+    the caller makes it durable later). True when delivered."""
     # The 'sending' mark is bookkeeping, not an acknowledged save: losing it in a power cut
     # only means the bundle is sent again under the same id (which the Lead holds once), so it
     # is committed without waiting for the disk. The outcome below is committed in full.
     with _not_waiting_for_disk(store), store.transaction() as conn:
-        conn.execute(
-            "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
-            "last_attempt_at = ? WHERE bundle_id = ?",
-            (stamp(), bundle_id),
-        )
+        _mark_sending(conn, [bundle_id])
     hub.publish(OUTBOX_CHANGED)
     try:
         receipt = sender.send(bundle_id, _content(store, bundle_id))
     except TransportError as error:
-        item = get_item(store, bundle_id)
-        delay = retry_delay(item.attempts, rng=rng)
-        with store.transaction() as conn:
-            conn.execute(
-                "UPDATE outbox SET state = 'failed', error_code = ?, error_params = ?, "
-                "retry_after_seconds = ? WHERE bundle_id = ?",
-                (error.code, json.dumps(error.params), delay, bundle_id),
-            )
-        hub.publish(OUTBOX_CHANGED)
+        _record_failed(store, bundle_id, error, rng)
         return False
     with _not_waiting_for_disk(store) if not durable else nullcontext(), \
             store.transaction() as conn:
-        conn.execute(
-            "UPDATE outbox SET state = 'delivered', error_code = '', error_params = '{}', "
-            "receipt = ?, "
-            "delivered_at = ? WHERE bundle_id = ?",
-            (str(receipt), stamp(), bundle_id),
-        )
-        store.audit("sync", "bundle", bundle_id)
+        _record_delivered(store, conn, [(bundle_id, str(receipt), stamp())])
     hub.publish(OUTBOX_CHANGED)
     return True
 
@@ -300,26 +323,58 @@ def send_due(
     *,
     retry_now: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    rng: Callable[[], float] = random.random,
+    clock: Callable[[], float] = time.monotonic,
 ) -> SyncReport:
-    """Send every bundle that is due, oldest first; report what happened."""
+    """Send every bundle that is due, oldest first; report what happened.
+
+    Bookkeeping is batched: up to :data:`BATCH_BUNDLES` bundles are marked 'sending' in one
+    commit, and deliveries are recorded together (with their audit events, in delivery order)
+    when the next batch is marked, at least every :data:`BATCH_SECONDS`, and at the end. None
+    of those commits waits for the disk; one full commit ends the pass, before it reports, so
+    everything recorded is on disk by then. A delivery is recorded only after the destination
+    has answered that it holds the bundle; one not yet recorded (or lost in a power cut) leaves
+    the bundle due, and it is sent again under the same id: the inbox answers "already held".
+    """
     due = due_items(store, retry_now=retry_now)
     delivered = failed = 0
+    marked = 0  # due[:marked] are marked 'sending' (or done)
+    unrecorded: list[tuple[str, str, str]] = []
+    last_commit = clock()
+
+    def commit(mark: list[str]) -> None:
+        nonlocal unrecorded, last_commit
+        with _not_waiting_for_disk(store), store.transaction() as conn:
+            _record_delivered(store, conn, unrecorded)
+            _mark_sending(conn, mark)
+        unrecorded, last_commit = [], clock()
+        hub.publish(OUTBOX_CHANGED)
+
     try:
         for done, bundle_id in enumerate(due, start=1):
-            # Each delivery is recorded without its own fsync; they all reach the disk with the
-            # one full commit below, before this pass reports them. Lost in a power cut, they
-            # are sent again under the same ids and the inbox answers "already held".
-            if send_one(store, bundle_id, sender, durable=False):
-                delivered += 1
-            else:
+            if done > marked:
+                window = due[marked:marked + BATCH_BUNDLES]
+                commit(window)
+                marked += len(window)
+            try:
+                receipt = sender.send(bundle_id, _content(store, bundle_id))
+            except TransportError as error:
+                _record_failed(store, bundle_id, error, rng)
                 failed += 1
+            else:
+                unrecorded.append((bundle_id, str(receipt), stamp()))
+                delivered += 1
             hub.publish(SYNC_PROGRESS, done=done, total=len(due))
             if progress:
                 progress(done, len(due))
+            if unrecorded and clock() - last_commit >= BATCH_SECONDS:
+                commit([])
     finally:
         if delivered:
-            with store.transaction():
-                store.set_meta("last_delivery_at", stamp())  # a full commit: all now on disk
+            with store.transaction() as conn:  # a full commit: everything now on disk
+                _record_delivered(store, conn, unrecorded)
+                store.set_meta("last_delivery_at", stamp())
+            hub.publish(OUTBOX_CHANGED)
     return SyncReport(delivered, failed, waiting_count(store))
 
 

@@ -62,9 +62,12 @@ def sign_request(
     bundle_id: str,
     body: bytes,
     timestamp: int,
+    content_sha256: str | None = None,
 ) -> dict[str, str]:
-    """The headers that authenticate one request; a fresh nonce every call."""
-    content_sha256 = hashlib.sha256(body).hexdigest()
+    """The headers that authenticate one request; a fresh nonce every call. ``content_sha256``
+    is the body's SHA-256 (hex) if the caller has it already, so it is computed once."""
+    if content_sha256 is None:
+        content_sha256 = hashlib.sha256(body).hexdigest()
     nonce = secrets.token_hex(16)
     message = signed_message(
         method=method,

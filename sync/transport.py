@@ -94,13 +94,13 @@ def fetch_receipts(transport: Transport, bundle_ids: Iterable[str]) -> dict[str,
     return found
 
 
-def _delivered(bundle_id: str, data: bytes, outcome: PublishOutcome) -> Receipt:
+def _delivered(bundle_id: str, sha256: str, outcome: PublishOutcome) -> Receipt:
     if outcome is PublishOutcome.CONFLICT:
         raise DeliveryConflict(bundle_id)
     held: Literal["stored", "already_held"] = (
         "stored" if outcome is PublishOutcome.STORED else "already_held"
     )
-    return Receipt(bundle_id, hashlib.sha256(data).hexdigest(), held, stamp())
+    return Receipt(bundle_id, sha256, held, stamp())
 
 
 class FolderTransport:
@@ -113,17 +113,18 @@ class FolderTransport:
     def send(self, bundle_id: str, data: bytes) -> Receipt:
         """Write the bundle atomically; identical content already there counts as delivered."""
         final = bundle_path(self.root, bundle_id)
+        sha256 = hashlib.sha256(data).hexdigest()
         if not self.root.is_dir():
             # A share that is not mounted, or a drive not plugged in: never create it locally.
             raise DestinationUnavailable("the destination folder is not there")
         try:
             bundles_dir(self.root).mkdir(exist_ok=True)
             staged = stage_bytes(final.parent, data)
-            outcome = publish_once(staged, final, hashlib.sha256(data).hexdigest())
+            outcome = publish_once(staged, final, sha256)
         except OSError as error:
             reason = errno.errorcode.get(error.errno or 0, "I/O error")
             raise DestinationUnavailable(f"cannot write to the folder: {reason}") from None
-        return _delivered(bundle_id, data, outcome)
+        return _delivered(bundle_id, sha256, outcome)
 
     def probe(self) -> bool:
         """True if the destination folder exists (for example, the share is mounted)."""
@@ -195,7 +196,8 @@ class HttpsTransport:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def _request(self, method: str, bundle_id: str, path: str, body: bytes) -> httpx.Response:
+    def _request(self, method: str, bundle_id: str, path: str, body: bytes,
+                 sha256: str | None = None) -> httpx.Response:
         headers = sign_request(
             device_id=self.device_id,
             device_key=self._device_key,
@@ -203,6 +205,7 @@ class HttpsTransport:
             bundle_id=bundle_id,
             body=body,
             timestamp=int(self._clock()),
+            content_sha256=sha256,
         )
         headers["Content-Type"] = "application/octet-stream"
         try:
@@ -213,12 +216,13 @@ class HttpsTransport:
     def send(self, bundle_id: str, data: bytes) -> Receipt:
         """PUT the bundle; 201 and 200 are deliveries, anything else a typed error."""
         _check_id(bundle_id)
-        response = self._request("PUT", bundle_id, f"/v1/bundles/{bundle_id}", data)
+        sha256 = hashlib.sha256(data).hexdigest()  # once: signed, then checked in the reply
+        response = self._request("PUT", bundle_id, f"/v1/bundles/{bundle_id}", data, sha256)
         if response.status_code in (200, 201):
-            _check_reply(response, bundle_id, data)
+            _check_reply(response, bundle_id, sha256)
             outcome = PublishOutcome.STORED if response.status_code == 201 else (
                 PublishOutcome.ALREADY_HELD)
-            return _delivered(bundle_id, data, outcome)
+            return _delivered(bundle_id, sha256, outcome)
         raise _status_error(response.status_code, bundle_id, self.device_id)
 
     def probe(self) -> bool:
@@ -245,7 +249,7 @@ def _check_id(bundle_id: str) -> None:
         raise ValueError("a bundle id is a canonical UUID")
 
 
-def _check_reply(response: httpx.Response, bundle_id: str, data: bytes) -> None:
+def _check_reply(response: httpx.Response, bundle_id: str, sha256: str) -> None:
     """Only the inbox's own answer about these exact bytes counts as delivery (a proxy or a
     captive portal answering 200 does not)."""
     try:
@@ -253,7 +257,7 @@ def _check_reply(response: httpx.Response, bundle_id: str, data: bytes) -> None:
     except ValueError:
         reply = None
     if (not isinstance(reply, dict) or reply.get("bundle_id") != bundle_id
-            or reply.get("sha256") != hashlib.sha256(data).hexdigest()):
+            or reply.get("sha256") != sha256):
         raise DestinationUnavailable("the reply did not confirm this bundle")
 
 

@@ -15,6 +15,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sync.bundle import AuditAnchor, build_bundle, read_bundle
+from sync.bundle_owners import bundle_owner
 from sync.enrolment import EnrolledDevice, new_device_id, new_device_key, sign_enrolled_devices
 from sync.errors import (
     BundleTooLargeForDestination,
@@ -22,7 +23,7 @@ from sync.errors import (
     DeliveryUnauthorised,
     DestinationUnavailable,
 )
-from sync.inbox import NOT_AUTHENTICATED
+from sync.inbox import MEMORY_BODY_BYTES, NOT_AUTHENTICATED
 from sync.keys import LeadKeys, signing_public_text
 from sync.layout import delivered_bundles
 from sync.receipts import ImportReceipt, write_import_receipt
@@ -298,3 +299,46 @@ def test_an_unpinned_certificate_is_not_trusted(setup: Setup, tmp_path: Path) ->
         with pytest.raises(DestinationUnavailable, match="certificate"):
             transport.send(*setup.bundle())
         assert not transport.probe()
+
+
+@pytest.fixture
+def roomy(tmp_path: Path, inbox_tls_cert: InboxTlsCert, start_inbox: StartInbox) -> Setup:
+    """An inbox whose limit lets a body be larger than what it holds in memory."""
+    lead, device, revoked = LeadKeys.generate(), Device(), Device()
+    devices_file = tmp_path / "roomy-devices.json"
+    devices_file.write_bytes(sign_enrolled_devices([device.entry()], lead.signing_key))
+    inbox = start_inbox(devices_file=devices_file, lead_public_key=lead.public_key,
+                        tls=inbox_tls_cert, max_bundle_bytes=4 * MEMORY_BODY_BYTES,
+                        root=tmp_path / "roomy-root")
+    return Setup(lead, inbox_tls_cert, devices_file, inbox, device, revoked)
+
+
+@pytest.mark.parametrize("size", [1, MEMORY_BODY_BYTES, MEMORY_BODY_BYTES + 1,
+                                  3 * MEMORY_BODY_BYTES + 12345])
+def test_bodies_held_in_memory_or_streamed_are_stored_whole_and_claimed(
+    roomy: Setup, size: int
+) -> None:
+    """Small bodies are held in memory until checked, larger ones stream to a staging file:
+    either way the bytes are stored exactly, the id is claimed by the device, nothing is left
+    behind, and a resend is 'already held'."""
+    bundle_id, data = str(uuid.uuid4()), os.urandom(size)
+    with roomy.transport() as transport:
+        assert transport.send(bundle_id, data).outcome == "stored"
+        assert transport.send(bundle_id, data).outcome == "already_held"
+    stored = roomy.inbox.root / "bundles" / f"{bundle_id}.age"
+    assert stored.read_bytes() == data
+    assert [p.name for p in stored.parent.iterdir()] == [stored.name]  # no staging leftovers
+    assert bundle_owner(roomy.inbox.root, bundle_id) == roomy.device.device_id
+
+
+@pytest.mark.parametrize("size", [1000, 3 * MEMORY_BODY_BYTES])
+def test_a_body_that_is_not_the_signed_one_leaves_nothing_whatever_its_size(
+    roomy: Setup, size: int
+) -> None:
+    bundle_id, data = str(uuid.uuid4()), os.urandom(size)
+    url, headers, _ = _signed_put(roomy, bundle_id, data)
+    with roomy.client() as client:
+        answer = client.put(url, headers=headers, content=data[:-1] + b"x")
+    assert answer.status_code == 400
+    assert list((roomy.inbox.root / "bundles").iterdir()) == []
+    assert bundle_owner(roomy.inbox.root, bundle_id) is None
