@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -144,6 +145,11 @@ def verify(conn: Any) -> ChainReport:
     return chain
 
 
+CHAIN_COLUMNS = ("seq", "at", "actor", "action", "record_kind", "record_id", "prev_hash", "hash")
+"""The columns of an event that its place in the chain depends on (with ``content_hash``, the
+seal, in every trail from the seals step on)."""
+
+
 def verify_chain(conn: Any, after: tuple[int, str] = (0, GENESIS)) -> ChainReport:
     """Walk the chain from the start; report the first event that was changed, removed or moved.
 
@@ -155,21 +161,38 @@ def verify_chain(conn: Any, after: tuple[int, str] = (0, GENESIS)) -> ChainRepor
         f"SELECT seq, at, actor, action, record_kind, record_id, prev_hash, hash, {seal_column} "
         "FROM audit_events ORDER BY seq"
     ).fetchall()
+    report, last = _walk(rows, after)
+    if report is not None:
+        return report
+    head = conn.execute("SELECT value FROM meta WHERE key = 'audit_head'").fetchone()
+    if head is not None and head[0] != f"{last[0]}:{last[1]}":
+        claimed = int(str(head[0]).split(":", 1)[0])
+        bad = min(claimed, last[0] + 1)
+        return _bad(len(rows), bad, f"event {bad} onwards is missing or was replaced")
+    return ChainReport(len(rows), None, "")
+
+
+def verify_rows(rows: Sequence[Sequence[Any]], after: tuple[int, str] = (0, GENESIS)
+                ) -> ChainReport:
+    """:func:`verify_chain` over events already read (each ``CHAIN_COLUMNS`` then the seal, in
+    order of ``seq``), with no head to compare: how the Lead checks a device's copy."""
+    report, _ = _walk(rows, after)
+    return report or ChainReport(len(rows), None, "")
+
+
+def _walk(rows: Sequence[Sequence[Any]], after: tuple[int, str]
+          ) -> tuple[ChainReport | None, tuple[int, str]]:
+    """The first break in ``rows`` (None if whole), and the last event's (seq, hash)."""
     prev, expected_seq = after[1], after[0] + 1
     for seq, at, actor, action, kind, rid, prev_hash, digest, content_hash in rows:
         if seq != expected_seq:
-            return _bad(len(rows), expected_seq, f"event {expected_seq} is missing")
+            return _bad(len(rows), expected_seq, f"event {expected_seq} is missing"), after
         if prev_hash != prev:
-            return _bad(len(rows), seq, f"event {seq} does not follow event {seq - 1}")
+            return _bad(len(rows), seq, f"event {seq} does not follow event {seq - 1}"), after
         if event_hash(prev, seq, at, actor, action, kind, rid, content_hash) != digest:
-            return _bad(len(rows), seq, f"event {seq} was changed")
+            return _bad(len(rows), seq, f"event {seq} was changed"), after
         prev, expected_seq = digest, seq + 1
-    head = conn.execute("SELECT value FROM meta WHERE key = 'audit_head'").fetchone()
-    if head is not None and head[0] != f"{expected_seq - 1}:{prev}":
-        claimed = int(str(head[0]).split(":", 1)[0])
-        bad = min(claimed, expected_seq)
-        return _bad(len(rows), bad, f"event {bad} onwards is missing or was replaced")
-    return ChainReport(len(rows), None, "")
+    return None, (expected_seq - 1, prev)
 
 
 def head(conn: Any) -> tuple[int, str]:

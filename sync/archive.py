@@ -9,12 +9,21 @@ refuses links, directories, long-name and pax extensions, duplicates and truncat
 from __future__ import annotations
 
 import io
+import re
 import tarfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 BLOCK = 512
+RECORD = 20 * BLOCK
+"""tarfile pads a finished archive to a whole record of 20 blocks."""
 _ZERO_BLOCK = bytes(BLOCK)
 MAX_ENTRIES = 20_000
+_UNSAFE_CHARS = re.compile(r"[\x00-\x1f\x7f\\]")
+_HEADER_TAIL = (b"0" + bytes(100) + tarfile.POSIX_MAGIC + bytes(32 + 32 + 8 + 8 + 155)
+                + bytes(BLOCK - 500))
+"""A regular file's header from its type flag on: no link, ustar, no owner names, no device
+numbers, no prefix (as tarfile writes it for :func:`write_archive`)."""
+_HEADER_TAIL_SUM = sum(_HEADER_TAIL)
 
 
 class ArchiveError(ValueError):
@@ -41,9 +50,46 @@ def write_archive(entries: Mapping[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def ustar_header(name: str, size: int) -> bytes:
+    """The header :func:`write_archive` writes for entry ``name`` of ``size`` bytes (tarfile's
+    ustar header for a regular file of mode 0600, owner 0, time 0), for an ASCII name of at
+    most 100 characters; raises ``ValueError`` for any other name."""
+    encoded = name.encode("ascii")
+    if len(encoded) > 100 or not 0 <= size < 8**11:
+        raise ValueError("not a name or size this header form holds")
+    head = (encoded + bytes(100 - len(encoded)) + b"0000600\0" + b"0000000\0" + b"0000000\0"
+            + b"%011o\0" % size + b"00000000000\0")
+    checksum = sum(head) + 8 * 0x20 + _HEADER_TAIL_SUM  # the checksum field counts as spaces
+    return head + b"%06o\0 " % checksum + _HEADER_TAIL
+
+
+def is_written_archive(data: bytes, entries: Mapping[str, bytes], order: Sequence[str]) -> bool:
+    """True when ``data`` is byte for byte ``write_archive({n: entries[n] for n in order})``,
+    checked in place (headers, contents, padding, end blocks) rather than by writing it again."""
+    position = 0
+    try:
+        for name in order:
+            content = entries[name]
+            if not data.startswith(ustar_header(name, len(content)), position):
+                return False
+            position += BLOCK
+            if not data.startswith(content, position):
+                return False
+            position += len(content)
+            padding = -len(content) % BLOCK
+            if padding and not data.startswith(_ZERO_BLOCK[:padding], position):
+                return False
+            position += padding
+    except ValueError:  # a name this check does not cover: write it and compare
+        return write_archive({name: entries[name] for name in order}) == data
+    end = position + 2 * BLOCK
+    end += -end % RECORD
+    return len(data) == end and data.count(0, position) == end - position
+
+
 def _octal(field: bytes, what: str) -> int:
     digits = field.rstrip(b"\0 ").lstrip(b" ")
-    if not digits or any(byte not in b"01234567" for byte in digits):
+    if not digits or digits.translate(None, b"01234567"):
         raise ArchiveError(f"archive header has a bad {what} field")
     return int(digits, 8)
 
@@ -68,7 +114,7 @@ def is_safe_name(name: str) -> bool:
     """A relative path of plain segments: no absolute path, ``..``, backslash or control chars."""
     if not name or name.startswith("/") or "\\" in name:
         return False
-    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in name):
+    if _UNSAFE_CHARS.search(name):
         return False
     return all(segment not in ("", ".", "..") for segment in name.split("/"))
 

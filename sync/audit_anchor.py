@@ -1,20 +1,21 @@
 """The Lead's copy of each device's audit trail, anchored by the bundles it sends.
 
-Every bundle carries the device's audit head and the events since the last bundle the Lead
-acknowledged. The Lead keeps every event it receives, and at each import checks that the
-device's chain still continues what it received before: an event that changed, a head that went
-backwards or a chain that no longer links is recorded as a break against the device. Someone
-holding the device's passphrase can rewrite its trail on the device, but no longer unnoticed.
+Every bundle carries the device's audit head and the events no earlier bundle carries (those
+after the head of the last one sealed that the Lead has not refused). The Lead keeps every
+event it receives, and at each import checks that the device's chain still continues what it
+received before: an event that changed, a head that went backwards or a chain that no longer
+links is recorded as a break against the device. Someone holding the device's passphrase can
+rewrite its trail on the device, but no longer unnoticed.
 
-The chain is checked with :func:`fieldkit.audit.verify` itself, on an in-memory copy, so the
-Lead always hashes events exactly as the device does.
+The chain is checked with :mod:`fieldkit.audit`'s own walk (:func:`fieldkit.audit.verify_rows`,
+the one :func:`fieldkit.audit.verify_chain` uses on the device), so the Lead always hashes
+events exactly as the device does.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,6 +83,7 @@ def check_device_trail(
                      if canonical_json(event).decode("utf-8") != held[seq]]
     new: list[tuple[str, int, str, str]] = []
     added: set[int] = set()
+    carried: dict[int, dict[str, Any]] = {}  # the new events, as parsed
     for seq, event in numbered:
         if seq in held and seq not in added:
             continue  # compared above
@@ -93,12 +95,13 @@ def check_device_trail(
             continue
         held[seq] = text
         added.add(seq)
+        carried[seq] = event
         new.append((device_id, seq, text, bundle_id))
     conn.executemany("INSERT INTO lead_audit_events(device_id, seq, event, bundle_id) "
                      "VALUES (?, ?, ?, ?)", new)
     problems.extend(_moved_back(conn, device_id, bundle_id, counter, anchor))
     chain, waiting, head = _chain_problems(conn, device_id, anchor,
-                                           verified or (0, audit.GENESIS))
+                                           verified or (0, audit.GENESIS), carried)
     return TrailCheck(problems + chain, waiting, head)
 
 
@@ -120,26 +123,33 @@ def _moved_back(
 
 
 def _chain_problems(
-    conn: Any, device_id: str, anchor: AuditAnchor, verified: tuple[int, str]
+    conn: Any, device_id: str, anchor: AuditAnchor, verified: tuple[int, str],
+    carried: dict[int, dict[str, Any]],
 ) -> tuple[list[str], str | None, tuple[int, str]]:
-    """Check the Lead's copy with audit.verify, from the first event (or just after the last one
-    already verified) as far as it runs without a gap, and against this bundle's head when the
-    copy reaches it; name the first gap, if any. Also returns the new verified head."""
+    """Check the Lead's copy with the device's own chain rule (:func:`fieldkit.audit.
+    verify_rows`), from the first event (or just after the last one already verified) as far
+    as it runs without a gap, and against this bundle's head when the copy reaches it; name the
+    first gap, if any. Also returns the new verified head. ``carried``: this bundle's new
+    events by number, as parsed (the same as the copy's text, not parsed again)."""
     start = verified[0]
-    rows = conn.execute(
+    cursor = conn.execute(
         "SELECT seq, event FROM lead_audit_events WHERE device_id = ? AND seq > ? ORDER BY seq",
         (device_id, start),
-    ).fetchall()
+    )
     fresh: list[dict[str, Any]] = []
-    for seq, text in rows:
+    gap_ends: int | None = None
+    for seq, text in cursor:  # read only as far as the first gap
         if seq != start + len(fresh) + 1:
+            gap_ends = seq
             break
-        fresh.append(json.loads(text))
+        event = carried.get(seq)
+        fresh.append(json.loads(text) if event is None else event)
+    cursor.close()
     reached = start + len(fresh)
     waiting = None
-    if len(fresh) < len(rows):
-        waiting = f"audit events {reached + 1} to {rows[len(fresh)][0] - 1} not received yet"
-    problems = _verify_copy(fresh, None, verified)
+    if gap_ends is not None:
+        waiting = f"audit events {reached + 1} to {gap_ends - 1} not received yet"
+    problems = _verify_copy(fresh, verified)
     if problems:
         return problems, waiting, verified
     head = verified if not fresh else (reached, str(fresh[-1].get("hash")))
@@ -163,32 +173,40 @@ def _hash_at(conn: Any, device_id: str, seq: int, fresh: list[dict[str, Any]],
     return str(json.loads(row[0]).get("hash"))
 
 
-def _verify_copy(events: list[dict[str, Any]], head: tuple[int, str] | None,
-                 after: tuple[int, str] = (0, audit.GENESIS)) -> list[str]:
+_NOT_THE_FORMAT = "the audit events it carries are not in the device's audit format"
+
+
+def _verify_copy(events: list[dict[str, Any]], after: tuple[int, str] = (0, audit.GENESIS)
+                 ) -> list[str]:
+    """Verify the events as the device's trail would be verified: every event with the same
+    columns (the device's own, seal included when it has one), each value one a database
+    column holds (text, number or null), the chain from ``after``."""
     if not events:
         return []  # nothing received from the first event on yet: nothing to check
-    columns = list(events[0])
+    columns = set(events[0])
     if "seq" not in columns or any(not _COLUMN.fullmatch(name) for name in columns) or any(
-        set(event) != set(columns) for event in events
+        set(event) != columns for event in events
     ):
-        return ["the audit events it carries are not in the device's audit format"]
-    copy = sqlite3.connect(":memory:")
-    try:
-        names = ", ".join(columns)
-        copy.execute(f"CREATE TABLE audit_events ({names}, PRIMARY KEY (seq))")
-        copy.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        marks = ", ".join("?" for _ in columns)
-        copy.executemany(f"INSERT INTO audit_events ({names}) VALUES ({marks})",
-                         [tuple(event[name] for name in columns) for event in events])
-        if head is not None:
-            copy.execute("INSERT INTO meta(key, value) VALUES ('audit_head', ?)",
-                         (f"{head[0]}:{head[1]}",))
-        report = audit.verify_chain(copy, after)  # the chain only: records stay on the device
-    except (sqlite3.Error, TypeError, ValueError):
-        return ["the audit events it carries are not in the device's audit format"]
-    finally:
-        copy.close()
+        return [_NOT_THE_FORMAT]
+    if not columns.issuperset(audit.CHAIN_COLUMNS):
+        return [_NOT_THE_FORMAT]
+    sealed = "content_hash" in columns
+    rows = []
+    for event in events:
+        row = [event[name] for name in audit.CHAIN_COLUMNS]
+        row.append(event["content_hash"] if sealed else "")
+        if any(not _storable(value) for value in row):
+            return [_NOT_THE_FORMAT]
+        rows.append([int(value) if isinstance(value, bool) else value for value in row])
+    report = audit.verify_rows(rows, after)  # the chain only: records stay on the device
     return [] if report.ok else [f"the audit trail does not verify: {report.problem}"]
+
+
+def _storable(value: object) -> bool:
+    """A value an SQLite column holds as it is (a bool is held as its integer)."""
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    return value is None or isinstance(value, str | float)
 
 
 def record_breaks(store: Store, device_id: str, bundle_id: str, problems: list[str]) -> None:

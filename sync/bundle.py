@@ -6,7 +6,8 @@ plaintext is a deterministic ustar archive (:mod:`sync.archive`) holding, in thi
     manifest.json          canonical JSON: ids, officer, case, schema versions, part digests
     signature              Ed25519 signature by the device over the exact manifest bytes
     records.json           canonical JSON list of record dicts
-    audit.json             the device's audit events since the Lead last acknowledged a bundle
+    audit.json             the device's audit events no earlier bundle carries (those after the
+                           head of the last one sealed that the Lead has not refused)
     attachments/<sha256>   one file per attachment, named by its SHA-256
 
 :func:`read_bundle` checks all of it and returns a :class:`VerifiedBundle`, or raises
@@ -15,16 +16,18 @@ plaintext is a deterministic ustar archive (:mod:`sync.archive`) holding, in thi
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import pyrage
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -35,8 +38,13 @@ from pydantic import (
 )
 
 from fieldkit.clock import parse_stamp, stamp
-from sync.archive import ArchiveError, read_archive, write_archive
-from sync.canonical import canonical_json, refuse_json_constant, strict_json_loads
+from sync.archive import ArchiveError, is_written_archive, read_archive, write_archive
+from sync.canonical import (
+    canonical_json,
+    public_key_from_text,
+    refuse_json_constant,
+    strict_json_loads,
+)
 from sync.enrolment import EnrolledDevice, is_canonical_uuid
 from sync.errors import BundleRejected
 from sync.keys import parse_age_identity, parse_age_recipient
@@ -75,7 +83,8 @@ class PartDigest(BaseModel):
 
 class AuditAnchor(BaseModel):
     """The device's audit trail as the bundle was sealed: its head, and the sequence number the
-    events carried in ``audit.json`` follow (the head of the last bundle the Lead acknowledged)."""
+    events carried in ``audit.json`` follow (the head of the last bundle sealed before it that
+    the Lead has not refused, see ``sync.device``)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
@@ -126,8 +135,24 @@ class BundleManifest(BaseModel):
     @field_validator("created")
     @classmethod
     def _stamp(cls, value: str) -> str:
-        parse_stamp(value)
+        created_time(value)
         return value
+
+
+_STAMP = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.(\d{6})Z")
+
+
+def created_time(created: str) -> datetime:
+    """A manifest's ``created`` as a time: :func:`fieldkit.clock.parse_stamp`, without its
+    ``strptime`` for a stamp in the form every device writes (the same time, the same errors)."""
+    match = _STAMP.fullmatch(created)
+    if match is None:
+        return parse_stamp(created)  # any other form it accepts
+    year, month, day, hour, minute, second, micro = (int(part) for part in match.groups())
+    try:
+        return datetime(year, month, day, hour, minute, second, micro, tzinfo=UTC)
+    except ValueError:
+        return parse_stamp(created)  # raises as it does
 
 
 @dataclass(frozen=True)
@@ -207,8 +232,17 @@ def _decrypt(
         raise BundleRejected("the age file is damaged and cannot be decrypted") from None
 
 
-def _signed_manifest(entries: Mapping[str, bytes], devices: Mapping[str, EnrolledDevice]) -> bytes:
-    """The manifest bytes, once the enrolled device's signature over them has verified."""
+@functools.lru_cache(maxsize=1024)
+def _verifying_key(public_key: str) -> Ed25519PublicKey:
+    """An enrolled device's key, read from its text once (not once per bundle)."""
+    return public_key_from_text(public_key)
+
+
+def _signed_manifest(
+    entries: Mapping[str, bytes], devices: Mapping[str, EnrolledDevice]
+) -> tuple[bytes, Any]:
+    """The manifest bytes and their parsed JSON (not yet trusted beyond the signature), once
+    the enrolled device's signature over those bytes has verified."""
     manifest_bytes, signature = entries.get(MANIFEST), entries.get(SIGNATURE)
     if manifest_bytes is None or signature is None:
         raise BundleRejected("manifest or signature missing")
@@ -228,15 +262,17 @@ def _signed_manifest(entries: Mapping[str, bytes], devices: Mapping[str, Enrolle
     if device.revoked:
         raise BundleRejected(f"device revoked ({device_id})")
     try:
-        device.verifying_key().verify(signature, manifest_bytes)
+        _verifying_key(device.public_key).verify(signature, manifest_bytes)
     except InvalidSignature:
         raise BundleRejected(f"signature does not match device {device_id}") from None
-    return manifest_bytes
+    return manifest_bytes, claimed
 
 
-def _check_manifest(manifest_bytes: bytes, known_schemas: Mapping[str, int]) -> BundleManifest:
+def _check_manifest(
+    manifest_bytes: bytes, claimed: Any, known_schemas: Mapping[str, int]
+) -> BundleManifest:
+    """``claimed``: ``manifest_bytes`` as parsed (strictly) by :func:`_signed_manifest`."""
     try:
-        claimed = strict_json_loads(manifest_bytes)
         if isinstance(claimed, dict) and claimed.get("format") == 1:
             raise BundleRejected(
                 "made by an older fieldkit, without a bundle counter or audit anchor: update "
@@ -298,20 +334,22 @@ def read_bundle(
     known_schemas: Mapping[str, int],
     max_size: int = DEFAULT_MAX_BUNDLE_BYTES,
     expected_bundle_id: str | None = None,
+    sha256: str | None = None,
 ) -> VerifiedBundle:
     """Decrypt and verify a bundle; raise :class:`BundleRejected` with a plain reason on any fault.
 
     ``identities`` are the Lead's (or deputy's) age identities; ``devices`` the enrolled devices
     by id; ``known_schemas`` the highest version of each record schema this importer reads;
-    ``expected_bundle_id`` the id the bundle was delivered under (file name or inbox URL).
+    ``expected_bundle_id`` the id the bundle was delivered under (file name or inbox URL);
+    ``sha256`` the SHA-256 of ``data`` when the caller took it already (reading the file).
     """
     plaintext = _decrypt(data, identities, max_size)
     try:
         entries = read_archive(plaintext, allowed=_allowed_name)
     except ArchiveError as error:
         raise BundleRejected(str(error)) from None
-    manifest_bytes = _signed_manifest(entries, devices)
-    manifest = _check_manifest(manifest_bytes, known_schemas)
+    manifest_bytes, claimed = _signed_manifest(entries, devices)
+    manifest = _check_manifest(manifest_bytes, claimed, known_schemas)
     if expected_bundle_id is not None and manifest.bundle_id != expected_bundle_id:
         raise BundleRejected(f"bundle id does not match the one delivered ({expected_bundle_id})")
     _check_parts(manifest, entries)
@@ -321,7 +359,8 @@ def read_bundle(
     canonical_order = [MANIFEST, SIGNATURE, RECORDS, AUDIT, *attached]
     # Byte-for-byte the archive the device's own code would write: no field of it (times, modes,
     # order, padding, trailing data) can have been altered without the bundle being refused.
-    if write_archive({name: entries[name] for name in canonical_order}) != plaintext:
+    # Checked in place, without writing the archive again (sync.archive.is_written_archive).
+    if not is_written_archive(plaintext, entries, canonical_order):
         raise BundleRejected("the archive is not in canonical form")
     attachments = {name[len(ATTACHMENTS) :]: entries[name] for name in attached}
     return VerifiedBundle(
@@ -329,5 +368,5 @@ def read_bundle(
         records=records,
         audit_events=audit_events,
         attachments=attachments,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256 or hashlib.sha256(data).hexdigest(),
     )

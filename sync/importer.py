@@ -11,32 +11,43 @@ check is quarantined with its reason and changes nothing in the store.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 import os
-from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections import deque
+from collections.abc import Callable, Generator, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from fieldkit.clock import parse_stamp, stamp, utc_now
+from pyrage.x25519 import Identity
+
+from fieldkit.clock import stamp, utc_now
 from fieldkit.errors import InvalidInput
 from fieldkit.events import RECORDS_CHANGED, hub
 from fieldkit.store import Store
 from sync import lead
 from sync.audit_anchor import check_device_trail, record_breaks
-from sync.bundle import DEFAULT_MAX_BUNDLE_BYTES, BundleManifest, VerifiedBundle, read_bundle
+from sync.bundle import (
+    DEFAULT_MAX_BUNDLE_BYTES,
+    BundleManifest,
+    VerifiedBundle,
+    created_time,
+    read_bundle,
+)
 from sync.device import schema_versions
 from sync.enrolment import EnrolledDevice, is_canonical_uuid
 from sync.errors import BundleRejected
 from sync.import_share import QUARANTINE as QUARANTINE  # where refused files go
 from sync.import_share import ImportShare, set_aside, write_receipt
-from sync.keys import LeadKeys
+from sync.keys import LeadKeys, parse_age_identity
 from sync.layout import BUNDLE_SUFFIX, bundles_dir, receipt_path
-from sync.payload import validate_records
-from sync.share_folder import is_regular_file, open_folder, read_file
+from sync.payload import Record, validate_records
+from sync.share_folder import SharedFile, is_regular_file, open_folder, read_file
 
 BATCH = 100
 """Bundles imported per durable commit: one fsync for the batch instead of one per bundle.
@@ -44,7 +55,11 @@ Each bundle is still whole or nothing (its own savepoint); receipts are written,
 files set aside, only once their batch is on disk, so no device is ever told of an import that
 a power cut could still take back."""
 RECEIPT_WRITERS = 8
-"""Receipts written at once after a batch: their fsyncs share the file system's journal commits."""
+"""Receipts written at once after a batch: their fsyncs share the file system's journal commits.
+They are written while the next batch is imported; the run ends once all are written."""
+READ_AHEAD = 2
+"""Files read, decrypted and verified ahead on a worker thread while the bundle before is
+stored (reading, hashing and SQLCipher's page work let the other thread run meanwhile)."""
 CLOCK_AHEAD_ALLOWED = timedelta(minutes=5)
 """How far past the Lead's clock a bundle's ``created`` may be before it is flagged."""
 
@@ -94,15 +109,8 @@ def describe_import(report: ImportReport) -> list[str]:
     return lines
 
 
-def _already_held(store: Store, bundle_id: str) -> str | None:
-    row = store.conn.execute(
-        "SELECT sha256 FROM lead_bundles WHERE bundle_id = ?", (bundle_id,)
-    ).fetchone()
-    return None if row is None else str(row[0])
-
-
 def _ahead_of_lead(created: str) -> tuple[str | None, int | None]:
-    ahead = parse_stamp(created) - utc_now()
+    ahead = created_time(created) - utc_now()
     if ahead <= CLOCK_AHEAD_ALLOWED:
         return None, None
     return created, int(ahead.total_seconds())
@@ -133,6 +141,32 @@ def _check_order(conn: Any, manifest: BundleManifest) -> None:
         raise BundleRejected("a bundle that supersedes it has an earlier counter")
 
 
+@dataclass(frozen=True)
+class _Checked:
+    """A bundle verified without the store (signature, canonical form, every part, the
+    records validated): what :func:`_store_bundle` then checks against the store and keeps."""
+
+    verified: VerifiedBundle
+    records: list[Record]
+
+
+def _check(data: bytes, bundle_id: str, identity: str | Identity,
+           devices: Mapping[str, EnrolledDevice], max_size: int,
+           sha256: str | None = None) -> _Checked:
+    verified = read_bundle(
+        data,
+        identities=[identity],
+        devices=devices,
+        known_schemas=schema_versions(),
+        max_size=max_size,
+        expected_bundle_id=bundle_id,
+        sha256=sha256,
+    )
+    manifest = verified.manifest
+    return _Checked(verified,
+                    validate_records(verified.records, manifest.case_id, verified.attachments))
+
+
 def import_bundle(
     store: Store, bundle_id: str, data: bytes, *, max_size: int = DEFAULT_MAX_BUNDLE_BYTES,
     keys: LeadKeys | None = None, devices: Mapping[str, EnrolledDevice] | None = None,
@@ -143,16 +177,19 @@ def import_bundle(
     ``announce=False`` leaves telling the app to the caller, once its commit is on disk;
     ``trails``: how far each device's audit copy was verified earlier in this transaction."""
     keys = keys or lead.lead_keys(store)
-    verified = read_bundle(
-        data,
-        identities=[keys.age_identity],
-        devices=lead.enrolled_devices(store) if devices is None else devices,
-        known_schemas=schema_versions(),
-        max_size=max_size,
-        expected_bundle_id=bundle_id,
-    )
+    checked = _check(data, bundle_id, keys.age_identity,
+                     lead.enrolled_devices(store) if devices is None else devices, max_size)
+    return _store_bundle(store, checked, announce=announce, trails=trails)
+
+
+def _store_bundle(
+    store: Store, checked: _Checked, *, announce: bool = True,
+    trails: Mapping[str, tuple[int, str]] | None = None,
+) -> ImportedBundle:
+    """Check a verified bundle against what the store holds (owner, order, audit trail) and
+    keep it, in one transaction (or the caller's); raises BundleRejected."""
+    verified, records = checked.verified, checked.records
     manifest = verified.manifest
-    records = validate_records(verified.records, manifest.case_id, verified.attachments)
     created = manifest.created
     flagged, seconds_ahead = _ahead_of_lead(created)
     with store.transaction() as conn:
@@ -189,16 +226,23 @@ def import_bundle(
             [(record.type, record.id, manifest.bundle_id, manifest.case_id, created,
               record.model_dump_json(), 0 if newer else 1) for record in records],
         )
-        conn.executemany(
-            "INSERT OR IGNORE INTO lead_exhibits(sha256, content) VALUES (?, ?)",
-            list(verified.attachments.items()),
-        )
+        _keep_exhibits(conn, verified.attachments)
         store.audit("import", "bundle", manifest.bundle_id)
         if flagged:
             store.audit("import.clock_ahead", "bundle", manifest.bundle_id)
     if announce:
         hub.publish(RECORDS_CHANGED, kind="lead_bundle", record_id=manifest.bundle_id)
     return ImportedBundle(verified, flagged, trail.breaks, trail.waiting, trail.verified)
+
+
+def _keep_exhibits(conn: Any, attachments: Mapping[str, bytes]) -> None:
+    """Keep each attachment once, by its SHA-256 (checked against its bytes by the reader): one
+    already held (the same pack sent again with a case's next version) is not written again."""
+    for digest, content in attachments.items():
+        held = conn.execute("SELECT 1 FROM lead_exhibits WHERE sha256 = ?", (digest,)).fetchone()
+        if held is None:
+            conn.execute("INSERT INTO lead_exhibits(sha256, content) VALUES (?, ?)",
+                         (digest, content))
 
 
 @dataclass
@@ -241,42 +285,124 @@ def import_folder(
         if progress is not None:
             progress(0, 0)
         return report  # nothing delivered yet
-    share = ImportShare(root, bundles_fd)
-    trails: dict[str, tuple[int, str]] = {}
+    run = _Run(store, ImportShare(root, bundles_fd), keys, parse_age_identity(keys.age_identity),
+               max_size, progress)
     try:
         delivered = _delivered(bundles_fd)
         for start in range(0, len(delivered), BATCH):
-            _import_batch(store, share, keys, delivered, start, max_size, report, progress,
-                          trails)
+            _import_batch(run, delivered, start, report)
         if progress is not None:
             progress(len(delivered), len(delivered))
     finally:
-        share.close()
+        run.writers.shutdown(wait=True)  # every receipt of a committed batch is written
+        run.share.close()
+    for written in run.receipts:
+        written.result()  # a receipt that could not be written fails the run, as before
     return report
 
 
-def _import_batch(store: Store, share: ImportShare, keys: LeadKeys,
-                  delivered: list[tuple[str, str]], start: int, max_size: int,
-                  report: ImportReport, progress: Callable[[int, int], None] | None,
-                  trails: dict[str, tuple[int, str]]) -> None:
-    """Up to :data:`BATCH` bundles in one durable commit, then their receipts and set-asides.
-    ``trails``: how far each device's audit copy is verified, kept across the run's batches."""
+@dataclass
+class _Run:
+    """What one import run keeps from batch to batch."""
+
+    store: Store
+    share: ImportShare
+    keys: LeadKeys
+    identity: Identity
+    max_size: int
+    progress: Callable[[int, int], None] | None
+    trails: dict[str, tuple[int, str]] = field(default_factory=dict)
+    """How far each device's audit copy is verified (see :func:`check_device_trail`)."""
+    writers: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=RECEIPT_WRITERS))
+    receipts: list[Future[None]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Read:
+    """One delivered file, read and (unless the store must first say whether it holds it)
+    verified: ``refused`` a file that is no bundle (a link), ``error`` a bundle that failed."""
+
+    file: SharedFile | None
+    held: str | None
+    """The SHA-256 of the bundle the store holds under this id (read as the batch began: no
+    other file of the batch has this id), or ``None``."""
+    refused: BundleRejected | None = None
+    checked: _Checked | None = None
+    error: Exception | None = None
+
+
+def _read(run: _Run, devices: Mapping[str, EnrolledDevice], bundle_id: str, name: str,
+          held: str | None) -> _Read:
+    """Read and verify one file without the store (on the reader thread); ``held``: the
+    SHA-256 the store held for this bundle id when the batch began."""
+    try:
+        delivered = read_file(run.share.bundles, name, run.max_size)
+    except BundleRejected as error:
+        return _Read(None, held, refused=error)
+    if held is not None or delivered.data is None:
+        return _Read(delivered, held)  # already held, or refused as it is: not verified
+    try:
+        return _Read(delivered, held, checked=_check(delivered.data, bundle_id, run.identity,
+                                                     devices, run.max_size, delivered.sha256))
+    except Exception as error:  # refused in the batch, as if raised there
+        return _Read(delivered, held, error=error)
+
+
+def _reads(run: _Run, devices: Mapping[str, EnrolledDevice],
+           items: list[tuple[str, str]]) -> Generator[Callable[[], _Read], None, None]:
+    """Each item's :class:`_Read`, in order, read :data:`READ_AHEAD` files ahead on a worker
+    thread while the bundles before are stored (decrypting and checking need no store)."""
+    marks = ", ".join("?" for _ in items)
+    held = dict(run.store.conn.execute(
+        f"SELECT bundle_id, sha256 FROM lead_bundles WHERE bundle_id IN ({marks})",
+        [bundle_id for bundle_id, _ in items]).fetchall()) if items else {}
+    if READ_AHEAD == 0:
+        for bundle_id, name in items:
+            yield functools.partial(_read, run, devices, bundle_id, name, held.get(bundle_id))
+        return
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        ahead: deque[Future[_Read]] = deque()
+        following = iter(items)
+        try:
+            for bundle_id, name in itertools.islice(following, READ_AHEAD):
+                ahead.append(reader.submit(_read, run, devices, bundle_id, name,
+                                           held.get(bundle_id)))
+            while ahead:
+                done = ahead.popleft()
+                for bundle_id, name in itertools.islice(following, 1):
+                    ahead.append(reader.submit(_read, run, devices, bundle_id, name,
+                                               held.get(bundle_id)))
+                yield done.result
+        finally:
+            for waiting in ahead:
+                waiting.cancel()
+
+
+def _import_batch(run: _Run, delivered: list[tuple[str, str]], start: int,
+                  report: ImportReport) -> None:
+    """Up to :data:`BATCH` bundles in one durable commit, then their receipts and set-asides
+    (the receipts written while the next batch is imported)."""
+    store, share = run.store, run.share
     batch = _Batch()
     devices = lead.enrolled_devices(store)
-    with store.transaction() as conn:
-        for done in range(start, min(start + BATCH, len(delivered))):
-            if progress is not None:
-                progress(done, len(delivered))
-            bundle_id, name = delivered[done]
-            _import_one(store, conn, share, keys, devices, bundle_id, name, max_size, batch,
-                        trails)
+    items = delivered[start:start + BATCH]
+    for written in run.receipts:
+        if written.done():
+            written.result()  # the last batch's receipts could not be written: stop, as before
+    with store.transaction() as conn, closing(_reads(run, devices, items)) as reads:
+        for done, ((bundle_id, name), read) in enumerate(zip(items, reads, strict=True),
+                                                        start=start):
+            if run.progress is not None:
+                run.progress(done, len(delivered))
+            _import_one(run, conn, devices, bundle_id, name, read(), batch)
     # The batch is on disk: only now is a refused file moved or any device told.
     for name, reason in batch.set_aside:
         set_aside(share, name, reason)
     if batch.receipts:
         share.receipts()  # opened here, not by the writers at once
-        with ThreadPoolExecutor(max_workers=RECEIPT_WRITERS) as pool:
-            list(pool.map(lambda r: write_receipt(share, keys, *r), batch.receipts))
+        run.receipts += [run.writers.submit(write_receipt, share, run.keys, *receipt)
+                         for receipt in batch.receipts]
     for bundle_id in batch.report.imported:
         hub.publish(RECORDS_CHANGED, kind="lead_bundle", record_id=bundle_id)
     _merge(report, batch.report)
@@ -317,20 +443,19 @@ def _savepoint(conn: Any) -> Iterator[None]:
     conn.execute("RELEASE bundle")
 
 
-def _import_one(store: Store, conn: Any, share: ImportShare, keys: LeadKeys,
-                devices: Mapping[str, EnrolledDevice], bundle_id: str, name: str,
-                max_size: int, batch: _Batch, trails: dict[str, tuple[int, str]]) -> None:
+def _import_one(run: _Run, conn: Any, devices: Mapping[str, EnrolledDevice], bundle_id: str,
+                name: str, read: _Read, batch: _Batch) -> None:
+    store, share = run.store, run.share
     report = batch.report
-    try:
-        delivered = read_file(share.bundles, name, max_size)
-    except BundleRejected as error:
+    if read.file is None:
         # A link or a device file is no device's bundle: set aside, with no receipt.
-        _record_rejection(store, name, str(error), "")
-        batch.set_aside.append((name, str(error)))
-        report.rejected.append((bundle_id, str(error)))
+        reason = str(read.refused)
+        _record_rejection(store, name, reason, "")
+        batch.set_aside.append((name, reason))
+        report.rejected.append((bundle_id, reason))
         return
+    delivered, held = read.file, read.held
     digest = delivered.sha256
-    held = _already_held(store, bundle_id)
     if held == digest:
         report.already_held.append(bundle_id)
         if not is_regular_file(share.receipts(), receipt_path(share.root, bundle_id).name):
@@ -341,9 +466,12 @@ def _import_one(store: Store, conn: Any, share: ImportShare, keys: LeadKeys,
             raise BundleRejected("a different bundle with this id was imported before")
         if delivered.data is None:
             raise BundleRejected("bundle larger than the limit")
+        if read.error is not None:
+            raise read.error
+        checked = read.checked or _check(delivered.data, bundle_id, run.identity, devices,
+                                         run.max_size, digest)
         with _savepoint(conn):
-            imported = import_bundle(store, bundle_id, delivered.data, max_size=max_size,
-                                     keys=keys, devices=devices, announce=False, trails=trails)
+            imported = _store_bundle(store, checked, announce=False, trails=run.trails)
     except Exception as error:
         if not conn.in_transaction:
             raise  # the store refused the whole batch (a full disk): nothing of it was kept
@@ -359,7 +487,7 @@ def _import_one(store: Store, conn: Any, share: ImportShare, keys: LeadKeys,
     if imported.clock_ahead is not None:
         report.clock_ahead.append((bundle_id, imported.clock_ahead))
     device = imported.verified.manifest.device_id
-    trails[device] = imported.audit_verified  # its savepoint is released: the copy stays
+    run.trails[device] = imported.audit_verified  # its savepoint is released: the copy stays
     report.audit_breaks.extend((device, bundle_id, problem) for problem in imported.audit_breaks)
     report.audit_waiting[device] = imported.audit_waiting or ""
 

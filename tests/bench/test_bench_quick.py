@@ -46,6 +46,10 @@ def test_bench_quick_writes_every_benchmark(tmp_path: Path) -> None:
     assert load["lost_or_duplicated"] == 0 and load["baseline_lost"] == 0
     assert load["bundles"] == 100 and load["devices"] == 20
     assert results["unlock_to_list"]["details"]["visits_shown"] == 1000
+    lead = results["lead_import_1000"]["details"]
+    assert (lead["bundles"], lead["devices"]) == (100, 10)
+    assert lead["receipts_collected_in_setup"] == 100  # every bundle acknowledged by a receipt
+    assert lead["one_device_no_receipts"]["bundles"] == 30
     board = results["board_heal_5"]["details"]
     assert (board["devices"], board["people"], board["steps"]) == (5, 20, 12)
 

@@ -4,6 +4,9 @@ other content, records that fail validation; and random files never crash or get
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -258,3 +261,63 @@ def test_a_request_cannot_silently_reinstate_or_rekey_a_device(desk: Desk) -> No
     assert lead.enrolled_devices(desk.lead)[device_id].revoked
     lead.add_device(desk.lead, impostor, replace=True)  # after a phone call, on purpose
     assert not lead.enrolled_devices(desk.lead)[device_id].revoked
+
+
+def _import_copy(desk: Desk, tmp_path: Path, name: str, ahead: int,
+                 monkeypatch: pytest.MonkeyPatch) -> tuple[object, ...]:
+    """Import a copy of the share into a copy of the Lead's store, reading ``ahead`` files
+    ahead; what it imported, refused and kept, and the receipts there once it returned."""
+    fast = {"kdf_min_seconds": 0.001, "kdf_memory_kib": 8192}
+    share = tmp_path / f"share-{name}"
+    shutil.copytree(desk.share, share, symlinks=True)
+    shutil.copytree(tmp_path / "lead-before", tmp_path / f"lead-{name}")
+    monkeypatch.setattr(importer, "READ_AHEAD", ahead)
+    with Store.open(Settings(data_dir=tmp_path / f"lead-{name}", **fast), PASSPHRASE) as store:
+        report = importer.import_folder(store, share)
+        receipts = sorted(path.name for path in (share / "receipts").iterdir())
+        kept = [store.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                for t in (*LEAD_TABLES, "lead_audit_events", "lead_audit_breaks")]
+        cases_held = [(c.case_id, c.title, c.records) for c in importer.lead_cases(store)]
+    return (sorted(report.imported), sorted(report.rejected), report.audit_breaks,
+            receipts, kept, cases_held)
+
+
+def test_reading_ahead_across_batches_imports_and_refuses_the_same(
+        desk: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importer, "BATCH", 3)
+    sent = [desk.sealed_case(f"Operation {n}") for n in range(7)]
+    for bundle_id, data in sent:
+        desk.drop(bundle_id, data)
+    under_another_id = str(uuid.uuid4())
+    desk.drop(under_another_id, sent[0][1])
+    link = str(uuid.uuid4())
+    os.symlink(bundle_path(desk.share, sent[1][0]), bundle_path(desk.share, link))
+    desk.lead.lock()
+    shutil.copytree(tmp_path / "lead", tmp_path / "lead-before")
+    desk.lead = Store.open(Settings(data_dir=tmp_path / "lead", kdf_min_seconds=0.001,
+                                    kdf_memory_kib=8192), PASSPHRASE)
+    at_once = _import_copy(desk, tmp_path, "plain", 0, monkeypatch)
+    ahead = _import_copy(desk, tmp_path, "ahead", 2, monkeypatch)
+    assert ahead == at_once
+    imported, rejected, breaks, receipts, kept, held = ahead
+    assert imported == sorted(bundle_id for bundle_id, _ in sent) and breaks == []
+    assert sorted(bundle_id for bundle_id, _ in rejected) == sorted([under_another_id, link])
+    # Every batch's receipts are written by the time the import returns (the link gets none).
+    assert receipts == sorted(f"{b}.json" for b in [*imported, under_another_id])
+    assert kept[0] == 7 and len(held) == 7
+
+
+def test_a_pack_already_held_is_kept_once_and_whole(desk: Desk) -> None:
+    from bench.rig import queue_cases
+
+    sent = queue_cases(desk.device, 3, reuse_packs=True)  # three cases, the same printed packs
+    for bundle_id in sent:
+        desk.drop(bundle_id, bytes(desk.device.conn.execute(
+            "SELECT content FROM outbox_content WHERE bundle_id = ?", (bundle_id,)).fetchone()[0]))
+    assert sorted(importer.import_folder(desk.lead, desk.share).imported) == sorted(sent)
+    packs = {record["sha256"] for case_id in {c.case_id for c in importer.lead_cases(desk.lead)}
+             for record in importer.current_records(desk.lead, case_id) if "sha256" in record}
+    rows = desk.lead.conn.execute("SELECT sha256, content FROM lead_exhibits").fetchall()
+    assert packs and {digest for digest, _ in rows} == packs  # each held once, for all three
+    for digest, content in rows:
+        assert hashlib.sha256(bytes(content)).hexdigest() == digest
