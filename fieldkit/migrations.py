@@ -514,11 +514,21 @@ rewrote its whole row, the 80 KiB of bundle included (encrypted page by page, th
 wiped), twice per delivery."""
 
 
+LEAD_BUNDLE_LOOKUPS = """
+CREATE INDEX lead_bundles_by_case ON lead_bundles(case_id, counter);
+CREATE INDEX lead_bundles_by_supersedes ON lead_bundles(supersedes);
+"""
+"""The Lead's import asks, for every bundle, which device sends a case, whether a newer version
+of it is held and whether the version it replaces was superseded: each read the whole table of
+bundles held, so every import slowed as the Lead's store grew."""
+
+
 STEPS: list[Callable[[Connection], None]] = [
     _run(V1), _run(V2), _run(V3), _run(V4), _step5, _run(ANCHORS), _seal_records,
     _run(LEAD_DESK),
     _run(V_BOARD_SHARE),
     _run(OUTBOX_CONTENT),
+    _run(LEAD_BUNDLE_LOOKUPS),
 ]
 """STEPS[n] takes a store from schema n to n + 1."""
 
