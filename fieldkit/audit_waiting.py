@@ -59,6 +59,10 @@ class WaitingEvents:
 
     def __init__(self, path: Path | None, key: bytes | None, store_id: str) -> None:
         self.path = path
+        # Asked at every transaction (is anything waiting?): the two paths as strings, made
+        # once, so the question is two plain stat calls.
+        self._aside_path = None if path is None else path.with_suffix(".unreadable")
+        self._watched = () if path is None else (os.fspath(path), os.fspath(self._aside_path))
         self._aead = AESGCM(key) if key is not None else None
         self._store_id = store_id.encode()
         self._memory: list[WaitingEvent] = []
@@ -110,9 +114,7 @@ class WaitingEvents:
             return event
 
     def __bool__(self) -> bool:
-        aside = self._aside()
-        return bool(self._memory) or (self.path is not None and self.path.exists()) or (
-            aside is not None and aside.exists())
+        return bool(self._memory) or any(os.path.exists(name) for name in self._watched)
 
     # -- writing into the chain --------------------------------------------------------------
 
@@ -184,7 +186,7 @@ class WaitingEvents:
         write_atomic(self.path, nonce + self._aead.encrypt(nonce, plain, self._store_id))
 
     def _aside(self) -> Path | None:
-        return None if self.path is None else self.path.with_suffix(".unreadable")
+        return self._aside_path
 
     def _set_aside(self) -> None:
         aside = self._aside()
