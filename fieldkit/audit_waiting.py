@@ -62,7 +62,9 @@ class WaitingEvents:
         # Asked at every transaction (is anything waiting?): the two paths as strings, made
         # once, so the question is two plain stat calls.
         self._aside_path = None if path is None else path.with_suffix(".unreadable")
-        self._watched = () if path is None else (os.fspath(path), os.fspath(self._aside_path))
+        self._watched: tuple[str, ...] = ()
+        if path is not None:
+            self._watched = (os.fspath(path), os.fspath(path.with_suffix(".unreadable")))
         self._aead = AESGCM(key) if key is not None else None
         self._store_id = store_id.encode()
         self._memory: list[WaitingEvent] = []

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import sqlcipher3
 
-from fieldkit import cases, notes
+from fieldkit import audit, cases, notes
+from fieldkit.errors import NotFound
 from fieldkit.settings import Settings
 from fieldkit.store import Store
 from tests.conftest import PASSPHRASE
@@ -66,3 +68,19 @@ def test_notes_compile_nothing_after_many_other_statements(settings: Settings) -
         assert asked == []
     finally:
         store.lock()
+
+
+def test_a_note_for_no_such_visit_is_refused_and_leaves_nothing(store: Store) -> None:
+    # The visit is looked up inside the append's own transaction (one read with the next
+    # number): a missing one is refused before anything is written, the trail unchanged.
+    before = audit.head(store.conn)
+    with pytest.raises(NotFound):
+        notes.add_note(store, "no-such-visit", "Workers seen at the back of the yard")
+    assert audit.head(store.conn) == before
+    assert store.conn.execute("SELECT count(*) FROM note_entries").fetchone()[0] == 0
+    case = cases.create_case(store, "Statements")
+    visit = cases.create_visit(store, case.id, "Unit 4", "Dock road")
+    first = notes.add_note(store, visit.id, "First")
+    fixed = notes.correct_note(store, first.id, "First, corrected")
+    assert (first.seq, fixed.seq, fixed.corrects) == (1, 2, first.id)
+    assert audit.verify(store.conn).ok
