@@ -40,9 +40,10 @@ def _append(store: Store, visit_id: str, text: str, corrects: str | None) -> Not
         row = (entry.id, entry.visit_id, entry.seq, entry.written_at, entry.author, entry.text,
                entry.corrects)
         conn.execute(f"INSERT INTO note_entries({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", row)
-        touch_case(store, case_id)
+        # One clock reading for the entry, the case's change time and the event.
+        touch_case(store, case_id, entry.written_at)
         store.audit("note.correct" if corrects else "note.add", "note", entry.id,
-                    record_seal("note", row))
+                    record_seal("note", row), at=entry.written_at)
     hub.publish(RECORDS_CHANGED, kind="note", record_id=entry.id)
     return entry
 

@@ -378,14 +378,16 @@ class Store:
         )
 
     def audit(
-        self, action: str, record_kind: str = "", record_id: str = "", content_hash: str = ""
+        self, action: str, record_kind: str = "", record_id: str = "", content_hash: str = "",
+        *, at: str | None = None,
     ) -> None:
         """Append an audit event (inside the caller's transaction); ``content_hash`` is the
-        seal of the record it is about (``fieldkit.seals``)."""
+        seal of the record it is about (``fieldkit.seals``); ``at`` a stamp of now the caller
+        already took (now, by default)."""
         if self._sealed_schema is None:  # asked once: an open store's schema does not change
             self._sealed_schema = audit.has_seals(self.conn)
         audit.append(self.conn, self.actor, action, record_kind, record_id, content_hash,
-                     sealed_schema=self._sealed_schema)
+                     sealed_schema=self._sealed_schema, at=at)
 
     def schema_version(self) -> int:
         """The store's schema version."""

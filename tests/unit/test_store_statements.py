@@ -84,3 +84,12 @@ def test_a_note_for_no_such_visit_is_refused_and_leaves_nothing(store: Store) ->
     fixed = notes.correct_note(store, first.id, "First, corrected")
     assert (first.seq, fixed.seq, fixed.corrects) == (1, 2, first.id)
     assert audit.verify(store.conn).ok
+
+
+def test_a_note_its_case_and_its_event_carry_one_time(store: Store) -> None:
+    case = cases.create_case(store, "Statements")
+    visit = cases.create_visit(store, case.id, "Unit 4", "Dock road")
+    entry = notes.add_note(store, visit.id, "Workers seen at the back of the yard")
+    assert cases.get_case(store, case.id).updated_at == entry.written_at
+    event = audit.events(store.conn)[-1]
+    assert (event.action, event.record_id, event.at) == ("note.add", entry.id, entry.written_at)
