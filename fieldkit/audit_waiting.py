@@ -69,6 +69,12 @@ class WaitingEvents:
         self.path = path
         self._db_key = db_key  # the file's key is derived from it when first needed
         self._aead: AESGCM | None = None
+        # Asked at every transaction (is anything waiting?): the two paths as strings, made
+        # once, so the question is two plain stat calls.
+        self._aside_path = None if path is None else path.with_suffix(".unreadable")
+        self._watched: tuple[str, ...] = ()
+        if path is not None:
+            self._watched = (os.fspath(path), os.fspath(path.with_suffix(".unreadable")))
         self._store_id = store_id.encode()
         self._memory: list[WaitingEvent] = []
         self._aside_recorded = False
@@ -134,9 +140,7 @@ class WaitingEvents:
             return event
 
     def __bool__(self) -> bool:
-        aside = self._aside()
-        return bool(self._memory) or (self.path is not None and self.path.exists()) or (
-            aside is not None and aside.exists())
+        return bool(self._memory) or any(os.path.exists(name) for name in self._watched)
 
     # -- writing into the chain --------------------------------------------------------------
 
@@ -217,7 +221,7 @@ class WaitingEvents:
         write_atomic(self.path, nonce + aead.encrypt(nonce, plain, self._store_id))
 
     def _aside(self) -> Path | None:
-        return None if self.path is None else self.path.with_suffix(".unreadable")
+        return self._aside_path
 
     def _set_aside(self) -> None:
         aside = self._aside()

@@ -113,9 +113,10 @@ def set_case_status(store: Store, case_id: str, status: str) -> Case:
     return get_case(store, case_id)
 
 
-def touch_case(store: Store, case_id: str) -> None:
-    """Mark a case as changed now (inside the caller's transaction)."""
-    store.conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (stamp(), case_id))
+def touch_case(store: Store, case_id: str, at: str | None = None) -> None:
+    """Mark a case as changed now, or ``at`` (a stamp of now the caller already took), inside
+    the caller's transaction."""
+    store.conn.execute("UPDATE cases SET updated_at = ? WHERE id = ?", (at or stamp(), case_id))
 
 
 def create_visit(store: Store, case_id: str, premises_name: str, address: str) -> Visit:

@@ -14,7 +14,11 @@ def utc_now() -> datetime:
 def stamp(moment: datetime | None = None) -> str:
     """An ISO 8601 UTC timestamp, e.g. ``2026-11-22T07:41:35.123456Z``, sortable as text."""
     moment = moment or utc_now()
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if moment.tzinfo is not UTC:  # another zone, or none (local time): the instant in UTC
+        moment = moment.astimezone(UTC)
+    # isoformat is the same text as strftime("%Y-%m-%dT%H:%M:%S.%fZ") for years 1000-9999, at
+    # a third of the cost (three stamps a note: the entry, the case, the audit event).
+    return moment.isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 _SHAPE = "0000-00-00T00:00:00.000000Z"

@@ -21,34 +21,38 @@ _COLUMNS = "id, visit_id, seq, written_at, author, text, corrects"
 NOTE_LIMIT = 20_000
 
 
-def _append(
-    store: Store, visit_id: str, case_id: str, text: str, corrects: str | None
-) -> NoteEntry:
-    # Six statements and one fsync per entry: the visit's next number, the entry (indexed by
-    # its trigger), the case's change time, the audit event (previous head read, event and
-    # new head written).
+def _append(store: Store, visit_id: str, text: str, corrects: str | None) -> NoteEntry:
+    # Six statements and one fsync per entry: the visit's case and next number (one read,
+    # inside the transaction), the entry (indexed by its trigger), the case's change time, the
+    # audit event (previous head read, event and new head written).
     with store.transaction() as conn:
-        seq = conn.execute(
-            "SELECT COALESCE(MAX(seq), 0) + 1 FROM note_entries WHERE visit_id = ?", (visit_id,)
-        ).fetchone()[0]
+        found = conn.execute(
+            "SELECT v.case_id, (SELECT COALESCE(MAX(n.seq), 0) + 1 FROM note_entries n "
+            "WHERE n.visit_id = v.id) FROM visits v WHERE v.id = ?",
+            (visit_id,),
+        ).fetchone()
+        if found is None:
+            raise NotFound("visit", visit_id)
+        case_id, seq = found
         entry = NoteEntry(str(uuid.uuid4()), visit_id, seq, stamp(), store.actor, text, corrects)
         # The row in column order, for the insert and the seal (dataclasses.astuple would
         # deep-copy every field: a quarter of the Python time of an append).
         row = (entry.id, entry.visit_id, entry.seq, entry.written_at, entry.author, entry.text,
                entry.corrects)
         conn.execute(f"INSERT INTO note_entries({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", row)
-        touch_case(store, case_id)
+        # One clock reading for the entry, the case's change time and the event.
+        touch_case(store, case_id, entry.written_at)
         store.audit("note.correct" if corrects else "note.add", "note", entry.id,
-                    record_seal("note", row))
+                    record_seal("note", row), at=entry.written_at)
     hub.publish(RECORDS_CHANGED, kind="note", record_id=entry.id)
     return entry
 
 
 def add_note(store: Store, visit_id: str, text: str) -> NoteEntry:
-    """Append a timed note to a visit; durable when this returns."""
-    visit = get_visit(store, visit_id)
+    """Append a timed note to a visit; durable when this returns. NotFound when there is no
+    such visit."""
     text = required_text("Note text", text, NOTE_LIMIT)
-    return _append(store, visit_id, visit.case_id, text, None)
+    return _append(store, visit_id, text, None)
 
 
 def correct_note(store: Store, entry_id: str, text: str) -> NoteEntry:
@@ -57,8 +61,7 @@ def correct_note(store: Store, entry_id: str, text: str) -> NoteEntry:
     body = required_text("Correction text", text, NOTE_LIMIT)
     if body == original.text:
         raise InvalidInput("Correction text is the same as the entry it corrects.")
-    case_id = get_visit(store, original.visit_id).case_id
-    return _append(store, original.visit_id, case_id, body, original.id)
+    return _append(store, original.visit_id, body, original.id)
 
 
 def get_note(store: Store, entry_id: str) -> NoteEntry:

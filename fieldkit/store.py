@@ -56,6 +56,15 @@ index's working set (100,000 entries: about 40 MB) keeps searches from decryptin
 It is an upper bound, filled only by pages actually read (bench search_100k: p50 177 -> 44 ms
 at load 8; see bench/README.md)."""
 
+STATEMENT_CACHE = 1024
+"""Prepared statements the connection keeps. sqlcipher3's cache (the binding's own, not
+SQLite's) is least-frequently-used and, once full, evicts the statement it added last: every
+statement first run after that is compiled again at every call, however often it runs. Its
+default of 100 was full after the migrations alone (some 300 statements), so each note append
+compiled all six of its statements again: about a third of the engine's work per append (bench
+store_append, see bench/README.md). fieldkit runs a few hundred distinct statements in all, so
+this leaves room to spare; a statement costs a few KiB kept."""
+
 NO_KEYRING_WARNING = (
     "No system keyring is available: this store is protected by the passphrase alone. "
     "Use a long passphrase, or start a keyring (Secret Service) and create the store again."
@@ -370,14 +379,16 @@ class Store:
         )
 
     def audit(
-        self, action: str, record_kind: str = "", record_id: str = "", content_hash: str = ""
+        self, action: str, record_kind: str = "", record_id: str = "", content_hash: str = "",
+        *, at: str | None = None,
     ) -> None:
         """Append an audit event (inside the caller's transaction); ``content_hash`` is the
-        seal of the record it is about (``fieldkit.seals``)."""
+        seal of the record it is about (``fieldkit.seals``); ``at`` a stamp of now the caller
+        already took (now, by default)."""
         if self._sealed_schema is None:  # asked once: an open store's schema does not change
             self._sealed_schema = audit.has_seals(self.conn)
         audit.append(self.conn, self.actor, action, record_kind, record_id, content_hash,
-                     sealed_schema=self._sealed_schema)
+                     sealed_schema=self._sealed_schema, at=at)
 
     def schema_version(self) -> int:
         """The store's schema version."""
@@ -409,7 +420,9 @@ def _connect(path: Path, key: bytes) -> Any:
     # allocation, about 900 system calls per note (three quarters of a note's CPU time), yet
     # could not keep decrypted pages out of swap (the lock limit is 8 MiB, the page cache
     # 64 MiB, and the values are copied into Python and Qt anyway). See docs/security.md.
-    conn = sqlcipher3.connect(str(path), isolation_level=None, timeout=10)
+    conn = sqlcipher3.connect(
+        str(path), isolation_level=None, timeout=10, cached_statements=STATEMENT_CACHE
+    )
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     return conn
 
