@@ -88,7 +88,8 @@ def apply_rekey(store: Store, prepared: PreparedRekey) -> keys.Unwrapped:
         store.check_reachable()
         conn = store.conn
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.execute(f"PRAGMA rekey = \"x'{prepared.new_key.key.hex()}'\"")
+        # not kept in the statement cache (as the key at open, store._connect)
+        conn.executescript(f"PRAGMA rekey = \"x'{prepared.new_key.key.hex()}'\";")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except BaseException:
         if not recovery.reads(folder, prepared.new_key.key):

@@ -423,7 +423,9 @@ def _connect(path: Path, key: bytes) -> Any:
     conn = sqlcipher3.connect(
         str(path), isolation_level=None, timeout=10, cached_statements=STATEMENT_CACHE
     )
-    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    # executescript compiles and frees the statement at once: the key's text is not kept in
+    # the connection's statement cache for as long as the store is open
+    conn.executescript(f"PRAGMA key = \"x'{key.hex()}'\";")
     return conn
 
 
