@@ -153,6 +153,8 @@ class ReceptionBoardPage(SharedBoard, Page):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setChildrenCollapsible(False)
+        # The board first: at 1366x768 it shows about ten people, the panel the rest (it scrolls).
+        split.setSizes([600, 400])
         board_layout.addWidget(split, 1)
         board_layout.addWidget(QLabel(self.tr(
             "Space marks the selected step done now (again to undo; consent cycles given, "
