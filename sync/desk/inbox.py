@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from fieldkit import clock
+from fieldkit import clock, officer
 from fieldkit.atomicfile import write_atomic
 from fieldkit.errors import InvalidInput
 from fieldkit.store import Store
@@ -49,14 +49,20 @@ class Rejection:
     rejected_at: str
 
 
+def _lead_role(store: Store) -> bool:
+    """The Lead's role: chosen at first run (the app role the officer profile is saved with),
+    or given by ``fieldkit lead init`` (which marks the store when it makes the identity)."""
+    return store.meta("role") == "lead" or officer.load_role(store) is officer.AppRole.LEAD
+
+
 def is_lead(store: Store) -> bool:
     """Whether this store was set up in the Lead role."""
-    return store.meta("role") == "lead" and store.meta(lead.KEYS) is not None
+    return _lead_role(store) and store.meta(lead.KEYS) is not None
 
 
 def needs_lead_identity(store: Store) -> bool:
     """Chosen the Lead role at first run, but no Lead identity made yet."""
-    return store.meta("role") == "lead" and store.meta(lead.KEYS) is None
+    return _lead_role(store) and store.meta(lead.KEYS) is None
 
 
 def create_lead_identity(store: Store) -> str:

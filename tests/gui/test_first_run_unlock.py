@@ -99,3 +99,30 @@ def test_a_store_made_by_the_command_line_still_unlocks(qtbot, settings: Setting
     qtbot.keyClick(window.unlock_page.passphrase, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.workspace is not None, timeout=20_000)
     window.lock()
+
+
+def test_a_lead_chosen_at_first_run_gets_the_leads_desk(  # type: ignore[no-untyped-def]
+    qtbot, monkeypatch, settings: Settings, no_keyring
+) -> None:
+    """The Lead role chosen at first run ends at the Lead's desk, after being asked once to
+    make the Lead identity (the role first run records is the one the Lead's window reads)."""
+    asked: list[bool] = []
+    monkeypatch.setattr("ui.lead.window.confirm_new_identity",
+                        lambda _parent: asked.append(True) or True)
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.first_run
+    page.lead.click()
+    qtbot.keyClicks(page.name, "Dana Whitfield")
+    qtbot.keyClicks(page.passphrase, PASSPHRASE)
+    qtbot.keyClicks(page.repeat, PASSPHRASE)
+    qtbot.keyClick(page.repeat, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: getattr(window, "lead_window", None) is not None, timeout=20_000)
+    lead_window = window.lead_window
+    qtbot.addWidget(lead_window)
+    assert asked == [True]
+    assert lead_window.desk is not None and lead_window.store is not None
+    assert lead_window.store.meta(ROLE_KEY) == "lead"
+    assert "not set up" not in lead_window.unlock_page.message.text()
+    lead_window.lock()

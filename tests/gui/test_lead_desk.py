@@ -13,11 +13,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from fieldkit import clock
+from fieldkit.officer import AppRole
+from fieldkit.officer_profile import OfficerProfile
 from fieldkit.store import Store
 from sync.desk.tracker import EventKind, Outcome
 from tests.builders import LeadAndDevice
 from tests.conftest import PASSPHRASE
 from ui.lead.models import DueModel
+from ui.first_run import create_store_and_key
 from ui.lead.window import LeadWindow
 
 
@@ -135,16 +138,15 @@ def test_overdue_reads_overdue_in_words(qtbot, lead_window) -> None:  # type: ig
 def test_a_lead_chosen_at_first_run_is_offered_the_identity(  # type: ignore[no-untyped-def]
     qtbot, monkeypatch, settings
 ) -> None:
-    store = Store.create(settings, PASSPHRASE, officer="Dana Whitfield")
-    with store.transaction():
-        store.set_meta("role", "lead")  # what first run stores for the Lead role
-    store.lock()
+    # What first run stores for the Lead role: the profile with the app role, nothing else.
+    unwrapped = create_store_and_key(settings, PASSPHRASE, OfficerProfile(name="Dana Whitfield"),
+                                     AppRole.LEAD)
     asked: list[bool] = []
     monkeypatch.setattr("ui.lead.window.confirm_new_identity",
                         lambda _parent: asked.append(True) or True)
     window = LeadWindow(settings, unlock_second_ms=20)
     qtbot.addWidget(window)
-    window.open_store(Store.unwrap_key(settings, PASSPHRASE))
+    window.open_store(unwrapped)
     assert asked == [True] and window.desk is not None
     window.lock()
 
