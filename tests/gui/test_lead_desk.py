@@ -19,8 +19,8 @@ from fieldkit.store import Store
 from sync.desk.tracker import EventKind, Outcome
 from tests.builders import LeadAndDevice
 from tests.conftest import PASSPHRASE
-from ui.lead.models import DueModel
 from ui.first_run import create_store_and_key
+from ui.lead.models import DueModel
 from ui.lead.window import LeadWindow
 
 
