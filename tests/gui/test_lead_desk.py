@@ -71,8 +71,10 @@ def test_the_leads_day(qtbot, lead_window, monkeypatch, tmp_path) -> None:  # ty
     register.kind.setCurrentIndex(register.kind.findData("case"))
     assert register.proxy.rowCount() == 1
     desk.tabs.setCurrentWidget(register)
-    register.table.setFocus()
-    register.table.setCurrentIndex(register.proxy.index(0, 0))
+    register.search.setFocus()
+    qtbot.keyClicks(register.search, "Larkspur")
+    qtbot.keyClick(register.search, Qt.Key.Key_Return)  # to the first line shown
+    assert register.table.hasFocus() and register.table.currentIndex().row() == 0
     qtbot.keyClick(register.table, Qt.Key.Key_Return)
     assert len(desk.records) == 1
     record = next(iter(desk.records.values()))

@@ -80,10 +80,12 @@ class RegisterPage(QWidget):
         layout.addWidget(self.table, 1)
         self.count = named(QLabel(self), self.tr("Records shown"))
         layout.addWidget(self.count)
-        hint = QLabel(self.tr("Press Enter or double-click a line to open its case."), self)
+        hint = QLabel(self.tr("Enter in a search box goes to the first line shown; Enter (or a "
+                              "double-click) on a line opens its case."), self)
         layout.addWidget(hint)
         for line in (self.search, self.officer, self.premises):
             line.textChanged.connect(self.apply_filter)
+            line.returnPressed.connect(self._focus_first_row)
         for box in (self.business, self.exploitation, self.route, self.status, self.kind):
             box.currentIndexChanged.connect(self.apply_filter)
         self.since_on.toggled.connect(self.apply_filter)
@@ -131,6 +133,12 @@ class RegisterPage(QWidget):
         self.count.setText(self.tr("%1 of %2 records shown")
                            .replace("%1", str(self.proxy.rowCount()))
                            .replace("%2", str(self.model.rowCount())))
+
+    @Slot()
+    def _focus_first_row(self) -> None:
+        if self.proxy.rowCount():
+            self.table.setFocus()
+            self.table.setCurrentIndex(self.proxy.index(0, 0))
 
     def open_row(self, row: int) -> None:
         """Open the case of the (filtered) row."""
