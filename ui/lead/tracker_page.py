@@ -84,8 +84,10 @@ class TrackerPage(QWidget):
         items = due_items(self.store)
         self.model.set_items(items, today)
         overdue = sum(item.overdue(today) for item in items)
-        self.summary.setText(self.tr("%1 dates open, %2 OVERDUE.")
-                             .replace("%1", str(len(items))).replace("%2", str(overdue)))
+        opened = (self.tr("1 date open") if len(items) == 1
+                  else self.tr("%1 dates open").replace("%1", str(len(items))))
+        self.summary.setText(self.tr("%1, %2 OVERDUE.").replace("%1", opened)
+                             .replace("%2", str(overdue)))
         keep = self.referral.currentData()
         self.referral.clear()
         for sub in submissions(self.store):
