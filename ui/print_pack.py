@@ -20,13 +20,20 @@ def pdf_available() -> bool:
 
 
 def choose_pack_path(parent: QWidget, suggested: str) -> str:
-    """Ask where to write the PDF (an empty string when cancelled). Tests replace this."""
-    path, _filter = QFileDialog.getSaveFileName(
+    """Ask where to write the PDF (an empty string when cancelled). Tests replace this. The
+    dialog is wide enough for its title (the warning that the PDF is not encrypted) to be
+    read whole at 1366x768."""
+    dialog = QFileDialog(
         parent, parent.tr("Save the pack (the PDF is not encrypted: keep it on a secure "
                           "drive and delete it once submitted)"),
-        str(Path.home() / suggested), parent.tr("PDF (*.pdf)"),
-        options=QFileDialog.Option.DontUseNativeDialog)
-    return str(path)
+        str(Path.home() / suggested), parent.tr("PDF (*.pdf)"))
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setDefaultSuffix("pdf")
+    dialog.resize(960, 520)
+    if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
+        return ""
+    return str(dialog.selectedFiles()[0])
 
 
 def render_pack(kind: str, data: dict[str, object], case_reference: str) -> bytes:
