@@ -386,6 +386,8 @@ class SetupPage(QWidget):
                 auto_lock_minutes=self.auto_lock.value() or None)
         except (FieldkitError, OSError) as error:
             self.profile_message.setText(error_text(error))
+            self._show_fingerprint(lead.newest_profile_fingerprint(self.store),  # not made
+                                   self.tr("Fingerprint of your newest profile:"))
             return
         self.profile_message.setText(self.tr(
             "Profile saved as {file}. Give this file to each officer.").format(file=path))
