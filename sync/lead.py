@@ -4,6 +4,10 @@ the signed Lead profile, and the register of enrolled devices."""
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
+from enum import Enum
+
+from pydantic import ValidationError
 
 from fieldkit.clock import stamp
 from fieldkit.errors import FieldkitError, InvalidInput, NotFound
@@ -13,6 +17,7 @@ from sync.enrolment import (
     load_enrolment_request,
     sign_enrolled_devices,
 )
+from sync.errors import InsecureDestination
 from sync.keys import LeadKeys, parse_age_recipient
 from sync.profile import (
     Destination,
@@ -37,6 +42,45 @@ class NotALead(FieldkitError):
                          "'fieldkit lead init' first.")
 
 
+class DeviceAlreadyEnrolled(InvalidInput):
+    """A request naming a device already enrolled with another key, or revoked: not changed
+    unless the Lead, having checked with the officer, asks to replace it."""
+
+    def __init__(self, device_id: str, revoked: bool) -> None:
+        state = "was revoked" if revoked else "is already enrolled with another key"
+        super().__init__(
+            f"Device {device_id} {state}; it was not changed. Check with the officer "
+            "by phone, then use --replace if this is really their device."
+        )
+        self.device_id = device_id
+        self.revoked = revoked
+
+
+class EnrolmentOutcome(Enum):
+    """What enrolling a request did."""
+
+    ADDED = "added"
+    REPLACED = "replaced"
+    UNCHANGED = "unchanged"
+    """The same request again (same device, same key, not revoked): nothing to do."""
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """A device enrolled from its request: who and what, and what changed."""
+
+    device: EnrolledDevice
+    device_name: str
+    organisation: str
+    outcome: EnrolmentOutcome
+
+
+LIMITS = {"auto-lock minutes": (1, 24 * 60), "retention days": (1, 100 * 365)}
+"""What the device policy accepts (as :class:`sync.profile.DevicePolicy` checks)."""
+TEXT_LIMIT = 200
+"""The longest council name, Lead's name or contact a profile holds."""
+
+
 def init_lead(store: Store) -> LeadKeys:
     """Give this store the Lead role and a new Lead identity (refuses to replace one)."""
     if store.meta(KEYS) is not None:
@@ -57,6 +101,41 @@ def lead_keys(store: Store) -> LeadKeys:
     return LeadKeys.from_bytes(base64.b64decode(raw))
 
 
+def _destination(folder: str | None, inbox_url: str | None,
+                 inbox_cert_pem: str | None) -> Destination:
+    """The destination, or one plain sentence saying what is wrong with it."""
+    if (folder is None) == (inbox_url is None):
+        raise InvalidInput("Give exactly one destination: --folder DIR or --inbox-url URL.")
+    if folder is not None:
+        if not folder.strip():
+            raise InvalidInput("Give the shared folder's path.")
+        return FolderDestination(path=folder)
+    try:
+        return InboxDestination(url=str(inbox_url), certificate_pem=inbox_cert_pem)
+    except InsecureDestination as error:
+        raise InvalidInput(str(error)) from None
+    except ValidationError as error:
+        field = str(error.errors()[0]["loc"][-1]) if error.errors() else ""
+        if field == "certificate_pem":
+            raise InvalidInput("The inbox certificate is not a PEM certificate (a text file "
+                               "beginning -----BEGIN CERTIFICATE-----).") from None
+        raise InvalidInput(f"The inbox address {inbox_url} is not an https:// address "
+                           "(such as https://inbox.council.example).") from None
+
+
+def _check_profile_fields(council: str, lead_name: str, lead_contact: str,
+                          retention_days: int | None, auto_lock_minutes: int | None) -> None:
+    for what, text in (("council's name", council), ("Lead's name", lead_name),
+                       ("Lead's contact", lead_contact)):
+        if not text.strip() or len(text) > TEXT_LIMIT:
+            raise InvalidInput(f"Give the {what} (1 to {TEXT_LIMIT} characters).")
+    for what, value in (("retention days", retention_days),
+                        ("auto-lock minutes", auto_lock_minutes)):
+        low, high = LIMITS[what]
+        if value is not None and not low <= value <= high:
+            raise InvalidInput(f"The {what} must be from {low} to {high} (or left unset).")
+
+
 def make_profile(
     store: Store,
     *,
@@ -70,10 +149,13 @@ def make_profile(
     retention_days: int | None = None,
     auto_lock_minutes: int | None = None,
 ) -> tuple[LeadProfile, bytes]:
-    """Write a signed profile naming where bundles go and who can read them."""
+    """Write a signed profile naming where bundles go and who can read them.
+
+    Anything wrong with what was given is one :class:`InvalidInput` sentence, before anything
+    is recorded as issued."""
     keys = lead_keys(store)
-    if (folder is None) == (inbox_url is None):
-        raise InvalidInput("Give exactly one destination: --folder DIR or --inbox-url URL.")
+    destination = _destination(folder, inbox_url, inbox_cert_pem)
+    _check_profile_fields(council, lead_name, lead_contact, retention_days, auto_lock_minutes)
     for recipient in extra_recipients or []:
         try:
             parse_age_recipient(recipient)
@@ -81,11 +163,9 @@ def make_profile(
             raise InvalidInput(
                 f"Recipient {recipient} is not an age public key (age1...)."
             ) from None
-    destination: Destination = (
-        FolderDestination(path=folder) if folder is not None
-        else InboxDestination(url=str(inbox_url), certificate_pem=inbox_cert_pem)
-    )
     recipients = tuple(dict.fromkeys([keys.age_recipient, *(extra_recipients or [])]))
+    if len(recipients) > 16:
+        raise InvalidInput("A profile names at most 16 recipients (the Lead and 15 more).")
     serial = int(store.meta(SERIAL) or 0) + 1
     profile = LeadProfile(
         serial=serial,
@@ -103,11 +183,19 @@ def make_profile(
     return load_profile(signed), signed
 
 
-def add_device(store: Store, request_bytes: bytes, *, replace: bool = False) -> EnrolledDevice:
+def newest_profile_fingerprint(store: Store) -> str | None:
+    """The fingerprint of the last profile this Lead issued (``None`` before the first)."""
+    lead_keys(store)
+    issued = (store.meta(ISSUED) or "").split()
+    return issued[-1] if issued else None
+
+
+def enrol(store: Store, request_bytes: bytes, *, replace: bool = False) -> Enrolment:
     """Enrol a device from its signed request (made against one of this Lead's profiles).
 
-    A request naming a device already enrolled (or revoked) is refused unless ``replace``: it
-    could be someone reinstating a stolen laptop's identity under a key of their own.
+    A request naming a device already enrolled (or revoked) is refused with
+    :class:`DeviceAlreadyEnrolled` unless ``replace``: it could be someone reinstating a stolen
+    laptop's identity under a key of their own.
     """
     lead_keys(store)
     request = load_enrolment_request(request_bytes)
@@ -120,13 +208,10 @@ def add_device(store: Store, request_bytes: bytes, *, replace: bool = False) -> 
         (device.device_id,),
     ).fetchone()
     if existing is not None and existing[0] == device.public_key and existing[1] is None:
-        return device  # the same request again: nothing to do
+        return Enrolment(device, request.device_name, request.organisation,
+                         EnrolmentOutcome.UNCHANGED)
     if existing is not None and not replace:
-        state = "was revoked" if existing[1] else "is already enrolled with another key"
-        raise InvalidInput(
-            f"Device {device.device_id} {state}; it was not changed. Check with the officer "
-            "by phone, then use --replace if this is really their device."
-        )
+        raise DeviceAlreadyEnrolled(device.device_id, revoked=existing[1] is not None)
     with store.transaction() as conn:
         conn.execute("DELETE FROM lead_devices WHERE device_id = ?", (device.device_id,))
         conn.execute(
@@ -137,7 +222,13 @@ def add_device(store: Store, request_bytes: bytes, *, replace: bool = False) -> 
         )
         store.audit("lead.device_replace" if existing else "lead.device_add", "device",
                     device.device_id)
-    return device
+    return Enrolment(device, request.device_name, request.organisation,
+                     EnrolmentOutcome.REPLACED if existing else EnrolmentOutcome.ADDED)
+
+
+def add_device(store: Store, request_bytes: bytes, *, replace: bool = False) -> EnrolledDevice:
+    """Enrol a device from its signed request (see :func:`enrol`); the entry added."""
+    return enrol(store, request_bytes, replace=replace).device
 
 
 def list_devices(store: Store) -> list[tuple[EnrolledDevice, str, str]]:

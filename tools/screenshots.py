@@ -316,8 +316,9 @@ def _sending_to_lead(window: MainWindow, folder: Path, case_id: str) -> list[Pat
 
 def take_lead_desk(folder: Path) -> list[Path]:
     """The Lead's window (kept apart so it can move): inbox, register, a record with its
-    history, the submission view, the tracker and the dashboard, on two demo operations sent
-    by an enrolled device through a shared folder (the first sent twice, with a new note)."""
+    history, the submission view, the tracker, the dashboard and set-up, on two demo operations
+    sent by an enrolled device through a shared folder (the first sent twice, with a new
+    note)."""
     from fieldkit import clock, notes
     from sync import device, lead
     from sync.desk.tracker import EventKind, Outcome, record_event
@@ -394,6 +395,12 @@ def take_lead_desk(folder: Path) -> list[Path]:
         written.append(_save(window, folder, "34-lead-tracker"))
         desk.tabs.setCurrentWidget(desk.dashboard)
         written.append(_save(window, folder, "35-lead-dashboard"))
+        setup = desk.setup
+        setup.folder.setText("/mnt/ms-share")
+        setup.retention.setValue(90)
+        setup.auto_lock.setValue(5)
+        desk.tabs.setCurrentWidget(setup)
+        written.append(_save(window, folder, "36-lead-setup"))
         window.close()
     return written
 

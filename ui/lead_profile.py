@@ -83,9 +83,16 @@ def destination_words(profile: LeadProfile, parent: QWidget) -> str:
     return parent.tr("Inbox {url}").format(url=profile.destination.url)
 
 
+def show_fingerprint(label: QLabel, fingerprint: str) -> None:
+    """Put ``fingerprint`` in a :func:`fingerprint_label`, spaced, and spoken a character at a
+    time."""
+    label.setText(spaced_fingerprint(fingerprint))
+    label.setAccessibleDescription(spoken_fingerprint(fingerprint))
+
+
 def fingerprint_label(fingerprint: str, parent: QWidget) -> QLabel:
     """The fingerprint in large, spaced, fixed-width characters."""
-    label = QLabel(spaced_fingerprint(fingerprint), parent)
+    label = QLabel(parent)
     font = QFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
     font.setPointSizeF(max(label.font().pointSizeF(), 9.0) * 2.2)
     font.setBold(True)
@@ -96,7 +103,7 @@ def fingerprint_label(fingerprint: str, parent: QWidget) -> QLabel:
                                   | Qt.TextInteractionFlag.TextSelectableByKeyboard)
     label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     label.setAccessibleName(parent.tr("Profile fingerprint"))
-    label.setAccessibleDescription(spoken_fingerprint(fingerprint))
+    show_fingerprint(label, fingerprint)
     label.setStyleSheet("QLabel { padding: 10px; border: 1px solid palette(mid); }")
     return label
 

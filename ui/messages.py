@@ -158,6 +158,13 @@ def _sync_error_text(error: BaseException) -> str | None:
             "This Lead profile would send records over an unprotected (http://) connection, so "
             "it was not imported. Ask your Modern Slavery Lead for a corrected profile."
         )
+    if isinstance(error, sync_errors.EnrolmentRejected):
+        return _tr(
+            "This enrolment request cannot be trusted: it was changed or damaged after the "
+            "officer saved it, or it is not an enrolment request. Nobody was enrolled. Ask the "
+            "officer to save a new one (File > Lead profile… > Save enrolment request) and "
+            "give it to you again."
+        )
     if isinstance(error, sync_errors.DestinationUnavailable):
         return _tr(
             "The Lead's inbox could not be reached just now. fieldkit keeps what is waiting "

@@ -8,7 +8,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from fieldkit.cli.common import SubParsers, open_store, read_input, write_output
+from fieldkit.cli.common import SubParsers, open_store, write_output
 from fieldkit.cli.desk_commands import add_desk_commands
 from fieldkit.settings import Settings
 
@@ -24,23 +24,19 @@ def cmd_lead_init(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_lead_profile(args: argparse.Namespace, settings: Settings) -> int:
-    from fieldkit.resources import load_resources
-    from sync import lead
+    from sync.desk import setup
 
-    council = load_resources().council
-    cert = None
-    if args.inbox_cert:
-        cert = read_input(args.inbox_cert, "Inbox certificate").decode("ascii")
+    defaults = setup.profile_defaults()
     with open_store(settings) as store:
-        profile, signed = lead.make_profile(
-            store, council=args.council or council.name,
-            lead_name=args.lead_name or council.lead_title,
-            lead_contact=args.contact or council.lead_contact,
-            folder=args.folder, inbox_url=args.inbox_url, inbox_cert_pem=cert,
+        profile = setup.write_profile(
+            store, Path(args.out), council=args.council or defaults.council,
+            lead_name=args.lead_name or defaults.lead_name,
+            lead_contact=args.contact or defaults.lead_contact,
+            folder=args.folder, inbox_url=args.inbox_url,
+            inbox_certificate=Path(args.inbox_cert) if args.inbox_cert else None,
             extra_recipients=args.recipient, retention_days=args.retention_days,
             auto_lock_minutes=args.auto_lock_minutes,
         )
-        write_output(args.out, signed)
         print(f"Lead profile written to {args.out}.")
         print(f"Fingerprint: {profile.fingerprint()}")
     return 0
@@ -48,12 +44,17 @@ def cmd_lead_profile(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_lead_devices_add(args: argparse.Namespace, settings: Settings) -> int:
     from sync import lead
+    from sync.desk import setup
 
     with open_store(settings) as store:
-        added = lead.add_device(store, read_input(args.file, "Enrolment request"),
-                                replace=args.replace)
-        print(f"Enrolled device {added.device_id} ({added.officer}).")
-        print(added.device_id)
+        enrolled = setup.enrol_from_file(store, Path(args.file), replace=args.replace)
+        device = enrolled.device
+        if enrolled.outcome is lead.EnrolmentOutcome.UNCHANGED:
+            print(f"Device {device.device_id} ({device.officer}) was already enrolled with this "
+                  "key; nothing changed.")
+        else:
+            print(f"Enrolled device {device.device_id} ({device.officer}).")
+        print(device.device_id)
     return 0
 
 
@@ -81,10 +82,10 @@ def cmd_lead_devices_revoke(args: argparse.Namespace, settings: Settings) -> int
 
 
 def cmd_lead_devices_export(args: argparse.Namespace, settings: Settings) -> int:
-    from sync import lead
+    from sync.desk import setup
 
     with open_store(settings) as store:
-        write_output(args.out, lead.export_devices(store))
+        setup.write_devices_file(store, Path(args.out))
         print(f"Enrolled devices written to {args.out}.")
     return 0
 

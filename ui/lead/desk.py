@@ -1,5 +1,6 @@
-"""The Lead's desk: Inbox, Register, Submitting, NRM tracker and Dashboard in tabs, and a tab
-per case opened from the register. A change on one page refreshes the others."""
+"""The Lead's desk: Inbox, Register, Submitting, NRM tracker, Dashboard and Set-up in tabs, and
+a tab per case opened from the register. A change on one page refreshes the others. A Lead who
+has not made a profile for officers yet starts on Set-up."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from fieldkit.settings import Settings
 from fieldkit.store import Store
+from sync.lead import newest_profile_fingerprint
 from ui.controls import named
 from ui.lead.dashboard_page import DashboardPage
 from ui.lead.inbox_page import InboxPage
 from ui.lead.record_page import RecordPage
 from ui.lead.register_page import RegisterPage
+from ui.lead.setup_page import SetupPage
 from ui.lead.submission_page import SubmissionPage
 from ui.lead.tracker_page import TrackerPage
 from ui.worker import Worker
@@ -38,11 +41,13 @@ class LeadDesk(QWidget):
         self.submitting = SubmissionPage(store, self)
         self.tracker = TrackerPage(store, self)
         self.dashboard = DashboardPage(store, self)
+        self.setup = SetupPage(store, self)
         self.records: dict[str, RecordPage] = {}
         for page, title in ((self.inbox, self.tr("&Inbox")), (self.register, self.tr("&Register")),
                             (self.submitting, self.tr("&Submitting")),
                             (self.tracker, self.tr("NRM &tracker")),
-                            (self.dashboard, self.tr("&Dashboard"))):
+                            (self.dashboard, self.tr("&Dashboard")),
+                            (self.setup, self.tr("Set-&up"))):
             self.tabs.addTab(page, title)
         for fixed in range(self.tabs.count()):
             self.tabs.tabBar().setTabButton(fixed, self.tabs.tabBar().ButtonPosition.RightSide,
@@ -50,6 +55,11 @@ class LeadDesk(QWidget):
         self.inbox.imported.connect(self.refresh)
         self.submitting.changed.connect(self.refresh)
         self.tracker.changed.connect(self.refresh)
+        self.setup.enrolled.connect(self.inbox.refresh)
+        self.setup.devicesFileSaved.connect(self.inbox.devices_file.setText)
+        self.inbox.devicesChanged.connect(self.setup.refresh)
+        if newest_profile_fingerprint(store) is None:
+            self.tabs.setCurrentWidget(self.setup)  # nothing can arrive before the profile
         self.register.openCase.connect(self.open_case)
         self.tabs.tabCloseRequested.connect(self._close_tab)
 
@@ -61,6 +71,7 @@ class LeadDesk(QWidget):
         self.submitting.refresh()
         self.tracker.refresh()
         self.dashboard.refresh()
+        self.setup.refresh()
         for page in self.records.values():
             page.history.setPlainText(page.history_text())
 

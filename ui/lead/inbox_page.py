@@ -48,6 +48,7 @@ class InboxPage(QWidget):
     """Import, refusals and devices."""
 
     imported = Signal()
+    devicesChanged = Signal()
 
     def __init__(self, store: Store, settings: Settings, key: Any, worker: Worker,
                  parent: QWidget | None = None) -> None:
@@ -171,6 +172,10 @@ class InboxPage(QWidget):
         except Exception as error:  # every core error becomes words, never a traceback
             self.message.setText(error_text(error))
             return
-        self.message.setText(self.tr("Device revoked.") + (
-            " " + self.tr("The devices file was rewritten.") if target else ""))
+        self.message.setText(self.tr("Device revoked.") + " " + (
+            self.tr("The devices file was rewritten: make sure the inbox has this copy.")
+            if target else
+            self.tr("If officers send to an HTTPS inbox, save the devices file for it again "
+                    "(Set-up tab).")))
         self.refresh()
+        self.devicesChanged.emit()
