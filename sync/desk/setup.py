@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from fieldkit import officer
 from fieldkit.atomicfile import write_atomic
 from fieldkit.errors import InvalidInput
 from fieldkit.resources import load_resources
@@ -33,10 +34,17 @@ class ProfileDefaults:
     lead_contact: str
 
 
-def profile_defaults() -> ProfileDefaults:
-    """The council's name, the Lead's title and contact from ``resources/council.yaml``."""
+def profile_defaults(store: Store | None = None) -> ProfileDefaults:
+    """The council's name, the Lead's title and contact from ``resources/council.yaml``; with
+    the Lead's store, the Lead's own name and work e-mail (or phone) from the profile they gave
+    at first run, where they gave them (officers see these beside the fingerprint)."""
     council = load_resources().council
-    return ProfileDefaults(council.name, council.lead_title, council.lead_contact)
+    defaults = ProfileDefaults(council.name, council.lead_title, council.lead_contact)
+    own = officer.load_profile(store) if store is not None else None
+    if own is None:
+        return defaults
+    return ProfileDefaults(council.name, own.name.strip() or defaults.lead_name,
+                           own.email.strip() or own.phone.strip() or defaults.lead_contact)
 
 
 def read_input_file(path: Path, what: str) -> bytes:

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from fieldkit import officer
 from fieldkit.errors import InvalidInput
+from fieldkit.officer_profile import OfficerProfile
 from fieldkit.settings import Settings
 from fieldkit.store import Store
 from sync import device, lead
@@ -194,3 +196,16 @@ def test_the_devices_file_is_accepted_by_the_inbox_and_remembered(stores: Stores
     assert again is not None and again[done.device.device_id].revoked
     with pytest.raises(InvalidInput, match="does not exist"):
         setup.write_devices_file(stores.lead, stores.folder / "gone" / "devices.json")
+
+
+def test_the_profile_names_the_lead_as_they_gave_it_at_first_run(stores: Stores) -> None:
+    council = setup.profile_defaults()
+    assert setup.profile_defaults(stores.lead) == council  # no profile given: the council's
+    officer.save_profile(stores.lead, OfficerProfile(
+        name="Dana Okafor", email="dana.okafor@example.gov.uk"), officer.AppRole.LEAD)
+    own = setup.profile_defaults(stores.lead)
+    assert (own.council, own.lead_name, own.lead_contact) == (
+        council.council, "Dana Okafor", "dana.okafor@example.gov.uk")
+    officer.save_profile(stores.lead, OfficerProfile(name="Dana Okafor", phone="024 7600 0001"),
+                         officer.AppRole.LEAD)
+    assert setup.profile_defaults(stores.lead).lead_contact == "024 7600 0001"

@@ -224,7 +224,7 @@ class SetupPage(QWidget):
         row.addWidget(self.certificate, 1)
         row.addWidget(self.browse_certificate)
         form.addRow(_captioned(self.tr("Certificate (P&EM):"), self.certificate, content), row)
-        defaults = setup.profile_defaults()
+        defaults = setup.profile_defaults(self.store)
         self.council = named(QLineEdit(defaults.council, content), self.tr("Council"))
         self.lead_name = named(QLineEdit(defaults.lead_name, content), self.tr("Lead's name"))
         self.contact = named(QLineEdit(defaults.lead_contact, content),
