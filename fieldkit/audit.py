@@ -10,7 +10,6 @@ for the records too.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -40,7 +39,7 @@ def event_hash(
     fields: list[object] = [seq, at, actor, action, kind, rid]
     if content_hash:
         fields.append(content_hash)
-    body = json.dumps(fields, separators=(",", ":"), ensure_ascii=False)
+    body = seals.COMPACT_JSON.encode(fields)
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 

@@ -523,12 +523,35 @@ of it is held and whether the version it replaces was superseded: each read the 
 bundles held, so every import slowed as the Lead's store grew."""
 
 
+NOTE_SEARCH_WITHOUT_SIZES = """
+DROP TRIGGER note_entries_index;
+DROP TRIGGER note_entries_unindex;
+DROP TABLE note_search;
+CREATE VIRTUAL TABLE note_search USING fts5(
+    text, content='note_entries', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2',
+    columnsize=0
+);
+CREATE TRIGGER note_entries_index AFTER INSERT ON note_entries BEGIN
+    INSERT INTO note_search(rowid, text) VALUES (new.rowid, new.text);
+END;
+CREATE TRIGGER note_entries_unindex AFTER DELETE ON note_entries BEGIN
+    INSERT INTO note_search(note_search, rowid, text) VALUES ('delete', old.rowid, old.text);
+END;
+INSERT INTO note_search(note_search) VALUES ('rebuild');
+"""
+"""The notes' search index without each entry's length in words (``columnsize=0``): only a
+ranking by relevance (bm25) reads it, and searches are in entry order, never ranked. It was one
+more table, so one more page encrypted and written, at every note. The same words, tokenizer and
+entries, rebuilt from the notes themselves (the old index's pages are wiped: secure_delete)."""
+
+
 STEPS: list[Callable[[Connection], None]] = [
     _run(V1), _run(V2), _run(V3), _run(V4), _step5, _run(ANCHORS), _seal_records,
     _run(LEAD_DESK),
     _run(V_BOARD_SHARE),
     _run(OUTBOX_CONTENT),
     _run(LEAD_BUNDLE_LOOKUPS),
+    _run(NOTE_SEARCH_WITHOUT_SIZES),
 ]
 """STEPS[n] takes a store from schema n to n + 1."""
 

@@ -102,7 +102,7 @@ def _check_whole(path: Path, key: bytes, schemas: dict[int, set[tuple[str, str, 
         conn.close()
 
 
-@pytest.mark.parametrize("schema", range(1, 12))
+@pytest.mark.parametrize("schema", range(1, 13))
 def test_every_released_fixture_store_upgrades(tmp_path: Path, schema: int) -> None:
     folder = tmp_path / "store"
     shutil.copytree(FIXTURES / f"store-v{schema}", folder)

@@ -72,3 +72,20 @@ def test_reordered_events_are_found(busy_store: Store) -> None:
     conn.execute(insert, (4, *rows[3]))
     report = audit.verify(conn)
     assert report.first_bad == 3
+
+
+def test_seals_and_event_hashes_are_the_same_text_as_json_dumps_gave() -> None:
+    # The encoder is made once; what it writes (so every stored seal and hash) is unchanged.
+    import hashlib
+    import json
+
+    from fieldkit import seals
+
+    row = ["note", "n1", "v1", 3, "2026-12-02T16:00:00.123456Z", "Zoë Ó Briain",
+           "Ünïcode, \"quotes\", \\ back\nline, tab\t, emoji 🙂, \u2028 and 中文", None, 1.5, True]
+    text = json.dumps(row, separators=(",", ":"), ensure_ascii=False)
+    assert seals.seal(row) == hashlib.sha256(text.encode("utf-8")).hexdigest()
+    fields = [7, row[4], row[5], "note.add", "note", "n1", "ab" * 32]
+    body = json.dumps(fields, separators=(",", ":"), ensure_ascii=False)
+    assert audit.event_hash("0" * 64, 7, row[4], row[5], "note.add", "note", "n1",
+                            "ab" * 32) == hashlib.sha256(("0" * 64 + body).encode()).hexdigest()

@@ -1,10 +1,13 @@
 """Migrations: a new store is created at the current schema; a schema-1 fixture store upgrades,
-with a backup first and nothing lost."""
+with a backup first and nothing lost; the notes' search index rebuilt by schema 12 finds what it
+found before."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
+
+import pytest
 
 from fieldkit import audit, cases, migrations, notes
 from fieldkit.settings import Settings
@@ -71,3 +74,40 @@ def test_a_failing_step_rolls_back_whole(settings: Settings, monkeypatch) -> Non
     with Store.open(settings, PASSPHRASE) as store:
         assert store.schema_version() == migrations.CURRENT
         assert "half_done" not in _tables(store)
+
+
+_SEARCHES = ("caravans", "packhouse pickers", "cafe", "CAFÉ", "can't", "yard", "cabin 7",
+             "nothing like this")
+
+
+def test_schema_12_rebuilds_the_search_index_without_sizes_and_finds_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "store"
+    shutil.copytree(FIXTURES / "store-v11", folder)
+    settings = Settings(data_dir=folder)
+    # The store at schema 11, as an officer's is, with notes written through fieldkit.
+    monkeypatch.setattr(migrations, "STEPS", migrations.STEPS[:11])
+    monkeypatch.setattr(migrations, "CURRENT", 11)
+    with Store.open(settings, FIXTURE_PASSPHRASE) as old:
+        assert old.schema_version() == 11
+        for n in range(40):
+            notes.add_note(old, "v1", f"Mattresses in cabin {n} at the back of the yard")
+        notes.add_note(old, "v1", "Workers can't leave; the café owner holds the passports")
+        before = {text: [e.id for e in notes.search_notes(old, text)] for text in _SEARCHES}
+    monkeypatch.undo()
+    assert before["caravans"] and len(before["yard"]) == 40 and before["cafe"] == before["CAFÉ"]
+    with Store.open(settings, FIXTURE_PASSPHRASE) as store:
+        assert store.schema_version() == migrations.CURRENT
+        sql = store.conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'note_search'").fetchone()[0]
+        assert "columnsize=0" in sql
+        assert "note_search_docsize" not in _tables(store)
+        store.conn.execute("INSERT INTO note_search(note_search) VALUES ('integrity-check')")
+        assert {text: [e.id for e in notes.search_notes(store, text)]
+                for text in _SEARCHES} == before
+        assert audit.verify(store.conn).ok
+        # Indexed as before from here on: a new note is found, in entry order, after the rest.
+        added = notes.add_note(store, "v1", "Another caravan by the yard")
+        assert notes.search_notes(store, "yard")[-1].id == added.id
+        assert len(notes.search_notes(store, "yard")) == 41
