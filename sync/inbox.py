@@ -164,34 +164,33 @@ def store_bundle(root: Path, bundle_id: str, device_id: str, sha256: str,
     ``None`` if the id is another device's.
 
     ``body`` is the body's chunks, or an open staging file (flushed) holding it and its path.
-    The owner claim is made first (a link: no data to write, nothing to wait for unless the id
-    is taken, and then no body is written). Then two rounds of waiting on the disk, as the bare
-    endpoint's: the body's fsync; then, with the bundle linked into place, the bundle folder's
-    fsync and the claims folder's at once (which makes the claim durable), so the file system
-    can commit them together. Only then does the caller answer that the bundle is stored.
+    The owner claim is made first (a link: no data and no fsync of its own; an id that is
+    another device's writes nothing). Then two rounds of waiting on the disk, as the bare
+    endpoint's: the body's fsync; then, with the bundle linked into place and its staging name
+    removed, the bundle folder's fsync and the claims folder's at once (which makes the claim
+    durable), so the file system can commit them together. Only then does the caller answer
+    that the bundle is stored.
     """
     if not claim_bundle_id(root, bundle_id, device_id, sync_folder=False):
         return None
-    staged: Path | None = None
-    try:
-        if isinstance(body, list):
-            fd, staged = new_staging_file(bundles_dir(root))
+    if isinstance(body, list):
+        fd, path = new_staging_file(bundles_dir(root))
+        try:
             with os.fdopen(fd, "wb") as handle:
                 handle.writelines(body)
                 handle.flush()
                 os.fsync(handle.fileno())
-            path = staged
-        else:
-            os.fsync(body[0].fileno())
-            path = body[1]
-        claims_synced = _helpers().submit(fsync_dir, owners_folder(root))
-        try:
-            return publish_once(path, bundle_path(root, bundle_id), sha256)
-        finally:
-            claims_synced.result()
+        except BaseException:
+            discard(path)
+            raise
+    else:
+        os.fsync(body[0].fileno())
+        path = body[1]
+    claims_synced = _helpers().submit(fsync_dir, owners_folder(root))
+    try:
+        return publish_once(path, bundle_path(root, bundle_id), sha256)  # removes ``path``
     finally:
-        if staged is not None:
-            discard(staged)
+        claims_synced.result()
 
 
 def _error(status: int, message: str) -> JSONResponse:
