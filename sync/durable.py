@@ -69,25 +69,32 @@ def publish_once(staged: Path, final: Path, sha256: str) -> PublishOutcome:
 
     ``sha256`` is the staged file's digest. An existing ``final`` with the same digest is
     ``ALREADY_HELD``; with another digest it is a ``CONFLICT`` and is left untouched. The
-    staged file is always gone afterwards.
+    staged file is always gone afterwards: its name is removed before the folder's fsync, so
+    that one fsync makes both changes durable and nothing waits on the disk after it.
     """
     try:
-        try:
-            # link() refuses to replace an existing name, so two concurrent writers of the same
-            # id can never silently overwrite each other (os.replace would).
-            os.link(staged, final)
-        except FileExistsError:
-            return _compare(final, sha256)
-        except OSError:
-            # File systems without hard links (FAT drives, some SMB shares): check, then
-            # replace. The window between the two is only a race with ourselves.
-            if final.exists():
-                return _compare(final, sha256)
-            os.replace(staged, final)
-        fsync_dir(final.parent)
-        return PublishOutcome.STORED
+        outcome = _link_once(staged, final, sha256)
     finally:
         discard(staged)
+    if outcome is PublishOutcome.STORED:
+        fsync_dir(final.parent)
+    return outcome
+
+
+def _link_once(staged: Path, final: Path, sha256: str) -> PublishOutcome:
+    try:
+        # link() refuses to replace an existing name, so two concurrent writers of the same
+        # id can never silently overwrite each other (os.replace would).
+        os.link(staged, final)
+    except FileExistsError:
+        return _compare(final, sha256)
+    except OSError:
+        # File systems without hard links (FAT drives, some SMB shares): check, then
+        # replace. The window between the two is only a race with ourselves.
+        if final.exists():
+            return _compare(final, sha256)
+        os.replace(staged, final)
+    return PublishOutcome.STORED
 
 
 def _compare(existing: Path, sha256: str) -> PublishOutcome:

@@ -30,7 +30,7 @@ from starlette.routing import Route
 
 from fieldkit.atomicfile import fsync_dir, make_private_dir, write_atomic
 from sync.bundle import DEFAULT_MAX_BUNDLE_BYTES
-from sync.bundle_owners import bundle_owner, claim_bundle_id, owners_folder
+from sync.bundle_owners import UnreadableClaim, bundle_owner, claim_bundle_id, owners_folder
 from sync.canonical import public_key_from_text
 from sync.durable import STAGING_PREFIX, PublishOutcome, discard, new_staging_file, publish_once
 from sync.enrolment import EnrolledDevice, is_canonical_uuid, load_enrolled_devices
@@ -164,34 +164,33 @@ def store_bundle(root: Path, bundle_id: str, device_id: str, sha256: str,
     ``None`` if the id is another device's.
 
     ``body`` is the body's chunks, or an open staging file (flushed) holding it and its path.
-    Two rounds of fsyncs, each two at once so the file system can commit them together: the
-    body's and the owner claim's, then (once both are on disk, and only if the claim is this
-    device's) the bundle's folder after the bundle is linked into place and the claims' folder.
-    Only then does the caller answer that the bundle is stored.
+    The owner claim is made first (a link: no data and no fsync of its own; an id that is
+    another device's writes nothing). Then two rounds of waiting on the disk, as the bare
+    endpoint's: the body's fsync; then, with the bundle linked into place and its staging name
+    removed, the bundle folder's fsync and the claims folder's at once (which makes the claim
+    durable), so the file system can commit them together. Only then does the caller answer
+    that the bundle is stored.
     """
-    claim = _helpers().submit(claim_bundle_id, root, bundle_id, device_id, sync_folder=False)
-    staged: Path | None = None
-    try:
-        if isinstance(body, list):
-            fd, staged = new_staging_file(bundles_dir(root))
+    if not claim_bundle_id(root, bundle_id, device_id, sync_folder=False):
+        return None
+    if isinstance(body, list):
+        fd, path = new_staging_file(bundles_dir(root))
+        try:
             with os.fdopen(fd, "wb") as handle:
                 handle.writelines(body)
                 handle.flush()
                 os.fsync(handle.fileno())
-            path = staged
-        else:
-            os.fsync(body[0].fileno())
-            path = body[1]
-        if not claim.result():
-            return None
-        claims_synced = _helpers().submit(fsync_dir, owners_folder(root))
-        try:
-            return publish_once(path, bundle_path(root, bundle_id), sha256)
-        finally:
-            claims_synced.result()
+        except BaseException:
+            discard(path)
+            raise
+    else:
+        os.fsync(body[0].fileno())
+        path = body[1]
+    claims_synced = _helpers().submit(fsync_dir, owners_folder(root))
+    try:
+        return publish_once(path, bundle_path(root, bundle_id), sha256)  # removes ``path``
     finally:
-        if staged is not None:
-            discard(staged)
+        claims_synced.result()
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -319,7 +318,12 @@ class _Inbox:
         signed = self.authenticate(request, "GET", bundle_id)
         if isinstance(signed, Response):
             return signed
-        if bundle_owner(self.root, bundle_id) not in (None, signed.device_id):
+        try:
+            owner = bundle_owner(self.root, bundle_id)
+        except UnreadableClaim as error:
+            log.warning("receipt of bundle %s refused: %s", bundle_id, error)
+            owner = ""  # nobody's
+        if owner not in (None, signed.device_id):
             return _error(404, "no receipt yet")  # the same answer as for an id never seen
         try:
             with receipt_path(self.root, bundle_id).open("rb") as handle:

@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from sync.bundle_owners import claim_bundle_id, owners_folder
 from sync.enrolment import sign_enrolled_devices
 from sync.inbox import ISSUED_FILE, NOT_AUTHENTICATED, EnrolledDevicesWatcher
 from sync.keys import LeadKeys
@@ -101,3 +102,55 @@ def test_an_older_devices_file_cannot_un_revoke_a_device(setup: Setup, tmp_path:
         issued_file=setup.inbox.root / ISSUED_FILE,
     )
     assert restarted.current() is None  # older than the one in force: the door stays shut
+
+
+def _receipt_for(setup: Setup, bundle_id: str) -> None:
+    receipt = ImportReceipt(bundle_id=bundle_id, bundle_sha256="0" * 64, status="imported")
+    write_import_receipt(setup.inbox.root, receipt, setup.lead.signing_key)
+
+
+def test_a_claim_left_without_its_bundle_is_still_the_claimants(setup: Setup) -> None:
+    """The inbox stopped between claiming an id and storing the body (the claim is made first):
+    the device's resend stores it; another device can neither store under it nor read its
+    receipt."""
+    rogue = Device()
+    setup.publish_devices(setup.device.entry(), rogue.entry())
+    bundle_id, data = setup.bundle()
+    assert claim_bundle_id(setup.inbox.root, bundle_id, setup.device.device_id)
+    assert not (setup.inbox.root / "bundles" / f"{bundle_id}.age").exists()
+    assert _put(setup, rogue, bundle_id, setup.bundle(rogue, bundle_id=bundle_id)[1]
+                ).status_code == 409
+    _receipt_for(setup, bundle_id)
+    with setup.transport(rogue) as transport:
+        assert transport.poll_receipt(bundle_id) is None
+    assert _put(setup, setup.device, bundle_id, data).status_code == 201
+    assert (setup.inbox.root / "bundles" / f"{bundle_id}.age").read_bytes() == data
+
+
+def test_a_claim_file_of_an_earlier_version_is_honoured(setup: Setup) -> None:
+    rogue = Device()
+    setup.publish_devices(setup.device.entry(), rogue.entry())
+    bundle_id, data = setup.bundle()
+    claim = owners_folder(setup.inbox.root) / bundle_id
+    claim.write_text(setup.device.device_id)  # as earlier versions wrote claims
+    assert _put(setup, rogue, bundle_id, setup.bundle(rogue, bundle_id=bundle_id)[1]
+                ).status_code == 409
+    assert _put(setup, setup.device, bundle_id, data).status_code == 201
+    _receipt_for(setup, bundle_id)
+    with setup.transport(rogue) as transport:
+        assert transport.poll_receipt(bundle_id) is None
+    with setup.transport() as transport:
+        assert transport.poll_receipt(bundle_id) is not None
+    assert claim.is_file() and not claim.is_symlink()
+
+
+def test_a_claim_that_names_no_device_closes_the_id_to_everyone(setup: Setup) -> None:
+    """A claim planted by someone with access to the inbox's files (a link elsewhere): it is
+    not followed, and no device can store under the id or read its receipt."""
+    bundle_id, data = setup.bundle()
+    owners_folder(setup.inbox.root).joinpath(bundle_id).symlink_to(setup.devices_file)
+    assert _put(setup, setup.device, bundle_id, data).status_code == 409
+    assert not (setup.inbox.root / "bundles" / f"{bundle_id}.age").exists()
+    _receipt_for(setup, bundle_id)
+    with setup.transport() as transport:
+        assert transport.poll_receipt(bundle_id) is None
