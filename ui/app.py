@@ -7,9 +7,11 @@ import sys
 from pathlib import Path
 
 from PySide6.QtGui import QIcon, QPixmap
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
+from fieldkit import start_gc
 from fieldkit.settings import Settings
+from ui.first_paint import FirstPaint
 
 ICON = "icon.png"
 """The app icon in ``resources/`` (drawn from icon.svg by packaging/make_icon.py)."""
@@ -71,6 +73,7 @@ def run_app(settings: Settings, *, lead: bool = False) -> int:
         from ui.main_window import MainWindow
 
         window = MainWindow(settings)
+    release_gc_when_painted(window)
     screen = app.primaryScreen()
     if screen is not None and screen.availableGeometry().width() <= 1440:
         window.showMaximized()  # a 1366x768 laptop: every pixel is needed (the board)
@@ -78,6 +81,12 @@ def run_app(settings: Settings, *, lead: bool = False) -> int:
         window.resize(1280, 720)
         window.show()
     return int(app.exec())
+
+
+def release_gc_when_painted(window: QWidget) -> None:
+    """Put the garbage collector's usual thresholds back (``fieldkit.start_gc``) in the
+    event-loop turn after ``window`` is first painted: the start is over."""
+    FirstPaint(window).painted.connect(start_gc.release)
 
 
 def run_self_test(settings: Settings, passphrase: str) -> int:

@@ -16,6 +16,9 @@ from fieldkit.settings import Settings
 
 def cmd_app(args: argparse.Namespace, settings: Settings) -> int:
     """Start the desktop app (the one import of ``ui`` from the command line)."""
+    from fieldkit import start_gc
+
+    start_gc.hold()  # until the first window is painted (ui.app.run_app puts it back)
     from ui.app import run_app
 
     return run_app(settings, lead=bool(getattr(args, "lead", False)))
