@@ -3,8 +3,12 @@ fieldkit|bare``. It prints one JSON line: when the window was shown (wall clock)
 memory of the process, and (fieldkit) how many visits the cases list shows.
 
 ``fieldkit`` reads the store folder and the already derived key from stdin (never argv or a
-file), opens the store and shows the cases list, as the app does once the officer's passphrase
-has been turned into the key. ``bare`` shows a bare PySide6 window.
+file) and starts as the ``fieldkit`` command starts the app (``fieldkit.cli.main.main`` then
+``ui.app.run_app``): core dumps off, the command line parsed (``--data-dir DIR``), the settings
+read, the garbage collector held until the first paint (``fieldkit.start_gc``), the application
+made with its name and icon (``make_application``), the main window; then
+it opens the store with the key and shows the cases list, as the app does once the officer's
+passphrase has been turned into the key. ``bare`` shows a bare PySide6 window.
 """
 
 from __future__ import annotations
@@ -41,15 +45,23 @@ def _bare() -> dict[str, object]:
 
 
 def _fieldkit(order: dict[str, str]) -> dict[str, object]:
-    from PySide6.QtWidgets import QApplication
+    from fieldkit import start_gc
+    from fieldkit.cli.main import parse_arguments
+    from fieldkit.process_guard import disable_core_dumps
+    from fieldkit.settings import Settings
+
+    disable_core_dumps()  # as fieldkit.cli.main.main, before anything else
+    arguments = parse_arguments(["--data-dir", order["data_dir"]])
+    settings = Settings.from_env(arguments.data_dir)
+    start_gc.hold()  # as fieldkit.cli.main.cmd_app
 
     from fieldkit.keys import Unwrapped
-    from fieldkit.settings import Settings
+    from ui.app import make_application, release_gc_when_painted
     from ui.main_window import MainWindow
 
-    app = QApplication(sys.argv[:1])
-    settings = Settings(data_dir=Path(order["data_dir"]))
+    app = make_application()  # as ui.app.run_app: named, with the window icon
     window = MainWindow(settings)
+    release_gc_when_painted(window)
     window.resize(1366, 768)
     window.open_store(Unwrapped(bytes.fromhex(order["key"]), bool(order["device_secret"])))
     window.show()

@@ -14,7 +14,8 @@ calibrated cost) and reported in the details.
 fieldkit's modules are compiled to bytecode before the runs, as an installed copy has them (pip
 compiles at install; a frozen build carries them) and as PySide6 has them for the baseline: a
 checkout run with ``PYTHONDONTWRITEBYTECODE`` set would otherwise compile every fieldkit module
-from source in every start, which no officer's laptop does.
+from source in every start, which no officer's laptop does. The ``bench`` package, which both
+sides' processes run, is compiled too.
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ from bench.rig import PASSPHRASE
 RUNS = 5
 GOAL_RATIO = 2.0
 GOAL_RSS = 250 * 1024 * 1024
-PACKAGES = ("forms", "fieldkit", "sync", "ui")
-"""fieldkit's own packages (compiled beforehand, untimed)."""
+PACKAGES = ("forms", "fieldkit", "sync", "ui", "resources", "bench")
+"""fieldkit's own packages (compiled beforehand, untimed), and this benchmark's own, which both
+sides' processes import (``bench.app_process``): neither compiles source at its start."""
 
 
 def _start(kind: str, order: str = "") -> tuple[float, dict[str, object]]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from fieldkit.clock import stamp
 from fieldkit.errors import InvalidInput, NotFound
 from fieldkit.events import RECORDS_CHANGED, hub
@@ -53,32 +51,6 @@ def create_case(store: Store, title: str, *, prefix: str = "FK") -> Case:
         store.audit("case.create", "case", case.id)
     hub.publish(RECORDS_CHANGED, kind="case", record_id=case.id)
     return case
-
-
-@dataclass(frozen=True)
-class CaseSummary:
-    """One line of a cases list: the case with its visit and people counts."""
-
-    id: str
-    reference: str
-    title: str
-    status: str
-    updated_at: str
-    visits: int
-    people: int
-
-
-# Correlated counts over indexes led by case_id: 10,000 visits cost milliseconds, not scans.
-_SUMMARY = (
-    "SELECT c.id, c.reference, c.title, c.status, c.updated_at, "
-    "(SELECT COUNT(*) FROM visits v WHERE v.case_id = c.id), "
-    "(SELECT COUNT(*) FROM people p WHERE p.case_id = c.id) FROM cases c"
-)
-
-
-def case_summaries(store: Store) -> list[CaseSummary]:
-    """Every case with its visit and people counts (for the cases list)."""
-    return [CaseSummary(*row) for row in store.conn.execute(_SUMMARY).fetchall()]
 
 
 def get_case(store: Store, case_id: str) -> Case:

@@ -4,7 +4,6 @@ command) turns core dumps off for itself before it unlocks anything."""
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import resource
 import sys
 
@@ -13,7 +12,10 @@ PR_SET_DUMPABLE = 4
 
 
 def _prctl(option: int, value: int = 0) -> int:
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    # The process's own symbols, which hold the C library's prctl: ctypes.util.find_library
+    # would load subprocess and tempfile and run "ldconfig -p" at every start (about 15 ms of
+    # CPU and a process, before the app's window; issue 12).
+    libc = ctypes.CDLL(None, use_errno=True)
     result = int(libc.prctl(option, value, 0, 0, 0))
     if result < 0:
         raise OSError(ctypes.get_errno(), "prctl failed")

@@ -7,7 +7,7 @@ import base64
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from fieldkit import audit, cases
+from fieldkit import audit
 from fieldkit.clock import stamp
 from fieldkit.errors import FieldkitError, InvalidInput
 from fieldkit.store import Store
@@ -180,6 +180,7 @@ def send_case(store: Store, case_id: str) -> outbox.OutboxItem:
     """Freeze a case into a new bundle for the Lead and queue it; it supersedes the last one."""
     import uuid  # loaded when an id is made, not at every start
 
+    from fieldkit import cases  # the record services: not needed to start the app
     from sync import outbox
     from sync.bundle import build_bundle
     from sync.freeze import freeze_case

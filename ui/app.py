@@ -4,21 +4,39 @@ from __future__ import annotations
 
 import os
 import sys
-from importlib import resources as package_data
+from pathlib import Path
 
 from PySide6.QtGui import QIcon, QPixmap
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
+from fieldkit import start_gc
 from fieldkit.settings import Settings
+from ui.first_paint import FirstPaint
 
 ICON = "icon.png"
 """The app icon in ``resources/`` (drawn from icon.svg by packaging/make_icon.py)."""
 
 
+def icon_bytes() -> bytes:
+    """The icon's PNG: the file beside the ``resources`` package (a checkout, an installed copy,
+    the frozen build's folder), else through importlib.resources (any other loader).
+    importlib.resources alone costs about 10 ms of CPU at every start (its import and its
+    readers), before the window can show."""
+    import resources
+
+    beside = Path(resources.__file__).with_name(ICON) if resources.__file__ else None
+    if beside is not None and beside.is_file():
+        return beside.read_bytes()
+    from importlib import resources as package_data
+
+    return package_data.files("resources").joinpath(ICON).read_bytes()
+
+
 def app_icon() -> QIcon:
-    """fieldkit's icon, read through importlib.resources so a frozen build finds it too."""
+    """fieldkit's icon. Decoded as PNG, as it is: without the format Qt asks every image
+    plugin whether it can read the bytes (about half the decoding time)."""
     pixmap = QPixmap()
-    pixmap.loadFromData(package_data.files("resources").joinpath(ICON).read_bytes())
+    pixmap.loadFromData(icon_bytes(), "PNG")
     return QIcon(pixmap)
 
 
@@ -55,6 +73,7 @@ def run_app(settings: Settings, *, lead: bool = False) -> int:
         from ui.main_window import MainWindow
 
         window = MainWindow(settings)
+    release_gc_when_painted(window)
     screen = app.primaryScreen()
     if screen is not None and screen.availableGeometry().width() <= 1440:
         window.showMaximized()  # a 1366x768 laptop: every pixel is needed (the board)
@@ -62,6 +81,12 @@ def run_app(settings: Settings, *, lead: bool = False) -> int:
         window.resize(1280, 720)
         window.show()
     return int(app.exec())
+
+
+def release_gc_when_painted(window: QWidget) -> None:
+    """Put the garbage collector's usual thresholds back (``fieldkit.start_gc``) in the
+    event-loop turn after ``window`` is first painted: the start is over."""
+    FirstPaint(window).painted.connect(start_gc.release)
 
 
 def run_self_test(settings: Settings, passphrase: str) -> int:

@@ -29,8 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldkit import cases
-from fieldkit.cases import CaseSummary, case_summaries
+from fieldkit.case_list import CaseSummary, case_summaries
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from ui.controls import heading, local_time, named
@@ -288,6 +287,8 @@ class CasesPage(Page):
     @Slot()
     def create_case(self) -> None:
         """Create a case with the typed title and open it."""
+        from fieldkit import cases  # the record types and services: not needed to show the list
+
         try:
             case = cases.create_case(self._store, self.new_title.text(), prefix=self._prefix)
         except FieldkitError as error:

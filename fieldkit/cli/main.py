@@ -8,13 +8,6 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from fieldkit.cli import (
-    form_commands,
-    lead_commands,
-    reception_commands,
-    store_commands,
-    sync_commands,
-)
 from fieldkit.cli.common import Handler, OneLineParser
 from fieldkit.errors import FieldkitError, InvalidInput
 from fieldkit.process_guard import disable_core_dumps
@@ -23,6 +16,9 @@ from fieldkit.settings import Settings
 
 def cmd_app(args: argparse.Namespace, settings: Settings) -> int:
     """Start the desktop app (the one import of ``ui`` from the command line)."""
+    from fieldkit import start_gc
+
+    start_gc.hold()  # until the first window is painted (ui.app.run_app puts it back)
     from ui.app import run_app
 
     return run_app(settings, lead=bool(getattr(args, "lead", False)))
@@ -64,6 +60,14 @@ class ShowVersion(argparse.Action):
 
 def build_parser() -> argparse.ArgumentParser:
     """The whole command tree."""
+    from fieldkit.cli import (
+        form_commands,
+        lead_commands,
+        reception_commands,
+        store_commands,
+        sync_commands,
+    )
+
     parser = OneLineParser(
         prog="fieldkit",
         description="Offline-first field app for modern slavery work. With no command, "
@@ -88,12 +92,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def app_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
+    """What the whole parser makes of the app's own invocations, ``[--data-dir DIR] [app
+    [--lead]]``, without building the command tree (its five modules and some sixty parsers,
+    tens of milliseconds before the window can start); None for anything else, which the whole
+    parser then decides (help, errors and abbreviations included)."""
+    rest = list(argv)
+    data_dir: str | None = None
+    if rest[:1] == ["--data-dir"] and len(rest) > 1 and not rest[1].startswith("-"):
+        data_dir, rest = rest[1], rest[2:]
+    if not rest:
+        return argparse.Namespace(data_dir=data_dir, handler=cmd_app, command=None)
+    if rest in (["app"], ["app", "--lead"]):
+        return argparse.Namespace(data_dir=data_dir, handler=cmd_app, command="app",
+                                  lead=rest == ["app", "--lead"])
+    return None
+
+
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line parsed (``argv`` or the process's own)."""
+    given = sys.argv[1:] if argv is None else list(argv)
+    quick = app_arguments(given)
+    return quick if quick is not None else build_parser().parse_args(given)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``fieldkit`` console script."""
     # Before anything is unlocked: decrypted records must never land in a core dump.
     disable_core_dumps()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_arguments(argv)
     try:
         try:
             settings = Settings.from_env(args.data_dir)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from fieldkit import cases
-from fieldkit.cases import CaseSummary, case_summaries
+from fieldkit.case_list import CaseSummary, case_summaries
 from ui.case_view import CasePage
 from ui.cases import CasesModel, cases_proxy
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bench.corpus import fill, search_queries
 from bench.rig import queue_cases
-from fieldkit import cases, notes
+from fieldkit import case_list, cases, notes
 from fieldkit.settings import Settings
 from fieldkit.store import Store
 from sync import device, importer, lead
@@ -32,7 +32,7 @@ def test_list_search_and_lead_import_at_full_size(tmp_path: Path, settings: Sett
     store = Store.create(settings, PASSPHRASE, officer="Officer Scale")
     corpus = fill(store.conn, cases=CASES, visits=VISITS, entries=ENTRIES)
 
-    summaries = cases.case_summaries(store)
+    summaries = case_list.case_summaries(store)
     assert len(summaries) == CASES
     assert sum(s.visits for s in summaries) == VISITS
     one = corpus.case_ids[7]
