@@ -23,6 +23,19 @@ FAST_KDF = {"FIELDKIT_KDF_SECONDS": "0.001", "FIELDKIT_KDF_MEMORY_KIB": "8192",
             "PYTHONPATH": str(REPO / "tests" / "support")}
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Under ``make test`` (pytest-xdist, ``--dist loadgroup``) each test marked with an
+    ``xdist_group`` must carry the group in its id, or the group is split across processes
+    (a pytest release may change how ids are kept): fail then rather than run them apart."""
+    if not getattr(session.config.option, "loadgroup", False):
+        return
+    split = [item.nodeid for item in session.items
+             if item.get_closest_marker("xdist_group") and "@" not in item.nodeid]
+    if split:
+        raise pytest.UsageError(f"pytest-xdist did not group {split[0]} (and {len(split) - 1} "
+                                "more): this pytest and pytest-xdist do not work together")
+
+
 @pytest.fixture(autouse=True)
 def private_state_dir(tmp_path_factory: pytest.TempPathFactory,
                       monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -23,6 +23,10 @@ from tests.reliability.board_rig import build_centre
 
 WAIT_MS = 60_000  # an upper bound on a slow, shared machine; never a timing assertion
 LOOPBACK = ["127.0.0.1"]
+# These tests browse: they see every board announced on this machine's loopback. Under
+# `make test` (several test processes) the tests that browse run one after another in one
+# process, so none sees another's boards come and go while it looks.
+pytestmark = pytest.mark.xdist_group("mdns")
 
 
 

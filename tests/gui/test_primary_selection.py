@@ -50,6 +50,10 @@ READER = textwrap.dedent("""
 """)
 
 
+# ``xvfb-run -a`` takes the first display number without a lock file and does not retry when
+# another Xvfb started at the same moment takes it: under `make test` (several test processes)
+# the tests that start an Xvfb run one after another in one process.
+@pytest.mark.xdist_group("xvfb")
 def test_lock_clears_the_primary_selection_fieldkit_owns() -> None:
     xvfb = shutil.which("xvfb-run")
     if xvfb is None:

@@ -12,6 +12,7 @@ import sys
 import uuid
 from pathlib import Path
 
+import pytest
 from zeroconf import IPVersion, Zeroconf
 
 from fieldkit import cases
@@ -24,6 +25,10 @@ from tests.integration.test_board_share_cli import _env, _run
 from tests.reliability.board_rig import build_centre, device_settings
 
 LOOPBACK = ["127.0.0.1"]
+# These tests browse: they see every board announced on this machine's loopback. Under
+# `make test` (several test processes) the tests that browse run one after another in one
+# process, so none sees another's boards come and go while it looks.
+pytestmark = pytest.mark.xdist_group("mdns")
 
 
 def _mine(device_id: str) -> list[tuple[str, int]]:

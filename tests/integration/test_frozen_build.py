@@ -14,6 +14,10 @@ from tests.conftest import REPO
 DIST = REPO / "dist" / "fieldkit"
 
 
+# ``xvfb-run -a`` takes the first display number without a lock file and does not retry when
+# another Xvfb started at the same moment takes it: under `make test` (several test processes)
+# the tests that start an Xvfb run one after another in one process.
+@pytest.mark.xdist_group("xvfb")  # packaging/smoke-test ends with one
 @pytest.mark.keyring
 def test_the_built_app_passes_the_smoke_test() -> None:
     if not os.environ.get("CI"):

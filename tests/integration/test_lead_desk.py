@@ -67,6 +67,11 @@ class Desk:
         return Store.open(Settings(data_dir=self.lead.data_dir), PASSPHRASE)
 
 
+# The tests share one desk (set up once, about 50 commands) and build on each other in order
+# (the decisions recorded are reported later): under `make test` they stay in one process.
+pytestmark = pytest.mark.xdist_group("lead_desk")
+
+
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
     tmp = tmp_path_factory.mktemp("desk")
