@@ -107,8 +107,7 @@ def test_a_new_lead_sets_up_sending_from_the_keyboard(  # type: ignore[no-untype
     # Where records go, the council's policy, then make it.
     qtbot.keyClick(window, Qt.Key.Key_O, ALT)
     assert page.to_folder.isChecked()
-    qtbot.keyClick(_focused(), Qt.Key.Key_Tab)
-    assert _focused() is page.folder
+    qtbot.waitUntil(lambda: _focused() is page.folder, timeout=5_000)  # the cursor is there
     qtbot.keyClicks(page.folder, str(share))
     assert page.council.text() == "Coventry City Council"  # from the council's resources
     qtbot.keyClick(window, Qt.Key.Key_K, ALT)
@@ -173,6 +172,7 @@ def test_a_tampered_request_is_refused_and_another_key_replaced_only_on_purpose(
     qtbot.keyClick(window, Qt.Key.Key_B, ALT)
     qtbot.waitUntil(page.to_inbox.isChecked, timeout=5_000)
     assert not page.folder.isEnabled()
+    qtbot.waitUntil(lambda: _focused() is page.inbox_url, timeout=5_000)  # ready to type it
     qtbot.keyClick(window, Qt.Key.Key_A, ALT)
     assert _focused() is page.inbox_url
     qtbot.keyClicks(page.inbox_url, "http://inbox.council.example")

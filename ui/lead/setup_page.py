@@ -270,6 +270,9 @@ class SetupPage(QWidget):
                                        "the profile."), content)
         column.addWidget(self.read_it)
         self.to_folder.toggled.connect(self._destination_chosen)
+        # Choosing where records go (Alt+O, Alt+B) puts the cursor in that destination's box.
+        self.to_folder.clicked.connect(self.folder.setFocus)
+        self.to_inbox.clicked.connect(self.inbox_url.setFocus)
         self.browse_folder.clicked.connect(self._browse_folder)
         self.browse_certificate.clicked.connect(self._browse_certificate)
         self.make_button.clicked.connect(self.make_profile)
