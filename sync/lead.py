@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from enum import Enum
+from pathlib import PurePosixPath, PureWindowsPath
 
 from pydantic import ValidationError
 
@@ -101,6 +102,12 @@ def lead_keys(store: Store) -> LeadKeys:
     return LeadKeys.from_bytes(base64.b64decode(raw))
 
 
+def _is_full_path(path: str) -> bool:
+    """A path every laptop reads the same way: from the root (POSIX), a drive or a network
+    share (Windows); never relative to wherever a program happens to run."""
+    return PurePosixPath(path).is_absolute() or PureWindowsPath(path).is_absolute()
+
+
 def _destination(folder: str | None, inbox_url: str | None,
                  inbox_cert_pem: str | None) -> Destination:
     """The destination, or one plain sentence saying what is wrong with it."""
@@ -109,6 +116,10 @@ def _destination(folder: str | None, inbox_url: str | None,
     if folder is not None:
         if not folder.strip():
             raise InvalidInput("Give the shared folder's path.")
+        if not _is_full_path(folder.strip()):
+            raise InvalidInput(
+                f"The shared folder {folder} is not a full path: give it as officers' laptops "
+                "reach it, such as /mnt/ms-share, S:\\ms-share or \\\\server\\ms-share.")
         return FolderDestination(path=folder)
     try:
         return InboxDestination(url=str(inbox_url), certificate_pem=inbox_cert_pem)

@@ -209,3 +209,20 @@ def test_the_profile_names_the_lead_as_they_gave_it_at_first_run(stores: Stores)
     officer.save_profile(stores.lead, OfficerProfile(name="Dana Okafor", phone="024 7600 0001"),
                          officer.AppRole.LEAD)
     assert setup.profile_defaults(stores.lead).lead_contact == "024 7600 0001"
+
+
+@pytest.mark.parametrize("folder", ["ms-share", "work/walk/share", "C:ms-share"])
+def test_a_shared_folder_that_is_not_a_full_path_is_refused(stores: Stores, folder: str) -> None:
+    """Officers' laptops cannot reach a folder given relative to wherever the Lead's program
+    ran: refused in one sentence, nothing issued, no file written."""
+    target = stores.folder / "lead-profile.json"
+    with pytest.raises(InvalidInput, match="is not a full path"):
+        setup.write_profile(stores.lead, target, folder=folder, **WHO)
+    assert not target.exists()
+    assert lead.newest_profile_fingerprint(stores.lead) is None
+
+
+@pytest.mark.parametrize("folder", ["/mnt/ms-share", "S:\\ms-share", "\\\\server\\ms-share"])
+def test_a_full_path_on_any_system_is_accepted(stores: Stores, folder: str) -> None:
+    profile = setup.write_profile(stores.lead, stores.folder / "p.json", folder=folder, **WHO)
+    assert profile.destination == FolderDestination(path=folder)
