@@ -35,12 +35,14 @@ run: $(STAMP)
 	$(BIN)/fieldkit $(ARGS)
 
 # The tests wait far more than they compute (fsyncs, subprocesses, HTTPS on loopback), so they
-# run in TEST_WORKERS processes (pytest-xdist) even on 2 cores; tests marked with one
+# run in TEST_WORKERS processes (pytest-xdist) even on 2 cores, each in a D-Bus session and
+# GNOME Keyring of its own (tests/support/python-in-own-keyring); tests marked with one
 # xdist_group run one after another in one process (@pytest.mark.xdist_group). TEST_WORKERS=0 runs
 # them all in this process; PYTEST_ARGS comes last, so it may override either.
 TEST_WORKERS ?= 4
+WORKERS_ARGS = $(if $(filter 0,$(TEST_WORKERS)),-p no:xdist,--tx $(TEST_WORKERS)*popen//python=tests/support/python-in-own-keyring --dist loadgroup)
 test: $(STAMP)
-	bash .ci/with-secret-service $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	bash .ci/with-secret-service $(BIN)/python -m pytest -q $(WORKERS_ARGS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
