@@ -13,8 +13,9 @@ The commit protocol survives a kill at any moment:
    under the new passphrase and a new device secret (the old secret stays in the keyring).
 2. Each backup is re-encrypted into ``<backup>.rekeyed`` (copy, rekey, fsync, rename).
 3. The database is re-keyed in one SQLite transaction (all or nothing) and checkpointed.
-4. Commit: ``fieldkit.key.new`` replaces ``fieldkit.key``; re-encrypted backups replace the old
-   ones; the old device secret is removed.
+4. Commit: re-encrypted backups replace the old ones; then ``fieldkit.key.new`` replaces
+   ``fieldkit.key`` (the last step, so a kill before it is finished at the next unlock); the
+   old device secret is removed.
 
 Opening a store that still has ``fieldkit.key.new`` settles it first: whichever key actually
 reads the database wins; the re-key is finished (steps 4) or rolled back (the new files and the
@@ -95,7 +96,7 @@ def apply_rekey(store: Store, prepared: PreparedRekey) -> keys.Unwrapped:
         if not recovery.reads(folder, prepared.new_key.key):
             recovery.roll_back(folder)
         raise
-    recovery.finish(folder, prepared.old_device_user)
+    recovery.finish(folder, prepared.new_key.key, prepared.old_device_user)
     store.key_changed(prepared.new_key.key)
     store.uses_device_secret = prepared.new_key.uses_device_secret
     with store.transaction():

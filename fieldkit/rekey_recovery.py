@@ -41,7 +41,8 @@ def _settle(folder: Path, passphrase: str, opens: Callable[[bytes], bool]) -> ke
     old_user = keys.read_key_file(folder / KEY_NAME).device_secret_user
     new, _ = _try_unwrap(folder / NEW_KEY_NAME, passphrase)
     if new is not None and opens(new.key):
-        finish(folder, old_user if old_user != new_file.device_secret_user else None)
+        finish(folder, new.key,
+               old_user if old_user != new_file.device_secret_user else None)
         return new
     old, old_error = _try_unwrap(folder / KEY_NAME, passphrase)
     if old is not None and opens(old.key):
@@ -76,7 +77,11 @@ def connect(path: Path, key: bytes) -> Any:
 
 
 def reads(folder: Path, key: bytes) -> bool:
-    conn = connect(folder / DB_NAME, key)
+    return _file_reads(folder / DB_NAME, key)
+
+
+def _file_reads(path: Path, key: bytes) -> bool:
+    conn = connect(path, key)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return True
@@ -86,19 +91,24 @@ def reads(folder: Path, key: bytes) -> bool:
         conn.close()
 
 
-def finish(folder: Path, old_user: str | None) -> None:
-    """Step 4: the database already uses the new key; make every file agree with it."""
-    os.replace(folder / NEW_KEY_NAME, folder / KEY_NAME)
-    fsync_dir(folder)
+def finish(folder: Path, new_key: bytes, old_user: str | None) -> None:
+    """Step 4: the database already uses the new key; make every file agree with it.
+
+    ``fieldkit.key.new`` replaces the key file last: until then the next unlock finds it and
+    runs this again, so a kill at any moment here leaves nothing half-done. Each backup
+    either has its re-encrypted copy moved over it, is already under the new key (moved by
+    an earlier run of this, cut short) and is kept, or is under a revoked key and removed."""
     for backup in backups(folder):
         rekeyed = backup.with_name(backup.name + REKEYED_SUFFIX)
         if rekeyed.exists():
             os.replace(rekeyed, backup)
-        else:
+        elif not _file_reads(backup, new_key):
             backup.unlink()  # under a key this re-key revokes
     if (folder / BACKUP_DIR).is_dir():
         fsync_dir(folder / BACKUP_DIR)
     clear_leftovers(folder)
+    os.replace(folder / NEW_KEY_NAME, folder / KEY_NAME)
+    fsync_dir(folder)
     keys.forget_device_secret(old_user)
 
 
@@ -110,10 +120,10 @@ def roll_back(folder: Path) -> None:
         old_user = keys.read_key_file(folder / KEY_NAME).device_secret_user
         if new_user != old_user:
             keys.forget_device_secret(new_user)
+    clear_leftovers(folder)  # before the marker goes, so a kill here is settled again
     with contextlib.suppress(FileNotFoundError):
         new_path.unlink()
     fsync_dir(folder)
-    clear_leftovers(folder)
 
 
 def clear_leftovers(folder: Path) -> None:

@@ -4,13 +4,20 @@ tests/reliability/test_cut_short.py hit them at random)."""
 
 from __future__ import annotations
 
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
 import pytest
+import sqlcipher3
 
 from fieldkit import audit, cases, keys, rekey
 from fieldkit.errors import RekeyUnfinished, WrongPassphrase
 from fieldkit.settings import Settings
-from fieldkit.store import KEY_NAME, Store
-from tests.conftest import PASSPHRASE
+from fieldkit.store import BACKUP_DIR, KEY_NAME, Store
+from tests.conftest import PASSPHRASE, REPO
+from tests.fixtures.make_store_v1 import FIXTURE_PASSPHRASE
 
 NEW = "a brand new passphrase"
 
@@ -73,3 +80,51 @@ def test_stopped_after_the_database_changed_the_new_passphrase_finishes_it(
     assert not (settings.data_dir / rekey.NEW_KEY_NAME).exists()
     with pytest.raises(WrongPassphrase):
         Store.open(settings, PASSPHRASE)
+
+
+class _Stopped(BaseException):
+    """The process stopping at a file move (no clean-up code runs after a BaseException
+    in the commit step, as after a kill)."""
+
+
+@pytest.mark.parametrize("moves_before_stop", [0, 1, 2, 3])
+def test_a_rekey_stopped_at_any_file_move_of_its_commit_is_finished_at_the_next_unlock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moves_before_stop: int,
+) -> None:
+    folder = tmp_path / "store"
+    shutil.copytree(REPO / "tests" / "fixtures" / "store-v1", folder)
+    settings = Settings(data_dir=folder, kdf_min_seconds=0.001, kdf_memory_kib=8192)
+    store = Store.open(settings, FIXTURE_PASSPHRASE)  # upgrading it leaves a backup
+    (first,) = sorted((folder / BACKUP_DIR).glob("*.db"))
+    shutil.copy(first, first.with_name("fieldkit-schema1-2025-01-01T000000.000000Z.db"))
+    prepared = rekey.prepare_rekey(settings, FIXTURE_PASSPHRASE, NEW)
+    real_replace, moves = os.replace, []
+
+    def replace(source: Any, target: Any) -> None:
+        if len(moves) == moves_before_stop:
+            raise _Stopped
+        moves.append(target)
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    try:
+        rekey.apply_rekey(store, prepared)
+    except _Stopped:
+        pass
+    finally:
+        monkeypatch.undo()
+        store.lock()
+    assert len(moves) == min(moves_before_stop, 3)  # two backups, then the key file
+    Store.open(settings, NEW).lock()
+    with pytest.raises(WrongPassphrase):
+        Store.open(settings, FIXTURE_PASSPHRASE)
+    assert not (folder / rekey.NEW_KEY_NAME).exists()
+    assert not list((folder / BACKUP_DIR).glob("*" + rekey.REKEYED_SUFFIX))
+    new_key = keys.unwrap(folder / KEY_NAME, NEW).key
+    backups = sorted((folder / BACKUP_DIR).glob("*.db"))
+    assert len(backups) == 2
+    for backup in backups:  # every backup kept, and under the new key only
+        conn = sqlcipher3.connect(str(backup))
+        conn.execute(f"PRAGMA key = \"x'{new_key.hex()}'\"")
+        assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+        conn.close()
