@@ -98,7 +98,7 @@ def test_a_rekey_stopped_at_any_file_move_of_its_commit_is_finished_at_the_next_
     (first,) = sorted((folder / BACKUP_DIR).glob("*.db"))
     shutil.copy(first, first.with_name("fieldkit-schema1-2025-01-01T000000.000000Z.db"))
     prepared = rekey.prepare_rekey(settings, FIXTURE_PASSPHRASE, NEW)
-    real_replace, moves = os.replace, []
+    real_replace, moves = os.replace, list[Any]()
 
     def replace(source: Any, target: Any) -> None:
         if len(moves) == moves_before_stop:
