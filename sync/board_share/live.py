@@ -220,6 +220,8 @@ class LiveBoard:
             server.should_exit = True
         if thread is not None:
             thread.join(STOP_SECONDS)
+            if thread.is_alive():  # never expected (the server cuts off what hangs): shown
+                self._ending.append(thread)
 
     # -- joining and exchanging ---------------------------------------------------------------
 

@@ -32,6 +32,9 @@ from sync.request_auth import CLOCK_TOLERANCE_SECONDS, parse_request_headers, re
 log = logging.getLogger(__name__)
 MAX_REQUEST_BYTES = 32 * 1024 * 1024
 HELLO = "fieldkit-board-hello-v1"
+STOP_GRACE_SECONDS = 3
+"""How long stopping waits for exchanges under way to finish before their connections are
+closed (an exchange takes well under a second)."""
 
 
 def _refused() -> JSONResponse:
@@ -183,7 +186,22 @@ def board_server(store: Store, host: str, port: int) -> tuple[uvicorn.Server, so
     sock.bind((host, port))
     sock.listen(128)  # connections wait in the backlog from now on, before the server runs
     config = uvicorn.Config(create_board_app(store, fingerprint(cert_pem)), log_level="warning",
-                            lifespan="off", server_header=False, access_log=False)
+                            lifespan="off", server_header=False, access_log=False,
+                            timeout_graceful_shutdown=STOP_GRACE_SECONDS)
     config.load()
     config.ssl = server_context(cert_pem, key_pem)
-    return uvicorn.Server(config), sock
+    return BoardServer(config), sock
+
+
+class BoardServer(uvicorn.Server):
+    """uvicorn's server, whose stop always ends: uvicorn waits for every connection to close,
+    with no limit, and a connection accepted as the stop began, or a laptop that sent half a
+    request and hung, would keep this board served (and the store open) after sharing was
+    stopped. After :data:`STOP_GRACE_SECONDS` whatever is still connected is cut off."""
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().shutdown(sockets)
+        for connection in list(self.server_state.connections):
+            transport = getattr(connection, "transport", None)
+            if transport is not None:
+                transport.abort()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import queue
 import socket
+import ssl
 import time
 from pathlib import Path
 
@@ -15,7 +16,11 @@ import pytest
 
 from fieldkit import cases
 from fieldkit.store import Store
+from sync import device
 from sync.board_share.live import LiveBoard, LiveReport, SharingNotStarted
+from sync.board_share.server import signed_target
+from sync.canonical import canonical_json
+from sync.request_auth import sign_request
 from tests.conftest import PASSPHRASE
 from tests.reliability.board_rig import Centre, build_centre
 
@@ -104,3 +109,39 @@ def test_stopping_does_not_wait_for_a_laptop_that_never_answers(tmp_path: Path) 
         silent.close()
         coordinator.stop()
         police.stop()
+
+
+def test_stopping_ends_sharing_while_a_laptop_holds_half_a_request(tmp_path: Path) -> None:
+    """An enrolled laptop that sent half an exchange and hung (uvicorn alone would wait for it
+    for ever) does not keep the board served, nor the store open, after stop; its connection
+    is closed."""
+    centre = build_centre(tmp_path, ["coordinator", "police"])
+    live = _live(centre, "coordinator", queue.Queue())
+    with Store.open(centre.devices["police"], PASSPHRASE) as police:
+        body = canonical_json({"hello": "from a laptop that hangs"})
+        headers = sign_request(device_id=device.device_id(police),
+                               device_key=device.signing_key(police), method="POST",
+                               bundle_id=signed_target("hello"), body=body,
+                               timestamp=int(time.time()))
+    head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    try:
+        sharing = live.share("127.0.0.1", 0)
+        context = ssl.create_default_context()
+        context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+        with socket.create_connection(("127.0.0.1", sharing.port), timeout=WAIT_SECONDS) as raw, \
+                context.wrap_socket(raw) as hung:
+            hung.sendall(f"POST /v1/hello HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}"
+                         f"Content-Length: {len(body)}\r\n\r\n".encode() + body[:5])
+            hung.settimeout(1.0)
+            with pytest.raises(TimeoutError):
+                hung.recv(1)  # no answer: the server waits for the rest of the body
+            live.stop()
+            assert not live.running  # the server's thread ended, its store locked
+            hung.settimeout(WAIT_SECONDS)
+            try:
+                ended = hung.recv(1) == b""
+            except (ConnectionError, ssl.SSLError):
+                ended = True
+            assert ended  # the hung laptop's connection was closed
+    finally:
+        live.stop()
