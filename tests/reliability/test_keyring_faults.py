@@ -18,8 +18,22 @@ SESSION = """
 set -e
 eval "$(printf test-unlock | gnome-keyring-daemon --unlock --daemonize --components=secrets)"
 export GNOME_KEYRING_CONTROL
-exec "$@"
+for _ in $(seq 100); do
+  if dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+      org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null \
+      | grep -q "boolean true"; then
+    exec "$@"
+  fi
+  sleep 0.1
+done
+echo "the keyring daemon did not take its D-Bus name in 10 s" >&2
+exit 75
 """
+NOT_UP = 75
+"""The session's own keyring daemon never came up (seen twice in many runs under load, cause
+outside fieldkit): the session is started again, up to :data:`SESSIONS` times, rather than the
+child waiting two minutes on D-Bus starting a second one."""
+SESSIONS = 3
 
 
 def _in_own_keyring(tmp_path: Path, scenario: str) -> list[str]:
@@ -38,12 +52,16 @@ def _in_own_keyring(tmp_path: Path, scenario: str) -> list[str]:
     # Everything under the test's folder, also for a keyring D-Bus starts again on demand.
     env.update(HOME=str(home), XDG_DATA_HOME=str(home / "data"),
                XDG_CACHE_HOME=str(home / "cache"))
-    done = subprocess.run(
-        ["dbus-run-session", "--", "bash", "-c", SESSION, "session",
-         sys.executable, "-m", "tests.reliability.keyring_child", scenario,
-         str(tmp_path / "store")],
-        capture_output=True, text=True, env=env, cwd=REPO, timeout=180,
-    )
+    for _ in range(SESSIONS):
+        shutil.rmtree(tmp_path / "store", ignore_errors=True)
+        done = subprocess.run(
+            ["dbus-run-session", "--", "bash", "-c", SESSION, "session",
+             sys.executable, "-m", "tests.reliability.keyring_child", scenario,
+             str(tmp_path / "store")],
+            capture_output=True, text=True, env=env, cwd=REPO, timeout=180,
+        )
+        if done.returncode != NOT_UP:
+            break
     lines = [line.removeprefix("fact: ") for line in done.stdout.splitlines()
              if line.startswith("fact: ")]
     assert done.returncode == 0 and lines, done.stderr[-2000:]
