@@ -19,16 +19,8 @@ SESSION = """
 set -e
 eval "$(printf test-unlock | gnome-keyring-daemon --unlock --daemonize --components=secrets)"
 export GNOME_KEYRING_CONTROL
-for _ in $(seq 100); do
-  if dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-      org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null \
-      | grep -q "boolean true"; then
-    exec "$@"
-  fi
-  sleep 0.1
-done
-echo "the keyring daemon did not take its D-Bus name in 10 s" >&2
-exit 1
+bash .ci/wait-for-secret-service
+exec "$@"
 """
 
 
