@@ -4,12 +4,13 @@ see :mod:`sync.share_folder`), refused files set aside in quarantine, and signed
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from sync.keys import LeadKeys
 from sync.layout import receipt_path, receipts_dir
 from sync.receipts import ImportReceipt, sign_import_receipt
-from sync.share_folder import move_file, open_folder, write_file
+from sync.share_folder import move_file, open_folder, write_file, write_files
 
 QUARANTINE = "quarantine"
 
@@ -51,13 +52,18 @@ def set_aside(share: ImportShare, name: str, reason: str) -> None:
     write_file(folder, f"{name}.reason.txt", (reason + "\n").encode(), 0o600)
 
 
-def write_receipt(share: ImportShare, keys: LeadKeys, bundle_id: str, digest: str,
-                  reason: str | None) -> None:
-    """Write the Lead's signed receipt for one bundle (imported, or refused with ``reason``)."""
-    receipt = ImportReceipt(
-        bundle_id=bundle_id, bundle_sha256=digest,
-        status="imported" if reason is None else "rejected",
-        reason=None if reason is None else reason[:500],
-    )
-    write_file(share.receipts(), receipt_path(share.root, bundle_id).name,
-               sign_import_receipt(receipt, keys.signing_key), 0o644)
+def write_receipts(share: ImportShare, keys: LeadKeys,
+                   receipts: Sequence[tuple[str, str, str | None]]) -> None:
+    """Write the Lead's signed receipt for each ``(bundle id, SHA-256 of the file, reason
+    refused or None)``: all on disk (flushed together, see
+    :func:`sync.share_folder.write_files`) when this returns."""
+    files = []
+    for bundle_id, digest, reason in receipts:
+        receipt = ImportReceipt(
+            bundle_id=bundle_id, bundle_sha256=digest,
+            status="imported" if reason is None else "rejected",
+            reason=None if reason is None else reason[:500],
+        )
+        files.append((receipt_path(share.root, bundle_id).name,
+                      sign_import_receipt(receipt, keys.signing_key)))
+    write_files(share.receipts(), files, 0o644)

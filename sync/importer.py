@@ -43,7 +43,7 @@ from sync.device import schema_versions
 from sync.enrolment import EnrolledDevice, is_canonical_uuid
 from sync.errors import BundleRejected
 from sync.import_share import QUARANTINE as QUARANTINE  # where refused files go
-from sync.import_share import ImportShare, set_aside, write_receipt
+from sync.import_share import ImportShare, set_aside, write_receipts
 from sync.keys import LeadKeys, parse_age_identity
 from sync.layout import BUNDLE_SUFFIX, bundles_dir, receipt_path
 from sync.payload import Record, validate_records
@@ -53,10 +53,9 @@ BATCH = 100
 """Bundles imported per durable commit: one fsync for the batch instead of one per bundle.
 Each bundle is still whole or nothing (its own savepoint); receipts are written, and refused
 files set aside, only once their batch is on disk, so no device is ever told of an import that
-a power cut could still take back."""
-RECEIPT_WRITERS = 8
-"""Receipts written at once after a batch: their fsyncs share the file system's journal commits.
-They are written while the next batch is imported; the run ends once all are written."""
+a power cut could still take back. A batch's receipts are written together (one flush for all,
+see :func:`sync.share_folder.write_files`) on a thread of their own while the next batch is
+imported; the run ends once all are on disk."""
 READ_AHEAD = 2
 """Files read, decrypted and verified ahead on a worker thread while the bundle before is
 stored (reading, hashing and SQLCipher's page work let the other thread run meanwhile)."""
@@ -314,7 +313,7 @@ class _Run:
     trails: dict[str, tuple[int, str]] = field(default_factory=dict)
     """How far each device's audit copy is verified (see :func:`check_device_trail`)."""
     writers: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(max_workers=RECEIPT_WRITERS))
+        default_factory=lambda: ThreadPoolExecutor(max_workers=1))
     receipts: list[Future[None]] = field(default_factory=list)
 
 
@@ -401,8 +400,8 @@ def _import_batch(run: _Run, delivered: list[tuple[str, str]], start: int,
         set_aside(share, name, reason)
     if batch.receipts:
         share.receipts()  # opened here, not by the writers at once
-        run.receipts += [run.writers.submit(write_receipt, share, run.keys, *receipt)
-                         for receipt in batch.receipts]
+        run.receipts.append(run.writers.submit(write_receipts, share, run.keys,
+                                               batch.receipts))
     for bundle_id in batch.report.imported:
         hub.publish(RECORDS_CHANGED, kind="lead_bundle", record_id=bundle_id)
     _merge(report, batch.report)
