@@ -7,10 +7,18 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from sync.errors import BundleRejected, ReceiptRejected
 from sync.keys import LeadKeys
 from sync.layout import receipt_path, receipts_dir
-from sync.receipts import ImportReceipt, sign_import_receipt
-from sync.share_folder import move_file, open_folder, write_file, write_files
+from sync.receipts import (
+    MAX_RECEIPT_BYTES,
+    ImportReceipt,
+    load_import_receipt,
+    sign_import_receipt,
+)
+from sync.share_folder import move_file, open_folder, read_file, write_file, write_files
 
 QUARANTINE = "quarantine"
 
@@ -50,6 +58,26 @@ def set_aside(share: ImportShare, name: str, reason: str) -> None:
     folder = share.quarantine()
     move_file(share.bundles, name, folder)
     write_file(folder, f"{name}.reason.txt", (reason + "\n").encode(), 0o600)
+
+
+def receipt_in_place(share: ImportShare, lead_key: Ed25519PublicKey, bundle_id: str,
+                     digest: str) -> bool:
+    """True when the share holds the Lead's receipt saying the bundle with SHA-256 ``digest``
+    was imported, signed by ``lead_key``. False for none (a run stopped before writing it) and
+    for one the device could not use (damaged since, or replaced by someone with access to the
+    share): the importer then writes it again, so the device does not wait for ever."""
+    try:
+        held = read_file(share.receipts(), receipt_path(share.root, bundle_id).name,
+                         MAX_RECEIPT_BYTES)
+    except BundleRejected:  # none there, or a link or a folder in its place
+        return False
+    if held.data is None:
+        return False
+    try:
+        receipt = load_import_receipt(held.data, lead_key, bundle_id=bundle_id)
+    except ReceiptRejected:
+        return False
+    return receipt.status == "imported" and receipt.bundle_sha256 == digest
 
 
 def write_receipts(share: ImportShare, keys: LeadKeys,

@@ -24,6 +24,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from pyrage.x25519 import Identity
 
 from fieldkit.clock import stamp, utc_now
@@ -43,11 +44,11 @@ from sync.device import schema_versions
 from sync.enrolment import EnrolledDevice, is_canonical_uuid
 from sync.errors import BundleRejected
 from sync.import_share import QUARANTINE as QUARANTINE  # where refused files go
-from sync.import_share import ImportShare, set_aside, write_receipts
+from sync.import_share import ImportShare, receipt_in_place, set_aside, write_receipts
 from sync.keys import LeadKeys, parse_age_identity
-from sync.layout import BUNDLE_SUFFIX, bundles_dir, receipt_path
+from sync.layout import BUNDLE_SUFFIX, bundles_dir
 from sync.payload import Record, validate_records
-from sync.share_folder import SharedFile, is_regular_file, open_folder, read_file
+from sync.share_folder import SharedFile, open_folder, read_file
 
 BATCH = 100
 """Bundles imported per durable commit: one fsync for the batch instead of one per bundle.
@@ -316,6 +317,11 @@ class _Run:
         default_factory=lambda: ThreadPoolExecutor(max_workers=1))
     receipts: list[Future[None]] = field(default_factory=list)
 
+    @functools.cached_property
+    def lead_key(self) -> Ed25519PublicKey:
+        """The Lead's public signing key, which the receipts already written must verify with."""
+        return self.keys.signing_key.public_key()
+
 
 @dataclass(frozen=True)
 class _Read:
@@ -457,8 +463,8 @@ def _import_one(run: _Run, conn: Any, devices: Mapping[str, EnrolledDevice], bun
     digest = delivered.sha256
     if held == digest:
         report.already_held.append(bundle_id)
-        if not is_regular_file(share.receipts(), receipt_path(share.root, bundle_id).name):
-            batch.receipts.append((bundle_id, digest, None))  # stopped before writing it
+        if not receipt_in_place(share, run.lead_key, bundle_id, digest):
+            batch.receipts.append((bundle_id, digest, None))  # none, or one that is no use
         return
     try:
         if held is not None:

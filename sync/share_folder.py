@@ -83,14 +83,6 @@ def read_file(folder_fd: int, name: str, max_size: int) -> SharedFile:
     return SharedFile(digest.hexdigest(), max(size, info.st_size), data)
 
 
-def is_regular_file(folder_fd: int, name: str) -> bool:
-    """True for a regular file (not a link, folder or device) in the folder."""
-    try:
-        return stat.S_ISREG(os.stat(name, dir_fd=folder_fd, follow_symlinks=False).st_mode)
-    except FileNotFoundError:
-        return False
-
-
 def write_file(folder_fd: int, name: str, data: bytes, mode: int) -> None:
     """Write ``name`` in the folder atomically and durably (temp file, fsync, rename)."""
     temp = f".tmp-{secrets.token_hex(8)}.part"

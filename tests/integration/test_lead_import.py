@@ -21,6 +21,7 @@ from fieldkit.store import Store
 from sync import device, importer, lead
 from sync.bundle import AuditAnchor, build_bundle
 from sync.enrolment import new_device_key
+from sync.errors import ReceiptRejected
 from sync.freeze import freeze_case
 from sync.layout import bundle_path
 from sync.transport import FolderTransport
@@ -240,6 +241,35 @@ def test_a_receipt_lost_in_a_crash_is_written_on_the_next_run(desk: Desk) -> Non
     (desk.share / "receipts" / f"{bundle_id}.json").unlink()
     assert importer.import_folder(desk.lead, desk.share).already_held == [bundle_id]
     assert desk.transport.poll_receipt(bundle_id) is not None
+
+
+def test_a_receipt_the_device_cannot_use_is_written_again_on_the_next_run(desk: Desk) -> None:
+    """A receipt cut short (a power cut on a share that held the rename but not the bytes) or
+    replaced by another bundle's (someone with access to the share) would leave the device
+    waiting for ever: the next run writes the right one again."""
+    first, first_data = desk.sealed_case()
+    second, second_data = desk.sealed_case("Operation Second")
+    desk.drop(first, first_data)
+    desk.drop(second, second_data)
+    assert sorted(importer.import_folder(desk.lead, desk.share).imported) == sorted([first, second])
+    receipts = desk.share / "receipts"
+    whole = (receipts / f"{first}.json").read_bytes()
+    (receipts / f"{first}.json").write_bytes(whole[: len(whole) // 2])
+    (receipts / f"{second}.json").write_bytes(whole)  # the first bundle's receipt, copied
+    for bundle_id in (first, second):
+        with pytest.raises(ReceiptRejected):
+            desk.transport.poll_receipt(bundle_id)
+
+    report = importer.import_folder(desk.lead, desk.share)
+    assert sorted(report.already_held) == sorted([first, second]) and not report.imported
+    for bundle_id, data in ((first, first_data), (second, second_data)):
+        receipt = desk.transport.poll_receipt(bundle_id)
+        assert receipt is not None and receipt.status == "imported"
+        assert receipt.bundle_sha256 == hashlib.sha256(data).hexdigest()
+    # A receipt that is right is left as it is.
+    kept = {p.name: p.stat().st_mtime_ns for p in receipts.iterdir()}
+    importer.import_folder(desk.lead, desk.share)
+    assert {p.name: p.stat().st_mtime_ns for p in receipts.iterdir()} == kept
 
 
 def test_a_request_cannot_silently_reinstate_or_rekey_a_device(desk: Desk) -> None:
