@@ -545,6 +545,22 @@ more table, so one more page encrypted and written, at every note. The same word
 entries, rebuilt from the notes themselves (the old index's pages are wiped: secure_delete)."""
 
 
+LEAD_SHARE_SEEN = """
+CREATE TABLE lead_share_seen (
+    place TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    bundle_file TEXT NOT NULL,
+    receipt_file TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (place, file_name)
+) WITHOUT ROWID;
+"""
+"""What the Lead's importer last found of each bundle it holds, in each folder it imports from
+(``place``: that folder's device and inode): the bundle file's and its receipt's device, inode,
+size and change times. A file found as it was is not read, hashed or verified again, so an
+import's time follows what has arrived since, not everything the share has ever held (it read
+and hashed every bundle ever delivered, and checked every receipt, at every run)."""
+
+
 STEPS: list[Callable[[Connection], None]] = [
     _run(V1), _run(V2), _run(V3), _run(V4), _step5, _run(ANCHORS), _seal_records,
     _run(LEAD_DESK),
@@ -552,6 +568,7 @@ STEPS: list[Callable[[Connection], None]] = [
     _run(OUTBOX_CONTENT),
     _run(LEAD_BUNDLE_LOOKUPS),
     _run(NOTE_SEARCH_WITHOUT_SIZES),
+    _run(LEAD_SHARE_SEEN),
 ]
 """STEPS[n] takes a store from schema n to n + 1."""
 

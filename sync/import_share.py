@@ -18,7 +18,14 @@ from sync.receipts import (
     load_import_receipt,
     sign_import_receipt,
 )
-from sync.share_folder import move_file, open_folder, read_file, write_file, write_files
+from sync.share_folder import (
+    move_file,
+    open_folder,
+    read_file,
+    unchanged_file,
+    write_file,
+    write_files,
+)
 
 QUARANTINE = "quarantine"
 
@@ -61,23 +68,27 @@ def set_aside(share: ImportShare, name: str, reason: str) -> None:
 
 
 def receipt_in_place(share: ImportShare, lead_key: Ed25519PublicKey, bundle_id: str,
-                     digest: str) -> bool:
-    """True when the share holds the Lead's receipt saying the bundle with SHA-256 ``digest``
-    was imported, signed by ``lead_key``. False for none (a run stopped before writing it) and
-    for one the device could not use (damaged since, or replaced by someone with access to the
-    share): the importer then writes it again, so the device does not wait for ever."""
+                     digest: str, known: str = "") -> str | None:
+    """The receipt file's :func:`~sync.share_folder.file_key` when the share holds the Lead's
+    receipt saying the bundle with SHA-256 ``digest`` was imported, signed by ``lead_key``;
+    ``None`` for none (a run stopped before writing it) and for one the device could not use
+    (damaged since, or replaced by someone with access to the share): the importer then writes
+    it again, so the device does not wait for ever. ``known``: the key of the file found
+    valid before; the same file is not read again."""
+    name = receipt_path(share.root, bundle_id).name
+    if known and unchanged_file(share.receipts(), name, known):
+        return known
     try:
-        held = read_file(share.receipts(), receipt_path(share.root, bundle_id).name,
-                         MAX_RECEIPT_BYTES)
+        held = read_file(share.receipts(), name, MAX_RECEIPT_BYTES)
     except BundleRejected:  # none there, or a link or a folder in its place
-        return False
+        return None
     if held.data is None:
-        return False
+        return None
     try:
         receipt = load_import_receipt(held.data, lead_key, bundle_id=bundle_id)
     except ReceiptRejected:
-        return False
-    return receipt.status == "imported" and receipt.bundle_sha256 == digest
+        return None
+    return held.key if receipt.status == "imported" and receipt.bundle_sha256 == digest else None
 
 
 def write_receipts(share: ImportShare, keys: LeadKeys,

@@ -48,7 +48,7 @@ from sync.import_share import ImportShare, receipt_in_place, set_aside, write_re
 from sync.keys import LeadKeys, parse_age_identity
 from sync.layout import BUNDLE_SUFFIX, bundles_dir
 from sync.payload import Record, validate_records
-from sync.share_folder import SharedFile, open_folder, read_file
+from sync.share_folder import SharedFile, folder_key, open_folder, read_file, unchanged_file
 
 BATCH = 100
 """Bundles imported per durable commit: one fsync for the batch instead of one per bundle.
@@ -254,6 +254,9 @@ class _Batch:
     """(bundle id, SHA-256 of the file, reason refused or ``None``) to write."""
     set_aside: list[tuple[str, str]] = field(default_factory=list)
     """(file name, reason) to move into the quarantine folder."""
+    seen: list[tuple[str, str, str]] = field(default_factory=list)
+    """(file name, bundle file's key, receipt file's key or "") of held bundles whose files
+    were checked in this batch: kept in ``lead_share_seen`` with the batch's commit."""
 
 
 def _record_rejection(store: Store, name: str, reason: str, digest: str) -> None:
@@ -286,7 +289,7 @@ def import_folder(
             progress(0, 0)
         return report  # nothing delivered yet
     run = _Run(store, ImportShare(root, bundles_fd), keys, parse_age_identity(keys.age_identity),
-               max_size, progress)
+               max_size, progress, folder_key(bundles_fd))
     try:
         delivered = _delivered(bundles_fd)
         for start in range(0, len(delivered), BATCH):
@@ -311,6 +314,8 @@ class _Run:
     identity: Identity
     max_size: int
     progress: Callable[[int, int], None] | None
+    place: str
+    """The bundles folder's :func:`~sync.share_folder.folder_key` (``lead_share_seen``)."""
     trails: dict[str, tuple[int, str]] = field(default_factory=dict)
     """How far each device's audit copy is verified (see :func:`check_device_trail`)."""
     writers: ThreadPoolExecutor = field(
@@ -335,18 +340,27 @@ class _Read:
     refused: BundleRejected | None = None
     checked: _Checked | None = None
     error: Exception | None = None
+    seen: tuple[str, str] | None = None
+    """(bundle file's key, receipt file's key or "") as the last check left them, for a held
+    bundle (``lead_share_seen``); ``None`` if never checked in this folder."""
+    unchanged: bool = False
+    """Held, and its file the one checked before: not read again (``file`` is ``None``)."""
 
 
 def _read(run: _Run, devices: Mapping[str, EnrolledDevice], bundle_id: str, name: str,
-          held: str | None) -> _Read:
+          held: str | None, seen: tuple[str, str] | None) -> _Read:
     """Read and verify one file without the store (on the reader thread); ``held``: the
-    SHA-256 the store held for this bundle id when the batch began."""
+    SHA-256 the store held for this bundle id when the batch began; ``seen``: what the last
+    check of a held bundle's files found (a file found as it was is not read again)."""
+    if held is not None and seen is not None and unchanged_file(run.share.bundles, name,
+                                                                seen[0]):
+        return _Read(None, held, seen=seen, unchanged=True)
     try:
         delivered = read_file(run.share.bundles, name, run.max_size)
     except BundleRejected as error:
         return _Read(None, held, refused=error)
     if held is not None or delivered.data is None:
-        return _Read(delivered, held)  # already held, or refused as it is: not verified
+        return _Read(delivered, held, seen=seen)  # held, or refused as it is: not verified
     try:
         return _Read(delivered, held, checked=_check(delivered.data, bundle_id, run.identity,
                                                      devices, run.max_size, delivered.sha256))
@@ -362,22 +376,36 @@ def _reads(run: _Run, devices: Mapping[str, EnrolledDevice],
     held = dict(run.store.conn.execute(
         f"SELECT bundle_id, sha256 FROM lead_bundles WHERE bundle_id IN ({marks})",
         [bundle_id for bundle_id, _ in items]).fetchall()) if items else {}
+    seen = {name: (bundle_file, receipt_file) for name, bundle_file, receipt_file
+            in run.store.conn.execute(
+                "SELECT file_name, bundle_file, receipt_file FROM lead_share_seen "
+                f"WHERE place = ? AND file_name IN ({marks})",
+                [run.place, *(name for _, name in items)]).fetchall()} if items else {}
     if READ_AHEAD == 0:
         for bundle_id, name in items:
-            yield functools.partial(_read, run, devices, bundle_id, name, held.get(bundle_id))
+            yield functools.partial(_read, run, devices, bundle_id, name, held.get(bundle_id),
+                                    seen.get(name))
         return
     with ThreadPoolExecutor(max_workers=1) as reader:
+
+        def submit(bundle_id: str, name: str) -> Future[_Read]:
+            if bundle_id in held and name in seen:  # most likely a look at the file: no hop
+                looked: Future[_Read] = Future()
+                looked.set_result(_read(run, devices, bundle_id, name, held[bundle_id],
+                                        seen[name]))
+                return looked
+            return reader.submit(_read, run, devices, bundle_id, name, held.get(bundle_id),
+                                 seen.get(name))
+
         ahead: deque[Future[_Read]] = deque()
         following = iter(items)
         try:
             for bundle_id, name in itertools.islice(following, READ_AHEAD):
-                ahead.append(reader.submit(_read, run, devices, bundle_id, name,
-                                           held.get(bundle_id)))
+                ahead.append(submit(bundle_id, name))
             while ahead:
                 done = ahead.popleft()
                 for bundle_id, name in itertools.islice(following, 1):
-                    ahead.append(reader.submit(_read, run, devices, bundle_id, name,
-                                               held.get(bundle_id)))
+                    ahead.append(submit(bundle_id, name))
                 yield done.result
         finally:
             for waiting in ahead:
@@ -401,6 +429,11 @@ def _import_batch(run: _Run, delivered: list[tuple[str, str]], start: int,
             if run.progress is not None:
                 run.progress(done, len(delivered))
             _import_one(run, conn, devices, bundle_id, name, read(), batch)
+        conn.executemany(
+            "INSERT INTO lead_share_seen(place, file_name, bundle_file, receipt_file) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT(place, file_name) DO UPDATE SET "
+            "bundle_file = excluded.bundle_file, receipt_file = excluded.receipt_file",
+            [(run.place, *row) for row in batch.seen])
     # The batch is on disk: only now is a refused file moved or any device told.
     for name, reason in batch.set_aside:
         set_aside(share, name, reason)
@@ -450,8 +483,12 @@ def _savepoint(conn: Any) -> Iterator[None]:
 
 def _import_one(run: _Run, conn: Any, devices: Mapping[str, EnrolledDevice], bundle_id: str,
                 name: str, read: _Read, batch: _Batch) -> None:
-    store, share = run.store, run.share
     report = batch.report
+    if read.unchanged and read.held is not None and read.seen is not None:
+        report.already_held.append(bundle_id)  # its file as checked before: not read again
+        _check_receipt(run, batch, bundle_id, name, read.held, read.seen[0], read.seen)
+        return
+    store = run.store
     if read.file is None:
         # A link or a device file is no device's bundle: set aside, with no receipt.
         reason = str(read.refused)
@@ -463,8 +500,7 @@ def _import_one(run: _Run, conn: Any, devices: Mapping[str, EnrolledDevice], bun
     digest = delivered.sha256
     if held == digest:
         report.already_held.append(bundle_id)
-        if not receipt_in_place(share, run.lead_key, bundle_id, digest):
-            batch.receipts.append((bundle_id, digest, None))  # none, or one that is no use
+        _check_receipt(run, batch, bundle_id, name, digest, delivered.key, read.seen)
         return
     try:
         if held is not None:
@@ -488,6 +524,7 @@ def _import_one(run: _Run, conn: Any, devices: Mapping[str, EnrolledDevice], bun
         report.rejected.append((bundle_id, reason))
         return
     batch.receipts.append((bundle_id, digest, None))
+    batch.seen.append((name, delivered.key, ""))  # its receipt is checked at the next run
     report.imported.append(bundle_id)
     if imported.clock_ahead is not None:
         report.clock_ahead.append((bundle_id, imported.clock_ahead))
@@ -495,6 +532,19 @@ def _import_one(run: _Run, conn: Any, devices: Mapping[str, EnrolledDevice], bun
     run.trails[device] = imported.audit_verified  # its savepoint is released: the copy stays
     report.audit_breaks.extend((device, bundle_id, problem) for problem in imported.audit_breaks)
     report.audit_waiting[device] = imported.audit_waiting or ""
+
+
+def _check_receipt(run: _Run, batch: _Batch, bundle_id: str, name: str, digest: str,
+                   bundle_file: str, seen: tuple[str, str] | None) -> None:
+    """A held bundle's receipt: written again if missing or of no use to the device, and what
+    was found of both files kept for the next run (when it differs from ``seen``)."""
+    known = seen[1] if seen is not None and seen[0] == bundle_file else ""
+    receipt_file = receipt_in_place(run.share, run.lead_key, bundle_id, digest, known)
+    if receipt_file is None:
+        batch.receipts.append((bundle_id, digest, None))  # none, or one that is no use
+        receipt_file = ""  # checked again at the next run, once written
+    if seen != (bundle_file, receipt_file):
+        batch.seen.append((name, bundle_file, receipt_file))
 
 
 @dataclass(frozen=True)

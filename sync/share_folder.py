@@ -52,11 +52,36 @@ def open_folder(parent: Path, name: str, *, create: bool, mode: int = 0o700) -> 
 @dataclass(frozen=True)
 class SharedFile:
     """A regular file read from the share: its SHA-256, its size by ``fstat``, and its bytes
-    (``None`` when larger than the limit; the hash is still taken, for the receipt)."""
+    (``None`` when larger than the limit; the hash is still taken, for the receipt); ``key``:
+    its :func:`file_key` as it was opened."""
 
     sha256: str
     size: int
     data: bytes | None
+    key: str = ""
+
+
+def file_key(info: os.stat_result) -> str:
+    """What says a file is still the one seen before: its device, inode, size, and times of
+    last change of content (settable) and of inode (not settable; any write, rename or
+    ``chmod`` moves it)."""
+    return f"{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}"
+
+
+def folder_key(folder_fd: int) -> str:
+    """The opened folder's device and inode: which folder it is, whatever its path."""
+    info = os.fstat(folder_fd)
+    return f"{info.st_dev}:{info.st_ino}"
+
+
+def unchanged_file(folder_fd: int, name: str, key: str) -> bool:
+    """True when ``name`` in the folder is a regular file (not a link) whose :func:`file_key`
+    is ``key``; False for anything else, or if it cannot be looked at."""
+    try:
+        info = os.stat(name, dir_fd=folder_fd, follow_symlinks=False)
+    except OSError:
+        return False
+    return bool(key) and stat.S_ISREG(info.st_mode) and file_key(info) == key
 
 
 def read_file(folder_fd: int, name: str, max_size: int) -> SharedFile:
@@ -80,7 +105,7 @@ def read_file(folder_fd: int, name: str, max_size: int) -> SharedFile:
             if size <= max_size:
                 chunks.append(chunk)
     data = b"".join(chunks) if max(size, info.st_size) <= max_size else None
-    return SharedFile(digest.hexdigest(), max(size, info.st_size), data)
+    return SharedFile(digest.hexdigest(), max(size, info.st_size), data, file_key(info))
 
 
 def write_file(folder_fd: int, name: str, data: bytes, mode: int) -> None:

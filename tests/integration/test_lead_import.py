@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from fieldkit import cases, notes
 from fieldkit.settings import Settings
 from fieldkit.store import Store
-from sync import device, importer, lead
+from sync import device, import_share, importer, lead, share_folder
 from sync.bundle import AuditAnchor, build_bundle
 from sync.enrolment import new_device_key
 from sync.errors import ReceiptRejected
@@ -270,6 +270,40 @@ def test_a_receipt_the_device_cannot_use_is_written_again_on_the_next_run(desk: 
     kept = {p.name: p.stat().st_mtime_ns for p in receipts.iterdir()}
     importer.import_folder(desk.lead, desk.share)
     assert {p.name: p.stat().st_mtime_ns for p in receipts.iterdir()} == kept
+
+
+def test_a_held_bundle_found_as_it_was_is_not_read_or_checked_again(
+        desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The share keeps every bundle ever delivered: an import reads what has arrived since,
+    not all of them again. A held bundle (and its receipt) whose file is the one checked before
+    is not opened; a file touched since is read and checked again."""
+    bundle_id, data = desk.sealed_case()
+    desk.drop(bundle_id, data)
+    assert importer.import_folder(desk.lead, desk.share).imported == [bundle_id]
+    assert importer.import_folder(desk.lead, desk.share).already_held == [bundle_id]  # receipt
+    opened: list[str] = []
+
+    def reading(folder_fd: int, name: str, max_size: int) -> share_folder.SharedFile:
+        opened.append(name)
+        return share_folder.read_file(folder_fd, name, max_size)
+
+    monkeypatch.setattr(importer, "read_file", reading)
+    monkeypatch.setattr(import_share, "read_file", reading)
+    newer_id, newer = desk.sealed_case("Operation Newer")
+    desk.drop(newer_id, newer)
+    report = importer.import_folder(desk.lead, desk.share)
+    assert report.already_held == [bundle_id] and report.imported == [newer_id]
+    assert opened == [f"{newer_id}.age"]  # only what arrived since
+
+    opened.clear()
+    os.utime(bundle_path(desk.share, bundle_id))  # touched (as a copy or a restore would)
+    receipt = desk.share / "receipts" / f"{newer_id}.json"
+    receipt.write_bytes(receipt.read_bytes()[:10])  # damaged
+    report = importer.import_folder(desk.lead, desk.share)
+    assert sorted(report.already_held) == sorted([bundle_id, newer_id])
+    assert sorted(opened) == sorted([f"{bundle_id}.age", f"{bundle_id}.json",
+                                     f"{newer_id}.json"])
+    assert desk.transport.poll_receipt(newer_id) is not None  # written again
 
 
 def test_a_request_cannot_silently_reinstate_or_rekey_a_device(desk: Desk) -> None:
