@@ -133,9 +133,14 @@ def one_device_shape(folder: Path, count: int) -> Shape:
     return Shape(root, settings, fresh, ids, parse_age_identity(keys.age_identity), 1, 0)
 
 
-def _measure(shape: Shape, runs: int) -> tuple[Spread, Spread]:
+def _measure(shape: Shape, runs: int) -> tuple[Spread, Spread, Spread]:
+    """fieldkit's import, the baseline, and an import of the same folder again once every
+    bundle is held (and every receipt checked): what the Lead's next import pays for the share's
+    history when nothing new has arrived."""
     from sync import importer
     from sync.layout import bundle_path, receipts_dir
+
+    held: list[float] = []
 
     def ours() -> float:
         shutil.rmtree(shape.lead_settings.data_dir)
@@ -148,6 +153,11 @@ def _measure(shape: Shape, runs: int) -> tuple[Spread, Spread]:
         assert sorted(report.imported) == sorted(shape.ids), report.rejected[:3]
         assert not report.audit_breaks, report.audit_breaks[:3]
         assert len(importer.lead_cases(store)) == len(shape.ids)
+        importer.import_folder(store, shape.root)  # the receipts just written, checked once
+        started = time.perf_counter()
+        again = importer.import_folder(store, shape.root)
+        held.append(time.perf_counter() - started)
+        assert len(again.already_held) == len(shape.ids) and not again.imported
         store.lock()
         return took
 
@@ -158,11 +168,12 @@ def _measure(shape: Shape, runs: int) -> tuple[Spread, Spread]:
         return time.perf_counter() - started
 
     base()  # warm-up: the files are in the OS cache for both sides
-    mine, theirs = [], []
+    mine: list[float] = []
+    theirs: list[float] = []
     for _ in range(runs):
         theirs.append(base())
         mine.append(ours())
-    return Spread.of(mine), Spread.of(theirs)
+    return Spread.of(mine), Spread.of(theirs), Spread.of(held)
 
 
 def run(scale: float) -> list[Result]:
@@ -176,12 +187,12 @@ def run(scale: float) -> list[Result]:
     load = load_now()
     with tempfile.TemporaryDirectory() as temp:
         shape = field_shape(Path(temp), count, devices)
-        ours_spread, base_spread = _measure(shape, runs_at(RUNS, scale))
+        ours_spread, base_spread, held_spread = _measure(shape, runs_at(RUNS, scale))
     one_count = scaled(ONE_DEVICE_BUNDLES, scale, least=10)
     one_load = load_now()
     with tempfile.TemporaryDirectory() as temp:
         one = one_device_shape(Path(temp), one_count)
-        one_ours, one_base = _measure(one, ONE_DEVICE_RUNS)
+        one_ours, one_base, _ = _measure(one, ONE_DEVICE_RUNS)
     ratio = ours_spread.median / base_spread.median
     return [Result.compare(
         "lead_import_1000", ours_spread, base_spread, goal=f"ratio <= {GOAL}",
@@ -191,6 +202,8 @@ def run(scale: float) -> list[Result]:
                  "receipts_collected_in_setup": shape.receipts_collected,
                  "fieldkit_ms_per_bundle": round(ours_spread.median / count * 1000, 3),
                  "baseline_ms_per_bundle": round(base_spread.median / count * 1000, 3),
+                 "again_all_held_seconds": round(held_spread.median, 4),
+                 "again_all_held_spread": [round(held_spread.low, 4), round(held_spread.high, 4)],
                  "one_device_no_receipts": {
                      "bundles": one_count, "runs": one_ours.runs,
                      "fieldkit_seconds": round(one_ours.median, 4),
