@@ -555,8 +555,8 @@ CREATE TABLE lead_share_seen (
 ) WITHOUT ROWID;
 """
 """What the Lead's importer last found of each bundle it holds, in each folder it imports from
-(``place``: that folder's device and inode): the bundle file's and its receipt's device, inode,
-size and change times. A file found as it was is not read, hashed or verified again, so an
+(``place``: that folder's path): the bundle file's and its receipt's device, inode, size and
+change times. A file found as it was is not read, hashed or verified again, so an
 import's time follows what has arrived since, not everything the share has ever held (it read
 and hashed every bundle ever delivered, and checked every receipt, at every run)."""
 

@@ -48,7 +48,7 @@ from sync.import_share import ImportShare, receipt_in_place, set_aside, write_re
 from sync.keys import LeadKeys, parse_age_identity
 from sync.layout import BUNDLE_SUFFIX, bundles_dir
 from sync.payload import Record, validate_records
-from sync.share_folder import SharedFile, folder_key, open_folder, read_file, unchanged_file
+from sync.share_folder import SharedFile, open_folder, read_file, unchanged_file
 
 BATCH = 100
 """Bundles imported per durable commit: one fsync for the batch instead of one per bundle.
@@ -255,8 +255,8 @@ class _Batch:
     set_aside: list[tuple[str, str]] = field(default_factory=list)
     """(file name, reason) to move into the quarantine folder."""
     seen: list[tuple[str, str, str]] = field(default_factory=list)
-    """(file name, bundle file's key, receipt file's key or "") of held bundles whose files
-    were checked in this batch: kept in ``lead_share_seen`` with the batch's commit."""
+    """(file name, bundle file's key, receipt file's key or "") of the bundles imported, or
+    found held, in this batch: kept in ``lead_share_seen`` with the batch's commit."""
 
 
 def _record_rejection(store: Store, name: str, reason: str, digest: str) -> None:
@@ -289,7 +289,7 @@ def import_folder(
             progress(0, 0)
         return report  # nothing delivered yet
     run = _Run(store, ImportShare(root, bundles_fd), keys, parse_age_identity(keys.age_identity),
-               max_size, progress, folder_key(bundles_fd))
+               max_size, progress, os.path.abspath(root))
     try:
         delivered = _delivered(bundles_fd)
         for start in range(0, len(delivered), BATCH):
@@ -315,7 +315,7 @@ class _Run:
     max_size: int
     progress: Callable[[int, int], None] | None
     place: str
-    """The bundles folder's :func:`~sync.share_folder.folder_key` (``lead_share_seen``)."""
+    """The import folder's path, as given (``lead_share_seen``: what was last found there)."""
     trails: dict[str, tuple[int, str]] = field(default_factory=dict)
     """How far each device's audit copy is verified (see :func:`check_device_trail`)."""
     writers: ThreadPoolExecutor = field(

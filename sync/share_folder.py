@@ -68,12 +68,6 @@ def file_key(info: os.stat_result) -> str:
     return f"{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}"
 
 
-def folder_key(folder_fd: int) -> str:
-    """The opened folder's device and inode: which folder it is, whatever its path."""
-    info = os.fstat(folder_fd)
-    return f"{info.st_dev}:{info.st_ino}"
-
-
 def unchanged_file(folder_fd: int, name: str, key: str) -> bool:
     """True when ``name`` in the folder is a regular file (not a link) whose :func:`file_key`
     is ``key``; False for anything else, or if it cannot be looked at."""
