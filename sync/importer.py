@@ -289,7 +289,7 @@ def import_folder(
             progress(0, 0)
         return report  # nothing delivered yet
     run = _Run(store, ImportShare(root, bundles_fd), keys, parse_age_identity(keys.age_identity),
-               max_size, progress, os.path.abspath(root))
+               max_size, progress, os.path.realpath(root))
     try:
         delivered = _delivered(bundles_fd)
         for start in range(0, len(delivered), BATCH):
@@ -315,7 +315,7 @@ class _Run:
     max_size: int
     progress: Callable[[int, int], None] | None
     place: str
-    """The import folder's path, as given (``lead_share_seen``: what was last found there)."""
+    """The import folder's path, links resolved (``lead_share_seen``: what was found there)."""
     trails: dict[str, tuple[int, str]] = field(default_factory=dict)
     """How far each device's audit copy is verified (see :func:`check_device_trail`)."""
     writers: ThreadPoolExecutor = field(
@@ -502,9 +502,18 @@ def _import_one(run: _Run, conn: Any, devices: Mapping[str, EnrolledDevice], bun
         report.already_held.append(bundle_id)
         _check_receipt(run, batch, bundle_id, name, digest, delivered.key, read.seen)
         return
+    if held is not None:
+        # Other bytes under the id of a bundle already imported (swapped on the share): set
+        # aside, and the receipt is the imported bundle's, written again (the swap may have
+        # come before its device collected it; a "rejected" one for the swapped bytes would
+        # leave that device waiting for ever, and its sender needs none).
+        reason = "a different bundle with this id was imported before"
+        _record_rejection(store, name, reason, digest)
+        batch.set_aside.append((name, reason))
+        batch.receipts.append((bundle_id, held, None))
+        report.rejected.append((bundle_id, reason))
+        return
     try:
-        if held is not None:
-            raise BundleRejected("a different bundle with this id was imported before")
         if delivered.data is None:
             raise BundleRejected("bundle larger than the limit")
         if read.error is not None:

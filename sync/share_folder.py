@@ -14,6 +14,8 @@ import contextlib
 import ctypes
 import hashlib
 import os
+import platform
+import re
 import secrets
 import stat
 import sys
@@ -63,8 +65,10 @@ class SharedFile:
 
 def file_key(info: os.stat_result) -> str:
     """What says a file is still the one seen before: its device, inode, size, and times of
-    last change of content (settable) and of inode (not settable; any write, rename or
-    ``chmod`` moves it)."""
+    last change of content and of inode (on a local Linux file system the second cannot be set
+    back, and any write, rename or ``chmod`` moves it; on some network shares and FAT it can be
+    set, so a key that matches there is a strong hint, not a proof: the importer relies on it
+    only to skip re-reading what it already holds)."""
     return f"{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}"
 
 
@@ -134,16 +138,54 @@ def _find_syncfs() -> Callable[[int], int] | None:
 
 
 _SYNCFS = _find_syncfs()
+LOCAL_FILE_SYSTEMS = frozenset({"ext4", "ext3", "xfs", "btrfs", "f2fs"})
+"""Where one ``syncfs`` stands for an ``fsync`` of each file: local file systems that write
+every dirty file and flush the disk's cache. Network shares (cifs, nfs) and FUSE ones (sshfs,
+rclone) may only push the data to the server without asking it to flush: an ``fsync`` a file."""
+
+
+def kernel_reports_flush_errors(release: str) -> bool:
+    """True for Linux 5.8 and later (``release`` as ``platform.release()`` gives it), where
+    ``syncfs`` reports a write that failed; before, it returned 0 whatever happened."""
+    found = re.match(r"(\d+)\.(\d+)", release)
+    return found is not None and (int(found[1]), int(found[2])) >= (5, 8)
+
+
+def file_system_type(mountinfo: str, device: int) -> str | None:
+    """The type of the file system on ``device`` (an ``st_dev``), read from the text of
+    ``/proc/self/mountinfo``; ``None`` if it is not listed."""
+    wanted = f"{os.major(device)}:{os.minor(device)}"
+    for line in mountinfo.splitlines():
+        fields = line.split()
+        if len(fields) > 2 and fields[2] == wanted and " - " in line:
+            return line.split(" - ", 1)[1].split()[0]
+    return None
+
+
+def flushes_together(folder_fd: int) -> bool:
+    """True where one ``syncfs`` of the folder's file system may stand for an ``fsync`` of each
+    file just written in it: Linux 5.8 or later with ``syncfs`` in its C library, and a local
+    file system (:data:`LOCAL_FILE_SYSTEMS`). Anywhere else, each file is fsynced."""
+    if _SYNCFS is None or not kernel_reports_flush_errors(platform.release()):
+        return False
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as handle:
+            kind = file_system_type(handle.read(), os.fstat(folder_fd).st_dev)
+    except OSError:
+        return False
+    return kind in LOCAL_FILE_SYSTEMS
 
 
 def write_files(folder_fd: int, files: Sequence[tuple[str, bytes]], mode: int) -> None:
     """Write each ``(name, data)`` in the folder as :func:`write_file` does (a reader sees no
     file or the whole of it; all are on disk when this returns), with one flush for them all
-    where the system has one (Linux's ``syncfs``) instead of two ``fsync`` calls a file: each is
-    written to a temp file, all are flushed together, each is renamed into place, then the
-    folder is flushed once. On an error the temp files are removed; files renamed are whole."""
+    where that is as safe (:func:`flushes_together`) instead of two ``fsync`` calls a file:
+    each is written to a temp file, all are flushed together (else each is fsynced), each is
+    renamed into place, then the folder is flushed once. On an error the temp files not yet
+    renamed are removed; those renamed are whole, and stay."""
     temps: list[tuple[str, str]] = []
     placed = 0
+    together = bool(files) and flushes_together(folder_fd)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     try:
         for name, data in files:
@@ -154,18 +196,22 @@ def write_files(folder_fd: int, files: Sequence[tuple[str, bytes]], mode: int) -
                 os.fchmod(fd, mode)
                 handle.write(data)
                 handle.flush()
-                if _SYNCFS is None:
+                if not together:
                     os.fsync(fd)
-        if _SYNCFS is not None and temps and _SYNCFS(folder_fd) != 0:
+        if together and _SYNCFS is not None and _SYNCFS(folder_fd) != 0:
             code = ctypes.get_errno()
             raise OSError(code, os.strerror(code))
         for temp, name in temps:
             os.replace(temp, name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
             placed += 1
-    finally:
+    except BaseException:
         for temp, _ in temps[placed:]:
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(OSError):  # never hides the error that stopped us
                 os.unlink(temp, dir_fd=folder_fd)
+        if placed:
+            with contextlib.suppress(OSError):
+                os.fsync(folder_fd)  # the files renamed stay: their names made durable
+        raise
     if temps:
         os.fsync(folder_fd)
 

@@ -267,16 +267,45 @@ def test_a_receipt_the_device_cannot_use_is_written_again_on_the_next_run(desk: 
         assert receipt is not None and receipt.status == "imported"
         assert receipt.bundle_sha256 == hashlib.sha256(data).hexdigest()
     # A receipt that is right is left as it is.
-    kept = {p.name: p.stat().st_mtime_ns for p in receipts.iterdir()}
+    kept = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in receipts.iterdir()}
     importer.import_folder(desk.lead, desk.share)
-    assert {p.name: p.stat().st_mtime_ns for p in receipts.iterdir()} == kept
+    assert {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in receipts.iterdir()} == kept
+    # One found right before (and remembered so), then replaced in place by another bundle's
+    # of the same size, is written again too.
+    (receipts / f"{second}.json").write_bytes((receipts / f"{first}.json").read_bytes())
+    importer.import_folder(desk.lead, desk.share)
+    receipt = desk.transport.poll_receipt(second)
+    assert receipt is not None and receipt.bundle_sha256 == hashlib.sha256(second_data).hexdigest()
 
 
+def test_a_bundle_swapped_on_the_share_after_import_keeps_its_imported_receipt(
+        desk: Desk) -> None:
+    """Someone on the share writes other bytes over a bundle already imported, before its
+    device collected the receipt: the swapped file is refused and set aside, and the receipt
+    is still the imported one for the device's bytes (a "rejected" one for the swapped bytes
+    would be ignored by the device, which would then wait for ever)."""
+    bundle_id, data = desk.sealed_case()
+    _, other = desk.sealed_case("Operation Other")
+    desk.drop(bundle_id, data)
+    assert importer.import_folder(desk.lead, desk.share).imported == [bundle_id]
+    bundle_path(desk.share, bundle_id).write_bytes(other)
+    (desk.share / "receipts" / f"{bundle_id}.json").write_bytes(b"{}")  # and the receipt
+    report = importer.import_folder(desk.lead, desk.share)
+    assert [(i, "different bundle" in why) for i, why in report.rejected] == [(bundle_id, True)]
+    assert (desk.share / importer.QUARANTINE / f"{bundle_id}.age").read_bytes() == other
+    receipt = desk.transport.poll_receipt(bundle_id)
+    assert receipt is not None and receipt.status == "imported"
+    assert receipt.bundle_sha256 == hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize("read_ahead", [importer.READ_AHEAD, 0])
 def test_a_held_bundle_found_as_it_was_is_not_read_or_checked_again(
-        desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+        desk: Desk, monkeypatch: pytest.MonkeyPatch, read_ahead: int) -> None:
     """The share keeps every bundle ever delivered: an import reads what has arrived since,
     not all of them again. A held bundle (and its receipt) whose file is the one checked before
-    is not opened; a file touched since is read and checked again."""
+    is not opened; a file touched since is read and checked again (with the files read ahead
+    on a thread, and without)."""
+    monkeypatch.setattr(importer, "READ_AHEAD", read_ahead)
     bundle_id, data = desk.sealed_case()
     desk.drop(bundle_id, data)
     assert importer.import_folder(desk.lead, desk.share).imported == [bundle_id]

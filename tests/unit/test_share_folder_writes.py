@@ -7,6 +7,7 @@ from __future__ import annotations
 import ctypes
 import errno
 import os
+import platform
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,19 +34,75 @@ def _names(path: Path) -> list[str]:
     return sorted(os.listdir(path))
 
 
-@pytest.mark.parametrize("flush", ["syncfs", "fsync each"])
-def test_every_file_is_written_whole_with_its_mode_and_no_temp_file_is_left(
-        folder: tuple[Path, int], monkeypatch: pytest.MonkeyPatch, flush: str) -> None:
+@pytest.mark.parametrize("together", [True, False], ids=["one syncfs", "fsync each"])
+def test_every_file_is_written_whole_with_its_mode_and_flushed(
+        folder: tuple[Path, int], monkeypatch: pytest.MonkeyPatch, together: bool) -> None:
     path, fd = folder
-    if flush == "fsync each":  # a system without syncfs (Windows, macOS)
-        monkeypatch.setattr(share_folder, "_SYNCFS", None)
-    else:
-        assert share_folder._SYNCFS is not None  # Linux: CI's machine has it
+    syncfs_calls: list[int] = []
+    fsync_calls: list[int] = []
+    real_syncfs, real_fsync = share_folder._SYNCFS, os.fsync
+    assert real_syncfs is not None  # Linux: CI's machine has it
+
+    def counting_syncfs(descriptor: int) -> int:
+        syncfs_calls.append(descriptor)
+        return real_syncfs(descriptor)
+
+    def counting_fsync(descriptor: int) -> None:
+        fsync_calls.append(descriptor)
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(share_folder, "flushes_together", lambda _fd: together)
+    monkeypatch.setattr(share_folder, "_SYNCFS", counting_syncfs)
+    monkeypatch.setattr(os, "fsync", counting_fsync)
     write_files(fd, FILES, 0o644)
+    monkeypatch.undo()
     assert _names(path) == sorted(name for name, _ in FILES)
     for name, data in FILES:
         assert (path / name).read_bytes() == data
         assert stat.S_IMODE((path / name).stat().st_mode) == 0o644
+    if together:  # one flush of the file system for the files, then the folder's
+        assert syncfs_calls == [fd] and fsync_calls == [fd]
+    else:  # each file, then the folder
+        assert syncfs_calls == [] and len(fsync_calls) == len(FILES) + 1
+        assert fsync_calls[-1] == fd and fd not in fsync_calls[:-1]
+
+
+MOUNTINFO = """\
+22 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw
+40 22 0:38 / /mnt/share rw,nosuid shared:20 - cifs //fileserver/ms-share rw,vers=3.1.1
+41 22 0:39 / /mnt/nfs rw,relatime shared:21 - nfs4 server:/export rw
+42 22 0:40 / /home/lead/remote rw,nosuid shared:22 - fuse.sshfs lead@server: rw
+43 22 259:3 / /data rw,relatime shared:23 - xfs /dev/nvme0n1p3 rw
+"""
+
+
+@pytest.mark.parametrize(("device", "kind"), [
+    (os.makedev(254, 0), "ext4"), (os.makedev(0, 38), "cifs"), (os.makedev(0, 39), "nfs4"),
+    (os.makedev(0, 40), "fuse.sshfs"), (os.makedev(259, 3), "xfs"), (os.makedev(8, 1), None)])
+def test_the_file_system_of_a_folder_is_read_from_the_mount_table(
+        device: int, kind: str | None) -> None:
+    assert share_folder.file_system_type(MOUNTINFO, device) == kind
+
+
+def test_only_local_file_systems_on_a_kernel_that_reports_errors_are_flushed_together() -> None:
+    assert {"ext4", "xfs", "btrfs"} <= share_folder.LOCAL_FILE_SYSTEMS
+    assert not share_folder.LOCAL_FILE_SYSTEMS & {"cifs", "smb3", "nfs", "nfs4", "fuse.sshfs",
+                                                  "fuse.rclone", "vfat", "overlay"}
+    # syncfs reports a failed write from Linux 5.8 on; before, it returned 0 regardless.
+    assert [share_folder.kernel_reports_flush_errors(release) for release in (
+        "4.18.0-553.el8_10.x86_64", "5.4.0-150-generic", "5.8.0", "5.15.0-91-generic",
+        "6.18.44-fc-v1045", "not a release")] == [False, False, True, True, True, False]
+
+
+def test_this_machines_folder_is_flushed_together_only_if_local(
+        folder: tuple[Path, int]) -> None:
+    """Read from the real mount table and kernel (whatever CI's file system is)."""
+    _, fd = folder
+    kind = share_folder.file_system_type(Path("/proc/self/mountinfo").read_text(),
+                                         os.fstat(fd).st_dev)
+    assert share_folder.flushes_together(fd) == (
+        kind in share_folder.LOCAL_FILE_SYSTEMS
+        and share_folder.kernel_reports_flush_errors(platform.release()))
 
 
 def test_nothing_to_write_writes_nothing(folder: tuple[Path, int]) -> None:
@@ -76,6 +133,7 @@ def test_a_flush_that_fails_puts_no_file_in_place(
         ctypes.set_errno(errno.EIO)
         return -1
 
+    monkeypatch.setattr(share_folder, "flushes_together", lambda _fd: True)
     monkeypatch.setattr(share_folder, "_SYNCFS", failing_syncfs)
     with pytest.raises(OSError) as raised:
         write_files(fd, FILES, 0o644)
