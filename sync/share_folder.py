@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import hashlib
 import os
 import platform
@@ -75,11 +76,13 @@ def file_key(info: os.stat_result) -> str:
 def unchanged_file(folder_fd: int, name: str, key: str) -> bool:
     """True when ``name`` in the folder is a regular file (not a link) whose :func:`file_key`
     is ``key``; False for anything else, or if it cannot be looked at."""
+    if not key:
+        return False
     try:
         info = os.stat(name, dir_fd=folder_fd, follow_symlinks=False)
     except OSError:
         return False
-    return bool(key) and stat.S_ISREG(info.st_mode) and file_key(info) == key
+    return stat.S_ISREG(info.st_mode) and file_key(info) == key
 
 
 def read_file(folder_fd: int, name: str, max_size: int) -> SharedFile:
@@ -107,22 +110,9 @@ def read_file(folder_fd: int, name: str, max_size: int) -> SharedFile:
 
 
 def write_file(folder_fd: int, name: str, data: bytes, mode: int) -> None:
-    """Write ``name`` in the folder atomically and durably (temp file, fsync, rename)."""
-    temp = f".tmp-{secrets.token_hex(8)}.part"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-    fd = os.open(temp, flags, mode, dir_fd=folder_fd)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp, dir_fd=folder_fd)
-        raise
-    os.fsync(folder_fd)
+    """Write ``name`` in the folder atomically and durably (temp file, fsync, rename, the
+    folder's fsync): :func:`write_files` with one file."""
+    write_files(folder_fd, [(name, data)], mode)
 
 
 def _find_syncfs() -> Callable[[int], int] | None:
@@ -169,23 +159,28 @@ def flushes_together(folder_fd: int) -> bool:
     if _SYNCFS is None or not kernel_reports_flush_errors(platform.release()):
         return False
     try:
-        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as handle:
-            kind = file_system_type(handle.read(), os.fstat(folder_fd).st_dev)
+        return _local_file_system(os.fstat(folder_fd).st_dev)
     except OSError:
         return False
-    return kind in LOCAL_FILE_SYSTEMS
+
+
+@functools.lru_cache(maxsize=16)
+def _local_file_system(device: int) -> bool:
+    """Whether the file system on ``device`` is in :data:`LOCAL_FILE_SYSTEMS` (the mount table
+    read once per device, not at every batch)."""
+    with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as handle:
+        return file_system_type(handle.read(), device) in LOCAL_FILE_SYSTEMS
 
 
 def write_files(folder_fd: int, files: Sequence[tuple[str, bytes]], mode: int) -> None:
-    """Write each ``(name, data)`` in the folder as :func:`write_file` does (a reader sees no
-    file or the whole of it; all are on disk when this returns), with one flush for them all
-    where that is as safe (:func:`flushes_together`) instead of two ``fsync`` calls a file:
-    each is written to a temp file, all are flushed together (else each is fsynced), each is
-    renamed into place, then the folder is flushed once. On an error the temp files not yet
-    renamed are removed; those renamed are whole, and stay."""
+    """Write each ``(name, data)`` in the folder atomically and durably (a reader sees no file
+    or the whole of it; all are on disk when this returns): each to a temp file, all flushed
+    together where that is as safe (:func:`flushes_together`; one file is simply fsynced), else
+    each fsynced, then each renamed into place and the folder fsynced once. On an error the temp
+    files not yet renamed are removed; those renamed are whole, and stay."""
     temps: list[tuple[str, str]] = []
     placed = 0
-    together = bool(files) and flushes_together(folder_fd)
+    together = len(files) > 1 and flushes_together(folder_fd)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     try:
         for name, data in files:
