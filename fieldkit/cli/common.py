@@ -33,9 +33,15 @@ def read_passphrase(
     if supplied is not None:
         passphrase = supplied
     else:
-        passphrase = getpass.getpass(prompt)
-        if confirm and getpass.getpass("Repeat it: ") != passphrase:
-            raise InvalidInput("The two passphrases do not match.")
+        try:
+            passphrase = getpass.getpass(prompt)
+            if confirm and getpass.getpass("Repeat it: ") != passphrase:
+                raise InvalidInput("The two passphrases do not match.")
+        except EOFError:  # no terminal and nothing piped in (a script, a scheduled job)
+            print(file=sys.stderr)  # end the prompt's line: the error stands on its own
+            raise InvalidInput(
+                f"No passphrase was given: type it when asked, or set {env} for a script."
+            ) from None
     if confirm and len(passphrase) < 8:
         raise InvalidInput(
             "Passphrase is too short: use at least 8 characters (a few words is best)."

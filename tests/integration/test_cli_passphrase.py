@@ -41,3 +41,15 @@ def test_passphrase_only_keeps_the_key_and_says_so(cli: Cli) -> None:
     assert case_id in cli.ok("case", "list", passphrase=NEW).out
     old = _with_old_key_file(cli, old_key_file)
     assert case_id in old.ok("case", "list", passphrase=PASSPHRASE).out
+
+
+def test_a_command_given_no_passphrase_says_so_in_one_line(cli: Cli) -> None:
+    """No terminal and nothing on standard input (a script or a scheduled job without
+    FIELDKIT_PASSPHRASE): plain words, not an unexpected error."""
+    cli.ok("init")
+    result = cli("lead", "import", "--from", str(cli.data_dir), passphrase=None)
+    errors = [line for line in result.err.splitlines() if line.startswith("fieldkit: ")
+              and not line.startswith("fieldkit: warning:")]
+    assert result.code == 1
+    assert errors == ["fieldkit: No passphrase was given: type it when asked, or set "
+                      "FIELDKIT_PASSPHRASE for a script."], result.err
