@@ -13,8 +13,11 @@ import hashlib
 import json
 import logging
 import random
+import functools
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -53,7 +56,9 @@ class Sender(Protocol):
     """What the outbox needs of a transport."""
 
     def send(self, bundle_id: str, data: bytes) -> object:
-        """Deliver the bundle or raise TransportError; returns a receipt."""
+        """Deliver the bundle or raise TransportError; returns a receipt. A sender may also say
+        how many bundles it can have on their way at once, from as many threads
+        (``in_flight``, 1 if it does not say)."""
         ...
 
 
@@ -255,6 +260,10 @@ it records in one commit."""
 BATCH_SECONDS = 1.0
 """Deliveries are recorded at least this often (so the outbox page keeps up on a slow link)."""
 
+IN_FLIGHT_BYTES = 32 * 1024 * 1024
+"""At most this much of bundles on their way at once (a larger bundle still goes, alone), so
+cases with many photos are not held in memory several at a time."""
+
 
 def _mark_sending(conn: Any, bundle_ids: list[str]) -> None:
     conn.executemany(
@@ -335,9 +344,15 @@ def send_due(
     everything recorded is on disk by then. A delivery is recorded only after the destination
     has answered that it holds the bundle; one not yet recorded (or lost in a power cut) leaves
     the bundle due, and it is sent again under the same id: the inbox answers "already held".
+
+    A sender whose ``in_flight`` is more than 1 (the HTTPS inbox) has that many bundles on their
+    way at once, up to :data:`IN_FLIGHT_BYTES` of them, on threads that only send: the store is
+    read and written on this thread alone, and outcomes are recorded in the order the bundles
+    were sent.
     """
     due = due_items(store, retry_now=retry_now)
-    delivered = failed = 0
+    width = max(1, int(getattr(sender, "in_flight", 1)))
+    delivered = failed = finished = 0
     marked = 0  # due[:marked] are marked 'sending' (or done)
     unrecorded: list[tuple[str, str, str]] = []
     last_commit = clock()
@@ -350,26 +365,53 @@ def send_due(
         unrecorded, last_commit = [], clock()
         hub.publish(OUTBOX_CHANGED)
 
+    def record(bundle_id: str, sent: Callable[[], object]) -> None:
+        nonlocal delivered, failed, finished
+        try:
+            receipt = sent()
+        except TransportError as error:
+            _record_failed(store, bundle_id, error, rng)
+            failed += 1
+        else:
+            unrecorded.append((bundle_id, str(receipt), stamp()))
+            delivered += 1
+        finished += 1
+        hub.publish(SYNC_PROGRESS, done=finished, total=len(due))
+        if progress:
+            progress(finished, len(due))
+        if unrecorded and clock() - last_commit >= BATCH_SECONDS:
+            commit([])
+
+    on_the_way: deque[tuple[str, int, Future[object]]] = deque()
+    pool = ThreadPoolExecutor(max_workers=width, thread_name_prefix="send") if width > 1 else None
     try:
-        for done, bundle_id in enumerate(due, start=1):
-            if done > marked:
+        for index, bundle_id in enumerate(due):
+            if index >= marked:
                 window = due[marked:marked + BATCH_BUNDLES]
                 commit(window)
                 marked += len(window)
-            try:
-                receipt = sender.send(bundle_id, _content(store, bundle_id))
-            except TransportError as error:
-                _record_failed(store, bundle_id, error, rng)
-                failed += 1
-            else:
-                unrecorded.append((bundle_id, str(receipt), stamp()))
-                delivered += 1
-            hub.publish(SYNC_PROGRESS, done=done, total=len(due))
-            if progress:
-                progress(done, len(due))
-            if unrecorded and clock() - last_commit >= BATCH_SECONDS:
-                commit([])
+            content = _content(store, bundle_id)
+            if pool is None:
+                record(bundle_id, functools.partial(sender.send, bundle_id, content))
+                continue
+            while on_the_way and (len(on_the_way) >= width or sum(
+                    size for _, size, _ in on_the_way) + len(content) > IN_FLIGHT_BYTES):
+                earliest, _, sending = on_the_way.popleft()
+                record(earliest, sending.result)
+            on_the_way.append((bundle_id, len(content),
+                               pool.submit(sender.send, bundle_id, content)))
+        while on_the_way:
+            earliest, _, sending = on_the_way.popleft()
+            record(earliest, sending.result)
     finally:
+        if pool is not None:
+            # Cut short: what has not started is not sent (it stays due); what is on its way is
+            # waited for, and recorded if the destination now holds it.
+            pool.shutdown(wait=True, cancel_futures=True)
+            for bundle_id, _, sending in on_the_way:
+                if not sending.cancelled() and sending.exception() is None:
+                    unrecorded.append((bundle_id, str(sending.result()), stamp()))
+                    delivered += 1
         if delivered:
             with store.transaction() as conn:  # a full commit: everything now on disk
                 _record_delivered(store, conn, unrecorded)

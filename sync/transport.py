@@ -156,6 +156,12 @@ def pinned_ssl_context(certificate_pem: str) -> ssl.SSLContext:
 class HttpsTransport:
     """Delivers bundles to the council's HTTPS inbox with signed ``PUT /v1/bundles/{id}``."""
 
+    in_flight = 4
+    """Bundles sent at once by :func:`sync.outbox.send_due` (each on its own connection): a
+    link's round trips and the inbox's waits for its disk overlap instead of adding up. Safe
+    for the Lead, who orders a case's versions by the device's signed counter, never by
+    arrival; well inside the inbox's connections per address."""
+
     def __init__(
         self,
         url: str,
