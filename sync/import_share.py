@@ -19,9 +19,11 @@ from sync.receipts import (
     sign_import_receipt,
 )
 from sync.share_folder import (
+    ShareFolderUnsafe,
     move_file,
     open_folder,
     read_file,
+    sweep_temp_files,
     unchanged_file,
     write_file,
     write_files,
@@ -52,6 +54,24 @@ class ImportShare:
             self._receipts = open_folder(self.root, receipts_dir(self.root).name, create=True,
                                          mode=0o755)
         return self._receipts
+
+    def sweep(self) -> int:
+        """Remove what a run killed mid-write left in the receipts and quarantine folders
+        (see :func:`~sync.share_folder.sweep_temp_files`); returns how many files. A folder
+        missing, or one the Lead cannot change, is left alone: the import goes on."""
+        swept = 0
+        for name in (receipts_dir(self.root).name, QUARANTINE):
+            try:
+                fd = open_folder(self.root, name, create=False)
+            except (OSError, ShareFolderUnsafe):
+                continue  # none yet; a link is refused where the import writes there
+            try:
+                swept += sweep_temp_files(fd)
+            except OSError:
+                pass  # read-only for the Lead, or the share went away: not the import's concern
+            finally:
+                os.close(fd)
+        return swept
 
     def close(self) -> None:
         """Close every folder opened."""

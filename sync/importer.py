@@ -291,9 +291,11 @@ def import_folder(
     run = _Run(store, ImportShare(root, bundles_fd), keys, parse_age_identity(keys.age_identity),
                max_size, progress, os.path.realpath(root))
     try:
+        run.share.sweep()  # temp files of a run killed mid-write
         delivered = _delivered(bundles_fd)
         for start in range(0, len(delivered), BATCH):
             _import_batch(run, delivered, start, report)
+        _forget_gone(run, {name for _, name in delivered})
         if progress is not None:
             progress(len(delivered), len(delivered))
     finally:
@@ -444,6 +446,18 @@ def _import_batch(run: _Run, delivered: list[tuple[str, str]], start: int,
     for bundle_id in batch.report.imported:
         hub.publish(RECORDS_CHANGED, kind="lead_bundle", record_id=bundle_id)
     _merge(report, batch.report)
+
+
+def _forget_gone(run: _Run, names: set[str]) -> None:
+    """What was found of files no longer in the folder (archived, set aside) is forgotten:
+    ``lead_share_seen`` holds no more rows than the share holds bundles."""
+    gone = [(run.place, name) for (name,) in run.store.conn.execute(
+        "SELECT file_name FROM lead_share_seen WHERE place = ?", (run.place,)).fetchall()
+        if name not in names]
+    if gone:
+        with run.store.transaction() as conn:
+            conn.executemany("DELETE FROM lead_share_seen WHERE place = ? AND file_name = ?",
+                             gone)
 
 
 def _merge(report: ImportReport, batch: ImportReport) -> None:

@@ -9,11 +9,11 @@ it once.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 import random
-import functools
 import time
 from collections import deque
 from collections.abc import Callable, Iterator

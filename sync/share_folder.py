@@ -20,6 +20,7 @@ import re
 import secrets
 import stat
 import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,6 +173,30 @@ def _local_file_system(device: int) -> bool:
         return file_system_type(handle.read(), device) in LOCAL_FILE_SYSTEMS
 
 
+TEMP_PREFIX, TEMP_SUFFIX = ".tmp-", ".part"
+_TEMP_NAME = re.compile(re.escape(TEMP_PREFIX) + "[0-9a-f]{16}" + re.escape(TEMP_SUFFIX))
+STALE_TEMP_SECONDS = 3600.0
+"""A temp file of :func:`write_files` this much older than now was left by a run that stopped
+mid-write (one being written now is seconds old): :func:`sweep_temp_files` removes it."""
+
+
+def sweep_temp_files(folder_fd: int, *, now: float | None = None) -> int:
+    """Remove the temp files :func:`write_files` left in the folder when a run was killed
+    mid-write, once older than :data:`STALE_TEMP_SECONDS` (never another run's file being
+    written); returns how many. Only plain files with exactly that name form are touched."""
+    moment = time.time() if now is None else now
+    swept = 0
+    for name in os.listdir(folder_fd):
+        if not _TEMP_NAME.fullmatch(name):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            info = os.stat(name, dir_fd=folder_fd, follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and moment - info.st_mtime > STALE_TEMP_SECONDS:
+                os.unlink(name, dir_fd=folder_fd)
+                swept += 1
+    return swept
+
+
 def write_files(folder_fd: int, files: Sequence[tuple[str, bytes]], mode: int) -> None:
     """Write each ``(name, data)`` in the folder atomically and durably (a reader sees no file
     or the whole of it; all are on disk when this returns): each to a temp file, all flushed
@@ -184,7 +209,7 @@ def write_files(folder_fd: int, files: Sequence[tuple[str, bytes]], mode: int) -
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     try:
         for name, data in files:
-            temp = f".tmp-{secrets.token_hex(8)}.part"
+            temp = f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
             fd = os.open(temp, flags, mode, dir_fd=folder_fd)
             temps.append((temp, name))
             with os.fdopen(fd, "wb") as handle:

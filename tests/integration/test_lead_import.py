@@ -414,3 +414,49 @@ def test_a_pack_already_held_is_kept_once_and_whole(desk: Desk) -> None:
     assert packs and {digest for digest, _ in rows} == packs  # each held once, for all three
     for digest, content in rows:
         assert hashlib.sha256(bytes(content)).hexdigest() == digest
+
+
+def test_a_run_killed_mid_write_leaves_nothing_behind_for_long(desk: Desk) -> None:
+    """Receipts and reasons are written to temp files first: those a killed run left are
+    removed by the next once stale (an hour), never one another run is writing now, nor any
+    other file."""
+    bundle_id, data = desk.sealed_case()
+    desk.drop(bundle_id, data)
+    importer.import_folder(desk.lead, desk.share)
+    receipts, quarantine = desk.share / "receipts", desk.share / importer.QUARANTINE
+    quarantine.mkdir()
+    stale = [receipts / ".tmp-0123456789abcdef.part", quarantine / ".tmp-fedcba9876543210.part"]
+    fresh = receipts / ".tmp-00000000000000ff.part"
+    others = [receipts / ".tmp-notours.part", receipts / "notes.txt"]
+    for path in [*stale, fresh, *others]:
+        path.write_bytes(b"half a receipt")
+    hours_ago = os.stat(fresh).st_mtime - 2 * 3600
+    for path in [*stale, *others]:
+        os.utime(path, (hours_ago, hours_ago))
+    (receipts / ".tmp-aaaaaaaaaaaaaaaa.part").symlink_to(desk.share / "receipts" / "notes.txt")
+
+    assert importer.import_folder(desk.lead, desk.share).already_held == [bundle_id]
+    assert not any(path.exists() for path in stale)
+    assert fresh.exists() and all(path.exists() for path in others)
+    assert (receipts / ".tmp-aaaaaaaaaaaaaaaa.part").is_symlink()  # not a file it wrote
+    assert desk.transport.poll_receipt(bundle_id) is not None
+
+
+def test_what_was_found_of_a_file_gone_from_the_share_is_forgotten(desk: Desk) -> None:
+    kept_id, kept = desk.sealed_case()
+    gone_id, gone = desk.sealed_case("Operation Archived")
+    desk.drop(kept_id, kept)
+    desk.drop(gone_id, gone)
+    importer.import_folder(desk.lead, desk.share)
+    importer.import_folder(desk.lead, desk.share)
+
+    def seen() -> list[str]:
+        return sorted(row[0] for row in desk.lead.conn.execute(
+            "SELECT file_name FROM lead_share_seen"))
+
+    assert seen() == sorted([f"{kept_id}.age", f"{gone_id}.age"])
+    bundle_path(desk.share, gone_id).unlink()  # archived off the share
+    assert importer.import_folder(desk.lead, desk.share).already_held == [kept_id]
+    assert seen() == [f"{kept_id}.age"]
+    assert {row[0] for row in desk.lead.conn.execute("SELECT bundle_id FROM lead_bundles")} == {
+        kept_id, gone_id}  # the Lead still holds what it imported
