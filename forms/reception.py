@@ -42,9 +42,14 @@ class BoardStep(StrEnum):
 
 
 class StepWait(StrEnum):
-    """Why Space on a board step changes nothing yet."""
+    """Why Space on a board step changes nothing (the board says so in words)."""
 
     CONSENT_FIRST = "consent_first"  # NRM or Duty to Notify: the adult's consent decides
+    FORM_DONE_FIRST = "form_done_first"  # consent: the NRM or DtN made on it is marked done
+    NOT_FOR_A_CHILD = "not_for_a_child"  # NRM explained, consent, Salvation Army: a child
+    ONLY_FOR_A_CHILD = "only_for_a_child"  # the MASH referral, for an adult
+    NOT_ON_THE_DTN_ROUTE = "not_on_the_dtn_route"  # Salvation Army: an adult who refused
+    NOT_A_POTENTIAL_VICTIM = "not_a_potential_victim"  # recorded as not a potential victim
 
 
 class ReferralForm(StrEnum):
@@ -153,7 +158,8 @@ class PersonReceived(FormSection):
             BoardStep.CONSENT: StepStatus.NOT_NEEDED if not adult_victim
             else StepStatus.WAITING if self.consent is ConsentDecision.NOT_ASKED
             else StepStatus.DONE,
-            BoardStep.NRM_OR_DTN: _done(self.referral_form_done_at, needed=victim),
+            BoardStep.NRM_OR_DTN: StepStatus.WAITING if self.form_due_instead(as_of)
+            else _done(self.referral_form_done_at, needed=victim),
             BoardStep.SALVATION_ARMY: _done(
                 self.salvation_army_referred_at,
                 needed=adult_victim and rules.route is not Route.DUTY_TO_NOTIFY
@@ -169,6 +175,17 @@ class PersonReceived(FormSection):
             else StepStatus.WAITING,
             BoardStep.LEFT: _done(self.departed_at),
         }
+
+    def form_due_instead(self, as_of: date) -> ReferralForm | None:
+        """The form now needed when the one marked done no longer fits the person (found to be
+        a child after a Duty to Notify, or consent changed in the record): that step waits
+        again, for this form. ``None`` when the form done fits, or none is done."""
+        if self.referral_form_done_at is None or self.potential_victim is False:
+            return None
+        expected = {Route.NRM: ReferralForm.NRM, Route.DUTY_TO_NOTIFY:
+                    ReferralForm.DUTY_TO_NOTIFY}.get(self.obligations(as_of).route)
+        return expected if expected is not None and expected is not self.referral_form \
+            else None
 
     def waiting_for(self, as_of: date) -> list[BoardStep]:
         """The steps this person is still waiting for."""
@@ -203,17 +220,44 @@ class PersonReceived(FormSection):
     # -- what a tap on the board does (the rules live here, the board only asks) -------------
 
     def step_waits(self, step: BoardStep, as_of: date) -> StepWait | None:
-        """Why Space on ``step`` would change nothing now (None: it changes the step). The
-        NRM or Duty to Notify step waits for an adult not yet asked about consent."""
-        if step is BoardStep.NRM_OR_DTN and self.board(as_of)[step] is not StepStatus.DONE \
+        """Why Space on ``step`` would change nothing now (None: it changes the step): a step
+        the rules say this person does not need (a child's consent, the Salvation Army for an
+        adult who refused) records nothing that would then be hidden; the NRM or Duty to
+        Notify step waits for an adult not yet asked about consent; consent stays as it is
+        while the form made on it is marked done."""
+        board = self.board(as_of)
+        if self._ruled_out(step, as_of):
+            return self._why_ruled_out(step, as_of)
+        if step is BoardStep.CONSENT and board[BoardStep.NRM_OR_DTN] is StepStatus.DONE:
+            return StepWait.FORM_DONE_FIRST
+        if step is BoardStep.NRM_OR_DTN and board[step] is not StepStatus.DONE \
                 and self.obligations(as_of).route is Route.UNDECIDED:
             return StepWait.CONSENT_FIRST
         return None
 
+    def _ruled_out(self, step: BoardStep, as_of: date) -> bool:
+        """Not needed by the rules, whatever was chosen (Delete only chooses for the steps
+        that are a choice, and Space undoes that choice)."""
+        choice = _OPTIONAL.get(step)
+        asked = self if choice is None else self.model_copy(update={choice: None})
+        return asked.board(as_of)[step] is StepStatus.NOT_NEEDED
+
+    def _why_ruled_out(self, step: BoardStep, as_of: date) -> StepWait:
+        if step is BoardStep.MASH:
+            return StepWait.ONLY_FOR_A_CHILD
+        if self.potential_victim is False:
+            return StepWait.NOT_A_POTENTIAL_VICTIM
+        if self.obligations(as_of).treated_as_child:
+            return StepWait.NOT_FOR_A_CHILD
+        return StepWait.NOT_ON_THE_DTN_ROUTE
+
     def toggle_step(self, step: BoardStep, now: datetime, as_of: date) -> PersonReceived:
         """The person after Space on ``step``: the step is marked done at ``now``, or undone if
         it was done; consent cycles not asked, given, refused. The NRM or Duty to Notify step
-        stays waiting for an adult not yet asked about consent. Returns a new record."""
+        stays waiting for an adult not yet asked about consent, and nothing changes where
+        :meth:`step_waits` says why. Returns a new record."""
+        if self.step_waits(step, as_of) is not None:
+            return self
         done = self.board(as_of)[step] is StepStatus.DONE
         update: dict[str, object]
         if step in _TIMED:
@@ -226,8 +270,6 @@ class PersonReceived(FormSection):
             current = self.consent if self.consent in cycle else ConsentDecision.NOT_ASKED
             update = {"consent": cycle[(cycle.index(current) + 1) % len(cycle)]}
         elif step is BoardStep.NRM_OR_DTN:
-            if self.step_waits(step, as_of) is not None:
-                return self  # an adult not yet asked: neither form can be made until they decide
             route = self.obligations(as_of).route
             form = (ReferralForm.DUTY_TO_NOTIFY if route is Route.DUTY_TO_NOTIFY
                     else ReferralForm.NRM)

@@ -166,6 +166,8 @@ class CasePage(Page):
     @Slot()
     def refresh(self) -> None:
         """Re-read everything shown from the store."""
+        from sync.board_share import form_link
+
         store, case_id = self._store, self.case.id
         self.refresh_outbox()
         self.visits.set_rows([(v.id, [v.premises_name, v.address, local_time(v.created_at)])
@@ -190,9 +192,15 @@ class CasePage(Page):
         self.intel.set_rows([(d.id, [self.tr("Intelligence report"), self._status(d.status),
                                      local_time(d.updated_at)])
                              for d in docs if d.kind == "intel"])
-        self.receptions.set_rows([(d.id, [self._venue(d.data), self._people_count(d.data),
-                                          local_time(d.updated_at)])
-                                  for d in docs if d.kind == "reception"])
+        receptions = [(d.id, [self._venue(d.data), self._people_count(d.data),
+                              local_time(d.updated_at)]) for d in docs if d.kind == "reception"]
+        unsaved = form_link.unsaved_new_board(store, case_id)
+        if unsaved is not None:  # opened again with Enter on this row (or the button)
+            centre = unsaved.centre
+            receptions.append(("", [self.tr("{venue} (not saved yet: a draft)").format(
+                venue=centre.venue or centre.operation or self.tr("Reception centre")),
+                str(len(centre.people)), local_time(unsaved.kept_at)]))
+        self.receptions.set_rows(receptions)
 
     def refresh_outbox(self) -> None:
         """Re-read what this case has sent to the Lead (the outbox changed)."""

@@ -115,7 +115,7 @@ class ReceptionBoardPage(SharedBoard, Page):
         self.filter.addItem(self.tr("Still at the centre"), "here")
         for step in STEPS:
             self.filter.addItem(self.tr("Waiting for: {step}").format(
-                step=step_title(step).lower()), step.value)
+                step=step_title(step)), step.value)
         self.summary = QLabel(board)
         self.summary.setAccessibleName(self.tr("Board summary"))
         for widget in (ref_label, self.new_reference, self.add_button, filter_label,
@@ -169,6 +169,9 @@ class ReceptionBoardPage(SharedBoard, Page):
         self.save_state = SaveState(board)
         board_layout.addWidget(self.save_state)
         self.draft.saved.connect(lambda _key: self.save_state.saved_draft())
+        self._unsaved = restored is not None  # changes not yet saved as a version
+        if self._unsaved:
+            self.save_state.restored()
         self.save_button = named(QPushButton(self.tr("Sav&e board (Ctrl+S)"), board),
                                  self.tr("Save board"))
         board_layout.addWidget(self.save_button)
@@ -223,12 +226,15 @@ class ReceptionBoardPage(SharedBoard, Page):
         self.panel.show_child_route(self._view.child_route.get(person.reference))
 
     def _open_form(self, reference: str) -> None:
-        """The case's person with this reference (the same person) opens in their form."""
+        """The case's person with this reference (the same person) opens in their form,
+        which starts from the board as it is on screen: unsaved changes are saved first."""
         try:
             person = cases.ensure_person(self._store, self._case_id, reference)
         except FieldkitError as error:
             self.message.setText(error_text(error))
             return
+        if self._unsaved:
+            self.save()
         self.flush_drafts()
         self.openPersonForm.emit(person.id)
 
@@ -243,6 +249,7 @@ class ReceptionBoardPage(SharedBoard, Page):
             self._show_summary()
             return
         self.draft.touch()
+        self._unsaved = True
         self.save_state.changed()
         self._show_summary()
 
@@ -288,20 +295,46 @@ class ReceptionBoardPage(SharedBoard, Page):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table and isinstance(event, QKeyEvent) \
+                and event.type() == QEvent.Type.ShortcutOverride \
+                and event.key() in (Qt.Key.Key_Home, Qt.Key.Key_End):
+            event.accept()  # Ctrl+Home and Ctrl+End move in the board (Alt+Left goes back)
+            return False
+        if watched is self.table and isinstance(event, QKeyEvent) \
                 and event.type() == QEvent.Type.KeyPress \
                 and event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Delete):
             index = self.proxy.mapToSource(self.table.currentIndex())
             if index.isValid() and index.column() > 0:
                 step = STEPS[index.column() - 1]
                 if event.key() == Qt.Key.Key_Space:
-                    if self.model.toggle(index.row(), step, clock.local_now()) \
-                            is StepWait.CONSENT_FIRST:
-                        self.message.setText(self.tr(
-                            "Ask about consent first: the route depends on it."))
-                elif not self.model.mark_not_needed(index.row(), step):
+                    waits = self.model.toggle(index.row(), step, clock.local_now())
+                    self.message.setText("" if waits is None else self._wait_words(waits))
+                elif self.model.mark_not_needed(index.row(), step):
+                    self.message.clear()
+                else:
                     self.message.setText(self.tr("That step is always needed."))
+                self._row_changed(self.table.currentIndex())  # the panel shows the change
             return True
         return False
+
+    def _wait_words(self, waits: StepWait) -> str:
+        """Why Space changed nothing, in plain words."""
+        words = {
+            StepWait.CONSENT_FIRST: self.tr("Ask about consent first: the route depends on it."),
+            StepWait.FORM_DONE_FIRST: self.tr(
+                "The NRM or Duty to Notify is marked done on this consent: undo that step "
+                "first (Space on NRM / DtN) to change consent."),
+            StepWait.NOT_FOR_A_CHILD: self.tr(
+                "Not needed for a child (or possibly a child): no consent is asked, the NRM "
+                "goes through the local authority (MASH)."),
+            StepWait.ONLY_FOR_A_CHILD: self.tr(
+                "Only a child (or possibly a child) is referred to the MASH."),
+            StepWait.NOT_ON_THE_DTN_ROUTE: self.tr(
+                "Not on this route: an adult who did not consent gets an anonymous Duty to "
+                "Notify, with no Salvation Army referral."),
+            StepWait.NOT_A_POTENTIAL_VICTIM: self.tr(
+                "Not needed: this person is recorded as not a potential victim."),
+        }
+        return words[waits]
 
     @Slot()
     def save(self) -> None:
@@ -319,6 +352,7 @@ class ReceptionBoardPage(SharedBoard, Page):
         self._view = saved.view
         self._show_people(saved.view.centre.people)
         self.draft.discard()
+        self._unsaved = False
         self.save_state.saved()
         self._adopt(saved.document.id)
         self.message.setText(self.tr("Board saved (version {n}).").format(

@@ -78,7 +78,8 @@ class ReceptionBoardModel(QAbstractTableModel):
 
     def status_texts(self) -> list[str]:
         """Every word a cell can show (to size the columns)."""
-        return [*self._status_text.values(), self.tr("✓ Refused")]
+        return [*self._status_text.values(), self.tr("✓ Refused"), self.tr("! NRM due"),
+                self.tr("! DtN due")]
 
     @property
     def as_of(self) -> date:
@@ -138,6 +139,12 @@ class ReceptionBoardModel(QAbstractTableModel):
                 else self.tr("✓ Refused")
         if step is BoardStep.LEFT and status is StepStatus.WAITING:
             return self.tr("· Still here")
+        if step is BoardStep.NRM_OR_DTN and status is StepStatus.WAITING:
+            due = person.form_due_instead(self._as_of)
+            if due is ReferralForm.NRM:
+                return self.tr("! NRM due")  # a DtN was made; the person now needs an NRM
+            if due is ReferralForm.DUTY_TO_NOTIFY:
+                return self.tr("! DtN due")
         if step is BoardStep.NRM_OR_DTN and status is StepStatus.DONE:
             return self.tr("✓ DtN") if person.referral_form is ReferralForm.DUTY_TO_NOTIFY \
                 else self.tr("✓ NRM")

@@ -23,6 +23,12 @@ class SaveState(QLabel):
         """Something was typed and is not saved yet (the draft follows within seconds)."""
         self.setText(self.tr("Unsaved changes: kept as a draft within a second or two…"))
 
+    def restored(self) -> None:
+        """What is shown came back from a draft: changes made before, never saved as a
+        version."""
+        self.setText(self.tr("Restored changes not yet saved (kept as a draft): Ctrl+S saves "
+                             "them as a version."))
+
     def saved_draft(self) -> None:
         """The draft was written to the encrypted store."""
         self.setText(self.tr("Changes kept as a draft {time} (not yet saved as a version)")

@@ -31,6 +31,7 @@ from fieldkit.pdf.layout import (
 )
 from fieldkit.pdf.layout import section_flowables as section
 from forms import BoardStep, PersonReceived, ReceptionCentre, StepStatus
+from forms.choices import ConsentDecision
 from forms.reception import ReferralForm
 from forms.rules import AgeStatus
 
@@ -120,6 +121,7 @@ def board_table(
     fixed = [width * 0.06, width * 0.07, width * 0.05]
     step_width = (width - sum(fixed)) / len(BoardStep)
     small = ParagraphStyle("board_header", s.cell_bold, fontSize=7, leading=8.5)
+    cell = ParagraphStyle("board_cell", s.cell, fontSize=7.5, leading=9)
     header: list[Any] = [Paragraph("Ref", small), Paragraph("Adult or child", small)]
     header += [Paragraph(STEP_HEADERS[step], small) for step in BoardStep]
     header.append(Paragraph("Steps waiting", small))
@@ -133,10 +135,10 @@ def board_table(
     ]
     for row, (person, board) in enumerate(zip(people, boards, strict=True), start=1):
         line: list[Any] = [Paragraph(text(person.reference) or "–", s.cell),
-                           AGE_TEXT[person.age_status(when)]]
+                           Paragraph(AGE_TEXT[person.age_status(when)], cell)]
         for column, step in enumerate(BoardStep, start=2):
             status = board[step]
-            line.append(STATUS_TEXT[status])
+            line.append(_step_text(person, step, status, when))
             if status is StepStatus.WAITING:
                 commands.append(("BACKGROUND", (column, row), (column, row), WAITING))
                 commands.append(("FONTNAME", (column, row), (column, row), SANS_BOLD))
@@ -146,6 +148,19 @@ def board_table(
                   repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle(commands))
     return table
+
+
+def _step_text(person: PersonReceived, step: BoardStep, status: StepStatus, when: date) -> str:
+    """A board cell in words: consent given or refused, which form was made (or is due)."""
+    if step is BoardStep.CONSENT and status is StepStatus.DONE:
+        return "Refused" if person.consent is ConsentDecision.REFUSED else "Given"
+    if step is BoardStep.NRM_OR_DTN:
+        due = person.form_due_instead(when)
+        if due is not None:
+            return f"{'NRM' if due is ReferralForm.NRM else 'DtN'} due"
+        if status is StepStatus.DONE:
+            return "DtN" if person.referral_form is ReferralForm.DUTY_TO_NOTIFY else "NRM"
+    return STATUS_TEXT[status]
 
 
 def _consent(person: PersonReceived, when: date) -> str:
@@ -187,7 +202,7 @@ def times_table(people: list[PersonReceived]) -> Table:
     header = ["Ref", "Gender", "Estimated age", "Date of birth", "Separated from controllers",
               "Arrived", "Interpreter provided", "Food, water and rest", "Medical triage",
               "MASH referral", "NRM explained", "NRM or DtN completed",
-              "Salvation Army referral", "Accommodation arranged"]
+              "Salvation Army referral", "Accom-<br/>modation arranged"]
     rows: list[list[Any]] = [[Paragraph(h, _small_bold()) for h in header]]
     for person in people:
         rows.append([
@@ -200,7 +215,7 @@ def times_table(people: list[PersonReceived]) -> Table:
                 person.referral_form_done_at, person.salvation_army_referred_at,
                 person.accommodation_arranged_at)),
         ])
-    fixed = [0.06, 0.07, 0.06, 0.09, 0.08]
+    fixed = [0.05, 0.07, 0.07, 0.09, 0.08]
     rest = (1 - sum(fixed)) / (len(header) - len(fixed))
     return _plain_table(rows, [width * f for f in (*fixed, *[rest] * (len(header) - len(fixed)))])
 

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from fieldkit import documents, prefill
 from fieldkit.clock import today
+from fieldkit.drafts import DraftKind, DraftOwner, load_draft
 from fieldkit.errors import InvalidInput
 from fieldkit.records import FormDocument
 from fieldkit.store import Store
@@ -249,6 +250,28 @@ def draft_of(shown: BoardView, local: ReceptionCentre) -> dict[str, Any]:
                       "clocks": [[reference, name, list(clocks)]
                                  for (reference, name), clocks in shown.clocks.items()],
                       "shared": shown.shared}}
+
+
+@dataclass(frozen=True)
+class UnsavedBoard:
+    """A board opened and worked on but never saved: only its draft holds it."""
+
+    centre: ReceptionCentre
+    kept_at: str
+    """When its draft was last kept (a UTC stamp)."""
+
+
+def unsaved_new_board(store: Store, case_id: str) -> UnsavedBoard | None:
+    """The case's new board that was never saved, as its draft keeps it (or ``None``), so
+    the case can list it beside the saved ones and it is never lost from sight."""
+    draft = load_draft(store, DraftOwner(DraftKind.RECEPTION, case_id, form_kind="reception"))
+    if draft is None:
+        return None
+    try:
+        centre = ReceptionCentre.model_validate(draft.data["centre"])
+    except (KeyError, TypeError, ValidationError):
+        return None
+    return UnsavedBoard(centre, draft.saved_at)
 
 
 def restore_draft(store: Store, case_id: str, document_id: str | None,

@@ -111,7 +111,7 @@ def test_the_page_registers_arrivals_with_one_key_and_saves_the_board(qtbot, win
     qtbot.keyClick(page.table, Qt.Key.Key_Space)
     assert page.model.status(1, BoardStep.WELFARE) is StepStatus.DONE
     page.filter.setFocus()
-    index = page.filter.findText("Waiting for: welfare")
+    index = page.filter.findText("Waiting for: Welfare")
     page.filter.setCurrentIndex(index)
     assert page.proxy.rowCount() == 3
     qtbot.keyClick(page, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
@@ -159,3 +159,82 @@ def test_space_on_nrm_or_dtn_before_consent_says_why_nothing_changed(qtbot, wind
     qtbot.keyClick(page.table, Qt.Key.Key_Space)
     assert page.model.status(0, BoardStep.NRM_OR_DTN) is StepStatus.DONE
     assert page.model.person(0).referral_form.value == "nrm"
+
+
+def _cell(page, row, step):
+    return page.proxy.index(row, 1 + STEPS.index(step))
+
+
+def test_space_on_a_step_the_rules_rule_out_changes_nothing_and_says_why(qtbot, window):
+    """A child's consent, a refusal's Salvation Army: Space used to record a consent or a
+    time hidden behind "not needed". The message clears at the next change, and the panel's
+    route follows what the board records."""
+    _case, page = _new_centre(window)
+    for _ in range(2):
+        qtbot.keyClick(page, Qt.Key.Key_Insert)
+        qtbot.keyClick(page.new_reference, Qt.Key.Key_Return)
+    page.model.set_person(0, page.model.person(0).model_copy(
+        update={"age_group": AgeGroup.CHILD, "estimated_age": 15}))
+    page.model.set_person(1, page.model.person(1).model_copy(
+        update={"age_group": AgeGroup.ADULT}))
+    page.table.setFocus()
+    before = page.model.person(0)
+    page.table.setCurrentIndex(_cell(page, 0, BoardStep.CONSENT))
+    qtbot.keyClick(page.table, Qt.Key.Key_Space)
+    assert page.model.person(0) == before
+    assert page.message.text().startswith("Not needed for a child")
+    page.table.setCurrentIndex(_cell(page, 0, BoardStep.WELFARE))
+    qtbot.keyClick(page.table, Qt.Key.Key_Space)
+    assert page.message.text() == ""  # that change went through: the old message goes
+
+    page.table.setCurrentIndex(_cell(page, 1, BoardStep.CONSENT))
+    qtbot.keyClick(page.table, Qt.Key.Key_Space)
+    qtbot.keyClick(page.table, Qt.Key.Key_Space)  # refused
+    assert "Duty to Notify" in page.panel.route.text()  # the panel follows at once
+    page.table.setCurrentIndex(_cell(page, 1, BoardStep.NRM_OR_DTN))
+    qtbot.keyClick(page.table, Qt.Key.Key_Space)
+    assert page.model.index(1, 1 + STEPS.index(BoardStep.NRM_OR_DTN)).data() == "✓ DtN"
+    page.table.setCurrentIndex(_cell(page, 1, BoardStep.SALVATION_ARMY))
+    qtbot.keyClick(page.table, Qt.Key.Key_Space)
+    assert page.model.person(1).salvation_army_referred_at is None
+    assert page.message.text().startswith("Not on this route")
+    page.table.setCurrentIndex(_cell(page, 1, BoardStep.CONSENT))
+    qtbot.keyClick(page.table, Qt.Key.Key_Space)  # consent cannot change under a done form
+    assert page.model.person(1).consent.value == "refused"
+    assert "undo that step first" in page.message.text()
+
+    qtbot.keyClick(page.table, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    assert window.workspace.current() is page  # Ctrl+Home moves in the board, not away
+    assert page.table.currentIndex().row() == 0
+
+
+def test_a_board_never_saved_is_listed_with_the_case_and_comes_back_as_unsaved(qtbot, window):
+    case, page = _new_centre(window)
+    qtbot.keyClick(page, Qt.Key.Key_Insert)
+    qtbot.keyClick(page.new_reference, Qt.Key.Key_Return)
+    window.workspace.back()  # the draft is kept as the page closes
+    case_page = window.workspace.current()
+    rows = [case_page.receptions.index(r, 0).data()
+            for r in range(case_page.receptions.rowCount())]
+    assert rows == ["Operation Foxglove: nail bars (not saved yet: a draft)"]
+    again = window.workspace.open_reception(case.id)
+    assert again.model.rowCount() == 1
+    assert again.save_state.text().startswith("Restored changes not yet saved")
+
+
+def test_the_form_opened_from_the_board_starts_from_what_is_on_screen(qtbot, window):
+    """An estimated age typed on the board and not yet saved reached the NRM form only after
+    Ctrl+S: opening the form now saves the board first."""
+    case, page = _new_centre(window)
+    qtbot.keyClick(page, Qt.Key.Key_Insert)
+    qtbot.keyClick(page.new_reference, Qt.Key.Key_Return)
+    page.table.setFocus()
+    page.table.setCurrentIndex(_cell(page, 0, BoardStep.WELFARE))
+    page.model.set_person(0, page.model.person(0).model_copy(
+        update={"age_group": AgeGroup.CHILD, "estimated_age": 15}))
+    assert documents.list_documents(window.store, case.id, "reception") == []
+    page.panel.form_button.click()
+    saved = documents.list_documents(window.store, case.id, "reception")
+    assert len(saved) == 1
+    assert ReceptionCentre.model_validate(json.loads(saved[0].data)).people[0].estimated_age == 15
+    assert window.workspace.current() is not page  # the person's form is on top

@@ -63,3 +63,72 @@ def test_an_adult_not_yet_asked_cannot_be_marked_as_referred_or_notified() -> No
     assert tapped.board(TODAY)[BoardStep.NRM_OR_DTN] is StepStatus.WAITING
     given = tapped.toggle_step(BoardStep.CONSENT, NOW, TODAY)
     assert given.toggle_step(BoardStep.NRM_OR_DTN, NOW, TODAY).referral_form is ReferralForm.NRM
+
+
+def test_space_on_a_step_the_rules_rule_out_records_nothing_and_says_why() -> None:
+    """Space on a child's consent, or on the Salvation Army for an adult who refused, used to
+    record a consent or a referral time hidden behind "not needed" (and printed)."""
+    from forms import StepWait
+
+    child = PersonReceived(reference="R003", arrived_at=NOW, age_group=AgeGroup.CHILD,
+                           estimated_age=15)
+    for step in (BoardStep.CONSENT, BoardStep.NRM_EXPLAINED, BoardStep.SALVATION_ARMY):
+        assert child.board(TODAY)[step] is StepStatus.NOT_NEEDED
+        assert child.step_waits(step, TODAY) is StepWait.NOT_FOR_A_CHILD
+        assert child.toggle_step(step, NOW, TODAY) == child
+    refused = PersonReceived(reference="R004", arrived_at=NOW, age_group=AgeGroup.ADULT,
+                             consent=ConsentDecision.REFUSED)
+    assert refused.step_waits(BoardStep.SALVATION_ARMY, TODAY) is StepWait.NOT_ON_THE_DTN_ROUTE
+    assert refused.toggle_step(BoardStep.SALVATION_ARMY, NOW, TODAY) == refused
+    assert refused.step_waits(BoardStep.MASH, TODAY) is StepWait.ONLY_FOR_A_CHILD
+    not_victim = refused.model_copy(update={"potential_victim": False})
+    assert not_victim.step_waits(BoardStep.NRM_OR_DTN, TODAY) is \
+        StepWait.NOT_A_POTENTIAL_VICTIM
+    # A step that is a choice: Delete says not needed, Space takes that back and records it.
+    given = refused.model_copy(update={"consent": ConsentDecision.GIVEN})
+    declined = given.mark_not_needed(BoardStep.SALVATION_ARMY)
+    assert declined is not None
+    assert declined.board(TODAY)[BoardStep.SALVATION_ARMY] is StepStatus.NOT_NEEDED
+    assert declined.step_waits(BoardStep.SALVATION_ARMY, TODAY) is None
+    referred = declined.toggle_step(BoardStep.SALVATION_ARMY, NOW, TODAY)
+    assert referred.board(TODAY)[BoardStep.SALVATION_ARMY] is StepStatus.DONE
+
+
+def test_consent_stays_while_the_form_made_on_it_is_marked_done() -> None:
+    from forms import StepWait
+
+    adult = PersonReceived(reference="R001", arrived_at=NOW, age_group=AgeGroup.ADULT,
+                           consent=ConsentDecision.GIVEN)
+    done = adult.toggle_step(BoardStep.NRM_OR_DTN, NOW, TODAY)
+    assert done.referral_form is ReferralForm.NRM
+    assert done.step_waits(BoardStep.CONSENT, TODAY) is StepWait.FORM_DONE_FIRST
+    assert done.toggle_step(BoardStep.CONSENT, NOW, TODAY) == done  # still given, still NRM
+    undone = done.toggle_step(BoardStep.NRM_OR_DTN, NOW, TODAY)
+    assert undone.referral_form is ReferralForm.NONE
+    refused = undone.toggle_step(BoardStep.CONSENT, NOW, TODAY)
+    assert refused.consent is ConsentDecision.REFUSED
+    assert refused.toggle_step(BoardStep.NRM_OR_DTN, NOW, TODAY).referral_form is \
+        ReferralForm.DUTY_TO_NOTIFY
+
+
+def test_a_form_that_no_longer_fits_the_person_shows_the_one_now_due() -> None:
+    """A Duty to Notify made for an adult who refused, then the person found to be 16: the
+    step waits again, for an NRM, on the board and in the printed summary."""
+    refused = PersonReceived(reference="R005", arrived_at=NOW, age_group=AgeGroup.ADULT,
+                             consent=ConsentDecision.REFUSED)
+    dtn = refused.toggle_step(BoardStep.NRM_OR_DTN, NOW, TODAY)
+    assert dtn.form_due_instead(TODAY) is None
+    assert dtn.board(TODAY)[BoardStep.NRM_OR_DTN] is StepStatus.DONE
+    child = dtn.model_copy(update={"age_group": AgeGroup.CHILD, "estimated_age": 16})
+    assert child.form_due_instead(TODAY) is ReferralForm.NRM
+    assert child.board(TODAY)[BoardStep.NRM_OR_DTN] is StepStatus.WAITING
+    nrm = child.toggle_step(BoardStep.NRM_OR_DTN, NOW, TODAY)
+    assert nrm.referral_form is ReferralForm.NRM and nrm.form_due_instead(TODAY) is None
+
+    centre = ReceptionCentre(operation="Birch", held_on=TODAY, people=[
+        child, dtn.model_copy(update={"reference": "R006"})])
+    words = pdf_text(render_reception_summary(centre, "FK-2026-0001"))
+    board_part = words[words.index("The board"):words.index("People received")]
+    assert "NRM due" in board_part  # R005 as a child: the DtN made no longer fits
+    assert board_part.count("DtN") == 2  # the column title, and R006: the DtN made (adult)
+    assert "Refused" in board_part  # consent in words, not "Done"
