@@ -3,11 +3,12 @@ marked ready. Drafts may be incomplete; only a form marked ready must be complet
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 
 @dataclass(frozen=True)
@@ -78,3 +79,45 @@ class Form(FormSection):
     def ready_problems(self, as_of: date | None = None) -> list[FieldProblem]:
         """Everything missing or inconsistent that stops this form being marked ready."""
         return []
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def without_invalid(model: type[_Model], data: dict[str, Any], *,
+                    tries: int = 20) -> _Model | None:
+    """The form made of what is valid in ``data``: each field that fails is left out, as if
+    not answered yet, so the rules (a child, or an adult who refused) and what is still
+    missing hold while something typed is being corrected. ``None`` when a fault cannot be
+    left out that way (one about the whole form)."""
+    current = copy.deepcopy(data)
+    for _ in range(tries):
+        try:
+            return model.model_validate(current)
+        except ValidationError as error:
+            dropped = [_drop(current, problem["loc"]) for problem in error.errors()]
+            if not any(dropped):
+                return None
+    return None
+
+
+def _drop(data: Any, location: tuple[int | str, ...]) -> bool:
+    """Remove the value at ``location`` (keys and list positions); False if not there."""
+    if not location:
+        return False
+    node = data
+    for key in location[:-1]:
+        if isinstance(node, dict) and key in node:
+            node = node[key]
+        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+            node = node[key]
+        else:
+            return False
+    last = location[-1]
+    if isinstance(node, dict) and last in node:
+        del node[last]
+        return True
+    if isinstance(node, list) and isinstance(last, int) and 0 <= last < len(node):
+        del node[last]
+        return True
+    return False

@@ -14,7 +14,7 @@ from fieldkit import clock
 from fieldkit.documents import form_problems
 from forms import DutyToNotify, NotForDutyToNotify, NrmReferral, nrm_to_dtn
 from forms.dtn import IDENTIFYING_NRM_FIELDS, anonymise_nrm
-from forms.form import FieldProblem
+from forms.form import FieldProblem, without_invalid
 from forms.rules import Obligations, Route
 
 
@@ -72,6 +72,12 @@ def read_nrm(data: dict[str, Any]) -> NrmReferral | None:
         return None
 
 
+def read_valid_parts(data: dict[str, Any]) -> NrmReferral | None:
+    """The form as a model; while something typed is invalid, made of what is valid (see
+    :func:`forms.form.without_invalid`), so the child rule and the route still hold."""
+    return read_nrm(data) or without_invalid(NrmReferral, data)
+
+
 def as_of(nrm: NrmReferral | None) -> date:
     """The date the age rules are applied on: when the person was found, else today."""
     found = nrm.where_found.encountered_on if nrm is not None else None
@@ -114,7 +120,14 @@ def problems_for(data: dict[str, Any], route: Route | None) -> list[FieldProblem
     """Every problem, named: invalid fields first; then what the route's form still needs."""
     invalid = form_problems("nrm", data, ready=False)
     if invalid:
-        return invalid
+        # Then what the valid parts still need (so one invalid date does not hide the rest).
+        valid = without_invalid(NrmReferral, data)
+        if valid is None:
+            return invalid
+        named = {problem.field for problem in invalid}
+        return invalid + [problem for problem in problems_for(valid.model_dump(mode="json"),
+                                                              route)
+                          if problem.field not in named]
     nrm = NrmReferral.model_validate(data)
     if route is Route.DUTY_TO_NOTIFY:
         notice = dtn_for(nrm)

@@ -198,7 +198,7 @@ class PersonFormPage(Page):
         self._recheck.stop()
         data = self.form_data()
         nrm = rules.read_nrm(data)
-        found = rules.rules_for(nrm)
+        found = rules.rules_for(nrm or rules.read_valid_parts(data))
         route = found.route if found else self.route
         child = found.treated_as_child if found else self.child
         changed = (route, child) != (self.route, self.child)

@@ -197,3 +197,31 @@ def test_consent_withdrawn_takes_the_nrm_out_and_saves_a_duty_to_notify(qtbot, w
     assert saved.get("dtn")
     dtn = json.loads(saved["dtn"][0].data)
     assert "Dervishi" not in json.dumps(dtn) and "Ilir" not in json.dumps(dtn)
+
+
+def test_an_invalid_field_neither_breaks_the_child_rule_nor_hides_what_is_missing(
+        qtbot, window, demo):
+    """A date typed wrong, the form left and opened again: a person whose age is not sure
+    stayed on the adult route (consent asked) and the meter said 95% with only the date
+    listed. Now the rules and what is missing come from the valid parts."""
+    workspace = window.workspace
+    workspace.open_case(demo.case.id)
+    case_page = workspace.current()
+    case_page.tabs.setCurrentIndex(1)
+    qtbot.keyClicks(case_page.reference, "W9")
+    qtbot.keyClicks(case_page.summary, "Young woman, age unclear")
+    qtbot.keyClick(case_page.summary, Qt.Key.Key_Return)
+    page = workspace.current()
+    assert isinstance(page, PersonFormPage) and page.child  # not sure: treated as a child
+    before = page.meter.value()
+    _type(qtbot, page, "where", "where_found.encountered_on", "yesterday")
+    page.apply_rules()
+    messages = page.problems.messages()
+    assert any("date the person was found must be a date" in m for m in messages)
+    assert len(messages) > 3 and page.meter.value() <= before  # the rest still listed
+    page.flush_drafts()
+    workspace.back()
+
+    again = workspace.open_person(page.person.id)
+    assert again.child and again.nav.item(3).isHidden()  # still no consent question
+    assert "MASH" in again.banner.text()
