@@ -107,17 +107,16 @@ def _drop(data: Any, location: tuple[int | str, ...]) -> bool:
         return False
     node = data
     for key in location[:-1]:
-        if isinstance(node, dict) and key in node:
-            node = node[key]
-        elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
-            node = node[key]
-        else:
+        if not _holds(node, key):
             return False
-    last = location[-1]
-    if isinstance(node, dict) and last in node:
-        del node[last]
-        return True
-    if isinstance(node, list) and isinstance(last, int) and 0 <= last < len(node):
-        del node[last]
-        return True
-    return False
+        node = node[key]
+    if not _holds(node, location[-1]):
+        return False
+    del node[location[-1]]
+    return True
+
+
+def _holds(node: Any, key: int | str) -> bool:
+    if isinstance(node, dict):
+        return key in node
+    return isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node)
