@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QIntValidator, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -304,7 +304,10 @@ class PickListField(FieldWidget):
         self.combo = ChoiceField(title, [(name, code) for code, name in choices], True, self,
                                  searchable=True).combo
         self.combo.setAccessibleName(self.tr("{title}: choose").format(title=title))
-        self.combo.setItemText(0, self.tr("Choose to add…"))
+        self.combo.setItemText(0, "")  # typing starts in an empty box
+        line = self.combo.lineEdit()
+        if line is not None:
+            line.setPlaceholderText(self.tr("Type to choose, Enter adds"))
         self.add_button = named(QPushButton(self.tr("Add"), self),
                                 self.tr("{title}: add").format(title=title))
         self.chosen = named(QListWidget(self), self.tr("{title}: chosen").format(title=title))
@@ -318,15 +321,31 @@ class PickListField(FieldWidget):
         line = self.combo.lineEdit()
         if line is not None:
             line.returnPressed.connect(self._add)
+        completer = self.combo.completer()
+        if completer is not None:  # Enter (or a click) on a suggestion adds it, once shown
+            completer.activated.connect(lambda *_: QTimer.singleShot(0, self._add))
         self.chosen.installEventFilter(self)
 
     def _add(self) -> None:
+        """Add what is typed or picked (a name typed in full counts, in any case)."""
+        line = self.combo.lineEdit()
+        typed = line.text().strip() if line is not None else ""
+        found = self.combo.findText(typed, Qt.MatchFlag.MatchFixedString) if typed else -1
+        if found <= 0 and typed:  # part of a name that only one name holds
+            holding = [i for i in range(1, self.combo.count())
+                       if typed.casefold() in self.combo.itemText(i).casefold()]
+            found = holding[0] if len(holding) == 1 else -1
+        if found > 0:
+            self.combo.setCurrentIndex(found)
         code = self.combo.currentData()
         if code and code not in self.value():
             item = QListWidgetItem(self._names.get(code, code))
             item.setData(Qt.ItemDataRole.UserRole, code)
             self.chosen.addItem(item)
             self.changed.emit()
+        if code:
+            self.combo.setCurrentIndex(0)  # ready for the next one
+            self.combo.setEditText("")
 
     def eventFilter(self, watched: Any, event: Any) -> bool:
         if (watched is self.chosen and isinstance(event, QKeyEvent)
