@@ -148,6 +148,31 @@ def _fold_char(ch: str) -> str:
     return lower if len(lower) == 1 else bare
 
 
+_TITLED_NAME = re.compile(
+    r"(?<![\w])(?i:mr|mrs|ms|miss|mx|dr|mister|madam|sir)\.?[ \t]+"
+    r"[^\W\d_a-z][^\W\d_]*(?:['’-][^\W\d_]+)*"
+    r"(?:[ \t]+[^\W\d_a-z][^\W\d_]*(?:['’-][^\W\d_]+)*)*"
+)
+"""A title and the capitalised words after it (``Mr Ion Fictionalescu``): someone's name,
+recorded on the form or not."""
+_WORD_BEFORE = re.compile(r"([^\W\d_][^\W\d_'’]*)[ -]$")
+_WORD_AFTER = re.compile(r"[ -]([^\W\d_][^\W\d_'’]*)")
+
+
+def _with_capitalised_neighbours(text: str, start: int, end: int) -> tuple[int, int]:
+    """A recorded name's place widened over capitalised words right beside it (``Lena`` in
+    ``her sister Lena Testova`` when ``Testova`` is recorded): most likely the rest of a name,
+    a relative's or the person's own, and never harmful to remove from an anonymous notice."""
+    while (before := _WORD_BEFORE.search(text, max(0, start - 64), start)) \
+            and len(before.group(1)) >= 2 \
+            and before.group(1)[0].isupper():
+        start = before.start(1)
+    while (after := _WORD_AFTER.match(text, end)) and len(after.group(1)) >= 2 \
+            and after.group(1)[0].isupper():
+        end = after.end(1)
+    return start, end
+
+
 def fold(text: str) -> str:
     """``text`` lower case with accents removed, character for character (same length, so a
     place found in the folded text is the same place in the original)."""
@@ -245,11 +270,12 @@ def find_identifying_text(
     taken: list[tuple[int, int]] = []
     folded = fold(text)
 
-    def claim(kind: IdentifyingKind, start: int, end: int) -> None:
+    def claim(kind: IdentifyingKind, start: int, end: int) -> bool:
         if any(start < other_end and other_start < end for other_start, other_end in taken):
-            return
+            return False
         taken.append((start, end))
         found.append(IdentifyingText(kind, start, end))
+        return True
 
     for pattern, kind in ((_EMAIL, IdentifyingKind.EMAIL), (_ONLINE, IdentifyingKind.ONLINE),
                           (_COORDINATES, IdentifyingKind.COORDINATES),
@@ -273,10 +299,13 @@ def find_identifying_text(
     for part in _address_parts(addresses):
         for match in re.finditer(rf"(?<!\w){re.escape(part)}(?!\w)", folded):
             claim(IdentifyingKind.ADDRESS, *match.span())
+    for match in _TITLED_NAME.finditer(text):
+        claim(IdentifyingKind.NAME, *match.span())
     named = _name_patterns(names)
     if named is not None:
         for match in named.finditer(folded):
-            claim(IdentifyingKind.NAME, *match.span())
+            if not claim(IdentifyingKind.NAME, *_with_capitalised_neighbours(text, *match.span())):
+                claim(IdentifyingKind.NAME, *match.span())
     return sorted(found, key=lambda item: item.start)
 
 
