@@ -475,9 +475,10 @@ class MainWindow(QMainWindow):
         from fieldkit.export import export_for_print, export_on_own_connection
         from ui import print_pack
 
-        folder = print_pack.choose_folder(self, self.tr(
-            "Choose a folder for the PDFs (they are not encrypted: a secure drive, deleted "
-            "once used)"))
+        folder = print_pack.choose_folder(
+            self, self.tr("Choose a folder for the PDFs"),
+            self.tr("The PDFs are not encrypted: choose a secure (encrypted) drive, and delete "
+                    "them once used."))
         if not folder:
             return
         settings, key, generation = self.settings, self._key, self._generation

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QGridLayout, QLabel, QWidget
 
 from forms import DutyToNotify, NrmReferral
 
@@ -47,8 +47,27 @@ def render_pack(kind: str, data: dict[str, object], case_reference: str) -> byte
     return render_nrm_pack(NrmReferral.model_validate(data), case_reference)
 
 
-def choose_folder(parent: QWidget, title: str) -> str:
-    """Ask for a folder to write PDFs into (an empty string when cancelled). Tests replace
-    this."""
-    return str(QFileDialog.getExistingDirectory(
-        parent, title, str(Path.home()), QFileDialog.Option.DontUseNativeDialog))
+def choose_folder(parent: QWidget, title: str, warning: str = "") -> str:
+    """Ask for a folder to write PDFs into (an empty string when cancelled), with ``warning``
+    shown in full inside the dialog (a window title is cut short). Tests replace this."""
+    dialog = folder_dialog(parent, title, warning)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return ""
+    chosen = dialog.selectedFiles()
+    return chosen[0] if chosen else ""
+
+
+def folder_dialog(parent: QWidget, title: str, warning: str = "") -> QFileDialog:
+    """Qt's own folder chooser (not the desktop's), ``warning`` in a line of its own above
+    its buttons."""
+    dialog = QFileDialog(parent, title, str(Path.home()))
+    dialog.setFileMode(QFileDialog.FileMode.Directory)
+    dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    layout = dialog.layout()
+    if warning and isinstance(layout, QGridLayout):
+        label = QLabel(warning, dialog)
+        label.setWordWrap(True)
+        label.setAccessibleName(warning)
+        layout.addWidget(label, layout.rowCount(), 0, 1, layout.columnCount())
+    return dialog

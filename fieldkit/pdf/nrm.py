@@ -74,12 +74,19 @@ def checklist(
     *,
     done: str = "Nothing is missing: every section needed for submission is complete.",
 ) -> list[Flowable]:
-    """What is still missing, one line each with the field it concerns; ``done`` when none."""
+    """What is still missing, one line each under the part of the form it concerns (in
+    words, never the field's internal name); ``done`` when none."""
     if not problems:
         return [para(done)]
-    lines = [f"{p.message} ({p.field})" for p in problems]
+    lines = [f"{_part(p.field)}: {p.message}" for p in problems]
     intro = para(f"{len(problems)} thing{'s' if len(problems) != 1 else ''} still to complete:")
     return [intro, *bullet_list(lines)]
+
+
+def _part(field: str) -> str:
+    """The part of the form a problem's field is in, in words (``came_to_notice.how``: Came
+    to notice)."""
+    return field.split(".", 1)[0].replace("_", " ").capitalize()
 
 
 def route_text(rules: Obligations) -> str:

@@ -241,3 +241,17 @@ def test_a_lead_store_opens_in_the_leads_window(qtbot, settings):
     assert window.lead_window.isVisible() and window.lead_window.desk is not None
     window.lead_window.lock()
     window.lead_window.close()
+
+
+def test_the_print_folder_chooser_says_in_full_that_pdfs_are_not_encrypted(qtbot):
+    """The warning was in the window title, cut to 'they are n… ure drive' at 1366x768."""
+    from PySide6.QtWidgets import QLabel
+
+    from ui.print_pack import folder_dialog
+
+    dialog = folder_dialog(None, "Choose a folder for the PDFs",
+                           "The PDFs are not encrypted: choose a secure (encrypted) drive.")
+    qtbot.addWidget(dialog)
+    labels = [label.text() for label in dialog.findChildren(QLabel)]
+    assert "The PDFs are not encrypted: choose a secure (encrypted) drive." in labels
+    assert dialog.windowTitle() == "Choose a folder for the PDFs"

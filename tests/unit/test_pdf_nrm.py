@@ -34,8 +34,8 @@ def test_nrm_pack_has_every_section_in_portal_order_and_the_key_values() -> None
 def test_nrm_pack_lists_what_is_missing_and_the_child_rules() -> None:
     text = pdf_text(render_nrm_pack(demo_forms.w3_nrm(FOUND_ON), REF))
     assert "2 things still to complete" in text
-    assert "Say whether an interpreter is needed (potential_victim.interpreter_needed)" in text
-    assert "When the exploitation began is needed (exploitation.began)" in text
+    assert "Potential victim: Say whether an interpreter is needed" in text
+    assert "Exploitation: When the exploitation began is needed" in text
     assert "MASH referral" in text and "consent is not needed" in text
     assert "Not needed: treated as a child" in text
 
@@ -44,7 +44,8 @@ def test_an_empty_draft_renders_with_a_long_checklist() -> None:
     pdf = render_nrm_pack(NrmReferral(), REF, as_of=FOUND_ON)
     qpdf_check(pdf)
     text = pdf_text(pdf)
-    assert "Date the person was found is needed (where_found.encountered_on)" in text
+    assert "Where found: Date the person was found is needed" in text
+    assert "where_found" not in text and "(exploitation." not in text  # no internal names
     assert "Not recorded" in text
 
 
