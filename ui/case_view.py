@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import Signal, SignalInstance, Slot
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal, SignalInstance, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -26,6 +27,19 @@ from ui.messages import error_text
 from ui.outbox_view import SentToLeadPanel
 from ui.page import Page
 from ui.table import RecordTableModel, current_id, record_table
+
+
+def confirm_close(parent: QWidget, reference: str) -> bool:
+    """Ask before closing a case (replaced in tests): a key pressed on the button by mistake
+    must not close it."""
+    answer = QMessageBox.question(
+        parent, parent.tr("Close the case"),
+        parent.tr("Close case {reference}? Closing says the work on it is finished; once the "
+                  "Lead has imported it, the council's retention period applies. You can "
+                  "reopen it.").format(reference=reference),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
 
 
 class CasePage(Page):
@@ -63,6 +77,8 @@ class CasePage(Page):
         layout.addLayout(top)
         self._show_status()
         self.tabs = named(QTabWidget(self), self.tr("Case sections"))
+        self._first_inputs: list[QWidget] = []
+        self.tabs.tabBar().installEventFilter(self)
         layout.addWidget(self.tabs, 1)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
@@ -157,6 +173,19 @@ class CasePage(Page):
         if hint:
             layout.addWidget(QLabel(hint, page))
         self.tabs.addTab(page, title)
+        self._first_inputs.append(controls[0] if controls else view)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.tabs.tabBar() and event.type() == QEvent.Type.Shortcut:
+            # A tab's Alt key (Alt+E: People) goes to what is typed first there, even when the
+            # tab already shows (it left the focus where it was).
+            QTimer.singleShot(0, self._focus_tab_input)
+        return False
+
+    def _focus_tab_input(self) -> None:
+        index = self.tabs.currentIndex()
+        if 0 <= index < len(self._first_inputs):
+            self._first_inputs[index].setFocus()
 
     def _emit_id(self, view: QTableView, signal: SignalInstance) -> None:
         record_id = current_id(view)
@@ -228,8 +257,11 @@ class CasePage(Page):
 
     @Slot()
     def toggle_status(self) -> None:
-        """Close the case (work on it is finished) or reopen it."""
+        """Close the case (work on it is finished: asked first) or reopen it."""
         status = "open" if self.case.status == "closed" else "closed"
+        if status == "closed" and not confirm_close(self, self.case.reference):
+            self.message.setText(self.tr("The case stays open."))
+            return
         try:
             self.case = cases.set_case_status(self._store, self.case.id, status)
         except FieldkitError as error:

@@ -79,13 +79,21 @@ def test_search_then_enter_opens_the_case_with_its_sections(qtbot, window, demo)
     assert window.workspace.pathway.isVisible()  # beside every case
 
 
-def test_a_case_is_closed_and_reopened_from_its_page(qtbot, window, demo):
+def test_a_case_is_closed_and_reopened_from_its_page(qtbot, window, demo, monkeypatch):
     from fieldkit import cases
 
+    answers = [False, True]
+    asked: list[str] = []
+    monkeypatch.setattr("ui.case_view.confirm_close",
+                        lambda _parent, reference: asked.append(reference) or answers.pop(0))
     case_page = window.workspace.open_case(demo.case.id)
     assert case_page.status_button.text().replace("&", "") == "Close case"
     case_page.status_button.setFocus()
+    qtbot.keyClick(case_page.status_button, Qt.Key.Key_Space)  # a key by mistake: asked, No
+    assert cases.get_case(window.store, demo.case.id).status == "open"
+    assert case_page.message.text() == "The case stays open."
     qtbot.keyClick(case_page.status_button, Qt.Key.Key_Space)
+    assert asked == [demo.case.reference] * 2
     assert cases.get_case(window.store, demo.case.id).status == "closed"
     assert "retention" in case_page.message.text()
     assert case_page.status_button.text().replace("&", "") == "Reopen case"
@@ -112,3 +120,15 @@ def test_the_pathway_panel_is_built_beside_the_first_case_and_f9_still_toggles_i
     assert panel.isVisible()
     workspace.home()
     assert not panel.isVisible() and workspace.pathway is panel  # one panel, hidden on the list
+
+
+def test_a_tab_s_alt_key_goes_to_what_is_typed_first_there(qtbot, window, demo):
+    """Alt+E with the People tab already showing left the focus where it was (on Close case,
+    where the description being typed then closed and reopened the case)."""
+    case_page = window.workspace.open_case(demo.case.id)
+    case_page.tabs.setCurrentIndex(1)  # People, already showing
+    case_page.status_button.setFocus()
+    qtbot.keyClick(case_page, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(case_page.reference.hasFocus)
+    qtbot.keyClick(case_page, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)  # Visits
+    qtbot.waitUntil(case_page.premises.hasFocus)
