@@ -74,6 +74,9 @@ def run_app(settings: Settings, *, lead: bool = False) -> int:
 
         window = MainWindow(settings)
     release_gc_when_painted(window)
+    from ui.termination import CloseOnTermination
+
+    CloseOnTermination(window)  # a shutdown or logout closes it as Quit does: nothing typed lost
     screen = app.primaryScreen()
     if screen is not None and screen.availableGeometry().width() <= 1440:
         window.showMaximized()  # a 1366x768 laptop: every pixel is needed (the board)

@@ -1,5 +1,7 @@
 """A draft survives the app being killed: type into the note box in a real app process, wait
-for the autosave, SIGKILL it, start it again and find the text back in the note box."""
+for the autosave, SIGKILL it, start it again and find the text back in the note box. And what
+was typed in the last second, before the autosave, survives the system asking the app to stop
+(SIGTERM at shutdown, SIGHUP at logout)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import PASSPHRASE, REPO
 
@@ -57,3 +61,27 @@ def test_the_note_being_typed_is_back_after_a_kill(demo):
         second.kill()
         second.wait(timeout=30)
     assert json.loads(line.removeprefix("NOTE-BOX:")) == TYPED
+
+
+def _show(data_dir: Path) -> str:
+    second = _start(data_dir, "show")
+    try:
+        line = _wait_for_line(second, "NOTE-BOX:")
+    finally:
+        second.kill()
+        second.wait(timeout=30)
+    return str(json.loads(line.removeprefix("NOTE-BOX:")))
+
+
+@pytest.mark.parametrize("asked", [signal.SIGTERM, signal.SIGHUP])
+def test_what_was_typed_just_before_a_shutdown_is_kept(demo, asked):
+    first = _start(demo.settings.data_dir, "typed:" + TYPED)
+    try:
+        _wait_for_line(first, "TYPED")
+        first.send_signal(asked)  # within the autosave's second
+        first.wait(timeout=30)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert first.returncode == 0  # closed as Quit closes it: the store locked, drafts written
+    assert _show(demo.settings.data_dir) == TYPED

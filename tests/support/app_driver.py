@@ -1,7 +1,8 @@
 """Drives the real app for the kill-and-restart test; run as
 ``python tests/support/app_driver.py DATA_DIR HOOK`` (the test suite's, never shipped).
 
-``type:TEXT`` unlocks with ``FIELDKIT_PASSPHRASE``, opens the first case's first visit, types
+``typed:TEXT`` types as ``type:`` does and prints ``TYPED`` at once, before the autosave
+(the test then asks the process to stop, as a shutdown does). ``type:TEXT`` unlocks with ``FIELDKIT_PASSPHRASE``, opens the first case's first visit, types
 TEXT into the note box with real key events and prints ``DRAFT-SAVED`` once the autosave has
 written it (the test then kills the process). ``show`` unlocks, opens the same visit and
 prints ``NOTE-BOX:`` and the note box's text as JSON, then quits.
@@ -18,6 +19,7 @@ from PySide6.QtTest import QTest
 
 from fieldkit import cases
 from ui.main_window import MainWindow
+from ui.termination import CloseOnTermination
 
 
 def _say(line: str) -> None:
@@ -41,6 +43,10 @@ def start_hook(window: MainWindow, hook: str) -> None:
             page.notes.draft.saved.connect(lambda _key: _say("DRAFT-SAVED"))
             page.notes.input.setFocus()
             QTest.keyClicks(page.notes.input, hook.removeprefix("type:"))
+        elif hook.startswith("typed:"):  # said at once, before the autosave's second
+            page.notes.input.setFocus()
+            QTest.keyClicks(page.notes.input, hook.removeprefix("typed:"))
+            _say("TYPED")
         else:
             _say("NOTE-BOX:" + json.dumps(page.notes.input.toPlainText()))
             QCoreApplication.quit()
@@ -62,6 +68,7 @@ def main() -> int:
     window = MainWindow(Settings(data_dir=data_dir, kdf_min_seconds=0.001, kdf_memory_kib=8192))
     window.resize(1280, 720)
     window.show()
+    CloseOnTermination(window)  # as run_app does
     start_hook(window, hook)
     return int(app.exec())
 
