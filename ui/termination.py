@@ -9,6 +9,7 @@ watched by a ``QSocketNotifier``, and the window is closed from the loop.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import socket
 from types import FrameType
@@ -36,10 +37,8 @@ class CloseOnTermination(QObject):
 
     def _drain(self) -> None:
         """The loop woke for a signal: Python runs its handler as this runs."""
-        try:
+        with contextlib.suppress(BlockingIOError):
             self._reader.recv(512)
-        except BlockingIOError:
-            pass
 
     def _asked_to_stop(self, _number: int, _frame: FrameType | None) -> None:
         QTimer.singleShot(0, self._window.close)

@@ -1,11 +1,12 @@
 """Drives the real app for the kill-and-restart test; run as
 ``python tests/support/app_driver.py DATA_DIR HOOK`` (the test suite's, never shipped).
 
-``typed:TEXT`` types as ``type:`` does and prints ``TYPED`` at once, before the autosave
-(the test then asks the process to stop, as a shutdown does). ``type:TEXT`` unlocks with ``FIELDKIT_PASSPHRASE``, opens the first case's first visit, types
+``type:TEXT`` unlocks with ``FIELDKIT_PASSPHRASE``, opens the first case's first visit, types
 TEXT into the note box with real key events and prints ``DRAFT-SAVED`` once the autosave has
-written it (the test then kills the process). ``show`` unlocks, opens the same visit and
-prints ``NOTE-BOX:`` and the note box's text as JSON, then quits.
+written it (the test then kills the process). ``typed:TEXT`` types the same and prints
+``TYPED`` at once, before the autosave (the test then asks the process to stop, as a shutdown
+does). ``show`` unlocks, opens the same visit and prints ``NOTE-BOX:`` and the note box's text
+as JSON, then quits.
 """
 
 from __future__ import annotations
