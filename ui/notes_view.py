@@ -244,8 +244,17 @@ class NotesView(QWidget):
     def start_correction(self) -> None:
         """Begin a correction of the selected entry, starting from its text."""
         index = self.list.currentIndex()
-        if not index.isValid():
-            self.message.setText(self.tr("Select the entry to correct first."))
+        if not index.isValid() or not self.list.hasFocus() and self.input.hasFocus():
+            # From the entry box: go to the entries, the newest chosen, to pick the one meant.
+            rows = self.model.rowCount()
+            if rows == 0:
+                self.message.setText(self.tr("There is no entry to correct yet."))
+                return
+            if not index.isValid():
+                self.list.setCurrentIndex(self.model.index(rows - 1, 0))
+            self.list.setFocus()
+            self.message.setText(self.tr(
+                "Choose the entry to correct with Up and Down, then press Enter."))
             return
         entry = self.model.entry(index.row())
         self._corrects = entry.id

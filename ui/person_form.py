@@ -351,12 +351,12 @@ class PersonFormPage(Page):
             self._store, self.person.case_id, "dtn", notice.model_dump(mode="json"),
             status=status, document_id=self._doc_ids.get("dtn"), person_id=self.person.id)
         self._doc_ids["dtn"] = saved.id
-        self.save_state.saved()
         # The working copy keeps only what the notice keeps: identifying details are gone.
         self.set_form_data(rules.anonymised(data, notice))
         self.draft.touch()
         self.draft.flush()
         self.apply_rules()
+        self.save_state.saved()  # after the working copy is kept: one state shown, the true one
         if status == "ready":
             self.message.setText(self.tr(
                 "Duty to Notify marked ready (version {n}); identifying details removed.")

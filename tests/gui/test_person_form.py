@@ -106,6 +106,7 @@ def test_the_same_person_refusing_gets_a_duty_to_notify_with_nothing_identifying
     assert "date_of_birth" not in notice and "given_names" not in notice
     assert "[name removed]" in notice["account"]
     assert notice["age_range"] == "35-44"  # kept only as a range
+    assert page.save_state.text().startswith("All changes saved")  # one state, the true one
     # The working copy no longer holds them either ("removed", not just hidden).
     working = page.form_data()
     assert working["potential_victim"]["given_names"] == ""

@@ -120,3 +120,22 @@ def test_a_new_visit_record_saves_with_the_indicators_for_the_business(qtbot, wi
     assert data["premises"]["name"] == "Sparkle Valet"
     assert data["indicators_ticked"] == ["general.signs_of_abuse"]
     assert "saved" in page.form_message.text()
+
+
+def test_ctrl_e_from_the_entry_box_goes_to_the_entries_to_choose_one(qtbot, window, demo):
+    """From the entry box, Ctrl+E said only "Select the entry to correct first", and the
+    entries were dozens of Tab presses away."""
+    workspace = window.workspace
+    workspace.open_case(demo.case.id)
+    page = workspace.open_visit(demo.visit.id)
+    box, entries = page.notes.input, page.notes.list
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert entries.hasFocus()
+    assert entries.currentIndex().row() == page.notes.model.rowCount() - 1  # the newest
+    assert "Up and Down" in page.notes.message.text()
+    qtbot.keyClick(entries, Qt.Key.Key_Up)
+    chosen = page.notes.model.entry(entries.currentIndex().row())
+    qtbot.keyClick(entries, Qt.Key.Key_Return)
+    assert box.hasFocus() and box.toPlainText() == chosen.text
+    assert "Correcting entry" in page.notes.mode.text()
