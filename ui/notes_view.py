@@ -244,7 +244,7 @@ class NotesView(QWidget):
     def start_correction(self) -> None:
         """Begin a correction of the selected entry, starting from its text."""
         index = self.list.currentIndex()
-        if not index.isValid() or not self.list.hasFocus() and self.input.hasFocus():
+        if not index.isValid() or (self.input.hasFocus() and not self.list.hasFocus()):
             # From the entry box: go to the entries, the newest chosen, to pick the one meant.
             rows = self.model.rowCount()
             if rows == 0:
