@@ -107,12 +107,14 @@ class PersonPanel(QWidget):
         self.editor.changed.connect(self._edited)
         self.form_button.clicked.connect(
             lambda: self.openForm.emit(self._person.reference) if self._person else None)
-        self.setEnabled(False)
+        self.show_person(None, None)
 
     def show_person(self, person: PersonReceived | None, as_of: Any) -> None:
         """Show ``person`` (None: nobody selected)."""
         self._person, self._as_of = person, as_of
         self.setEnabled(person is not None)
+        for widget in (self.editor, self.form_button):  # no one's values shown for nobody
+            widget.setVisible(person is not None)
         if person is None:
             self.heading.setText(self.tr("Select a person on the board to see their details."))
             self.route.clear()

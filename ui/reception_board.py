@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
@@ -197,6 +197,17 @@ class ReceptionBoardPage(SharedBoard, Page):
             QShortcut(keys, self, self.start_arrival)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         self._show_summary()
+        QTimer.singleShot(0, self._first_focus)
+
+    def _first_focus(self) -> None:
+        """Where to start typing: the board's first cell, or the centre's first detail."""
+        if self.tabs.currentIndex() == 1 and self.proxy.rowCount():
+            self.table.setFocus()
+            self.table.setCurrentIndex(self.proxy.index(0, 1))
+        elif self.tabs.currentIndex() == 0:
+            first = self.details.widget_at(CENTRE_FIELDS[0])
+            if first is not None:
+                first.setFocus()
 
     def place(self) -> tuple[str, ...]:
         """How to reopen this screen after unlocking."""
@@ -284,6 +295,9 @@ class ReceptionBoardPage(SharedBoard, Page):
         self.message.setText(self.tr("{ref} registered.").format(ref=reference))
         self.new_reference.clear()
         self._show_summary()
+        shown = self.proxy.mapFromSource(self.model.index(row, 1))
+        if shown.isValid():  # the person just registered is the one the panel shows
+            self.table.setCurrentIndex(shown)
 
     @Slot(int)
     def _filter_changed(self, _index: int) -> None:

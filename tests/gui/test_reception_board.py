@@ -238,3 +238,20 @@ def test_the_form_opened_from_the_board_starts_from_what_is_on_screen(qtbot, win
     assert len(saved) == 1
     assert ReceptionCentre.model_validate(json.loads(saved[0].data)).people[0].estimated_age == 15
     assert window.workspace.current() is not page  # the person's form is on top
+
+
+def test_the_board_opens_ready_to_type_and_follows_each_arrival(qtbot, window):
+    case, page = _new_centre(window)
+    first = page.details.widget_at("operation")
+    qtbot.waitUntil(first.hasFocus)  # a new centre: its first detail
+    assert page.panel.editor.isHidden()  # nobody chosen: no one's values shown
+    for _ in range(2):
+        qtbot.keyClick(page, Qt.Key.Key_Insert)
+        qtbot.keyClick(page.new_reference, Qt.Key.Key_Return)
+    assert page.proxy.mapToSource(page.table.currentIndex()).row() == 1  # R002, just registered
+    assert page.panel.heading.text() == "Person R002" and not page.panel.editor.isHidden()
+    page.save()
+    window.workspace.back()
+    again = window.workspace.open_reception(case.id, page._document_id)
+    qtbot.waitUntil(again.table.hasFocus)  # people on it: the board's first cell
+    assert again.table.currentIndex().row() == 0
