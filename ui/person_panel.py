@@ -109,6 +109,12 @@ class PersonPanel(QWidget):
             lambda: self.openForm.emit(self._person.reference) if self._person else None)
         self.show_person(None, None)
 
+    def focus_first(self) -> None:
+        """Put the cursor in the first of the person's details."""
+        first = self.editor.widget_at(next(iter(self.editor.fields)))
+        if first is not None:
+            first.setFocus()
+
     def show_person(self, person: PersonReceived | None, as_of: Any) -> None:
         """Show ``person`` (None: nobody selected)."""
         self._person, self._as_of = person, as_of

@@ -13,6 +13,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -155,10 +156,12 @@ class ReceptionBoardPage(SharedBoard, Page):
         split.setChildrenCollapsible(False)
         # The board first: at 1366x768 it shows about ten people, the panel the rest (it scrolls).
         split.setSizes([600, 400])
+        self.split = split
         board_layout.addWidget(split, 1)
         board_layout.addWidget(QLabel(self.tr(
             "Space marks the selected step done now (again to undo; consent cycles given, "
-            "refused). Delete marks it not needed. Ctrl+S saves the board."), board))
+            "refused). Delete marks it not needed. F6 moves between the board and the person's "
+            "details. Ctrl+S saves the board."), board))
         self.message = QLabel(board)
         self.message.setAccessibleName(self.tr("Board message"))
         board_layout.addWidget(self.message)
@@ -196,8 +199,24 @@ class ReceptionBoardPage(SharedBoard, Page):
         for keys in (QKeySequence(Qt.Key.Key_Insert), QKeySequence(self.tr("Ctrl+N"))):
             QShortcut(keys, self, self.start_arrival)
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        QShortcut(QKeySequence(Qt.Key.Key_F6), self, self.switch_pane)
         self._show_summary()
         QTimer.singleShot(0, self._first_focus)
+
+    @Slot()
+    def switch_pane(self) -> None:
+        """F6: from the board to the selected person's details (given most of the height, so
+        more than a few fields show at 1366x768), and back (the board given it again)."""
+        total = sum(self.split.sizes()) or 1000
+        if self.panel.isAncestorOf(QApplication.focusWidget()):
+            self.split.setSizes([total * 3 // 5, total - total * 3 // 5])
+            self.table.setFocus()
+            return
+        if self.panel.editor.isHidden():
+            self.message.setText(self.tr("Select a person on the board first."))
+            return
+        self.split.setSizes([total // 4, total - total // 4])
+        self.panel.focus_first()
 
     def _first_focus(self) -> None:
         """Where to start typing: the board's first cell, or the centre's first detail."""

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from fieldkit import cases, documents
 from forms import BoardStep, ReceptionCentre, StepStatus
@@ -255,3 +256,19 @@ def test_the_board_opens_ready_to_type_and_follows_each_arrival(qtbot, window):
     again = window.workspace.open_reception(case.id, page._document_id)
     qtbot.waitUntil(again.table.hasFocus)  # people on it: the board's first cell
     assert again.table.currentIndex().row() == 0
+
+
+def test_f6_moves_between_the_board_and_the_person_s_details(qtbot, window):
+    """At 1366x768 the details showed three fields and the divider could not be moved from
+    the keyboard: F6 goes to the details and gives them most of the height, and back."""
+    _case, page = _new_centre(window)
+    window.resize(1366, 768)
+    qtbot.keyClick(page, Qt.Key.Key_Insert)
+    qtbot.keyClick(page.new_reference, Qt.Key.Key_Return)
+    page.table.setFocus()
+    board_height = page.split.sizes()[0]
+    qtbot.keyClick(page.table, Qt.Key.Key_F6)
+    assert page.panel.isAncestorOf(QApplication.focusWidget())
+    assert page.split.sizes()[1] > page.split.sizes()[0]
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F6)
+    assert page.table.hasFocus() and page.split.sizes()[0] >= board_height - 1
