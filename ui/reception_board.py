@@ -208,7 +208,8 @@ class ReceptionBoardPage(SharedBoard, Page):
         """F6: from the board to the selected person's details (given most of the height, so
         more than a few fields show at 1366x768), and back (the board given it again)."""
         total = sum(self.split.sizes()) or 1000
-        if self.panel.isAncestorOf(QApplication.focusWidget()):
+        focused = QApplication.focusWidget()
+        if focused is not None and self.panel.isAncestorOf(focused):
             self.split.setSizes([total * 3 // 5, total - total * 3 // 5])
             self.table.setFocus()
             return
