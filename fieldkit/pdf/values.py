@@ -34,11 +34,14 @@ def day(value: date | None) -> str:
 
 
 def moment(value: datetime | None) -> str:
-    """A time as written on the form, e.g. ``31 May 2026 10:15`` (with its offset if it has one)."""
+    """A time as written on the form, e.g. ``31 May 2026 10:15 (local time)``, or with its offset
+    if it has one: beside the record's own times (UTC), a reader knows which clock it is."""
     if value is None:
         return ""
     shown = f"{value.day} {value:%B %Y %H:%M}"
-    if value.utcoffset() is not None:
+    if value.utcoffset() is None:
+        shown += " (local time)"
+    else:
         offset = value.strftime("%z")
         shown += " UTC" if offset == "+0000" else f" (UTC{offset[:3]}:{offset[3:]})"
     return shown

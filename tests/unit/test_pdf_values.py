@@ -1,0 +1,18 @@
+"""How the packs write times: which clock each is on."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from fieldkit.pdf import values
+
+
+def test_a_time_written_on_a_form_says_which_clock_it_is() -> None:
+    """A visit's start (typed on the officer's clock) printed with no zone beside the record's
+    UTC times: a reader could not tell them apart."""
+    assert values.moment(datetime(2026, 12, 3, 4, 14)) == "3 December 2026 04:14 (local time)"
+    assert values.moment(datetime(2026, 12, 3, 4, 14, tzinfo=UTC)) == "3 December 2026 04:14 UTC"
+    summer = timezone(timedelta(hours=1))
+    assert values.moment(datetime(2026, 6, 3, 4, 14, tzinfo=summer)) == (
+        "3 June 2026 04:14 (UTC+01:00)")
+    assert values.moment(None) == ""
