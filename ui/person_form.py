@@ -261,12 +261,22 @@ class PersonFormPage(Page):
     # -- moving around ------------------------------------------------------------------------
 
     def step_section(self, step: int) -> None:
-        """Go to the next (or previous) visible section."""
+        """Go to the next (or previous) visible section, the cursor in its first field
+        (wherever it was before: typing then always lands in the section shown)."""
         row = self.nav.currentRow()
         for _ in range(self.nav.count()):
             row = (row + step) % self.nav.count()
             if not self.nav.item(row).isHidden():
                 self.nav.setCurrentRow(row)
+                self._focus_section_start(rules.SECTIONS[row].key)
+                return
+
+    def _focus_section_start(self, key: str) -> None:
+        editor = self.editors[key]
+        for name in editor.fields:
+            widget = editor.widget_at(name)
+            if widget is not None and widget.isVisibleTo(editor) and widget.isEnabled():
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
                 return
 
     def show_section(self, key: str) -> None:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from fieldkit import documents
 from forms.rules import Route
+from ui import nrm_sections
 from ui.person_form import PersonFormPage
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -226,3 +228,18 @@ def test_an_invalid_field_neither_breaks_the_child_rule_nor_hides_what_is_missin
     again = workspace.open_person(page.person.id)
     assert again.child and again.nav.item(3).isHidden()  # still no consent question
     assert "MASH" in again.banner.text()
+
+
+def test_ctrl_page_down_always_puts_the_cursor_in_the_new_section(qtbot, window, demo):
+    """From the section list the focus stayed in the list, from a field it went to the next
+    section's first field: a name typed after it landed in the wrong field."""
+    page = window.workspace.open_person(demo.people["W4"].id)
+    page.nav.setFocus()
+    qtbot.keyClick(page.nav, Qt.Key.Key_PageDown, CTRL)
+    key = [s.key for s in nrm_sections.SECTIONS][page.nav.currentRow()]
+    focused = QApplication.focusWidget()
+    assert focused is not None and page.editor(key).isAncestorOf(focused)
+    qtbot.keyClick(focused, Qt.Key.Key_PageDown, CTRL)
+    key = [s.key for s in nrm_sections.SECTIONS][page.nav.currentRow()]
+    focused = QApplication.focusWidget()
+    assert focused is not None and page.editor(key).isAncestorOf(focused)
