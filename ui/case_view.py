@@ -159,7 +159,7 @@ class CasePage(Page):
 
     def place(self) -> tuple[str, ...]:
         """How to reopen this screen after unlocking."""
-        return ("case", self.case.id)
+        return ("case", self.case.id, str(self.tabs.currentIndex()))
 
     def _tab(self, title: str, view: QTableView, controls: list[QWidget], hint: str = "") -> None:
         page = QWidget()

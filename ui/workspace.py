@@ -177,8 +177,8 @@ class Workspace(QWidget):
             self.back()
 
     @Slot(str)
-    def open_case(self, case_id: str) -> CasePage:
-        """Show a case."""
+    def open_case(self, case_id: str, tab: str = "") -> CasePage:
+        """Show a case (on the tab numbered ``tab`` when reopened after unlocking)."""
         from ui.case_view import CasePage
 
         page = CasePage(self.store, case_id, self)
@@ -191,6 +191,8 @@ class Workspace(QWidget):
         page.setUpLead.connect(self.setUpLead)
         self._push(page, page.case.reference)
         page.premises.setFocus()  # the first thing to do in a case: where the visit is
+        if tab.isdigit() and 0 < int(tab) < page.tabs.count():
+            page.tabs.setCurrentIndex(int(tab))  # as it was when the app locked
         return page
 
     @Slot(str)

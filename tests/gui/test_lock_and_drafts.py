@@ -94,3 +94,15 @@ def test_send_to_lead_says_honestly_it_is_not_set_up(qtbot, window):
     window.send_action.trigger()
     assert "Open a case first" in window.statusBar().currentMessage()
     assert window.status.outbox_label.text() == "To Lead: not set up"
+
+
+def test_unlocking_comes_back_to_the_case_tab_that_was_showing(qtbot, window, demo):
+    """Locked on a case's People tab, unlocked on its Visits tab."""
+    page = window.workspace.open_case(demo.case.id)
+    page.tabs.setCurrentIndex(1)  # People
+    qtbot.keyClick(page, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.store is None
+    _unlock(window, demo)
+    again = window.workspace.current()
+    assert again.place()[:2] == ("case", demo.case.id)
+    assert again.tabs.currentIndex() == 1
