@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from fieldkit.pathway import CaseFacts, CasePlan, PathwayStep
 
 
+def breakable(address: str) -> str:
+    """``address`` with invisible break points after "@" and each dot, so it wraps."""
+    return address.replace("@", "@\u200b").replace(".", ".\u200b")
+
+
 class PathwayPanel(QWidget):
     """Next steps for the open case (or one person in it); ticking a step records it done."""
 
@@ -129,13 +134,21 @@ class PathwayPanel(QWidget):
         lines = [f"{number}{step.text}"]
         if step.urgent:
             lines[0] = self.tr("URGENT: {text}").format(text=lines[0])
+        shown = list(lines)
         for contact in step.contacts:
             reach = " · ".join(x for x in (contact.phone, contact.email) if x)
-            lines.append(self.tr("Contact: {name} {reach}").format(name=contact.name,
-                                                                    reach=reach).strip())
+            line = self.tr("Contact: {name} {reach}").format(name=contact.name,
+                                                            reach=reach).strip()
+            lines.append(line)
+            # An address has no space to wrap at: the narrow panel cut it off. Shown with
+            # break points after "@" and each dot (read and copied without them).
+            shown.append(line.replace(contact.email, breakable(contact.email))
+                         if contact.email else line)
         if step.form_title:
             lines.append(self.tr("Form: {form}").format(form=step.form_title))
-        item = QStandardItem("\n".join(lines))
+            shown.append(lines[-1])
+        item = QStandardItem("\n".join(shown))
+        item.setData("\n".join(lines), Qt.ItemDataRole.AccessibleTextRole)
         item.setEditable(False)
         item.setCheckable(True)
         item.setCheckState(Qt.CheckState.Checked if step.done else Qt.CheckState.Unchecked)

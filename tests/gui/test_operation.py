@@ -255,3 +255,24 @@ def test_the_print_folder_chooser_says_in_full_that_pdfs_are_not_encrypted(qtbot
     labels = [label.text() for label in dialog.findChildren(QLabel)]
     assert "The PDFs are not encrypted: choose a secure (encrypted) drive." in labels
     assert dialog.windowTitle() == "Choose a folder for the PDFs"
+
+
+def test_a_pathway_contact_s_email_wraps_in_the_narrow_panel(qtbot, window, demo):
+    """'modernslavery@coventry.gov…' was cut off, with no way to read the rest."""
+    from PySide6.QtCore import Qt
+
+    from ui.pathway_panel import breakable
+
+    assert breakable("lead@council.example") == "lead@\u200bcouncil.\u200bexample"
+    workspace = window.workspace
+    workspace.open_case(demo.case.id)
+    panel = workspace.pathway
+    qtbot.waitUntil(lambda: panel.model.rowCount() > 0)
+    with_email = [panel.model.item(row) for row in range(panel.model.rowCount())
+                  if "@" in (panel.model.item(row).data(Qt.ItemDataRole.AccessibleTextRole)
+                             or "")]
+    assert with_email, "the demo's pathway names a contact by email"
+    item = with_email[0]
+    spoken = item.data(Qt.ItemDataRole.AccessibleTextRole)
+    assert "\u200b" not in spoken and "\u200b" in item.text()  # read whole, shown breakable
+    assert item.text().replace("\u200b", "") == spoken
