@@ -203,6 +203,26 @@ class NotesView(QWidget):
         self._restore_draft()
         self._show_mode()
 
+    def show_entry(self, note_id: str) -> bool:
+        """Select and show the entry ``note_id`` (a search found it), saying in words whether
+        it was corrected since; False if it is not in this visit."""
+        for row in range(self.model.rowCount()):
+            entry = self.model.entry(row)
+            if entry.id != note_id:
+                continue
+            index = self.model.index(row, 0)
+            self.list.setCurrentIndex(index)
+            self.list.scrollTo(index)
+            self.list.setFocus()
+            if self.model.is_corrected(entry):
+                self.message.setText(self.tr(
+                    "Found entry #{seq}; it was corrected later: the correction is right "
+                    "beneath it.").format(seq=entry.seq))
+            else:
+                self.message.setText(self.tr("Found entry #{seq}.").format(seq=entry.seq))
+            return True
+        return False
+
     def reload(self) -> None:
         """Re-read the entries from the store and keep the newest in view."""
         self.model.set_entries(notes.list_notes(self._store, self._visit_id))

@@ -283,7 +283,9 @@ class Workspace(QWidget):
         from fieldkit.search import HitKind
 
         if hit.kind is HitKind.NOTE and hit.visit_id:
-            return self.open_visit(hit.visit_id)
+            page = self.open_visit(hit.visit_id)
+            page.notes.show_entry(hit.record_id)  # the entry found, chosen and in view
+            return page
         if hit.kind is HitKind.EXHIBIT and hit.visit_id:
             page = self.open_visit(hit.visit_id)
             page.show_exhibits()

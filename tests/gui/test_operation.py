@@ -147,7 +147,12 @@ def test_search_opens_the_record_it_found(qtbot, window, demo):
     assert page.model.rowCount() >= 1
     assert page.model.index(0, 0).data() == "Note"
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
-    assert isinstance(window.workspace.current(), VisitPage)
+    visit = window.workspace.current()
+    assert isinstance(visit, VisitPage)
+    # The entry found is the one chosen and in view (not just the visit opened).
+    chosen = visit.notes.model.entry(visit.notes.list.currentIndex().row())
+    assert "mattresses" in chosen.text and visit.notes.list.hasFocus()
+    assert visit.notes.message.text().startswith(f"Found entry #{chosen.seq}")
 
 
 def test_f2_shows_the_emergency_numbers_999_first(qtbot, window, demo):

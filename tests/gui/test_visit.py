@@ -139,3 +139,16 @@ def test_ctrl_e_from_the_entry_box_goes_to_the_entries_to_choose_one(qtbot, wind
     qtbot.keyClick(entries, Qt.Key.Key_Return)
     assert box.hasFocus() and box.toPlainText() == chosen.text
     assert "Correcting entry" in page.notes.mode.text()
+
+
+def test_an_entry_found_by_search_says_when_it_was_corrected_since(qtbot, window, demo):
+    workspace = window.workspace
+    workspace.open_case(demo.case.id)
+    page = workspace.open_visit(demo.visit.id)
+    original = notes.add_note(window.store, demo.visit.id, "11:02 Van registration noted")
+    notes.correct_note(window.store, original.id, "11:02 Van seen, registration not clear")
+    page.notes.reload()
+    assert page.notes.show_entry(original.id)
+    assert page.notes.model.entry(page.notes.list.currentIndex().row()).id == original.id
+    assert "corrected later" in page.notes.message.text()
+    assert not page.notes.show_entry("no-such-entry")
