@@ -67,7 +67,8 @@ def render_dtn(dtn: DutyToNotify, case_reference: str) -> bytes:
         ])],
         [field_table([
             ("Types of exploitation", v.choices(dtn.exploitation_types)),
-            ("In the UK", v.yes_no(dtn.in_uk)), ("Abroad", v.yes_no(dtn.abroad)),
+            ("In the UK", v.where_exploited(dtn.in_uk, dtn.abroad)[0]),
+            ("Abroad", v.where_exploited(dtn.in_uk, dtn.abroad)[1]),
             ("General area where found", dtn.general_area),
             ("Ongoing", v.yes_no(dtn.ongoing)),
         ]), *_areas(dtn)],

@@ -223,7 +223,8 @@ def _exploitation(nrm: NrmReferral) -> list[Flowable]:
     found = nrm.exploitation
     story: list[Flowable] = [field_table([
         ("Types of exploitation", v.choices(found.types)),
-        ("In the UK", v.yes_no(found.in_uk)), ("Abroad", v.yes_no(found.abroad)),
+        ("In the UK", v.where_exploited(found.in_uk, found.abroad)[0]),
+        ("Abroad", v.where_exploited(found.in_uk, found.abroad)[1]),
         ("Began", found.began), ("Ended", found.ended), ("Ongoing", v.yes_no(found.ongoing)),
     ]), subheading("Places of exploitation")]
     if not found.places:

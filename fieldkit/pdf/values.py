@@ -18,6 +18,14 @@ def yes_no(value: bool | None) -> str:
     return "" if value is None else ("Yes" if value else "No")
 
 
+def where_exploited(in_uk: bool, abroad: bool) -> tuple[str, str]:
+    """"In the UK" and "Abroad" as printed: both unticked is a question not answered yet (the
+    form keeps two ticks, not a yes or no each), never "No" and "No"."""
+    if not in_uk and not abroad:
+        return "Not answered", "Not answered"
+    return yes_no(in_uk), yes_no(abroad)
+
+
 def choice(value: StrEnum | None) -> str:
     """A choice by its display label; blank when not chosen."""
     return "" if value is None else label(value)

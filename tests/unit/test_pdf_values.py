@@ -16,3 +16,10 @@ def test_a_time_written_on_a_form_says_which_clock_it_is() -> None:
     assert values.moment(datetime(2026, 6, 3, 4, 14, tzinfo=summer)) == (
         "3 June 2026 04:14 (UTC+01:00)")
     assert values.moment(None) == ""
+
+
+def test_where_exploited_unticked_is_not_answered_never_no_and_no() -> None:
+    """The packs printed "In the UK: No / Abroad: No" for a question not answered yet."""
+    assert values.where_exploited(False, False) == ("Not answered", "Not answered")
+    assert values.where_exploited(True, False) == ("Yes", "No")
+    assert values.where_exploited(True, True) == ("Yes", "Yes")
