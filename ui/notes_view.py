@@ -277,11 +277,29 @@ class NotesView(QWidget):
                 "Choose the entry to correct with Up and Down, then press Enter."))
             return
         entry = self.model.entry(index.row())
+        if self._unsaved_text():
+            # Never typed over: what is in the box was typed and not yet added.
+            self.message.setText(self.tr(
+                "The note box holds words not yet added: press Enter there to add them (or "
+                "clear them) before correcting an entry."))
+            self.input.setFocus()
+            return
         self._corrects = entry.id
         self.input.setPlainText(entry.text)
         self.input.moveCursor(self.input.textCursor().MoveOperation.End)
         self.input.setFocus()
         self._show_mode()
+
+    def _unsaved_text(self) -> bool:
+        """The box holds words typed and not added: a new entry's, or a correction changed."""
+        text = self.input.toPlainText()
+        if not text.strip():
+            return False
+        if self._corrects is None:
+            return True
+        corrected = next((self.model.entry(row) for row in range(self.model.rowCount())
+                          if self.model.entry(row).id == self._corrects), None)
+        return corrected is None or text != corrected.text
 
     @Slot()
     def cancel_correction(self) -> None:

@@ -152,3 +152,20 @@ def test_an_entry_found_by_search_says_when_it_was_corrected_since(qtbot, window
     assert page.notes.model.entry(page.notes.list.currentIndex().row()).id == original.id
     assert "corrected later" in page.notes.message.text()
     assert not page.notes.show_entry("no-such-entry")
+
+
+def test_starting_a_correction_never_types_over_words_not_yet_added(qtbot, window, demo):
+    """Half a note in the box, Ctrl+E, Enter: the entry's text replaced it, and Escape then
+    emptied the box: the words were gone."""
+    workspace = window.workspace
+    workspace.open_case(demo.case.id)
+    page = workspace.open_visit(demo.visit.id)
+    box, entries = page.notes.input, page.notes.list
+    box.setFocus()
+    qtbot.keyClicks(box, "half typed words about the back room")
+    qtbot.keyClick(box, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert entries.hasFocus()
+    qtbot.keyClick(entries, Qt.Key.Key_Return)
+    assert box.toPlainText() == "half typed words about the back room"
+    assert "not yet added" in page.notes.message.text() and box.hasFocus()
+    assert "Correcting entry" not in page.notes.mode.text()
