@@ -3,6 +3,7 @@ identifies the source or a sensitive address."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from enum import StrEnum
 from typing import ClassVar
@@ -11,6 +12,11 @@ from pydantic import Field
 
 from forms.choices import register_labels
 from forms.form import FieldProblem, Form, Problems
+from forms.identifying import describe_found, find_identifying_text
+
+_NAMED_SOURCE = re.compile(r"(?i:\bsource)\b[\s:,-]+(?:is\s+|was\s+|called\s+|named\s+)?"
+                           r"[^\W\d_a-z][^\W\d_]+")
+""""Source" followed by a capitalised word: the source's name (the text never names them)."""
 
 
 class SubjectType(StrEnum):
@@ -109,4 +115,26 @@ class IntelligenceReport(Form):
                           "Handling code C needs the conditions for sharing")
         problems.need("destination", self.destination, "Destination is needed")
         problems.need("recorded_by", self.recorded_by, "Recorded by is needed")
+        problems.extend(self.identifying_problems(as_of))
         return problems
+
+    def identifying_problems(self, as_of: date | None = None) -> list[FieldProblem]:
+        """The sanitised text must not identify the source: a name after a title or after
+        "source", a phone, email, postcode, house-number address, date of birth (anything
+        ``forms.identifying`` finds) is a problem, unless it is in the subject (the premises
+        or person the intelligence is about may be named there). Never repeats what was
+        found."""
+        text = self.sanitised_text
+        subject = " ".join(self.subject.split()).casefold()
+        found = [item for item in find_identifying_text(text, (), (), as_of)
+                 if " ".join(text[item.start:item.end].split()).casefold() not in subject]
+        named = _NAMED_SOURCE.search(text)
+        if not found and named is None:
+            return []
+        what = describe_found(found) if found else "the source's name"
+        if found and named is not None:
+            what += " and the source's name"
+        return [FieldProblem("sanitised_text", (
+            f"Intelligence (sanitised) seems to contain {what}: a sanitised report never "
+            "identifies the source, so remove it (the premises or person it is about belong "
+            "in the subject)"))]
