@@ -156,7 +156,7 @@ class NrmStage(StrEnum):
 
 # Keyed by (enum, value): StrEnum members of different enums with the same value compare equal.
 _LABELS: dict[tuple[type[StrEnum], str], str] = {
-    (AgeGroup, "not_sure"): "Not sure (treated as a child)",
+    (AgeGroup, "not_sure"): "Not sure (a child, unless an age of 18 or over is recorded)",
     (ConsentDecision, "not_asked"): "Not asked yet",
     (ConsentDecision, "withdrawn"): "Given, then withdrawn before submission",
     (WithdrawalMethod, "through_interpreter"): "In person, through an interpreter",
