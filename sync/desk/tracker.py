@@ -70,6 +70,11 @@ class Referral:
     """``nrm`` or ``dtn`` (the form kind)."""
     child: bool
     received: date
+    officer: str = ""
+    """Who sent the case (case references are each laptop's own: two officers' cases may
+    share one, so the Lead is shown whose it is)."""
+    found_on: date | None = None
+    """When the person was found, as the form says (nothing about them happens before)."""
 
 
 @dataclass(frozen=True)
@@ -108,9 +113,11 @@ def referrals_of(case: ReceivedCase) -> list[Referral]:
             continue
         model = form_model(form)
         child = isinstance(model, NrmReferral) and model.where_found.age_group == AgeGroup.CHILD
+        found_on = (model.where_found.encountered_on if isinstance(model, NrmReferral)
+                    else getattr(model, "encountered_on", None))
         found.append(Referral(case.case.id, case.case.reference, form.person_id,
                               case.person_reference(form.person_id), form.kind, child,
-                              received_on(form.updated_at)))
+                              received_on(form.updated_at), case.officer, found_on))
     return found
 
 
@@ -144,11 +151,12 @@ def latest(recorded: Iterable[RecordedEvent]) -> dict[EventKind, RecordedEvent]:
 def _check(found: Referral, kind: EventKind, outcome: Outcome, on: date,
            so_far: dict[EventKind, RecordedEvent], today: date) -> None:
     if on > today:
-        raise InvalidInput(f"The date {on.isoformat()} is in the future.")
+        raise InvalidInput(f"The date {_day(on)} is in the future.")
     if kind in DECISIONS and outcome == Outcome.NONE:
-        raise InvalidInput(f"A {EVENT_WORDS[kind]} needs --outcome positive or negative.")
+        raise InvalidInput(f"A {EVENT_WORDS[kind]} needs its outcome: positive or negative.")
     if kind not in DECISIONS and outcome != Outcome.NONE:
-        raise InvalidInput(f"'{EVENT_WORDS[kind]}' has no outcome: use --outcome none.")
+        raise InvalidInput(f"'{EVENT_WORDS[kind]}' has no outcome (positive or negative): "
+                           "record it without one.")
     if found.route == "dtn" and kind not in (EventKind.SUBMITTED, EventKind.SERAC):
         raise InvalidInput(f"{found.person_reference} has a Duty to Notify, not an NRM "
                            "referral: there are no NRM decisions to record.")
@@ -158,8 +166,16 @@ def _check(found: Referral, kind: EventKind, outcome: Outcome, on: date,
             raise InvalidInput(f"Record the submission of {found.person_reference}'s referral "
                                "before any decision.")
         if on < submitted.happened_on:
-            raise InvalidInput(f"The date {on.isoformat()} is before the referral was submitted "
-                               f"({submitted.happened_on.isoformat()}).")
+            raise InvalidInput(f"The date {_day(on)} is before the referral was submitted "
+                               f"({_day(submitted.happened_on)}).")
+    if found.found_on is not None and on < found.found_on:
+        raise InvalidInput(f"The date {_day(on)} is before {found.person_reference} was found "
+                           f"({_day(found.found_on)}): check the date.")
+
+
+def _day(on: date) -> str:
+    """A date in words, as the Lead's desk shows every date (``3 December 2026``)."""
+    return f"{on.day} {on:%B %Y}"
 
 
 def record_event(

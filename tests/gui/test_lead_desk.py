@@ -99,8 +99,10 @@ def test_the_leads_day(qtbot, lead_window, monkeypatch, tmp_path) -> None:  # ty
     qtbot.keyClicks(submitting.reference, "NRM-2026-00042")
     _press(qtbot, submitting.record_button)
     assert submitting.message.text() == "Submission recorded."
-    submitting.select(case_reference, "W1")
+    # The same referral stays chosen (it moved down the list; the row kept was another's).
     assert "NRM-2026-00042" in submitting.referrals.currentItem().text()
+    assert submitting.current().referral.person_reference == "W1"
+    assert submitting.reference.text() == "NRM-2026-00042"
 
     # A negative RG decision: the reconsideration deadline appears, the dashboard changes.
     dashboard = desk.dashboard

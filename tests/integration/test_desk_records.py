@@ -29,7 +29,7 @@ def test_each_change_is_a_new_audited_version_and_the_newest_counts(sent) -> Non
     setup, (case_id, _) = sent
     store = setup.lead
     today = clock.today()
-    submission.record_submission(store, case_id, "W1", "NRM-1", today - timedelta(days=3))
+    submission.record_submission(store, case_id, "W1", "NRM-1", today)
     tracker.record_event(store, case_id, "W1", tracker.EventKind.RG, tracker.Outcome.NEGATIVE,
                          today)
     tracker.record_event(store, case_id, "W1", tracker.EventKind.RG, tracker.Outcome.POSITIVE,
@@ -64,6 +64,8 @@ def test_what_cannot_be_right_is_refused(sent) -> None:  # type: ignore[no-untyp
     with pytest.raises(InvalidInput, match="before the referral was submitted"):
         tracker.record_event(store, case_id, "W1", tracker.EventKind.RG,
                              tracker.Outcome.POSITIVE, today - timedelta(days=1))
+    with pytest.raises(InvalidInput, match="before W2 was found"):  # a date mistyped
+        submission.record_submission(store, case_id, "W2", "NRM-2", today - timedelta(days=9))
     with pytest.raises(InvalidInput, match="has no outcome"):
         tracker.record_event(store, case_id, "W1", tracker.EventKind.MOVE_ON,
                              tracker.Outcome.POSITIVE, today)

@@ -172,7 +172,7 @@ def test_a_decision_without_an_outcome_and_a_future_date_are_refused(desk: Desk)
     today = clock.today()
     desk.ok("submitted", "--case", case, "--person", "W1", "--nrm-reference", "NRM-2",
             "--date", today.isoformat())
-    assert "needs --outcome positive or negative" in desk.refused(
+    assert "needs its outcome: positive or negative" in desk.refused(
         "decision", "--case", case, "--person", "W1", "--kind", "rg", "--outcome", "none",
         "--date", today.isoformat())
     assert "is in the future" in desk.refused(

@@ -72,7 +72,10 @@ class SubmissionPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Reload the list, keeping the selection where it can."""
+        """Reload the list, keeping the same referral selected (not the same row: one just
+        recorded moves down the list, and the next reference typed must not land on another
+        person's)."""
+        chosen = self.current()
         keep = self.referrals.currentRow()
         today = today_for_desk()
         self._shown = submissions(self.store)
@@ -84,11 +87,16 @@ class SubmissionPage(QWidget):
             state = (self.tr("submitted %1, %2").replace("%1", day_words(sub.submitted_on))
                      .replace("%2", sub.reference) if sub.submitted_on else
                      self._waiting(sub.waiting_days(today)))
+            officer = f" ({sub.referral.officer})" if sub.referral.officer else ""
             self.referrals.addItem(f"{sub.referral.case_reference} {sub.referral.person_reference}"
-                                   f" - {route}\n{state}")
+                                   f" - {route}{officer}\n{state}")
         self.referrals.blockSignals(False)
         if self._shown:
-            self.referrals.setCurrentRow(min(max(keep, 0), len(self._shown) - 1))
+            same = [row for row, sub in enumerate(self._shown) if chosen is not None
+                    and (sub.referral.case_id, sub.referral.person_id)
+                    == (chosen.referral.case_id, chosen.referral.person_id)]
+            self.referrals.setCurrentRow(same[0] if same
+                                         else min(max(keep, 0), len(self._shown) - 1))
             self._show(self.referrals.currentRow())
 
     def _waiting(self, days: int) -> str:

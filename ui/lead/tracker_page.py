@@ -90,12 +90,14 @@ class TrackerPage(QWidget):
                              .replace("%2", str(overdue)))
         keep = self.referral.currentData()
         self.referral.clear()
-        for sub in submissions(self.store):
-            if sub.referral.route != "nrm":
-                continue
+        # Submitted referrals first: a decision only comes for one the Home Office has.
+        nrms = [sub for sub in submissions(self.store) if sub.referral.route == "nrm"]
+        for sub in sorted(nrms, key=lambda sub: not sub.reference):
+            officer = f", {sub.referral.officer}" if sub.referral.officer else ""
             self.referral.addItem(
                 f"{sub.referral.case_reference} {sub.referral.person_reference}"
-                + (f" ({sub.reference})" if sub.reference else self.tr(" (not yet submitted)")),
+                + (f" ({sub.reference}{officer})" if sub.reference
+                   else self.tr(" (not yet submitted%1)").replace("%1", officer)),
                 _key(sub.referral.case_id, sub.referral.person_reference))
         if keep is not None:
             found = self.referral.findData(keep)
