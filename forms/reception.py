@@ -188,7 +188,10 @@ class PersonReceived(FormSection):
             else None
 
     def waiting_for(self, as_of: date) -> list[BoardStep]:
-        """The steps this person is still waiting for."""
+        """The steps this person is still waiting for: none once they have left the centre
+        (what was not done is in the record, but no one at the centre waits for it)."""
+        if self.departed_at is not None:
+            return []
         return [step for step, status in self.board(as_of).items() if status is StepStatus.WAITING]
 
     def ready_problems(self, as_of: date) -> list[FieldProblem]:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from forms import PersonReceived
+from forms.check import plain_problems
 from forms.rules import Route
 from ui.controls import named
 from ui.form_editor import SectionEditor
@@ -176,10 +177,9 @@ class PersonPanel(QWidget):
         try:
             person = PersonReceived.model_validate(data)
         except ValidationError as error:
-            first = error.errors()[0]
-            where = ".".join(str(part) for part in first["loc"])
-            self.problem.setText(self.tr("{field}: {problem}").format(
-                field=where.replace("_", " "), problem=first["msg"]))
+            # The same plain words the forms use ("Date of birth must be a date (for example
+            # 2024-05-31)"), never pydantic's own.
+            self.problem.setText(plain_problems(PersonReceived, error)[0].message)
             return
         self.problem.clear()
         self._person = person

@@ -97,11 +97,12 @@ class ReceptionBoardModel(QAbstractTableModel):
     def counts(self) -> dict[BoardStep, tuple[int, int]]:
         """(done, waiting) for every step."""
         result = {step: (0, 0) for step in STEPS}
-        for board in self._boards:
+        for person, board in zip(self._people, self._boards, strict=True):
+            still_waiting = set(person.waiting_for(self._as_of))  # none once they have left
             for step, status in board.items():
                 done, waiting = result[step]
                 result[step] = (done + (status is StepStatus.DONE),
-                                waiting + (status is StepStatus.WAITING))
+                                waiting + (step in still_waiting))
         return result
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
@@ -258,4 +259,4 @@ class BoardFilter(QSortFilterProxyModel):
         if self._still_here and model.status(row, BoardStep.LEFT) is StepStatus.DONE:
             return False
         return self._waiting_for is None or \
-            model.status(row, self._waiting_for) is StepStatus.WAITING
+            self._waiting_for in model.person(row).waiting_for(model.as_of)

@@ -154,6 +154,8 @@ def _step_text(person: PersonReceived, step: BoardStep, status: StepStatus, when
     """A board cell in words: consent given or refused, which form was made (or is due)."""
     if step is BoardStep.CONSENT and status is StepStatus.DONE:
         return "Refused" if person.consent is ConsentDecision.REFUSED else "Given"
+    if step is BoardStep.LEFT and status is StepStatus.WAITING:
+        return "Still here"
     if step is BoardStep.NRM_OR_DTN:
         due = person.form_due_instead(when)
         if due is not None:

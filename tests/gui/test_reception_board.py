@@ -272,3 +272,13 @@ def test_f6_moves_between_the_board_and_the_person_s_details(qtbot, window):
     assert page.split.sizes()[1] > page.split.sizes()[0]
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F6)
     assert page.table.hasFocus() and page.split.sizes()[0] >= board_height - 1
+
+
+def test_people_who_have_left_are_not_counted_as_waiting(qtbot):
+    model = _board(3)
+    model.toggle(0, BoardStep.LEFT, NOW)  # R001 left before welfare was given
+    assert model.counts()[BoardStep.WELFARE] == (0, 2)
+    proxy = BoardFilter()
+    proxy.setSourceModel(model)
+    proxy.show_waiting_for(BoardStep.WELFARE)
+    assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == ["R002", "R003"]

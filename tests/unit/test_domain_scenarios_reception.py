@@ -132,3 +132,4 @@ def test_a_form_that_no_longer_fits_the_person_shows_the_one_now_due() -> None:
     assert "NRM due" in board_part  # R005 as a child: the DtN made no longer fits
     assert board_part.count("DtN") == 2  # the column title, and R006: the DtN made (adult)
     assert "Refused" in board_part  # consent in words, not "Done"
+    assert "Still here" in board_part  # no one has left: not "WAITING"
