@@ -143,12 +143,13 @@ def add_person(
     get_case(store, case_id)
     if visit_id is not None:
         get_visit(store, visit_id)
-    ref = required_text("Person reference", reference, 40)
-    exists = store.conn.execute(
-        "SELECT 1 FROM people WHERE case_id = ? AND reference = ?", (case_id, ref)
+    ref = " ".join(required_text("Person reference", reference, 40).split())
+    exists = store.conn.execute(  # "w1" and "W1" are one person's reference
+        "SELECT reference FROM people WHERE case_id = ? AND lower(reference) = lower(?)",
+        (case_id, ref),
     ).fetchone()
     if exists:
-        raise InvalidInput(f"Person reference {ref} is already used in this case.")
+        raise InvalidInput(f"Person reference {exists[0]} is already used in this case.")
     person = Person(str(uuid.uuid4()), case_id, visit_id, ref, summary.strip(), stamp())
     with store.transaction() as conn:
         conn.execute(
@@ -182,10 +183,11 @@ def list_people(store: Store, case_id: str) -> list[Person]:
 
 
 def person_by_reference(store: Store, case_id: str, reference: str) -> Person | None:
-    """The case's person with ``reference``, if recorded."""
+    """The case's person with ``reference`` (spaces tidied; "w1" finds W1), if recorded."""
     row = store.conn.execute(
-        f"SELECT {_PERSON_COLUMNS} FROM people WHERE case_id = ? AND reference = ?",
-        (case_id, reference.strip()),
+        f"SELECT {_PERSON_COLUMNS} FROM people WHERE case_id = ? AND lower(reference) = lower(?) "
+        "ORDER BY reference = ? DESC LIMIT 1",
+        (case_id, " ".join(reference.split()), " ".join(reference.split())),
     ).fetchone()
     return None if row is None else Person(*row)
 

@@ -377,11 +377,13 @@ class ReceptionCentre(Form):
 
     def check_new_reference(self, reference: str) -> str:
         """``reference`` tidied, or ValueError naming what is wrong with it."""
-        reference = reference.strip()
+        reference = " ".join(reference.split())
         if not reference:
             raise ValueError("Reference: a reference is needed (no name is needed).")
-        if any(person.reference == reference for person in self.people):
-            raise ValueError(f"Reference: {reference} is already on the board.")
+        taken = next((person.reference for person in self.people
+                      if person.reference.casefold() == reference.casefold()), None)
+        if taken is not None:  # "n1" and "N1" read out at a busy centre are one person
+            raise ValueError(f"Reference: {taken} is already on the board.")
         return reference
 
     def person(self, reference: str) -> PersonReceived:

@@ -301,8 +301,11 @@ class ReceptionBoardPage(SharedBoard, Page):
     @Slot()
     def register(self) -> None:
         """Put the typed reference on the board as arrived now."""
-        try:
-            row = self.model.add_person(self.new_reference.text(), clock.local_now())
+        typed = self.new_reference.text()
+        known = cases.person_by_reference(self._store, self._case_id, typed) if typed.strip() \
+            else None
+        try:  # the case's person as the case writes them ("w1" typed: W1, met on the visit)
+            row = self.model.add_person(known.reference if known else typed, clock.local_now())
         except ValueError as error:
             self.message.setText(str(error))
             return

@@ -282,3 +282,21 @@ def test_people_who_have_left_are_not_counted_as_waiting(qtbot):
     proxy.setSourceModel(model)
     proxy.show_waiting_for(BoardStep.WELFARE)
     assert [proxy.index(r, 0).data() for r in range(proxy.rowCount())] == ["R002", "R003"]
+
+
+def test_a_reference_typed_in_another_case_or_with_spaces_is_the_same_person(qtbot, window):
+    """' n1 ' registered a second person beside N1 (on the board and on the People tab)."""
+    from fieldkit.errors import InvalidInput
+
+    case, page = _new_centre(window)
+    cases.add_person(window.store, case.id, "W1")
+    for typed in ("N1", " n1 "):
+        page.new_reference.setText(typed)
+        page.register()
+    assert [page.model.person(r).reference for r in range(page.model.rowCount())] == ["N1"]
+    assert "N1 is already on the board" in page.message.text()
+    page.new_reference.setText("w1")  # met on the visit as W1: the same person
+    page.register()
+    assert page.model.person(1).reference == "W1"
+    with pytest.raises(InvalidInput, match="W1 is already used"):
+        cases.add_person(window.store, case.id, " w1")
