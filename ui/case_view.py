@@ -146,7 +146,7 @@ class CasePage(Page):
         new_reception = named(QPushButton(self.tr("Open a new reception &board")),
                               self.tr("New reception centre board"))
         self._tab(self.tr("Reception &centre"), self.receptions_view, [new_reception])
-        new_reception.clicked.connect(lambda: self.openReception.emit(""))
+        new_reception.clicked.connect(lambda: self.openReception.emit("new"))
         self.receptions_view.activated.connect(
             lambda _i: self.openReception.emit(current_id(self.receptions_view) or ""))
 
@@ -226,7 +226,7 @@ class CasePage(Page):
         unsaved = form_link.unsaved_new_board(store, case_id)
         if unsaved is not None:  # opened again with Enter on this row (or the button)
             centre = unsaved.centre
-            receptions.append(("", [self.tr("{venue} (not saved yet: a draft)").format(
+            receptions.append(("new", [self.tr("{venue} (not saved yet: a draft)").format(
                 venue=centre.venue or centre.operation or self.tr("Reception centre")),
                 str(len(centre.people)), local_time(unsaved.kept_at)]))
         self.receptions.set_rows(receptions)

@@ -54,6 +54,8 @@ if TYPE_CHECKING:
     from ui.board_sharing import BoardSharing
 
 CENTRE_FIELDS = ["operation", "venue", "held_on", "lead_agency", "agencies_present"]
+NEW_BOARD = "new"
+"""The document id that opens a new board (a case may hold several: one per centre)."""
 
 
 class ReceptionBoardPage(SharedBoard, Page):
@@ -231,7 +233,7 @@ class ReceptionBoardPage(SharedBoard, Page):
 
     def place(self) -> tuple[str, ...]:
         """How to reopen this screen after unlocking."""
-        return ("reception", self._case_id, self._document_id or "")
+        return ("reception", self._case_id, self._document_id or NEW_BOARD)
 
     def _draft_data(self) -> dict[str, Any]:
         from sync.board_share import form_link

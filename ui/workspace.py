@@ -226,11 +226,14 @@ class Workspace(QWidget):
             self._show_place()
 
     def open_reception(self, case_id: str, document_id: str = "") -> ReceptionBoardPage:
-        """Show a reception-centre board (a new one when ``document_id`` is empty)."""
+        """Show a reception-centre board: ``document_id``'s, a new one for ``"new"`` (with
+        what its draft kept, if one was begun), else the case's last saved board."""
         from fieldkit import documents
-        from ui.reception_board import ReceptionBoardPage
+        from ui.reception_board import NEW_BOARD, ReceptionBoardPage
 
-        if not document_id:
+        if document_id == NEW_BOARD:
+            document_id = ""
+        elif not document_id:
             existing = documents.list_documents(self.store, case_id, "reception")
             document_id = existing[-1].id if existing else ""
         page = ReceptionBoardPage(self.store, case_id, document_id or None, self,

@@ -7,11 +7,13 @@ from datetime import date, datetime
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from fieldkit import cases, documents
+from fieldkit.store import Store
 from forms import BoardStep, ReceptionCentre, StepStatus
 from forms.choices import AgeGroup
+from tests.conftest import PASSPHRASE
 from ui.reception_model import STEPS, BoardFilter, ReceptionBoardModel
 
 NOW = datetime(2026, 11, 22, 10, 30)
@@ -300,3 +302,31 @@ def test_a_reference_typed_in_another_case_or_with_spaces_is_the_same_person(qtb
     assert page.model.person(1).reference == "W1"
     with pytest.raises(InvalidInput, match="W1 is already used"):
         cases.add_person(window.store, case.id, " w1")
+
+
+def test_a_case_can_have_a_second_board_and_a_new_one_comes_back_after_unlocking(
+        qtbot, window, demo):
+    """"Open a new reception board" opened the case's last saved board (the demo's), so the
+    arrivals went onto it and a case could never have a second centre."""
+    from ui.case_view import CasePage
+
+    case_page = window.workspace.open_case(demo.case.id)
+    assert isinstance(case_page, CasePage)
+    saved_before = documents.list_documents(window.store, demo.case.id, "reception")
+    case_page.tabs.setCurrentIndex(5)  # Reception centre
+    new_button = next(b for b in case_page.findChildren(QPushButton)
+                      if b.text().replace("&", "") == "Open a new reception board")
+    new_button.click()
+    page = window.workspace.current()
+    assert page.model.rowCount() == 0  # a new board, not the demo's
+    qtbot.keyClick(page, Qt.Key.Key_Insert)
+    qtbot.keyClick(page.new_reference, Qt.Key.Key_Return)
+    assert page.place() == ("reception", demo.case.id, "new")
+    page.flush_drafts()
+    window.lock()
+    window.open_store(Store.unwrap_key(demo.settings, PASSPHRASE))
+    again = window.workspace.current()
+    assert again.place() == ("reception", demo.case.id, "new") and again.model.rowCount() == 1
+    again.save()
+    boards = documents.list_documents(window.store, demo.case.id, "reception")
+    assert len(boards) == len(saved_before) + 1
