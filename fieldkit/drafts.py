@@ -101,3 +101,9 @@ def case_drafts(store: Store, case_id: str) -> list[DraftOwner]:
         "SELECT kind, case_id, visit_id, person_id, form_kind, document_id FROM drafts "
         "WHERE case_id = ? ORDER BY saved_at", (case_id,)).fetchall()
     return [DraftOwner(DraftKind(r[0]), r[1], r[2], r[3], r[4], r[5]) for r in rows]
+
+
+def new_form_draft(store: Store, case_id: str, form_kind: str) -> Draft | None:
+    """The draft of a form of the case begun and never saved (a referral, an intelligence
+    report), so the case can list it beside the saved ones and it is never lost from sight."""
+    return load_draft(store, DraftOwner(DraftKind.DOCUMENT, case_id, form_kind=form_kind))

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldkit import cases, documents
+from fieldkit import cases, documents, drafts
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from forms import KIND_TITLES
@@ -215,12 +215,19 @@ class CasePage(Page):
                                      reference.get(d.person_id or "", ""),
                                      self._status(d.status), str(d.version),
                                      local_time(d.updated_at)]) for d in docs])
-        self.referrals.set_rows([(d.id, [self._referred_to(d.data), self._status(d.status),
-                                         local_time(d.updated_at)])
-                                 for d in docs if d.kind == "referral"])
-        self.intel.set_rows([(d.id, [self.tr("Intelligence report"), self._status(d.status),
-                                     local_time(d.updated_at)])
-                             for d in docs if d.kind == "intel"])
+        referrals = [(d.id, [self._referred_to(d.data), self._status(d.status),
+                             local_time(d.updated_at)]) for d in docs if d.kind == "referral"]
+        intel = [(d.id, [self.tr("Intelligence report"), self._status(d.status),
+                         local_time(d.updated_at)]) for d in docs if d.kind == "intel"]
+        # Begun and never saved: listed too (Enter opens it again, as the New button does).
+        for rows, kind, title in ((referrals, "referral", self.tr("Referral")),
+                                  (intel, "intel", self.tr("Intelligence report"))):
+            begun = drafts.new_form_draft(store, case_id, kind)
+            if begun is not None:
+                rows.append(("", [title, self.tr("not saved yet: a draft"),
+                                  local_time(begun.saved_at)]))
+        self.referrals.set_rows(referrals)
+        self.intel.set_rows(intel)
         receptions = [(d.id, [self._venue(d.data), self._people_count(d.data),
                               local_time(d.updated_at)]) for d in docs if d.kind == "reception"]
         unsaved = form_link.unsaved_new_board(store, case_id)

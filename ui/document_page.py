@@ -74,8 +74,11 @@ class DocumentPage(Page):
         data: dict[str, Any] = prefill.new_document(store, case_id, kind)
         if document_id:
             data = json.loads(documents.get_document(store, document_id).data)
-        data = self.draft.load() or data
+        restored = self.draft.load()
+        data = restored or data
         self.editor.set_value(data)
+        if restored:
+            self.save_state.restored()  # changes made before, not yet saved as a version
         self.editor.changed.connect(self.draft.touch)
         self.editor.changed.connect(self.save_state.changed)
         self.draft.saved.connect(lambda _key: self.save_state.saved_draft())

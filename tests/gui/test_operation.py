@@ -281,3 +281,25 @@ def test_a_pathway_contact_s_email_wraps_in_the_narrow_panel(qtbot, window, demo
     spoken = item.data(Qt.ItemDataRole.AccessibleTextRole)
     assert "\u200b" not in spoken and "\u200b" in item.text()  # read whole, shown breakable
     assert item.text().replace("\u200b", "") == spoken
+
+
+def test_an_intelligence_report_begun_and_never_saved_is_listed_with_its_case(
+        qtbot, window, demo):
+    """Filled in, then Alt+Left: the Intelligence tab listed nothing, and New brought it back
+    saying 'Nothing changed yet.'"""
+    workspace = window.workspace
+    case_page = workspace.open_case(demo.case.id)
+    before = case_page.intel.rowCount()
+    page = workspace.open_document(demo.case.id, "intel", "")
+    subject = page.editor.widget_at("subject")
+    subject.setFocus()
+    qtbot.keyClicks(subject, "Sparkle Hand Car Wash")
+    workspace.back()  # the draft is kept as the page closes
+    case_page = workspace.current()
+    rows = [(case_page.intel.index(r, 0).data(), case_page.intel.index(r, 1).data())
+            for r in range(case_page.intel.rowCount())]
+    assert len(rows) == before + 1
+    assert rows[-1] == ("Intelligence report", "not saved yet: a draft")
+    again = workspace.open_document(demo.case.id, "intel", "")
+    assert again.editor.widget_at("subject").text() == "Sparkle Hand Car Wash"
+    assert again.save_state.text().startswith("Restored changes not yet saved")
