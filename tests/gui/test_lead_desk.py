@@ -118,6 +118,15 @@ def test_the_leads_day(qtbot, lead_window, monkeypatch, tmp_path) -> None:  # ty
     assert f"Reconsideration deadline {deadline.day} {deadline:%B %Y}" in whats
     assert model.rowCount() == 1 and tracker.summary.text() == "1 date open, 0 OVERDUE."
     assert dashboard.count(rg, "Negative") == 1
+    # The quarter's report saved from the app (it could only be made on the command line).
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    monkeypatch.setattr("ui.lead.dashboard_page.choose_report_folder", lambda _p: str(reports))
+    _press(qtbot, dashboard.save_button)
+    saved = sorted(p.name for p in reports.iterdir())
+    assert len(saved) == 2 and saved[0].endswith(".csv") and saved[1].endswith(".pdf")
+    assert dashboard.message.text().startswith("Report for ")
+    assert (reports / saved[1]).read_bytes().startswith(b"%PDF")
     assert "reasonable grounds decision (negative)" in record.history.toPlainText()
 
     # Locking destroys the desk and wipes the copied answer.

@@ -3,9 +3,12 @@ from SVG in memory) with its numbers beside it, for every monitoring figure."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Slot
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, Slot
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -18,12 +21,21 @@ from PySide6.QtWidgets import (
 from fieldkit.store import Store
 from sync.desk.figures import Quarter
 from sync.desk.inbox import today_for_desk
-from sync.desk.report import DashboardBlock, dashboard
+from sync.desk.report import DashboardBlock, dashboard, export_report
 from ui.controls import heading, named
 from ui.messages import error_text
 from ui.table import RecordTableModel, record_table
 
 CHART_SIZE = (540, 173)  # the chart's own proportions (150 mm by 48 mm)
+
+
+def choose_report_folder(parent: QWidget) -> str:
+    """Ask where to save the quarterly report ('' when the Lead cancels; tests replace it)."""
+    from ui.print_pack import choose_folder
+
+    return choose_folder(parent, parent.tr("Choose a folder for the quarterly report"),
+                         parent.tr("The published report holds no names and withholds counts "
+                                   "from 1 to 4."))
 
 
 class DashboardPage(QWidget):
@@ -42,10 +54,14 @@ class DashboardPage(QWidget):
                              self.tr("Quarter, like 2026Q4"))
         caption.setBuddy(self.quarter)
         self.show_button = named(QPushButton(self.tr("Sho&w"), self), self.tr("Show quarter"))
+        self.save_button = named(QPushButton(self.tr("Save the &report (PDF and CSV)…"), self),
+                                 self.tr("Save the quarterly report"))
         self.message = named(QLabel(self), self.tr("Dashboard message"))
+        self.message.setWordWrap(True)
         row.addWidget(caption)
         row.addWidget(self.quarter)
         row.addWidget(self.show_button)
+        row.addWidget(self.save_button)
         row.addWidget(self.message, 1)
         layout.addLayout(row)
         note = QLabel(self.tr("These are the true counts, for you. The published report "
@@ -57,7 +73,34 @@ class DashboardPage(QWidget):
         layout.addWidget(self.charts_area, 1)
         self.quarter.returnPressed.connect(self.refresh)
         self.show_button.clicked.connect(self.refresh)
+        self.save_button.clicked.connect(self.save_report)
         self.refresh()
+
+    @Slot()
+    def save_report(self) -> None:
+        """The quarter's published report (small counts withheld) as PDF and CSV, into a
+        folder the Lead chooses, as ``fieldkit lead report`` writes it (audited)."""
+        try:
+            quarter = Quarter.parse(self.quarter.text())
+        except Exception as error:  # every core error becomes words, never a traceback
+            self.message.setText(error_text(error))
+            return
+        folder = choose_report_folder(self)
+        if not folder:
+            return
+        pdf = Path(folder) / f"quarterly-report-{quarter}.pdf"
+        csv = pdf.with_suffix(".csv")
+        self.message.setText(self.tr("Saving the report…"))
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            export_report(self.store, quarter, today_for_desk(), pdf_path=pdf, csv_path=csv)
+        except Exception as error:  # every core error becomes words, never a traceback
+            self.message.setText(error_text(error))
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.message.setText(self.tr("Report for %1 saved: %2 and %3.").replace(
+            "%1", str(quarter)).replace("%2", pdf.name).replace("%3", csv.name))
 
     @Slot()
     def refresh(self) -> None:
