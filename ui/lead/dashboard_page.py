@@ -54,7 +54,7 @@ class DashboardPage(QWidget):
                              self.tr("Quarter, like 2026Q4"))
         caption.setBuddy(self.quarter)
         self.show_button = named(QPushButton(self.tr("Sho&w"), self), self.tr("Show quarter"))
-        self.save_button = named(QPushButton(self.tr("Save the &report (PDF and CSV)…"), self),
+        self.save_button = named(QPushButton(self.tr("Save the report as &PDF and CSV…"), self),
                                  self.tr("Save the quarterly report"))
         self.message = named(QLabel(self), self.tr("Dashboard message"))
         self.message.setWordWrap(True)
