@@ -75,6 +75,8 @@ class Referral:
     share one, so the Lead is shown whose it is)."""
     found_on: date | None = None
     """When the person was found, as the form says (nothing about them happens before)."""
+    draft: bool = False
+    """The officer saved it as a draft, not marked ready: the Lead checks with them first."""
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,8 @@ def referrals_of(case: ReceivedCase) -> list[Referral]:
                     else getattr(model, "encountered_on", None))
         found.append(Referral(case.case.id, case.case.reference, form.person_id,
                               case.person_reference(form.person_id), form.kind, child,
-                              received_on(form.updated_at), case.officer, found_on))
+                              received_on(form.updated_at), case.officer, found_on,
+                              form.status != "ready"))
     return found
 
 

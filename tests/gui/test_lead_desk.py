@@ -91,6 +91,10 @@ def test_the_leads_day(qtbot, lead_window, monkeypatch, tmp_path) -> None:  # ty
     # Copy an answer, record the NRM reference.
     submitting = desk.submitting
     case_reference = record.case.case.reference
+    # A referral the officer did not mark ready says so; each names its officer.
+    for row, sub in enumerate(submitting._shown):
+        text = submitting.referrals.item(row).text()
+        assert ("DRAFT" in text) == sub.referral.draft and sub.referral.officer in text
     submitting.select(case_reference, "W1")
     assert "NOT YET SUBMITTED" in submitting.referrals.currentItem().text()
     given = next(b for b in submitting.copy_buttons if b.accessibleName() == "Copy: Given names")

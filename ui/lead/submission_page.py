@@ -88,6 +88,8 @@ class SubmissionPage(QWidget):
                      .replace("%2", sub.reference) if sub.submitted_on else
                      self._waiting(sub.waiting_days(today)))
             officer = f" ({sub.referral.officer})" if sub.referral.officer else ""
+            if sub.referral.draft:  # not marked ready by the officer: check with them first
+                route = self.tr("%1, the officer's DRAFT").replace("%1", route)
             self.referrals.addItem(f"{sub.referral.case_reference} {sub.referral.person_reference}"
                                    f" - {route}{officer}\n{state}")
         self.referrals.blockSignals(False)
