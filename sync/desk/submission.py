@@ -5,7 +5,7 @@ Until then the referral shows as "not yet submitted" with how long it has waited
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel
@@ -56,6 +56,8 @@ def _text(name: str, value: object) -> str:
         return v.yes_no(value)
     if isinstance(value, StrEnum):
         return v.choice(value)
+    if isinstance(value, datetime):
+        return v.moment(value)  # the officer's times kept (a visit's start and end, actions)
     if isinstance(value, date):
         return v.day(value)
     if isinstance(value, list):
@@ -63,7 +65,7 @@ def _text(name: str, value: object) -> str:
             return v.countries(value)
         if name in LANGUAGE_FIELDS:
             return v.languages(value)
-        if name.endswith("indicator_ids"):
+        if name.endswith(("indicator_ids", "indicators_ticked")):  # in words, not ids
             return "; ".join(v.item_text(item) for item in value)
         return ", ".join(_text(name, item) for item in value)
     if name in COUNTRY_FIELDS:
