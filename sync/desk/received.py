@@ -75,11 +75,19 @@ def find_case_id(store: Store, wanted: str) -> str:
         if case_id == wanted:
             return case_id
     rows = store.conn.execute(
-        "SELECT case_id, data FROM lead_records WHERE record_type = 'case' AND current = 1"
+        "SELECT case_id, data FROM lead_records WHERE record_type = 'case' AND current = 1 "
+        "ORDER BY case_id"
     ).fetchall()
-    for case_id, data in rows:
-        if json.loads(data)["reference"] == wanted:
-            return str(case_id)
+    found = [str(case_id) for case_id, data in rows if json.loads(data)["reference"] == wanted]
+    if len(found) > 1:
+        # Each laptop numbers its own cases: never pick one of several officers' silently.
+        officers = [load_case(store, case_id).officer for case_id in found]
+        raise InvalidInput(
+            f"{len(found)} cases received have the reference {wanted} (each laptop numbers its "
+            f"own), from {', '.join(officers)}: give the case by its id, one of "
+            f"{', '.join(found)}.")
+    if found:
+        return found[0]
     raise NotFound("case received", wanted)
 
 

@@ -120,3 +120,48 @@ def test_history_shows_each_version_and_what_changed(sent) -> None:  # type: ign
     closed = register.RegisterFilter(status="closed", kinds=frozenset({"case"}))
     assert [r.case_id for r in register.register_rows(setup.lead, closed)] == [case_id]
     assert not any("14:20" in change for change in history[1].changes)  # names, not values
+
+
+def test_a_reference_two_officers_used_is_never_resolved_to_one_silently(
+        tmp_path: Path) -> None:
+    """Each laptop numbers its own cases: `lead show --case FK-2026-0001` picked one of two
+    officers' cases without a word."""
+    from fieldkit.demo import create_demo_operation
+    from fieldkit.settings import Settings
+    from fieldkit.store import Store
+    from sync import device, lead
+    from sync.layout import bundle_path
+    from tests.builders import FAST
+    from tests.conftest import PASSPHRASE
+
+    setup = LeadAndDevice(tmp_path)
+    try:
+        [first] = setup.send_demo(1)
+        other = Store.create(Settings(data_dir=tmp_path / "device2", **FAST), PASSPHRASE,
+                             officer="Sam Okafor")
+        try:
+            issued, signed = lead.make_profile(
+                setup.lead, council="Example Council", lead_name="Lead",
+                lead_contact="lead@council.example", folder=str(setup.share))
+            device.import_profile(other, signed, expected_fingerprint=issued.fingerprint())
+            lead.add_device(setup.lead, device.enrolment_request(
+                other, device_name="laptop 2", organisation="Trading Standards"))
+            second = create_demo_operation(other)
+            item = device.send_case(other, second.id)
+            content = other.conn.execute("SELECT content FROM outbox_content WHERE bundle_id = ?",
+                                         (item.bundle_id,)).fetchone()[0]
+            bundle_path(setup.share, item.bundle_id).write_bytes(bytes(content))
+        finally:
+            other.lock()
+        assert len(setup.import_all().imported) == 2
+        reference = load_case(setup.lead, first).case.reference
+        assert reference == second.reference  # the same number, two officers' cases
+        with pytest.raises(InvalidInput) as refused:
+            find_case_id(setup.lead, reference)
+        words = str(refused.value)
+        assert "2 cases received have the reference" in words
+        assert "Rowan Hallam" in words and "Sam Okafor" in words
+        assert first in words and second.id in words
+        assert find_case_id(setup.lead, first) == first  # by its id: the one meant
+    finally:
+        setup.close()
