@@ -45,7 +45,6 @@ class StepWait(StrEnum):
     """Why Space on a board step changes nothing (the board says so in words)."""
 
     CONSENT_FIRST = "consent_first"  # NRM or Duty to Notify: the adult's consent decides
-    FORM_DONE_FIRST = "form_done_first"  # consent: the NRM or DtN made on it is marked done
     NOT_FOR_A_CHILD = "not_for_a_child"  # NRM explained, consent, Salvation Army: a child
     ONLY_FOR_A_CHILD = "only_for_a_child"  # the MASH referral, for an adult
     NOT_ON_THE_DTN_ROUTE = "not_on_the_dtn_route"  # Salvation Army: an adult who refused
@@ -158,7 +157,9 @@ class PersonReceived(FormSection):
             BoardStep.CONSENT: StepStatus.NOT_NEEDED if not adult_victim
             else StepStatus.WAITING if self.consent is ConsentDecision.NOT_ASKED
             else StepStatus.DONE,
-            BoardStep.NRM_OR_DTN: StepStatus.WAITING if self.form_due_instead(as_of)
+            BoardStep.NRM_OR_DTN: StepStatus.WAITING
+            if self.form_due_instead(as_of) or (self.referral_form_done_at is not None and victim
+                                                and rules.route is Route.UNDECIDED)
             else _done(self.referral_form_done_at, needed=victim),
             BoardStep.SALVATION_ARMY: _done(
                 self.salvation_army_referred_at,
@@ -226,13 +227,12 @@ class PersonReceived(FormSection):
         """Why Space on ``step`` would change nothing now (None: it changes the step): a step
         the rules say this person does not need (a child's consent, the Salvation Army for an
         adult who refused) records nothing that would then be hidden; the NRM or Duty to
-        Notify step waits for an adult not yet asked about consent; consent stays as it is
-        while the form made on it is marked done."""
+        Notify step waits for an adult not yet asked about consent. Consent may change after
+        the form was made (withdrawn, or recorded wrongly): the step then waits again for the
+        form that fits (:meth:`form_due_instead`)."""
         board = self.board(as_of)
         if self._ruled_out(step, as_of):
             return self._why_ruled_out(step, as_of)
-        if step is BoardStep.CONSENT and board[BoardStep.NRM_OR_DTN] is StepStatus.DONE:
-            return StepWait.FORM_DONE_FIRST
         if step is BoardStep.NRM_OR_DTN and board[step] is not StepStatus.DONE \
                 and self.obligations(as_of).route is Route.UNDECIDED:
             return StepWait.CONSENT_FIRST

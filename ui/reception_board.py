@@ -359,9 +359,6 @@ class ReceptionBoardPage(SharedBoard, Page):
         """Why Space changed nothing, in plain words."""
         words = {
             StepWait.CONSENT_FIRST: self.tr("Ask about consent first: the route depends on it."),
-            StepWait.FORM_DONE_FIRST: self.tr(
-                "The NRM or Duty to Notify is marked done on this consent: undo that step "
-                "first (Space on NRM / DtN) to change consent."),
             StepWait.NOT_FOR_A_CHILD: self.tr(
                 "Not needed for a child (or possibly a child): no consent is asked, the NRM "
                 "goes through the local authority (MASH)."),

@@ -94,21 +94,27 @@ def test_space_on_a_step_the_rules_rule_out_records_nothing_and_says_why() -> No
     assert referred.board(TODAY)[BoardStep.SALVATION_ARMY] is StepStatus.DONE
 
 
-def test_consent_stays_while_the_form_made_on_it_is_marked_done() -> None:
+def test_consent_changed_after_the_form_was_made_makes_the_step_wait_for_the_right_one() -> None:
+    """Consent given, the NRM marked done, then refused (withdrawn, or recorded wrongly): the
+    board kept "NRM" done for an adult who refused. Now the step waits again, for the DtN; and
+    with consent back to not asked, for the adult's decision."""
     from forms import StepWait
 
     adult = PersonReceived(reference="R001", arrived_at=NOW, age_group=AgeGroup.ADULT,
                            consent=ConsentDecision.GIVEN)
     done = adult.toggle_step(BoardStep.NRM_OR_DTN, NOW, TODAY)
     assert done.referral_form is ReferralForm.NRM
-    assert done.step_waits(BoardStep.CONSENT, TODAY) is StepWait.FORM_DONE_FIRST
-    assert done.toggle_step(BoardStep.CONSENT, NOW, TODAY) == done  # still given, still NRM
-    undone = done.toggle_step(BoardStep.NRM_OR_DTN, NOW, TODAY)
-    assert undone.referral_form is ReferralForm.NONE
-    refused = undone.toggle_step(BoardStep.CONSENT, NOW, TODAY)
+    assert done.board(TODAY)[BoardStep.NRM_OR_DTN] is StepStatus.DONE
+    refused = done.toggle_step(BoardStep.CONSENT, NOW, TODAY)
     assert refused.consent is ConsentDecision.REFUSED
-    assert refused.toggle_step(BoardStep.NRM_OR_DTN, NOW, TODAY).referral_form is \
-        ReferralForm.DUTY_TO_NOTIFY
+    assert refused.form_due_instead(TODAY) is ReferralForm.DUTY_TO_NOTIFY
+    assert refused.board(TODAY)[BoardStep.NRM_OR_DTN] is StepStatus.WAITING
+    dtn = refused.toggle_step(BoardStep.NRM_OR_DTN, NOW, TODAY)
+    assert dtn.referral_form is ReferralForm.DUTY_TO_NOTIFY
+    assert dtn.board(TODAY)[BoardStep.NRM_OR_DTN] is StepStatus.DONE
+    not_asked = refused.toggle_step(BoardStep.CONSENT, NOW, TODAY)  # cycles to not asked
+    assert not_asked.board(TODAY)[BoardStep.NRM_OR_DTN] is StepStatus.WAITING
+    assert not_asked.step_waits(BoardStep.NRM_OR_DTN, TODAY) is StepWait.CONSENT_FIRST
 
 
 def test_a_form_that_no_longer_fits_the_person_shows_the_one_now_due() -> None:
