@@ -158,8 +158,8 @@ class PersonReceived(FormSection):
             else StepStatus.WAITING if self.consent is ConsentDecision.NOT_ASKED
             else StepStatus.DONE,
             BoardStep.NRM_OR_DTN: StepStatus.WAITING
-            if self.form_due_instead(as_of) or (self.referral_form_done_at is not None and victim
-                                                and rules.route is Route.UNDECIDED)
+            if self._form_due(rules) or (self.referral_form_done_at is not None and victim
+                                         and rules.route is Route.UNDECIDED)
             else _done(self.referral_form_done_at, needed=victim),
             BoardStep.SALVATION_ARMY: _done(
                 self.salvation_army_referred_at,
@@ -181,10 +181,14 @@ class PersonReceived(FormSection):
         """The form now needed when the one marked done no longer fits the person (found to be
         a child after a Duty to Notify, or consent changed in the record): that step waits
         again, for this form. ``None`` when the form done fits, or none is done."""
+        return self._form_due(self.obligations(as_of))
+
+    def _form_due(self, rules: Obligations) -> ReferralForm | None:
+        """:meth:`form_due_instead` with the rules already worked out (``board`` has them)."""
         if self.referral_form_done_at is None or self.potential_victim is False:
             return None
         expected = {Route.NRM: ReferralForm.NRM, Route.DUTY_TO_NOTIFY:
-                    ReferralForm.DUTY_TO_NOTIFY}.get(self.obligations(as_of).route)
+                    ReferralForm.DUTY_TO_NOTIFY}.get(rules.route)
         return expected if expected is not None and expected is not self.referral_form \
             else None
 

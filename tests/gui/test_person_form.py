@@ -38,6 +38,20 @@ def _type(qtbot, page: PersonFormPage, section: str, path: str, text: str) -> No
     qtbot.keyClicks(edit, text)
 
 
+def _add_person(qtbot, window, demo, reference: str, summary: str) -> PersonFormPage:
+    """Add a person on the case's People tab by keyboard; their form opens."""
+    workspace = window.workspace
+    workspace.open_case(demo.case.id)
+    case_page = workspace.current()
+    case_page.tabs.setCurrentIndex(1)
+    qtbot.keyClicks(case_page.reference, reference)
+    qtbot.keyClicks(case_page.summary, summary)
+    qtbot.keyClick(case_page.summary, Qt.Key.Key_Return)
+    page = workspace.current()
+    assert isinstance(page, PersonFormPage)
+    return page
+
+
 def _adult_who_consents(qtbot, page: PersonFormPage) -> None:
     age = _combo(page, "where", "where_found.age_group")
     qtbot.keyClick(age, Qt.Key.Key_Home)  # Adult
@@ -125,14 +139,8 @@ def test_the_same_person_refusing_gets_a_duty_to_notify_with_nothing_identifying
 
 def test_a_child_gets_an_nrm_without_consent_and_a_mash_step(qtbot, window, demo):
     workspace = window.workspace
-    workspace.open_case(demo.case.id)
-    case_page = workspace.current()
-    case_page.tabs.setCurrentIndex(1)
-    qtbot.keyClicks(case_page.reference, "W5")
-    qtbot.keyClicks(case_page.summary, "Young-looking worker in the back office")
-    qtbot.keyClick(case_page.summary, Qt.Key.Key_Return)
-    page = workspace.current()
-    assert isinstance(page, PersonFormPage) and page.person.reference == "W5"
+    page = _add_person(qtbot, window, demo, "W5", "Young-looking worker in the back office")
+    assert page.person.reference == "W5"
 
     age = _combo(page, "where", "where_found.age_group")
     qtbot.keyClick(age, Qt.Key.Key_Home)
@@ -208,14 +216,8 @@ def test_an_invalid_field_neither_breaks_the_child_rule_nor_hides_what_is_missin
     stayed on the adult route (consent asked) and the meter said 95% with only the date
     listed. Now the rules and what is missing come from the valid parts."""
     workspace = window.workspace
-    workspace.open_case(demo.case.id)
-    case_page = workspace.current()
-    case_page.tabs.setCurrentIndex(1)
-    qtbot.keyClicks(case_page.reference, "W9")
-    qtbot.keyClicks(case_page.summary, "Young woman, age unclear")
-    qtbot.keyClick(case_page.summary, Qt.Key.Key_Return)
-    page = workspace.current()
-    assert isinstance(page, PersonFormPage) and page.child  # not sure: treated as a child
+    page = _add_person(qtbot, window, demo, "W9", "Young woman, age unclear")
+    assert page.child  # not sure: treated as a child
     before = page.meter.value()
     _type(qtbot, page, "where", "where_found.encountered_on", "yesterday")
     page.apply_rules()
