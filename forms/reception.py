@@ -208,6 +208,12 @@ class PersonReceived(FormSection):
         if rules.mash_referral:
             problems.need("mash_referred_at", self.mash_referred_at,
                           "A child (or possibly a child) needs a MASH referral")
+        if self.potential_victim is not False and not rules.treated_as_child \
+                and self.consent is not ConsentDecision.NOT_ASKED \
+                and self.nrm_explained_at is None:
+            problems.add("nrm_explained_at",
+                         "Record when the NRM was explained with the booklet: consent counts "
+                         "only once the person was told what the NRM is")
         if self.potential_victim is not False:
             expected = {Route.NRM: ReferralForm.NRM, Route.DUTY_TO_NOTIFY:
                         ReferralForm.DUTY_TO_NOTIFY}.get(rules.route)

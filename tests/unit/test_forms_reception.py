@@ -121,9 +121,27 @@ def test_the_form_made_must_match_the_rules(
 ) -> None:
     person = PersonReceived(reference="R-5", arrived_at=AT, age_group=age_group,
                             consent=consent, referral_form=form, mash_referred_at=AT,
-                            onward_destination="Home", departed_at=AT)
+                            nrm_explained_at=AT, onward_destination="Home", departed_at=AT)
     found = person.ready_problems(TODAY)
     assert len(found) == 1 and found[0].message.startswith(problem)
+
+
+@pytest.mark.parametrize("consent", [ConsentDecision.GIVEN, ConsentDecision.REFUSED])
+def test_an_adults_consent_needs_the_nrm_explained_first(consent: ConsentDecision) -> None:
+    """Consent (given or refused) is informed only once the NRM was explained: a record with
+    a decision and no explanation is not complete, and says so in words."""
+    form = ReferralForm.NRM if consent is ConsentDecision.GIVEN else ReferralForm.DUTY_TO_NOTIFY
+    person = PersonReceived(reference="R-7", arrived_at=AT, age_group=AgeGroup.ADULT,
+                            consent=consent, referral_form=form, onward_destination="Home",
+                            departed_at=AT)
+    assert [(p.field, p.message) for p in person.ready_problems(TODAY)] == [
+        ("nrm_explained_at", "Record when the NRM was explained with the booklet: consent "
+         "counts only once the person was told what the NRM is")]
+    explained = person.model_copy(update={"nrm_explained_at": AT})
+    assert explained.ready_problems(TODAY) == []
+    child = person.model_copy(update={"age_group": AgeGroup.CHILD, "mash_referred_at": AT,
+                                      "referral_form": ReferralForm.NRM})
+    assert child.ready_problems(TODAY) == []  # a child is not asked for consent
 
 
 def test_a_child_needs_a_mash_referral_before_the_record_is_complete() -> None:
