@@ -12,6 +12,7 @@ check is quarantined with its reason and changes nothing in the store.
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
 import json
 import os
@@ -33,6 +34,7 @@ from fieldkit.events import RECORDS_CHANGED, hub
 from fieldkit.store import Store
 from sync import lead
 from sync.audit_anchor import check_device_trail, record_breaks
+from sync.board_share.changes import ChangeRefused, change_from_peer
 from sync.bundle import (
     DEFAULT_MAX_BUNDLE_BYTES,
     BundleManifest,
@@ -47,7 +49,8 @@ from sync.import_share import QUARANTINE as QUARANTINE  # where refused files go
 from sync.import_share import ImportShare, receipt_in_place, set_aside, write_receipts
 from sync.keys import LeadKeys, parse_age_identity
 from sync.layout import BUNDLE_SUFFIX, bundles_dir
-from sync.payload import Record, validate_records
+from sync.canonical import canonical_json
+from sync.payload import BoardChangeRecord, Record, validate_records
 from sync.share_folder import SharedFile, open_folder, read_file, unchanged_file
 
 BATCH = 100
@@ -133,9 +136,13 @@ def _check_order(conn: Any, manifest: BundleManifest) -> None:
         if earlier is not None and (earlier[0] != manifest.case_id
                                     or earlier[1] >= manifest.counter):
             raise BundleRejected("it claims to supersede a bundle of another case or a later one")
+    # Only the same device's bundles of the same case can say what came after this one:
+    # another device naming this bundle in its ``supersedes`` (its id is the file's name, on
+    # the share for anyone to read) must not get it refused.
     later = conn.execute(
-        "SELECT 1 FROM lead_bundles WHERE supersedes = ? AND COALESCE(counter, 0) <= ?",
-        (manifest.bundle_id, manifest.counter),
+        "SELECT 1 FROM lead_bundles WHERE supersedes = ? AND device_id = ? AND case_id = ? "
+        "AND COALESCE(counter, 0) <= ?",
+        (manifest.bundle_id, manifest.device_id, manifest.case_id, manifest.counter),
     ).fetchone()
     if later is not None:
         raise BundleRejected("a bundle that supersedes it has an earlier counter")
@@ -152,7 +159,7 @@ class _Checked:
 
 def _check(data: bytes, bundle_id: str, identity: str | Identity,
            devices: Mapping[str, EnrolledDevice], max_size: int,
-           sha256: str | None = None) -> _Checked:
+           sha256: str | None = None, verified_changes: set[str] | None = None) -> _Checked:
     verified = read_bundle(
         data,
         identities=[identity],
@@ -163,8 +170,36 @@ def _check(data: bytes, bundle_id: str, identity: str | Identity,
         sha256=sha256,
     )
     manifest = verified.manifest
-    return _Checked(verified,
-                    validate_records(verified.records, manifest.case_id, verified.attachments))
+    records = validate_records(verified.records, manifest.case_id, verified.attachments)
+    _check_board_changes(records, devices, set() if verified_changes is None
+                         else verified_changes)
+    return _Checked(verified, records)
+
+
+def _check_board_changes(records: list[Record], devices: Mapping[str, EnrolledDevice],
+                         verified: set[str]) -> None:
+    """Every board change a bundle carries is signed by the enrolled device it names: a bundle
+    carries the changes its device received from its peers too, and its own signature vouches
+    only that it sent them (an enrolled laptop could otherwise put words in a colleague's
+    name). A revoked device's changes made before it was revoked are still its own.
+    ``verified``: the changes (by their bytes) already checked in this run, not checked again
+    when the next bundle of the board carries them."""
+    keys: dict[str, Ed25519PublicKey] = {}
+    for record in records:
+        if not isinstance(record, BoardChangeRecord):
+            continue
+        digest = hashlib.sha256(canonical_json(record.change)).hexdigest()
+        if digest in verified:
+            continue
+        device = devices.get(str(record.change.get("device_id")))
+        if device is not None and device.device_id not in keys:
+            keys[device.device_id] = device.verifying_key()
+        try:
+            change_from_peer(record.change, keys)
+        except ChangeRefused:
+            raise BundleRejected("it carries a reception board change that the enrolled "
+                                 "device it names did not sign") from None
+        verified.add(digest)
 
 
 def import_bundle(
@@ -323,6 +358,9 @@ class _Run:
     writers: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1))
     receipts: list[Future[None]] = field(default_factory=list)
+    verified_changes: set[str] = field(default_factory=set)
+    """Board changes whose device's signature was checked in this run (see
+    :func:`_check_board_changes`)."""
 
     @functools.cached_property
     def lead_key(self) -> Ed25519PublicKey:
@@ -365,7 +403,8 @@ def _read(run: _Run, devices: Mapping[str, EnrolledDevice], bundle_id: str, name
         return _Read(delivered, held, seen=seen)  # held, or refused as it is: not verified
     try:
         return _Read(delivered, held, checked=_check(delivered.data, bundle_id, run.identity,
-                                                     devices, run.max_size, delivered.sha256))
+                                                     devices, run.max_size, delivered.sha256,
+                                                     run.verified_changes))
     except Exception as error:  # refused in the batch, as if raised there
         return _Read(delivered, held, error=error)
 
@@ -533,7 +572,7 @@ def _import_one(run: _Run, conn: Any, devices: Mapping[str, EnrolledDevice], bun
         if read.error is not None:
             raise read.error
         checked = read.checked or _check(delivered.data, bundle_id, run.identity, devices,
-                                         run.max_size, digest)
+                                         run.max_size, digest, run.verified_changes)
         with _savepoint(conn):
             imported = _store_bundle(store, checked, announce=False, trails=run.trails)
     except Exception as error:

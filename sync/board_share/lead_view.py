@@ -7,6 +7,7 @@ import json
 from datetime import UTC, date, datetime
 
 from fieldkit.store import Store
+from sync import lead
 from forms.reception import PersonReceived
 from sync.board_share.changes import REGISTRATION, BoardChange, check_change
 from sync.board_share.merge import MergedBoard, merge
@@ -19,7 +20,14 @@ def _current_changes(store: Store, case_id: str | None = None) -> list[BoardChan
         query += " AND case_id = ?"
         params = (case_id,)
     rows = store.conn.execute(query, params).fetchall()
-    return [check_change(json.loads(str(row[0]))["change"]) for row in rows]
+    officers = {device_id: device.officer for device_id, device
+                in lead.enrolled_devices(store).items()}
+    changes = [check_change(json.loads(str(row[0]))["change"]) for row in rows]
+    # Who made a change is the officer the Lead enrolled its laptop for (the importer checked
+    # the laptop's signature), not the name the change carries.
+    return [change.model_copy(update={"officer": officers.get(change.device_id,
+                                                              change.officer)})
+            for change in changes]
 
 
 def lead_board(store: Store, board_id: str, as_of: date) -> MergedBoard:

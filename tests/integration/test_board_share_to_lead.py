@@ -6,11 +6,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from fieldkit import cases
 from fieldkit.store import Store
 from forms.choices import ConsentDecision
-from sync import device, importer
+from sync import device, freeze, importer
 from sync.board_share import journal
+from sync.board_share.changes import BoardChange, field_value
 from sync.board_share.lead_view import lead_board
 from sync.engine import sync_once
 from tests.conftest import PASSPHRASE
@@ -73,3 +76,80 @@ def test_the_lead_reads_the_merged_board_with_who_did_what_in_the_case(tmp_path:
     assert "Conflict, R001, Consent to the NRM: " in text
     assert "given (Officer coordinator" in text and "refused (Officer health" in text
     assert "Conflict, R001, Registration: registered (Officer" in text
+
+
+def _rogue_sends(centre: Centre, board: str, change: BoardChange,
+                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A third enrolled laptop sends its own case, its bundle carrying ``change`` as if it had
+    received it from a peer (what a laptop in the wrong hands could do)."""
+    monkeypatch.setattr(freeze, "shared_board", lambda store, case_id: board)
+    monkeypatch.setattr(freeze, "all_changes", lambda store, board_id: [change])
+    rogue = Store.open(centre.devices["rogue"], PASSPHRASE)
+    try:
+        device.send_case(rogue, cases.create_case(rogue, "My case").id)
+        assert sync_once(rogue).delivered == 1
+    finally:
+        rogue.lock()
+
+
+def test_a_board_change_its_laptop_did_not_sign_is_refused_at_the_lead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An enrolled laptop cannot put a change in a colleague's name: the Lead checks every
+    change a bundle carries against the enrolled key of the laptop it names (the devices do
+    the same when peers send them changes), and refuses the bundle."""
+    centre = build_centre(tmp_path, ["coordinator", "health", "rogue"])
+    centre.to_lead.mkdir()
+    health = Store.open(centre.devices["health"], PASSPHRASE)
+    try:
+        case_id = cases.create_case(health, "Reception centre").id
+        board = journal.board_id(health, case_id)
+        real = journal.record_change(health, case_id, "R002", "estimated_age", 16)
+        device.send_case(health, case_id)
+        assert sync_once(health).delivered == 1
+    finally:
+        health.lock()
+    coordinator = Store.open(centre.devices["coordinator"], PASSPHRASE)
+    try:
+        named = device.device_id(coordinator)
+    finally:
+        coordinator.lock()
+    forged = BoardChange(  # the coordinator "resolving" R002 as 30: no child route, no MASH
+        board_id=board, person="R002", field="estimated_age",
+        value=field_value("estimated_age", 30),
+        hlc=f"{real.clock.wall_ms + 1000:013d}.000000.{named}", device_id=named,
+        officer="Officer coordinator", supersedes=(real.hlc,), kind="resolution")
+    _rogue_sends(centre, board, forged, monkeypatch)
+    with Store.open(centre.lead, PASSPHRASE) as lead_store:
+        report = importer.import_folder(lead_store, centre.to_lead)
+        assert len(report.imported) == 1
+        assert [reason for _, reason in report.rejected] == [
+            "Bundle rejected: it carries a reception board change that the enrolled device it "
+            "names did not sign."]
+        child = lead_board(lead_store, board, AS_OF).person("R002")
+    assert child.person.estimated_age == 16 and child.person.obligations(AS_OF).mash_referral
+
+
+def test_the_lead_names_the_officer_it_enrolled_not_the_name_a_change_carries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change its own laptop signed, claiming another officer's name, is shown with the
+    officer the Lead enrolled that laptop for."""
+    centre = build_centre(tmp_path, ["coordinator", "rogue"])
+    centre.to_lead.mkdir()
+    rogue = Store.open(centre.devices["rogue"], PASSPHRASE)
+    try:
+        case_id = cases.create_case(rogue, "Reception centre").id
+        board = journal.board_id(rogue, case_id)
+        change = journal.record_change(rogue, case_id, "R003", "estimated_age", 30)
+        key = device.signing_key(rogue)
+        rogue_id = device.device_id(rogue)
+    finally:
+        rogue.lock()
+    claimed = change.model_copy(update={"officer": "Officer coordinator", "signature": ""})
+    _rogue_sends(centre, board, claimed.signed_by(key), monkeypatch)
+    with Store.open(centre.lead, PASSPHRASE) as lead_store:
+        assert len(importer.import_folder(lead_store, centre.to_lead).imported) == 1
+        person = lead_board(lead_store, board, AS_OF).person("R003")
+    latest = person.latest["estimated_age"]
+    assert latest.device_id == rogue_id and latest.officer == "Officer rogue"
