@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import date
 
+from fieldkit import cases
 from fieldkit.cases import get_case
 from fieldkit.clock import stamp, utc_now
 from fieldkit.errors import InvalidInput, NotFound
@@ -143,6 +144,8 @@ def _record(store: Store, case_id: str, person: str, values: dict[str, object], 
             _insert(conn, change)
             if field in asked:
                 made.append(change)
+        # The case changed: it must reach the Lead again before retention may purge it.
+        cases.touch_case(store, case_id)
         store.audit("board.resolve" if resolution else "board.change", "case", case_id)
     return made
 
@@ -197,6 +200,10 @@ def receive(store: Store, shared_board_id: str, changes: Iterable[BoardChange]) 
             clock = seen_clock(clock, change.clock, me)
         if clock is not None:
             store.set_meta(CLOCK_KEY, clock.text())
+        if added:  # the case holding the board changed: it must reach the Lead again
+            for (case_id,) in conn.execute("SELECT case_id FROM board_shares WHERE board_id = ?",
+                                           (shared_board_id,)).fetchall():
+                cases.touch_case(store, str(case_id))
     return added
 
 

@@ -95,3 +95,39 @@ def test_a_due_case_is_purged_with_tombstones_and_an_audit_event(store: Store) -
     else:
         raise AssertionError("notes became deletable after a purge")
     del visit_id
+
+
+def test_board_changes_made_or_received_after_the_last_bundle_keep_the_case(
+        store: Store) -> None:
+    """A reception board change recorded (or received from a peer laptop) after the case's
+    last bundle has not reached the Lead: the case is not purged until it is sent again."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from sync.board_share import journal
+    from sync.board_share.changes import BoardChange, field_value
+
+    case_id, _ = _delivered_case(store)
+    later = utc_now() + timedelta(days=400)
+    board = journal.board_id(store, case_id)
+    assert retention.purgeable_cases(store, 1, later) == [case_id]
+    journal.record_change(store, case_id, "R002", "estimated_age", 16)
+    assert retention.purgeable_cases(store, 1, later) == []
+
+    _redelivered(store, case_id)
+    assert retention.purgeable_cases(store, 1, later) == [case_id]
+    peer = str(uuid.uuid4())
+    received = BoardChange(
+        board_id=board, person="R003", field="estimated_age",
+        value=field_value("estimated_age", 15),
+        hlc=f"{int(utc_now().timestamp() * 1000) + 5:013d}.000000.{peer}", device_id=peer,
+        officer="Officer Health").signed_by(Ed25519PrivateKey.generate())
+    assert journal.receive(store, board, [received]) == 1
+    assert retention.purgeable_cases(store, 1, later) == []
+
+
+def _redelivered(store: Store, case_id: str) -> None:
+    """The case sent again and acknowledged by the Lead (a new bundle, after every change)."""
+    outbox.enqueue(store, str(uuid.uuid4()), case_id, None, b"age-encrypted bytes")
+    with store.transaction() as conn:
+        conn.execute("UPDATE outbox SET state = 'delivered', delivered_at = created_at, "
+                     "acknowledged_at = created_at")
