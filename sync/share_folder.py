@@ -101,13 +101,31 @@ def read_file(folder_fd: int, name: str, max_size: int) -> SharedFile:
         if not stat.S_ISREG(info.st_mode):
             raise BundleRejected("it is not a regular file")
         digest, chunks, size = hashlib.sha256(), [], 0
+        whole = _worth_hashing_whole(info, max_size)
         while chunk := handle.read(1024 * 1024):
             digest.update(chunk)
             size += len(chunk)
             if size <= max_size:
                 chunks.append(chunk)
+            elif not whole:
+                break  # refused as too large: its hash cannot be a device's, stop reading
     data = b"".join(chunks) if max(size, info.st_size) <= max_size else None
     return SharedFile(digest.hexdigest(), max(size, info.st_size), data, file_key(info))
+
+
+OVERSIZE_HASHED = 16
+"""A file over the size limit is still read to its end (its SHA-256 goes in the refusal's
+receipt, so the device that sent it learns it was refused) only up to this many times the limit,
+and only if it is not sparse: a sparse file of terabytes, made in a moment on the share, would
+otherwise keep the import reading zeros for hours."""
+
+
+def _worth_hashing_whole(info: os.stat_result, max_size: int) -> bool:
+    if info.st_size <= max_size:
+        return True
+    written = getattr(info, "st_blocks", None)
+    sparse = written is not None and written * 512 < info.st_size // 2
+    return not sparse and info.st_size <= OVERSIZE_HASHED * max_size
 
 
 def write_file(folder_fd: int, name: str, data: bytes, mode: int) -> None:

@@ -146,3 +146,25 @@ def test_a_name_already_there_is_replaced_whole(folder: tuple[Path, int]) -> Non
     (path / "receipt-0.json").write_bytes(b"an older receipt, from a run that stopped")
     write_files(fd, FILES[:1], 0o644)
     assert (path / "receipt-0.json").read_bytes() == FILES[0][1]
+
+
+def test_a_sparse_file_far_over_the_limit_is_not_read_to_its_end(
+        folder: tuple[Path, int]) -> None:
+    """A file of terabytes made in a moment (sparse, nothing written) is refused as too large
+    after the limit is passed, not read (and hashed) to its end; a real file over the limit is
+    still hashed whole, so its device's refusal receipt names its bytes."""
+    import hashlib
+
+    path, fd = folder
+    limit = 1024 * 1024
+    with open(path / "sparse.age", "wb") as handle:
+        handle.truncate(64 * limit)
+    read = share_folder.read_file(fd, "sparse.age", limit)
+    assert read.data is None and read.size == 64 * limit
+    assert read.sha256 != hashlib.sha256(bytes(64 * limit)).hexdigest()  # stopped early
+    assert read.sha256 == hashlib.sha256(bytes(2 * limit)).hexdigest()  # one chunk past it
+
+    real = os.urandom(3 * limit)
+    (path / "large.age").write_bytes(real)
+    read = share_folder.read_file(fd, "large.age", limit)
+    assert read.data is None and read.sha256 == hashlib.sha256(real).hexdigest()
