@@ -31,6 +31,8 @@ from sync.request_auth import CLOCK_TOLERANCE_SECONDS, parse_request_headers, re
 
 log = logging.getLogger(__name__)
 MAX_REQUEST_BYTES = 32 * 1024 * 1024
+MAX_CONNECTIONS = 32
+"""Connections answered at once (a board has a few laptops; more are answered 503 at once)."""
 HELLO = "fieldkit-board-hello-v1"
 STOP_GRACE_SECONDS = 3
 """How long stopping waits for exchanges under way to finish before their connections are
@@ -65,20 +67,27 @@ class BoardService:
         if entry is None:
             log.warning("board request refused: device not enrolled or revoked")
             return None
-        body = b""
+        # The signature covers the body's digest: check it (and the time) before reading a
+        # byte of the body, so a caller without the device's key is refused at once.
+        now = self.clock()
+        if (not request_signature_ok(signed, method=request.method,
+                                     bundle_id=signed_target(target),
+                                     public_key=entry.verifying_key())
+                or abs(now - signed.timestamp) > CLOCK_TOLERANCE_SECONDS):
+            return None
+        declared = request.headers.get("content-length", "")
+        if declared and (not declared.isdigit() or int(declared) > MAX_REQUEST_BYTES):
+            return None
+        received = bytearray()
         try:
             async for chunk in request.stream():
-                body += chunk
-                if len(body) > MAX_REQUEST_BYTES:
+                received += chunk
+                if len(received) > MAX_REQUEST_BYTES:
                     return None
         except ClientDisconnect:
             return None  # the link dropped mid-request: nothing was kept, the caller retries
-        now = self.clock()
+        body = bytes(received)
         if (hashlib.sha256(body).hexdigest() != signed.content_sha256
-                or not request_signature_ok(signed, method=request.method,
-                                            bundle_id=signed_target(target),
-                                            public_key=entry.verifying_key())
-                or abs(now - signed.timestamp) > CLOCK_TOLERANCE_SECONDS
                 or not self.replays.first_time(signed.replay_key(request.method, target), now)):
             return None
         return signed.device_id, body
@@ -187,7 +196,8 @@ def board_server(store: Store, host: str, port: int) -> tuple[uvicorn.Server, so
     sock.listen(128)  # connections wait in the backlog from now on, before the server runs
     config = uvicorn.Config(create_board_app(store, fingerprint(cert_pem)), log_level="warning",
                             lifespan="off", server_header=False, access_log=False,
-                            timeout_graceful_shutdown=STOP_GRACE_SECONDS)
+                            timeout_graceful_shutdown=STOP_GRACE_SECONDS,
+                            limit_concurrency=MAX_CONNECTIONS, timeout_keep_alive=5)
     config.load()
     config.ssl = server_context(cert_pem, key_pem)
     return BoardServer(config), sock
