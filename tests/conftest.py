@@ -90,20 +90,22 @@ class Cli:
     data_dir: Path
     env: dict[str, str]
 
-    def __call__(self, *args: str, passphrase: str | None = PASSPHRASE, **extra: str) -> CliResult:
+    def __call__(self, *args: str, passphrase: str | None = PASSPHRASE,
+                 feed: str | None = None, **extra: str) -> CliResult:
+        """``feed``: what the command reads on its standard input (nothing otherwise)."""
         env = dict(self.env, **extra)
         if passphrase is not None:
             env["FIELDKIT_PASSPHRASE"] = passphrase
         done = subprocess.run(
             [sys.executable, "-m", "fieldkit.cli", "--data-dir", str(self.data_dir), *args],
-            capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=120,
-            cwd=REPO,
+            capture_output=True, text=True, env=env, timeout=120, cwd=REPO,
+            **({"stdin": subprocess.DEVNULL} if feed is None else {"input": feed}),
         )
         return CliResult(done.returncode, done.stdout, done.stderr)
 
-    def ok(self, *args: str, **extra: str) -> CliResult:
+    def ok(self, *args: str, feed: str | None = None, **extra: str) -> CliResult:
         """Run a command that must succeed."""
-        result = self(*args, **extra)
+        result = self(*args, feed=feed, **extra)
         assert result.code == 0, f"fieldkit {' '.join(args)} failed: {result.err}"
         return result
 

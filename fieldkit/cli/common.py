@@ -51,6 +51,26 @@ def read_passphrase(
     return passphrase
 
 
+TEXT_HELP = ("the text; leave it out (or give -) to type it, or pipe it, on standard input, "
+             "which keeps personal data out of the list of running processes and the shell's "
+             "history")
+
+
+def text_argument(words: list[str], what: str) -> str:
+    """The text given after a command (``words``), or read from standard input when it is
+    left out or ``-``: a note's words on the command line are visible to other users in the
+    list of running processes and stay in the shell's history."""
+    if words and words != ["-"]:
+        return " ".join(words)
+    if sys.stdin.isatty():
+        print(f"Type the {what}, then press Ctrl+D on a line of its own:", file=sys.stderr)
+    text = sys.stdin.read().strip()
+    if not text:
+        raise InvalidInput(f"No {what} was given: type it after the command, or on standard "
+                           "input.")
+    return text
+
+
 def warn(message: str) -> None:
     """One line on standard error, as every warning of the command line is."""
     print(f"fieldkit: warning: {message}", file=sys.stderr)

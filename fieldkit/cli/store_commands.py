@@ -7,7 +7,14 @@ import argparse
 import os
 from pathlib import Path
 
-from fieldkit.cli.common import SubParsers, open_store, read_passphrase, warn
+from fieldkit.cli.common import (
+    TEXT_HELP,
+    SubParsers,
+    open_store,
+    read_passphrase,
+    text_argument,
+    warn,
+)
 from fieldkit.errors import InvalidInput
 from fieldkit.settings import Settings
 
@@ -107,8 +114,9 @@ def cmd_visit_list(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_note_add(args: argparse.Namespace, settings: Settings) -> int:
     from fieldkit import notes
 
+    text = text_argument(args.text, "note")
     with open_store(settings) as store:
-        entry = notes.add_note(store, args.visit, " ".join(args.text))
+        entry = notes.add_note(store, args.visit, text)
         print(f"Note {entry.seq} saved at {entry.written_at}")
         print(entry.id)
     return 0
@@ -117,8 +125,9 @@ def cmd_note_add(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_note_correct(args: argparse.Namespace, settings: Settings) -> int:
     from fieldkit import notes
 
+    text = text_argument(args.text, "correction")
     with open_store(settings) as store:
-        entry = notes.correct_note(store, args.entry, " ".join(args.text))
+        entry = notes.correct_note(store, args.entry, text)
         print(f"Correction {entry.seq} saved at {entry.written_at}")
         print(entry.id)
     return 0
@@ -157,8 +166,9 @@ def cmd_exhibit_list(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from fieldkit import notes
 
+    words = text_argument(args.text, "words to search for")
     with open_store(settings) as store:
-        for entry in notes.search_notes(store, " ".join(args.text)):
+        for entry in notes.search_notes(store, words):
             print(f"{entry.written_at}  visit {entry.visit_id}  entry {entry.id}  {entry.text}")
     return 0
 
@@ -290,11 +300,11 @@ def register(sub: SubParsers) -> None:
     nsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     q = nsub.add_parser("add", help="add a timed note; prints its id on the last line")
     q.add_argument("--visit", required=True)
-    q.add_argument("text", nargs="+")
+    q.add_argument("text", nargs="*", help=TEXT_HELP)
     q.set_defaults(handler=cmd_note_add)
     q = nsub.add_parser("correct", help="add a correction of an entry")
     q.add_argument("--entry", required=True)
-    q.add_argument("text", nargs="+")
+    q.add_argument("text", nargs="*", help=TEXT_HELP)
     q.set_defaults(handler=cmd_note_correct)
     q = nsub.add_parser("list", help="a visit's entries in order, corrections marked")
     q.add_argument("--visit", required=True)
@@ -313,7 +323,7 @@ def register(sub: SubParsers) -> None:
     q.set_defaults(handler=cmd_exhibit_list)
 
     p = sub.add_parser("search", help="notes containing every word")
-    p.add_argument("text", nargs="+")
+    p.add_argument("text", nargs="*", help=TEXT_HELP)
     p.set_defaults(handler=cmd_search)
 
     sub.add_parser("demo", help="fill the store with a fictional operation").set_defaults(

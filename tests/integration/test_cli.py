@@ -28,6 +28,22 @@ def test_a_visit_recorded_from_the_command_line(cli: Cli) -> None:
     assert cli.ok("audit", "verify").out.startswith("Audit trail whole")
 
 
+def test_a_note_and_search_words_can_come_on_standard_input(cli: Cli) -> None:
+    """Words on the command line show in the list of running processes and the shell's
+    history: a note, a correction and a search may be typed or piped on standard input."""
+    cli.ok("init", "--officer", "Officer Example")
+    case_id = cli.ok("case", "new", "--title", "Operation Stdin").last_line
+    visit_id = cli.ok("visit", "new", "--case", case_id, "--premises", "Glow Nails",
+                      "--address", "5 Sample Parade").last_line
+    first = cli.ok("note", "add", "--visit", visit_id, feed="Worker Ion Fictionalescu seen\n")
+    cli.ok("note", "correct", "--entry", first.last_line, "-", feed="Worker seen at the back")
+    listing = cli.ok("note", "list", "--visit", visit_id).out
+    assert "Worker Ion Fictionalescu seen" in listing and "Worker seen at the back" in listing
+    assert "at the back" in cli.ok("search", feed="back").out
+    empty = cli("note", "add", "--visit", visit_id, feed="  \n")
+    assert empty.code != 0 and "No note was given" in empty.err
+
+
 def test_wrong_passphrase_exits_1_with_one_line_and_changes_nothing(cli: Cli) -> None:
     cli.ok("init")
     cli.ok("case", "new", "--title", "Operation Wren")
