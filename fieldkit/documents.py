@@ -112,6 +112,30 @@ def _recorded_on_nrm(store: Store, person_id: str) -> tuple[list[str], list[str]
     return names, addresses, child
 
 
+def recorded_in_case(store: Store, case_id: str) -> tuple[list[str], list[str]]:
+    """Every person's reference in the case and the names and addresses on their NRM forms
+    (withdrawn ones too): what an intelligence report's sanitised text must not hold, since a
+    person found is often who told the officers (the premises are its subject, so not here)."""
+    names = [str(reference) for (reference,) in store.conn.execute(
+        "SELECT reference FROM people WHERE case_id = ?", (case_id,)).fetchall()]
+    addresses: list[str] = []
+    for (data,) in store.conn.execute(
+            "SELECT v.data FROM form_versions v JOIN form_documents d ON d.id = v.document_id "
+            "WHERE d.case_id = ? AND d.kind = 'nrm'", (case_id,)).fetchall():
+        nrm = NrmReferral.model_validate_json(data)
+        names += nrm.recorded_names()
+        addresses += nrm.recorded_addresses()
+    return names, addresses
+
+
+def case_form_problems(store: Store, case_id: str, kind: str,
+                       data: str | dict[str, Any]) -> list[FieldProblem]:
+    """:func:`form_problems` for a form of this case marked ready, checked against what the
+    case records (as saving it checks): what a form's screen shows."""
+    names, addresses = recorded_in_case(store, case_id) if kind == "intel" else ([], [])
+    return form_problems(kind, data, ready=True, names=names, addresses=addresses)
+
+
 def save_document(
     store: Store,
     case_id: str,
@@ -134,6 +158,8 @@ def save_document(
         raise InvalidInput("That person belongs to another case.")
     names: list[str] = []
     addresses: list[str] = []
+    if kind == "intel":
+        names, addresses = recorded_in_case(store, case_id)
     if kind == "dtn" and person_id is not None:
         names, addresses, child = _recorded_on_nrm(store, person_id)
         if child:

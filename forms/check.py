@@ -17,6 +17,7 @@ from pydantic_core import ErrorDetails
 from forms.choices import label
 from forms.dtn import DutyToNotify
 from forms.form import FieldProblem, Form
+from forms.intelligence import IntelligenceReport
 from forms.kinds import KIND_TITLES, KINDS
 
 _PROBLEMS = {
@@ -54,7 +55,8 @@ def check_document(
     and missing ones when it is marked ``ready``. An empty list means it may be saved. ``as_of``
     is the date for age rules (default: the date recorded on the form); ``names`` and
     ``addresses`` are the person's recorded ones, which a Duty to Notify must never contain,
-    draft or ready."""
+    draft or ready (for an intelligence report, those recorded in its case, which its
+    sanitised text must not contain once ready)."""
     model = KINDS.get(kind)
     if model is None:
         known = ", ".join(f"{k} ({title})" for k, title in KIND_TITLES.items())
@@ -69,6 +71,8 @@ def check_document(
         return document.identifying_problems(names, addresses)
     if not ready:
         return []
+    if isinstance(document, IntelligenceReport):
+        return document.ready_problems(as_of, names, addresses)
     return document.ready_problems(as_of)
 
 

@@ -5,6 +5,7 @@ extra field, and its free text is checked for anything that looks identifying.""
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any, ClassVar
@@ -17,6 +18,17 @@ from forms.form import FieldProblem, Form, FormSection, Problems
 from forms.identifying import describe_found, find_identifying_text, scrub_identifying_text
 from forms.nrm import FirstResponder, NrmReferral
 from forms.rules import age_on
+
+_STATED_CHILD_AGE = re.compile(
+    r"(?:\b(?:i\s+am|i'm|he\s+is|she\s+is|they\s+are|he's|she's|they're)"
+    r"|\b(?:said|says|told\s+\w+|claimed|claims|stated)\s+(?:that\s+)?"
+    r"(?:he|she|they)\s+(?:was|were|is|are))"
+    r"\s+(?:only\s+|just\s+|aged\s+)?(?:1[0-7]|[1-9])"
+    r"(?:\s*(?:years?|yrs?)(?:[\s-]*old)?\b|(?![\d:]|\.\d)(?!\s*(?:am|pm|hours?|days?|weeks?|"
+    r"months?|minutes?|pounds?|people|men|women|others|times?|of\b)))",
+    re.IGNORECASE,
+)
+"""The person saying they are under 18 (``He says he is 16 years old``)."""
 
 
 class NotifyingOfficer(FirstResponder):
@@ -107,6 +119,12 @@ class DutyToNotify(Form):
                       "A general area (town or region, no address) is needed")
         problems.need("account", self.account, "An anonymised account is needed")
         problems.extend(self.identifying_problems(names, addresses, as_of))
+        for field in ("account", "how_came_to_notice"):
+            if _STATED_CHILD_AGE.search(str(getattr(self, field))):
+                problems.add(field, (
+                    f"{self.field_title(field)} seems to say the person is under 18: a child "
+                    "(or possibly a child) is always referred to the NRM, never by a Duty to "
+                    "Notify; if the person may be under 18, make an NRM referral instead"))
         return problems
 
 

@@ -27,6 +27,7 @@ class IdentifyingKind(StrEnum):
     ONLINE = "online"
     COORDINATES = "coordinates"
     BIRTH_DATE = "birth_date"
+    DOCUMENT_NUMBER = "document_number"
 
 
 PLACEHOLDERS = {
@@ -40,6 +41,7 @@ PLACEHOLDERS = {
     IdentifyingKind.ONLINE: "[online account removed]",
     IdentifyingKind.COORDINATES: "[location removed]",
     IdentifyingKind.BIRTH_DATE: "[date of birth removed]",
+    IdentifyingKind.DOCUMENT_NUMBER: "[document number removed]",
 }
 
 DESCRIPTIONS = {
@@ -53,6 +55,8 @@ DESCRIPTIONS = {
     IdentifyingKind.ONLINE: ("a social media account or link", "social media accounts or links"),
     IdentifyingKind.COORDINATES: ("map coordinates", "map coordinates"),
     IdentifyingKind.BIRTH_DATE: ("a date of birth", "dates of birth"),
+    IdentifyingKind.DOCUMENT_NUMBER: ("an identity document's number",
+                                      "identity documents' numbers"),
 }
 
 ADULT_YEARS = 16
@@ -133,11 +137,39 @@ _DATE = (
 )
 _FULL_DATE = re.compile(rf"(?<![\d/.-]){_DATE}(?![\d/])", re.IGNORECASE)
 _ANY_DATE = re.sub(r"\?P<y\d>", "", _DATE)
+_ORDINAL_WORDS = (
+    "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+    "thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|"
+    "thirtieth|(?:twenty|thirty)[ -](?:first|second|third|fourth|fifth|sixth|seventh|eighth|"
+    "ninth)"
+)
+_WORDED_DATE = (  # "the twelfth of March 1994"
+    rf"(?:the\s+)?(?:{_ORDINAL_WORDS})\s+(?:of\s+)?(?:{_MONTHS})\.?,?\s+\d{{4}}"
+)
 _BIRTH = re.compile(
     r"\b(?:born(?:\s+on|\s+in)?|d\.?o\.?b\b\.?|date\s+of\s+birth|birth\s*date|birthday)"
-    rf"\s*[:\-–]?\s*(?:{_ANY_DATE}|(?:{_MONTHS})\.?\s+\d{{4}}|\d{{4}})",
+    rf"\s*[:\-–]?\s*(?:{_ANY_DATE}|{_WORDED_DATE}|(?:{_MONTHS})\.?\s+\d{{4}}|\d{{4}})",
     re.IGNORECASE,
 )
+_DOCUMENT_NUMBER = re.compile(
+    r"\b(?i:passport|identity\s+card|id\s+card|brp|biometric\s+residence\s+permit|"
+    r"residence\s+(?:permit|card)|visa|driving\s+licen[cs]e|share\s+code|"
+    r"national\s+id(?:entity)?\s+(?:card|number)|id(?=\s+(?:no|number|nr)\b))"
+    r"(?i:\s+(?:no\.?|number|num\.?|nr\.?|#))?(?i:\s+(?:is|was))?\s*[:\-–]?\s*"
+    r"(?:[A-Z]{0,3}\d{6,12}[A-Z]?|[A-Z]{0,3}\d{2,6}(?:[ -]\d{2,6}){1,3}|[A-Z0-9]{3}[ -]?"
+    r"[A-Z0-9]{3}[ -]?[A-Z0-9]{3}(?<=\d\w\w)|[A-Z]{2}\d[A-Z0-9]{5,9})\b"
+)
+"""An identity document named and followed by its number (``passport number 051234567``)."""
+_NAMED_PLACE = re.compile(
+    r"\b(?:[A-Z][a-z'’-]+\s+){1,3}"
+    r"(?:Cottages?|Farm|Farmhouse|Lodge|Barn|Mill|Manor|Villa|Bungalow"
+    r"|Road|Rd|Street|Lane|Avenue|Close|Drive|Crescent|Terrace|Gardens|Mews|Grove)\b"
+)
+"""A named house or farm (``Rose Cottage``, ``Meadow Farm``) or a named street without a
+house number (``Fictional Lane``): a specific place, not a general area. Capitalised words
+only, so "worked on a farm down a lane" is left alone."""
+_HOUSE_NUMBER = re.compile(r"\b[Nn]o\.\s?\d{1,4}[a-z]?\b")
+"""``No. 22``: a house number written out (``flat above No. 22``)."""
 # Simple endings a name takes in speech or other languages: possessives, plurals, cases.
 _ENDINGS = "s|es|a|ei|ul|ului|ova|eva|ovi|ovs|ov|u|y|i|ie|owi|em|om|ego|emu|ą|ę"
 
@@ -290,8 +322,11 @@ def find_identifying_text(
     for start, end in _phones(text):
         claim(IdentifyingKind.PHONE, start, end)
     for pattern, kind in ((_NI_NUMBER, IdentifyingKind.NI_NUMBER),
+                          (_DOCUMENT_NUMBER, IdentifyingKind.DOCUMENT_NUMBER),
                           (_ADDRESS, IdentifyingKind.ADDRESS),
                           (_THE_ADDRESS, IdentifyingKind.ADDRESS),
+                          (_HOUSE_NUMBER, IdentifyingKind.ADDRESS),
+                          (_NAMED_PLACE, IdentifyingKind.ADDRESS),
                           (_POSTCODE, IdentifyingKind.POSTCODE),
                           (_VEHICLE, IdentifyingKind.VEHICLE)):
         for match in pattern.finditer(text):

@@ -4,6 +4,7 @@ identifies the source or a sensitive address."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from enum import StrEnum
 from typing import ClassVar
@@ -14,9 +15,12 @@ from forms.choices import register_labels
 from forms.form import FieldProblem, Form, Problems
 from forms.identifying import describe_found, find_identifying_text
 
-_NAMED_SOURCE = re.compile(r"(?i:\bsource)\b[\s:,-]+(?:is\s+|was\s+|called\s+|named\s+)?"
-                           r"[^\W\d_a-z][^\W\d_]+")
-""""Source" followed by a capitalised word: the source's name (the text never names them)."""
+_NAMED_SOURCE = re.compile(
+    r"(?i:\b(?:source|informant|witness|caller|worker|employee|colleague|neighbour|tenant|"
+    r"victim|the\s+man|the\s+woman))\b[\s:,-]+(?:is\s+|was\s+|called\s+|named\s+)?"
+    r"[^\W\d_a-z][^\W\d_]+")
+""""Source" (or "worker", "witness", "neighbour"...) followed by a capitalised word: the name
+of whoever told it (the text never names them)."""
 
 
 class SubjectType(StrEnum):
@@ -99,8 +103,11 @@ class IntelligenceReport(Form):
         parts = (self.source_evaluation, self.intelligence_assessment, self.handling_code)
         return "/".join(part.value if part is not None else "?" for part in parts)
 
-    def ready_problems(self, as_of: date | None = None) -> list[FieldProblem]:
-        """Everything missing before the report can be marked ready."""
+    def ready_problems(self, as_of: date | None = None, names: Sequence[str] = (),
+                       addresses: Sequence[str] = ()) -> list[FieldProblem]:
+        """Everything missing before the report can be marked ready; ``names`` and
+        ``addresses``: the people's names and addresses recorded in the case, which the
+        sanitised text must not hold (a person found is often the source)."""
         problems = Problems()
         problems.need("subject_type", self.subject_type, "Say what the intelligence is about")
         problems.need("subject", self.subject, "Subject is needed")
@@ -115,10 +122,11 @@ class IntelligenceReport(Form):
                           "Handling code C needs the conditions for sharing")
         problems.need("destination", self.destination, "Destination is needed")
         problems.need("recorded_by", self.recorded_by, "Recorded by is needed")
-        problems.extend(self.identifying_problems(as_of))
+        problems.extend(self.identifying_problems(as_of, names, addresses))
         return problems
 
-    def identifying_problems(self, as_of: date | None = None) -> list[FieldProblem]:
+    def identifying_problems(self, as_of: date | None = None, names: Sequence[str] = (),
+                             addresses: Sequence[str] = ()) -> list[FieldProblem]:
         """The sanitised text must not identify the source: a name after a title or after
         "source", a phone, email, postcode, house-number address, date of birth (anything
         ``forms.identifying`` finds) is a problem, unless it is in the subject (the premises
@@ -126,7 +134,7 @@ class IntelligenceReport(Form):
         found."""
         text = self.sanitised_text
         subject = " ".join(self.subject.split()).casefold()
-        found = [item for item in find_identifying_text(text, (), (), as_of)
+        found = [item for item in find_identifying_text(text, names, addresses, as_of)
                  if " ".join(text[item.start:item.end].split()).casefold() not in subject]
         named = _NAMED_SOURCE.search(text)
         if not found and named is None:

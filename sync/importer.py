@@ -42,6 +42,7 @@ from sync.bundle import (
     created_time,
     read_bundle,
 )
+from sync.canonical import canonical_json
 from sync.device import schema_versions
 from sync.enrolment import EnrolledDevice, is_canonical_uuid
 from sync.errors import BundleRejected
@@ -49,7 +50,6 @@ from sync.import_share import QUARANTINE as QUARANTINE  # where refused files go
 from sync.import_share import ImportShare, receipt_in_place, set_aside, write_receipts
 from sync.keys import LeadKeys, parse_age_identity
 from sync.layout import BUNDLE_SUFFIX, bundles_dir
-from sync.canonical import canonical_json
 from sync.payload import BoardChangeRecord, Record, validate_records
 from sync.share_folder import SharedFile, open_folder, read_file, unchanged_file
 

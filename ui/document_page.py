@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 )
 
 from fieldkit import documents, prefill
-from fieldkit.documents import form_problems
 from fieldkit.drafts import DraftKind, DraftOwner
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
@@ -96,7 +95,8 @@ class DocumentPage(Page):
     @Slot()
     def check(self) -> None:
         """Show what is invalid, and what is still missing before it can be marked ready."""
-        self.problems.show_problems(form_problems(self.kind, self.editor.value(), ready=True))
+        self.problems.show_problems(documents.case_form_problems(
+            self._store, self._case_id, self.kind, self.editor.value()))
 
     def _go_to(self, field: str) -> None:
         widget = self.editor.widget_at(field)

@@ -17,14 +17,15 @@ FORM_KINDS = ("nrm", "dtn", "visit", "reception", "intel", "referral")
 
 def cmd_form_check(args: argparse.Namespace, settings: Settings) -> int:
     """Check a form document (JSON) of ``--kind``: exit 0 when valid, else 1 with one line per
-    problem, naming the field. A Duty to Notify is also checked against the person's recorded
-    ``--names`` and ``--addresses``, as the store checks it."""
+    problem, naming the field. A Duty to Notify (and an intelligence report's sanitised text)
+    is also checked against the recorded ``--names`` and ``--addresses``, as the store checks
+    it."""
     from forms import KIND_TITLES, check_document
     from forms.check import recorded_details
 
-    if (args.names or args.addresses) and args.kind != "dtn":
+    if (args.names or args.addresses) and args.kind not in ("dtn", "intel"):
         raise InvalidInput("--names and --addresses are for checking a Duty to Notify "
-                           "(--kind dtn).")
+                           "(--kind dtn) or an intelligence report (--kind intel).")
     names, addresses = recorded_details(args.names or (), args.addresses or ())
     path = Path(args.file)
     try:
@@ -80,11 +81,13 @@ def register(sub: SubParsers) -> None:
     q.add_argument("--ready", action="store_true",
                    help="also require everything needed before it is submitted")
     q.add_argument("--names", action="append", metavar="NAMES",
-                   help="with --kind dtn: the names recorded for the person (and others), "
-                        "separated by commas, which the notice must not contain; repeatable")
+                   help="with --kind dtn or intel: the names recorded for the person (and "
+                        "others; for intel, the case's), separated by commas, which the "
+                        "notice or sanitised text must not contain; repeatable")
     q.add_argument("--addresses", action="append", metavar="ADDRESSES",
-                   help="with --kind dtn: the addresses or places recorded, separated by "
-                        "semicolons, which the notice must not contain; repeatable")
+                   help="with --kind dtn or intel: the addresses or places recorded, "
+                        "separated by semicolons, which the notice or sanitised text must not "
+                        "contain; repeatable")
     q.set_defaults(handler=cmd_form_check)
 
     p = sub.add_parser("export", help="export a case")

@@ -7,8 +7,8 @@ import json
 from datetime import UTC, date, datetime
 
 from fieldkit.store import Store
-from sync import lead
 from forms.reception import PersonReceived
+from sync import lead
 from sync.board_share.changes import REGISTRATION, BoardChange, check_change
 from sync.board_share.merge import MergedBoard, merge
 

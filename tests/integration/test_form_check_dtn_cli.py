@@ -18,12 +18,12 @@ def test_a_dtn_is_checked_against_the_names_and_addresses_given(
     notice = tmp_path / "dtn.json"
     notice.write_text(json.dumps({
         "general_area": "Foleshill",
-        "account": "Mica slept at Brookvale Lodge, Foleshill with four others.",
+        "account": "Mica slept at Brookvale Works, Foleshill with four others.",
     }))
     plain = cli("form", "check", str(notice), "--kind", "dtn", passphrase=None)
     assert plain.code == 0 and "valid (as a draft)" in plain.out
     found = cli("form", "check", str(notice), "--kind", "dtn", "--names", "Ana Pop,Mica",
-                "--addresses", "Brookvale Lodge, Foleshill; Unit B", passphrase=None)
+                "--addresses", "Brookvale Works, Foleshill; Unit B", passphrase=None)
     assert found.code == 1
     assert found.out.strip().splitlines() == [
         "account: Anonymised account seems to contain a name and an address: a Duty to Notify "
@@ -31,7 +31,7 @@ def test_a_dtn_is_checked_against_the_names_and_addresses_given(
     assert "Mica" not in found.out + found.err and "Brookvale" not in found.out + found.err
     # Each option may be repeated; a blank one adds nothing.
     again = cli("form", "check", str(notice), "--kind", "dtn", "--names", "Ana Pop",
-                "--names", " ", "--addresses", "Brookvale Lodge, Foleshill", passphrase=None)
+                "--names", " ", "--addresses", "Brookvale Works, Foleshill", passphrase=None)
     assert again.code == 1 and again.out.startswith("account: ")
 
 
@@ -43,4 +43,5 @@ def test_names_and_addresses_are_only_for_a_duty_to_notify(cli: Cli, tmp_path: P
                   passphrase=None)
     assert refused.code != 0 and refused.out == ""
     assert refused.err.strip().splitlines() == [
-        "fieldkit: --names and --addresses are for checking a Duty to Notify (--kind dtn)."]
+        "fieldkit: --names and --addresses are for checking a Duty to Notify (--kind dtn) or an "
+        "intelligence report (--kind intel)."]

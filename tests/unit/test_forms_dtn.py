@@ -125,6 +125,27 @@ def test_the_dtn_from_an_nrm_is_ready_and_passes_the_identifying_check() -> None
     assert check_document("dtn", notice.model_dump_json(), ready=True, names=names) == []
 
 
+@pytest.mark.parametrize(("account", "flagged"), [
+    ("He says he is 16 years old and works at the wash.", True),
+    ("She said she was 17 when asked at the centre.", True),
+    ("I am 15, she told the interpreter.", True),
+    ("She says her son is 6 and lives abroad.", False),
+    ("He was 16 when he came to the UK, nine years ago.", False),
+    ("He is 30 years old and works 12 hours a day.", False),
+])
+def test_an_account_saying_the_person_is_under_18_is_not_ready(account: str,
+                                                               flagged: bool) -> None:
+    """A child is always referred to the NRM: a notice whose account says the person is under
+    18 is not ready, and says why (a dependant's age, or an age in the past, is not that)."""
+    notice, _ = nrm_to_dtn(refused_nrm())
+    notice = notice.model_copy(update={"account": account})
+    problems = [p for p in notice.ready_problems() if p.field == "account"]
+    assert bool(problems) is flagged
+    if flagged:
+        assert "always referred to the NRM" in problems[0].message
+        assert "16" not in problems[0].message and "17" not in problems[0].message
+
+
 def test_a_child_is_never_notified_anonymously() -> None:
     child = full_nrm(where_found=WhereFound(encountered_on=FOUND_ON, age_group=AgeGroup.CHILD))
     with pytest.raises(NotForDutyToNotify, match="always referred to the NRM"):

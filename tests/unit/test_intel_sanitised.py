@@ -4,7 +4,13 @@ phone, was passed as ready to share)."""
 
 from __future__ import annotations
 
+import pytest
+
+from fieldkit import cases, documents
+from fieldkit.errors import InvalidInput
+from fieldkit.store import Store
 from forms.intelligence import IntelligenceReport
+from tests.unit.test_forms_roundtrip import full_examples
 
 SUBJECT = "Sparkle Hand Car Wash, 12 Elm Street, Coventry"
 
@@ -32,3 +38,36 @@ def test_a_source_named_in_any_form_of_words_is_caught() -> None:
     for text in ("The source, Ion, works there.", "Information from source named Petra.",
                  "source: Dana said the manager keeps passports"):
         assert _problems(text), text
+
+
+def test_a_worker_or_witness_named_is_caught_as_a_source_is() -> None:
+    for text in ("The worker Florin says the manager holds passports.",
+                 "A neighbour, Dana, saw workers arrive at night."):
+        assert _problems(text), text
+    assert _problems("The worker says the manager holds passports.") == []
+
+
+def test_a_person_recorded_in_the_case_is_caught_when_saved(store: Store) -> None:
+    """The person found is often who told the officers: their name on the case's NRM forms,
+    or their reference, in the sanitised text stops the report being marked ready, and the
+    screen's check says so before saving (the same check)."""
+    case = cases.create_case(store, "Operation Sanitised")
+    person = cases.add_person(store, case.id, "W1")
+    documents.save_document(store, case.id, "nrm", {
+        "where_found": {"age_group": "adult"},
+        "potential_victim": {"given_names": "Andrei", "family_name": "Dobrescu"}},
+        person_id=person.id)
+    report = full_examples()["intel"].model_copy(update={
+        "sanitised_text": "Andrei, a worker at the wash, told officers the manager keeps "
+                          "passports."})
+    data = report.model_dump(mode="json")
+    problems = documents.case_form_problems(store, case.id, "intel", data)
+    assert [p.field for p in problems] == ["sanitised_text"]
+    assert "a name" in problems[0].message and "Andrei" not in problems[0].message
+    with pytest.raises(InvalidInput, match="sanitised"):
+        documents.save_document(store, case.id, "intel", data, status="ready")
+    by_reference = dict(data, sanitised_text="W1 told officers the manager keeps passports.")
+    assert documents.case_form_problems(store, case.id, "intel", by_reference)
+    clean = dict(data, sanitised_text="A worker told officers the manager keeps passports.")
+    assert documents.case_form_problems(store, case.id, "intel", clean) == []
+    documents.save_document(store, case.id, "intel", clean, status="ready")

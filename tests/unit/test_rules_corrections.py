@@ -269,10 +269,10 @@ def test_a_dtn_is_checked_against_the_names_and_addresses_given() -> None:
     """R-DTN-RECORDED-DETAILS: the command line checks a Duty to Notify against the recorded
     names (comma separated) and addresses (semicolon separated), as the store does."""
     names, addresses = recorded_details(
-        ["Ana Pop, Mica", " "], ["Brookvale Lodge, Foleshill; Unit B"])
+        ["Ana Pop, Mica", " "], ["Brookvale Works, Foleshill; Unit B"])
     assert names == ["Ana Pop", "Mica"]
-    assert addresses == ["Brookvale Lodge, Foleshill", "Unit B"]
-    notice = {"account": "Mica slept at Brookvale Lodge, Foleshill with others.",
+    assert addresses == ["Brookvale Works, Foleshill", "Unit B"]
+    notice = {"account": "Mica slept at Brookvale Works, Foleshill with others.",
               "general_area": "Foleshill"}
     found = check_document("dtn", notice, ready=False, names=names, addresses=addresses)
     assert [p.field for p in found] == ["account"]  # the area alone is not an address
