@@ -65,7 +65,7 @@ class CasePage(Page):
         self.status_button = named(QPushButton(self), self.tr("Close or reopen this case"))
         self.status_button.clicked.connect(self.toggle_status)
         top.addWidget(self.status_button)
-        self.print_button = named(QPushButton(self.tr("Print all &packs…"), self),
+        self.print_button = named(QPushButton(self.tr("Print all pac&ks…"), self),
                                   self.tr("Print every pack of this case"))
         self.schedule_button = named(QPushButton(self.tr("Print sche&dule…"), self),
                                      self.tr("Print the schedule of notes and exhibits"))
@@ -124,8 +124,8 @@ class CasePage(Page):
         self.referrals = RecordTableModel([self.tr("Referred to"), self.tr("Status"),
                                            self.tr("Saved")], self)
         self.referrals_view = record_table(self.tr("Referrals"), self.referrals)
-        new_referral = named(QPushButton(self.tr("New &referral")), self.tr("New referral"))
-        self._tab(self.tr("Re&ferrals"), self.referrals_view, [new_referral])
+        new_referral = named(QPushButton(self.tr("&New referral")), self.tr("New referral"))
+        self._tab(self.tr("&Referrals"), self.referrals_view, [new_referral])
         new_referral.clicked.connect(lambda: self.openDocument.emit("referral", ""))
         self.referrals_view.activated.connect(
             lambda _i: self.openDocument.emit("referral", current_id(self.referrals_view) or ""))
@@ -133,7 +133,7 @@ class CasePage(Page):
         self.intel = RecordTableModel([self.tr("Report"), self.tr("Status"), self.tr("Saved")],
                                       self)
         self.intel_view = record_table(self.tr("Intelligence reports"), self.intel)
-        new_intel = named(QPushButton(self.tr("New &intelligence report")),
+        new_intel = named(QPushButton(self.tr("&New intelligence report")),
                           self.tr("New intelligence report"))
         self._tab(self.tr("&Intelligence"), self.intel_view, [new_intel])
         new_intel.clicked.connect(lambda: self.openDocument.emit("intel", ""))
@@ -260,7 +260,7 @@ class CasePage(Page):
     @Slot()
     def _show_status(self) -> None:
         closed = self.case.status == "closed"
-        self.status_button.setText(self.tr("Re&open case") if closed else self.tr("Clo&se case"))
+        self.status_button.setText(self.tr("Reopen ca&se") if closed else self.tr("Clo&se case"))
 
     @Slot()
     def toggle_status(self) -> None:

@@ -140,7 +140,7 @@ class ExhibitsView(QWidget):
         buttons = QHBoxLayout()
         self.add_button = named(QPushButton(self.tr("&Add files…"), self),
                                 self.tr("Add photos or documents"))
-        self.copy_button = named(QPushButton(self.tr("Copy &hash"), self),
+        self.copy_button = named(QPushButton(self.tr("Copy ha&sh"), self),
                                  self.tr("Copy the selected exhibit's hash"))
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.copy_button)

@@ -402,7 +402,7 @@ class SentToLeadPanel(QWidget):
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.send_button = named(
-            QPushButton(self.tr("&Send this case to the Lead (Ctrl+Shift+S)"), self),
+            QPushButton(self.tr("Se&nd this case to the Lead (Ctrl+Shift+S)"), self),
             self.tr("Send this case to the Lead"),
             self.tr("Seal everything in this case into an encrypted bundle for the Lead"))
         self.setup_button = named(QPushButton(self.tr("Set &up sending to the Lead…"), self),
