@@ -5,60 +5,13 @@ keys that clashed now do what they say."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QTabWidget
 
-from fieldkit import cases
-from tests.gui.access_keys import clashes, mnemonic
-
-
-def _no_clash(qtbot, window, where: str) -> None:  # type: ignore[no-untyped-def]
-    page = window.workspace.current()
-    qtbot.waitUntil(page.isVisible)
-    assert not clashes(window), f"{where}: an Alt key does two things: {clashes(window)}"
-
-
-def _each_tab(qtbot, window, tabs: QTabWidget, where: str) -> None:  # type: ignore[no-untyped-def]
-    for index in range(tabs.count()):
-        tabs.setCurrentIndex(index)
-        qtbot.waitUntil(tabs.currentWidget().isVisible)
-        _no_clash(qtbot, window, f"{where}, tab {tabs.tabText(index)!r}")
+from tests.gui.access_keys import clashes, mnemonic, walk
 
 
 def test_no_alt_key_does_two_things_on_any_screen(qtbot, window, demo) -> None:  # type: ignore[no-untyped-def]
-    workspace = window.workspace
-    _no_clash(qtbot, window, "cases list")
-    case_page = workspace.open_case(demo.case.id)
-    _each_tab(qtbot, window, case_page.tabs, "case")
-    visit = workspace.open_visit(demo.visit.id)
-    _each_tab(qtbot, window, visit.tabs, "visit")
-    workspace.back()
-    workspace.open_person(demo.people["W1"].id)
-    _no_clash(qtbot, window, "person's NRM form")
-    workspace.back()
-    for kind in ("referral", "intel"):
-        workspace.open_document(demo.case.id, kind)
-        _no_clash(qtbot, window, f"{kind} form")
-        workspace.back()
-    board = workspace.open_reception(demo.case.id)
-    _each_tab(qtbot, window, board.tabs, "reception board")
-    board.tabs.setCurrentIndex(1)
-    board.table.setFocus()
-    board.table.setCurrentIndex(board.proxy.index(0, 1))
-    qtbot.waitUntil(board.panel.form_button.isVisible)
-    _no_clash(qtbot, window, "reception board, a person chosen")
-    board.panel.form_button.click()
-    _no_clash(qtbot, window, "NRM form opened from the board")
-    workspace.home()
-    workspace.open_outbox()
-    _no_clash(qtbot, window, "outbox")
-    workspace.open_search()
-    _no_clash(qtbot, window, "search")
-    workspace.home()
-    cases.set_case_status(window.store, demo.case.id, "closed")  # Reopen shows instead
-    _each_tab(qtbot, window, workspace.open_case(demo.case.id).tabs, "closed case")
-    window.lock()
-    qtbot.waitUntil(window.unlock_page.isVisible)
-    assert not clashes(window), f"unlock screen: {clashes(window)}"
+    for where in walk(qtbot, window, demo):
+        assert not clashes(window), f"{where}: an Alt key does two things: {clashes(window)}"
 
 
 def test_no_alt_key_does_two_things_at_first_run(qtbot, settings) -> None:  # type: ignore[no-untyped-def]
