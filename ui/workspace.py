@@ -23,7 +23,7 @@ from fieldkit.errors import FieldkitError
 from fieldkit.settings import Settings
 from fieldkit.store import Store
 from ui.cases import CasesPage
-from ui.controls import named
+from ui.controls import pressable
 from ui.first_paint import FirstPaint
 from ui.page import Page
 from ui.worker import Worker
@@ -64,10 +64,10 @@ class Workspace(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 0)
         bar = QHBoxLayout()
-        self.back_button = named(QPushButton(self.tr("← Back"), self), self.tr("Back"),
-                                 self.tr("Back to the previous screen (Alt+Left)"))
-        self.home_button = named(QPushButton(self.tr("All cases"), self), self.tr("All cases"),
-                                 self.tr("Back to the cases list (Ctrl+Home)"))
+        self.back_button = pressable(QPushButton(self.tr("← Back"), self), self.tr("Back"),
+                                     self.tr("Back to the previous screen (Alt+Left)"))
+        self.home_button = pressable(QPushButton(self.tr("All cases"), self), self.tr("All cases"),
+                                     self.tr("Back to the cases list (Ctrl+Home)"))
         self.trail = QLabel(self)
         self.trail.setAccessibleName(self.tr("Where you are"))
         bar.addWidget(self.back_button)
