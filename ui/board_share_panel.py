@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from forms import PersonReceived
 from sync.board_share.changes import REGISTRATION
-from ui.controls import named
+from ui.controls import named, pressable
 
 VALUE_CLOCK = Qt.ItemDataRole.UserRole
 """Where a listed value keeps the clock of the change that set it."""
@@ -118,10 +118,10 @@ class SharePanel(QWidget):
             "and code shown here. Read the code out; never send it by message."), share)
         explain.setWordWrap(True)
         share_layout.addWidget(explain)
-        self.share_button = named(QPushButton(self.tr("Share the boar&d"), share),
-                                  self.tr("Share board"))
-        self.stop_button = named(QPushButton(self.tr("Sto&p sharing"), share),
-                                 self.tr("Stop sharing"))
+        self.share_button = pressable(QPushButton(self.tr("Share the boar&d"), share),
+                                      self.tr("Share board"))
+        self.stop_button = pressable(QPushButton(self.tr("Sto&p sharing"), share),
+                                     self.tr("Stop sharing"))
         self.stop_button.setVisible(False)
         buttons = QHBoxLayout()
         buttons.addWidget(self.share_button)
@@ -143,8 +143,8 @@ class SharePanel(QWidget):
 
         join = self.join_group = QGroupBox(self.tr("Join a board another laptop shares"), self)
         grid = QGridLayout(join)
-        self.look_button = named(QPushButton(self.tr("L&ook for boards"), join),
-                                 self.tr("Look for boards shared on this network"))
+        self.look_button = pressable(QPushButton(self.tr("L&ook for boards"), join),
+                                     self.tr("Look for boards shared on this network"))
         self.looking = named(QProgressBar(join), self.tr("Looking for boards"))
         self.looking.setRange(0, 0)  # busy: how long looking takes is not known
         self.looking.setTextVisible(False)
@@ -167,7 +167,7 @@ class SharePanel(QWidget):
                                self.tr("The eight letters and numbers read out"))
         self.join_code.setPlaceholderText("ABCD-EF23")
         code_label.setBuddy(self.join_code)
-        self.join_button = named(QPushButton(self.tr("Joi&n"), join), self.tr("Join the board"))
+        self.join_button = pressable(QPushButton(self.tr("Joi&n"), join), self.tr("Join the board"))
         grid.addWidget(self.look_button, 0, 0)
         grid.addWidget(self.looking, 0, 1)
         grid.addWidget(self.found_state, 1, 0, 1, 2)
@@ -186,7 +186,7 @@ class SharePanel(QWidget):
             "new devices file (a laptop added or revoked), import it here."), devices)
         devices_explain.setWordWrap(True)
         devices_layout.addWidget(devices_explain)
-        self.devices_button = named(
+        self.devices_button = pressable(
             QPushButton(self.tr("&Import the Lead's devices file…"), devices),
             self.tr("Import the Lead's devices file"))
         devices_layout.addWidget(self.devices_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -228,8 +228,8 @@ class SharePanel(QWidget):
         self.values = named(QListWidget(self), self.tr("Values recorded"))
         values_label.setBuddy(self.values)
         right.addWidget(self.values, 1)
-        self.resolve_button = named(QPushButton(self.tr("&Keep the chosen value"), self),
-                                    self.tr("Resolve the conflict with the chosen value"))
+        self.resolve_button = pressable(QPushButton(self.tr("&Keep the chosen value"), self),
+                                        self.tr("Resolve the conflict with the chosen value"))
         self.resolve_button.setEnabled(False)
         right.addWidget(self.resolve_button, 0, Qt.AlignmentFlag.AlignLeft)
         renumber = self.renumber = QWidget(self)  # a reference registered twice only
@@ -239,7 +239,7 @@ class SharePanel(QWidget):
             QLineEdit(renumber), self.tr("New reference for the person registered on the "
                                          "chosen laptop"),
             self.tr("Type it, then press Enter"))
-        self.new_reference_button = named(
+        self.new_reference_button = pressable(
             QPushButton(self.tr("Giv&e one a new reference"), renumber),
             self.tr("Give the person registered on the chosen laptop a new reference"))
         renumber_layout.addWidget(self.new_reference_button)

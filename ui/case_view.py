@@ -22,7 +22,7 @@ from fieldkit import cases, documents, drafts
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from forms import KIND_TITLES
-from ui.controls import heading, local_time, named
+from ui.controls import heading, local_time, named, pressable
 from ui.messages import error_text
 from ui.outbox_view import SentToLeadPanel
 from ui.page import Page
@@ -62,13 +62,13 @@ class CasePage(Page):
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(heading(f"{self.case.reference}: {self.case.title}", self, 2), 1)
-        self.status_button = named(QPushButton(self), self.tr("Close or reopen this case"))
+        self.status_button = pressable(QPushButton(self), self.tr("Close or reopen this case"))
         self.status_button.clicked.connect(self.toggle_status)
         top.addWidget(self.status_button)
-        self.print_button = named(QPushButton(self.tr("Print all &packs…"), self),
-                                  self.tr("Print every pack of this case"))
-        self.schedule_button = named(QPushButton(self.tr("Print sche&dule…"), self),
-                                     self.tr("Print the schedule of notes and exhibits"))
+        self.print_button = pressable(QPushButton(self.tr("Print all pac&ks…"), self),
+                                      self.tr("Print every pack of this case"))
+        self.schedule_button = pressable(QPushButton(self.tr("Print sche&dule…"), self),
+                                         self.tr("Print the schedule of notes and exhibits"))
         top.addWidget(self.print_button)
         top.addWidget(self.schedule_button)
         self.print_button.clicked.connect(lambda: self.printRequested.emit(self.case.id, "packs"))
@@ -92,7 +92,7 @@ class CasePage(Page):
         self.premises.setPlaceholderText(self.tr("Premises name"))
         self.address = named(QLineEdit(), self.tr("New visit: address"))
         self.address.setPlaceholderText(self.tr("Address"))
-        add_visit = named(QPushButton(self.tr("St&art visit")), self.tr("Start visit"))
+        add_visit = pressable(QPushButton(self.tr("St&art visit")), self.tr("Start visit"))
         self._tab(self.tr("&Visits"), self.visits_view, [self.premises, self.address, add_visit])
         add_visit.clicked.connect(self.add_visit)
         self.address.returnPressed.connect(self.add_visit)
@@ -107,7 +107,7 @@ class CasePage(Page):
         self.reference.setMaximumWidth(160)
         self.summary = named(QLineEdit(), self.tr("New person: summary"))
         self.summary.setPlaceholderText(self.tr("Short description (no name needed)"))
-        add_person = named(QPushButton(self.tr("Add &person")), self.tr("Add person"))
+        add_person = pressable(QPushButton(self.tr("Add &person")), self.tr("Add person"))
         self._tab(self.tr("P&eople"), self.people_view, [self.reference, self.summary, add_person],
                   self.tr("Enter on a person opens their NRM or Duty to Notify form."))
         add_person.clicked.connect(self.add_person)
@@ -124,8 +124,8 @@ class CasePage(Page):
         self.referrals = RecordTableModel([self.tr("Referred to"), self.tr("Status"),
                                            self.tr("Saved")], self)
         self.referrals_view = record_table(self.tr("Referrals"), self.referrals)
-        new_referral = named(QPushButton(self.tr("New &referral")), self.tr("New referral"))
-        self._tab(self.tr("Re&ferrals"), self.referrals_view, [new_referral])
+        new_referral = pressable(QPushButton(self.tr("&New referral")), self.tr("New referral"))
+        self._tab(self.tr("&Referrals"), self.referrals_view, [new_referral])
         new_referral.clicked.connect(lambda: self.openDocument.emit("referral", ""))
         self.referrals_view.activated.connect(
             lambda _i: self.openDocument.emit("referral", current_id(self.referrals_view) or ""))
@@ -133,8 +133,8 @@ class CasePage(Page):
         self.intel = RecordTableModel([self.tr("Report"), self.tr("Status"), self.tr("Saved")],
                                       self)
         self.intel_view = record_table(self.tr("Intelligence reports"), self.intel)
-        new_intel = named(QPushButton(self.tr("New &intelligence report")),
-                          self.tr("New intelligence report"))
+        new_intel = pressable(QPushButton(self.tr("&New intelligence report")),
+                              self.tr("New intelligence report"))
         self._tab(self.tr("&Intelligence"), self.intel_view, [new_intel])
         new_intel.clicked.connect(lambda: self.openDocument.emit("intel", ""))
         self.intel_view.activated.connect(
@@ -143,8 +143,8 @@ class CasePage(Page):
         self.receptions = RecordTableModel([self.tr("Reception centre"), self.tr("People"),
                                             self.tr("Saved")], self)
         self.receptions_view = record_table(self.tr("Reception centres"), self.receptions)
-        new_reception = named(QPushButton(self.tr("Open a new reception &board")),
-                              self.tr("New reception centre board"))
+        new_reception = pressable(QPushButton(self.tr("Open a new reception &board")),
+                                  self.tr("New reception centre board"))
         self._tab(self.tr("Reception &centre"), self.receptions_view, [new_reception])
         new_reception.clicked.connect(lambda: self.openReception.emit("new"))
         self.receptions_view.activated.connect(
@@ -260,7 +260,7 @@ class CasePage(Page):
     @Slot()
     def _show_status(self) -> None:
         closed = self.case.status == "closed"
-        self.status_button.setText(self.tr("Re&open case") if closed else self.tr("Clo&se case"))
+        self.status_button.setText(self.tr("Reopen ca&se") if closed else self.tr("Clo&se case"))
 
     @Slot()
     def toggle_status(self) -> None:

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from fieldkit.case_list import CaseSummary, case_summaries
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
-from ui.controls import heading, local_time, named
+from ui.controls import heading, local_time, named, pressable
 from ui.messages import error_text
 from ui.page import Page
 from ui.roles import ID_ROLE, SORT_ROLE
@@ -223,8 +223,8 @@ class CasesPage(Page):
         self.new_title = named(QLineEdit(self), self.tr("New case title"))
         self.new_title.setPlaceholderText(self.tr("Title, e.g. the operation name"))
         new_label.setBuddy(self.new_title)
-        self.create_button = named(QPushButton(self.tr("Create case"), self),
-                                   self.tr("Create case"))
+        self.create_button = pressable(QPushButton(self.tr("Create case"), self),
+                                       self.tr("Create case"))
         top.addWidget(new_label)
         top.addWidget(self.new_title, 2)
         top.addWidget(self.create_button)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from fieldkit.clock import parse_stamp
 
@@ -18,6 +18,14 @@ def named(widget: W, name: str, tip: str = "") -> W:
     if tip:
         widget.setToolTip(tip)
     return widget
+
+
+def pressable(button: QPushButton, name: str, tip: str = "") -> QPushButton:
+    """A push button named as :func:`named` does, which Enter presses when it has the focus, as
+    Space does: keyboard users press Enter on a button. Qt does that by itself only in a
+    dialog (its buttons are "auto default"); everywhere else Enter on a button did nothing."""
+    button.setAutoDefault(True)
+    return named(button, name, tip)
 
 
 def heading(text: str, parent: QWidget | None = None, size: int = 3) -> QLabel:

@@ -21,7 +21,7 @@ from fieldkit.drafts import DraftKind, DraftOwner
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from forms import KIND_TITLES, KINDS
-from ui.controls import heading, named
+from ui.controls import heading, pressable
 from ui.drafts import DraftSaver
 from ui.form_editor import SectionEditor
 from ui.messages import error_text
@@ -52,10 +52,10 @@ class DocumentPage(Page):
         self.problems.setMaximumHeight(110)
         layout.addWidget(self.problems)
         row = QHBoxLayout()
-        self.save_button = named(QPushButton(self.tr("&Save draft (Ctrl+S)"), self),
-                                 self.tr("Save draft"))
-        self.ready_button = named(QPushButton(self.tr("Mark &ready"), self),
-                                  self.tr("Mark ready"))
+        self.save_button = pressable(QPushButton(self.tr("&Save draft (Ctrl+S)"), self),
+                                     self.tr("Save draft"))
+        self.ready_button = pressable(QPushButton(self.tr("Mark &ready"), self),
+                                      self.tr("Mark ready"))
         self.message = QLabel(self)
         self.message.setAccessibleName(self.tr("Form message"))
         row.addWidget(self.save_button)

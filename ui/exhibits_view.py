@@ -27,7 +27,7 @@ from fieldkit.errors import FieldkitError
 from fieldkit.records import Exhibit
 from fieldkit.store import Store
 from ui.clipboard import copy_text
-from ui.controls import heading, local_time, named
+from ui.controls import heading, local_time, named, pressable
 from ui.exhibit_viewer import ExhibitViewer
 from ui.messages import error_text
 from ui.worker import Worker
@@ -138,10 +138,10 @@ class ExhibitsView(QWidget):
         row.addWidget(self.sensitive)
         layout.addLayout(row)
         buttons = QHBoxLayout()
-        self.add_button = named(QPushButton(self.tr("&Add files…"), self),
-                                self.tr("Add photos or documents"))
-        self.copy_button = named(QPushButton(self.tr("Copy &hash"), self),
-                                 self.tr("Copy the selected exhibit's hash"))
+        self.add_button = pressable(QPushButton(self.tr("&Add files…"), self),
+                                    self.tr("Add photos or documents"))
+        self.copy_button = pressable(QPushButton(self.tr("Copy ha&sh"), self),
+                                     self.tr("Copy the selected exhibit's hash"))
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.copy_button)
         buttons.addStretch(1)

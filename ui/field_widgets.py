@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from fieldkit import clock
 from forms.choices import label
-from ui.controls import named
+from ui.controls import named, pressable
 
 MISSING = object()
 """Returned by ``value()`` when nothing was entered and the model's default should apply."""
@@ -239,8 +239,8 @@ class DateField(FieldWidget):
         self.edit.textEdited.connect(self.changed)
         self.now_button: QPushButton | None = None
         if with_time:
-            self.now_button = named(QPushButton(self.tr("Now"), self),
-                                    self.tr("{title}: now").format(title=title))
+            self.now_button = pressable(QPushButton(self.tr("Now"), self),
+                                        self.tr("{title}: now").format(title=title))
             self._layout.addWidget(self.now_button)
             self.now_button.clicked.connect(self.set_now)
 
@@ -308,8 +308,8 @@ class PickListField(FieldWidget):
         line = self.combo.lineEdit()
         if line is not None:
             line.setPlaceholderText(self.tr("Type to choose, Enter adds"))
-        self.add_button = named(QPushButton(self.tr("Add"), self),
-                                self.tr("{title}: add").format(title=title))
+        self.add_button = pressable(QPushButton(self.tr("Add"), self),
+                                    self.tr("{title}: add").format(title=title))
         self.chosen = named(QListWidget(self), self.tr("{title}: chosen").format(title=title))
         self.chosen.setMaximumHeight(60)
         self.chosen.setToolTip(self.tr("Delete removes the selected entry"))

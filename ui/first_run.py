@@ -23,7 +23,7 @@ from fieldkit import keys, store_place
 from fieldkit.officer import OfficerProfile, passphrase_strength, save_profile
 from fieldkit.settings import Settings
 from fieldkit.store import Store
-from ui.controls import heading, named
+from ui.controls import heading, named, pressable
 from ui.messages import error_text, no_keyring_warning
 from ui.worker import Worker
 
@@ -144,7 +144,7 @@ class FirstRunPage(QWidget):
         self.problem.setWordWrap(True)
         self.problem.setAccessibleName(self.tr("Problem"))
         layout.addWidget(self.problem)
-        self.create_button = named(
+        self.create_button = pressable(
             QPushButton(self.tr("&Create encrypted records"), body), self.tr("Create"))
         self.create_button.setDefault(True)
         layout.addWidget(self.create_button)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from forms.countries import CountryCode, LanguageCode, country_choices, language_choices
-from ui.controls import named
+from ui.controls import pressable
 from ui.field_widgets import (
     MISSING,
     CheckField,
@@ -254,8 +254,9 @@ class RepeatingSection(QGroupBox):
         self._layout = QVBoxLayout(self)
         self.items: list[SectionEditor] = []
         self._hidden: set[str] = set()
-        self.add_button = named(QPushButton(self.tr("Add to: {title}").format(title=title), self),
-                                self.tr("Add to {title}").format(title=title))
+        self.add_button = pressable(
+            QPushButton(self.tr("Add to: {title}").format(title=title), self),
+            self.tr("Add to {title}").format(title=title))
         self._layout.addWidget(self.add_button)
         self.add_button.clicked.connect(lambda: self._append(None, focus=True))
 
@@ -270,8 +271,8 @@ class RepeatingSection(QGroupBox):
         inner.addWidget(editor)
         row = QHBoxLayout()
         number = len(self.items) + 1
-        remove = named(QPushButton(self.tr("Remove"), box),
-                       self.tr("Remove {title} {n}").format(title=self.heading, n=number))
+        remove = pressable(QPushButton(self.tr("Remove"), box),
+                           self.tr("Remove {title} {n}").format(title=self.heading, n=number))
         row.addStretch(1)
         row.addWidget(remove)
         inner.addLayout(row)

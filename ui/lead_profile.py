@@ -30,7 +30,7 @@ from fieldkit.officer import load_profile as load_officer_profile
 from fieldkit.store import Store
 from sync import device
 from sync.profile import FolderDestination, LeadProfile
-from ui.controls import heading, named
+from ui.controls import heading, named, pressable
 from ui.messages import error_text
 
 MAX_PROFILE_FILE_BYTES = 1024 * 1024
@@ -160,9 +160,9 @@ class FingerprintDialog(QDialog):
         layout.addWidget(warning)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
-        self.accept_button = named(QPushButton(self.tr("&Accept"), self),
-                                   self.tr("Accept: the fingerprint matches"))
-        self.cancel_button = named(QPushButton(self.tr("Cancel"), self), self.tr("Cancel"))
+        self.accept_button = pressable(QPushButton(self.tr("&Accept"), self),
+                                       self.tr("Accept: the fingerprint matches"))
+        self.cancel_button = pressable(QPushButton(self.tr("Cancel"), self), self.tr("Cancel"))
         # Enter alone must not accept: the officer has to choose Accept on purpose.
         self.accept_button.setAutoDefault(False)
         self.cancel_button.setDefault(True)
@@ -195,9 +195,9 @@ class LeadProfileDialog(QDialog):
         self.fingerprint = QLabel(self)
         self.fingerprint.setAccessibleName(self.tr("Profile fingerprint"))
         layout.addWidget(self.fingerprint)
-        self.import_button = named(QPushButton(self.tr("&Import profile file…"), self),
-                                   self.tr("Import profile file"),
-                                   self.tr("Choose the profile file your Lead gave you"))
+        self.import_button = pressable(QPushButton(self.tr("&Import profile file…"), self),
+                                       self.tr("Import profile file"),
+                                       self.tr("Choose the profile file your Lead gave you"))
         layout.addLayout(_left(self.import_button))
 
         layout.addWidget(heading(self.tr("Enrolment request"), self))
@@ -222,8 +222,8 @@ class LeadProfileDialog(QDialog):
         form.addRow(device_caption, self.device_name)
         form.addRow(organisation_caption, self.organisation)
         layout.addLayout(form)
-        self.save_button = named(QPushButton(self.tr("&Save enrolment request…"), self),
-                                 self.tr("Save enrolment request"))
+        self.save_button = pressable(QPushButton(self.tr("&Save enrolment request…"), self),
+                                     self.tr("Save enrolment request"))
         layout.addLayout(_left(self.save_button))
         self.message = QLabel(self)
         self.message.setWordWrap(True)
@@ -232,7 +232,7 @@ class LeadProfileDialog(QDialog):
         layout.addWidget(self.message)
         close_row = QHBoxLayout()
         close_row.addStretch(1)
-        self.close_button = named(QPushButton(self.tr("Close"), self), self.tr("Close"))
+        self.close_button = pressable(QPushButton(self.tr("Close"), self), self.tr("Close"))
         close_row.addWidget(self.close_button)
         layout.addLayout(close_row)
         self.import_button.clicked.connect(self.import_file)

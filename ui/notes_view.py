@@ -26,7 +26,7 @@ from fieldkit.drafts import DraftKind, DraftOwner
 from fieldkit.errors import FieldkitError
 from fieldkit.records import NoteEntry
 from fieldkit.store import Store
-from ui.controls import heading, local_time, named
+from ui.controls import heading, local_time, named, pressable
 from ui.drafts import DraftSaver
 from ui.messages import error_text
 from ui.roles import ENTRY_ROLE
@@ -171,10 +171,10 @@ class NotesView(QWidget):
         self.input.setMaximumHeight(110)
         layout.addWidget(self.input, 1)
         buttons = QHBoxLayout()
-        self.add_button = named(QPushButton(self.tr("Save entry (Enter)"), self),
-                                self.tr("Save note entry"))
-        self.correct_button = named(QPushButton(self.tr("&Correct selected entry"), self),
-                                    self.tr("Correct selected entry"))
+        self.add_button = pressable(QPushButton(self.tr("Save entry (Enter)"), self),
+                                    self.tr("Save note entry"))
+        self.correct_button = pressable(QPushButton(self.tr("&Correct selected entry"), self),
+                                        self.tr("Correct selected entry"))
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.correct_button)
         buttons.addStretch(1)

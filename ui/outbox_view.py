@@ -35,7 +35,7 @@ from sync import device, outbox
 from sync.engine import SyncOutcome
 from sync.outbox import OutboxItem, OutboxState, OutboxSummary, summarise
 from sync.profile import FolderDestination, LeadProfile
-from ui.controls import heading, local_time, named
+from ui.controls import heading, local_time, pressable
 from ui.messages import outbox_error_text
 from ui.page import Page
 from ui.roles import CASE_ROLE, ID_ROLE, STATE_ROLE
@@ -311,9 +311,9 @@ class OutboxPage(Page):
         self.progress = SyncProgressRow(self)
         layout.addWidget(self.progress)
         row = QHBoxLayout()
-        self.retry_button = named(QPushButton(self.tr("&Retry now"), self),
-                                  self.tr("Retry now"),
-                                  self.tr("Try to send everything waiting, straight away"))
+        self.retry_button = pressable(QPushButton(self.tr("&Retry now"), self),
+                                      self.tr("Retry now"),
+                                      self.tr("Try to send everything waiting, straight away"))
         row.addWidget(self.retry_button)
         row.addStretch(1)
         layout.addLayout(row)
@@ -401,12 +401,12 @@ class SentToLeadPanel(QWidget):
                                   self)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
-        self.send_button = named(
-            QPushButton(self.tr("&Send this case to the Lead (Ctrl+Shift+S)"), self),
+        self.send_button = pressable(
+            QPushButton(self.tr("Se&nd this case to the Lead (Ctrl+Shift+S)"), self),
             self.tr("Send this case to the Lead"),
             self.tr("Seal everything in this case into an encrypted bundle for the Lead"))
-        self.setup_button = named(QPushButton(self.tr("Set &up sending to the Lead…"), self),
-                                  self.tr("Set up sending to the Lead"))
+        self.setup_button = pressable(QPushButton(self.tr("Set &up sending to the Lead…"), self),
+                                      self.tr("Set up sending to the Lead"))
         row.addWidget(self.send_button)
         row.addWidget(self.setup_button)
         row.addStretch(1)

@@ -34,7 +34,7 @@ from forms import NrmReferral
 from forms.rules import Route
 from ui import nrm_sections as rules
 from ui import print_pack
-from ui.controls import heading, named
+from ui.controls import heading, named, pressable
 from ui.drafts import DraftSaver
 from ui.form_editor import SectionEditor
 from ui.messages import error_text
@@ -105,11 +105,11 @@ class PersonFormPage(Page):
         self.problems.setMaximumHeight(120)
         centre.addWidget(self.problems, 1)
         buttons = QHBoxLayout()
-        self.save_button = named(QPushButton(self.tr("&Save (Ctrl+S)"), self), self.tr("Save"))
-        self.ready_button = named(QPushButton(self.tr("Mark &ready"), self),
-                                  self.tr("Mark ready"))
-        self.print_button = named(QPushButton(self.tr("&Print pack"), self),
-                                  self.tr("Print pack"))
+        self.save_button = pressable(QPushButton(self.tr("&Save (Ctrl+S)"), self), self.tr("Save"))
+        self.ready_button = pressable(QPushButton(self.tr("Mark &ready"), self),
+                                      self.tr("Mark ready"))
+        self.print_button = pressable(QPushButton(self.tr("&Print pack"), self),
+                                      self.tr("Print pack"))
         if not print_pack.pdf_available():
             self.print_button.setEnabled(False)
             self.print_button.setToolTip(self.tr("The PDF pack is not available in this "

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from forms import PersonReceived
 from forms.check import plain_problems
 from forms.rules import Route
-from ui.controls import named
+from ui.controls import pressable
 from ui.form_editor import SectionEditor
 
 PANEL_FIELDS = [
@@ -89,10 +89,11 @@ class PersonPanel(QWidget):
         self.child_route.setStyleSheet("QLabel { border: 2px solid #b35900; padding: 6px; }")
         layout.addWidget(self.child_route)
         decide = QHBoxLayout()
-        self.decided_adult = named(QPushButton(self.tr("Age decided: an a&dult"), self),
-                                   self.tr("Record that their age was decided: an adult"))
-        self.decided_child = named(QPushButton(self.tr("Age decided: a child (&under 18)"), self),
-                                   self.tr("Record that their age was decided: under 18"))
+        self.decided_adult = pressable(QPushButton(self.tr("Age decided: an a&dult"), self),
+                                       self.tr("Record that their age was decided: an adult"))
+        self.decided_child = pressable(
+            QPushButton(self.tr("Age decided: a child (&under 18)"), self),
+            self.tr("Record that their age was decided: under 18"))
         decide.addWidget(self.decided_adult)
         decide.addWidget(self.decided_child)
         decide.addStretch(1)
@@ -100,8 +101,8 @@ class PersonPanel(QWidget):
         self.show_child_route(None)
         self.decided_adult.clicked.connect(lambda: self._decided(True))
         self.decided_child.clicked.connect(lambda: self._decided(False))
-        self.form_button = named(QPushButton(self.tr("Open NRM / Duty to &Notify form"), self),
-                                 self.tr("Open this person's NRM or Duty to Notify form"))
+        self.form_button = pressable(QPushButton(self.tr("Open NRM / Duty to &Notify form"), self),
+                                     self.tr("Open this person's NRM or Duty to Notify form"))
         layout.addWidget(self.form_button)
         self._person: PersonReceived | None = None
         self._as_of: Any = None

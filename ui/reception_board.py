@@ -35,7 +35,7 @@ from forms import BoardStep, PersonReceived, ReceptionCentre, StepWait
 from ui.board_share_link import SharedBoard
 from ui.board_share_panel import SharePanel
 from ui.checklist import Checklist
-from ui.controls import heading, named
+from ui.controls import heading, named, pressable
 from ui.drafts import DraftSaver
 from ui.form_editor import SectionEditor
 from ui.indicators import setup_groups
@@ -109,8 +109,8 @@ class ReceptionBoardPage(SharedBoard, Page):
                                    self.tr("Insert or Ctrl+N, then Enter"))
         self.new_reference.setMaximumWidth(120)
         ref_label.setBuddy(self.new_reference)
-        self.add_button = named(QPushButton(self.tr("Register"), board),
-                                self.tr("Register arrival"))
+        self.add_button = pressable(QPushButton(self.tr("Register"), board),
+                                    self.tr("Register arrival"))
         filter_label = QLabel(self.tr("Sh&ow"), board)
         self.filter = named(QComboBox(board), self.tr("Board filter"))
         filter_label.setBuddy(self.filter)
@@ -177,8 +177,8 @@ class ReceptionBoardPage(SharedBoard, Page):
         self._unsaved = restored is not None  # changes not yet saved as a version
         if self._unsaved:
             self.save_state.restored()
-        self.save_button = named(QPushButton(self.tr("Sav&e board (Ctrl+S)"), board),
-                                 self.tr("Save board"))
+        self.save_button = pressable(QPushButton(self.tr("Sav&e board (Ctrl+S)"), board),
+                                     self.tr("Save board"))
         board_layout.addWidget(self.save_button)
         self.tabs.addTab(board, self.tr("2. &Board"))
         self.share_panel = SharePanel(self)

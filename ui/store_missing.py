@@ -11,7 +11,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from fieldkit.errors import StoreFolderMissing
-from ui.controls import heading, named
+from ui.controls import heading, pressable
 from ui.messages import error_text
 
 
@@ -31,11 +31,11 @@ class StoreMissingPage(QWidget):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         row = QHBoxLayout()
-        self.retry_button = named(QPushButton(self.tr("&Retry"), self), "retry",
-                                  self.tr("Look for the records again"))
+        self.retry_button = pressable(QPushButton(self.tr("&Retry"), self), "retry",
+                                      self.tr("Look for the records again"))
         self.retry_button.clicked.connect(self.retry)
         row.addWidget(self.retry_button)
-        self.removed_button = named(
+        self.removed_button = pressable(
             QPushButton(self.tr("Records removed on &purpose?"), self), "removed on purpose",
             self.tr("Only if fieldkit's records were removed on purpose"))
         self.removed_button.clicked.connect(self._ask)
@@ -51,7 +51,7 @@ class StoreMissingPage(QWidget):
         self.warning.setStyleSheet("QLabel { border: 2px solid #b35900; padding: 6px; }")
         self.warning.setVisible(False)
         layout.addWidget(self.warning)
-        self.start_again_button = named(
+        self.start_again_button = pressable(
             QPushButton(self.tr("&Start again with a new, empty store"), self), "start again",
             self.tr("Set up a new, empty store in this folder"))
         self.start_again_button.clicked.connect(self.startAgain)

@@ -12,7 +12,7 @@ from fieldkit import errors, keys
 from fieldkit.settings import Settings
 from fieldkit.store import Store
 from fieldkit.unlock_attempts import delay_after, read_failures
-from ui.controls import heading, named
+from ui.controls import heading, named, pressable
 from ui.messages import error_text, no_keyring_warning
 from ui.worker import Worker
 
@@ -55,7 +55,7 @@ class UnlockPage(QWidget):
         self.passphrase = named(QLineEdit(self), self.tr("Passphrase"))
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         caption.setBuddy(self.passphrase)
-        self.unlock_button = named(QPushButton(self.tr("&Unlock"), self), self.tr("Unlock"))
+        self.unlock_button = pressable(QPushButton(self.tr("&Unlock"), self), self.tr("Unlock"))
         self.unlock_button.setDefault(True)
         row.addWidget(caption)
         row.addWidget(self.passphrase, 1)

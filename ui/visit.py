@@ -29,7 +29,7 @@ from fieldkit.store import Store
 from forms import PremisesVisit
 from ui import print_pack
 from ui.checklist import Checklist
-from ui.controls import heading, named
+from ui.controls import heading, named, pressable
 from ui.drafts import DraftSaver
 from ui.exhibits_view import ExhibitsView
 from ui.form_editor import SectionEditor
@@ -94,18 +94,18 @@ class VisitPage(Page):
         self.form_message.setAccessibleName(self.tr("Visit record message"))
         form_layout.addWidget(self.form_message)
         row = QHBoxLayout()
-        self.start_button = named(QPushButton(self.tr("Start &visit now"), form_page),
-                                  self.tr("Start visit now"),
-                                  self.tr("Record the start time as now"))
-        self.end_button = named(QPushButton(self.tr("E&nd visit now"), form_page),
-                                self.tr("End visit now"), self.tr("Record the end time as now"))
-        self.save_button = named(QPushButton(self.tr("&Save (Ctrl+S)"), form_page),
-                                 self.tr("Save visit record"))
-        self.ready_button = named(QPushButton(self.tr("Mark read&y"), form_page),
-                                  self.tr("Mark the visit record ready"))
-        self.print_button = named(QPushButton(self.tr("&Print report…"), form_page),
-                                  self.tr("Print the visit report"),
-                                  self.tr("Notes with corrections, exhibits with their hashes"))
+        self.start_button = pressable(QPushButton(self.tr("Start &visit now"), form_page),
+                                      self.tr("Start visit now"),
+                                      self.tr("Record the start time as now"))
+        self.end_button = pressable(QPushButton(self.tr("E&nd visit now"), form_page),
+                                    self.tr("End visit now"), self.tr("Record the end time as now"))
+        self.save_button = pressable(QPushButton(self.tr("&Save (Ctrl+S)"), form_page),
+                                     self.tr("Save visit record"))
+        self.ready_button = pressable(QPushButton(self.tr("Mark read&y"), form_page),
+                                      self.tr("Mark the visit record ready"))
+        self.print_button = pressable(QPushButton(self.tr("&Print report…"), form_page),
+                                      self.tr("Print the visit report"),
+                                      self.tr("Notes with corrections, exhibits with their hashes"))
         for button in (self.start_button, self.end_button, self.save_button, self.ready_button,
                        self.print_button):
             row.addWidget(button)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -23,7 +24,7 @@ from fieldkit.errors import FieldkitError
 from fieldkit.settings import Settings
 from fieldkit.store import Store
 from ui.cases import CasesPage
-from ui.controls import named
+from ui.controls import pressable
 from ui.first_paint import FirstPaint
 from ui.page import Page
 from ui.worker import Worker
@@ -64,10 +65,10 @@ class Workspace(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 0)
         bar = QHBoxLayout()
-        self.back_button = named(QPushButton(self.tr("← Back"), self), self.tr("Back"),
-                                 self.tr("Back to the previous screen (Alt+Left)"))
-        self.home_button = named(QPushButton(self.tr("All cases"), self), self.tr("All cases"),
-                                 self.tr("Back to the cases list (Ctrl+Home)"))
+        self.back_button = pressable(QPushButton(self.tr("← Back"), self), self.tr("Back"),
+                                     self.tr("Back to the previous screen (Alt+Left)"))
+        self.home_button = pressable(QPushButton(self.tr("All cases"), self), self.tr("All cases"),
+                                     self.tr("Back to the cases list (Ctrl+Home)"))
         self.trail = QLabel(self)
         self.trail.setAccessibleName(self.tr("Where you are"))
         bar.addWidget(self.back_button)
@@ -124,6 +125,7 @@ class Workspace(QWidget):
     def _show_place(self) -> None:
         self.trail.setText(" › ".join(self._titles))
         depth = self.stack.count()
+        self._only_the_top_sizes_the_window()
         self.back_button.setEnabled(depth > 1)
         self.home_button.setEnabled(depth > 1)
         page = self.current()
@@ -133,6 +135,18 @@ class Workspace(QWidget):
         # The reception board needs the whole width for its columns; F9 still shows the panel.
         self.pathway.setVisible(page.case_id is not None and not page.wants_full_width
                                 and self._pathway_wanted)
+
+    def _only_the_top_sizes_the_window(self) -> None:
+        """Only the screen shown counts towards the window's smallest size: a stack is as wide
+        as its widest screen, so the reception board (the whole width) under the NRM form
+        opened from it, with the pathway panel beside the form, made the window wider than a
+        1366-pixel screen (the panel cut off at the right). A screen below is sized again when
+        it shows."""
+        top = self.stack.currentWidget()
+        for page in self.pages():
+            policy = (QSizePolicy.Policy.Preferred if page is top
+                      else QSizePolicy.Policy.Ignored)
+            page.setSizePolicy(policy, policy)
 
     @Slot()
     def toggle_pathway(self) -> None:

@@ -14,8 +14,8 @@ from forms.choices import AgeGroup
 from forms.reception import ReceptionCentre
 from sync.board_share import journal
 from tests.conftest import PASSPHRASE
+from tests.gui.access_keys import clashes
 from tests.gui.board_windows import board_window
-from tests.gui.test_board_share_app import _alt_keys
 from tests.reliability.board_rig import build_centre
 
 WAIT_MS = 60_000  # an upper bound on a slow, shared machine; never a timing assertion
@@ -49,8 +49,8 @@ def test_the_person_panel_says_why_the_child_route_holds_and_records_the_age_dec
         said = panel.child_route.text()
         assert said.startswith("Kept on the child route: recorded as under 18, or possibly")
         assert "Officer police recorded “Adult or child: child” at " in said
-        twice = {key: n for key, n in _alt_keys(main).items() if n > 1}
-        assert not twice, f"Alt+{twice} used more than once"
+        twice = clashes(main)
+        assert not twice, f"{twice} used more than once"
 
         qtbot.keyClick(page, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)  # an adult
         qtbot.waitUntil(lambda: not panel.child_route.isVisible(), timeout=WAIT_MS)

@@ -4,53 +4,23 @@ words), and sharing resumed by itself after the laptop locked and was unlocked."
 
 from __future__ import annotations
 
-import re
 import socket
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QLabel, QTabBar, QWidget
 
 from fieldkit import cases
 from fieldkit.store import Store
 from sync import lead
 from tests.conftest import PASSPHRASE
+from tests.gui.access_keys import clashes
 from tests.gui.board_windows import board_window
 from tests.gui.conftest import write_file
 from tests.reliability.board_rig import build_centre
 
 WAIT_MS = 60_000  # an upper bound on a slow, shared machine; never a timing assertion
-
-MNEMONIC = re.compile(r"&([^&\s])")
-
-
-def _mnemonic(text: str) -> str | None:
-    found = MNEMONIC.search(text.replace("&&", ""))
-    return found.group(1).upper() if found else None
-
-
-def _alt_keys(main) -> Counter[str]:  # type: ignore[no-untyped-def]
-    """Every Alt+letter the window answers as it stands: visible buttons, labels with a buddy,
-    tab titles and the menu bar."""
-    keys: Counter[str] = Counter()
-    texts = [action.text() for action in main.menuBar().actions() if action.isVisible()]
-    for widget in main.findChildren(QWidget):
-        if not widget.isVisible():
-            continue
-        if isinstance(widget, QAbstractButton) or (
-                isinstance(widget, QLabel) and widget.buddy() is not None):
-            texts.append(widget.text())
-        elif isinstance(widget, QTabBar):
-            texts.extend(widget.tabText(i) for i in range(widget.count()))
-    for text in texts:
-        letter = _mnemonic(text)
-        if letter is not None:
-            keys[letter] += 1
-    return keys
-
 
 def test_no_alt_key_does_two_things_on_any_tab_of_the_board(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     case = cases.create_case(window.store, "Reception centre")
@@ -59,8 +29,8 @@ def test_no_alt_key_does_two_things_on_any_tab_of_the_board(qtbot, window) -> No
     for tab in range(page.tabs.count()):
         page.tabs.setCurrentIndex(tab)
         qtbot.waitUntil(page.tabs.currentWidget().isVisible)
-        twice = {key: n for key, n in _alt_keys(window).items() if n > 1}
-        assert not twice, f"tab {page.tabs.tabText(tab)!r}: Alt+{twice} used more than once"
+        twice = clashes(window)
+        assert not twice, f"tab {page.tabs.tabText(tab)!r}: {twice} used more than once"
 
 
 
