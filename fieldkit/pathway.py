@@ -21,12 +21,13 @@ from fieldkit.first_responders import officer_duty, responder_duty
 from fieldkit.resources import Contact, Resources, Timeline, load_resources
 from fieldkit.store import Store
 from forms import DutyToNotify
-from forms.choices import AgeGroup, ConsentDecision, NrmStage, ResponderDuty
+from forms.choices import AgeGroup, Agency, ConsentDecision, NrmStage, ResponderDuty
 from forms.kinds import KIND_TITLES
 from forms.nrm import NrmReferral
 from forms.pathways import FactValue, Step
 from forms.reception import PersonReceived
 from forms.rules import AgeStatus, Route, route_for
+from forms.visit import PremisesVisit, VisitActionKind
 
 _STATUS_OF_AGE = {
     AgeGroup.ADULT: AgeStatus.ADULT,
@@ -321,12 +322,71 @@ def set_tick(store: Store, case_id: str, scope: str, step_id: str, done: bool) -
         store.audit("pathway.tick" if done else "pathway.untick", "case", case_id)
 
 
+_DONE_BY_ACTION = {
+    VisitActionKind.LEAD_NOTIFIED: ("ts.notify_lead", "init.report_to_lead"),
+    VisitActionKind.GLAA_CONTACTED: ("init.glaa",),
+    VisitActionKind.POLICE_CALLED_101: ("init.police_intelligence", "init.report_101"),
+    VisitActionKind.POLICE_CALLED_999: ("init.call_999",),
+    VisitActionKind.MASH_CONTACTED: ("init.mash",),
+}
+"""The pathway steps a timed action recorded on a visit does (the officer need not tick
+them too)."""
+_DONE_BY_PRESENCE = {
+    Agency.GLAA: ("init.glaa",),
+    Agency.TRADING_STANDARDS: ("init.trading_standards",),
+    Agency.COUNCIL_HOUSING: ("init.housing_enforcement",),
+}
+"""The steps an agency present on the visit makes done (it saw the business for itself)."""
+
+
+def _visit_records(store: Store, case_id: str) -> list[PremisesVisit]:
+    records = []
+    for document in documents.list_documents(store, case_id, "visit"):
+        try:
+            records.append(PremisesVisit.model_validate_json(document.data))
+        except ValidationError:
+            continue
+    return records
+
+
 def derived_done(store: Store, case_id: str) -> set[str]:
-    """Steps the records themselves show are done (a case exists; a visit was made)."""
+    """Steps the records themselves show are done (a case exists; a visit was made; an action
+    recorded on a visit: the Lead notified, the GLAA contacted, the police called; an agency
+    present on the visit; an intelligence report marked ready)."""
     done = {"ts.identify_concern"}
     if cases.list_visits(store, case_id):
         done.add("ts.visit")
+    for record in _visit_records(store, case_id):
+        for action in record.actions:
+            done.update(_DONE_BY_ACTION.get(action.action, ()))
+        for agency in record.agencies_present:
+            done.update(_DONE_BY_PRESENCE.get(agency, ()))
+    if any(d.status == "ready" for d in documents.list_documents(store, case_id, "intel")):
+        done.add("init.police_intelligence")  # a Partnership Information Report made
     return done
+
+
+def concern_facts(store: Store, case_id: str,
+                  resources: Resources | None = None) -> dict[str, bool]:
+    """What the indicators seen at the case's premises (on its visit records and its NRM and
+    Duty to Notify forms) say about the business: a concern about it (the police on 101 or a
+    Partnership Information Report), and, as the council's indicator lists say, workers
+    exploited (the GLAA), the law broken (Trading Standards), housing (Housing Enforcement),
+    a perpetrator."""
+    resources = resources or load_resources()
+    seen: set[str] = set()
+    for record in _visit_records(store, case_id):
+        seen.update(record.indicators_ticked)
+    for document in documents.list_documents(store, case_id):
+        if document.kind in ("nrm", "dtn"):
+            data = json.loads(document.data)
+            seen.update(data.get("indicator_ids") or [])
+            seen.update((data.get("came_to_notice") or {}).get("indicator_ids") or [])
+    concerns = resources.indicators.concerns_of(seen)
+    facts = {concern: True for concern in concerns}
+    if seen and cases.list_visits(store, case_id):
+        facts["business_concern"] = True  # indicators seen at premises: a business
+    return facts
 
 
 def person_facts(
@@ -388,10 +448,10 @@ def case_facts(store: Store, case_id: str) -> CaseFacts:
     age = AgeGroup.NOT_SURE
     if ages:
         age = AgeGroup.ADULT if ages == {AgeGroup.ADULT} else AgeGroup.CHILD
-    return CaseFacts(done=frozenset(done), exploitation_present=True if people else None,
-                     age=age, person_recorded=bool(people),
-                     first_responder=officer.is_first_responder(store),
-                     responder=officer_duty(store))
+    return CaseFacts.model_validate({
+        "done": frozenset(done), "exploitation_present": True if people else None, "age": age,
+        "person_recorded": bool(people), "first_responder": officer.is_first_responder(store),
+        "responder": officer_duty(store), **concern_facts(store, case_id)})
 
 
 def plan_for_case(store: Store, case_id: str) -> list[tuple[str, CasePlan]]:

@@ -38,18 +38,28 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+Concern = Literal["perpetrator_concern", "business_exploiting_workers", "business_broke_law",
+                  "housing_concern"]
+"""What seeing an indicator at a business tells the pathway (a fact its steps test: the police
+on 101 or a Partnership Information Report, the GLAA, Trading Standards, Housing
+Enforcement)."""
+
+
 class Indicator(_Strict):
-    """One indicator of modern slavery: a stable id (stored on forms) and its plain text."""
+    """One indicator of modern slavery: a stable id (stored on forms), its plain text, and the
+    concerns seeing it raises (``concerns``; its list's too)."""
 
     id: Id
     text: Text
+    concerns: list[Concern] = []
 
 
 class IndicatorList(_Strict):
-    """A titled checklist of indicators."""
+    """A titled checklist of indicators; ``concerns``: raised by any indicator of the list."""
 
     title: Text
     indicators: list[Indicator]
+    concerns: list[Concern] = []
 
 
 class BusinessIndicators(IndicatorList):
@@ -83,6 +93,13 @@ class IndicatorLists(_Strict):
         """Every indicator in the file, general first."""
         lists = [self.general, *self.exploitation.values(), *self.business.values()]
         return [indicator for found in lists for indicator in found.indicators]
+
+    def concerns_of(self, indicator_ids: Iterable[str]) -> set[str]:
+        """The concerns the indicators with these ids raise (their own and their list's)."""
+        wanted = set(indicator_ids)
+        lists = [self.general, *self.exploitation.values(), *self.business.values()]
+        return {concern for found in lists for indicator in found.indicators
+                if indicator.id in wanted for concern in (*found.concerns, *indicator.concerns)}
 
 
 class Contact(_Strict):

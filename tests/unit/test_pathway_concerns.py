@@ -1,0 +1,57 @@
+"""The concerns about a business come from what the officer recorded (issue: the GLAA, Trading
+Standards, Housing Enforcement and police intelligence steps never appeared, since nothing set
+their facts): the indicators seen at the premises raise them, as the council's indicator lists
+say, and an action recorded on the visit (or an agency present) marks the step done."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fieldkit import cases, documents, pathway
+from fieldkit.resources import load_resources
+from fieldkit.store import Store
+
+CONCERN_STEPS = ("init.police_intelligence", "init.glaa", "init.trading_standards",
+                 "init.housing_enforcement")
+
+
+def _case_steps(store: Store, case_id: str) -> dict[str, bool]:
+    [(_, plan)] = pathway.plan_for_case(store, case_id)[:1]
+    return {step.id: step.done for p in plan.pathways for step in p.steps
+            if step.id in CONCERN_STEPS}
+
+
+def _visit(store: Store, title: str, **record: Any) -> str:
+    case = cases.create_case(store, title)
+    visit = cases.create_visit(store, case.id, "Sparkle Hand Car Wash", "Foleshill Road")
+    documents.save_document(store, case.id, "visit", {
+        "premises": {"name": "Sparkle Hand Car Wash", "business_type": "hand_car_wash"},
+        **record}, visit_id=visit.id)
+    return case.id
+
+
+def test_indicators_seen_at_a_business_bring_the_agencies_steps(store: Store) -> None:
+    case_id = _visit(store, "Operation Concerns", indicators_ticked=[
+        "labour.no_breaks", "car_wash.living_on_site", "car_wash.no_protective_equipment"])
+    assert _case_steps(store, case_id) == {step: False for step in CONCERN_STEPS}
+
+
+def test_no_indicator_seen_brings_none_of_them(store: Store) -> None:
+    assert _case_steps(store, _visit(store, "Operation Quiet")) == {}
+
+
+def test_what_the_visit_recorded_marks_those_steps_done(store: Store) -> None:
+    case_id = _visit(
+        store, "Operation Done", indicators_ticked=["labour.no_breaks", "general.isolation"],
+        agencies_present=["trading_standards", "glaa"],
+        started_at="2026-11-02T09:00:00Z",
+        actions=[{"at": "2026-11-02T09:30:00Z", "action": "police_called_101"}])
+    steps = _case_steps(store, case_id)
+    assert steps == {"init.police_intelligence": True, "init.glaa": True}
+
+
+def test_the_indicator_lists_say_which_concern_each_raises() -> None:
+    lists = load_resources().indicators
+    assert lists.concerns_of(["labour.recruitment_fees"]) == {"business_exploiting_workers"}
+    assert lists.concerns_of(["farm.caravan_accommodation"]) == {"housing_concern"}
+    assert lists.concerns_of(["general.fear"]) == set()
