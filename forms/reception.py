@@ -41,6 +41,10 @@ class BoardStep(StrEnum):
     LEFT = "left"
 
 
+STILL_DUE_AFTER_LEAVING = frozenset({BoardStep.MASH, BoardStep.NRM_OR_DTN})
+"""The steps a person who left the centre still waits for: the centre must still make them."""
+
+
 class StepWait(StrEnum):
     """Why Space on a board step changes nothing (the board says so in words)."""
 
@@ -193,11 +197,15 @@ class PersonReceived(FormSection):
             else None
 
     def waiting_for(self, as_of: date) -> list[BoardStep]:
-        """The steps this person is still waiting for: none once they have left the centre
-        (what was not done is in the record, but no one at the centre waits for it)."""
+        """The steps this person is still waiting for. Once they have left the centre, only
+        what must still be done without them: the MASH referral for a child (or possibly a
+        child) and the NRM referral or Duty to Notify (a duty that does not end when the person
+        leaves); the rest is in the record, but no one at the centre waits for it."""
+        waiting = [step for step, status in self.board(as_of).items()
+                   if status is StepStatus.WAITING]
         if self.departed_at is not None:
-            return []
-        return [step for step, status in self.board(as_of).items() if status is StepStatus.WAITING]
+            return [step for step in waiting if step in STILL_DUE_AFTER_LEAVING]
+        return waiting
 
     def ready_problems(self, as_of: date) -> list[FieldProblem]:
         """What must be settled before the person's record is complete."""

@@ -98,7 +98,7 @@ class ReceptionBoardModel(QAbstractTableModel):
         """(done, waiting) for every step."""
         result = {step: (0, 0) for step in STEPS}
         for person, board in zip(self._people, self._boards, strict=True):
-            still_waiting = set(person.waiting_for(self._as_of))  # none once they have left
+            still_waiting = set(person.waiting_for(self._as_of))  # after leaving: MASH, NRM/DtN
             for step, status in board.items():
                 done, waiting = result[step]
                 result[step] = (done + (status is StepStatus.DONE),

@@ -95,6 +95,19 @@ def test_screening_is_done_only_when_every_agency_has_screened() -> None:
     assert person.board(TODAY)[BoardStep.SCREENED] is D
 
 
+def test_a_child_who_left_still_waits_for_the_mash_referral_and_the_nrm() -> None:
+    """Leaving the centre ends what the centre offers, not its duties: a child who left
+    before the MASH referral (or anyone before the NRM or Duty to Notify) still shows as
+    waiting for it; welfare and the rest do not."""
+    child = PersonReceived(reference="C1", arrived_at=AT, age_group=AgeGroup.CHILD,
+                           departed_at=AT, onward_destination="With an aunt")
+    assert child.waiting_for(TODAY) == [BoardStep.MASH, BoardStep.NRM_OR_DTN]
+    referred = child.model_copy(update={"mash_referred_at": AT,
+                                        "referral_form": ReferralForm.NRM,
+                                        "referral_form_done_at": AT})
+    assert referred.waiting_for(TODAY) == []
+
+
 def test_property_is_done_when_logged_and_every_item_kept_or_returned() -> None:
     person = PersonReceived(property_logged=True,
                             property_items=[PropertyItem(description="Phone")])
