@@ -79,6 +79,11 @@ class PathwayPanel(QWidget):
         self.scope.blockSignals(False)
         self.refresh()
 
+    def show_whole_case(self) -> None:
+        """Follow the whole case again (a person's form was closed)."""
+        if self.scope.count() and self.scope.currentIndex() != 0:
+            self.scope.setCurrentIndex(0)  # refreshes
+
     def show_person(self, person_id: str, live: dict[str, Any] | None = None) -> None:
         """Follow one person, using the form being edited for the facts when given."""
         if live is not None:

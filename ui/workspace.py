@@ -132,6 +132,8 @@ class Workspace(QWidget):
         if page.case_id is None and self._pathway is None:
             return  # no case shown yet: no panel to hide
         self.pathway.set_case(page.case_id)
+        if getattr(page, "person", None) is None:
+            self.pathway.show_whole_case()  # back from a person's form: the case again
         # The reception board needs the whole width for its columns; F9 still shows the panel.
         self.pathway.setVisible(page.case_id is not None and not page.wants_full_width
                                 and self._pathway_wanted)

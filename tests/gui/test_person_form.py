@@ -161,6 +161,16 @@ def test_a_child_gets_an_nrm_without_consent_and_a_mash_step(qtbot, window, demo
     assert "dtn" not in saved
 
 
+def test_back_from_a_persons_form_the_pathway_follows_the_whole_case_again(
+        qtbot, window, demo):
+    workspace = window.workspace
+    page = _add_person(qtbot, window, demo, "W9", "Worker at the back")
+    qtbot.waitUntil(lambda: workspace.pathway.scope.currentData() == page.person.id)
+    workspace.back()
+    assert workspace.current() is not page
+    assert workspace.pathway.scope.currentText() == "The whole case"
+
+
 def test_print_pack_writes_the_pdf_off_the_gui_thread(qtbot, window, demo, tmp_path,
                                                       monkeypatch):
     target = tmp_path / "pack.pdf"
