@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from fieldkit.clock import parse_stamp
 from fieldkit.store import Store
 from forms import DutyToNotify, NrmReferral, PremisesVisit
 from forms.choices import AgeGroup, label
@@ -36,6 +37,8 @@ class RegisterRow:
     routes: tuple[str, ...]
     status: str
     received: date
+    received_at: str
+    """When it was received, to the second (a store timestamp, UTC): the register's order."""
 
 
 @dataclass(frozen=True)
@@ -115,12 +118,13 @@ def case_rows(case: ReceivedCase) -> list[RegisterRow]:
     head = case.case
     rows = [RegisterRow("case", head.id, head.id, head.reference, head.title, case.officer,
                         premises, business, every_type, every_route, head.status,
-                        received_on(case.last_received))]
+                        received_on(case.last_received), case.last_received)]
     for person in case.people:
         rows.append(RegisterRow(
             "person", person.id, head.id, head.reference, person.reference, case.officer,
             premises, business, _unique(facts.exploitation.get(person.id, [])),
-            _unique(facts.routes.get(person.id, [])), head.status, received_on(person.created_at)))
+            _unique(facts.routes.get(person.id, [])), head.status, received_on(person.created_at),
+            person.created_at))
     for form in case.forms:
         who = case.person_reference(form.person_id)
         title = KIND_TITLES[form.kind] + (f" ({who})" if who else "")
@@ -129,14 +133,16 @@ def case_rows(case: ReceivedCase) -> list[RegisterRow]:
             "form", form.id, head.id, head.reference, title, case.officer, premises, business,
             _unique(facts.exploitation.get(person_key, [])) if form.person_id else every_type,
             _unique(facts.routes.get(person_key, [])) if form.person_id else (),
-            form.status, received_on(form.updated_at)))
+            form.status, received_on(form.updated_at), form.updated_at))
     return rows
 
 
 def register_rows(store: Store, wanted: RegisterFilter | None = None) -> list[RegisterRow]:
-    """Every register line the filter accepts, newest case first."""
+    """Every register line the filter accepts, newest first by the full time received (a case
+    before its own lines received at the same moment)."""
     rows = [row for case in load_all(store) for row in case_rows(case)]
-    rows.sort(key=lambda r: (-r.received.toordinal(), r.case_reference, r.kind != "case"))
+    rows.sort(key=lambda r: (r.case_reference, r.kind != "case"))
+    rows.sort(key=lambda r: parse_stamp(r.received_at), reverse=True)  # stable: ties keep order
     return [row for row in rows if wanted is None or wanted.accepts(row)]
 
 

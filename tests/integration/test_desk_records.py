@@ -105,6 +105,19 @@ def test_the_register_filters(sent) -> None:  # type: ignore[no-untyped-def]
     assert whats(received_to=date(2020, 1, 1)) == set()
 
 
+def test_the_register_is_newest_first_by_the_full_time(sent) -> None:  # type: ignore[no-untyped-def]
+    """Two cases received the same day: the later one comes first (it was ordered by the day,
+    then by reference, so the day's newest case sat below the older one)."""
+    setup, (first, second) = sent
+    rows = register.register_rows(setup.lead)
+    assert rows[0].received == rows[-1].received  # all received today
+    cases_shown = [r.case_id for r in register.register_rows(
+        setup.lead, register.RegisterFilter(kinds=frozenset({"case"})))]
+    assert cases_shown == [second, first]
+    times = [clock.parse_stamp(r.received_at) for r in rows]
+    assert times == sorted(times, reverse=True)
+
+
 def test_history_shows_each_version_and_what_changed(sent) -> None:  # type: ignore[no-untyped-def]
     setup, (case_id, _) = sent
     visit = cases.list_visits(setup.device, case_id)[0]

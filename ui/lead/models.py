@@ -73,7 +73,7 @@ class RegisterModel(QAbstractTableModel):
         if role == ROW_ROLE:
             return row
         if role == SORT_ROLE:
-            return (row.received.isoformat() if index.column() == self.RECEIVED
+            return (row.received_at if index.column() == self.RECEIVED
                     else self._text(row, index.column()))
         return None
 
