@@ -4,6 +4,7 @@ negative RG decision, and sees the reconsideration deadline appear and the dashb
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -131,7 +132,12 @@ def test_the_leads_day(qtbot, lead_window, monkeypatch, tmp_path) -> None:  # ty
     assert len(saved) == 2 and saved[0].endswith(".csv") and saved[1].endswith(".pdf")
     assert dashboard.message.text().startswith("Report for ")
     assert (reports / saved[1]).read_bytes().startswith(b"%PDF")
-    assert "reasonable grounds decision (negative)" in record.history.toPlainText()
+    history = record.history.toPlainText()
+    assert "reasonable grounds decision (negative)" in history
+    # Dates and times in words, as the rest of the desk shows them (it showed 2026-11-28).
+    assert not re.search(r"\d{4}-\d\d-\d\d", history)
+    today = clock.today()
+    assert f"negative) on {today.day} {today:%B %Y} (recorded " in history
 
     # Locking destroys the desk and wipes the copied answer.
     window.lock()

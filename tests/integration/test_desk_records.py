@@ -135,6 +135,24 @@ def test_history_shows_each_version_and_what_changed(sent) -> None:  # type: ign
     assert not any("14:20" in change for change in history[1].changes)  # names, not values
 
 
+def test_history_shows_dates_and_times_in_words(sent) -> None:  # type: ignore[no-untyped-def]
+    """The History tab showed the Lead's dates as 2026-11-28 and a stamp it could not read as
+    it was stored; now as the Overview shows them (3 December 2026 10:15:02 UTC)."""
+    import re
+
+    from sync.desk.casefile import history_lines
+
+    setup, (case_id, _) = sent
+    today = clock.today()
+    submission.record_submission(setup.lead, case_id, "W1", "NRM-7", today)
+    lines = history_lines(setup.lead, case_id)
+    text = "\n".join(lines)
+    assert not re.search(r"\d{4}-\d\d-\d\d", text)
+    day = f"{today.day} {today:%B %Y}"
+    assert lines[1].startswith(f"- {day} ") and " UTC: first received" in lines[1]
+    assert f"- W1: submitted on {day}, reference NRM-7 (recorded {day} " in text
+
+
 def test_a_reference_two_officers_used_is_never_resolved_to_one_silently(
         tmp_path: Path) -> None:
     """Each laptop numbers its own cases: `lead show --case FK-2026-0001` picked one of two
