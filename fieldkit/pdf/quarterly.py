@@ -33,13 +33,16 @@ class FigureBlock:
 
 @dataclass(frozen=True)
 class OpenDeadline:
-    """A line of the open-deadlines list: no names, only references."""
+    """A line of the open-deadlines list: no victim's name, only references, and the officer
+    who sent the case (each laptop numbers its own cases: two officers' may share one)."""
 
     due_on: str
     case_reference: str
     person_reference: str
     what: str
+    """What is due with its date (``RG decision expected by 9 December 2026``)."""
     state: str
+    sent_by: str = ""
 
 
 def bar_chart(columns: Sequence[str], series: Sequence[tuple[str, Sequence[int]]],
@@ -110,12 +113,15 @@ def render_quarterly_report(
     story += section_flowables("How to read these figures", [para(n, small=True) for n in notes])
     for block in blocks:
         story += _block(block)
-    rows = [[d.due_on, d.case_reference, d.person_reference, d.what, d.state] for d in deadlines]
+    rows = [[d.due_on, d.case_reference, d.sent_by, d.person_reference, d.what, d.state]
+            for d in deadlines]
     width = content_width()
     story += section_flowables("Open deadlines", [
-        para("Every date still open for an NRM referral, by case and person reference.")
+        para("Every date still open for an NRM referral, by case and person reference, with "
+             "the officer who sent the case (each laptop numbers its own cases).")
         if rows else para("No open deadlines."),
-        *([grid(["Due", "Case", "Person", "What", "State"], rows,
-                [24 * mm, 32 * mm, 18 * mm, width - 104 * mm, 30 * mm])] if rows else []),
+        *([grid(["Due", "Case", "Sent by", "Person", "What", "State"], rows,
+                [27 * mm, 26 * mm, 32 * mm, 15 * mm, width - 120 * mm, 20 * mm])]
+          if rows else []),
     ])
     return build_pdf(story, title=title, case_reference=period)

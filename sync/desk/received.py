@@ -144,6 +144,20 @@ def load_all(store: Store) -> list[ReceivedCase]:
     return [load_case(store, case_id) for case_id in case_ids(store)]
 
 
+def senders(store: Store, cases: list[ReceivedCase]) -> dict[str, str]:
+    """Who sent each case, by case id, to show beside its reference (each laptop numbers its own
+    cases, so two officers' cases may share one): the officer, and the laptop's name too when
+    that officer's cases came from more than one laptop."""
+    names = {str(r[0]): str(r[1] or "") for r in store.conn.execute(
+        "SELECT device_id, device_name FROM lead_devices")}
+    laptops: dict[str, set[str]] = {}
+    for case in cases:
+        laptops.setdefault(case.officer, set()).add(case.device_id)
+    return {case.case.id: (f"{case.officer}, {names.get(case.device_id) or case.device_id[:8]}"
+                           if len(laptops[case.officer]) > 1 else case.officer)
+            for case in cases}
+
+
 def exhibit_content(store: Store, sha256: str) -> bytes:
     """An exhibit's (or a pack's) bytes as received, by its hash."""
     row = store.conn.execute(

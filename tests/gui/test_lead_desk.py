@@ -18,7 +18,7 @@ from fieldkit.officer import AppRole
 from fieldkit.officer_profile import OfficerProfile
 from fieldkit.store import Store
 from sync.desk.tracker import EventKind, Outcome
-from tests.builders import LeadAndDevice
+from tests.builders import LeadAndDevice, three_laptops_one_reference
 from tests.conftest import PASSPHRASE
 from ui.first_run import create_store_and_key
 from ui.lead.models import DueModel
@@ -182,3 +182,25 @@ def test_an_officers_store_is_not_opened_as_the_lead(qtbot, settings) -> None:  
     window.open_store(Store.unwrap_key(settings, PASSPHRASE))
     assert window.desk is None and window.store is None
     assert "not set up for the Modern Slavery Lead" in window.unlock_page.message.text()
+
+
+def test_the_tracker_says_whose_case_each_reference_is(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Two officers' laptops both number a case FK-2026-0001: the tracker's table showed the
+    reference alone, three identical lines."""
+    setup, _ = three_laptops_one_reference(tmp_path)
+    setup.close()
+    window = LeadWindow(setup.lead_settings, unlock_second_ms=20)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.open_store(Store.unwrap_key(setup.lead_settings, PASSPHRASE))
+    assert window.desk is not None
+    model: DueModel = window.desk.tracker.model
+    assert model.headerData(DueModel.SENT_BY, Qt.Orientation.Horizontal) == "Sent by"
+    lines = {tuple(model.index(r, c).data() for c in (DueModel.CASE, DueModel.SENT_BY,
+                                                      DueModel.PERSON))
+             for r in range(model.rowCount())}
+    assert lines == {("FK-2026-0001", "Rowan Hallam, laptop", "W1"),
+                     ("FK-2026-0001", "Rowan Hallam, spare laptop", "W1"),
+                     ("FK-2026-0001", "Sam Okafor", "W1")}
+    window.lock()

@@ -13,7 +13,7 @@ from fieldkit import audit, cases, clock, notes
 from fieldkit.errors import InvalidInput, NotFound
 from sync.desk import register, submission, tracker
 from sync.desk.received import find_case_id, load_case
-from tests.builders import LeadAndDevice
+from tests.builders import LeadAndDevice, three_laptops_one_reference
 
 
 @pytest.fixture
@@ -196,3 +196,35 @@ def test_a_reference_two_officers_used_is_never_resolved_to_one_silently(
         assert find_case_id(setup.lead, first) == first  # by its id: the one meant
     finally:
         setup.close()
+
+
+@pytest.fixture
+def two_officers(tmp_path: Path) -> Iterator[tuple[LeadAndDevice, str, str, str]]:
+    setup, (rowans, sams, spares) = three_laptops_one_reference(tmp_path)
+    yield setup, rowans, sams, spares
+    setup.close()
+
+
+def test_the_same_reference_from_two_officers_is_told_apart_where_deadlines_are_listed(
+        two_officers) -> None:  # type: ignore[no-untyped-def]
+    """Each laptop numbers its own cases: the tracker's list and the quarterly report showed
+    FK-2026-0001 three times with nothing to say whose each was."""
+    from sync.desk.figures import Quarter
+    from sync.desk.report import build_report
+    from tests.unit.test_pdf_tools import pdf_text
+
+    setup, rowans, sams, spares = two_officers
+    reference = load_case(setup.lead, rowans).case.reference
+    assert {load_case(setup.lead, c).case.reference for c in (sams, spares)} == {reference}
+    rg = [i for i in tracker.due_items(setup.lead) if i.timeline_id == "reasonable_grounds"]
+    assert len(rg) == 3 and {i.case_reference for i in rg} == {reference}
+    # Rowan sent from two laptops: the laptop's name tells those two apart.
+    assert sorted(i.sent_by for i in rg) == [
+        "Rowan Hallam, laptop", "Rowan Hallam, spare laptop", "Sam Okafor"]
+    due = rg[0].due_on
+    assert rg[0].what_on() == f"RG decision expected by {due.day} {due:%B %Y}"
+
+    text = pdf_text(build_report(setup.lead, Quarter.of(clock.today()), clock.today()).pdf)
+    for sender in ("Rowan Hallam, laptop", "Rowan Hallam, spare laptop", "Sam Okafor"):
+        assert f"{reference} {sender} W1 RG decision expected by {due.day} {due:%B %Y}" \
+            in text, sender
