@@ -204,3 +204,30 @@ def test_the_tracker_says_whose_case_each_reference_is(qtbot, tmp_path) -> None:
                      ("FK-2026-0001", "Rowan Hallam, spare laptop", "W1"),
                      ("FK-2026-0001", "Sam Okafor", "W1")}
     window.lock()
+
+
+def test_the_import_bar_and_its_words_agree(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The bar stood full while the words still said 'Importing...' (the receipts were being
+    written): at every step of a real import, a full bar never sits beside 'Importing'."""
+    setup = LeadAndDevice(tmp_path)
+    setup.send_demo(3)
+    setup.close()
+    window = LeadWindow(setup.lead_settings, unlock_second_ms=20)
+    qtbot.addWidget(window)
+    window.open_store(Store.unwrap_key(setup.lead_settings, PASSPHRASE))
+    assert window.desk is not None
+    inbox = window.desk.inbox
+    inbox.folder.setText(str(setup.share))
+    seen: list[tuple[int, int, str]] = []
+    # Connected after the page's own slot: each step as the Lead sees it once it is handled.
+    inbox._signals.moved.connect(lambda *_: seen.append(
+        (inbox.progress.value(), inbox.progress.maximum(), inbox.message.text())))
+    _press(qtbot, inbox.import_button)
+    qtbot.waitUntil(lambda: "Imported 3" in inbox.message.text(), timeout=30_000)
+    assert seen[0] == (0, 3, "Importing bundle 1 of 3...")
+    assert seen[-1][1] == 0 and seen[-1][2].startswith("Finishing: writing the receipts")
+    for value, most, words in seen:
+        assert not (most and value >= most), (value, most, words)  # never full mid-import
+        assert words.startswith("Importing") == (most > 0), words
+    assert not inbox.progress.isVisible()
+    window.lock()

@@ -136,8 +136,18 @@ class InboxPage(QWidget):
 
     @Slot(int, int)
     def _moved(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
+        """The bar and the words say the same: bundle by bundle, then (every bundle stored)
+        a busy bar while the receipts are written and the import finishes, never a full bar
+        beside 'Importing'."""
+        if done >= total:
+            self.progress.setRange(0, 0)
+            self.message.setText(self.tr("Finishing: writing the receipts the officers' "
+                                         "laptops wait for..."))
+            return
+        self.progress.setRange(0, total)
         self.progress.setValue(done)
+        self.message.setText(self.tr("Importing bundle %1 of %2...")
+                             .replace("%1", str(done + 1)).replace("%2", str(total)))
 
     def _done(self, report: Any) -> None:
         self.import_button.setEnabled(True)
