@@ -231,3 +231,37 @@ def test_the_import_bar_and_its_words_agree(qtbot, tmp_path) -> None:  # type: i
         assert words.startswith("Importing") == (most > 0), words
     assert not inbox.progress.isVisible()
     window.lock()
+
+
+def test_a_refused_bundle_says_what_is_known_and_what_to_do(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A damaged bundle was listed with its file name and reason only: no sender, no advice."""
+    setup = LeadAndDevice(tmp_path)
+    setup.send_demo(1)
+    setup.close()
+    [path] = list((setup.share / "bundles").glob("*.age"))
+    damaged = bytearray(path.read_bytes())
+    damaged[len(damaged) // 2] ^= 0xFF
+    path.write_bytes(bytes(damaged))
+    window = LeadWindow(setup.lead_settings, unlock_second_ms=20)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.open_store(Store.unwrap_key(setup.lead_settings, PASSPHRASE))
+    assert window.desk is not None
+    inbox = window.desk.inbox
+    assert inbox.rejected_detail.text() == "No bundle has been refused."
+    inbox.folder.setText(str(setup.share))
+    _press(qtbot, inbox.import_button)
+    qtbot.waitUntil(lambda: "refused 1" in inbox.message.text(), timeout=30_000)
+    model = inbox.rejected_model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == ["Bundle file", "Sender", "Arrived", "Refused at", "Reason"]
+    assert model.index(0, 1).data() == ("claims to be from Rowan Hallam, laptop: not verified "
+                                        "(the file could not be checked)")
+    detail = inbox.rejected_detail.text()
+    assert detail.startswith(f"{path.name} could not be imported (")
+    assert f"found in {setup.share}/bundles, moved to {setup.share}/quarantine" in detail
+    assert "Sender: claims to be from Rowan Hallam, laptop: not verified" in detail
+    assert detail.endswith("Ask Rowan Hallam to send the case again (their laptop shows it as "
+                           "refused by the Lead), then import.")
+    window.lock()
