@@ -86,6 +86,7 @@ class InboxPage(QWidget):
         # What is known of the refusal chosen (the newest until the Lead picks another).
         self.rejected_detail = named(QLabel(self), self.tr("The refused bundle chosen"))
         self.rejected_detail.setWordWrap(True)
+        self.rejected_detail.setTextFormat(Qt.TextFormat.PlainText)  # a file's claim is not HTML
         self.rejected_detail.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard)
