@@ -79,7 +79,8 @@ class Referral:
     received: date
     officer: str = ""
     """Who sent the case (case references are each laptop's own: two officers' cases may
-    share one, so the Lead is shown whose it is)."""
+    share one, so the Lead is shown whose it is); in the submissions list, with the laptop's
+    name too when that officer sent from two (:func:`sync.desk.received.senders`)."""
     found_on: date | None = None
     """When the person was found, as the form says (nothing about them happens before)."""
     draft: bool = False

@@ -203,6 +203,12 @@ def test_the_tracker_says_whose_case_each_reference_is(qtbot, tmp_path) -> None:
     assert lines == {("FK-2026-0001", "Rowan Hallam, laptop", "W1"),
                      ("FK-2026-0001", "Rowan Hallam, spare laptop", "W1"),
                      ("FK-2026-0001", "Sam Okafor", "W1")}
+    # The referrals to record a decision against are told apart the same way.
+    tracker = window.desk.tracker
+    choices = [tracker.referral.itemText(i) for i in range(tracker.referral.count())]
+    for sender in ("Rowan Hallam, laptop", "Rowan Hallam, spare laptop", "Sam Okafor"):
+        assert f"FK-2026-0001 W1 (NRM-1, {sender})" in choices, choices
+    assert len(set(choices)) == len(choices)
     window.lock()
 
 
