@@ -265,8 +265,8 @@ def test_a_refused_bundle_says_what_is_known_and_what_to_do(qtbot, tmp_path) -> 
     assert model.index(0, 1).data() == ("claims to be from Rowan Hallam, laptop: not verified "
                                         "(the file could not be checked)")
     detail = inbox.rejected_detail.text()
-    assert detail.startswith(f"{path.name} could not be imported (")
-    assert f"found in {setup.share}/bundles, moved to {setup.share}/quarantine" in detail
+    assert detail.startswith(f"{path.name} could not be imported. Bundle rejected: ")
+    assert f"It was found in {setup.share}/bundles, moved to {setup.share}/quarantine." in detail
     assert "Sender: claims to be from Rowan Hallam, laptop: not verified" in detail
     assert detail.endswith("Ask Rowan Hallam to send the case again (their laptop shows it as "
                            "refused by the Lead), then import.")

@@ -142,8 +142,9 @@ class InboxPage(QWidget):
         arrived = (local_time(refusal.arrived_at) if refusal.arrived_at
                    else self.tr("not known"))
         self.rejected_detail.setText(
-            self.tr("%1 could not be imported (%2): %3. Arrived %4, refused %5. Sender: %6. %7")
-            .replace("%1", refusal.file_name).replace("%2", refusal.reason)
+            self.tr("%1 could not be imported. %2. It was %3. Arrived %4, refused %5. "
+                    "Sender: %6. %7")
+            .replace("%1", refusal.file_name).replace("%2", refusal.reason.rstrip("."))
             .replace("%3", refusal.found).replace("%4", arrived)
             .replace("%5", local_time(refusal.rejected_at)).replace("%6", refusal.sender)
             .replace("%7", refusal.advice))
