@@ -224,6 +224,14 @@ def test_the_same_reference_from_two_officers_is_told_apart_where_deadlines_are_
     due = rg[0].due_on
     assert rg[0].what_on() == f"RG decision expected by {due.day} {due:%B %Y}"
 
+    # The register too: Rowan's two FK-2026-0001 are told apart by the laptop.
+    shown = {(r.case_reference, r.officer) for r in register.register_rows(
+        setup.lead, register.RegisterFilter(kinds=frozenset({"case"})))}
+    assert shown == {(reference, "Rowan Hallam, laptop"),
+                     (reference, "Rowan Hallam, spare laptop"), (reference, "Sam Okafor")}
+    assert len(register.register_rows(setup.lead, register.RegisterFilter(
+        officer="rowan hallam", kinds=frozenset({"case"})))) == 2
+
     text = pdf_text(build_report(setup.lead, Quarter.of(clock.today()), clock.today()).pdf)
     for sender in ("Rowan Hallam, laptop", "Rowan Hallam, spare laptop", "Sam Okafor"):
         assert f"{reference} {sender} W1 RG decision expected by {due.day} {due:%B %Y}" \
