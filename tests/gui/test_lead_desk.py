@@ -184,6 +184,13 @@ def test_an_officers_store_is_not_opened_as_the_lead(qtbot, settings) -> None:  
     assert "not set up for the Modern Slavery Lead" in window.unlock_page.message.text()
 
 
+def _case_ids(window: LeadWindow) -> list[str]:
+    from sync.desk.received import case_ids
+
+    assert window.store is not None
+    return case_ids(window.store)
+
+
 def test_the_tracker_says_whose_case_each_reference_is(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Two officers' laptops both number a case FK-2026-0001: the tracker's table showed the
     reference alone, three identical lines."""
@@ -203,6 +210,14 @@ def test_the_tracker_says_whose_case_each_reference_is(qtbot, tmp_path) -> None:
     assert lines == {("FK-2026-0001", "Rowan Hallam, laptop", "W1"),
                      ("FK-2026-0001", "Rowan Hallam, spare laptop", "W1"),
                      ("FK-2026-0001", "Sam Okafor", "W1")}
+    # Two officers' cases opened side by side: each tab names whose it is.
+    for case_id in _case_ids(window):
+        window.desk.open_case(case_id)
+    tabs = [window.desk.tabs.tabText(window.desk.tabs.indexOf(page))
+            for page in window.desk.records.values()]
+    assert sorted(tabs) == ["FK-2026-0001 (Rowan Hallam, laptop)",
+                            "FK-2026-0001 (Rowan Hallam, spare laptop)",
+                            "FK-2026-0001 (Sam Okafor)"]
     # The referrals to record a decision against are told apart the same way.
     tracker = window.desk.tracker
     choices = [tracker.referral.itemText(i) for i in range(tracker.referral.count())]
