@@ -561,6 +561,20 @@ import's time follows what has arrived since, not everything the share has ever 
 and hashed every bundle ever delivered, and checked every receipt, at every run)."""
 
 
+LEAD_REJECTION_DETAILS = """
+ALTER TABLE lead_rejections ADD COLUMN found_in TEXT NOT NULL DEFAULT '';
+ALTER TABLE lead_rejections ADD COLUMN arrived_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE lead_rejections ADD COLUMN sender_device TEXT NOT NULL DEFAULT '';
+ALTER TABLE lead_rejections ADD COLUMN sender_officer TEXT NOT NULL DEFAULT '';
+ALTER TABLE lead_rejections ADD COLUMN sender_source TEXT NOT NULL DEFAULT '';
+"""
+"""What is known of a bundle the Lead refused, besides its file and reason: the folder it was
+found in, when it arrived there (the file's modification time), and who it may be from, never
+as fact: ``sender_source`` is ``inbox`` (the HTTPS inbox recorded the device that uploaded it,
+after checking that upload's signature), ``manifest`` (the file's own manifest names it, its
+signature not checked) or '' (nothing can tell). Refusals recorded before keep ''."""
+
+
 STEPS: list[Callable[[Connection], None]] = [
     _run(V1), _run(V2), _run(V3), _run(V4), _step5, _run(ANCHORS), _seal_records,
     _run(LEAD_DESK),
@@ -569,6 +583,7 @@ STEPS: list[Callable[[Connection], None]] = [
     _run(LEAD_BUNDLE_LOOKUPS),
     _run(NOTE_SEARCH_WITHOUT_SIZES),
     _run(LEAD_SHARE_SEEN),
+    _run(LEAD_REJECTION_DETAILS),
 ]
 """STEPS[n] takes a store from schema n to n + 1."""
 

@@ -156,3 +156,20 @@ def read_archive(data: bytes, *, allowed: Callable[[str], bool]) -> dict[str, by
         entries[name] = data[start : start + size]
         position = start + -(-size // BLOCK) * BLOCK
     return entries
+
+
+def first_entry(data: bytes) -> tuple[str, bytes]:
+    """The first entry of a ustar archive whose start alone may be at hand (the rest damaged or
+    missing), checked as :func:`read_archive` checks each entry; :class:`ArchiveError` when it
+    cannot be read whole."""
+    header = data[:BLOCK]
+    if len(header) < BLOCK or header == _ZERO_BLOCK:
+        raise ArchiveError("the archive is truncated")
+    if not _checksum_ok(header) or header[257:263] != b"ustar\0" or header[156:157] not in (
+            b"0", b"\0"):
+        raise ArchiveError("the archive's first header is not a plain file's")
+    name = _text_field(header[0:100], "name")
+    size = _octal(header[124:136], "size")
+    if not is_safe_name(name) or BLOCK + size > len(data):
+        raise ArchiveError("the archive's first entry cannot be read whole")
+    return name, data[BLOCK:BLOCK + size]

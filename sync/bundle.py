@@ -16,8 +16,10 @@ plaintext is a deterministic ustar archive (:mod:`sync.archive`) holding, in thi
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import io
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -38,7 +40,13 @@ from pydantic import (
 )
 
 from fieldkit.clock import parse_stamp, stamp
-from sync.archive import ArchiveError, is_written_archive, read_archive, write_archive
+from sync.archive import (
+    ArchiveError,
+    first_entry,
+    is_written_archive,
+    read_archive,
+    write_archive,
+)
 from sync.canonical import (
     canonical_json,
     public_key_from_text,
@@ -230,6 +238,42 @@ def _decrypt(
         if "no matching keys" in str(error).lower():
             raise BundleRejected("not encrypted to any of the Lead's keys") from None
         raise BundleRejected("the age file is damaged and cannot be decrypted") from None
+
+
+@dataclass(frozen=True)
+class ClaimedSender:
+    """Who a bundle that was refused says it is from, read from its manifest WITHOUT checking
+    the signature: a claim to show as one ("claims to be from"), never a fact."""
+
+    device_id: str
+    officer: str
+
+
+def claimed_sender(data: bytes, identities: Sequence[str | pyrage.x25519.Identity],
+                   max_size: int) -> ClaimedSender | None:
+    """The sender a delivered file's manifest names, if its start can be decrypted and read
+    (age decrypts chunk by chunk, and the manifest is the archive's first entry: a file damaged
+    further on still says who it claims to be from); ``None`` when nothing can be read. Never
+    trusted: the caller words it as a claim."""
+    if len(data) > max_size or not data.startswith(AGE_MAGIC):
+        return None
+    plain = io.BytesIO()
+    # Damaged further on, decrypting stops there: what came before is kept in `plain`.
+    with contextlib.suppress(Exception):
+        keys = [parse_age_identity(i) if isinstance(i, str) else i for i in identities]
+        pyrage.decrypt_io(io.BytesIO(data), plain, keys)
+    try:
+        name, manifest = first_entry(plain.getvalue()[:MAX_MANIFEST_BYTES + 1024])
+        if name != MANIFEST:
+            return None
+        fields = json.loads(manifest)
+        device_id, officer = fields["device_id"], fields["officer"]
+    except Exception:  # anything unreadable says nothing about its sender
+        return None
+    if not isinstance(device_id, str) or not is_canonical_uuid(device_id) or \
+            not isinstance(officer, str):
+        return None
+    return ClaimedSender(device_id, " ".join(officer.split())[:200])
 
 
 @functools.lru_cache(maxsize=1024)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Generator, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +39,11 @@ from sync.bundle import (
     DEFAULT_MAX_BUNDLE_BYTES,
     BundleManifest,
     VerifiedBundle,
+    claimed_sender,
     created_time,
     read_bundle,
 )
+from sync.bundle_owners import UnreadableClaim, bundle_owner
 from sync.canonical import canonical_json
 from sync.device import schema_versions
 from sync.enrolment import EnrolledDevice, is_canonical_uuid
@@ -294,14 +296,44 @@ class _Batch:
     found held, in this batch: kept in ``lead_share_seen`` with the batch's commit."""
 
 
-def _record_rejection(store: Store, name: str, reason: str, digest: str) -> None:
-    with store.transaction() as conn:
+def _sender_hint(run: _Run, name: str, data: bytes | None) -> tuple[str, str, str]:
+    """(device id, officer, where that comes from) of a refused file, as far as anything can
+    tell without trusting it: the inbox's record of who uploaded it, else its own manifest's
+    claim (signature not checked), else nothing. See ``lead_rejections`` in the migrations."""
+    bundle_id = name.removesuffix(BUNDLE_SUFFIX)
+    try:
+        owner = bundle_owner(run.share.root, bundle_id)
+    except (UnreadableClaim, OSError, ValueError):
+        owner = None
+    if owner is not None:
+        return owner, "", "inbox"
+    claimed = claimed_sender(data, [run.identity], run.max_size) if data else None
+    if claimed is not None:
+        return claimed.device_id, claimed.officer, "manifest"
+    return "", "", ""
+
+
+def _arrived(run: _Run, name: str) -> str:
+    """When the file arrived in the folder (its modification time), or '' when unknown."""
+    try:
+        info = os.stat(name, dir_fd=run.share.bundles, follow_symlinks=False)
+        return stamp(datetime.fromtimestamp(info.st_mtime, UTC))
+    except (OSError, ValueError, OverflowError):
+        return ""
+
+
+def _record_rejection(run: _Run, name: str, reason: str, digest: str,
+                      data: bytes | None = None) -> None:
+    device, officer, source = _sender_hint(run, name, data)
+    with run.store.transaction() as conn:
         conn.execute(
-            "INSERT INTO lead_rejections(file_name, sha256, reason, rejected_at) "
-            "VALUES (?, ?, ?, ?)",
-            (name, digest, reason, stamp()),
+            "INSERT INTO lead_rejections(file_name, sha256, reason, rejected_at, found_in, "
+            "arrived_at, sender_device, sender_officer, sender_source) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (name, digest, reason, stamp(), str(run.share.root), _arrived(run, name), device,
+             officer, source),
         )
-        store.audit("import.reject", "bundle", name.removesuffix(BUNDLE_SUFFIX))
+        run.store.audit("import.reject", "bundle", name.removesuffix(BUNDLE_SUFFIX))
 
 
 def import_folder(
@@ -545,7 +577,7 @@ def _import_one(run: _Run, conn: Any, devices: Mapping[str, EnrolledDevice], bun
     if read.file is None:
         # A link or a device file is no device's bundle: set aside, with no receipt.
         reason = str(read.refused)
-        _record_rejection(store, name, reason, "")
+        _record_rejection(run, name, reason, "")
         batch.set_aside.append((name, reason))
         report.rejected.append((bundle_id, reason))
         return
@@ -561,7 +593,7 @@ def _import_one(run: _Run, conn: Any, devices: Mapping[str, EnrolledDevice], bun
         # come before its device collected it; a "rejected" one for the swapped bytes would
         # leave that device waiting for ever, and its sender needs none).
         reason = "a different bundle with this id was imported before"
-        _record_rejection(store, name, reason, digest)
+        _record_rejection(run, name, reason, digest, delivered.data)
         batch.set_aside.append((name, reason))
         batch.receipts.append((bundle_id, held, None))
         report.rejected.append((bundle_id, reason))
@@ -580,7 +612,7 @@ def _import_one(run: _Run, conn: Any, devices: Mapping[str, EnrolledDevice], bun
             raise  # the store refused the whole batch (a full disk): nothing of it was kept
         reason = (str(error) if isinstance(error, BundleRejected)
                   else f"the bundle could not be read ({type(error).__name__})")
-        _record_rejection(store, name, reason, digest)
+        _record_rejection(run, name, reason, digest, delivered.data)
         batch.set_aside.append((name, reason))
         batch.receipts.append((bundle_id, digest, reason))
         report.rejected.append((bundle_id, reason))

@@ -42,16 +42,30 @@ class LeadAndDevice:
             case_ids.append(case.id)
         return case_ids
 
-    def send(self, case_id: str) -> str:
-        """Seal the case's current state and deliver the bundle to the share folder."""
-        item = device.send_case(self.device, case_id)
-        content = self.device.conn.execute(
+    def send(self, case_id: str, sender: Store | None = None) -> str:
+        """Seal the case's current state and deliver the bundle to the share folder (from the
+        first device, or from ``sender``, another enrolled one)."""
+        source = sender or self.device
+        item = device.send_case(source, case_id)
+        content = source.conn.execute(
             "SELECT content FROM outbox_content WHERE bundle_id = ?",
             (item.bundle_id,)).fetchone()[0]
         path = bundle_path(self.share, item.bundle_id)
         path.parent.mkdir(exist_ok=True)
         path.write_bytes(bytes(content))
         return item.bundle_id
+
+    def enrol_another(self, root: Path, officer: str, device_name: str) -> Store:
+        """Another laptop, enrolled with the same Lead (the caller locks it). Each laptop
+        numbers its own cases, so its first demo case has the same reference as the first's."""
+        other = Store.create(Settings(data_dir=root, **FAST), PASSPHRASE, officer=officer)
+        issued, signed = lead.make_profile(
+            self.lead, council="Example Council", lead_name="Lead",
+            lead_contact="lead@council.example", folder=str(self.share))
+        device.import_profile(other, signed, expected_fingerprint=issued.fingerprint())
+        lead.add_device(self.lead, device.enrolment_request(
+            other, device_name=device_name, organisation="Trading Standards"))
+        return other
 
     def import_all(self) -> importer.ImportReport:
         """The Lead imports everything waiting in the share."""
@@ -61,3 +75,28 @@ class LeadAndDevice:
         """Lock both stores."""
         self.lead.lock()
         self.device.lock()
+
+
+def three_laptops_one_reference(root: Path) -> tuple[LeadAndDevice, list[str]]:
+    """Rowan Hallam's first case, Sam Okafor's ("laptop 2") and one from Rowan's "spare laptop":
+    all three FK-2026-0001 (each laptop numbers its own), imported, each W1 referral submitted
+    so each has an RG decision due. The Lead's store stays open (the caller closes it)."""
+    from fieldkit import clock
+    from sync.desk import submission
+
+    setup = LeadAndDevice(root)
+    [rowans] = setup.send_demo(1)
+    sam = setup.enrol_another(root / "sam", "Sam Okafor", "laptop 2")
+    spare = setup.enrol_another(root / "spare", "Rowan Hallam", "spare laptop")
+    try:
+        sams = create_demo_operation(sam).id
+        setup.send(sams, sam)
+        spares = create_demo_operation(spare).id
+        setup.send(spares, spare)
+    finally:
+        sam.lock()
+        spare.lock()
+    assert len(setup.import_all().imported) == 3
+    for case_id in (rowans, sams, spares):
+        submission.record_submission(setup.lead, case_id, "W1", "NRM-1", clock.today())
+    return setup, [rowans, sams, spares]

@@ -19,8 +19,11 @@ from fieldkit.store import Store
 PASSPHRASE = "correct horse battery staple"
 REPO = Path(__file__).resolve().parents[1]
 FAST_KDF = {"FIELDKIT_KDF_SECONDS": "0.001", "FIELDKIT_KDF_MEMORY_KIB": "8192",
-            # The suite's start-up hook that lets the two variables above take effect.
-            "PYTHONPATH": str(REPO / "tests" / "support")}
+            # The suite's start-up hook that lets the two variables above take effect, then
+            # this checkout: the hook imports fieldkit before ``-m`` puts the working folder on
+            # the path, so a venv editable-installed from another checkout (a git worktree
+            # sharing it) would otherwise run that checkout's fieldkit.
+            "PYTHONPATH": os.pathsep.join([str(REPO / "tests" / "support"), str(REPO)])}
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

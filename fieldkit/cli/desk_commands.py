@@ -78,7 +78,8 @@ def cmd_lead_decision(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_lead_due(args: argparse.Namespace, settings: Settings) -> int:
-    """What is due next, one line each: date, case ref, person ref, what (ISO dates)."""
+    """What is due next, one line each: date, case ref, (who sent it), person ref, what (ISO
+    dates)."""
     from sync.desk.submission import submissions
     from sync.desk.tracker import due_items
 
@@ -89,12 +90,12 @@ def cmd_lead_due(args: argparse.Namespace, settings: Settings) -> int:
     for sub in waiting:
         route = "Duty to Notify" if sub.referral.route == "dtn" else "NRM referral"
         print(f"{sub.referral.received.isoformat()} {sub.referral.case_reference} "
-              f"{sub.referral.person_reference} {route} not yet submitted "
+              f"({sub.referral.officer}) {sub.referral.person_reference} {route} not yet submitted "
               f"(waiting {sub.waiting_days(today)} days)")
     for item in items:
         state = " (OVERDUE)" if item.overdue(today) else ""
-        print(f"{item.due_on.isoformat()} {item.case_reference} {item.person_reference} "
-              f"{item.what}{state}")
+        print(f"{item.due_on.isoformat()} {item.case_reference} ({item.sent_by}) "
+              f"{item.person_reference} {item.what}{state}")
     return 0
 
 

@@ -12,6 +12,7 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from fieldkit.pdf.layout import build_pdf, content_width, grid, heading, para, section_flowables
@@ -33,22 +34,42 @@ class FigureBlock:
 
 @dataclass(frozen=True)
 class OpenDeadline:
-    """A line of the open-deadlines list: no names, only references."""
+    """A line of the open-deadlines list: no victim's name, only references, and the officer
+    who sent the case (each laptop numbers its own cases: two officers' may share one)."""
 
     due_on: str
     case_reference: str
     person_reference: str
     what: str
+    """What is due with its date (``RG decision expected by 9 December 2026``)."""
     state: str
+    sent_by: str = ""
 
 
 def bar_chart(columns: Sequence[str], series: Sequence[tuple[str, Sequence[int]]],
               width: float, title: str) -> Drawing:
-    """Grouped bars, one group per quarter and one bar per series, with a legend."""
-    drawing = Drawing(width, CHART_HEIGHT)
+    """Grouped bars, one group per quarter and one bar per series, with a legend: every name in
+    full, wrapped to the room beside the chart (the drawing grows taller when a long legend
+    needs it), never cut."""
+    legend = Legend()
+    legend.fontSize, legend.deltay = 7, 9
+    legend.alignment, legend.columnMaximum = "right", 8
+    legend.dx = legend.dy = 6
+    chart_width = width * 0.62
+    legend_x = 12 * mm + chart_width + 6 * mm
+    room = width - legend_x - legend.dx - legend.dxTextSpace - 1 * mm
+    legend.colorNamePairs = [
+        (colors.HexColor(SERIES_COLOURS[i % len(SERIES_COLOURS)]),
+         "\n".join(simpleSplit(name, legend.fontName, legend.fontSize, room)))
+        for i, (name, _) in enumerate(series)
+    ]
+    legend.x, legend.y = legend_x, 0
+    _, bottom, _, top_edge = legend.getBounds()
+    height = max(CHART_HEIGHT, top_edge - bottom + 10 * mm)  # 8 mm above it, 2 mm below
+    drawing = Drawing(width, height)
     chart = VerticalBarChart()
     chart.x, chart.y = 12 * mm, 10 * mm
-    chart.width, chart.height = width * 0.62, CHART_HEIGHT - 16 * mm
+    chart.width, chart.height = chart_width, CHART_HEIGHT - 16 * mm
     chart.data = [list(values) or [0] for _, values in series] or [[0] * len(columns)]
     chart.categoryAxis.categoryNames = list(columns)
     chart.categoryAxis.labels.fontSize = 7
@@ -60,17 +81,9 @@ def bar_chart(columns: Sequence[str], series: Sequence[tuple[str, Sequence[int]]
     for index in range(len(chart.data)):
         chart.bars[index].fillColor = colors.HexColor(SERIES_COLOURS[index % len(SERIES_COLOURS)])
     drawing.add(chart)
-    legend = Legend()
-    legend.x, legend.y = chart.x + chart.width + 6 * mm, CHART_HEIGHT - 8 * mm
-    legend.fontSize, legend.deltay = 7, 9
-    legend.alignment, legend.columnMaximum = "right", 8
-    legend.dx = legend.dy = 6
-    legend.colorNamePairs = [
-        (colors.HexColor(SERIES_COLOURS[i % len(SERIES_COLOURS)]), name[:34])
-        for i, (name, _) in enumerate(series)
-    ]
+    legend.x, legend.y = legend_x, height - 8 * mm
     drawing.add(legend)
-    drawing.add(String(chart.x, CHART_HEIGHT - 4 * mm, title[:80], fontSize=8))
+    drawing.add(String(chart.x, height - 4 * mm, title, fontSize=8))
     return drawing
 
 
@@ -110,12 +123,15 @@ def render_quarterly_report(
     story += section_flowables("How to read these figures", [para(n, small=True) for n in notes])
     for block in blocks:
         story += _block(block)
-    rows = [[d.due_on, d.case_reference, d.person_reference, d.what, d.state] for d in deadlines]
+    rows = [[d.due_on, d.case_reference, d.sent_by, d.person_reference, d.what, d.state]
+            for d in deadlines]
     width = content_width()
     story += section_flowables("Open deadlines", [
-        para("Every date still open for an NRM referral, by case and person reference.")
+        para("Every date still open for an NRM referral, by case and person reference, with "
+             "the officer who sent the case (each laptop numbers its own cases).")
         if rows else para("No open deadlines."),
-        *([grid(["Due", "Case", "Person", "What", "State"], rows,
-                [24 * mm, 32 * mm, 18 * mm, width - 104 * mm, 30 * mm])] if rows else []),
+        *([grid(["Due", "Case", "Sent by", "Person", "What", "State"], rows,
+                [33 * mm, 24 * mm, 32 * mm, 15 * mm, width - 122 * mm, 18 * mm])]
+          if rows else []),
     ])
     return build_pdf(story, title=title, case_reference=period)

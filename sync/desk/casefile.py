@@ -18,7 +18,7 @@ from sync.board_share.lead_view import board_lines
 from sync.desk.received import ReceivedCase, find_case_id, form_model, load_case
 from sync.desk.register import case_history
 from sync.desk.submission import submission
-from sync.desk.tracker import referrals_of
+from sync.desk.tracker import EVENT_WORDS, Outcome, events, referrals_of
 
 
 def received_packs(case: ReceivedCase) -> dict[str, bytes]:
@@ -105,4 +105,26 @@ def case_lines(store: Store, case: str) -> list[str]:
     for version in case_history(store, head.id):
         lines.append(f"  {v.stamp_text(version.created_at)}: "
                      + ("; ".join(version.changes) or "no change"))
+    return lines
+
+
+def history_lines(store: Store, case_id: str) -> list[str]:
+    """The case's History: every version received with what changed, then what the Lead
+    recorded, each date and time in words as the rest of the desk shows them."""
+    received = load_case(store, case_id)
+    lines = ["Versions received from the officer:"]
+    for version in case_history(store, case_id):
+        lines.append(f"- {v.stamp_text(version.created_at)}: "
+                     + ("; ".join(version.changes) or "no change"))
+    lines += ["", "Recorded by the Lead:"]
+    before = len(lines)
+    for referral in referrals_of(received):
+        for event in events(store, case_id, referral.person_id):
+            outcome = "" if event.outcome == Outcome.NONE else f" ({event.outcome.value})"
+            reference = f", reference {event.reference}" if event.reference else ""
+            lines.append(f"- {referral.person_reference}: {EVENT_WORDS[event.kind]}{outcome} "
+                         f"on {v.day(event.happened_on)}{reference} "
+                         f"(recorded {v.stamp_text(event.recorded_at)})")
+    if len(lines) == before:
+        lines.append("- nothing yet")
     return lines

@@ -42,11 +42,20 @@ class DeviceActivity:
 
 @dataclass(frozen=True)
 class Rejection:
-    """A bundle refused at import, and why."""
+    """A bundle refused at import, why, and what is known of it in plain words."""
 
     file_name: str
     reason: str
     rejected_at: str
+    found: str = ""
+    """Where it was found and where it is now (the import folder's ``quarantine``)."""
+    arrived_at: str = ""
+    """When the file arrived in the folder (its modification time), '' when unknown."""
+    sender: str = ""
+    """Who it may be from, worded as what it is: the inbox's record, or the file's own claim
+    (not verified), or that nothing can tell."""
+    advice: str = ""
+    """What the Lead should do."""
 
 
 def _lead_role(store: Store) -> bool:
@@ -124,11 +133,46 @@ def device_activity(store: Store) -> list[DeviceActivity]:
     return found
 
 
+def _sender_words(device_id: str, officer: str, source: str,
+                  devices: dict[str, tuple[str, str]]) -> tuple[str, str]:
+    """(who it may be from, in words; the officer to ask, '' when nobody is known)."""
+    enrolled = devices.get(device_id)
+    if enrolled is not None:
+        who, ask = f"{enrolled[0]}, {enrolled[1] or 'laptop ' + device_id[:8]}", enrolled[0]
+    elif officer:
+        who, ask = f"{officer} (named in the file), on a laptop not enrolled here", officer
+    else:
+        who, ask = f"a laptop not enrolled here (device {device_id[:8]})", ""
+    if source == "inbox":
+        return (f"uploaded from {who}, as the inbox recorded it (the file itself could not be "
+                "checked)"), ask
+    if source == "manifest":
+        return f"claims to be from {who}: not verified (the file could not be checked)", ask
+    return "not known: nothing in the file could be read", ""
+
+
 def rejections(store: Store) -> list[Rejection]:
-    """Bundles refused at import, newest first."""
+    """Bundles refused at import, newest first, each with what is known of it in words:
+    where it was found, when it arrived, who it may be from (never a claim as fact), and what
+    to do (the officer's laptop shows the case as refused by the Lead, to send again)."""
+    devices = {str(r[0]): (str(r[1]), str(r[2] or "")) for r in store.conn.execute(
+        "SELECT device_id, officer, device_name FROM lead_devices")}
     rows = store.conn.execute(
-        "SELECT file_name, reason, rejected_at FROM lead_rejections ORDER BY id DESC").fetchall()
-    return [Rejection(str(r[0]), str(r[1]), str(r[2])) for r in rows]
+        "SELECT file_name, reason, rejected_at, found_in, arrived_at, sender_device, "
+        "sender_officer, sender_source FROM lead_rejections ORDER BY id DESC").fetchall()
+    found = []
+    for name, reason, refused, folder, arrived, device, named, source in rows:
+        sender, ask = _sender_words(str(device), str(named), str(source), devices) \
+            if source else ("not known: nothing in the file could be read", "")
+        where = (f"found in {folder}/bundles, moved to {folder}/quarantine" if folder
+                 else "moved to the import folder's quarantine")
+        advice = (f"Nothing was imported from it. Ask {ask} to send the case again (their "
+                  "laptop shows it as refused by the Lead), then import." if ask else
+                  "Nothing was imported from it. Ask the officers to sync: any case their "
+                  "laptop shows as refused by the Lead is to be sent again, then import.")
+        found.append(Rejection(str(name), str(reason), str(refused), where, str(arrived),
+                               sender, advice))
+    return found
 
 
 def revoke(store: Store, device_id: str, devices_file: Path | None) -> None:

@@ -144,6 +144,36 @@ def load_all(store: Store) -> list[ReceivedCase]:
     return [load_case(store, case_id) for case_id in case_ids(store)]
 
 
+def _laptops(store: Store) -> tuple[dict[str, str], dict[str, int]]:
+    """Each enrolled laptop's name by device id, and how many laptops each officer has sent
+    bundles from."""
+    names = {str(r[0]): str(r[1] or "") for r in store.conn.execute(
+        "SELECT device_id, device_name FROM lead_devices")}
+    counts = {str(r[0]): int(r[1]) for r in store.conn.execute(
+        "SELECT d.officer, COUNT(DISTINCT b.device_id) FROM lead_bundles b "
+        "JOIN lead_devices d ON d.device_id = b.device_id GROUP BY d.officer")}
+    return names, counts
+
+
+def _sender(case: ReceivedCase, names: dict[str, str], counts: dict[str, int]) -> str:
+    if counts.get(case.officer, 1) <= 1:
+        return case.officer
+    return f"{case.officer}, {names.get(case.device_id) or 'laptop ' + case.device_id[:8]}"
+
+
+def senders(store: Store, cases: list[ReceivedCase]) -> dict[str, str]:
+    """Who sent each case, by case id, to show beside its reference (each laptop numbers its own
+    cases, so two officers' cases may share one): the officer, and the laptop's name too when
+    that officer has sent from more than one laptop."""
+    names, counts = _laptops(store)
+    return {case.case.id: _sender(case, names, counts) for case in cases}
+
+
+def sender(store: Store, case: ReceivedCase) -> str:
+    """Who sent one case, as :func:`senders` words it."""
+    return _sender(case, *_laptops(store))
+
+
 def exhibit_content(store: Store, sha256: str) -> bytes:
     """An exhibit's (or a pack's) bytes as received, by its hash."""
     row = store.conn.execute(

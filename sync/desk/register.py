@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from fieldkit.clock import parse_stamp
 from fieldkit.store import Store
 from forms import DutyToNotify, NrmReferral, PremisesVisit
 from forms.choices import AgeGroup, label
 from forms.kinds import KIND_TITLES
-from sync.desk.received import ReceivedCase, form_model, load_all, received_on
+from sync.desk.received import ReceivedCase, form_model, load_all, received_on, senders
 
 ROUTES = ("nrm", "dtn", "child")
 """Routes in the officers' words: NRM (adult), Duty to Notify, child (always NRM)."""
@@ -36,6 +37,8 @@ class RegisterRow:
     routes: tuple[str, ...]
     status: str
     received: date
+    received_at: str
+    """When it was received, to the second (a store timestamp, UTC): the register's order."""
 
 
 @dataclass(frozen=True)
@@ -106,37 +109,44 @@ def _facts(case: ReceivedCase) -> _Facts:
     return facts
 
 
-def case_rows(case: ReceivedCase) -> list[RegisterRow]:
-    """The register lines of one case: the case, then its people, then its forms."""
+def case_rows(case: ReceivedCase, sent_by: str = "") -> list[RegisterRow]:
+    """The register lines of one case: the case, then its people, then its forms; ``sent_by``:
+    who sent it as the desk shows it (:func:`sync.desk.received.senders`), else the officer."""
+    sender = sent_by or case.officer
     facts = _facts(case)
     premises, business = _unique(facts.premises), _unique(facts.business)
     every_type = _unique([t for types in facts.exploitation.values() for t in types])
     every_route = _unique([r for routes in facts.routes.values() for r in routes])
     head = case.case
-    rows = [RegisterRow("case", head.id, head.id, head.reference, head.title, case.officer,
+    rows = [RegisterRow("case", head.id, head.id, head.reference, head.title, sender,
                         premises, business, every_type, every_route, head.status,
-                        received_on(case.last_received))]
+                        received_on(case.last_received), case.last_received)]
     for person in case.people:
         rows.append(RegisterRow(
-            "person", person.id, head.id, head.reference, person.reference, case.officer,
+            "person", person.id, head.id, head.reference, person.reference, sender,
             premises, business, _unique(facts.exploitation.get(person.id, [])),
-            _unique(facts.routes.get(person.id, [])), head.status, received_on(person.created_at)))
+            _unique(facts.routes.get(person.id, [])), head.status, received_on(person.created_at),
+            person.created_at))
     for form in case.forms:
         who = case.person_reference(form.person_id)
         title = KIND_TITLES[form.kind] + (f" ({who})" if who else "")
         person_key = form.person_id or ""
         rows.append(RegisterRow(
-            "form", form.id, head.id, head.reference, title, case.officer, premises, business,
+            "form", form.id, head.id, head.reference, title, sender, premises, business,
             _unique(facts.exploitation.get(person_key, [])) if form.person_id else every_type,
             _unique(facts.routes.get(person_key, [])) if form.person_id else (),
-            form.status, received_on(form.updated_at)))
+            form.status, received_on(form.updated_at), form.updated_at))
     return rows
 
 
 def register_rows(store: Store, wanted: RegisterFilter | None = None) -> list[RegisterRow]:
-    """Every register line the filter accepts, newest case first."""
-    rows = [row for case in load_all(store) for row in case_rows(case)]
-    rows.sort(key=lambda r: (-r.received.toordinal(), r.case_reference, r.kind != "case"))
+    """Every register line the filter accepts, newest first by the full time received (a case
+    before its own lines received at the same moment)."""
+    every = load_all(store)
+    sent_by = senders(store, every)  # two officers' laptops may both send an FK-2026-0011
+    rows = [row for case in every for row in case_rows(case, sent_by[case.case.id])]
+    rows.sort(key=lambda r: (r.case_reference, r.kind != "case"))
+    rows.sort(key=lambda r: parse_stamp(r.received_at), reverse=True)  # stable: ties keep order
     return [row for row in rows if wanted is None or wanted.accepts(row)]
 
 

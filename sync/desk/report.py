@@ -1,6 +1,7 @@
 """The quarterly report: the figures as CSV (withheld cells as a marker) and as a PDF for the
-partnership (charts, numbers, the open deadlines by case reference, no personal data). Written
-where the Lead asks, atomically, after the export is audited."""
+partnership (charts, numbers, the open deadlines by case reference and the officer who sent the
+case, no potential victim's personal data). Written where the Lead asks, atomically, after the
+export is audited."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from fieldkit.atomicfile import write_atomic
 from fieldkit.errors import InvalidInput
+from fieldkit.pdf import values
 from fieldkit.pdf.quarterly import (
     FigureBlock,
     OpenDeadline,
@@ -108,9 +110,9 @@ def dashboard(store: Store, quarter: Quarter) -> list[DashboardBlock]:
 def build_report(store: Store, quarter: Quarter, today: date) -> QuarterlyReport:
     """Count the quarter and lay out both files (nothing is written)."""
     figures = quarter_figures(store, quarter)
-    deadlines = [OpenDeadline(i.due_on.isoformat(), i.case_reference, i.person_reference,
-                              i.what, "OVERDUE" if i.overdue(today) else
-                              ("passed" if i.due_on < today else "open"))
+    deadlines = [OpenDeadline(values.day(i.due_on), i.case_reference, i.person_reference,
+                              i.what_on(), "OVERDUE" if i.overdue(today) else
+                              ("passed" if i.due_on < today else "open"), i.sent_by)
                  for i in due_items(store)]
     headline = figures.published(figures.groups[1])["Total"][-1]
     summary = [

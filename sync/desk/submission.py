@@ -4,7 +4,7 @@ Until then the referral shows as "not yet submitted" with how long it has waited
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -15,7 +15,7 @@ from fieldkit.pdf import values as v
 from fieldkit.store import Store
 from forms import DutyToNotify, Form, NrmReferral
 from forms.form import FormSection
-from sync.desk.received import form_model, load_all, load_case
+from sync.desk.received import form_model, load_all, load_case, senders
 from sync.desk.tracker import (
     EventKind,
     Outcome,
@@ -179,6 +179,9 @@ def _submission(store: Store, found: Referral) -> Submission:
 
 def submissions(store: Store) -> list[Submission]:
     """Every referral the Lead holds with its submission (not yet submitted ones first)."""
-    found = [_submission(store, r) for case in load_all(store) for r in referrals_of(case)]
+    every = load_all(store)
+    sent_by = senders(store, every)  # the officer, and the laptop when they used two
+    found = [_submission(store, replace(r, officer=sent_by[case.case.id]))
+             for case in every for r in referrals_of(case)]
     return sorted(found, key=lambda s: (s.submitted_on is not None, s.referral.received,
                                         s.referral.case_reference, s.referral.person_reference))

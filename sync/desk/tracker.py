@@ -20,7 +20,14 @@ from fieldkit.store import Store
 from forms import NrmReferral
 from forms.choices import AgeGroup
 from forms.working_days import add_days
-from sync.desk.received import ReceivedCase, form_model, load_all, load_case, received_on
+from sync.desk.received import (
+    ReceivedCase,
+    form_model,
+    load_all,
+    load_case,
+    received_on,
+    senders,
+)
 
 
 class EventKind(StrEnum):
@@ -72,7 +79,8 @@ class Referral:
     received: date
     officer: str = ""
     """Who sent the case (case references are each laptop's own: two officers' cases may
-    share one, so the Lead is shown whose it is)."""
+    share one, so the Lead is shown whose it is); in the submissions list, with the laptop's
+    name too when that officer sent from two (:func:`sync.desk.received.senders`)."""
     found_on: date | None = None
     """When the person was found, as the form says (nothing about them happens before)."""
     draft: bool = False
@@ -101,6 +109,14 @@ class DueItem:
     what: str
     timeline_id: str
     deadline: bool
+    sent_by: str = ""
+    """The officer who sent the case (and the laptop, when they use more than one): case
+    references are each laptop's own, so two officers' FK-2026-0011 are told apart."""
+
+    def what_on(self) -> str:
+        """What is due with its date, as one phrase: ``RG decision expected by 9 December
+        2026``."""
+        return f"{self.what} {_day(self.due_on)}"
 
     def overdue(self, today: date) -> bool:
         """A deadline whose date has passed with nothing recorded."""
@@ -242,7 +258,9 @@ def due_items(store: Store) -> list[DueItem]:
     """Everything due for every NRM referral the Lead holds, soonest first."""
     resources = load_resources()
     items = []
-    for case in load_all(store):
+    every = load_all(store)
+    sent_by = senders(store, every)
+    for case in every:
         for found in referrals_of(case):
             if found.route != "nrm":
                 continue
@@ -250,5 +268,7 @@ def due_items(store: Store) -> list[DueItem]:
             for rule, due in timeline_due(recorded, resources.timelines.values(),
                                           resources.bank_holidays):
                 items.append(DueItem(due, found.case_reference, found.person_reference,
-                                     rule.due or rule.event, rule.id, rule.deadline))
-    return sorted(items, key=lambda i: (i.due_on, i.case_reference, i.person_reference))
+                                     rule.due or rule.event, rule.id, rule.deadline,
+                                     sent_by[found.case_id]))
+    return sorted(items, key=lambda i: (i.due_on, i.case_reference, i.sent_by,
+                                        i.person_reference))

@@ -4,6 +4,7 @@ negative RG decision, and sees the reconsideration deadline appear and the dashb
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -17,7 +18,7 @@ from fieldkit.officer import AppRole
 from fieldkit.officer_profile import OfficerProfile
 from fieldkit.store import Store
 from sync.desk.tracker import EventKind, Outcome
-from tests.builders import LeadAndDevice
+from tests.builders import LeadAndDevice, three_laptops_one_reference
 from tests.conftest import PASSPHRASE
 from ui.first_run import create_store_and_key
 from ui.lead.models import DueModel
@@ -131,7 +132,12 @@ def test_the_leads_day(qtbot, lead_window, monkeypatch, tmp_path) -> None:  # ty
     assert len(saved) == 2 and saved[0].endswith(".csv") and saved[1].endswith(".pdf")
     assert dashboard.message.text().startswith("Report for ")
     assert (reports / saved[1]).read_bytes().startswith(b"%PDF")
-    assert "reasonable grounds decision (negative)" in record.history.toPlainText()
+    history = record.history.toPlainText()
+    assert "reasonable grounds decision (negative)" in history
+    # Dates and times in words, as the rest of the desk shows them (it showed 2026-11-28).
+    assert not re.search(r"\d{4}-\d\d-\d\d", history)
+    today = clock.today()
+    assert f"negative) on {today.day} {today:%B %Y} (recorded " in history
 
     # Locking destroys the desk and wipes the copied answer.
     window.lock()
@@ -176,3 +182,107 @@ def test_an_officers_store_is_not_opened_as_the_lead(qtbot, settings) -> None:  
     window.open_store(Store.unwrap_key(settings, PASSPHRASE))
     assert window.desk is None and window.store is None
     assert "not set up for the Modern Slavery Lead" in window.unlock_page.message.text()
+
+
+def _case_ids(window: LeadWindow) -> list[str]:
+    from sync.desk.received import case_ids
+
+    assert window.store is not None
+    return case_ids(window.store)
+
+
+def test_the_tracker_says_whose_case_each_reference_is(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Two officers' laptops both number a case FK-2026-0001: the tracker's table showed the
+    reference alone, three identical lines."""
+    setup, _ = three_laptops_one_reference(tmp_path)
+    setup.close()
+    window = LeadWindow(setup.lead_settings, unlock_second_ms=20)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.open_store(Store.unwrap_key(setup.lead_settings, PASSPHRASE))
+    assert window.desk is not None
+    model: DueModel = window.desk.tracker.model
+    assert model.headerData(DueModel.SENT_BY, Qt.Orientation.Horizontal) == "Sent by"
+    lines = {tuple(model.index(r, c).data() for c in (DueModel.CASE, DueModel.SENT_BY,
+                                                      DueModel.PERSON))
+             for r in range(model.rowCount())}
+    assert lines == {("FK-2026-0001", "Rowan Hallam, laptop", "W1"),
+                     ("FK-2026-0001", "Rowan Hallam, spare laptop", "W1"),
+                     ("FK-2026-0001", "Sam Okafor", "W1")}
+    # Two officers' cases opened side by side: each tab names whose it is.
+    for case_id in _case_ids(window):
+        window.desk.open_case(case_id)
+    tabs = [window.desk.tabs.tabText(window.desk.tabs.indexOf(page))
+            for page in window.desk.records.values()]
+    assert sorted(tabs) == ["FK-2026-0001 (Rowan Hallam, laptop)",
+                            "FK-2026-0001 (Rowan Hallam, spare laptop)",
+                            "FK-2026-0001 (Sam Okafor)"]
+    # The referrals to record a decision against are told apart the same way.
+    tracker = window.desk.tracker
+    choices = [tracker.referral.itemText(i) for i in range(tracker.referral.count())]
+    for sender in ("Rowan Hallam, laptop", "Rowan Hallam, spare laptop", "Sam Okafor"):
+        assert f"FK-2026-0001 W1 (NRM-1, {sender})" in choices, choices
+    assert len(set(choices)) == len(choices)
+    window.lock()
+
+
+def test_the_import_bar_and_its_words_agree(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The bar stood full while the words still said 'Importing...' (the receipts were being
+    written): at every step of a real import, a full bar never sits beside 'Importing'."""
+    setup = LeadAndDevice(tmp_path)
+    setup.send_demo(3)
+    setup.close()
+    window = LeadWindow(setup.lead_settings, unlock_second_ms=20)
+    qtbot.addWidget(window)
+    window.open_store(Store.unwrap_key(setup.lead_settings, PASSPHRASE))
+    assert window.desk is not None
+    inbox = window.desk.inbox
+    inbox.folder.setText(str(setup.share))
+    seen: list[tuple[int, int, str]] = []
+    # Connected after the page's own slot: each step as the Lead sees it once it is handled.
+    inbox._signals.moved.connect(lambda *_: seen.append(
+        (inbox.progress.value(), inbox.progress.maximum(), inbox.message.text())))
+    _press(qtbot, inbox.import_button)
+    qtbot.waitUntil(lambda: "Imported 3" in inbox.message.text(), timeout=30_000)
+    assert seen[0] == (0, 3, "Importing bundle 1 of 3...")
+    assert seen[-1][1] == 0 and seen[-1][2].startswith("Finishing: writing the receipts")
+    for value, most, words in seen:
+        assert not (most and value >= most), (value, most, words)  # never full mid-import
+        assert words.startswith("Importing") == (most > 0), words
+    assert not inbox.progress.isVisible()
+    window.lock()
+
+
+def test_a_refused_bundle_says_what_is_known_and_what_to_do(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A damaged bundle was listed with its file name and reason only: no sender, no advice."""
+    setup = LeadAndDevice(tmp_path)
+    setup.send_demo(1)
+    setup.close()
+    [path] = list((setup.share / "bundles").glob("*.age"))
+    damaged = bytearray(path.read_bytes())
+    damaged[len(damaged) // 2] ^= 0xFF
+    path.write_bytes(bytes(damaged))
+    window = LeadWindow(setup.lead_settings, unlock_second_ms=20)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.open_store(Store.unwrap_key(setup.lead_settings, PASSPHRASE))
+    assert window.desk is not None
+    inbox = window.desk.inbox
+    assert inbox.rejected_detail.text() == "No bundle has been refused."
+    inbox.folder.setText(str(setup.share))
+    _press(qtbot, inbox.import_button)
+    qtbot.waitUntil(lambda: "refused 1" in inbox.message.text(), timeout=30_000)
+    model = inbox.rejected_model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == ["Bundle file", "Sender", "Arrived", "Refused at", "Reason"]
+    assert model.index(0, 1).data() == ("claims to be from Rowan Hallam, laptop: not verified "
+                                        "(the file could not be checked)")
+    detail = inbox.rejected_detail.text()
+    assert detail.startswith(f"{path.name} could not be imported. Bundle rejected: ")
+    assert f"It was found in {setup.share}/bundles, moved to {setup.share}/quarantine." in detail
+    assert "Sender: claims to be from Rowan Hallam, laptop: not verified" in detail
+    assert detail.endswith("Ask Rowan Hallam to send the case again (their laptop shows it as "
+                           "refused by the Lead), then import.")
+    window.lock()

@@ -13,7 +13,7 @@ from fieldkit import audit, cases, clock, notes
 from fieldkit.errors import InvalidInput, NotFound
 from sync.desk import register, submission, tracker
 from sync.desk.received import find_case_id, load_case
-from tests.builders import LeadAndDevice
+from tests.builders import LeadAndDevice, three_laptops_one_reference
 
 
 @pytest.fixture
@@ -105,6 +105,19 @@ def test_the_register_filters(sent) -> None:  # type: ignore[no-untyped-def]
     assert whats(received_to=date(2020, 1, 1)) == set()
 
 
+def test_the_register_is_newest_first_by_the_full_time(sent) -> None:  # type: ignore[no-untyped-def]
+    """Two cases received the same day: the later one comes first (it was ordered by the day,
+    then by reference, so the day's newest case sat below the older one)."""
+    setup, (first, second) = sent
+    rows = register.register_rows(setup.lead)
+    assert rows[0].received == rows[-1].received  # all received today
+    cases_shown = [r.case_id for r in register.register_rows(
+        setup.lead, register.RegisterFilter(kinds=frozenset({"case"})))]
+    assert cases_shown == [second, first]
+    times = [clock.parse_stamp(r.received_at) for r in rows]
+    assert times == sorted(times, reverse=True)
+
+
 def test_history_shows_each_version_and_what_changed(sent) -> None:  # type: ignore[no-untyped-def]
     setup, (case_id, _) = sent
     visit = cases.list_visits(setup.device, case_id)[0]
@@ -120,6 +133,24 @@ def test_history_shows_each_version_and_what_changed(sent) -> None:  # type: ign
     closed = register.RegisterFilter(status="closed", kinds=frozenset({"case"}))
     assert [r.case_id for r in register.register_rows(setup.lead, closed)] == [case_id]
     assert not any("14:20" in change for change in history[1].changes)  # names, not values
+
+
+def test_history_shows_dates_and_times_in_words(sent) -> None:  # type: ignore[no-untyped-def]
+    """The History tab showed the Lead's dates as 2026-11-28 and a stamp it could not read as
+    it was stored; now as the Overview shows them (3 December 2026 10:15:02 UTC)."""
+    import re
+
+    from sync.desk.casefile import history_lines
+
+    setup, (case_id, _) = sent
+    today = clock.today()
+    submission.record_submission(setup.lead, case_id, "W1", "NRM-7", today)
+    lines = history_lines(setup.lead, case_id)
+    text = "\n".join(lines)
+    assert not re.search(r"\d{4}-\d\d-\d\d", text)
+    day = f"{today.day} {today:%B %Y}"
+    assert lines[1].startswith(f"- {day} ") and " UTC: first received" in lines[1]
+    assert f"- W1: submitted on {day}, reference NRM-7 (recorded {day} " in text
 
 
 def test_a_reference_two_officers_used_is_never_resolved_to_one_silently(
@@ -165,3 +196,43 @@ def test_a_reference_two_officers_used_is_never_resolved_to_one_silently(
         assert find_case_id(setup.lead, first) == first  # by its id: the one meant
     finally:
         setup.close()
+
+
+@pytest.fixture
+def two_officers(tmp_path: Path) -> Iterator[tuple[LeadAndDevice, str, str, str]]:
+    setup, (rowans, sams, spares) = three_laptops_one_reference(tmp_path)
+    yield setup, rowans, sams, spares
+    setup.close()
+
+
+def test_the_same_reference_from_two_officers_is_told_apart_where_deadlines_are_listed(
+        two_officers) -> None:  # type: ignore[no-untyped-def]
+    """Each laptop numbers its own cases: the tracker's list and the quarterly report showed
+    FK-2026-0001 three times with nothing to say whose each was."""
+    from sync.desk.figures import Quarter
+    from sync.desk.report import build_report
+    from tests.unit.test_pdf_tools import pdf_text
+
+    setup, rowans, sams, spares = two_officers
+    reference = load_case(setup.lead, rowans).case.reference
+    assert {load_case(setup.lead, c).case.reference for c in (sams, spares)} == {reference}
+    rg = [i for i in tracker.due_items(setup.lead) if i.timeline_id == "reasonable_grounds"]
+    assert len(rg) == 3 and {i.case_reference for i in rg} == {reference}
+    # Rowan sent from two laptops: the laptop's name tells those two apart.
+    assert sorted(i.sent_by for i in rg) == [
+        "Rowan Hallam, laptop", "Rowan Hallam, spare laptop", "Sam Okafor"]
+    due = rg[0].due_on
+    assert rg[0].what_on() == f"RG decision expected by {due.day} {due:%B %Y}"
+
+    # The register too: Rowan's two FK-2026-0001 are told apart by the laptop.
+    shown = {(r.case_reference, r.officer) for r in register.register_rows(
+        setup.lead, register.RegisterFilter(kinds=frozenset({"case"})))}
+    assert shown == {(reference, "Rowan Hallam, laptop"),
+                     (reference, "Rowan Hallam, spare laptop"), (reference, "Sam Okafor")}
+    assert len(register.register_rows(setup.lead, register.RegisterFilter(
+        officer="rowan hallam", kinds=frozenset({"case"})))) == 2
+
+    text = pdf_text(build_report(setup.lead, Quarter.of(clock.today()), clock.today()).pdf)
+    for sender in ("Rowan Hallam, laptop", "Rowan Hallam, spare laptop", "Sam Okafor"):
+        assert f"{reference} {sender} W1 RG decision expected by {due.day} {due:%B %Y}" \
+            in text, sender

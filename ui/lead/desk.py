@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from fieldkit.settings import Settings
 from fieldkit.store import Store
+from sync.desk.received import sender
 from sync.lead import newest_profile_fingerprint
 from ui.controls import named
 from ui.lead.dashboard_page import DashboardPage
@@ -82,7 +83,10 @@ class LeadDesk(QWidget):
         if page is None:
             page = RecordPage(self.store, case_id, self._settings, self._key, self._worker, self)
             self.records[case_id] = page
-            self.tabs.addTab(page, page.case.case.reference)
+            # Each laptop numbers its own cases: the tab names whose case it is too.
+            title = (f"{page.case.case.reference} ({sender(self.store, page.case)})"
+                     .replace("&", "&&"))
+            self.tabs.addTab(page, title)
         self.tabs.setCurrentWidget(page)
         return page
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -78,10 +78,20 @@ class InboxPage(QWidget):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         layout.addWidget(heading(self.tr("Refused bundles"), self))
-        self.rejected_model = RecordTableModel([self.tr("Bundle file"), self.tr("Reason"),
-                                                self.tr("Refused at")], self)
+        self.rejected_model = RecordTableModel(
+            [self.tr("Bundle file"), self.tr("Sender"), self.tr("Arrived"),
+             self.tr("Refused at"), self.tr("Reason")], self)
         self.rejected = record_table(self.tr("Refused bundles"), self.rejected_model, self)
         layout.addWidget(self.rejected, 1)
+        # What is known of the refusal chosen (the newest until the Lead picks another).
+        self.rejected_detail = named(QLabel(self), self.tr("The refused bundle chosen"))
+        self.rejected_detail.setWordWrap(True)
+        self.rejected_detail.setTextFormat(Qt.TextFormat.PlainText)  # a file's claim is not HTML
+        self.rejected_detail.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        layout.addWidget(self.rejected_detail)
+        self._refusals: list[inbox.Rejection] = []
         layout.addWidget(heading(self.tr("Enrolled devices"), self))
         self.devices_model = RecordTableModel(
             [self.tr("Officer"), self.tr("Device"), self.tr("Organisation"),
@@ -94,6 +104,7 @@ class InboxPage(QWidget):
         layout.addWidget(self.revoke_button)
         self._signals = ImportProgress(self)
         self._signals.moved.connect(self._moved)
+        self.rejected.selectionModel().currentRowChanged.connect(self._show_refusal)
         self.import_button.clicked.connect(self.import_now)
         self.revoke_button.clicked.connect(self.revoke_selected)
         self.folder.editingFinished.connect(self._remember)
@@ -105,15 +116,38 @@ class InboxPage(QWidget):
         count = inbox.waiting(self.store, Path(self.folder.text())) if self.folder.text() else 0
         self.waiting.setText(self.tr("1 bundle waiting to import") if count == 1 else
                              self.tr("%1 bundles waiting to import").replace("%1", str(count)))
+        self._refusals = inbox.rejections(self.store)
         self.rejected_model.set_rows([
-            (str(i), [r.file_name, r.reason, local_time(r.rejected_at)])
-            for i, r in enumerate(inbox.rejections(self.store))])
+            (str(i), [r.file_name, r.sender,
+                      local_time(r.arrived_at) if r.arrived_at else self.tr("not known"),
+                      local_time(r.rejected_at), r.reason])
+            for i, r in enumerate(self._refusals)])
+        self._show_refusal()
         self.devices_model.set_rows([
             (d.device_id, [d.officer, d.device_name, d.organisation,
                            local_time(d.last_bundle) if d.last_bundle else self.tr("none yet"),
                            str(d.bundles), d.chain,
                            self.tr("REVOKED") if d.revoked else self.tr("enrolled")])
             for d in inbox.device_activity(self.store)])
+
+    @Slot()
+    def _show_refusal(self) -> None:
+        """Say in words what is known of the chosen refusal, and what to do."""
+        chosen = current_id(self.rejected)
+        row = int(chosen) if chosen is not None else 0
+        if not self._refusals or row >= len(self._refusals):
+            self.rejected_detail.setText(self.tr("No bundle has been refused."))
+            return
+        refusal = self._refusals[row]
+        arrived = (local_time(refusal.arrived_at) if refusal.arrived_at
+                   else self.tr("not known"))
+        self.rejected_detail.setText(
+            self.tr("%1 could not be imported. %2. It was %3. Arrived %4, refused %5. "
+                    "Sender: %6. %7")
+            .replace("%1", refusal.file_name).replace("%2", refusal.reason.rstrip("."))
+            .replace("%3", refusal.found).replace("%4", arrived)
+            .replace("%5", local_time(refusal.rejected_at)).replace("%6", refusal.sender)
+            .replace("%7", refusal.advice))
 
     @Slot()
     def _remember(self) -> None:
@@ -136,8 +170,18 @@ class InboxPage(QWidget):
 
     @Slot(int, int)
     def _moved(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
+        """The bar and the words say the same: bundle by bundle, then (every bundle stored)
+        a busy bar while the receipts are written and the import finishes, never a full bar
+        beside 'Importing'."""
+        if done >= total:
+            self.progress.setRange(0, 0)
+            self.message.setText(self.tr("Finishing: writing the receipts the officers' "
+                                         "laptops wait for..."))
+            return
+        self.progress.setRange(0, total)
         self.progress.setValue(done)
+        self.message.setText(self.tr("Importing bundle %1 of %2...")
+                             .replace("%1", str(done + 1)).replace("%2", str(total)))
 
     def _done(self, report: Any) -> None:
         self.import_button.setEnabled(True)

@@ -73,7 +73,7 @@ class RegisterModel(QAbstractTableModel):
         if role == ROW_ROLE:
             return row
         if role == SORT_ROLE:
-            return (row.received.isoformat() if index.column() == self.RECEIVED
+            return (row.received_at if index.column() == self.RECEIVED
                     else self._text(row, index.column()))
         return None
 
@@ -108,8 +108,8 @@ class RegisterProxy(QSortFilterProxyModel):
 class DueModel(QAbstractTableModel):
     """What is due, soonest first; an overdue deadline reads OVERDUE and is bold."""
 
-    DUE, CASE, PERSON, WHAT, STATE = range(5)
-    HEADERS = ("Due", "Case", "Person", "What", "State")
+    DUE, CASE, SENT_BY, PERSON, WHAT, STATE = range(6)
+    HEADERS = ("Due", "Case", "Sent by", "Person", "What", "State")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -143,9 +143,8 @@ class DueModel(QAbstractTableModel):
             return None
         item = self._items[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return (f"{item.what} {day_words(item.due_on)}" if index.column() == self.WHAT
-                    else [day_words(item.due_on), item.case_reference, item.person_reference,
-                          item.what, self.state(item)][index.column()])
+            return [day_words(item.due_on), item.case_reference, item.sent_by,
+                    item.person_reference, item.what_on(), self.state(item)][index.column()]
         if role == Qt.ItemDataRole.FontRole and item.overdue(self._today):
             font = QFont()
             font.setBold(True)

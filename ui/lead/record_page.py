@@ -26,12 +26,10 @@ from PySide6.QtWidgets import (
 from fieldkit.settings import Settings
 from fieldkit.store import Store
 from forms.kinds import KIND_TITLES
-from sync.desk.casefile import case_lines, export_packs
+from sync.desk.casefile import case_lines, export_packs, history_lines
 from sync.desk.received import exhibit_content, form_model, load_case
-from sync.desk.register import case_history
 from sync.desk.submission import form_sections
-from sync.desk.tracker import EVENT_WORDS, Outcome, events, referrals_of
-from ui.controls import heading, local_time, named
+from ui.controls import heading, named
 from ui.messages import error_text
 from ui.worker import Worker
 
@@ -174,19 +172,4 @@ class RecordPage(QWidget):
 
     def history_text(self) -> str:
         """Every version received with what changed, then what the Lead recorded."""
-        lines = [self.tr("Versions received from the officer:")]
-        for version in case_history(self.store, self.case_id):
-            lines.append(f"- {local_time(version.created_at)}: "
-                         + ("; ".join(version.changes) or self.tr("no change")))
-        lines += ["", self.tr("Recorded by the Lead:")]
-        before = len(lines)
-        for referral in referrals_of(self.case):
-            for event in events(self.store, self.case_id, referral.person_id):
-                outcome = "" if event.outcome == Outcome.NONE else f" ({event.outcome.value})"
-                reference = f", reference {event.reference}" if event.reference else ""
-                lines.append(f"- {referral.person_reference}: {EVENT_WORDS[event.kind]}"
-                             f"{outcome} on {event.happened_on.isoformat()}{reference} "
-                             f"(recorded {local_time(event.recorded_at)})")
-        if len(lines) == before:
-            lines.append(self.tr("- nothing yet"))
-        return "\n".join(lines)
+        return "\n".join(history_lines(self.store, self.case_id))

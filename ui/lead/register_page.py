@@ -74,7 +74,7 @@ class RegisterPage(QWidget):
         self.proxy.setSourceModel(self.model)
         self.table = record_table(self.tr("Register"), self.model, self)
         self.table.setModel(self.proxy)
-        # Newest case first, each case's lines together, until the Lead sorts by a column.
+        # Newest first by the full time received, until the Lead sorts by a column.
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         layout.addWidget(self.table, 1)
