@@ -13,9 +13,15 @@ from datetime import date
 from fieldkit.errors import InvalidInput
 from fieldkit.store import Store
 from forms import DutyToNotify, NrmReferral, ReceptionCentre, Referral
-from forms.choices import AgeGroup, ExploitationType, Gender, label
+from forms.choices import ExploitationType, Gender, label
 from forms.countries import country_name
-from sync.desk.received import ReceivedCase, form_model, load_all, received_on
+from sync.desk.received import (
+    ReceivedCase,
+    form_model,
+    load_all,
+    received_on,
+    treated_as_child,
+)
 from sync.desk.tracker import EventKind, Outcome, latest, referrals_of
 from sync.desk.tracker import events as referral_events
 
@@ -142,9 +148,10 @@ def _referred(case: ReceivedCase) -> Iterator[_Referred]:
         model = form_model(form)
         if isinstance(model, NrmReferral):
             who = model.potential_victim
-            age = model.where_found.age_group
-            route = {AgeGroup.ADULT: "NRM referral, adult",
-                     AgeGroup.CHILD: "NRM referral, child"}.get(age, "NRM referral, age unclear")
+            # As the rules treat them: under 18 by the date of birth or age recorded, or
+            # possibly under 18 (not sure), is a child.
+            route = ("NRM referral, child" if treated_as_child(model, form)
+                     else "NRM referral, adult")
             yield _Referred(model.where_found.encountered_on or received_on(form.created_at),
                             route, label(who.gender) if who.gender else "Not recorded",
                             _nation(who.nationalities[0] if who.nationalities else None),
@@ -192,9 +199,11 @@ def quarter_figures(store: Store, quarter: Quarter) -> QuarterFigures:
         ["Concerns raised", "Premises visits", "Reception centres", "People encountered"],
         activity)))
     add(FigureGroup("referrals", "NRM referrals and Duty to Notify notifications", count.rows(
-        ["NRM referral, adult", "NRM referral, child", "NRM referral, age unclear",
-         "Duty to Notify, adult"], [(r.route, r.day) for r in referred], total=True),
-        has_total=True, note="A child is always referred to the NRM, never notified."))
+        ["NRM referral, adult", "NRM referral, child", "Duty to Notify, adult"],
+        [(r.route, r.day) for r in referred], total=True),
+        has_total=True, note="A child is always referred to the NRM, never notified. Children "
+        "are counted as the rules treat them: under 18 by the date of birth or age recorded, "
+        "or possibly under 18."))
     add(FigureGroup("exploitation", "Exploitation types", count.rows(
         [label(t) for t in ExploitationType],
         [(label(ExploitationType(t)), r.day) for r in referred for t in r.types]),

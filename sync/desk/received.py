@@ -11,7 +11,7 @@ from fieldkit.clock import parse_stamp
 from fieldkit.errors import InvalidInput, NotFound
 from fieldkit.records import Case, Exhibit, FormDocument, NoteEntry, Person, Visit
 from fieldkit.store import Store
-from forms import KINDS, Form
+from forms import KINDS, Form, NrmReferral
 
 
 @dataclass(frozen=True)
@@ -53,8 +53,17 @@ def form_model(document: FormDocument) -> Form:
 
 
 def received_on(stamp: str) -> date:
-    """The day (UTC) of a store timestamp."""
-    return parse_stamp(stamp).date()
+    """The day of a store timestamp, on the Lead's clock (local time: an operation at 00:30
+    BST on 1 October is in October's quarter, though 23:30 UTC on 30 September)."""
+    return parse_stamp(stamp).astimezone().date()
+
+
+def treated_as_child(model: NrmReferral, form: FormDocument) -> bool:
+    """Whether the rules treat the person of an NRM referral as a child (under 18 by the date
+    of birth or the age recorded, or possibly under 18) on the day they were found: the desk's
+    counts and routes follow the rules, not the adult/child box alone."""
+    found_on = model.where_found.encountered_on or received_on(form.created_at)
+    return model.obligations(found_on).treated_as_child
 
 
 def case_ids(store: Store) -> list[str]:

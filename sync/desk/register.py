@@ -12,9 +12,16 @@ from typing import Any
 from fieldkit.clock import parse_stamp
 from fieldkit.store import Store
 from forms import DutyToNotify, NrmReferral, PremisesVisit
-from forms.choices import AgeGroup, label
+from forms.choices import label
 from forms.kinds import KIND_TITLES
-from sync.desk.received import ReceivedCase, form_model, load_all, received_on, senders
+from sync.desk.received import (
+    ReceivedCase,
+    form_model,
+    load_all,
+    received_on,
+    senders,
+    treated_as_child,
+)
 
 ROUTES = ("nrm", "dtn", "child")
 """Routes in the officers' words: NRM (adult), Duty to Notify, child (always NRM)."""
@@ -100,7 +107,7 @@ def _facts(case: ReceivedCase) -> _Facts:
         elif isinstance(model, NrmReferral):
             facts.exploitation.setdefault(person, []).extend(
                 t.value for t in model.exploitation.types)
-            child = model.where_found.age_group == AgeGroup.CHILD
+            child = treated_as_child(model, form)
             facts.routes.setdefault(person, []).append("child" if child else "nrm")
         elif isinstance(model, DutyToNotify):
             facts.exploitation.setdefault(person, []).extend(

@@ -18,7 +18,7 @@ from fieldkit.errors import InvalidInput, NotFound
 from fieldkit.resources import Timeline, load_resources
 from fieldkit.store import Store
 from forms import NrmReferral
-from forms.choices import AgeGroup
+from forms.choices import ConsentDecision
 from forms.working_days import add_days
 from sync.desk.received import (
     ReceivedCase,
@@ -27,6 +27,7 @@ from sync.desk.received import (
     load_case,
     received_on,
     senders,
+    treated_as_child,
 )
 
 
@@ -85,6 +86,9 @@ class Referral:
     """When the person was found, as the form says (nothing about them happens before)."""
     draft: bool = False
     """The officer saved it as a draft, not marked ready: the Lead checks with them first."""
+    consent_given: bool = True
+    """For an adult's NRM referral: the form records the adult's informed consent (a child
+    needs none; a Duty to Notify none)."""
 
 
 @dataclass(frozen=True)
@@ -130,13 +134,15 @@ def referrals_of(case: ReceivedCase) -> list[Referral]:
         if form.kind not in ("nrm", "dtn") or form.person_id is None:
             continue
         model = form_model(form)
-        child = isinstance(model, NrmReferral) and model.where_found.age_group == AgeGroup.CHILD
+        child = isinstance(model, NrmReferral) and treated_as_child(model, form)
         found_on = (model.where_found.encountered_on if isinstance(model, NrmReferral)
                     else getattr(model, "encountered_on", None))
+        consented = not isinstance(model, NrmReferral) or child \
+            or model.consent.decision is ConsentDecision.GIVEN
         found.append(Referral(case.case.id, case.case.reference, form.person_id,
                               case.person_reference(form.person_id), form.kind, child,
                               received_on(form.updated_at), case.officer, found_on,
-                              form.status != "ready"))
+                              form.status != "ready", consented))
     return found
 
 
@@ -179,6 +185,13 @@ def _check(found: Referral, kind: EventKind, outcome: Outcome, on: date,
     if found.route == "dtn" and kind not in (EventKind.SUBMITTED, EventKind.SERAC):
         raise InvalidInput(f"{found.person_reference} has a Duty to Notify, not an NRM "
                            "referral: there are no NRM decisions to record.")
+    if kind is EventKind.SUBMITTED and not found.consent_given:
+        raise InvalidInput(
+            f"{found.person_reference}'s NRM referral does not record their consent (an adult "
+            "is referred only with their informed consent; without it, a Duty to Notify is "
+            "made instead): ask the officer to record the consent, or the Duty to Notify, and "
+            "send the case again.")
+    _check_order(found, kind, on, so_far)
     submitted = so_far.get(EventKind.SUBMITTED)
     if kind not in (EventKind.SUBMITTED, EventKind.SERAC):
         if submitted is None:
@@ -190,6 +203,33 @@ def _check(found: Referral, kind: EventKind, outcome: Outcome, on: date,
     if found.found_on is not None and on < found.found_on:
         raise InvalidInput(f"The date {_day(on)} is before {found.person_reference} was found "
                            f"({_day(found.found_on)}): check the date.")
+
+
+def _check_order(found: Referral, kind: EventKind, on: date,
+                 so_far: dict[EventKind, RecordedEvent]) -> None:
+    """Decisions come in their order: a conclusive grounds decision follows a positive
+    reasonable grounds decision (or one overturned on reconsideration), and a reconsideration
+    outcome follows its request."""
+    who = found.person_reference
+    rg = so_far.get(EventKind.RG)
+    if kind is EventKind.CG:
+        overturned = so_far.get(EventKind.RECONSIDERATION_OUTCOME)
+        positive = (rg is not None and rg.outcome == Outcome.POSITIVE) or (
+            overturned is not None and overturned.outcome == Outcome.POSITIVE)
+        if not positive:
+            raise InvalidInput(f"Record {who}'s positive reasonable grounds decision first: a "
+                               "conclusive grounds decision follows a positive RG decision.")
+        if rg is not None and on < rg.happened_on:
+            raise InvalidInput(f"The date {_day(on)} is before {who}'s reasonable grounds "
+                               f"decision ({_day(rg.happened_on)}): check the date.")
+    if kind is EventKind.RECONSIDERATION_OUTCOME:
+        request = so_far.get(EventKind.RECONSIDERATION_REQUEST)
+        if request is None:
+            raise InvalidInput(f"Record the request for {who}'s reconsideration before its "
+                               "outcome.")
+        if on < request.happened_on:
+            raise InvalidInput(f"The date {_day(on)} is before the reconsideration was asked "
+                               f"for ({_day(request.happened_on)}): check the date.")
 
 
 def _day(on: date) -> str:
@@ -226,11 +266,25 @@ def _tokens(recorded: list[RecordedEvent]) -> list[tuple[str, date]]:
             found.append((f"{kind.value}.{event.outcome.value}", event.happened_on))
     outcome = now.get(EventKind.RECONSIDERATION_OUTCOME)
     if outcome is not None and outcome.outcome == Outcome.POSITIVE:
-        # A decision overturned on reconsideration counts as a positive decision of its kind.
-        reconsidered = "cg" if EventKind.CG in now else "rg"
-        found += [(reconsidered, outcome.happened_on),
-                  (f"{reconsidered}.positive", outcome.happened_on)]
+        # A decision overturned on reconsideration counts as a positive decision of its kind:
+        # the decision it was about, the last one made before it was asked for (a CG made
+        # after an RG was overturned is not what was reconsidered).
+        reconsidered = _reconsidered(now, outcome)
+        if reconsidered is not None:
+            found += [(reconsidered, outcome.happened_on),
+                      (f"{reconsidered}.positive", outcome.happened_on)]
     return found
+
+
+def _reconsidered(now: dict[EventKind, RecordedEvent], outcome: RecordedEvent) -> str | None:
+    """``rg`` or ``cg``: the decision a reconsideration was about (None if neither is
+    recorded before it)."""
+    request = now.get(EventKind.RECONSIDERATION_REQUEST)
+    asked_on = request.happened_on if request is not None else outcome.happened_on
+    before = [(event.happened_on, kind is EventKind.CG, kind.value)
+              for kind, event in now.items()
+              if kind in (EventKind.RG, EventKind.CG) and event.happened_on <= asked_on]
+    return max(before)[2] if before else None
 
 
 def timeline_due(

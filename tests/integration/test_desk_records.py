@@ -76,6 +76,52 @@ def test_what_cannot_be_right_is_refused(sent) -> None:  # type: ignore[no-untyp
         find_case_id(store, "FK-1999-0001")
 
 
+def test_decisions_out_of_order_are_refused(sent) -> None:  # type: ignore[no-untyped-def]
+    """A conclusive grounds decision follows a positive RG (or one overturned on
+    reconsideration), never before it; a reconsideration's outcome follows its request."""
+    setup, (case_id, _) = sent
+    store = setup.lead
+    today = found = clock.today()  # the demo's people were found today
+    submission.record_submission(store, case_id, "W1", "NRM-1", found)
+    with pytest.raises(InvalidInput, match="positive reasonable grounds decision first"):
+        tracker.record_event(store, case_id, "W1", tracker.EventKind.CG,
+                             tracker.Outcome.POSITIVE, today)
+    tracker.record_event(store, case_id, "W1", tracker.EventKind.RG, tracker.Outcome.NEGATIVE,
+                         found)
+    with pytest.raises(InvalidInput, match="positive reasonable grounds decision first"):
+        tracker.record_event(store, case_id, "W1", tracker.EventKind.CG,
+                             tracker.Outcome.NEGATIVE, today)
+    with pytest.raises(InvalidInput, match="request for W1's reconsideration"):
+        tracker.record_event(store, case_id, "W1", tracker.EventKind.RECONSIDERATION_OUTCOME,
+                             tracker.Outcome.POSITIVE, today)
+    tracker.record_event(store, case_id, "W1", tracker.EventKind.RECONSIDERATION_REQUEST,
+                         tracker.Outcome.NONE, found)
+    tracker.record_event(store, case_id, "W1", tracker.EventKind.RECONSIDERATION_OUTCOME,
+                         tracker.Outcome.POSITIVE, today)
+    tracker.record_event(store, case_id, "W1", tracker.EventKind.CG, tracker.Outcome.POSITIVE,
+                         today)  # the RG overturned: a CG may follow
+
+
+def test_an_adults_nrm_without_consent_cannot_be_recorded_as_submitted(tmp_path: Path) -> None:
+    """An adult is referred only with their informed consent: a submission of an adult's NRM
+    whose form records no consent (not asked, or refused) is refused, saying what to do."""
+    from fieldkit import documents
+
+    setup = LeadAndDevice(tmp_path)
+    try:
+        case = cases.create_case(setup.device, "Operation Consent")
+        person = cases.add_person(setup.device, case.id, "U1")
+        documents.save_document(setup.device, case.id, "nrm", {
+            "where_found": {"age_group": "adult", "encountered_on": clock.today().isoformat()}},
+            person_id=person.id)
+        setup.send(case.id)
+        assert setup.import_all().imported
+        with pytest.raises(InvalidInput, match="does not record their consent"):
+            submission.record_submission(setup.lead, case.id, "U1", "NRM-9", clock.today())
+    finally:
+        setup.close()
+
+
 def test_the_register_filters(sent) -> None:  # type: ignore[no-untyped-def]
     setup, (first, second) = sent
     store = setup.lead

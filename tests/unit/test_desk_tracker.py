@@ -102,6 +102,19 @@ def test_a_positive_reconsideration_outcome_counts_as_a_positive_decision() -> N
     assert due(SUBMITTED, negative, request, upheld) == {}
 
 
+def test_a_negative_cg_after_an_rg_overturned_on_reconsideration_has_no_move_on_support(
+) -> None:
+    """The reconsideration was of the RG: a CG made later is not what it overturned, so a
+    negative CG opens its own reconsideration deadline and no move-on support (the overturned
+    RG was read as a positive CG once any CG was recorded)."""
+    negative_rg = event(EventKind.RG, date(2026, 9, 9), Outcome.NEGATIVE)
+    request = event(EventKind.RECONSIDERATION_REQUEST, date(2026, 9, 20))
+    changed = event(EventKind.RECONSIDERATION_OUTCOME, date(2026, 10, 10), Outcome.POSITIVE)
+    negative_cg = event(EventKind.CG, date(2026, 11, 20), Outcome.NEGATIVE)
+    assert due(SUBMITTED, negative_rg, request, changed, negative_cg) == {
+        "reconsideration": date(2026, 12, 20)}
+
+
 def test_positive_cg_starts_move_on_support_which_ends_when_recorded() -> None:
     rg = event(EventKind.RG, date(2026, 1, 14), Outcome.POSITIVE)
     cg = event(EventKind.CG, date(2026, 12, 31), Outcome.POSITIVE)
