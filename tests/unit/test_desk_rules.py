@@ -1,0 +1,47 @@
+"""The desk counts and dates as the rules do: a child by the rules (not the adult/child box
+alone), and the day something happened on the Lead's own clock (a British operation at 00:30
+BST on 1 October belongs to October's quarter)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+
+from fieldkit.records import FormDocument
+from forms.nrm import NrmReferral
+from sync.desk.received import received_on, treated_as_child
+
+
+@pytest.fixture
+def london(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "Europe/London")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_day_is_the_leads_local_day(london: None) -> None:
+    assert received_on("2026-09-30T23:30:00.000000Z") == date(2026, 10, 1)  # 00:30 BST
+    assert received_on("2026-12-31T23:30:00.000000Z") == date(2026, 12, 31)  # GMT: the same day
+
+
+def _form(**where_found: object) -> tuple[NrmReferral, FormDocument]:
+    model = NrmReferral.model_validate({"where_found": {"encountered_on": "2026-11-02",
+                                                        **where_found},
+                                        "potential_victim": {"date_of_birth": "2010-05-01"}})
+    form = FormDocument(id="f", case_id="c", visit_id=None, person_id="p", kind="nrm",
+                        status="ready", version=1, created_at="2026-11-02T10:00:00Z",
+                        updated_at="2026-11-02T10:00:00Z", data=model.model_dump_json())
+    return model, form
+
+
+def test_a_16_year_old_ticked_adult_is_a_child_on_the_desk() -> None:
+    assert treated_as_child(*_form(age_group="adult"))
+    model, form = _form(age_group="adult")
+    grown = model.model_copy(update={"potential_victim": model.potential_victim.model_copy(
+        update={"date_of_birth": date(1990, 5, 1)})})
+    assert not treated_as_child(grown, form)
