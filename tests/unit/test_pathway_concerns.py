@@ -55,3 +55,30 @@ def test_the_indicator_lists_say_which_concern_each_raises() -> None:
     assert lists.concerns_of(["labour.recruitment_fees"]) == {"business_exploiting_workers"}
     assert lists.concerns_of(["farm.caravan_accommodation"]) == {"housing_concern"}
     assert lists.concerns_of(["general.fear"]) == set()
+
+
+def test_a_trading_standards_officer_is_not_told_to_report_to_trading_standards(
+        store: Store) -> None:
+    from fieldkit import officer
+    from fieldkit.officer_profile import OfficerProfile
+
+    case_id = _visit(store, "Operation Own Team", indicators_ticked=[
+        "car_wash.no_protective_equipment"])
+    assert _case_steps(store, case_id)["init.trading_standards"] is False
+    officer.save_profile(store, OfficerProfile(
+        name="Officer Test", organisation="Midshire Council Trading Standards"), "field_officer")
+    assert _case_steps(store, case_id)["init.trading_standards"] is True
+
+
+def test_a_person_with_no_form_yet_follows_what_the_board_records(store: Store) -> None:
+    """An adult on the reception board with no NRM or Duty to Notify yet: the person's plan
+    is an adult's (no MASH step), as the board says, not 'not sure'."""
+    case = cases.create_case(store, "Reception centre")
+    person = cases.add_person(store, case.id, "W1")
+    documents.save_document(store, case.id, "reception", {"people": [{
+        "reference": "w1", "arrived_at": "2026-11-02T09:00:00Z", "age_group": "adult",
+        "estimated_age": 30, "consent": "given"}]})
+    facts = pathway.person_facts(store, case.id, person.id)
+    assert facts.age.value == "adult" and facts.consent.value == "given"
+    steps = {s.id for p in pathway.plan_case(facts).pathways for s in p.steps}
+    assert "init.mash" not in steps
