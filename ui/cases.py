@@ -248,6 +248,7 @@ class CasesPage(Page):
             self.table.setColumnWidth(column, width)
         layout.addWidget(self.table, 1)
         self.message = QLabel(self)
+        self.message.setWordWrap(True)  # a long message wraps, never widens the window
         self.message.setAccessibleName(self.tr("Cases message"))
         layout.addWidget(self.message)
         self.hint = QLabel(self.tr("Enter opens the selected case. Alt+I filters this list; "

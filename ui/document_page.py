@@ -57,6 +57,7 @@ class DocumentPage(Page):
         self.ready_button = pressable(QPushButton(self.tr("Mark &ready"), self),
                                       self.tr("Mark ready"))
         self.message = QLabel(self)
+        self.message.setWordWrap(True)  # a long message wraps, never widens the window
         self.message.setAccessibleName(self.tr("Form message"))
         row.addWidget(self.save_button)
         row.addWidget(self.ready_button)

@@ -75,6 +75,7 @@ class SearchPage(Page):
             "Words to find in notes, forms, people, exhibits and cases; Enter searches"))
         layout.addWidget(self.query)
         self.message = QLabel(self)
+        self.message.setWordWrap(True)  # a long message wraps, never widens the window
         self.message.setAccessibleName(self.tr("Search message"))
         layout.addWidget(self.message)
         self.model = SearchModel(self)

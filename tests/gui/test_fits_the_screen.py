@@ -65,3 +65,14 @@ def test_the_nrm_form_opened_from_the_board_fits_the_screen(qtbot, window, demo)
 def test_every_screen_fits_the_screen(qtbot, window, demo) -> None:  # type: ignore[no-untyped-def]
     for where in walk(qtbot, window, demo):
         assert _fits(window) == "", where
+
+
+def test_a_long_refusal_on_a_form_wraps_instead_of_widening_the_window(  # type: ignore[no-untyped-def]
+        qtbot, window, demo) -> None:
+    """Mark ready refused with a long message (an intelligence report naming a person of the
+    case): the message wraps under its buttons; the window stays on the screen."""
+    page = window.workspace.open_document(demo.case.id, "intel")
+    page.message.setText("Intelligence (sanitised) seems to contain a name: a sanitised report "
+                         "never identifies the source, so remove it (the premises or person it "
+                         "is about belong in the subject). " * 2)
+    assert _fits(window) == ""
