@@ -7,18 +7,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from fieldkit.errors import FieldkitError
 from fieldkit.settings import Settings
@@ -77,6 +82,8 @@ class Workspace(QWidget):
         outer.addLayout(bar)
         self.stack = QStackedWidget(self)
         self._pathway: PathwayPanel | None = None  # see the pathway property
+        self._return_focus: dict[int, QWidget] = {}
+        """For each screen opened: the widget that had the cursor on the screen below."""
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.stack)
         self.splitter.setStretchFactor(0, 4)
@@ -93,6 +100,9 @@ class Workspace(QWidget):
         self.home_button.clicked.connect(self.home)
         QShortcut(QKeySequence(self.tr("Alt+Left")), self, self.back)
         QShortcut(QKeySequence(self.tr("Ctrl+Home")), self, self.home)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)  # Ctrl+Home in a list or text: see eventFilter
         QShortcut(QKeySequence(self.tr("F9")), self, self.toggle_pathway)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -113,9 +123,25 @@ class Workspace(QWidget):
             self._pathway = panel
         return self._pathway
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+Home and Ctrl+End in a list, a table or a text box do what they do there
+        (the first item, the start of the text), not "all cases": an officer ticking
+        indicators with Ctrl+Home was thrown out of the visit."""
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
+                and event.key() in (Qt.Key.Key_Home, Qt.Key.Key_End) \
+                and event.modifiers() == Qt.KeyboardModifier.ControlModifier \
+                and isinstance(watched, QAbstractItemView | QTextEdit | QPlainTextEdit) \
+                and isinstance(watched, QWidget) and self.isAncestorOf(watched):
+            event.accept()
+        return False
+
     # -- navigation ---------------------------------------------------------------------------
 
     def _push(self, page: Page, title: str) -> Page:
+        below = self.stack.currentWidget()
+        focused = QApplication.focusWidget()
+        if below is not None and focused is not None and below.isAncestorOf(focused):
+            self._return_focus[id(page)] = focused  # where Back puts the cursor
         self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
         self._titles.append(title)
@@ -185,6 +211,12 @@ class Workspace(QWidget):
         self._titles.pop()
         self._show_place()
         self._refresh_visible()
+        target = self._return_focus.pop(id(page), None)
+        if target is not None and isValid(target) and target.isVisible() and target.isEnabled():
+            target.setFocus(Qt.FocusReason.OtherFocusReason)  # where the officer was
+        else:
+            self.current().setFocus(Qt.FocusReason.OtherFocusReason)
+            self.current().focusNextChild()
 
     @Slot()
     def home(self) -> None:

@@ -330,3 +330,22 @@ def test_a_case_can_have_a_second_board_and_a_new_one_comes_back_after_unlocking
     again.save()
     boards = documents.list_documents(window.store, demo.case.id, "reception")
     assert len(boards) == len(saved_before) + 1
+
+
+def test_back_from_a_persons_form_the_cursor_is_on_the_board_again(qtbot, window, demo):
+    """Alt+N opens the selected person's form; Back puts the cursor where it was, on the
+    board (it landed on the Back button, and the board's keys went elsewhere)."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.workspace.open_case(demo.case.id)
+    board = window.workspace.open_reception(demo.case.id)
+    board.tabs.setCurrentIndex(1)
+    board.table.setFocus()
+    board.table.setCurrentIndex(board.proxy.index(0, 1))
+    qtbot.waitUntil(board.table.hasFocus)
+    qtbot.waitUntil(board.panel.form_button.isVisible)
+    qtbot.keyClick(board, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.workspace.current() is not board)
+    window.workspace.back()
+    qtbot.waitUntil(board.isVisible)
+    qtbot.waitUntil(board.table.hasFocus)

@@ -169,3 +169,23 @@ def test_starting_a_correction_never_types_over_words_not_yet_added(qtbot, windo
     assert box.toPlainText() == "half typed words about the back room"
     assert "not yet added" in page.notes.message.text() and box.hasFocus()
     assert "Correcting entry" not in page.notes.mode.text()
+
+
+def test_ctrl_home_in_the_indicator_list_stays_in_the_visit(qtbot, window, demo):
+    """In a list (or a text box) Ctrl+Home goes to its first item, as it does everywhere; it
+    threw the officer out of the visit to all cases, where the next keys typed into the filter."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    workspace = window.workspace
+    page = workspace.open_visit(demo.visit.id)
+    page.tabs.setCurrentWidget(page.indicators)
+    view = page.indicators.view
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    view.setCurrentIndex(view.model().index(3, 0))
+    qtbot.keyClick(view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    assert workspace.current() is page and view.hasFocus()
+    page.tabs.setCurrentIndex(0)
+    page.form.setFocus()  # not a list: Ctrl+Home is "all cases" as before
+    qtbot.keyClick(page.form, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: workspace.current() is workspace.cases)
