@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QTabWidget, QWidget
 
 from fieldkit.clock import parse_stamp
 
@@ -49,3 +50,36 @@ def local_time(utc_stamp: str, with_date: bool = True, with_zone: bool = False) 
         return utc_stamp
     shown = moment.strftime("%d %b %Y %H:%M:%S" if with_date else "%H:%M:%S")
     return f"{shown} {moment.strftime('%Z')}" if with_zone else shown
+
+
+def first_focusable(container: QWidget) -> QWidget | None:
+    """The first widget inside ``container`` that Tab would reach (visible, enabled)."""
+    widget = container.nextInFocusChain()
+    while widget is not None and widget is not container:
+        if container.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled() \
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            return widget
+        widget = widget.nextInFocusChain()
+    return None
+
+
+class TabKeysFocus(QObject):
+    """A tab's Alt key (Alt+I: Indicators) puts the cursor in what that tab holds first, even
+    when the tab already shows; Qt only switched the tab and left the cursor where it was (in
+    the note box, where the next keys typed into the note)."""
+
+    def __init__(self, tabs: QTabWidget) -> None:
+        super().__init__(tabs)
+        self._tabs = tabs
+        tabs.tabBar().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Shortcut:
+            QTimer.singleShot(0, self._focus)
+        return False
+
+    def _focus(self) -> None:
+        page = self._tabs.currentWidget()
+        target = first_focusable(page) if page is not None else None
+        if target is not None:
+            target.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -48,7 +48,8 @@ SHORTCUTS = (
     ("Ctrl+PgDown / Ctrl+PgUp", "Next / previous section of the NRM form"),
     ("Space / Delete", "Reception board: mark a step done / not needed"),
     ("F9", "Show or hide the pathway beside a case"),
-    ("Alt+Left / Ctrl+Home", "Back / all cases (in a list or a text box, Ctrl+Home goes to its start)"),
+    ("Alt+Left / Ctrl+Home",
+     "Back / all cases (in a list or a text box, Ctrl+Home goes to its start)"),
     ("Ctrl+Shift+S", "Send this case to the Lead"),
     ("Ctrl+Shift+O", "The outbox"),
 )

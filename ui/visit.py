@@ -29,7 +29,7 @@ from fieldkit.store import Store
 from forms import PremisesVisit
 from ui import print_pack
 from ui.checklist import Checklist
-from ui.controls import heading, named, pressable
+from ui.controls import TabKeysFocus, heading, named, pressable
 from ui.drafts import DraftSaver
 from ui.exhibits_view import ExhibitsView
 from ui.form_editor import SectionEditor
@@ -148,6 +148,7 @@ class VisitPage(Page):
         self.draft.saved.connect(lambda _key: self.save_state.saved_draft())
         QShortcut(QKeySequence.StandardKey.Save, self, lambda: self.save("draft"))
         self.setTabOrder(self.notes.input, self.tabs)
+        TabKeysFocus(self.tabs)  # Alt+I goes into the indicators, Alt+R into the record
         self.show_problems()  # what Mark ready still needs, from the start
         self.notes.input.setFocus()
 

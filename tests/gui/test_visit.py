@@ -189,3 +189,16 @@ def test_ctrl_home_in_the_indicator_list_stays_in_the_visit(qtbot, window, demo)
     page.form.setFocus()  # not a list: Ctrl+Home is "all cases" as before
     qtbot.keyClick(page.form, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: workspace.current() is workspace.cases)
+
+
+def test_alt_i_puts_the_cursor_in_the_indicator_list(qtbot, window, demo):
+    """From the note box, Alt+I shows the Indicators and puts the cursor in the list (it left
+    the cursor in the note box: Down and Space typed spaces into the next note)."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    page = window.workspace.open_visit(demo.visit.id)
+    qtbot.waitUntil(page.notes.input.hasFocus)
+    qtbot.keyClick(page.notes.input, Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(page.indicators.view.hasFocus)
+    assert page.tabs.currentWidget() is page.indicators
+    assert page.notes.input.toPlainText() == ""
