@@ -201,8 +201,11 @@ class PersonReceived(FormSection):
         what must still be done without them: the MASH referral for a child (or possibly a
         child) and the NRM referral or Duty to Notify (a duty that does not end when the person
         leaves); the rest is in the record, but no one at the centre waits for it."""
-        waiting = [step for step, status in self.board(as_of).items()
-                   if status is StepStatus.WAITING]
+        return self.waiting_in(self.board(as_of))
+
+    def waiting_in(self, board: dict[BoardStep, StepStatus]) -> list[BoardStep]:
+        """:meth:`waiting_for` from this person's board already worked out."""
+        waiting = [step for step, status in board.items() if status is StepStatus.WAITING]
         if self.departed_at is not None:
             return [step for step in waiting if step in STILL_DUE_AFTER_LEAVING]
         return waiting

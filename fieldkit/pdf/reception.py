@@ -75,7 +75,7 @@ def render_reception_summary(
     bodies: list[list[Flowable]] = [
         [_centre(centre)],
         bullet_list((v.item_text(i) for i in centre.setup_ticked), empty="None ticked."),
-        [para(_waiting_summary(boards))],
+        [para(_waiting_summary(centre.people, boards))],
         [board_table(centre.people, boards, when)],
         [people_table(centre.people, when)],
         [times_table(centre.people)],
@@ -101,10 +101,13 @@ def _centre(centre: ReceptionCentre) -> Flowable:
     ], wide=True)
 
 
-def _waiting_summary(boards: list[dict[BoardStep, StepStatus]]) -> str:
+def _waiting_summary(people: list[PersonReceived],
+                     boards: list[dict[BoardStep, StepStatus]]) -> str:
+    """Who is waiting, by step, as the board counts them: someone who left waits only for
+    what must still be done without them (:meth:`PersonReceived.waiting_for`)."""
     counts: Counter[BoardStep] = Counter(
-        step for board in boards for step, status in board.items() if status is StepStatus.WAITING
-    )
+        step for person, board in zip(people, boards, strict=True)
+        for step in person.waiting_in(board))
     if not counts:
         return "Nobody is waiting for any step."
     parts = [f"{STEP_HEADERS[step].replace('-<br/>', '').replace('<br/>', ' ')}: {counts[step]}"
@@ -142,7 +145,7 @@ def board_table(
             if status is StepStatus.WAITING:
                 commands.append(("BACKGROUND", (column, row), (column, row), WAITING))
                 commands.append(("FONTNAME", (column, row), (column, row), SANS_BOLD))
-        line.append(str(sum(status is StepStatus.WAITING for status in board.values())))
+        line.append(str(len(person.waiting_in(board))))  # as the board counts (left: fewer)
         rows.append(line)
     table = Table(rows, colWidths=[*fixed[:2], *[step_width] * len(BoardStep), fixed[2]],
                   repeatRows=1, hAlign="LEFT")
@@ -238,12 +241,16 @@ def _property(people: list[PersonReceived]) -> list[Flowable]:
     rows = [[person.reference, item.description, v.yes_no(item.is_identity_document),
              v.choice(item.outcome), item.exhibit_reference]
             for person in people for item in person.property_items]
+    logged = [person.reference for person in people
+              if person.property_logged and not person.property_items]
+    noted = [para("Property, documents and phones logged, no items listed: "
+                  f"{', '.join(logged)}.")] if logged else []
     if not rows:
-        return bullet_list([], empty="No property recorded.")
+        return noted or bullet_list([], empty="No property recorded.")
     width = content_width(wide=True)
     return [_text_table(["Ref", "Item", "Identity document", "Kept or returned",
                          "Exhibit reference"], rows,
-                        [width * f for f in (0.07, 0.45, 0.12, 0.2, 0.16)])]
+                        [width * f for f in (0.07, 0.45, 0.12, 0.2, 0.16)]), *noted]
 
 
 def _small_bold() -> ParagraphStyle:

@@ -62,3 +62,18 @@ def test_two_hundred_people_span_pages_with_the_header_repeated() -> None:
         assert f"P{n:03d}" in text
     assert "200 people received" in text
     assert "Hostel <east> & co" in text
+
+
+def test_the_printed_waiting_counts_agree_with_the_board() -> None:
+    """Someone who left is not counted as waiting for welfare or property (the board does not
+    count them); a person whose property was logged with no items listed is said to be."""
+    at = START + timedelta(minutes=5)
+    left = PersonReceived(reference="L1", arrived_at=at, age_group="adult",
+                          departed_at=at + timedelta(hours=1), onward_destination="Home")
+    here = PersonReceived(reference="H1", arrived_at=at, age_group="adult",
+                          property_logged=True)
+    centre = ReceptionCentre(operation="Operation Count", people=[left, here])
+    text = " ".join(pdf_text(render_reception_summary(centre, REF)).split())
+    summary = text[text.index("People waiting, by step:"):]
+    assert "Welfare: 1;" in summary and "Property" not in summary.split(".")[0]
+    assert "logged, no items listed: H1." in text
