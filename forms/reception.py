@@ -41,6 +41,7 @@ class BoardStep(StrEnum):
     LEFT = "left"
 
 
+_RULE_FIELDS = frozenset({"mash_referred_at", "nrm_explained_at", "consent", "referral_form"})
 STILL_DUE_AFTER_LEAVING = frozenset({BoardStep.MASH, BoardStep.NRM_OR_DTN})
 """The steps a person who left the centre still waits for: the centre must still make them."""
 
@@ -241,6 +242,14 @@ class PersonReceived(FormSection):
         problems.need("departed_at", self.departed_at, "Departure time is needed")
         return problems
 
+
+    def rule_problems(self, as_of: date) -> list[FieldProblem]:
+        """What the rules still ask before this person's record is complete (the MASH
+        referral, the NRM explained before consent, the form that fits): what the board
+        says beside the person while they are still at the centre, unlike the departure time
+        or onward destination :meth:`ready_problems` also asks for."""
+        return [problem for problem in self.ready_problems(as_of)
+                if problem.field in _RULE_FIELDS]
 
     # -- what a tap on the board does (the rules live here, the board only asks) -------------
 

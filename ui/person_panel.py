@@ -132,6 +132,10 @@ class PersonPanel(QWidget):
         self.editor.set_value(person.model_dump(mode="json"))
         self.editor.blockSignals(False)
         self.route.setText(route_text(person, as_of))
+        missing = person.rule_problems(as_of)
+        if missing:  # the rules' words, e.g. the NRM explained before consent counts
+            self.route.setText(self.route.text() + "\n" + self.tr("Not complete yet: ") +
+                               "; ".join(problem.message for problem in missing) + ".")
         self.problem.clear()
 
     def show_child_route(self, recorded: tuple[Any, ...] | None) -> None:

@@ -194,6 +194,8 @@ def test_space_on_a_step_the_rules_rule_out_changes_nothing_and_says_why(qtbot, 
     qtbot.keyClick(page.table, Qt.Key.Key_Space)
     qtbot.keyClick(page.table, Qt.Key.Key_Space)  # refused
     assert "Duty to Notify" in page.panel.route.text()  # the panel follows at once
+    # refused with no "NRM explained" time: the panel says the record is not complete, why
+    assert "Not complete yet: Record when the NRM was explained" in page.panel.route.text()
     page.table.setCurrentIndex(_cell(page, 1, BoardStep.NRM_OR_DTN))
     qtbot.keyClick(page.table, Qt.Key.Key_Space)
     assert page.model.index(1, 1 + STEPS.index(BoardStep.NRM_OR_DTN)).data() == "✓ DtN"

@@ -183,3 +183,14 @@ def test_each_person_needs_a_different_reference() -> None:
         "reception", {"people": [{"reference": "R-1"}, {"reference": "R-1"}]}, ready=False)
     assert [p.field for p in problems] == ["people"]
     assert "different reference" in problems[0].message
+
+
+def test_the_rules_problems_leave_out_what_waits_for_departure() -> None:
+    """What the board says beside someone still at the centre: the rules' problems (NRM
+    explained before consent), not the departure time and destination still to come."""
+    person = PersonReceived(reference="R-8", arrived_at=AT, age_group=AgeGroup.ADULT,
+                            consent=ConsentDecision.GIVEN)
+    assert [p.field for p in person.ready_problems(TODAY)] == [
+        "nrm_explained_at", "referral_form", "onward_destination", "departed_at"]
+    assert [p.field for p in person.rule_problems(TODAY)] == ["nrm_explained_at",
+                                                               "referral_form"]
