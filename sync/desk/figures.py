@@ -157,8 +157,11 @@ def _referred(case: ReceivedCase) -> Iterator[_Referred]:
                             _nation(who.nationalities[0] if who.nationalities else None),
                             tuple(t.value for t in model.exploitation.types))
         elif isinstance(model, DutyToNotify):
+            # Consent withdrawn after the NRM was submitted: the referral was made (and stays
+            # counted), whatever notice the laptop sent after.
             yield _Referred(model.encountered_on or received_on(form.created_at),
-                            "Duty to Notify, adult",
+                            "NRM referral, adult" if form.person_id in case.nrm_submitted
+                            else "Duty to Notify, adult",
                             label(model.gender) if model.gender else "Not recorded",
                             _nation(model.nationality),
                             tuple(t.value for t in model.exploitation_types))

@@ -30,6 +30,10 @@ class ReceivedCase:
     forms: list[FormDocument] = field(default_factory=list)
     pdfs: dict[str, str] = field(default_factory=dict)
     """Pack file name to the hash of its content, as the officer's device rendered it."""
+    nrm_submitted: frozenset[str] = frozenset()
+    """People (ids) whose NRM referral the Lead recorded as submitted: an NRM, whatever the
+    officer's laptop later sends (a Duty to Notify after a withdrawal of consent cannot undo
+    a referral already made: the NRM withdrawal form is sent instead)."""
 
     def person(self, reference: str) -> Person:
         """The person with this reference (W1) or id; NotFound otherwise."""
@@ -120,10 +124,13 @@ def load_case(store: Store, case_id: str) -> ReceivedCase:
         "JOIN lead_devices d ON d.device_id = b.device_id WHERE b.case_id = ?",
         (case_id,),
     ).fetchone()
+    submitted = frozenset(str(row[0]) for row in store.conn.execute(
+        "SELECT DISTINCT person_id FROM lead_referral_events WHERE case_id = ? "
+        "AND kind = 'submitted' AND route = 'nrm'", (case_id,)))
     received = ReceivedCase(
         case=Case(**_fields(cases[0])),  # type: ignore[arg-type]
         officer=str(sender[0]), device_id=str(sender[1]), last_received=str(sender[2]),
-        bundles=int(sender[3]),
+        bundles=int(sender[3]), nrm_submitted=submitted,
     )
     for kind, data in records:
         values = _fields(data)

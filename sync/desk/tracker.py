@@ -66,6 +66,13 @@ EVENT_WORDS = {
 """Each event in plain words."""
 
 
+WITHDRAWAL_DUE = ("Consent withdrawn after the NRM was submitted: send the NRM withdrawal "
+                  "form to the Single Competent Authority (not a Duty to Notify), then record "
+                  "support ended, since")
+"""What is due when a person withdraws consent after their NRM referral was made (the item
+reads with its date: '..., since 20 November 2026')."""
+
+
 @dataclass(frozen=True)
 class Referral:
     """An NRM referral or Duty to Notify received for one person."""
@@ -89,6 +96,9 @@ class Referral:
     consent_given: bool = True
     """For an adult's NRM referral: the form records the adult's informed consent (a child
     needs none; a Duty to Notify none)."""
+    withdrawn_after_submission: bool = False
+    """The person withdrew consent after the Lead recorded their NRM as submitted: still an
+    NRM referral (the officer's laptop sent a Duty to Notify), its withdrawal form due."""
 
 
 @dataclass(frozen=True)
@@ -139,10 +149,12 @@ def referrals_of(case: ReceivedCase) -> list[Referral]:
                     else getattr(model, "encountered_on", None))
         consented = not isinstance(model, NrmReferral) or child \
             or model.consent.decision is ConsentDecision.GIVEN
+        withdrawn = form.kind == "dtn" and form.person_id in case.nrm_submitted
         found.append(Referral(case.case.id, case.case.reference, form.person_id,
-                              case.person_reference(form.person_id), form.kind, child,
+                              case.person_reference(form.person_id),
+                              "nrm" if withdrawn else form.kind, child,
                               received_on(form.updated_at), case.officer, found_on,
-                              form.status != "ready", consented))
+                              form.status != "ready", consented, withdrawn))
     return found
 
 
@@ -319,6 +331,11 @@ def due_items(store: Store) -> list[DueItem]:
             if found.route != "nrm":
                 continue
             recorded = events(store, found.case_id, found.person_id)
+            if found.withdrawn_after_submission \
+                    and EventKind.SUPPORT_ENDED not in latest(recorded):
+                items.append(DueItem(found.received, found.case_reference,
+                                     found.person_reference, WITHDRAWAL_DUE, "nrm_withdrawal",
+                                     False, sent_by[found.case_id]))
             for rule, due in timeline_due(recorded, resources.timelines.values(),
                                           resources.bank_holidays):
                 items.append(DueItem(due, found.case_reference, found.person_reference,

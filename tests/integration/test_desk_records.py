@@ -282,3 +282,47 @@ def test_the_same_reference_from_two_officers_is_told_apart_where_deadlines_are_
     for sender in ("Rowan Hallam, laptop", "Rowan Hallam, spare laptop", "Sam Okafor"):
         assert f"{reference} {sender} W1 RG decision expected by {due.day} {due:%B %Y}" \
             in text, sender
+
+
+def test_consent_withdrawn_after_the_nrm_was_submitted_stays_an_nrm(tmp_path: Path) -> None:
+    """The officer's laptop withdraws the NRM and sends a Duty to Notify when the person
+    withdraws consent; if the Lead had already recorded the NRM as submitted, the referral was
+    made: it stays an NRM (counted as one, decisions still recorded), and the NRM withdrawal
+    form is due until support ended is recorded."""
+    from fieldkit import consent_withdrawal, documents
+    from fieldkit.demo.forms import w1_nrm
+    from sync.desk.figures import Quarter, quarter_figures
+
+    setup = LeadAndDevice(tmp_path)
+    try:
+        found = clock.today()
+        device = setup.device
+        case = cases.create_case(device, "Operation Willow")
+        person = cases.add_person(device, case.id, "N1")
+        data = w1_nrm(found).model_dump(mode="json")
+        nrm = documents.save_document(device, case.id, "nrm", data, status="ready",
+                                      person_id=person.id)
+        setup.send(case.id)
+        setup.import_all()
+        submission.record_submission(setup.lead, case.id, "N1", "NRM-500", found)
+        data["consent"].update(decision="withdrawn", withdrawn_on=found.isoformat(),
+                               withdrawal_how="by_phone")
+        documents.save_document(device, case.id, "nrm", data, document_id=nrm.id)
+        notice = consent_withdrawal.notice_after_withdrawal(device, nrm.id).notice
+        documents.save_document(device, case.id, "dtn", notice.model_dump(mode="json"),
+                                status="ready", person_id=person.id)
+        setup.send(case.id)
+        setup.import_all()
+
+        assert tracker.referral(setup.lead, case.id, "N1").route == "nrm"
+        due = [i.what for i in tracker.due_items(setup.lead) if i.person_reference == "N1"]
+        assert tracker.WITHDRAWAL_DUE in due
+        figures = quarter_figures(setup.lead, Quarter.of(found))
+        referrals = next(g for g in figures.groups if g.key == "referrals").rows
+        assert referrals["NRM referral, adult"][-1] == 1
+        assert referrals["Duty to Notify, adult"][-1] == 0
+        tracker.record_event(setup.lead, case.id, "N1", tracker.EventKind.SUPPORT_ENDED,
+                             tracker.Outcome.NONE, found)
+        assert tracker.WITHDRAWAL_DUE not in [i.what for i in tracker.due_items(setup.lead)]
+    finally:
+        setup.close()
