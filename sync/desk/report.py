@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -107,10 +108,23 @@ def dashboard(store: Store, quarter: Quarter) -> list[DashboardBlock]:
     return blocks
 
 
+_CODE_LIKE = re.compile(r"[A-Za-z]{0,4}[ /-]?\d{1,5}[A-Za-z]?")
+WITHHELD_REFERENCE = "(not shown)"
+
+
+def published_reference(reference: str) -> str:
+    """A person's reference as the partnership's report prints it: a code (W1, R-002, P 17)
+    as it is; anything else is left out, since officers sometimes use a name as a reference
+    and the report names no potential victim (the Lead's own tracker shows it in full)."""
+    cleaned = " ".join(reference.split())
+    return cleaned if _CODE_LIKE.fullmatch(cleaned) else WITHHELD_REFERENCE
+
+
 def build_report(store: Store, quarter: Quarter, today: date) -> QuarterlyReport:
     """Count the quarter and lay out both files (nothing is written)."""
     figures = quarter_figures(store, quarter)
-    deadlines = [OpenDeadline(values.day(i.due_on), i.case_reference, i.person_reference,
+    deadlines = [OpenDeadline(values.day(i.due_on), i.case_reference,
+                              published_reference(i.person_reference),
                               i.what_on(), "OVERDUE" if i.overdue(today) else
                               ("passed" if i.due_on < today else "open"), i.sent_by)
                  for i in due_items(store)]

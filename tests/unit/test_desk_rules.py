@@ -45,3 +45,16 @@ def test_a_16_year_old_ticked_adult_is_a_child_on_the_desk() -> None:
     grown = model.model_copy(update={"potential_victim": model.potential_victim.model_copy(
         update={"date_of_birth": date(1990, 5, 1)})})
     assert not treated_as_child(grown, form)
+
+
+@pytest.mark.parametrize(("reference", "printed"), [
+    ("W1", "W1"), ("R-002", "R-002"), ("p 17", "p 17"), ("N12a", "N12a"),
+    ("Maria Fictiva", "(not shown)"), ("Ion", "(not shown)"), ("W1 Ion", "(not shown)"),
+])
+def test_the_partnership_report_prints_a_reference_only_when_it_is_a_code(
+        reference: str, printed: str) -> None:
+    """Officers sometimes use a name as a person's reference: the quarterly report (for the
+    partnership) leaves any reference that is not a code out of its open deadlines."""
+    from sync.desk.report import published_reference
+
+    assert published_reference(reference) == printed
