@@ -286,3 +286,21 @@ def test_a_refused_bundle_says_what_is_known_and_what_to_do(qtbot, tmp_path) -> 
     assert detail.endswith("Ask Rowan Hallam to send the case again (their laptop shows it as "
                            "refused by the Lead), then import.")
     window.lock()
+
+
+def test_enter_presses_every_button_on_the_leads_desk(qtbot, lead_window) -> None:  # type: ignore[no-untyped-def]
+    """Keyboard users press Enter on a focused button, as in the officer's window: every push
+    button of the Lead's window is made to (Qt does it by itself only in dialogs)."""
+    from PySide6.QtWidgets import QPushButton
+
+    window, _ = lead_window
+    buttons = window.findChildren(QPushButton)
+    assert len(buttons) > 10
+    assert [b.text() for b in buttons if not b.autoDefault()] == []
+    assert window.desk is not None
+    window.desk.tabs.setCurrentWidget(window.desk.dashboard)
+    show = window.desk.dashboard.show_button
+    show.setFocus()
+    qtbot.waitUntil(show.hasFocus)
+    with qtbot.waitSignal(show.clicked, timeout=2000):
+        qtbot.keyClick(show, Qt.Key.Key_Return)

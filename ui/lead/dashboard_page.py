@@ -22,7 +22,7 @@ from fieldkit.store import Store
 from sync.desk.figures import Quarter
 from sync.desk.inbox import today_for_desk
 from sync.desk.report import DashboardBlock, dashboard, export_report
-from ui.controls import heading, named
+from ui.controls import heading, named, pressable
 from ui.messages import error_text
 from ui.table import RecordTableModel, record_table
 
@@ -53,8 +53,8 @@ class DashboardPage(QWidget):
         self.quarter = named(QLineEdit(str(Quarter.of(today_for_desk())), self),
                              self.tr("Quarter, like 2026Q4"))
         caption.setBuddy(self.quarter)
-        self.show_button = named(QPushButton(self.tr("Sho&w"), self), self.tr("Show quarter"))
-        self.save_button = named(QPushButton(self.tr("Save the report as &PDF and CSV…"), self),
+        self.show_button = pressable(QPushButton(self.tr("Sho&w"), self), self.tr("Show quarter"))
+        self.save_button = pressable(QPushButton(self.tr("Save the report as &PDF and CSV…"), self),
                                  self.tr("Save the quarterly report"))
         self.message = named(QLabel(self), self.tr("Dashboard message"))
         self.message.setWordWrap(True)

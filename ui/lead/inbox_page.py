@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from fieldkit.settings import Settings
 from fieldkit.store import Store
 from sync.desk import inbox
-from ui.controls import heading, local_time, named
+from ui.controls import heading, local_time, named, pressable
 from ui.messages import error_text
 from ui.table import RecordTableModel, current_id, record_table
 from ui.worker import Worker
@@ -66,7 +66,7 @@ class InboxPage(QWidget):
         layout.addLayout(form)
         row = QHBoxLayout()
         self.waiting = named(QLabel(self), self.tr("Bundles waiting"))
-        self.import_button = named(QPushButton(self.tr("Import &now"), self),
+        self.import_button = pressable(QPushButton(self.tr("Import &now"), self),
                                    self.tr("Import the bundles waiting"))
         self.progress = named(QProgressBar(self), self.tr("Import progress"))
         self.progress.setVisible(False)
@@ -99,7 +99,7 @@ class InboxPage(QWidget):
              self.tr("State")], self)
         self.devices = record_table(self.tr("Enrolled devices"), self.devices_model, self)
         layout.addWidget(self.devices, 1)
-        self.revoke_button = named(QPushButton(self.tr("Revo&ke the selected device"), self),
+        self.revoke_button = pressable(QPushButton(self.tr("Revo&ke the selected device"), self),
                                    self.tr("Revoke the selected device"))
         layout.addWidget(self.revoke_button)
         self._signals = ImportProgress(self)

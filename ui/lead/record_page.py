@@ -29,7 +29,7 @@ from forms.kinds import KIND_TITLES
 from sync.desk.casefile import case_lines, export_packs, history_lines
 from sync.desk.received import exhibit_content, form_model, load_case
 from sync.desk.submission import form_sections
-from ui.controls import heading, named
+from ui.controls import heading, named, pressable
 from ui.messages import error_text
 from ui.worker import Worker
 
@@ -70,7 +70,7 @@ class RecordPage(QWidget):
         row.addWidget(QLabel(self.tr("Read-only: as the officer recorded it. Sent by %1.")
                              .replace("%1", self.case.officer), self), 1)
         self.packs_message = named(QLabel(self), self.tr("Packs message"))
-        self.packs_button = named(QPushButton(self.tr("Save the &packs to a folder..."), self),
+        self.packs_button = pressable(QPushButton(self.tr("Save the &packs to a folder..."), self),
                                   self.tr("Save the case's PDF packs to a folder"))
         row.addWidget(self.packs_message)
         row.addWidget(self.packs_button)

@@ -32,7 +32,7 @@ from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from sync import lead
 from sync.desk import inbox, setup
-from ui.controls import heading, named
+from ui.controls import heading, named, pressable
 from ui.lead_profile import fingerprint_label, show_fingerprint
 from ui.messages import error_text
 
@@ -204,7 +204,7 @@ class SetupPage(QWidget):
         self.folder = named(QLineEdit(content), self.tr("Shared folder, as officers' laptops "
                                                         "see it"))
         self.folder.setPlaceholderText(self.tr("for example /mnt/ms-share"))
-        self.browse_folder = named(QPushButton(self.tr("Bro&wse…"), content),
+        self.browse_folder = pressable(QPushButton(self.tr("Bro&wse…"), content),
                                    self.tr("Choose the shared folder"))
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
@@ -218,7 +218,7 @@ class SetupPage(QWidget):
                                  self.tr("Inbox certificate file (only for a certificate of "
                                          "the council's own)"))
         self.certificate.setPlaceholderText(self.tr("optional: the council's own certificate"))
-        self.browse_certificate = named(QPushButton(self.tr("C&hoose…"), content),
+        self.browse_certificate = pressable(QPushButton(self.tr("C&hoose…"), content),
                                         self.tr("Choose the inbox certificate file"))
         row = QHBoxLayout()
         row.addWidget(self.certificate, 1)
@@ -255,7 +255,7 @@ class SetupPage(QWidget):
         form.addRow(_captioned(self.tr("Also readable b&y:"), self.recipients, content),
                     self.recipients)
         column.addLayout(form)
-        self.make_button = named(QPushButton(self.tr("&Make the profile for officers…"),
+        self.make_button = pressable(QPushButton(self.tr("&Make the profile for officers…"),
                                              content),
                                  self.tr("Make the profile for officers"),
                                  self.tr("Sign a new profile and choose where to save it"))
@@ -287,7 +287,7 @@ class SetupPage(QWidget):
             "profile… > Save enrolment request) and gives you the file. It holds their "
             "laptop's public key and their name, no case records. Check by phone that it is "
             "from them, then enrol it."), content))
-        self.enrol_button = named(QPushButton(self.tr("Enrol a de&vice from its request…"),
+        self.enrol_button = pressable(QPushButton(self.tr("Enrol a de&vice from its request…"),
                                               content),
                                   self.tr("Enrol a device from its request"),
                                   self.tr("Choose the enrolment request file an officer gave "
@@ -309,7 +309,7 @@ class SetupPage(QWidget):
             "Save it after every enrolment and give it to the inbox (the file its --devices "
             "option names). Once saved here, it is rewritten by itself when you revoke a "
             "device on the Inbox tab. With a shared folder you do not need it."), content))
-        self.devices_button = named(
+        self.devices_button = pressable(
             QPushButton(self.tr("Save the devices file for the inbo&x…"), content),
             self.tr("Save the devices file for the inbox"))
         column.addLayout(_left(self.devices_button))

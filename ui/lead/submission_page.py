@@ -24,7 +24,7 @@ from fieldkit.store import Store
 from sync.desk.inbox import today_for_desk
 from sync.desk.submission import Submission, record_submission, referral_sections, submissions
 from ui.clipboard import copy_text
-from ui.controls import heading, named
+from ui.controls import heading, named, pressable
 from ui.lead.models import day_words
 from ui.messages import error_text
 
@@ -52,7 +52,7 @@ class SubmissionPage(QWidget):
         self.sent_on = named(QDateEdit(right), self.tr("Date submitted"))
         self.sent_on.setCalendarPopup(True)
         self.sent_on.setDisplayFormat("d MMMM yyyy")
-        self.record_button = named(QPushButton(self.tr("Record su&bmission"), right),
+        self.record_button = pressable(QPushButton(self.tr("Record su&bmission"), right),
                                    self.tr("Record the reference and date"))
         caption = QLabel(self.tr("Refere&nce"), right)
         caption.setBuddy(self.reference)
@@ -138,7 +138,7 @@ class SubmissionPage(QWidget):
                 shown.setWordWrap(True)
                 shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
                                               | Qt.TextInteractionFlag.TextSelectableByMouse)
-                button = named(QPushButton(self.tr("Copy"), body),
+                button = pressable(QPushButton(self.tr("Copy"), body),
                                self.tr("Copy: %1").replace("%1", answer.question))
                 button.setEnabled(bool(answer.answer))
                 button.clicked.connect(lambda _=False, text=answer.answer: self.copy(text))

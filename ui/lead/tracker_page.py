@@ -20,7 +20,7 @@ from fieldkit.store import Store
 from sync.desk.inbox import today_for_desk
 from sync.desk.submission import submissions
 from sync.desk.tracker import EVENT_WORDS, EventKind, Outcome, due_items, record_event
-from ui.controls import heading, named
+from ui.controls import heading, named, pressable
 from ui.lead.models import DueModel
 from ui.messages import error_text
 from ui.table import record_table
@@ -63,7 +63,7 @@ class TrackerPage(QWidget):
         self.on.setDisplayFormat("d MMMM yyyy")
         today = today_for_desk()
         self.on.setDate(QDate(today.year, today.month, today.day))
-        self.record_button = named(QPushButton(self.tr("Re&cord"), self),
+        self.record_button = pressable(QPushButton(self.tr("Re&cord"), self),
                                    self.tr("Record the decision"))
         form.addRow(self.tr("Referra&l"), self.referral)
         form.addRow(self.tr("&What happened"), self.kind)
