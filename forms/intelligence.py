@@ -79,6 +79,12 @@ class IntelligenceDestination(StrEnum):
     POLICE_PARTNERSHIP_INFORMATION_REPORT = "police_pir"
 
 
+register_labels(IntelligenceDestination, {
+    "trading_standards_idb": "Trading Standards intelligence database (IDB)",
+    "police_pir": "Police: Partnership Information Report (PIR)",
+})
+
+
 class IntelligenceReport(Form):
     """One sanitised, graded piece of intelligence."""
 

@@ -84,6 +84,7 @@ class CasePage(Page):
         self.message.setWordWrap(True)
         self.message.setAccessibleName(self.tr("Case message"))
         layout.addWidget(self.message)
+        self.tabs.currentChanged.connect(self.message.clear)  # a tab's message stays with it
 
         self.visits = RecordTableModel([self.tr("Premises"), self.tr("Address"),
                                         self.tr("Started")], self)

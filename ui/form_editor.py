@@ -45,7 +45,8 @@ from ui.field_widgets import (
 _COUNTRY = get_args(CountryCode)[1].func
 _LANGUAGE = get_args(LanguageCode)[1].func
 _LONG_TEXT = ("account", "notes", "details", "description", "needs", "how", "how_explained",
-              "other_indicators", "how_came_to_notice")
+              "other_indicators", "how_came_to_notice", "sanitised_text", "risk_reasons",
+              "handling_conditions")
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool, list[Any]]:
