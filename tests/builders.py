@@ -98,5 +98,6 @@ def three_laptops_one_reference(root: Path) -> tuple[LeadAndDevice, list[str]]:
         spare.lock()
     assert len(setup.import_all().imported) == 3
     for case_id in (rowans, sams, spares):
-        submission.record_submission(setup.lead, case_id, "W1", "NRM-1", clock.today())
+        submission.record_submission(setup.lead, case_id, "W1", "NRM-1", clock.today(),
+                                     different_person=True)  # three copies of the demo
     return setup, [rowans, sams, spares]

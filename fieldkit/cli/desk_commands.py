@@ -55,7 +55,8 @@ def cmd_lead_submitted(args: argparse.Namespace, settings: Settings) -> int:
     on = parse_day(args.date)
     with open_store(settings) as store:
         case_id = find_case_id(store, args.case)
-        event = record_submission(store, case_id, args.person, args.nrm_reference, on)
+        event = record_submission(store, case_id, args.person, args.nrm_reference, on,
+                                  different_person=args.different_person)
     print(f"Recorded: {args.person} submitted on {event.happened_on.isoformat()}, "
           f"reference {event.reference}.")
     return 0
@@ -132,6 +133,9 @@ def add_desk_commands(lead_commands: SubParsers) -> None:
     q.add_argument("--person", required=True, help="the person's reference, e.g. W1")
     q.add_argument("--nrm-reference", required=True, help="the reference the Home Office gave")
     q.add_argument("--date", required=True, help="YYYY-MM-DD")
+    q.add_argument("--different-person", action="store_true",
+                   help="record it although a person of the same name and date of birth has an "
+                        "NRM already recorded as submitted (checked: two people)")
     q.set_defaults(handler=cmd_lead_submitted)
     q = lead_commands.add_parser("decision", help="record an NRM decision or step")
     q.add_argument("--case", required=True)

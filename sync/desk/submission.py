@@ -15,7 +15,7 @@ from fieldkit.pdf import values as v
 from fieldkit.store import Store
 from forms import DutyToNotify, Form, NrmReferral
 from forms.form import FormSection
-from sync.desk.received import form_model, load_all, load_case, senders
+from sync.desk.received import ReceivedCase, form_model, load_all, load_case, senders
 from sync.desk.tracker import (
     EventKind,
     Outcome,
@@ -139,16 +139,66 @@ def referral_sections(store: Store, case_id: str, person_reference: str) -> list
     return portal_sections(form_model(form))
 
 
+class PossibleDuplicate(InvalidInput):
+    """The person looks like one whose NRM referral is already recorded as submitted."""
+
+
 def record_submission(
-    store: Store, case_id: str, person_reference: str, reference: str, on: date
+    store: Store, case_id: str, person_reference: str, reference: str, on: date, *,
+    different_person: bool = False,
 ) -> RecordedEvent:
-    """Record the NRM (or Duty to Notify) reference and the date it was submitted."""
+    """Record the NRM (or Duty to Notify) reference and the date it was submitted. An NRM
+    for someone whose referral is already recorded as submitted from another case (the same
+    name and date of birth: two officers met them) is refused, naming it, unless
+    ``different_person`` (the Lead checked: two people)."""
     reference = reference.strip()
     if not reference or len(reference) > 60 or not reference.isprintable():
         raise InvalidInput("The reference must be 1 to 60 printable characters, as the Home "
                            "Office gave it.")
+    if not different_person:
+        already = submitted_elsewhere(store, case_id, person_reference)
+        if already:
+            where = "; ".join(f"{r.person_reference} in case {r.case_reference} sent by "
+                              f"{r.officer}" for r in already)
+            raise PossibleDuplicate(
+                f"{person_reference} has the same name and date of birth as a person whose NRM "
+                f"referral is already recorded as submitted ({where}): an NRM referral is made "
+                "once per person. If they are two different people, record it as a different "
+                "person.")
     return record_event(store, case_id, person_reference, EventKind.SUBMITTED, Outcome.NONE, on,
                         reference=reference)
+
+
+def _identity(case: ReceivedCase, person_id: str) -> tuple[str, str] | None:
+    """The name and date of birth on the person's NRM form, when both are recorded."""
+    for form in case.forms:
+        if form.kind == "nrm" and form.person_id == person_id:
+            model = form_model(form)
+            if isinstance(model, NrmReferral):
+                who = model.potential_victim
+                name = " ".join(f"{who.given_names} {who.family_name}".split()).casefold()
+                if name and who.date_of_birth is not None:
+                    return name, who.date_of_birth.isoformat()
+    return None
+
+
+def submitted_elsewhere(store: Store, case_id: str, person_reference: str) -> list[Referral]:
+    """NRM referrals of other cases already recorded as submitted for someone with the same
+    name and date of birth as this case's person (the protocol: check for an existing
+    referral before making one)."""
+    case = load_case(store, case_id)
+    mine = _identity(case, case.person(person_reference).id)
+    if mine is None:
+        return []
+    found = []
+    for other in load_all(store):
+        if other.case.id == case_id:
+            continue
+        for earlier in referrals_of(other):
+            if earlier.route == "nrm" and earlier.person_id in other.nrm_submitted \
+                    and _identity(other, earlier.person_id) == mine:
+                found.append(earlier)
+    return found
 
 
 @dataclass(frozen=True)

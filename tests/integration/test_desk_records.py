@@ -326,3 +326,22 @@ def test_consent_withdrawn_after_the_nrm_was_submitted_stays_an_nrm(tmp_path: Pa
         assert tracker.WITHDRAWAL_DUE not in [i.what for i in tracker.due_items(setup.lead)]
     finally:
         setup.close()
+
+
+def test_the_same_person_met_twice_is_submitted_once(sent) -> None:  # type: ignore[no-untyped-def]
+    """Two cases each hold an NRM for a person of the same name and date of birth (the demo's
+    W1, recorded twice): once one is recorded as submitted, the other is refused, naming it (an
+    NRM is made once per person: check for an existing referral), unless the Lead says they
+    are two people."""
+    setup, (first, second) = sent
+    store = setup.lead
+    today = clock.today()
+    assert submission.submitted_elsewhere(store, second, "W1") == []
+    submission.record_submission(store, first, "W1", "NRM-1", today)
+    [earlier] = submission.submitted_elsewhere(store, second, "W1")
+    assert earlier.case_id == first
+    with pytest.raises(submission.PossibleDuplicate, match="once per person"):
+        submission.record_submission(store, second, "W1", "NRM-2", today)
+    assert "W2" not in [r.person_reference for r in
+                        submission.submitted_elsewhere(store, second, "W2")]
+    submission.record_submission(store, second, "W1", "NRM-2", today, different_person=True)

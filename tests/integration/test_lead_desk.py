@@ -175,7 +175,7 @@ def test_a_decision_without_an_outcome_and_a_future_date_are_refused(desk: Desk)
     case = desk.case_ids[1]
     today = clock.today()
     desk.ok("submitted", "--case", case, "--person", "W1", "--nrm-reference", "NRM-2",
-            "--date", today.isoformat())
+            "--date", today.isoformat(), "--different-person")  # the demo's W1 again
     assert "needs its outcome: positive or negative" in desk.refused(
         "decision", "--case", case, "--person", "W1", "--kind", "rg", "--outcome", "none",
         "--date", today.isoformat())

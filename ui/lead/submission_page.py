@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -22,7 +23,13 @@ from PySide6.QtWidgets import (
 
 from fieldkit.store import Store
 from sync.desk.inbox import today_for_desk
-from sync.desk.submission import Submission, record_submission, referral_sections, submissions
+from sync.desk.submission import (
+    PossibleDuplicate,
+    Submission,
+    record_submission,
+    referral_sections,
+    submissions,
+)
 from ui.clipboard import copy_text
 from ui.controls import heading, named, pressable
 from ui.lead.models import day_words
@@ -167,10 +174,24 @@ class SubmissionPage(QWidget):
         if sub is None:
             return
         when = self.sent_on.date()
+        on = date(when.year(), when.month(), when.day())
         try:
-            record_submission(self.store, sub.referral.case_id, sub.referral.person_reference,
-                              self.reference.text(),
-                              date(when.year(), when.month(), when.day()))
+            try:
+                record_submission(self.store, sub.referral.case_id,
+                                  sub.referral.person_reference, self.reference.text(), on)
+            except PossibleDuplicate as duplicate:
+                asked = QMessageBox.question(
+                    self, self.tr("The same person?"),
+                    self.tr("{problem}\n\nRecord it all the same, as a different person?")
+                    .format(problem=error_text(duplicate)),
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                    QMessageBox.StandardButton.No)
+                if asked != QMessageBox.StandardButton.Yes:
+                    self.message.setText(error_text(duplicate))
+                    return
+                record_submission(self.store, sub.referral.case_id,
+                                  sub.referral.person_reference, self.reference.text(), on,
+                                  different_person=True)
         except Exception as error:  # every core error becomes words, never a traceback
             self.message.setText(error_text(error))
             return
