@@ -96,7 +96,7 @@ def cmd_lead_due(args: argparse.Namespace, settings: Settings) -> int:
     for item in items:
         state = " (OVERDUE)" if item.overdue(today) else ""
         print(f"{item.due_on.isoformat()} {item.case_reference} ({item.sent_by}) "
-              f"{item.person_reference} {item.what}{state}")
+              f"{item.person_reference} {item.what}{item.note}{state}")
     return 0
 
 

@@ -127,10 +127,13 @@ class DueItem:
     """The officer who sent the case (and the laptop, when they use more than one): case
     references are each laptop's own, so two officers' FK-2026-0011 are told apart."""
 
+    note: str = ""
+    """Said after the date: working days counted past the bank holidays the council listed."""
+
     def what_on(self) -> str:
         """What is due with its date, as one phrase: ``RG decision expected by 9 December
         2026``."""
-        return f"{self.what} {_day(self.due_on)}"
+        return f"{self.what} {_day(self.due_on)}{self.note}"
 
     def overdue(self, today: date) -> bool:
         """A deadline whose date has passed with nothing recorded."""
@@ -320,9 +323,19 @@ def timeline_due(
     return open_items
 
 
+def holidays_note(rule: Timeline, due: date, known_until: int) -> str:
+    """What a date counted in working days past the last year of the council's bank holidays
+    says after it (nothing otherwise)."""
+    if not rule.working_days or due.year <= known_until:
+        return ""
+    return (f" (counted without {due.year}'s bank holidays, not yet in the council's list: "
+            "check the date)")
+
+
 def due_items(store: Store) -> list[DueItem]:
     """Everything due for every NRM referral the Lead holds, soonest first."""
     resources = load_resources()
+    known_until = max((day.year for day in resources.bank_holidays), default=0)
     items = []
     every = load_all(store)
     sent_by = senders(store, every)
@@ -338,8 +351,9 @@ def due_items(store: Store) -> list[DueItem]:
                                      False, sent_by[found.case_id]))
             for rule, due in timeline_due(recorded, resources.timelines.values(),
                                           resources.bank_holidays):
+                note = holidays_note(rule, due, known_until)
                 items.append(DueItem(due, found.case_reference, found.person_reference,
                                      rule.due or rule.event, rule.id, rule.deadline,
-                                     sent_by[found.case_id]))
+                                     sent_by[found.case_id], note))
     return sorted(items, key=lambda i: (i.due_on, i.case_reference, i.sent_by,
                                         i.person_reference))

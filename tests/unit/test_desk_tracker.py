@@ -148,3 +148,22 @@ def test_calendar_and_working_days_from_one_function() -> None:
 def test_bank_holidays_are_only_weekdays() -> None:
     # A substitute day is always a weekday; a holiday on a weekend means a mistake in the file.
     assert HOLIDAYS and all(day.weekday() < 5 for day in HOLIDAYS)
+
+
+def test_a_date_past_the_councils_bank_holidays_says_so() -> None:
+    """Working days counted into a year the council's bank holidays do not list yet: the item
+    says the date needs checking (it silently skipped the holidays)."""
+    from sync.desk.tracker import DueItem, holidays_note
+
+    last = max(day.year for day in HOLIDAYS)
+    late = event(EventKind.SUBMITTED, date(last + 1, 12, 21))
+    [(rule, due_on)] = timeline_due([late], RULES, HOLIDAYS)
+    note = holidays_note(rule, due_on, last)
+    assert note == f" (counted without {last + 1}'s bank holidays, not yet in the council's " \
+        "list: check the date)"
+    item = DueItem(due_on, "FK-1", "W1", rule.due or rule.event, rule.id, rule.deadline,
+                   note=note)
+    assert item.what_on().endswith("check the date)")
+    [(rule, due_on)] = timeline_due([event(EventKind.SUBMITTED, date(last, 3, 2))], RULES,
+                                    HOLIDAYS)
+    assert holidays_note(rule, due_on, last) == ""
