@@ -56,7 +56,8 @@ def cmd_lead_submitted(args: argparse.Namespace, settings: Settings) -> int:
     with open_store(settings) as store:
         case_id = find_case_id(store, args.case)
         event = record_submission(store, case_id, args.person, args.nrm_reference, on,
-                                  different_person=args.different_person)
+                                  different_person=args.different_person,
+                                  correcting=args.correct)
     print(f"Recorded: {args.person} submitted on {event.happened_on.isoformat()}, "
           f"reference {event.reference}.")
     return 0
@@ -136,6 +137,9 @@ def add_desk_commands(lead_commands: SubParsers) -> None:
     q.add_argument("--different-person", action="store_true",
                    help="record it although a person of the same name and date of birth has an "
                         "NRM already recorded as submitted (checked: two people)")
+    q.add_argument("--correct", action="store_true",
+                   help="replace the reference or date already recorded (the first stays in the "
+                        "history)")
     q.set_defaults(handler=cmd_lead_submitted)
     q = lead_commands.add_parser("decision", help="record an NRM decision or step")
     q.add_argument("--case", required=True)

@@ -139,22 +139,34 @@ def referral_sections(store: Store, case_id: str, person_reference: str) -> list
     return portal_sections(form_model(form))
 
 
+class AlreadySubmitted(InvalidInput):
+    """The referral already has a submission recorded: a new one corrects it."""
+
+
 class PossibleDuplicate(InvalidInput):
     """The person looks like one whose NRM referral is already recorded as submitted."""
 
 
 def record_submission(
     store: Store, case_id: str, person_reference: str, reference: str, on: date, *,
-    different_person: bool = False,
+    different_person: bool = False, correcting: bool = False,
 ) -> RecordedEvent:
     """Record the NRM (or Duty to Notify) reference and the date it was submitted. An NRM
     for someone whose referral is already recorded as submitted from another case (the same
     name and date of birth: two officers met them) is refused, naming it, unless
-    ``different_person`` (the Lead checked: two people)."""
+    ``different_person`` (the Lead checked: two people). A referral already recorded as
+    submitted is recorded again (another reference or date) only when ``correcting``."""
     reference = reference.strip()
     if not reference or len(reference) > 60 or not reference.isprintable():
         raise InvalidInput("The reference must be 1 to 60 printable characters, as the Home "
                            "Office gave it.")
+    recorded = submission(store, case_id, person_reference)
+    if recorded.submitted_on is not None and not correcting and (
+            recorded.reference != reference or recorded.submitted_on != on):
+        raise AlreadySubmitted(
+            f"{person_reference}'s referral is already recorded as submitted on "
+            f"{v.day(recorded.submitted_on)}, reference {recorded.reference}: record it again "
+            "only to correct that (the first stays in the history).")
     if not different_person:
         already = submitted_elsewhere(store, case_id, person_reference)
         if already:

@@ -345,3 +345,17 @@ def test_the_same_person_met_twice_is_submitted_once(sent) -> None:  # type: ign
     assert "W2" not in [r.person_reference for r in
                         submission.submitted_elsewhere(store, second, "W2")]
     submission.record_submission(store, second, "W1", "NRM-2", today, different_person=True)
+
+
+def test_a_submission_already_recorded_is_replaced_only_as_a_correction(sent) -> None:  # type: ignore[no-untyped-def]
+    """Recording another reference over one already recorded asks first: the next referral's
+    reference typed with the last one still selected silently replaced it."""
+    setup, (case_id, _) = sent
+    store = setup.lead
+    today = clock.today()
+    submission.record_submission(store, case_id, "W1", "NRM-MF-0001", today)
+    with pytest.raises(submission.AlreadySubmitted, match="already recorded as submitted"):
+        submission.record_submission(store, case_id, "W1", "NRM-W6-0001", today)
+    assert submission.submission(store, case_id, "W1").reference == "NRM-MF-0001"
+    submission.record_submission(store, case_id, "W1", "NRM-MF-0002", today, correcting=True)
+    assert submission.submission(store, case_id, "W1").reference == "NRM-MF-0002"

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from fieldkit.store import Store
 from sync.desk.inbox import today_for_desk
 from sync.desk.submission import (
+    AlreadySubmitted,
     PossibleDuplicate,
     Submission,
     record_submission,
@@ -175,26 +176,30 @@ class SubmissionPage(QWidget):
             return
         when = self.sent_on.date()
         on = date(when.year(), when.month(), when.day())
-        try:
+        allowed: dict[str, bool] = {}
+        while True:
             try:
                 record_submission(self.store, sub.referral.case_id,
-                                  sub.referral.person_reference, self.reference.text(), on)
-            except PossibleDuplicate as duplicate:
+                                  sub.referral.person_reference, self.reference.text(), on,
+                                  **allowed)
+                break
+            except (AlreadySubmitted, PossibleDuplicate) as asking:
+                # The core says why; the Lead decides (a correction, or two people).
+                question = (self.tr("Record it again, correcting the submission recorded?")
+                            if isinstance(asking, AlreadySubmitted) else
+                            self.tr("Record it all the same, as a different person?"))
                 asked = QMessageBox.question(
-                    self, self.tr("The same person?"),
-                    self.tr("{problem}\n\nRecord it all the same, as a different person?")
-                    .format(problem=error_text(duplicate)),
+                    self, self.tr("Submission"), f"{error_text(asking)}\n\n{question}",
                     QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                     QMessageBox.StandardButton.No)
                 if asked != QMessageBox.StandardButton.Yes:
-                    self.message.setText(error_text(duplicate))
+                    self.message.setText(error_text(asking))
                     return
-                record_submission(self.store, sub.referral.case_id,
-                                  sub.referral.person_reference, self.reference.text(), on,
-                                  different_person=True)
-        except Exception as error:  # every core error becomes words, never a traceback
-            self.message.setText(error_text(error))
-            return
+                allowed["correcting" if isinstance(asking, AlreadySubmitted)
+                        else "different_person"] = True
+            except Exception as error:  # every core error becomes words, never a traceback
+                self.message.setText(error_text(error))
+                return
         self.message.setText(self.tr("Submission recorded."))
         self.refresh()
         self.changed.emit()
