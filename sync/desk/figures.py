@@ -13,7 +13,7 @@ from datetime import date
 from fieldkit.errors import InvalidInput
 from fieldkit.store import Store
 from forms import DutyToNotify, NrmReferral, ReceptionCentre, Referral
-from forms.choices import ExploitationType, Gender, label
+from forms.choices import ConsentDecision, ExploitationType, Gender, label
 from forms.countries import country_name
 from sync.desk.received import (
     ReceivedCase,
@@ -144,19 +144,25 @@ class _Referred:
 
 
 def _referred(case: ReceivedCase) -> Iterator[_Referred]:
+    with_nrm = {form.person_id for form in case.forms if form.kind == "nrm"}
     for form in case.forms:
         model = form_model(form)
         if isinstance(model, NrmReferral):
             who = model.potential_victim
             # As the rules treat them: under 18 by the date of birth or age recorded, or
             # possibly under 18 (not sure), is a child.
-            route = ("NRM referral, child" if treated_as_child(model, form)
-                     else "NRM referral, adult")
+            child = treated_as_child(model, form)
+            if not child and model.consent.decision is not ConsentDecision.GIVEN \
+                    and form.person_id not in case.nrm_submitted:
+                continue  # an adult's NRM without their consent is no referral (yet)
+            route = "NRM referral, child" if child else "NRM referral, adult"
             yield _Referred(model.where_found.encountered_on or received_on(form.created_at),
                             route, label(who.gender) if who.gender else "Not recorded",
                             _nation(who.nationalities[0] if who.nationalities else None),
                             tuple(t.value for t in model.exploitation.types))
         elif isinstance(model, DutyToNotify):
+            if form.person_id in case.nrm_submitted and form.person_id in with_nrm:
+                continue  # their NRM, still held, is counted
             # Consent withdrawn after the NRM was submitted: the referral was made (and stays
             # counted), whatever notice the laptop sent after.
             yield _Referred(model.encountered_on or received_on(form.created_at),

@@ -118,6 +118,11 @@ def test_an_adults_nrm_without_consent_cannot_be_recorded_as_submitted(tmp_path:
         assert setup.import_all().imported
         with pytest.raises(InvalidInput, match="does not record their consent"):
             submission.record_submission(setup.lead, case.id, "U1", "NRM-9", clock.today())
+        from sync.desk.figures import Quarter, quarter_figures
+
+        figures = quarter_figures(setup.lead, Quarter.of(clock.today()))
+        referrals = next(g for g in figures.groups if g.key == "referrals").rows
+        assert referrals["Total"][-1] == 0  # no consent: not a referral, so not counted
     finally:
         setup.close()
 
