@@ -80,8 +80,10 @@ def case_lines(store: Store, case: str) -> list[str]:
         if person.id in waiting:
             sent = submission(store, head.id, person.reference)
             route = (f" [{KIND_TITLES[sent.referral.route]}: "
-                     + (f"submitted {sent.submitted_on.isoformat()}, {sent.reference}]"
-                        if sent.submitted_on else "not yet submitted]"))
+                     + (f"submitted {v.day(sent.submitted_on)}, {sent.reference}"
+                        if sent.submitted_on else "not yet submitted")
+                     + ("; consent withdrawn since: send the NRM withdrawal form]"
+                        if sent.referral.withdrawn_after_submission else "]"))
         lines.append(f"  {person.reference}{route}  {person.summary}")
     lines += ["", "Forms:"]
     for form in received.forms:

@@ -112,7 +112,9 @@ def _facts(case: ReceivedCase) -> _Facts:
         elif isinstance(model, DutyToNotify):
             facts.exploitation.setdefault(person, []).extend(
                 t.value for t in model.exploitation_types)
-            facts.routes.setdefault(person, []).append("dtn")
+            # consent withdrawn after the NRM was submitted: still an NRM referral
+            facts.routes.setdefault(person, []).append(
+                "nrm" if person in case.nrm_submitted else "dtn")
     return facts
 
 

@@ -320,6 +320,14 @@ def test_consent_withdrawn_after_the_nrm_was_submitted_stays_an_nrm(tmp_path: Pa
         setup.import_all()
 
         assert tracker.referral(setup.lead, case.id, "N1").route == "nrm"
+        from sync.desk.casefile import case_lines
+
+        overview = "\n".join(case_lines(setup.lead, case.id))
+        assert "consent withdrawn since: send the NRM withdrawal form" in overview
+        assert f"submitted {found.day} {found:%B %Y}" in overview
+        n1 = [row for row in register.register_rows(setup.lead)
+              if row.kind == "person" and row.what.startswith("N1")]
+        assert n1 and all(row.routes == ("nrm",) for row in n1)
         due = [i.what for i in tracker.due_items(setup.lead) if i.person_reference == "N1"]
         assert tracker.WITHDRAWAL_DUE in due
         figures = quarter_figures(setup.lead, Quarter.of(found))
