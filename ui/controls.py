@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QPushButton, QTabWidget, QWidget
 
 from fieldkit.clock import parse_stamp
@@ -83,3 +84,10 @@ class TabKeysFocus(QObject):
         target = first_focusable(page) if page is not None else None
         if target is not None:
             target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+
+def enter_presses(widget: QWidget, action: Callable[[], object]) -> None:
+    """Enter (either key) in ``widget`` does ``action``, as its form's button would: in a
+    date box Qt ignores Enter, and Tab steps through day, month and year first."""
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        QShortcut(QKeySequence(key), widget, action, context=Qt.ShortcutContext.WidgetShortcut)

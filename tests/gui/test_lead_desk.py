@@ -304,3 +304,31 @@ def test_enter_presses_every_button_on_the_leads_desk(qtbot, lead_window) -> Non
     qtbot.waitUntil(show.hasFocus)
     with qtbot.waitSignal(show.clicked, timeout=2000):
         qtbot.keyClick(show, Qt.Key.Key_Return)
+
+
+def test_enter_in_the_reference_or_a_date_records_as_the_button_does(  # type: ignore[no-untyped-def]
+        qtbot, lead_window) -> None:
+    """Enter in the Submitting tab's reference or date, and in the tracker's date, records
+    (it did nothing: the Lead's first RG was never recorded)."""
+    window, setup = lead_window
+    desk = window.desk
+    assert desk is not None
+    qtbot.keyClicks(desk.inbox.folder, str(setup.share))
+    desk.inbox.folder.editingFinished.emit()
+    _press(qtbot, desk.inbox.import_button)
+    qtbot.waitUntil(lambda: "Imported 1" in desk.inbox.message.text(), timeout=30_000)
+    desk.tabs.setCurrentWidget(desk.submitting)
+    page = desk.submitting
+    page.select(desk.submitting._shown[0].referral.case_reference, "W1")
+    page.reference.setFocus()
+    qtbot.keyClicks(page.reference, "NRM-ENTER-1")
+    qtbot.keyClick(page.reference, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.message.text() != "")
+    assert page.message.text() == "Submission recorded."
+    tracker = desk.tracker
+    desk.tabs.setCurrentWidget(tracker)
+    tracker.on.setFocus()
+    qtbot.waitUntil(tracker.on.hasFocus)
+    tracker.message.clear()
+    qtbot.keyClick(tracker.on, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: tracker.message.text() != "")

@@ -32,7 +32,7 @@ from sync.desk.submission import (
     submissions,
 )
 from ui.clipboard import copy_text
-from ui.controls import heading, named, pressable
+from ui.controls import enter_presses, heading, named, pressable
 from ui.lead.models import day_words
 from ui.messages import error_text
 
@@ -77,6 +77,8 @@ class SubmissionPage(QWidget):
         layout.addWidget(split, 1)
         self.referrals.currentRowChanged.connect(self._show)
         self.record_button.clicked.connect(self.record)
+        self.reference.returnPressed.connect(self.record)  # Enter records, as the button
+        enter_presses(self.sent_on, self.record)
         self.refresh()
 
     def refresh(self) -> None:

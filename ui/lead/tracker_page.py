@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFormLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -20,7 +21,7 @@ from fieldkit.store import Store
 from sync.desk.inbox import today_for_desk
 from sync.desk.submission import submissions
 from sync.desk.tracker import EVENT_WORDS, EventKind, Outcome, due_items, record_event
-from ui.controls import heading, named, pressable
+from ui.controls import enter_presses, heading, named, pressable
 from ui.lead.models import DueModel
 from ui.messages import error_text
 from ui.table import record_table
@@ -43,6 +44,13 @@ class TrackerPage(QWidget):
         layout.addWidget(heading(self.tr("NRM tracker"), self, 2))
         self.model = DueModel(self)
         self.table = record_table(self.tr("What is due"), self.model, self)
+        # A long "What" wraps in its column, so the State beside it stays on screen.
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(DueModel.WHAT, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self.table, 1)
         self.summary = named(QLabel(self), self.tr("Tracker summary"))
         layout.addWidget(self.summary)
@@ -76,6 +84,7 @@ class TrackerPage(QWidget):
         layout.addWidget(self.message)
         self.kind.currentIndexChanged.connect(self._outcome_follows_kind)
         self.record_button.clicked.connect(self.record)
+        enter_presses(self.on, self.record)  # Enter in the date records, as the button
         self.refresh()
 
     def refresh(self) -> None:
