@@ -199,6 +199,13 @@ def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     return sorted(key for key in old.keys() | new.keys() if old.get(key) != new.get(key))
 
 
+def _field_words(path: str) -> str:
+    """A changed field's path in words (``data.potential_victim.given_names``: "given
+    names"); the last named part, never a value."""
+    parts = [part for part in path.split(".") if not part.isdigit() and part != "data"]
+    return (parts[-1] if parts else path).replace("_", " ")
+
+
 def _describe(kind: str, data: dict[str, Any]) -> str:
     if kind == "form":
         return f"{KIND_TITLES.get(str(data['kind']), 'form')} version {data['version']}"
@@ -242,8 +249,11 @@ def case_history(store: Store, case_id: str) -> list[Version]:
         for key in sorted(now.keys() & previous.keys()):
             fields = changed_fields(previous[key], now[key])
             fields = [f for f in fields if f not in ("updated_at", "version")]
-            if fields:
-                shown = ", ".join(fields[:8]) + (" ..." if len(fields) > 8 else "")
+            if fields and key[0] == "pdf":  # its hash and size: the pack printed again
+                changes.append(f"printed again: {_describe(key[0], now[key])}")
+            elif fields:
+                named = list(dict.fromkeys(_field_words(f) for f in fields))
+                shown = ", ".join(named[:8]) + (" ..." if len(named) > 8 else "")
                 changes.append(f"changed {_describe(key[0], now[key])}: {shown}")
         for key in sorted(previous.keys() - now.keys()):
             changes.append(f"no longer holds {_describe(key[0], previous[key])}")

@@ -58,3 +58,10 @@ def test_the_partnership_report_prints_a_reference_only_when_it_is_a_code(
     from sync.desk.report import published_reference
 
     assert published_reference(reference) == printed
+
+
+def test_history_names_changed_fields_in_words() -> None:
+    from sync.desk.register import _field_words
+
+    assert _field_words("data.potential_victim.given_names") == "given names"
+    assert _field_words("data.people.3.consent") == "consent"
