@@ -65,7 +65,7 @@ def _text(name: str, value: object) -> str:
             return v.countries(value)
         if name in LANGUAGE_FIELDS:
             return v.languages(value)
-        if name.endswith(("indicator_ids", "indicators_ticked")):  # in words, not ids
+        if name.endswith(("indicator_ids", "indicators_ticked", "setup_ticked")):  # words
             return "; ".join(v.item_text(item) for item in value)
         return ", ".join(_text(name, item) for item in value)
     if name in COUNTRY_FIELDS:

@@ -65,3 +65,13 @@ def test_history_names_changed_fields_in_words() -> None:
 
     assert _field_words("data.potential_victim.given_names") == "given names"
     assert _field_words("data.people.3.consent") == "consent"
+
+
+def test_a_reception_centres_setup_checklist_reads_in_words_on_the_desk() -> None:
+    from forms.reception import ReceptionCentre
+    from sync.desk.submission import form_sections
+
+    centre = ReceptionCentre(setup_ticked=["setup.venue_ready"])
+    answers = {a.question: a.answer for section in form_sections(centre)
+               for a in section.answers}
+    assert answers["Set-up checklist items done"] == "Venue undisclosed and ready"
