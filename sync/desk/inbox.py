@@ -166,8 +166,11 @@ def rejections(store: Store) -> list[Rejection]:
             if source else ("not known: nothing in the file could be read", "")
         where = (f"found in {folder}/bundles, moved to {folder}/quarantine" if folder
                  else "moved to the import folder's quarantine")
-        advice = (f"Nothing was imported from it. Ask {ask} to send the case again (their "
-                  "laptop shows it as refused by the Lead), then import." if ask else
+        theirs = " (if it is theirs: the file's claim is not verified)" \
+            if source == "manifest" else ""
+        advice = (f"Nothing was imported from it. Ask {ask} to sync{theirs}: a case their "
+                  "laptop shows as refused by the Lead is to be sent again, then import."
+                  if ask else
                   "Nothing was imported from it. Ask the officers to sync: any case their "
                   "laptop shows as refused by the Lead is to be sent again, then import.")
         found.append(Rejection(str(name), str(reason), str(refused), where, str(arrived),

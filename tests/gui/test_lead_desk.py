@@ -283,8 +283,9 @@ def test_a_refused_bundle_says_what_is_known_and_what_to_do(qtbot, tmp_path) -> 
     assert detail.startswith(f"{path.name} could not be imported. Bundle rejected: ")
     assert f"It was found in {setup.share}/bundles, moved to {setup.share}/quarantine." in detail
     assert "Sender: claims to be from Rowan Hallam, laptop: not verified" in detail
-    assert detail.endswith("Ask Rowan Hallam to send the case again (their laptop shows it as "
-                           "refused by the Lead), then import.")
+    assert detail.endswith("Ask Rowan Hallam to sync (if it is theirs: the file's claim is not "
+                           "verified): a case their laptop shows as refused by the Lead is to be "
+                           "sent again, then import.")
     window.lock()
 
 
