@@ -183,7 +183,8 @@ def _check_board_changes(records: list[Record], devices: Mapping[str, EnrolledDe
     """Every board change a bundle carries is signed by the enrolled device it names: a bundle
     carries the changes its device received from its peers too, and its own signature vouches
     only that it sent them (an enrolled laptop could otherwise put words in a colleague's
-    name). A revoked device's changes made before it was revoked are still its own.
+    name). A revoked laptop's key still vouches for the changes it signed: its peers' bundles
+    carry them after it was revoked.
     ``verified``: the changes (by their bytes) already checked in this run, not checked again
     when the next bundle of the board carries them."""
     keys: dict[str, Ed25519PublicKey] = {}
