@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -99,10 +99,7 @@ class Workspace(QWidget):
         self.back_button.clicked.connect(self.back)
         self.home_button.clicked.connect(self.home)
         QShortcut(QKeySequence(self.tr("Alt+Left")), self, self.back)
-        QShortcut(QKeySequence(self.tr("Ctrl+Home")), self, self.home)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)  # Ctrl+Home in a list or text: see eventFilter
+        QShortcut(QKeySequence(self.tr("Ctrl+Home")), self, self._ctrl_home)
         QShortcut(QKeySequence(self.tr("F9")), self, self.toggle_pathway)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -123,17 +120,21 @@ class Workspace(QWidget):
             self._pathway = panel
         return self._pathway
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Ctrl+Home and Ctrl+End in a list, a table or a text box do what they do there
-        (the first item, the start of the text), not "all cases": an officer ticking
-        indicators with Ctrl+Home was thrown out of the visit."""
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
-                and event.key() in (Qt.Key.Key_Home, Qt.Key.Key_End) \
-                and event.modifiers() == Qt.KeyboardModifier.ControlModifier \
-                and isinstance(watched, QAbstractItemView | QTextEdit | QPlainTextEdit) \
-                and isinstance(watched, QWidget) and self.isAncestorOf(watched):
-            event.accept()
-        return False
+    @Slot()
+    def _ctrl_home(self) -> None:
+        """Ctrl+Home: all cases; but in a list, a table or a text box, its start, as everywhere
+        else (an officer ticking indicators with Ctrl+Home was thrown out of the visit)."""
+        focused = QApplication.focusWidget()
+        if isinstance(focused, QAbstractItemView) and self.isAncestorOf(focused):
+            model = focused.model()
+            if model is not None and model.rowCount(focused.rootIndex()) > 0:
+                column = max(focused.currentIndex().column(), 0)
+                focused.setCurrentIndex(model.index(0, column, focused.rootIndex()))
+            return
+        if isinstance(focused, QTextEdit | QPlainTextEdit) and self.isAncestorOf(focused):
+            focused.moveCursor(QTextCursor.MoveOperation.Start)
+            return
+        self.home()
 
     # -- navigation ---------------------------------------------------------------------------
 
