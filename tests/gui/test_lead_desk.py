@@ -64,6 +64,8 @@ def test_the_leads_day(qtbot, lead_window, monkeypatch, tmp_path) -> None:  # ty
     # The register lists the case, its people and forms; filters narrow it.
     register = desk.register
     assert register.model.rowCount() == 1 + 4 + 9
+    received = register.model.index(0, register.model.RECEIVED).data()
+    assert received[-5:-3].isdigit() and received[-3] == ":"  # newest first: the time shown
     register.route.setCurrentIndex(register.route.findData("child"))
     shown = {register.proxy.index(r, 2).data() for r in range(register.proxy.rowCount())}
     assert shown == {"Operation Larkspur: hand car wash, Foleshill Road", "W3",

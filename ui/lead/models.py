@@ -18,6 +18,7 @@ from PySide6.QtGui import QFont
 
 from sync.desk.register import RegisterFilter, RegisterRow, words
 from sync.desk.tracker import DueItem
+from ui.controls import local_time
 from ui.roles import ROW_ROLE, SORT_ROLE
 
 Index = QModelIndex | QPersistentModelIndex
@@ -60,7 +61,9 @@ class RegisterModel(QAbstractTableModel):
             self.KIND: self.KIND_WORDS.get(row.kind, row.kind), self.CASE: row.case_reference,
             self.WHAT: row.what, self.OFFICER: row.officer, self.PREMISES: ", ".join(row.premises),
             self.ROUTE: ", ".join(words(r) for r in row.routes), self.STATUS: row.status,
-            self.RECEIVED: day_words(row.received),
+            # newest first by the time: the time shown too (local, as the officer's watch)
+            self.RECEIVED: f"{day_words(row.received)} "
+                           f"{local_time(row.received_at, with_date=False)[:5]}",
         }
         return values[column]
 
