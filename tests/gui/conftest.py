@@ -150,3 +150,17 @@ def picked_paths(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     monkeypatch.setattr("ui.lead_profile.pick_save_path",
                         lambda _parent, _suggested: chosen.get("save"))
     return chosen
+
+
+def board_with_a_person_selected(qtbot, window, demo):  # type: ignore[no-untyped-def]
+    """The demo's reception board opened from its case, the cursor on the first person's row
+    (Alt+N then opens their form)."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.workspace.open_case(demo.case.id)
+    board = window.workspace.open_reception(demo.case.id)
+    board.tabs.setCurrentIndex(1)
+    board.table.setFocus()
+    board.table.setCurrentIndex(board.proxy.index(0, 1))
+    qtbot.waitUntil(board.panel.form_button.isVisible)
+    return board

@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, QRect, Qt
 from PySide6.QtWidgets import QApplication, QScrollArea
 
 from tests.gui.access_keys import walk
+from tests.gui.conftest import board_with_a_person_selected
 from ui.person_form import PersonFormPage
 
 AVAILABLE = QRect(0, 0, 1366, 768 - 40)
@@ -30,14 +31,7 @@ def _fits(window) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_the_nrm_form_opened_from_the_board_fits_the_screen(qtbot, window, demo) -> None:  # type: ignore[no-untyped-def]
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    window.workspace.open_case(demo.case.id)
-    board = window.workspace.open_reception(demo.case.id)
-    board.tabs.setCurrentIndex(1)
-    board.table.setFocus()
-    board.table.setCurrentIndex(board.proxy.index(0, 1))
-    qtbot.waitUntil(board.panel.form_button.isVisible)
+    board = board_with_a_person_selected(qtbot, window, demo)
     qtbot.keyClick(board, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: isinstance(window.workspace.current(), PersonFormPage))
     form = window.workspace.current()

@@ -31,16 +31,22 @@ def _press(qtbot, button) -> None:  # type: ignore[no-untyped-def]
     qtbot.keyClick(button, Qt.Key.Key_Space)
 
 
-@pytest.fixture
-def lead_window(qtbot, tmp_path: Path) -> Iterator[tuple[LeadWindow, LeadAndDevice]]:  # type: ignore[no-untyped-def]
-    setup = LeadAndDevice(tmp_path)
-    setup.send_demo(1)
-    setup.close()
+def _open_lead_window(qtbot, setup: LeadAndDevice) -> LeadWindow:  # type: ignore[no-untyped-def]
+    """The Lead's window on the setup's store, 1366x768, unlocked."""
     window = LeadWindow(setup.lead_settings, unlock_second_ms=20)
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()
     window.open_store(Store.unwrap_key(setup.lead_settings, PASSPHRASE))
+    return window
+
+
+@pytest.fixture
+def lead_window(qtbot, tmp_path: Path) -> Iterator[tuple[LeadWindow, LeadAndDevice]]:  # type: ignore[no-untyped-def]
+    setup = LeadAndDevice(tmp_path)
+    setup.send_demo(1)
+    setup.close()
+    window = _open_lead_window(qtbot, setup)
     yield window, setup
     window.lock()
 
@@ -198,11 +204,7 @@ def test_the_tracker_says_whose_case_each_reference_is(qtbot, tmp_path) -> None:
     reference alone, three identical lines."""
     setup, _ = three_laptops_one_reference(tmp_path)
     setup.close()
-    window = LeadWindow(setup.lead_settings, unlock_second_ms=20)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    window.open_store(Store.unwrap_key(setup.lead_settings, PASSPHRASE))
+    window = _open_lead_window(qtbot, setup)
     assert window.desk is not None
     model: DueModel = window.desk.tracker.model
     assert model.headerData(DueModel.SENT_BY, Qt.Orientation.Horizontal) == "Sent by"
@@ -265,11 +267,7 @@ def test_a_refused_bundle_says_what_is_known_and_what_to_do(qtbot, tmp_path) -> 
     damaged = bytearray(path.read_bytes())
     damaged[len(damaged) // 2] ^= 0xFF
     path.write_bytes(bytes(damaged))
-    window = LeadWindow(setup.lead_settings, unlock_second_ms=20)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    window.open_store(Store.unwrap_key(setup.lead_settings, PASSPHRASE))
+    window = _open_lead_window(qtbot, setup)
     assert window.desk is not None
     inbox = window.desk.inbox
     assert inbox.rejected_detail.text() == "No bundle has been refused."

@@ -14,6 +14,7 @@ from fieldkit.store import Store
 from forms import BoardStep, ReceptionCentre, StepStatus
 from forms.choices import AgeGroup
 from tests.conftest import PASSPHRASE
+from tests.gui.conftest import board_with_a_person_selected
 from ui.reception_model import STEPS, BoardFilter, ReceptionBoardModel
 
 NOW = datetime(2026, 11, 22, 10, 30)
@@ -337,15 +338,8 @@ def test_a_case_can_have_a_second_board_and_a_new_one_comes_back_after_unlocking
 def test_back_from_a_persons_form_the_cursor_is_on_the_board_again(qtbot, window, demo):
     """Alt+N opens the selected person's form; Back puts the cursor where it was, on the
     board (it landed on the Back button, and the board's keys went elsewhere)."""
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    window.workspace.open_case(demo.case.id)
-    board = window.workspace.open_reception(demo.case.id)
-    board.tabs.setCurrentIndex(1)
-    board.table.setFocus()
-    board.table.setCurrentIndex(board.proxy.index(0, 1))
+    board = board_with_a_person_selected(qtbot, window, demo)
     qtbot.waitUntil(board.table.hasFocus)
-    qtbot.waitUntil(board.panel.form_button.isVisible)
     qtbot.keyClick(board, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: window.workspace.current() is not board)
     window.workspace.back()
