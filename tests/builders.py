@@ -71,6 +71,33 @@ class LeadAndDevice:
         """The Lead imports everything waiting in the share."""
         return importer.import_folder(self.lead, self.share)
 
+    def withdrawn_after_submission(self) -> str:
+        """A case whose person N1's NRM was recorded as submitted at the Lead, then the person
+        withdrew consent: the laptop withdrew the NRM and sent a Duty to Notify instead (both
+        versions imported). The case's id."""
+        from fieldkit import cases, clock, consent_withdrawal, documents
+        from fieldkit.demo.forms import w1_nrm
+        from sync.desk import submission
+
+        found = clock.today()
+        case = cases.create_case(self.device, "Operation Willow")
+        person = cases.add_person(self.device, case.id, "N1")
+        data = w1_nrm(found).model_dump(mode="json")
+        nrm = documents.save_document(self.device, case.id, "nrm", data, status="ready",
+                                      person_id=person.id)
+        self.send(case.id)
+        self.import_all()
+        submission.record_submission(self.lead, case.id, "N1", "NRM-500", found)
+        data["consent"].update(decision="withdrawn", withdrawn_on=found.isoformat(),
+                               withdrawal_how="by_phone")
+        documents.save_document(self.device, case.id, "nrm", data, document_id=nrm.id)
+        notice = consent_withdrawal.notice_after_withdrawal(self.device, nrm.id).notice
+        documents.save_document(self.device, case.id, "dtn", notice.model_dump(mode="json"),
+                                status="ready", person_id=person.id)
+        self.send(case.id)
+        self.import_all()
+        return case.id
+
     def close(self) -> None:
         """Lock both stores."""
         self.lead.lock()

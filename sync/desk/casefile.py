@@ -37,7 +37,7 @@ def received_packs(case: ReceivedCase) -> dict[str, bytes]:
             exhibits=[e for e in case.exhibits if e.visit_id == visit.id])
     counts = dict.fromkeys(KINDS, 0)
     counts["visit"] = len(case.visits)
-    for document in case.forms:
+    for document, _ in case.forms_to_read():
         if document.id in printed:
             continue
         counts[document.kind] += 1
@@ -86,10 +86,10 @@ def case_lines(store: Store, case: str) -> list[str]:
                         if sent.referral.withdrawn_after_submission else "]"))
         lines.append(f"  {person.reference}{route}  {person.summary}")
     lines += ["", "Forms:"]
-    for form in received.forms:
+    for form, said in received.forms_to_read():
         who = received.person_reference(form.person_id)
         lines.append(f"  {KIND_TITLES[form.kind]}{' (' + who + ')' if who else ''}: "
-                     f"{form.status}, version {form.version}")
+                     f"{said or form.status}, version {form.version}")
     for visit in received.visits:
         lines += ["", f"Visit: {visit.premises_name}, {visit.address}"]
         corrected = {n.corrects for n in received.notes if n.corrects}

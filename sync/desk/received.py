@@ -34,6 +34,10 @@ class ReceivedCase:
     """People (ids) whose NRM referral the Lead recorded as submitted: an NRM, whatever the
     officer's laptop later sends (a Duty to Notify after a withdrawal of consent cannot undo
     a referral already made: the NRM withdrawal form is sent instead)."""
+    withdrawn_nrms: dict[str, FormDocument] = field(default_factory=dict)
+    """Person id to the NRM referral the Lead recorded as submitted and the officer's laptop
+    no longer sends (the person withdrew consent since): its last version received, kept so
+    the Lead can still read and print what was submitted."""
 
     def person(self, reference: str) -> Person:
         """The person with this reference (W1) or id; NotFound otherwise."""
@@ -45,6 +49,14 @@ class ReceivedCase:
     def person_reference(self, person_id: str | None) -> str:
         """A person's reference from their id ('' when the form names no one)."""
         return next((p.reference for p in self.people if p.id == person_id), "")
+
+    def forms_to_read(self) -> list[tuple[FormDocument, str]]:
+        """Every form the Lead can read, with what to say beside it: the current forms, then
+        each NRM referral submitted before consent was withdrawn ("as submitted")."""
+        shown = [(form, "") for form in self.forms]
+        shown += [(form, "as submitted; consent withdrawn since")
+                  for form in self.withdrawn_nrms.values()]
+        return shown
 
     def forms_of(self, kind: str) -> list[FormDocument]:
         """The case's forms of one kind, oldest first."""
@@ -152,7 +164,30 @@ def load_case(store: Store, case_id: str) -> ReceivedCase:
     received.notes.sort(key=lambda n: (n.visit_id, n.seq))
     received.exhibits.sort(key=lambda e: e.exhibit_ref)
     received.forms.sort(key=lambda f: f.created_at)
+    received.withdrawn_nrms.update(_withdrawn_nrms(store, received))
     return received
+
+
+def _withdrawn_nrms(store: Store, received: ReceivedCase) -> dict[str, FormDocument]:
+    """The NRM referrals recorded as submitted that the case's newest bundle no longer holds:
+    for each such person, the NRM form of the newest earlier bundle that held one."""
+    holding = {form.person_id for form in received.forms if form.kind == "nrm"}
+    missing = received.nrm_submitted - holding
+    if not missing:
+        return {}
+    found: dict[str, FormDocument] = {}
+    for (data,) in store.conn.execute(
+            "SELECT r.data FROM lead_records r JOIN lead_bundles b ON b.bundle_id = r.bundle_id "
+            "WHERE r.case_id = ? AND r.record_type = 'form' AND r.current = 0 "
+            "ORDER BY COALESCE(b.counter, 0) DESC, r.bundle_created_at DESC",
+            (received.case.id,)):
+        values = _fields(json.loads(data))
+        person = values.get("person_id")
+        if values.get("kind") != "nrm" or person not in missing or person in found:
+            continue
+        values["data"] = json.dumps(values["data"])
+        found[str(person)] = FormDocument(**values)  # type: ignore[arg-type]
+    return found
 
 
 def load_all(store: Store) -> list[ReceivedCase]:

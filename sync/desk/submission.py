@@ -135,7 +135,8 @@ def referral_sections(store: Store, case_id: str, person_reference: str) -> list
     """The online-form answers of one person's referral."""
     found = referral(store, case_id, person_reference)
     case = load_case(store, case_id)
-    form = next(f for f in case.forms if f.kind == found.route and f.person_id == found.person_id)
+    form = next(f for f, _ in case.forms_to_read()
+                if f.kind == found.route and f.person_id == found.person_id)
     return portal_sections(form_model(form))
 
 
@@ -183,7 +184,7 @@ def record_submission(
 
 def _identity(case: ReceivedCase, person_id: str) -> tuple[str, str] | None:
     """The name and date of birth on the person's NRM form, when both are recorded."""
-    for form in case.forms:
+    for form, _ in case.forms_to_read():
         if form.kind == "nrm" and form.person_id == person_id:
             model = form_model(form)
             if isinstance(model, NrmReferral):

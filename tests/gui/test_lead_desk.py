@@ -333,3 +333,29 @@ def test_enter_in_the_reference_or_a_date_records_as_the_button_does(  # type: i
     tracker.message.clear()
     qtbot.keyClick(tracker.on, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: tracker.message.text() != "")
+
+
+def test_an_nrm_submitted_before_consent_was_withdrawn_can_still_be_read(
+        qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The laptop stops sending a person's NRM form once they withdraw consent; if it was
+    already submitted, the Lead's Forms list still shows it (what was submitted), whole, with
+    its answers, beside the Duty to Notify that replaced it on the laptop."""
+    setup = LeadAndDevice(tmp_path)
+    case_id = setup.withdrawn_after_submission()
+    setup.close()
+    window = _open_lead_window(qtbot, setup)
+    assert window.desk is not None
+    page = window.desk.open_case(case_id)
+    page.tabs.setCurrentIndex(page.tabs.indexOf(page.forms.parentWidget()))
+    entries = [page.forms.item(i).text() for i in range(page.forms.count())]
+    assert "NRM referral (N1) - as submitted; consent withdrawn since, version 1" in entries
+    row = next(i for i, text in enumerate(entries) if text.startswith("NRM referral"))
+    qtbot.keyClick(page.forms, Qt.Key.Key_Home)
+    for _ in range(row):
+        qtbot.keyClick(page.forms, Qt.Key.Key_Down)
+    assert "Dobrescu" in page.form_text.toPlainText()
+    # Long entries wrap in the list rather than being cut at its edge.
+    assert page.forms.wordWrap()
+    item = page.forms.item(row)
+    assert page.forms.visualItemRect(item).right() <= page.forms.viewport().width()
+    window.lock()

@@ -294,37 +294,30 @@ def test_consent_withdrawn_after_the_nrm_was_submitted_stays_an_nrm(tmp_path: Pa
     withdraws consent; if the Lead had already recorded the NRM as submitted, the referral was
     made: it stays an NRM (counted as one, decisions still recorded), and the NRM withdrawal
     form is due until support ended is recorded."""
-    from fieldkit import consent_withdrawal, documents
-    from fieldkit.demo.forms import w1_nrm
     from sync.desk.figures import Quarter, quarter_figures
 
     setup = LeadAndDevice(tmp_path)
     try:
         found = clock.today()
-        device = setup.device
-        case = cases.create_case(device, "Operation Willow")
-        person = cases.add_person(device, case.id, "N1")
-        data = w1_nrm(found).model_dump(mode="json")
-        nrm = documents.save_document(device, case.id, "nrm", data, status="ready",
-                                      person_id=person.id)
-        setup.send(case.id)
-        setup.import_all()
-        submission.record_submission(setup.lead, case.id, "N1", "NRM-500", found)
-        data["consent"].update(decision="withdrawn", withdrawn_on=found.isoformat(),
-                               withdrawal_how="by_phone")
-        documents.save_document(device, case.id, "nrm", data, document_id=nrm.id)
-        notice = consent_withdrawal.notice_after_withdrawal(device, nrm.id).notice
-        documents.save_document(device, case.id, "dtn", notice.model_dump(mode="json"),
-                                status="ready", person_id=person.id)
-        setup.send(case.id)
-        setup.import_all()
+        case_id = setup.withdrawn_after_submission()
 
-        assert tracker.referral(setup.lead, case.id, "N1").route == "nrm"
+        assert tracker.referral(setup.lead, case_id, "N1").route == "nrm"
         from sync.desk.casefile import case_lines
 
-        overview = "\n".join(case_lines(setup.lead, case.id))
+        overview = "\n".join(case_lines(setup.lead, case_id))
         assert "consent withdrawn since: send the NRM withdrawal form" in overview
         assert f"submitted {found.day} {found:%B %Y}" in overview
+        # What was submitted can still be read and printed at the Lead (the laptop's bundle
+        # no longer holds the NRM form); the portal answers came from it before the withdrawal.
+        assert "NRM referral (N1): as submitted; consent withdrawn since, version" in overview
+        answers = submission.referral_sections(setup.lead, case_id, "N1")
+        assert any("Dobrescu" in str(a.answer) for s in answers for a in s.answers)
+        from sync.desk.casefile import received_packs
+        from sync.desk.received import load_case as load
+        received = load(setup.lead, case_id)
+        assert [f.kind for f, note in received.forms_to_read() if note] == ["nrm"]
+        packs = received_packs(received)
+        assert any("nrm" in name for name in packs), sorted(packs)
         n1 = [row for row in register.register_rows(setup.lead)
               if row.kind == "person" and row.what.startswith("N1")]
         assert n1 and all(row.routes == ("nrm",) for row in n1)
@@ -334,7 +327,7 @@ def test_consent_withdrawn_after_the_nrm_was_submitted_stays_an_nrm(tmp_path: Pa
         referrals = next(g for g in figures.groups if g.key == "referrals").rows
         assert referrals["NRM referral, adult"][-1] == 1
         assert referrals["Duty to Notify, adult"][-1] == 0
-        tracker.record_event(setup.lead, case.id, "N1", tracker.EventKind.SUPPORT_ENDED,
+        tracker.record_event(setup.lead, case_id, "N1", tracker.EventKind.SUPPORT_ENDED,
                              tracker.Outcome.NONE, found)
         assert tracker.WITHDRAWAL_DUE not in [i.what for i in tracker.due_items(setup.lead)]
     finally:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QListView,
     QListWidget,
     QPlainTextEdit,
     QPushButton,
@@ -53,6 +54,14 @@ def _reader(name: str, text: str, parent: QWidget) -> QPlainTextEdit:
     box.setReadOnly(True)
     box.setPlainText(text)
     return box
+
+
+def _wrapping(items: QListWidget) -> QListWidget:
+    """A list whose long entries wrap onto more lines instead of being cut at the edge."""
+    items.setWordWrap(True)
+    items.setResizeMode(QListView.ResizeMode.Adjust)
+    items.setTextElideMode(Qt.TextElideMode.ElideNone)
+    return items
 
 
 class RecordPage(QWidget):
@@ -109,15 +118,16 @@ class RecordPage(QWidget):
 
     def _forms_tab(self) -> QWidget:
         split = QSplitter(Qt.Orientation.Horizontal, self)
-        self.forms = named(QListWidget(split), self.tr("Forms received"))
-        for form in self.case.forms:
+        self.forms = _wrapping(named(QListWidget(split), self.tr("Forms received")))
+        self._readable = self.case.forms_to_read()
+        for form, note in self._readable:
             who = self.case.person_reference(form.person_id)
             self.forms.addItem(f"{KIND_TITLES[form.kind]}{' (' + who + ')' if who else ''} "
-                               f"- {form.status}, version {form.version}")
+                               f"- {note or form.status}, version {form.version}")
         self.form_text = _reader(self.tr("The selected form"), "", split)
         split.setStretchFactor(1, 3)
         self.forms.currentRowChanged.connect(self._show_form)
-        if self.case.forms:
+        if self._readable:
             self.forms.setCurrentRow(0)
         return split
 
@@ -126,7 +136,7 @@ class RecordPage(QWidget):
         if row < 0:
             return
         lines = []
-        for section in form_sections(form_model(self.case.forms[row])):
+        for section in form_sections(form_model(self._readable[row][0])):
             lines.append(f"== {section.title} ==")
             lines += [f"{a.question}: {a.answer or '-'}" for a in section.answers]
             lines.append("")
@@ -134,7 +144,7 @@ class RecordPage(QWidget):
 
     def _exhibits_tab(self) -> QWidget:
         split = QSplitter(Qt.Orientation.Horizontal, self)
-        self.exhibits = named(QListWidget(split), self.tr("Exhibits received"))
+        self.exhibits = _wrapping(named(QListWidget(split), self.tr("Exhibits received")))
         for exhibit in self.case.exhibits:
             mark = self.tr(" (sensitive)") if exhibit.sensitive else ""
             self.exhibits.addItem(f"{exhibit.exhibit_ref}{mark}: {exhibit.description}")
