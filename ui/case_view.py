@@ -22,7 +22,7 @@ from fieldkit import cases, documents, drafts
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from forms import KIND_TITLES
-from ui.controls import heading, local_time, named, pressable
+from ui.controls import TabKeysFocus, heading, local_time, named, pressable
 from ui.messages import error_text
 from ui.outbox_view import SentToLeadPanel
 from ui.page import Page
@@ -77,6 +77,7 @@ class CasePage(Page):
         layout.addLayout(top)
         self._show_status()
         self.tabs = named(QTabWidget(self), self.tr("Case sections"))
+        TabKeysFocus(self.tabs)  # a tab's Alt key puts the cursor in what it shows
         self._first_inputs: list[QWidget] = []
         self.tabs.tabBar().installEventFilter(self)
         layout.addWidget(self.tabs, 1)

@@ -35,7 +35,7 @@ from forms import BoardStep, PersonReceived, ReceptionCentre, StepWait
 from ui.board_share_link import SharedBoard
 from ui.board_share_panel import SharePanel
 from ui.checklist import Checklist
-from ui.controls import heading, named, pressable
+from ui.controls import TabKeysFocus, heading, named, pressable
 from ui.drafts import DraftSaver
 from ui.form_editor import SectionEditor
 from ui.indicators import setup_groups
@@ -90,6 +90,7 @@ class ReceptionBoardPage(SharedBoard, Page):
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.tr("Reception centre"), self, 2))
         self.tabs = named(QTabWidget(self), self.tr("Reception centre sections"))
+        TabKeysFocus(self.tabs)  # a tab's Alt key puts the cursor in what it shows
         layout.addWidget(self.tabs, 1)
         setup = QWidget(self)
         setup_layout = QHBoxLayout(setup)

@@ -13,7 +13,7 @@ from fieldkit.settings import Settings
 from fieldkit.store import Store
 from sync.desk.received import sender
 from sync.lead import newest_profile_fingerprint
-from ui.controls import named
+from ui.controls import TabKeysFocus, named
 from ui.lead.dashboard_page import DashboardPage
 from ui.lead.inbox_page import InboxPage
 from ui.lead.record_page import RecordPage
@@ -35,6 +35,7 @@ class LeadDesk(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.tabs = named(QTabWidget(self), self.tr("The Lead's desk"))
+        TabKeysFocus(self.tabs)  # a tab's Alt key puts the cursor in what it shows
         self.tabs.setTabsClosable(True)
         layout.addWidget(self.tabs)
         self.inbox = InboxPage(store, settings, key, worker, self)

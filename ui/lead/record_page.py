@@ -30,7 +30,7 @@ from forms.kinds import KIND_TITLES
 from sync.desk.casefile import case_lines, export_packs, history_lines
 from sync.desk.received import exhibit_content, form_model, load_case
 from sync.desk.submission import form_sections
-from ui.controls import heading, named, pressable
+from ui.controls import TabKeysFocus, heading, named, pressable
 from ui.messages import error_text
 from ui.worker import Worker
 
@@ -86,6 +86,7 @@ class RecordPage(QWidget):
         layout.addLayout(row)
         self.packs_button.clicked.connect(self.save_packs)
         self.tabs = named(QTabWidget(self), self.tr("Record views"))
+        TabKeysFocus(self.tabs)  # a tab's Alt key puts the cursor in what it shows
         layout.addWidget(self.tabs, 1)
         self.overview = _reader(self.tr("The case as received"),
                                 "\n".join(case_lines(store, case_id)), self)
