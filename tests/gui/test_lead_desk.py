@@ -346,7 +346,11 @@ def test_an_nrm_submitted_before_consent_was_withdrawn_can_still_be_read(
     window = _open_lead_window(qtbot, setup)
     assert window.desk is not None
     page = window.desk.open_case(case_id)
-    page.tabs.setCurrentIndex(page.tabs.indexOf(page.forms.parentWidget()))
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    page.tabs.tabBar().setFocus()  # as after Alt+O: the cursor on the tabs
+    qtbot.keyClick(page, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)  # For&ms
+    qtbot.waitUntil(lambda: page.forms.hasFocus())  # the cursor in the list, not on the tab
     entries = [page.forms.item(i).text() for i in range(page.forms.count())]
     assert "NRM referral (N1) - as submitted; consent withdrawn since, version 1" in entries
     row = next(i for i, text in enumerate(entries) if text.startswith("NRM referral"))
