@@ -9,6 +9,8 @@ import uuid
 from datetime import date
 from typing import Any
 
+from pydantic import ValidationError
+
 from fieldkit.cases import get_case, get_person, get_visit, touch_case
 from fieldkit.clock import stamp, utc_now
 from fieldkit.errors import InvalidInput, NotFound
@@ -22,6 +24,7 @@ from forms.check import check_document
 from forms.choices import ConsentDecision
 from forms.form import FieldProblem
 from forms.nrm import NrmReferral
+from forms.reception import PersonReceived, ReceptionCentre
 from forms.rules import Route
 
 _SELECT = (
@@ -82,6 +85,32 @@ def _validated(
         raise InvalidInput(" ".join(problem.message for problem in problems))
     raw = data if isinstance(data, str) else json.dumps(data)
     return str(KINDS[kind].model_validate_json(raw).model_dump_json())
+
+
+def on_the_board(store: Store, case_id: str, person_id: str) -> PersonReceived | None:
+    """The person as the case's reception board records them (by their reference), if it
+    does: the newest board first."""
+    reference = " ".join(get_person(store, person_id).reference.split()).casefold()
+    for document in reversed(list_documents(store, case_id, "reception")):
+        try:
+            centre = ReceptionCentre.model_validate_json(document.data)
+        except ValidationError:
+            continue
+        for person in centre.people:
+            if " ".join(person.reference.split()).casefold() == reference:
+                return person
+    return None
+
+
+def _child_on_the_board(store: Store, person_id: str) -> bool:
+    """Whether the case's reception board records the person as a child, or as possibly one
+    (age not sure, or disputed), on the day they arrived (else today)."""
+    person = get_person(store, person_id)
+    received = on_the_board(store, person.case_id, person_id)
+    if received is None:
+        return False
+    when = received.arrived_at.date() if received.arrived_at else utc_now().date()
+    return received.obligations(when).treated_as_child
 
 
 def _recorded_on_nrm(store: Store, person_id: str) -> tuple[list[str], list[str], bool]:
@@ -165,6 +194,11 @@ def save_document(
         if child:
             raise InvalidInput("This person is (or may be) a child: a child is always referred "
                                "to the NRM, never by a Duty to Notify.")
+        if _child_on_the_board(store, person_id):
+            raise InvalidInput("The reception board records this person as a child, or as "
+                               "possibly one (age not sure or disputed): a child is always "
+                               "referred to the NRM, never by a Duty to Notify. If an age "
+                               "assessment found them an adult, record that on the board first.")
     body = _validated(kind, data, status, names=names, addresses=addresses)
     schema_version = int(KINDS[kind].model_fields["schema_version"].default)
     now = stamp()

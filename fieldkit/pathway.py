@@ -25,7 +25,7 @@ from forms.choices import AgeGroup, Agency, ConsentDecision, NrmStage, Responder
 from forms.kinds import KIND_TITLES
 from forms.nrm import NrmReferral
 from forms.pathways import FactValue, Step
-from forms.reception import PersonReceived, ReceptionCentre
+from forms.reception import PersonReceived
 from forms.rules import AgeStatus, Route, route_for
 from forms.visit import PremisesVisit, VisitActionKind
 
@@ -431,26 +431,11 @@ def person_facts(
         if withdrawn:
             more["consent"] = ConsentDecision.WITHDRAWN
         return facts_from_dtn(dtn, done=done, **more)
-    received = _on_the_board(store, case_id, person_id)
+    received = documents.on_the_board(store, case_id, person_id)
     if received is not None:  # no form yet: what the reception board records of them
         when = received.arrived_at.date() if received.arrived_at else as_of or clock.today()
         return facts_from_person(received, as_of=when, done=done, **more)
     return CaseFacts.model_validate({"done": frozenset(done), **more})
-
-
-def _on_the_board(store: Store, case_id: str, person_id: str) -> PersonReceived | None:
-    """The person as the case's reception board records them (by their reference), if it
-    does: the newest board first."""
-    reference = " ".join(cases.get_person(store, person_id).reference.split()).casefold()
-    for document in reversed(documents.list_documents(store, case_id, "reception")):
-        try:
-            centre = ReceptionCentre.model_validate_json(document.data)
-        except ValidationError:
-            continue
-        for person in centre.people:
-            if " ".join(person.reference.split()).casefold() == reference:
-                return person
-    return None
 
 
 def case_people(store: Store, case_id: str) -> list[str]:

@@ -80,6 +80,8 @@ def _from_reception(store: Store, person: Person, data: dict[str, Any]) -> None:
         except KeyError:
             continue
         data["where_found"]["age_group"] = seen.age_group.value
+        if seen.age_disputed:  # a possible child stays one on the NRM form too
+            data["where_found"]["age_disputed"] = True
         victim: dict[str, Any] = {}
         if seen.date_of_birth is not None:
             victim["date_of_birth"] = seen.date_of_birth.isoformat()

@@ -63,3 +63,49 @@ def test_reception_and_intelligence_start_from_the_case_and_profile(store: Store
     case = cases.create_case(store, "Operation Teasel")
     assert prefill.new_reception(store, case.id)["operation"] == "Operation Teasel"
     assert prefill.new_document(store, case.id, "intel") == {"recorded_by": "Rowan Hallam"}
+
+
+def test_an_age_disputed_at_reception_stays_disputed_on_the_nrm(store: Store) -> None:
+    """R1 says 17, the officer thinks about 25: the board treats R1 as possibly a child. The
+    NRM started from the board dropped the dispute, so the form said adult, the route became a
+    Duty to Notify after a refusal, and the MASH step went away."""
+    from datetime import date
+
+    from forms import NrmReferral
+
+    case = cases.create_case(store, "Operation Larch")
+    documents.save_document(store, case.id, "reception", {
+        "operation": "Operation Larch", "held_on": "2026-11-20",
+        "people": [{"reference": "R1", "age_group": "adult", "estimated_age": 25,
+                    "age_disputed": True, "consent": "refused", "potential_victim": True}]})
+    person = cases.ensure_person(store, case.id, "R1")
+    data = prefill.new_nrm(store, person)
+    assert data["where_found"]["age_disputed"] is True
+    rules = NrmReferral.model_validate(data).obligations(date(2026, 11, 20))
+    assert rules.treated_as_child and rules.route.value == "nrm"
+
+
+@pytest.mark.parametrize(("recorded", "refused"), [
+    ({"age_group": "child", "estimated_age": 15}, True),
+    ({"age_group": "adult", "estimated_age": 25, "age_disputed": True}, True),
+    ({"age_group": "not_sure"}, True),
+    ({"age_group": "adult", "estimated_age": 30, "consent": "refused"}, False),
+])
+def test_no_duty_to_notify_for_someone_the_board_records_as_a_child(
+        store: Store, recorded: dict[str, object], refused: bool) -> None:
+    """A Duty to Notify was saved (and counted at the Lead as an adult's) for R2, whom the
+    reception board records as a child of 15, because only NRM forms were looked at."""
+    case = cases.create_case(store, "Operation Larch")
+    documents.save_document(store, case.id, "reception", {
+        "operation": "Operation Larch", "held_on": "2026-11-20",
+        "people": [{"reference": "R2", "potential_victim": True, **recorded}]})
+    person = cases.ensure_person(store, case.id, "R2")
+    notice = {"gender": "female", "account": "Found working in a nail bar.",
+              "general_area": "Coventry"}
+    if refused:
+        with pytest.raises(InvalidInput, match="reception board records this person as a child"):
+            documents.save_document(store, case.id, "dtn", notice, person_id=person.id)
+        assert documents.list_documents(store, case.id, "dtn") == []
+    else:
+        documents.save_document(store, case.id, "dtn", notice, person_id=person.id)
+        assert len(documents.list_documents(store, case.id, "dtn")) == 1
