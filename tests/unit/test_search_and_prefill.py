@@ -66,7 +66,8 @@ def test_reception_and_intelligence_start_from_the_case_and_profile(store: Store
 
 
 def test_an_age_disputed_at_reception_stays_disputed_on_the_nrm(store: Store) -> None:
-    """R1 says 17, the officer thinks about 25: the board treats R1 as possibly a child. The
+    """R-AGE-DISPUTED-RECEPTION: R1 says 17, the officer thinks about 25: the board treats R1
+    as possibly a child. The
     NRM started from the board dropped the dispute, so the form said adult, the route became a
     Duty to Notify after a refusal, and the MASH step went away."""
     from datetime import date
@@ -93,7 +94,8 @@ def test_an_age_disputed_at_reception_stays_disputed_on_the_nrm(store: Store) ->
 ])
 def test_no_duty_to_notify_for_someone_the_board_records_as_a_child(
         store: Store, recorded: dict[str, object], refused: bool) -> None:
-    """A Duty to Notify was saved (and counted at the Lead as an adult's) for R2, whom the
+    """R-DTN-NEVER-CHILD: a Duty to Notify was saved (and counted at the Lead as an adult's) for
+    R2, whom the
     reception board records as a child of 15, because only NRM forms were looked at."""
     case = cases.create_case(store, "Operation Larch")
     documents.save_document(store, case.id, "reception", {
