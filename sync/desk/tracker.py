@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from fieldkit import clock
@@ -19,6 +19,7 @@ from fieldkit.resources import Timeline, load_resources
 from fieldkit.store import Store
 from forms import NrmReferral
 from forms.choices import ConsentDecision
+from forms.rules import eighteenth_birthday
 from forms.working_days import add_days
 from sync.desk.received import (
     ReceivedCase,
@@ -29,6 +30,10 @@ from sync.desk.received import (
     senders,
     treated_as_child,
 )
+
+RECOVERY_PERIOD = timedelta(days=30)
+"""The least time between a positive reasonable grounds decision and the conclusive grounds
+decision (the recovery period; 45 days before 2023)."""
 
 
 class EventKind(StrEnum):
@@ -99,6 +104,11 @@ class Referral:
     withdrawn_after_submission: bool = False
     """The person withdrew consent after the Lead recorded their NRM as submitted: still an
     NRM referral (the officer's laptop sent a Duty to Notify), its withdrawal form due."""
+    turns_18_on: date | None = None
+    """A child's 18th birthday by the date of birth on the form (``None`` when not recorded):
+    referred on or after it, they are an adult, and an adult needs to consent."""
+    adult_consent: bool = False
+    """The form records the person's informed consent to the NRM."""
 
 
 @dataclass(frozen=True)
@@ -153,11 +163,15 @@ def referrals_of(case: ReceivedCase) -> list[Referral]:
         consented = not isinstance(model, NrmReferral) or child \
             or model.consent.decision is ConsentDecision.GIVEN
         withdrawn = form.kind == "dtn" and form.person_id in case.nrm_submitted
+        born = model.potential_victim.date_of_birth if isinstance(model, NrmReferral) else None
         found.append(Referral(case.case.id, case.case.reference, form.person_id,
                               case.person_reference(form.person_id),
                               "nrm" if withdrawn else form.kind, child,
                               received_on(form.updated_at), case.officer, found_on,
-                              form.status != "ready", consented, withdrawn))
+                              form.status != "ready", consented, withdrawn,
+                              eighteenth_birthday(born) if child and born else None,
+                              isinstance(model, NrmReferral)
+                              and model.consent.decision is ConsentDecision.GIVEN))
     return found
 
 
@@ -206,6 +220,13 @@ def _check(found: Referral, kind: EventKind, outcome: Outcome, on: date,
             "is referred only with their informed consent; without it, a Duty to Notify is "
             "made instead): ask the officer to record the consent, or the Duty to Notify, and "
             "send the case again.")
+    if kind is EventKind.SUBMITTED and found.turns_18_on is not None \
+            and on >= found.turns_18_on and not found.adult_consent:
+        raise InvalidInput(
+            f"{found.person_reference} turned 18 on {_day(found.turns_18_on)}, before this "
+            "submission: they are referred as an adult now, and an adult is referred only with "
+            "their informed consent. Ask the officer to record their consent (or, if they do "
+            "not consent, a Duty to Notify) and send the case again.")
     _check_order(found, kind, on, so_far)
     submitted = so_far.get(EventKind.SUBMITTED)
     if kind not in (EventKind.SUBMITTED, EventKind.SERAC):
@@ -237,6 +258,24 @@ def _check_order(found: Referral, kind: EventKind, on: date,
         if rg is not None and on < rg.happened_on:
             raise InvalidInput(f"The date {_day(on)} is before {who}'s reasonable grounds "
                                f"decision ({_day(rg.happened_on)}): check the date.")
+        made = rg if rg is not None and rg.outcome == Outcome.POSITIVE else overturned
+        if made is not None and on < made.happened_on + RECOVERY_PERIOD:
+            raise InvalidInput(
+                f"The date {_day(on)} is {(on - made.happened_on).days} days after {who}'s "
+                f"positive reasonable grounds decision ({_day(made.happened_on)}): a conclusive "
+                f"grounds decision comes at least {RECOVERY_PERIOD.days} days after it (the "
+                "recovery period). Check the date.")
+    if kind is EventKind.RECONSIDERATION_REQUEST:
+        negative = [e for e in (rg, so_far.get(EventKind.CG))
+                    if e is not None and e.outcome == Outcome.NEGATIVE]
+        if not negative:
+            raise InvalidInput(f"A reconsideration is asked for after a negative decision: "
+                               f"record {who}'s negative reasonable grounds or conclusive "
+                               "grounds decision first.")
+        if on < max(e.happened_on for e in negative):
+            raise InvalidInput(f"The date {_day(on)} is before the negative decision "
+                               f"({_day(max(e.happened_on for e in negative))}): check the "
+                               "date.")
     if kind is EventKind.RECONSIDERATION_OUTCOME:
         request = so_far.get(EventKind.RECONSIDERATION_REQUEST)
         if request is None:

@@ -98,8 +98,10 @@ def test_decisions_out_of_order_are_refused(sent) -> None:  # type: ignore[no-un
                          tracker.Outcome.NONE, found)
     tracker.record_event(store, case_id, "W1", tracker.EventKind.RECONSIDERATION_OUTCOME,
                          tracker.Outcome.POSITIVE, today)
-    tracker.record_event(store, case_id, "W1", tracker.EventKind.CG, tracker.Outcome.POSITIVE,
-                         today)  # the RG overturned: a CG may follow
+    # The RG overturned: a CG may follow, once the recovery period (30 days) has passed.
+    with pytest.raises(InvalidInput, match="at least 30 days after it"):
+        tracker.record_event(store, case_id, "W1", tracker.EventKind.CG,
+                             tracker.Outcome.POSITIVE, today)
 
 
 def test_an_adults_nrm_without_consent_cannot_be_recorded_as_submitted(tmp_path: Path) -> None:
@@ -365,3 +367,36 @@ def test_a_submission_already_recorded_is_replaced_only_as_a_correction(sent) ->
     assert submission.submission(store, case_id, "W1").reference == "NRM-MF-0001"
     submission.record_submission(store, case_id, "W1", "NRM-MF-0002", today, correcting=True)
     assert submission.submission(store, case_id, "W1").reference == "NRM-MF-0002"
+
+
+def test_a_child_who_turned_18_before_the_submission_needs_to_consent(tmp_path: Path) -> None:
+    """Found at 17 (no consent asked: a child needs none), submitted after their 18th
+    birthday: referred as an adult, so without their consent the submission is refused; one
+    dated before the birthday is recorded."""
+    from fieldkit import documents
+    from fieldkit.demo.forms import w1_nrm
+
+    setup = LeadAndDevice(tmp_path)
+    try:
+        today = clock.today()
+        found = today - timedelta(days=30)
+        birthday = today - timedelta(days=10)
+        born = date(birthday.year - 18, birthday.month, min(birthday.day, 28))
+        data = w1_nrm(found).model_dump(mode="json")
+        data["where_found"]["age_group"] = "child"
+        data["potential_victim"]["date_of_birth"] = born.isoformat()
+        data["consent"] = {"decision": "not_asked"}
+        case = cases.create_case(setup.device, "Operation Birch")
+        person = cases.add_person(setup.device, case.id, "Y1")
+        documents.save_document(setup.device, case.id, "nrm", data, person_id=person.id)
+        setup.send(case.id)
+        assert setup.import_all().imported
+        turned = date(born.year + 18, born.month, born.day)
+        with pytest.raises(InvalidInput, match=f"Y1 turned 18 on {turned.day} "
+                                               f"{turned:%B %Y}, before this submission"):
+            submission.record_submission(setup.lead, case.id, "Y1", "NRM-7", today)
+        earlier = turned - timedelta(days=1)
+        submission.record_submission(setup.lead, case.id, "Y1", "NRM-7", earlier)
+        assert tracker.referral(setup.lead, case.id, "Y1").child
+    finally:
+        setup.close()

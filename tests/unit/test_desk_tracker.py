@@ -9,7 +9,7 @@ import pytest
 
 from fieldkit.resources import load_resources
 from forms.working_days import add_days, add_working_days, is_working_day
-from sync.desk.tracker import EventKind, Outcome, RecordedEvent, timeline_due
+from sync.desk.tracker import EventKind, Outcome, RecordedEvent, Referral, timeline_due
 
 RESOURCES = load_resources()
 HOLIDAYS = RESOURCES.bank_holidays
@@ -167,3 +167,54 @@ def test_a_date_past_the_councils_bank_holidays_says_so() -> None:
     [(rule, due_on)] = timeline_due([event(EventKind.SUBMITTED, date(last, 3, 2))], RULES,
                                     HOLIDAYS)
     assert holidays_note(rule, due_on, last) == ""
+
+
+def _found(**changes: object) -> Referral:
+    return Referral("case", "FK-2026-0001", "p1", "W1", "nrm", False, date(2026, 1, 5),
+                    **changes)  # type: ignore[arg-type]
+
+
+def _so_far(*recorded: RecordedEvent) -> dict[EventKind, RecordedEvent]:
+    return {e.kind: e for e in recorded}
+
+
+def test_a_cg_decision_comes_after_the_recovery_period() -> None:
+    """A CG dated the day after the positive RG was accepted: it comes at least 30 days after
+    (the recovery period), so a date like that is a typing slip."""
+    from fieldkit.errors import InvalidInput
+    from sync.desk.tracker import _check_order
+
+    rg = event(EventKind.RG, date(2026, 11, 5), Outcome.POSITIVE)
+    with pytest.raises(InvalidInput, match="1 days after W1's positive reasonable grounds"):
+        _check_order(_found(), EventKind.CG, date(2026, 11, 6), _so_far(rg))
+    with pytest.raises(InvalidInput, match="at least 30 days after it"):
+        _check_order(_found(), EventKind.CG, date(2026, 12, 4), _so_far(rg))
+    _check_order(_found(), EventKind.CG, date(2026, 12, 5), _so_far(rg))  # 30 days: fine
+    # After an RG overturned on reconsideration, the 30 days run from the overturning.
+    overturned = (event(EventKind.RG, date(2026, 9, 1), Outcome.NEGATIVE),
+                  event(EventKind.RECONSIDERATION_REQUEST, date(2026, 9, 10)),
+                  event(EventKind.RECONSIDERATION_OUTCOME, date(2026, 11, 5), Outcome.POSITIVE))
+    with pytest.raises(InvalidInput, match="at least 30 days"):
+        _check_order(_found(), EventKind.CG, date(2026, 11, 20), _so_far(*overturned))
+    _check_order(_found(), EventKind.CG, date(2026, 12, 5), _so_far(*overturned))
+
+
+def test_a_reconsideration_is_asked_for_only_after_a_negative_decision() -> None:
+    """A reconsideration request after a positive RG and a positive CG was accepted and
+    counted in the quarter's figures."""
+    from fieldkit.errors import InvalidInput
+    from sync.desk.tracker import _check_order
+
+    positive = (event(EventKind.RG, date(2026, 6, 1), Outcome.POSITIVE),
+                event(EventKind.CG, date(2026, 8, 1), Outcome.POSITIVE))
+    with pytest.raises(InvalidInput, match="after a negative decision"):
+        _check_order(_found(), EventKind.RECONSIDERATION_REQUEST, date(2026, 8, 5),
+                     _so_far(*positive))
+    with pytest.raises(InvalidInput, match="after a negative decision"):
+        _check_order(_found(), EventKind.RECONSIDERATION_REQUEST, date(2026, 8, 5), {})
+    negative_cg = (positive[0], event(EventKind.CG, date(2026, 8, 1), Outcome.NEGATIVE))
+    with pytest.raises(InvalidInput, match="before the negative decision"):
+        _check_order(_found(), EventKind.RECONSIDERATION_REQUEST, date(2026, 7, 30),
+                     _so_far(*negative_cg))
+    _check_order(_found(), EventKind.RECONSIDERATION_REQUEST, date(2026, 8, 5),
+                 _so_far(*negative_cg))
