@@ -108,7 +108,10 @@ def error_text(error: BaseException) -> str:
         return _tr("A file could not be read or written: {detail}").format(
             detail=error.strerror or type(error).__name__
         )
-    return _tr("Something went wrong and the action was not completed. Nothing was lost.")
+    # Only the kind of error (never its words, which may hold a record's values): enough for
+    # support to find the cause, nothing of anyone's data on screen or in a screenshot.
+    return _tr("Something went wrong ({kind}) and the action was not completed. Nothing was "
+               "lost.").format(kind=type(error).__name__)
 
 
 def _board_error_text(error: BaseException) -> str | None:

@@ -248,11 +248,11 @@ class VisitPage(Page):
             return
         self.form_message.setText(self.tr("Making the visit report…"))
         self.print_button.setEnabled(False)
-        from fieldkit.pdf import render_visit  # reportlab only when printing, not at start-up
+        from fieldkit.pdf import visit_renderer  # reportlab only when printing, not at start-up
 
-        store, visit_id = self._store, self.visit.id
-        self._worker.run(lambda: render_visit(store, visit_id)[1],
-                         lambda pdf: self._printed(path, pdf), self._print_failed)
+        # Read here (the store's connection is this thread's), rendered on the worker.
+        _name, render = visit_renderer(self._store, self.visit.id)
+        self._worker.run(render, lambda pdf: self._printed(path, pdf), self._print_failed)
 
     def _printed(self, path: str, pdf: bytes) -> None:
         self.print_button.setEnabled(True)

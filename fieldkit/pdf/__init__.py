@@ -23,6 +23,7 @@ from fieldkit.pdf.case import (
     render_form,
     render_planned,
     render_visit,
+    visit_renderer,
 )
 from fieldkit.pdf.dtn import render_dtn
 from fieldkit.pdf.intelligence import render_intelligence_report, render_referral
@@ -47,4 +48,5 @@ __all__ = [
     "render_referral",
     "render_visit",
     "render_visit_report",
+    "visit_renderer",
 ]

@@ -6,6 +6,7 @@ nor anyone's name. Everything is rendered in memory."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from fieldkit.cases import get_case, get_visit, list_visits
@@ -96,17 +97,24 @@ def plan_case_pdfs(store: Store, case_id: str) -> list[PlannedPdf]:
 
 def render_planned(store: Store, case_reference: str, planned: PlannedPdf) -> bytes:
     """Render one entry of :func:`plan_case_pdfs`."""
+    return _renderer(store, case_reference, planned)()
+
+
+def _renderer(store: Store, case_reference: str, planned: PlannedPdf) -> Callable[[], bytes]:
+    """Read what one entry of :func:`plan_case_pdfs` prints now, on the store's thread; the
+    function returned renders it without the store (on a worker thread, say)."""
     form = _model(planned.document) if planned.document is not None else None
     if planned.visit is None:
         if form is None:
             raise ValueError("A planned PDF needs a visit or a form")
-        return render_form(form, case_reference)
+        read_form = form
+        return lambda: render_form(read_form, case_reference)
     visit = planned.visit
     exhibits = [e for e in list_exhibits(store, visit.case_id) if e.visit_id == visit.id]
-    return render_visit_report(
-        case_reference, visit=visit, form=form if isinstance(form, PremisesVisit) else None,
-        notes=list_notes(store, visit.id), exhibits=exhibits,
-    )
+    notes = list_notes(store, visit.id)
+    visit_form = form if isinstance(form, PremisesVisit) else None
+    return lambda: render_visit_report(case_reference, visit=visit, form=visit_form,
+                                       notes=notes, exhibits=exhibits)
 
 
 def render_case_pdfs(store: Store, case_id: str) -> dict[str, bytes]:
@@ -119,11 +127,19 @@ def render_case_pdfs(store: Store, case_id: str) -> dict[str, bytes]:
 
 def render_visit(store: Store, visit_id: str) -> tuple[str, bytes]:
     """One visit's full report as (file name, PDF bytes)."""
+    name, render = visit_renderer(store, visit_id)
+    return name, render()
+
+
+def visit_renderer(store: Store, visit_id: str) -> tuple[str, Callable[[], bytes]]:
+    """One visit's full report: its file name, and a function that renders it from what was
+    read now, without the store (a store's connection stays on its own thread: the app reads
+    on the window's thread and renders on the worker)."""
     visit = get_visit(store, visit_id)
     reference = get_case(store, visit.case_id).reference
     for planned in plan_case_pdfs(store, visit.case_id):
         if planned.visit is not None and planned.visit.id == visit_id:
-            return planned.name, render_planned(store, reference, planned)
+            return planned.name, _renderer(store, reference, planned)
     raise NotFound("visit", visit_id)  # pragma: no cover - every visit of a case is planned
 
 

@@ -303,3 +303,18 @@ def test_an_intelligence_report_begun_and_never_saved_is_listed_with_its_case(
     again = workspace.open_document(demo.case.id, "intel", "")
     assert again.editor.widget_at("subject").text() == "Sparkle Hand Car Wash"
     assert again.save_state.text().startswith("Restored changes not yet saved")
+
+
+def test_the_visit_report_prints_from_the_visit(qtbot, window, demo, tmp_path, monkeypatch):
+    """Alt+P on a visit said "Something went wrong" every time: the report was rendered on the
+    worker thread from the window's store connection, which SQLCipher keeps to its thread."""
+    from tests.unit.test_pdf_tools import pdf_text
+
+    target = tmp_path / "visit-report.pdf"
+    monkeypatch.setattr("ui.print_pack.choose_pack_path", lambda *_: str(target))
+    page = window.workspace.open_visit(demo.visit.id)
+    page.print_button.setFocus()
+    qtbot.keyClick(page.print_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: "Visit report saved to" in page.form_message.text(), timeout=30_000)
+    assert page.print_button.isEnabled()
+    assert demo.visit.premises_name in pdf_text(target.read_bytes())
