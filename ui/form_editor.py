@@ -242,6 +242,18 @@ class SectionBox(QGroupBox):
         return self.editor.widget_at(path)
 
 
+def _tab_order_between(first: QWidget, block: QWidget, then: QWidget) -> None:
+    """Put ``block`` and everything in it (in the order made) after ``first`` and before
+    ``then`` in the window's Tab order."""
+    widgets = [block]
+    following = block.nextInFocusChain()
+    while following is not block and block.isAncestorOf(following):
+        widgets.append(following)
+        following = following.nextInFocusChain()
+    for earlier, later in zip([first, *widgets], [*widgets, then], strict=True):
+        QWidget.setTabOrder(earlier, later)
+
+
 class RepeatingSection(QGroupBox):
     """A list of sections (dependants, places, exploiters): Add appends one, Remove drops it."""
 
@@ -277,7 +289,12 @@ class RepeatingSection(QGroupBox):
         row.addStretch(1)
         row.addWidget(remove)
         inner.addLayout(row)
+        before = self.items[-1].parentWidget() if self.items else None
         self._layout.insertWidget(self._layout.count() - 1, box)
+        # Tab goes through the new entry where it shows, before Add: a widget made now joins
+        # the window's Tab order at its end (Tab from Remove went to Back, off the page).
+        _tab_order_between(before or self.add_button.previousInFocusChain(), box,
+                           self.add_button)
         self.items.append(editor)
         editor.changed.connect(self.changed)
         remove.clicked.connect(lambda: self._remove(editor, box))

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from fieldkit import cases, documents, exhibits, notes
 from fieldkit.demo import demo_photo
@@ -202,3 +203,33 @@ def test_alt_i_puts_the_cursor_in_the_indicator_list(qtbot, window, demo):
     qtbot.waitUntil(page.indicators.view.hasFocus)
     assert page.tabs.currentWidget() is page.indicators
     assert page.notes.input.toPlainText() == ""
+
+
+def test_tab_goes_through_an_added_action_before_leaving_the_section(qtbot, window, demo) -> None:  # type: ignore[no-untyped-def]
+    """An action added on the premises record joined the window's Tab order at its end: Tab
+    from its Remove button went to Back (Enter then left the visit), and after a reload Tab
+    skipped the action's fields."""
+    from ui.form_editor import RepeatingSection
+
+    page = window.workspace.open_visit(demo.visit.id)
+    actions = page.form.fields["actions"]
+    assert isinstance(actions, RepeatingSection)
+    before = len(actions.items)
+    actions.add_button.setFocus()
+    qtbot.keyClick(actions.add_button, Qt.Key.Key_Space)
+    assert len(actions.items) == before + 1
+    box = actions.items[-1].parentWidget()
+    assert box is not None and box.isAncestorOf(QApplication.focusWidget())
+    qtbot.waitUntil(box.isVisible)  # shown on the event loop's next turn, as on screen
+    seen = []
+    for _ in range(12):  # Time, Action, Details, Remove, then Add
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+        if seen[-1] is actions.add_button:
+            break
+    assert seen[-1] is actions.add_button, [w.accessibleName() for w in seen]
+    assert all(box.isAncestorOf(w) for w in seen[:-1])
+    assert any(w.accessibleName().startswith("Remove") for w in seen), [w.accessibleName() for w in seen]
+    # Shift+Tab from Add comes back into the entry, not to the fields above the section.
+    qtbot.keyClick(actions.add_button, Qt.Key.Key_Backtab)
+    assert box.isAncestorOf(QApplication.focusWidget())
