@@ -88,6 +88,16 @@ def corrected_ids(entries: list[NoteEntry]) -> set[str]:
     return {entry.corrects for entry in entries if entry.corrects}
 
 
+def corrections_of(entries: list[NoteEntry]) -> dict[str, list[NoteEntry]]:
+    """Each corrected entry's id with every entry that corrects it, in entry order. An entry
+    may be corrected more than once, and a correction may itself be corrected."""
+    found: dict[str, list[NoteEntry]] = {}
+    for entry in sorted(entries, key=lambda e: e.seq):
+        if entry.corrects:
+            found.setdefault(entry.corrects, []).append(entry)
+    return found
+
+
 def clock_went_back(entries: list[NoteEntry]) -> set[str]:
     """Ids of entries timed earlier than the entry before them (in entry order): the laptop's
     clock was changed between the two. Entry order (``seq``) stays the truth; the time is

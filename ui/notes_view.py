@@ -61,7 +61,7 @@ class NotesModel(QAbstractListModel):
         super().__init__(parent)
         self._entries: list[NoteEntry] = []
         self._seq: dict[str, int] = {}
-        self._corrected_by: dict[str, int] = {}
+        self._corrected_by: dict[str, list[int]] = {}
         self._clock_went_back: set[str] = set()
         self._device_officer = device_officer
 
@@ -70,7 +70,8 @@ class NotesModel(QAbstractListModel):
         self.beginResetModel()
         self._entries = reading_order(entries)
         self._seq = {entry.id: entry.seq for entry in entries}
-        self._corrected_by = {e.corrects: e.seq for e in entries if e.corrects}
+        self._corrected_by = {original: [e.seq for e in later]
+                              for original, later in notes.corrections_of(entries).items()}
         # Entries keep the order they were written (their number); a time earlier than the
         # entry before it means the computer's clock was changed between them: say so.
         self._clock_went_back = notes.clock_went_back(sorted(entries, key=lambda e: e.seq))
@@ -115,8 +116,8 @@ class NotesModel(QAbstractListModel):
             head = self.tr("#{seq} {time}").format(seq=entry.seq, time=when)
         text = f"{head}  {entry.text}"
         if self.is_corrected(entry):
-            text += "  " + self.tr("[corrected by #{seq}]").format(
-                seq=self._corrected_by[entry.id])
+            text += "  " + self.tr("[corrected by {seqs}]").format(
+                seqs=", ".join(f"#{seq}" for seq in self._corrected_by[entry.id]))
         return text
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from reportlab.platypus import Flowable, Spacer
 
+from fieldkit.notes import corrections_of
 from fieldkit.pdf import values as v
 from fieldkit.pdf.layout import (
     Paragraph,
@@ -92,18 +93,19 @@ def _notes(content: ScheduleContent) -> list[Flowable]:
     if not content.notes:
         return bullet_list([], empty="No notes recorded.")
     premises = {visit.id: visit.premises_name for visit in content.visits}
-    corrected_by = {n.corrects: n for n in content.notes if n.corrects}
+    corrected_by = corrections_of(list(content.notes))
     seq_of = {n.id: n.seq for n in content.notes}
     rows: list[list[str | Paragraph]] = []
     s = styles()
     for entry in sorted(content.notes, key=lambda n: (n.visit_id, n.seq)):
         words = text(entry.text)
-        later = corrected_by.get(entry.id)
-        if later is not None:
+        later = corrected_by.get(entry.id, [])
+        if later:
             words = f"<strike>{words}</strike>"
         remarks = []
-        if later is not None:
-            remarks.append(f"Corrected by entry {later.seq}")
+        if later:
+            entries = "entry" if len(later) == 1 else "entries"
+            remarks.append(f"Corrected by {entries} {v.numbers(n.seq for n in later)}")
         if entry.corrects:
             remarks.append(f"Corrects entry {seq_of.get(entry.corrects, '?')}")
         rows.append([str(entry.seq), premises.get(entry.visit_id, ""),

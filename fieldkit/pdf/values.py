@@ -112,6 +112,12 @@ def joined(values: Iterable[str]) -> str:
     return ", ".join(v for v in values if v.strip())
 
 
+def numbers(values: Iterable[int]) -> str:
+    """Numbers in words' order: "2", "2 and 4", "2, 4 and 5"."""
+    words = [str(n) for n in values]
+    return " and ".join(filter(None, [", ".join(words[:-1]), *words[-1:]]))
+
+
 def _checklist_texts() -> dict[str, str]:
     """Every indicator and reception set-up item in the council's resources, id to text."""
     try:

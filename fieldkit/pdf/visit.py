@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from reportlab.platypus import Flowable
 
+from fieldkit.notes import corrections_of
 from fieldkit.pdf import values as v
 from fieldkit.pdf.layout import (
     Paragraph,
@@ -123,36 +124,41 @@ def _actions(form: PremisesVisit) -> list[Flowable]:
 
 def notes_table(notes: Sequence[NoteEntry]) -> list[Flowable]:
     """The notes in the order written. An entry that was corrected stays readable, struck
-    through, with when it was corrected; a correction shows the original above its text."""
+    through, with every entry that corrected it and when; a correction shows the original above
+    its text. An entry can be both (a correction later corrected): it shows both."""
     if not notes:
         return bullet_list([], empty="No notes recorded.")
     s = styles()
     by_id = {entry.id: entry for entry in notes}
-    corrected_by = {entry.corrects: entry for entry in notes if entry.corrects}
+    corrected_by = corrections_of(list(notes))
     rows: list[list[str | Paragraph]] = []
     for entry in sorted(notes, key=lambda e: e.seq):
         parts: list[str] = []
-        later = corrected_by.get(entry.id)
+        later = corrected_by.get(entry.id, [])
         original = by_id.get(entry.corrects) if entry.corrects else None
-        if later is not None:
-            parts.append(f"<strike>{text(entry.text)}</strike>")
-            parts.append(_remark(f"Corrected by entry {later.seq}, written "
-                                 f"{v.stamp_text(later.written_at)}."))
-        elif original is not None:
+        if original is not None:
             parts.append(_remark(f"Correction of entry {original.seq}, written "
                                  f"{v.stamp_text(original.written_at)}. It read:"))
             parts.append(f'<font color="#52606d"><strike>{text(original.text)}</strike></font>')
             parts.append(_remark("Corrected to:"))
-            parts.append(text(entry.text))
-        else:
-            if entry.corrects:  # the original is not in this list
-                parts.append(_remark("Correction of an earlier entry."))
-            parts.append(text(entry.text))
+        elif entry.corrects:  # the original is not in this list
+            parts.append(_remark("Correction of an earlier entry."))
+        parts.append(f"<strike>{text(entry.text)}</strike>" if later else text(entry.text))
+        if later:
+            parts.append(_remark(_corrected_by(later)))
         rows.append([str(entry.seq), v.stamp_text(entry.written_at), entry.author,
                      Paragraph("<br/>".join(parts), s.cell)])
     width = content_width()
     return [grid(["No.", "Written (UTC)", "By", "Entry"], rows,
                  [width * f for f in (0.05, 0.18, 0.13, 0.64)])]
+
+
+def _corrected_by(later: Sequence[NoteEntry]) -> str:
+    """"Corrected by entry 4, written ..." or, corrected more than once, every correction."""
+    if len(later) == 1:
+        return f"Corrected by entry {later[0].seq}, written {v.stamp_text(later[0].written_at)}."
+    each = "; ".join(f"entry {e.seq} written {v.stamp_text(e.written_at)}" for e in later)
+    return f"Corrected by entries {v.numbers(e.seq for e in later)}: {each}."
 
 
 def _remark(words: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 from fieldkit.atomicfile import make_private_dir, write_atomic
 from fieldkit.clock import today
 from fieldkit.errors import InvalidInput
+from fieldkit.notes import corrections_of
 from fieldkit.pdf import pdf_name, render_form, render_visit_report
 from fieldkit.pdf import values as v
 from fieldkit.store import Store
@@ -92,10 +93,16 @@ def case_lines(store: Store, case: str) -> list[str]:
                      f"{said or form.status}, version {form.version}")
     for visit in received.visits:
         lines += ["", f"Visit: {visit.premises_name}, {visit.address}"]
-        corrected = {n.corrects for n in received.notes if n.corrects}
-        for note in (n for n in received.notes if n.visit_id == visit.id):
-            mark = " [corrected by a later entry]" if note.id in corrected else ""
-            mark += " [correction]" if note.corrects else ""
+        written = [n for n in received.notes if n.visit_id == visit.id]
+        seq_of = {n.id: n.seq for n in written}
+        corrected_by = corrections_of(written)
+        for note in written:
+            mark = ""
+            if note.corrects:
+                mark += f" [correction of entry {seq_of.get(note.corrects, '?')}]"
+            if later := corrected_by.get(note.id):
+                entries = "entry" if len(later) == 1 else "entries"
+                mark += f" [corrected by {entries} {v.numbers(n.seq for n in later)}]"
             lines.append(f"  {note.seq}. {v.stamp_text(note.written_at)} {note.author}: "
                          f"{note.text}{mark}")
     lines += ["", "Exhibits:"]

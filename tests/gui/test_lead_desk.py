@@ -89,7 +89,7 @@ def test_the_leads_day(qtbot, lead_window, monkeypatch, tmp_path) -> None:  # ty
     record = next(iter(desk.records.values()))
     assert desk.tabs.currentWidget() is record
     assert "first received" in record.history.toPlainText()
-    assert "[correction]" in record.overview.toPlainText()
+    assert "[correction of entry 3]" in record.overview.toPlainText()
     assert record.viewer.pixmap() is not None and not record.viewer.pixmap().isNull()
     packs = tmp_path / "packs"
     monkeypatch.setattr("ui.lead.record_page.choose_folder", lambda _parent: str(packs))

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from fieldkit import cases, documents, exhibits, notes
 from fieldkit.demo import demo_photo
 from tests.gui.conftest import write_file
-from ui.notes_view import reading_order
+from ui.notes_view import NotesModel, reading_order
 
 
 def test_notes_are_timed_entries_and_corrections_keep_the_original(qtbot, window, demo):
@@ -63,6 +63,23 @@ def test_reading_order_places_each_correction_after_its_original(store):
     order = [e.text for e in reading_order(notes.list_notes(store, visit.id))]
     assert order == ["one", "one, corrected", "one, corrected again", "two"]
     assert again.corrects == fixed.id
+
+
+def test_the_notes_list_names_every_correction_of_an_entry(qtbot, store):
+    case = cases.create_case(store, "Corrected twice")
+    visit = cases.create_visit(store, case.id, "Unit 1", "1 Example Road")
+    one = notes.add_note(store, visit.id, "three men")
+    two = notes.correct_note(store, one.id, "four men")
+    notes.correct_note(store, two.id, "three men and a boy")
+    notes.correct_note(store, one.id, "three men, in the store room")
+    model = NotesModel()
+    model.set_entries(notes.list_notes(store, visit.id))
+    shown = {model.entry(row).seq: model.describe(model.entry(row))
+             for row in range(model.rowCount())}
+    assert shown[1].endswith("three men  [corrected by #2, #4]")
+    assert "correction of #1:" in shown[2] and shown[2].endswith("[corrected by #3]")
+    assert "correction of #2:" in shown[3] and "[corrected" not in shown[3]
+    assert "correction of #1:" in shown[4] and "[corrected" not in shown[4]
 
 
 def test_photos_and_documents_become_numbered_hashed_exhibits(qtbot, window, demo, tmp_path: Path,

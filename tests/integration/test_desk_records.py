@@ -400,3 +400,36 @@ def test_a_child_who_turned_18_before_the_submission_needs_to_consent(tmp_path: 
         assert tracker.referral(setup.lead, case.id, "Y1").child
     finally:
         setup.close()
+
+
+def test_the_overview_and_pack_say_which_entry_corrects_which(tmp_path: Path) -> None:
+    """Entry 2 corrects 1, entry 3 corrects 2, entry 4 corrects 1 again: the Lead's overview
+    names each link both ways, and the visit pack printed at the Lead shows every label."""
+    from sync.desk.casefile import case_lines, received_packs
+    from tests.unit.test_pdf_tools import pdf_text
+
+    setup = LeadAndDevice(tmp_path)
+    try:
+        case = cases.create_case(setup.device, "Operation Gorse")
+        visit = cases.create_visit(setup.device, case.id, "Bright Car Wash", "1 Example Road")
+        one = notes.add_note(setup.device, visit.id, "Three men in the back office.")
+        two = notes.correct_note(setup.device, one.id, "Four men in the back office.")
+        notes.correct_note(setup.device, two.id, "Three men and a boy in the back office.")
+        notes.correct_note(setup.device, one.id, "Three men in the store room.")
+        setup.send(case.id)
+        assert len(setup.import_all().imported) == 1
+        overview = "\n".join(case_lines(setup.lead, case.id))
+        for line in ("office. [corrected by entries 2 and 4]",
+                     "Four men in the back office. [correction of entry 1] "
+                     "[corrected by entry 3]",
+                     "a boy in the back office. [correction of entry 2]",
+                     "Three men in the store room. [correction of entry 1]"):
+            assert line in overview, line
+        assert "store room. [correction of entry 1] [" not in overview
+        pack = next(pdf for name, pdf in received_packs(load_case(setup.lead, case.id)).items()
+                    if "visit" in name)
+        text = pdf_text(pack)
+        assert "Corrected by entries 2 and 4" in text and "Corrected by entry 3" in text
+        assert text.count("Correction of entry 1") == 2
+    finally:
+        setup.close()

@@ -103,7 +103,8 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
 def test_show_prints_the_case_as_received(desk: Desk) -> None:
     out = desk.ok("show", "--case", desk.case_ids[0])
     for expected in ("W1 [NRM referral: not yet submitted]", "W2 [Duty to Notify",
-                     "NRM referral (W1): ready", "[correction]", " image/png 169 bytes",
+                     "NRM referral (W1): ready", "[correction of entry 3]",
+                     "[corrected by entry 6]", " image/png 169 bytes",
                      "Versions received:", "first received:"):
         assert expected in out
     by_reference = desk.ok("show", "--case", out.split()[1].rstrip(":"))
