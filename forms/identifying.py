@@ -108,7 +108,15 @@ _NI_NUMBER = re.compile(
 )
 _VEHICLE = re.compile(
     r"\b(?:[A-Z]{2}\d{2}[ \t]?[A-Z]{3}|[A-Z]\d{1,3}[ \t]?[A-Z]{3}|[A-Z]{3}[ \t]?\d{1,3}[A-Z])\b"
+    r"|\b[A-Z]{2}[ \t]\d{2}[ \t]?[A-Z]{3}\b"
+    r"|\b(?i:[a-z]{2}\d{2}[ \t]?[a-z]{3})\b"
+    r"|(?i:\b(?:reg(?:istration)?|(?:number\s*)?plates?|vrm)(?:\s+(?:no\.?|number|is|was))*"
+    r"\s*[:\-–]?\s*(?:[a-z]{2}[ \t]?\d{2}[ \t]?[a-z]{3}|[a-z]\d{1,3}[ \t]?[a-z]{3}"
+    r"|[a-z]{3}[ \t]?\d{1,3}[a-z])\b)"
 )
+"""A UK registration: the current form (``AB12 CDE``) in any case, and spaced (``WX 65 ABC``)
+in capitals; older forms (``A123 BCD``, ``ABC 123D``) in capitals, or in any case and spacing
+after "reg", "registration" or "number plate"."""
 _ONLINE = re.compile(
     r"(?:\b(?:https?://|www\.)\S+)"
     r"|(?:\b(?:facebook|fb|instagram|tiktok|twitter|x|linkedin|snapchat|vk|youtube|onlyfans)"

@@ -1,0 +1,63 @@
+"""A domain review of the Duty to Notify scanner found identifying details it let through: each
+is caught here, by kind, and the ordinary account text around them (counts, hours, money,
+places described in plain words) is not flagged, or a notice could never be marked ready."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from forms.dtn import DutyToNotify
+from forms.identifying import IdentifyingKind, find_identifying_text
+
+AS_OF = date(2026, 11, 20)
+
+
+def found(text: str) -> list[tuple[IdentifyingKind, str]]:
+    return [(item.kind, text[item.start:item.end])
+            for item in find_identifying_text(text, as_of=AS_OF)]
+
+
+def account_problems(account: str) -> list[str]:
+    notice = DutyToNotify(gender="male", general_area="Coventry", account=account,
+                          encountered_on=AS_OF)
+    return [p.message for p in notice.ready_problems() if p.field == "account"]
+
+
+@pytest.mark.parametrize(("text", "plate"), [
+    ("Vehicle reg ab12 cde collects him daily.", "ab12 cde"),
+    ("A van, ab12cde, collects him.", "ab12cde"),
+    ("Plate number WX 65 ABC.", "WX 65 ABC"),
+    ("The car's reg is wx 65 abc.", "wx 65 abc"),
+])
+def test_a_lower_case_or_spaced_number_plate_is_caught(text: str, plate: str) -> None:
+    kinds = found(text)
+    assert [kind for kind, _ in kinds] == [IdentifyingKind.VEHICLE]
+    assert plate in kinds[0][1]
+
+
+ORDINARY = [
+    "He worked 12 hours a day for 6 days a week.",
+    "He was paid £40 a day, in cash.",
+    "He was picked up at the car wash on the ring road.",
+    "Seventeen workers slept in two rooms.",
+    "The workers were aged between 25 and 34.",
+    "He arrived at 10 and left at 11 with the others.",
+    "He met the boss on Facebook and was offered work.",
+    "He found the job on TikTok in 2023.",
+    "His Instagram account was taken from him.",
+    "He goes by bus to the car wash.",
+    "He is known as a hard worker.",
+    "Ask for the boss at the car wash.",
+    "Paid £1200 a month, 2 payments of £600.",
+    "Ref 20/123456/25 from the police.",
+    "He sent £250 to his mother via Western Union.",
+    "He stayed on a farm down a lane near the street market.",
+]
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_ordinary_account_text_is_not_flagged(text: str) -> None:
+    assert found(text) == []
+    assert account_problems(text) == []
