@@ -126,6 +126,33 @@ _ONLINE = re.compile(
     r"|(?:///[a-z]+\.[a-z]+\.[a-z]+)",
     re.IGNORECASE,
 )
+_PLATFORMS = (
+    "instagram|insta|ig|tik[ \t]?tok|snapchat|snap|facebook|fb|twitter|telegram|whatsapp|signal|"
+    "viber|vk|onlyfans|linkedin|youtube|discord|skype|threads|kik|wechat"
+)
+_HANDLE = r"[A-Za-z0-9_][A-Za-z0-9_.]{0,29}(?<!\.)"
+_CAPITALISED_WORDS = r"[^\W\d_a-z][^\W\d_]*(?:[ \t]+[^\W\d_a-z][^\W\d_]*){0,3}"
+_NOT_A_HANDLE = (
+    rf"(?!(?:{_SMALL_WORDS}|he|she|they|it|we|you|i|his|her|their|its|my|our|your|this|that|"
+    r"these|those|there|is|was|are|were|has|had|been|no|not|none|unknown|yes|n)\b)"
+)
+_HANDLE_LIKE = (  # a word with a digit, an underscore or a dot inside: handles have them
+    r"(?!(?i:e\.g|i\.e)\b)(?=[A-Za-z][\w.]*(?:\d|_|\.\w))[A-Za-z][A-Za-z0-9_.]{1,29}(?<!\.)"
+)
+_PLATFORM_HANDLE = re.compile(
+    rf"\b(?i:{_PLATFORMS})(?:\s+(?i:account|profile|page))?(?:"
+    # "Instagram username ionut", "Snapchat id: ionutp90"
+    r"\s+(?i:handle|user[ \t]?name|id)(?:\s+(?i:is))?\s*[:\-–]?\s*"
+    rf"(?:{_CAPITALISED_WORDS}|{_NOT_A_HANDLE}(?i:{_HANDLE}))"
+    # "Facebook name Ion Pop", "Instagram name was ionut_90"
+    r"|\s+(?i:handle|user[ \t]?name|id|name|nickname)(?:\s+(?i:is|was))?\s*[:\-–]?\s*"
+    rf"(?:{_CAPITALISED_WORDS}|{_HANDLE_LIKE})"
+    # "TikTok: darkangel"
+    rf"|\s*:\s*{_NOT_A_HANDLE}(?i:{_HANDLE})"
+    # "Snapchat ionutp90", "Instagram is ionut_pop90", "TikTok dark.angel"
+    rf"|(?:\s+(?i:is|was))?\s+{_HANDLE_LIKE})"
+)
+"""A social media platform named and followed by a handle without an ``@`` or a link."""
 _COORDINATES = re.compile(
     r"(?<![\d.])-?\d{1,2}\.\d{3,}°?(?:\s*[NS]\b)?\s*,\s*-?\d{1,3}\.\d{3,}°?"
     r"(?:\s*[EW]\b)?(?![\d.])"
@@ -318,6 +345,7 @@ def find_identifying_text(
         return True
 
     for pattern, kind in ((_EMAIL, IdentifyingKind.EMAIL), (_ONLINE, IdentifyingKind.ONLINE),
+                          (_PLATFORM_HANDLE, IdentifyingKind.ONLINE),
                           (_COORDINATES, IdentifyingKind.COORDINATES),
                           (_BIRTH, IdentifyingKind.BIRTH_DATE)):
         for match in pattern.finditer(text):

@@ -61,3 +61,28 @@ ORDINARY = [
 def test_ordinary_account_text_is_not_flagged(text: str) -> None:
     assert found(text) == []
     assert account_problems(text) == []
+
+
+@pytest.mark.parametrize(("text", "handles"), [
+    ("His Instagram is ionut_pop90 and TikTok dark.angel.",
+     ["Instagram is ionut_pop90", "TikTok dark.angel"]),
+    ("Snapchat ionutp90", ["Snapchat ionutp90"]),
+    ("TikTok: darkangel, he says.", ["TikTok: darkangel"]),
+    ("His Facebook name Ionut Pop is on the ads.", ["Facebook name Ionut Pop"]),
+    ("Instagram username ionutpop.", ["Instagram username ionutpop"]),
+])
+def test_a_platform_named_with_a_handle_is_caught_without_at_or_link(
+    text: str, handles: list[str]
+) -> None:
+    assert found(text) == [(IdentifyingKind.ONLINE, handle) for handle in handles]
+
+
+@pytest.mark.parametrize("text", [
+    "WhatsApp: they sent him the address the night before.",
+    "His Facebook name was changed by the boss.",
+    "Instagram: not known.",
+    "There was no signal at the house.",
+    "Found on Facebook e.g. in local groups.",
+])
+def test_a_platform_named_without_a_handle_is_not_flagged(text: str) -> None:
+    assert found(text) == []
