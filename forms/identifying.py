@@ -1,7 +1,8 @@
 """Finding text that could identify a person: their recorded names (also without accents and
 with simple endings), recorded addresses and their street parts, UK postcodes and phone numbers,
 email addresses, house-number addresses, National Insurance numbers, vehicle registrations,
-social-media handles and links, map coordinates and dates of birth. Used to keep a Duty to
+social-media handles and links, map coordinates, dates of birth, identity document numbers and
+other long numbers. Used to keep a Duty to
 Notify anonymous. What is caught, and what knowingly is not, is tabled in docs/security.md."""
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class IdentifyingKind(StrEnum):
     COORDINATES = "coordinates"
     BIRTH_DATE = "birth_date"
     DOCUMENT_NUMBER = "document_number"
+    LONG_NUMBER = "long_number"
 
 
 PLACEHOLDERS = {
@@ -42,6 +44,7 @@ PLACEHOLDERS = {
     IdentifyingKind.COORDINATES: "[location removed]",
     IdentifyingKind.BIRTH_DATE: "[date of birth removed]",
     IdentifyingKind.DOCUMENT_NUMBER: "[document number removed]",
+    IdentifyingKind.LONG_NUMBER: "[number removed]",
 }
 
 DESCRIPTIONS = {
@@ -57,6 +60,8 @@ DESCRIPTIONS = {
     IdentifyingKind.BIRTH_DATE: ("a date of birth", "dates of birth"),
     IdentifyingKind.DOCUMENT_NUMBER: ("an identity document's number",
                                       "identity documents' numbers"),
+    IdentifyingKind.LONG_NUMBER: ("a long number (such as an identity or account number)",
+                                  "long numbers (such as identity or account numbers)"),
 }
 
 ADULT_YEARS = 16
@@ -189,12 +194,17 @@ _BIRTH = re.compile(
 _DOCUMENT_NUMBER = re.compile(
     r"\b(?i:passport|identity\s+card|id\s+card|brp|biometric\s+residence\s+permit|"
     r"residence\s+(?:permit|card)|visa|driving\s+licen[cs]e|share\s+code|"
-    r"national\s+id(?:entity)?\s+(?:card|number)|id(?=\s+(?:no|number|nr)\b))"
+    r"national\s+id(?:entity)?\s+(?:card|number)|id(?=\s+(?:no|number|nr)\b)|cnp|pesel|"
+    r"personal\s+(?:numeric\s+|identity\s+)?code)"
     r"(?i:\s+(?:no\.?|number|num\.?|nr\.?|#))?(?i:\s+(?:is|was))?\s*[:\-–]?\s*"
-    r"(?:[A-Z]{0,3}\d{6,12}[A-Z]?|[A-Z]{0,3}\d{2,6}(?:[ -]\d{2,6}){1,3}|[A-Z0-9]{3}[ -]?"
+    r"(?:[A-Z]{0,3}[ \t]?\d{6,14}[A-Z]?|[A-Z]{0,3}\d{2,6}(?:[ -]\d{2,6}){1,3}|[A-Z0-9]{3}[ -]?"
     r"[A-Z0-9]{3}[ -]?[A-Z0-9]{3}(?<=\d\w\w)|[A-Z]{2}\d[A-Z0-9]{5,9})\b"
 )
-"""An identity document named and followed by its number (``passport number 051234567``)."""
+"""An identity document named and followed by its number (``passport number 051234567``,
+``Passport no. RO 051234567``), or a national identity number (``CNP 1900304123456``)."""
+_LONG_NUMBER = re.compile(r"(?<![\w£$€.,/-])\d{9,}(?![\w/])")
+"""Nine digits or more in a row that are not a phone number: an identity, account or reference
+number far more often than a count or an amount (amounts are written with £ or commas)."""
 _NAMED_PLACE = re.compile(
     r"\b(?:[A-Z][a-z'’-]+\s+){1,3}"
     r"(?:Cottages?|Farm|Farmhouse|Lodge|Barn|Mill|Manor|Villa|Bungalow"
@@ -364,7 +374,8 @@ def find_identifying_text(
                           (_HOUSE_NUMBER, IdentifyingKind.ADDRESS),
                           (_NAMED_PLACE, IdentifyingKind.ADDRESS),
                           (_POSTCODE, IdentifyingKind.POSTCODE),
-                          (_VEHICLE, IdentifyingKind.VEHICLE)):
+                          (_VEHICLE, IdentifyingKind.VEHICLE),
+                          (_LONG_NUMBER, IdentifyingKind.LONG_NUMBER)):
         for match in pattern.finditer(text):
             claim(kind, *match.span())
     for part in _address_parts(addresses):

@@ -86,3 +86,31 @@ def test_a_platform_named_with_a_handle_is_caught_without_at_or_link(
 ])
 def test_a_platform_named_without_a_handle_is_not_flagged(text: str) -> None:
     assert found(text) == []
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("Passport no. RO 051234567 held by the boss.", "Passport no. RO 051234567"),
+    ("Romanian ID CNP 1900304123456.", "CNP 1900304123456"),
+    ("His PESEL is 90030412345.", "PESEL is 90030412345"),
+])
+def test_a_document_number_after_a_country_prefix_or_a_national_id_is_caught(
+    text: str, number: str
+) -> None:
+    assert found(text) == [(IdentifyingKind.DOCUMENT_NUMBER, number)]
+
+
+@pytest.mark.parametrize("text", [
+    "He gave his personal number 1900304123456.",
+    "The number on his card is 123456789.",
+])
+def test_a_long_run_of_digits_that_is_not_a_phone_number_is_caught(text: str) -> None:
+    assert [kind for kind, _ in found(text)] == [IdentifyingKind.LONG_NUMBER]
+    assert account_problems(text) == [
+        "Anonymised account seems to contain a long number (such as an identity or account "
+        "number): a Duty to Notify must not identify anyone, so remove it"]
+
+
+@pytest.mark.parametrize("text", [
+    "Paid 1,000,000 lei over 20240312 days", "Ref 20/123456/25.", "Mobile 07700 900123."])
+def test_amounts_references_and_phones_are_not_long_numbers(text: str) -> None:
+    assert IdentifyingKind.LONG_NUMBER not in [kind for kind, _ in found(text)]
