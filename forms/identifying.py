@@ -208,11 +208,14 @@ number far more often than a count or an amount (amounts are written with £ or 
 _NAMED_PLACE = re.compile(
     r"\b(?:[A-Z][a-z'’-]+\s+){1,3}"
     r"(?:Cottages?|Farm|Farmhouse|Lodge|Barn|Mill|Manor|Villa|Bungalow"
-    r"|Road|Rd|Street|Lane|Avenue|Close|Drive|Crescent|Terrace|Gardens|Mews|Grove)\b"
+    r"|Road|Rd|Street|Lane|Ln|Avenue|Ave|Close|Cl|Drive|Crescent|Terrace|Gardens|Mews|Grove"
+    r"|St(?![ \t]+[A-Z])|Dr(?!\.?[ \t]+[A-Z]))\b"
 )
 """A named house or farm (``Rose Cottage``, ``Meadow Farm``) or a named street without a
-house number (``Fictional Lane``): a specific place, not a general area. Capitalised words
-only, so "worked on a farm down a lane" is left alone."""
+house number (``Fictional Lane``): a specific place, not a general area; also abbreviated
+(``Gosford St``, ``Foleshill Rd``, ``Mill Ln``), but not ``St`` or ``Dr`` before a capitalised
+word (``In St Albans``, ``Saw Dr Petrova``: a saint's name or a title). Capitalised words only,
+so "worked on a farm down a lane" is left alone."""
 _HOUSE_NUMBER = re.compile(r"\b[Nn]o\.\s?\d{1,4}[a-z]?\b")
 """``No. 22``: a house number written out (``flat above No. 22``)."""
 # Simple endings a name takes in speech or other languages: possessives, plurals, cases.

@@ -114,3 +114,27 @@ def test_a_long_run_of_digits_that_is_not_a_phone_number_is_caught(text: str) ->
     "Paid 1,000,000 lei over 20240312 days", "Ref 20/123456/25.", "Mobile 07700 900123."])
 def test_amounts_references_and_phones_are_not_long_numbers(text: str) -> None:
     assert IdentifyingKind.LONG_NUMBER not in [kind for kind, _ in found(text)]
+
+
+@pytest.mark.parametrize(("text", "street"), [
+    ("Lives at flat above the chip shop, Gosford St, Coventry.", "Gosford St"),
+    ("Works on Foleshill Rd.", "Foleshill Rd"),
+    ("He sleeps on Mill Ln now.", "Mill Ln"),
+    ("Collected from Park Ave daily.", "Park Ave"),
+    ("Dropped off on Birch Cl.", "Birch Cl"),
+    ("Moved to Gosford Dr in May.", "Gosford Dr"),
+])
+def test_a_named_street_abbreviated_without_a_house_number_is_caught(
+    text: str, street: str
+) -> None:
+    assert found(text) == [(IdentifyingKind.ADDRESS, street)]
+
+
+@pytest.mark.parametrize(("text", "result"), [
+    ("In St Albans now, he says.", []),
+    ("He saw Dr Petrova at the clinic.", [(IdentifyingKind.NAME, "Dr Petrova")]),
+])
+def test_st_or_dr_before_a_capitalised_word_is_a_saint_or_a_title_not_a_street(
+    text: str, result: list[tuple[IdentifyingKind, str]]
+) -> None:
+    assert found(text) == result
