@@ -235,6 +235,19 @@ _TITLED_NAME = re.compile(
 )
 """A title and the capitalised words after it (``Mr Ion Fictionalescu``): someone's name,
 recorded on the form or not."""
+_NICKNAME = re.compile(
+    r"(?<!area[ \t])(?<!place[ \t])(?<!estate[ \t])(?<!street[ \t])(?<!road[ \t])"
+    r"(?<!locally[ \t])(?<!shop[ \t])(?<!pub[ \t])(?<!club[ \t])"
+    r"\b(?i:(?:also[ \t]+)?known[ \t]+as|a\.?k\.?a\.?|nicknamed|(?:his|her|their)[ \t]+nickname"
+    r"(?:[ \t]+(?:is|was))?|go(?:es)?[ \t]+by(?:[ \t]+the[ \t]+name(?:[ \t]+of)?)?"
+    r"|call(?:s|ed|ing)?[ \t]+(?:himself|herself|themselves|themself)"
+    r"|(?:uses|used|using)[ \t]+the[ \t]+name)[ \t]*:?[ \t]*[\"'“‘]?"
+    r"[^\W\d_a-z][^\W\d_]*(?:['’-][^\W\d_]+)*"
+    r"(?:[ \t]+[^\W\d_a-z][^\W\d_]*(?:['’-][^\W\d_]+)*)*"
+)
+"""A nickname or another name the person goes by (``known as Johnny P``, ``goes by Tata``,
+``calls himself Bogdan``): "known as", "goes by" and the like, then capitalised words. Not
+after "area", "place", "street" and the like (``an area known as Hillfields``)."""
 _WORD_BEFORE = re.compile(r"([^\W\d_][^\W\d_'’]*)[ -]$")
 _WORD_AFTER = re.compile(r"[ -]([^\W\d_][^\W\d_'’]*)")
 
@@ -384,8 +397,9 @@ def find_identifying_text(
     for part in _address_parts(addresses):
         for match in re.finditer(rf"(?<!\w){re.escape(part)}(?!\w)", folded):
             claim(IdentifyingKind.ADDRESS, *match.span())
-    for match in _TITLED_NAME.finditer(text):
-        claim(IdentifyingKind.NAME, *match.span())
+    for pattern in (_TITLED_NAME, _NICKNAME):
+        for match in pattern.finditer(text):
+            claim(IdentifyingKind.NAME, *match.span())
     named = _name_patterns(names)
     if named is not None:
         for match in named.finditer(folded):

@@ -138,3 +138,22 @@ def test_st_or_dr_before_a_capitalised_word_is_a_saint_or_a_title_not_a_street(
     text: str, result: list[tuple[IdentifyingKind, str]]
 ) -> None:
     assert found(text) == result
+
+
+@pytest.mark.parametrize(("text", "nickname"), [
+    ("Known as Johnny P to the workers.", "Known as Johnny P"),
+    ("The boss goes by Tata.", "goes by Tata"),
+    ("He calls himself Bogdan at the wash.", "calls himself Bogdan"),
+    ("She is also known as 'Lulu'.", "also known as 'Lulu"),
+    ("He used the name Ion Pop at the bank.", "used the name Ion Pop"),
+])
+def test_a_nickname_or_name_someone_goes_by_is_caught(text: str, nickname: str) -> None:
+    assert found(text) == [(IdentifyingKind.NAME, nickname)]
+
+
+@pytest.mark.parametrize("text", [
+    "He lives in an area known as Hillfields.",
+    "He went by car to the car wash.",
+])
+def test_known_as_a_place_or_going_by_car_is_not_a_nickname(text: str) -> None:
+    assert found(text) == []
