@@ -1,8 +1,8 @@
 """Finding text that could identify a person: their recorded names (also without accents and
 with simple endings), recorded addresses and their street parts, UK postcodes and phone numbers,
 email addresses, house-number addresses, National Insurance numbers, vehicle registrations,
-social-media handles and links, map coordinates, dates of birth, identity document numbers and
-other long numbers. Used to keep a Duty to
+social-media handles and links, map coordinates, dates of birth, identity document numbers,
+bank details and other long numbers. Used to keep a Duty to
 Notify anonymous. What is caught, and what knowingly is not, is tabled in docs/security.md."""
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ class IdentifyingKind(StrEnum):
     BIRTH_DATE = "birth_date"
     DOCUMENT_NUMBER = "document_number"
     LONG_NUMBER = "long_number"
+    BANK_DETAILS = "bank_details"
 
 
 PLACEHOLDERS = {
@@ -45,6 +46,7 @@ PLACEHOLDERS = {
     IdentifyingKind.BIRTH_DATE: "[date of birth removed]",
     IdentifyingKind.DOCUMENT_NUMBER: "[document number removed]",
     IdentifyingKind.LONG_NUMBER: "[number removed]",
+    IdentifyingKind.BANK_DETAILS: "[bank details removed]",
 }
 
 DESCRIPTIONS = {
@@ -62,6 +64,8 @@ DESCRIPTIONS = {
                                       "identity documents' numbers"),
     IdentifyingKind.LONG_NUMBER: ("a long number (such as an identity or account number)",
                                   "long numbers (such as identity or account numbers)"),
+    IdentifyingKind.BANK_DETAILS: ("a bank account number or sort code",
+                                   "bank account numbers or sort codes"),
 }
 
 ADULT_YEARS = 16
@@ -205,6 +209,14 @@ _DOCUMENT_NUMBER = re.compile(
 _LONG_NUMBER = re.compile(r"(?<![\w£$€.,/-])\d{9,}(?![\w/])")
 """Nine digits or more in a row that are not a phone number: an identity, account or reference
 number far more often than a count or an amount (amounts are written with £ or commas)."""
+_BANK_DETAILS = re.compile(
+    r"\b(?i:sort[ \t-]*code(?:[ \t]+(?:is|was))?)[ \t]*[:\-–]?[ \t]*\d{2}[ \t.-]?\d{2}[ \t.-]?\d{2}\b"
+    r"|\b(?i:(?:bank[ \t]+)?(?:account|acct?|a/c)(?:[ \t]+(?:no\.?|number|num\.?|nr\.?|#))?"
+    r"(?:[ \t]+(?:is|was))?)[ \t]*[:\-–]?[ \t]*\d{6,10}\b"
+    r"|\b(?i:iban[ \t]*:?[ \t]*)?[A-Z]{2}\d{2}(?:[ \t]?[A-Z0-9]{4}){3,7}(?:[ \t]?[A-Z0-9]{1,3})?\b"
+)
+"""A bank account: a sort code or an account number after its name (``sort code 20-00-00``,
+``bank account 12345678``), or an IBAN (``GB29 NWBK 6016 1331 9268 19``)."""
 _NAMED_PLACE = re.compile(
     r"\b(?:[A-Z][a-z'’-]+\s+){1,3}"
     r"(?:Cottages?|Farm|Farmhouse|Lodge|Barn|Mill|Manor|Villa|Bungalow"
@@ -372,6 +384,7 @@ def find_identifying_text(
 
     for pattern, kind in ((_EMAIL, IdentifyingKind.EMAIL), (_ONLINE, IdentifyingKind.ONLINE),
                           (_PLATFORM_HANDLE, IdentifyingKind.ONLINE),
+                          (_BANK_DETAILS, IdentifyingKind.BANK_DETAILS),
                           (_COORDINATES, IdentifyingKind.COORDINATES),
                           (_BIRTH, IdentifyingKind.BIRTH_DATE)):
         for match in pattern.finditer(text):

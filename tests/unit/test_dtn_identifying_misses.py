@@ -157,3 +157,23 @@ def test_a_nickname_or_name_someone_goes_by_is_caught(text: str, nickname: str) 
 ])
 def test_known_as_a_place_or_going_by_car_is_not_a_nickname(text: str) -> None:
     assert found(text) == []
+
+
+def test_a_sort_code_is_named_as_a_bank_detail_not_a_date_of_birth() -> None:
+    text = "Bank account 12345678 sort code 20-00-00 controlled by the boss."
+    assert found(text) == [(IdentifyingKind.BANK_DETAILS, "Bank account 12345678"),
+                           (IdentifyingKind.BANK_DETAILS, "sort code 20-00-00")]
+    assert account_problems(text) == [
+        "Anonymised account seems to contain 2 bank account numbers or sort codes: a Duty to "
+        "Notify must not identify anyone, so remove it"]
+
+
+def test_an_iban_is_a_bank_detail() -> None:
+    assert [kind for kind, _ in found("Wages went to RO49 AAAA 1B31 0075 9384 0000.")] == [
+        IdentifyingKind.BANK_DETAILS]
+
+
+@pytest.mark.parametrize("text", [
+    "The boss paid into his account 3 times.", "His account of the 2019 events is below."])
+def test_an_account_without_a_number_is_not_a_bank_detail(text: str) -> None:
+    assert found(text) == []
