@@ -210,7 +210,8 @@ _LONG_NUMBER = re.compile(r"(?<![\w£$€.,/-])\d{9,}(?![\w/])")
 """Nine digits or more in a row that are not a phone number: an identity, account or reference
 number far more often than a count or an amount (amounts are written with £ or commas)."""
 _BANK_DETAILS = re.compile(
-    r"\b(?i:sort[ \t-]*code(?:[ \t]+(?:is|was))?)[ \t]*[:\-–]?[ \t]*\d{2}[ \t.-]?\d{2}[ \t.-]?\d{2}\b"
+    r"\b(?i:sort[ \t-]*code(?:[ \t]+(?:is|was))?)[ \t]*[:\-–]?[ \t]*"
+    r"\d{2}[ \t.-]?\d{2}[ \t.-]?\d{2}\b"
     r"|\b(?i:(?:bank[ \t]+)?(?:account|acct?|a/c)(?:[ \t]+(?:no\.?|number|num\.?|nr\.?|#))?"
     r"(?:[ \t]+(?:is|was))?)[ \t]*[:\-–]?[ \t]*\d{6,10}\b"
     r"|\b(?i:iban[ \t]*:?[ \t]*)?[A-Z]{2}\d{2}(?:[ \t]?[A-Z0-9]{4}){3,7}(?:[ \t]?[A-Z0-9]{1,3})?\b"
