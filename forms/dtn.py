@@ -19,16 +19,25 @@ from forms.identifying import describe_found, find_identifying_text, scrub_ident
 from forms.nrm import FirstResponder, NrmReferral
 from forms.rules import age_on
 
+_CHILD_AGE_WORDS = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen"
 _STATED_CHILD_AGE = re.compile(
     r"(?:\b(?:i\s+am|i'm|he\s+is|she\s+is|they\s+are|he's|she's|they're)"
     r"|\b(?:said|says|told\s+\w+|claimed|claims|stated)\s+(?:that\s+)?"
-    r"(?:he|she|they)\s+(?:was|were|is|are))"
-    r"\s+(?:only\s+|just\s+|aged\s+)?(?:1[0-7]|[1-9])"
-    r"(?:\s*(?:years?|yrs?)(?:[\s-]*old)?\b|(?![\d:]|\.\d)(?!\s*(?:am|pm|hours?|days?|weeks?|"
-    r"months?|minutes?|pounds?|people|men|women|others|times?|of\b)))",
+    r"(?:he|she|they)\s+(?:was|were|is|are)"
+    r"|\b(?:his|her|their|my)\s+age\s+(?:is|as)|\bgave\s+(?:his|her|their|my)\s+age\s+as)"
+    r"\s+(?:(?:only|just|aged|about|around)\s+)*"
+    r"(?:(?:under|not\s+yet|below)\s+(?:the\s+age\s+of\s+)?(?:18|eighteen)\b"
+    r"|a\s+(?:minor|child)\b(?!\s+of\b)"
+    r"|a\s+(?:1[0-7]|[1-9]|" + _CHILD_AGE_WORDS + r")[\s-]*(?:years?|yrs?)[\s-]*old\b"
+    r"|(?:1[0-7]|[1-9]|" + _CHILD_AGE_WORDS + r")\b"
+    r"(?:[\s-]*(?:years?|yrs?)(?:[\s-]*old|\s+of\s+age)?\b|(?![\d:]|\.\d|\s*[-–]\s*\d)"
+    r"(?!\s*(?:am|pm|hours?|hrs?|days?|weeks?|months?|minutes?|mins?|pounds?|quid|people|men|"
+    r"women|others|workers|girls|boys|children|kids|adults|times?|of\b"
+    r"|miles?|km|metres?|meters?|f(?:oo|ee)?t|stone|kg|cm))))",
     re.IGNORECASE,
 )
-"""The person saying they are under 18 (``He says he is 16 years old``)."""
+"""The person saying they are under 18, in digits or words (``He says he is 16 years old``,
+``she is seventeen``, ``he is under eighteen``, ``his age is 15``)."""
 
 
 class NotifyingOfficer(FirstResponder):

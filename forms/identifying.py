@@ -1,7 +1,8 @@
 """Finding text that could identify a person: their recorded names (also without accents and
 with simple endings), recorded addresses and their street parts, UK postcodes and phone numbers,
 email addresses, house-number addresses, National Insurance numbers, vehicle registrations,
-social-media handles and links, map coordinates and dates of birth. Used to keep a Duty to
+social-media handles and links, map coordinates, dates of birth, identity document numbers,
+bank details and other long numbers. Used to keep a Duty to
 Notify anonymous. What is caught, and what knowingly is not, is tabled in docs/security.md."""
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ class IdentifyingKind(StrEnum):
     COORDINATES = "coordinates"
     BIRTH_DATE = "birth_date"
     DOCUMENT_NUMBER = "document_number"
+    LONG_NUMBER = "long_number"
+    BANK_DETAILS = "bank_details"
 
 
 PLACEHOLDERS = {
@@ -42,6 +45,8 @@ PLACEHOLDERS = {
     IdentifyingKind.COORDINATES: "[location removed]",
     IdentifyingKind.BIRTH_DATE: "[date of birth removed]",
     IdentifyingKind.DOCUMENT_NUMBER: "[document number removed]",
+    IdentifyingKind.LONG_NUMBER: "[number removed]",
+    IdentifyingKind.BANK_DETAILS: "[bank details removed]",
 }
 
 DESCRIPTIONS = {
@@ -57,6 +62,10 @@ DESCRIPTIONS = {
     IdentifyingKind.BIRTH_DATE: ("a date of birth", "dates of birth"),
     IdentifyingKind.DOCUMENT_NUMBER: ("an identity document's number",
                                       "identity documents' numbers"),
+    IdentifyingKind.LONG_NUMBER: ("a long number (such as an identity or account number)",
+                                  "long numbers (such as identity or account numbers)"),
+    IdentifyingKind.BANK_DETAILS: ("a bank account number or sort code",
+                                   "bank account numbers or sort codes"),
 }
 
 ADULT_YEARS = 16
@@ -108,7 +117,15 @@ _NI_NUMBER = re.compile(
 )
 _VEHICLE = re.compile(
     r"\b(?:[A-Z]{2}\d{2}[ \t]?[A-Z]{3}|[A-Z]\d{1,3}[ \t]?[A-Z]{3}|[A-Z]{3}[ \t]?\d{1,3}[A-Z])\b"
+    r"|\b[A-Z]{2}[ \t]\d{2}[ \t]?[A-Z]{3}\b"
+    r"|\b(?i:[a-z]{2}\d{2}[ \t]?[a-z]{3})\b"
+    r"|(?i:\b(?:reg(?:istration)?|(?:number\s*)?plates?|vrm)(?:\s+(?:no\.?|number|is|was))*"
+    r"\s*[:\-–]?\s*(?:[a-z]{2}[ \t]?\d{2}[ \t]?[a-z]{3}|[a-z]\d{1,3}[ \t]?[a-z]{3}"
+    r"|[a-z]{3}[ \t]?\d{1,3}[a-z])\b)"
 )
+"""A UK registration: the current form (``AB12 CDE``) in any case, and spaced (``WX 65 ABC``)
+in capitals; older forms (``A123 BCD``, ``ABC 123D``) in capitals, or in any case and spacing
+after "reg", "registration" or "number plate"."""
 _ONLINE = re.compile(
     r"(?:\b(?:https?://|www\.)\S+)"
     r"|(?:\b(?:facebook|fb|instagram|tiktok|twitter|x|linkedin|snapchat|vk|youtube|onlyfans)"
@@ -118,6 +135,33 @@ _ONLINE = re.compile(
     r"|(?:///[a-z]+\.[a-z]+\.[a-z]+)",
     re.IGNORECASE,
 )
+_PLATFORMS = (
+    "instagram|insta|ig|tik[ \t]?tok|snapchat|snap|facebook|fb|twitter|telegram|whatsapp|signal|"
+    "viber|vk|onlyfans|linkedin|youtube|discord|skype|threads|kik|wechat"
+)
+_HANDLE = r"[A-Za-z0-9_][A-Za-z0-9_.]{0,29}(?<!\.)"
+_CAPITALISED_WORDS = r"[^\W\d_a-z][^\W\d_]*(?:[ \t]+[^\W\d_a-z][^\W\d_]*){0,3}"
+_NOT_A_HANDLE = (
+    rf"(?!(?:{_SMALL_WORDS}|he|she|they|it|we|you|i|his|her|their|its|my|our|your|this|that|"
+    r"these|those|there|is|was|are|were|has|had|been|no|not|none|unknown|yes|n)\b)"
+)
+_HANDLE_LIKE = (  # a word with a digit, an underscore or a dot inside: handles have them
+    r"(?!(?i:e\.g|i\.e)\b)(?=[A-Za-z][\w.]*(?:\d|_|\.\w))[A-Za-z][A-Za-z0-9_.]{1,29}(?<!\.)"
+)
+_PLATFORM_HANDLE = re.compile(
+    rf"\b(?i:{_PLATFORMS})(?:\s+(?i:account|profile|page))?(?:"
+    # "Instagram username ionut", "Snapchat id: ionutp90"
+    r"\s+(?i:handle|user[ \t]?name|id)(?:\s+(?i:is))?\s*[:\-–]?\s*"
+    rf"(?:{_CAPITALISED_WORDS}|{_NOT_A_HANDLE}(?i:{_HANDLE}))"
+    # "Facebook name Ion Pop", "Instagram name was ionut_90"
+    r"|\s+(?i:handle|user[ \t]?name|id|name|nickname)(?:\s+(?i:is|was))?\s*[:\-–]?\s*"
+    rf"(?:{_CAPITALISED_WORDS}|{_HANDLE_LIKE})"
+    # "TikTok: darkangel"
+    rf"|\s*:\s*{_NOT_A_HANDLE}(?i:{_HANDLE})"
+    # "Snapchat ionutp90", "Instagram is ionut_pop90", "TikTok dark.angel"
+    rf"|(?:\s+(?i:is|was))?\s+{_HANDLE_LIKE})"
+)
+"""A social media platform named and followed by a handle without an ``@`` or a link."""
 _COORDINATES = re.compile(
     r"(?<![\d.])-?\d{1,2}\.\d{3,}°?(?:\s*[NS]\b)?\s*,\s*-?\d{1,3}\.\d{3,}°?"
     r"(?:\s*[EW]\b)?(?![\d.])"
@@ -154,20 +198,37 @@ _BIRTH = re.compile(
 _DOCUMENT_NUMBER = re.compile(
     r"\b(?i:passport|identity\s+card|id\s+card|brp|biometric\s+residence\s+permit|"
     r"residence\s+(?:permit|card)|visa|driving\s+licen[cs]e|share\s+code|"
-    r"national\s+id(?:entity)?\s+(?:card|number)|id(?=\s+(?:no|number|nr)\b))"
+    r"national\s+id(?:entity)?\s+(?:card|number)|id(?=\s+(?:no|number|nr)\b)|cnp|pesel|"
+    r"personal\s+(?:numeric\s+|identity\s+)?code)"
     r"(?i:\s+(?:no\.?|number|num\.?|nr\.?|#))?(?i:\s+(?:is|was))?\s*[:\-–]?\s*"
-    r"(?:[A-Z]{0,3}\d{6,12}[A-Z]?|[A-Z]{0,3}\d{2,6}(?:[ -]\d{2,6}){1,3}|[A-Z0-9]{3}[ -]?"
+    r"(?:[A-Z]{0,3}[ \t]?\d{6,14}[A-Z]?|[A-Z]{0,3}\d{2,6}(?:[ -]\d{2,6}){1,3}|[A-Z0-9]{3}[ -]?"
     r"[A-Z0-9]{3}[ -]?[A-Z0-9]{3}(?<=\d\w\w)|[A-Z]{2}\d[A-Z0-9]{5,9})\b"
 )
-"""An identity document named and followed by its number (``passport number 051234567``)."""
+"""An identity document named and followed by its number (``passport number 051234567``,
+``Passport no. RO 051234567``), or a national identity number (``CNP 1900304123456``)."""
+_LONG_NUMBER = re.compile(r"(?<![\w£$€.,/-])\d{9,}(?![\w/])")
+"""Nine digits or more in a row that are not a phone number: an identity, account or reference
+number far more often than a count or an amount (amounts are written with £ or commas)."""
+_BANK_DETAILS = re.compile(
+    r"\b(?i:sort[ \t-]*code(?:[ \t]+(?:is|was))?)[ \t]*[:\-–]?[ \t]*"
+    r"\d{2}[ \t.-]?\d{2}[ \t.-]?\d{2}\b"
+    r"|\b(?i:(?:bank[ \t]+)?(?:account|acct?|a/c)(?:[ \t]+(?:no\.?|number|num\.?|nr\.?|#))?"
+    r"(?:[ \t]+(?:is|was))?)[ \t]*[:\-–]?[ \t]*\d{6,10}\b"
+    r"|\b(?i:iban[ \t]*:?[ \t]*)?[A-Z]{2}\d{2}(?:[ \t]?[A-Z0-9]{4}){3,7}(?:[ \t]?[A-Z0-9]{1,3})?\b"
+)
+"""A bank account: a sort code or an account number after its name (``sort code 20-00-00``,
+``bank account 12345678``), or an IBAN (``GB29 NWBK 6016 1331 9268 19``)."""
 _NAMED_PLACE = re.compile(
     r"\b(?:[A-Z][a-z'’-]+\s+){1,3}"
     r"(?:Cottages?|Farm|Farmhouse|Lodge|Barn|Mill|Manor|Villa|Bungalow"
-    r"|Road|Rd|Street|Lane|Avenue|Close|Drive|Crescent|Terrace|Gardens|Mews|Grove)\b"
+    r"|Road|Rd|Street|Lane|Ln|Avenue|Ave|Close|Cl|Drive|Crescent|Terrace|Gardens|Mews|Grove"
+    r"|St(?![ \t]+[A-Z])|Dr(?!\.?[ \t]+[A-Z]))\b"
 )
 """A named house or farm (``Rose Cottage``, ``Meadow Farm``) or a named street without a
-house number (``Fictional Lane``): a specific place, not a general area. Capitalised words
-only, so "worked on a farm down a lane" is left alone."""
+house number (``Fictional Lane``): a specific place, not a general area; also abbreviated
+(``Gosford St``, ``Foleshill Rd``, ``Mill Ln``), but not ``St`` or ``Dr`` before a capitalised
+word (``In St Albans``, ``Saw Dr Petrova``: a saint's name or a title). Capitalised words only,
+so "worked on a farm down a lane" is left alone."""
 _HOUSE_NUMBER = re.compile(r"\b[Nn]o\.\s?\d{1,4}[a-z]?\b")
 """``No. 22``: a house number written out (``flat above No. 22``)."""
 # Simple endings a name takes in speech or other languages: possessives, plurals, cases.
@@ -187,6 +248,19 @@ _TITLED_NAME = re.compile(
 )
 """A title and the capitalised words after it (``Mr Ion Fictionalescu``): someone's name,
 recorded on the form or not."""
+_NICKNAME = re.compile(
+    r"(?<!area[ \t])(?<!place[ \t])(?<!estate[ \t])(?<!street[ \t])(?<!road[ \t])"
+    r"(?<!locally[ \t])(?<!shop[ \t])(?<!pub[ \t])(?<!club[ \t])"
+    r"\b(?i:(?:also[ \t]+)?known[ \t]+as|a\.?k\.?a\.?|nicknamed|(?:his|her|their)[ \t]+nickname"
+    r"(?:[ \t]+(?:is|was))?|go(?:es)?[ \t]+by(?:[ \t]+the[ \t]+name(?:[ \t]+of)?)?"
+    r"|call(?:s|ed|ing)?[ \t]+(?:himself|herself|themselves|themself)"
+    r"|(?:uses|used|using)[ \t]+the[ \t]+name)[ \t]*:?[ \t]*[\"'“‘]?"
+    r"[^\W\d_a-z][^\W\d_]*(?:['’-][^\W\d_]+)*"
+    r"(?:[ \t]+[^\W\d_a-z][^\W\d_]*(?:['’-][^\W\d_]+)*)*"
+)
+"""A nickname or another name the person goes by (``known as Johnny P``, ``goes by Tata``,
+``calls himself Bogdan``): "known as", "goes by" and the like, then capitalised words. Not
+after "area", "place", "street" and the like (``an area known as Hillfields``)."""
 _WORD_BEFORE = re.compile(r"([^\W\d_][^\W\d_'’]*)[ -]$")
 _WORD_AFTER = re.compile(r"[ -]([^\W\d_][^\W\d_'’]*)")
 
@@ -310,6 +384,8 @@ def find_identifying_text(
         return True
 
     for pattern, kind in ((_EMAIL, IdentifyingKind.EMAIL), (_ONLINE, IdentifyingKind.ONLINE),
+                          (_PLATFORM_HANDLE, IdentifyingKind.ONLINE),
+                          (_BANK_DETAILS, IdentifyingKind.BANK_DETAILS),
                           (_COORDINATES, IdentifyingKind.COORDINATES),
                           (_BIRTH, IdentifyingKind.BIRTH_DATE)):
         for match in pattern.finditer(text):
@@ -328,14 +404,16 @@ def find_identifying_text(
                           (_HOUSE_NUMBER, IdentifyingKind.ADDRESS),
                           (_NAMED_PLACE, IdentifyingKind.ADDRESS),
                           (_POSTCODE, IdentifyingKind.POSTCODE),
-                          (_VEHICLE, IdentifyingKind.VEHICLE)):
+                          (_VEHICLE, IdentifyingKind.VEHICLE),
+                          (_LONG_NUMBER, IdentifyingKind.LONG_NUMBER)):
         for match in pattern.finditer(text):
             claim(kind, *match.span())
     for part in _address_parts(addresses):
         for match in re.finditer(rf"(?<!\w){re.escape(part)}(?!\w)", folded):
             claim(IdentifyingKind.ADDRESS, *match.span())
-    for match in _TITLED_NAME.finditer(text):
-        claim(IdentifyingKind.NAME, *match.span())
+    for pattern in (_TITLED_NAME, _NICKNAME):
+        for match in pattern.finditer(text):
+            claim(IdentifyingKind.NAME, *match.span())
     named = _name_patterns(names)
     if named is not None:
         for match in named.finditer(folded):

@@ -146,6 +146,39 @@ def test_an_account_saying_the_person_is_under_18_is_not_ready(account: str,
         assert "16" not in problems[0].message and "17" not in problems[0].message
 
 
+@pytest.mark.parametrize(("account", "flagged"), [
+    ("He says he is seventeen.", True),
+    ("She is fifteen years old.", True),
+    ("He says he is aged fourteen.", True),
+    ("She said she was under eighteen when we asked.", True),
+    ("He is under 18, he says.", True),
+    ("He's a 16-year-old from Iasi.", True),
+    ("He gave his age as sixteen.", True),
+    ("She is 15 years of age.", True),
+    ("He is a minor.", True),
+    ("Seventeen workers sleep in the house.", False),
+    ("They are seventeen workers in one house.", False),
+    ("He worked 12 hours a day for 6 days a week.", False),
+    ("He is paid £40 a day.", False),
+    ("He is aged between 25 and 34.", False),
+    ("He is ten minutes' walk from the car wash on the ring road.", False),
+    ("He is 6 foot tall.", False),
+    ("He is 16-18 hours a day on his feet.", False),
+    ("She was fifteen when she was first brought over, ten years ago.", False),
+])
+def test_an_age_under_18_in_words_is_caught_like_digits(account: str, flagged: bool) -> None:
+    """Domain review: "he says he is seventeen" passed where "17" was caught. An age under 18
+    said in words, "under eighteen", or as "N years of age" is caught; counts, hours, money
+    and an age in the past are not."""
+    notice, _ = nrm_to_dtn(refused_nrm())
+    notice = notice.model_copy(update={"account": account})
+    problems = [p for p in notice.ready_problems() if p.field == "account"]
+    assert bool(problems) is flagged, [p.message for p in problems]
+    if flagged:
+        assert problems[0].message.startswith("Anonymised account seems to say the person is "
+                                              "under 18")
+
+
 def test_a_child_is_never_notified_anonymously() -> None:
     child = full_nrm(where_found=WhereFound(encountered_on=FOUND_ON, age_group=AgeGroup.CHILD))
     with pytest.raises(NotForDutyToNotify, match="always referred to the NRM"):
