@@ -7,6 +7,7 @@ Paths are the forms' own dotted field paths (``potential_victim.safe_contact.pho
 
 from __future__ import annotations
 
+import itertools
 import types
 from datetime import date, datetime
 from enum import StrEnum
@@ -242,15 +243,16 @@ class SectionBox(QGroupBox):
         return self.editor.widget_at(path)
 
 
-def _tab_order_between(first: QWidget, block: QWidget, then: QWidget) -> None:
+def _tab_order_between(first: QWidget | None, block: QWidget, then: QWidget) -> None:
     """Put ``block`` and everything in it (in the order made) after ``first`` and before
     ``then`` in the window's Tab order."""
     widgets = [block]
     following = block.nextInFocusChain()
-    while following is not block and block.isAncestorOf(following):
+    while following is not None and following is not block and block.isAncestorOf(following):
         widgets.append(following)
         following = following.nextInFocusChain()
-    for earlier, later in zip([first, *widgets], [*widgets, then], strict=True):
+    chain = [*([first] if first is not None else []), *widgets, then]
+    for earlier, later in itertools.pairwise(chain):
         QWidget.setTabOrder(earlier, later)
 
 
