@@ -4,6 +4,8 @@ Until then the referral shows as "not yet submitted" with how long it has waited
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -174,31 +176,71 @@ def record_submission(
             where = "; ".join(f"{r.person_reference} in case {r.case_reference} sent by "
                               f"{r.officer}" for r in already)
             raise PossibleDuplicate(
-                f"{person_reference} has the same name and date of birth as a person whose NRM "
-                f"referral is already recorded as submitted ({where}): an NRM referral is made "
+                f"{person_reference} may be a person whose NRM referral is already recorded as "
+                f"submitted (a name alike and the same date of birth, or age: {where}): an "
+                "NRM referral is made "
                 "once per person. If they are two different people, record it as a different "
                 "person.")
     return record_event(store, case_id, person_reference, EventKind.SUBMITTED, Outcome.NONE, on,
                         reference=reference)
 
 
-def _identity(case: ReceivedCase, person_id: str) -> tuple[str, str] | None:
-    """The name and date of birth on the person's NRM form, when both are recorded."""
+@dataclass(frozen=True)
+class _Identity:
+    """Who an NRM form says the person is: each name they gave (full name and aliases) as a set
+    of words (accents and case folded, so "Ionuț Popescu" and "popescu ionut" are one), and
+    their date of birth, else the age estimated when found."""
+
+    names: tuple[frozenset[str], ...]
+    born: date | None
+    estimated_age: int | None
+
+    def may_be(self, other: _Identity) -> bool:
+        """Whether the two may be one person: a date of birth in common (or, with neither
+        recorded, estimated ages five years apart at most) and a name of one holding every
+        word of a name of the other, of two words at least ("Ionut Popescu" and "Ionut
+        Popescu-Marin")."""
+        if self.born is not None or other.born is not None:
+            if self.born != other.born:
+                return False
+        elif self.estimated_age is None or other.estimated_age is None \
+                or abs(self.estimated_age - other.estimated_age) > AGE_ESTIMATE_SPREAD:
+            return False
+        return any(len(shorter) >= 2 and shorter <= longer
+                   for mine in self.names for theirs in other.names
+                   for shorter, longer in ((mine, theirs), (theirs, mine)))
+
+
+AGE_ESTIMATE_SPREAD = 5
+"""How far apart two estimated ages may be and still be one person's (an estimate is rough)."""
+
+
+def _words(name: str) -> frozenset[str]:
+    """A name's words, accents and case folded, hyphens and apostrophes as spaces."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name)
+                    if not unicodedata.combining(c)).casefold()
+    return frozenset(re.findall(r"[^\W\d_]+", plain))
+
+
+def _identity(case: ReceivedCase, person_id: str) -> _Identity | None:
+    """Who the person's NRM form says they are, when it records a name and a date of birth
+    or an estimated age."""
     for form, _ in case.forms_to_read():
         if form.kind == "nrm" and form.person_id == person_id:
             model = form_model(form)
             if isinstance(model, NrmReferral):
                 who = model.potential_victim
-                name = " ".join(f"{who.given_names} {who.family_name}".split()).casefold()
-                if name and who.date_of_birth is not None:
-                    return name, who.date_of_birth.isoformat()
+                full = " ".join(part for part in (who.given_names, who.family_name) if part)
+                names = tuple(w for w in (_words(n) for n in (full, *who.aliases)) if w)
+                if names and (who.date_of_birth is not None or who.estimated_age is not None):
+                    return _Identity(names, who.date_of_birth, who.estimated_age)
     return None
 
 
 def submitted_elsewhere(store: Store, case_id: str, person_reference: str) -> list[Referral]:
-    """NRM referrals of other cases already recorded as submitted for someone with the same
-    name and date of birth as this case's person (the protocol: check for an existing
-    referral before making one)."""
+    """NRM referrals of other cases already recorded as submitted for someone who may be this
+    case's person (a name alike, the same date of birth: see :meth:`_Identity.may_be`) (the
+    protocol: check for an existing referral before making one)."""
     case = load_case(store, case_id)
     mine = _identity(case, case.person(person_reference).id)
     if mine is None:
@@ -208,8 +250,10 @@ def submitted_elsewhere(store: Store, case_id: str, person_reference: str) -> li
         if other.case.id == case_id:
             continue
         for earlier in referrals_of(other):
-            if earlier.route == "nrm" and earlier.person_id in other.nrm_submitted \
-                    and _identity(other, earlier.person_id) == mine:
+            if earlier.route != "nrm" or earlier.person_id not in other.nrm_submitted:
+                continue
+            theirs = _identity(other, earlier.person_id)
+            if theirs is not None and mine.may_be(theirs):
                 found.append(earlier)
     return found
 
