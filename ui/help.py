@@ -14,10 +14,14 @@ from fieldkit.resources import Contact, load_resources
 def _contact_rows(contacts: list[Contact]) -> str:
     rows = []
     for contact in contacts:
-        reach = " · ".join(html.escape(x) for x in (contact.phone, contact.email) if x) or \
-            "number to be added by the council"
-        rows.append(f"<tr><td><b>{html.escape(contact.name)}</b></td>"
-                    f"<td style='font-size:15pt'><b>{reach}</b></td></tr>"
+        # Each number or address on its own line, never broken inside; a contact with none
+        # yet says so quietly, not in the large type of a number to dial.
+        reach = "<br>".join(f"<span style='white-space:nowrap'>{html.escape(x)}</span>"
+                            for x in (contact.phone, contact.email) if x)
+        cell = (f"<td style='font-size:15pt'><b>{reach}</b></td>" if reach else
+                "<td style='color:#52606d'><i>No number recorded yet: ask the Modern Slavery "
+                "Lead.</i></td>")
+        rows.append(f"<tr><td><b>{html.escape(contact.name)}</b></td>{cell}</tr>"
                     f"<tr><td colspan='2' style='color:#52606d'>{html.escape(contact.notes)}"
                     "</td></tr>")
     return "<table cellspacing='6'>" + "".join(rows) + "</table>"

@@ -162,6 +162,9 @@ def test_f2_shows_the_emergency_numbers_999_first(qtbot, window, demo):
     assert isinstance(dialog, InfoDialog)
     text = dialog.text.toPlainText()
     assert text.index("999") < text.index("MASH") < text.index("Modern Slavery Helpline")
+    # A contact the council has not given a number for says so, not as a number to dial.
+    assert "number to be added" not in text
+    assert "No number recorded yet" in text
     dialog.reject()
 
 
