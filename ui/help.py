@@ -16,9 +16,14 @@ def _contact_rows(contacts: list[Contact]) -> str:
     for contact in contacts:
         # Each number or address on its own line, never broken inside; a contact with none
         # yet says so quietly, not in the large type of a number to dial.
-        reach = "<br>".join(f"<span style='white-space:nowrap'>{html.escape(x)}</span>"
-                            for x in (contact.phone, contact.email) if x)
-        cell = (f"<td style='font-size:15pt'><b>{reach}</b></td>" if reach else
+        lines = []
+        if contact.phone:
+            lines.append(f"<span style='font-size:15pt'><b>{html.escape(contact.phone)}</b>"
+                         "</span>")
+        if contact.email:
+            lines.append(f"<span style='white-space:nowrap'>{html.escape(contact.email)}</span>")
+        reach = "<br>".join(lines)
+        cell = (f"<td>{reach}</td>" if reach else
                 "<td style='color:#52606d'><i>No number recorded yet: ask the Modern Slavery "
                 "Lead.</i></td>")
         rows.append(f"<tr><td><b>{html.escape(contact.name)}</b></td>{cell}</tr>"
