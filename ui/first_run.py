@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -153,6 +153,7 @@ class FirstRunPage(QWidget):
         self.passphrase.textChanged.connect(self._show_strength)
         self.create_button.clicked.connect(self.submit)
         self.repeat.returnPressed.connect(self.submit)
+        self.repeat.editingFinished.connect(self._repeat_left)
         self._show_strength("")
 
     def start_again(self) -> None:
@@ -198,24 +199,37 @@ class FirstRunPage(QWidget):
         """``lead`` or ``field_officer``."""
         return "lead" if self.lead.isChecked() else "field_officer"
 
-    def _check(self) -> str:
+    def _problem(self) -> tuple[str, QLineEdit | None]:
+        """What is wrong, and the box to put right (the cursor goes there)."""
         if not self.name.text().strip():
-            return self.tr("Please enter your name.")
+            return self.tr("Please enter your name."), self.name
         passphrase = self.passphrase.text()
         if len(passphrase) < MIN_PASSPHRASE:
             return self.tr("The passphrase is too short: use at least 8 characters "
-                           "(a few words is best).")
+                           "(a few words is best)."), self.passphrase
         if passphrase_strength(passphrase) < 1:
-            return self.tr("The passphrase is too easy to guess. Add more words.")
+            return self.tr("The passphrase is too easy to guess. Add more words."), \
+                self.passphrase
         if self.repeat.text() != passphrase:
-            return self.tr("The two passphrases are not the same.")
-        return ""
+            return self.tr("The two passphrases are not the same: type it again in "
+                           "\"Repeat it\"."), self.repeat
+        return "", None
+
+    @Slot()
+    def _repeat_left(self) -> None:
+        """Leaving "Repeat it" typed differently says so at once, not only at Create."""
+        if self.repeat.text() and self.repeat.text() != self.passphrase.text():
+            self.problem.setText(self.tr("The two passphrases are not the same: type it again "
+                                         "in \"Repeat it\"."))
 
     @Slot()
     def submit(self) -> None:
         """Check the entries and create the store on a worker thread."""
-        problem = self._check()
+        problem, where = self._problem()
         self.problem.setText(problem)
+        if where is not None:
+            where.setFocus(Qt.FocusReason.OtherFocusReason)
+            where.selectAll()
         if problem or not self.create_button.isEnabled():
             return
         self.create_button.setEnabled(False)

@@ -37,8 +37,14 @@ def test_first_run_creates_the_store_with_the_profile(qtbot, settings: Settings,
     qtbot.keyClicks(page.passphrase, PASSPHRASE)
     assert page.strength_label.text() == "Strength: Strong"
     qtbot.keyClicks(page.repeat, PASSPHRASE + "x")
-    qtbot.keyClick(page.repeat, Qt.Key.Key_Return)
+    page.repeat.editingFinished.emit()  # leaving the box says so at once
     assert "not the same" in page.problem.text()
+    page.problem.clear()
+    page.create_button.setFocus()
+    qtbot.keyClick(page.create_button, Qt.Key.Key_Space)
+    assert "not the same" in page.problem.text()
+    assert window.focusWidget() is page.repeat and page.repeat.selectedText() == PASSPHRASE + "x"
+    qtbot.keyClick(page.repeat, Qt.Key.Key_End)
     qtbot.keyClick(page.repeat, Qt.Key.Key_Backspace)
     qtbot.keyClick(page.repeat, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.workspace is not None, timeout=20_000)
