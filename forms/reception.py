@@ -54,6 +54,7 @@ class StepWait(StrEnum):
     ONLY_FOR_A_CHILD = "only_for_a_child"  # the MASH referral, for an adult
     NOT_ON_THE_DTN_ROUTE = "not_on_the_dtn_route"  # Salvation Army: an adult who refused
     NOT_A_POTENTIAL_VICTIM = "not_a_potential_victim"  # recorded as not a potential victim
+    MASH_FIRST = "mash_first"  # a child's NRM: children's services (the MASH) are told first
 
 
 class ReferralForm(StrEnum):
@@ -257,15 +258,19 @@ class PersonReceived(FormSection):
         """Why Space on ``step`` would change nothing now (None: it changes the step): a step
         the rules say this person does not need (a child's consent, the Salvation Army for an
         adult who refused) records nothing that would then be hidden; the NRM or Duty to
-        Notify step waits for an adult not yet asked about consent. Consent may change after
-        the form was made (withdrawn, or recorded wrongly): the step then waits again for the
-        form that fits (:meth:`form_due_instead`)."""
+        Notify step waits for an adult not yet asked about consent, and for a child (or possibly
+        a child) until the MASH referral is made: children's services first, then the NRM.
+        Consent may change after the form was made (withdrawn, or recorded wrongly): the step
+        then waits again for the form that fits (:meth:`form_due_instead`)."""
         board = self.board(as_of)
         if self._ruled_out(step, as_of):
             return self._why_ruled_out(step, as_of)
-        if step is BoardStep.NRM_OR_DTN and board[step] is not StepStatus.DONE \
-                and self.obligations(as_of).route is Route.UNDECIDED:
-            return StepWait.CONSENT_FIRST
+        if step is BoardStep.NRM_OR_DTN and board[step] is not StepStatus.DONE:
+            rules = self.obligations(as_of)
+            if rules.route is Route.UNDECIDED:
+                return StepWait.CONSENT_FIRST
+            if rules.mash_referral and self.mash_referred_at is None:
+                return StepWait.MASH_FIRST
         return None
 
     def _ruled_out(self, step: BoardStep, as_of: date) -> bool:

@@ -370,6 +370,9 @@ class ReceptionBoardPage(SharedBoard, Page):
                 "Notify, with no Salvation Army referral."),
             StepWait.NOT_A_POTENTIAL_VICTIM: self.tr(
                 "Not needed: this person is recorded as not a potential victim."),
+            StepWait.MASH_FIRST: self.tr(
+                "Refer a child (or possibly a child) to the MASH first: children's services, "
+                "then the NRM."),
         }
         return words[waits]
 
