@@ -199,7 +199,8 @@ class PersonReceived(FormSection):
             else None
 
     def waiting_for(self, as_of: date) -> list[BoardStep]:
-        """The steps this person is still waiting for. Once they have left the centre, only
+        """The steps this person is still waiting for (leaving is not one: someone still at
+        the centre is "still here", counted apart from who waits). Once they have left, only
         what must still be done without them: the MASH referral for a child (or possibly a
         child) and the NRM referral or Duty to Notify (a duty that does not end when the person
         leaves); the rest is in the record, but no one at the centre waits for it."""
@@ -207,7 +208,9 @@ class PersonReceived(FormSection):
 
     def waiting_in(self, board: dict[BoardStep, StepStatus]) -> list[BoardStep]:
         """:meth:`waiting_for` from this person's board already worked out."""
-        waiting = [step for step, status in board.items() if status is StepStatus.WAITING]
+        waiting: list[BoardStep] = [
+            step for step, status in board.items()
+            if status is StepStatus.WAITING and step is not BoardStep.LEFT]
         if self.departed_at is not None:
             return [step for step in waiting if step in STILL_DUE_AFTER_LEAVING]
         return waiting

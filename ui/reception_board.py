@@ -118,6 +118,8 @@ class ReceptionBoardPage(SharedBoard, Page):
         self.filter.addItem(self.tr("Everyone"), None)
         self.filter.addItem(self.tr("Still at the centre"), "here")
         for step in STEPS:
+            if step is BoardStep.LEFT:  # no one waits to leave: "Still at the centre" above
+                continue
             self.filter.addItem(self.tr("Waiting for: {step}").format(
                 step=step_title(step)), step.value)
         self.summary = QLabel(board)

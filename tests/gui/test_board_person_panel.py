@@ -62,3 +62,15 @@ def test_space_on_a_childs_nrm_before_the_mash_says_mash_first(qtbot, window) ->
     assert page.model.status(0, BoardStep.NRM_OR_DTN) is StepStatus.DONE
     assert page.message.text() == ""
 
+
+def test_leaving_is_counted_apart_from_waiting(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """"Left / 2 waiting" counted those still here as waiting: the column counts who left."""
+    _case, page = _centre_with(qtbot, window, people=3)
+    page.table.setCurrentIndex(_cell(page, 0, BoardStep.LEFT))
+    qtbot.keyClick(page.table, Qt.Key.Key_Space)
+    column = 1 + STEPS.index(BoardStep.LEFT)
+    assert page.model.headerData(column, Qt.Orientation.Horizontal) == "Left\n1 left"
+    assert page.summary.text() == "3 received, 2 still here, 1 left"
+    filters = [page.filter.itemText(i) for i in range(page.filter.count())]
+    assert "Waiting for: Left" not in filters and "Still at the centre" in filters
+

@@ -222,3 +222,10 @@ def test_an_adults_nrm_does_not_wait_for_a_mash_referral() -> None:
                            consent=ConsentDecision.GIVEN)
     assert adult.step_waits(BoardStep.NRM_OR_DTN, TODAY) is None
 
+
+def test_no_one_waits_to_leave_the_centre() -> None:
+    """Someone still at the centre is "still here", not waiting for the "Left" step: counts of
+    who waits (the board's, the printed summary's) never include leaving."""
+    here = PersonReceived(reference="R1", arrived_at=AT, age_group=AgeGroup.ADULT)
+    assert here.board(TODAY)[BoardStep.LEFT] is W  # the cell still says "Still here"
+    assert BoardStep.LEFT not in here.waiting_for(TODAY)
