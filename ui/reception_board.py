@@ -156,11 +156,12 @@ class ReceptionBoardPage(SharedBoard, Page):
         split = QSplitter(Qt.Orientation.Vertical, board)
         split.addWidget(self.table)
         split.addWidget(self.panel)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
         split.setChildrenCollapsible(False)
-        # The board first: at 1366x768 it shows about ten people, the panel the rest (it scrolls).
-        split.setSizes([600, 400])
+        # Half each: at 1366x768 the board shows about seven people and the panel several of
+        # the person's details (it scrolls; F6 gives it most of the height).
+        split.setSizes([500, 500])
         self.split = split
         board_layout.addWidget(split, 1)
         board_layout.addWidget(QLabel(self.tr(
@@ -215,7 +216,7 @@ class ReceptionBoardPage(SharedBoard, Page):
         total = sum(self.split.sizes()) or 1000
         focused = QApplication.focusWidget()
         if focused is not None and self.panel.isAncestorOf(focused):
-            self.split.setSizes([total * 3 // 5, total - total * 3 // 5])
+            self.split.setSizes([total // 2, total - total // 2])
             self.table.setFocus()
             return
         if self.panel.editor.isHidden():
