@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from fieldkit import cases
 from forms import BoardStep, StepStatus
 from forms.choices import AgeGroup, ConsentDecision
+from ui.reception_board import ReceptionBoardPage
 from ui.reception_model import STEPS
 
 
@@ -144,3 +145,25 @@ def test_leaving_is_counted_apart_from_waiting(qtbot, window) -> None:  # type: 
     filters = [page.filter.itemText(i) for i in range(page.filter.count())]
     assert "Waiting for: Left" not in filters and "Still at the centre" in filters
 
+
+def test_alt_c_in_a_case_goes_to_its_boards_and_enter_reopens_one(qtbot, window, demo) -> None:  # type: ignore[no-untyped-def]
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    page = window.workspace.open_case(demo.case.id)
+    qtbot.keyClick(page, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(page.receptions_view.hasFocus)
+    assert page.receptions_view.currentIndex().isValid()
+    qtbot.keyClick(page.receptions_view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(window.workspace.current(), ReceptionBoardPage))
+    assert window.workspace.current()._document_id is not None  # the demo's board, not a new one
+
+
+def test_alt_c_in_a_case_with_no_board_goes_to_open_a_new_one(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    case = cases.create_case(window.store, "Operation Foxglove: nail bars")
+    page = window.workspace.open_case(case.id)
+    qtbot.keyClick(page, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None and
+                    QApplication.focusWidget().text().replace("&", "")  # type: ignore[attr-defined]
+                    == "Open a new reception board")
