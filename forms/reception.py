@@ -54,6 +54,7 @@ class StepWait(StrEnum):
     ONLY_FOR_A_CHILD = "only_for_a_child"  # the MASH referral, for an adult
     NOT_ON_THE_DTN_ROUTE = "not_on_the_dtn_route"  # Salvation Army: an adult who refused
     NOT_A_POTENTIAL_VICTIM = "not_a_potential_victim"  # recorded as not a potential victim
+    MASH_FIRST = "mash_first"  # a child's NRM: children's services (the MASH) are told first
 
 
 class ReferralForm(StrEnum):
@@ -198,7 +199,8 @@ class PersonReceived(FormSection):
             else None
 
     def waiting_for(self, as_of: date) -> list[BoardStep]:
-        """The steps this person is still waiting for. Once they have left the centre, only
+        """The steps this person is still waiting for (leaving is not one: someone still at
+        the centre is "still here", counted apart from who waits). Once they have left, only
         what must still be done without them: the MASH referral for a child (or possibly a
         child) and the NRM referral or Duty to Notify (a duty that does not end when the person
         leaves); the rest is in the record, but no one at the centre waits for it."""
@@ -206,7 +208,9 @@ class PersonReceived(FormSection):
 
     def waiting_in(self, board: dict[BoardStep, StepStatus]) -> list[BoardStep]:
         """:meth:`waiting_for` from this person's board already worked out."""
-        waiting = [step for step, status in board.items() if status is StepStatus.WAITING]
+        waiting: list[BoardStep] = [
+            step for step, status in board.items()
+            if status is StepStatus.WAITING and step is not BoardStep.LEFT]
         if self.departed_at is not None:
             return [step for step in waiting if step in STILL_DUE_AFTER_LEAVING]
         return waiting
@@ -257,15 +261,19 @@ class PersonReceived(FormSection):
         """Why Space on ``step`` would change nothing now (None: it changes the step): a step
         the rules say this person does not need (a child's consent, the Salvation Army for an
         adult who refused) records nothing that would then be hidden; the NRM or Duty to
-        Notify step waits for an adult not yet asked about consent. Consent may change after
-        the form was made (withdrawn, or recorded wrongly): the step then waits again for the
-        form that fits (:meth:`form_due_instead`)."""
+        Notify step waits for an adult not yet asked about consent, and for a child (or possibly
+        a child) until the MASH referral is made: children's services first, then the NRM.
+        Consent may change after the form was made (withdrawn, or recorded wrongly): the step
+        then waits again for the form that fits (:meth:`form_due_instead`)."""
         board = self.board(as_of)
         if self._ruled_out(step, as_of):
             return self._why_ruled_out(step, as_of)
-        if step is BoardStep.NRM_OR_DTN and board[step] is not StepStatus.DONE \
-                and self.obligations(as_of).route is Route.UNDECIDED:
-            return StepWait.CONSENT_FIRST
+        if step is BoardStep.NRM_OR_DTN and board[step] is not StepStatus.DONE:
+            rules = self.obligations(as_of)
+            if rules.route is Route.UNDECIDED:
+                return StepWait.CONSENT_FIRST
+            if rules.mash_referral and self.mash_referred_at is None:
+                return StepWait.MASH_FIRST
         return None
 
     def _ruled_out(self, step: BoardStep, as_of: date) -> bool:

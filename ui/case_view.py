@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal, SignalInstance, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, SignalInstance, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -77,9 +77,11 @@ class CasePage(Page):
         layout.addLayout(top)
         self._show_status()
         self.tabs = named(QTabWidget(self), self.tr("Case sections"))
-        TabKeysFocus(self.tabs)  # a tab's Alt key puts the cursor in what it shows
         self._first_inputs: list[QWidget] = []
+        self._lists: dict[int, QTableView] = {}  # tabs whose list comes first once it has rows
+        # Installed first, so called last: a tab's own first input wins over TabKeysFocus's.
         self.tabs.tabBar().installEventFilter(self)
+        TabKeysFocus(self.tabs)  # a tab's Alt key puts the cursor in what it shows
         layout.addWidget(self.tabs, 1)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
@@ -147,7 +149,8 @@ class CasePage(Page):
         self.receptions_view = record_table(self.tr("Reception centres"), self.receptions)
         new_reception = pressable(QPushButton(self.tr("Open a new reception &board")),
                                   self.tr("New reception centre board"))
-        self._tab(self.tr("Reception &centre"), self.receptions_view, [new_reception])
+        self._tab(self.tr("Reception &centre"), self.receptions_view, [new_reception],
+                  list_first=True)  # Alt+C then Enter reopens the board; a new one if asked
         new_reception.clicked.connect(lambda: self.openReception.emit("new"))
         self.receptions_view.activated.connect(
             lambda _i: self.openReception.emit(current_id(self.receptions_view) or ""))
@@ -163,7 +166,8 @@ class CasePage(Page):
         """How to reopen this screen after unlocking."""
         return ("case", self.case.id, str(self.tabs.currentIndex()))
 
-    def _tab(self, title: str, view: QTableView, controls: list[QWidget], hint: str = "") -> None:
+    def _tab(self, title: str, view: QTableView, controls: list[QWidget], hint: str = "",
+             list_first: bool = False) -> None:
         page = QWidget()
         layout = QVBoxLayout(page)
         if controls:
@@ -174,8 +178,10 @@ class CasePage(Page):
         layout.addWidget(view, 1)
         if hint:
             layout.addWidget(QLabel(hint, page))
-        self.tabs.addTab(page, title)
+        index = self.tabs.addTab(page, title)
         self._first_inputs.append(controls[0] if controls else view)
+        if list_first:
+            self._lists[index] = view
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.tabs.tabBar() and event.type() == QEvent.Type.Shortcut:
@@ -186,7 +192,12 @@ class CasePage(Page):
 
     def _focus_tab_input(self) -> None:
         index = self.tabs.currentIndex()
-        if 0 <= index < len(self._first_inputs):
+        view = self._lists.get(index)
+        if view is not None and view.model().rowCount():  # what is there, ready for Enter
+            if not view.currentIndex().isValid():
+                view.setCurrentIndex(view.model().index(0, 0))
+            view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        elif 0 <= index < len(self._first_inputs):
             self._first_inputs[index].setFocus()
 
     def _emit_id(self, view: QTableView, signal: SignalInstance) -> None:

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QApplication,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -75,14 +76,26 @@ class PersonPanel(QWidget):
         layout.addWidget(self.route)
         fields = [f for f in PANEL_FIELDS if f in PersonReceived.model_fields]
         self.editor = SectionEditor(PersonReceived, self, only=fields)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.editor)
-        layout.addWidget(scroll, 1)
+        # Under the consent question when the rules need no consent (a child): why it is off.
+        self.consent_note = QLabel(self.tr(
+            "A child needs no consent: always referred to the NRM, and to the MASH."), self.editor)
+        self.consent_note.setWordWrap(True)
+        self.consent_note.setAccessibleName(self.tr("Consent not needed"))
+        form = self.editor.form
+        for row in range(form.rowCount()):
+            item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            if item is not None and item.widget() is self.editor.fields.get("consent"):
+                form.insertRow(row + 1, "", self.consent_note)
+                break
+        self.details_scroll = QScrollArea(self)
+        self.details_scroll.setWidgetResizable(True)
+        self.details_scroll.setWidget(self.editor)
+        layout.addWidget(self.details_scroll, 1)
         self.problem = QLabel(self)
         self.problem.setWordWrap(True)
         self.problem.setAccessibleName(self.tr("Person problems"))
         layout.addWidget(self.problem)
+        self.problem.hide()
         self.child_route = QLabel(self)
         self.child_route.setWordWrap(True)
         self.child_route.setAccessibleName(self.tr("Kept on the child route"))
@@ -97,13 +110,13 @@ class PersonPanel(QWidget):
         decide.addWidget(self.decided_adult)
         decide.addWidget(self.decided_child)
         decide.addStretch(1)
-        layout.addLayout(decide)
         self.show_child_route(None)
         self.decided_adult.clicked.connect(lambda: self._decided(True))
         self.decided_child.clicked.connect(lambda: self._decided(False))
         self.form_button = pressable(QPushButton(self.tr("Open NRM / Duty to &Notify form"), self),
                                      self.tr("Open this person's NRM or Duty to Notify form"))
-        layout.addWidget(self.form_button)
+        decide.addWidget(self.form_button)  # one row with the age buttons: more fields show
+        layout.addLayout(decide)
         self._person: PersonReceived | None = None
         self._as_of: Any = None
         self.editor.changed.connect(self._edited)
@@ -116,6 +129,7 @@ class PersonPanel(QWidget):
         first = self.editor.widget_at(next(iter(self.editor.fields)))
         if first is not None:
             first.setFocus()
+            self.details_scroll.ensureWidgetVisible(first)
 
     def show_person(self, person: PersonReceived | None, as_of: Any) -> None:
         """Show ``person`` (None: nobody selected)."""
@@ -131,12 +145,28 @@ class PersonPanel(QWidget):
         self.editor.blockSignals(True)
         self.editor.set_value(person.model_dump(mode="json"))
         self.editor.blockSignals(False)
-        self.route.setText(route_text(person, as_of))
-        missing = person.rule_problems(as_of)
+        self._show_rules(person)
+        self._say_problem("")
+
+    def _say_problem(self, text: str) -> None:
+        """What is wrong with what was typed; the line takes no room when nothing is."""
+        self.problem.setText(text)
+        self.problem.setVisible(bool(text))
+
+    def _show_rules(self, person: PersonReceived) -> None:
+        """The route, what the rules still ask, and whether consent is asked at all (the
+        rules are the form's: a child is never asked)."""
+        text = route_text(person, self._as_of)
+        missing = person.rule_problems(self._as_of)
         if missing:  # the rules' words, e.g. the NRM explained before consent counts
-            self.route.setText(self.route.text() + "\n" + self.tr("Not complete yet: ") +
-                               "; ".join(problem.message for problem in missing) + ".")
-        self.problem.clear()
+            text += "\n" + self.tr("Not complete yet: ") + " ".join(
+                problem.message.rstrip(".") + "." for problem in missing)
+        self.route.setText(text)
+        asked = person.obligations(self._as_of).ask_consent
+        consent = self.editor.fields.get("consent")
+        if consent is not None:
+            consent.setEnabled(asked)
+        self.consent_note.setVisible(not asked)
 
     def show_child_route(self, recorded: tuple[Any, ...] | None) -> None:
         """Say why the selected person is kept on the child route on a shared board (each of
@@ -184,9 +214,9 @@ class PersonPanel(QWidget):
         except ValidationError as error:
             # The same plain words the forms use ("Date of birth must be a date (for example
             # 2024-05-31)"), never pydantic's own.
-            self.problem.setText(plain_problems(PersonReceived, error)[0].message)
+            self._say_problem(plain_problems(PersonReceived, error)[0].message)
             return
-        self.problem.clear()
+        self._say_problem("")
         self._person = person
-        self.route.setText(route_text(person, self._as_of))
+        self._show_rules(person)
         self.personChanged.emit(person)

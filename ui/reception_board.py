@@ -118,6 +118,8 @@ class ReceptionBoardPage(SharedBoard, Page):
         self.filter.addItem(self.tr("Everyone"), None)
         self.filter.addItem(self.tr("Still at the centre"), "here")
         for step in STEPS:
+            if step is BoardStep.LEFT:  # no one waits to leave: "Still at the centre" above
+                continue
             self.filter.addItem(self.tr("Waiting for: {step}").format(
                 step=step_title(step)), step.value)
         self.summary = QLabel(board)
@@ -154,11 +156,12 @@ class ReceptionBoardPage(SharedBoard, Page):
         split = QSplitter(Qt.Orientation.Vertical, board)
         split.addWidget(self.table)
         split.addWidget(self.panel)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
         split.setChildrenCollapsible(False)
-        # The board first: at 1366x768 it shows about ten people, the panel the rest (it scrolls).
-        split.setSizes([600, 400])
+        # Half each: at 1366x768 the board shows about seven people and the panel several of
+        # the person's details (it scrolls; F6 gives it most of the height).
+        split.setSizes([500, 500])
         self.split = split
         board_layout.addWidget(split, 1)
         board_layout.addWidget(QLabel(self.tr(
@@ -213,7 +216,7 @@ class ReceptionBoardPage(SharedBoard, Page):
         total = sum(self.split.sizes()) or 1000
         focused = QApplication.focusWidget()
         if focused is not None and self.panel.isAncestorOf(focused):
-            self.split.setSizes([total * 3 // 5, total - total * 3 // 5])
+            self.split.setSizes([total // 2, total - total // 2])
             self.table.setFocus()
             return
         if self.panel.editor.isHidden():
@@ -370,6 +373,9 @@ class ReceptionBoardPage(SharedBoard, Page):
                 "Notify, with no Salvation Army referral."),
             StepWait.NOT_A_POTENTIAL_VICTIM: self.tr(
                 "Not needed: this person is recorded as not a potential victim."),
+            StepWait.MASH_FIRST: self.tr(
+                "Refer a child (or possibly a child) to the MASH first: children's services, "
+                "then the NRM."),
         }
         return words[waits]
 

@@ -95,7 +95,7 @@ class ReceptionBoardModel(QAbstractTableModel):
         return self._boards[row][step]
 
     def counts(self) -> dict[BoardStep, tuple[int, int]]:
-        """(done, waiting) for every step."""
+        """(done, waiting) for every step (no one waits for "Left": done is who left)."""
         result = {step: (0, 0) for step in STEPS}
         for person, board in zip(self._people, self._boards, strict=True):
             still_waiting = set(person.waiting_for(self._as_of))  # after leaving: MASH, NRM/DtN
@@ -163,9 +163,11 @@ class ReceptionBoardModel(QAbstractTableModel):
         if section == self.REFERENCE:
             return self.tr("Reference")
         step = STEPS[section - 1]
-        _done, waiting = self.counts()[step]
+        done, waiting = self.counts()[step]
         # Two-word titles take two lines so every column fits a 1366-pixel screen.
         title = step_title(step).replace(" ", "\n", 1)
+        if step is BoardStep.LEFT:  # its own count: who left, not who "waits" to leave
+            return self.tr("{step}\n{n} left").format(step=title, n=done)
         return self.tr("{step}\n{n} waiting").format(step=title, n=waiting)
 
     # -- changing -----------------------------------------------------------------------------

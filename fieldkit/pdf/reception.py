@@ -104,15 +104,18 @@ def _centre(centre: ReceptionCentre) -> Flowable:
 def _waiting_summary(people: list[PersonReceived],
                      boards: list[dict[BoardStep, StepStatus]]) -> str:
     """Who is waiting, by step, as the board counts them: someone who left waits only for
-    what must still be done without them (:meth:`PersonReceived.waiting_for`)."""
+    what must still be done without them (:meth:`PersonReceived.waiting_for`); who is still
+    at the centre and who left are counted apart (no one waits to leave)."""
     counts: Counter[BoardStep] = Counter(
         step for person, board in zip(people, boards, strict=True)
         for step in person.waiting_in(board))
+    left = sum(person.departed_at is not None for person in people)
+    here = f"Still at the centre: {len(people) - left}; left: {left}."
     if not counts:
-        return "Nobody is waiting for any step."
+        return "Nobody is waiting for any step. " + here
     parts = [f"{STEP_HEADERS[step].replace('-<br/>', '').replace('<br/>', ' ')}: {counts[step]}"
              for step in BoardStep if counts[step]]
-    return "People waiting, by step: " + "; ".join(parts) + "."
+    return "People waiting, by step: " + "; ".join(parts) + ". " + here
 
 
 def board_table(

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from fieldkit.pdf import render_reception_summary
 from forms import BoardStep, PersonReceived, ReceptionCentre, StepStatus
 from forms.choices import AgeGroup, ConsentDecision
-from forms.reception import ReferralForm
+from forms.reception import ReferralForm, StepWait
 from forms.rules import Route
 from tests.unit.test_pdf_tools import pdf_text
 
@@ -25,7 +25,9 @@ def test_a_17_year_old_who_refuses_at_reception_is_referred_and_goes_to_mash() -
     board = child.board(TODAY)
     assert board[BoardStep.CONSENT] is StepStatus.NOT_NEEDED
     assert board[BoardStep.MASH] is StepStatus.WAITING
-    done = child.toggle_step(BoardStep.NRM_OR_DTN, NOW, TODAY)
+    assert child.step_waits(BoardStep.NRM_OR_DTN, TODAY) is StepWait.MASH_FIRST  # MASH first
+    referred = child.toggle_step(BoardStep.MASH, NOW, TODAY)
+    done = referred.toggle_step(BoardStep.NRM_OR_DTN, NOW, TODAY)
     assert done.referral_form is ReferralForm.NRM
     wrong = child.model_copy(update={"referral_form": ReferralForm.DUTY_TO_NOTIFY})
     assert "referral_form" in {p.field for p in wrong.ready_problems(TODAY)}
@@ -128,7 +130,8 @@ def test_a_form_that_no_longer_fits_the_person_shows_the_one_now_due() -> None:
     child = dtn.model_copy(update={"age_group": AgeGroup.CHILD, "estimated_age": 16})
     assert child.form_due_instead(TODAY) is ReferralForm.NRM
     assert child.board(TODAY)[BoardStep.NRM_OR_DTN] is StepStatus.WAITING
-    nrm = child.toggle_step(BoardStep.NRM_OR_DTN, NOW, TODAY)
+    nrm = child.toggle_step(BoardStep.MASH, NOW, TODAY).toggle_step(
+        BoardStep.NRM_OR_DTN, NOW, TODAY)  # children's services first, then the NRM
     assert nrm.referral_form is ReferralForm.NRM and nrm.form_due_instead(TODAY) is None
 
     centre = ReceptionCentre(operation="Birch", held_on=TODAY, people=[

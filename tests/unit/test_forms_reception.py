@@ -18,6 +18,7 @@ from forms.reception import (
     ReferralForm,
     Screening,
     StepStatus,
+    StepWait,
 )
 from tests.unit.test_forms_roundtrip import full_examples
 
@@ -194,3 +195,37 @@ def test_the_rules_problems_leave_out_what_waits_for_departure() -> None:
         "nrm_explained_at", "referral_form", "onward_destination", "departed_at"]
     assert [p.field for p in person.rule_problems(TODAY)] == ["nrm_explained_at",
                                                                "referral_form"]
+
+
+@pytest.mark.parametrize("age", [dict(age_group=AgeGroup.CHILD, estimated_age=16),
+                                 dict(age_group=AgeGroup.NOT_SURE)])
+def test_a_childs_nrm_waits_for_the_mash_referral(age: dict[str, object]) -> None:
+    """Children's services (the MASH) first, then the NRM: Space on a child's (or possibly a
+    child's) NRM step before the MASH referral records nothing and says why."""
+    child = PersonReceived(reference="R003", arrived_at=AT, **age)
+    assert child.step_waits(BoardStep.NRM_OR_DTN, TODAY) is StepWait.MASH_FIRST
+    assert child.toggle_step(BoardStep.NRM_OR_DTN, AT, TODAY) == child
+    referred = child.toggle_step(BoardStep.MASH, AT, TODAY)
+    assert referred.step_waits(BoardStep.NRM_OR_DTN, TODAY) is None
+    done = referred.toggle_step(BoardStep.NRM_OR_DTN, AT, TODAY)
+    assert done.board(TODAY)[BoardStep.NRM_OR_DTN] is D
+    assert done.referral_form is ReferralForm.NRM
+    # An NRM recorded before the MASH (an older board) can still be undone.
+    early = child.model_copy(update={"referral_form": ReferralForm.NRM,
+                                     "referral_form_done_at": AT})
+    assert early.step_waits(BoardStep.NRM_OR_DTN, TODAY) is None
+    assert early.toggle_step(BoardStep.NRM_OR_DTN, AT, TODAY).referral_form_done_at is None
+
+
+def test_an_adults_nrm_does_not_wait_for_a_mash_referral() -> None:
+    adult = PersonReceived(reference="R001", arrived_at=AT, age_group=AgeGroup.ADULT,
+                           consent=ConsentDecision.GIVEN)
+    assert adult.step_waits(BoardStep.NRM_OR_DTN, TODAY) is None
+
+
+def test_no_one_waits_to_leave_the_centre() -> None:
+    """Someone still at the centre is "still here", not waiting for the "Left" step: counts of
+    who waits (the board's, the printed summary's) never include leaving."""
+    here = PersonReceived(reference="R1", arrived_at=AT, age_group=AgeGroup.ADULT)
+    assert here.board(TODAY)[BoardStep.LEFT] is W  # the cell still says "Still here"
+    assert BoardStep.LEFT not in here.waiting_for(TODAY)

@@ -77,3 +77,18 @@ def test_the_printed_waiting_counts_agree_with_the_board() -> None:
     summary = text[text.index("People waiting, by step:"):]
     assert "Welfare: 1;" in summary and "Property" not in summary.split(".")[0]
     assert "logged, no items listed: H1." in text
+
+
+def test_the_printed_summary_counts_who_left_apart_from_who_waits() -> None:
+    """"Left: 1" among the steps waited for read as one person waiting to leave: leaving is
+    its own count, beside who is still at the centre."""
+    at = START + timedelta(minutes=5)
+    left = PersonReceived(reference="L1", arrived_at=at, age_group="adult",
+                          departed_at=at + timedelta(hours=1), onward_destination="Home")
+    here = PersonReceived(reference="H1", arrived_at=at, age_group="adult")
+    centre = ReceptionCentre(operation="Operation Count", people=[left, here])
+    text = " ".join(pdf_text(render_reception_summary(centre, REF)).split())
+    summary = text[text.index("People waiting, by step:"):]
+    waiting = summary.split(". ")[0]
+    assert "Left" not in waiting and "Welfare: 1" in waiting
+    assert "Still at the centre: 1; left: 1." in summary
