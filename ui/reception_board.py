@@ -3,6 +3,8 @@ counts at the top of each column, filters, and one keystroke to register a new a
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
@@ -52,6 +54,7 @@ from ui.save_state import SaveState
 
 if TYPE_CHECKING:
     from ui.board_sharing import BoardSharing
+    from ui.worker import Worker
 
 CENTRE_FIELDS = ["operation", "venue", "held_on", "lead_agency", "agencies_present"]
 NEW_BOARD = "new"
@@ -66,13 +69,14 @@ class ReceptionBoardPage(SharedBoard, Page):
 
     def __init__(
         self, store: Store, case_id: str, document_id: str | None, parent: QWidget | None = None,
-        sharing: BoardSharing | None = None,
+        sharing: BoardSharing | None = None, worker: Worker | None = None,
     ) -> None:
         super().__init__(case_id, parent)
         from sync.board_share import form_link
 
         self._store, self._case_id, self._document_id = store, case_id, document_id
         self._sharing = sharing
+        self._worker = worker
         self._quiet = False
         self._cut_off = False  # the last exchange could not reach a laptop
         self._view = form_link.open_board(store, case_id, document_id)  # shown, merged
@@ -183,7 +187,14 @@ class ReceptionBoardPage(SharedBoard, Page):
             self.save_state.restored()
         self.save_button = pressable(QPushButton(self.tr("Sav&e board (Ctrl+S)"), board),
                                      self.tr("Save board"))
-        board_layout.addWidget(self.save_button)
+        self.print_button = pressable(
+            QPushButton(self.tr("Print the su&mmary…"), board), self.tr("Print the summary"),
+            self.tr("Save the board, then print the reception-centre summary to a PDF"))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button, 1)
+        buttons.addWidget(self.print_button)
+        board_layout.addLayout(buttons)
+        self.print_button.clicked.connect(self.print_summary)
         self.tabs.addTab(board, self.tr("2. &Board"))
         self.share_panel = SharePanel(self)
         self.tabs.addTab(self.share_panel, self.tr("3. Sharin&g"))
@@ -402,6 +413,52 @@ class ReceptionBoardPage(SharedBoard, Page):
             n=saved.document.version))
         if self._sharing is not None and saved.view.shared:
             self._sharing.exchange_now()
+
+    @Slot()
+    def print_summary(self) -> None:
+        """Save the board (what is printed is a saved version), then print the reception
+        summary: rendered on the worker from what was read here, written by the core (audited
+        first, 0600)."""
+        from fieldkit.export import export_file
+        from ui import print_pack
+
+        if self._unsaved or self._document_id is None:
+            self.save()
+            if self._unsaved or self._document_id is None:
+                return  # the save was refused: its message says why
+        reference = cases.get_case(self._store, self._case_id).reference
+        path = print_pack.choose_pack_path(self, f"{reference}-reception-summary.pdf")
+        if not path:
+            return
+        centre, document_id = self.centre(), self._document_id
+
+        def printed(pdf: bytes) -> None:
+            self.print_button.setEnabled(True)
+            try:
+                written = export_file(self._store, Path(path), pdf, record_kind="form",
+                                      record_id=document_id)
+            except (FieldkitError, OSError) as error:
+                failed(error)
+                return
+            self.message.setText(self.tr("Summary saved to {path}. It is not encrypted.")
+                                 .format(path=str(written)))
+
+        def failed(error: BaseException) -> None:
+            self.print_button.setEnabled(True)
+            self.message.setText(error_text(error))
+
+        self.print_button.setEnabled(False)
+        self.message.setText(self.tr("Making the summary…"))
+        from fieldkit.pdf import render_form  # reportlab only when printing
+
+        render = functools.partial(render_form, centre, reference)
+        if self._worker is None:
+            try:
+                printed(render())
+            except Exception as error:  # shown in plain words, as the worker shows it
+                failed(error)
+            return
+        self._worker.run(render, printed, failed)
 
     def _adopt(self, document_id: str) -> None:
         if self._document_id != document_id:

@@ -286,7 +286,7 @@ class Workspace(QWidget):
             existing = documents.list_documents(self.store, case_id, "reception")
             document_id = existing[-1].id if existing else ""
         page = ReceptionBoardPage(self.store, case_id, document_id or None, self,
-                                  sharing=self.board_sharing)
+                                  sharing=self.board_sharing, worker=self._worker)
         page.openPersonForm.connect(self.open_person)
         self._push(page, self.tr("Reception centre"))
         return page

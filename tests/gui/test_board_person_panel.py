@@ -167,3 +167,26 @@ def test_alt_c_in_a_case_with_no_board_goes_to_open_a_new_one(qtbot, window) -> 
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None and
                     QApplication.focusWidget().text().replace("&", "")  # type: ignore[attr-defined]
                     == "Open a new reception board")
+
+
+def test_the_summary_prints_from_the_board(qtbot, window, demo, tmp_path,
+                                           monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The reception summary could be printed only with every pack of the case (Print all
+    packs), which writes every NRM and Duty to Notify draft too: the board prints its own,
+    saving the board first so what is printed is a saved version."""
+    from fieldkit import documents
+    from tests.gui.conftest import board_with_a_person_selected
+    from tests.unit.test_pdf_tools import pdf_text
+
+    board = board_with_a_person_selected(qtbot, window, demo)
+    target = tmp_path / "summary.pdf"
+    monkeypatch.setattr("ui.print_pack.choose_pack_path", lambda *_: str(target))
+    board.new_reference.setText("W9")
+    board.register()  # an unsaved change: printing saves it first
+    qtbot.keyClick(board, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)  # Print the su&mmary
+    qtbot.waitUntil(lambda: "Summary saved to" in board.message.text(), timeout=30_000)
+    text = pdf_text(target.read_bytes())
+    assert "W9" in text and "Reception" in text
+    saved = documents.list_documents(board._store, board._case_id, "reception")[-1]
+    assert "W9" in saved.data
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
