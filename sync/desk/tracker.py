@@ -261,7 +261,7 @@ def _check_order(found: Referral, kind: EventKind, on: date,
         made = rg if rg is not None and rg.outcome == Outcome.POSITIVE else overturned
         if made is not None and on < made.happened_on + RECOVERY_PERIOD:
             raise InvalidInput(
-                f"The date {_day(on)} is {(on - made.happened_on).days} days after {who}'s "
+                f"The date {_day(on)} is {_days(on - made.happened_on)} after {who}'s "
                 f"positive reasonable grounds decision ({_day(made.happened_on)}): a conclusive "
                 f"grounds decision comes at least {RECOVERY_PERIOD.days} days after it (the "
                 "recovery period). Check the date.")
@@ -284,6 +284,10 @@ def _check_order(found: Referral, kind: EventKind, on: date,
         if on < request.happened_on:
             raise InvalidInput(f"The date {_day(on)} is before the reconsideration was asked "
                                f"for ({_day(request.happened_on)}): check the date.")
+
+
+def _days(gap: timedelta) -> str:
+    return "1 day" if gap.days == 1 else f"{gap.days} days"
 
 
 def _day(on: date) -> str:

@@ -185,7 +185,7 @@ def test_a_cg_decision_comes_after_the_recovery_period() -> None:
     from sync.desk.tracker import _check_order
 
     rg = event(EventKind.RG, date(2026, 11, 5), Outcome.POSITIVE)
-    with pytest.raises(InvalidInput, match="1 days after W1's positive reasonable grounds"):
+    with pytest.raises(InvalidInput, match="1 day after W1's positive reasonable grounds"):
         _check_order(_found(), EventKind.CG, date(2026, 11, 6), _so_far(rg))
     with pytest.raises(InvalidInput, match="at least 30 days after it"):
         _check_order(_found(), EventKind.CG, date(2026, 12, 4), _so_far(rg))
