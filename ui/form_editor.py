@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from forms.countries import CountryCode, LanguageCode, country_choices, language_choices
+from forms.form import entry_title
 from ui.controls import pressable
 from ui.field_widgets import (
     MISSING,
@@ -264,6 +265,8 @@ class RepeatingSection(QGroupBox):
     def __init__(self, title: str, model: type[BaseModel], parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
         self.heading = title
+        self.entry = entry_title(model) or title
+        """What one entry is called, numbered in its heading: "Action 1" (not "Actions 1")."""
         self.model = model
         self.setAccessibleName(title)
         self._layout = QVBoxLayout(self)
@@ -276,7 +279,7 @@ class RepeatingSection(QGroupBox):
         self.add_button.clicked.connect(lambda: self._append(None, focus=True))
 
     def _append(self, data: dict[str, Any] | None, focus: bool = False) -> None:
-        box = QGroupBox(self.tr("{title} {n}").format(title=self.heading, n=len(self.items) + 1),
+        box = QGroupBox(self.tr("{title} {n}").format(title=self.entry, n=len(self.items) + 1),
                         self)
         inner = QVBoxLayout(box)
         editor = SectionEditor(self.model, box)
@@ -287,7 +290,7 @@ class RepeatingSection(QGroupBox):
         row = QHBoxLayout()
         number = len(self.items) + 1
         remove = pressable(QPushButton(self.tr("Remove"), box),
-                           self.tr("Remove {title} {n}").format(title=self.heading, n=number))
+                           self.tr("Remove {title} {n}").format(title=self.entry, n=number))
         row.addStretch(1)
         row.addWidget(remove)
         inner.addLayout(row)

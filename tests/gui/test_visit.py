@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from fieldkit import cases, documents, exhibits, notes
 from fieldkit.demo import demo_photo
@@ -250,3 +250,17 @@ def test_tab_goes_through_an_added_action_before_leaving_the_section(qtbot, wind
     # Shift+Tab from Add comes back into the entry, not to the fields above the section.
     qtbot.keyClick(actions.add_button, Qt.Key.Key_Backtab)
     assert box.isAncestorOf(QApplication.focusWidget())
+
+
+# -- a keyboard-only walk of the visit page (walk A) ------------------------------------------
+
+
+def test_a_repeating_section_s_entries_are_named_one_at_a_time(qtbot, window, demo):
+    """The visit's actions were headed "Actions 1", "Actions 2"."""
+    page = window.workspace.open_visit(demo.visit.id)
+    actions = page.form.fields["actions"]
+    first = actions.items[0].parentWidget()
+    assert first.title() == "Action 1"
+    remove = [w for w in first.findChildren(QPushButton) if w.text() == "Remove"]
+    assert remove[0].accessibleName() == "Remove Action 1"
+    assert actions.add_button.text() == "Add to: Actions"
