@@ -79,13 +79,18 @@ class VisitPage(Page):
         layout.addWidget(safety_panel(self))
 
         self.tabs = named(QTabWidget(self), self.tr("Visit sections"))
-        self.form = SectionEditor(PremisesVisit, self, skip=("indicators_ticked",))
         form_page = QWidget(self)
         form_layout = QVBoxLayout(form_page)
-        scroll = QScrollArea(form_page)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.form)
-        form_layout.addWidget(scroll, 1)
+        self.record_scroll = QScrollArea(form_page)
+        self.record_scroll.setWidgetResizable(True)
+        # Not a Tab stop of its own (the cursor on it showed nothing): Tab goes into the
+        # fields, and the area scrolls to each one as Tab reaches it.
+        self.record_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Made after its scroll area, so the fields come in the Tab order where they show
+        # (made before, they came before the tabs and Tab skipped them).
+        self.form = SectionEditor(PremisesVisit, self.record_scroll, skip=("indicators_ticked",))
+        self.record_scroll.setWidget(self.form)
+        form_layout.addWidget(self.record_scroll, 1)
         self.problems = ProblemList(form_page)
         self.problems.setMaximumHeight(80)
         form_layout.addWidget(self.problems)

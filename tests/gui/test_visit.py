@@ -255,6 +255,61 @@ def test_tab_goes_through_an_added_action_before_leaving_the_section(qtbot, wind
 # -- a keyboard-only walk of the visit page (walk A) ------------------------------------------
 
 
+def test_the_record_s_access_key_puts_the_cursor_in_its_first_field_and_tab_goes_on(
+        qtbot, window, demo):
+    """Alt+R put the cursor on the record's scroll area (nothing showed it), and Tab from there
+    went to the problems list: the record's fields were made before its tabs, so they came
+    first in the Tab order, before the page itself."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    page = window.workspace.open_visit(demo.visit.id)
+    page.tabs.setCurrentWidget(page.indicators)
+    qtbot.waitUntil(page.notes.input.hasFocus)
+    qtbot.keyClick(page.notes.input, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+    name = page.form.widget_at("premises.name")
+    qtbot.waitUntil(lambda: name.hasFocus())
+    assert page.tabs.currentIndex() == 0
+    qtbot.keyClick(name, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is page.form.widget_at("premises.address")
+    # From the tabs themselves, Tab goes into the record, not past it.
+    page.tabs.tabBar().setFocus()
+    qtbot.keyClick(page.tabs.tabBar(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is name
+
+
+def test_tab_reaches_a_saved_record_s_actions_where_they_show(qtbot, window, demo):
+    """The actions a saved record brought back came after the Print button in the Tab order
+    (Tab from the last count went to the problems list)."""
+    page = window.workspace.open_visit(demo.visit.id)
+    actions = page.form.fields["actions"]
+    assert len(actions.items) > 1  # the demo's visit has actions
+    last_count = page.form.widget_at("workers_of_concern")
+    qtbot.waitUntil(last_count.isVisible)
+    last_count.setFocus()
+    qtbot.keyClick(last_count, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is page.form.widget_at("actions.0.at")
+    page.print_button.setFocus()
+    qtbot.keyClick(page.print_button, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is page.ready_button
+
+
+def test_first_focusable_goes_into_a_scroll_area_s_form(qtbot):
+    from PySide6.QtWidgets import QLineEdit, QScrollArea, QVBoxLayout, QWidget
+
+    from ui.controls import first_focusable
+
+    page = QWidget()
+    qtbot.addWidget(page)
+    scroll = QScrollArea(page)  # a Tab stop of its own, as Qt makes it
+    QVBoxLayout(page).addWidget(scroll)
+    form = QWidget()
+    field = QLineEdit(form)
+    scroll.setWidget(form)
+    page.show()
+    qtbot.waitUntil(field.isVisible)
+    assert first_focusable(page) is field
+
+
 def test_a_repeating_section_s_entries_are_named_one_at_a_time(qtbot, window, demo):
     """The visit's actions were headed "Actions 1", "Actions 2"."""
     page = window.workspace.open_visit(demo.visit.id)
