@@ -207,7 +207,8 @@ class VisitPage(Page):
         widget = self.form.widget_at(field)
         if widget is not None:
             self.tabs.setCurrentIndex(0)
-            widget.setFocus()
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.record_scroll.ensureWidgetVisible(widget)  # never typing into a field out of sight
 
     def _set_now(self, field: str) -> None:
         data = self.form_data()

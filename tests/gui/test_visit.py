@@ -255,6 +255,52 @@ def test_tab_goes_through_an_added_action_before_leaving_the_section(qtbot, wind
 # -- a keyboard-only walk of the visit page (walk A) ------------------------------------------
 
 
+def _in_view(page, widget) -> bool:  # type: ignore[no-untyped-def]
+    """True when the whole of ``widget`` shows in the visit record's scroll area."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtWidgets import QScrollArea
+
+    scroll = next(s for s in page.findChildren(QScrollArea) if s.widget() is page.form)
+    viewport = scroll.viewport()
+    return viewport.rect().contains(QRect(widget.mapTo(viewport, QPoint(0, 0)), widget.size()))
+
+
+def _fresh_visit(qtbot, window):  # type: ignore[no-untyped-def]
+    """A new visit with nothing recorded (so its problems list names the business and more)."""
+    case = cases.create_case(window.store, "Operation Walk")
+    visit = cases.create_visit(window.store, case.id, "Unit 9", "9 Example Road")
+    window.workspace.open_case(case.id)
+    page = window.workspace.open_visit(visit.id)
+    qtbot.waitUntil(page.problems.isVisible)
+    return page
+
+
+def _go_to_problem(qtbot, page, message: str) -> None:  # type: ignore[no-untyped-def]
+    problems = page.problems
+    problems.setFocus()
+    item = next(problems.item(row) for row in range(problems.count())
+                if problems.item(row).text() == message)
+    problems.setCurrentItem(item)
+    qtbot.keyClick(problems, Qt.Key.Key_Return)
+
+
+def test_enter_on_a_problem_scrolls_the_record_to_its_field(qtbot, window):
+    """Enter on "Type of business is needed" put the cursor in the field but left the record
+    scrolled where it was: the officer typed into a field out of sight."""
+    page = _fresh_visit(qtbot, window)
+    lead = page.form.widget_at("lead_officer")
+    assert lead is not None and not _in_view(page, lead)  # further down than the screen shows
+    _go_to_problem(qtbot, page, "Lead officer is needed")
+    assert lead.hasFocus() and _in_view(page, lead)
+
+    bar = page.form.parentWidget().parentWidget().verticalScrollBar()
+    bar.setValue(bar.maximum())  # the officer had gone down the record
+    business = page.form.widget_at("premises.business_type")
+    assert business is not None and not _in_view(page, business)
+    _go_to_problem(qtbot, page, "Type of business is needed")
+    assert business.hasFocus() and _in_view(page, business)
+
+
 def test_the_record_s_access_key_puts_the_cursor_in_its_first_field_and_tab_goes_on(
         qtbot, window, demo):
     """Alt+R put the cursor on the record's scroll area (nothing showed it), and Tab from there
