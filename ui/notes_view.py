@@ -197,9 +197,11 @@ class NotesView(QWidget):
         self.list.activated.connect(lambda _index: self.start_correction())
         QShortcut(QKeySequence(self.tr("Ctrl+E")), self, self.start_correction,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # Tab as the notes read, top to bottom: Shift+Tab from the box goes to the entries
+        # above it (it went to whatever came before the notes on the screen).
+        self.setTabOrder(self.list, self.input)
         self.setTabOrder(self.input, self.add_button)
         self.setTabOrder(self.add_button, self.correct_button)
-        self.setTabOrder(self.correct_button, self.list)
         self.reload()
         self._restore_draft()
         self._show_mode()

@@ -152,7 +152,9 @@ class VisitPage(Page):
         self.problems.goTo.connect(self._go_to)
         self.draft.saved.connect(lambda _key: self.save_state.saved_draft())
         QShortcut(QKeySequence.StandardKey.Save, self, lambda: self.save("draft"))
-        self.setTabOrder(self.notes.input, self.tabs)
+        # The notes (entries, the box, its buttons), then the record's tabs: Tab from the
+        # note box stays in the notes, Shift+Tab goes to the entries above it.
+        self.setTabOrder(self.notes.correct_button, self.tabs)
         TabKeysFocus(self.tabs)  # Alt+I goes into the indicators, Alt+R into the record
         self.show_problems()  # what Mark ready still needs, from the start
         self.notes.input.setFocus()

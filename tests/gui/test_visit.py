@@ -356,6 +356,18 @@ def test_first_focusable_goes_into_a_scroll_area_s_form(qtbot):
     assert first_focusable(page) is field
 
 
+def test_shift_tab_from_the_note_box_goes_to_the_entries_above_it(qtbot, window, demo):
+    """Shift+Tab from the note box went to the pathway checklist beside the visit."""
+    page = window.workspace.open_visit(demo.visit.id)
+    box = page.notes.input
+    qtbot.waitUntil(box.isVisible)
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Backtab)
+    assert page.notes.list.hasFocus()
+    qtbot.keyClick(page.notes.list, Qt.Key.Key_Tab)
+    assert box.hasFocus()
+
+
 def test_a_repeating_section_s_entries_are_named_one_at_a_time(qtbot, window, demo):
     """The visit's actions were headed "Actions 1", "Actions 2"."""
     page = window.workspace.open_visit(demo.visit.id)
