@@ -356,6 +356,42 @@ def test_first_focusable_goes_into_a_scroll_area_s_form(qtbot):
     assert first_focusable(page) is field
 
 
+def test_a_correction_starts_from_the_original_selected_so_typing_replaces_it(
+        qtbot, window, demo):
+    """Ctrl+E, Up, Enter, then typing ran on from the end of the original ("…would not let
+    them answer.Correction to #2: …"), and "Choose the entry to correct with Up and Down"
+    stayed on screen while correcting."""
+    page = window.workspace.open_visit(demo.visit.id)
+    box, entries = page.notes.input, page.notes.list
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(entries, Qt.Key.Key_Up)
+    original = page.notes.model.entry(entries.currentIndex().row())
+    qtbot.keyClick(entries, Qt.Key.Key_Return)
+    assert box.textCursor().selectedText() == original.text  # all of it, ready to replace
+    message = page.notes.message.text()
+    assert "Up and Down" not in message
+    assert message == ("Type the corrected entry; Enter saves it as a new timed entry; "
+                       "Esc cancels.")
+    qtbot.keyClicks(box, "Manager spoke for the workers")
+    assert box.toPlainText() == "Manager spoke for the workers"
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    saved = notes.list_notes(window.store, demo.visit.id)
+    assert saved[-1].corrects == original.id and saved[-1].text == "Manager spoke for the workers"
+    assert next(e for e in saved if e.id == original.id).text == original.text  # never erased
+
+    # An arrow key keeps the original to edit: End, then the words added after it.
+    entries.setFocus()
+    entries.setCurrentIndex(page.notes.model.index(0, 0))
+    first = page.notes.model.entry(0)
+    qtbot.keyClick(entries, Qt.Key.Key_Return)
+    qtbot.keyClick(box, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(box, " (two officers)")
+    assert box.toPlainText() == first.text + " (two officers)"
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    assert page.notes.message.text() == "" and box.toPlainText() == ""
+
+
 def test_shift_tab_from_the_note_box_goes_to_the_entries_above_it(qtbot, window, demo):
     """Shift+Tab from the note box went to the pathway checklist beside the visit."""
     page = window.workspace.open_visit(demo.visit.id)
