@@ -174,7 +174,7 @@ class VisitPage(Page):
         draft = self.draft.load()
         if draft is not None:
             data = draft
-            self.form_message.setText(self.tr("Restored changes that had not been saved."))
+            self.save_state.restored()  # changes made before, not yet saved as a version
         self.form.set_value(data)
         self._refresh_indicators(set(data.get("indicators_ticked", [])))
 

@@ -392,6 +392,23 @@ def test_a_correction_starts_from_the_original_selected_so_typing_replaces_it(
     assert page.notes.message.text() == "" and box.toPlainText() == ""
 
 
+def test_a_visit_reopened_with_unsaved_changes_says_so_once(qtbot, window, demo):
+    """Back and reopen: "Restored changes that had not been saved." above "Nothing changed
+    yet." Restored changes are unsaved changes: the save state says so."""
+    workspace = window.workspace
+    workspace.open_case(demo.case.id)
+    page = workspace.open_visit(demo.visit.id)
+    field = page.form.widget_at("police_reference")
+    field.setFocus()
+    qtbot.keyClicks(field, "CAD 1234")
+    workspace.back()  # the draft is kept as the page closes
+    again = workspace.open_visit(demo.visit.id)
+    assert again.form.widget_at("police_reference").text() == "CAD 1234"
+    assert again.save_state.text().startswith("Restored changes not yet saved")
+    assert "Nothing changed" not in again.save_state.text()
+    assert "Restored" not in again.form_message.text()  # said once, where the state is said
+
+
 def test_shift_tab_from_the_note_box_goes_to_the_entries_above_it(qtbot, window, demo):
     """Shift+Tab from the note box went to the pathway checklist beside the visit."""
     page = window.workspace.open_visit(demo.visit.id)
