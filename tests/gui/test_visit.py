@@ -12,6 +12,7 @@ from fieldkit import cases, documents, exhibits, notes
 from fieldkit.demo import demo_photo
 from tests.gui.conftest import write_file
 from ui.notes_view import NotesModel, reading_order
+from ui.roles import ID_ROLE
 
 
 def test_notes_are_timed_entries_and_corrections_keep_the_original(qtbot, window, demo):
@@ -354,6 +355,37 @@ def test_first_focusable_goes_into_a_scroll_area_s_form(qtbot):
     page.show()
     qtbot.waitUntil(field.isVisible)
     assert first_focusable(page) is field
+
+
+def test_back_from_a_visit_puts_the_cursor_on_its_row_in_the_visits(qtbot, window, demo):
+    """Alt+Left from a visit left the cursor on Close case (Enter then asked to close it): the
+    visit took the cursor as it was made, so where it had been was never kept, and the list
+    was re-read with no row chosen."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    workspace = window.workspace
+    case_page = workspace.open_case(demo.case.id)
+    view = case_page.visits_view
+    view.setFocus()
+    view.setCurrentIndex(case_page.visits.index(0, 0))
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    page = workspace.current()
+    assert page.visit.id == demo.visit.id
+    qtbot.keyClick(page.notes.input, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert workspace.current() is case_page
+    assert view.hasFocus()
+    assert view.currentIndex().siblingAtColumn(0).data(ID_ROLE) == demo.visit.id
+
+    # A visit just started from the premises and address boxes: back to its row too.
+    case_page.premises.setFocus()
+    qtbot.keyClicks(case_page.premises, "Unit 12")
+    qtbot.keyClicks(case_page.address, "12 Example Road")
+    qtbot.keyClick(case_page.address, Qt.Key.Key_Return)
+    started = workspace.current()
+    assert started.visit.premises_name == "Unit 12"
+    qtbot.keyClick(started.notes.input, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert view.hasFocus()
+    assert view.currentIndex().siblingAtColumn(0).data(ID_ROLE) == started.visit.id
 
 
 def test_a_correction_starts_from_the_original_selected_so_typing_replaces_it(
