@@ -47,7 +47,7 @@ class NotifyingOfficer(FirstResponder):
 class ExploitationArea(FormSection):
     """A general area where exploitation happened: a country and a town or region, no address."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", title="Area of exploitation")
 
     country: CountryCode | None = Field(None, title="Country")
     general_area: str = Field("", title="General area (town or region)")

@@ -49,6 +49,13 @@ def is_empty(value: Any) -> bool:
     return False
 
 
+def entry_title(model: type[BaseModel]) -> str | None:
+    """What one entry of a list of ``model`` sections is called ("Action", not "Actions"): the
+    section model's own title (``model_config`` ``title``), or None when it has none."""
+    title = model.model_config.get("title")
+    return str(title) if title else None
+
+
 class FormSection(BaseModel):
     """A part of a form. Unknown fields are refused, so nothing typed is ever silently dropped."""
 

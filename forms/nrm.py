@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, ClassVar
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
 from forms.choices import AgeGroup, ConsentDecision, ExploitationType, Gender, WithdrawalMethod
 from forms.countries import CountryCode, LanguageCode
@@ -145,6 +145,8 @@ class PotentialVictim(FormSection):
 class Dependant(FormSection):
     """A dependant of the potential victim (a child or other dependant)."""
 
+    model_config = ConfigDict(title="Dependant")  # one entry of "Dependants"
+
     name: str = Field("", title="Dependant's name")
     relationship: str = Field("", title="Relationship to the person")
     date_of_birth: date | None = Field(None, title="Dependant's date of birth")
@@ -155,6 +157,8 @@ class Dependant(FormSection):
 
 class Place(FormSection):
     """A place where the exploitation happened."""
+
+    model_config = ConfigDict(title="Place of exploitation")
 
     country: CountryCode | None = Field(None, title="Country")
     town_or_area: str = Field("", title="Town or area")
@@ -195,6 +199,8 @@ class CameToNotice(FormSection):
 
 class Exploiter(FormSection):
     """Section 10: a suspected exploiter."""
+
+    model_config = ConfigDict(title="Exploiter")
 
     name: str = Field("", title="Exploiter's name")
     gender: Gender | None = Field(None, title="Exploiter's gender")

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, ClassVar
 
-from pydantic import AfterValidator, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 from forms.choices import Agency, BusinessType, register_labels
 from forms.countries import LanguageCode
@@ -62,6 +62,8 @@ register_labels(VisitActionKind, {
 class VisitAction(FormSection):
     """One action and when it was taken."""
 
+    model_config = ConfigDict(title="Action")  # one entry of "Actions"
+
     at: datetime | None = Field(None, title="Time of the action")
     action: VisitActionKind = Field(VisitActionKind.OTHER, title="Action")
     details: str = Field("", title="Action details")
@@ -80,6 +82,8 @@ register_labels(RiskRating, {"low": "Low", "medium": "Medium", "high": "High"})
 
 class PartnerAttending(FormSection):
     """A partner agency attending the visit, and whom to reach there."""
+
+    model_config = ConfigDict(title="Partner agency")
 
     agency: Agency = Field(Agency.OTHER, title="Partner agency")
     contact_name: str = Field("", title="Partner's contact")

@@ -26,7 +26,7 @@ from ui.controls import TabKeysFocus, heading, local_time, named, pressable
 from ui.messages import error_text
 from ui.outbox_view import SentToLeadPanel
 from ui.page import Page
-from ui.table import RecordTableModel, current_id, record_table
+from ui.table import RecordTableModel, current_id, record_table, select_id
 
 
 def confirm_close(parent: QWidget, reference: str) -> bool:
@@ -208,9 +208,20 @@ class CasePage(Page):
     @Slot()
     def refresh(self) -> None:
         """Re-read everything shown from the store."""
+        store, case_id = self._store, self.case.id
+        # Each list keeps its chosen row: back from a visit, the cursor is on the visit's row
+        # again (a reset left no row chosen).
+        views = (self.visits_view, self.people_view, self.forms_view, self.referrals_view,
+                 self.intel_view, self.receptions_view)
+        chosen = [(view, current_id(view)) for view in views]
+        self._reload(store, case_id)
+        for view, record_id in chosen:
+            if record_id:
+                select_id(view, record_id)
+
+    def _reload(self, store: Store, case_id: str) -> None:
         from sync.board_share import form_link
 
-        store, case_id = self._store, self.case.id
         self.refresh_outbox()
         self.visits.set_rows([(v.id, [v.premises_name, v.address, local_time(v.created_at)])
                               for v in cases.list_visits(store, case_id)])
@@ -303,6 +314,9 @@ class CasePage(Page):
         self.premises.clear()
         self.address.clear()
         self.refresh()
+        # Back from the visit comes to its row in the list (the boxes are empty now).
+        select_id(self.visits_view, visit.id)
+        self.visits_view.setFocus()
         self.openVisit.emit(visit.id)
 
     @Slot()

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -265,7 +265,16 @@ class CasesPage(Page):
         self.setTabOrder(self.search, self.new_title)
         self.setTabOrder(self.new_title, self.create_button)
         self.setTabOrder(self.create_button, self.table)
+        self._shown_before = False
         self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Shown again (back from a case): a message is about what was done before leaving,
+        so it goes ("Case title is needed." stayed under a list that had moved on)."""
+        super().showEvent(event)
+        if self._shown_before and not event.spontaneous():
+            self.message.clear()
+        self._shown_before = True
 
     @Slot()
     def refresh(self) -> None:

@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QPushButton, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QTabWidget, QWidget
 
 from fieldkit.clock import parse_stamp
 
@@ -54,12 +54,16 @@ def local_time(utc_stamp: str, with_date: bool = True, with_zone: bool = False) 
 
 
 def first_focusable(container: QWidget) -> QWidget | None:
-    """The first widget inside ``container`` that Tab would reach (visible, enabled)."""
+    """The first widget inside ``container`` that Tab would reach (visible, enabled); in a
+    scroll area, the first field of the form it scrolls, not the area itself (the cursor on
+    the area showed nowhere)."""
     widget = container.nextInFocusChain()
     while widget is not None and widget is not container:
         if container.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled() \
                 and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
-            return widget
+            inner = widget.widget() if isinstance(widget, QScrollArea) else None
+            found = first_focusable(inner) if inner is not None else None
+            return found or widget
         widget = widget.nextInFocusChain()
     return None
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeAlias, Union, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from forms.countries import CountryCode, LanguageCode, country_choices, language_choices
+from forms.form import entry_title
 from ui.controls import pressable
 from ui.field_widgets import (
     MISSING,
@@ -243,13 +244,30 @@ class SectionBox(QGroupBox):
         return self.editor.widget_at(path)
 
 
+def _tab_stop(widget: QWidget) -> bool:
+    return bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
+
+
+def _stop_before(widget: QWidget) -> QWidget | None:
+    """The Tab stop before ``widget`` in the window's Tab order (None if there is none)."""
+    earlier = widget.previousInFocusChain()
+    while earlier is not None and earlier is not widget and not _tab_stop(earlier):
+        earlier = earlier.previousInFocusChain()
+    return earlier if earlier is not widget else None
+
+
 def _tab_order_between(first: QWidget | None, block: QWidget, then: QWidget) -> None:
-    """Put ``block`` and everything in it (in the order made) after ``first`` and before
-    ``then`` in the window's Tab order."""
-    widgets = [block]
+    """Put the Tab stops in ``block`` (in the order made) after ``first`` and before ``then``
+    in the window's Tab order.
+
+    Only Tab stops are chained: Qt ignores an order given to a widget Tab never stops at (a
+    group box), so chaining from the section itself did nothing, and the entries a saved
+    record brought came after every other control on the page."""
+    widgets = [block] if _tab_stop(block) else []
     following = block.nextInFocusChain()
     while following is not None and following is not block and block.isAncestorOf(following):
-        widgets.append(following)
+        if _tab_stop(following):
+            widgets.append(following)
         following = following.nextInFocusChain()
     chain = [*([first] if first is not None else []), *widgets, then]
     for earlier, later in itertools.pairwise(chain):
@@ -264,6 +282,8 @@ class RepeatingSection(QGroupBox):
     def __init__(self, title: str, model: type[BaseModel], parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
         self.heading = title
+        self.entry = entry_title(model) or title
+        """What one entry is called, numbered in its heading: "Action 1" (not "Actions 1")."""
         self.model = model
         self.setAccessibleName(title)
         self._layout = QVBoxLayout(self)
@@ -276,7 +296,7 @@ class RepeatingSection(QGroupBox):
         self.add_button.clicked.connect(lambda: self._append(None, focus=True))
 
     def _append(self, data: dict[str, Any] | None, focus: bool = False) -> None:
-        box = QGroupBox(self.tr("{title} {n}").format(title=self.heading, n=len(self.items) + 1),
+        box = QGroupBox(self.tr("{title} {n}").format(title=self.entry, n=len(self.items) + 1),
                         self)
         inner = QVBoxLayout(box)
         editor = SectionEditor(self.model, box)
@@ -287,16 +307,14 @@ class RepeatingSection(QGroupBox):
         row = QHBoxLayout()
         number = len(self.items) + 1
         remove = pressable(QPushButton(self.tr("Remove"), box),
-                           self.tr("Remove {title} {n}").format(title=self.heading, n=number))
+                           self.tr("Remove {title} {n}").format(title=self.entry, n=number))
         row.addStretch(1)
         row.addWidget(remove)
         inner.addLayout(row)
-        before = self.items[-1].parentWidget() if self.items else None
         self._layout.insertWidget(self._layout.count() - 1, box)
         # Tab goes through the new entry where it shows, before Add: a widget made now joins
         # the window's Tab order at its end (Tab from Remove went to Back, off the page).
-        _tab_order_between(before or self.add_button.previousInFocusChain(), box,
-                           self.add_button)
+        _tab_order_between(_stop_before(self.add_button), box, self.add_button)
         self.items.append(editor)
         editor.changed.connect(self.changed)
         remove.clicked.connect(lambda: self._remove(editor, box))

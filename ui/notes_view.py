@@ -197,9 +197,11 @@ class NotesView(QWidget):
         self.list.activated.connect(lambda _index: self.start_correction())
         QShortcut(QKeySequence(self.tr("Ctrl+E")), self, self.start_correction,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # Tab as the notes read, top to bottom: Shift+Tab from the box goes to the entries
+        # above it (it went to whatever came before the notes on the screen).
+        self.setTabOrder(self.list, self.input)
         self.setTabOrder(self.input, self.add_button)
         self.setTabOrder(self.add_button, self.correct_button)
-        self.setTabOrder(self.correct_button, self.list)
         self.reload()
         self._restore_draft()
         self._show_mode()
@@ -258,8 +260,8 @@ class NotesView(QWidget):
         seq = next((self.model.entry(r).seq for r in range(self.model.rowCount())
                     if self.model.entry(r).id == self._corrects), "?")
         self.mode.setText(self.tr(
-            "Correcting entry #{seq}: edit the text and press Enter. The original stays "
-            "on record. Escape cancels.").format(seq=seq))
+            "Correcting entry #{seq}: the original stays on record, struck through, with "
+            "the correction beneath it.").format(seq=seq))
 
     @Slot()
     def start_correction(self) -> None:
@@ -287,9 +289,13 @@ class NotesView(QWidget):
             return
         self._corrects = entry.id
         self.input.setPlainText(entry.text)
-        self.input.moveCursor(self.input.textCursor().MoveOperation.End)
+        # The original, selected: what is typed replaces it, an arrow key keeps it to edit
+        # (the cursor at its end ran what was typed on: "…answer.Correction to #2: …").
+        self.input.selectAll()
         self.input.setFocus()
         self._show_mode()
+        self.message.setText(self.tr(
+            "Type the corrected entry; Enter saves it as a new timed entry; Esc cancels."))
 
     def _unsaved_text(self) -> bool:
         """The box holds words typed and not added: a new entry's, or a correction changed."""
@@ -310,6 +316,7 @@ class NotesView(QWidget):
         self._corrects = None
         self.input.clear()
         self._show_mode()
+        self.message.clear()  # the correction's instructions no longer apply
 
     @Slot()
     def commit_entry(self) -> None:

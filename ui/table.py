@@ -73,6 +73,17 @@ def record_table(
     return view
 
 
+def select_id(view: QTableView, record_id: str) -> bool:
+    """Make the row showing ``record_id`` the view's current row; False if none shows it."""
+    model = view.model()
+    for row in range(model.rowCount()):
+        index = model.index(row, 0)
+        if index.data(ID_ROLE) == record_id:
+            view.setCurrentIndex(index)
+            return True
+    return False
+
+
 def current_id(view: QTableView) -> str | None:
     """The record id of the view's current row, or None."""
     index = view.currentIndex()

@@ -79,13 +79,18 @@ class VisitPage(Page):
         layout.addWidget(safety_panel(self))
 
         self.tabs = named(QTabWidget(self), self.tr("Visit sections"))
-        self.form = SectionEditor(PremisesVisit, self, skip=("indicators_ticked",))
         form_page = QWidget(self)
         form_layout = QVBoxLayout(form_page)
-        scroll = QScrollArea(form_page)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.form)
-        form_layout.addWidget(scroll, 1)
+        self.record_scroll = QScrollArea(form_page)
+        self.record_scroll.setWidgetResizable(True)
+        # Not a Tab stop of its own (the cursor on it showed nothing): Tab goes into the
+        # fields, and the area scrolls to each one as Tab reaches it.
+        self.record_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Made after its scroll area, so the fields come in the Tab order where they show
+        # (made before, they came before the tabs and Tab skipped them).
+        self.form = SectionEditor(PremisesVisit, self.record_scroll, skip=("indicators_ticked",))
+        self.record_scroll.setWidget(self.form)
+        form_layout.addWidget(self.record_scroll, 1)
         self.problems = ProblemList(form_page)
         self.problems.setMaximumHeight(80)
         form_layout.addWidget(self.problems)
@@ -147,7 +152,9 @@ class VisitPage(Page):
         self.problems.goTo.connect(self._go_to)
         self.draft.saved.connect(lambda _key: self.save_state.saved_draft())
         QShortcut(QKeySequence.StandardKey.Save, self, lambda: self.save("draft"))
-        self.setTabOrder(self.notes.input, self.tabs)
+        # The notes (entries, the box, its buttons), then the record's tabs: Tab from the
+        # note box stays in the notes, Shift+Tab goes to the entries above it.
+        self.setTabOrder(self.notes.correct_button, self.tabs)
         TabKeysFocus(self.tabs)  # Alt+I goes into the indicators, Alt+R into the record
         self.show_problems()  # what Mark ready still needs, from the start
         self.notes.input.setFocus()
@@ -167,7 +174,7 @@ class VisitPage(Page):
         draft = self.draft.load()
         if draft is not None:
             data = draft
-            self.form_message.setText(self.tr("Restored changes that had not been saved."))
+            self.save_state.restored()  # changes made before, not yet saved as a version
         self.form.set_value(data)
         self._refresh_indicators(set(data.get("indicators_ticked", [])))
 
@@ -202,7 +209,8 @@ class VisitPage(Page):
         widget = self.form.widget_at(field)
         if widget is not None:
             self.tabs.setCurrentIndex(0)
-            widget.setFocus()
+            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.record_scroll.ensureWidgetVisible(widget)  # never typing into a field out of sight
 
     def _set_now(self, field: str) -> None:
         data = self.form_data()

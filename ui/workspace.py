@@ -141,6 +141,10 @@ class Workspace(QWidget):
     def _push(self, page: Page, title: str) -> Page:
         below = self.stack.currentWidget()
         focused = QApplication.focusWidget()
+        if below is not None and (focused is None or not below.isAncestorOf(focused)):
+            # A new screen may take the cursor as it is made (a visit puts it in its note
+            # box): where it was on the screen below is still that screen's focus widget.
+            focused = below.focusWidget()
         if below is not None and focused is not None and below.isAncestorOf(focused):
             self._return_focus[id(page)] = focused  # where Back puts the cursor
         self.stack.addWidget(page)

@@ -132,3 +132,22 @@ def test_a_tab_s_alt_key_goes_to_what_is_typed_first_there(qtbot, window, demo):
     qtbot.waitUntil(case_page.reference.hasFocus)
     qtbot.keyClick(case_page, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)  # Visits
     qtbot.waitUntil(case_page.premises.hasFocus)
+
+
+def test_an_old_message_goes_when_the_cases_list_shows_again(qtbot, window, demo):
+    """"Case title is needed." stayed under the cases list after opening a case and coming
+    back: it was about something done before leaving."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    page = window.workspace.cases
+    page.new_title.setFocus()
+    qtbot.keyClick(page.new_title, Qt.Key.Key_Return)  # no title typed
+    assert page.message.text() == "Case title is needed."
+    page.table.setFocus()
+    page.table.setCurrentIndex(page.proxy.index(0, 0))
+    qtbot.keyClick(page.table, Qt.Key.Key_Return)
+    case_page = window.workspace.current()
+    assert isinstance(case_page, CasePage)
+    qtbot.keyClick(case_page, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert window.workspace.current() is page
+    assert page.message.text() == ""

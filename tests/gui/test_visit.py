@@ -6,12 +6,13 @@ import json
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from fieldkit import cases, documents, exhibits, notes
 from fieldkit.demo import demo_photo
 from tests.gui.conftest import write_file
 from ui.notes_view import NotesModel, reading_order
+from ui.roles import ID_ROLE
 
 
 def test_notes_are_timed_entries_and_corrections_keep_the_original(qtbot, window, demo):
@@ -250,3 +251,214 @@ def test_tab_goes_through_an_added_action_before_leaving_the_section(qtbot, wind
     # Shift+Tab from Add comes back into the entry, not to the fields above the section.
     qtbot.keyClick(actions.add_button, Qt.Key.Key_Backtab)
     assert box.isAncestorOf(QApplication.focusWidget())
+
+
+# -- a keyboard-only walk of the visit page (walk A) ------------------------------------------
+
+
+def _in_view(page, widget) -> bool:  # type: ignore[no-untyped-def]
+    """True when the whole of ``widget`` shows in the visit record's scroll area."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtWidgets import QScrollArea
+
+    scroll = next(s for s in page.findChildren(QScrollArea) if s.widget() is page.form)
+    viewport = scroll.viewport()
+    return viewport.rect().contains(QRect(widget.mapTo(viewport, QPoint(0, 0)), widget.size()))
+
+
+def _fresh_visit(qtbot, window):  # type: ignore[no-untyped-def]
+    """A new visit with nothing recorded (so its problems list names the business and more)."""
+    case = cases.create_case(window.store, "Operation Walk")
+    visit = cases.create_visit(window.store, case.id, "Unit 9", "9 Example Road")
+    window.workspace.open_case(case.id)
+    page = window.workspace.open_visit(visit.id)
+    qtbot.waitUntil(page.problems.isVisible)
+    return page
+
+
+def _go_to_problem(qtbot, page, message: str) -> None:  # type: ignore[no-untyped-def]
+    problems = page.problems
+    problems.setFocus()
+    item = next(problems.item(row) for row in range(problems.count())
+                if problems.item(row).text() == message)
+    problems.setCurrentItem(item)
+    qtbot.keyClick(problems, Qt.Key.Key_Return)
+
+
+def test_enter_on_a_problem_scrolls_the_record_to_its_field(qtbot, window):
+    """Enter on "Type of business is needed" put the cursor in the field but left the record
+    scrolled where it was: the officer typed into a field out of sight."""
+    page = _fresh_visit(qtbot, window)
+    lead = page.form.widget_at("lead_officer")
+    assert lead is not None and not _in_view(page, lead)  # further down than the screen shows
+    _go_to_problem(qtbot, page, "Lead officer is needed")
+    assert lead.hasFocus() and _in_view(page, lead)
+
+    bar = page.form.parentWidget().parentWidget().verticalScrollBar()
+    bar.setValue(bar.maximum())  # the officer had gone down the record
+    business = page.form.widget_at("premises.business_type")
+    assert business is not None and not _in_view(page, business)
+    _go_to_problem(qtbot, page, "Type of business is needed")
+    assert business.hasFocus() and _in_view(page, business)
+
+
+def test_the_record_s_access_key_puts_the_cursor_in_its_first_field_and_tab_goes_on(
+        qtbot, window, demo):
+    """Alt+R put the cursor on the record's scroll area (nothing showed it), and Tab from there
+    went to the problems list: the record's fields were made before its tabs, so they came
+    first in the Tab order, before the page itself."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    page = window.workspace.open_visit(demo.visit.id)
+    page.tabs.setCurrentWidget(page.indicators)
+    qtbot.waitUntil(page.notes.input.hasFocus)
+    qtbot.keyClick(page.notes.input, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+    name = page.form.widget_at("premises.name")
+    qtbot.waitUntil(lambda: name.hasFocus())
+    assert page.tabs.currentIndex() == 0
+    qtbot.keyClick(name, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is page.form.widget_at("premises.address")
+    # From the tabs themselves, Tab goes into the record, not past it.
+    page.tabs.tabBar().setFocus()
+    qtbot.keyClick(page.tabs.tabBar(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is name
+
+
+def test_tab_reaches_a_saved_record_s_actions_where_they_show(qtbot, window, demo):
+    """The actions a saved record brought back came after the Print button in the Tab order
+    (Tab from the last count went to the problems list)."""
+    page = window.workspace.open_visit(demo.visit.id)
+    actions = page.form.fields["actions"]
+    assert len(actions.items) > 1  # the demo's visit has actions
+    last_count = page.form.widget_at("workers_of_concern")
+    qtbot.waitUntil(last_count.isVisible)
+    last_count.setFocus()
+    qtbot.keyClick(last_count, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is page.form.widget_at("actions.0.at")
+    page.print_button.setFocus()
+    qtbot.keyClick(page.print_button, Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is page.ready_button
+
+
+def test_first_focusable_goes_into_a_scroll_area_s_form(qtbot):
+    from PySide6.QtWidgets import QLineEdit, QScrollArea, QVBoxLayout, QWidget
+
+    from ui.controls import first_focusable
+
+    page = QWidget()
+    qtbot.addWidget(page)
+    scroll = QScrollArea(page)  # a Tab stop of its own, as Qt makes it
+    QVBoxLayout(page).addWidget(scroll)
+    form = QWidget()
+    field = QLineEdit(form)
+    scroll.setWidget(form)
+    page.show()
+    qtbot.waitUntil(field.isVisible)
+    assert first_focusable(page) is field
+
+
+def test_back_from_a_visit_puts_the_cursor_on_its_row_in_the_visits(qtbot, window, demo):
+    """Alt+Left from a visit left the cursor on Close case (Enter then asked to close it): the
+    visit took the cursor as it was made, so where it had been was never kept, and the list
+    was re-read with no row chosen."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    workspace = window.workspace
+    case_page = workspace.open_case(demo.case.id)
+    view = case_page.visits_view
+    view.setFocus()
+    view.setCurrentIndex(case_page.visits.index(0, 0))
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    page = workspace.current()
+    assert page.visit.id == demo.visit.id
+    qtbot.keyClick(page.notes.input, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert workspace.current() is case_page
+    assert view.hasFocus()
+    assert view.currentIndex().siblingAtColumn(0).data(ID_ROLE) == demo.visit.id
+
+    # A visit just started from the premises and address boxes: back to its row too.
+    case_page.premises.setFocus()
+    qtbot.keyClicks(case_page.premises, "Unit 12")
+    qtbot.keyClicks(case_page.address, "12 Example Road")
+    qtbot.keyClick(case_page.address, Qt.Key.Key_Return)
+    started = workspace.current()
+    assert started.visit.premises_name == "Unit 12"
+    qtbot.keyClick(started.notes.input, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert view.hasFocus()
+    assert view.currentIndex().siblingAtColumn(0).data(ID_ROLE) == started.visit.id
+
+
+def test_a_correction_starts_from_the_original_selected_so_typing_replaces_it(
+        qtbot, window, demo):
+    """Ctrl+E, Up, Enter, then typing ran on from the end of the original ("…would not let
+    them answer.Correction to #2: …"), and "Choose the entry to correct with Up and Down"
+    stayed on screen while correcting."""
+    page = window.workspace.open_visit(demo.visit.id)
+    box, entries = page.notes.input, page.notes.list
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(entries, Qt.Key.Key_Up)
+    original = page.notes.model.entry(entries.currentIndex().row())
+    qtbot.keyClick(entries, Qt.Key.Key_Return)
+    assert box.textCursor().selectedText() == original.text  # all of it, ready to replace
+    message = page.notes.message.text()
+    assert "Up and Down" not in message
+    assert message == ("Type the corrected entry; Enter saves it as a new timed entry; "
+                       "Esc cancels.")
+    qtbot.keyClicks(box, "Manager spoke for the workers")
+    assert box.toPlainText() == "Manager spoke for the workers"
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    saved = notes.list_notes(window.store, demo.visit.id)
+    assert saved[-1].corrects == original.id and saved[-1].text == "Manager spoke for the workers"
+    assert next(e for e in saved if e.id == original.id).text == original.text  # never erased
+
+    # An arrow key keeps the original to edit: End, then the words added after it.
+    entries.setFocus()
+    entries.setCurrentIndex(page.notes.model.index(0, 0))
+    first = page.notes.model.entry(0)
+    qtbot.keyClick(entries, Qt.Key.Key_Return)
+    qtbot.keyClick(box, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(box, " (two officers)")
+    assert box.toPlainText() == first.text + " (two officers)"
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    assert page.notes.message.text() == "" and box.toPlainText() == ""
+
+
+def test_a_visit_reopened_with_unsaved_changes_says_so_once(qtbot, window, demo):
+    """Back and reopen: "Restored changes that had not been saved." above "Nothing changed
+    yet." Restored changes are unsaved changes: the save state says so."""
+    workspace = window.workspace
+    workspace.open_case(demo.case.id)
+    page = workspace.open_visit(demo.visit.id)
+    field = page.form.widget_at("police_reference")
+    field.setFocus()
+    qtbot.keyClicks(field, "CAD 1234")
+    workspace.back()  # the draft is kept as the page closes
+    again = workspace.open_visit(demo.visit.id)
+    assert again.form.widget_at("police_reference").text() == "CAD 1234"
+    assert again.save_state.text().startswith("Restored changes not yet saved")
+    assert "Nothing changed" not in again.save_state.text()
+    assert "Restored" not in again.form_message.text()  # said once, where the state is said
+
+
+def test_shift_tab_from_the_note_box_goes_to_the_entries_above_it(qtbot, window, demo):
+    """Shift+Tab from the note box went to the pathway checklist beside the visit."""
+    page = window.workspace.open_visit(demo.visit.id)
+    box = page.notes.input
+    qtbot.waitUntil(box.isVisible)
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Backtab)
+    assert page.notes.list.hasFocus()
+    qtbot.keyClick(page.notes.list, Qt.Key.Key_Tab)
+    assert box.hasFocus()
+
+
+def test_a_repeating_section_s_entries_are_named_one_at_a_time(qtbot, window, demo):
+    """The visit's actions were headed "Actions 1", "Actions 2"."""
+    page = window.workspace.open_visit(demo.visit.id)
+    actions = page.form.fields["actions"]
+    first = actions.items[0].parentWidget()
+    assert first.title() == "Action 1"
+    remove = [w for w in first.findChildren(QPushButton) if w.text() == "Remove"]
+    assert remove[0].accessibleName() == "Remove Action 1"
+    assert actions.add_button.text() == "Add to: Actions"

@@ -208,3 +208,17 @@ def test_any_input_gives_plain_problems_not_an_exception(
         assert isinstance(problem, FieldProblem)
         assert problem.message and "Input should" not in problem.message
         assert "Traceback" not in problem.message
+
+
+def test_an_entry_of_a_list_of_sections_has_a_singular_title():
+    """A repeating section's entries were headed with the list's title: "Actions 1"."""
+    from forms.dtn import ExploitationArea
+    from forms.form import entry_title
+    from forms.nrm import Dependant, Exploiter, Place
+    from forms.visit import PartnerAttending, VisitAction
+
+    assert [entry_title(m) for m in (VisitAction, PartnerAttending, Dependant, Place, Exploiter,
+                                     ExploitationArea)] == [
+        "Action", "Partner agency", "Dependant", "Place of exploitation", "Exploiter",
+        "Area of exploitation"]
+    assert entry_title(NrmReferral) is None  # no title of its own: the list's title is used
