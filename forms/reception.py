@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import ClassVar
 
-from pydantic import Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from forms.choices import AgeGroup, Agency, ConsentDecision, Gender
 from forms.countries import LanguageCode
@@ -76,6 +76,8 @@ class PropertyOutcome(StrEnum):
 class PropertyItem(FormSection):
     """A document, phone or other item logged at the centre."""
 
+    model_config = ConfigDict(title="Property item")  # one entry of a list
+
     description: str = Field("", title="Item")
     is_identity_document: bool = Field(False, title="Identity document")
     outcome: PropertyOutcome = Field(PropertyOutcome.PENDING, title="Kept or returned")
@@ -85,6 +87,8 @@ class PropertyItem(FormSection):
 class Screening(FormSection):
     """A screening or welfare interview by one agency."""
 
+    model_config = ConfigDict(title="Screening")  # one entry of a list
+
     agency: Agency = Field(Agency.OTHER, title="Screening agency")
     done_at: datetime | None = Field(None, title="Screening time")
     notes: str = Field("", title="Screening notes")
@@ -92,6 +96,8 @@ class Screening(FormSection):
 
 class PersonReceived(FormSection):
     """One person received at the centre, known by a reference (no name needed)."""
+
+    model_config = ConfigDict(title="Person received")  # one entry of a list
 
     reference: str = Field("", title="Reference")
     arrived_at: datetime | None = Field(None, title="Arrival time")
@@ -375,6 +381,8 @@ def _wrong_form_message(expected: ReferralForm) -> str:
 
 class InterpreterBooking(FormSection):
     """Interpreters for one language at the centre."""
+
+    model_config = ConfigDict(title="Interpreter")  # one entry of a list
 
     language: LanguageCode | None = Field(None, title="Interpreter language")
     count: int = Field(1, ge=0, title="Number of interpreters")
