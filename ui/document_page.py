@@ -44,10 +44,10 @@ class DocumentPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.title, self, 2))
         self.editor = SectionEditor(KINDS[kind], self)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.editor)
-        layout.addWidget(scroll, 1)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(self.editor)
+        layout.addWidget(self.scroll_area, 1)
         self.problems = ProblemList(self)
         self.problems.setMaximumHeight(110)
         layout.addWidget(self.problems)
@@ -103,6 +103,7 @@ class DocumentPage(Page):
         widget = self.editor.widget_at(field)
         if widget is not None:
             widget.setFocus()
+            self.scroll_area.ensureWidgetVisible(widget)  # never typing into a field out of sight
 
     def save(self, status: str) -> None:
         """Save a new version (``draft`` or ``ready``)."""

@@ -321,3 +321,18 @@ def test_the_visit_report_prints_from_the_visit(qtbot, window, demo, tmp_path, m
     qtbot.waitUntil(lambda: "Visit report saved to" in page.form_message.text(), timeout=30_000)
     assert page.print_button.isEnabled()
     assert demo.visit.premises_name in pdf_text(target.read_bytes())
+
+
+def test_going_to_a_problem_on_a_report_scrolls_to_its_field(qtbot, window, demo):
+    """As on the visit: the cursor went into the field a problem names, out of sight."""
+    window.resize(1366, 768)
+    page = window.workspace.open_document(demo.case.id, "intel")
+    qtbot.waitUntil(page.scroll_area.isVisible)
+    first = next(iter(page.editor.fields))
+    bar = page.scroll_area.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    widget = page.editor.widget_at(first)
+    assert widget is not None and bar.maximum() > 0
+    page._go_to(first)
+    top = widget.mapTo(page.scroll_area.viewport(), widget.rect().topLeft()).y()
+    assert 0 <= top < page.scroll_area.viewport().height()
