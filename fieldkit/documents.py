@@ -4,6 +4,7 @@ JSON validated by the ``forms`` models. Every save is a new version; earlier ver
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from datetime import date
@@ -14,7 +15,7 @@ from pydantic import ValidationError
 from fieldkit.cases import get_case, get_person, get_visit, touch_case
 from fieldkit.clock import stamp, utc_now
 from fieldkit.errors import InvalidInput, NotFound
-from fieldkit.events import RECORDS_CHANGED, hub
+from fieldkit.events import RECORDS_CHANGED, STORE_LOCKED, hub
 from fieldkit.records import FormDocument
 from fieldkit.resources import load_resources
 from fieldkit.seals import record_seal
@@ -87,15 +88,30 @@ def _validated(
     return str(KINDS[kind].model_validate_json(raw).model_dump_json())
 
 
+@functools.lru_cache(maxsize=8)
+def _centre(data: str) -> ReceptionCentre | None:
+    try:
+        return ReceptionCentre.model_validate_json(data)
+    except ValidationError:
+        return None
+
+
+# What a board holds is personal data: forgotten as soon as any store locks.
+hub.subscribe(STORE_LOCKED, lambda **_: _centre.cache_clear())
+
+
+def reception_centres(store: Store, case_id: str) -> list[ReceptionCentre]:
+    """The case's reception boards as saved, newest first (each read once while unchanged: the
+    pathway asks for every person of a board of hundreds). Not to be changed by the caller."""
+    read = (_centre(d.data) for d in reversed(list_documents(store, case_id, "reception")))
+    return [centre for centre in read if centre is not None]
+
+
 def on_the_board(store: Store, case_id: str, person_id: str) -> PersonReceived | None:
     """The person as the case's reception board records them (by their reference), if it
     does: the newest board first."""
     reference = " ".join(get_person(store, person_id).reference.split()).casefold()
-    for document in reversed(list_documents(store, case_id, "reception")):
-        try:
-            centre = ReceptionCentre.model_validate_json(document.data)
-        except ValidationError:
-            continue
+    for centre in reception_centres(store, case_id):
         for person in centre.people:
             if " ".join(person.reference.split()).casefold() == reference:
                 return person

@@ -438,12 +438,44 @@ def person_facts(
     return CaseFacts.model_validate({"done": frozenset(done), **more})
 
 
+def _reference(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _received(store: Store, case_id: str) -> list[PersonReceived]:
+    """The potential victims (or people not yet screened) on the case's reception boards, each
+    once by reference, as the newest board records them."""
+    found: dict[str, PersonReceived] = {}
+    for centre in documents.reception_centres(store, case_id):
+        for person in centre.people:
+            if person.potential_victim is not False:
+                found.setdefault(_reference(person.reference), person)
+    return list(found.values())
+
+
 def case_people(store: Store, case_id: str) -> list[str]:
     """Ids of the people of a case who have an NRM or a Duty to Notify (or an NRM withdrawn
-    because they withdrew consent, whose Duty to Notify is still to be made)."""
+    because they withdrew consent, whose Duty to Notify is still to be made), and of those
+    the reception board records as potential victims (a child there needs the MASH before
+    any form is begun)."""
     current = [d for d in documents.list_documents(store, case_id) if d.kind in ("nrm", "dtn")]
     withdrawn = consent_withdrawal.withdrawn_by_consent_in_case(store, case_id)
-    return sorted({d.person_id for d in (*current, *withdrawn) if d.person_id})
+    ids = {d.person_id for d in (*current, *withdrawn) if d.person_id}
+    on_board = {_reference(p.reference) for p in _received(store, case_id)}
+    ids |= {p.id for p in cases.list_people(store, case_id)
+            if _reference(p.reference) in on_board}
+    return sorted(ids)
+
+
+def _board_only_ages(store: Store, case_id: str, people: list[str]) -> set[AgeGroup]:
+    """The ages, as the rules read them, of the board's people with no person record yet."""
+    known = {_reference(cases.get_person(store, person).reference) for person in people}
+    ages = set()
+    for received in _received(store, case_id):
+        if _reference(received.reference) not in known:
+            when = received.arrived_at.date() if received.arrived_at else clock.today()
+            ages.add(facts_from_person(received, as_of=when).age)
+    return ages
 
 
 def case_facts(store: Store, case_id: str) -> CaseFacts:
@@ -452,12 +484,14 @@ def case_facts(store: Store, case_id: str) -> CaseFacts:
     done = load_ticks(store, case_id).get(CASE_SCOPE, set()) | derived_done(store, case_id)
     people = case_people(store, case_id)
     ages = {person_facts(store, case_id, person).age for person in people}
+    ages |= _board_only_ages(store, case_id, people)
     age = AgeGroup.NOT_SURE
     if ages:
         age = AgeGroup.ADULT if ages == {AgeGroup.ADULT} else AgeGroup.CHILD
     return CaseFacts.model_validate({
-        "done": frozenset(done), "exploitation_present": True if people else None, "age": age,
-        "person_recorded": bool(people), "first_responder": officer.is_first_responder(store),
+        "done": frozenset(done), "exploitation_present": True if people or ages else None,
+        "age": age, "person_recorded": bool(people or ages),
+        "first_responder": officer.is_first_responder(store),
         "responder": officer_duty(store), **concern_facts(store, case_id)})
 
 

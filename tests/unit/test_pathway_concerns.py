@@ -82,3 +82,43 @@ def test_a_person_with_no_form_yet_follows_what_the_board_records(store: Store) 
     assert facts.age.value == "adult" and facts.consent.value == "given"
     steps = {s.id for p in pathway.plan_case(facts).pathways for s in p.steps}
     assert "init.mash" not in steps
+
+
+def test_a_possible_child_on_the_board_brings_the_mash_before_any_form(store: Store) -> None:
+    """A person the board records as "not sure" of age, a potential victim, with no NRM or Duty
+    to Notify yet: the case's plan gave adult guidance ("speak to them alone") and no MASH
+    step, because only people with a form were counted. Now the board's people count, with a
+    person record or without one."""
+    case = cases.create_case(store, "Reception centre")
+    person = cases.add_person(store, case.id, "N1")
+    documents.save_document(store, case.id, "reception", {"people": [
+        {"reference": "N1", "arrived_at": "2026-11-02T09:00:00Z", "potential_victim": True},
+        {"reference": "N2", "arrived_at": "2026-11-02T09:05:00Z", "age_group": "adult",
+         "estimated_age": 30, "potential_victim": False}]})
+    plans = dict(pathway.plan_for_case(store, case.id))
+    assert person.id in plans and plans[person.id].applies("init.mash")
+    assert plans[pathway.CASE_SCOPE].applies("init.mash")
+    # Not yet a person record (registered on the board only): the case's plan still knows.
+    other = cases.create_case(store, "Reception centre 2")
+    documents.save_document(store, other.id, "reception", {"people": [
+        {"reference": "C1", "age_group": "child", "estimated_age": 15}]})
+    assert dict(pathway.plan_for_case(store, other.id))[pathway.CASE_SCOPE].applies("init.mash")
+    # Someone screened as not a potential victim brings nothing.
+    third = cases.create_case(store, "Reception centre 3")
+    documents.save_document(store, third.id, "reception", {"people": [
+        {"reference": "X1", "age_group": "child", "potential_victim": False}]})
+    assert not dict(pathway.plan_for_case(store, third.id))[pathway.CASE_SCOPE].applies(
+        "init.mash")
+
+
+def test_boards_read_for_the_pathway_are_forgotten_when_the_store_locks(store: Store) -> None:
+    """The pathway reads a board once for all its people (hundreds at a reception centre); what
+    it read is personal data, so no copy outlives the unlocked store."""
+    from fieldkit.documents import _centre, reception_centres
+
+    case = cases.create_case(store, "Reception centre")
+    documents.save_document(store, case.id, "reception", {"people": [{"reference": "N1"}]})
+    assert [p.reference for p in reception_centres(store, case.id)[0].people] == ["N1"]
+    assert _centre.cache_info().currsize > 0
+    store.lock()
+    assert _centre.cache_info().currsize == 0
