@@ -86,6 +86,9 @@ class TabKeysFocus(QObject):
     def _focus(self) -> None:
         page = self._tabs.currentWidget()
         target = first_focusable(page) if page is not None else None
+        if target is None and page is not None \
+                and page.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            target = page  # the tab is one text box (the Lead's Overview, History): into it
         if target is not None:
             target.setFocus(Qt.FocusReason.ShortcutFocusReason)
 

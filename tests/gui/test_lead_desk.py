@@ -351,6 +351,15 @@ def test_an_nrm_submitted_before_consent_was_withdrawn_can_still_be_read(
     page.tabs.tabBar().setFocus()  # as after Alt+O: the cursor on the tabs
     qtbot.keyClick(page, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)  # For&ms
     qtbot.waitUntil(lambda: page.forms.hasFocus())  # the cursor in the list, not on the tab
+    # Alt+O and Alt+H: the tab is one text box; the cursor goes into it.
+    page.tabs.tabBar().setFocus()
+    qtbot.keyClick(page, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)  # &Overview
+    qtbot.waitUntil(page.overview.hasFocus)
+    qtbot.keyClick(page, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)  # &History
+    qtbot.waitUntil(page.history.hasFocus)
+    page.tabs.tabBar().setFocus()
+    qtbot.keyClick(page, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)  # For&ms
+    qtbot.waitUntil(lambda: page.forms.hasFocus())
     entries = [page.forms.item(i).text() for i in range(page.forms.count())]
     assert "NRM referral (N1) - as submitted; consent withdrawn since, version 1" in entries
     row = next(i for i, text in enumerate(entries) if text.startswith("NRM referral"))
