@@ -372,3 +372,31 @@ def test_an_nrm_submitted_before_consent_was_withdrawn_can_still_be_read(
     item = page.forms.item(row)
     assert page.forms.visualItemRect(item).right() <= page.forms.viewport().width()
     window.lock()
+
+
+def test_after_an_import_the_submitting_tab_shows_the_first_still_to_submit(
+        qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The Submitting tab kept the one referral selected before an import (already submitted,
+    its reference filled in) above nine new ones not yet submitted: the next reference typed
+    would have gone to the wrong person."""
+    from sync import importer
+    from sync.desk import submission
+
+    setup = LeadAndDevice(tmp_path)
+    [first] = setup.send_demo(1)
+    setup.import_all()
+    submission.record_submission(setup.lead, first, "W1", "NRM-1", clock.today())
+    submission.record_submission(setup.lead, first, "W2", "DTN-1", clock.today())
+    setup.send_demo(1)  # a second operation waits in the share
+    setup.close()
+    window = _open_lead_window(qtbot, setup)
+    assert window.desk is not None
+    page = window.desk.submitting
+    done = next(r for r, sub in enumerate(page._shown) if sub.submitted_on is not None)
+    page.referrals.setCurrentRow(done)
+    importer.import_folder(window.desk.store, setup.share)
+    page.refresh()
+    chosen = page.current()
+    assert chosen is not None and chosen.submitted_on is None
+    assert "NOT YET SUBMITTED" in page.referrals.currentItem().text()
+    window.lock()

@@ -82,11 +82,14 @@ class SubmissionPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Reload the list, keeping the same referral selected (not the same row: one just
-        recorded moves down the list, and the next reference typed must not land on another
-        person's)."""
+        """Reload the list, keeping the same referral selected while it is still to submit (not
+        the same row: one just recorded moves down the list, and the next reference typed must
+        not land on another person's); when new referrals came in (an import) and that one is
+        submitted already, the first still to submit is selected, its details shown."""
         chosen = self.current()
         keep = self.referrals.currentRow()
+        before = {(sub.referral.case_id, sub.referral.person_id)
+                  for sub in self._shown}
         today = today_for_desk()
         self._shown = submissions(self.store)
         self.referrals.blockSignals(True)
@@ -107,7 +110,12 @@ class SubmissionPage(QWidget):
             same = [row for row, sub in enumerate(self._shown) if chosen is not None
                     and (sub.referral.case_id, sub.referral.person_id)
                     == (chosen.referral.case_id, chosen.referral.person_id)]
-            self.referrals.setCurrentRow(same[0] if same
+            waiting = [row for row, sub in enumerate(self._shown) if sub.submitted_on is None]
+            arrived = {(sub.referral.case_id, sub.referral.person_id) for sub in self._shown} \
+                - before
+            if same and self._shown[same[0]].submitted_on is not None and arrived and waiting:
+                same = waiting[:1]  # new ones came in: the first still to submit
+            self.referrals.setCurrentRow(same[0] if same else waiting[0] if waiting
                                          else min(max(keep, 0), len(self._shown) - 1))
             self._show(self.referrals.currentRow())
 
