@@ -7,7 +7,15 @@ from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QListView,
+    QListWidget,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QWidget,
+)
 
 from fieldkit.clock import parse_stamp
 
@@ -98,3 +106,11 @@ def enter_presses(widget: QWidget, action: Callable[[], object]) -> None:
     date box Qt ignores Enter, and Tab steps through day, month and year first."""
     for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
         QShortcut(QKeySequence(key), widget, action, context=Qt.ShortcutContext.WidgetShortcut)
+
+
+def wrapping(items: QListWidget) -> QListWidget:
+    """A list whose long entries wrap onto more lines instead of being cut at the edge."""
+    items.setWordWrap(True)
+    items.setResizeMode(QListView.ResizeMode.Adjust)
+    items.setTextElideMode(Qt.TextElideMode.ElideNone)
+    return items

@@ -399,4 +399,5 @@ def test_after_an_import_the_submitting_tab_shows_the_first_still_to_submit(
     chosen = page.current()
     assert chosen is not None and chosen.submitted_on is None
     assert "NOT YET SUBMITTED" in page.referrals.currentItem().text()
+    assert page.referrals.wordWrap()  # "(Rowan Hallam)" was cut off at 1366 px
     window.lock()

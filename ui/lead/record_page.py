@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QListView,
     QListWidget,
     QPlainTextEdit,
     QPushButton,
@@ -30,7 +29,7 @@ from forms.kinds import KIND_TITLES
 from sync.desk.casefile import case_lines, export_packs, history_lines
 from sync.desk.received import exhibit_content, form_model, load_case
 from sync.desk.submission import form_sections
-from ui.controls import TabKeysFocus, heading, named, pressable
+from ui.controls import TabKeysFocus, heading, named, pressable, wrapping
 from ui.messages import error_text
 from ui.worker import Worker
 
@@ -54,14 +53,6 @@ def _reader(name: str, text: str, parent: QWidget) -> QPlainTextEdit:
     box.setReadOnly(True)
     box.setPlainText(text)
     return box
-
-
-def _wrapping(items: QListWidget) -> QListWidget:
-    """A list whose long entries wrap onto more lines instead of being cut at the edge."""
-    items.setWordWrap(True)
-    items.setResizeMode(QListView.ResizeMode.Adjust)
-    items.setTextElideMode(Qt.TextElideMode.ElideNone)
-    return items
 
 
 class RecordPage(QWidget):
@@ -119,7 +110,7 @@ class RecordPage(QWidget):
 
     def _forms_tab(self) -> QWidget:
         split = QSplitter(Qt.Orientation.Horizontal, self)
-        self.forms = _wrapping(named(QListWidget(split), self.tr("Forms received")))
+        self.forms = wrapping(named(QListWidget(split), self.tr("Forms received")))
         self._readable = self.case.forms_to_read()
         for form, note in self._readable:
             who = self.case.person_reference(form.person_id)
@@ -145,7 +136,7 @@ class RecordPage(QWidget):
 
     def _exhibits_tab(self) -> QWidget:
         split = QSplitter(Qt.Orientation.Horizontal, self)
-        self.exhibits = _wrapping(named(QListWidget(split), self.tr("Exhibits received")))
+        self.exhibits = wrapping(named(QListWidget(split), self.tr("Exhibits received")))
         for exhibit in self.case.exhibits:
             mark = self.tr(" (sensitive)") if exhibit.sensitive else ""
             self.exhibits.addItem(f"{exhibit.exhibit_ref}{mark}: {exhibit.description}")

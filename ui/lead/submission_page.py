@@ -32,7 +32,7 @@ from sync.desk.submission import (
     submissions,
 )
 from ui.clipboard import copy_text
-from ui.controls import enter_presses, heading, named, pressable
+from ui.controls import enter_presses, heading, named, pressable, wrapping
 from ui.lead.models import day_words
 from ui.messages import error_text
 
@@ -50,7 +50,7 @@ class SubmissionPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.tr("Submitting"), self, 2))
         split = QSplitter(Qt.Orientation.Horizontal, self)
-        self.referrals = named(QListWidget(split), self.tr("Referrals to submit"))
+        self.referrals = wrapping(named(QListWidget(split), self.tr("Referrals to submit")))
         self.referrals.setSpacing(3)
         right = QWidget(split)
         column = QVBoxLayout(right)
