@@ -23,6 +23,7 @@ from sync.desk.tracker import (
     Outcome,
     RecordedEvent,
     Referral,
+    check_event,
     events,
     latest,
     record_event,
@@ -170,6 +171,9 @@ def record_submission(
             f"{person_reference}'s referral is already recorded as submitted on "
             f"{v.day(recorded.submitted_on)}, reference {recorded.reference}: record it again "
             "only to correct that (the first stays in the history).")
+    # What is wrong with the date or the consent is said first: a question about another
+    # case's referral comes only for a submission that could be recorded.
+    check_event(store, case_id, person_reference, EventKind.SUBMITTED, Outcome.NONE, on)
     if not different_person:
         already = submitted_elsewhere(store, case_id, person_reference)
         if already:

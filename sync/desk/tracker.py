@@ -295,14 +295,22 @@ def _day(on: date) -> str:
     return f"{on.day} {on:%B %Y}"
 
 
+def check_event(store: Store, case_id: str, person_reference: str, kind: EventKind,
+                outcome: Outcome, on: date) -> Referral:
+    """Refuse what cannot be right about one event (a date in the future or before the person
+    was found, a decision out of order), recording nothing; the referral it is about."""
+    found = referral(store, case_id, person_reference)
+    _check(found, kind, outcome, on, latest(events(store, case_id, found.person_id)),
+           clock.today())
+    return found
+
+
 def record_event(
     store: Store, case_id: str, person_reference: str, kind: EventKind, outcome: Outcome,
     on: date, *, reference: str = "",
 ) -> RecordedEvent:
     """Record one event as a new version (audited); refuses what cannot be right."""
-    found = referral(store, case_id, person_reference)
-    _check(found, kind, outcome, on, latest(events(store, case_id, found.person_id)),
-           clock.today())
+    found = check_event(store, case_id, person_reference, kind, outcome, on)
     with store.transaction() as conn:
         conn.execute(
             "INSERT INTO lead_referral_events(case_id, person_id, route, kind, outcome, "

@@ -433,3 +433,16 @@ def test_the_overview_and_pack_say_which_entry_corrects_which(tmp_path: Path) ->
         assert text.count("Correction of entry 1") == 2
     finally:
         setup.close()
+
+
+def test_a_wrong_date_is_refused_before_any_question_of_the_same_person(sent) -> None:  # type: ignore[no-untyped-def]
+    """A submission dated before the person was found, for someone whose NRM another case
+    already made, asked "the same person?" first; the date is refused first now."""
+    setup, (first, second) = sent
+    store = setup.lead
+    today = clock.today()
+    submission.record_submission(store, first, "W1", "NRM-1", today)
+    with pytest.raises(InvalidInput) as refused:
+        submission.record_submission(store, second, "W1", "NRM-2", today - timedelta(days=900))
+    assert not isinstance(refused.value, submission.PossibleDuplicate)
+    assert "before" in str(refused.value)
