@@ -125,8 +125,7 @@ def build_report(store: Store, quarter: Quarter, today: date) -> QuarterlyReport
     figures = quarter_figures(store, quarter)
     deadlines = [OpenDeadline(values.day(i.due_on), i.case_reference,
                               published_reference(i.person_reference),
-                              i.what_on(), "OVERDUE" if i.overdue(today) else
-                              ("passed" if i.due_on < today else "open"), i.sent_by)
+                              i.what_on(), i.state(today), i.sent_by)
                  for i in due_items(store)]
     headline = figures.published(figures.groups[1])["Total"][-1]
     summary = [

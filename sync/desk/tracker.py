@@ -149,6 +149,22 @@ class DueItem:
         """A deadline whose date has passed with nothing recorded."""
         return self.deadline and self.due_on < today
 
+    @property
+    def to_act_on(self) -> bool:
+        """A deadline, or something the Lead must do (the NRM withdrawal form); not a date
+        only to know (the recovery period's end, the earliest CG)."""
+        return self.deadline or self.timeline_id == "nrm_withdrawal"
+
+    def state(self, today: date) -> str:
+        """In words: "OVERDUE" (a deadline gone by), "to do" (something the Lead must do now:
+        the NRM withdrawal form), "date reached" (a date that is no deadline, such as the end
+        of the recovery period, has come) or "open"."""
+        if self.overdue(today):
+            return "OVERDUE"
+        if self.timeline_id == "nrm_withdrawal":
+            return "to do"
+        return "date reached" if self.due_on < today else "open"
+
 
 def referrals_of(case: ReceivedCase) -> list[Referral]:
     """The case's NRM referrals and Duty to Notify notices that name a person."""

@@ -129,7 +129,7 @@ def test_the_leads_day(qtbot, lead_window, monkeypatch, tmp_path) -> None:  # ty
     whats = [model.index(r, DueModel.WHAT).data() for r in range(model.rowCount())]
     deadline = (clock.today() + timedelta(days=30))
     assert f"Reconsideration deadline {deadline.day} {deadline:%B %Y}" in whats
-    assert model.rowCount() == 1 and tracker.summary.text() == "1 date open, 0 OVERDUE."
+    assert model.rowCount() == 1 and tracker.summary.text() == "1 deadline or action, 0 OVERDUE."
     assert dashboard.count(rg, "Negative") == 1
     # The quarter's report saved from the app (it could only be made on the command line).
     reports = tmp_path / "reports"

@@ -218,3 +218,22 @@ def test_a_reconsideration_is_asked_for_only_after_a_negative_decision() -> None
                      _so_far(*negative_cg))
     _check_order(_found(), EventKind.RECONSIDERATION_REQUEST, date(2026, 8, 5),
                  _so_far(*negative_cg))
+
+
+def test_the_state_of_what_is_due_in_words() -> None:
+    """The tracker said "passed" beside the NRM withdrawal form still to send (read as done)
+    and beside the earliest CG date."""
+    from sync.desk.tracker import DueItem
+
+    today = date(2026, 12, 3)
+    rg = DueItem(date(2026, 12, 1), "FK-1", "W1", "RG decision expected by", "reasonable_grounds",
+                 True)
+    earliest = DueItem(date(2026, 12, 1), "FK-1", "W1", "CG decision not expected before",
+                       "conclusive_grounds", False)
+    withdrawal = DueItem(date(2026, 11, 1), "FK-1", "W1", "Send the NRM withdrawal form",
+                         "nrm_withdrawal", False)
+    later = DueItem(date(2026, 12, 9), "FK-1", "W1", "RG decision expected by",
+                    "reasonable_grounds", True)
+    assert [i.state(today) for i in (rg, earliest, withdrawal, later)] == [
+        "OVERDUE", "date reached", "to do", "open"]
+    assert [i.to_act_on for i in (rg, earliest, withdrawal)] == [True, False, True]

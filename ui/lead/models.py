@@ -130,10 +130,8 @@ class DueModel(QAbstractTableModel):
         return self._items[row]
 
     def state(self, item: DueItem) -> str:
-        """OVERDUE, passed or open, in words."""
-        if item.overdue(self._today):
-            return "OVERDUE"
-        return "passed" if item.due_on < self._today else "open"
+        """OVERDUE, to do, date reached or open, in words (:meth:`DueItem.state`)."""
+        return item.state(self._today)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
         return 0 if parent.isValid() else len(self._items)

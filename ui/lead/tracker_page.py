@@ -93,10 +93,14 @@ class TrackerPage(QWidget):
         items = due_items(self.store)
         self.model.set_items(items, today)
         overdue = sum(item.overdue(today) for item in items)
-        opened = (self.tr("1 date open") if len(items) == 1
-                  else self.tr("%1 dates open").replace("%1", str(len(items))))
+        deadlines = sum(item.to_act_on for item in items)
+        opened = (self.tr("1 deadline or action") if deadlines == 1
+                  else self.tr("%1 deadlines or actions").replace("%1", str(deadlines)))
+        known = len(items) - deadlines
+        also = ("" if known == 0 else self.tr(" Also 1 date to know.") if known == 1
+                else self.tr(" Also %1 dates to know.").replace("%1", str(known)))
         self.summary.setText(self.tr("%1, %2 OVERDUE.").replace("%1", opened)
-                             .replace("%2", str(overdue)))
+                             .replace("%2", str(overdue)) + also)
         keep = self.referral.currentData()
         self.referral.clear()
         # Submitted referrals first: a decision only comes for one the Home Office has.
