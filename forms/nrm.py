@@ -301,6 +301,16 @@ class NrmReferral(Form):
         found += [detail for e in self.exploiters for detail in (e.address, e.contact_details)]
         return [detail for detail in found if detail.strip()]
 
+    def whereabouts(self) -> list[str]:
+        """Where the person and their dependants stay and how to reach them (safe contact,
+        current location, dependants' locations): sensitive addresses, which a sanitised
+        intelligence report never holds, not even in its subject."""
+        victim = self.potential_victim
+        found = [victim.safe_contact.address, victim.safe_contact.postcode,
+                 victim.safe_contact.phone, victim.safe_contact.email, victim.current_location]
+        found += [d.location for d in self.dependants]
+        return [detail for detail in found if detail.strip()]
+
     def ready_problems(self, as_of: date | None = None) -> list[FieldProblem]:
         """Everything missing before the referral can be marked ready."""
         as_of = as_of or self.where_found.encountered_on
