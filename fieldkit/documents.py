@@ -43,12 +43,13 @@ CONSENT_WITHDRAWN = "consent withdrawn before submission"
 def form_problems(
     kind: str, data: str | dict[str, Any], *, ready: bool, names: list[str] | None = None,
     addresses: list[str] | None = None, as_of: date | None = None,
+    premises: list[str] | None = None,
 ) -> list[FieldProblem]:
     """Everything wrong with a form document, each naming its field: the form's own rules and
     the council's indicator lists. The app's problems list and saving both ask this, so they
     always agree."""
     problems = check_document(kind, data, ready=ready, names=names or [],
-                              addresses=addresses or [], as_of=as_of)
+                              addresses=addresses or [], as_of=as_of, premises=premises or [])
     if problems:
         return problems
     form = KINDS[kind].model_validate_json(data if isinstance(data, str) else json.dumps(data))
@@ -74,14 +75,14 @@ def _indicator_fields(form: object) -> list[tuple[str, list[str]]]:
 
 def _validated(
     kind: str, data: str | dict[str, Any], status: str, *, names: list[str],
-    addresses: list[str],
+    addresses: list[str], premises: list[str] | None = None,
 ) -> str:
     if kind not in KINDS:
         raise InvalidInput(f"Form kind must be one of {', '.join(sorted(KINDS))}, not {kind!r}.")
     if status not in ("draft", "ready"):
         raise InvalidInput("Form status must be draft or ready.")
     problems = form_problems(kind, data, ready=status == "ready", names=names,
-                             addresses=addresses)
+                             addresses=addresses, premises=premises)
     if problems:
         raise InvalidInput(" ".join(problem.message for problem in problems))
     raw = data if isinstance(data, str) else json.dumps(data)
@@ -157,28 +158,36 @@ def _recorded_on_nrm(store: Store, person_id: str) -> tuple[list[str], list[str]
     return names, addresses, child
 
 
-def recorded_in_case(store: Store, case_id: str) -> tuple[list[str], list[str]]:
+def recorded_in_case(store: Store, case_id: str) -> tuple[list[str], list[str], list[str]]:
     """Every person's reference in the case and the names and addresses on their NRM forms
     (withdrawn ones too): what an intelligence report's sanitised text must not hold, since a
-    person found is often who told the officers (the premises are its subject, so not here)."""
+    person found is often who told the officers (the visits' premises are its subject, so not
+    here). Returned as names, sensitive addresses (where each person stays and how to reach
+    them: never in the report, subject included) and the other places (where found or
+    exploited, exploiters' addresses: in the text only as its subject)."""
     names = [str(reference) for (reference,) in store.conn.execute(
         "SELECT reference FROM people WHERE case_id = ?", (case_id,)).fetchall()]
     addresses: list[str] = []
+    premises: list[str] = []
     for (data,) in store.conn.execute(
             "SELECT v.data FROM form_versions v JOIN form_documents d ON d.id = v.document_id "
             "WHERE d.case_id = ? AND d.kind = 'nrm'", (case_id,)).fetchall():
         nrm = NrmReferral.model_validate_json(data)
         names += nrm.recorded_names()
-        addresses += nrm.recorded_addresses()
-    return names, addresses
+        whereabouts = nrm.whereabouts()
+        addresses += whereabouts
+        premises += [a for a in nrm.recorded_addresses() if a not in whereabouts]
+    return names, addresses, premises
 
 
 def case_form_problems(store: Store, case_id: str, kind: str,
                        data: str | dict[str, Any]) -> list[FieldProblem]:
     """:func:`form_problems` for a form of this case marked ready, checked against what the
     case records (as saving it checks): what a form's screen shows."""
-    names, addresses = recorded_in_case(store, case_id) if kind == "intel" else ([], [])
-    return form_problems(kind, data, ready=True, names=names, addresses=addresses)
+    names, addresses, premises = (recorded_in_case(store, case_id) if kind == "intel"
+                                  else ([], [], []))
+    return form_problems(kind, data, ready=True, names=names, addresses=addresses,
+                         premises=premises)
 
 
 def save_document(
@@ -203,8 +212,9 @@ def save_document(
         raise InvalidInput("That person belongs to another case.")
     names: list[str] = []
     addresses: list[str] = []
+    premises: list[str] = []
     if kind == "intel":
-        names, addresses = recorded_in_case(store, case_id)
+        names, addresses, premises = recorded_in_case(store, case_id)
     if kind == "dtn" and person_id is not None:
         names, addresses, child = _recorded_on_nrm(store, person_id)
         if child:
@@ -215,7 +225,8 @@ def save_document(
                                "possibly one (age not sure or disputed): a child is always "
                                "referred to the NRM, never by a Duty to Notify. If an age "
                                "assessment found them an adult, record that on the board first.")
-    body = _validated(kind, data, status, names=names, addresses=addresses)
+    body = _validated(kind, data, status, names=names, addresses=addresses,
+                      premises=premises)
     schema_version = int(KINDS[kind].model_fields["schema_version"].default)
     now = stamp()
     with store.transaction() as conn:

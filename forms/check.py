@@ -50,13 +50,15 @@ def check_document(
     as_of: date | None = None,
     names: Sequence[str] = (),
     addresses: Sequence[str] = (),
+    premises: Sequence[str] = (),
 ) -> list[FieldProblem]:
     """Every problem with a form of ``kind`` given as JSON text or a dict: invalid fields always,
     and missing ones when it is marked ``ready``. An empty list means it may be saved. ``as_of``
     is the date for age rules (default: the date recorded on the form); ``names`` and
     ``addresses`` are the person's recorded ones, which a Duty to Notify must never contain,
-    draft or ready (for an intelligence report, those recorded in its case, which its
-    sanitised text must not contain once ready)."""
+    draft or ready (for an intelligence report, those recorded in its case, which it must not
+    contain once ready, subject included; ``premises``, the other places recorded in its case,
+    it may hold only as its subject)."""
     model = KINDS.get(kind)
     if model is None:
         known = ", ".join(f"{k} ({title})" for k, title in KIND_TITLES.items())
@@ -72,7 +74,7 @@ def check_document(
     if not ready:
         return []
     if isinstance(document, IntelligenceReport):
-        return document.ready_problems(as_of, names, addresses)
+        return document.ready_problems(as_of, names, addresses, premises)
     return document.ready_problems(as_of)
 
 

@@ -422,6 +422,14 @@ def find_identifying_text(
     return sorted(found, key=lambda item: item.start)
 
 
+def find_recorded_addresses(text: str, addresses: Iterable[str]) -> list[tuple[int, int]]:
+    """Where in ``text`` any of the recorded ``addresses`` (whole or a street part) occurs, as
+    :func:`find_identifying_text` matches them, overlaps included."""
+    folded = fold(text)
+    return [match.span() for part in _address_parts(addresses)
+            for match in re.finditer(rf"(?<!\w){re.escape(part)}(?!\w)", folded)]
+
+
 def scrub_identifying_text(
     text: str, names: Iterable[str] = (), addresses: Iterable[str] = (),
     as_of: date | None = None,

@@ -13,7 +13,7 @@ from pydantic import Field
 
 from forms.choices import register_labels
 from forms.form import FieldProblem, Form, Problems
-from forms.identifying import describe_found, find_identifying_text
+from forms.identifying import describe_found, find_identifying_text, find_recorded_addresses
 
 _NAMED_SOURCE = re.compile(
     r"(?i:\b(?:source|informant|witness|caller|worker|employee|colleague|neighbour|tenant|"
@@ -110,10 +110,13 @@ class IntelligenceReport(Form):
         return "/".join(part.value if part is not None else "?" for part in parts)
 
     def ready_problems(self, as_of: date | None = None, names: Sequence[str] = (),
-                       addresses: Sequence[str] = ()) -> list[FieldProblem]:
+                       addresses: Sequence[str] = (),
+                       premises: Sequence[str] = ()) -> list[FieldProblem]:
         """Everything missing before the report can be marked ready; ``names`` and
-        ``addresses``: the people's names and addresses recorded in the case, which the
-        sanitised text must not hold (a person found is often the source)."""
+        ``addresses``: the people's names and sensitive addresses (where they stay, how to
+        reach them) recorded in the case, which the report must not hold (a person found is
+        often the source); ``premises``: other places recorded (where people were found or
+        exploited, exploiters' addresses), which the text may hold only as its subject."""
         problems = Problems()
         problems.need("subject_type", self.subject_type, "Say what the intelligence is about")
         problems.need("subject", self.subject, "Subject is needed")
@@ -128,27 +131,44 @@ class IntelligenceReport(Form):
                           "Handling code C needs the conditions for sharing")
         problems.need("destination", self.destination, "Destination is needed")
         problems.need("recorded_by", self.recorded_by, "Recorded by is needed")
-        problems.extend(self.identifying_problems(as_of, names, addresses))
+        problems.extend(self.identifying_problems(as_of, names, addresses, premises))
         return problems
 
     def identifying_problems(self, as_of: date | None = None, names: Sequence[str] = (),
-                             addresses: Sequence[str] = ()) -> list[FieldProblem]:
+                             addresses: Sequence[str] = (),
+                             premises: Sequence[str] = ()) -> list[FieldProblem]:
         """The sanitised text must not identify the source: a name after a title or after
         "source", a phone, email, postcode, house-number address, date of birth (anything
         ``forms.identifying`` finds) is a problem, unless it is in the subject (the premises
-        or person the intelligence is about may be named there). Never repeats what was
-        found."""
+        or person the intelligence is about may be named there). A recorded sensitive address
+        (``addresses``) is a problem wherever it is, in the subject too: putting it there
+        does not make it shareable. Never repeats what was found."""
+        problems: list[FieldProblem] = []
+        if find_recorded_addresses(self.subject, addresses):
+            problems.append(FieldProblem("subject", (
+                "Subject seems to contain an address recorded for a person in the case (where "
+                "they stay or how to reach them): a sanitised report never identifies a "
+                "sensitive address, so remove it")))
         text = self.sanitised_text
         subject = " ".join(self.subject.split()).casefold()
-        found = [item for item in find_identifying_text(text, names, addresses, as_of)
-                 if " ".join(text[item.start:item.end].split()).casefold() not in subject]
+        sensitive = find_recorded_addresses(text, addresses)
+
+        def exempt(start: int, end: int) -> bool:
+            if any(start < s_end and s_start < end for s_start, s_end in sensitive):
+                return False
+            return " ".join(text[start:end].split()).casefold() in subject
+
+        found = [item for item in find_identifying_text(text, names, [*addresses, *premises],
+                                                        as_of)
+                 if not exempt(item.start, item.end)]
         named = _NAMED_SOURCE.search(text)
         if not found and named is None:
-            return []
+            return problems
         what = describe_found(found) if found else "the source's name"
         if found and named is not None:
             what += " and the source's name"
-        return [FieldProblem("sanitised_text", (
+        problems.append(FieldProblem("sanitised_text", (
             f"Intelligence (sanitised) seems to contain {what}: a sanitised report never "
             "identifies the source, so remove it (the premises or person it is about belong "
-            "in the subject)"))]
+            "in the subject)")))
+        return problems

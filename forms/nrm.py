@@ -301,6 +301,16 @@ class NrmReferral(Form):
         found += [detail for e in self.exploiters for detail in (e.address, e.contact_details)]
         return [detail for detail in found if detail.strip()]
 
+    def whereabouts(self) -> list[str]:
+        """Where the person and their dependants stay and how to reach them (safe contact,
+        current location, dependants' locations): sensitive addresses, which a sanitised
+        intelligence report never holds, not even in its subject."""
+        victim = self.potential_victim
+        found = [victim.safe_contact.address, victim.safe_contact.postcode,
+                 victim.safe_contact.phone, victim.safe_contact.email, victim.current_location]
+        found += [d.location for d in self.dependants]
+        return [detail for detail in found if detail.strip()]
+
     def ready_problems(self, as_of: date | None = None) -> list[FieldProblem]:
         """Everything missing before the referral can be marked ready."""
         as_of = as_of or self.where_found.encountered_on
@@ -318,6 +328,11 @@ class NrmReferral(Form):
             "where_found.place", self.where_found.place, "Where the person was found is needed"
         )
         problems.nested("first_responder", self.first_responder.ready_problems())
+        found_on, decided_on = self.where_found.encountered_on, self.consent.decided_on
+        if found_on is not None and decided_on is not None and decided_on < found_on:
+            problems.add("consent.decided_on", (
+                "Date of the consent decision cannot be before the date the person was found: "
+                "check both dates"))
         if as_of is not None:
             self._consent_problems(problems, as_of)
         problems.nested("potential_victim", self.potential_victim.ready_problems(as_of))
@@ -356,5 +371,29 @@ class NrmReferral(Form):
         if consent.interpreter_used:
             problems.need("consent.interpreter_language", consent.interpreter_language,
                           "Interpreter's language is needed")
+        self._consent_language_problems(problems)
         problems.need("support.victim_care_contract", self.support.victim_care_contract,
                       "Say whether the person wants Salvation Army (victim care contract) support")
+
+    def _consent_language_problems(self, problems: Problems) -> None:
+        """Consent counts as informed only when given in a language the person understands:
+        through an interpreter when one is needed, an interpreter in one of the person's
+        languages, a booklet in one of them unless an interpreter was used. Lenient where
+        nothing is recorded (no languages, no interpreter language, no booklet language)."""
+        consent, victim = self.consent, self.potential_victim
+        theirs = {language.casefold() for language in victim.languages}
+        if victim.interpreter_needed and consent.interpreter_used is False:
+            problems.add("consent.interpreter_used", (
+                "Consent: an interpreter was needed but none is recorded for the consent "
+                "conversation: consent must be informed, in a language the person understands"))
+        if consent.interpreter_used and consent.interpreter_language and theirs \
+                and consent.interpreter_language.casefold() not in theirs:
+            problems.add("consent.interpreter_language", (
+                "Consent: the interpreter's language is not one of the languages the person "
+                "speaks: consent must be informed, in a language the person understands"))
+        if consent.interpreter_used is False and consent.booklet_language and theirs \
+                and consent.booklet_language.casefold() not in theirs:
+            problems.add("consent.booklet_language", (
+                "Consent: the NRM booklet was in a language the person does not speak and no "
+                "interpreter was used: consent must be informed, in a language the person "
+                "understands"))

@@ -41,7 +41,8 @@ class BoardStep(StrEnum):
     LEFT = "left"
 
 
-_RULE_FIELDS = frozenset({"mash_referred_at", "nrm_explained_at", "consent", "referral_form"})
+_RULE_FIELDS = frozenset({"mash_referred_at", "nrm_explained_at", "consent", "referral_form",
+                          "salvation_army_referred_at"})
 STILL_DUE_AFTER_LEAVING = frozenset({BoardStep.MASH, BoardStep.NRM_OR_DTN})
 """The steps a person who left the centre still waits for: the centre must still make them."""
 
@@ -55,6 +56,7 @@ class StepWait(StrEnum):
     NOT_ON_THE_DTN_ROUTE = "not_on_the_dtn_route"  # Salvation Army: an adult who refused
     NOT_A_POTENTIAL_VICTIM = "not_a_potential_victim"  # recorded as not a potential victim
     MASH_FIRST = "mash_first"  # a child's NRM: children's services (the MASH) are told first
+    SUPPORT_AFTER_CONSENT = "support_after_consent"  # Salvation Army: NRM support needs consent
 
 
 class ReferralForm(StrEnum):
@@ -236,6 +238,18 @@ class PersonReceived(FormSection):
             problems.add("nrm_explained_at",
                          "Record when the NRM was explained with the booklet: consent counts "
                          "only once the person was told what the NRM is")
+        adult_victim = self.potential_victim is not False and not rules.treated_as_child
+        if adult_victim and self.consent is ConsentDecision.GIVEN and self.interpreter_needed \
+                and self.interpreter_provided_at is None:
+            problems.add("consent",
+                         "Consent is recorded as given but the interpreter the person needs has "
+                         "not been provided: consent must be informed, in a language the person "
+                         "understands (record the interpreter, or ask again with one)")
+        if adult_victim and self.consent is ConsentDecision.REFUSED \
+                and self.salvation_army_referred_at is not None:
+            problems.add("salvation_army_referred_at",
+                         "A Salvation Army referral is recorded but the person refused the NRM: "
+                         "check it (Victim Care Contract support comes through the NRM)")
         if self.potential_victim is not False:
             expected = {Route.NRM: ReferralForm.NRM, Route.DUTY_TO_NOTIFY:
                         ReferralForm.DUTY_TO_NOTIFY}.get(rules.route)
@@ -247,6 +261,12 @@ class PersonReceived(FormSection):
             if item.outcome is PropertyOutcome.PENDING:
                 problems.add(f"property_items.{index}.outcome",
                              f"Say whether property item {index + 1} was kept or returned")
+            if item.is_identity_document and item.outcome is PropertyOutcome.KEPT \
+                    and not item.exhibit_reference.strip():
+                named = f" ({item.description.strip()})" if item.description.strip() else ""
+                problems.add(f"property_items.{index}.exhibit_reference",
+                             f"Property item {index + 1}{named} is an identity document that was "
+                             "kept: give its exhibit reference")
         problems.need("onward_destination", self.onward_destination,
                       "Onward destination is needed")
         problems.need("departed_at", self.departed_at, "Departure time is needed")
@@ -270,7 +290,9 @@ class PersonReceived(FormSection):
         Notify step waits for an adult not yet asked about consent, and for a child (or possibly
         a child) until the MASH referral is made: children's services first, then the NRM.
         Consent may change after the form was made (withdrawn, or recorded wrongly): the step
-        then waits again for the form that fits (:meth:`form_due_instead`)."""
+        then waits again for the form that fits (:meth:`form_due_instead`). The Salvation Army
+        referral (Victim Care Contract support, which is NRM support) waits for an adult's
+        consent too: not before they were asked (and not at all once they refused)."""
         board = self.board(as_of)
         if self._ruled_out(step, as_of):
             return self._why_ruled_out(step, as_of)
@@ -280,6 +302,9 @@ class PersonReceived(FormSection):
                 return StepWait.CONSENT_FIRST
             if rules.mash_referral and self.mash_referred_at is None:
                 return StepWait.MASH_FIRST
+        if step is BoardStep.SALVATION_ARMY and board[step] is not StepStatus.DONE \
+                and self.obligations(as_of).route is Route.UNDECIDED:
+            return StepWait.SUPPORT_AFTER_CONSENT
         return None
 
     def _ruled_out(self, step: BoardStep, as_of: date) -> bool:

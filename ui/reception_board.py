@@ -387,6 +387,9 @@ class ReceptionBoardPage(SharedBoard, Page):
             StepWait.MASH_FIRST: self.tr(
                 "Refer a child (or possibly a child) to the MASH first: children's services, "
                 "then the NRM."),
+            StepWait.SUPPORT_AFTER_CONSENT: self.tr(
+                "Ask about consent first: Salvation Army (Victim Care Contract) support comes "
+                "through the NRM, so it waits for the adult's consent."),
         }
         return words[waits]
 

@@ -97,8 +97,10 @@ def test_consent_given_then_withdrawn_moves_an_adult_to_the_duty_to_notify() -> 
 
 def test_a_british_national_is_eligible_for_the_nrm() -> None:
     """Nationality never bars a referral: a British adult who consents is ready to refer."""
-    nrm = _with(demo_forms.w1_nrm(FOUND_ON), potential_victim={"nationalities": ["GB"],
-                                                                "languages": ["eng"]})
+    nrm = _with(demo_forms.w1_nrm(FOUND_ON), potential_victim={
+        "nationalities": ["GB"], "languages": ["eng"], "interpreter_needed": False},
+        consent={"booklet_language": "eng", "interpreter_used": False,
+                 "interpreter_language": None})  # consent in English: no Romanian interpreter
     assert nrm.obligations(FOUND_ON).route is Route.NRM
     assert check_document("nrm", nrm.model_dump(mode="json"), ready=True, as_of=FOUND_ON) == []
     assert "United Kingdom" in pdf_text(render_nrm_pack(nrm, REF))

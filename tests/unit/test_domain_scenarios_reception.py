@@ -142,3 +142,57 @@ def test_a_form_that_no_longer_fits_the_person_shows_the_one_now_due() -> None:
     assert board_part.count("DtN") == 2  # the column title, and R006: the DtN made (adult)
     assert "Refused" in board_part  # consent in words, not "Done"
     assert "Still here" in board_part  # no one has left: not "WAITING"
+
+
+def test_consent_given_before_the_interpreter_arrived_is_a_rule_problem() -> None:
+    """R-RECEPTION-CONSENT-INTERPRETER: consent recorded as given while the interpreter the
+    person needs has not been provided is not informed consent: the board says so (the tap is
+    not refused); a refusal is not held up."""
+    person = PersonReceived(reference="R2", arrived_at=NOW, age_group=AgeGroup.ADULT,
+                            potential_victim=True, language="ron", interpreter_needed=True)
+    person = person.toggle_step(BoardStep.NRM_EXPLAINED, NOW, TODAY)
+    given = person.toggle_step(BoardStep.CONSENT, NOW, TODAY)
+    assert given.consent is ConsentDecision.GIVEN
+    [problem] = [p for p in given.rule_problems(TODAY) if p.field == "consent"]
+    assert "interpreter" in problem.message and "language the person understands" in problem.message
+    provided = given.toggle_step(BoardStep.INTERPRETER, NOW, TODAY)
+    assert [p for p in provided.rule_problems(TODAY) if p.field == "consent"] == []
+    refused = given.model_copy(update={"consent": ConsentDecision.REFUSED})
+    assert [p for p in refused.rule_problems(TODAY) if p.field == "consent"] == []
+
+
+def test_the_salvation_army_referral_waits_for_an_adults_consent() -> None:
+    """R-RECEPTION-SA-AFTER-CONSENT: Salvation Army (Victim Care Contract) support is NRM
+    support: for an adult not yet asked the step waits, and a referral stored for someone who
+    refused is a rule problem rather than hidden as "not needed"."""
+    adult = PersonReceived(reference="R1", arrived_at=NOW, age_group=AgeGroup.ADULT,
+                           potential_victim=True)
+    assert adult.step_waits(BoardStep.SALVATION_ARMY, TODAY) is StepWait.SUPPORT_AFTER_CONSENT
+    assert adult.toggle_step(BoardStep.SALVATION_ARMY, NOW, TODAY) == adult
+    given = adult.model_copy(update={"consent": ConsentDecision.GIVEN, "nrm_explained_at": NOW})
+    assert given.step_waits(BoardStep.SALVATION_ARMY, TODAY) is None
+    referred = given.toggle_step(BoardStep.SALVATION_ARMY, NOW, TODAY)
+    assert referred.salvation_army_referred_at == NOW
+    refused = referred.model_copy(update={"consent": ConsentDecision.REFUSED})
+    assert refused.board(TODAY)[BoardStep.SALVATION_ARMY] is StepStatus.NOT_NEEDED
+    [problem] = [p for p in refused.rule_problems(TODAY)
+                 if p.field == "salvation_army_referred_at"]
+    assert problem.message.startswith("A Salvation Army referral is recorded but the person "
+                                      "refused the NRM: check it")
+
+
+def test_a_kept_identity_document_needs_an_exhibit_reference() -> None:
+    """R-RECEPTION-ID-EXHIBIT: an identity document kept is an exhibit: its record is not
+    complete without the exhibit reference, and the problem names the item."""
+    from forms.reception import PropertyItem, PropertyOutcome
+
+    passport = PropertyItem(description="Passport", is_identity_document=True,
+                            outcome=PropertyOutcome.KEPT)
+    person = PersonReceived(reference="R4", arrived_at=NOW, age_group=AgeGroup.ADULT,
+                            property_logged=True, property_items=[passport])
+    [problem] = [p for p in person.ready_problems(TODAY) if p.field.startswith("property")]
+    assert problem.field == "property_items.0.exhibit_reference"
+    assert "Property item 1 (Passport)" in problem.message and "exhibit" in problem.message
+    numbered = passport.model_copy(update={"exhibit_reference": "RH/1"})
+    done = person.model_copy(update={"property_items": [numbered]})
+    assert [p for p in done.ready_problems(TODAY) if p.field.startswith("property")] == []

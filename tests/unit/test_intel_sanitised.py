@@ -71,3 +71,32 @@ def test_a_person_recorded_in_the_case_is_caught_when_saved(store: Store) -> Non
     clean = dict(data, sanitised_text="A worker told officers the manager keeps passports.")
     assert documents.case_form_problems(store, case.id, "intel", clean) == []
     documents.save_document(store, case.id, "intel", clean, status="ready")
+
+
+def test_a_recorded_sensitive_address_is_caught_even_when_put_in_the_subject(
+        store: Store) -> None:
+    """R-INTEL-SENSITIVE-ADDRESS: where a person in the case stays (the safe house on their
+    NRM) is caught in the sanitised text even when the subject holds it too, and in the
+    subject itself; the premises where they were exploited may still be the subject."""
+    safe_house = "14 Acacia Avenue, Coventry CV2 4AB"
+    report = IntelligenceReport(
+        subject_type="location", subject=safe_house,
+        sanitised_text=f"Two women moved from {safe_house} were collected by the same driver.")
+    fields = [p.field for p in report.ready_problems(addresses=[safe_house])
+              if p.field in ("subject", "sanitised_text")]
+    assert fields == ["subject", "sanitised_text"]
+    case = cases.create_case(store, "Operation Safe House")
+    person = cases.add_person(store, case.id, "W1")
+    documents.save_document(store, case.id, "nrm", {
+        "where_found": {"age_group": "adult"},
+        "potential_victim": {"current_location": safe_house},
+        "exploitation": {"places": [{"address": "Unit 9, Brookvale Estate"}]}},
+        person_id=person.id)
+    data = full_examples()["intel"].model_dump(mode="json")
+    leaked = dict(data, subject=safe_house, sanitised_text=report.sanitised_text)
+    problems = documents.case_form_problems(store, case.id, "intel", leaked)
+    assert {p.field for p in problems} == {"subject", "sanitised_text"}
+    assert all("Acacia" not in p.message for p in problems)
+    premises = dict(data, subject="Car wash, Unit 9, Brookvale Estate",
+                    sanitised_text="Workers sleep at Unit 9, Brookvale Estate.")
+    assert documents.case_form_problems(store, case.id, "intel", premises) == []
