@@ -231,6 +231,40 @@ word (``In St Albans``, ``Saw Dr Petrova``: a saint's name or a title). Capitali
 so "worked on a farm down a lane" is left alone."""
 _HOUSE_NUMBER = re.compile(r"\b[Nn]o\.\s?\d{1,4}[a-z]?\b")
 """``No. 22``: a house number written out (``flat above No. 22``)."""
+_NOT_A_NAME = (r"(?!(?:In|At|On|The|A|An|It|He|She|They|We|I|You|That|This|There|Then|When|"
+               r"Yes|No|Not|To|From|For|By|With|And|But|Or|If|So|His|Her|Their|Our|My|Your|"
+               r"Mr|Mrs|Ms|Dr)\b)")
+"""Words that start a sentence or a phrase, not a name (``said In St Albans``)."""
+_WORDS_AFTER = (r"[ \t]*:?[ \t]*[\"'“‘]?(?P<name>[^\W\d_a-z][^\W\d_]*(?:['’-][^\W\d_]+)*"
+                r"(?:[ \t]+[^\W\d_a-z][^\W\d_]*(?:['’-][^\W\d_]+)*)*)")
+_SAID_NAME = re.compile(
+    r"\b(?i:(?:my|his|her|their|the[ \t]+\w+'s)[ \t]+(?:real[ \t]+|full[ \t]+|first[ \t]+|"
+    r"family[ \t]+|sur)?name[ \t]+(?:is|was)|(?:i[ \t]+am|i'm|he[ \t]+is|she[ \t]+is|"
+    r"he's|she's|they[ \t]+are|was|is)[ \t]+called|call[ \t]+me|named|introduced[ \t]+"
+    r"(?:himself|herself|themselves|themself)[ \t]+as|gave[ \t]+(?:his|her|their)[ \t]+"
+    r"name[ \t]+as)" + _WORDS_AFTER)
+"""A name said in the words (``My name is Tran Van Example``, ``she is called Ana``, ``call
+me Bogdan``, ``a man named Ion``): those words, then capitalised words."""
+_ROLE_NAME = re.compile(
+    r"\b(?i:boss|manager|owner|gangmaster|supervisor|controller|driver|landlord|"
+    r"recruiter|agent|employer|brother|sister|cousin|uncle|aunt|wife|husband|partner|"
+    r"girlfriend|boyfriend|friend|son|daughter|father|mother)[ \t]+" + _NOT_A_NAME +
+    r"(?P<name>[^\W\d_a-z][^\W\d_]*(?:['’-][^\W\d_]+)*"
+    r"(?:[ \t]+[^\W\d_a-z][^\W\d_]*(?:['’-][^\W\d_]+)*)+)")
+"""Someone's role, then two capitalised words or more (``my boss Nguyen Van Boss``,
+``her cousin Maria Popescu``): a name. One word only (``the boss Mercedes``) is left."""
+_AGENCIES = (r"(?!(?:Home[ \t]+Office|Salvation[ \t]+Army|Trading[ \t]+Standards|Border[ \t]+"
+             r"Force|Immigration[ \t]+Enforcement|Modern[ \t]+Slavery|City[ \t]+Council|"
+             r"Social[ \t]+Services|Adult[ \t]+Social|Children'?s[ \t]+Services|West[ \t]+"
+             r"Midlands|Job[ \t]+Centre|Jobcentre[ \t]+Plus|Citizens[ \t]+Advice|Red[ \t]+Cross|"
+             r"British[ \t]+Red|National[ \t]+Crime|Police[ \t]+Scotland|Border|Gangmasters)\b)")
+_TOLD_NAME = re.compile(
+    r"\b(?i:said|says|told|tells|asked|paid|pays|met|meets|saw|sees|phoned|called|"
+    r"texted|messaged)[ \t]+" + _AGENCIES + _NOT_A_NAME +
+    r"(?P<name>[^\W\d_a-z][^\W\d_]*(?:['’-][^\W\d_]+)*"
+    r"(?:[ \t]+[^\W\d_a-z][^\W\d_]*(?:['’-][^\W\d_]+)*)+)")
+"""Someone said, told, paid or met, then two capitalised words or more (``She said Maria
+Popescu kept her passport``): a name, unless an agency's (``told Trading Standards``)."""
 # Simple endings a name takes in speech or other languages: possessives, plurals, cases.
 _ENDINGS = "s|es|a|ei|ul|ului|ova|eva|ovi|ovs|ov|u|y|i|ie|owi|em|om|ego|emu|ą|ę"
 
@@ -414,6 +448,9 @@ def find_identifying_text(
     for pattern in (_TITLED_NAME, _NICKNAME):
         for match in pattern.finditer(text):
             claim(IdentifyingKind.NAME, *match.span())
+    for pattern in (_SAID_NAME, _ROLE_NAME, _TOLD_NAME):  # the name only, not the words before
+        for match in pattern.finditer(text):
+            claim(IdentifyingKind.NAME, *match.span("name"))
     named = _name_patterns(names)
     if named is not None:
         for match in named.finditer(folded):
