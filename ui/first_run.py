@@ -154,6 +154,8 @@ class FirstRunPage(QWidget):
         self.create_button.clicked.connect(self.submit)
         self.repeat.returnPressed.connect(self.submit)
         self.repeat.editingFinished.connect(self._repeat_left)
+        for box in (self.name, self.passphrase, self.repeat):
+            box.textChanged.connect(self._typed)
         self._show_strength("")
 
     def start_again(self) -> None:
@@ -214,6 +216,13 @@ class FirstRunPage(QWidget):
             return self.tr("The two passphrases are not the same: type it again in "
                            "\"Repeat it\"."), self.repeat
         return "", None
+
+    @Slot()
+    def _typed(self) -> None:
+        """A problem said is taken back once the officer changes what it was about (it stayed
+        under "Strength: Strong" after the passphrase was put right)."""
+        if self.create_button.isEnabled():
+            self.problem.clear()
 
     @Slot()
     def _repeat_left(self) -> None:

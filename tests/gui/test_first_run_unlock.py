@@ -31,6 +31,8 @@ def test_first_run_creates_the_store_with_the_profile(qtbot, settings: Settings,
     qtbot.keyClicks(page.repeat, "short")
     qtbot.keyClick(page.repeat, Qt.Key.Key_Return)
     assert "too short" in page.problem.text()
+    qtbot.keyClicks(page.passphrase, "er")  # put right: the old words go
+    assert page.problem.text() == ""
     assert page.strength_label.text() == "Strength: Very weak"
     page.passphrase.clear()
     page.repeat.clear()
