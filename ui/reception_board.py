@@ -229,12 +229,15 @@ class ReceptionBoardPage(SharedBoard, Page):
         if focused is not None and self.panel.isAncestorOf(focused):
             self.split.setSizes([total // 2, total - total // 2])
             self.table.setFocus()
+            QTimer.singleShot(0, lambda: self.table.scrollTo(self.table.currentIndex()))
             return
         if self.panel.editor.isHidden():
             self.message.setText(self.tr("Select a person on the board first."))
             return
         self.split.setSizes([total // 4, total - total // 4])
         self.panel.focus_first()
+        # The board, smaller now, still shows whose details these are.
+        QTimer.singleShot(0, lambda: self.table.scrollTo(self.table.currentIndex()))
 
     def _first_focus(self) -> None:
         """Where to start typing: the board's first cell, or the centre's first detail."""

@@ -190,3 +190,16 @@ def test_the_summary_prints_from_the_board(qtbot, window, demo, tmp_path,
     saved = documents.list_documents(board._store, board._case_id, "reception")[-1]
     assert "W9" in saved.data
     assert oct(target.stat().st_mode & 0o777) == "0o600"
+
+
+def test_f6_keeps_the_selected_person_in_sight_on_the_smaller_board(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """With R007 selected, F6 gave the details most of the height and the board, now two rows
+    high, showed R001 and R002: nothing said whose details these were."""
+    window.resize(1366, 768)
+    _case, page = _centre_with(qtbot, window, people=20)
+    qtbot.wait(50)
+    page.table.setCurrentIndex(page.proxy.index(15, 1))  # scrolled to: the board's last row
+    qtbot.wait(50)
+    qtbot.keyClick(page.table, Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: page.table.viewport().rect().contains(
+        page.table.visualRect(page.table.currentIndex())))
