@@ -17,11 +17,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -56,7 +58,8 @@ if TYPE_CHECKING:
     from ui.board_sharing import BoardSharing
     from ui.worker import Worker
 
-CENTRE_FIELDS = ["operation", "venue", "held_on", "lead_agency", "agencies_present"]
+CENTRE_FIELDS = ["operation", "venue", "held_on", "lead_agency", "agencies_present",
+                 "interpreters"]
 NEW_BOARD = "new"
 """The document id that opens a new board (a case may hold several: one per centre)."""
 
@@ -98,9 +101,14 @@ class ReceptionBoardPage(SharedBoard, Page):
         layout.addWidget(self.tabs, 1)
         setup = QWidget(self)
         setup_layout = QHBoxLayout(setup)
-        self.details = SectionEditor(ReceptionCentre, setup, only=CENTRE_FIELDS)
+        details_scroll = QScrollArea(setup)  # interpreters for each language add entries
+        details_scroll.setWidgetResizable(True)
+        details_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        details_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.details = SectionEditor(ReceptionCentre, details_scroll, only=CENTRE_FIELDS)
         self.details.set_value(centre.model_dump(mode="json"))
-        setup_layout.addWidget(self.details, 1)
+        details_scroll.setWidget(self.details)
+        setup_layout.addWidget(details_scroll, 1)
         self.checklist = Checklist(self.tr("Set-up checklist"), setup)
         self.checklist.set_groups(setup_groups(), set(centre.setup_ticked))
         setup_layout.addWidget(self.checklist, 1)

@@ -203,3 +203,20 @@ def test_f6_keeps_the_selected_person_in_sight_on_the_smaller_board(qtbot, windo
     qtbot.keyClick(page.table, Qt.Key.Key_F6)
     qtbot.waitUntil(lambda: page.table.viewport().rect().contains(
         page.table.visualRect(page.table.currentIndex())))
+
+
+def test_the_set_up_records_the_interpreters_booked(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """The set-up had no way to record interpreters, so the printed summary always said
+    "Interpreters: Not recorded" though the checklist asks for one for each language."""
+    _case, page = _centre_with(qtbot, window, people=1)
+    section = page.details.fields["interpreters"]
+    section.add_button.setFocus()
+    qtbot.keyClick(section.add_button, Qt.Key.Key_Space)
+    entry = section.items[-1]
+    combo = entry.fields["language"].combo
+    combo.setCurrentIndex(combo.findData("vie"))
+    page.save()
+    from fieldkit import documents
+
+    saved = documents.list_documents(window.store, _case.id, "reception")[-1]
+    assert '"language":"vie"' in saved.data.replace(" ", "")
