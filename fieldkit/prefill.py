@@ -96,7 +96,13 @@ def _from_reception(store: Store, person: Person, data: dict[str, Any]) -> None:
         if victim:
             data["potential_victim"] = victim
         if seen.consent.value != "not_asked":
-            data["consent"] = {"decision": seen.consent.value}
+            consent: dict[str, Any] = {"decision": seen.consent.value}
+            if seen.nrm_explained_at is not None:  # decided once it was explained
+                consent["decided_on"] = seen.nrm_explained_at.astimezone().date().isoformat()
+            if seen.interpreter_provided_at is not None and seen.language is not None:
+                consent["interpreter_used"] = True
+                consent["interpreter_language"] = seen.language
+            data["consent"] = consent
         return
 
 

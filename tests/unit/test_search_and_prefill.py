@@ -111,3 +111,20 @@ def test_no_duty_to_notify_for_someone_the_board_records_as_a_child(
     else:
         documents.save_document(store, case.id, "dtn", notice, person_id=person.id)
         assert len(documents.list_documents(store, case.id, "dtn")) == 1
+
+
+def test_the_board_s_consent_conversation_comes_onto_the_nrm(store: Store) -> None:
+    """The board recorded the interpreter (Vietnamese) and when the NRM was explained before
+    consent was given; the NRM started from it asked for all that again."""
+    case = cases.create_case(store, "Operation Larch")
+    documents.save_document(store, case.id, "reception", {
+        "operation": "Operation Larch", "held_on": "2026-11-20",
+        "people": [{"reference": "R1", "age_group": "adult", "estimated_age": 30,
+                    "language": "vie", "interpreter_needed": True,
+                    "interpreter_provided_at": "2026-11-20T10:05:00Z",
+                    "nrm_explained_at": "2026-11-20T10:25:00Z", "consent": "given",
+                    "potential_victim": True}]})
+    person = cases.ensure_person(store, case.id, "R1")
+    consent = prefill.new_nrm(store, person)["consent"]
+    assert consent["decision"] == "given" and consent["decided_on"] == "2026-11-20"
+    assert consent["interpreter_used"] is True and consent["interpreter_language"] == "vie"
