@@ -19,13 +19,14 @@ def pdf_available() -> bool:
         return False
 
 
-def choose_pack_path(parent: QWidget, suggested: str) -> str:
-    """Ask where to write the PDF (an empty string when cancelled). Tests replace this. The
-    dialog is wide enough for its title (the warning that the PDF is not encrypted) to be
-    read whole at 1366x768."""
+def choose_pack_path(parent: QWidget, suggested: str, what: str = "") -> str:
+    """Ask where to write the PDF (an empty string when cancelled); ``what`` names it in the
+    title ("the visit report"; the pack by default). Tests replace this. The dialog is wide
+    enough for its title (the warning that the PDF is not encrypted) to be read whole at
+    1366x768."""
     dialog = QFileDialog(
-        parent, parent.tr("Save the pack (the PDF is not encrypted: keep it on a secure "
-                          "drive and delete it once submitted)"),
+        parent, parent.tr("Save %1 (the PDF is not encrypted: keep it on a secure drive and "
+                          "delete it once used)").replace("%1", what or parent.tr("the pack")),
         str(Path.home() / suggested), parent.tr("PDF (*.pdf)"))
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)

@@ -441,7 +441,8 @@ class ReceptionBoardPage(SharedBoard, Page):
             if self._unsaved or self._document_id is None:
                 return  # the save was refused: its message says why
         reference = cases.get_case(self._store, self._case_id).reference
-        path = print_pack.choose_pack_path(self, f"{reference}-reception-summary.pdf")
+        path = print_pack.choose_pack_path(self, f"{reference}-reception-summary.pdf",
+                                           self.tr("the reception summary"))
         if not path:
             return
         centre, document_id = self.centre(), self._document_id

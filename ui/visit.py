@@ -251,7 +251,8 @@ class VisitPage(Page):
         """Print the visit report (notes with corrections struck through, exhibits with their
         hashes): rendered on the worker, written by the core (audited first, 0600)."""
         reference = cases.get_case(self._store, self.visit.case_id).reference
-        path = print_pack.choose_pack_path(self, f"{reference}-visit-report.pdf")
+        path = print_pack.choose_pack_path(self, f"{reference}-visit-report.pdf",
+                                           self.tr("the visit report"))
         if not path:
             return
         self.form_message.setText(self.tr("Making the visit report…"))

@@ -137,8 +137,11 @@ def styles() -> Styles:
         heading=ParagraphStyle("heading", base, fontName=SANS_BOLD, fontSize=12, leading=15,
                                spaceBefore=4 * mm, spaceAfter=1.5 * mm,
                                textColor=colors.HexColor("#1f2933")),
+        # Kept with what follows: never alone at a page's foot (reportlab then also drew
+        # it unwrapped and failed, for one length of text above it).
         subheading=ParagraphStyle("subheading", base, fontName=SANS_BOLD, fontSize=10,
-                                  leading=13, spaceBefore=2 * mm, spaceAfter=1 * mm),
+                                  leading=13, spaceBefore=2 * mm, spaceAfter=1 * mm,
+                                  keepWithNext=1),
         body=base,
         small=ParagraphStyle("small", base, fontSize=8, leading=10, textColor=INK_SOFT),
         label=ParagraphStyle("label", base, fontSize=8.5, leading=11, textColor=INK_SOFT),

@@ -134,9 +134,12 @@ def _sections(nrm: NrmReferral, rules: Obligations) -> list[list[Flowable]]:
             ("Interpreter used", v.yes_no(consent.interpreter_used)),
             ("Interpreter's language", v.language(consent.interpreter_language)),
             ("Date of the decision", v.day(consent.decided_on)),
-            ("Date consent was withdrawn", v.day(consent.withdrawn_on)),
-            ("How the withdrawal was made", v.choice(consent.withdrawal_how)),
-            ("Notes on the withdrawal", consent.withdrawal_notes),
+            # A withdrawal's lines only when consent was withdrawn ("Not recorded" beside
+            # consent given read as if something were missing).
+            *([("Date consent was withdrawn", v.day(consent.withdrawn_on)),
+               ("How the withdrawal was made", v.choice(consent.withdrawal_how)),
+               ("Notes on the withdrawal", consent.withdrawal_notes)]
+              if consent.decision is ConsentDecision.WITHDRAWN else []),
         ])],
         _victim(nrm),
         _dependants(nrm),

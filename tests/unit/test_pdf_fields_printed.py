@@ -213,3 +213,18 @@ def test_every_visit_field_is_printed_in_the_visit_report() -> None:
         demo_forms.visit_form(START, START.replace(hour=12))).model_dump(mode="json")
     _assert_all_printed("visit", PremisesVisit, [base], lambda form: pdf_text(
         render_visit_report(REF, form=form)))
+
+
+def test_the_nrm_pack_renders_whatever_falls_at_a_page_foot() -> None:
+    """One length of the consent's "how explained" put the "Safe contact details" heading at
+    the foot of a page, and reportlab drew it unwrapped and failed: no pack at all. Every
+    length here moves what falls at the foot of the page."""
+    full = demo_forms.w1_nrm(FOUND_ON).model_dump(mode="json")
+    for words in range(0, 60, 2):
+        data = _deep_copy(full)
+        data["consent"]["how_explained"] = " ".join(["Zqalpha"] * words)
+        assert render_nrm_pack(NrmReferral.model_validate(data), REF, as_of=FOUND_ON)
+    full["consent"]["how_explained"] = "Zqalpha words"
+    full["consent"].pop("withdrawn_on", None)
+    pdf = pdf_text(render_nrm_pack(NrmReferral.model_validate(full), REF, as_of=FOUND_ON))
+    assert "Date consent was withdrawn" not in pdf  # consent given: no withdrawal lines
