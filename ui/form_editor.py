@@ -188,6 +188,33 @@ class SectionEditor(QWidget):
         for name, widget in self.fields.items():
             widget.set_value(data.get(name, defaults.get(name)))
 
+    def field_at(self, path: str) -> Editable | None:
+        """The field widget itself (not the control inside it that takes the cursor) for a
+        dotted field path, or None when it is not shown here."""
+        head, _, rest = path.partition(".")
+        widget = self.fields.get(head)
+        if widget is None or not rest:
+            return widget
+        if isinstance(widget, SectionBox):
+            return widget.editor.field_at(rest)
+        if isinstance(widget, RepeatingSection):
+            index, _, more = rest.partition(".")
+            if index.isdigit() and int(index) < len(widget.items):
+                item = widget.items[int(index)]
+                return item.field_at(more) if more else None
+        return None
+
+    def set_field_value(self, path: str, value: Any) -> bool:
+        """Show ``value`` in the one field at ``path`` (without emitting ``changed``); every
+        other widget stays as it is, so the cursor and the scroll stay where they were
+        (``set_value`` on the whole form remade the entries of its repeating sections).
+        False when the field is not shown here."""
+        widget = self.field_at(path)
+        if widget is None:
+            return False
+        widget.set_value(value)
+        return True
+
     def widget_at(self, path: str) -> QWidget | None:
         """The control for a dotted field path, or None when it is not shown here."""
         head, _, rest = path.partition(".")

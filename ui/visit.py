@@ -4,6 +4,7 @@ of business, contemporaneous notes, and photos and documents as exhibits."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -59,6 +61,30 @@ def safety_panel(parent: QWidget) -> QFrame:
     text.setAccessibleName(frame.tr("Safety reminders"))
     layout.addWidget(text)
     return frame
+
+
+def confirm_replace_time(parent: QWidget, which: str, recorded: str, now: str) -> bool:
+    """Ask before a recorded start or end time is replaced with now (replaced in tests): a
+    second Alt+V, pressed by mistake, silently overwrote the time the visit started."""
+    answer = QMessageBox.question(
+        parent, parent.tr("Replace the recorded time"),
+        parent.tr("The visit's {which} is recorded as {recorded}. Replace it with now ({now})?")
+        .format(which=which, recorded=recorded, now=now),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def _shown_time(recorded: str, now: datetime) -> str:
+    """A recorded time as the officer reads it: "10:17" today, with its date on another day,
+    as typed when it is not a time at all."""
+    try:
+        moment = datetime.fromisoformat(recorded)
+    except ValueError:
+        return recorded
+    if moment.date() == now.date():
+        return moment.strftime("%H:%M")
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 class VisitPage(Page):
@@ -213,10 +239,19 @@ class VisitPage(Page):
             self.record_scroll.ensureWidgetVisible(widget)  # never typing into a field out of sight
 
     def _set_now(self, field: str) -> None:
-        data = self.form_data()
-        data[field] = clock.local_now().replace(microsecond=0).isoformat()
-        self.form.set_value(data)
+        """Record the start (or end) time as now: only that field changes, so the cursor and
+        the scroll stay where they were; a time already recorded is replaced only when the
+        officer says so."""
+        now = clock.local_now().replace(microsecond=0)
+        which = self.tr("start") if field == "started_at" else self.tr("end")
+        recorded = self.form.value().get(field)
+        if recorded and not confirm_replace_time(
+                self, which, _shown_time(str(recorded), now), now.strftime("%H:%M")):
+            return
+        self.form.set_field_value(field, now.isoformat())
         self._form_changed()
+        self.form_message.setText(self.tr("The visit's {which} is recorded as {time}.").format(
+            which=which, time=now.strftime("%H:%M")))
 
     def save(self, status: str = "draft") -> None:
         """Save the visit record as a new version (earlier versions are kept); ``ready`` only

@@ -462,3 +462,82 @@ def test_a_repeating_section_s_entries_are_named_one_at_a_time(qtbot, window, de
     remove = [w for w in first.findChildren(QPushButton) if w.text() == "Remove"]
     assert remove[0].accessibleName() == "Remove Action 1"
     assert actions.add_button.text() == "Add to: Actions"
+
+
+# -- a keyboard-only walk of the visit page (walk C) ------------------------------------------
+
+
+def test_start_visit_now_changes_only_the_start_and_asks_before_replacing_it(
+        qtbot, window, demo, monkeypatch):
+    """Alt+V remade the whole record (the actions' entries too): the cursor was lost (typing
+    went nowhere, Tab went to Back) and the record jumped; pressed again, it silently
+    overwrote the start already recorded."""
+    from datetime import datetime
+
+    asked: list[tuple[str, str, str]] = []
+    answer = [False]
+    monkeypatch.setattr("ui.visit.confirm_replace_time",
+                        lambda _parent, which, recorded, now:
+                        asked.append((which, recorded, now)) or answer[0])
+    now = datetime(2026, 12, 3, 10, 21, 30).astimezone()
+    monkeypatch.setattr("fieldkit.clock.local_now", lambda: now)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    page = window.workspace.open_visit(demo.visit.id)
+    start = page.form.widget_at("started_at")
+    recorded = start.text()
+    assert recorded  # the demo's visit has a start
+    details = page.form.widget_at("actions.0.details")
+    qtbot.waitUntil(details.isVisible)
+    details.setFocus()
+    page.record_scroll.ensureWidgetVisible(details)
+    qtbot.waitUntil(details.hasFocus)
+    bar = page.record_scroll.verticalScrollBar()
+    where = bar.value()
+    assert where > 0
+
+    qtbot.keyClick(details, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: len(asked) == 1)
+    assert asked[0][0] == "start" and asked[0][2] == "10:21"
+    assert start.text() == recorded  # No (the default): the recorded start stays
+
+    answer[0] = True
+    qtbot.keyClick(details, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: start.text() == "2026-12-03 10:21")
+    assert page.form.widget_at("actions.0.details") is details  # not remade
+    assert details.hasFocus() and bar.value() == where
+    qtbot.keyClicks(details, " Typed after.")
+    assert page.form.value()["actions"][0]["details"].endswith(" Typed after.")
+    assert "10:21" in page.form_message.text()
+
+    # Nothing recorded yet: no question, the time is simply recorded.
+    end = page.form.widget_at("ended_at")
+    page.form.set_field_value("ended_at", None)
+    assert end.text() == ""
+    qtbot.keyClick(details, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: end.text() == "2026-12-03 10:21")
+    assert len(asked) == 2 and details.hasFocus()
+
+
+def test_the_question_before_replacing_a_time_defaults_to_no(qtbot):
+    """Enter on the question keeps the recorded time: replacing it is never the default."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    from ui.visit import confirm_replace_time
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    seen: list[str] = []
+
+    def press_enter() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, press_enter)
+            return
+        seen.append(box.text())
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, press_enter)
+    assert not confirm_replace_time(parent, "start", "10:17", "10:21")
+    assert seen == ["The visit's start is recorded as 10:17. Replace it with now (10:21)?"]
