@@ -15,13 +15,14 @@ from typing import Annotated, Any, TypeAlias, Union, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -301,6 +302,18 @@ def _tab_order_between(first: QWidget | None, block: QWidget, then: QWidget) -> 
         QWidget.setTabOrder(earlier, later)
 
 
+def _scroll_to(entry: QWidget, field: QWidget) -> None:
+    """Scroll whatever scroll area holds ``entry`` so it shows, as much of it as fits and at
+    least ``field`` (its first field, where the cursor is)."""
+    holder = entry.parentWidget()
+    while holder is not None and not isinstance(holder, QScrollArea):
+        holder = holder.parentWidget()
+    if holder is None:
+        return
+    holder.ensureWidgetVisible(entry, 0, 0)
+    holder.ensureWidgetVisible(field)
+
+
 class RepeatingSection(QGroupBox):
     """A list of sections (dependants, places, exploiters): Add appends one, Remove drops it."""
 
@@ -348,7 +361,11 @@ class RepeatingSection(QGroupBox):
         if data is None:
             self.changed.emit()
         if focus and editor.fields:
-            next(iter(editor.fields.values())).setFocus()
+            first = next(iter(editor.fields.values()))
+            first.setFocus()
+            # The new entry comes at the bottom, often below what the record shows: scroll to
+            # it (the cursor was in a field out of sight). Once it is laid out: not yet now.
+            QTimer.singleShot(0, box, lambda: _scroll_to(box, first))
 
     def _remove(self, editor: SectionEditor, box: QGroupBox) -> None:
         self.items.remove(editor)

@@ -541,3 +541,25 @@ def test_the_question_before_replacing_a_time_defaults_to_no(qtbot):
     QTimer.singleShot(0, press_enter)
     assert not confirm_replace_time(parent, "start", "10:17", "10:21")
     assert seen == ["The visit's start is recorded as 10:17. Replace it with now (10:21)?"]
+
+
+def test_an_entry_added_to_a_section_scrolls_into_view(qtbot, window, demo):
+    """Add to: Actions (and Add to: Partner agencies) put the cursor in the new entry's first
+    field below what the record showed: the officer typed into a field out of sight."""
+    from ui.form_editor import RepeatingSection
+
+    page = window.workspace.open_visit(demo.visit.id)
+    for path in ("actions", "plan.partners"):
+        section = page.form.field_at(path)
+        assert isinstance(section, RepeatingSection), path
+        add = section.add_button
+        qtbot.waitUntil(add.isVisible)
+        add.setFocus()
+        qtbot.waitUntil(add.hasFocus)
+        page.record_scroll.verticalScrollBar().setValue(0)  # the new entry far below
+        qtbot.keyClick(add, Qt.Key.Key_Space)
+        entry = section.items[-1].parentWidget()
+        first = QApplication.focusWidget()
+        assert entry.isAncestorOf(first), path
+        qtbot.waitUntil(lambda: _in_view(page, first), timeout=2000)  # noqa: B023
+        assert first.hasFocus()
