@@ -563,3 +563,22 @@ def test_an_entry_added_to_a_section_scrolls_into_view(qtbot, window, demo):
         assert entry.isAncestorOf(first), path
         qtbot.waitUntil(lambda: _in_view(page, first), timeout=2000)  # noqa: B023
         assert first.hasFocus()
+
+
+def test_shift_tab_into_the_entries_starts_at_the_newest(qtbot, window, demo):
+    """Three notes written, Shift+Tab to the entries, Up: the first entry was chosen, not the
+    one before the newest (the list started at its top)."""
+    page = window.workspace.open_visit(demo.visit.id)
+    box, entries = page.notes.input, page.notes.list
+    qtbot.waitUntil(box.isVisible)
+    box.setFocus()
+    for text in ("First look round", "Second room", "Third: the yard"):
+        qtbot.keyClicks(box, text)
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+    rows = page.notes.model.rowCount()
+    qtbot.keyClick(box, Qt.Key.Key_Backtab)
+    assert entries.hasFocus()
+    assert page.notes.model.entry(entries.currentIndex().row()).text == "Third: the yard"
+    qtbot.keyClick(entries, Qt.Key.Key_Up)
+    assert entries.currentIndex().row() == rows - 2
+    assert page.notes.model.entry(rows - 2).text == "Second room"
