@@ -104,7 +104,14 @@ class VisitPage(Page):
             premises=self.visit.premises_name), self, 2))
         layout.addWidget(safety_panel(self))
 
+        # The record's tabs, and beneath them (whichever tab shows) the message line, the
+        # buttons and the save state: Ctrl+S on the Indicators said nothing where it showed,
+        # and Alt+P (Print report) did nothing there.
+        self.record_column = QWidget(self)
+        column = QVBoxLayout(self.record_column)
+        column.setContentsMargins(0, 0, 0, 0)
         self.tabs = named(QTabWidget(self), self.tr("Visit sections"))
+        column.addWidget(self.tabs, 1)
         form_page = QWidget(self)
         form_layout = QVBoxLayout(form_page)
         self.record_scroll = QScrollArea(form_page)
@@ -120,30 +127,31 @@ class VisitPage(Page):
         self.problems = ProblemList(form_page)
         self.problems.setMaximumHeight(80)
         form_layout.addWidget(self.problems)
-        self.form_message = QLabel(form_page)
+        below = self.record_column
+        self.form_message = QLabel(below)
         self.form_message.setWordWrap(True)
         self.form_message.setAccessibleName(self.tr("Visit record message"))
-        form_layout.addWidget(self.form_message)
+        column.addWidget(self.form_message)
         row = QHBoxLayout()
-        self.start_button = pressable(QPushButton(self.tr("Start &visit now"), form_page),
+        self.start_button = pressable(QPushButton(self.tr("Start &visit now"), below),
                                       self.tr("Start visit now"),
                                       self.tr("Record the start time as now"))
-        self.end_button = pressable(QPushButton(self.tr("E&nd visit now"), form_page),
+        self.end_button = pressable(QPushButton(self.tr("E&nd visit now"), below),
                                     self.tr("End visit now"), self.tr("Record the end time as now"))
-        self.save_button = pressable(QPushButton(self.tr("&Save (Ctrl+S)"), form_page),
+        self.save_button = pressable(QPushButton(self.tr("&Save (Ctrl+S)"), below),
                                      self.tr("Save visit record"))
-        self.ready_button = pressable(QPushButton(self.tr("Mark read&y"), form_page),
+        self.ready_button = pressable(QPushButton(self.tr("Mark read&y"), below),
                                       self.tr("Mark the visit record ready"))
-        self.print_button = pressable(QPushButton(self.tr("&Print report…"), form_page),
+        self.print_button = pressable(QPushButton(self.tr("&Print report…"), below),
                                       self.tr("Print the visit report"),
                                       self.tr("Notes with corrections, exhibits with their hashes"))
         for button in (self.start_button, self.end_button, self.save_button, self.ready_button,
                        self.print_button):
             row.addWidget(button)
         row.addStretch(1)
-        form_layout.addLayout(row)
-        self.save_state = SaveState(form_page)
-        form_layout.addWidget(self.save_state)
+        column.addLayout(row)
+        self.save_state = SaveState(below)
+        column.addWidget(self.save_state)
         self.tabs.addTab(form_page, self.tr("Premises &record"))
 
         self.indicators = Checklist(self.tr("Indicators seen"), self)
@@ -153,7 +161,7 @@ class VisitPage(Page):
 
         self.notes = NotesView(store, visit_id, self)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(self.tabs)
+        splitter.addWidget(self.record_column)
         splitter.addWidget(self.notes)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
@@ -258,9 +266,11 @@ class VisitPage(Page):
         when nothing is missing."""
         problems = self.show_problems()
         if status == "ready" and problems:
+            where = (self.tr("listed above") if self.tabs.currentIndex() == 0
+                     else self.tr("listed on the Premises record tab"))
             self.form_message.setText(self.tr(
-                "Not marked ready: {n} problem(s) to fix first (listed above).").format(
-                    n=len(problems)))
+                "Not marked ready: {n} problem(s) to fix first ({where}).").format(
+                    n=len(problems), where=where))
             return
         self.save_state.saving()
         try:

@@ -582,3 +582,26 @@ def test_shift_tab_into_the_entries_starts_at_the_newest(qtbot, window, demo):
     qtbot.keyClick(entries, Qt.Key.Key_Up)
     assert entries.currentIndex().row() == rows - 2
     assert page.notes.model.entry(rows - 2).text == "Second room"
+
+
+def test_save_says_so_and_print_works_from_the_indicators_tab(qtbot, window, demo, monkeypatch):
+    """Ctrl+S on the Indicators saved with nothing to show it (the message line and the save
+    state were on the record's tab), and Alt+P (Print report) did nothing there."""
+    asked: list[str] = []
+    monkeypatch.setattr("ui.print_pack.choose_pack_path",
+                        lambda _parent, suggested: asked.append(suggested))  # then cancelled
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    page = window.workspace.open_visit(demo.visit.id)
+    page.tabs.setCurrentWidget(page.indicators)
+    view = page.indicators.view
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert "saved as a draft" in page.form_message.text()
+    qtbot.waitUntil(page.form_message.isVisible)
+    assert page.save_state.isVisible() and page.save_state.text().startswith("All changes saved")
+    qtbot.keyClick(view, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: len(asked) == 1)
+    assert asked[0].endswith("-visit-report.pdf")
+    assert page.tabs.currentWidget() is page.indicators
