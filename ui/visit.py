@@ -138,7 +138,9 @@ class VisitPage(Page):
                                       self.tr("Record the start time as now"))
         self.end_button = pressable(QPushButton(self.tr("E&nd visit now"), below),
                                     self.tr("End visit now"), self.tr("Record the end time as now"))
-        self.save_button = pressable(QPushButton(self.tr("&Save (Ctrl+S)"), below),
+        # No Alt key of its own: Ctrl+S saves from anywhere on the visit, and beneath the tabs
+        # Alt+S is the exhibits' Copy hash.
+        self.save_button = pressable(QPushButton(self.tr("Save (Ctrl+S)"), below),
                                      self.tr("Save visit record"))
         self.ready_button = pressable(QPushButton(self.tr("Mark read&y"), below),
                                       self.tr("Mark the visit record ready"))
