@@ -15,8 +15,9 @@ from typing import Annotated, Any, TypeAlias, Union, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -310,6 +311,9 @@ def _scroll_to(entry: QWidget, field: QWidget) -> None:
         holder = holder.parentWidget()
     if holder is None:
         return
+    # Lay out what is still pending first (the entry, the sections around it, the scroll
+    # area's form): scrolled before, it went to where the entry had yet to be moved from.
+    QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     holder.ensureWidgetVisible(entry, 0, 0)
     holder.ensureWidgetVisible(field)
 
