@@ -15,13 +15,15 @@ from typing import Annotated, Any, TypeAlias, Union, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -188,6 +190,33 @@ class SectionEditor(QWidget):
         for name, widget in self.fields.items():
             widget.set_value(data.get(name, defaults.get(name)))
 
+    def field_at(self, path: str) -> Editable | None:
+        """The field widget itself (not the control inside it that takes the cursor) for a
+        dotted field path, or None when it is not shown here."""
+        head, _, rest = path.partition(".")
+        widget = self.fields.get(head)
+        if widget is None or not rest:
+            return widget
+        if isinstance(widget, SectionBox):
+            return widget.editor.field_at(rest)
+        if isinstance(widget, RepeatingSection):
+            index, _, more = rest.partition(".")
+            if index.isdigit() and int(index) < len(widget.items):
+                item = widget.items[int(index)]
+                return item.field_at(more) if more else None
+        return None
+
+    def set_field_value(self, path: str, value: Any) -> bool:
+        """Show ``value`` in the one field at ``path`` (without emitting ``changed``); every
+        other widget stays as it is, so the cursor and the scroll stay where they were
+        (``set_value`` on the whole form remade the entries of its repeating sections).
+        False when the field is not shown here."""
+        widget = self.field_at(path)
+        if widget is None:
+            return False
+        widget.set_value(value)
+        return True
+
     def widget_at(self, path: str) -> QWidget | None:
         """The control for a dotted field path, or None when it is not shown here."""
         head, _, rest = path.partition(".")
@@ -274,6 +303,21 @@ def _tab_order_between(first: QWidget | None, block: QWidget, then: QWidget) -> 
         QWidget.setTabOrder(earlier, later)
 
 
+def _scroll_to(entry: QWidget, field: QWidget) -> None:
+    """Scroll whatever scroll area holds ``entry`` so it shows, as much of it as fits and at
+    least ``field`` (its first field, where the cursor is)."""
+    holder = entry.parentWidget()
+    while holder is not None and not isinstance(holder, QScrollArea):
+        holder = holder.parentWidget()
+    if holder is None:
+        return
+    # Lay out what is still pending first (the entry, the sections around it, the scroll
+    # area's form): scrolled before, it went to where the entry had yet to be moved from.
+    QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    holder.ensureWidgetVisible(entry, 0, 0)
+    holder.ensureWidgetVisible(field)
+
+
 class RepeatingSection(QGroupBox):
     """A list of sections (dependants, places, exploiters): Add appends one, Remove drops it."""
 
@@ -321,7 +365,11 @@ class RepeatingSection(QGroupBox):
         if data is None:
             self.changed.emit()
         if focus and editor.fields:
-            next(iter(editor.fields.values())).setFocus()
+            first = next(iter(editor.fields.values()))
+            first.setFocus()
+            # The new entry comes at the bottom, often below what the record shows: scroll to
+            # it (the cursor was in a field out of sight). Once it is laid out: not yet now.
+            QTimer.singleShot(0, box, lambda: _scroll_to(box, first))
 
     def _remove(self, editor: SectionEditor, box: QGroupBox) -> None:
         self.items.remove(editor)

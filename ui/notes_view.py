@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -202,9 +211,18 @@ class NotesView(QWidget):
         self.setTabOrder(self.list, self.input)
         self.setTabOrder(self.input, self.add_button)
         self.setTabOrder(self.add_button, self.correct_button)
+        self.list.installEventFilter(self)
         self.reload()
         self._restore_draft()
         self._show_mode()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.list and event.type() == QEvent.Type.FocusIn \
+                and not self.list.currentIndex().isValid() and self.model.rowCount():
+            # Into the entries with none chosen: the newest, as the notes are read back (Qt
+            # chose the first, so Up from Shift+Tab went nowhere near the entry just written).
+            self.list.setCurrentIndex(self.model.index(self.model.rowCount() - 1, 0))
+        return super().eventFilter(watched, event)
 
     def show_entry(self, note_id: str) -> bool:
         """Select and show the entry ``note_id`` (a search found it), saying in words whether

@@ -4,6 +4,7 @@ of business, contemporaneous notes, and photos and documents as exhibits."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -61,6 +63,30 @@ def safety_panel(parent: QWidget) -> QFrame:
     return frame
 
 
+def confirm_replace_time(parent: QWidget, which: str, recorded: str, now: str) -> bool:
+    """Ask before a recorded start or end time is replaced with now (replaced in tests): a
+    second Alt+V, pressed by mistake, silently overwrote the time the visit started."""
+    answer = QMessageBox.question(
+        parent, parent.tr("Replace the recorded time"),
+        parent.tr("The visit's {which} is recorded as {recorded}. Replace it with now ({now})?")
+        .format(which=which, recorded=recorded, now=now),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def _shown_time(recorded: str, now: datetime) -> str:
+    """A recorded time as the officer reads it: "10:17" today, with its date on another day,
+    as typed when it is not a time at all."""
+    try:
+        moment = datetime.fromisoformat(recorded)
+    except ValueError:
+        return recorded
+    if moment.date() == now.date():
+        return moment.strftime("%H:%M")
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
 class VisitPage(Page):
     """Everything recorded on one premises visit."""
 
@@ -78,7 +104,14 @@ class VisitPage(Page):
             premises=self.visit.premises_name), self, 2))
         layout.addWidget(safety_panel(self))
 
+        # The record's tabs, and beneath them (whichever tab shows) the message line, the
+        # buttons and the save state: Ctrl+S on the Indicators said nothing where it showed,
+        # and Alt+P (Print report) did nothing there.
+        self.record_column = QWidget(self)
+        column = QVBoxLayout(self.record_column)
+        column.setContentsMargins(0, 0, 0, 0)
         self.tabs = named(QTabWidget(self), self.tr("Visit sections"))
+        column.addWidget(self.tabs, 1)
         form_page = QWidget(self)
         form_layout = QVBoxLayout(form_page)
         self.record_scroll = QScrollArea(form_page)
@@ -94,30 +127,33 @@ class VisitPage(Page):
         self.problems = ProblemList(form_page)
         self.problems.setMaximumHeight(80)
         form_layout.addWidget(self.problems)
-        self.form_message = QLabel(form_page)
+        below = self.record_column
+        self.form_message = QLabel(below)
         self.form_message.setWordWrap(True)
         self.form_message.setAccessibleName(self.tr("Visit record message"))
-        form_layout.addWidget(self.form_message)
+        column.addWidget(self.form_message)
         row = QHBoxLayout()
-        self.start_button = pressable(QPushButton(self.tr("Start &visit now"), form_page),
+        self.start_button = pressable(QPushButton(self.tr("Start &visit now"), below),
                                       self.tr("Start visit now"),
                                       self.tr("Record the start time as now"))
-        self.end_button = pressable(QPushButton(self.tr("E&nd visit now"), form_page),
+        self.end_button = pressable(QPushButton(self.tr("E&nd visit now"), below),
                                     self.tr("End visit now"), self.tr("Record the end time as now"))
-        self.save_button = pressable(QPushButton(self.tr("&Save (Ctrl+S)"), form_page),
+        # No Alt key of its own: Ctrl+S saves from anywhere on the visit, and beneath the tabs
+        # Alt+S is the exhibits' Copy hash.
+        self.save_button = pressable(QPushButton(self.tr("Save (Ctrl+S)"), below),
                                      self.tr("Save visit record"))
-        self.ready_button = pressable(QPushButton(self.tr("Mark read&y"), form_page),
+        self.ready_button = pressable(QPushButton(self.tr("Mark read&y"), below),
                                       self.tr("Mark the visit record ready"))
-        self.print_button = pressable(QPushButton(self.tr("&Print report…"), form_page),
+        self.print_button = pressable(QPushButton(self.tr("&Print report…"), below),
                                       self.tr("Print the visit report"),
                                       self.tr("Notes with corrections, exhibits with their hashes"))
         for button in (self.start_button, self.end_button, self.save_button, self.ready_button,
                        self.print_button):
             row.addWidget(button)
         row.addStretch(1)
-        form_layout.addLayout(row)
-        self.save_state = SaveState(form_page)
-        form_layout.addWidget(self.save_state)
+        column.addLayout(row)
+        self.save_state = SaveState(below)
+        column.addWidget(self.save_state)
         self.tabs.addTab(form_page, self.tr("Premises &record"))
 
         self.indicators = Checklist(self.tr("Indicators seen"), self)
@@ -127,7 +163,7 @@ class VisitPage(Page):
 
         self.notes = NotesView(store, visit_id, self)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(self.tabs)
+        splitter.addWidget(self.record_column)
         splitter.addWidget(self.notes)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
@@ -213,19 +249,30 @@ class VisitPage(Page):
             self.record_scroll.ensureWidgetVisible(widget)  # never typing into a field out of sight
 
     def _set_now(self, field: str) -> None:
-        data = self.form_data()
-        data[field] = clock.local_now().replace(microsecond=0).isoformat()
-        self.form.set_value(data)
+        """Record the start (or end) time as now: only that field changes, so the cursor and
+        the scroll stay where they were; a time already recorded is replaced only when the
+        officer says so."""
+        now = clock.local_now().replace(microsecond=0)
+        which = self.tr("start") if field == "started_at" else self.tr("end")
+        recorded = self.form.value().get(field)
+        if recorded and not confirm_replace_time(
+                self, which, _shown_time(str(recorded), now), now.strftime("%H:%M")):
+            return
+        self.form.set_field_value(field, now.isoformat())
         self._form_changed()
+        self.form_message.setText(self.tr("The visit's {which} is recorded as {time}.").format(
+            which=which, time=now.strftime("%H:%M")))
 
     def save(self, status: str = "draft") -> None:
         """Save the visit record as a new version (earlier versions are kept); ``ready`` only
         when nothing is missing."""
         problems = self.show_problems()
         if status == "ready" and problems:
+            where = (self.tr("listed above") if self.tabs.currentIndex() == 0
+                     else self.tr("listed on the Premises record tab"))
             self.form_message.setText(self.tr(
-                "Not marked ready: {n} problem(s) to fix first (listed above).").format(
-                    n=len(problems)))
+                "Not marked ready: {n} problem(s) to fix first ({where}).").format(
+                    n=len(problems), where=where))
             return
         self.save_state.saving()
         try:

@@ -462,3 +462,147 @@ def test_a_repeating_section_s_entries_are_named_one_at_a_time(qtbot, window, de
     remove = [w for w in first.findChildren(QPushButton) if w.text() == "Remove"]
     assert remove[0].accessibleName() == "Remove Action 1"
     assert actions.add_button.text() == "Add to: Actions"
+
+
+# -- a keyboard-only walk of the visit page (walk C) ------------------------------------------
+
+
+def test_start_visit_now_changes_only_the_start_and_asks_before_replacing_it(
+        qtbot, window, demo, monkeypatch):
+    """Alt+V remade the whole record (the actions' entries too): the cursor was lost (typing
+    went nowhere, Tab went to Back) and the record jumped; pressed again, it silently
+    overwrote the start already recorded."""
+    from datetime import datetime
+
+    asked: list[tuple[str, str, str]] = []
+    answer = [False]
+    monkeypatch.setattr("ui.visit.confirm_replace_time",
+                        lambda _parent, which, recorded, now:
+                        asked.append((which, recorded, now)) or answer[0])
+    now = datetime(2026, 12, 3, 10, 21, 30).astimezone()
+    monkeypatch.setattr("fieldkit.clock.local_now", lambda: now)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    page = window.workspace.open_visit(demo.visit.id)
+    start = page.form.widget_at("started_at")
+    recorded = start.text()
+    assert recorded  # the demo's visit has a start
+    details = page.form.widget_at("actions.0.details")
+    qtbot.waitUntil(details.isVisible)
+    details.setFocus()
+    page.record_scroll.ensureWidgetVisible(details)
+    qtbot.waitUntil(details.hasFocus)
+    bar = page.record_scroll.verticalScrollBar()
+    where = bar.value()
+    assert where > 0
+
+    qtbot.keyClick(details, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: len(asked) == 1)
+    assert asked[0][0] == "start" and asked[0][2] == "10:21"
+    assert start.text() == recorded  # No (the default): the recorded start stays
+
+    answer[0] = True
+    qtbot.keyClick(details, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: start.text() == "2026-12-03 10:21")
+    assert page.form.widget_at("actions.0.details") is details  # not remade
+    assert details.hasFocus() and bar.value() == where
+    qtbot.keyClicks(details, " Typed after.")
+    assert page.form.value()["actions"][0]["details"].endswith(" Typed after.")
+    assert "10:21" in page.form_message.text()
+
+    # Nothing recorded yet: no question, the time is simply recorded.
+    end = page.form.widget_at("ended_at")
+    page.form.set_field_value("ended_at", None)
+    assert end.text() == ""
+    qtbot.keyClick(details, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: end.text() == "2026-12-03 10:21")
+    assert len(asked) == 2 and details.hasFocus()
+
+
+def test_the_question_before_replacing_a_time_defaults_to_no(qtbot):
+    """Enter on the question keeps the recorded time: replacing it is never the default."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    from ui.visit import confirm_replace_time
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    seen: list[str] = []
+
+    def press_enter() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, press_enter)
+            return
+        seen.append(box.text())
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    QTimer.singleShot(0, press_enter)
+    assert not confirm_replace_time(parent, "start", "10:17", "10:21")
+    assert seen == ["The visit's start is recorded as 10:17. Replace it with now (10:21)?"]
+
+
+def test_an_entry_added_to_a_section_scrolls_into_view(qtbot, window, demo):
+    """Add to: Actions (and Add to: Partner agencies) put the cursor in the new entry's first
+    field below what the record showed: the officer typed into a field out of sight."""
+    from ui.form_editor import RepeatingSection
+
+    page = window.workspace.open_visit(demo.visit.id)
+    for path in ("actions", "plan.partners"):
+        section = page.form.field_at(path)
+        assert isinstance(section, RepeatingSection), path
+        add = section.add_button
+        qtbot.waitUntil(add.isVisible)
+        add.setFocus()
+        qtbot.waitUntil(add.hasFocus)
+        page.record_scroll.verticalScrollBar().setValue(0)  # the new entry far below
+        qtbot.keyClick(add, Qt.Key.Key_Space)
+        entry = section.items[-1].parentWidget()
+        first = QApplication.focusWidget()
+        assert entry.isAncestorOf(first), path
+        qtbot.waitUntil(lambda: _in_view(page, first), timeout=2000)  # noqa: B023
+        qtbot.wait(200)  # and still once everything is laid out
+        assert _in_view(page, first) and first.hasFocus()
+
+
+def test_shift_tab_into_the_entries_starts_at_the_newest(qtbot, window, demo):
+    """Three notes written, Shift+Tab to the entries, Up: the first entry was chosen, not the
+    one before the newest (the list started at its top)."""
+    page = window.workspace.open_visit(demo.visit.id)
+    box, entries = page.notes.input, page.notes.list
+    qtbot.waitUntil(box.isVisible)
+    box.setFocus()
+    for text in ("First look round", "Second room", "Third: the yard"):
+        qtbot.keyClicks(box, text)
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+    rows = page.notes.model.rowCount()
+    qtbot.keyClick(box, Qt.Key.Key_Backtab)
+    assert entries.hasFocus()
+    assert page.notes.model.entry(entries.currentIndex().row()).text == "Third: the yard"
+    qtbot.keyClick(entries, Qt.Key.Key_Up)
+    assert entries.currentIndex().row() == rows - 2
+    assert page.notes.model.entry(rows - 2).text == "Second room"
+
+
+def test_save_says_so_and_print_works_from_the_indicators_tab(qtbot, window, demo, monkeypatch):
+    """Ctrl+S on the Indicators saved with nothing to show it (the message line and the save
+    state were on the record's tab), and Alt+P (Print report) did nothing there."""
+    asked: list[str] = []
+    monkeypatch.setattr("ui.print_pack.choose_pack_path",
+                        lambda _parent, suggested: asked.append(suggested))  # then cancelled
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    page = window.workspace.open_visit(demo.visit.id)
+    page.tabs.setCurrentWidget(page.indicators)
+    view = page.indicators.view
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert "saved as a draft" in page.form_message.text()
+    qtbot.waitUntil(page.form_message.isVisible)
+    assert page.save_state.isVisible() and page.save_state.text().startswith("All changes saved")
+    qtbot.keyClick(view, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: len(asked) == 1)
+    assert asked[0].endswith("-visit-report.pdf")
+    assert page.tabs.currentWidget() is page.indicators
