@@ -590,7 +590,7 @@ def test_save_says_so_and_print_works_from_the_indicators_tab(qtbot, window, dem
     state were on the record's tab), and Alt+P (Print report) did nothing there."""
     asked: list[str] = []
     monkeypatch.setattr("ui.print_pack.choose_pack_path",
-                        lambda _parent, suggested: asked.append(suggested))  # then cancelled
+                        lambda _parent, suggested, *_: asked.append(suggested))  # cancelled
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     page = window.workspace.open_visit(demo.visit.id)
