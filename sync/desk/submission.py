@@ -15,7 +15,8 @@ from pydantic import BaseModel
 from fieldkit.errors import InvalidInput
 from fieldkit.pdf import values as v
 from fieldkit.store import Store
-from forms import DutyToNotify, Form, NrmReferral
+from forms import KINDS, DutyToNotify, Form, NrmReferral
+from forms.kinds import KIND_TITLES
 from forms.form import FormSection
 from sync.desk.received import ReceivedCase, form_model, load_all, load_case, senders
 from sync.desk.tracker import (
@@ -126,12 +127,27 @@ def form_sections(form: Form) -> list[PortalSection]:
             if not sections or sections[-1].title != "":
                 sections.append(PortalSection("", []))
             sections[-1].answers.append(loose[-1])
-    return _name_loose(sections)
+    return _name_loose(sections, _kind_title(form))
 
 
-def _name_loose(sections: list[PortalSection]) -> list[PortalSection]:
-    """Top-level answers between sections take the first answer's question as their title."""
-    return [s if s.title else PortalSection(s.answers[0].question, s.answers) for s in sections]
+def _kind_title(form: Form) -> str:
+    return next((KIND_TITLES[kind] for kind, model in KINDS.items() if isinstance(form, model)),
+                "Details")
+
+
+def _name_loose(sections: list[PortalSection], form_title: str) -> list[PortalSection]:
+    """Top-level answers between sections: one alone takes its question as the title; several
+    take the form's own ("Duty to Notify"), not the first one's question (a heading "Date the
+    person was found" over the risk, gender and nationality read wrong)."""
+    named = []
+    for section in sections:
+        if not section.title:
+            title = section.answers[0].question if len(section.answers) == 1 else form_title
+            if title == form_title and any(n.title == form_title for n in named):
+                title = f"{form_title} (continued)"
+            section = PortalSection(title, section.answers)
+        named.append(section)
+    return named
 
 
 def referral_sections(store: Store, case_id: str, person_reference: str) -> list[PortalSection]:

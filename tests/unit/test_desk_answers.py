@@ -22,3 +22,18 @@ def test_times_and_indicators_read_as_the_officer_recorded_them() -> None:
     assert "3 December 2026 10:50 (local time)" in answers.values()
     shown = " ".join(answers.values())
     assert "general.isolation" not in shown and "Isolated" in shown
+
+
+def test_answers_between_sections_are_headed_by_the_form_not_their_first_question() -> None:
+    """The Lead's Forms tab headed a Duty to Notify's risk, gender, age and nationality
+    "== Date the person was found ==" (the first loose answer's question)."""
+    from datetime import date
+
+    from fieldkit.demo import forms as demo_forms
+    from forms.dtn import nrm_to_dtn
+    from sync.desk.submission import form_sections
+
+    notice, _removed = nrm_to_dtn(demo_forms.w2_nrm_draft(date(2026, 12, 1)))
+    titles = [section.title for section in form_sections(notice)]
+    assert "Date the person was found" not in titles
+    assert titles.count("Duty to Notify") == 1 and "Duty to Notify (continued)" in titles
