@@ -16,8 +16,8 @@ from fieldkit.errors import InvalidInput
 from fieldkit.pdf import values as v
 from fieldkit.store import Store
 from forms import KINDS, DutyToNotify, Form, NrmReferral
-from forms.kinds import KIND_TITLES
 from forms.form import FormSection
+from forms.kinds import KIND_TITLES
 from sync.desk.received import ReceivedCase, form_model, load_all, load_case, senders
 from sync.desk.tracker import (
     EventKind,
