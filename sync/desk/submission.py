@@ -139,7 +139,7 @@ def _name_loose(sections: list[PortalSection], form_title: str) -> list[PortalSe
     """Top-level answers between sections: one alone takes its question as the title; several
     take the form's own ("Duty to Notify"), not the first one's question (a heading "Date the
     person was found" over the risk, gender and nationality read wrong)."""
-    named = []
+    named: list[PortalSection] = []
     for section in sections:
         if not section.title:
             title = section.answers[0].question if len(section.answers) == 1 else form_title
