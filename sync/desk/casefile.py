@@ -73,7 +73,8 @@ def case_lines(store: Store, case: str) -> list[str]:
     received = load_case(store, find_case_id(store, case))
     head = received.case
     lines = [f"Case {head.reference}: {head.title} ({head.status})",
-             f"Sent by {received.officer}; {received.bundles} version(s), newest "
+             f"Sent by {received.officer}; {received.bundles} "
+             f"{'version' if received.bundles == 1 else 'versions'}, newest "
              f"{v.stamp_text(received.last_received)}", "", "People:"]
     waiting = {r.person_id: r for r in referrals_of(received)}
     for person in received.people:

@@ -186,10 +186,11 @@ class InboxPage(QWidget):
     def _done(self, report: Any) -> None:
         self.import_button.setEnabled(True)
         self.progress.setVisible(False)
-        self.message.setText(self.tr("Imported %1, already held %2, refused %3.")
-                             .replace("%1", str(len(report.imported)))
-                             .replace("%2", str(len(report.already_held)))
-                             .replace("%3", str(len(report.rejected))))
+        held = len(report.already_held)
+        self.message.setText(
+            self.tr("Imported %1 new; %2 already here (imported before, nothing changed); "
+                    "%3 refused.").replace("%1", str(len(report.imported)))
+            .replace("%2", str(held)).replace("%3", str(len(report.rejected))))
         self.refresh()
         self.imported.emit()
 
