@@ -273,7 +273,7 @@ def test_a_refused_bundle_says_what_is_known_and_what_to_do(qtbot, tmp_path) -> 
     assert inbox.rejected_detail.text() == "No bundle has been refused."
     inbox.folder.setText(str(setup.share))
     _press(qtbot, inbox.import_button)
-    qtbot.waitUntil(lambda: "refused 1" in inbox.message.text(), timeout=30_000)
+    qtbot.waitUntil(lambda: "1 refused" in inbox.message.text(), timeout=30_000)
     model = inbox.rejected_model
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert headers == ["Bundle file", "Sender", "Arrived", "Refused at", "Reason"]
