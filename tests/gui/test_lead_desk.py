@@ -401,3 +401,19 @@ def test_after_an_import_the_submitting_tab_shows_the_first_still_to_submit(
     assert "NOT YET SUBMITTED" in page.referrals.currentItem().text()
     assert page.referrals.wordWrap()  # "(Rowan Hallam)" was cut off at 1366 px
     window.lock()
+
+
+def test_every_row_of_the_dashboard_s_tables_shows(qtbot, lead_window) -> None:  # type: ignore[no-untyped-def]
+    """At 1366x768 the Gender table had a scroll bar of its own inside the page's, its Total
+    row half hidden."""
+    from PySide6.QtWidgets import QTableView
+
+    window, _setup = lead_window
+    window.desk.tabs.setCurrentWidget(window.desk.dashboard)
+    tables = window.desk.dashboard.charts_area.widget().findChildren(QTableView)
+    assert tables
+    qtbot.waitUntil(lambda: all(t.isVisible() for t in tables))
+    for table in tables:
+        rows = table.model().rowCount()
+        needed = table.verticalHeader().defaultSectionSize() * rows
+        assert table.viewport().height() >= needed - 1, table.accessibleName()

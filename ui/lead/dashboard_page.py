@@ -124,7 +124,13 @@ class DashboardPage(QWidget):
             model = RecordTableModel([self.tr("Figure"), *block.columns], body)
             model.set_rows([(name, [name, *map(str, counts)]) for name, counts in block.rows])
             table = record_table(self.tr("Numbers: %1").replace("%1", block.title), model, body)
-            table.setMinimumHeight(CHART_SIZE[1])
+            # Every row shows (the gender table had a scroll bar of its own inside the page's
+            # and its total half hidden): its own height, or the chart's if that is more.
+            whole = (table.horizontalHeader().sizeHint().height()
+                     + table.verticalHeader().defaultSectionSize() * model.rowCount()
+                     + 2 * table.frameWidth() + 2)
+            table.setMinimumHeight(max(CHART_SIZE[1], whole))
+            table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             self.tables[block.title] = model
             line.addWidget(chart)
             line.addWidget(table, 1)
