@@ -22,6 +22,7 @@ from fieldkit.resources import Contact, Resources, Timeline, load_resources
 from fieldkit.store import Store
 from forms import DutyToNotify
 from forms.choices import AgeGroup, Agency, ConsentDecision, NrmStage, ResponderDuty
+from forms.intelligence import IntelligenceDestination
 from forms.kinds import KIND_TITLES
 from forms.nrm import NrmReferral
 from forms.pathways import FactValue, Step
@@ -361,8 +362,12 @@ def derived_done(store: Store, case_id: str) -> set[str]:
             done.update(_DONE_BY_ACTION.get(action.action, ()))
         for agency in record.agencies_present:
             done.update(_DONE_BY_PRESENCE.get(agency, ()))
-    if any(d.status == "ready" for d in documents.list_documents(store, case_id, "intel")):
-        done.add("init.police_intelligence")  # a Partnership Information Report made
+    for report in documents.list_documents(store, case_id, "intel"):
+        # A Partnership Information Report to the police is the police step; the Trading
+        # Standards database (IDB) is a step of its own (protocol 4.1 and step 10).
+        if report.status == "ready" and json.loads(report.data).get("destination") \
+                == IntelligenceDestination.POLICE_PARTNERSHIP_INFORMATION_REPORT.value:
+            done.add("init.police_intelligence")
     profile = officer.load_profile(store)
     if profile is not None and "trading standards" in profile.organisation.casefold():
         done.add("init.trading_standards")  # the officer is Trading Standards

@@ -122,3 +122,21 @@ def test_boards_read_for_the_pathway_are_forgotten_when_the_store_locks(store: S
     assert _centre.cache_info().currsize > 0
     store.lock()
     assert _centre.cache_info().currsize == 0
+
+
+def test_only_a_report_to_the_police_marks_the_police_step_done(store: Store) -> None:
+    """A ready report to the Trading Standards database (IDB) marked "contact the police on
+    101 or submit a Partnership Information Report" done: protocol 4.1 and step 10 are two."""
+    from datetime import UTC, datetime
+
+    from fieldkit.demo import forms as demo_forms
+
+    case_id = _visit(store, "Operation Intel", indicators_ticked=["labour.no_breaks"])
+    report = demo_forms.intel_form(datetime(2026, 11, 2, 9, tzinfo=UTC))
+    report["destination"] = "trading_standards_idb"
+    saved = documents.save_document(store, case_id, "intel", report, status="ready")
+    assert _case_steps(store, case_id)["init.police_intelligence"] is False
+    report["destination"] = "police_pir"
+    documents.save_document(store, case_id, "intel", report, status="ready",
+                            document_id=saved.id)
+    assert _case_steps(store, case_id)["init.police_intelligence"] is True
