@@ -91,9 +91,10 @@ class QuarterFigures:
 
 
 def suppress(group: FigureGroup, columns: int) -> dict[str, list[Cell]]:
-    """Withhold counts from 1 to 4; where a group has a total and only one of its parts is
-    withheld in a column, withhold the next smallest part too (zeros last), so the total never
-    gives a withheld count away."""
+    """Withhold counts from 1 to 4; where a group has a total, withhold more of its parts in a
+    column (the smallest first) until what the withheld parts hold together is 5 or more, and
+    never one alone, so the total never gives a withheld count away; with nothing left to
+    withhold, the total is withheld."""
     names = list(group.rows)
     cells = {name: [Cell(c, "small" if 0 < c < SMALLEST_SHOWN else "")
                      for c in group.rows[name]] for name in names}
@@ -102,14 +103,19 @@ def suppress(group: FigureGroup, columns: int) -> dict[str, list[Cell]]:
     parts, total = names[:-1], names[-1]
     for column in range(columns):
         hidden = [p for p in parts if cells[p][column].withheld]
-        if cells[total][column].withheld or len(hidden) != 1:
+        if cells[total][column].withheld or not hidden:
             continue
-        shown = [p for p in parts if not cells[p][column].withheld]
-        if not shown:
-            cells[total][column] = Cell(cells[total][column].count, "secondary")
-            continue
-        pick = min(shown, key=lambda p: (cells[p][column].count == 0, cells[p][column].count))
-        cells[pick][column] = Cell(cells[pick][column].count, "secondary")
+        # The total less what is shown is what the withheld cells hold together: under 5, it
+        # would give them away (adult 1, child 1 of a total 12 with 10 shown: each is 1).
+        while sum(cells[p][column].count for p in hidden) < SMALLEST_SHOWN:
+            shown = [p for p in parts if not cells[p][column].withheld
+                     and cells[p][column].count > 0]
+            if not shown:
+                cells[total][column] = Cell(cells[total][column].count, "secondary")
+                break
+            pick = min(shown, key=lambda p: cells[p][column].count)
+            cells[pick][column] = Cell(cells[pick][column].count, "secondary")
+            hidden.append(pick)
     return cells
 
 

@@ -21,7 +21,10 @@ def cannot_be_worked_back(cells: dict[str, list[Cell]]) -> bool:
     *parts, total = cells.values()
     if total[0].withheld:
         return True
-    return sum(1 for part in parts if part[0].withheld) != 1
+    withheld = [part[0].count for part in parts if part[0].withheld]
+    # Never one alone, and never so little together that the total pins them (two cells
+    # known to be 1 to 4 that hold 2 between them are 1 each).
+    return len(withheld) != 1 and (not withheld or sum(withheld) >= SMALLEST_SHOWN)
 
 
 @pytest.mark.parametrize("parts", list(product([0, 1, 2, 4, 5, 9], repeat=3)))
@@ -34,6 +37,14 @@ def test_every_small_count_is_withheld_and_totals_give_nothing_away(parts: tuple
         if count == 0 or count >= SMALLEST_SHOWN:
             assert row[0].withheld in ("", "secondary"), name
     assert cannot_be_worked_back(cells)
+
+
+def test_two_small_cells_whose_sum_the_total_gives_are_not_given_away() -> None:
+    """Adult 1, child 1, Duty to Notify 10, total 12: both small cells were withheld, but 12
+    less 10 is 2 between two cells of 1 to 4: each is 1."""
+    cells = suppress(group_of([1, 1, 10]), 1)
+    assert cannot_be_worked_back(cells)
+    assert [row[0].withheld for row in cells.values()] == ["small", "small", "secondary", ""]
 
 
 def test_the_second_cell_withheld_is_the_smallest_non_zero_one() -> None:
