@@ -368,3 +368,17 @@ def test_facts_are_read_from_a_person_received() -> None:
     facts = facts_from_person(person, as_of=FOUND_ON)
     assert facts.age is AgeGroup.NOT_SURE and facts.exploitation_present
     assert [s.id for s in plan_case(facts).pathway("initial").steps] == ["init.mash"]
+
+
+def test_an_adult_who_refused_is_not_sent_to_the_salvation_army_for_a_bed_tonight() -> None:
+    """The Salvation Army's emergency support comes with the NRM (the Victim Care Contract):
+    an adult who refused it was still given its number for accommodation tonight."""
+    refused = plan(**ADULT, consent=ConsentDecision.REFUSED, accommodation_needed=True)
+    steps = {s.id: s for s in refused.pathway("initial").steps}
+    assert "init.emergency_accommodation" not in steps
+    council = steps["init.emergency_accommodation_council"]
+    assert "Salvation Army" not in " ".join(c.name for c in council.contacts)
+    given = plan(**ADULT, consent=ConsentDecision.GIVEN, accommodation_needed=True)
+    ids = [s.id for s in given.pathway("initial").steps]
+    assert "init.emergency_accommodation" in ids
+    assert "init.emergency_accommodation_council" not in ids
