@@ -108,13 +108,18 @@ def reception_centres(store: Store, case_id: str) -> list[ReceptionCentre]:
     return [centre for centre in read if centre is not None]
 
 
+def board_reference(reference: str) -> str:
+    """A person's reference as the board and the case are matched by (``r 1`` is ``R 1``)."""
+    return " ".join(reference.split()).casefold()
+
+
 def on_the_board(store: Store, case_id: str, person_id: str) -> PersonReceived | None:
     """The person as the case's reception board records them (by their reference), if it
     does: the newest board first."""
-    reference = " ".join(get_person(store, person_id).reference.split()).casefold()
+    reference = board_reference(get_person(store, person_id).reference)
     for centre in reception_centres(store, case_id):
         for person in centre.people:
-            if " ".join(person.reference.split()).casefold() == reference:
+            if board_reference(person.reference) == reference:
                 return person
     return None
 

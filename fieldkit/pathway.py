@@ -443,10 +443,6 @@ def person_facts(
     return CaseFacts.model_validate({"done": frozenset(done), **more})
 
 
-def _reference(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
 def _received(store: Store, case_id: str) -> list[PersonReceived]:
     """The potential victims (or people not yet screened) on the case's reception boards, each
     once by reference, as the newest board records them."""
@@ -454,7 +450,7 @@ def _received(store: Store, case_id: str) -> list[PersonReceived]:
     for centre in documents.reception_centres(store, case_id):
         for person in centre.people:
             if person.potential_victim is not False:
-                found.setdefault(_reference(person.reference), person)
+                found.setdefault(documents.board_reference(person.reference), person)
     return list(found.values())
 
 
@@ -466,18 +462,20 @@ def case_people(store: Store, case_id: str) -> list[str]:
     current = [d for d in documents.list_documents(store, case_id) if d.kind in ("nrm", "dtn")]
     withdrawn = consent_withdrawal.withdrawn_by_consent_in_case(store, case_id)
     ids = {d.person_id for d in (*current, *withdrawn) if d.person_id}
-    on_board = {_reference(p.reference) for p in _received(store, case_id)}
+    on_board = {documents.board_reference(p.reference) for p in _received(store, case_id)}
     ids |= {p.id for p in cases.list_people(store, case_id)
-            if _reference(p.reference) in on_board}
+            if documents.board_reference(p.reference) in on_board}
     return sorted(ids)
 
 
 def _board_only_ages(store: Store, case_id: str, people: list[str]) -> set[AgeGroup]:
     """The ages, as the rules read them, of the board's people with no person record yet."""
-    known = {_reference(cases.get_person(store, person).reference) for person in people}
+    recorded = set(people)
+    known = {documents.board_reference(p.reference)
+             for p in cases.list_people(store, case_id) if p.id in recorded}
     ages = set()
     for received in _received(store, case_id):
-        if _reference(received.reference) not in known:
+        if documents.board_reference(received.reference) not in known:
             when = received.arrived_at.date() if received.arrived_at else clock.today()
             ages.add(facts_from_person(received, as_of=when).age)
     return ages
