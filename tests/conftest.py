@@ -49,6 +49,30 @@ def private_state_dir(tmp_path_factory: pytest.TempPathFactory,
     return state / "fieldkit"
 
 
+# How long a modal dialog may stay open in a widget test before it is taken for one the test
+# did not expect (tests/dialog_watch.py): closed, and the test failed naming it.
+FORGOTTEN_DIALOG_SECONDS = 30.0
+
+
+@pytest.fixture(autouse=True)
+def no_forgotten_dialog(request: pytest.FixtureRequest) -> Iterator[None]:
+    """In every test with ``qtbot``, a modal dialog nobody answers is closed after
+    FORGOTTEN_DIALOG_SECONDS and fails the test, instead of hanging the whole suite."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    from tests.dialog_watch import DialogWatch
+
+    request.getfixturevalue("qapp")
+    watch = DialogWatch(FORGOTTEN_DIALOG_SECONDS)
+    watch.start()
+    yield
+    watch.stop()
+    if watch.left:
+        pytest.fail(f"a dialog no test answered was left open (closed after "
+                    f"{FORGOTTEN_DIALOG_SECONDS:.0f} s): {'; '.join(watch.left)}")
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Settings for a store in a fresh temporary folder, with cheap key derivation."""
