@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -123,6 +123,9 @@ class PathwayStep:
     form: str | None
     timeline: Timeline | None
     go_to: str | None
+    waiting_for: tuple[str, ...] = ()
+    """The ids of steps to do first (``after`` in the pathways) that apply and are not done:
+    until then this step is not offered as next and cannot be ticked."""
 
     @property
     def form_title(self) -> str | None:
@@ -140,8 +143,9 @@ class PathwayProgress:
 
     @property
     def next_step(self) -> PathwayStep | None:
-        """The first step not yet done (None when all are done)."""
-        return next((step for step in self.steps if not step.done), None)
+        """The first step not yet done and waiting for nothing (None when there is none)."""
+        return next((step for step in self.steps if not step.done and not step.waiting_for),
+                    None)
 
     @property
     def complete(self) -> bool:
@@ -174,10 +178,15 @@ class CasePlan:
         """Whether a step applies to this case."""
         return any(step.id == step_id for p in self.pathways for step in p.steps)
 
+    def waits_for(self, step_id: str) -> list[PathwayStep]:
+        """The steps to do before ``step_id`` can be ticked (none: it can be)."""
+        return [self.step(first) for first in self.step(step_id).waiting_for]
+
     def next_steps(self) -> list[PathwayStep]:
         """What to do now: urgent steps not done (the 999 call) first, then the next step of
         each pathway, without repeats."""
-        urgent = [s for p in self.pathways for s in p.steps if s.urgent and not s.done]
+        urgent = [s for p in self.pathways for s in p.steps
+                  if s.urgent and not s.done and not s.waiting_for]
         following = [p.next_step for p in self.pathways if p.next_step is not None]
         found: list[PathwayStep] = []
         for step in (*urgent, *following):
@@ -201,7 +210,23 @@ def plan_case(facts: CaseFacts, resources: Resources | None = None) -> CasePlan:
             if step.when is None or step.when.holds(values, facts.done)
         )
         progress.append(PathwayProgress(pathway.id, pathway.title, steps))
-    return CasePlan(tuple(progress))
+    return _with_waiting(CasePlan(tuple(progress)), resources)
+
+
+def _with_waiting(plan: CasePlan, resources: Resources) -> CasePlan:
+    """Each step's ``waiting_for``: its ``after`` steps that apply here and are not done."""
+    after = {step.id: step.after for pathway in resources.pathways for step in pathway.steps
+             if step.after}
+    if not after:
+        return plan
+    shown = {step.id: step for progress in plan.pathways for step in progress.steps}
+
+    def waiting(step: PathwayStep) -> PathwayStep:
+        first = tuple(i for i in after.get(step.id, ()) if i in shown and not shown[i].done)
+        return replace(step, waiting_for=first) if first and not step.done else step
+
+    return CasePlan(tuple(replace(progress, steps=tuple(waiting(s) for s in progress.steps))
+                          for progress in plan.pathways))
 
 
 def _view(

@@ -374,6 +374,10 @@ def _check_pathways(
                 raise source.error((*at, "timeline"), f"no timeline has the id {step.timeline!r}")
             if step.go_to is not None and step.go_to not in pathway_ids:
                 raise source.error((*at, "go_to"), f"no pathway has the id {step.go_to!r}")
+            for a_index, first in enumerate(step.after):
+                if first not in step_ids or first == step.id:
+                    raise source.error((*at, "after", a_index),
+                                       f"no other step has the id {first!r}")
             for key, condition in (("when", step.when), ("done_when", step.done_when)):
                 unknown = condition.steps_named() - step_ids if condition else set()
                 if unknown:

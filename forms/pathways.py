@@ -137,6 +137,9 @@ class Step(BaseModel):
     timeline: Id | None = None
     go_to: Id | None = None
     urgent: bool = False
+    after: list[Id] = []
+    """Steps that must be done first where they apply (a child's NRM after the MASH referral:
+    children's services come first); until then this step waits and cannot be ticked."""
 
     @field_validator("form")
     @classmethod

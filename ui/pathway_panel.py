@@ -152,10 +152,17 @@ class PathwayPanel(QWidget):
         if step.form_title:
             lines.append(self.tr("Form: {form}").format(form=step.form_title))
             shown.append(lines[-1])
+        waits = self.plan.waits_for(step.id) if self.plan is not None else []
+        if waits:
+            lines.append(self.tr("Waits for: {steps}").format(
+                steps="; ".join(first.text for first in waits)))
+            shown.append(lines[-1])
         item = QStandardItem("\n".join(shown))
         item.setData("\n".join(lines), Qt.ItemDataRole.AccessibleTextRole)
         item.setEditable(False)
         item.setCheckable(True)
+        if waits:  # shown, readable, but not to be ticked until what comes first is done
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Checked if step.done else Qt.CheckState.Unchecked)
         item.setData(step.id, STEP_ROLE)
         item.setToolTip("\n".join(lines))

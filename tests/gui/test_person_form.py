@@ -8,10 +8,11 @@ import json
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from fieldkit import documents
+from fieldkit import documents, pathway
 from forms.rules import Route
 from ui import nrm_sections
 from ui.person_form import PersonFormPage
+from ui.roles import STEP_ROLE
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -159,6 +160,49 @@ def test_a_child_gets_an_nrm_without_consent_and_a_mash_step(qtbot, window, demo
     assert data["where_found"]["age_group"] == "child"
     assert data["consent"]["decision"] == "not_asked"
     assert "dtn" not in saved
+
+
+def test_a_childs_nrm_step_waits_for_mash_and_is_ticked_only_after(qtbot, window, demo):
+    """Children's services first: the pathway showed a child's "Submit the NRM referral"
+    ready to tick before the MASH referral was made (a case of its own: the demo's visit
+    records MASH contacted)."""
+    from types import SimpleNamespace
+
+    from fieldkit import cases
+
+    workspace = window.workspace
+    case = cases.create_case(window.store, "Operation Yarrow: hand car wash")
+    page = _add_person(qtbot, window, SimpleNamespace(case=case), "W6",
+                       "Young-looking worker at the back")
+    age = _combo(page, "where", "where_found.age_group")
+    qtbot.keyClick(age, Qt.Key.Key_Home)
+    qtbot.keyClick(age, Qt.Key.Key_Down)  # Child
+    panel = workspace.pathway
+    qtbot.waitUntil(lambda: "nrm_pre.submit_nrm" in panel.step_ids())
+
+    def item(step_id: str):  # type: ignore[no-untyped-def]
+        return next(panel.model.item(row) for row in range(panel.model.rowCount())
+                    if panel.model.item(row).data(STEP_ROLE) == step_id)
+
+    submit = item("nrm_pre.submit_nrm")
+    assert "Waits for: A child is involved (or may be)" in submit.text()
+    panel.tree.setFocus()
+    panel.tree.setCurrentIndex(submit.index())
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Space)
+    assert submit.checkState() == Qt.CheckState.Unchecked
+    assert "nrm_pre.submit_nrm" not in pathway.load_ticks(window.store, case.id).get(
+        page.person.id, set())
+
+    panel.tree.setCurrentIndex(item("init.mash").index())
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Space)  # MASH contacted
+    qtbot.waitUntil(lambda: "Waits for" not in item("nrm_pre.submit_nrm").text())
+    submit = item("nrm_pre.submit_nrm")
+    assert submit.flags() & Qt.ItemFlag.ItemIsUserCheckable
+    panel.tree.setFocus()
+    panel.tree.setCurrentIndex(submit.index())
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: "nrm_pre.submit_nrm" in pathway.load_ticks(
+        window.store, case.id).get(page.person.id, set()))
 
 
 def test_back_from_a_persons_form_the_pathway_follows_the_whole_case_again(

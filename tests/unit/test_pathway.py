@@ -382,3 +382,30 @@ def test_an_adult_who_refused_is_not_sent_to_the_salvation_army_for_a_bed_tonigh
     ids = [s.id for s in given.pathway("initial").steps]
     assert "init.emergency_accommodation" in ids
     assert "init.emergency_accommodation_council" not in ids
+
+
+def test_a_childs_nrm_waits_for_the_mash_referral() -> None:
+    """Children's services come first: a child's NRM submission (step 9, and the NRM
+    pathway's "Submit") waits until the MASH step is done, and is not offered as next until
+    then; for an adult nothing waits, as the MASH step does not apply."""
+    child = plan(exploitation_present=True, age=AgeGroup.CHILD)
+    for step_id in ("ts.nrm_submission", "nrm_pre.submit_nrm"):
+        assert child.step(step_id).waiting_for == ("init.mash",), step_id
+        assert [s.id for s in child.waits_for(step_id)] == ["init.mash"]
+    assert "init.mash" in [s.id for s in child.next_steps()]
+    assert not {"ts.nrm_submission", "nrm_pre.submit_nrm"} & {s.id for s in child.next_steps()}
+
+    contacted = plan(exploitation_present=True, age=AgeGroup.CHILD, done={"init.mash"})
+    assert contacted.step("ts.nrm_submission").waiting_for == ()
+    assert contacted.waits_for("nrm_pre.submit_nrm") == []
+
+    adult = plan(exploitation_present=True, age=AgeGroup.ADULT, consent=ConsentDecision.GIVEN)
+    assert adult.step("ts.nrm_submission").waiting_for == ()
+    assert not adult.applies("init.mash")
+
+
+def test_a_step_ticked_before_the_rule_stays_done() -> None:
+    """A child's NRM already ticked as submitted is not turned back into a waiting step."""
+    ticked = plan(exploitation_present=True, age=AgeGroup.CHILD, done={"ts.nrm_submission"})
+    step = ticked.step("ts.nrm_submission")
+    assert step.done and step.waiting_for == ()

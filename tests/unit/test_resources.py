@@ -317,3 +317,12 @@ def test_an_unknown_fact_value_matches_nothing() -> None:
 def test_the_vocabulary_has_yes_no_and_choice_facts() -> None:
     assert "child" in BOOLEAN_FACTS and "immediate_risk" in BOOLEAN_FACTS
     assert set(CHOICE_FACTS) == {"age", "consent", "nrm_stage", "responder"}
+
+
+def test_a_step_to_come_first_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    text = packaged("pathways.yaml").replace("        after: [init.mash]\n",
+                                             "        after: [init.mashh]\n", 1)
+    write(tmp_path, "pathways.yaml", text)
+    error = error_for(tmp_path)
+    assert error.line == text.splitlines().index("        after: [init.mashh]") + 1
+    assert error.problem.endswith("no other step has the id 'init.mashh'")
