@@ -90,7 +90,7 @@ class CasePage(Page):
         self.tabs.currentChanged.connect(self.message.clear)  # a tab's message stays with it
 
         self.visits = RecordTableModel([self.tr("Premises"), self.tr("Address"),
-                                        self.tr("Started")], self)
+                                        self.tr("Started"), self.tr("Visit record")], self)
         self.visits_view = record_table(self.tr("Visits"), self.visits)
         self.premises = named(QLineEdit(), self.tr("New visit: premises name"))
         self.premises.setPlaceholderText(self.tr("Premises name"))
@@ -223,9 +223,13 @@ class CasePage(Page):
         from sync.board_share import form_link
 
         self.refresh_outbox()
-        self.visits.set_rows([(v.id, [v.premises_name, v.address, local_time(v.created_at)])
-                              for v in cases.list_visits(store, case_id)])
         docs = documents.list_documents(store, case_id)
+        # Which visits' records are marked ready, which still drafts (saved, not ready).
+        record = {d.visit_id: self._status(d.status) for d in docs
+                  if d.kind == "visit" and d.visit_id}
+        self.visits.set_rows([(v.id, [v.premises_name, v.address, local_time(v.created_at),
+                                      record.get(v.id, self.tr("nothing saved yet"))])
+                              for v in cases.list_visits(store, case_id)])
         people = cases.list_people(store, case_id)
         reference = {p.id: p.reference for p in people}
         by_person: dict[str, list[str]] = {}

@@ -151,3 +151,25 @@ def test_an_old_message_goes_when_the_cases_list_shows_again(qtbot, window, demo
     qtbot.keyClick(case_page, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert window.workspace.current() is page
     assert page.message.text() == ""
+
+
+def test_the_visits_list_says_which_visit_records_are_ready(qtbot, window, demo):
+    """An officer back from three visits could not tell from the list which records were
+    finished: each row now says ready, draft or nothing saved yet."""
+    from fieldkit import documents
+
+    new = cases.create_visit(window.store, demo.case.id, "Glow Nails", "3 Test Street")
+    case_page = window.workspace.open_case(demo.case.id)
+    assert isinstance(case_page, CasePage)
+    model = case_page.visits
+    assert model.headerData(3, Qt.Orientation.Horizontal) == "Visit record"
+    shown = {model.index(r, 0).data(): model.index(r, 3).data() for r in range(model.rowCount())}
+    held = [d for d in documents.list_documents(window.store, demo.case.id, "visit")
+            if d.visit_id == demo.visit.id]
+    assert shown[demo.visit.premises_name] == ("ready" if held[-1].status == "ready" else "draft")
+    assert shown["Glow Nails"] == "nothing saved yet"
+
+    documents.save_document(window.store, demo.case.id, "visit", {}, visit_id=new.id)
+    case_page.refresh()
+    shown = {model.index(r, 0).data(): model.index(r, 3).data() for r in range(model.rowCount())}
+    assert shown["Glow Nails"] == "draft"
