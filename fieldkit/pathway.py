@@ -366,13 +366,41 @@ _DONE_BY_PRESENCE = {
 
 
 def _visit_records(store: Store, case_id: str) -> list[PremisesVisit]:
+    return [record for _, record in _visit_records_by_visit(store, case_id)]
+
+
+def _visit_records_by_visit(store: Store, case_id: str) -> list[tuple[str | None, PremisesVisit]]:
     records = []
     for document in documents.list_documents(store, case_id, "visit"):
         try:
-            records.append(PremisesVisit.model_validate_json(document.data))
+            records.append((document.visit_id,
+                            PremisesVisit.model_validate_json(document.data)))
         except ValidationError:
             continue
     return records
+
+
+def mash_contacted_for(store: Store, case_id: str, person_id: str) -> bool:
+    """Whether the records show MASH was told about this person: a referral to MASH for them
+    (by the person or their reference), their MASH referral on the reception board, or MASH
+    contacted on the visit where they were found. A call about another child of the case, or
+    at another visit, is not about them: their own MASH step stays to do."""
+    person = cases.get_person(store, person_id)
+    reference = documents.board_reference(person.reference)
+    for doc in documents.list_documents(store, case_id, "referral"):
+        data = json.loads(doc.data)
+        if data.get("destination") == "mash" and (
+                doc.person_id == person_id
+                or documents.board_reference(str(data.get("person_reference") or ""))
+                == reference):
+            return True
+    received = documents.on_the_board(store, case_id, person_id)
+    if received is not None and received.mash_referred_at is not None:
+        return True
+    return person.visit_id is not None and any(
+        visit_id == person.visit_id and any(
+            action.action is VisitActionKind.MASH_CONTACTED for action in record.actions)
+        for visit_id, record in _visit_records_by_visit(store, case_id))
 
 
 def derived_done(store: Store, case_id: str) -> set[str]:
@@ -429,7 +457,10 @@ def person_facts(
     """Facts for one person: from the form being edited (``live``), else their saved forms (an
     NRM withdrawn because they withdrew consent still counts until a Duty to Notify replaces
     it); the officer's duty as a first responder from their profile."""
-    done = load_ticks(store, case_id).get(person_id, set()) | derived_done(store, case_id)
+    done = load_ticks(store, case_id).get(person_id, set()) | (
+        derived_done(store, case_id) - {"init.mash"})
+    if "init.mash" not in done and mash_contacted_for(store, case_id, person_id):
+        done.add("init.mash")
     more: dict[str, object] = {"first_responder": officer.is_first_responder(store)}
     duty = officer_duty(store)
     if duty is not None:

@@ -163,7 +163,7 @@ def test_a_child_gets_an_nrm_without_consent_and_a_mash_step(qtbot, window, demo
 
 
 def test_a_childs_nrm_step_waits_for_mash_and_is_ticked_only_after(qtbot, window, demo):
-    """Children's services first: the pathway showed a child's "Submit the NRM referral"
+    """R-CHILD-MASH-FIRST: the pathway showed a child's "Submit the NRM referral"
     ready to tick before the MASH referral was made (a case of its own: the demo's visit
     records MASH contacted)."""
     from types import SimpleNamespace
