@@ -385,9 +385,9 @@ def test_an_adult_who_refused_is_not_sent_to_the_salvation_army_for_a_bed_tonigh
 
 
 def test_a_childs_nrm_waits_for_the_mash_referral() -> None:
-    """R-CHILD-MASH-FIRST: children's services come first: a child's NRM submission (step 9, and the NRM
-    pathway's "Submit") waits until the MASH step is done, and is not offered as next until
-    then; for an adult nothing waits, as the MASH step does not apply."""
+    """R-CHILD-MASH-FIRST: children's services come first: a child's NRM submission (step 9,
+    and the NRM pathway's "Submit") waits until the MASH step is done, and is not offered as
+    next until then; for an adult nothing waits, as the MASH step does not apply."""
     child = plan(exploitation_present=True, age=AgeGroup.CHILD)
     for step_id in ("ts.nrm_submission", "nrm_pre.submit_nrm"):
         assert child.step(step_id).waiting_for == ("init.mash",), step_id
