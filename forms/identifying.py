@@ -265,6 +265,48 @@ _TOLD_NAME = re.compile(
     r"(?:[ \t]+[^\W\d_a-z][^\W\d_]*(?:['’-][^\W\d_]+)*)+)")
 """Someone said, told, paid or met, then two capitalised words or more (``She said Maria
 Popescu kept her passport``): a name, unless an agency's (``told Trading Standards``)."""
+_BARE_NAME = re.compile(
+    r"(?:^[ \t]*(?:[-*•][ \t]+)?|(?<=[.!?])[\"'”’)]?[ \t]+)"
+    r"(?P<name>[^\W\d_][^\W\d_]*(?:['’-][^\W\d_]+)*(?:[ \t]+[^\W\d_][^\W\d_]*"
+    r"(?:['’-][^\W\d_]+)*){1,2})"
+    r"(?=[ \t]+(?:[a-z]+ed|(?:kept|keeps|took|takes|drove|drives|said|says|told|tells|paid|"
+    r"pays|had|has|is|was|runs|ran|owns|brought|brings|gave|gives|made|makes|lives|works|"
+    r"hit|hits|beat|beats|sent|sends|picks|came|comes|spoke|speaks|manages|found|finds|met|"
+    r"meets|sold|sells|holds|held|will|would|can|could|does|did|took|still|also|never)\b))",
+    re.MULTILINE)
+"""Two or three capitalised words opening a sentence, then a verb (``Maria Popescu kept her
+passport``): a name said with no cue before it. Not when any word is an agency's, a place's,
+a business's or a day's (:data:`_NOT_IN_A_NAME`), or the first opens sentences
+(:data:`_NOT_A_NAME`)."""
+_NOT_IN_A_NAME = frozenset(re.split(r"\s+", """
+home office salvation army trading standards border force immigration enforcement modern
+slavery city council county borough social services adult adults children's childrens west
+east north south midlands job centre jobcentre plus citizens advice red cross british national
+crime agency police scotland gangmasters labour abuse authority nhs hospital street road lane
+avenue close drive farm farms car cars wash nails bar shop shops ltd limited company group
+airport station union western bank hand takeaway restaurant factory warehouse hotel house
+facebook instagram tiktok snapchat whatsapp telegram monday tuesday wednesday thursday friday
+saturday sunday january february march april may june july august september october november
+december christmas easter ramadan eid god
+nationals workers worker men women people officers officer staff team family
+vietnamese romanian albanian polish chinese eritrean sudanese english indian pakistani
+bangladeshi bulgarian lithuanian latvian slovak czech hungarian ukrainian nigerian ghanaian
+afghan iranian iraqi syrian kurdish turkish moldovan european african asian
+""".strip()))
+"""Words that are not part of a person's name, for :data:`_BARE_NAME`."""
+_SENTENCE_OPENERS = frozenset(re.findall(r"[A-Z][a-z]*", _NOT_A_NAME))
+
+
+def _bare_names(text: str) -> Iterable[tuple[int, int]]:
+    for match in _BARE_NAME.finditer(text):
+        words = match.group("name").split()
+        if words[0] in _SENTENCE_OPENERS or any(
+                word.casefold().strip("'’") in _NOT_IN_A_NAME or word.isupper()
+                or not word[0].isupper() for word in words):
+            continue
+        yield match.span("name")
+
+
 # Simple endings a name takes in speech or other languages: possessives, plurals, cases.
 _ENDINGS = "s|es|a|ei|ul|ului|ova|eva|ovi|ovs|ov|u|y|i|ie|owi|em|om|ego|emu|ą|ę"
 
@@ -451,6 +493,8 @@ def find_identifying_text(
     for pattern in (_SAID_NAME, _ROLE_NAME, _TOLD_NAME):  # the name only, not the words before
         for match in pattern.finditer(text):
             claim(IdentifyingKind.NAME, *match.span("name"))
+    for start, end in _bare_names(text):
+        claim(IdentifyingKind.NAME, start, end)
     named = _name_patterns(names)
     if named is not None:
         for match in named.finditer(folded):

@@ -54,6 +54,10 @@ ORDINARY = [
     "Ref 20/123456/25 from the police.",
     "He sent £250 to his mother via Western Union.",
     "He stayed on a farm down a lane near the street market.",
+    "Trading Standards visited on Monday. West Midlands Police attended.",
+    "Coventry City Council housed him. Western Union transferred the money.",
+    "Most Romanian workers lived upstairs. Vietnamese Nationals worked there.",
+    "Sparkle Hand Car Wash employed six men. Last Tuesday he was paid.",
 ]
 
 
@@ -177,3 +181,17 @@ def test_an_iban_is_a_bank_detail() -> None:
     "The boss paid into his account 3 times.", "His account of the 2019 events is below."])
 def test_an_account_without_a_number_is_not_a_bank_detail(text: str) -> None:
     assert found(text) == []
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("Maria Popescu kept her passport.", ["Maria Popescu"]),
+    ("He was scared.  Ion Ionescu drove them every day.\nAndrei Pop took the money.",
+     ["Ion Ionescu", "Andrei Pop"]),
+    ("- Ana Maria Pop owns the house.", ["Ana Maria Pop"]),
+    ('He said "no." Elena Rusu-Marin paid them in cash.', ["Elena Rusu-Marin"]),
+])
+def test_a_name_opening_a_sentence_with_no_cue_is_caught(text: str, names: list[str]) -> None:
+    """A walk's Duty to Notify kept "Maria Popescu kept her passport": a name opening a
+    sentence, then a verb, with no "my name is" or "her cousin" before it."""
+    assert found(text) == [(IdentifyingKind.NAME, name) for name in names]
+    assert account_problems(text)
