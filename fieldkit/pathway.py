@@ -540,9 +540,14 @@ def _board_only_ages(store: Store, case_id: str, people: list[str]) -> set[AgeGr
 def case_facts(store: Store, case_id: str) -> CaseFacts:
     """Facts for the case as a whole: a child if anyone recorded is (or may be) a child, an
     adult if everyone with a form is an adult; with nobody recorded yet, no person steps."""
-    done = load_ticks(store, case_id).get(CASE_SCOPE, set()) | derived_done(store, case_id)
+    ticked = load_ticks(store, case_id).get(CASE_SCOPE, set())
+    done = ticked | derived_done(store, case_id)
     people = case_people(store, case_id)
-    ages = {person_facts(store, case_id, person).age for person in people}
+    each = [person_facts(store, case_id, person) for person in people]
+    ages = {facts.age for facts in each}
+    if "init.mash" not in ticked and any(
+            facts.age is not AgeGroup.ADULT and "init.mash" not in facts.done for facts in each):
+        done.discard("init.mash")  # a child of the case MASH has not been told about yet
     ages |= _board_only_ages(store, case_id, people)
     age = AgeGroup.NOT_SURE
     if ages:

@@ -37,7 +37,11 @@ def test_mash_contacted_on_a_visit_counts_for_the_children_found_there_only(
     assert not _mash_done(store, case.id, found_later.id)
     plan = pathway.plan_case(pathway.person_facts(store, case.id, found_later.id))
     assert plan.step("nrm_pre.submit_nrm").waiting_for == ("init.mash",)
-    # The case as a whole still shows MASH contacted (someone was referred).
+    # The case as a whole shows MASH to do while a child of it waits for their referral.
+    assert "init.mash" not in pathway.case_facts(store, case.id).done
+    documents.save_document(store, case.id, "referral", {
+        "destination": "mash", "person_reference": "N5"})
+    assert _mash_done(store, case.id, found_later.id)
     assert "init.mash" in pathway.case_facts(store, case.id).done
 
 
