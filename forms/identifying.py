@@ -272,7 +272,7 @@ _BARE_NAME = re.compile(
     r"(?=[ \t]+(?:[a-z]+ed|(?:kept|keeps|took|takes|drove|drives|said|says|told|tells|paid|"
     r"pays|had|has|is|was|runs|ran|owns|brought|brings|gave|gives|made|makes|lives|works|"
     r"hit|hits|beat|beats|sent|sends|picks|came|comes|spoke|speaks|manages|found|finds|met|"
-    r"meets|sold|sells|holds|held|will|would|can|could|does|did|took|still|also|never)\b))",
+    r"meets|sold|sells|holds|held|will|would|can|could|does|did|still|also|never)\b))",
     re.MULTILINE)
 """Two or three capitalised words opening a sentence, then a verb (``Maria Popescu kept her
 passport``): a name said with no cue before it. Not when any word is an agency's, a place's,
