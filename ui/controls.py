@@ -76,6 +76,20 @@ def first_focusable(container: QWidget) -> QWidget | None:
     return None
 
 
+def last_focusable(container: QWidget) -> QWidget | None:
+    """The last widget inside ``container`` that Tab would reach (visible, enabled)."""
+    last = None
+    widget = container.nextInFocusChain()
+    seen: set[int] = set()
+    while widget is not None and widget is not container and id(widget) not in seen:
+        seen.add(id(widget))
+        if container.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled() \
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            last = widget
+        widget = widget.nextInFocusChain()
+    return last
+
+
 class TabKeysFocus(QObject):
     """A tab's Alt key (Alt+I: Indicators) puts the cursor in what that tab holds first, even
     when the tab already shows; Qt only switched the tab and left the cursor where it was (in

@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -31,7 +32,14 @@ from fieldkit.store import Store
 from forms import PremisesVisit
 from ui import print_pack
 from ui.checklist import Checklist
-from ui.controls import TabKeysFocus, heading, named, pressable
+from ui.controls import (
+    TabKeysFocus,
+    first_focusable,
+    heading,
+    last_focusable,
+    named,
+    pressable,
+)
 from ui.drafts import DraftSaver
 from ui.exhibits_view import ExhibitsView
 from ui.form_editor import SectionEditor
@@ -198,6 +206,28 @@ class VisitPage(Page):
     def place(self) -> tuple[str, ...]:
         """How to reopen this screen after unlocking."""
         return ("visit", self.visit.id)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab from the last of the Indicators or Photos tab goes to the buttons under the tabs
+        (Start visit now ... Print report), as Tab from the record's last field does, and from
+        the last button on to the notes; Shift+Tab from the first button goes back into that
+        tab. Qt's order went past the buttons to the notes: they come before those tabs'
+        contents in it."""
+        tab = self.tabs.currentWidget()
+        if tab is not None and self.tabs.currentIndex() != 0:
+            current = QApplication.focusWidget()
+            last = last_focusable(tab)
+            if next and last is not None and current is last:
+                self.start_button.setFocus(Qt.FocusReason.TabFocusReason)
+                return True
+            if not next and last is not None and current is self.start_button:
+                last.setFocus(Qt.FocusReason.BacktabFocusReason)
+                return True
+            notes = first_focusable(self.notes)
+            if next and current is self.print_button and notes is not None:
+                notes.setFocus(Qt.FocusReason.TabFocusReason)  # not back into the tab
+                return True
+        return super().focusNextPrevChild(next)
 
     def _load(self) -> None:
         saved = [d for d in documents.list_documents(self._store, self.visit.case_id, "visit")

@@ -606,3 +606,32 @@ def test_save_says_so_and_print_works_from_the_indicators_tab(qtbot, window, dem
     qtbot.waitUntil(lambda: len(asked) == 1)
     assert asked[0].endswith("-visit-report.pdf")
     assert page.tabs.currentWidget() is page.indicators
+
+
+def test_tab_from_the_indicators_and_photos_reaches_the_buttons_under_them(qtbot, window, demo):
+    """The buttons under the tabs (Start visit now ... Print report) were out of reach by Tab
+    from the Indicators and Photos tabs: Tab went past them to the notes."""
+    from ui.controls import last_focusable
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    page = window.workspace.open_visit(demo.visit.id)
+    for tab in (page.indicators, page.exhibits):
+        page.tabs.setCurrentWidget(tab)
+        last = last_focusable(tab)
+        assert last is not None, tab
+        last.setFocus()
+        qtbot.waitUntil(last.hasFocus)
+        qtbot.keyClick(last, Qt.Key.Key_Tab)
+        assert QApplication.focusWidget() is page.start_button, tab
+        qtbot.keyClick(page.start_button, Qt.Key.Key_Backtab)
+        assert QApplication.focusWidget() is last, tab
+    # From the last button, Tab goes on to the notes, as before.
+    page.print_button.setFocus()
+    qtbot.keyClick(page.print_button, Qt.Key.Key_Tab)
+    assert page.notes.isAncestorOf(QApplication.focusWidget())
+    # On the record's tab, Shift+Tab from the first button still goes back into the record.
+    page.tabs.setCurrentIndex(0)
+    page.start_button.setFocus()
+    qtbot.keyClick(page.start_button, Qt.Key.Key_Backtab)
+    assert page.tabs.currentWidget().isAncestorOf(QApplication.focusWidget())
