@@ -66,7 +66,8 @@ def value_text(value: Any) -> str:
             return value.replace("_", " ")
         if moment.tzinfo is None:
             return value
-        return moment.astimezone().strftime("%H:%M:%S on %d %b %Y")
+        local = moment.astimezone()
+        return f"{local:%H:%M:%S} on {local.day} {local:%b %Y}"
     if isinstance(value, list):
         return _tr("{n} entries").format(n=len(value))
     return str(value)

@@ -57,7 +57,9 @@ def local_time(utc_stamp: str, with_date: bool = True, with_zone: bool = False) 
         moment = parse_stamp(utc_stamp).astimezone()
     except (ValueError, OverflowError):  # e.g. a date too far out for this computer
         return utc_stamp
-    shown = moment.strftime("%d %b %Y %H:%M:%S" if with_date else "%H:%M:%S")
+    # "2 Oct 2026", as the Lead's desk writes a day ("2 October 2026"), not "02 Oct 2026".
+    shown = (f"{moment.day} {moment:%b %Y %H:%M:%S}" if with_date
+             else moment.strftime("%H:%M:%S"))
     return f"{shown} {moment.strftime('%Z')}" if with_zone else shown
 
 

@@ -99,3 +99,11 @@ def test_times_across_the_gmt_bst_changes_name_their_zone(london: None) -> None:
     second = local_display("2026-10-25T01:30:00.000000Z", with_date=False)
     assert (first, second) == ("01:30:00 BST", "01:30:00 GMT")
     assert local_display("never") == "never"
+
+
+def test_a_day_is_shown_without_a_leading_zero() -> None:
+    """The Lead's Inbox said "02 Oct 2026 10:16:42" where the desk says "2 October 2026"."""
+    from ui.controls import local_time
+
+    shown = local_time("2026-10-02T09:16:42.000000Z")
+    assert shown.startswith("2 Oct 2026 ") and not shown.startswith("02")
