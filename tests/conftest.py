@@ -167,7 +167,7 @@ def keyring_service() -> None:
     if not keyring_available():
         message = (
             "no Secret Service keyring is running; `make test` starts one with "
-            "gnome-keyring-daemon under dbus-run-session (.ci/with-secret-service)"
+            "gnome-keyring-daemon on a private D-Bus session bus (.ci/with-secret-service)"
         )
         if os.environ.get("CI"):
             pytest.fail(message)
