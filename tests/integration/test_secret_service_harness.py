@@ -18,18 +18,7 @@ from tests.conftest import REPO
 CHILD = """
 import os, signal, time
 import keyring
-from jeepney import DBusAddress, new_method_call
-from jeepney.io.blocking import open_dbus_connection
-
-
-def secret_service_pid():
-    bus = DBusAddress("/org/freedesktop/DBus", bus_name="org.freedesktop.DBus",
-                      interface="org.freedesktop.DBus")
-    with open_dbus_connection(bus="SESSION") as connection:
-        reply = connection.send_and_get_reply(new_method_call(
-            bus, "GetConnectionUnixProcessID", "s", ("org.freedesktop.secrets",)))
-    return int(reply.body[0])
-
+from tests.reliability.keyring_child import secret_service_pid
 
 keyring.set_password("fieldkit-harness-test", "device", "kept-before")
 first = secret_service_pid()

@@ -18,7 +18,7 @@ from fieldkit.store import Store
 PASSPHRASE = "correct horse battery staple"
 
 
-def _secret_service_pid() -> int:
+def secret_service_pid() -> int:
     from jeepney import DBusAddress, new_method_call
     from jeepney.io.blocking import open_dbus_connection
 
@@ -44,7 +44,7 @@ def main() -> None:
         connection = secretstorage.dbus_init()
         secretstorage.get_default_collection(connection).lock()
     else:
-        os.kill(_secret_service_pid(), signal.SIGTERM)  # the keyring daemon this session started
+        os.kill(secret_service_pid(), signal.SIGTERM)  # the keyring daemon this session started
     notes.add_note(store, visit.id, "After the keyring changed")
     print(f"fact: saved {len(notes.list_notes(store, visit.id))}", flush=True)
     store.lock()
