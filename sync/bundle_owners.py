@@ -1,27 +1,36 @@
 """Which device a bundle id belongs to, on the inbox: the first device to upload it.
 
 Another enrolled device can then neither store content under that id nor read its receipt.
-Each claim is a symbolic link, ``<root>/owners/<bundle id>``, whose target text is the device
-id. ``symlink()`` creates it atomically or fails if the name exists (as ``O_EXCL`` does), so two
-uploads racing for the same id cannot both win, and a claim is never seen half-written. The
-link is only ever read (``readlink``), never followed.
+Each claim is a name in ``<root>/owners``, ``<bundle id>``, made by ``link()``: a hard link to the
+device's own file there, ``.device-<device id>``, which holds the device id. ``link()`` makes the
+name atomically or fails if it exists (as ``O_EXCL`` does), so two uploads racing for the same id
+cannot both win, and a claim is never seen half-written.
 
-A link has no data of its own to fsync: its target is kept in its inode (36 bytes fit inline on
-ext4, xfs and btrfs), which the file system writes with the new directory entry, so the claim is
-durable once the owners folder is fsynced. The caller does that before relying on the claim
-(the inbox, beside the bundle folder's fsync, before it answers).
+A claim made this way creates no file and has no data of its own to fsync: the device's file is
+written and fsynced once, the first time the device uploads, and every claim after that is one
+more name for it, durable once the owners folder is fsynced. The caller does that before relying
+on the claim (the inbox, beside the bundle folder's fsync, before it answers). Creating a file
+(an inode) is what a claim used to cost: a symbolic link is a file of its own, and on this
+project's test machines creating one took some 0.7 ms of kernel time, as much as the rest of an
+upload's file work.
 
-Claims written by earlier versions are small regular files holding the device id; they are
-still read (without following links). A claim of any other kind, or whose text is not a device
-id, is :class:`UnreadableClaim`: the id then belongs to nobody who asks.
+Where a hard link cannot be made (a file system without them, or a device file already at the
+file system's limit of links, 65,000 on ext4), the claim is a symbolic link whose target text is
+the device id, as earlier versions made every claim; claims written as small regular files by
+still earlier versions are read too. A claim is read without following links: ``readlink`` for a
+link, otherwise opened with ``O_NOFOLLOW`` and read (a hard-linked claim is such a file). A claim
+of any other kind, or whose text is not a device id, is :class:`UnreadableClaim`: the id then
+belongs to nobody who asks.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 from fieldkit.atomicfile import fsync_dir, make_private_dir
@@ -30,6 +39,9 @@ from sync.layout import bundle_path
 
 log = logging.getLogger(__name__)
 OWNERS = "owners"
+DEVICE_FILE_PREFIX = ".device-"
+"""``<root>/owners/.device-<device id>``: the file every hard-linked claim of a device names
+(never a bundle id: those are bare UUIDs)."""
 _MAX_CLAIM_FILE_BYTES = 256
 """More than any device id (36 characters) with a line end: a larger claim file is not one."""
 
@@ -102,10 +114,10 @@ def claim_bundle_id(root: Path, bundle_id: str, device_id: str, *,
     path = _owner_path(root, bundle_id)
     try:
         try:
-            os.symlink(device_id, path)
+            _make_claim(path, device_id)
         except FileNotFoundError:  # the first claim under this root
             make_private_dir(path.parent)
-            os.symlink(device_id, path)
+            _make_claim(path, device_id)
     except FileExistsError:
         try:
             return bundle_owner(root, bundle_id) == device_id
@@ -115,3 +127,59 @@ def claim_bundle_id(root: Path, bundle_id: str, device_id: str, *,
     if sync_folder:
         fsync_dir(path.parent)
     return True
+
+
+_ready: set[tuple[str, str]] = set()
+"""(owners folder, device id) whose device file this process made or checked."""
+
+
+def _make_claim(path: Path, device_id: str) -> None:
+    """Make the claim ``path`` for ``device_id``: a hard link to the device's file, else a
+    symbolic link. ``FileExistsError`` if a claim is there; ``FileNotFoundError`` if the owners
+    folder is not."""
+    folder = path.parent
+    try:
+        os.link(_device_file(folder, device_id), path, follow_symlinks=False)
+        return
+    except FileNotFoundError:
+        _ready.discard((str(folder), device_id))  # made again at the next claim
+        if not folder.is_dir():
+            raise
+    except FileExistsError:
+        raise  # the claim is there
+    except (OSError, UnreadableClaim) as error:
+        # No hard links here (EPERM, EXDEV, ENOTSUP...), the device file at the file system's
+        # limit of links (EMLINK), or a file of its name that is not this device's own.
+        log.info("bundle id %s claimed with a symbolic link: %s", path.name, error)
+    os.symlink(device_id, path)
+
+
+def _device_file(folder: Path, device_id: str) -> Path:
+    """The device's file in the owners folder, made (written, fsynced, linked into place, the
+    folder fsynced) if it is not there yet. :class:`UnreadableClaim` if a file of that name
+    holds anything but the device id."""
+    path = folder / f"{DEVICE_FILE_PREFIX}{device_id}"
+    key = (str(folder), device_id)
+    if key in _ready:
+        return path
+    try:
+        text = _read_claim_file(path)
+    except FileNotFoundError:
+        fd, staged = tempfile.mkstemp(prefix=".staging-device-", dir=folder)
+        try:
+            try:
+                os.write(fd, device_id.encode("ascii"))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            # Another upload of the same device may have made it first: checked below.
+            with contextlib.suppress(FileExistsError):
+                os.link(staged, path, follow_symlinks=False)
+        finally:
+            os.unlink(staged)
+        fsync_dir(folder)
+        text = _read_claim_file(path)
+    if text != device_id:
+        raise UnreadableClaim(f"{path.name} does not hold its device id")
+    _ready.add(key)
+    return path

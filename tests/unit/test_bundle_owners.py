@@ -1,9 +1,11 @@
-"""Owner claims on the inbox (``sync.bundle_owners``), on a real file system: a claim is a
+"""Owner claims on the inbox (``sync.bundle_owners``), on a real file system: a claim is a hard
+link to the device's own file (which holds the device id), or where that cannot be made a
 symbolic link whose target text is the device id, read and never followed; claims written as
 regular files by earlier versions are still honoured; anything else is refused."""
 
 from __future__ import annotations
 
+import errno
 import os
 import threading
 import uuid
@@ -12,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from sync.bundle_owners import (
+    DEVICE_FILE_PREFIX,
     UnreadableClaim,
     bundle_owner,
     claim_bundle_id,
@@ -36,19 +39,101 @@ def _old_file_claim(root: Path, bundle_id: str, text: bytes) -> Path:
     return path
 
 
-def test_a_claim_is_a_link_whose_target_is_the_device_id(tmp_path: Path) -> None:
+def _device_file(root: Path, device_id: str) -> Path:
+    return owners_folder(root) / f"{DEVICE_FILE_PREFIX}{device_id}"
+
+
+def test_a_claim_is_another_name_for_the_devices_own_file(tmp_path: Path) -> None:
     bundle_id, device_id = str(uuid.uuid4()), new_device_id()
     assert bundle_owner(tmp_path, bundle_id) is None
     assert claim_bundle_id(tmp_path, bundle_id, device_id)
     path = _claim_path(tmp_path, bundle_id)
-    assert path.is_symlink()
-    assert os.readlink(path) == device_id
-    assert not path.exists()  # it points nowhere: only its text matters
+    assert path.is_file() and not path.is_symlink()
+    assert os.path.samefile(path, _device_file(tmp_path, device_id))
+    assert path.read_text("ascii") == device_id
     assert bundle_owner(tmp_path, bundle_id) == device_id
     assert oct(owners_folder(tmp_path).stat().st_mode & 0o777) == "0o700"
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
     # Claiming again is the same device's own: still true, nothing changed.
     assert claim_bundle_id(tmp_path, bundle_id, device_id, sync_folder=False)
-    assert os.readlink(path) == device_id
+    assert os.path.samefile(path, _device_file(tmp_path, device_id))
+
+
+def test_a_devices_claims_make_one_file_between_them(tmp_path: Path) -> None:
+    """Each claim after the first is a name, not a file: the device's file gains a link per
+    claim, and the owners folder holds nothing else (no staging file left behind)."""
+    device_id, other = new_device_id(), new_device_id()
+    mine = [str(uuid.uuid4()) for _ in range(20)]
+    for bundle_id in mine:
+        assert claim_bundle_id(tmp_path, bundle_id, device_id, sync_folder=False)
+    theirs = str(uuid.uuid4())
+    assert claim_bundle_id(tmp_path, theirs, other)
+    assert _device_file(tmp_path, device_id).stat().st_nlink == 1 + len(mine)
+    assert {p.stat().st_ino for p in map(lambda b: _claim_path(tmp_path, b), mine)} == {
+        _device_file(tmp_path, device_id).stat().st_ino}
+    assert sorted(p.name for p in owners_folder(tmp_path).iterdir()) == sorted(
+        [*mine, theirs, _device_file(tmp_path, device_id).name,
+         _device_file(tmp_path, other).name])
+    assert [bundle_owner(tmp_path, b) for b in mine] == [device_id] * len(mine)
+    assert bundle_owner(tmp_path, theirs) == other
+
+
+@pytest.mark.parametrize("failure", [errno.EMLINK, errno.EPERM, errno.EXDEV])
+def test_where_no_hard_link_can_be_made_the_claim_is_a_symbolic_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: int
+) -> None:
+    """A device file at the file system's limit of links (EMLINK), or a file system without
+    hard links: the claim is made as earlier versions made it, and read the same."""
+    bundle_id, device_id, other = str(uuid.uuid4()), new_device_id(), new_device_id()
+    real_link = os.link
+
+    def link(source: object, target: object, **kwargs: object) -> None:
+        if str(source).startswith(str(_device_file(tmp_path, device_id))):
+            raise OSError(failure, os.strerror(failure))
+        real_link(source, target, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "link", link)
+    assert claim_bundle_id(tmp_path, bundle_id, device_id)
+    path = _claim_path(tmp_path, bundle_id)
+    assert path.is_symlink() and os.readlink(path) == device_id
+    assert bundle_owner(tmp_path, bundle_id) == device_id
+    assert not claim_bundle_id(tmp_path, bundle_id, other)
+
+
+def test_a_planted_device_file_is_never_linked_to(tmp_path: Path) -> None:
+    """A file under a device's file name that holds another id (or is a link) is not used:
+    the device's claims are symbolic links with its own id, and the planted file gains no
+    names."""
+    device_id, impostor = new_device_id(), new_device_id()
+    owners_folder(tmp_path).mkdir(mode=0o700)
+    planted = _device_file(tmp_path, device_id)
+    planted.write_text(impostor)
+    bundle_id = str(uuid.uuid4())
+    assert claim_bundle_id(tmp_path, bundle_id, device_id)
+    assert _claim_path(tmp_path, bundle_id).is_symlink()
+    assert bundle_owner(tmp_path, bundle_id) == device_id
+    assert planted.stat().st_nlink == 1
+    planted.unlink()
+    planted.symlink_to(tmp_path / "elsewhere")
+    second = str(uuid.uuid4())
+    assert claim_bundle_id(tmp_path, second, device_id)
+    assert _claim_path(tmp_path, second).is_symlink()
+    assert bundle_owner(tmp_path, second) == device_id
+
+
+def test_a_device_file_removed_is_made_again(tmp_path: Path) -> None:
+    """The device's file removed behind the inbox's back: the claims already made keep their
+    owner (each is a name of the same file), and the next claims are still the device's."""
+    device_id = new_device_id()
+    first, second, third = (str(uuid.uuid4()) for _ in range(3))
+    assert claim_bundle_id(tmp_path, first, device_id)
+    _device_file(tmp_path, device_id).unlink()
+    assert bundle_owner(tmp_path, first) == device_id
+    assert claim_bundle_id(tmp_path, second, device_id)
+    assert claim_bundle_id(tmp_path, third, device_id)
+    assert bundle_owner(tmp_path, second) == device_id
+    assert bundle_owner(tmp_path, third) == device_id
+    assert os.path.samefile(_claim_path(tmp_path, third), _device_file(tmp_path, device_id))
 
 
 def test_a_second_device_cannot_take_a_claimed_id(tmp_path: Path) -> None:
@@ -56,7 +141,7 @@ def test_a_second_device_cannot_take_a_claimed_id(tmp_path: Path) -> None:
     assert claim_bundle_id(tmp_path, bundle_id, first)
     assert not claim_bundle_id(tmp_path, bundle_id, second)
     assert bundle_owner(tmp_path, bundle_id) == first
-    assert os.readlink(_claim_path(tmp_path, bundle_id)) == first
+    assert os.path.samefile(_claim_path(tmp_path, bundle_id), _device_file(tmp_path, first))
 
 
 def test_devices_racing_for_one_id_exactly_one_wins(tmp_path: Path) -> None:
