@@ -11,16 +11,23 @@ written and fsynced once, the first time the device uploads, and every claim aft
 more name for it, durable once the owners folder is fsynced. The caller does that before relying
 on the claim (the inbox, beside the bundle folder's fsync, before it answers). Creating a file
 (an inode) is what a claim used to cost: a symbolic link is a file of its own, and on this
-project's test machines creating one took some 0.7 ms of kernel time, as much as the rest of an
-upload's file work.
+project's test machines creating one took 0.25-1.2 ms of CPU, mostly the kernel's, as much as
+the rest of an upload's file work.
 
-Where a hard link cannot be made (a file system without them, or a device file already at the
-file system's limit of links, 65,000 on ext4), the claim is a symbolic link whose target text is
-the device id, as earlier versions made every claim; claims written as small regular files by
-still earlier versions are read too. A claim is read without following links: ``readlink`` for a
-link, otherwise opened with ``O_NOFOLLOW`` and read (a hard-linked claim is such a file). A claim
-of any other kind, or whose text is not a device id, is :class:`UnreadableClaim`: the id then
-belongs to nobody who asks.
+The device's file is read-only and checked (a regular file holding the device id, not a link)
+before the first claim links to it, and each new claim is read back once made: one that does not
+read as its device (the file was replaced after it was checked) is removed at once, never having
+been acknowledged, and made as a symbolic link instead. Every claim of a device is the same file:
+someone able to write as the inbox's user could change them all at once by changing it (they
+could always replace claims one by one).
+
+Where a hard link cannot be made (a file system without them, remembered for the folder, or a
+device file already at the file system's limit of links, 65,000 on ext4), the claim is a
+symbolic link whose target text is the device id, as earlier versions made every claim; claims
+written as small regular files by still earlier versions are read too. A claim is read without
+following links: ``readlink`` for a link, otherwise opened with ``O_NOFOLLOW`` and read (a
+hard-linked claim is such a file). A claim of any other kind, or whose text is not a device id,
+is :class:`UnreadableClaim`: the id then belongs to nobody who asks.
 """
 
 from __future__ import annotations
@@ -54,9 +61,10 @@ def _owner_path(root: Path, bundle_id: str) -> Path:
     return root / OWNERS / bundle_path(root, bundle_id).stem  # bundle_path checks the id
 
 
-def _read_claim_file(path: Path) -> str:
-    """An earlier version's claim: a regular file holding the device id, read without
-    following a link and without blocking on a FIFO."""
+def _read_claim_file(path: Path, *, sync: bool = False) -> str:
+    """A claim that is a regular file (a device's file, a name of it, or an earlier version's
+    claim) holding the device id, read without following a link and without blocking on a
+    FIFO; with ``sync``, also fsynced."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as error:
@@ -68,6 +76,8 @@ def _read_claim_file(path: Path) -> str:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise UnreadableClaim(f"claim {path.name} is not a link or a regular file")
         data = os.read(fd, _MAX_CLAIM_FILE_BYTES + 1)
+        if sync:
+            os.fsync(fd)
     finally:
         os.close(fd)
     if len(data) > _MAX_CLAIM_FILE_BYTES:
@@ -131,44 +141,83 @@ def claim_bundle_id(root: Path, bundle_id: str, device_id: str, *,
 
 _ready: set[tuple[str, str]] = set()
 """(owners folder, device id) whose device file this process made or checked."""
+_no_links: set[str] = set()
+"""Owners folders on a file system that makes no hard links: claims there are symbolic links."""
+_full: set[tuple[str, str]] = set()
+"""(owners folder, device id) whose device file is at the file system's limit of links."""
+_CANNOT_LINK = frozenset({errno.EPERM, errno.EXDEV, errno.ENOTSUP, errno.EOPNOTSUPP,
+                          errno.ENOSYS})
+"""``link()`` refused by the file system itself (FAT, some network shares)."""
 
 
 def _make_claim(path: Path, device_id: str) -> None:
     """Make the claim ``path`` for ``device_id``: a hard link to the device's file, else a
     symbolic link. ``FileExistsError`` if a claim is there; ``FileNotFoundError`` if the owners
-    folder is not."""
+    folder is not. Any other error of the disk is raised as it is.
+
+    A hard-linked claim is read back once made: if it does not read as this device (the
+    device's file was replaced after it was checked), it is removed and a symbolic link made
+    instead, so a claim is never another device's, or nobody's, from the moment it exists."""
     folder = path.parent
-    try:
-        os.link(_device_file(folder, device_id), path, follow_symlinks=False)
-        return
-    except FileNotFoundError:
-        _ready.discard((str(folder), device_id))  # made again at the next claim
-        if not folder.is_dir():
-            raise
-    except FileExistsError:
-        raise  # the claim is there
-    except (OSError, UnreadableClaim) as error:
-        # No hard links here (EPERM, EXDEV, ENOTSUP...), the device file at the file system's
-        # limit of links (EMLINK), or a file of its name that is not this device's own.
-        log.info("bundle id %s claimed with a symbolic link: %s", path.name, error)
+    key = (str(folder), device_id)
+    if key[0] not in _no_links and key not in _full:
+        try:
+            os.link(_device_file(folder, device_id), path, follow_symlinks=False)
+        except FileNotFoundError:
+            _ready.discard(key)  # the device's file went: made again at the next claim
+            if not folder.is_dir():
+                raise
+        except UnreadableClaim as error:  # a file of its name that is not the device's own
+            _ready.discard(key)
+            log.warning("bundle id %s claimed with a symbolic link: %s", path.name, error)
+        except OSError as error:
+            if error.errno == errno.EMLINK:
+                _full.add(key)  # the device's later claims are symbolic links
+            elif error.errno in _CANNOT_LINK:
+                _no_links.add(key[0])
+                log.warning("no hard links in %s (%s): owner claims are symbolic links",
+                            folder, error.strerror)
+            else:
+                raise  # FileExistsError (the claim is there), or the disk's own error
+        else:
+            if _reads_as(path, device_id):
+                return
+            _ready.discard(key)
+            os.unlink(path)  # ours, made just now: never acknowledged to anyone
+            log.warning("bundle id %s claimed with a symbolic link: %s changed after it was "
+                        "checked", path.name, _device_file_name(device_id))
     os.symlink(device_id, path)
 
 
+def _reads_as(path: Path, device_id: str) -> bool:
+    """Whether the claim at ``path`` reads as ``device_id``, as :func:`bundle_owner` reads it."""
+    try:
+        return _read_claim_file(path) == device_id
+    except (OSError, UnreadableClaim):
+        return False
+
+
+def _device_file_name(device_id: str) -> str:
+    return f"{DEVICE_FILE_PREFIX}{device_id}"
+
+
 def _device_file(folder: Path, device_id: str) -> Path:
-    """The device's file in the owners folder, made (written, fsynced, linked into place, the
-    folder fsynced) if it is not there yet. :class:`UnreadableClaim` if a file of that name
-    holds anything but the device id."""
-    path = folder / f"{DEVICE_FILE_PREFIX}{device_id}"
+    """The device's file in the owners folder, made (written, fsynced, made read-only, linked
+    into place, the folder fsynced) if it is not there yet, fsynced once if it was there
+    already (a copy restored from a backup, say). :class:`UnreadableClaim` if a file of that
+    name holds anything but the device id."""
+    path = folder / _device_file_name(device_id)
     key = (str(folder), device_id)
     if key in _ready:
         return path
     try:
-        text = _read_claim_file(path)
+        text = _read_claim_file(path, sync=True)
     except FileNotFoundError:
-        fd, staged = tempfile.mkstemp(prefix=".staging-device-", dir=folder)
+        fd, staged = tempfile.mkstemp(prefix=STAGING_DEVICE_PREFIX, dir=folder)
         try:
             try:
                 os.write(fd, device_id.encode("ascii"))
+                os.fchmod(fd, 0o400)  # never written again: every claim of the device is it
                 os.fsync(fd)
             finally:
                 os.close(fd)
@@ -183,3 +232,25 @@ def _device_file(folder: Path, device_id: str) -> Path:
         raise UnreadableClaim(f"{path.name} does not hold its device id")
     _ready.add(key)
     return path
+
+
+STAGING_DEVICE_PREFIX = ".staging-device-"
+"""A device's file being written (:func:`_device_file`); one left by a crash is removed by
+:func:`sweep_staging`."""
+
+
+def sweep_staging(root: Path) -> int:
+    """Remove the device files a crash left half-made in the owners folder (never a claim or a
+    device's file); how many."""
+    folder = owners_folder(root)
+    swept = 0
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
+        return 0
+    for name in names:
+        if name.startswith(STAGING_DEVICE_PREFIX):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(folder / name)
+                swept += 1
+    return swept

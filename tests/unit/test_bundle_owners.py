@@ -15,10 +15,12 @@ import pytest
 
 from sync.bundle_owners import (
     DEVICE_FILE_PREFIX,
+    STAGING_DEVICE_PREFIX,
     UnreadableClaim,
     bundle_owner,
     claim_bundle_id,
     owners_folder,
+    sweep_staging,
 )
 from sync.enrolment import new_device_id
 
@@ -53,7 +55,7 @@ def test_a_claim_is_another_name_for_the_devices_own_file(tmp_path: Path) -> Non
     assert path.read_text("ascii") == device_id
     assert bundle_owner(tmp_path, bundle_id) == device_id
     assert oct(owners_folder(tmp_path).stat().st_mode & 0o777) == "0o700"
-    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert oct(path.stat().st_mode & 0o777) == "0o400"  # never written again
     # Claiming again is the same device's own: still true, nothing changed.
     assert claim_bundle_id(tmp_path, bundle_id, device_id, sync_folder=False)
     assert os.path.samefile(path, _device_file(tmp_path, device_id))
@@ -83,21 +85,51 @@ def test_where_no_hard_link_can_be_made_the_claim_is_a_symbolic_link(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: int
 ) -> None:
     """A device file at the file system's limit of links (EMLINK), or a file system without
-    hard links: the claim is made as earlier versions made it, and read the same."""
-    bundle_id, device_id, other = str(uuid.uuid4()), new_device_id(), new_device_id()
+    hard links: the claim is made as earlier versions made it, and read the same; the refusal
+    is remembered, so the next claims do not try again (no device file made and fsynced for
+    each claim on a file system that cannot link)."""
+    device_id, other = new_device_id(), new_device_id()
     real_link = os.link
+    tried: list[str] = []
 
     def link(source: object, target: object, **kwargs: object) -> None:
-        if str(source).startswith(str(_device_file(tmp_path, device_id))):
+        tried.append(str(source))
+        if failure != errno.EMLINK or str(source) == str(_device_file(tmp_path, device_id)):
             raise OSError(failure, os.strerror(failure))
         real_link(source, target, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(os, "link", link)
-    assert claim_bundle_id(tmp_path, bundle_id, device_id)
-    path = _claim_path(tmp_path, bundle_id)
-    assert path.is_symlink() and os.readlink(path) == device_id
-    assert bundle_owner(tmp_path, bundle_id) == device_id
-    assert not claim_bundle_id(tmp_path, bundle_id, other)
+    claimed = [str(uuid.uuid4()) for _ in range(4)]
+    for bundle_id in claimed:
+        assert claim_bundle_id(tmp_path, bundle_id, device_id)
+        path = _claim_path(tmp_path, bundle_id)
+        assert path.is_symlink() and os.readlink(path) == device_id
+        assert bundle_owner(tmp_path, bundle_id) == device_id
+        assert not claim_bundle_id(tmp_path, bundle_id, other)
+    if failure == errno.EMLINK:  # that device's file is full: its claims stop trying it
+        assert tried.count(str(_device_file(tmp_path, device_id))) == 1
+    else:  # the folder cannot link: the first try (the device file's own) is the only one
+        assert len(tried) == 1
+    assert not [p for p in owners_folder(tmp_path).iterdir() if p.name.startswith(".staging")]
+
+
+def test_an_error_of_the_disk_is_not_taken_for_a_file_system_without_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An I/O error while claiming is raised (the inbox then answers with an error and the
+    device sends again), not hidden behind a symbolic link."""
+    device_id = new_device_id()
+    assert claim_bundle_id(tmp_path, str(uuid.uuid4()), device_id)
+
+    def link(source: object, target: object, **kwargs: object) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(os, "link", link)
+    bundle_id = str(uuid.uuid4())
+    with pytest.raises(OSError) as raised:
+        claim_bundle_id(tmp_path, bundle_id, device_id)
+    assert raised.value.errno == errno.EIO
+    assert bundle_owner(tmp_path, bundle_id) is None
 
 
 def test_a_planted_device_file_is_never_linked_to(tmp_path: Path) -> None:
@@ -121,19 +153,64 @@ def test_a_planted_device_file_is_never_linked_to(tmp_path: Path) -> None:
     assert bundle_owner(tmp_path, second) == device_id
 
 
+@pytest.mark.parametrize("planted", ["another id", "a link", "a fifo"])
+def test_a_device_file_replaced_after_it_was_checked_never_gives_a_claim_away(
+    tmp_path: Path, planted: str
+) -> None:
+    """The device's file replaced behind the inbox's back once it has been checked and used:
+    the next claim, read back as soon as it is made, would not read as the device; it is
+    removed and made as a symbolic link, so it is the device's from the moment it exists (the
+    claims made before keep their owner: each is a name of the original file)."""
+    device_id, impostor = new_device_id(), new_device_id()
+    first = str(uuid.uuid4())
+    assert claim_bundle_id(tmp_path, first, device_id)
+    device_file = _device_file(tmp_path, device_id)
+    device_file.unlink()
+    if planted == "another id":
+        device_file.write_text(impostor)
+    elif planted == "a link":
+        device_file.symlink_to(impostor)
+    else:
+        os.mkfifo(device_file, 0o600)
+    later = [str(uuid.uuid4()) for _ in range(3)]
+    for bundle_id in later:
+        assert claim_bundle_id(tmp_path, bundle_id, device_id)
+        assert _claim_path(tmp_path, bundle_id).is_symlink()
+        assert bundle_owner(tmp_path, bundle_id) == device_id
+        assert not claim_bundle_id(tmp_path, bundle_id, impostor)
+    assert bundle_owner(tmp_path, first) == device_id
+
+
 def test_a_device_file_removed_is_made_again(tmp_path: Path) -> None:
     """The device's file removed behind the inbox's back: the claims already made keep their
-    owner (each is a name of the same file), and the next claims are still the device's."""
+    owner (each is a name of the same file), the next claim is a symbolic link, and the one
+    after it a name of the device's file made again."""
     device_id = new_device_id()
     first, second, third = (str(uuid.uuid4()) for _ in range(3))
     assert claim_bundle_id(tmp_path, first, device_id)
     _device_file(tmp_path, device_id).unlink()
     assert bundle_owner(tmp_path, first) == device_id
     assert claim_bundle_id(tmp_path, second, device_id)
+    assert _claim_path(tmp_path, second).is_symlink()
     assert claim_bundle_id(tmp_path, third, device_id)
     assert bundle_owner(tmp_path, second) == device_id
     assert bundle_owner(tmp_path, third) == device_id
     assert os.path.samefile(_claim_path(tmp_path, third), _device_file(tmp_path, device_id))
+
+
+def test_a_device_file_left_half_made_by_a_crash_is_swept(tmp_path: Path) -> None:
+    """What a crash leaves while a device's file is written (a staging file, never a claim)
+    is removed when the inbox starts; claims and devices' files stay."""
+    device_id, bundle_id = new_device_id(), str(uuid.uuid4())
+    assert claim_bundle_id(tmp_path, bundle_id, device_id)
+    leftover = owners_folder(tmp_path) / f"{STAGING_DEVICE_PREFIX}k2j4h5"
+    leftover.write_bytes(device_id[:7].encode("ascii"))
+    assert sweep_staging(tmp_path) == 1
+    assert not leftover.exists()
+    assert sorted(p.name for p in owners_folder(tmp_path).iterdir()) == sorted(
+        [bundle_id, _device_file(tmp_path, device_id).name])
+    assert bundle_owner(tmp_path, bundle_id) == device_id
+    assert sweep_staging(tmp_path / "no inbox here") == 0
 
 
 def test_a_second_device_cannot_take_a_claimed_id(tmp_path: Path) -> None:
