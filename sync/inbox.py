@@ -30,13 +30,7 @@ from starlette.routing import Route
 
 from fieldkit.atomicfile import fsync_dir, make_private_dir, write_atomic
 from sync.bundle import DEFAULT_MAX_BUNDLE_BYTES
-from sync.bundle_owners import (
-    UnreadableClaim,
-    bundle_owner,
-    claim_bundle_id,
-    owners_folder,
-    sweep_staging,
-)
+from sync.bundle_owners import UnreadableClaim, bundle_owner, claim_bundle_id, owners_folder
 from sync.canonical import public_key_from_text
 from sync.durable import STAGING_PREFIX, PublishOutcome, discard, new_staging_file, publish_once
 from sync.enrolment import EnrolledDevice, is_canonical_uuid, load_enrolled_devices
@@ -354,7 +348,6 @@ def create_inbox_app(
     make_private_dir(owners_folder(root))
     for leftover in bundles_dir(root).glob(f"{STAGING_PREFIX}*"):
         discard(leftover)  # uploads cut off by a previous crash or restart
-    sweep_staging(root)  # a device's owner file cut off the same way
     inbox = _Inbox(
         root=root,
         devices=EnrolledDevicesWatcher(devices_file, public_key_from_text(lead_public_key),
