@@ -1,38 +1,23 @@
 """Which device a bundle id belongs to, on the inbox: the first device to upload it.
 
 Another enrolled device can then neither store content under that id nor read its receipt.
-Each claim is a name in ``<root>/owners``, ``<bundle id>``, made by ``link()``: a hard link to the
-device's own symbolic link there, ``.device-<device id>``, whose target text is the device id.
-``link()`` makes the name atomically or fails if it exists (as ``O_EXCL`` does), so two uploads
-racing for the same id cannot both win, and a claim is never seen half-written. A claim is thus
-itself a symbolic link whose text is the device id, read with ``readlink`` and never followed.
+Each claim is a symbolic link, ``<root>/owners/<bundle id>``, whose target text is the device
+id. ``symlink()`` creates it atomically or fails if the name exists (as ``O_EXCL`` does), so two
+uploads racing for the same id cannot both win, and a claim is never seen half-written. The
+link is only ever read (``readlink``), never followed.
 
-The device's link is made once, at the device's first upload, and every claim after that is one
-more name for it: no file is created per claim, and there is no data to fsync (a link's target
-is kept in its inode: 36 bytes fit inline on ext4, xfs and btrfs, written with the directory
-entry), so a claim is durable once the owners folder is fsynced. The caller does that before
-relying on the claim (the inbox, beside the bundle folder's fsync, before it answers). Creating
-a file (an inode) is what a claim used to cost, each claim its own symbolic link: on this
-project's test machines creating one took 0.25-1.2 ms of CPU, mostly the kernel's, as much as
-the rest of an upload's file work; a hard link 0.01-0.04 ms. A link's target cannot be rewritten
-in place, so the claims of a device cannot be changed all at once either.
+A link has no data of its own to fsync: its target is kept in its inode (36 bytes fit inline on
+ext4, xfs and btrfs), which the file system writes with the new directory entry, so the claim is
+durable once the owners folder is fsynced. The caller does that before relying on the claim
+(the inbox, beside the bundle folder's fsync, before it answers).
 
-The device's link is checked (a symbolic link whose text is the device id) before the first claim
-is linked to it, and each new claim is read back once made: one that does not read as its device
-(the device's link was replaced after it was checked) is removed at once, never having been
-acknowledged, and made as a plain symbolic link instead.
-
-Where a hard link cannot be made (a file system without them, remembered for the folder, or a
-device's link already at the file system's limit of links, 65,000 on ext4), the claim is a plain
-symbolic link whose target text is the device id, as earlier versions made every claim; claims
-written as small regular files by still earlier versions are read too (opened with
-``O_NOFOLLOW``). A claim of any other kind, or whose text is not a device id, is
-:class:`UnreadableClaim`: the id then belongs to nobody who asks.
+Claims written by earlier versions are small regular files holding the device id; they are
+still read (without following links). A claim of any other kind, or whose text is not a device
+id, is :class:`UnreadableClaim`: the id then belongs to nobody who asks.
 """
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import logging
 import os
@@ -45,9 +30,6 @@ from sync.layout import bundle_path
 
 log = logging.getLogger(__name__)
 OWNERS = "owners"
-DEVICE_LINK_PREFIX = ".device-"
-"""``<root>/owners/.device-<device id>``: the symbolic link every hard-linked claim of a device
-is another name for (never a bundle id: those are bare UUIDs)."""
 _MAX_CLAIM_FILE_BYTES = 256
 """More than any device id (36 characters) with a line end: a larger claim file is not one."""
 
@@ -120,10 +102,10 @@ def claim_bundle_id(root: Path, bundle_id: str, device_id: str, *,
     path = _owner_path(root, bundle_id)
     try:
         try:
-            _make_claim(path, device_id)
+            os.symlink(device_id, path)
         except FileNotFoundError:  # the first claim under this root
             make_private_dir(path.parent)
-            _make_claim(path, device_id)
+            os.symlink(device_id, path)
     except FileExistsError:
         try:
             return bundle_owner(root, bundle_id) == device_id
@@ -133,73 +115,3 @@ def claim_bundle_id(root: Path, bundle_id: str, device_id: str, *,
     if sync_folder:
         fsync_dir(path.parent)
     return True
-
-
-_ready: set[tuple[str, str]] = set()
-"""(owners folder, device id) whose device link this process made or checked."""
-_no_links: set[str] = set()
-"""Owners folders on a file system that makes no hard links: claims there are plain links."""
-_full: set[tuple[str, str]] = set()
-"""(owners folder, device id) whose device link is at the file system's limit of links."""
-_CANNOT_LINK = frozenset({errno.EPERM, errno.EXDEV, errno.ENOTSUP, errno.EOPNOTSUPP,
-                          errno.ENOSYS})
-"""``link()`` refused by the file system itself (FAT, some network shares)."""
-
-
-def _make_claim(path: Path, device_id: str) -> None:
-    """Make the claim ``path`` for ``device_id``: a hard link to the device's link, else a plain
-    symbolic link. ``FileExistsError`` if a claim is there; ``FileNotFoundError`` if the owners
-    folder is not. Any other error of the disk is raised as it is."""
-    folder = path.parent
-    key = (str(folder), device_id)
-    if key[0] not in _no_links and key not in _full:
-        try:
-            os.link(_device_link(folder, device_id), path, follow_symlinks=False)
-        except FileNotFoundError:
-            _ready.discard(key)  # the device's link went: made again at the next claim
-            if not folder.is_dir():
-                raise
-        except UnreadableClaim as error:  # something else under the device link's name
-            _ready.discard(key)
-            log.warning("bundle id %s claimed with a plain link: %s", path.name, error)
-        except OSError as error:
-            if error.errno == errno.EMLINK:
-                _full.add(key)  # the device's later claims are plain links
-            elif error.errno in _CANNOT_LINK:
-                _no_links.add(key[0])
-                log.warning("no hard links in %s (%s): owner claims are plain symbolic links",
-                            folder, error.strerror)
-            else:
-                raise  # FileExistsError (the claim is there), or the disk's own error
-        else:
-            if _link_text(path) == device_id:
-                return
-            _ready.discard(key)
-            os.unlink(path)  # ours, made just now: never acknowledged to anyone
-            log.warning("bundle id %s claimed with a plain link: %s%s changed after it was "
-                        "checked", path.name, DEVICE_LINK_PREFIX, device_id)
-    os.symlink(device_id, path)
-
-
-def _link_text(path: Path) -> str | None:
-    """The target text of the symbolic link at ``path``; ``None`` if it is none."""
-    try:
-        return os.readlink(path)
-    except OSError:
-        return None
-
-
-def _device_link(folder: Path, device_id: str) -> Path:
-    """The device's own link in the owners folder (made if it is not there yet: a symbolic
-    link whose target text is the device id). :class:`UnreadableClaim` if something else is
-    there under its name."""
-    path = folder / f"{DEVICE_LINK_PREFIX}{device_id}"
-    key = (str(folder), device_id)
-    if key in _ready:
-        return path
-    with contextlib.suppress(FileExistsError):  # made by an earlier upload: checked below
-        os.symlink(device_id, path)
-    if _link_text(path) != device_id:
-        raise UnreadableClaim(f"{path.name} is not a link to its device id")
-    _ready.add(key)
-    return path

@@ -1,12 +1,9 @@
-"""Owner claims on the inbox (``sync.bundle_owners``), on a real file system: a claim is a hard
-link to the device's own symbolic link (whose target text is the device id), or where that
-cannot be made a plain symbolic link with the same text; either way read and never followed;
-claims written as regular files by earlier versions are still honoured; anything else is
-refused."""
+"""Owner claims on the inbox (``sync.bundle_owners``), on a real file system: a claim is a
+symbolic link whose target text is the device id, read and never followed; claims written as
+regular files by earlier versions are still honoured; anything else is refused."""
 
 from __future__ import annotations
 
-import errno
 import os
 import threading
 import uuid
@@ -15,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from sync.bundle_owners import (
-    DEVICE_LINK_PREFIX,
     UnreadableClaim,
     bundle_owner,
     claim_bundle_id,
@@ -40,157 +36,19 @@ def _old_file_claim(root: Path, bundle_id: str, text: bytes) -> Path:
     return path
 
 
-def _device_link(root: Path, device_id: str) -> Path:
-    return owners_folder(root) / f"{DEVICE_LINK_PREFIX}{device_id}"
-
-
-def _same_inode(one: Path, other: Path) -> bool:
-    return os.lstat(one).st_ino == os.lstat(other).st_ino  # links: never followed
-
-
-def test_a_claim_is_another_name_for_the_devices_own_link(tmp_path: Path) -> None:
+def test_a_claim_is_a_link_whose_target_is_the_device_id(tmp_path: Path) -> None:
     bundle_id, device_id = str(uuid.uuid4()), new_device_id()
     assert bundle_owner(tmp_path, bundle_id) is None
     assert claim_bundle_id(tmp_path, bundle_id, device_id)
     path = _claim_path(tmp_path, bundle_id)
-    assert path.is_symlink() and os.readlink(path) == device_id
+    assert path.is_symlink()
+    assert os.readlink(path) == device_id
     assert not path.exists()  # it points nowhere: only its text matters
-    assert _same_inode(path, _device_link(tmp_path, device_id))
     assert bundle_owner(tmp_path, bundle_id) == device_id
     assert oct(owners_folder(tmp_path).stat().st_mode & 0o777) == "0o700"
     # Claiming again is the same device's own: still true, nothing changed.
     assert claim_bundle_id(tmp_path, bundle_id, device_id, sync_folder=False)
-    assert _same_inode(path, _device_link(tmp_path, device_id))
-
-
-def test_a_devices_claims_make_one_link_between_them(tmp_path: Path) -> None:
-    """Each claim after the first is a name, not a file: the device's link gains a name per
-    claim, and the owners folder holds nothing else."""
-    device_id, other = new_device_id(), new_device_id()
-    mine = [str(uuid.uuid4()) for _ in range(20)]
-    for bundle_id in mine:
-        assert claim_bundle_id(tmp_path, bundle_id, device_id, sync_folder=False)
-    theirs = str(uuid.uuid4())
-    assert claim_bundle_id(tmp_path, theirs, other)
-    device_link = _device_link(tmp_path, device_id)
-    assert os.lstat(device_link).st_nlink == 1 + len(mine)
-    assert all(_same_inode(_claim_path(tmp_path, b), device_link) for b in mine)
-    assert sorted(p.name for p in owners_folder(tmp_path).iterdir()) == sorted(
-        [*mine, theirs, device_link.name, _device_link(tmp_path, other).name])
-    assert [bundle_owner(tmp_path, b) for b in mine] == [device_id] * len(mine)
-    assert bundle_owner(tmp_path, theirs) == other
-
-
-@pytest.mark.parametrize("failure", [errno.EMLINK, errno.EPERM, errno.EXDEV])
-def test_where_no_hard_link_can_be_made_the_claim_is_a_plain_link(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: int
-) -> None:
-    """A device's link at the file system's limit of links (EMLINK), or a file system without
-    hard links: the claim is made as earlier versions made it, and read the same; the refusal
-    is remembered, so the next claims do not try again."""
-    device_id, other = new_device_id(), new_device_id()
-    tried: list[str] = []
-
-    def link(source: object, target: object, **kwargs: object) -> None:
-        tried.append(str(source))
-        raise OSError(failure, os.strerror(failure))
-
-    monkeypatch.setattr(os, "link", link)
-    for bundle_id in [str(uuid.uuid4()) for _ in range(4)]:
-        assert claim_bundle_id(tmp_path, bundle_id, device_id)
-        path = _claim_path(tmp_path, bundle_id)
-        assert path.is_symlink() and os.readlink(path) == device_id
-        assert not _same_inode(path, _device_link(tmp_path, device_id))
-        assert bundle_owner(tmp_path, bundle_id) == device_id
-        assert not claim_bundle_id(tmp_path, bundle_id, other)
-    assert tried.count(str(_device_link(tmp_path, device_id))) == 1  # then never again
-
-
-def test_an_error_of_the_disk_is_not_taken_for_a_file_system_without_links(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """An I/O error while claiming is raised (the inbox then answers with an error and the
-    device sends again), not hidden behind a plain link."""
-    device_id = new_device_id()
-    assert claim_bundle_id(tmp_path, str(uuid.uuid4()), device_id)
-
-    def link(source: object, target: object, **kwargs: object) -> None:
-        raise OSError(errno.EIO, os.strerror(errno.EIO))
-
-    monkeypatch.setattr(os, "link", link)
-    bundle_id = str(uuid.uuid4())
-    with pytest.raises(OSError) as raised:
-        claim_bundle_id(tmp_path, bundle_id, device_id)
-    assert raised.value.errno == errno.EIO
-    assert bundle_owner(tmp_path, bundle_id) is None
-
-
-@pytest.mark.parametrize("planted", ["a file with its id", "a link to another id", "a fifo"])
-def test_something_planted_under_the_device_links_name_is_never_linked_to(
-    tmp_path: Path, planted: str
-) -> None:
-    """Something else under a device link's name before the device's first claim (a file, even
-    one holding the right id; a link with another id; a FIFO): the device's claims are plain
-    links with its own id, and what was planted gains no names."""
-    device_id, impostor = new_device_id(), new_device_id()
-    owners_folder(tmp_path).mkdir(mode=0o700)
-    device_link = _device_link(tmp_path, device_id)
-    if planted == "a file with its id":
-        device_link.write_text(device_id)
-    elif planted == "a link to another id":
-        device_link.symlink_to(impostor)
-    else:
-        os.mkfifo(device_link, 0o600)
-    for bundle_id in [str(uuid.uuid4()) for _ in range(2)]:
-        assert claim_bundle_id(tmp_path, bundle_id, device_id)
-        assert not _same_inode(_claim_path(tmp_path, bundle_id), device_link)
-        assert os.readlink(_claim_path(tmp_path, bundle_id)) == device_id
-        assert bundle_owner(tmp_path, bundle_id) == device_id
-    assert os.lstat(device_link).st_nlink == 1
-
-
-@pytest.mark.parametrize("planted", ["another id", "a file", "a fifo"])
-def test_a_device_link_replaced_after_it_was_checked_never_gives_a_claim_away(
-    tmp_path: Path, planted: str
-) -> None:
-    """The device's link replaced behind the inbox's back once it has been checked and used:
-    the next claim, read back as soon as it is made, would not read as the device; it is
-    removed and made as a plain link, so it is the device's from the moment it exists (the
-    claims made before keep their owner: each is a name of the original link)."""
-    device_id, impostor = new_device_id(), new_device_id()
-    first = str(uuid.uuid4())
-    assert claim_bundle_id(tmp_path, first, device_id)
-    device_link = _device_link(tmp_path, device_id)
-    device_link.unlink()
-    if planted == "another id":
-        device_link.symlink_to(impostor)
-    elif planted == "a file":
-        device_link.write_text(impostor)
-    else:
-        os.mkfifo(device_link, 0o600)
-    for bundle_id in [str(uuid.uuid4()) for _ in range(3)]:
-        assert claim_bundle_id(tmp_path, bundle_id, device_id)
-        assert not _same_inode(_claim_path(tmp_path, bundle_id), device_link)
-        assert bundle_owner(tmp_path, bundle_id) == device_id
-        assert not claim_bundle_id(tmp_path, bundle_id, impostor)
-    assert bundle_owner(tmp_path, first) == device_id
-
-
-def test_a_device_link_removed_is_made_again(tmp_path: Path) -> None:
-    """The device's link removed behind the inbox's back: the claims already made keep their
-    owner (each is a name of the same link), the next claim is a plain link, and the one after
-    it a name of the device's link made again."""
-    device_id = new_device_id()
-    first, second, third = (str(uuid.uuid4()) for _ in range(3))
-    assert claim_bundle_id(tmp_path, first, device_id)
-    _device_link(tmp_path, device_id).unlink()
-    assert bundle_owner(tmp_path, first) == device_id
-    assert claim_bundle_id(tmp_path, second, device_id)
-    assert not _same_inode(_claim_path(tmp_path, second), _claim_path(tmp_path, first))
-    assert claim_bundle_id(tmp_path, third, device_id)
-    assert bundle_owner(tmp_path, second) == device_id
-    assert bundle_owner(tmp_path, third) == device_id
-    assert _same_inode(_claim_path(tmp_path, third), _device_link(tmp_path, device_id))
+    assert os.readlink(path) == device_id
 
 
 def test_a_second_device_cannot_take_a_claimed_id(tmp_path: Path) -> None:
