@@ -33,8 +33,8 @@ from bench.harness import Result, Spread, load_now, runs_at, scaled, timed, warm
 from bench.rig import PASSPHRASE
 
 RUNS = 11
-"""Each run is one process start on each side (about a second in all): the medians of eleven
-hold still where five moved by a tenth from one ``make bench`` to the next."""
+"""Each run is one process start on each side (about a second in all): eleven rather than five,
+so that one start slowed or sped by the rest of the machine moves the median less."""
 GOAL_RATIO = 2.0
 GOAL_RSS = 250 * 1024 * 1024
 PACKAGES = ("forms", "fieldkit", "sync", "ui", "resources", "bench")
