@@ -5,6 +5,11 @@ settings, in the same run:
   ``notes.add_note`` (encrypted, audited, indexed), against the same rows (the note, its full-text
   index entry via the same trigger, the case's change time, the chained audit event and the
   chain head) written by plain ``sqlite3``, one transaction each.
+  Two detail figures split the ratio: the baseline's very statements on an encrypted
+  connection opened as the store opens its own (``encrypted_statements_*``: what the cipher
+  alone costs), and the same with each page sealed by HMAC-SHA256 rather than SQLCipher 4's
+  default HMAC-SHA512 (``encrypted_statements_hmac_sha256_*``: a setting fieldkit does not
+  use, measured for the decision recorded in ``bench/README.md``).
 - ``search_100k``: full-text searches over 100,000 entries through ``notes.search_notes``,
   against the same FTS5 query on the same text in plain SQLite.
 """
@@ -20,7 +25,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.corpus import fill, plain_store, search_queries
+from bench.corpus import encrypted_store, fill, plain_store, search_queries
 from bench.harness import (
     Result,
     Spread,
@@ -92,6 +97,18 @@ def _append_bench(folder: Path, scale: float) -> Result:
     plain.execute("INSERT INTO visits(id, case_id, premises_name, address, created_at) "
                   "VALUES (?, ?, 'Bench premises', 'Bench road', ?)", (visit.id, case.id, _now()))
     text = "Workers seen at the back of the yard; mattresses in the cabin, {n}"
+    # The detail sides: the baseline's statements through the cipher, pages sealed as
+    # fieldkit's are (SQLCipher's default) and with HMAC-SHA256.
+    sides = {"default": encrypted_store(folder / "append-cipher.db"),
+             "hmac_sha256": encrypted_store(folder / "append-cipher-256.db", "HMAC_SHA256")}
+    for side in sides.values():
+        side.execute("INSERT INTO cases(id, reference, title, status, created_at, updated_at) "
+                     "VALUES (?, 'FK-2026-00001', 'Bench', 'open', ?, ?)",
+                     (case.id, _now(), _now()))
+        side.execute("INSERT INTO visits(id, case_id, premises_name, address, created_at) "
+                     "VALUES (?, ?, 'Bench premises', 'Bench road', ?)",
+                     (visit.id, case.id, _now()))
+    side_times: dict[str, list[float]] = {name: [] for name in sides}
 
     def ours() -> float:
         started = time.perf_counter()
@@ -100,6 +117,11 @@ def _append_bench(folder: Path, scale: float) -> Result:
         return time.perf_counter() - started
 
     def base() -> float:
+        for name, side in sides.items():  # timed apart, before the baseline's own run
+            started = time.perf_counter()
+            for n in range(count):
+                _plain_append(side, visit.id, case.id, text.format(n=n))
+            side_times[name].append(time.perf_counter() - started)
         started = time.perf_counter()
         for n in range(count):
             _plain_append(plain, visit.id, case.id, text.format(n=n))
@@ -113,6 +135,13 @@ def _append_bench(folder: Path, scale: float) -> Result:
     # The same work on both sides: fieldkit's own check reads the baseline's trail as whole,
     # every note matching the seal its event carries.
     assert audit.verify(plain).ok and audit.verify(store.conn).ok
+    assert sides["hmac_sha256"].execute("PRAGMA cipher_hmac_algorithm").fetchone()[0] == (
+        "HMAC_SHA256")
+    cipher: dict[str, Spread] = {}
+    for name, side in sides.items():
+        assert audit.verify(side).ok
+        side.close()
+        cipher[name] = Spread.of(side_times[name][warmups_at(scale):])
     store.lock()
     plain.close()
     ratio = mine.median / theirs.median
@@ -121,7 +150,13 @@ def _append_bench(folder: Path, scale: float) -> Result:
         load_before=load,
         details={"appends_per_run": count,
                  "fieldkit_ms_each": round(mine.median / count * 1000, 3),
-                 "baseline_ms_each": round(theirs.median / count * 1000, 3)})
+                 "baseline_ms_each": round(theirs.median / count * 1000, 3),
+                 **{f"encrypted_statements{suffix}_ms_each": round(
+                     cipher[name].median / count * 1000, 3)
+                    for name, suffix in (("default", ""), ("hmac_sha256", "_hmac_sha256"))},
+                 **{f"encrypted_statements{suffix}_ratio": round(
+                     cipher[name].median / theirs.median, 3)
+                    for name, suffix in (("default", ""), ("hmac_sha256", "_hmac_sha256"))}})
 
 
 def _search_bench(folder: Path, scale: float) -> Result:

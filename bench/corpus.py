@@ -165,6 +165,28 @@ def fill(conn: Any, *, cases: int, visits: int, entries: int, seed: int = 1) -> 
     return Corpus(case_ids, visit_ids, entries)
 
 
+def encrypted_store(path: Path, page_hmac: str | None = None) -> Any:
+    """fieldkit's schema on a SQLCipher connection opened as the store opens its own
+    (``fieldkit.store``'s connect and settings, a random key, WAL), its pages sealed with
+    ``page_hmac`` (None: SQLCipher's default, as fieldkit's stores are): where the baseline's
+    statements are run to see what the cipher alone costs."""
+    import secrets
+
+    from fieldkit import store
+
+    conn = store._connect(path, secrets.token_bytes(32))
+    if page_hmac is not None:  # before the first page is read or written
+        conn.execute(f"PRAGMA cipher_hmac_algorithm = {page_hmac}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    store._configure(conn)
+    for target, step in enumerate(migrations.STEPS, start=1):
+        conn.execute("BEGIN IMMEDIATE")
+        step(conn)
+        conn.execute(f"PRAGMA user_version = {target}")
+        conn.execute("COMMIT")
+    return conn
+
+
 def plain_store(path: Path) -> sqlite3.Connection:
     """A plain (unencrypted) SQLite database with fieldkit's schema and fieldkit's journal and
     sync settings: the baseline the store is compared with."""

@@ -50,6 +50,11 @@ def test_bench_quick_writes_every_benchmark(tmp_path: Path) -> None:
     assert (lead["bundles"], lead["devices"]) == (100, 10)
     assert lead["receipts_collected_in_setup"] == 100  # every bundle acknowledged by a receipt
     assert lead["one_device_no_receipts"]["bundles"] == 30
+    append = results["store_append"]["details"]
+    for side in ("encrypted_statements", "encrypted_statements_hmac_sha256"):
+        assert append[f"{side}_ms_each"] > 0  # the baseline's statements through the cipher
+        assert abs(append[f"{side}_ratio"] - append[f"{side}_ms_each"]
+                   / append["baseline_ms_each"]) < 0.01
     board = results["board_heal_5"]["details"]
     assert (board["devices"], board["people"], board["steps"]) == (5, 20, 12)
 
