@@ -63,7 +63,8 @@ def _fieldkit(order: dict[str, str]) -> dict[str, object]:
     window = MainWindow(settings)
     release_gc_when_painted(window)
     window.resize(1366, 768)
-    window.open_store(Unwrapped(bytes.fromhex(order["key"]), bool(order["device_secret"])))
+    window.open_store(Unwrapped(bytes.fromhex(order["key"]), bool(order["device_secret"]),
+                                order["page_hmac"]))  # type: ignore[arg-type]  # from JSON
     window.show()
     _shown(window)
     shown = time.time()

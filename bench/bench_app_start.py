@@ -77,7 +77,8 @@ def run(scale: float) -> list[Result]:
         kdf_seconds = timed(derive)
         assert unwrapped is not None
         order = json.dumps({"data_dir": str(settings.data_dir), "key": unwrapped.key.hex(),
-                            "device_secret": unwrapped.uses_device_secret}) + "\n"
+                            "device_secret": unwrapped.uses_device_secret,
+                            "page_hmac": unwrapped.page_hmac}) + "\n"
         root = Path(__file__).resolve().parents[1]
         compiled = all(compileall.compile_dir(root / package, quiet=1) for package in PACKAGES)
         load = load_now()

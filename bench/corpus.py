@@ -11,9 +11,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fieldkit import migrations
+
+if TYPE_CHECKING:
+    from fieldkit.pages import PageHmac
 
 WORDS = [
     "mattress",
@@ -165,18 +168,16 @@ def fill(conn: Any, *, cases: int, visits: int, entries: int, seed: int = 1) -> 
     return Corpus(case_ids, visit_ids, entries)
 
 
-def encrypted_store(path: Path, page_hmac: str | None = None) -> Any:
+def encrypted_store(path: Path, page_hmac: PageHmac) -> Any:
     """fieldkit's schema on a SQLCipher connection opened as the store opens its own
     (``fieldkit.store``'s connect and settings, a random key, WAL), its pages sealed with
-    ``page_hmac`` (None: SQLCipher's default, as fieldkit's stores are): where the baseline's
-    statements are run to see what the cipher alone costs."""
+    ``page_hmac``: where the baseline's statements are run to see what the cipher alone
+    costs."""
     import secrets
 
-    from fieldkit import store
+    from fieldkit import keys, store
 
-    conn = store._connect(path, secrets.token_bytes(32))
-    if page_hmac is not None:  # before the first page is read or written
-        conn.execute(f"PRAGMA cipher_hmac_algorithm = {page_hmac}")
+    conn = store._connect(path, keys.Unwrapped(secrets.token_bytes(32), False, page_hmac))
     conn.execute("PRAGMA journal_mode = WAL")
     store._configure(conn)
     for target, step in enumerate(migrations.STEPS, start=1):

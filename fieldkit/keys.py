@@ -30,14 +30,17 @@ KEYRING_SERVICE = "fieldkit"
 # need none of them.
 if TYPE_CHECKING:
     from fieldkit.keyfile import KdfParams, KeyFile
+    from fieldkit.pages import PageHmac
 
 
 @dataclass(frozen=True)
 class Unwrapped:
-    """The database key and whether the device secret took part."""
+    """The database key, whether the device secret took part, and how the database's pages
+    are sealed (``fieldkit.pages``; ``None``: SQLCipher's default, a store made before)."""
 
     key: bytes
     uses_device_secret: bool
+    page_hmac: PageHmac | None = None
 
 
 def _b64(data: bytes) -> str:
@@ -154,15 +157,18 @@ def _new_device_secret(store_id: str, generation: str = "") -> tuple[str, bytes]
 
 def _wrap(
     key: bytes, passphrase: str, params: KdfParams, store_id: str, user: str | None,
-    device_secret: bytes | None,
+    device_secret: bytes | None, page_hmac: PageHmac | None,
 ) -> KeyFile:
     from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
     from fieldkit.keyfile import KeyFile
 
     nonce = secrets.token_bytes(12)
+    # A store made before page seals were named keeps its format 1 key file (the same
+    # associated data as before); every other key file is format 2 and names its seal.
     shell = KeyFile(
-        store_id=store_id, kdf=params, device_secret_user=user, nonce=_b64(nonce), wrapped_key=""
+        format=1 if page_hmac is None else 2, store_id=store_id, kdf=params,
+        device_secret_user=user, page_hmac=page_hmac, nonce=_b64(nonce), wrapped_key="",
     )
     sealed = ChaCha20Poly1305(_kek(passphrase, params, device_secret)).encrypt(
         nonce, key, shell.associated_data()
@@ -170,24 +176,34 @@ def _wrap(
     return shell.model_copy(update={"wrapped_key": _b64(sealed)})
 
 
+def _dumped(key_file: KeyFile) -> bytes:
+    """The key file's bytes; a format 1 file is written without the field it never had."""
+    unset = {"page_hmac"} if key_file.page_hmac is None else set()
+    return key_file.model_dump_json(indent=2, exclude=unset).encode()
+
+
 def create_key_file(
     path: Path, passphrase: str, store_id: str, *, min_seconds: float, memory_kib: int
 ) -> Unwrapped:
-    """Make a new database key, wrap it, write the key file durably, and return the key."""
+    """Make a new database key, wrap it, write the key file durably, and return the key; the
+    new database's pages are to be sealed with the faster seal here (``fieldkit.pages``)."""
+    from fieldkit.pages import fastest_page_hmac
+
     key = secrets.token_bytes(32)
     params = calibrate(min_seconds, memory_kib)
+    page_hmac = fastest_page_hmac()
     device = _new_device_secret(store_id)
     user, secret = device if device else (None, None)
-    key_file = _wrap(key, passphrase, params, store_id, user, secret)
-    write_atomic(path, key_file.model_dump_json(indent=2).encode())
-    return Unwrapped(key=key, uses_device_secret=device is not None)
+    key_file = _wrap(key, passphrase, params, store_id, user, secret, page_hmac)
+    write_atomic(path, _dumped(key_file))
+    return Unwrapped(key=key, uses_device_secret=device is not None, page_hmac=page_hmac)
 
 
 def read_key_file(path: Path) -> KeyFile:
     """Parse the key file, naming it when it is damaged or foreign."""
     from pydantic import ValidationError
 
-    from fieldkit.keyfile import KEY_FILE_FORMAT, KeyFile
+    from fieldkit.keyfile import KEY_FILE_FORMATS, KeyFile
 
     try:
         raw = path.read_bytes()
@@ -197,7 +213,7 @@ def read_key_file(path: Path) -> KeyFile:
         key_file = KeyFile.model_validate_json(raw)
     except ValidationError as error:
         raise StoreCorrupt(path, "not a fieldkit key file") from error
-    if key_file.format != KEY_FILE_FORMAT:
+    if key_file.format not in KEY_FILE_FORMATS:
         raise StoreCorrupt(path, f"unknown key file format {key_file.format}")
     return key_file
 
@@ -220,21 +236,25 @@ def unwrap(path: Path, passphrase: str) -> Unwrapped:
         raise WrongPassphrase() from error
     except ValueError as error:
         raise StoreCorrupt(path, "its parameters are invalid") from error
-    return Unwrapped(key=key, uses_device_secret=secret is not None)
+    return Unwrapped(key=key, uses_device_secret=secret is not None,
+                     page_hmac=key_file.page_hmac)
 
 
 def new_key_file(
-    path: Path, passphrase: str, store_id: str, *, min_seconds: float, memory_kib: int
+    path: Path, passphrase: str, store_id: str, *, min_seconds: float, memory_kib: int,
+    page_hmac: PageHmac | None,
 ) -> Unwrapped:
     """A fresh database key and a fresh device secret (beside the old one in the keyring),
-    wrapped under ``passphrase`` and written durably to ``path``: the first step of a re-key."""
+    wrapped under ``passphrase`` and written durably to ``path``: the first step of a re-key.
+    ``page_hmac`` is the database's own (a re-key changes the key, never how pages are
+    sealed)."""
     key = secrets.token_bytes(32)
     params = calibrate(min_seconds, memory_kib)
     device = _new_device_secret(store_id, generation=secrets.token_hex(4))
     user, secret = device if device else (None, None)
-    key_file = _wrap(key, passphrase, params, store_id, user, secret)
-    write_atomic(path, key_file.model_dump_json(indent=2).encode())
-    return Unwrapped(key=key, uses_device_secret=device is not None)
+    key_file = _wrap(key, passphrase, params, store_id, user, secret, page_hmac)
+    write_atomic(path, _dumped(key_file))
+    return Unwrapped(key=key, uses_device_secret=device is not None, page_hmac=page_hmac)
 
 
 def forget_device_secret(user: str | None) -> None:
@@ -269,9 +289,9 @@ def rewrap(
     params = calibrate(min_seconds, memory_kib)
     new_file = _wrap(
         unwrapped.key, new_passphrase, params, key_file.store_id, key_file.device_secret_user,
-        secret,
+        secret, key_file.page_hmac,
     )
-    write_atomic(path, new_file.model_dump_json(indent=2).encode())
+    write_atomic(path, _dumped(new_file))
 
 
 

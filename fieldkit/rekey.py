@@ -69,10 +69,11 @@ def prepare_rekey(settings: Settings, old_passphrase: str, new_passphrase: str) 
     new = keys.new_key_file(
         folder / NEW_KEY_NAME, new_passphrase, old_file.store_id,
         min_seconds=settings.kdf_min_seconds, memory_kib=settings.kdf_memory_kib,
+        page_hmac=old.page_hmac,  # the pages stay sealed as they are; only the key changes
     )
     try:
         for backup in recovery.backups(folder):
-            _reencrypt_backup(backup, old.key, new.key)
+            _reencrypt_backup(backup, old, new)
     except BaseException:
         recovery.roll_back(folder)
         raise
@@ -93,11 +94,11 @@ def apply_rekey(store: Store, prepared: PreparedRekey) -> keys.Unwrapped:
         conn.executescript(f"PRAGMA rekey = \"x'{prepared.new_key.key.hex()}'\";")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except BaseException:
-        if not recovery.reads(folder, prepared.new_key.key):
+        if not recovery.reads(folder, prepared.new_key):
             recovery.roll_back(folder)
         raise
-    recovery.finish(folder, prepared.new_key.key, prepared.old_device_user)
-    store.key_changed(prepared.new_key.key)
+    recovery.finish(folder, prepared.new_key, prepared.old_device_user)
+    store.key_changed(prepared.new_key)
     store.uses_device_secret = prepared.new_key.uses_device_secret
     with store.transaction():
         store.audit("store.rekey")
@@ -137,7 +138,7 @@ def record_passphrase_change(store: Store) -> None:
         store.audit("store.passphrase_change")
 
 
-def _reencrypt_backup(backup: Path, old_key: bytes, new_key: bytes) -> None:
+def _reencrypt_backup(backup: Path, old_key: keys.Unwrapped, new_key: keys.Unwrapped) -> None:
     """Write ``<backup>.rekeyed``: the same backup under the new key (never touching it)."""
     fd, part = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=backup.parent)
     try:
@@ -151,7 +152,7 @@ def _reencrypt_backup(backup: Path, old_key: bytes, new_key: bytes) -> None:
             os.unlink(part)
             return  # not readable with the current key: removed when the re-key commits
         conn.execute("PRAGMA journal_mode = DELETE")
-        conn.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+        conn.execute(f"PRAGMA rekey = \"x'{new_key.key.hex()}'\"")
         conn.close()
         with open(part, "rb+") as handle:
             os.fsync(handle.fileno())

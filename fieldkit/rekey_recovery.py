@@ -15,11 +15,12 @@ import sqlcipher3
 from fieldkit import keys, storelock
 from fieldkit.atomicfile import fsync_dir
 from fieldkit.errors import FieldkitError, RekeyUnfinished, StoreCorrupt
+from fieldkit.pages import seal_pages_with
 from fieldkit.storefiles import BACKUP_DIR, DB_NAME, KEY_NAME, NEW_KEY_NAME, REKEYED_SUFFIX
 
 
 def unwrap_settled(
-    folder: Path, passphrase: str, opens: Callable[[bytes], bool]
+    folder: Path, passphrase: str, opens: Callable[[keys.Unwrapped], bool]
 ) -> keys.Unwrapped:
     """Unwrap the store's key, first settling a re-key that was cut short (see the module)."""
     new_path = folder / NEW_KEY_NAME
@@ -32,7 +33,9 @@ def unwrap_settled(
         storelock.release(folder)
 
 
-def _settle(folder: Path, passphrase: str, opens: Callable[[bytes], bool]) -> keys.Unwrapped:
+def _settle(
+    folder: Path, passphrase: str, opens: Callable[[keys.Unwrapped], bool]
+) -> keys.Unwrapped:
     try:
         new_file = keys.read_key_file(folder / NEW_KEY_NAME)
     except StoreCorrupt:
@@ -40,12 +43,12 @@ def _settle(folder: Path, passphrase: str, opens: Callable[[bytes], bool]) -> ke
         return keys.unwrap(folder / KEY_NAME, passphrase)
     old_user = keys.read_key_file(folder / KEY_NAME).device_secret_user
     new, _ = _try_unwrap(folder / NEW_KEY_NAME, passphrase)
-    if new is not None and opens(new.key):
-        finish(folder, new.key,
+    if new is not None and opens(new):
+        finish(folder, new,
                old_user if old_user != new_file.device_secret_user else None)
         return new
     old, old_error = _try_unwrap(folder / KEY_NAME, passphrase)
-    if old is not None and opens(old.key):
+    if old is not None and opens(old):
         roll_back(folder)
         return old
     if old is not None:
@@ -70,18 +73,21 @@ def backups(folder: Path) -> list[Path]:
     return sorted(p for p in backups.glob("*.db") if p.is_file())
 
 
-def connect(path: Path, key: bytes) -> Any:
+def connect(path: Path, unwrapped: keys.Unwrapped) -> Any:
+    """A connection to the store's database or a backup of it, keyed and its pages sealed as
+    the key file says (``fieldkit.pages``)."""
     conn = sqlcipher3.connect(str(path), isolation_level=None)
-    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    conn.execute(f"PRAGMA key = \"x'{unwrapped.key.hex()}'\"")
+    seal_pages_with(conn, unwrapped.page_hmac)
     return conn
 
 
-def reads(folder: Path, key: bytes) -> bool:
-    return _file_reads(folder / DB_NAME, key)
+def reads(folder: Path, unwrapped: keys.Unwrapped) -> bool:
+    return _file_reads(folder / DB_NAME, unwrapped)
 
 
-def _file_reads(path: Path, key: bytes) -> bool:
-    conn = connect(path, key)
+def _file_reads(path: Path, unwrapped: keys.Unwrapped) -> bool:
+    conn = connect(path, unwrapped)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return True
@@ -91,7 +97,7 @@ def _file_reads(path: Path, key: bytes) -> bool:
         conn.close()
 
 
-def finish(folder: Path, new_key: bytes, old_user: str | None) -> None:
+def finish(folder: Path, new_key: keys.Unwrapped, old_user: str | None) -> None:
     """Step 4: the database already uses the new key; make every file agree with it.
 
     ``fieldkit.key.new`` replaces the key file last: until then the next unlock finds it and

@@ -45,6 +45,7 @@ from fieldkit.errors import (
     WrongPassphrase,
 )
 from fieldkit.events import STORE_LOCKED, STORE_UNLOCKED, STORE_UNREACHABLE, hub
+from fieldkit.pages import seal_pages_with
 from fieldkit.settings import Settings
 from fieldkit.storefiles import BACKUP_DIR, DB_NAME, KEY_NAME
 
@@ -91,7 +92,7 @@ class Store:
         self._sealed_schema: bool | None = None
         self.waiting = WaitingEvents.in_memory()
         """Audit events waiting for room on a full disk (``fieldkit.audit_waiting``)."""
-        self._key: bytes | None = None
+        self._key: keys.Unwrapped | None = None
         self._alone: bool | None = None
 
     # -- opening ---------------------------------------------------------------------------
@@ -134,12 +135,12 @@ class Store:
             min_seconds=settings.kdf_min_seconds,
             memory_kib=settings.kdf_memory_kib,
         )
-        conn = _connect(folder / DB_NAME, unwrapped.key)
+        conn = _connect(folder / DB_NAME, unwrapped)
         conn.execute("PRAGMA journal_mode = WAL")
         fsync_dir(folder)
         store = cls._finish_open(folder, conn, unwrapped.uses_device_secret)
         store._holds_folder = True
-        store._keep_key(settings, unwrapped.key, store_id)
+        store._keep_key(settings, unwrapped, store_id)
         with store.transaction():
             store.set_meta("store_id", store_id)
             store.set_meta("device_id", str(uuid.uuid4()))
@@ -172,7 +173,7 @@ class Store:
             raise UnlockDelayed(wait)
         try:
             unwrapped = rekey_recovery.unwrap_settled(
-                folder, passphrase, opens=lambda key: _key_opens(folder, key)
+                folder, passphrase, opens=lambda unwrapped: _key_opens(folder, unwrapped)
             )
         except WrongPassphrase:
             unlock_attempts.record_failure(folder)
@@ -197,7 +198,7 @@ class Store:
         folder = settings.data_dir
         storelock.acquire(folder)
         try:
-            conn = _connect_for_reading(folder, unwrapped.key)
+            conn = _connect_for_reading(folder, unwrapped)
             store = cls._finish_open(folder, conn, unwrapped.uses_device_secret)
         except StoreCorrupt as error:
             storelock.release(folder)
@@ -208,7 +209,7 @@ class Store:
             storelock.release(folder)
             raise
         store._holds_folder = True
-        store._keep_key(settings, unwrapped.key, store.meta("store_id") or "")
+        store._keep_key(settings, unwrapped, store.meta("store_id") or "")
         if not worker:
             try:
                 with store.transaction():
@@ -312,16 +313,16 @@ class Store:
         disk.warn_if_low(self.folder)
         self.share_if_room()
 
-    def _keep_key(self, settings: Settings, key: bytes, store_id: str) -> None:
-        self._key = key
+    def _keep_key(self, settings: Settings, unwrapped: keys.Unwrapped, store_id: str) -> None:
+        self._key = unwrapped
         if store_id:
-            self.waiting = WaitingEvents.for_store(settings.state_dir, store_id, key)
+            self.waiting = WaitingEvents.for_store(settings.state_dir, store_id, unwrapped.key)
 
-    def key_changed(self, key: bytes) -> None:
+    def key_changed(self, unwrapped: keys.Unwrapped) -> None:
         """After a full re-key: the key to reopen the connection with, and to seal waiting
         audit events with (``fieldkit.rekey`` writes the old ones in first)."""
-        self._key = key
-        self.waiting = self.waiting.for_new_key(key)
+        self._key = unwrapped
+        self.waiting = self.waiting.for_new_key(unwrapped.key)
 
     @property
     def held_alone(self) -> bool:
@@ -415,7 +416,7 @@ class Store:
         self.lock()
 
 
-def _connect(path: Path, key: bytes) -> Any:
+def _connect(path: Path, unwrapped: keys.Unwrapped) -> Any:
     # cipher_memory_security stays off (SQLCipher's default): it mlocks and munlocks every
     # allocation, about 900 system calls per note (three quarters of a note's CPU time), yet
     # could not keep decrypted pages out of swap (the lock limit is 8 MiB, the page cache
@@ -425,14 +426,15 @@ def _connect(path: Path, key: bytes) -> Any:
     )
     # executescript compiles and frees the statement at once: the key's text is not kept in
     # the connection's statement cache for as long as the store is open
-    conn.executescript(f"PRAGMA key = \"x'{key.hex()}'\";")
+    conn.executescript(f"PRAGMA key = \"x'{unwrapped.key.hex()}'\";")
+    seal_pages_with(conn, unwrapped.page_hmac)  # as the key file says (fieldkit.pages)
     return conn
 
 
-def _connect_for_reading(folder: Path, key: bytes) -> Any:
+def _connect_for_reading(folder: Path, unwrapped: keys.Unwrapped) -> Any:
     """Connect; on a disk too full for WAL's shared-memory file, connect in exclusive locking
     mode instead (WAL without that file), so the officer can still unlock and read."""
-    conn = _connect(folder / DB_NAME, key)
+    conn = _connect(folder / DB_NAME, unwrapped)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
@@ -440,7 +442,7 @@ def _connect_for_reading(folder: Path, key: bytes) -> Any:
         if not isinstance(disk.explain(error, folder, reading=True), DiskFull):
             return conn  # the checked open names the real problem
     conn.close()
-    conn = _connect(folder / DB_NAME, key)
+    conn = _connect(folder / DB_NAME, unwrapped)
     conn.execute("PRAGMA locking_mode = EXCLUSIVE")
     return conn
 
@@ -453,9 +455,9 @@ def _configure(conn: Any) -> None:
     conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
 
 
-def _key_opens(folder: Path, key: bytes) -> bool:
-    """True when ``key`` reads the database (used to settle an interrupted re-key)."""
-    conn = _connect_for_reading(folder, key)
+def _key_opens(folder: Path, unwrapped: keys.Unwrapped) -> bool:
+    """True when ``unwrapped`` reads the database (used to settle an interrupted re-key)."""
+    conn = _connect_for_reading(folder, unwrapped)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return True

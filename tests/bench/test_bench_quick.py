@@ -51,7 +51,8 @@ def test_bench_quick_writes_every_benchmark(tmp_path: Path) -> None:
     assert lead["receipts_collected_in_setup"] == 100  # every bundle acknowledged by a receipt
     assert lead["one_device_no_receipts"]["bundles"] == 30
     append = results["store_append"]["details"]
-    for side in ("encrypted_statements", "encrypted_statements_hmac_sha256"):
+    assert append["new_store_page_hmac"] in ("HMAC_SHA256", "HMAC_SHA512")
+    for side in ("encrypted_statements_hmac_sha256", "encrypted_statements_hmac_sha512"):
         assert append[f"{side}_ms_each"] > 0  # the baseline's statements through the cipher
         assert abs(append[f"{side}_ratio"] - append[f"{side}_ms_each"]
                    / append["baseline_ms_each"]) < 0.01

@@ -37,7 +37,8 @@ from ui.main_window import MainWindow
 app = make_application()
 window = MainWindow(settings)
 window.resize(1366, 768)
-window.open_store(Unwrapped(bytes.fromhex(order["key"]), order["device_secret"]))
+window.open_store(Unwrapped(bytes.fromhex(order["key"]), order["device_secret"],
+                            order["page_hmac"]))
 window.show()
 app.processEvents()
 window.grab()
@@ -71,7 +72,8 @@ OTHER_SCREENS = ("ui.case_view", "ui.visit", "ui.person_form", "ui.reception_boa
 def test_the_cases_list_starts_without_the_other_screens_or_their_libraries(demo: Demo) -> None:
     unwrapped = Store.unwrap_key(demo.settings, PASSPHRASE)
     order = json.dumps({"data_dir": str(demo.settings.data_dir), "key": unwrapped.key.hex(),
-                        "device_secret": unwrapped.uses_device_secret}) + "\n"
+                        "device_secret": unwrapped.uses_device_secret,
+                        "page_hmac": unwrapped.page_hmac}) + "\n"
     done = subprocess.run([sys.executable, "-c", CHILD], input=order, capture_output=True,
                           text=True, cwd=REPO, timeout=300, check=False)
     assert done.returncode == 0, done.stderr[-3000:]

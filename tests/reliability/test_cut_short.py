@@ -66,9 +66,12 @@ def _killed(delay: float, *args: str) -> bool:
     return child.returncode == -signal.SIGKILL
 
 
-def _raw(path: Path, key: bytes) -> Any:
+def _raw(path: Path, key: keys.Unwrapped) -> Any:
+    """The database file at ``path`` opened with the key and page seal alone (no fieldkit)."""
     conn = sqlcipher3.connect(str(path), isolation_level=None)
-    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    conn.execute(f"PRAGMA key = \"x'{key.key.hex()}'\"")
+    if key.page_hmac is not None:
+        conn.execute(f"PRAGMA cipher_hmac_algorithm = {key.page_hmac}")
     return conn
 
 
@@ -87,7 +90,9 @@ def _released_schemas() -> dict[int, set[tuple[str, str, str]]]:
     return schemas
 
 
-def _check_whole(path: Path, key: bytes, schemas: dict[int, set[tuple[str, str, str]]]) -> int:
+def _check_whole(
+    path: Path, key: keys.Unwrapped, schemas: dict[int, set[tuple[str, str, str]]]
+) -> int:
     """The database at ``path`` is at exactly one released schema, whole; returns it."""
     conn = _raw(path, key)
     try:
@@ -112,7 +117,7 @@ def test_every_released_fixture_store_upgrades(tmp_path: Path, schema: int) -> N
         assert notes.list_notes(store, "v1")[0].text.startswith("Pickers living")
         assert audit.verify(store.conn).ok
         notes.add_note(store, "v1", "Added after the upgrade")
-    key = keys.unwrap(folder / KEY_NAME, FIXTURE_PASSPHRASE).key
+    key = keys.unwrap(folder / KEY_NAME, FIXTURE_PASSPHRASE)
     backups = list((folder / BACKUP_DIR).glob("*.db")) if schema < migrations.CURRENT else []
     assert len(backups) == (1 if schema < migrations.CURRENT else 0)
     for backup in backups:
@@ -132,7 +137,7 @@ def test_a_migration_killed_at_random_moments_leaves_one_schema_or_the_other(
         folder = tmp_path / f"trial-{trial}"
         shutil.copytree(FIXTURES / "store-v1", folder)
         _killed(rng.uniform(0, took * 1.2), "upgrade", str(folder), FIXTURE_PASSPHRASE)
-        key = keys.unwrap(folder / KEY_NAME, FIXTURE_PASSPHRASE).key
+        key = keys.unwrap(folder / KEY_NAME, FIXTURE_PASSPHRASE)
         landed[_check_whole(folder / DB_NAME, key, schemas)] += 1
         for backup in (folder / BACKUP_DIR).glob("*.db") if (folder / BACKUP_DIR).exists() else []:
             _check_whole(backup, key, schemas)
@@ -192,7 +197,7 @@ def test_a_rekey_killed_at_random_moments_leaves_the_old_key_or_the_new(tmp_path
             current, other = other, current
         assert not (folder / rekey.NEW_KEY_NAME).exists()
         assert not list((folder / BACKUP_DIR).glob("*" + rekey.REKEYED_SUFFIX))
-        key = keys.unwrap(folder / KEY_NAME, current).key
+        key = keys.unwrap(folder / KEY_NAME, current)
         for backup in (folder / BACKUP_DIR).glob("*.db"):
             _check_whole(backup, key, _released_schemas())
     print(f"re-key kills: {TRIALS} trials, re-key {took * 1000:.0f} ms uninterrupted, "
@@ -206,7 +211,7 @@ def test_after_a_rekey_a_copy_of_the_old_key_file_no_longer_opens_the_store(
     shutil.copytree(FIXTURES / "store-v1", folder)
     settings = _settings(folder)
     old_key_file = (folder / KEY_NAME).read_bytes()
-    old_key = keys.unwrap(folder / KEY_NAME, FIXTURE_PASSPHRASE).key
+    old_key = keys.unwrap(folder / KEY_NAME, FIXTURE_PASSPHRASE)
     with Store.open(settings, FIXTURE_PASSPHRASE) as store:
         rekey.rekey(store, settings, FIXTURE_PASSPHRASE, OTHER_PASSPHRASE)
         notes.add_note(store, "v1", "Written after the re-key")

@@ -84,7 +84,7 @@ def test_schema_4_outbox_drafts_and_ticks_carry_over(tmp_path: Path) -> None:
     folder.mkdir()
     unwrapped = keys.create_key_file(folder / KEY_NAME, PASSPHRASE, str(uuid.uuid4()),
                                      min_seconds=0.001, memory_kib=8192)
-    conn = _connect(folder / DB_NAME, unwrapped.key)
+    conn = _connect(folder / DB_NAME, unwrapped)
     conn.execute("PRAGMA journal_mode = WAL")
     for version, step in enumerate(migrations.STEPS[:4], start=1):
         conn.execute("BEGIN")

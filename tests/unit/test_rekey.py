@@ -27,9 +27,9 @@ def _interrupted(settings: Settings, *, database_rekeyed: bool) -> str:
     database itself was re-keyed. Returns a case id to find afterwards."""
     store = Store.create(settings, PASSPHRASE)
     case = cases.create_case(store, "Operation Halfway")
-    store_id = keys.read_key_file(settings.data_dir / KEY_NAME).store_id
-    new = keys.new_key_file(settings.data_dir / rekey.NEW_KEY_NAME, NEW, store_id,
-                            min_seconds=0.001, memory_kib=8192)
+    key_file = keys.read_key_file(settings.data_dir / KEY_NAME)
+    new = keys.new_key_file(settings.data_dir / rekey.NEW_KEY_NAME, NEW, key_file.store_id,
+                            min_seconds=0.001, memory_kib=8192, page_hmac=key_file.page_hmac)
     if database_rekeyed:
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         store.conn.execute(f"PRAGMA rekey = \"x'{new.key.hex()}'\"")
