@@ -45,6 +45,21 @@ LOST_ACTION = "audit.waiting_unreadable"
 _NONCE = 12
 _files = threading.Lock()  # the app's connections (GUI thread, workers) share one file
 _INFO = b"fieldkit audit events waiting for room"
+_changes_lock = threading.Lock()
+_changes = 0
+"""How many times this process has written, moved or removed a waiting file. "Is anything
+waiting?" is asked at every transaction; an instance that found no file needs to look again
+only once this has moved (one process at a time holds a store: ``fieldkit.storelock``). Each
+look at the disk is two ``stat`` calls, which right after a commit's fsync cost some 25 us of a
+note's 600 (bench ``store_append``, ``bench/README.md`` "Stop 28")."""
+
+
+def _changed() -> None:
+    """After a waiting file was written, moved or removed (never before: a look that reads the
+    old count must see the change on disk)."""
+    global _changes
+    with _changes_lock:
+        _changes += 1
 
 
 class _Unreadable(Exception):
@@ -78,6 +93,8 @@ class WaitingEvents:
         self._store_id = store_id.encode()
         self._memory: list[WaitingEvent] = []
         self._aside_recorded = False
+        self._none_since: int | None = None
+        """The value of ``_changes`` when this instance last found no waiting file."""
 
     @classmethod
     def for_store(cls, state_dir: Path, store_id: str, db_key: bytes) -> WaitingEvents:
@@ -140,7 +157,15 @@ class WaitingEvents:
             return event
 
     def __bool__(self) -> bool:
-        return bool(self._memory) or any(os.path.exists(name) for name in self._watched)
+        if self._memory:
+            return True
+        seen = _changes  # read before looking: a change after it moves the count on
+        if self._none_since == seen:
+            return False  # no file then, and none written, moved or removed since
+        found = any(os.path.exists(name) for name in self._watched)
+        if not found:
+            self._none_since = seen
+        return found
 
     # -- writing into the chain --------------------------------------------------------------
 
@@ -180,8 +205,11 @@ class WaitingEvents:
         aside = self._aside()
         if self._aside_recorded and aside is not None:
             self._aside_recorded = False
-            with contextlib.suppress(OSError):
-                aside.replace(aside.with_suffix(".unreadable-recorded"))
+            try:
+                with contextlib.suppress(OSError):
+                    aside.replace(aside.with_suffix(".unreadable-recorded"))
+            finally:
+                _changed()
         if not written:
             return
         with _files:
@@ -211,14 +239,17 @@ class WaitingEvents:
         aead = self._cipher() if self.path is not None else None
         if self.path is None or aead is None:
             raise DiskFull(0, 4096)
-        if not events:
-            with contextlib.suppress(FileNotFoundError):
-                self.path.unlink()
-            return
-        plain = json.dumps([asdict(event) for event in events]).encode()
-        nonce = os.urandom(_NONCE)
-        make_private_dir(self.path.parent)
-        write_atomic(self.path, nonce + aead.encrypt(nonce, plain, self._store_id))
+        try:
+            if not events:
+                with contextlib.suppress(FileNotFoundError):
+                    self.path.unlink()
+                return
+            plain = json.dumps([asdict(event) for event in events]).encode()
+            nonce = os.urandom(_NONCE)
+            make_private_dir(self.path.parent)
+            write_atomic(self.path, nonce + aead.encrypt(nonce, plain, self._store_id))
+        finally:
+            _changed()
 
     def _aside(self) -> Path | None:
         return self._aside_path
@@ -226,8 +257,11 @@ class WaitingEvents:
     def _set_aside(self) -> None:
         aside = self._aside()
         if self.path is not None and aside is not None:
-            with contextlib.suppress(OSError):
-                self.path.replace(aside)
+            try:
+                with contextlib.suppress(OSError):
+                    self.path.replace(aside)
+            finally:
+                _changed()
 
 
 def _done(conn: Any) -> int:

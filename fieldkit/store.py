@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -66,6 +67,12 @@ compiled all six of its statements again: about a third of the engine's work per
 store_append, see bench/README.md). fieldkit runs a few hundred distinct statements in all, so
 this leaves room to spare; a statement costs a few KiB kept."""
 
+SPACE_RECHECK_SECONDS = 1.0
+"""While the disk has room, how long a save may go without asking it again for its free space
+(``statvfs``, which right after a commit's fsync costs some 25 us of a note's 600: bench
+``store_append``, ``bench/README.md`` "Stop 28"). No save can fill 200 MB within a second, and
+a save that finds the disk full is refused whole whatever this says (``fieldkit.disk``)."""
+
 NO_KEYRING_WARNING = (
     "No system keyring is available: this store is protected by the passphrase alone. "
     "Use a long passphrase, or start a keyring (Secret Service) and create the store again."
@@ -94,6 +101,10 @@ class Store:
         """Audit events waiting for room on a full disk (``fieldkit.audit_waiting``)."""
         self._key: keys.Unwrapped | None = None
         self._alone: bool | None = None
+        self._room_until = 0.0
+        """Until when (``time.monotonic``) the last look found room: see :meth:`_warn_if_low`."""
+        self.low_space_bytes = disk.LOW_SPACE_BYTES
+        """Under this much free space after a save, ``SPACE_LOW`` is announced."""
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -310,8 +321,18 @@ class Store:
         self.waiting.settle(waited)
         # A commit that went to a drive no longer mounted here is not a save: say so at once.
         self.check_reachable()
-        disk.warn_if_low(self.folder)
+        self._warn_if_low()
         self.share_if_room()
+
+    def _warn_if_low(self) -> None:
+        """After a save: announce low space (``disk.warn_if_low``). While there is room, the
+        disk is asked at most once every :data:`SPACE_RECHECK_SECONDS`; once low, after every
+        save."""
+        now = time.monotonic()
+        if now < self._room_until:
+            return
+        low = disk.warn_if_low(self.folder, self.low_space_bytes).low
+        self._room_until = 0.0 if low else now + SPACE_RECHECK_SECONDS
 
     def _keep_key(self, settings: Settings, unwrapped: keys.Unwrapped, store_id: str) -> None:
         self._key = unwrapped

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from fieldkit.errors import DiskFull
 from fieldkit.events import SPACE_LOW, hub
 from fieldkit.pdf import render_visit
 from fieldkit.settings import Settings
+from fieldkit import store as store_module
 from fieldkit.store import Store
 from sync import device, lead, outbox
 from tests.conftest import PASSPHRASE, Cli
@@ -91,6 +93,31 @@ def test_low_space_is_announced_before_the_disk_is_full(disks: Disks) -> None:
     finally:
         unsubscribe()
     assert heard and all(0 < free < disk.LOW_SPACE_BYTES for free in heard)
+
+
+def test_space_running_low_while_the_store_is_open_is_announced_within_a_second(
+    disks: Disks,
+) -> None:
+    # While there is room, saves ask the disk for its free space at most once a second
+    # (fieldkit.store.SPACE_RECHECK_SECONDS); once it is low, after every save.
+    settings = _settings(disks.tmpfs("shrinking", 16) / "store")
+    _, visit_id, _ = _store_with_notes(settings, count=1)
+    heard: list[int] = []
+    unsubscribe = hub.subscribe(SPACE_LOW, lambda free_bytes: heard.append(free_bytes))
+    try:
+        with Store.open(settings, PASSPHRASE) as store:
+            store.low_space_bytes = 4_000_000  # the tmpfs is under the real 200 MB
+            heard.clear()  # the unlock's own look, with the real threshold
+            notes.add_note(store, visit_id, "Room enough for this one")
+            assert not heard
+            (settings.data_dir.parent / "big.bin").write_bytes(b"\0" * 13_000_000)
+            time.sleep(store_module.SPACE_RECHECK_SECONDS + 0.1)
+            notes.add_note(store, visit_id, "Written once the disk was nearly full")
+            assert heard and 0 < heard[-1] < 4_000_000
+            notes.add_note(store, visit_id, "And again at once: still announced")
+            assert len(heard) == 2
+    finally:
+        unsubscribe()
 
 
 def test_command_line_reads_on_a_full_disk_and_says_so_when_saving(

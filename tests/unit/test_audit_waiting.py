@@ -96,3 +96,23 @@ def test_events_held_before_a_lock_are_read_after_the_next_unlock_and_the_key_is
         assert not held.exists() and audit.verify(store.conn).ok
     finally:
         store.lock()
+
+
+def test_an_event_held_by_the_apps_other_connection_enters_the_chain_at_the_next_save(
+    settings: Settings,
+) -> None:
+    # The app's window and its worker (an export, a sync) each open the store: the window's
+    # connection, having found nothing waiting at its last save, must still find what the
+    # worker held since (it remembers "nothing" only until this process changes a waiting file).
+    window, key = Store.create_with_key(settings, PASSPHRASE)
+    with window:
+        case = cases.create_case(window, "Operation Two Doors")
+        visit = cases.create_visit(window, case.id, "Nail bar", "High Street")
+        notes.add_note(window, visit.id, "Nothing waiting yet")
+        with Store.open_unwrapped(settings, key, worker=True) as worker:
+            held = worker.waiting.hold(worker.conn, "export.pdf", "case", case.id, durable=True)
+        entry = notes.add_note(window, visit.id, "Written after the export")
+        assert _tail(window, 2) == [("export.pdf", case.id, held.at),
+                                    ("note.add", entry.id, _tail(window, 1)[0][2])]
+        assert not any((settings.state_dir / WAITING_DIR).iterdir())
+        assert audit.verify(window.conn).ok
