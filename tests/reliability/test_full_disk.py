@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from fieldkit import audit, cases, disk, notes
+from fieldkit import store as store_module
 from fieldkit.errors import DiskFull
 from fieldkit.events import SPACE_LOW, hub
 from fieldkit.pdf import render_visit
 from fieldkit.settings import Settings
-from fieldkit import store as store_module
 from fieldkit.store import Store
 from sync import device, lead, outbox
 from tests.conftest import PASSPHRASE, Cli
