@@ -70,8 +70,8 @@ this leaves room to spare; a statement costs a few KiB kept."""
 SPACE_RECHECK_SECONDS = 1.0
 """While the disk has room, how long a save may go without asking it again for its free space
 (``statvfs``, which right after a commit's fsync costs some 25 us of a note's 600: bench
-``store_append``, ``bench/README.md`` "Stop 28"). No save can fill 200 MB within a second, and
-a save that finds the disk full is refused whole whatever this says (``fieldkit.disk``)."""
+``store_append``, ``bench/README.md`` "Stop 28"). The warning is an early one: a save that
+finds the disk full is refused whole whatever it says (``fieldkit.disk``)."""
 
 NO_KEYRING_WARNING = (
     "No system keyring is available: this store is protected by the passphrase alone. "
