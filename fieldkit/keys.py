@@ -40,7 +40,7 @@ class Unwrapped:
 
     key: bytes
     uses_device_secret: bool
-    page_hmac: PageHmac | None = None
+    page_hmac: PageHmac | None
 
 
 def _b64(data: bytes) -> str:
@@ -183,15 +183,18 @@ def _dumped(key_file: KeyFile) -> bytes:
 
 
 def create_key_file(
-    path: Path, passphrase: str, store_id: str, *, min_seconds: float, memory_kib: int
+    path: Path, passphrase: str, store_id: str, *, min_seconds: float, memory_kib: int,
+    released_format: bool = False,
 ) -> Unwrapped:
     """Make a new database key, wrap it, write the key file durably, and return the key; the
-    new database's pages are to be sealed with the faster seal here (``fieldkit.pages``)."""
+    new database's pages are to be sealed with the faster seal here (``fieldkit.pages``).
+    ``released_format``: a format 1 key file and SQLCipher's default seal, as stores were made
+    before (the test fixtures of released schemas)."""
     from fieldkit.pages import fastest_page_hmac
 
     key = secrets.token_bytes(32)
     params = calibrate(min_seconds, memory_kib)
-    page_hmac = fastest_page_hmac()
+    page_hmac = None if released_format else fastest_page_hmac()
     device = _new_device_secret(store_id)
     user, secret = device if device else (None, None)
     key_file = _wrap(key, passphrase, params, store_id, user, secret, page_hmac)
@@ -287,9 +290,9 @@ def rewrap(
         _read_device_secret(key_file.device_secret_user) if key_file.device_secret_user else None
     )
     params = calibrate(min_seconds, memory_kib)
-    new_file = _wrap(
+    new_file = _wrap(  # the seal as the unwrapped (authenticated) file names it
         unwrapped.key, new_passphrase, params, key_file.store_id, key_file.device_secret_user,
-        secret, key_file.page_hmac,
+        secret, unwrapped.page_hmac,
     )
     write_atomic(path, _dumped(new_file))
 

@@ -6,11 +6,12 @@ default; HMAC-SHA256 is as strong for this job (a 256-bit key and a 256-bit tag)
 processors with SHA extensions (AMD since 2017, Intel laptops since 2019-2020), costs less:
 about a tenth of a note's CPU on the benchmark machine (``bench/README.md``, "Stop 28"). On
 processors without them SHA-512 is the faster of the two. So a new store is sealed with
-whichever of the two this machine hashes faster (measured when the store is made: a
-millisecond or two), and its key file says which (``fieldkit.keyfile``, format 2). Stores made
-before keep HMAC-SHA512 (format 1 key files name none). Every connection to a store's
-database, or to a backup of it, is opened with what its key file says.
-"""
+whichever of the two this machine hashes faster (timed when the store is made, a millisecond
+or two, with Python's SHA-256 and SHA-512 over page-sized blocks: a stand-in for SQLCipher's
+own HMACs, which use the same instructions), and its key file says which
+(``fieldkit.keyfile``, format 2). Stores made before keep HMAC-SHA512 (format 1 key files name
+none). Every connection to a store's database, or to a backup of it, is opened with what its
+key file says; a re-key keeps the seal (``fieldkit.storefiles.NEW_SEALED_KEY_NAME``)."""
 
 from __future__ import annotations
 

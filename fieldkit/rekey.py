@@ -39,7 +39,7 @@ from fieldkit.atomicfile import fsync_dir
 from fieldkit.errors import RekeyUnfinished
 from fieldkit.settings import Settings
 from fieldkit.store import KEY_NAME, Store
-from fieldkit.storefiles import NEW_KEY_NAME, REKEYED_SUFFIX
+from fieldkit.storefiles import NEW_KEY_NAME, REKEYED_SUFFIX, new_key_name
 
 __all__ = ["NEW_KEY_NAME", "REKEYED_SUFFIX", "PreparedRekey", "apply_rekey",
            "change_passphrase_only", "prepare_rekey", "record_passphrase_change", "rekey",
@@ -61,13 +61,13 @@ def prepare_rekey(settings: Settings, old_passphrase: str, new_passphrase: str) 
     folder = settings.data_dir
     old_file = keys.read_key_file(folder / KEY_NAME)
     old = keys.unwrap(folder / KEY_NAME, old_passphrase)
-    if (folder / NEW_KEY_NAME).exists():
+    if recovery.pending_key_file(folder) is not None:
         # An attempt in this session stopped part-way; only an unlock can tell which key the
         # database now uses, so it settles there (lock, then unlock), never guessed here.
         raise RekeyUnfinished("old or new")
     recovery.clear_leftovers(folder)
     new = keys.new_key_file(
-        folder / NEW_KEY_NAME, new_passphrase, old_file.store_id,
+        folder / new_key_name(old.page_hmac), new_passphrase, old_file.store_id,
         min_seconds=settings.kdf_min_seconds, memory_kib=settings.kdf_memory_kib,
         page_hmac=old.page_hmac,  # the pages stay sealed as they are; only the key changes
     )

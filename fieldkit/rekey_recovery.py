@@ -16,33 +16,54 @@ from fieldkit import keys, storelock
 from fieldkit.atomicfile import fsync_dir
 from fieldkit.errors import FieldkitError, RekeyUnfinished, StoreCorrupt
 from fieldkit.pages import seal_pages_with
-from fieldkit.storefiles import BACKUP_DIR, DB_NAME, KEY_NAME, NEW_KEY_NAME, REKEYED_SUFFIX
+from fieldkit.storefiles import (
+    BACKUP_DIR,
+    DB_NAME,
+    KEY_NAME,
+    NEW_KEY_NAMES,
+    REKEYED_SUFFIX,
+    new_key_name,
+)
 
 
 def unwrap_settled(
     folder: Path, passphrase: str, opens: Callable[[keys.Unwrapped], bool]
 ) -> keys.Unwrapped:
     """Unwrap the store's key, first settling a re-key that was cut short (see the module)."""
-    new_path = folder / NEW_KEY_NAME
-    if not new_path.exists():
+    new_path = pending_key_file(folder)
+    if new_path is None:
         return keys.unwrap(folder / KEY_NAME, passphrase)
     storelock.acquire(folder)  # nobody else may be mid-way through this re-key
     try:
-        return _settle(folder, passphrase, opens)
+        return _settle(folder, new_path, passphrase, opens)
     finally:
         storelock.release(folder)
 
 
+def pending_key_file(folder: Path) -> Path | None:
+    """The new key file of a re-key not yet settled, if there is one."""
+    for name in NEW_KEY_NAMES:
+        if (folder / name).exists():
+            return folder / name
+    return None
+
+
 def _settle(
-    folder: Path, passphrase: str, opens: Callable[[keys.Unwrapped], bool]
+    folder: Path, new_path: Path, passphrase: str, opens: Callable[[keys.Unwrapped], bool]
 ) -> keys.Unwrapped:
     try:
-        new_file = keys.read_key_file(folder / NEW_KEY_NAME)
+        new_file = keys.read_key_file(new_path)
     except StoreCorrupt:
-        roll_back(folder)  # written atomically, so never expected: treat as never written
-        return keys.unwrap(folder / KEY_NAME, passphrase)
+        # Written atomically, so never expected (or written by a newer fieldkit). Rolled back
+        # only once the old key is seen to open the database: if the database was already
+        # re-keyed, this file holds the only key that opens it, and it stays.
+        current = keys.unwrap(folder / KEY_NAME, passphrase)
+        if opens(current):
+            roll_back(folder)
+            return current
+        raise
     old_user = keys.read_key_file(folder / KEY_NAME).device_secret_user
-    new, _ = _try_unwrap(folder / NEW_KEY_NAME, passphrase)
+    new, _ = _try_unwrap(new_path, passphrase)
     if new is not None and opens(new):
         finish(folder, new,
                old_user if old_user != new_file.device_secret_user else None)
@@ -113,22 +134,25 @@ def finish(folder: Path, new_key: keys.Unwrapped, old_user: str | None) -> None:
     if (folder / BACKUP_DIR).is_dir():
         fsync_dir(folder / BACKUP_DIR)
     clear_leftovers(folder)
-    os.replace(folder / NEW_KEY_NAME, folder / KEY_NAME)
+    pending = pending_key_file(folder) or folder / new_key_name(new_key.page_hmac)
+    os.replace(pending, folder / KEY_NAME)
     fsync_dir(folder)
     keys.forget_device_secret(old_user)
 
 
 def roll_back(folder: Path) -> None:
     """The database still uses the old key: remove every trace of the new one."""
-    new_path = folder / NEW_KEY_NAME
-    with contextlib.suppress(StoreCorrupt, FileNotFoundError):
-        new_user = keys.read_key_file(new_path).device_secret_user
-        old_user = keys.read_key_file(folder / KEY_NAME).device_secret_user
-        if new_user != old_user:
-            keys.forget_device_secret(new_user)
+    new_paths = [folder / name for name in NEW_KEY_NAMES]
+    for new_path in new_paths:
+        with contextlib.suppress(StoreCorrupt, FileNotFoundError):
+            new_user = keys.read_key_file(new_path).device_secret_user
+            old_user = keys.read_key_file(folder / KEY_NAME).device_secret_user
+            if new_user != old_user:
+                keys.forget_device_secret(new_user)
     clear_leftovers(folder)  # before the marker goes, so a kill here is settled again
-    with contextlib.suppress(FileNotFoundError):
-        new_path.unlink()
+    for new_path in new_paths:
+        with contextlib.suppress(FileNotFoundError):
+            new_path.unlink()
     fsync_dir(folder)
 
 

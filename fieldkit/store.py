@@ -68,10 +68,13 @@ store_append, see bench/README.md). fieldkit runs a few hundred distinct stateme
 this leaves room to spare; a statement costs a few KiB kept."""
 
 SPACE_RECHECK_SECONDS = 1.0
-"""While the disk has room, how long a save may go without asking it again for its free space
-(``statvfs``, which right after a commit's fsync costs some 25 us of a note's 600: bench
-``store_append``, ``bench/README.md`` "Stop 28"). The warning is an early one: a save that
-finds the disk full is refused whole whatever it says (``fieldkit.disk``)."""
+SPACE_RECHECK_MARGIN = 1_000_000_000
+"""While the disk has more than this above the low-space threshold, saves ask it for its free
+space (``statvfs``, which right after a commit's fsync costs some 25 us of a note's 600: bench
+``store_append``, ``bench/README.md`` "Stop 28") at most once every
+:data:`SPACE_RECHECK_SECONDS`: no burst of saves writes a gigabyte in a second. Nearer the
+threshold, after every save. A save that finds the disk full is refused whole whatever this
+says (``fieldkit.disk``)."""
 
 NO_KEYRING_WARNING = (
     "No system keyring is available: this store is protected by the passphrase alone. "
@@ -321,18 +324,20 @@ class Store:
         self.waiting.settle(waited)
         # A commit that went to a drive no longer mounted here is not a save: say so at once.
         self.check_reachable()
-        self._warn_if_low()
+        self._warn_if_low(need_bytes)
         self.share_if_room()
 
-    def _warn_if_low(self) -> None:
-        """After a save: announce low space (``disk.warn_if_low``). While there is room, the
-        disk is asked at most once every :data:`SPACE_RECHECK_SECONDS`; once low, after every
-        save."""
+    def _warn_if_low(self, need_bytes: int) -> None:
+        """After a save: announce low space (``disk.warn_if_low``). With a gigabyte or more to
+        spare above the threshold, the disk is asked at most once every
+        :data:`SPACE_RECHECK_SECONDS` (and after any save said to need more than an ordinary
+        one); nearer the threshold, after every save."""
         now = time.monotonic()
-        if now < self._room_until:
+        if now < self._room_until and need_bytes <= disk.DEFAULT_NEED_BYTES:
             return
-        low = disk.warn_if_low(self.folder, self.low_space_bytes).low
-        self._room_until = 0.0 if low else now + SPACE_RECHECK_SECONDS
+        status = disk.warn_if_low(self.folder, self.low_space_bytes)
+        spare = status.free_bytes - self.low_space_bytes >= SPACE_RECHECK_MARGIN
+        self._room_until = now + SPACE_RECHECK_SECONDS if spare else 0.0
 
     def _keep_key(self, settings: Settings, unwrapped: keys.Unwrapped, store_id: str) -> None:
         self._key = unwrapped

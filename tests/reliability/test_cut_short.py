@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import sqlcipher3
 
-from fieldkit import audit, cases, keys, migrations, notes, rekey
+from fieldkit import audit, cases, keys, migrations, notes, rekey, rekey_recovery
 from fieldkit.errors import FieldkitError
 from fieldkit.settings import Settings
 from fieldkit.store import BACKUP_DIR, DB_NAME, KEY_NAME, Store
@@ -195,7 +195,7 @@ def test_a_rekey_killed_at_random_moments_leaves_the_old_key_or_the_new(tmp_path
         outcomes[("new key" if moved else "old key") + ("" if killed else " (finished)")] += 1
         if moved:
             current, other = other, current
-        assert not (folder / rekey.NEW_KEY_NAME).exists()
+        assert rekey_recovery.pending_key_file(folder) is None
         assert not list((folder / BACKUP_DIR).glob("*" + rekey.REKEYED_SUFFIX))
         key = keys.unwrap(folder / KEY_NAME, current)
         for backup in (folder / BACKUP_DIR).glob("*.db"):

@@ -137,3 +137,36 @@ def test_a_key_file_that_lies_about_its_seal_is_refused(
     path.write_text(json.dumps(edited))
     with pytest.raises(refused):
         keys.unwrap(path, PASSPHRASE)
+
+
+def _with_backup(settings: Settings) -> Path:
+    """A new store with one backup beside it, made as the store makes one before an upgrade
+    (a byte copy of the database, checkpointed first)."""
+    with Store.create(settings, PASSPHRASE) as store:
+        cases.create_case(store, "Op Backup")
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        backups = settings.data_dir / BACKUP_DIR
+        backups.mkdir()
+        shutil.copyfile(settings.data_dir / DB_NAME, backups / "fieldkit-schema1-copy.db")
+    return backups / "fieldkit-schema1-copy.db"
+
+
+def test_a_new_stores_backups_keep_its_seal_through_a_rekey_and_a_passphrase_change(
+    settings: Settings,
+) -> None:
+    backup = _with_backup(settings)
+    seal = _key_file(settings.data_dir)["page_hmac"]
+    with Store.open(settings, PASSPHRASE) as store:
+        rekey.change_passphrase_only(store, settings, PASSPHRASE, NEW)
+    assert (_key_file(settings.data_dir)["format"], _key_file(settings.data_dir)["page_hmac"]) \
+        == (2, seal)
+    with Store.open(settings, NEW) as store:
+        rekey.rekey(store, settings, NEW, PASSPHRASE)
+    assert (_key_file(settings.data_dir)["format"], _key_file(settings.data_dir)["page_hmac"]) \
+        == (2, seal)
+    unwrapped = keys.unwrap(settings.data_dir / KEY_NAME, PASSPHRASE)
+    assert backup.exists()  # kept, re-keyed, read with the same seal
+    assert _reads(backup, unwrapped.key, seal) and _reads(
+        settings.data_dir / DB_NAME, unwrapped.key, seal)
+    with Store.open(settings, PASSPHRASE) as store:
+        assert [c.title for c in cases.list_cases(store)] == ["Op Backup"]

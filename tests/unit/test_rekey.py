@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 import sqlcipher3
 
-from fieldkit import audit, cases, keys, rekey
-from fieldkit.errors import RekeyUnfinished, WrongPassphrase
+from fieldkit import audit, cases, keys, rekey, rekey_recovery
+from fieldkit.errors import RekeyUnfinished, StoreCorrupt, WrongPassphrase
 from fieldkit.settings import Settings
 from fieldkit.store import BACKUP_DIR, KEY_NAME, Store
+from fieldkit.storefiles import new_key_name
 from tests.conftest import PASSPHRASE, REPO
 from tests.fixtures.make_store_v1 import FIXTURE_PASSPHRASE
 
@@ -28,7 +29,8 @@ def _interrupted(settings: Settings, *, database_rekeyed: bool) -> str:
     store = Store.create(settings, PASSPHRASE)
     case = cases.create_case(store, "Operation Halfway")
     key_file = keys.read_key_file(settings.data_dir / KEY_NAME)
-    new = keys.new_key_file(settings.data_dir / rekey.NEW_KEY_NAME, NEW, key_file.store_id,
+    new = keys.new_key_file(settings.data_dir / new_key_name(key_file.page_hmac), NEW,
+                            key_file.store_id,
                             min_seconds=0.001, memory_kib=8192, page_hmac=key_file.page_hmac)
     if database_rekeyed:
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -53,7 +55,7 @@ def test_a_full_rekey_changes_the_key_and_is_audited(settings: Settings) -> None
 def test_a_rekey_needs_the_old_passphrase(settings: Settings) -> None:
     with Store.create(settings, PASSPHRASE) as store, pytest.raises(WrongPassphrase):
         rekey.rekey(store, settings, "not the passphrase", NEW)
-    assert not (settings.data_dir / rekey.NEW_KEY_NAME).exists()
+    assert rekey_recovery.pending_key_file(settings.data_dir) is None
 
 
 def test_stopped_before_the_database_changed_the_old_passphrase_rolls_it_back(
@@ -64,7 +66,7 @@ def test_stopped_before_the_database_changed_the_old_passphrase_rolls_it_back(
         Store.open(settings, NEW)
     with Store.open(settings, PASSPHRASE) as store:
         assert cases.get_case(store, case_id).title == "Operation Halfway"
-    assert not (settings.data_dir / rekey.NEW_KEY_NAME).exists()
+    assert rekey_recovery.pending_key_file(settings.data_dir) is None
     with pytest.raises(WrongPassphrase):
         Store.open(settings, NEW)
 
@@ -77,7 +79,7 @@ def test_stopped_after_the_database_changed_the_new_passphrase_finishes_it(
         Store.open(settings, PASSPHRASE)
     with Store.open(settings, NEW) as store:
         assert cases.get_case(store, case_id).title == "Operation Halfway"
-    assert not (settings.data_dir / rekey.NEW_KEY_NAME).exists()
+    assert rekey_recovery.pending_key_file(settings.data_dir) is None
     with pytest.raises(WrongPassphrase):
         Store.open(settings, PASSPHRASE)
 
@@ -118,7 +120,7 @@ def test_a_rekey_stopped_at_any_file_move_of_its_commit_is_finished_at_the_next_
     Store.open(settings, NEW).lock()
     with pytest.raises(WrongPassphrase):
         Store.open(settings, FIXTURE_PASSPHRASE)
-    assert not (folder / rekey.NEW_KEY_NAME).exists()
+    assert rekey_recovery.pending_key_file(folder) is None
     assert not list((folder / BACKUP_DIR).glob("*" + rekey.REKEYED_SUFFIX))
     new_key = keys.unwrap(folder / KEY_NAME, NEW).key
     backups = sorted((folder / BACKUP_DIR).glob("*.db"))
@@ -128,3 +130,24 @@ def test_a_rekey_stopped_at_any_file_move_of_its_commit_is_finished_at_the_next_
         conn.execute(f"PRAGMA key = \"x'{new_key.hex()}'\"")
         assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
         conn.close()
+
+
+def test_a_new_key_file_it_cannot_read_is_never_rolled_back_over_a_rekeyed_database(
+    settings: Settings,
+) -> None:
+    # A re-key cut short after the database was re-keyed, its new key file then unreadable
+    # here (as a newer fieldkit's file would be): the only key that opens the database is in
+    # it, so nothing is removed; once it reads again, the new passphrase settles the re-key.
+    case_id = _interrupted(settings, database_rekeyed=True)
+    pending = rekey_recovery.pending_key_file(settings.data_dir)
+    assert pending is not None and pending.name == new_key_name(
+        keys.read_key_file(settings.data_dir / KEY_NAME).page_hmac)
+    written = pending.read_bytes()
+    pending.write_bytes(written.replace(b'"format": 2', b'"format": 3'))
+    with pytest.raises(StoreCorrupt, match="unknown key file format 3"):
+        Store.open(settings, PASSPHRASE)
+    assert pending.exists()
+    pending.write_bytes(written)
+    with Store.open(settings, NEW) as store:
+        assert cases.get_case(store, case_id).title == "Operation Halfway"
+    assert rekey_recovery.pending_key_file(settings.data_dir) is None
