@@ -26,6 +26,7 @@ from fieldkit.errors import FieldkitError
 from fieldkit.settings import Settings
 from fieldkit.store import BACKUP_DIR, DB_NAME, KEY_NAME, Store
 from tests.conftest import REPO
+from tests.fixtures import make_store_v1
 from tests.fixtures.make_store_v1 import FIXTURE_PASSPHRASE
 
 FIXTURES = REPO / "tests" / "fixtures"
@@ -150,9 +151,20 @@ def test_a_migration_killed_at_random_moments_leaves_one_schema_or_the_other(
           f"schema found after the kill: {dict(sorted(landed.items()))}")
 
 
-def _rekey_store(folder: Path) -> int:
-    """A store with a migration backup and enough notes that a re-key takes a while."""
-    shutil.copytree(FIXTURES / "store-v1", folder)
+def _rekey_store(folder: Path, *, sealed: bool = False) -> int:
+    """A store with a migration backup and enough notes that a re-key takes a while; ``sealed``:
+    its key file names its page seal (format 2, a store made now), else the released fixture's
+    format 1."""
+    if sealed:
+        import keyring
+
+        previous = keyring.get_keyring()
+        try:
+            make_store_v1.main(folder, released_format=False)  # passphrase-only, as the fixture
+        finally:
+            keyring.set_keyring(previous)  # which the re-key's device secret needs back
+    else:
+        shutil.copytree(FIXTURES / "store-v1", folder)
     with Store.open(_settings(folder), FIXTURE_PASSPHRASE) as store:
         with store.transaction():
             for n in range(400):
@@ -177,9 +189,14 @@ def _open_either(settings: Settings, current: str, other: str) -> tuple[Store, b
             raise AssertionError(message) from second
 
 
-def test_a_rekey_killed_at_random_moments_leaves_the_old_key_or_the_new(tmp_path: Path) -> None:
+@pytest.mark.parametrize("sealed", [False, True], ids=["format-1", "format-2"])
+def test_a_rekey_killed_at_random_moments_leaves_the_old_key_or_the_new(
+    tmp_path: Path, sealed: bool,
+) -> None:
     folder = tmp_path / "store"
-    count = _rekey_store(folder)
+    count = _rekey_store(folder, sealed=sealed)
+    seal = keys.read_key_file(folder / KEY_NAME).page_hmac
+    assert (seal is not None) == sealed
     settings = _settings(folder)
     current, other = FIXTURE_PASSPHRASE, OTHER_PASSPHRASE
     took = _timed("rekey", str(folder), current, other)
@@ -198,6 +215,7 @@ def test_a_rekey_killed_at_random_moments_leaves_the_old_key_or_the_new(tmp_path
         assert rekey_recovery.pending_key_file(folder) is None
         assert not list((folder / BACKUP_DIR).glob("*" + rekey.REKEYED_SUFFIX))
         key = keys.unwrap(folder / KEY_NAME, current)
+        assert key.page_hmac == seal  # a re-key changes the key, never the seal
         for backup in (folder / BACKUP_DIR).glob("*.db"):
             _check_whole(backup, key, _released_schemas())
     print(f"re-key kills: {TRIALS} trials, re-key {took * 1000:.0f} ms uninterrupted, "
