@@ -168,6 +168,16 @@ def fill(conn: Any, *, cases: int, visits: int, entries: int, seed: int = 1) -> 
     return Corpus(case_ids, visit_ids, entries)
 
 
+def _migrated(conn: Any) -> Any:
+    """``conn`` with fieldkit's schema, built by its own migration steps one at a time."""
+    for target, step in enumerate(migrations.STEPS, start=1):
+        conn.execute("BEGIN IMMEDIATE")
+        step(conn)
+        conn.execute(f"PRAGMA user_version = {target}")
+        conn.execute("COMMIT")
+    return conn
+
+
 def encrypted_store(path: Path, page_hmac: PageHmac) -> Any:
     """fieldkit's schema on a SQLCipher connection opened as the store opens its own
     (``fieldkit.store``'s connect and settings, a random key, WAL), its pages sealed with
@@ -180,12 +190,7 @@ def encrypted_store(path: Path, page_hmac: PageHmac) -> Any:
     conn = store._connect(path, keys.Unwrapped(secrets.token_bytes(32), False, page_hmac))
     conn.execute("PRAGMA journal_mode = WAL")
     store._configure(conn)
-    for target, step in enumerate(migrations.STEPS, start=1):
-        conn.execute("BEGIN IMMEDIATE")
-        step(conn)
-        conn.execute(f"PRAGMA user_version = {target}")
-        conn.execute("COMMIT")
-    return conn
+    return _migrated(conn)
 
 
 def plain_store(path: Path) -> sqlite3.Connection:
@@ -197,9 +202,4 @@ def plain_store(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA temp_store = MEMORY")
     conn.execute("PRAGMA secure_delete = ON")
-    for target, step in enumerate(migrations.STEPS, start=1):
-        conn.execute("BEGIN IMMEDIATE")
-        step(conn)
-        conn.execute(f"PRAGMA user_version = {target}")
-        conn.execute("COMMIT")
-    return conn
+    return _migrated(conn)
