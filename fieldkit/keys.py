@@ -161,13 +161,13 @@ def _wrap(
 ) -> KeyFile:
     from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
-    from fieldkit.keyfile import KeyFile
+    from fieldkit.keyfile import KEY_FILE_FORMAT, KeyFile
 
     nonce = secrets.token_bytes(12)
     # A store made before page seals were named keeps its format 1 key file (the same
     # associated data as before); every other key file is format 2 and names its seal.
     shell = KeyFile(
-        format=1 if page_hmac is None else 2, store_id=store_id, kdf=params,
+        format=1 if page_hmac is None else KEY_FILE_FORMAT, store_id=store_id, kdf=params,
         device_secret_user=user, page_hmac=page_hmac, nonce=_b64(nonce), wrapped_key="",
     )
     sealed = ChaCha20Poly1305(_kek(passphrase, params, device_secret)).encrypt(

@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import time
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 PageHmac = Literal["HMAC_SHA256", "HMAC_SHA512"]
 
-_KNOWN = ("HMAC_SHA256", "HMAC_SHA512")
 _PAGE = bytes(4096)
 
 
@@ -44,6 +43,6 @@ def seal_pages_with(conn: Any, page_hmac: PageHmac | None) -> None:
     (``None``: SQLCipher's default, HMAC-SHA512, as stores made before were sealed)."""
     if page_hmac is None:
         return
-    if page_hmac not in _KNOWN:  # never text from elsewhere in a PRAGMA
+    if page_hmac not in get_args(PageHmac):  # never text from elsewhere in a PRAGMA
         raise ValueError(f"unknown page seal {page_hmac!r}")
     conn.execute(f"PRAGMA cipher_hmac_algorithm = {page_hmac}")

@@ -39,9 +39,9 @@ from fieldkit.atomicfile import fsync_dir
 from fieldkit.errors import RekeyUnfinished
 from fieldkit.settings import Settings
 from fieldkit.store import KEY_NAME, Store
-from fieldkit.storefiles import NEW_KEY_NAME, REKEYED_SUFFIX, new_key_name
+from fieldkit.storefiles import REKEYED_SUFFIX, new_key_name
 
-__all__ = ["NEW_KEY_NAME", "REKEYED_SUFFIX", "PreparedRekey", "apply_rekey",
+__all__ = ["REKEYED_SUFFIX", "PreparedRekey", "apply_rekey",
            "change_passphrase_only", "prepare_rekey", "record_passphrase_change", "rekey",
            "rewrap_key_file"]
 
