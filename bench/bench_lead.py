@@ -12,6 +12,8 @@ no receipt ever collected) is measured too, as a detail figure.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import tempfile
 import time
@@ -36,6 +38,8 @@ ONE_DEVICE_RUNS = 1
 """The one-device shape is a detail figure: 300 bundles (its setup is the slow part), one
 measured run each way after the baseline's warm-up; compare it per bundle."""
 GOAL = 2.0
+FLOOR_RUNS = 5
+"""Runs of :func:`essential_checks` and of the baseline beside it (each about a second)."""
 
 
 @dataclass
@@ -176,6 +180,56 @@ def _measure(shape: Shape, runs: int) -> tuple[Spread, Spread, Spread]:
     return Spread.of(mine), Spread.of(theirs), Spread.of(held)
 
 
+def essential_checks(shape: Shape, runs: int) -> tuple[Spread, Spread]:
+    """The part of an import no importer can skip, timed alone beside the baseline: for each
+    file, read it and take its SHA-256 (the receipt names it), age-decrypt it, split the
+    archive, verify the sending device's Ed25519 signature over the manifest, and take the
+    SHA-256 of every part, compared with the manifest's (how the signed manifest vouches for
+    them). Only the manifest's JSON is parsed (to find the key and the parts); no
+    record validated, nothing stored, no receipt written. Its ratio to the baseline is the
+    floor of ``lead_import_1000``'s ratio in one process."""
+    from sync import lead
+    from sync.archive import read_archive
+    from sync.bundle import MANIFEST, SIGNATURE, _allowed_name
+    from sync.canonical import public_key_from_text
+    from sync.layout import bundle_path
+
+    store = Store.open(shape.lead_settings, PASSPHRASE)
+    keys = {device_id: public_key_from_text(device.public_key)
+            for device_id, device in lead.enrolled_devices(store).items()}
+    store.lock()
+
+    def floor() -> float:
+        started = time.perf_counter()
+        for bundle_id in shape.ids:
+            data = bundle_path(shape.root, bundle_id).read_bytes()
+            hashlib.sha256(data).hexdigest()
+            entries = read_archive(bytes(pyrage.decrypt(data, [shape.identity])),
+                                   allowed=_allowed_name)
+            manifest = entries[MANIFEST]
+            claimed = json.loads(manifest)
+            keys[claimed["device_id"]].verify(entries[SIGNATURE], manifest)
+            parts = claimed["parts"]
+            for name, body in entries.items():
+                if name not in (MANIFEST, SIGNATURE):
+                    assert hashlib.sha256(body).hexdigest() == parts[name]["sha256"], name
+        return time.perf_counter() - started
+
+    def base() -> float:
+        started = time.perf_counter()
+        for bundle_id in shape.ids:
+            pyrage.decrypt(bundle_path(shape.root, bundle_id).read_bytes(), [shape.identity])
+        return time.perf_counter() - started
+
+    floor()  # warm-up
+    floors: list[float] = []
+    bases: list[float] = []
+    for _ in range(runs):
+        bases.append(base())
+        floors.append(floor())
+    return Spread.of(floors), Spread.of(bases)
+
+
 def run(scale: float) -> list[Result]:
     """Measure ``lead_import_1000`` (at ``scale``)."""
     import keyring
@@ -188,6 +242,7 @@ def run(scale: float) -> list[Result]:
     with tempfile.TemporaryDirectory() as temp:
         shape = field_shape(Path(temp), count, devices)
         ours_spread, base_spread, held_spread = _measure(shape, runs_at(RUNS, scale))
+        floor_spread, floor_base = essential_checks(shape, runs_at(FLOOR_RUNS, scale))
     one_count = scaled(ONE_DEVICE_BUNDLES, scale, least=10)
     one_load = load_now()
     with tempfile.TemporaryDirectory() as temp:
@@ -202,6 +257,14 @@ def run(scale: float) -> list[Result]:
                  "receipts_collected_in_setup": shape.receipts_collected,
                  "fieldkit_ms_per_bundle": round(ours_spread.median / count * 1000, 3),
                  "baseline_ms_per_bundle": round(base_spread.median / count * 1000, 3),
+                 "essential_checks": {
+                     "what": "read + SHA-256, age-decrypt, archive split, Ed25519 signature, "
+                             "SHA-256 of every part; nothing parsed, validated or stored",
+                     "runs": floor_spread.runs,
+                     "seconds": round(floor_spread.median, 4),
+                     "spread": [round(floor_spread.low, 4), round(floor_spread.high, 4)],
+                     "baseline_seconds": round(floor_base.median, 4),
+                     "ratio": round(floor_spread.median / floor_base.median, 2)},
                  "again_all_held_seconds": round(held_spread.median, 4),
                  "again_all_held_spread": [round(held_spread.low, 4), round(held_spread.high, 4)],
                  "one_device_no_receipts": {

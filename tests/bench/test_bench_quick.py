@@ -50,6 +50,9 @@ def test_bench_quick_writes_every_benchmark(tmp_path: Path) -> None:
     assert (lead["bundles"], lead["devices"]) == (100, 10)
     assert lead["receipts_collected_in_setup"] == 100  # every bundle acknowledged by a receipt
     assert lead["one_device_no_receipts"]["bundles"] == 30
+    floor = lead["essential_checks"]  # the import's floor, beside its own baseline run
+    assert floor["runs"] >= 1 and floor["seconds"] > 0 and floor["baseline_seconds"] > 0
+    assert abs(floor["ratio"] - floor["seconds"] / floor["baseline_seconds"]) < 0.01
     append = results["store_append"]["details"]
     assert append["new_store_page_hmac"] in ("HMAC_SHA256", "HMAC_SHA512")
     for side in ("encrypted_statements_hmac_sha256", "encrypted_statements_hmac_sha512"):
