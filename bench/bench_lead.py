@@ -137,12 +137,22 @@ def one_device_shape(folder: Path, count: int) -> Shape:
     return Shape(root, settings, fresh, ids, parse_age_identity(keys.age_identity), 1, 0)
 
 
+def _baseline(shape: Shape) -> float:
+    """The baseline: read and age-decrypt every file with pyrage alone; seconds."""
+    from sync.layout import bundle_path
+
+    started = time.perf_counter()
+    for bundle_id in shape.ids:
+        pyrage.decrypt(bundle_path(shape.root, bundle_id).read_bytes(), [shape.identity])
+    return time.perf_counter() - started
+
+
 def _measure(shape: Shape, runs: int) -> tuple[Spread, Spread, Spread]:
     """fieldkit's import, the baseline, and an import of the same folder again once every
     bundle is held (and every receipt checked): what the Lead's next import pays for the share's
     history when nothing new has arrived."""
     from sync import importer
-    from sync.layout import bundle_path, receipts_dir
+    from sync.layout import receipts_dir
 
     held: list[float] = []
 
@@ -166,10 +176,7 @@ def _measure(shape: Shape, runs: int) -> tuple[Spread, Spread, Spread]:
         return took
 
     def base() -> float:
-        started = time.perf_counter()
-        for bundle_id in shape.ids:
-            pyrage.decrypt(bundle_path(shape.root, bundle_id).read_bytes(), [shape.identity])
-        return time.perf_counter() - started
+        return _baseline(shape)
 
     base()  # warm-up: the files are in the OS cache for both sides
     mine: list[float] = []
@@ -215,17 +222,11 @@ def essential_checks(shape: Shape, runs: int) -> tuple[Spread, Spread]:
                     assert hashlib.sha256(body).hexdigest() == parts[name]["sha256"], name
         return time.perf_counter() - started
 
-    def base() -> float:
-        started = time.perf_counter()
-        for bundle_id in shape.ids:
-            pyrage.decrypt(bundle_path(shape.root, bundle_id).read_bytes(), [shape.identity])
-        return time.perf_counter() - started
-
     floor()  # warm-up
     floors: list[float] = []
     bases: list[float] = []
     for _ in range(runs):
-        bases.append(base())
+        bases.append(_baseline(shape))
         floors.append(floor())
     return Spread.of(floors), Spread.of(bases)
 
