@@ -20,15 +20,16 @@ from forms.form import FieldProblem, Form
 from forms.intelligence import IntelligenceReport
 from forms.kinds import KIND_TITLES, KINDS
 
+_DATE_TIME = "must be a date and time (for example 31/05/2024 14:30 or 2024-05-31T14:30)"
 _PROBLEMS = {
     "missing": "is needed",
-    "date_parsing": "must be a date (for example 2024-05-31)",
-    "date_type": "must be a date (for example 2024-05-31)",
-    "date_from_datetime_parsing": "must be a date (for example 2024-05-31)",
+    "date_parsing": "must be a date (for example 31/05/2024 or 2024-05-31)",
+    "date_type": "must be a date (for example 31/05/2024 or 2024-05-31)",
+    "date_from_datetime_parsing": "must be a date (for example 31/05/2024 or 2024-05-31)",
     "date_from_datetime_inexact": "must be a date without a time",
-    "datetime_parsing": "must be a date and time (for example 2024-05-31T14:30)",
-    "datetime_type": "must be a date and time (for example 2024-05-31T14:30)",
-    "datetime_from_date_parsing": "must be a date and time (for example 2024-05-31T14:30)",
+    "datetime_parsing": _DATE_TIME,
+    "datetime_type": _DATE_TIME,
+    "datetime_from_date_parsing": _DATE_TIME,
     "int_parsing": "must be a whole number",
     "int_type": "must be a whole number",
     "int_from_float": "must be a whole number",

@@ -214,6 +214,12 @@ class PersonReceived(FormSection):
         leaves); the rest is in the record, but no one at the centre waits for it."""
         return self.waiting_in(self.board(as_of))
 
+    def left_before(self, step: BoardStep, status: StepStatus) -> bool:
+        """True for a step the person left the centre before it was done, and no longer waits
+        for (only :data:`STILL_DUE_AFTER_LEAVING` are still made without them)."""
+        return (self.departed_at is not None and status is StepStatus.WAITING
+                and step is not BoardStep.LEFT and step not in STILL_DUE_AFTER_LEAVING)
+
     def waiting_in(self, board: dict[BoardStep, StepStatus]) -> list[BoardStep]:
         """:meth:`waiting_for` from this person's board already worked out."""
         waiting: list[BoardStep] = [

@@ -147,7 +147,7 @@ class CasePage(Page):
         self.receptions = RecordTableModel([self.tr("Reception centre"), self.tr("People"),
                                             self.tr("Saved")], self)
         self.receptions_view = record_table(self.tr("Reception centres"), self.receptions)
-        new_reception = pressable(QPushButton(self.tr("Open a new reception &board")),
+        new_reception = pressable(QPushButton(self.tr("Open a &new reception board")),
                                   self.tr("New reception centre board"))
         self._tab(self.tr("Reception &centre"), self.receptions_view, [new_reception],
                   list_first=True)  # Alt+C then Enter reopens the board; a new one if asked

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from fieldkit import clock
 from forms.choices import label
+from forms.typed_dates import typed_date
 from ui.controls import named, pressable
 
 MISSING = object()
@@ -222,7 +223,9 @@ class NumberField(FieldWidget):
 
 
 class DateField(FieldWidget):
-    """A date or date-and-time typed as text (2026-11-22, or 2026-11-22 10:05).
+    """A date or date-and-time typed as text, day first as written in England (22/11/2026,
+    22/11/2026 10:05) or as the form keeps it (2026-11-22, 2026-11-22 10:05): the core spells
+    the first as the second (:func:`forms.typed_dates.typed_date`).
 
     Text rather than a date picker: a picker cannot be left blank, and "not known" is a real
     answer. A "Now" button fills in the current time for timed fields.
@@ -232,8 +235,8 @@ class DateField(FieldWidget):
         super().__init__(title, parent)
         self._with_time = with_time
         self.edit = named(QLineEdit(self), title)
-        self.edit.setPlaceholderText(self.tr("YYYY-MM-DD HH:MM") if with_time
-                                     else self.tr("YYYY-MM-DD"))
+        self.edit.setPlaceholderText(self.tr("DD/MM/YYYY HH:MM or YYYY-MM-DD HH:MM")
+                                     if with_time else self.tr("DD/MM/YYYY or YYYY-MM-DD"))
         self._layout.addWidget(self.edit, 1)
         self.setFocusProxy(self.edit)
         self.edit.textEdited.connect(self.changed)
@@ -250,8 +253,7 @@ class DateField(FieldWidget):
         self.changed.emit()
 
     def value(self) -> Any:
-        text = self.edit.text().strip()
-        return text or None
+        return typed_date(self.edit.text(), with_time=self._with_time) or None
 
     def set_value(self, value: Any) -> None:
         text = "" if value is None else str(value)

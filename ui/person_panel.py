@@ -119,6 +119,7 @@ class PersonPanel(QWidget):
         layout.addLayout(decide)
         self._person: PersonReceived | None = None
         self._as_of: Any = None
+        self._typed_problem = ""
         self.editor.changed.connect(self._edited)
         self.form_button.clicked.connect(
             lambda: self.openForm.emit(self._person.reference) if self._person else None)
@@ -131,9 +132,19 @@ class PersonPanel(QWidget):
             first.setFocus()
             self.details_scroll.ensureWidgetVisible(first)
 
+    def typed_problem(self) -> str:
+        """What is wrong with what was typed for the person shown and is not in their record
+        ("Person R002: Date of birth must be a date ..."), or "" when everything typed is."""
+        if not self._typed_problem or self._person is None:
+            return ""
+        return self.tr("Person {ref}: {problem}").format(ref=self._person.reference,
+                                                         problem=self._typed_problem)
+
     def show_person(self, person: PersonReceived | None, as_of: Any) -> None:
-        """Show ``person`` (None: nobody selected)."""
+        """Show ``person`` (None: nobody selected); what was typed and not valid is dropped
+        (ask :meth:`typed_problem` first)."""
         self._person, self._as_of = person, as_of
+        self._typed_problem = ""
         self.setEnabled(person is not None)
         for widget in (self.editor, self.form_button):  # no one's values shown for nobody
             widget.setVisible(person is not None)
@@ -212,10 +223,13 @@ class PersonPanel(QWidget):
         try:
             person = PersonReceived.model_validate(data)
         except ValidationError as error:
-            # The same plain words the forms use ("Date of birth must be a date (for example
-            # 2024-05-31)"), never pydantic's own.
-            self._say_problem(plain_problems(PersonReceived, error)[0].message)
+            # Every field wrong, in the plain words the forms use ("Date of birth must be a
+            # date (for example 31/05/2024 or 2024-05-31)"), never pydantic's own.
+            self._typed_problem = " ".join(problem.message.rstrip(".") + "." for problem
+                                           in plain_problems(PersonReceived, error))
+            self._say_problem(self._typed_problem)
             return
+        self._typed_problem = ""
         self._say_problem("")
         self._person = person
         self._show_rules(person)

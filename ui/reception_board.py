@@ -275,6 +275,10 @@ class ReceptionBoardPage(SharedBoard, Page):
         return ReceptionCentre.model_validate(base)
 
     def _row_changed(self, current: Any, _previous: Any = None) -> None:
+        dropped = self.panel.typed_problem()
+        if dropped:  # never silently: what was typed and not valid is not in the record
+            self.message.setText(self.tr("Not kept: {problem} The record keeps what it had.")
+                                 .format(problem=dropped))
         index = self.proxy.mapToSource(current) if current.isValid() else current
         if not index.isValid():
             self.panel.show_person(None, self.model.as_of)
@@ -292,8 +296,10 @@ class ReceptionBoardPage(SharedBoard, Page):
         except FieldkitError as error:
             self.message.setText(error_text(error))
             return
-        if self._unsaved:
-            self.save()
+        if not self._typed_ok():
+            return
+        if self._unsaved and not self.save():
+            return
         self.flush_drafts()
         self.openPersonForm.emit(person.id)
 
@@ -404,19 +410,32 @@ class ReceptionBoardPage(SharedBoard, Page):
         }
         return words[waits]
 
+    def _typed_ok(self) -> bool:
+        """False, saying why, while a person's field holds typed text that is not valid: a
+        save or a print then would leave it out while saying all was saved."""
+        problem = self.panel.typed_problem()
+        if problem:
+            self.message.setText(self.tr("Not saved: {problem} Correct it or clear the field, "
+                                         "then save.").format(problem=problem))
+            self.save_state.failed()
+        return not problem
+
     @Slot()
-    def save(self) -> None:
+    def save(self) -> bool:
         """Save the board as a new version of the reception document (on a shared board, with
-        each field changed recorded for the other laptops, in the same save)."""
+        each field changed recorded for the other laptops, in the same save); False when the
+        save was refused (the message says why)."""
         from sync.board_share import form_link
 
+        if not self._typed_ok():
+            return False
         try:
             saved = form_link.save_board(self._store, self._case_id, self.centre(),
                                          self._document_id, self._view)
         except (FieldkitError, ValueError) as error:
             self.message.setText(error_text(error) if isinstance(error, FieldkitError)
                                  else str(error))
-            return
+            return False
         self._view = saved.view
         self._show_people(saved.view.centre.people)
         self.draft.discard()
@@ -427,6 +446,7 @@ class ReceptionBoardPage(SharedBoard, Page):
             n=saved.document.version))
         if self._sharing is not None and saved.view.shared:
             self._sharing.exchange_now()
+        return True
 
     @Slot()
     def print_summary(self) -> None:
@@ -436,6 +456,8 @@ class ReceptionBoardPage(SharedBoard, Page):
         from fieldkit.export import export_file
         from ui import print_pack
 
+        if not self._typed_ok():
+            return
         if self._unsaved or self._document_id is None:
             self.save()
             if self._unsaved or self._document_id is None:

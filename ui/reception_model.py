@@ -126,8 +126,9 @@ class ReceptionBoardModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             text = self._cell_text(self._people[row], step, status)
             return f"{step_title(step)}: {text}"
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(_COLOURS[status])
+        if role == Qt.ItemDataRole.BackgroundRole:  # left before it: no longer waited for
+            return QBrush(_COLOURS[StepStatus.NOT_NEEDED if self._people[row].left_before(
+                step, status) else status])
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor("#111111"))
         if role == STATE_ROLE:
@@ -135,6 +136,8 @@ class ReceptionBoardModel(QAbstractTableModel):
         return None
 
     def _cell_text(self, person: PersonReceived, step: BoardStep, status: StepStatus) -> str:
+        if person.left_before(step, status):
+            return self.tr("· Left before")  # as the header counts it: not waiting
         if step is BoardStep.CONSENT and status is StepStatus.DONE:
             return self.tr("✓ Given") if person.consent is ConsentDecision.GIVEN \
                 else self.tr("✓ Refused")

@@ -145,7 +145,7 @@ def board_table(
         for column, step in enumerate(BoardStep, start=2):
             status = board[step]
             line.append(_step_text(person, step, status, when))
-            if status is StepStatus.WAITING:
+            if status is StepStatus.WAITING and not person.left_before(step, status):
                 commands.append(("BACKGROUND", (column, row), (column, row), WAITING))
                 commands.append(("FONTNAME", (column, row), (column, row), SANS_BOLD))
         line.append(str(len(person.waiting_in(board))))  # as the board counts (left: fewer)
@@ -157,7 +157,10 @@ def board_table(
 
 
 def _step_text(person: PersonReceived, step: BoardStep, status: StepStatus, when: date) -> str:
-    """A board cell in words: consent given or refused, which form was made (or is due)."""
+    """A board cell in words: consent given or refused, which form was made (or is due), a
+    step the person left before (no longer waited for, as the board counts it)."""
+    if person.left_before(step, status):
+        return "Left before"
     if step is BoardStep.CONSENT and status is StepStatus.DONE:
         return "Refused" if person.consent is ConsentDecision.REFUSED else "Given"
     if step is BoardStep.LEFT and status is StepStatus.WAITING:

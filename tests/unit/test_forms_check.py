@@ -47,7 +47,7 @@ def test_invalid_values_are_named_by_their_titles_in_plain_words() -> None:
         "first_responder.work_email": "First responder: first responder's work email must be "
                                       "an email address such as name@council.gov.uk",
         "potential_victim.date_of_birth": "Potential victim: date of birth must be a date "
-                                          "(for example 2024-05-31)",
+                                          "(for example 31/05/2024 or 2024-05-31)",
         "potential_victim.estimated_age": "Potential victim: estimated age must be 0 or more",
         "potential_victim.gender": "Potential victim: gender must be one of: Female, Male, "
                                    "Other, Not known",
