@@ -10,7 +10,7 @@ from typing import ClassVar
 from pydantic import ConfigDict, Field, field_validator
 
 from forms.choices import AgeGroup, Agency, ConsentDecision, Gender
-from forms.countries import LanguageCode
+from forms.countries import LanguageCode, language_name
 from forms.form import FieldProblem, Form, FormSection, Problems
 from forms.rules import AgeStatus, Obligations, Route, age_status, obligations, transition_due
 
@@ -470,6 +470,26 @@ class ReceptionCentre(Form):
                 return person
         raise KeyError(reference)
 
+    def to_arrange(self, as_of: date) -> list[str]:
+        """What the people still at the centre need and the set-up does not record, in plain
+        words: an interpreter for a language someone needs (none booked for it), and
+        children's services while a child, or possibly a child, is here and they are not
+        recorded as present. Prompts for the coordinator, never refusals."""
+        here = [person for person in self.people if person.departed_at is None]
+        booked = {booking.language for booking in self.interpreters if booking.count > 0}
+        needs: dict[str, list[str]] = {}
+        for person in here:
+            if person.interpreter_needed and person.language and person.language not in booked:
+                needs.setdefault(person.language, []).append(person.reference)
+        prompts = [f"{_language(code)} interpreter needed ({_some(refs)}): none is booked in "
+                   "the set-up" for code, refs in needs.items()]
+        children = [person.reference for person in here
+                    if person.obligations(as_of).treated_as_child]
+        if children and Agency.CHILDRENS_SERVICES not in self.agencies_present:
+            prompts.append(f"A child, or possibly a child, is here ({_some(children)}): "
+                           "children's services are not recorded as present; call the MASH")
+        return prompts
+
     def ready_problems(self, as_of: date | None = None) -> list[FieldProblem]:
         """Everything missing before the centre's record can be marked ready (closed)."""
         problems = Problems()
@@ -486,3 +506,17 @@ class ReceptionCentre(Form):
                     FieldProblem(p.field, f"{label}: {p.message}") for p in inner
                 ])
         return problems
+
+
+def _language(code: str) -> str:
+    try:
+        return language_name(code)
+    except KeyError:
+        return code
+
+
+def _some(references: list[str], shown: int = 4) -> str:
+    """``R001, R002, R003, R004 and 6 more``: a prompt stays one line on the board."""
+    if len(references) <= shown:
+        return ", ".join(references)
+    return f"{', '.join(references[:shown])} and {len(references) - shown} more"

@@ -100,7 +100,17 @@ class ReceptionBoardPage(SharedBoard, Page):
         TabKeysFocus(self.tabs)  # a tab's Alt key puts the cursor in what it shows
         layout.addWidget(self.tabs, 1)
         setup = QWidget(self)
-        setup_layout = QHBoxLayout(setup)
+        setup_outer = QVBoxLayout(setup)
+        # What the people on the board need and the set-up does not record yet (the board's
+        # summary says how many, and points here, where they are put right).
+        self.to_arrange = QLabel(setup)
+        self.to_arrange.setWordWrap(True)
+        self.to_arrange.setAccessibleName(self.tr("To arrange"))
+        self.to_arrange.setStyleSheet("QLabel { border: 2px solid #b35900; padding: 4px; }")
+        self.to_arrange.hide()
+        setup_outer.addWidget(self.to_arrange)
+        setup_layout = QHBoxLayout()
+        setup_outer.addLayout(setup_layout, 1)
         details_scroll = QScrollArea(setup)  # interpreters for each language add entries
         details_scroll.setWidgetResizable(True)
         details_scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -321,8 +331,18 @@ class ReceptionBoardPage(SharedBoard, Page):
     def _show_summary(self) -> None:
         people = self.model.rowCount()
         left, _ = self.model.counts()[BoardStep.LEFT]
-        self.summary.setText(self.tr("{n} received, {here} still here, {left} left").format(
-            n=people, here=people - left, left=left))
+        try:
+            prompts = self.centre().to_arrange(self.model.as_of)
+        except ValueError:  # a set-up field not valid: its own message says so
+            prompts = []
+        said = self.tr("{n} received, {here} still here, {left} left").format(
+            n=people, here=people - left, left=left)
+        if prompts:  # the board keeps its room at 1366x768: the prompts are on the set-up tab
+            said += self.tr("; {n} to arrange: see 1. Set up (Alt+S)").format(n=len(prompts))
+        self.summary.setText(said)
+        self.to_arrange.setText(self.tr("To arrange: ") + " ".join(
+            prompt + "." for prompt in prompts))
+        self.to_arrange.setVisible(bool(prompts))
 
     @Slot()
     def start_arrival(self) -> None:
