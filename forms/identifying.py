@@ -219,13 +219,18 @@ _BANK_DETAILS = re.compile(
 """A bank account: a sort code or an account number after its name (``sort code 20-00-00``,
 ``bank account 12345678``), or an IBAN (``GB29 NWBK 6016 1331 9268 19``)."""
 _NAMED_PLACE = re.compile(
-    r"\b(?:[A-Z][a-z'’-]+\s+){1,3}"
+    r"\b(?:[A-Z][a-z'’-]+\s+){0,2}"
+    r"(?!(?:Crown|Magistrates'?|County|Family|Youth|High|Supreme|Coroners?'?s?|Council|"
+    r"Public|Safe)[ \t]+(?:Court|House)\b)[A-Z][a-z'’-]+\s+"
     r"(?:Cottages?|Farm|Farmhouse|Lodge|Barn|Mill|Manor|Villa|Bungalow"
+    r"|Court|House|Mansions|Towers?|Heights|Apartments|Buildings"
     r"|Road|Rd|Street|Lane|Ln|Avenue|Ave|Close|Cl|Drive|Crescent|Terrace|Gardens|Mews|Grove"
     r"|St(?![ \t]+[A-Z])|Dr(?!\.?[ \t]+[A-Z]))\b"
 )
-"""A named house or farm (``Rose Cottage``, ``Meadow Farm``) or a named street without a
-house number (``Fictional Lane``): a specific place, not a general area; also abbreviated
+"""A named house, building or farm (``Rose Cottage``, ``Meadow Farm``, ``Sample Court``,
+``Example House``, ``Fictional Towers``; not a court of law or ``Council House``) or a named
+street without a house number (``Fictional Lane``): a specific place, not a general area; also
+abbreviated
 (``Gosford St``, ``Foleshill Rd``, ``Mill Ln``), but not ``St`` or ``Dr`` before a capitalised
 word (``In St Albans``, ``Saw Dr Petrova``: a saint's name or a title). Capitalised words only,
 so "worked on a farm down a lane" is left alone."""
@@ -258,6 +263,16 @@ _AGENCIES = (r"(?!(?:Home[ \t]+Office|Salvation[ \t]+Army|Trading[ \t]+Standards
              r"Social[ \t]+Services|Adult[ \t]+Social|Children'?s[ \t]+Services|West[ \t]+"
              r"Midlands|Job[ \t]+Centre|Jobcentre[ \t]+Plus|Citizens[ \t]+Advice|Red[ \t]+Cross|"
              r"British[ \t]+Red|National[ \t]+Crime|Police[ \t]+Scotland|Border|Gangmasters)\b)")
+_KIN_NAME = re.compile(
+    r"\b(?i:brother|sister|cousin|uncle|aunt|auntie|wife|husband|partner|girlfriend|"
+    r"boyfriend|friend|son|daughter|father|mother|mum|dad|nephew|niece|grandmother|"
+    r"grandfather|grandson|granddaughter|fianc[eé]e?|stepfather|stepmother|stepson|"
+    r"stepdaughter)(?:[ \t]+called|[ \t]*,)?[ \t]+" + _NOT_A_NAME +
+    r"(?P<name>[^\W\d_a-z][^\W\d_]*(?:['’-][^\W\d_]+)*)\b")
+"""A relative or friend, then one capitalised word (``her brother Duc``, ``his friend, Ion``):
+family and friends are named by a first name alone; the word is taken unless it is an
+agency's, a place's, a day's or a nationality (:data:`_NOT_IN_A_NAME`) or in capitals. (A boss,
+driver or agent takes two words: ``the boss Mercedes`` is a car, see :data:`_ROLE_NAME`.)"""
 _TOLD_NAME = re.compile(
     r"\b(?i:said|says|told|tells|asked|paid|pays|met|meets|saw|sees|phoned|called|"
     r"texted|messaged)[ \t]+" + _AGENCIES + _NOT_A_NAME +
@@ -303,6 +318,14 @@ def _bare_names(text: str) -> Iterable[tuple[int, int]]:
         if words[0] in _SENTENCE_OPENERS or any(
                 word.casefold().strip("'’") in _NOT_IN_A_NAME or word.isupper()
                 or not word[0].isupper() for word in words):
+            continue
+        yield match.span("name")
+
+
+def _kin_names(text: str) -> Iterable[tuple[int, int]]:
+    for match in _KIN_NAME.finditer(text):
+        word = match.group("name")
+        if word.casefold().strip("'’") in _NOT_IN_A_NAME or word.isupper():
             continue
         yield match.span("name")
 
@@ -494,6 +517,8 @@ def find_identifying_text(
         for match in pattern.finditer(text):
             claim(IdentifyingKind.NAME, *match.span("name"))
     for start, end in _bare_names(text):
+        claim(IdentifyingKind.NAME, start, end)
+    for start, end in _kin_names(text):
         claim(IdentifyingKind.NAME, start, end)
     named = _name_patterns(names)
     if named is not None:
