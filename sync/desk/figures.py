@@ -1,7 +1,8 @@
 """The quarter's monitoring figures (Sandwell and Coventry plans) for the chosen quarter and the
 four before it, counted from what officers sent and what the Lead recorded, with small-number
 suppression: a count from 1 to 4 is withheld, and so is a second cell in any group with a total,
-so the total cannot be used to work a withheld cell back."""
+so the total cannot be used to work a withheld cell back. Referrals count only once made (see
+:func:`referral_made`): a form the officer saved only as a draft is not a referral."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from fieldkit.errors import InvalidInput
+from fieldkit.records import FormDocument
 from fieldkit.store import Store
 from forms import DutyToNotify, NrmReferral, ReceptionCentre, Referral
 from forms.choices import ConsentDecision, ExploitationType, Gender, label
@@ -149,9 +151,31 @@ class _Referred:
     types: tuple[str, ...]
 
 
+def referral_made(case: ReceivedCase, form: FormDocument) -> bool:
+    """Whether a form counts in the quarter's figures as a referral (or notification) made:
+    the officer marked it ready or, for an NRM referral or a Duty to Notify, the Lead recorded
+    it as submitted (the officer's copy may still be a draft). A Duty to Notify the laptop sent
+    after the person withdrew consent to an NRM the Lead had recorded as submitted counts too:
+    that referral was made. A draft neither marked ready nor recorded as submitted is work in
+    progress, not a referral; so is a draft record of a referral to another agency (the Lead
+    records no submission of those). Whether an adult's NRM is a referral at all (their
+    consent) :func:`_referred` decides."""
+    if form.status == "ready":
+        return True
+    if form.kind == "nrm":
+        return form.person_id in case.nrm_submitted
+    if form.kind == "dtn":
+        return form.person_id in case.dtn_submitted or form.person_id in case.nrm_submitted
+    return False  # a referral to another agency: counted once the officer marks it ready
+
+
 def _referred(case: ReceivedCase) -> Iterator[_Referred]:
+    """The case's NRM referrals and Duty to Notify notifications made (:func:`referral_made`),
+    each once, as the figures count them."""
     with_nrm = {form.person_id for form in case.forms if form.kind == "nrm"}
     for form in case.forms:
+        if form.kind not in ("nrm", "dtn") or not referral_made(case, form):
+            continue
         model = form_model(form)
         if isinstance(model, NrmReferral):
             who = model.potential_victim
@@ -206,7 +230,8 @@ def quarter_figures(store: Store, quarter: Quarter) -> QuarterFigures:
             if isinstance(model, ReceptionCentre):
                 activity.append(("Reception centres",
                                  model.held_on or received_on(form.created_at)))
-            elif isinstance(model, Referral) and model.destination is not None:
+            elif isinstance(model, Referral) and model.destination is not None \
+                    and referral_made(case, form):
                 made = model.made_at.date() if model.made_at else received_on(form.created_at)
                 destinations.append((label(model.destination), made))
     add = figures.groups.append
@@ -218,7 +243,8 @@ def quarter_figures(store: Store, quarter: Quarter) -> QuarterFigures:
         [(r.route, r.day) for r in referred], total=True),
         has_total=True, note="A child is always referred to the NRM, never notified. Children "
         "are counted as the rules treat them: under 18 by the date of birth or age recorded, "
-        "or possibly under 18."))
+        "or possibly under 18. A form the officer saved only as a draft is not counted until "
+        "it is marked ready or recorded as submitted."))
     add(FigureGroup("exploitation", "Exploitation types", count.rows(
         [label(t) for t in ExploitationType],
         [(label(ExploitationType(t)), r.day) for r in referred for t in r.types]),
@@ -231,7 +257,8 @@ def quarter_figures(store: Store, quarter: Quarter) -> QuarterFigures:
         total=True), has_total=True))
     add(FigureGroup("destinations", "Referrals made, by destination", count.rows(
         sorted({name for name, _ in destinations} | {"Other"}), destinations, total=True),
-        has_total=True))
+        has_total=True, note="A referral record the officer saved only as a draft is not "
+        "counted until it is marked ready."))
     _decision_groups(store, cases, count, figures)
     return figures
 

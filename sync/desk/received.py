@@ -34,6 +34,8 @@ class ReceivedCase:
     """People (ids) whose NRM referral the Lead recorded as submitted: an NRM, whatever the
     officer's laptop later sends (a Duty to Notify after a withdrawal of consent cannot undo
     a referral already made: the NRM withdrawal form is sent instead)."""
+    dtn_submitted: frozenset[str] = frozenset()
+    """People (ids) whose Duty to Notify the Lead recorded as submitted."""
     withdrawn_nrms: dict[str, FormDocument] = field(default_factory=dict)
     """Person id to the NRM referral the Lead recorded as submitted and the officer's laptop
     no longer sends (the person withdrew consent since): its last version received, kept so
@@ -136,13 +138,16 @@ def load_case(store: Store, case_id: str) -> ReceivedCase:
         "JOIN lead_devices d ON d.device_id = b.device_id WHERE b.case_id = ?",
         (case_id,),
     ).fetchone()
-    submitted = frozenset(str(row[0]) for row in store.conn.execute(
-        "SELECT DISTINCT person_id FROM lead_referral_events WHERE case_id = ? "
-        "AND kind = 'submitted' AND route = 'nrm'", (case_id,)))
+    submitted: dict[str, set[str]] = {"nrm": set(), "dtn": set()}
+    for person_id, route in store.conn.execute(
+            "SELECT DISTINCT person_id, route FROM lead_referral_events WHERE case_id = ? "
+            "AND kind = 'submitted' AND route IN ('nrm', 'dtn')", (case_id,)):
+        submitted[str(route)].add(str(person_id))
     received = ReceivedCase(
         case=Case(**_fields(cases[0])),  # type: ignore[arg-type]
         officer=str(sender[0]), device_id=str(sender[1]), last_received=str(sender[2]),
-        bundles=int(sender[3]), nrm_submitted=submitted,
+        bundles=int(sender[3]), nrm_submitted=frozenset(submitted["nrm"]),
+        dtn_submitted=frozenset(submitted["dtn"]),
     )
     for kind, data in records:
         values = _fields(data)

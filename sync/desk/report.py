@@ -36,6 +36,9 @@ NOTES = (
     " Charts draw withheld figures as zero.",
     "NRM referrals and Duty to Notify notifications are counted by the date the person was "
     "found; decisions by the date the decision was made; referrals made by when they were made.",
+    "A form an officer saved only as a draft is not counted: an NRM referral or a Duty to Notify "
+    "counts once the officer marks it ready or the Lead records it as submitted, a referral to "
+    "another agency once the officer marks it ready.",
 )
 
 

@@ -119,6 +119,11 @@ def test_the_leads_day(qtbot, lead_window, monkeypatch, tmp_path) -> None:  # ty
 
     # A negative RG decision: the reconsideration deadline appears, the dashboard changes.
     dashboard = desk.dashboard
+    # W3's NRM is the officer's draft, not yet a referral: the dashboard does not count it.
+    referred = "NRM referrals and Duty to Notify notifications"
+    assert [dashboard.count(referred, figure) for figure in (
+        "NRM referral, adult", "NRM referral, child", "Duty to Notify, adult", "Total")] \
+        == [1, 0, 1, 2]
     rg = "Reasonable grounds (RG) decisions"
     assert dashboard.count(rg, "Negative") == 0
     tracker = desk.tracker

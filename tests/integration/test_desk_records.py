@@ -336,6 +336,78 @@ def test_consent_withdrawn_after_the_nrm_was_submitted_stays_an_nrm(tmp_path: Pa
         setup.close()
 
 
+def test_a_draft_is_counted_only_once_marked_ready_or_recorded_as_submitted(
+        tmp_path: Path) -> None:
+    """The quarter counts referrals made: an NRM or a Duty to Notify the officer only saved as
+    a draft is not one (the Lead's figures counted a draft Duty to Notify). Marked ready, it
+    is; recorded as submitted by the Lead, it is too, though the officer's copy is still a
+    draft. A record of a referral to another agency counts once the officer marks it ready."""
+    from fieldkit import documents
+    from fieldkit.clock import utc_now
+    from fieldkit.demo.forms import w1_nrm, w2_nrm_draft
+    from forms import nrm_to_dtn
+    from forms.choices import ReferralDestination, label
+    from sync.desk.figures import Quarter, quarter_figures
+
+    setup = LeadAndDevice(tmp_path)
+    try:
+        found = clock.today()
+        case = cases.create_case(setup.device, "Operation Hazel")
+        people = {reference: cases.add_person(setup.device, case.id, reference).id
+                  for reference in ("A1", "A2", "D1", "D2")}
+        nrm = w1_nrm(found).model_dump(mode="json")  # an adult who consented
+        notice = nrm_to_dtn(w2_nrm_draft(found))[0].model_dump(mode="json")
+        drafts = {reference: documents.save_document(
+            setup.device, case.id, kind, data, status="draft", person_id=people[reference])
+            for reference, kind, data in (("A1", "nrm", nrm), ("A2", "nrm", nrm),
+                                          ("D1", "dtn", notice), ("D2", "dtn", notice))}
+        glaa = {"destination": "glaa", "made_at": utc_now().replace(microsecond=0).isoformat(),
+                "made_by": "Rowan Hallam", "method": "phone"}
+        referral = documents.save_document(setup.device, case.id, "referral", glaa)
+        setup.send(case.id)
+        assert setup.import_all().imported
+
+        def counted() -> dict[tuple[str, str], int]:
+            figures = quarter_figures(setup.lead, Quarter.of(found))
+            return {(group.key, name): row[-1] for group in figures.groups
+                    for name, row in group.rows.items()}
+
+        before = counted()
+        assert before[("referrals", "Total")] == 0  # four drafts: no referral made yet
+        assert before[("gender", "Total")] == 0 and before[("nationality", "Total")] == 0
+        assert before[("exploitation", "Labour")] == 0
+        assert before[("destinations", "Total")] == 0
+
+        # The Lead records A2's NRM and D2's Duty to Notify as submitted: the officer's copies
+        # are still drafts, but the referrals were made.
+        submission.record_submission(setup.lead, case.id, "A2", "NRM-2026-00101", found)
+        submission.record_submission(setup.lead, case.id, "D2", "DTN-2026-00102", found)
+        assert all(tracker.referral(setup.lead, case.id, who).draft for who in ("A2", "D2"))
+        submitted = counted()
+        assert submitted[("referrals", "NRM referral, adult")] == 1
+        assert submitted[("referrals", "Duty to Notify, adult")] == 1
+        assert submitted[("referrals", "Total")] == 2 and submitted[("gender", "Male")] == 2
+        assert submitted[("exploitation", "Labour")] == 2
+
+        # The officer marks A1's NRM, D1's Duty to Notify and the referral record ready.
+        for reference, kind, data in (("A1", "nrm", nrm), ("D1", "dtn", notice)):
+            documents.save_document(setup.device, case.id, kind, data, status="ready",
+                                    document_id=drafts[reference].id)
+        documents.save_document(setup.device, case.id, "referral", glaa, status="ready",
+                                document_id=referral.id)
+        setup.send(case.id)
+        assert setup.import_all().imported
+        ready = counted()
+        assert ready[("referrals", "NRM referral, adult")] == 2
+        assert ready[("referrals", "Duty to Notify, adult")] == 2
+        assert ready[("referrals", "Total")] == 4 and ready[("gender", "Male")] == 4
+        assert ready[("nationality", "Total")] == 4 and ready[("exploitation", "Labour")] == 4
+        assert ready[("destinations", label(ReferralDestination.GLAA))] == 1
+        assert ready[("destinations", "Total")] == 1
+    finally:
+        setup.close()
+
+
 def test_the_same_person_met_twice_is_submitted_once(sent) -> None:  # type: ignore[no-untyped-def]
     """Two cases each hold an NRM for a person of the same name and date of birth (the demo's
     W1, recorded twice): once one is recorded as submitted, the other is refused, naming it (an

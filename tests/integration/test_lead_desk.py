@@ -196,10 +196,19 @@ def _direct_counts(store: Store, quarter: Quarter) -> dict[tuple[str, str], int]
         return parse_stamp(stamp).date()
 
     counted: Counter[tuple[str, str]] = Counter()
+    # A referral or notification counts once made: the officer marked it ready, or the Lead
+    # recorded it as submitted (an NRM's submission makes its person's Duty to Notify, sent
+    # after consent was withdrawn, count too). A draft is not a referral.
+    submitted = {(str(case_id), str(person_id), str(route)) for case_id, person_id, route in
+                 store.conn.execute("SELECT case_id, person_id, route FROM "
+                                    "lead_referral_events WHERE kind = 'submitted'")}
     rows = store.conn.execute(
-        "SELECT record_type, data FROM lead_records WHERE current = 1").fetchall()
-    for kind, raw in rows:
+        "SELECT case_id, record_type, data FROM lead_records WHERE current = 1").fetchall()
+    for case_id, kind, raw in rows:
         data = json.loads(raw)
+        made = data.get("status") == "ready" or any(
+            (case_id, data.get("person_id"), route) in submitted
+            for route in {"nrm": ("nrm",), "dtn": ("dtn", "nrm")}.get(data.get("kind"), ()))
         if kind == "case" and Quarter.of(day(data["created_at"])) == quarter:
             counted[("Concerns, visits and people", "Concerns raised")] += 1
         if kind == "visit" and Quarter.of(day(data["created_at"])) == quarter:
@@ -211,14 +220,14 @@ def _direct_counts(store: Store, quarter: Quarter) -> dict[tuple[str, str], int]
         form = data["data"]
         group = "NRM referrals and Duty to Notify notifications"
         person: dict[str, object] = {}
-        if data["kind"] == "nrm" and Quarter.of(
+        if data["kind"] == "nrm" and made and Quarter.of(
                 date.fromisoformat(form["where_found"]["encountered_on"])) == quarter:
             age = form["where_found"]["age_group"]
             counted[(group, f"NRM referral, {age}")] += 1
             person = {"gender": form["potential_victim"]["gender"],
                       "nation": (form["potential_victim"]["nationalities"] or [None])[0],
                       "types": form["exploitation"]["types"]}
-        if data["kind"] == "dtn" and Quarter.of(
+        if data["kind"] == "dtn" and made and Quarter.of(
                 date.fromisoformat(form["encountered_on"])) == quarter:
             counted[(group, "Duty to Notify, adult")] += 1
             person = {"gender": form["gender"], "nation": form["nationality"],
@@ -234,7 +243,7 @@ def _direct_counts(store: Store, quarter: Quarter) -> dict[tuple[str, str], int]
         if data["kind"] == "reception" and Quarter.of(
                 date.fromisoformat(form["held_on"])) == quarter:
             counted[("Concerns, visits and people", "Reception centres")] += 1
-        if data["kind"] == "referral" and Quarter.of(
+        if data["kind"] == "referral" and made and Quarter.of(
                 datetime.fromisoformat(form["made_at"]).date()) == quarter:
             counted[("Referrals made, by destination", "Total")] += 1
             counted[("Referrals made, by destination", DESTINATIONS[form["destination"]])] += 1
@@ -259,9 +268,14 @@ def test_the_quarterly_report(desk: Desk) -> None:
     with desk.store() as store:
         direct = _direct_counts(store, quarter)
     assert direct[("Concerns, visits and people", "People encountered")] == 12
-    assert direct[("NRM referrals and Duty to Notify notifications", "Total")] == 9
+    # Each demo case: W1's NRM and W2's Duty to Notify marked ready, W3's NRM a draft (not
+    # yet a referral, so not counted, nor is W3 in the gender, nationality or type counts).
+    assert direct[("NRM referrals and Duty to Notify notifications", "Total")] == 6
+    assert direct[("NRM referrals and Duty to Notify notifications", "NRM referral, child")] == 0
+    assert published[("NRM referrals and Duty to Notify notifications",
+                      "NRM referral, child")][-1] == "0"
     assert direct[("Reasonable grounds (RG) decisions", "Negative")] == 1
-    assert direct[("Gender", "Male")] == 9 and direct[("Exploitation types", "Labour")] == 9
+    assert direct[("Gender", "Male")] == 6 and direct[("Exploitation types", "Labour")] == 6
     assert direct[("Referrals made, by destination", "Total")] == 9
     for key, count in direct.items():
         shown = published[key][-1]
@@ -299,3 +313,31 @@ def test_the_quarterly_report(desk: Desk) -> None:
     for personal in DEMO_PERSONAL_DATA:
         assert personal not in text.replace(" Rowan Hallam W", " W"), personal
     assert oct(pdf_path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_draft_nrm_counts_once_the_lead_records_it_submitted(desk: Desk) -> None:
+    """W3's NRM is still the officer's draft; once the Lead records it as submitted the
+    referral was made: the dashboard and the report count it (and W3's gender and types)."""
+    from sync.desk.report import dashboard
+
+    quarter = Quarter.of(clock.today())
+    group = "NRM referrals and Duty to Notify notifications"
+
+    def shown() -> dict[tuple[str, str], int]:
+        with desk.store() as store:
+            return {(block.title, name): counts[-1] for block in dashboard(store, quarter)
+                    for name, counts in block.rows}
+
+    before = shown()
+    assert before[(group, "NRM referral, child")] == 0
+    desk.ok("submitted", "--case", desk.case_ids[2], "--person", "W3", "--nrm-reference",
+            "NRM-2026-00077", "--date", clock.today().isoformat())
+    after = shown()
+    assert after[(group, "NRM referral, child")] == 1
+    assert after[(group, "Total")] == before[(group, "Total")] + 1
+    assert after[("Gender", "Male")] == before[("Gender", "Male")] + 1
+    with desk.store() as store:
+        direct = _direct_counts(store, quarter)
+    assert direct[(group, "Total")] == 7
+    for key, count in direct.items():
+        assert after[key] == count, key
