@@ -15,8 +15,15 @@ from fieldkit.errors import InvalidInput
 from fieldkit.records import FormDocument
 from fieldkit.store import Store
 from forms import DutyToNotify, NrmReferral, ReceptionCentre, Referral
-from forms.choices import ConsentDecision, ExploitationType, Gender, label
+from forms.choices import (
+    ConsentDecision,
+    ExploitationType,
+    Gender,
+    ReferralDestination,
+    label,
+)
 from forms.countries import country_name
+from forms.reception import ReferralForm
 from sync.desk.received import (
     ReceivedCase,
     form_model,
@@ -171,7 +178,64 @@ def referral_made(case: ReceivedCase, form: FormDocument) -> bool:
 
 def _referred(case: ReceivedCase) -> Iterator[_Referred]:
     """The case's NRM referrals and Duty to Notify notifications made (:func:`referral_made`),
-    each once, as the figures count them."""
+    each once, as the figures count them; then those only its reception boards record
+    (:func:`_board_referrals`)."""
+    from_forms = list(_form_referrals(case))
+    yield from (referred for _, referred in from_forms)
+    yield from _board_referrals(case, {person_id for person_id, _ in from_forms})
+
+
+def _people_by_reference(case: ReceivedCase) -> dict[str, str]:
+    return {person.reference: person.id for person in case.people}
+
+
+def _board_referrals(case: ReceivedCase, counted: set[str | None]) -> Iterator[_Referred]:
+    """A referral the reception board records as made ("NRM or Duty to Notify completed" at a
+    time) for someone with no NRM or Duty to Notify form counted: made by another first
+    responder at the centre, or on paper, it is still a referral made. Counted on the day the
+    board records; the board holds no nationality or exploitation type ("Not known", none)."""
+    ids = _people_by_reference(case)
+    seen: set[str] = set()
+    for form in case.forms:
+        model = form_model(form)
+        if not isinstance(model, ReceptionCentre):
+            continue
+        when = model.held_on
+        for person in model.people:
+            done = person.referral_form_done_at
+            person_id = ids.get(person.reference, f"board:{person.reference}")
+            if done is None or person.potential_victim is False or person_id in counted \
+                    or person_id in seen or person.referral_form is ReferralForm.NONE:
+                continue
+            seen.add(person_id)
+            child = person.obligations(when or done.date()).treated_as_child
+            route = ("Duty to Notify, adult" if person.referral_form is
+                     ReferralForm.DUTY_TO_NOTIFY and not child else
+                     "NRM referral, child" if child else "NRM referral, adult")
+            yield _Referred(done.date(), route,
+                            label(person.gender) if person.gender else "Not recorded",
+                            "Not known", ())
+
+
+def _board_mash(case: ReceivedCase, referred: set[str | None]) -> Iterator[tuple[str, date]]:
+    """MASH referrals the reception board records (a time) for someone with no referral record
+    to the MASH counted: counted under "Referrals made, by destination" as the records are."""
+    ids = _people_by_reference(case)
+    seen: set[str] = set()
+    for form in case.forms:
+        model = form_model(form)
+        if not isinstance(model, ReceptionCentre):
+            continue
+        for person in model.people:
+            person_id = ids.get(person.reference, f"board:{person.reference}")
+            if person.mash_referred_at is None or person_id in referred or person_id in seen:
+                continue
+            seen.add(person_id)
+            yield label(ReferralDestination.MASH), person.mash_referred_at.date()
+
+
+def _form_referrals(case: ReceivedCase) -> Iterator[tuple[str | None, _Referred]]:
+    """(person id, referral) for each NRM or Duty to Notify form counted."""
     with_nrm = {form.person_id for form in case.forms if form.kind == "nrm"}
     for form in case.forms:
         if form.kind not in ("nrm", "dtn") or not referral_made(case, form):
@@ -186,21 +250,22 @@ def _referred(case: ReceivedCase) -> Iterator[_Referred]:
                     and form.person_id not in case.nrm_submitted:
                 continue  # an adult's NRM without their consent is no referral (yet)
             route = "NRM referral, child" if child else "NRM referral, adult"
-            yield _Referred(model.where_found.encountered_on or received_on(form.created_at),
-                            route, label(who.gender) if who.gender else "Not recorded",
-                            _nation(who.nationalities[0] if who.nationalities else None),
-                            tuple(t.value for t in model.exploitation.types))
+            yield form.person_id, _Referred(
+                model.where_found.encountered_on or received_on(form.created_at),
+                route, label(who.gender) if who.gender else "Not recorded",
+                _nation(who.nationalities[0] if who.nationalities else None),
+                tuple(t.value for t in model.exploitation.types))
         elif isinstance(model, DutyToNotify):
             if form.person_id in case.nrm_submitted and form.person_id in with_nrm:
                 continue  # their NRM, still held, is counted
             # Consent withdrawn after the NRM was submitted: the referral was made (and stays
             # counted), whatever notice the laptop sent after.
-            yield _Referred(model.encountered_on or received_on(form.created_at),
-                            "NRM referral, adult" if form.person_id in case.nrm_submitted
-                            else "Duty to Notify, adult",
-                            label(model.gender) if model.gender else "Not recorded",
-                            _nation(model.nationality),
-                            tuple(t.value for t in model.exploitation_types))
+            yield form.person_id, _Referred(
+                model.encountered_on or received_on(form.created_at),
+                "NRM referral, adult" if form.person_id in case.nrm_submitted
+                else "Duty to Notify, adult",
+                label(model.gender) if model.gender else "Not recorded",
+                _nation(model.nationality), tuple(t.value for t in model.exploitation_types))
 
 
 def _nation(code: str | None) -> str:
@@ -234,6 +299,10 @@ def quarter_figures(store: Store, quarter: Quarter) -> QuarterFigures:
                     and referral_made(case, form):
                 made = model.made_at.date() if model.made_at else received_on(form.created_at)
                 destinations.append((label(model.destination), made))
+        to_mash = {form.person_id for form in case.forms
+                   if isinstance(model := form_model(form), Referral)
+                   and model.destination is ReferralDestination.MASH and referral_made(case, form)}
+        destinations += _board_mash(case, to_mash)
     add = figures.groups.append
     add(FigureGroup("activity", "Concerns, visits and people", count.rows(
         ["Concerns raised", "Premises visits", "Reception centres", "People encountered"],
