@@ -14,7 +14,7 @@ from datetime import date
 from fieldkit.errors import InvalidInput
 from fieldkit.records import FormDocument
 from fieldkit.store import Store
-from forms import DutyToNotify, NrmReferral, ReceptionCentre, Referral
+from forms import DutyToNotify, NrmReferral, PersonReceived, ReceptionCentre, Referral
 from forms.choices import (
     ConsentDecision,
     ExploitationType,
@@ -189,49 +189,48 @@ def _people_by_reference(case: ReceivedCase) -> dict[str, str]:
     return {person.reference: person.id for person in case.people}
 
 
+def _board_people(case: ReceivedCase) -> Iterator[tuple[str, PersonReceived, date | None]]:
+    """(case person id, person as the board records them, the day the centre was held) for
+    everyone on the case's reception boards."""
+    ids = _people_by_reference(case)
+    for form in case.forms:
+        model = form_model(form)
+        if isinstance(model, ReceptionCentre):
+            for person in model.people:
+                yield ids.get(person.reference, f"board:{person.reference}"), person, \
+                    model.held_on
+
+
 def _board_referrals(case: ReceivedCase, counted: set[str | None]) -> Iterator[_Referred]:
     """A referral the reception board records as made ("NRM or Duty to Notify completed" at a
     time) for someone with no NRM or Duty to Notify form counted: made by another first
     responder at the centre, or on paper, it is still a referral made. Counted on the day the
     board records; the board holds no nationality or exploitation type ("Not known", none)."""
-    ids = _people_by_reference(case)
     seen: set[str] = set()
-    for form in case.forms:
-        model = form_model(form)
-        if not isinstance(model, ReceptionCentre):
+    for person_id, person, held_on in _board_people(case):
+        done = person.referral_form_done_at
+        if done is None or person.potential_victim is False or person_id in counted \
+                or person_id in seen or person.referral_form is ReferralForm.NONE:
             continue
-        when = model.held_on
-        for person in model.people:
-            done = person.referral_form_done_at
-            person_id = ids.get(person.reference, f"board:{person.reference}")
-            if done is None or person.potential_victim is False or person_id in counted \
-                    or person_id in seen or person.referral_form is ReferralForm.NONE:
-                continue
-            seen.add(person_id)
-            child = person.obligations(when or done.date()).treated_as_child
-            route = ("Duty to Notify, adult" if person.referral_form is
-                     ReferralForm.DUTY_TO_NOTIFY and not child else
-                     "NRM referral, child" if child else "NRM referral, adult")
-            yield _Referred(done.date(), route,
-                            label(person.gender) if person.gender else "Not recorded",
-                            "Not known", ())
+        seen.add(person_id)
+        child = person.obligations(held_on or done.date()).treated_as_child
+        route = ("Duty to Notify, adult" if person.referral_form is
+                 ReferralForm.DUTY_TO_NOTIFY and not child else
+                 "NRM referral, child" if child else "NRM referral, adult")
+        yield _Referred(done.date(), route,
+                        label(person.gender) if person.gender else "Not recorded",
+                        "Not known", ())
 
 
 def _board_mash(case: ReceivedCase, referred: set[str | None]) -> Iterator[tuple[str, date]]:
     """MASH referrals the reception board records (a time) for someone with no referral record
     to the MASH counted: counted under "Referrals made, by destination" as the records are."""
-    ids = _people_by_reference(case)
     seen: set[str] = set()
-    for form in case.forms:
-        model = form_model(form)
-        if not isinstance(model, ReceptionCentre):
+    for person_id, person, _ in _board_people(case):
+        if person.mash_referred_at is None or person_id in referred or person_id in seen:
             continue
-        for person in model.people:
-            person_id = ids.get(person.reference, f"board:{person.reference}")
-            if person.mash_referred_at is None or person_id in referred or person_id in seen:
-                continue
-            seen.add(person_id)
-            yield label(ReferralDestination.MASH), person.mash_referred_at.date()
+        seen.add(person_id)
+        yield label(ReferralDestination.MASH), person.mash_referred_at.date()
 
 
 def _form_referrals(case: ReceivedCase) -> Iterator[tuple[str | None, _Referred]]:

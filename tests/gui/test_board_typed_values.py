@@ -9,21 +9,8 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 
-from fieldkit import cases
 from fieldkit.documents import list_documents
-
-
-def _board(qtbot, window, people: int = 1):  # type: ignore[no-untyped-def]
-    case = cases.create_case(window.store, "Operation Foxglove: nail bars")
-    window.workspace.open_case(case.id)
-    page = window.workspace.open_reception(case.id)
-    for _ in range(people):
-        qtbot.keyClick(page, Qt.Key.Key_Insert)
-        qtbot.keyClick(page.new_reference, Qt.Key.Key_Return)
-    page.table.setFocus()
-    page.table.setCurrentIndex(page.proxy.index(0, 1))
-    qtbot.waitUntil(page.panel.editor.isVisible)
-    return case, page
+from tests.gui.test_board_person_panel import _centre_with as _board
 
 
 def _type(qtbot, page, field: str, text: str) -> None:  # type: ignore[no-untyped-def]
