@@ -52,7 +52,7 @@ class DocumentPage(Page):
         row = QHBoxLayout()
         self.save_button = pressable(QPushButton(self.tr("&Save draft (Ctrl+S)"), self),
                                      self.tr("Save draft"))
-        self.ready_button = pressable(QPushButton(self.tr("Mark &ready"), self),
+        self.ready_button = pressable(QPushButton(self.tr("Mark read&y"), self),
                                       self.tr("Mark ready"))
         self.message = QLabel(self)
         self.message.setWordWrap(True)  # a long message wraps, never widens the window

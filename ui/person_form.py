@@ -104,7 +104,7 @@ class PersonFormPage(Page):
         centre.addWidget(self.problems, 1)
         buttons = QHBoxLayout()
         self.save_button = pressable(QPushButton(self.tr("&Save (Ctrl+S)"), self), self.tr("Save"))
-        self.ready_button = pressable(QPushButton(self.tr("Mark &ready"), self),
+        self.ready_button = pressable(QPushButton(self.tr("Mark read&y"), self),
                                       self.tr("Mark ready"))
         self.print_button = pressable(QPushButton(self.tr("&Print pack"), self),
                                       self.tr("Print pack"))

@@ -11,12 +11,45 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QScrollArea, Q
 
 from ui.person_form import PersonFormPage
 
+ALT = Qt.KeyboardModifier.AltModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def _active(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
+
+
+def _presses(qtbot, button, key_in: QWidget) -> None:  # type: ignore[no-untyped-def]
+    pressed: list[bool] = []
+    button.clicked.connect(lambda *_: pressed.append(True))
+    key_in.setFocus()
+    qtbot.keyClick(key_in, Qt.Key.Key_Y, ALT)
+    qtbot.waitUntil(lambda: bool(pressed))
+
+
+def test_alt_y_marks_ready_on_the_visit_the_nrm_and_the_other_forms(
+        qtbot, window, demo) -> None:  # type: ignore[no-untyped-def]
+    """On the NRM page Alt+Y typed a "y" into the field ("...contact family.y")."""
+    _active(qtbot, window)
+    workspace = window.workspace
+    workspace.open_case(demo.case.id)
+    page = workspace.open_person(demo.people["W1"].id)
+    page.show_section("account")
+    account = page.editor("account").widget_at("account")
+    before = account.toPlainText()
+    page.ready_button.clicked.disconnect()  # only that it is pressed, not the save
+    _presses(qtbot, page.ready_button, account)
+    assert account.toPlainText() == before  # no "y" typed
+    workspace.back()
+
+    referral = workspace.open_document(demo.case.id, "referral")
+    referral.ready_button.clicked.disconnect()
+    _presses(qtbot, referral.ready_button, referral.editor.focusWidget() or referral.editor)
+    workspace.back()
+    visit = workspace.open_visit(demo.visit.id)
+    visit.ready_button.clicked.disconnect()
+    _presses(qtbot, visit.ready_button, visit.form.widget_at("plan.risk_reasons"))
 
 
 def _wheel(widget: QWidget, down: bool = True) -> None:
