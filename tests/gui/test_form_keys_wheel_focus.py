@@ -168,3 +168,4 @@ def test_an_email_typed_wrong_keeps_the_pathway_on_the_adult_route(
     panel.refresh()
     assert "init.mash" not in panel.step_ids()
     assert panel.step_ids() == before
+
