@@ -22,6 +22,7 @@ from fieldkit.resources import Contact, Resources, Timeline, load_resources
 from fieldkit.store import Store
 from forms import DutyToNotify
 from forms.choices import AgeGroup, Agency, ConsentDecision, NrmStage, ResponderDuty
+from forms.form import without_invalid
 from forms.intelligence import IntelligenceDestination
 from forms.kinds import KIND_TITLES
 from forms.nrm import NrmReferral
@@ -478,10 +479,10 @@ def person_facts(
         if nrm_data is None and dtn is None and withdrawn:
             nrm_data = json.loads(withdrawn[-1].data)
     if nrm_data is not None:
-        try:
-            nrm = NrmReferral.model_validate(nrm_data)
-        except ValidationError:
-            nrm = None
+        # Read from what validates: a field typed wrong (an email, a date) is left out as if
+        # not answered, so it cannot turn an adult who consents into "age not known, treat as
+        # a child" while the form's own rules banner still says an adult.
+        nrm = without_invalid(NrmReferral, nrm_data)
         if nrm is not None:
             when = nrm.where_found.encountered_on or as_of or clock.today()
             needs = nrm.needs

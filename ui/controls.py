@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
+from PySide6.QtGui import QFont, QKeySequence, QShortcut, QWheelEvent
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QApplication,
     QLabel,
     QListView,
     QListWidget,
@@ -61,6 +63,76 @@ def local_time(utc_stamp: str, with_date: bool = True, with_zone: bool = False) 
     shown = (f"{moment.day} {moment:%b %Y %H:%M:%S}" if with_date
              else moment.strftime("%H:%M:%S"))
     return f"{shown} {moment.strftime('%Z')}" if with_zone else shown
+
+
+def focus_by_key(widget: QWidget,
+                 reason: Qt.FocusReason = Qt.FocusReason.OtherFocusReason) -> None:
+    """Put the cursor in ``widget`` for a key the officer pressed (Ctrl+Page Down to a section,
+    Enter on a problem, Back), with its focus ring showing. Qt's own style draws the ring of a
+    check box or a drop-down list only while its window says the focus moved by keys, which
+    Qt records for Tab and a shortcut's own target, not for a plain ``setFocus``: the cursor
+    showed nowhere, and what was typed next went into a field the officer could not see.
+    (Said after the move: a plain ``setFocus`` clears it. The reason stays ``reason``: a
+    shortcut's reason would select all the text of a line box, and a key typed would replace
+    it.)"""
+    widget.setFocus(reason)
+    widget.window().setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)
+    widget.update()
+
+
+def form_scroll(parent: QWidget) -> QScrollArea:
+    """A scroll area for a form: resizes the form to its width, and is no Tab stop of its own
+    (it showed nothing when it had the cursor: Tab after a section's last field seemed to go
+    nowhere). Tab still scrolls to each field: Qt's scroll area does that for its fields."""
+    scroll = QScrollArea(parent)
+    scroll.setWidgetResizable(True)
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return scroll
+
+
+class _WheelOnlyWhenFocused(QObject):
+    """Sends the mouse wheel over a drop-down list or spin box that does not have the cursor
+    to what scrolls around it, instead of changing its value."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not (isinstance(event, QWheelEvent) and isinstance(watched, QWidget)) \
+                or watched.hasFocus():
+            return False
+        area = _scroll_area_around(watched)
+        if area is None:
+            event.ignore()  # Qt passes it on to the widgets around
+            return True
+        # Sent on by hand: Qt passes a wheel event on to the widgets around only when it
+        # came from the mouse itself, not one sent by the app (or a test).
+        viewport = area.viewport()
+        at = QPointF(watched.mapTo(viewport, event.position().toPoint()))
+        QApplication.sendEvent(viewport, QWheelEvent(
+            at, event.globalPosition(), event.pixelDelta(), event.angleDelta(),
+            event.buttons(), event.modifiers(), event.phase(), event.inverted()))
+        event.accept()
+        return True
+
+
+def _scroll_area_around(widget: QWidget) -> QAbstractScrollArea | None:
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QAbstractScrollArea):
+        parent = parent.parentWidget()
+    return parent
+
+
+_WHEEL_GUARD: _WheelOnlyWhenFocused | None = None
+
+
+def wheel_only_when_focused(widget: W) -> W:
+    """A drop-down list or spin box the mouse wheel changes only once it has the cursor (a
+    click or Tab), so scrolling a form over one scrolls the form: scrolling the visit form
+    over the risk rating silently turned Medium into High and kept it as a draft."""
+    global _WHEEL_GUARD
+    if _WHEEL_GUARD is None:
+        _WHEEL_GUARD = _WheelOnlyWhenFocused()
+    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # not focused by the wheel
+    widget.installEventFilter(_WHEEL_GUARD)
+    return widget
 
 
 def first_focusable(container: QWidget) -> QWidget | None:

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -21,7 +20,7 @@ from fieldkit.drafts import DraftKind, DraftOwner
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from forms import KIND_TITLES, KINDS
-from ui.controls import heading, pressable
+from ui.controls import focus_by_key, form_scroll, heading, pressable
 from ui.drafts import DraftSaver
 from ui.form_editor import SectionEditor
 from ui.messages import error_text
@@ -44,8 +43,7 @@ class DocumentPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.title, self, 2))
         self.editor = SectionEditor(KINDS[kind], self)
-        self.scroll_area = QScrollArea(self)
-        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area = form_scroll(self)
         self.scroll_area.setWidget(self.editor)
         layout.addWidget(self.scroll_area, 1)
         self.problems = ProblemList(self)
@@ -54,7 +52,7 @@ class DocumentPage(Page):
         row = QHBoxLayout()
         self.save_button = pressable(QPushButton(self.tr("&Save draft (Ctrl+S)"), self),
                                      self.tr("Save draft"))
-        self.ready_button = pressable(QPushButton(self.tr("Mark &ready"), self),
+        self.ready_button = pressable(QPushButton(self.tr("Mark read&y"), self),
                                       self.tr("Mark ready"))
         self.message = QLabel(self)
         self.message.setWordWrap(True)  # a long message wraps, never widens the window
@@ -102,7 +100,7 @@ class DocumentPage(Page):
     def _go_to(self, field: str) -> None:
         widget = self.editor.widget_at(field)
         if widget is not None:
-            widget.setFocus()
+            focus_by_key(widget)
             self.scroll_area.ensureWidgetVisible(widget)  # never typing into a field out of sight
 
     def save(self, status: str) -> None:

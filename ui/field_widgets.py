@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from fieldkit import clock
 from forms.choices import label
 from forms.typed_dates import typed_date
-from ui.controls import named, pressable
+from ui.controls import named, pressable, wheel_only_when_focused
 
 MISSING = object()
 """Returned by ``value()`` when nothing was entered and the model's default should apply."""
@@ -151,7 +151,7 @@ class ChoiceField(FieldWidget):
         parent: QWidget | None = None, searchable: bool = False,
     ) -> None:
         super().__init__(title, parent)
-        self.combo = named(QComboBox(self), title)
+        self.combo = wheel_only_when_focused(named(QComboBox(self), title))
         if optional:
             self.combo.addItem(self.tr("Not answered"), None)
         for text, data in choices:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +22,7 @@ from fieldkit import keys, store_place
 from fieldkit.officer import OfficerProfile, passphrase_strength, save_profile
 from fieldkit.settings import Settings
 from fieldkit.store import Store
-from ui.controls import heading, named, pressable
+from ui.controls import form_scroll, heading, named, pressable
 from ui.messages import error_text, no_keyring_warning
 from ui.worker import Worker
 
@@ -60,8 +59,7 @@ class FirstRunPage(QWidget):
         self._settings = settings
         self._worker = worker
         outer = QVBoxLayout(self)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
+        scroll = form_scroll(self)
         body = QWidget()
         scroll.setWidget(body)
         outer.addWidget(scroll)

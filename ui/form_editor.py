@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from forms.countries import CountryCode, LanguageCode, country_choices, language_choices
 from forms.form import entry_title
-from ui.controls import pressable
+from ui.controls import focus_by_key, pressable
 from ui.field_widgets import (
     MISSING,
     CheckField,
@@ -366,7 +366,7 @@ class RepeatingSection(QGroupBox):
             self.changed.emit()
         if focus and editor.fields:
             first = next(iter(editor.fields.values()))
-            first.setFocus()
+            focus_by_key(first)
             # The new entry comes at the bottom, often below what the record shows: scroll to
             # it (the cursor was in a field out of sight). Once it is laid out: not yet now.
             QTimer.singleShot(0, box, lambda: _scroll_to(box, first))
@@ -375,7 +375,7 @@ class RepeatingSection(QGroupBox):
         self.items.remove(editor)
         box.deleteLater()
         self.changed.emit()
-        self.add_button.setFocus()
+        focus_by_key(self.add_button)
 
     def set_item_field_visible(self, path: str, visible: bool) -> None:
         """Show or hide one field in every item, including items added later."""

@@ -144,7 +144,8 @@ def _sync_error_text(error: BaseException) -> str | None:
     if isinstance(error, sync_device.NotEnrolled):
         return _tr(
             "This laptop is not set up to send to your Modern Slavery Lead yet. Choose "
-            "File > Lead profile… and import the profile file your Lead gave you."
+            "Lead > Lead profile… (also in the File menu) and import the profile file your "
+            "Lead gave you."
         )
     if isinstance(error, sync_device.ProfileReplaced):
         return _tr(
@@ -165,7 +166,7 @@ def _sync_error_text(error: BaseException) -> str | None:
         return _tr(
             "This enrolment request cannot be trusted: it was changed or damaged after the "
             "officer saved it, or it is not an enrolment request. Nobody was enrolled. Ask the "
-            "officer to save a new one (File > Lead profile… > Save enrolment request) and "
+            "officer to save a new one (Lead > Lead profile… > Save enrolment request) and "
             "give it to you again."
         )
     if isinstance(error, sync_errors.DestinationUnavailable):

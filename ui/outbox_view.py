@@ -239,7 +239,8 @@ def destination_text(profile: LeadProfile | None) -> str:
     """Where bundles go, or that this laptop is not set up."""
     if profile is None:
         return _tr("This laptop is not set up to send to your Modern Slavery Lead yet. Import "
-                   "the Lead profile file your Lead gave you (File > Lead profile…).")
+                   "the Lead profile file your Lead gave you (Lead > Lead profile…, also in "
+                   "the File menu).")
     where = (_tr("the shared folder {path}").format(path=profile.destination.path)
              if isinstance(profile.destination, FolderDestination)
              else _tr("the inbox at {url}").format(url=profile.destination.url))

@@ -58,6 +58,11 @@ class PathwayPanel(QWidget):
         self.tree.setUniformItemSizes(False)
         self.tree.setSpacing(1)
         self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Heights worked out again when the width changes (the scroll bar comes and goes),
+        # and never an ellipsis: a step laid out for a wider list lost its last line to one
+        # ("4. Visit the premises of concern…." with its "Form: Premises visit" cut off).
+        self.tree.setResizeMode(QListView.ResizeMode.Adjust)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
         layout.addWidget(self.tree, 1)
         self.scope.currentIndexChanged.connect(lambda _i: self.refresh())
         self.model.itemChanged.connect(self._ticked)

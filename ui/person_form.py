@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QProgressBar,
     QPushButton,
-    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -34,7 +33,7 @@ from forms import NrmReferral
 from forms.rules import Route
 from ui import nrm_sections as rules
 from ui import print_pack
-from ui.controls import heading, named, pressable
+from ui.controls import focus_by_key, form_scroll, heading, named, pressable
 from ui.drafts import DraftSaver
 from ui.form_editor import SectionEditor
 from ui.messages import error_text
@@ -90,8 +89,7 @@ class PersonFormPage(Page):
         self.editors: dict[str, SectionEditor] = {}
         for section in rules.SECTIONS:
             editor = SectionEditor(NrmReferral, self, only=list(section.fields))
-            scroll = QScrollArea(self)
-            scroll.setWidgetResizable(True)
+            scroll = form_scroll(self)
             scroll.setWidget(editor)
             self.pages.addWidget(scroll)
             self.editors[section.key] = editor
@@ -106,7 +104,7 @@ class PersonFormPage(Page):
         centre.addWidget(self.problems, 1)
         buttons = QHBoxLayout()
         self.save_button = pressable(QPushButton(self.tr("&Save (Ctrl+S)"), self), self.tr("Save"))
-        self.ready_button = pressable(QPushButton(self.tr("Mark &ready"), self),
+        self.ready_button = pressable(QPushButton(self.tr("Mark read&y"), self),
                                       self.tr("Mark ready"))
         self.print_button = pressable(QPushButton(self.tr("&Print pack"), self),
                                       self.tr("Print pack"))
@@ -276,7 +274,7 @@ class PersonFormPage(Page):
         for name in editor.fields:
             widget = editor.widget_at(name)
             if widget is not None and widget.isVisibleTo(editor) and widget.isEnabled():
-                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                focus_by_key(widget)
                 return
 
     def show_section(self, key: str) -> None:
@@ -290,7 +288,7 @@ class PersonFormPage(Page):
         self.show_section(key)
         widget = self.editors[key].widget_at(field)
         if widget is not None:
-            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            focus_by_key(widget)
 
     @property
     def title(self) -> str:

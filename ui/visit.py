@@ -35,6 +35,7 @@ from ui.checklist import Checklist
 from ui.controls import (
     TabKeysFocus,
     first_focusable,
+    focus_by_key,
     heading,
     last_focusable,
     named,
@@ -275,7 +276,7 @@ class VisitPage(Page):
         widget = self.form.widget_at(field)
         if widget is not None:
             self.tabs.setCurrentIndex(0)
-            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+            focus_by_key(widget)
             self.record_scroll.ensureWidgetVisible(widget)  # never typing into a field out of sight
 
     def _set_now(self, field: str) -> None:

@@ -29,7 +29,7 @@ from fieldkit.errors import FieldkitError
 from fieldkit.settings import Settings
 from fieldkit.store import Store
 from ui.cases import CasesPage
-from ui.controls import pressable
+from ui.controls import focus_by_key, pressable
 from ui.first_paint import FirstPaint
 from ui.page import Page
 from ui.worker import Worker
@@ -218,7 +218,7 @@ class Workspace(QWidget):
         self._refresh_visible()
         target = self._return_focus.pop(id(page), None)
         if target is not None and isValid(target) and target.isVisible() and target.isEnabled():
-            target.setFocus(Qt.FocusReason.OtherFocusReason)  # where the officer was
+            focus_by_key(target)  # where the officer was, its focus ring showing
         else:
             self.current().setFocus(Qt.FocusReason.OtherFocusReason)
             self.current().focusNextChild()

@@ -279,7 +279,7 @@ def test_sync_errors_become_plain_words_without_commands(qtbot):
         text = error_text(error)
         assert text and "fieldkit device" not in text and "--" not in text
         assert "Traceback" not in text and "bad signature" not in text
-    assert "File > Lead profile" in error_text(device.NotEnrolled())
+    assert "Lead > Lead profile" in error_text(device.NotEnrolled())
 
 
 def test_a_bundle_the_lead_refuses_shows_as_refused_not_retried(

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -32,7 +31,7 @@ from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from sync import lead
 from sync.desk import inbox, setup
-from ui.controls import heading, named, pressable
+from ui.controls import form_scroll, heading, named, pressable, wheel_only_when_focused
 from ui.lead_profile import fingerprint_label, show_fingerprint
 from ui.messages import error_text
 
@@ -120,7 +119,7 @@ def _captioned(text: str, buddy: QWidget, parent: QWidget) -> QLabel:
 
 
 def _policy_box(name: str, suffix: str, high: int, parent: QWidget) -> QSpinBox:
-    box = named(QSpinBox(parent), name)
+    box = wheel_only_when_focused(named(QSpinBox(parent), name))  # in a scrolled page
     box.setRange(NO_RULE, high)
     box.setSuffix(suffix)
     box.setSpecialValueText(parent.tr("no council rule"))
@@ -146,8 +145,7 @@ class SetupPage(QWidget):
         self.store = store
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
+        scroll = form_scroll(self)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         outer.addWidget(scroll)
         content = QWidget(scroll)
