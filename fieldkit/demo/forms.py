@@ -195,7 +195,8 @@ def intel_form(start: datetime, latest: datetime | None = None) -> dict[str, Any
         "source_evaluation": "2", "intelligence_assessment": "B", "handling_code": "C",
         "handling_conditions": "Share with police and GLAA only; do not disclose to the "
                                "business or its landlord.",
-        "destination": "trading_standards_idb", "recorded_at": _not_after(start + timedelta(hours=3), latest),
+        "destination": "trading_standards_idb",
+        "recorded_at": _not_after(start + timedelta(hours=3), latest),
         "recorded_by": OFFICER["name"],
     }
 
