@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from fieldkit.cases import get_case, get_person, get_visit, touch_case
 from fieldkit.clock import stamp, utc_now
+from fieldkit.clock import today as clock_today
 from fieldkit.errors import InvalidInput, NotFound
 from fieldkit.events import RECORDS_CHANGED, STORE_LOCKED, hub
 from fieldkit.records import FormDocument
@@ -43,13 +44,15 @@ CONSENT_WITHDRAWN = "consent withdrawn before submission"
 def form_problems(
     kind: str, data: str | dict[str, Any], *, ready: bool, names: list[str] | None = None,
     addresses: list[str] | None = None, as_of: date | None = None,
-    premises: list[str] | None = None,
+    premises: list[str] | None = None, today: date | None = None,
 ) -> list[FieldProblem]:
     """Everything wrong with a form document, each naming its field: the form's own rules and
     the council's indicator lists. The app's problems list and saving both ask this, so they
-    always agree."""
+    always agree. ``today`` (default: the officer's today) is the date nothing that has
+    already happened may be after."""
     problems = check_document(kind, data, ready=ready, names=names or [],
-                              addresses=addresses or [], as_of=as_of, premises=premises or [])
+                              addresses=addresses or [], as_of=as_of, premises=premises or [],
+                              today=today or clock_today())
     if problems:
         return problems
     form = KINDS[kind].model_validate_json(data if isinstance(data, str) else json.dumps(data))

@@ -4,6 +4,7 @@ marked ready, everything still missing."""
 
 from __future__ import annotations
 
+import json
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -16,9 +17,12 @@ from pydantic_core import ErrorDetails
 
 from forms.choices import label
 from forms.dtn import DutyToNotify
-from forms.form import FieldProblem, Form
+from forms.form import FieldProblem, Form, without_invalid
 from forms.intelligence import IntelligenceReport
 from forms.kinds import KIND_TITLES, KINDS
+from forms.nrm import NrmReferral
+from forms.referral import Referral
+from forms.visit import PremisesVisit
 
 _DATE_TIME = "must be a date and time (for example 31/05/2024 14:30 or 2024-05-31T14:30)"
 _PROBLEMS = {
@@ -52,6 +56,7 @@ def check_document(
     names: Sequence[str] = (),
     addresses: Sequence[str] = (),
     premises: Sequence[str] = (),
+    today: date | None = None,
 ) -> list[FieldProblem]:
     """Every problem with a form of ``kind`` given as JSON text or a dict: invalid fields always,
     and missing ones when it is marked ``ready``. An empty list means it may be saved. ``as_of``
@@ -59,7 +64,15 @@ def check_document(
     ``addresses`` are the person's recorded ones, which a Duty to Notify must never contain,
     draft or ready (for an intelligence report, those recorded in its case, which it must not
     contain once ready, subject included; ``premises``, the other places recorded in its case,
-    it may hold only as its subject)."""
+    it may hold only as its subject). ``today`` is the date today: what has already happened
+    (a person found, a consent decision, a visit's end, a referral made...) may not be dated
+    after it (default: ``as_of`` for the forms without age rules, and not checked for the NRM
+    referral and the Duty to Notify, whose ``as_of`` is the date found).
+
+    While some fields are invalid, their problems come first, then the problems of the form
+    made of the rest (as if the invalid fields were not answered yet, see
+    :func:`forms.form.without_invalid`), so one mistyped date does not hide what else is
+    missing; a field (or section) already named as invalid is not named again."""
     model = KINDS.get(kind)
     if model is None:
         known = ", ".join(f"{k} ({title})" for k, title in KIND_TITLES.items())
@@ -67,16 +80,63 @@ def check_document(
     try:
         document = read_document(model, data)
     except ValidationError as error:
-        return plain_problems(model, error)
+        invalid = plain_problems(model, error)
+        rest = _valid_part(model, data)
+        if rest is None:
+            return invalid
+        found = _rule_problems(rest, ready=ready, as_of=as_of, names=names,
+                               addresses=addresses, premises=premises, today=today)
+        return _without_repeats(invalid, found)
+    return _rule_problems(document, ready=ready, as_of=as_of, names=names,
+                          addresses=addresses, premises=premises, today=today)
+
+
+def _rule_problems(
+    document: Form, *, ready: bool, as_of: date | None, names: Sequence[str],
+    addresses: Sequence[str], premises: Sequence[str], today: date | None,
+) -> list[FieldProblem]:
+    """The form's own rules on a valid ``document``: what is missing when ``ready``; what
+    identifies the person on a Duty to Notify, draft or ready."""
     if isinstance(document, DutyToNotify):
         if ready:
-            return document.ready_problems(as_of, names, addresses)
+            return document.ready_problems(as_of, names, addresses, today=today)
         return document.identifying_problems(names, addresses)
     if not ready:
         return []
+    if isinstance(document, NrmReferral):
+        return document.ready_problems(as_of, today=today)
     if isinstance(document, IntelligenceReport):
-        return document.ready_problems(as_of, names, addresses, premises)
+        return document.ready_problems(today or as_of, names, addresses, premises)
+    if isinstance(document, PremisesVisit | Referral):
+        return document.ready_problems(today or as_of)
     return document.ready_problems(as_of)
+
+
+def _valid_part(model: type[Form], data: Mapping[str, Any] | str | bytes) -> Form | None:
+    """The form made of the valid fields of ``data``, or None when there is none (text that is
+    not a JSON object, a fault of the whole form)."""
+    if isinstance(data, str | bytes):
+        try:
+            data = json.loads(data)
+        except ValueError:
+            return None
+    if not isinstance(data, Mapping):
+        return None
+    return without_invalid(model, dict(data))
+
+
+def _without_repeats(invalid: list[FieldProblem],
+                     found: list[FieldProblem]) -> list[FieldProblem]:
+    """``invalid`` then those of ``found`` about neither a field named in ``invalid`` nor a
+    field inside a section named there, each once."""
+    named = {problem.field for problem in invalid}
+    problems = list(invalid)
+    for problem in found:
+        parts = problem.field.split(".")
+        inside = any(".".join(parts[:end]) in named for end in range(1, len(parts) + 1))
+        if not inside and problem not in problems:
+            problems.append(problem)
+    return problems
 
 
 def recorded_details(

@@ -114,11 +114,16 @@ class DutyToNotify(Form):
 
     def ready_problems(
         self, as_of: date | None = None, names: Sequence[str] = (),
-        addresses: Sequence[str] = (),
+        addresses: Sequence[str] = (), *, today: date | None = None,
     ) -> list[FieldProblem]:
-        """Everything missing, or identifying, before the notification can be marked ready."""
+        """Everything missing, or identifying, before the notification can be marked ready.
+        ``as_of`` is the date the text is read on (default: the date found); ``today`` the
+        date today, after which the date found may not be (not checked without it: the forms
+        never read the clock)."""
         problems = Problems()
         problems.nested("first_responder", self.first_responder.ready_problems())
+        problems.not_future("encountered_on", self.encountered_on, today,
+                            "Date the person was found")
         problems.need("gender", self.gender, "Gender is needed (it may be 'not known')")
         if self.nationality is None and not self.nationality_unknown:
             problems.add("nationality", "Nationality is needed (or mark it as not known)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -31,6 +31,18 @@ class Problems(list[FieldProblem]):
         """Record ``message`` against ``field`` when ``value`` is empty (None, blank or [])."""
         if is_empty(value):
             self.add(field, message)
+
+    def not_future(self, field: str, value: date | None, today: date | None,
+                   name: str) -> None:
+        """Record "``name`` cannot be in the future" against ``field`` when ``value`` (a date, or
+        a time by its date) records something that has already happened but is after
+        ``today``. Nothing is checked without a ``today``: the forms never read the clock, the
+        caller says what day it is."""
+        if value is None or today is None:
+            return
+        day = value.date() if isinstance(value, datetime) else value
+        if day > today:
+            self.add(field, f"{name} cannot be in the future")
 
     def nested(self, prefix: str, inner: list[FieldProblem]) -> None:
         """Add a section's or a list item's problems under ``prefix``."""

@@ -116,7 +116,9 @@ class IntelligenceReport(Form):
         ``addresses``: the people's names and sensitive addresses (where they stay, how to
         reach them) recorded in the case, which the report must not hold (a person found is
         often the source); ``premises``: other places recorded (where people were found or
-        exploited, exploiters' addresses), which the text may hold only as its subject."""
+        exploited, exploiters' addresses), which the text may hold only as its subject.
+        ``as_of`` is the date today: the time recorded may not be after it (not checked
+        without it: the forms never read the clock)."""
         problems = Problems()
         problems.need("subject_type", self.subject_type, "Say what the intelligence is about")
         problems.need("subject", self.subject, "Subject is needed")
@@ -131,6 +133,7 @@ class IntelligenceReport(Form):
                           "Handling code C needs the conditions for sharing")
         problems.need("destination", self.destination, "Destination is needed")
         problems.need("recorded_by", self.recorded_by, "Recorded by is needed")
+        problems.not_future("recorded_at", self.recorded_at, as_of, "Time recorded")
         problems.extend(self.identifying_problems(as_of, names, addresses, premises))
         return problems
 

@@ -4,24 +4,16 @@ form so an officer can copy it across section by section."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, ClassVar
+from typing import ClassVar
 
-from pydantic import AfterValidator, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from forms.choices import AgeGroup, ConsentDecision, ExploitationType, Gender, WithdrawalMethod
+from forms.contact import EmailText, PhoneText, PostcodeText, WorkEmailText
 from forms.countries import CountryCode, LanguageCode
 from forms.form import FieldProblem, Form, FormSection, Problems
 from forms.needs import PersonNeeds
 from forms.rules import AgeStatus, Obligations, Route, age_status, obligations, transition_due
-
-
-def _email_or_blank(value: str) -> str:
-    if value and ("@" not in value or "." not in value.rsplit("@", 1)[-1] or " " in value):
-        raise ValueError("must be an email address such as name@council.gov.uk")
-    return value
-
-
-EmailText = Annotated[str, AfterValidator(_email_or_blank)]
 
 
 class WhereFound(FormSection):
@@ -40,8 +32,8 @@ class FirstResponder(FormSection):
     name: str = Field("", title="First responder's name")
     organisation: str = Field("", title="First responder's organisation")
     role: str = Field("", title="First responder's role")
-    work_email: EmailText = Field("", title="First responder's work email")
-    phone: str = Field("", title="First responder's phone number")
+    work_email: WorkEmailText = Field("", title="First responder's work email")
+    phone: PhoneText = Field("", title="First responder's phone number")
 
     def ready_problems(self) -> list[FieldProblem]:
         """The first responder details the Home Office needs."""
@@ -90,10 +82,10 @@ class Consent(FormSection):
 class SafeContact(FormSection):
     """How to reach the person safely."""
 
-    phone: str = Field("", title="Safe phone number")
+    phone: PhoneText = Field("", title="Safe phone number")
     email: EmailText = Field("", title="Safe email address")
     address: str = Field("", title="Safe postal address")
-    postcode: str = Field("", title="Postcode")
+    postcode: PostcodeText = Field("", title="Postcode")
     safe_to_leave_messages: bool | None = Field(None, title="Safe to leave messages")
     notes: str = Field("", title="Contact notes")
 
@@ -163,7 +155,7 @@ class Place(FormSection):
     country: CountryCode | None = Field(None, title="Country")
     town_or_area: str = Field("", title="Town or area")
     address: str = Field("", title="Address")
-    postcode: str = Field("", title="Postcode")
+    postcode: PostcodeText = Field("", title="Postcode")
 
 
 class Exploitation(FormSection):
@@ -311,8 +303,14 @@ class NrmReferral(Form):
         found += [d.location for d in self.dependants]
         return [detail for detail in found if detail.strip()]
 
-    def ready_problems(self, as_of: date | None = None) -> list[FieldProblem]:
-        """Everything missing before the referral can be marked ready."""
+    def ready_problems(
+        self, as_of: date | None = None, *, today: date | None = None
+    ) -> list[FieldProblem]:
+        """Everything missing before the referral can be marked ready. ``as_of`` is the date
+        the age rules are applied on (default: the date the person was found); ``today`` is
+        the date today, after which nothing that has already happened can be dated (the date
+        found, the consent decision, its withdrawal, a dependant's date of birth). Without a
+        ``today`` those are not checked: the forms never read the clock."""
         as_of = as_of or self.where_found.encountered_on
         problems = Problems()
         if self.immediate_risk:
@@ -324,6 +322,8 @@ class NrmReferral(Form):
             "where_found.encountered_on", self.where_found.encountered_on,
             "Date the person was found is needed",
         )
+        problems.not_future("where_found.encountered_on", self.where_found.encountered_on,
+                            today, "Date the person was found")
         problems.need(
             "where_found.place", self.where_found.place, "Where the person was found is needed"
         )
@@ -333,9 +333,16 @@ class NrmReferral(Form):
             problems.add("consent.decided_on", (
                 "Date of the consent decision cannot be before the date the person was found: "
                 "check both dates"))
+        problems.not_future("consent.decided_on", decided_on, today,
+                            "Date of the consent decision")
+        problems.not_future("consent.withdrawn_on", self.consent.withdrawn_on, today,
+                            "Date consent was withdrawn")
         if as_of is not None:
             self._consent_problems(problems, as_of)
-        problems.nested("potential_victim", self.potential_victim.ready_problems(as_of))
+        problems.nested("potential_victim", self.potential_victim.ready_problems(as_of or today))
+        for index, dependant in enumerate(self.dependants):
+            problems.not_future(f"dependants.{index}.date_of_birth", dependant.date_of_birth,
+                                today, f"Date of birth of dependant {index + 1}")
         problems.nested("exploitation", self.exploitation.ready_problems())
         problems.need("came_to_notice.how", self.came_to_notice.how,
                       "How the person came to notice is needed")

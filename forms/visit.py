@@ -11,6 +11,7 @@ from typing import Annotated, ClassVar
 from pydantic import AfterValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 from forms.choices import Agency, BusinessType, register_labels
+from forms.contact import PhoneText, PostcodeText
 from forms.countries import LanguageCode
 from forms.form import FieldProblem, Form, FormSection, Problems
 
@@ -34,7 +35,7 @@ class Premises(FormSection):
 
     name: str = Field("", title="Premises name")
     address: str = Field("", title="Premises address")
-    postcode: str = Field("", title="Premises postcode")
+    postcode: PostcodeText = Field("", title="Premises postcode")
     business_type: BusinessType | None = Field(None, title="Type of business")
 
 
@@ -87,7 +88,7 @@ class PartnerAttending(FormSection):
 
     agency: Agency = Field(Agency.OTHER, title="Partner agency")
     contact_name: str = Field("", title="Partner's contact")
-    contact_phone: str = Field("", title="Partner's phone")
+    contact_phone: PhoneText = Field("", title="Partner's phone")
 
 
 class VisitPlan(FormSection):
@@ -128,9 +129,10 @@ class PremisesVisit(Form):
     safety_notes: str = Field("", title="Safety notes")
     risk_notes: str = Field("", title="Risk notes")
     indicators_ticked: list[IndicatorId] = Field(default_factory=list, title="Indicators seen")
-    workers_seen: int = Field(0, ge=0, title="Workers seen")
-    workers_spoken_to: int = Field(0, ge=0, title="Workers spoken to")
-    workers_of_concern: int = Field(0, ge=0, title="Workers of concern")
+    # Not recorded (None) until the officer enters a number: 0 is a count, not a blank.
+    workers_seen: int | None = Field(None, ge=0, title="Workers seen")
+    workers_spoken_to: int | None = Field(None, ge=0, title="Workers spoken to")
+    workers_of_concern: int | None = Field(None, ge=0, title="Workers of concern")
     actions: list[VisitAction] = Field(default_factory=list, title="Actions")
 
     @field_validator("ended_at")
@@ -141,12 +143,35 @@ class PremisesVisit(Form):
             raise ValueError("cannot be before the start time")
         return value
 
+    def _worker_problems(self) -> list[FieldProblem]:
+        """The workers counted. "Workers seen" is always needed: it is what the visit found,
+        and a blank must never read as none (a record saved before these were asked keeps the
+        0 it was saved with). "Workers spoken to" and "Workers of concern" are needed once any
+        worker was seen: then how many were spoken to and how many gave concern is the
+        outcome of the visit the Lead counts, and 0 must be said, not left blank; when none
+        was seen there is no one to count, so they may stay blank. Neither may be more than
+        the workers seen."""
+        problems = Problems()
+        seen = self.workers_seen
+        problems.need("workers_seen", seen, "Workers seen is needed (0 if there were none)")
+        for field, title in (("workers_spoken_to", "Workers spoken to"),
+                             ("workers_of_concern", "Workers of concern")):
+            count = getattr(self, field)
+            if seen and count is None:
+                problems.add(field, f"{title} is needed when workers were seen (0 if none)")
+            if count is not None and seen is not None and count > seen:
+                problems.add(field, f"{title} cannot be more than workers seen")
+        return problems
+
     def action_times(self, kind: VisitActionKind) -> list[datetime]:
         """When an action of ``kind`` was taken, in order."""
         return sorted(a.at for a in self.actions if a.action is kind and a.at is not None)
 
     def ready_problems(self, as_of: date | None = None) -> list[FieldProblem]:
-        """Everything missing before the visit record can be marked ready."""
+        """Everything missing before the visit record can be marked ready. ``as_of`` is the
+        date today: the start, the end and the actions have happened, so none may be after it
+        (the planned date may be); without it they are not checked (the forms never read the
+        clock)."""
         problems = Problems()
         problems.need("premises.name", self.premises.name, "Premises name is needed")
         problems.need("premises.address", self.premises.address, "Premises address is needed")
@@ -154,16 +179,15 @@ class PremisesVisit(Form):
                       "Type of business is needed")
         problems.need("started_at", self.started_at, "Start time is needed")
         problems.need("ended_at", self.ended_at, "End time is needed")
+        problems.not_future("started_at", self.started_at, as_of, "Start time")
+        problems.not_future("ended_at", self.ended_at, as_of, "End time")
         problems.need("lead_officer", self.lead_officer, "Lead officer is needed")
         problems.nested("plan", self.plan.ready_problems())
-        if self.workers_spoken_to > self.workers_seen:
-            problems.add("workers_spoken_to",
-                         "Workers spoken to cannot be more than workers seen")
-        if self.workers_of_concern > self.workers_seen:
-            problems.add("workers_of_concern",
-                         "Workers of concern cannot be more than workers seen")
+        problems.extend(self._worker_problems())
         for index, action in enumerate(self.actions):
             problems.need(f"actions.{index}.at", action.at, f"Time of action {index + 1} is needed")
+            problems.not_future(f"actions.{index}.at", action.at, as_of,
+                                f"Time of action {index + 1}")
             if action.action is VisitActionKind.OTHER:
                 problems.need(f"actions.{index}.details", action.details,
                               f"Details of action {index + 1} are needed")

@@ -178,8 +178,15 @@ def reception_form(start: datetime) -> dict[str, Any]:
     }
 
 
-def intel_form(start: datetime) -> dict[str, Any]:
-    """A sanitised intelligence report graded 2/B/C."""
+def _not_after(moment: datetime, latest: datetime | None) -> str:
+    """``moment``, or ``latest`` when it is later: a demo built now records nothing later than
+    now (a form marked ready refuses a time after today)."""
+    return _iso(moment if latest is None else min(moment, latest))
+
+
+def intel_form(start: datetime, latest: datetime | None = None) -> dict[str, Any]:
+    """A sanitised intelligence report graded 2/B/C, recorded three hours after ``start`` (or
+    at ``latest`` if that is sooner)."""
     return {
         "subject_type": "business", "subject": "Hand car wash, Foleshill Road area, Coventry",
         "sanitised_text": "Workers at a hand car wash appear to live in a cabin on site, pay "
@@ -188,15 +195,18 @@ def intel_form(start: datetime) -> dict[str, Any]:
         "source_evaluation": "2", "intelligence_assessment": "B", "handling_code": "C",
         "handling_conditions": "Share with police and GLAA only; do not disclose to the "
                                "business or its landlord.",
-        "destination": "trading_standards_idb", "recorded_at": _iso(start + timedelta(hours=3)),
+        "destination": "trading_standards_idb",
+        "recorded_at": _not_after(start + timedelta(hours=3), latest),
         "recorded_by": OFFICER["name"],
     }
 
 
-def referral_forms(start: datetime) -> list[tuple[str | None, dict[str, Any]]]:
-    """The referrals made: (person reference or None for the case, the form)."""
+def referral_forms(start: datetime, latest: datetime | None = None
+                   ) -> list[tuple[str | None, dict[str, Any]]]:
+    """The referrals made: (person reference or None for the case, the form), timed from
+    ``start``, none after ``latest``."""
     def made(minutes: int) -> str:
-        return _iso(start + timedelta(minutes=minutes))
+        return _not_after(start + timedelta(minutes=minutes), latest)
 
     return [
         (None, {"destination": "modern_slavery_lead", "made_at": made(5),
@@ -232,6 +242,7 @@ def add_demo_forms(store: Store, case_id: str, visit_id: str) -> None:
     save("dtn", notice.model_dump(mode="json"), "ready", "W2", visit_id)
     save("nrm", w3_nrm(today).model_dump(mode="json"), "draft", "W3", visit_id)
     save("reception", reception_form(start), "draft", visit=visit_id)
-    save("intel", intel_form(start), "ready")
-    for person, referral in referral_forms(start):
+    now = max(utc_now().replace(microsecond=0), end)
+    save("intel", intel_form(start, now), "ready")
+    for person, referral in referral_forms(start, now):
         save("referral", referral, "ready", person)

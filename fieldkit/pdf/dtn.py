@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable
 
+from fieldkit.clock import today
 from fieldkit.pdf import values as v
 from fieldkit.pdf.layout import (
     build_pdf,
@@ -40,7 +41,8 @@ def dtn_title(case_reference: str) -> str:
 
 def render_dtn(dtn: DutyToNotify, case_reference: str) -> bytes:
     """The Duty to Notify as PDF bytes."""
-    problems = check_document("dtn", dtn.model_dump(mode="json"), ready=True)
+    problems = check_document("dtn", dtn.model_dump(mode="json"), ready=True,
+                              today=today())
     story: list[Flowable] = title_block(
         "Duty to Notify (section 52, Modern Slavery Act 2015)", case_reference,
         ["An anonymous notification for an adult potential victim who did not consent to an "

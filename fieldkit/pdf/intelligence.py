@@ -8,6 +8,7 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, Table, TableStyle
 
+from fieldkit.clock import today
 from fieldkit.pdf import values as v
 from fieldkit.pdf.layout import (
     RULE,
@@ -65,7 +66,8 @@ def referral_title(case_reference: str) -> str:
 
 def render_intelligence_report(report: IntelligenceReport, case_reference: str) -> bytes:
     """The intelligence report as PDF bytes, with its grading block."""
-    problems = check_document("intel", report.model_dump(mode="json"), ready=True)
+    problems = check_document("intel", report.model_dump(mode="json"), ready=True,
+                              today=today())
     story: list[Flowable] = title_block(
         f"Intelligence report, graded {report.grading}", case_reference,
         ["Sanitised: it must never identify the source or a sensitive address."],
@@ -127,7 +129,8 @@ def grading_block(report: IntelligenceReport) -> Table:
 
 def render_referral(referral: Referral, case_reference: str) -> bytes:
     """The record of one referral as PDF bytes."""
-    problems = check_document("referral", referral.model_dump(mode="json"), ready=True)
+    problems = check_document("referral", referral.model_dump(mode="json"), ready=True,
+                              today=today())
     destination = v.choice(referral.destination)
     if referral.other_destination:
         destination = v.joined([destination, referral.other_destination])

@@ -7,7 +7,7 @@ from datetime import date
 
 from reportlab.platypus import Flowable
 
-from fieldkit.clock import utc_now
+from fieldkit.clock import today, utc_now
 from fieldkit.pdf import values as v
 from fieldkit.pdf.layout import (
     build_pdf,
@@ -56,7 +56,8 @@ def render_nrm_pack(
     """The NRM pack for one potential victim, as PDF bytes. ``as_of`` is the date the age rules
     are applied on (default: the date the person was found, else today)."""
     when = as_of or nrm.where_found.encountered_on or utc_now().date()
-    problems = check_document("nrm", nrm.model_dump(mode="json"), ready=True, as_of=when)
+    problems = check_document("nrm", nrm.model_dump(mode="json"), ready=True, as_of=when,
+                              today=today())
     story: list[Flowable] = title_block(
         "National Referral Mechanism (NRM) referral", case_reference,
         ["Laid out in the order of the Home Office online form. Good practice: go through it "

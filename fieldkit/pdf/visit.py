@@ -106,10 +106,15 @@ def _visit(form: PremisesVisit) -> Flowable:
         ("Police force present", form.police_force),
         ("Police reference", form.police_reference),
         ("Safety notes", form.safety_notes), ("Risk notes", form.risk_notes),
-        ("Workers seen", str(form.workers_seen)),
-        ("Workers spoken to", str(form.workers_spoken_to)),
-        ("Workers of concern", str(form.workers_of_concern)),
+        ("Workers seen", _count(form.workers_seen)),
+        ("Workers spoken to", _count(form.workers_spoken_to)),
+        ("Workers of concern", _count(form.workers_of_concern)),
     ])
+
+
+def _count(value: int | None) -> str:
+    """A count as printed: blank (shown "Not recorded") until a number is entered; 0 is 0."""
+    return "" if value is None else str(value)
 
 
 def _actions(form: PremisesVisit) -> list[Flowable]:

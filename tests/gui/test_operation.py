@@ -41,7 +41,8 @@ def test_visit_record_can_be_marked_ready_and_says_what_is_missing(qtbot, window
     qtbot.keyClick(page.ready_button, Qt.Key.Key_Space)
     assert "Not marked ready" in page.form_message.text()
     missing = " ".join(page.problems.messages())
-    for words in ("Type of business", "Start time", "End time", "Lead officer"):
+    for words in ("Type of business", "Start time", "End time", "Lead officer",
+                  "Workers seen"):
         assert words in missing
     qtbot.keyClick(page.start_button, Qt.Key.Key_Space)
     qtbot.keyClick(page.end_button, Qt.Key.Key_Space)
@@ -51,6 +52,10 @@ def test_visit_record_can_be_marked_ready_and_says_what_is_missing(qtbot, window
     business = page.form.widget_at("premises.business_type")
     business.setFocus()
     qtbot.keyClick(business, Qt.Key.Key_Down)
+    seen = page.form.widget_at("workers_seen")
+    assert seen.text() == ""  # not recorded until a number is entered, never 0
+    seen.setFocus()
+    qtbot.keyClicks(seen, "0")
     qtbot.keyClick(page.ready_button, Qt.Key.Key_Space)
     assert page.problems.messages() == []
     assert "marked ready" in page.form_message.text()

@@ -45,7 +45,7 @@ def test_invalid_values_are_named_by_their_titles_in_plain_words() -> None:
     assert found == {
         "immediate_risk": "Immediate risk of serious harm must be yes or no",
         "first_responder.work_email": "First responder: first responder's work email must be "
-                                      "an email address such as name@council.gov.uk",
+                                      "an email address, such as name@council.gov.uk",
         "potential_victim.date_of_birth": "Potential victim: date of birth must be a date "
                                           "(for example 31/05/2024 or 2024-05-31)",
         "potential_victim.estimated_age": "Potential victim: estimated age must be 0 or more",
@@ -142,6 +142,7 @@ def test_a_ready_visit_needs_its_premises_and_times() -> None:
         "ended_at": "End time is needed",
         "lead_officer": "Lead officer is needed",
         "workers_spoken_to": "Workers spoken to cannot be more than workers seen",
+        "workers_of_concern": "Workers of concern is needed when workers were seen (0 if none)",
         "actions.0.at": "Time of action 1 is needed",
         "actions.0.details": "Details of action 1 are needed",
     }

@@ -44,6 +44,7 @@ NOT_PRINTED: dict[str, dict[str, str]] = {
 """Fields deliberately not printed, by form kind, with why."""
 
 _TEXTS = ("Zqalpha words", "Zqbravo words", "zqa@council.gov.uk", "zqb@council.gov.uk",
+          "07700 900111", "07700 900222", "CV1 1AA", "CV2 2BB",
           "GB", "PL", "en", "pl", "general_exclusive_workplace")
 _DATES = (date(2026, 5, 3), date(2026, 5, 4))
 _TIMES = (datetime(2026, 5, 14, 10, 15, tzinfo=UTC), datetime(2026, 5, 14, 11, 20, tzinfo=UTC))

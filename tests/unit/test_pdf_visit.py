@@ -83,3 +83,14 @@ def test_a_visit_form_alone_renders_without_notes_or_exhibits() -> None:
     qpdf_check(pdf)
     text = pdf_text(pdf)
     assert "No notes recorded." in text and "No exhibits captured." in text
+
+
+def test_worker_counts_not_entered_print_as_not_recorded(store: Store) -> None:
+    """A count left blank is "Not recorded" on the report, never 0; a 0 entered prints 0."""
+    from fieldkit.pdf.layout import NOT_RECORDED
+    from forms import PremisesVisit
+
+    blank = pdf_text(render_visit_report("FK-2026-0001", form=PremisesVisit(workers_seen=0)))
+    assert re.search(r"Workers seen\s+0\b", blank)
+    assert re.search(rf"Workers spoken to\s+{NOT_RECORDED}", blank)
+    assert re.search(rf"Workers of concern\s+{NOT_RECORDED}", blank)

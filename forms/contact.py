@@ -1,0 +1,88 @@
+"""How to reach someone, checked as it is typed: a phone number must look like one, a UK postcode
+must be one (stored upper-case with one space, ``CV1 2AB``), an email address must look like one.
+Blank is always allowed: whether a field is needed is the form's ready check."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+PHONE_EXAMPLE = "07700 900123"
+POSTCODE_EXAMPLE = "CV1 2AB"
+WORK_EMAIL_EXAMPLE = "name@council.gov.uk"
+PERSONAL_EMAIL_EXAMPLE = "name@example.com"
+
+_PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()\-]+$")
+_PHONE_MIN_DIGITS = 7
+_PHONE_MAX_DIGITS = 15  # the longest number ITU-T E.164 allows, country code included
+
+# The UK postcode pattern (outward code, then inward code: a digit and two letters), with the
+# letters each position may hold, and GIR 0AA. Checked on the upper-case text without spaces.
+_POSTCODE = re.compile(
+    r"^(?:GIR0AA|(?P<outward>[A-PR-UWYZ](?:[0-9]{1,2}|[A-HK-Y][0-9]{1,2}|[0-9][A-HJKPSTUW]"
+    r"|[A-HK-Y][0-9][ABEHMNPRVWXY]))(?P<inward>[0-9][ABD-HJLNP-UW-Z]{2}))$"
+)
+
+
+def is_phone_number(text: str) -> bool:
+    """True for text that looks like a UK or international phone number: only digits, spaces,
+    brackets, hyphens and a leading ``+``, with 7 to 15 digits (``07700 900123``,
+    ``+44 (0)24 7650 0000``, ``+48 22 123 45 67``)."""
+    if not _PHONE_CHARACTERS.match(text):
+        return False
+    digits = sum(char.isdigit() for char in text)
+    return _PHONE_MIN_DIGITS <= digits <= _PHONE_MAX_DIGITS
+
+
+def uk_postcode(text: str) -> str | None:
+    """``text`` as a UK postcode, upper-case with one space (``cv15ah`` is ``CV1 5AH``), or None
+    when it is not one."""
+    compact = "".join(text.split()).upper()
+    if not _POSTCODE.match(compact):
+        return None
+    return f"{compact[:-3]} {compact[-3:]}"
+
+
+def _phone_or_blank(value: str) -> str:
+    if value and not is_phone_number(value):
+        raise ValueError(f"must be a phone number, such as {PHONE_EXAMPLE}")
+    return value
+
+
+def _postcode_or_blank(value: str) -> str:
+    if not value:
+        return value
+    found = uk_postcode(value)
+    if found is None:
+        raise ValueError(f"must be a UK postcode, such as {POSTCODE_EXAMPLE}")
+    return found
+
+
+def looks_like_email(text: str) -> bool:
+    """True for text shaped like an email address: something, ``@``, a domain with a dot, and
+    no spaces."""
+    return "@" in text and "." in text.rsplit("@", 1)[-1] and " " not in text
+
+
+def _email_or_blank(example: str) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if value and not looks_like_email(value):
+            raise ValueError(f"must be an email address, such as {example}")
+        return value
+    return check
+
+
+PhoneText = Annotated[str, AfterValidator(_phone_or_blank)]
+"""A phone number, or blank."""
+
+PostcodeText = Annotated[str, AfterValidator(_postcode_or_blank)]
+"""A UK postcode stored upper-case with one space, or blank."""
+
+WorkEmailText = Annotated[str, AfterValidator(_email_or_blank(WORK_EMAIL_EXAMPLE))]
+"""An officer's work email address, or blank."""
+
+EmailText = Annotated[str, AfterValidator(_email_or_blank(PERSONAL_EMAIL_EXAMPLE))]
+"""Anyone else's email address (a potential victim's), or blank: the example is neutral."""
