@@ -27,6 +27,7 @@ FIELDS = {
     "age_group": ["adult", "child", "not_sure"],
     "estimated_age": [16, 25, 40],
     "onward_destination": ["", "safe house", "family"],
+    "consent_recorded_at": [None, "2026-03-02T10:05:00+00:00", "2026-03-02T10:20:00+00:00"],
 }
 
 

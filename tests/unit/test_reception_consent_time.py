@@ -222,3 +222,30 @@ def test_an_older_board_without_the_consent_time_still_validates() -> None:
     stamped = centre.people[0].model_copy(update={"consent_recorded_at": AT})
     again = PersonReceived.model_validate(stamped.model_dump(mode="json"))
     assert again.consent_recorded_at == AT
+
+
+def test_the_leads_import_takes_the_consent_time_and_older_records_without_it() -> None:
+    """A bundle's board change setting the consent time, and a reception form with or without
+    the field (an older laptop's), both pass the Lead's checks of the records."""
+    import uuid
+
+    from sync.board_share.changes import field_value
+    from sync.board_share.hlc import next_clock
+    from sync.payload import BoardChangeRecord, FormRecord, record_id_of
+
+    device_id = str(uuid.uuid4())
+    clock = next_clock(None, 1_778_752_800_000, device_id).text()
+    change = {"board_id": str(uuid.uuid4()), "person": "R001", "field": "consent_recorded_at",
+              "value": field_value("consent_recorded_at", AT), "hlc": clock,
+              "device_id": device_id, "officer": "Officer Test"}
+    record = BoardChangeRecord(type="board_change", id=record_id_of(clock), case_id="C1",
+                               change=change)
+    assert json.loads(record.change["value"]) == "2026-05-14T10:05:00Z"
+    person = {"reference": "W1", "arrived_at": "2026-05-14T09:00:00Z", "age_group": "adult",
+              "consent": "given", "nrm_explained_at": "2026-05-14T10:00:00Z"}
+    for extra in ({}, {"consent_recorded_at": "2026-05-14T10:05:00Z"}):
+        FormRecord(type="form", id="F1", case_id="C1", visit_id=None, person_id=None,
+                   kind="reception", status="draft", version=1,
+                   data={"operation": "Operation Larkspur", "people": [{**person, **extra}]},
+                   created_at="2026-05-14T11:00:00.000000Z",
+                   updated_at="2026-05-14T11:00:00.000000Z")
