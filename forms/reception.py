@@ -3,9 +3,10 @@ received, with the status of each step on the board so everyone sees who is wait
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import ConfigDict, Field, field_validator
 
@@ -125,6 +126,11 @@ class PersonReceived(FormSection):
     potential_victim: bool | None = Field(None, title="Potential victim of modern slavery")
     nrm_explained_at: datetime | None = Field(None, title="NRM explained with the booklet")
     consent: ConsentDecision = Field(ConsentDecision.NOT_ASKED, title="Consent to the NRM")
+    consent_recorded_at: datetime | None = Field(None, title="Consent decision recorded at")
+    """When the consent decision was recorded: stamped by :meth:`toggle_step` and
+    :func:`edited_person` whenever the decision changes (and when it is asked again), never
+    typed. None for a decision recorded before this time was kept (an older record): its order
+    against the explanation is unknown, so it is not checked."""
     referral_form: ReferralForm = Field(ReferralForm.NONE, title="NRM or Duty to Notify")
     referral_form_done_at: datetime | None = Field(None, title="NRM or Duty to Notify completed")
     wants_support: bool | None = Field(None, title="Wants Salvation Army support")
@@ -146,10 +152,67 @@ class PersonReceived(FormSection):
                           age_disputed=self.age_disputed)
 
     def obligations(self, as_of: date) -> Obligations:
-        """What the rules require for this person on ``as_of``."""
+        """What the rules require for this person on ``as_of`` (with the consent decision
+        that counts: :meth:`decision`)."""
         near_18 = transition_due(as_of=as_of, date_of_birth=self.date_of_birth,
                                  estimated_age=self.estimated_age)
-        return obligations(self.age_status(as_of), self.consent, transition=near_18)
+        return obligations(self.age_status(as_of), self.decision(), transition=near_18)
+
+    def decision(self) -> ConsentDecision:
+        """The consent decision the rules act on: as recorded, except that consent given before
+        it was informed (:meth:`consent_not_informed`) does not count yet: the adult is still to
+        be asked, so the route waits (no NRM on consent that was not informed).
+
+        A refusal (or withdrawal) counts whenever it was recorded, even before the NRM was
+        explained: a no is never turned into a yes, and an adult without informed consent is
+        owed a Duty to Notify either way, so the route is the same. They may still be asked
+        again once it is explained; recording their answer again restamps its time."""
+        if self.consent is ConsentDecision.GIVEN and self.consent_not_informed() is not None:
+            return ConsentDecision.NOT_ASKED
+        return self.consent
+
+    def consent_not_informed(self) -> str | None:
+        """Why consent recorded as given does not count yet, in plain words: it was recorded
+        before the NRM was explained with the booklet, or (when the person needs an interpreter)
+        before the interpreter was provided, or neither has been recorded since. None when it
+        counts, when it is not given, and when the time of the decision is unknown (a record
+        made before that time was kept: today's checks apply, not the order)."""
+        at = self.consent_recorded_at
+        if self.consent is not ConsentDecision.GIVEN or at is None:
+            return None
+        late: list[str] = []
+        if self.nrm_explained_at is None:
+            late.append("the NRM has not been recorded as explained with the booklet")
+        elif _later(self.nrm_explained_at, at):
+            late.append(f"before the NRM was explained at {_time_text(self.nrm_explained_at, at)}")
+        if self.interpreter_needed:
+            if self.interpreter_provided_at is None:
+                late.append("the interpreter the person needs has not been recorded as provided")
+            elif _later(self.interpreter_provided_at, at):
+                late.append("before the interpreter was provided at "
+                            f"{_time_text(self.interpreter_provided_at, at)}")
+        if not late:
+            return None
+        before = [part for part in late if part.startswith("before")]
+        missing = [part for part in late if not part.startswith("before")]
+        first = next((t for t in (self.nrm_explained_at, self.interpreter_provided_at)
+                      if t is not None and _later(t, at)), at)
+        said = f"Consent was recorded at {_time_text(at, first)}"
+        if before:
+            said += ", " + " and ".join(before)
+        if missing:
+            said += ", but " + " and ".join(missing)
+        what = ("with the interpreter, explain the NRM with the booklet in a language the "
+                "person understands" if any("interpreter" in part for part in late)
+                else "explain the NRM with the booklet")
+        unrecorded = [name for name, at_time in (
+            ("the explanation", self.nrm_explained_at),
+            ("the interpreter", self.interpreter_provided_at if self.interpreter_needed
+             else at)) if at_time is None]
+        if unrecorded:  # Space on Consent asks again only once they are recorded
+            what += f" (record {' and '.join(unrecorded)} on the board)"
+        return (f"{said}: {what}, then ask again and record their answer (Space on the "
+                "board's Consent cell)")
 
     def board(self, as_of: date) -> dict[BoardStep, StepStatus]:
         """The status of every board step, in board order."""
@@ -169,7 +232,7 @@ class PersonReceived(FormSection):
             BoardStep.MASH: _done(self.mash_referred_at, needed=rules.mash_referral),
             BoardStep.NRM_EXPLAINED: _done(self.nrm_explained_at, needed=adult_victim),
             BoardStep.CONSENT: StepStatus.NOT_NEEDED if not adult_victim
-            else StepStatus.WAITING if self.consent is ConsentDecision.NOT_ASKED
+            else StepStatus.WAITING if self.decision() is ConsentDecision.NOT_ASKED
             else StepStatus.DONE,
             BoardStep.NRM_OR_DTN: StepStatus.WAITING
             if self._form_due(rules) or (self.referral_form_done_at is not None and victim
@@ -238,15 +301,17 @@ class PersonReceived(FormSection):
         if rules.mash_referral:
             problems.need("mash_referred_at", self.mash_referred_at,
                           "A child (or possibly a child) needs a MASH referral")
-        if self.potential_victim is not False and not rules.treated_as_child \
-                and self.consent is not ConsentDecision.NOT_ASKED \
+        adult_victim = self.potential_victim is not False and not rules.treated_as_child
+        not_informed = self.consent_not_informed() if adult_victim else None
+        if not_informed is not None:  # given at a known time, before it was informed
+            problems.add("consent", not_informed)
+        elif adult_victim and self.consent is not ConsentDecision.NOT_ASKED \
                 and self.nrm_explained_at is None:
             problems.add("nrm_explained_at",
                          "Record when the NRM was explained with the booklet: consent counts "
                          "only once the person was told what the NRM is")
-        adult_victim = self.potential_victim is not False and not rules.treated_as_child
-        if adult_victim and self.consent is ConsentDecision.GIVEN and self.interpreter_needed \
-                and self.interpreter_provided_at is None:
+        if not_informed is None and adult_victim and self.consent is ConsentDecision.GIVEN \
+                and self.interpreter_needed and self.interpreter_provided_at is None:
             problems.add("consent",
                          "Consent is recorded as given but the interpreter the person needs has "
                          "not been provided: consent must be informed, in a language the person "
@@ -260,7 +325,8 @@ class PersonReceived(FormSection):
             expected = {Route.NRM: ReferralForm.NRM, Route.DUTY_TO_NOTIFY:
                         ReferralForm.DUTY_TO_NOTIFY}.get(rules.route)
             if expected is None:
-                problems.add("consent", "Consent to the NRM is needed from an adult")
+                if not_informed is None:  # else said above: ask again, once informed
+                    problems.add("consent", "Consent to the NRM is needed from an adult")
             elif self.referral_form is not expected:
                 problems.add("referral_form", _wrong_form_message(expected))
         for index, item in enumerate(self.property_items):
@@ -331,7 +397,11 @@ class PersonReceived(FormSection):
 
     def toggle_step(self, step: BoardStep, now: datetime, as_of: date) -> PersonReceived:
         """The person after Space on ``step``: the step is marked done at ``now``, or undone if
-        it was done; consent cycles not asked, given, refused. The NRM or Duty to Notify step
+        it was done; consent cycles not asked, given, refused, its time stamped ``now`` (none
+        when back to not asked). Consent given before it was informed (:meth:`decision`), once
+        the explanation (and interpreter) it lacked are recorded, is asked again: Space records
+        the answer again, given at ``now`` (Space once more for a refusal); until then Space goes
+        on to refused as always. The NRM or Duty to Notify step
         stays waiting for an adult not yet asked about consent, and nothing changes where
         :meth:`step_waits` says why. Returns a new record."""
         if self.step_waits(step, as_of) is not None:
@@ -346,7 +416,11 @@ class PersonReceived(FormSection):
         elif step is BoardStep.CONSENT:
             cycle = [ConsentDecision.NOT_ASKED, ConsentDecision.GIVEN, ConsentDecision.REFUSED]
             current = self.consent if self.consent in cycle else ConsentDecision.NOT_ASKED
-            update = {"consent": cycle[(cycle.index(current) + 1) % len(cycle)]}
+            if self.consent is ConsentDecision.GIVEN and self.consent_not_informed() is not None \
+                    and self.model_copy(update=_decided(self.consent, now)) \
+                    .consent_not_informed() is None:
+                current = ConsentDecision.NOT_ASKED  # asked again, now informed: given again
+            update = _decided(cycle[(cycle.index(current) + 1) % len(cycle)], now)
         elif step is BoardStep.NRM_OR_DTN:
             route = self.obligations(as_of).route
             form = (ReferralForm.DUTY_TO_NOTIFY if route is Route.DUTY_TO_NOTIFY
@@ -375,6 +449,29 @@ class PersonReceived(FormSection):
         return self.model_copy(update={field: False})
 
 
+def _decided(decision: ConsentDecision, now: datetime) -> dict[str, object]:
+    """The fields that record a consent decision made at ``now`` (not asked has no time)."""
+    return {"consent": decision,
+            "consent_recorded_at": None if decision is ConsentDecision.NOT_ASKED else now}
+
+
+def edited_person(before: PersonReceived, values: Mapping[str, Any],
+                  now: datetime) -> PersonReceived:
+    """The person after an edit of their details (the board's person panel): ``values``, field
+    names to the editor's JSON values, merged into ``before`` and checked (pydantic's
+    ValidationError if they are not valid). The time of the consent decision is the core's,
+    never typed: ``now`` when the decision changed (none when it went back to not asked), else
+    kept as it was, whatever ``values`` held. Choosing not asked and then the decision again
+    records it again at ``now``, as when the person is asked again."""
+    data = before.model_dump(mode="json")
+    data.update(values)
+    data["consent_recorded_at"] = before.model_dump(mode="json")["consent_recorded_at"]
+    person = PersonReceived.model_validate(data)
+    if person.consent is before.consent:
+        return person
+    return person.model_copy(update=_decided(person.consent, now))
+
+
 _TIMED: dict[BoardStep, tuple[str, str | None]] = {
     BoardStep.ARRIVED: ("arrived_at", None), BoardStep.WELFARE: ("welfare_given_at", None),
     BoardStep.MEDICAL: ("medical_triage_at", "medical_triage_needed"),
@@ -393,6 +490,27 @@ _OPTIONAL: dict[BoardStep, str] = {
     BoardStep.ACCOMMODATION: "accommodation_needed",
 }
 """Steps that may be marked not needed, and the flag that says so."""
+
+
+def _aware(moment: datetime) -> datetime:
+    """``moment`` with its zone (a time with none is the laptop's local time)."""
+    return moment if moment.tzinfo is not None else moment.astimezone()
+
+
+def _later(moment: datetime, than: datetime) -> bool:
+    """True if ``moment`` is after ``than`` (at the same time is not later)."""
+    return _aware(moment) > _aware(than)
+
+
+def _time_text(moment: datetime, beside: datetime) -> str:
+    """``moment`` as the board shows times (10:05), with its day when that differs from the
+    day of ``beside``, and its seconds when both read the same minute (10:05:40)."""
+    shown = f"{moment:%H:%M}"
+    if moment != beside and shown == f"{beside:%H:%M}":
+        shown = f"{moment:%H:%M:%S}"
+    if moment.date() == beside.date():
+        return shown
+    return f"{shown} on {moment.day} {moment:%B}"
 
 
 def _done(value: object, *, needed: bool | None = True) -> StepStatus:

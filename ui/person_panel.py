@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fieldkit import clock
 from forms import PersonReceived
 from forms.check import plain_problems
+from forms.reception import edited_person
 from forms.rules import Route
 from ui.controls import pressable
 from ui.form_editor import SectionEditor
@@ -48,6 +50,9 @@ def route_text(person: PersonReceived, as_of: Any) -> str:
         return _tr("Route: NRM as a child (no consent needed) and a MASH referral.")
     if rules.route is Route.NRM:
         return _tr("Route: NRM referral (the adult consented).")
+    if person.consent_not_informed() is not None:  # given, but before it was informed
+        return _tr("Route: not decided yet: the consent recorded does not count until it is "
+                   "informed; ask again once the NRM is explained.")
     if rules.route is Route.DUTY_TO_NOTIFY:
         return _tr("Route: Duty to Notify, anonymous (the adult did not consent).")
     return _tr("Route: not decided yet: explain the NRM with the booklet and record "
@@ -81,11 +86,15 @@ class PersonPanel(QWidget):
             "A child needs no consent: always referred to the NRM, and to the MASH."), self.editor)
         self.consent_note.setWordWrap(True)
         self.consent_note.setAccessibleName(self.tr("Consent not needed"))
+        # Beside it, read-only: when the decision was recorded (the core stamps it).
+        self.consent_time = QLabel(self.editor)
+        self.consent_time.setAccessibleName(self.tr("Consent decision recorded at"))
         form = self.editor.form
         for row in range(form.rowCount()):
             item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
             if item is not None and item.widget() is self.editor.fields.get("consent"):
-                form.insertRow(row + 1, "", self.consent_note)
+                form.insertRow(row + 1, "", self.consent_time)
+                form.insertRow(row + 2, "", self.consent_note)
                 break
         self.details_scroll = QScrollArea(self)
         self.details_scroll.setWidgetResizable(True)
@@ -178,6 +187,13 @@ class PersonPanel(QWidget):
         if consent is not None:
             consent.setEnabled(asked)
         self.consent_note.setVisible(not asked)
+        at = person.consent_recorded_at
+        if at is None or not asked:  # none while not asked (the core clears it)
+            self.consent_time.clear()
+        else:
+            self.consent_time.setText(self.tr("Decision recorded at {time}").format(
+                time=f"{at:%H:%M}"))
+        self.consent_time.setVisible(bool(self.consent_time.text()))
 
     def show_child_route(self, recorded: tuple[Any, ...] | None) -> None:
         """Say why the selected person is kept on the child route on a shared board (each of
@@ -218,10 +234,8 @@ class PersonPanel(QWidget):
     def _edited(self) -> None:
         if self._person is None:
             return
-        data = self._person.model_dump(mode="json")
-        data.update(self.editor.field_values())
-        try:
-            person = PersonReceived.model_validate(data)
+        try:  # the core merges the edit and stamps the time of a new consent decision
+            person = edited_person(self._person, self.editor.field_values(), clock.local_now())
         except ValidationError as error:
             # Every field wrong, in the plain words the forms use ("Date of birth must be a
             # date (for example 31/05/2024 or 2024-05-31)"), never pydantic's own.

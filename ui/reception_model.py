@@ -79,7 +79,7 @@ class ReceptionBoardModel(QAbstractTableModel):
     def status_texts(self) -> list[str]:
         """Every word a cell can show (to size the columns)."""
         return [*self._status_text.values(), self.tr("✓ Refused"), self.tr("! NRM due"),
-                self.tr("! DtN due")]
+                self.tr("! DtN due"), self.tr("! Ask again")]
 
     @property
     def as_of(self) -> date:
@@ -138,6 +138,9 @@ class ReceptionBoardModel(QAbstractTableModel):
     def _cell_text(self, person: PersonReceived, step: BoardStep, status: StepStatus) -> str:
         if person.left_before(step, status):
             return self.tr("· Left before")  # as the header counts it: not waiting
+        if step is BoardStep.CONSENT and status is StepStatus.WAITING \
+                and person.consent_not_informed() is not None:
+            return self.tr("! Ask again")  # given before it was informed: it does not count
         if step is BoardStep.CONSENT and status is StepStatus.DONE:
             return self.tr("✓ Given") if person.consent is ConsentDecision.GIVEN \
                 else self.tr("✓ Refused")

@@ -161,6 +161,9 @@ def _step_text(person: PersonReceived, step: BoardStep, status: StepStatus, when
     step the person left before (no longer waited for, as the board counts it)."""
     if person.left_before(step, status):
         return "Left before"
+    if step is BoardStep.CONSENT and status is StepStatus.WAITING \
+            and person.consent_not_informed() is not None:
+        return "Ask again"  # given before it was informed: it does not count
     if step is BoardStep.CONSENT and status is StepStatus.DONE:
         return "Refused" if person.consent is ConsentDecision.REFUSED else "Given"
     if step is BoardStep.LEFT and status is StepStatus.WAITING:
@@ -174,9 +177,11 @@ def _step_text(person: PersonReceived, step: BoardStep, status: StepStatus, when
     return STATUS_TEXT[status]
 
 
-def _consent(person: PersonReceived, when: date) -> str:
+def _consent(person: PersonReceived, when: date, s: Any) -> str | Paragraph:
     if not person.obligations(when).ask_consent:
         return "Not needed (child)"
+    if person.consent_not_informed() is not None:  # the longer words wrap in the cell
+        return Paragraph("Given before it was informed: ask again", s.cell)
     return v.choice(person.consent)
 
 
@@ -192,7 +197,7 @@ def people_table(people: list[PersonReceived], when: date) -> Table:
         rows.append([
             Paragraph(text(person.reference) or "–", s.cell),
             Paragraph(text(v.language(person.language)), s.cell),
-            _consent(person, when), FORM_TEXT[person.referral_form],
+            _consent(person, when, s), FORM_TEXT[person.referral_form],
             Paragraph(text(person.accommodation_arranged), s.cell),
             v.yes_no(person.safe_contact_taken),
             Paragraph(text(person.onward_destination), s.cell), v.clock(person.departed_at),
@@ -208,11 +213,14 @@ def people_table(people: list[PersonReceived], when: date) -> Table:
 
 
 def times_table(people: list[PersonReceived]) -> Table:
-    """One row per person: gender, age as recorded, and the time each step was done."""
+    """One row per person: gender, age as recorded, and the time each step was done, the
+    consent decision's beside the NRM explained and the interpreter provided, so the record
+    shows whether consent was informed (blank for a decision recorded before its time was
+    kept)."""
     width = content_width(wide=True)
     header = ["Ref", "Gender", "Estimated age", "Date of birth", "Separated from controllers",
-              "Arrived", "Interpreter provided", "Food, water and rest", "Medical triage",
-              "MASH referral", "NRM explained", "NRM or DtN completed",
+              "Arrived", "Inter-<br/>preter provided", "Food, water and rest", "Medical triage",
+              "MASH referral", "NRM explained", "Consent decision", "NRM or DtN made",
               "Salvation Army referral", "Accom-<br/>modation arranged"]
     rows: list[list[Any]] = [[Paragraph(h, _small_bold()) for h in header]]
     for person in people:
@@ -223,8 +231,8 @@ def times_table(people: list[PersonReceived]) -> Table:
             *(v.clock(at) for at in (
                 person.arrived_at, person.interpreter_provided_at, person.welfare_given_at,
                 person.medical_triage_at, person.mash_referred_at, person.nrm_explained_at,
-                person.referral_form_done_at, person.salvation_army_referred_at,
-                person.accommodation_arranged_at)),
+                person.consent_recorded_at, person.referral_form_done_at,
+                person.salvation_army_referred_at, person.accommodation_arranged_at)),
         ])
     fixed = [0.05, 0.07, 0.07, 0.09, 0.08]
     rest = (1 - sum(fixed)) / (len(header) - len(fixed))

@@ -30,6 +30,11 @@ CHANGE_FIELDS: frozenset[str] = SHARED_FIELDS | {REGISTRATION}
 LIST_FIELDS: frozenset[str] = frozenset({"screenings", "property_items"})
 """The fields holding lists of items, merged item by item (``lists.py``)."""
 
+TIME_OF: dict[str, str] = {"consent_recorded_at": "consent"}
+"""A time recorded with a decision (the time field: its decision's field): while the decision is
+in conflict the time shown is the one recorded with the decision shown, not a conflict of its
+own, and a resolution of the decision settles its time too (``journal.resolve``)."""
+
 AGE_FIELDS: frozenset[str] = frozenset({"age_group", "estimated_age", "date_of_birth"})
 """The fields that decide whether a person is (or may be) a child."""
 

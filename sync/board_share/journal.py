@@ -11,12 +11,18 @@ from datetime import date
 
 from fieldkit import cases
 from fieldkit.cases import get_case
-from fieldkit.clock import stamp, utc_now
+from fieldkit.clock import local_now, stamp, utc_now
 from fieldkit.errors import InvalidInput, NotFound
 from fieldkit.store import Store
 from forms.reception import PersonReceived
 from sync import device
-from sync.board_share.changes import REGISTRATION, SHARED_FIELDS, BoardChange, field_value
+from sync.board_share.changes import (
+    REGISTRATION,
+    SHARED_FIELDS,
+    TIME_OF,
+    BoardChange,
+    field_value,
+)
 from sync.board_share.held import (
     COLUMNS,
     Vector,
@@ -172,8 +178,31 @@ def resolve(store: Store, case_id: str, conflict: Conflict, value: object) -> Bo
             c.decoded() for c in conflict.changes)
         return _record(store, case_id, conflict.person, {REGISTRATION: chosen},
                        resolution=True)[0]
+    times = [time for time, decision in TIME_OF.items() if decision == conflict.field]
+    if times:  # the decision's time is settled with it: the one recorded with the value kept
+        return _record(store, case_id, conflict.person, {
+            conflict.field: value, times[0]: _time_of(store, conflict, times[0], value)},
+            resolution=True)[0]
     return record_change(store, case_id, conflict.person, conflict.field, value,
                          resolution=True)
+
+
+def _time_of(store: Store, conflict: Conflict, field: str, value: object) -> object:
+    """The time recorded with the decision ``value`` kept in ``conflict`` (by the laptop that
+    recorded it; unknown, None, if it recorded none, as an older laptop); a decision none of
+    them recorded is recorded now (not asked has no time)."""
+    kept = field_value(conflict.field, value)
+    chosen = next((c for c in conflict.changes if c.value == kept), None)
+    if chosen is not None:
+        board = chosen.board_id
+        heads = set(_heads(store, board, conflict.person, field))
+        rows = store.conn.execute(
+            "SELECT hlc, value, device_id FROM board_changes WHERE board_id = ? AND person = ? "
+            "AND field = ?", (board, conflict.person, field)).fetchall()
+        same = sorted((str(hlc), str(text)) for hlc, text, device_id in rows
+                      if hlc in heads and device_id == chosen.device_id)
+        return json.loads(same[-1][1]) if same else None  # none recorded with it: unknown
+    return None if json.loads(kept) == "not_asked" else local_now()
 
 
 def _insert(conn: object, change: BoardChange) -> bool:

@@ -31,7 +31,7 @@ from pydantic import ValidationError
 from forms.choices import AgeGroup
 from forms.reception import PersonReceived
 from forms.rules import ADULT_AGE, AgeStatus, age_on
-from sync.board_share.changes import AGE_FIELDS, LIST_FIELDS, REGISTRATION, BoardChange
+from sync.board_share.changes import AGE_FIELDS, LIST_FIELDS, REGISTRATION, TIME_OF, BoardChange
 from sync.board_share.lists import merged_list
 
 
@@ -113,6 +113,13 @@ def merge(changes: Iterable[BoardChange], as_of: date) -> MergedBoard:
             if merged_items is not None:
                 values[field], latest[field] = merged_items, heads[-1]
                 lists[field] = tuple(head.hlc for head in heads)
+                continue
+            decision = _heads(by_field.get((reference, TIME_OF.get(field, "")), []))
+            if field in TIME_OF and len({head.value for head in decision}) > 1:
+                # The decision is in conflict: its time goes with the decision shown.
+                paired = [h for h in heads if h.device_id == decision[-1].device_id]
+                shown = (paired or heads)[-1]
+                values[field], latest[field] = shown.decoded(), shown
                 continue
             if len({head.value for head in heads}) > 1:
                 conflicts.append(Conflict(reference, field, tuple(heads)))

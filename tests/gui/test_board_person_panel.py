@@ -45,17 +45,19 @@ def test_editing_the_person_keeps_the_not_complete_line(qtbot, window) -> None: 
     _choose(page.panel, "age_group", AgeGroup.ADULT.value)
     _choose(page.panel, "consent", ConsentDecision.GIVEN.value)  # before the booklet time
     text = page.panel.route.text()
-    assert text.startswith("Route: NRM referral (the adult consented).")
-    assert "Not complete yet: Record when the NRM was explained with the booklet" in text
+    assert text.startswith("Route: not decided yet: the consent recorded does not count")
+    assert "Not complete yet: Consent was recorded at " in text
+    assert "the NRM has not been recorded as explained with the booklet" in text
     _choose(page.panel, "consent", ConsentDecision.NOT_ASKED.value)
-    assert "Record when the NRM was explained" not in page.panel.route.text()
+    assert "Consent was recorded" not in page.panel.route.text()
 
 
 def test_the_panels_messages_read_as_sentences(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     """"…told what the NRM is; An NRM referral is needed": each rule's words are a sentence."""
     _case, page = _centre_with(qtbot, window)
     _choose(page.panel, "age_group", AgeGroup.ADULT.value)
-    _choose(page.panel, "consent", ConsentDecision.GIVEN.value)
+    page.model.set_person(0, page.model.person(0).model_copy(  # an older record: no time kept
+        update={"consent": ConsentDecision.GIVEN}))
     page.panel.show_person(page.model.person(0), page.model.as_of)  # as when selected
     text = page.panel.route.text()
     assert "; A" not in text
@@ -220,3 +222,72 @@ def test_the_set_up_records_the_interpreters_booked(qtbot, window) -> None:  # t
 
     saved = documents.list_documents(window.store, _case.id, "reception")[-1]
     assert '"language":"vie"' in saved.data.replace(" ", "")
+
+
+def test_consent_before_the_explanation_is_asked_again_on_the_board(qtbot, window,
+                                                                     monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """R-RECEPTION-CONSENT-ORDER, from the keyboard: consent ticked at 10:05 before the NRM was
+    explained at 10:20 stayed "✓ Given" and its warning went once "NRM explained" was ticked.
+    The board says "! Ask again", the panel shows when the decision was recorded and why it
+    does not count, and Space on Consent after the explanation records the answer again."""
+    from datetime import datetime
+
+    from fieldkit import clock
+
+    _case, page = _centre_with(qtbot, window)
+    now = [datetime(2026, 5, 14, 10, 5).astimezone()]
+    monkeypatch.setattr(clock, "local_now", lambda: now[0])
+
+    def at(minutes: int) -> None:
+        now[0] = datetime(2026, 5, 14, 10, minutes).astimezone()
+
+    page.model.set_person(0, page.model.person(0).model_copy(
+        update={"age_group": AgeGroup.ADULT}))
+    page.table.setCurrentIndex(_cell(page, 0, BoardStep.CONSENT))
+    at(5)
+    qtbot.keyClick(page.table, Qt.Key.Key_Space)  # 10:05: given, before any explanation
+    assert page.model.person(0).consent is ConsentDecision.GIVEN
+    assert page.model.index(0, 1 + STEPS.index(BoardStep.CONSENT)).data() == "! Ask again"
+    assert page.panel.consent_time.text() == "Decision recorded at 10:05"
+    assert page.panel.consent_time.isVisibleTo(page.panel)
+    page.table.setCurrentIndex(_cell(page, 0, BoardStep.NRM_EXPLAINED))
+    at(20)
+    qtbot.keyClick(page.table, Qt.Key.Key_Space)  # 10:20: explained, after the consent
+    text = page.panel.route.text()
+    assert "the adult consented" not in text
+    assert ("Consent was recorded at 10:05, before the NRM was explained at 10:20: explain the "
+            "NRM with the booklet, then ask again and record their answer") in text
+    assert page.model.status(0, BoardStep.CONSENT) is StepStatus.WAITING
+    page.table.setCurrentIndex(_cell(page, 0, BoardStep.NRM_OR_DTN))
+    qtbot.keyClick(page.table, Qt.Key.Key_Space)  # no NRM on consent that was not informed
+    assert page.message.text() == "Ask about consent first: the route depends on it."
+    page.table.setCurrentIndex(_cell(page, 0, BoardStep.CONSENT))
+    at(30)
+    qtbot.keyClick(page.table, Qt.Key.Key_Space)  # 10:30: asked again, given
+    assert page.model.index(0, 1 + STEPS.index(BoardStep.CONSENT)).data() == "✓ Given"
+    assert page.panel.consent_time.text() == "Decision recorded at 10:30"
+    assert page.panel.route.text().startswith("Route: NRM referral (the adult consented).")
+    assert "Consent was recorded" not in page.panel.route.text()
+
+
+def test_the_panels_consent_choice_stamps_its_time(qtbot, window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """R-RECEPTION-CONSENT-TIME: a decision chosen in the person's details is stamped by the
+    core as Space on the board is; another edit keeps the time; not asked clears it."""
+    from datetime import datetime, timedelta
+
+    from fieldkit import clock
+
+    _case, page = _centre_with(qtbot, window)
+    now = [datetime(2026, 5, 14, 11, 10).astimezone()]
+    monkeypatch.setattr(clock, "local_now", lambda: now[0])
+    _choose(page.panel, "age_group", AgeGroup.ADULT.value)
+    assert not page.panel.consent_time.isVisibleTo(page.panel)
+    _choose(page.panel, "consent", ConsentDecision.REFUSED.value)
+    stamped = page.model.person(0).consent_recorded_at
+    assert stamped == now[0] and page.panel.consent_time.text() == "Decision recorded at 11:10"
+    now[0] += timedelta(minutes=5)
+    _choose(page.panel, "gender", "female")
+    assert page.model.person(0).consent_recorded_at == stamped
+    _choose(page.panel, "consent", ConsentDecision.NOT_ASKED.value)
+    assert page.model.person(0).consent_recorded_at is None
+    assert not page.panel.consent_time.isVisibleTo(page.panel)

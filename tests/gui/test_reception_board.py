@@ -59,6 +59,7 @@ def test_the_board_follows_the_rules_for_consent_and_children(qtbot):
     model = _board(2)
     consent = BoardStep.CONSENT
     model.set_person(0, model.person(0).model_copy(update={"age_group": AgeGroup.ADULT}))
+    model.toggle(0, BoardStep.NRM_EXPLAINED, NOW)  # consent counts once it is informed
     model.toggle(0, consent, NOW)
     assert model.index(0, 1 + STEPS.index(consent)).data() == "✓ Given"
     model.toggle(0, consent, NOW)
@@ -157,6 +158,8 @@ def test_space_on_nrm_or_dtn_before_consent_says_why_nothing_changed(qtbot, wind
     assert page.model.status(0, BoardStep.NRM_OR_DTN) is not StepStatus.DONE
     assert page.message.text() == "Ask about consent first: the route depends on it."
 
+    page.table.setCurrentIndex(page.proxy.index(0, 1 + STEPS.index(BoardStep.NRM_EXPLAINED)))
+    qtbot.keyClick(page.table, Qt.Key.Key_Space)  # explained with the booklet, then asked
     page.table.setCurrentIndex(page.proxy.index(0, 1 + STEPS.index(BoardStep.CONSENT)))
     qtbot.keyClick(page.table, Qt.Key.Key_Space)  # consent given: an NRM
     page.table.setCurrentIndex(page.proxy.index(0, 1 + STEPS.index(BoardStep.NRM_OR_DTN)))

@@ -63,7 +63,10 @@ def test_board_edits_are_saved_signed_and_exchanged(store: Store, tmp_path: Path
         settled = journal.merged_board(store, case.id, AS_OF)
         assert settled.conflicts == ()
         assert settled.person("R001").person.consent is ConsentDecision.GIVEN
-        assert journal.unseen_count(store, board, journal.vector(other, board)) == 1
+        # The resolution, and the decision's time settled with it: none was recorded with the
+        # value kept, so it stays unknown rather than stamped at the resolution.
+        assert settled.person("R001").person.consent_recorded_at is None
+        assert journal.unseen_count(store, board, journal.vector(other, board)) == 2
     finally:
         other.lock()
 
@@ -100,3 +103,100 @@ def test_purging_a_case_removes_its_shared_board(store: Store) -> None:
     retention.purge_case(store, case.id)
     for table in ("board_changes", "board_shares"):
         assert store.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0
+
+
+def test_the_consent_time_travels_and_both_laptops_agree_on_asking_again(
+        store: Store, tmp_path: Path) -> None:
+    """The time of the consent decision is a field of its own, recorded per field like the
+    others: consent given on one laptop before the NRM was explained on the other is seen as
+    not informed on both, and asking again on the second laptop (only the time changes, the
+    decision is still "given") reaches the first, so both end with the same time and the
+    consent counting."""
+    from datetime import timedelta
+
+    other = _second_store(tmp_path)
+    try:
+        case = cases.create_case(store, "Reception centre")
+        board = journal.board_id(store, case.id)
+        other_case = cases.create_case(other, "Reception centre")
+        journal.link_board(other, other_case.id, board)
+
+        def exchange() -> None:
+            for source, target in ((store, other), (other, store)):
+                news = journal.changes_since(source, board, journal.vector(target, board))
+                journal.receive(target, board, news)
+
+        adult = PersonReceived(reference="R001", arrived_at=NOW, age_group="adult")  # type: ignore[arg-type]
+        given = adult.toggle_step(BoardStep.CONSENT, NOW + timedelta(minutes=5), AS_OF)
+        made = journal.record_person(store, case.id, None, given)
+        assert {"consent", "consent_recorded_at"} <= {c.field for c in made}
+        exchange()
+        seen = journal.merged_board(other, other_case.id, AS_OF).person("R001").person
+        assert seen.consent_recorded_at == NOW + timedelta(minutes=5)
+        explained = seen.toggle_step(BoardStep.NRM_EXPLAINED, NOW + timedelta(minutes=20),
+                                     AS_OF)
+        journal.record_person(other, other_case.id, seen, explained)
+        exchange()
+        mine = journal.merged_board(store, case.id, AS_OF).person("R001").person
+        assert mine.consent_not_informed() is not None  # the same on the first laptop
+        again = explained.toggle_step(BoardStep.CONSENT, NOW + timedelta(minutes=30), AS_OF)
+        asked = journal.record_person(other, other_case.id, explained, again)
+        assert [c.field for c in asked] == ["consent_recorded_at"]  # still "given"
+        exchange()
+        boards = (journal.merged_board(store, case.id, AS_OF),
+                  journal.merged_board(other, other_case.id, AS_OF))
+        assert boards[0] == boards[1] and boards[0].conflicts == ()
+        final = boards[0].person("R001").person
+        assert final.consent is ConsentDecision.GIVEN
+        assert final.consent_recorded_at == NOW + timedelta(minutes=30)
+        assert final.consent_not_informed() is None
+    finally:
+        other.lock()
+
+
+def test_a_consent_conflict_carries_its_time_and_its_resolution_settles_both(
+        store: Store, tmp_path: Path) -> None:
+    """Two laptops record different decisions while apart: one conflict (the decision), not a
+    second one on its time; the time shown is the one recorded with the decision shown, and
+    keeping one decision keeps the time its laptop recorded with it."""
+    from datetime import timedelta
+
+    other = _second_store(tmp_path)
+    try:
+        case = cases.create_case(store, "Reception centre")
+        board = journal.board_id(store, case.id)
+        other_case = cases.create_case(other, "Reception centre")
+        journal.link_board(other, other_case.id, board)
+
+        def exchange() -> None:
+            for source, target in ((store, other), (other, store)):
+                news = journal.changes_since(source, board, journal.vector(target, board))
+                journal.receive(target, board, news)
+
+        adult = PersonReceived(reference="R001", arrived_at=NOW, age_group="adult",  # type: ignore[arg-type]
+                               nrm_explained_at=NOW)
+        journal.record_person(store, case.id, None, adult)
+        exchange()
+        given = adult.toggle_step(BoardStep.CONSENT, NOW + timedelta(minutes=5), AS_OF)
+        refused = given.toggle_step(BoardStep.CONSENT, NOW + timedelta(minutes=7), AS_OF)
+        journal.record_person(store, case.id, adult, given)
+        journal.record_person(other, other_case.id, adult, refused)
+        exchange()
+        merged = journal.merged_board(store, case.id, AS_OF)
+        assert merged == journal.merged_board(other, other_case.id, AS_OF)
+        [conflict] = merged.conflicts
+        assert conflict.field == "consent"
+        shown = merged.person("R001").person
+        recorded = {ConsentDecision.GIVEN: NOW + timedelta(minutes=5),
+                    ConsentDecision.REFUSED: NOW + timedelta(minutes=7)}
+        assert shown.consent_recorded_at == recorded[shown.consent]  # a pair, never mixed
+        journal.resolve(store, case.id, conflict, ConsentDecision.REFUSED)
+        exchange()
+        for settled in (journal.merged_board(store, case.id, AS_OF),
+                        journal.merged_board(other, other_case.id, AS_OF)):
+            assert settled.conflicts == ()
+            person = settled.person("R001").person
+            assert person.consent is ConsentDecision.REFUSED
+            assert person.consent_recorded_at == NOW + timedelta(minutes=7)
+    finally:
+        other.lock()

@@ -63,7 +63,8 @@ def test_an_adult_not_yet_asked_cannot_be_marked_as_referred_or_notified() -> No
     tapped = adult.toggle_step(BoardStep.NRM_OR_DTN, NOW, TODAY)
     assert tapped.referral_form is ReferralForm.NONE and tapped.referral_form_done_at is None
     assert tapped.board(TODAY)[BoardStep.NRM_OR_DTN] is StepStatus.WAITING
-    given = tapped.toggle_step(BoardStep.CONSENT, NOW, TODAY)
+    explained = tapped.toggle_step(BoardStep.NRM_EXPLAINED, NOW, TODAY)
+    given = explained.toggle_step(BoardStep.CONSENT, NOW, TODAY)
     assert given.toggle_step(BoardStep.NRM_OR_DTN, NOW, TODAY).referral_form is ReferralForm.NRM
 
 

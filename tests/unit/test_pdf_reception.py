@@ -92,3 +92,37 @@ def test_the_printed_summary_counts_who_left_apart_from_who_waits() -> None:
     waiting = summary.split(". ")[0]
     assert "Left" not in waiting and "Welfare: 1" in waiting
     assert "Still at the centre: 1; left: 1." in summary
+
+
+def test_the_times_table_shows_when_consent_was_decided_and_fits_the_page() -> None:
+    """The "Times of each step" table had no consent column, so the record could not show the
+    consent was informed (the NRM explained, and the interpreter provided, before it). Every
+    header word fits its column (none broken in two) within the landscape page."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from fieldkit.pdf.fonts import SANS_BOLD, register_fonts
+    from fieldkit.pdf.layout import content_width
+    from fieldkit.pdf.reception import times_table
+
+    register_fonts()
+    at = START + timedelta(hours=4)  # 10:00
+    informed = PersonReceived(reference="C1", arrived_at=at, age_group="adult",
+                              nrm_explained_at=at + timedelta(minutes=5), consent="given",
+                              consent_recorded_at=at + timedelta(minutes=12))
+    early = PersonReceived(reference="C2", arrived_at=at, age_group="adult",
+                           consent="given", consent_recorded_at=at + timedelta(minutes=7),
+                           nrm_explained_at=at + timedelta(minutes=20))
+    table = times_table([informed, early])
+    header = [cell.text for cell in table._cellvalues[0]]
+    assert "Consent decision" in header
+    column = header.index("Consent decision")
+    assert header[column - 1] == "NRM explained"
+    assert [table._cellvalues[1][column], table._cellvalues[2][column]] == ["10:12", "10:07"]
+    assert sum(table._colWidths) <= content_width(wide=True) + 0.01
+    for words, width in zip(header, table._colWidths, strict=True):
+        for word in words.replace("<br/>", " ").split():
+            assert stringWidth(word, SANS_BOLD, 7) + 9 <= width, word  # 3 + 6 points padding
+    centre = ReceptionCentre(operation="Operation Count", held_on=date(2026, 5, 14),
+                             people=[informed, early])
+    text = " ".join(pdf_text(render_reception_summary(centre, REF)).split())
+    assert "Ask again" in text and "Given before it was informed: ask again" in text
