@@ -305,11 +305,13 @@ def facts_from_dtn(
 def facts_from_person(
     person: PersonReceived, *, as_of: date, done: Iterable[str] = (), **more: object
 ) -> CaseFacts:
-    """Case facts read from a person received at a reception centre on ``as_of``."""
+    """Case facts read from a person received at a reception centre on ``as_of``: consent as
+    the board's rules act on it (:meth:`PersonReceived.decision`: given before it was informed,
+    it does not count yet)."""
     rules = person.obligations(as_of)
     read: dict[str, object] = {
         "age": _AGE_OF_STATUS[person.age_status(as_of)],
-        "consent": person.consent,
+        "consent": person.decision(),
         "transition_due": rules.transition_to_adulthood,
         "wants_support": person.wants_support,
         "accommodation_needed": person.accommodation_needed,

@@ -50,3 +50,20 @@ def test_a_child_or_possibly_a_child_here_asks_for_childrens_services() -> None:
     present = _centre(child, adult, agencies_present=[Agency.CHILDRENS_SERVICES.value])
     assert present.to_arrange(DAY) == []
     assert _centre(adult).to_arrange(DAY) == []
+
+
+def test_the_pathway_waits_as_the_board_does_for_consent_not_yet_informed() -> None:
+    """The board said "Ask again" (consent recorded before the NRM was explained) while the
+    pathway, reading the consent as recorded, already gave the NRM route."""
+    from datetime import timedelta
+
+    from fieldkit.pathway import facts_from_person
+    from forms.choices import ConsentDecision
+
+    early = PersonReceived(reference="R001", arrived_at=AT, age_group="adult",
+                           consent="given", consent_recorded_at=AT,
+                           nrm_explained_at=AT + timedelta(minutes=15))
+    assert early.decision() is ConsentDecision.NOT_ASKED
+    assert facts_from_person(early, as_of=DAY).consent is ConsentDecision.NOT_ASKED
+    informed = early.model_copy(update={"consent_recorded_at": AT + timedelta(minutes=20)})
+    assert facts_from_person(informed, as_of=DAY).consent is ConsentDecision.GIVEN
