@@ -601,11 +601,13 @@ class ReceptionCentre(Form):
                 needs.setdefault(person.language, []).append(person.reference)
         prompts = [f"{_language(code)} interpreter needed ({_some(refs)}): none is booked in "
                    "the set-up" for code, refs in needs.items()]
-        children = [person.reference for person in here
-                    if person.obligations(as_of).treated_as_child]
+        children = [person for person in here if person.obligations(as_of).treated_as_child]
         if children and Agency.CHILDRENS_SERVICES not in self.agencies_present:
-            prompts.append(f"A child, or possibly a child, is here ({_some(children)}): "
-                           "children's services are not recorded as present; call the MASH")
+            unreferred = any(person.mash_referred_at is None for person in children)
+            prompts.append(
+                f"A child, or possibly a child, is here "
+                f"({_some([person.reference for person in children])}): children's services "
+                "are not recorded as present" + ("; call the MASH" if unreferred else ""))
         return prompts
 
     def ready_problems(self, as_of: date | None = None) -> list[FieldProblem]:

@@ -47,6 +47,10 @@ def test_a_child_or_possibly_a_child_here_asks_for_childrens_services() -> None:
     prompts = _centre(child, unsure, adult).to_arrange(DAY)
     assert prompts == ["A child, or possibly a child, is here (R004, R005): children's "
                        "services are not recorded as present; call the MASH"]
+    referred = child.model_copy(update={"mash_referred_at": AT})
+    assert _centre(referred, adult).to_arrange(DAY) == [
+        "A child, or possibly a child, is here (R004): children's services are not recorded "
+        "as present"]  # the MASH was called already
     present = _centre(child, adult, agencies_present=[Agency.CHILDRENS_SERVICES.value])
     assert present.to_arrange(DAY) == []
     assert _centre(adult).to_arrange(DAY) == []
