@@ -363,9 +363,10 @@ def take_lead_desk(folder: Path) -> list[Path]:
         officer.lock()
         damaged = bundle_path(share, "0d6f2b8e-3c1a-4f7e-9b55-2a9c1e7d4b10")
         damaged.write_bytes(b"age-encryption.org/v1 but cut short in the copy")
-        earlier = clock.today() - timedelta(days=20)
-        record_event(lead_store, second.id, "W1", EventKind.SUBMITTED, Outcome.NONE, earlier,
-                     reference="NRM-2026-03117")
+        # Submitted the day W1 was found (the demo's today): never before it, which the
+        # tracker refuses.
+        record_event(lead_store, second.id, "W1", EventKind.SUBMITTED, Outcome.NONE,
+                     clock.today(), reference="NRM-2026-03117")
         lead_store.lock()
 
         window = LeadWindow(lead_settings)
@@ -387,8 +388,13 @@ def take_lead_desk(folder: Path) -> list[Path]:
         reference = record.case.case.reference
         desk.submitting.select(reference, "W1")
         written.append(_save(window, folder, "33-lead-submission"))
-        desk.submitting.reference.setText("NRM-2026-03204")
-        desk.submitting.record()
+        # The demo's two operations met the same fictional people, so the desk would ask
+        # (a modal question) whether this W1 is a different person: answered here, in the core.
+        from sync.desk.submission import record_submission
+
+        record_submission(desk.submitting.store, first.id, "W1", "NRM-2026-03204",
+                          clock.today(), different_person=True)
+        desk.submitting.refresh()
         desk.tracker.choose(first.id, "W1", EventKind.RG, Outcome.NEGATIVE)
         desk.tracker.record()
         desk.tabs.setCurrentWidget(desk.tracker)

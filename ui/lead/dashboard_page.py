@@ -135,8 +135,10 @@ class DashboardPage(QWidget):
             line.addWidget(chart)
             line.addWidget(table, 1)
             column.addLayout(line)
-            if block.note:
-                column.addWidget(QLabel(block.note, body))
+            if block.note:  # wrapped: a note never widens the page past the screen
+                note = QLabel(block.note, body)
+                note.setWordWrap(True)
+                column.addWidget(note)
         self.charts_area.setWidget(body)
 
     def count(self, title: str, figure: str) -> int:
