@@ -15,7 +15,7 @@ POSTCODE_EXAMPLE = "CV1 2AB"
 WORK_EMAIL_EXAMPLE = "name@council.gov.uk"
 PERSONAL_EMAIL_EXAMPLE = "name@example.com"
 
-_PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()\-]+$")
+_PHONE_CHARACTERS = re.compile(r"^\+?[0-9 ()\-./]+$")
 _PHONE_MIN_DIGITS = 7
 _PHONE_MAX_DIGITS = 15  # the longest number ITU-T E.164 allows, country code included
 
@@ -29,8 +29,9 @@ _POSTCODE = re.compile(
 
 def is_phone_number(text: str) -> bool:
     """True for text that looks like a UK or international phone number: only digits, spaces,
-    brackets, hyphens and a leading ``+``, with 7 to 15 digits (``07700 900123``,
-    ``+44 (0)24 7650 0000``, ``+48 22 123 45 67``)."""
+    brackets, hyphens, dots and slashes (as numbers are written in other countries) and a
+    leading ``+``, with 7 to 15 digits (``07700 900123``, ``+44 (0)24 7650 0000``,
+    ``+48 22 123 45 67``, ``+33 6.12.34.56.78``, ``030/1234567``)."""
     if not _PHONE_CHARACTERS.match(text):
         return False
     digits = sum(char.isdigit() for char in text)

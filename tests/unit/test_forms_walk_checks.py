@@ -111,7 +111,8 @@ def test_a_referral_or_report_recorded_after_today_is_not_ready() -> None:
 
 
 @pytest.mark.parametrize("text", ["07700 900123", "024 7650 0000", "+44 (0)24 7650 0000",
-                                  "+48 22 123 45 67", "07700-900-123", "0247650000"])
+                                  "+48 22 123 45 67", "07700-900-123", "0247650000",
+                                  "+33 6.12.34.56.78", "030/1234567"])  # as written abroad
 def test_phone_numbers_uk_or_international_are_accepted(text: str) -> None:
     assert is_phone_number(text)
 
