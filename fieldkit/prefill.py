@@ -72,7 +72,7 @@ def new_nrm(store: Store, person: Person) -> dict[str, Any]:
 
 def _from_reception(store: Store, person: Person, data: dict[str, Any]) -> None:
     """What the reception board recorded about the same person (same reference): their age,
-    gender, language and interpreter, and an adult's consent decision."""
+    gender, language and interpreter, and an adult's consent decision (once it counts)."""
     for document in reversed(documents.list_documents(store, person.case_id, "reception")):
         centre = ReceptionCentre.model_validate_json(document.data)
         try:
@@ -95,10 +95,12 @@ def _from_reception(store: Store, person: Person, data: dict[str, Any]) -> None:
             victim["interpreter_needed"] = seen.interpreter_needed
         if victim:
             data["potential_victim"] = victim
-        if seen.consent.value != "not_asked":
-            consent: dict[str, Any] = {"decision": seen.consent.value}
-            if seen.nrm_explained_at is not None:  # decided once it was explained
-                consent["decided_on"] = seen.nrm_explained_at.astimezone().date().isoformat()
+        decision = seen.decision()  # as the board's rules act on it: given before it was
+        if decision.value != "not_asked":  # informed does not count, and is not copied
+            consent: dict[str, Any] = {"decision": decision.value}
+            decided = seen.consent_recorded_at or seen.nrm_explained_at  # when it was recorded
+            if decided is not None:
+                consent["decided_on"] = decided.astimezone().date().isoformat()
             if seen.interpreter_provided_at is not None and seen.language is not None:
                 consent["interpreter_used"] = True
                 consent["interpreter_language"] = seen.language

@@ -128,3 +128,22 @@ def test_the_board_s_consent_conversation_comes_onto_the_nrm(store: Store) -> No
     consent = prefill.new_nrm(store, person)["consent"]
     assert consent["decision"] == "given" and consent["decided_on"] == "2026-11-20"
     assert consent["interpreter_used"] is True and consent["interpreter_language"] == "vie"
+
+
+def test_consent_given_before_it_was_informed_is_not_copied_onto_the_nrm(store: Store) -> None:
+    """The board recorded consent at 10:05 and the NRM explained at 10:25: it does not count
+    ("! Ask again" on the board), and the NRM started from the board said "given" all the same.
+    Asked again at 10:40, it counts, dated from that answer."""
+    case = cases.create_case(store, "Operation Larch")
+    person: dict[str, object] = {
+        "reference": "R1", "age_group": "adult", "estimated_age": 30, "potential_victim": True,
+        "nrm_explained_at": "2026-11-20T10:25:00Z", "consent": "given",
+        "consent_recorded_at": "2026-11-20T10:05:00Z"}
+    board = {"operation": "Operation Larch", "held_on": "2026-11-20", "people": [person]}
+    saved = documents.save_document(store, case.id, "reception", board)
+    r1 = cases.ensure_person(store, case.id, "R1")
+    assert "consent" not in prefill.new_nrm(store, r1)
+    person["consent_recorded_at"] = "2026-11-21T10:40:00Z"
+    documents.save_document(store, case.id, "reception", board, document_id=saved.id)
+    consent = prefill.new_nrm(store, r1)["consent"]
+    assert consent["decision"] == "given" and consent["decided_on"] == "2026-11-21"
