@@ -176,38 +176,39 @@ def referral_made(case: ReceivedCase, form: FormDocument) -> bool:
     return False  # a referral to another agency: counted once the officer marks it ready
 
 
-def _referred(case: ReceivedCase) -> Iterator[_Referred]:
+def _referred(case: ReceivedCase, board: list[BoardPerson]) -> Iterator[_Referred]:
     """The case's NRM referrals and Duty to Notify notifications made (:func:`referral_made`),
     each once, as the figures count them; then those only its reception boards record
-    (:func:`_board_referrals`)."""
+    (:func:`_board_referrals`; ``board``: :func:`_board_people` of the case)."""
     from_forms = list(_form_referrals(case))
     yield from (referred for _, referred in from_forms)
-    yield from _board_referrals(case, {person_id for person_id, _ in from_forms})
+    yield from _board_referrals(board, {person_id for person_id, _ in from_forms})
 
 
 def _people_by_reference(case: ReceivedCase) -> dict[str, str]:
     return {person.reference: person.id for person in case.people}
 
 
-def _board_people(case: ReceivedCase) -> Iterator[tuple[str, PersonReceived, date | None]]:
-    """(case person id, person as the board records them, the day the centre was held) for
-    everyone on the case's reception boards."""
+BoardPerson = tuple[str, PersonReceived, date | None]
+"""(case person id, the person as a reception board records them, the day it was held)."""
+
+
+def _board_people(case: ReceivedCase) -> list[BoardPerson]:
+    """Everyone on the case's reception boards, read once for both of the board's counts."""
     ids = _people_by_reference(case)
-    for form in case.forms:
-        model = form_model(form)
-        if isinstance(model, ReceptionCentre):
-            for person in model.people:
-                yield ids.get(person.reference, f"board:{person.reference}"), person, \
-                    model.held_on
+    return [(ids.get(person.reference, f"board:{person.reference}"), person, model.held_on)
+            for model in (form_model(form) for form in case.forms if form.kind == "reception")
+            if isinstance(model, ReceptionCentre) for person in model.people]
 
 
-def _board_referrals(case: ReceivedCase, counted: set[str | None]) -> Iterator[_Referred]:
+def _board_referrals(board: list[BoardPerson], counted: set[str | None]
+                     ) -> Iterator[_Referred]:
     """A referral the reception board records as made ("NRM or Duty to Notify completed" at a
     time) for someone with no NRM or Duty to Notify form counted: made by another first
     responder at the centre, or on paper, it is still a referral made. Counted on the day the
     board records; the board holds no nationality or exploitation type ("Not known", none)."""
     seen: set[str] = set()
-    for person_id, person, held_on in _board_people(case):
+    for person_id, person, held_on in board:
         done = person.referral_form_done_at
         if done is None or person.potential_victim is False or person_id in counted \
                 or person_id in seen or person.referral_form is ReferralForm.NONE:
@@ -222,11 +223,12 @@ def _board_referrals(case: ReceivedCase, counted: set[str | None]) -> Iterator[_
                         "Not known", ())
 
 
-def _board_mash(case: ReceivedCase, referred: set[str | None]) -> Iterator[tuple[str, date]]:
+def _board_mash(board: list[BoardPerson], referred: set[str | None]
+                ) -> Iterator[tuple[str, date]]:
     """MASH referrals the reception board records (a time) for someone with no referral record
     to the MASH counted: counted under "Referrals made, by destination" as the records are."""
     seen: set[str] = set()
-    for person_id, person, _ in _board_people(case):
+    for person_id, person, _ in board:
         if person.mash_referred_at is None or person_id in referred or person_id in seen:
             continue
         seen.add(person_id)
@@ -281,14 +283,17 @@ def quarter_figures(store: Store, quarter: Quarter) -> QuarterFigures:
     quarters = [quarter.before(n) for n in range(4, -1, -1)]
     count = _Counter(quarters)
     cases = load_all(store)
-    referred = [r for case in cases for r in _referred(case)]
+    boards = [_board_people(case) for case in cases]
+    referred = [r for case, board in zip(cases, boards, strict=True)
+                for r in _referred(case, board)]
     figures = QuarterFigures(quarters)
     activity: list[tuple[str, date]] = []
     destinations: list[tuple[str, date]] = []
-    for case in cases:
+    for case, board in zip(cases, boards, strict=True):
         activity.append(("Concerns raised", received_on(case.case.created_at)))
         activity += [("Premises visits", received_on(v.created_at)) for v in case.visits]
         activity += [("People encountered", received_on(p.created_at)) for p in case.people]
+        to_mash: set[str | None] = set()  # people with a record of their MASH referral
         for form in case.forms:
             model = form_model(form)
             if isinstance(model, ReceptionCentre):
@@ -298,10 +303,9 @@ def quarter_figures(store: Store, quarter: Quarter) -> QuarterFigures:
                     and referral_made(case, form):
                 made = model.made_at.date() if model.made_at else received_on(form.created_at)
                 destinations.append((label(model.destination), made))
-        to_mash = {form.person_id for form in case.forms
-                   if isinstance(model := form_model(form), Referral)
-                   and model.destination is ReferralDestination.MASH and referral_made(case, form)}
-        destinations += _board_mash(case, to_mash)
+                if model.destination is ReferralDestination.MASH:
+                    to_mash.add(form.person_id)
+        destinations += _board_mash(board, to_mash)
     add = figures.groups.append
     add(FigureGroup("activity", "Concerns, visits and people", count.rows(
         ["Concerns raised", "Premises visits", "Reception centres", "People encountered"],

@@ -3,12 +3,14 @@ two real stores by vector, checked on arrival, merged the same on both."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from fieldkit import cases
+from fieldkit.records import Case
 from fieldkit.settings import Settings
 from fieldkit.store import Store
 from forms.choices import ConsentDecision
@@ -30,6 +32,22 @@ def _second_store(tmp_path: Path) -> Store:
 
 def _keys(*stores: Store) -> dict[str, object]:
     return {device.device_id(s): verifying_key(device.signing_key(s)) for s in stores}
+
+
+def _shared_board(store: Store, other: Store) -> tuple[Case, Case, Callable[[], None]]:
+    """A case's board on ``store`` shared with a case on ``other``, and an exchange both ways
+    (what each laptop's sharing does when they meet)."""
+    case = cases.create_case(store, "Reception centre")
+    board = journal.board_id(store, case.id)
+    other_case = cases.create_case(other, "Reception centre")
+    journal.link_board(other, other_case.id, board)
+
+    def exchange() -> None:
+        for source, target in ((store, other), (other, store)):
+            news = journal.changes_since(source, board, journal.vector(target, board))
+            journal.receive(target, board, news)
+
+    return case, other_case, exchange
 
 
 def test_board_edits_are_saved_signed_and_exchanged(store: Store, tmp_path: Path) -> None:
@@ -116,15 +134,7 @@ def test_the_consent_time_travels_and_both_laptops_agree_on_asking_again(
 
     other = _second_store(tmp_path)
     try:
-        case = cases.create_case(store, "Reception centre")
-        board = journal.board_id(store, case.id)
-        other_case = cases.create_case(other, "Reception centre")
-        journal.link_board(other, other_case.id, board)
-
-        def exchange() -> None:
-            for source, target in ((store, other), (other, store)):
-                news = journal.changes_since(source, board, journal.vector(target, board))
-                journal.receive(target, board, news)
+        case, other_case, exchange = _shared_board(store, other)
 
         adult = PersonReceived(reference="R001", arrived_at=NOW, age_group="adult")  # type: ignore[arg-type]
         given = adult.toggle_step(BoardStep.CONSENT, NOW + timedelta(minutes=5), AS_OF)
@@ -163,15 +173,7 @@ def test_a_consent_conflict_carries_its_time_and_its_resolution_settles_both(
 
     other = _second_store(tmp_path)
     try:
-        case = cases.create_case(store, "Reception centre")
-        board = journal.board_id(store, case.id)
-        other_case = cases.create_case(other, "Reception centre")
-        journal.link_board(other, other_case.id, board)
-
-        def exchange() -> None:
-            for source, target in ((store, other), (other, store)):
-                news = journal.changes_since(source, board, journal.vector(target, board))
-                journal.receive(target, board, news)
+        case, other_case, exchange = _shared_board(store, other)
 
         adult = PersonReceived(reference="R001", arrived_at=NOW, age_group="adult",  # type: ignore[arg-type]
                                nrm_explained_at=NOW)
