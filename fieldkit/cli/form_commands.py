@@ -20,6 +20,7 @@ def cmd_form_check(args: argparse.Namespace, settings: Settings) -> int:
     problem, naming the field. A Duty to Notify (and an intelligence report's sanitised text)
     is also checked against the recorded ``--names`` and ``--addresses``, as the store checks
     it."""
+    from fieldkit import clock
     from forms import KIND_TITLES, check_document
     from forms.check import recorded_details
 
@@ -33,7 +34,7 @@ def cmd_form_check(args: argparse.Namespace, settings: Settings) -> int:
     except OSError as error:
         raise InvalidInput(f"Form file {path} cannot be read: {error.strerror}.") from None
     problems = check_document(args.kind, data, ready=args.ready, names=names,
-                              addresses=addresses)
+                              addresses=addresses, today=clock.today())  # as the store asks
     title = KIND_TITLES.get(args.kind, args.kind)
     if not problems:
         state = "complete and ready" if args.ready else "valid (as a draft)"
