@@ -17,7 +17,7 @@ from pydantic_core import ErrorDetails
 
 from forms.choices import label
 from forms.dtn import DutyToNotify
-from forms.form import FieldProblem, Form, without_invalid
+from forms.form import TYPED, FieldProblem, Form, without_invalid
 from forms.intelligence import IntelligenceReport
 from forms.kinds import KIND_TITLES, KINDS
 from forms.nrm import NrmReferral
@@ -57,6 +57,7 @@ def check_document(
     addresses: Sequence[str] = (),
     premises: Sequence[str] = (),
     today: date | None = None,
+    typed: bool = True,
 ) -> list[FieldProblem]:
     """Every problem with a form of ``kind`` given as JSON text or a dict: invalid fields always,
     and missing ones when it is marked ``ready``. An empty list means it may be saved. ``as_of``
@@ -72,16 +73,21 @@ def check_document(
     While some fields are invalid, their problems come first, then the problems of the form
     made of the rest (as if the invalid fields were not answered yet, see
     :func:`forms.form.without_invalid`), so one mistyped date does not hide what else is
-    missing; a field (or section) already named as invalid is not named again."""
+    missing; a field (or section) already named as invalid is not named again.
+
+    ``typed``: the form is being typed or saved now, so the format checks apply (a phone
+    number, a postcode, an email address: see :data:`forms.form.TYPED`); ``False`` for a form
+    as it was saved (a device's bundle at the Lead), which they never refuse."""
+    context = TYPED if typed else None
     model = KINDS.get(kind)
     if model is None:
         known = ", ".join(f"{k} ({title})" for k, title in KIND_TITLES.items())
         return [FieldProblem("kind", f"There is no kind of form called {kind!r}: use {known}")]
     try:
-        document = read_document(model, data)
+        document = read_document(model, data, context)
     except ValidationError as error:
         invalid = plain_problems(model, error)
-        rest = _valid_part(model, data)
+        rest = _valid_part(model, data, context)
         if rest is None:
             return invalid
         found = _rule_problems(rest, ready=ready, as_of=as_of, names=names,
@@ -112,7 +118,8 @@ def _rule_problems(
     return document.ready_problems(as_of)
 
 
-def _valid_part(model: type[Form], data: Mapping[str, Any] | str | bytes) -> Form | None:
+def _valid_part(model: type[Form], data: Mapping[str, Any] | str | bytes,
+                context: dict[str, Any] | None) -> Form | None:
     """The form made of the valid fields of ``data``, or None when there is none (text that is
     not a JSON object, a fault of the whole form)."""
     if isinstance(data, str | bytes):
@@ -122,7 +129,7 @@ def _valid_part(model: type[Form], data: Mapping[str, Any] | str | bytes) -> For
             return None
     if not isinstance(data, Mapping):
         return None
-    return without_invalid(model, dict(data))
+    return without_invalid(model, dict(data), context=context)
 
 
 def _without_repeats(invalid: list[FieldProblem],
@@ -152,11 +159,13 @@ def recorded_details(
     return found_names, found_addresses
 
 
-def read_document(model: type[Form], data: Mapping[str, Any] | str | bytes) -> Form:
-    """Validate ``data`` (JSON text or a dict) as ``model``; raises pydantic's ValidationError."""
+def read_document(model: type[Form], data: Mapping[str, Any] | str | bytes,
+                  context: dict[str, Any] | None = TYPED) -> Form:
+    """Validate ``data`` (JSON text or a dict) as ``model`` (as typed now, by default: see
+    :data:`forms.form.TYPED`); raises pydantic's ValidationError."""
     if isinstance(data, str | bytes):
-        return model.model_validate_json(data)
-    return model.model_validate(dict(data))
+        return model.model_validate_json(data, context=context)
+    return model.model_validate(dict(data), context=context)
 
 
 def plain_problems(model: type[BaseModel], error: ValidationError) -> list[FieldProblem]:

@@ -1,6 +1,10 @@
 """How to reach someone, checked as it is typed: a phone number must look like one, a UK postcode
 must be one (stored upper-case with one space, ``CV1 2AB``), an email address must look like one.
-Blank is always allowed: whether a field is needed is the form's ready check."""
+Blank is always allowed: whether a field is needed is the form's ready check.
+
+The checks refuse only what is being typed or saved now (validated with
+:data:`forms.form.TYPED`): a form read back as it was saved, perhaps before a check existed,
+is never refused for its format, so it still prints, syncs and reaches the Lead."""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ import re
 from collections.abc import Callable
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, ValidationInfo
+
+from forms.form import typed_now
 
 PHONE_EXAMPLE = "07700 900123"
 POSTCODE_EXAMPLE = "CV1 2AB"
@@ -47,17 +53,19 @@ def uk_postcode(text: str) -> str | None:
     return f"{compact[:-3]} {compact[-3:]}"
 
 
-def _phone_or_blank(value: str) -> str:
-    if value and not is_phone_number(value):
+def _phone_or_blank(value: str, info: ValidationInfo) -> str:
+    if value and typed_now(info.context) and not is_phone_number(value):
         raise ValueError(f"must be a phone number, such as {PHONE_EXAMPLE}")
     return value
 
 
-def _postcode_or_blank(value: str) -> str:
+def _postcode_or_blank(value: str, info: ValidationInfo) -> str:
     if not value:
         return value
     found = uk_postcode(value)
     if found is None:
+        if not typed_now(info.context):
+            return value  # read as it was saved
         raise ValueError(f"must be a UK postcode, such as {POSTCODE_EXAMPLE}")
     return found
 
@@ -68,9 +76,9 @@ def looks_like_email(text: str) -> bool:
     return "@" in text and "." in text.rsplit("@", 1)[-1] and " " not in text
 
 
-def _email_or_blank(example: str) -> Callable[[str], str]:
-    def check(value: str) -> str:
-        if value and not looks_like_email(value):
+def _email_or_blank(example: str) -> Callable[[str, ValidationInfo], str]:
+    def check(value: str, info: ValidationInfo) -> str:
+        if value and typed_now(info.context) and not looks_like_email(value):
             raise ValueError(f"must be an email address, such as {example}")
         return value
     return check

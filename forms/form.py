@@ -10,6 +10,18 @@ from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+TYPED: dict[str, bool] = {"typed": True}
+"""Validation context for what is being typed or saved now: the format checks (a phone number,
+a postcode, an email address) apply. Without it, a form read back from the store or from a
+device's bundle is read as it was saved, even one saved before a format check existed: never
+refused, so it still prints, syncs and reaches the Lead (its problems are listed when it is
+next checked or saved)."""
+
+
+def typed_now(context: object) -> bool:
+    """True when validating with :data:`TYPED` (what is being typed or saved now)."""
+    return isinstance(context, dict) and bool(context.get("typed"))
+
 
 @dataclass(frozen=True)
 class FieldProblem:
@@ -104,15 +116,16 @@ _Model = TypeVar("_Model", bound=BaseModel)
 
 
 def without_invalid(model: type[_Model], data: dict[str, Any], *,
-                    tries: int = 20) -> _Model | None:
+                    tries: int = 20, context: dict[str, Any] | None = None) -> _Model | None:
     """The form made of what is valid in ``data``: each field that fails is left out, as if
     not answered yet, so the rules (a child, or an adult who refused) and what is still
     missing hold while something typed is being corrected. ``None`` when a fault cannot be
-    left out that way (one about the whole form)."""
+    left out that way (one about the whole form). ``context``: :data:`TYPED` for what is being
+    typed now (a badly typed phone number is left out too)."""
     current = copy.deepcopy(data)
     for _ in range(tries):
         try:
-            return model.model_validate(current)
+            return model.model_validate(current, context=context)
         except ValidationError as error:
             dropped = [_drop(current, problem["loc"]) for problem in error.errors()]
             if not any(dropped):

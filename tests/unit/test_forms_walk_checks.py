@@ -14,6 +14,7 @@ import pytest
 from forms.check import check_document
 from forms.contact import is_phone_number, uk_postcode
 from forms.dtn import DutyToNotify
+from forms.form import TYPED
 from forms.intelligence import IntelligenceReport
 from forms.nrm import Dependant, FirstResponder, NrmReferral, Place, SafeContact
 from forms.referral import Referral
@@ -190,6 +191,28 @@ def test_the_potential_victims_email_has_a_neutral_example() -> None:
         "Potential victim, Safe contact details: safe email address must be an email address, "
         "such as name@example.com")
     assert FirstResponder(work_email="a.officer@coventry.gov.uk").work_email
+
+
+def test_a_form_saved_before_the_format_checks_is_still_read() -> None:
+    """R-FORM-CONTACT-DETAILS: the checks refuse what is typed or saved now; a form read back
+    as it was saved (a phone written as words before the check existed) is read as it is, so
+    it still prints, syncs and reaches the Lead, and checking it names what to correct."""
+    saved = json.dumps({"potential_victim": {"safe_contact": {
+        "phone": "ring the front desk", "postcode": "unknown", "email": "no email"}},
+        "exploitation": {"places": [{"postcode": "cv2 9zx"}]}})
+    read = NrmReferral.model_validate_json(saved)
+    contact = read.potential_victim.safe_contact
+    assert (contact.phone, contact.postcode, contact.email) == (
+        "ring the front desk", "unknown", "no email")
+    assert read.exploitation.places[0].postcode == "CV2 9ZX"  # a real one still normalised
+    with pytest.raises(ValueError, match="must be a phone number"):
+        NrmReferral.model_validate_json(saved, context=TYPED)
+    named = messages(check_document("nrm", saved, ready=False))
+    assert set(named) == {"potential_victim.safe_contact.phone",
+                          "potential_victim.safe_contact.postcode",
+                          "potential_victim.safe_contact.email"}
+    assert check_document("nrm", saved, ready=False, typed=False) == []
+    assert Premises.model_validate({"postcode": "CV6"}).postcode == "CV6"
 
 
 # --- every problem while a field is invalid ---------------------------------------------------
