@@ -131,6 +131,8 @@ def history_lines(store: Store, case_id: str) -> list[str]:
     for referral in referrals_of(received):
         for event in events(store, case_id, referral.person_id):
             outcome = "" if event.outcome == Outcome.NONE else f" ({event.outcome.value})"
+            if event.route != referral.route:  # the notice an NRM referral replaced since
+                outcome += f" ({KIND_TITLES.get(event.route, event.route)})"
             reference = f", reference {event.reference}" if event.reference else ""
             lines.append(f"- {referral.person_reference}: {EVENT_WORDS[event.kind]}{outcome} "
                          f"on {v.day(event.happened_on)}{reference} "

@@ -261,12 +261,22 @@ def _form_referrals(case: ReceivedCase) -> Iterator[tuple[str | None, _Referred]
                 continue  # their NRM, still held, is counted
             # Consent withdrawn after the NRM was submitted: the referral was made (and stays
             # counted), whatever notice the laptop sent after.
-            yield form.person_id, _Referred(
-                model.encountered_on or received_on(form.created_at),
-                "NRM referral, adult" if form.person_id in case.nrm_submitted
-                else "Duty to Notify, adult",
-                label(model.gender) if model.gender else "Not recorded",
-                _nation(model.nationality), tuple(t.value for t in model.exploitation_types))
+            yield form.person_id, _notified(
+                model, form, "NRM referral, adult" if form.person_id in case.nrm_submitted
+                else "Duty to Notify, adult")
+    for form in case.replaced_dtns.values():
+        # Notified, then referred to the NRM once they consented: the notification was made,
+        # and is counted beside the referral (counted above once it is made).
+        model = form_model(form)
+        if isinstance(model, DutyToNotify):
+            yield form.person_id, _notified(model, form, "Duty to Notify, adult")
+
+
+def _notified(model: DutyToNotify, form: FormDocument, route: str) -> _Referred:
+    return _Referred(model.encountered_on or received_on(form.created_at), route,
+                     label(model.gender) if model.gender else "Not recorded",
+                     _nation(model.nationality),
+                     tuple(t.value for t in model.exploitation_types))
 
 
 def _nation(code: str | None) -> str:
@@ -340,7 +350,7 @@ def _decision_groups(store: Store, cases: list[ReceivedCase], count: _Counter,
     decided: dict[str, list[tuple[str, date]]] = {"rg": [], "cg": [], "recon": [], "serac": []}
     for case in cases:
         for found in referrals_of(case):
-            now = latest(referral_events(store, found.case_id, found.person_id))
+            now = latest(referral_events(store, found.case_id, found.person_id, found.route))
             for kind, key in ((EventKind.RG, "rg"), (EventKind.CG, "cg")):
                 if kind in now:
                     decided[key].append((now[kind].outcome.value.capitalize(),

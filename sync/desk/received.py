@@ -40,6 +40,10 @@ class ReceivedCase:
     """Person id to the NRM referral the Lead recorded as submitted and the officer's laptop
     no longer sends (the person withdrew consent since): its last version received, kept so
     the Lead can still read and print what was submitted."""
+    replaced_dtns: dict[str, FormDocument] = field(default_factory=dict)
+    """Person id to the Duty to Notify the Lead recorded as submitted and the officer's laptop
+    no longer sends (the person consented since, and an NRM referral replaced it): its last
+    version received. The notification was made: still read, printed and counted."""
 
     def person(self, reference: str) -> Person:
         """The person with this reference (W1) or id; NotFound otherwise."""
@@ -58,11 +62,16 @@ class ReceivedCase:
         shown = [(form, "") for form in self.forms]
         shown += [(form, "as submitted; consent withdrawn since")
                   for form in self.withdrawn_nrms.values()]
+        shown += [(form, REPLACED_DTN) for form in self.replaced_dtns.values()]
         return shown
 
     def forms_of(self, kind: str) -> list[FormDocument]:
         """The case's forms of one kind, oldest first."""
         return [form for form in self.forms if form.kind == kind]
+
+
+REPLACED_DTN = "as notified; replaced since by an NRM referral"
+"""What the desk says beside a Duty to Notify kept in :attr:`ReceivedCase.replaced_dtns`."""
 
 
 def form_model(document: FormDocument) -> Form:
@@ -169,15 +178,20 @@ def load_case(store: Store, case_id: str) -> ReceivedCase:
     received.notes.sort(key=lambda n: (n.visit_id, n.seq))
     received.exhibits.sort(key=lambda e: e.exhibit_ref)
     received.forms.sort(key=lambda f: f.created_at)
-    received.withdrawn_nrms.update(_withdrawn_nrms(store, received))
+    received.withdrawn_nrms.update(_no_longer_sent(store, received, "nrm",
+                                                    received.nrm_submitted))
+    received.replaced_dtns.update(_no_longer_sent(store, received, "dtn",
+                                                  received.dtn_submitted))
     return received
 
 
-def _withdrawn_nrms(store: Store, received: ReceivedCase) -> dict[str, FormDocument]:
-    """The NRM referrals recorded as submitted that the case's newest bundle no longer holds:
-    for each such person, the NRM form of the newest earlier bundle that held one."""
-    holding = {form.person_id for form in received.forms if form.kind == "nrm"}
-    missing = received.nrm_submitted - holding
+def _no_longer_sent(store: Store, received: ReceivedCase, kind: str,
+                    submitted: frozenset[str]) -> dict[str, FormDocument]:
+    """The forms of ``kind`` (``nrm``, ``dtn``) recorded as submitted (``submitted``: the
+    people) that the case's newest bundle no longer holds: for each such person, the form of
+    the newest earlier bundle that held one."""
+    holding = {form.person_id for form in received.forms if form.kind == kind}
+    missing = submitted - holding
     if not missing:
         return {}
     found: dict[str, FormDocument] = {}
@@ -188,7 +202,7 @@ def _withdrawn_nrms(store: Store, received: ReceivedCase) -> dict[str, FormDocum
             (received.case.id,)):
         values = _fields(json.loads(data))
         person = values.get("person_id")
-        if values.get("kind") != "nrm" or person not in missing or person in found:
+        if values.get("kind") != kind or person not in missing or person in found:
             continue
         values["data"] = json.dumps(values["data"])
         found[str(person)] = FormDocument(**values)  # type: ignore[arg-type]

@@ -298,7 +298,8 @@ def submission(store: Store, case_id: str, person_reference: str) -> Submission:
 
 
 def _submission(store: Store, found: Referral) -> Submission:
-    sent = latest(events(store, found.case_id, found.person_id)).get(EventKind.SUBMITTED)
+    sent = latest(events(store, found.case_id, found.person_id, found.route)).get(
+        EventKind.SUBMITTED)
     if sent is None:
         return Submission(found, "", None)
     return Submission(found, sent.reference, sent.happened_on)

@@ -121,6 +121,8 @@ class RecordedEvent:
     happened_on: date
     reference: str
     recorded_at: str
+    route: str = ""
+    """``nrm`` or ``dtn``: the route of the referral it was recorded for."""
 
 
 @dataclass(frozen=True)
@@ -202,15 +204,20 @@ def referral(store: Store, case_id: str, person_reference: str) -> Referral:
                    case.case.reference)
 
 
-def events(store: Store, case_id: str, person_id: str) -> list[RecordedEvent]:
-    """Every version recorded for a referral, oldest first."""
+def events(store: Store, case_id: str, person_id: str,
+           route: str | None = None) -> list[RecordedEvent]:
+    """Every version recorded for a person's referral, oldest first; with ``route`` (``nrm``
+    or ``dtn``), only those recorded for that route: a Duty to Notify recorded as submitted
+    and later replaced by an NRM referral (the person consented since) is not the NRM's
+    submission."""
     rows = store.conn.execute(
-        "SELECT seq, kind, outcome, happened_on, reference, recorded_at FROM lead_referral_events "
-        "WHERE case_id = ? AND person_id = ? ORDER BY seq",
-        (case_id, person_id),
+        "SELECT seq, kind, outcome, happened_on, reference, recorded_at, route "
+        "FROM lead_referral_events "
+        "WHERE case_id = ? AND person_id = ? AND (? IS NULL OR route = ?) ORDER BY seq",
+        (case_id, person_id, route, route),
     ).fetchall()
     return [RecordedEvent(int(r[0]), EventKind(r[1]), Outcome(r[2]), date.fromisoformat(r[3]),
-                          str(r[4]), str(r[5])) for r in rows]
+                          str(r[4]), str(r[5]), str(r[6])) for r in rows]
 
 
 def latest(recorded: Iterable[RecordedEvent]) -> dict[EventKind, RecordedEvent]:
@@ -316,7 +323,8 @@ def check_event(store: Store, case_id: str, person_reference: str, kind: EventKi
     """Refuse what cannot be right about one event (a date in the future or before the person
     was found, a decision out of order), recording nothing; the referral it is about."""
     found = referral(store, case_id, person_reference)
-    _check(found, kind, outcome, on, latest(events(store, case_id, found.person_id)),
+    _check(found, kind, outcome, on,
+           latest(events(store, case_id, found.person_id, found.route)),
            clock.today())
     return found
 
@@ -335,7 +343,7 @@ def record_event(
              reference, stamp()),
         )
         store.audit(f"lead.{kind.value}", "referral", f"{case_id}/{found.person_id}")
-    return events(store, case_id, found.person_id)[-1]
+    return events(store, case_id, found.person_id, found.route)[-1]
 
 
 def _tokens(recorded: list[RecordedEvent]) -> list[tuple[str, date]]:
@@ -410,7 +418,7 @@ def due_items(store: Store) -> list[DueItem]:
         for found in referrals_of(case):
             if found.route != "nrm":
                 continue
-            recorded = events(store, found.case_id, found.person_id)
+            recorded = events(store, found.case_id, found.person_id, found.route)
             if found.withdrawn_after_submission \
                     and EventKind.SUPPORT_ENDED not in latest(recorded):
                 items.append(DueItem(found.received, found.case_reference,

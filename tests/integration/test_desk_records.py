@@ -518,3 +518,69 @@ def test_a_wrong_date_is_refused_before_any_question_of_the_same_person(sent) ->
         submission.record_submission(store, second, "W1", "NRM-2", today - timedelta(days=900))
     assert not isinstance(refused.value, submission.PossibleDuplicate)
     assert "before" in str(refused.value)
+
+
+def test_a_notification_replaced_by_an_nrm_once_the_person_consents(tmp_path: Path) -> None:
+    """An adult refused the NRM: the officer sent a Duty to Notify, and the Lead recorded it as
+    submitted. Later the person consents: the officer's NRM referral replaces the notice on the
+    laptop. The notification was made: it is still counted and can still be read at the Lead
+    ("as notified; replaced since by an NRM referral"); the NRM is a referral of its own, not
+    yet submitted (the notice's submission is not taken for it), and the Lead records its
+    submission as a first one; once made, both are counted."""
+    from fieldkit import documents
+    from fieldkit.demo.forms import w1_nrm, w2_nrm_draft
+    from forms import nrm_to_dtn
+    from sync.desk.casefile import case_lines
+    from sync.desk.figures import Quarter, quarter_figures
+
+    def routes_counted() -> dict[str, int]:
+        groups = quarter_figures(setup.lead, Quarter.of(found)).groups
+        rows = next(g for g in groups if g.key == "referrals").rows
+        return {route: counts[-1] for route, counts in rows.items()}
+
+    setup = LeadAndDevice(tmp_path)
+    try:
+        found = clock.today()
+        case = cases.create_case(setup.device, "Operation Rowan")
+        person = cases.add_person(setup.device, case.id, "R1")
+        notice = nrm_to_dtn(w2_nrm_draft(found))[0].model_dump(mode="json")
+        documents.save_document(setup.device, case.id, "dtn", notice, status="ready",
+                                person_id=person.id)
+        setup.send(case.id)
+        setup.import_all()
+        submission.record_submission(setup.lead, case.id, "R1", "DTN-77", found)
+        assert routes_counted()["Duty to Notify, adult"] == 1
+
+        consented = w1_nrm(found).model_dump(mode="json")  # the person consents later
+        documents.save_document(setup.device, case.id, "nrm", consented, person_id=person.id)
+        setup.send(case.id)
+        setup.import_all()
+
+        assert routes_counted() == {"NRM referral, adult": 0, "NRM referral, child": 0,
+                                    "Duty to Notify, adult": 1, "Total": 1}
+        received = load_case(setup.lead, case.id)
+        assert [(f.kind, note) for f, note in received.forms_to_read() if note] == [
+            ("dtn", "as notified; replaced since by an NRM referral")]
+        overview = "\n".join(case_lines(setup.lead, case.id))
+        assert "Duty to Notify (R1): as notified; replaced since by an NRM referral" in overview
+        now = submission.submission(setup.lead, case.id, "R1")
+        assert now.referral.route == "nrm" and now.submitted_on is None and not now.reference
+        assert tracker.referral(setup.lead, case.id, "R1").draft
+
+        documents.save_document(setup.device, case.id, "nrm", consented, status="ready",
+                                document_id=documents.list_documents(
+                                    setup.device, case.id, "nrm")[0].id)
+        setup.send(case.id)
+        setup.import_all()
+        sent = submission.record_submission(setup.lead, case.id, "R1", "NRM-88", found)
+        assert sent.reference == "NRM-88"
+        assert submission.submission(setup.lead, case.id, "R1").reference == "NRM-88"
+        assert routes_counted() == {"NRM referral, adult": 1, "NRM referral, child": 0,
+                                    "Duty to Notify, adult": 1, "Total": 2}
+        from sync.desk.casefile import history_lines
+        recorded = [line for line in history_lines(setup.lead, case.id) if "R1:" in line]
+        assert len(recorded) == 2, recorded
+        assert "(Duty to Notify)" in recorded[0] and "DTN-77" in recorded[0]
+        assert "(Duty to Notify)" not in recorded[1] and "NRM-88" in recorded[1]
+    finally:
+        setup.close()
