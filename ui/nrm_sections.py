@@ -14,7 +14,7 @@ from fieldkit import clock
 from fieldkit.documents import form_problems
 from forms import DutyToNotify, NotForDutyToNotify, NrmReferral, nrm_to_dtn
 from forms.dtn import IDENTIFYING_NRM_FIELDS, anonymise_nrm
-from forms.form import FieldProblem, without_invalid
+from forms.form import TYPED, FieldProblem, without_invalid
 from forms.rules import Obligations, Route
 
 
@@ -67,7 +67,7 @@ def section_of(field: str) -> str:
 def read_nrm(data: dict[str, Any]) -> NrmReferral | None:
     """The form as a model, or None while something typed is invalid."""
     try:
-        return NrmReferral.model_validate(data)
+        return NrmReferral.model_validate(data, context=TYPED)
     except ValidationError:
         return None
 
@@ -75,7 +75,7 @@ def read_nrm(data: dict[str, Any]) -> NrmReferral | None:
 def read_valid_parts(data: dict[str, Any]) -> NrmReferral | None:
     """The form as a model; while something typed is invalid, made of what is valid (see
     :func:`forms.form.without_invalid`), so the child rule and the route still hold."""
-    return read_nrm(data) or without_invalid(NrmReferral, data)
+    return read_nrm(data) or without_invalid(NrmReferral, data, context=TYPED)
 
 
 def as_of(nrm: NrmReferral | None) -> date:
@@ -121,7 +121,7 @@ def problems_for(data: dict[str, Any], route: Route | None) -> list[FieldProblem
     invalid = form_problems("nrm", data, ready=False)
     if invalid:
         # Then what the valid parts still need (so one invalid date does not hide the rest).
-        valid = without_invalid(NrmReferral, data)
+        valid = without_invalid(NrmReferral, data, context=TYPED)
         if valid is None:
             return invalid
         named = {problem.field for problem in invalid}
