@@ -396,7 +396,7 @@ class PersonFormPage(Page):
         self.print_button.setEnabled(False)
         self.message.setText(self.tr("Making the pack…"))
         self._worker.run(
-            lambda: print_pack.render_pack(kind, content, reference),
+            lambda: print_pack.render_pack(kind, content, reference, self.person.reference),
             lambda pdf: self._printed(path, pdf), self._print_failed)
 
     def _printed(self, path: str, pdf: bytes) -> None:

@@ -37,15 +37,18 @@ def choose_pack_path(parent: QWidget, suggested: str, what: str = "") -> str:
     return str(dialog.selectedFiles()[0])
 
 
-def render_pack(kind: str, data: dict[str, object], case_reference: str) -> bytes:
-    """The PDF bytes of an ``nrm`` or ``dtn`` form (slow: call through the worker)."""
+def render_pack(kind: str, data: dict[str, object], case_reference: str,
+                person_reference: str = "") -> bytes:
+    """The PDF bytes of an ``nrm`` or ``dtn`` form (slow: call through the worker); an NRM
+    pack names the person's reference, a Duty to Notify never does (it is anonymous)."""
     if kind == "dtn":
         from fieldkit.pdf.dtn import render_dtn
 
         return render_dtn(DutyToNotify.model_validate(data), case_reference)
     from fieldkit.pdf.nrm import render_nrm_pack
 
-    return render_nrm_pack(NrmReferral.model_validate(data), case_reference)
+    return render_nrm_pack(NrmReferral.model_validate(data), case_reference,
+                           person_reference=person_reference)
 
 
 def choose_folder(parent: QWidget, title: str, warning: str = "") -> str:

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from fieldkit.cases import get_case, get_visit, list_visits
+from fieldkit.cases import get_case, get_person, get_visit, list_visits
 from fieldkit.documents import get_document, list_documents
 from fieldkit.errors import NotFound
 from fieldkit.exhibits import list_exhibits
@@ -45,10 +45,11 @@ def pdf_name(case_reference: str, kind: str, number: int) -> str:
     return f"{safe_name_part(case_reference)}-{kind}-{number}.pdf"
 
 
-def render_form(form: Form, case_reference: str) -> bytes:
-    """Any form as PDF bytes (a visit form alone, without its notes and exhibits)."""
+def render_form(form: Form, case_reference: str, person_reference: str = "") -> bytes:
+    """Any form as PDF bytes (a visit form alone, without its notes and exhibits); an NRM
+    pack names the person's reference (``person_reference``) under the case's."""
     if isinstance(form, NrmReferral):
-        return render_nrm_pack(form, case_reference)
+        return render_nrm_pack(form, case_reference, person_reference=person_reference)
     if isinstance(form, DutyToNotify):
         return render_dtn(form, case_reference)
     if isinstance(form, ReceptionCentre):
@@ -108,7 +109,9 @@ def _renderer(store: Store, case_reference: str, planned: PlannedPdf) -> Callabl
         if form is None:
             raise ValueError("A planned PDF needs a visit or a form")
         read_form = form
-        return lambda: render_form(read_form, case_reference)
+        person_id = planned.document.person_id if planned.document is not None else None
+        person = get_person(store, person_id).reference if person_id is not None else ""
+        return lambda: render_form(read_form, case_reference, person)
     visit = planned.visit
     exhibits = [e for e in list_exhibits(store, visit.case_id) if e.visit_id == visit.id]
     notes = list_notes(store, visit.id)

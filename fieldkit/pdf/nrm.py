@@ -51,17 +51,22 @@ def nrm_title(case_reference: str) -> str:
 
 
 def render_nrm_pack(
-    nrm: NrmReferral, case_reference: str, *, as_of: date | None = None
+    nrm: NrmReferral, case_reference: str, *, as_of: date | None = None,
+    person_reference: str = "",
 ) -> bytes:
     """The NRM pack for one potential victim, as PDF bytes. ``as_of`` is the date the age rules
-    are applied on (default: the date the person was found, else today)."""
+    are applied on (default: the date the person was found, else today); ``person_reference``:
+    the case's reference for them (W1), printed under the case's so the pack is matched to the
+    person on the board and at the Lead (never in the file name or the PDF's title)."""
     when = as_of or nrm.where_found.encountered_on or utc_now().date()
     problems = check_document("nrm", nrm.model_dump(mode="json"), ready=True, as_of=when,
                               today=today())
+    person = [f"Person {person_reference.strip()}"] if person_reference.strip() else []
     story: list[Flowable] = title_block(
         "National Referral Mechanism (NRM) referral", case_reference,
-        ["Laid out in the order of the Home Office online form. Good practice: go through it "
-         "with the potential victim, in a language they understand, before it is sent."],
+        [*person, "Laid out in the order of the Home Office online form. Good practice: go "
+         "through it with the potential victim, in a language they understand, before it is "
+         "sent."],
     )
     story += section_flowables(CHECKLIST_HEADING, checklist(problems))
     story += section_flowables(ROUTE_HEADING, [para(route_text(nrm.obligations(when)))])

@@ -44,7 +44,8 @@ def received_packs(case: ReceivedCase) -> dict[str, bytes]:
         counts[document.kind] += 1
         # The name carries no person reference (it may be a name): kind and number only.
         name = pdf_name(reference, document.kind, counts[document.kind])
-        packs[name] = render_form(form_model(document), reference)
+        packs[name] = render_form(form_model(document), reference,
+                                  case.person_reference(document.person_id))
     return packs
 
 

@@ -35,9 +35,15 @@ def test_the_demo_case_prints_one_pdf_per_visit_and_form(store: Store, demo_case
     assert "Shine Bright Hand Car Wash" in visit and "five mattresses" in visit
     assert "Corrected by entry 6" in visit and "OT/1" in visit
     assert "Hand car wash" in visit  # from the linked visit form
-    assert "Andrei" in pdf_text(pdfs[f"{reference}-nrm-1.pdf"])
+    nrm = pdf_text(pdfs[f"{reference}-nrm-1.pdf"])
+    assert "Andrei" in nrm
+    # The pack names the person's reference under the case's, to match it to the person on
+    # the board and at the Lead; the anonymous Duty to Notify never does.
+    assert f"Case {reference} Person W1 " in nrm
+    assert "Person W3" in pdf_text(pdfs[f"{reference}-nrm-2.pdf"])
     dtn = pdf_text(pdfs[f"{reference}-dtn-1.pdf"])
     assert not any(word in dtn for word in ("Florin", "Mateescu", "Kam", "Foleshill Road"))
+    assert "W2" not in dtn and "Person " not in dtn
 
 
 def test_printing_one_form_matches_the_export_name(store: Store, demo_case: str) -> None:
