@@ -7,7 +7,7 @@ connection of its own.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from fieldkit.events import SEND_FINISHED, SYNC_REACHABLE, hub
@@ -66,6 +66,11 @@ def sync_once(
         hub.publish(SYNC_REACHABLE, reachable=True)
         report = outbox.send_due(store, link, retry_now=retry_now, progress=progress)
         receipts = outbox.collect_receipts(store, link)
+        if outbox.due_items(store):
+            # A receipt said the Lead got a damaged copy of a bundle: sent again now.
+            again = outbox.send_due(store, link, progress=progress)
+            report = replace(again, delivered=report.delivered + again.delivered,
+                             failed=report.failed + again.failed)
         purged = retention.apply_retention(store, profile.policy.retention_days)
     finally:
         link.close()

@@ -427,6 +427,40 @@ def mark_acknowledged(store: Store, bundle_id: str, at: str) -> None:
             "UPDATE outbox SET acknowledged_at = ? WHERE bundle_id = ? AND acknowledged_at IS NULL",
             (at, bundle_id),
         )
+        conn.execute("DELETE FROM meta WHERE key = ?", (_OTHER_COPY + bundle_id,))
+
+
+def _imported_after_refusal(store: Store, bundle_id: str, at: str) -> None:
+    with store.transaction() as conn:
+        conn.execute(
+            "UPDATE outbox SET state = 'delivered', error_code = '', error_params = '{}', "
+            "acknowledged_at = ? WHERE bundle_id = ? AND state = 'refused'", (at, bundle_id))
+        store.audit("sync.imported_after_refusal", "bundle", bundle_id)
+    hub.publish(OUTBOX_CHANGED)
+
+
+_OTHER_COPY = "outbox.other_copy_refused:"
+"""Meta key (+ bundle id): the hash of the other bytes the Lead refused under the bundle's id,
+for which it was delivered again (so the same receipt never sends it twice)."""
+
+
+def _deliver_again(store: Store, bundle_id: str, other: str) -> bool:
+    """Queue a delivered bundle again because the Lead refused other bytes (``other``, their
+    SHA-256) under its id; False when already done for that receipt."""
+    key = _OTHER_COPY + bundle_id
+    with store.transaction() as conn:
+        done = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        if done is not None and done[0] == other:
+            return False
+        conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
+                     "SET value = excluded.value", (key, other))
+        conn.execute(
+            "UPDATE outbox SET state = 'queued', error_code = 'lead_got_other_copy', "
+            "error_params = '{}' WHERE bundle_id = ? AND state = 'delivered'", (bundle_id,))
+        store.audit("sync.deliver_again", "bundle", bundle_id)
+    log.warning("bundle %s: the Lead refused a damaged copy; delivering it again", bundle_id)
+    hub.publish(OUTBOX_CHANGED)
+    return True
 
 
 def collect_receipts(store: Store, transport: Any) -> int:
@@ -435,19 +469,37 @@ def collect_receipts(store: Store, transport: Any) -> int:
     Only a receipt for exactly the bytes sent counts. An "imported" one acknowledges the bundle
     (only then may retention purge the case). A "rejected" one marks it refused, with the Lead's
     reason, and it is never sent again: the same bytes would not help.
+
+    A "rejected" receipt for other bytes under the bundle's id says the Lead never had what was
+    sent: the file was damaged or replaced on its way (a byte changed on the share). The bundle
+    is delivered again, once for each such receipt (the Lead imports it, and its receipt for
+    the bytes sent replaces that one); never lost on a laptop that shows it as sent.
+
+    A refused bundle the Lead imported after all (its laptop enrolled since, the file moved back
+    from quarantine) is acknowledged by the receipt that says so.
     """
     from sync.transport import fetch_receipts
 
     rows = store.conn.execute(
-        "SELECT bundle_id FROM outbox WHERE state = 'delivered' AND acknowledged_at IS NULL"
+        "SELECT bundle_id, state FROM outbox WHERE (state = 'delivered' AND "
+        "acknowledged_at IS NULL) OR state = 'refused'"
     ).fetchall()
+    refused = {str(bundle_id) for bundle_id, state in rows if state == "refused"}
     receipts = fetch_receipts(transport, [str(row[0]) for row in rows])
     counted = 0
     for bundle_id, receipt in receipts.items():
         sent = hashlib.sha256(_content(store, bundle_id)).hexdigest()
+        if bundle_id in refused:
+            if receipt.status == "imported" and receipt.bundle_sha256 == sent:
+                _imported_after_refusal(store, bundle_id, receipt.at)
+                counted += 1
+            continue
         if receipt.bundle_sha256 != sent:
-            # A receipt about other bytes than were sent proves nothing either way: the bundle
-            # stays delivered and unacknowledged (so never purged), and is not stopped either.
+            if receipt.status == "rejected" and _deliver_again(store, bundle_id,
+                                                               receipt.bundle_sha256):
+                continue
+            # Otherwise a receipt about other bytes than were sent proves nothing either way:
+            # the bundle stays delivered and unacknowledged (so never purged).
             log.warning("ignoring a receipt for bundle %s: it is for other content", bundle_id)
             continue
         counted += 1

@@ -208,6 +208,9 @@ def outbox_error_text(code: str, params: dict[str, str | int]) -> str:
     if code == "delivery_refused":
         return _tr("The Lead's inbox refused the bundle (HTTP {status}).").format(
             status=params.get("status", "?"))
+    if code == "lead_got_other_copy":
+        return _tr("The copy the Lead received was damaged on its way, so this bundle is "
+                   "sent again. Nothing needs doing.")
     if code == "lead_rejected":
         reason = str(params.get("reason", "")) or _tr("no reason given")
         return _tr("The Lead could not import this bundle: {reason}").format(reason=reason)

@@ -15,7 +15,7 @@ from fieldkit.errors import InvalidInput
 from fieldkit.store import Store
 from sync import importer, lead
 from sync.audit_anchor import audit_breaks
-from sync.layout import delivered_bundles
+from sync.layout import BUNDLE_SUFFIX, delivered_bundles
 
 FOLDER_KEY = "lead_import_folder"
 DEVICES_FILE_KEY = "lead_devices_file"
@@ -152,14 +152,18 @@ def _sender_words(device_id: str, officer: str, source: str,
 
 
 def rejections(store: Store) -> list[Rejection]:
-    """Bundles refused at import, newest first, each with what is known of it in words:
-    where it was found, when it arrived, who it may be from (never a claim as fact), and what
-    to do (the officer's laptop shows the case as refused by the Lead, to send again)."""
+    """Bundles refused at import and not imported since, newest first, each with what is known
+    of it in words: where it was found, when it arrived, who it may be from (never a claim as
+    fact), and what to do (:func:`_advice`). One imported after it was refused (its laptop
+    enrolled since, a damaged copy sent again) is no longer listed: nothing is left to do."""
     devices = {str(r[0]): (str(r[1]), str(r[2] or "")) for r in store.conn.execute(
         "SELECT device_id, officer, device_name FROM lead_devices")}
     rows = store.conn.execute(
-        "SELECT file_name, reason, rejected_at, found_in, arrived_at, sender_device, "
-        "sender_officer, sender_source FROM lead_rejections ORDER BY id DESC").fetchall()
+        "SELECT r.file_name, r.reason, r.rejected_at, r.found_in, r.arrived_at, "
+        "r.sender_device, r.sender_officer, r.sender_source FROM lead_rejections r "
+        "WHERE NOT EXISTS (SELECT 1 FROM lead_bundles b WHERE b.bundle_id = "
+        "substr(r.file_name, 1, length(r.file_name) - ?) AND b.imported_at > r.rejected_at) "
+        "ORDER BY r.id DESC", (len(BUNDLE_SUFFIX),)).fetchall()
     found = []
     for name, reason, refused, folder, arrived, device, named, source in rows:
         sender, ask = _sender_words(str(device), str(named), str(source), devices) \
@@ -168,14 +172,31 @@ def rejections(store: Store) -> list[Rejection]:
                  else "moved to the import folder's quarantine")
         theirs = " (if it is theirs: the file's claim is not verified)" \
             if source == "manifest" else ""
-        advice = (f"Nothing was imported from it. Ask {ask} to sync{theirs}: a case their "
-                  "laptop shows as refused by the Lead is to be sent again, then import."
-                  if ask else
-                  "Nothing was imported from it. Ask the officers to sync: any case their "
-                  "laptop shows as refused by the Lead is to be sent again, then import.")
         found.append(Rejection(str(name), str(reason), str(refused), where, str(arrived),
-                               sender, advice))
+                               sender, _advice(str(reason), ask, theirs)))
     return found
+
+
+def _advice(reason: str, ask: str, theirs: str) -> str:
+    """What the Lead can do about a refused bundle, by why it was refused."""
+    officer = f"{ask}{theirs}" if ask else "the officers"
+    if "device revoked" in reason:
+        return ("Nothing was imported from it, and nothing this laptop sends is imported while "
+                "it is revoked. If the revocation was a mistake, or the officer has a new "
+                f"laptop, enrol it again (Set-up) and ask {officer} to send the case again.")
+    if "unknown device" in reason:
+        return ("Nothing was imported from it: the laptop is not enrolled here. If it is one "
+                "of your officers', enrol it (Set-up), move the file back from quarantine into "
+                "the bundles folder and import again.")
+    if "damaged" in reason or "signature does not match" in reason:
+        return ("Nothing was imported from it. If the copy was damaged on its way, the "
+                "officer's laptop sends the bundle again by itself at its next sync (the "
+                f"receipt tells it so): ask {officer} to sync, then import again.")
+    if ask:
+        return (f"Nothing was imported from it. Ask {ask} to sync{theirs}: a case their "
+                "laptop shows as refused by the Lead is to be sent again, then import.")
+    return ("Nothing was imported from it. Ask the officers to sync: any case their laptop "
+            "shows as refused by the Lead is to be sent again, then import.")
 
 
 def revoke(store: Store, device_id: str, devices_file: Path | None) -> None:

@@ -58,15 +58,16 @@ def test_a_bundle_damaged_halfway_names_who_it_claims_to_be_from(setup) -> None:
     assert refused.found == (f"found in {setup.share}/bundles, moved to "
                              f"{setup.share}/quarantine")
     assert parse_stamp(refused.arrived_at) == ARRIVED
-    assert refused.advice.startswith("Nothing was imported from it. Ask Rowan Hallam to sync "
-                                     "(if it is theirs: the file's claim is not verified)")
+    assert refused.advice.endswith("ask Rowan Hallam (if it is theirs: the file's claim is not "
+                                   "verified) to sync, then import again.")
 
 
 def test_a_bundle_nothing_can_be_read_of_says_so_and_what_to_do(setup) -> None:  # type: ignore[no-untyped-def]
     _damage(setup, 0)
     [refused] = inbox.rejections(setup.lead)
     assert refused.sender == "not known: nothing in the file could be read"
-    assert "Ask the officers to sync" in refused.advice
+    assert "sends the bundle again by itself" in refused.advice
+    assert "ask the officers to sync, then import again" in refused.advice
     assert parse_stamp(refused.arrived_at) == ARRIVED
 
 
@@ -84,4 +85,4 @@ def test_the_inboxs_record_of_the_uploader_is_named_as_the_inboxs(setup) -> None
     [refused] = inbox.rejections(setup.lead)
     assert refused.sender == ("uploaded from Rowan Hallam, laptop, as the inbox recorded it "
                               "(the file itself could not be checked)")
-    assert "Ask Rowan Hallam to sync: a case their laptop shows as refused" in refused.advice
+    assert "ask Rowan Hallam to sync, then import again" in refused.advice

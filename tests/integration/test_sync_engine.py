@@ -66,3 +66,28 @@ def test_a_rejected_receipt_fails_the_item_and_nothing_is_purged(
     assert outbox.due_items(rig.device_store, retry_now=True) == []  # nor by "Retry now"
     assert outbox.summary(rig.device_store).refused == 1
     assert retention.purgeable_cases(rig.device_store, 1) == []
+
+
+def test_a_copy_damaged_in_the_inbox_folder_is_uploaded_again(
+    rig: SyncRig, tmp_path: Path
+) -> None:
+    """The Lead refuses a damaged copy of an upload (a byte changed where the inbox keeps it);
+    the laptop's next sync uploads the bundle again through the inbox, and the Lead imports
+    it: the case is never left behind on a laptop that shows it as sent."""
+    from sync import importer
+    from sync.layout import bundle_path
+
+    enrol(rig, f"http://127.0.0.1:{rig.inbox_port}", tmp_path)
+    (bundle_id,) = queue_cases(rig.device_store, 1)
+    engine = SyncEngine(rig.device_settings, Store.unwrap_key(rig.device_settings, PASSPHRASE))
+    assert engine.run_once().delivered == 1
+    path = bundle_path(rig.inbox_root, bundle_id)
+    damaged = bytearray(path.read_bytes())
+    damaged[len(damaged) // 3] ^= 0x04
+    path.write_bytes(bytes(damaged))
+    assert importer.import_folder(rig.lead_store, rig.inbox_root).rejected
+    assert engine.run_once().delivered == 1  # the receipt names other bytes: uploaded again
+    assert importer.import_folder(rig.lead_store, rig.inbox_root).imported == [bundle_id]
+    assert engine.run_once().receipts == 1
+    item = outbox.get_item(rig.device_store, bundle_id)
+    assert item.acknowledged_at is not None and item.state is outbox.OutboxState.DELIVERED

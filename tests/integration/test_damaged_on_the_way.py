@@ -1,0 +1,109 @@
+"""A bundle damaged on its way to the Lead (a byte changed on the shared folder) is never lost:
+the Lead refuses the damaged copy and says so in its signed receipt; the officer's laptop, which
+sent other bytes, delivers the bundle again at its next sync (once for that receipt), and the
+Lead imports it. A bundle refused because its laptop was not enrolled, imported once the Lead
+enrols it, is acknowledged on the laptop; the Lead's list of refusals forgets it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fieldkit import cases
+from fieldkit.settings import Settings
+from fieldkit.store import Store
+from sync import device, engine, lead, outbox
+from sync.desk import inbox
+from sync.layout import bundle_path
+from tests.builders import FAST, LeadAndDevice
+from tests.conftest import PASSPHRASE
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> Iterator[LeadAndDevice]:
+    made = LeadAndDevice(tmp_path)
+    yield made
+    made.close()
+
+
+def _sent_case(store: Store, title: str) -> str:
+    case = cases.create_case(store, title)
+    item = device.send_case(store, case.id)
+    assert engine.sync_once(store).delivered == 1
+    return item.bundle_id
+
+
+def test_a_copy_damaged_on_the_share_is_sent_again_and_imported(
+        setup: LeadAndDevice) -> None:
+    bundle_id = _sent_case(setup.device, "Operation Larch")
+    path = bundle_path(setup.share, bundle_id)
+    damaged = bytearray(path.read_bytes())
+    damaged[len(damaged) // 2] ^= 0x01
+    path.write_bytes(bytes(damaged))
+
+    report = setup.import_all()
+    assert report.imported == [] and "damaged" in report.rejected[0][1]
+    [refusal] = inbox.rejections(setup.lead)
+    assert "sends the bundle again by itself at its next sync" in refusal.advice
+
+    again = engine.sync_once(setup.device)  # the receipt is for other bytes: sent again
+    item = outbox.get_item(setup.device, bundle_id)
+    assert again.delivered == 1 and item.state is outbox.OutboxState.DELIVERED
+    assert path.read_bytes() == outbox._content(setup.device, bundle_id)
+    # The same receipt, still there until the Lead imports, does not send it a third time.
+    assert engine.sync_once(setup.device).delivered == 0
+    assert outbox.get_item(setup.device, bundle_id).state is outbox.OutboxState.DELIVERED
+
+    assert setup.import_all().imported == [bundle_id]
+    assert inbox.rejections(setup.lead) == []  # imported since: nothing left to do
+    assert engine.sync_once(setup.device).receipts == 1
+    item = outbox.get_item(setup.device, bundle_id)
+    assert item.acknowledged_at is not None and item.error is None
+    actions = [row[0] for row in setup.device.conn.execute(
+        "SELECT action FROM audit_events WHERE record_id = ?", (bundle_id,))]
+    assert actions.count("sync.deliver_again") == 1
+
+
+def test_a_bundle_from_a_laptop_enrolled_later_is_acknowledged_once_imported(
+        setup: LeadAndDevice, tmp_path: Path) -> None:
+    late = Store.create(Settings(data_dir=tmp_path / "late", **FAST), PASSPHRASE,
+                        officer="Priya Dhillon")
+    try:
+        issued, signed = lead.make_profile(
+            setup.lead, council="Example Council", lead_name="Lead",
+            lead_contact="lead@council.example", folder=str(setup.share))
+        device.import_profile(late, signed, expected_fingerprint=issued.fingerprint())
+        bundle_id = _sent_case(late, "Operation Alder")
+        [(refused_id, why)] = setup.import_all().rejected
+        assert refused_id == bundle_id and "unknown device" in why
+        [refusal] = inbox.rejections(setup.lead)
+        assert "enrol it (Set-up), move the file back from quarantine" in refusal.advice
+        engine.sync_once(late)
+        assert outbox.get_item(late, bundle_id).state is outbox.OutboxState.REFUSED
+
+        lead.add_device(setup.lead, device.enrolment_request(
+            late, device_name="laptop", organisation="Trading Standards"))
+        quarantined = setup.share / "quarantine" / f"{bundle_id}.age"
+        quarantined.rename(bundle_path(setup.share, bundle_id))
+        assert setup.import_all().imported == [bundle_id]
+        assert inbox.rejections(setup.lead) == []
+
+        assert engine.sync_once(late).receipts == 1
+        item = outbox.get_item(late, bundle_id)
+        assert item.state is outbox.OutboxState.DELIVERED
+        assert item.acknowledged_at is not None and item.error is None
+    finally:
+        late.lock()
+
+
+def test_a_revoked_laptops_refusal_says_to_enrol_it_again_not_to_resend(
+        setup: LeadAndDevice) -> None:
+    [(enrolled, _, _)] = lead.list_devices(setup.lead)
+    lead.revoke_device(setup.lead, enrolled.device_id)
+    _sent_case(setup.device, "Operation Hawthorn")
+    assert setup.import_all().rejected
+    [refusal] = inbox.rejections(setup.lead)
+    assert "nothing this laptop sends is imported while it is revoked" in refusal.advice
+    assert "to sync" not in refusal.advice
