@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from fieldkit.cases import get_case, get_person, get_visit, touch_case
-from fieldkit.clock import stamp, utc_now
+from fieldkit.clock import local_now, stamp, utc_now
 from fieldkit.clock import today as clock_today
 from fieldkit.errors import InvalidInput, NotFound
 from fieldkit.events import RECORDS_CHANGED, STORE_LOCKED, hub
@@ -48,11 +48,12 @@ def form_problems(
 ) -> list[FieldProblem]:
     """Everything wrong with a form document, each naming its field: the form's own rules and
     the council's indicator lists. The app's problems list and saving both ask this, so they
-    always agree. ``today`` (default: the officer's today) is the date nothing that has
-    already happened may be after."""
+    always agree. ``today`` (default: the officer's today, and the time now) is the date
+    nothing that has already happened may be after."""
+    now = local_now() if today is None else None
     problems = check_document(kind, data, ready=ready, names=names or [],
                               addresses=addresses or [], as_of=as_of, premises=premises or [],
-                              today=today or clock_today())
+                              today=today or clock_today(), now=now)
     if problems:
         return problems
     form = KINDS[kind].model_validate_json(data if isinstance(data, str) else json.dumps(data))

@@ -8,7 +8,7 @@ import json
 import types
 import typing
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -58,6 +58,7 @@ def check_document(
     premises: Sequence[str] = (),
     today: date | None = None,
     typed: bool = True,
+    now: datetime | None = None,
 ) -> list[FieldProblem]:
     """Every problem with a form of ``kind`` given as JSON text or a dict: invalid fields always,
     and missing ones when it is marked ``ready``. An empty list means it may be saved. ``as_of``
@@ -75,6 +76,9 @@ def check_document(
     :func:`forms.form.without_invalid`), so one mistyped date does not hide what else is
     missing; a field (or section) already named as invalid is not named again.
 
+    ``now``: the time now, so a time of something done (a visit's end, a referral made) later
+    today is refused too (without it, times are checked by their date only).
+
     ``typed``: the form is being typed or saved now, so the format checks apply (a phone
     number, a postcode, an email address: see :data:`forms.form.TYPED`); ``False`` for a form
     as it was saved (a device's bundle at the Lead), which they never refuse."""
@@ -91,15 +95,16 @@ def check_document(
         if rest is None:
             return invalid
         found = _rule_problems(rest, ready=ready, as_of=as_of, names=names,
-                               addresses=addresses, premises=premises, today=today)
+                               addresses=addresses, premises=premises, today=today, now=now)
         return _without_repeats(invalid, found)
     return _rule_problems(document, ready=ready, as_of=as_of, names=names,
-                          addresses=addresses, premises=premises, today=today)
+                          addresses=addresses, premises=premises, today=today, now=now)
 
 
 def _rule_problems(
     document: Form, *, ready: bool, as_of: date | None, names: Sequence[str],
     addresses: Sequence[str], premises: Sequence[str], today: date | None,
+    now: datetime | None = None,
 ) -> list[FieldProblem]:
     """The form's own rules on a valid ``document``: what is missing when ``ready``; what
     identifies the person on a Duty to Notify, draft or ready."""
@@ -112,9 +117,9 @@ def _rule_problems(
     if isinstance(document, NrmReferral):
         return document.ready_problems(as_of, today=today)
     if isinstance(document, IntelligenceReport):
-        return document.ready_problems(today or as_of, names, addresses, premises)
+        return document.ready_problems(today or as_of, names, addresses, premises, now=now)
     if isinstance(document, PremisesVisit | Referral):
-        return document.ready_problems(today or as_of)
+        return document.ready_problems(today or as_of, now=now)
     return document.ready_problems(as_of)
 
 

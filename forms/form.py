@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -45,12 +45,19 @@ class Problems(list[FieldProblem]):
             self.add(field, message)
 
     def not_future(self, field: str, value: date | None, today: date | None,
-                   name: str) -> None:
+                   name: str, now: datetime | None = None) -> None:
         """Record "``name`` cannot be in the future" against ``field`` when ``value`` (a date, or
-        a time by its date) records something that has already happened but is after
-        ``today``. Nothing is checked without a ``today``: the forms never read the clock, the
-        caller says what day it is."""
-        if value is None or today is None:
+        a time) records something that has already happened but is after ``today`` (a time:
+        after ``now``, when given, by more than :data:`FUTURE_SLACK`; else by its date).
+        Nothing is checked without a ``today``: the forms never read the clock, the caller
+        says what day (and time) it is."""
+        if value is None:
+            return
+        if isinstance(value, datetime) and now is not None:
+            if _wall_time(value) > _wall_time(now) + FUTURE_SLACK:
+                self.add(field, f"{name} cannot be in the future")
+            return
+        if today is None:
             return
         day = value.date() if isinstance(value, datetime) else value
         if day > today:
@@ -60,6 +67,17 @@ class Problems(list[FieldProblem]):
         """Add a section's or a list item's problems under ``prefix``."""
         for problem in inner:
             self.add(f"{prefix}.{problem.field}", problem.message)
+
+
+FUTURE_SLACK = timedelta(minutes=5)
+"""How far after now a time of something already done may be (a time rounded up to the next
+five minutes as it is written down) before it is refused as in the future."""
+
+
+def _wall_time(moment: datetime) -> datetime:
+    """``moment`` as the officer's local wall-clock time, without a zone (typed times have
+    none; the clock's has one)."""
+    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo is not None else moment
 
 
 def is_empty(value: Any) -> bool:

@@ -110,15 +110,15 @@ class IntelligenceReport(Form):
         return "/".join(part.value if part is not None else "?" for part in parts)
 
     def ready_problems(self, as_of: date | None = None, names: Sequence[str] = (),
-                       addresses: Sequence[str] = (),
-                       premises: Sequence[str] = ()) -> list[FieldProblem]:
+                       addresses: Sequence[str] = (), premises: Sequence[str] = (),
+                       now: datetime | None = None) -> list[FieldProblem]:
         """Everything missing before the report can be marked ready; ``names`` and
         ``addresses``: the people's names and sensitive addresses (where they stay, how to
         reach them) recorded in the case, which the report must not hold (a person found is
         often the source); ``premises``: other places recorded (where people were found or
         exploited, exploiters' addresses), which the text may hold only as its subject.
         ``as_of`` is the date today: the time recorded may not be after it (not checked
-        without it: the forms never read the clock)."""
+        without it: the forms never read the clock; ``now``: the time, to check it by)."""
         problems = Problems()
         problems.need("subject_type", self.subject_type, "Say what the intelligence is about")
         problems.need("subject", self.subject, "Subject is needed")
@@ -133,7 +133,7 @@ class IntelligenceReport(Form):
                           "Handling code C needs the conditions for sharing")
         problems.need("destination", self.destination, "Destination is needed")
         problems.need("recorded_by", self.recorded_by, "Recorded by is needed")
-        problems.not_future("recorded_at", self.recorded_at, as_of, "Time recorded")
+        problems.not_future("recorded_at", self.recorded_at, as_of, "Time recorded", now)
         problems.extend(self.identifying_problems(as_of, names, addresses, premises))
         return problems
 

@@ -45,17 +45,18 @@ class Referral(Form):
     outcome: ReferralOutcome = Field(ReferralOutcome.AWAITING, title="Outcome")
     outcome_notes: str = Field("", title="Outcome notes")
 
-    def ready_problems(self, as_of: date | None = None) -> list[FieldProblem]:
+    def ready_problems(self, as_of: date | None = None,
+                       now: datetime | None = None) -> list[FieldProblem]:
         """Everything missing before the referral record can be marked ready. ``as_of`` is the
-        date today: the referral has been made, so its time may not be after it (not checked
-        without it: the forms never read the clock)."""
+        date today (``now``, the time): the referral has been made, so its time may not be
+        after it (not checked without it: the forms never read the clock)."""
         problems = Problems()
         problems.need("destination", self.destination, "Say who the referral was made to")
         if self.destination is ReferralDestination.OTHER:
             problems.need("other_destination", self.other_destination,
                           "Name the other agency the referral was made to")
         problems.need("made_at", self.made_at, "Time of the referral is needed")
-        problems.not_future("made_at", self.made_at, as_of, "Time of the referral")
+        problems.not_future("made_at", self.made_at, as_of, "Time of the referral", now)
         problems.need("made_by", self.made_by, "Who made the referral is needed")
         problems.need("method", self.method, "How the referral was made is needed")
         return problems

@@ -167,11 +167,12 @@ class PremisesVisit(Form):
         """When an action of ``kind`` was taken, in order."""
         return sorted(a.at for a in self.actions if a.action is kind and a.at is not None)
 
-    def ready_problems(self, as_of: date | None = None) -> list[FieldProblem]:
+    def ready_problems(self, as_of: date | None = None,
+                       now: datetime | None = None) -> list[FieldProblem]:
         """Everything missing before the visit record can be marked ready. ``as_of`` is the
-        date today: the start, the end and the actions have happened, so none may be after it
-        (the planned date may be); without it they are not checked (the forms never read the
-        clock)."""
+        date today (``now``, the time): the start, the end and the actions have happened, so
+        none may be after it (the planned date may be); without it they are not checked (the
+        forms never read the clock)."""
         problems = Problems()
         problems.need("premises.name", self.premises.name, "Premises name is needed")
         problems.need("premises.address", self.premises.address, "Premises address is needed")
@@ -179,15 +180,15 @@ class PremisesVisit(Form):
                       "Type of business is needed")
         problems.need("started_at", self.started_at, "Start time is needed")
         problems.need("ended_at", self.ended_at, "End time is needed")
-        problems.not_future("started_at", self.started_at, as_of, "Start time")
-        problems.not_future("ended_at", self.ended_at, as_of, "End time")
+        problems.not_future("started_at", self.started_at, as_of, "Start time", now)
+        problems.not_future("ended_at", self.ended_at, as_of, "End time", now)
         problems.need("lead_officer", self.lead_officer, "Lead officer is needed")
         problems.nested("plan", self.plan.ready_problems())
         problems.extend(self._worker_problems())
         for index, action in enumerate(self.actions):
             problems.need(f"actions.{index}.at", action.at, f"Time of action {index + 1} is needed")
             problems.not_future(f"actions.{index}.at", action.at, as_of,
-                                f"Time of action {index + 1}")
+                                f"Time of action {index + 1}", now)
             if action.action is VisitActionKind.OTHER:
                 problems.need(f"actions.{index}.details", action.details,
                               f"Details of action {index + 1} are needed")

@@ -34,7 +34,8 @@ def cmd_form_check(args: argparse.Namespace, settings: Settings) -> int:
     except OSError as error:
         raise InvalidInput(f"Form file {path} cannot be read: {error.strerror}.") from None
     problems = check_document(args.kind, data, ready=args.ready, names=names,
-                              addresses=addresses, today=clock.today())  # as the store asks
+                              addresses=addresses, today=clock.today(),
+                              now=clock.local_now())  # as the store asks
     title = KIND_TITLES.get(args.kind, args.kind)
     if not problems:
         state = "complete and ready" if args.ready else "valid (as a draft)"

@@ -288,9 +288,9 @@ def test_a_refused_bundle_says_what_is_known_and_what_to_do(qtbot, tmp_path) -> 
     assert detail.startswith(f"{path.name} could not be imported. Bundle rejected: ")
     assert f"It was found in {setup.share}/bundles, moved to {setup.share}/quarantine." in detail
     assert "Sender: claims to be from Rowan Hallam, laptop: not verified" in detail
-    assert detail.endswith("Ask Rowan Hallam to sync (if it is theirs: the file's claim is not "
-                           "verified): a case their laptop shows as refused by the Lead is to be "
-                           "sent again, then import.")
+    assert detail.endswith("the officer's laptop sends the bundle again by itself at its next "
+                           "sync (the receipt tells it so): ask Rowan Hallam (if it is theirs: "
+                           "the file's claim is not verified) to sync, then import again.")
     window.lock()
 
 

@@ -107,7 +107,8 @@ def test_an_existing_quarantine_folder_keeps_its_permissions(desk: Desk) -> None
 
 def test_a_rejected_receipt_for_other_bytes_does_not_stop_the_device(desk: Desk) -> None:
     """Item 10: someone on the share swaps a delivered bundle for junk under the same id; the
-    Lead rejects the junk, and that receipt must not mark the device's real bundle refused."""
+    Lead rejects the junk, and that receipt must not mark the device's real bundle refused: the
+    Lead never had it, so it is delivered again (once for that receipt) and imported."""
     case = cases.create_case(desk.device, "Operation Swap")
     item = device.send_case(desk.device, case.id)
     assert outbox.send_one(desk.device, item.bundle_id, desk.transport)
@@ -116,4 +117,10 @@ def test_a_rejected_receipt_for_other_bytes_does_not_stop_the_device(desk: Desk)
     assert [bundle_id for bundle_id, _ in report.rejected] == [item.bundle_id]
     outbox.collect_receipts(desk.device, desk.transport)
     kept = outbox.get_item(desk.device, item.bundle_id)
-    assert kept.state == outbox.OutboxState.DELIVERED and kept.acknowledged_at is None
+    assert kept.state == outbox.OutboxState.QUEUED and kept.acknowledged_at is None
+    assert outbox.send_one(desk.device, item.bundle_id, desk.transport)
+    outbox.collect_receipts(desk.device, desk.transport)  # the junk's receipt: not again
+    assert outbox.get_item(desk.device, item.bundle_id).state == outbox.OutboxState.DELIVERED
+    assert importer.import_folder(desk.lead, desk.share).imported == [item.bundle_id]
+    outbox.collect_receipts(desk.device, desk.transport)
+    assert outbox.get_item(desk.device, item.bundle_id).acknowledged_at is not None

@@ -108,6 +108,33 @@ def test_a_referral_or_report_recorded_after_today_is_not_ready() -> None:
         "recorded_at": "Time recorded cannot be in the future"}
 
 
+def test_a_time_later_today_is_in_the_future_too() -> None:
+    """R-FORM-NOT-FUTURE: at 21:12, a visit ended at 23:59 today, intelligence recorded at
+    23:50 and a referral made at 22:00 are refused (only a date after today was); a time
+    rounded up a few minutes is not. Typed times have no zone; the clock's has one."""
+    now = datetime(2026, 12, 4, 21, 12).astimezone()
+    visit, referral, report = (full_examples()[kind] for kind in ("visit", "referral", "intel"))
+    assert isinstance(visit, PremisesVisit) and isinstance(referral, Referral)
+    assert isinstance(report, IntelligenceReport)
+    visit.started_at = datetime(2026, 12, 4, 19, 40)
+    visit.ended_at = datetime(2026, 12, 4, 23, 59)
+    visit.actions = [VisitAction(at=datetime(2026, 12, 4, 20, 0), action="lead_notified")]
+    referral.made_at = datetime(2026, 12, 4, 22, 0)
+    report.recorded_at = datetime(2026, 12, 4, 23, 50)
+    checked = {kind: messages(check_document(kind, form.model_dump_json(), ready=True,
+                                             today=TODAY, now=now))
+               for kind, form in (("visit", visit), ("referral", referral), ("intel", report))}
+    assert checked == {"visit": {"ended_at": "End time cannot be in the future"},
+                       "referral": {"made_at": "Time of the referral cannot be in the future"},
+                       "intel": {"recorded_at": "Time recorded cannot be in the future"}}
+    visit.ended_at = datetime(2026, 12, 4, 21, 15)  # rounded up: within five minutes
+    assert check_document("visit", visit.model_dump_json(), ready=True, today=TODAY,
+                          now=now) == []
+    # Without the time, only the date is checked (as before).
+    visit.ended_at = datetime(2026, 12, 4, 23, 59)
+    assert check_document("visit", visit.model_dump_json(), ready=True, today=TODAY) == []
+
+
 # --- phone numbers, postcodes and email addresses --------------------------------------------
 
 
