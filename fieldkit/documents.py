@@ -280,6 +280,18 @@ def save_document(
     return get_document(store, document_id)
 
 
+def replaced_on_saving(store: Store, case_id: str, person_id: str,
+                       kind: str) -> FormDocument | None:
+    """The person's current form that saving a form of ``kind`` for them would withdraw (an
+    NRM referral replaced by a Duty to Notify, or the reverse), or None: asked before the
+    officer replaces a form marked ready."""
+    other = _EXCLUSIVE.get(kind)
+    if other is None:
+        return None
+    return next((d for d in list_documents(store, case_id, other) if d.person_id == person_id),
+                None)
+
+
 def _consent_withdrawn(body: str) -> bool:
     """An adult withdrew consent on this NRM form (a child's referral never depends on it)."""
     nrm = NrmReferral.model_validate_json(body)
@@ -337,6 +349,16 @@ def list_documents(store: Store, case_id: str, kind: str | None = None) -> list[
             "ORDER BY d.created_at",
             (case_id, kind),
         ).fetchall()
+    return [FormDocument(*row) for row in rows]
+
+
+def withdrawn_documents(store: Store, case_id: str) -> list[FormDocument]:
+    """A case's withdrawn forms (replaced, or withdrawn with the person's consent), oldest
+    first: no longer current, printed or sent, but every version is still part of the record
+    (the schedule of what is held lists them)."""
+    rows = store.conn.execute(
+        f"{_SELECT} WHERE d.case_id = ? AND NOT {_CURRENT} ORDER BY d.created_at", (case_id,)
+    ).fetchall()
     return [FormDocument(*row) for row in rows]
 
 

@@ -94,9 +94,12 @@ def schedule_content(store: Store, case_id: str) -> ScheduleContent:
         "record_kind = 'exhibit'").fetchall())
     lines: list[FormVersionLine] = []
     numbers: dict[str, int] = {}
-    for document in documents.list_documents(store, case.id):
+    # The current forms numbered as their packs are, then the withdrawn ones (every version of
+    # a form withdrawn or replaced is still held, and disclosed).
+    held = [(d, False) for d in documents.list_documents(store, case.id)] + [
+        (d, True) for d in documents.withdrawn_documents(store, case.id)]
+    for document, withdrawn in held:
         numbers[document.kind] = numbers.get(document.kind, 0) + 1
-        withdrawn = documents.is_withdrawn(store, document.id)
         for version, status, saved_at, _data in documents.document_versions(store, document.id):
             lines.append(FormVersionLine(document.kind, numbers[document.kind], version,
                                          saved_at, status, withdrawn))

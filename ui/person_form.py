@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -41,6 +42,21 @@ from ui.page import Page
 from ui.problems import ProblemList
 from ui.save_state import SaveState
 from ui.worker import Worker
+
+
+def confirm_replace_nrm(parent: QWidget, reference: str, version: int) -> bool:
+    """Ask before a Duty to Notify replaces an NRM referral marked ready (replaced in tests):
+    one consent choice changed by mistake must not withdraw it and clear who the person is."""
+    answer = QMessageBox.question(
+        parent, parent.tr("Replace the NRM referral"),
+        parent.tr("{reference}'s NRM referral is marked ready (version {version}). Saving a "
+                  "Duty to Notify instead withdraws it: it will not be printed or sent to the "
+                  "Lead, and the details that identify {reference} are cleared from this form "
+                  "(every version of the NRM stays in the case's record). Save the Duty to "
+                  "Notify?").format(reference=reference, version=version),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
 
 
 class PersonFormPage(Page):
@@ -355,6 +371,13 @@ class PersonFormPage(Page):
             self.message.setText(self.tr("Fix the problems listed first."))
             return
         notice, _removed = made
+        replaced = documents.replaced_on_saving(self._store, self.person.case_id,
+                                                self.person.id, "dtn")
+        if replaced is not None and replaced.status == "ready" \
+                and not confirm_replace_nrm(self, self.person.reference, replaced.version):
+            self.message.setText(self.tr("Not saved: the NRM referral marked ready is kept. "
+                                         "Check the consent decision."))
+            return
         saved = documents.save_document(
             self._store, self.person.case_id, "dtn", notice.model_dump(mode="json"),
             status=status, document_id=self._doc_ids.get("dtn"), person_id=self.person.id)

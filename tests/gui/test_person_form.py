@@ -299,3 +299,36 @@ def test_ctrl_page_down_always_puts_the_cursor_in_the_new_section(qtbot, window,
     key = [s.key for s in nrm_sections.SECTIONS][page.nav.currentRow()]
     focused = QApplication.focusWidget()
     assert focused is not None and page.editor(key).isAncestorOf(focused)
+
+
+def test_refused_on_an_nrm_marked_ready_asks_before_replacing_it(
+        qtbot, window, demo, monkeypatch):
+    """One consent choice changed by mistake on W1's NRM marked ready withdrew it and cleared
+    who W1 is, without a question: now the officer is asked (No keeps everything as it was)."""
+    person = demo.people["W1"]
+    before = _docs(window, demo, person.id)["nrm"][0]
+    assert before.status == "ready"
+    asked: list[tuple[str, int]] = []
+    answer = [False]
+
+    def ask(parent, reference: str, version: int) -> bool:
+        asked.append((reference, version))
+        return answer[0]
+
+    monkeypatch.setattr("ui.person_form.confirm_replace_nrm", ask)
+    page = window.workspace.open_person(person.id)
+    decision = _combo(page, "consent", "consent.decision")
+    qtbot.keyClick(decision, Qt.Key.Key_Down)  # Given -> Refused
+    qtbot.waitUntil(lambda: page.route is Route.DUTY_TO_NOTIFY)
+    qtbot.keyClick(page, Qt.Key.Key_S, CTRL)
+    assert asked == [("W1", before.version)]
+    assert "NRM referral marked ready is kept" in page.message.text()
+    kept = _docs(window, demo, person.id)
+    assert "dtn" not in kept and kept["nrm"][0].version == before.version
+    assert page.form_data()["potential_victim"]["given_names"] == "Andrei"  # not cleared
+
+    answer[0] = True
+    qtbot.keyClick(page, Qt.Key.Key_S, CTRL)
+    now = _docs(window, demo, person.id)
+    assert "nrm" not in now and len(now["dtn"]) == 1
+    assert documents.is_withdrawn(window.store, before.id)
