@@ -27,6 +27,25 @@ class OfficerProfile(BaseModel):
         letters = [part[0] for part in re.split(r"[\s\-']+", self.name.strip()) if part]
         return "".join(letters).upper() or "X"
 
+    def contact_problems(self) -> dict[str, str]:
+        """What is wrong with the work email and phone, by field (``email``, ``phone``), in
+        plain words: they go on every form as the first responder's, so one mistyped here
+        would make every NRM referral's first responder section wrong."""
+        from forms.contact import (
+            PHONE_EXAMPLE,
+            WORK_EMAIL_EXAMPLE,
+            is_phone_number,
+            looks_like_email,
+        )
+
+        found = {}
+        if self.email and not looks_like_email(self.email):
+            found["email"] = (f"Work email must be an email address, such as "
+                              f"{WORK_EMAIL_EXAMPLE}.")
+        if self.phone and not is_phone_number(self.phone):
+            found["phone"] = f"Work phone must be a phone number, such as {PHONE_EXAMPLE}."
+        return found
+
     def exhibit_reference_prefix(self) -> str:
         """What exhibit references start with: the chosen prefix, else the initials."""
         chosen = re.sub(r"[^A-Za-z0-9]", "", self.exhibit_prefix).upper()

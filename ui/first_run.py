@@ -203,6 +203,11 @@ class FirstRunPage(QWidget):
         """What is wrong, and the box to put right (the cursor goes there)."""
         if not self.name.text().strip():
             return self.tr("Please enter your name."), self.name
+        contact = self.profile().contact_problems()
+        if "email" in contact:
+            return contact["email"], self.email
+        if "phone" in contact:
+            return contact["phone"], self.phone
         passphrase = self.passphrase.text()
         if len(passphrase) < MIN_PASSPHRASE:
             return self.tr("The passphrase is too short: use at least 8 characters "

@@ -38,6 +38,9 @@ def cmd_init(args: argparse.Namespace, settings: Settings) -> int:
         phone=args.phone, first_responder=not args.not_first_responder,
         exhibit_prefix=args.exhibit_prefix,
     )
+    contact = profile.contact_problems()
+    if contact:
+        raise InvalidInput(" ".join(f"--{field}: {message}" for field, message in contact.items()))
     passphrase = read_passphrase("New passphrase: ", confirm=True)
     with Store.create(settings, passphrase, officer=profile.name) as store:
         save_profile(store, profile, AppRole(args.app_role))

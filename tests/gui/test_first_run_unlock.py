@@ -134,3 +134,33 @@ def test_a_lead_chosen_at_first_run_gets_the_leads_desk(  # type: ignore[no-unty
     assert lead_window.store.meta(ROLE_KEY) == "lead"
     assert "not set up" not in lead_window.unlock_page.message.text()
     lead_window.lock()
+
+
+def test_first_run_refuses_a_mistyped_work_email_or_phone(qtbot, settings: Settings,
+                                                          no_keyring):
+    """They go on every NRM referral as the first responder's: "rowan.hallam@coventry" was
+    taken, and no NRM form would open after (there is no screen to put the profile right)."""
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.first_run
+    qtbot.keyClicks(page.name, "Rowan Hallam")
+    qtbot.keyClicks(page.email, "rowan.hallam@coventry")
+    qtbot.keyClicks(page.phone, "024 7683 1234x")
+    qtbot.keyClicks(page.passphrase, PASSPHRASE)
+    qtbot.keyClicks(page.repeat, PASSPHRASE)
+    qtbot.keyClick(page.repeat, Qt.Key.Key_Return)
+    assert page.problem.text() == ("Work email must be an email address, such as "
+                                   "name@council.gov.uk.")
+    assert window.focusWidget() is page.email
+    qtbot.keyClicks(page.email, "rowan.hallam@coventry.gov.uk")  # typed over the selection
+    qtbot.keyClick(page.repeat, Qt.Key.Key_Return)
+    assert page.problem.text() == "Work phone must be a phone number, such as 07700 900123."
+    assert window.focusWidget() is page.phone
+    assert window.store is None
+    qtbot.keyClicks(page.phone, "024 7683 1234")
+    qtbot.keyClick(page.repeat, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.workspace is not None, timeout=20_000)
+    profile = json.loads(window.store.meta(PROFILE_KEY) or "{}")
+    assert (profile["email"], profile["phone"]) == ("rowan.hallam@coventry.gov.uk",
+                                                    "024 7683 1234")

@@ -20,3 +20,16 @@ def test_a_visit_ending_after_today_is_refused_naming_the_field(cli: Cli,
     checked = cli("form", "check", str(form), "--kind", "visit", "--ready", passphrase=None)
     assert checked.code == 1
     assert "ended_at: End time cannot be in the future" in checked.out.splitlines()
+
+
+def test_init_refuses_a_mistyped_work_email_or_phone(cli: Cli) -> None:
+    """The officer's email and phone go on every NRM referral as the first responder's."""
+    refused = cli("init", "--officer", "Rowan Hallam", "--email", "rowan.hallam@coventry",
+                  "--phone", "024 7683 1234x")
+    assert refused.code == 1
+    assert refused.err.strip() == (
+        "fieldkit: --email: Work email must be an email address, such as name@council.gov.uk. "
+        "--phone: Work phone must be a phone number, such as 07700 900123.")
+    assert not (cli.data_dir / "fieldkit.db").exists()
+    cli.ok("init", "--officer", "Rowan Hallam", "--email", "rowan.hallam@coventry.gov.uk",
+           "--phone", "024 7683 1234")
