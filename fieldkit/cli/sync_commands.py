@@ -27,8 +27,14 @@ def cmd_device_enrol(args: argparse.Namespace, settings: Settings) -> int:
         profile = device.import_profile(store, data, expected_fingerprint=expected)
         print(f"Lead profile of {profile.council} ({profile.lead_name}) imported.")
         if args.out:
+            from fieldkit.officer import load_profile
+
+            officer = load_profile(store)
+            # The officer's own organisation (given at first run) unless one is given here.
+            organisation = (args.organisation or (officer.organisation if officer else "")
+                            or "Trading Standards")
             request = device.enrolment_request(
-                store, device_name=args.device_name, organisation=args.organisation
+                store, device_name=args.device_name, organisation=organisation
             )
             write_output(args.out, request)
             print(f"Enrolment request written to {args.out}: give it to your Lead.")
@@ -115,7 +121,9 @@ def register(sub: SubParsers) -> None:
                    "(asked for interactively when left out)")
     q.add_argument("--out", help="where to write the enrolment request for the Lead")
     q.add_argument("--device-name", default="fieldkit laptop")
-    q.add_argument("--organisation", default="Trading Standards")
+    q.add_argument("--organisation", default="",
+                   help="the officer's organisation (default: as given at first run, else "
+                   "Trading Standards)")
     q.set_defaults(handler=cmd_device_enrol)
 
     p = sub.add_parser("send", help="seal a case into a bundle for the Lead (queued)")

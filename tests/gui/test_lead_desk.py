@@ -422,3 +422,30 @@ def test_every_row_of_the_dashboard_s_tables_shows(qtbot, lead_window) -> None: 
         rows = table.model().rowCount()
         needed = table.verticalHeader().defaultSectionSize() * rows
         assert table.viewport().height() >= needed - 1, table.accessibleName()
+
+
+def test_revoking_names_the_laptop_and_no_is_the_default(  # type: ignore[no-untyped-def]
+        qtbot, lead_window, monkeypatch) -> None:
+    """"Revoke this device?" named no one, and Return answered Yes."""
+    from sync import lead
+    from ui.table import select_id
+
+    window, _ = lead_window
+    inbox = window.desk.inbox
+    [(enrolled, _, _)] = lead.list_devices(window.store)
+    asked: list[str] = []
+    answer = [False]
+
+    def ask(parent, laptop: str) -> bool:  # type: ignore[no-untyped-def]
+        asked.append(laptop)
+        return answer[0]
+
+    monkeypatch.setattr("ui.lead.inbox_page.confirm_revoke", ask)
+    assert select_id(inbox.devices, enrolled.device_id)
+    _press(qtbot, inbox.revoke_button)
+    assert asked == ["Rowan Hallam's laptop"]
+    assert not lead.enrolled_devices(window.store)[enrolled.device_id].revoked
+    answer[0] = True
+    _press(qtbot, inbox.revoke_button)
+    assert lead.enrolled_devices(window.store)[enrolled.device_id].revoked
+    assert inbox.message.text().startswith("Device revoked.")

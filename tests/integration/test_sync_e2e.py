@@ -42,7 +42,7 @@ def _enrol(tmp_path: Path, lead: Cli, device: Cli, *destination: str) -> Path:
     lead.ok("lead", "init")
     profile = tmp_path / "lead-profile.json"
     shown = lead.ok("lead", "profile", "--out", str(profile), *destination).out
-    device.ok("init", "--officer", "Officer Example")
+    device.ok("init", "--officer", "Officer Example", "--organisation", "Coventry City Council")
     request = tmp_path / "enrol-request.json"
     # The fingerprint the Lead reads out over the phone; without it nothing is pinned.
     fingerprint = shown.split("Fingerprint: ")[1].split()[0]
@@ -54,6 +54,8 @@ def _enrol(tmp_path: Path, lead: Cli, device: Cli, *destination: str) -> Path:
     enrolled = device.ok("device", "enrol", "--lead-profile", str(profile), "--out", str(request),
                          "--fingerprint", fingerprint)
     assert fingerprint in enrolled.out
+    # The officer's organisation as given at first run (it said "Trading Standards" for all).
+    assert "Coventry City Council" in request.read_text()
     lead.ok("lead", "devices", "add", str(request))
     return profile
 

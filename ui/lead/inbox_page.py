@@ -28,6 +28,17 @@ from ui.table import RecordTableModel, current_id, record_table
 from ui.worker import Worker
 
 
+def confirm_revoke(parent: QWidget, laptop: str) -> bool:
+    """Ask before revoking ``laptop`` (an officer's, in words), No by default (replaced in tests):
+    Return pressed on the question by habit must not revoke a laptop."""
+    answer = QMessageBox.question(
+        parent, parent.tr("Revoke device"),
+        parent.tr("Revoke %1? Nothing it sends is imported from now on, and the officer must "
+                  "be enrolled again to send anything.").replace("%1", laptop),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
 class ImportProgress(QObject):
     """Carries (done, total) from the import on a pool thread to the progress bar."""
 
@@ -206,10 +217,11 @@ class InboxPage(QWidget):
         if device_id is None:
             self.message.setText(self.tr("Select a device first."))
             return
-        sure = QMessageBox.question(
-            self, self.tr("Revoke device"),
-            self.tr("Revoke this device? Its bundles and uploads are refused from now on."))
-        if sure != QMessageBox.StandardButton.Yes:
+        chosen = next((d for d in inbox.device_activity(self.store) if d.device_id == device_id),
+                      None)
+        laptop = (f"{chosen.officer}'s {chosen.device_name or self.tr('laptop')}"
+                  if chosen is not None else self.tr("this device"))
+        if not confirm_revoke(self, laptop):
             return
         target = self.devices_file.text().strip()
         try:
