@@ -72,7 +72,8 @@ def cmd_lead_decision(args: argparse.Namespace, settings: Settings) -> int:
     kind, outcome = EventKind(args.kind.replace("-", "_")), Outcome(args.outcome)
     with open_store(settings) as store:
         case_id = find_case_id(store, args.case)
-        event = record_event(store, case_id, args.person, kind, outcome, on)
+        event = record_event(store, case_id, args.person, kind, outcome, on,
+                             correcting=args.correct)
     shown = "" if event.outcome == Outcome.NONE else f" ({event.outcome.value})"
     print(f"Recorded: {EVENT_WORDS[kind]}{shown} for {args.person} on "
           f"{event.happened_on.isoformat()}.")
@@ -147,6 +148,10 @@ def add_desk_commands(lead_commands: SubParsers) -> None:
     q.add_argument("--kind", required=True, choices=KINDS)
     q.add_argument("--outcome", required=True, choices=OUTCOMES)
     q.add_argument("--date", required=True, help="YYYY-MM-DD")
+    q.add_argument("--correct", action="store_true",
+                   help="replace an RG or CG decision already recorded, to correct a mistake "
+                        "(the first stays in the history; a decision changed on "
+                        "reconsideration is a reconsideration outcome)")
     q.set_defaults(handler=cmd_lead_decision)
     q = lead_commands.add_parser("due", help="what is due next, one line each")
     q.add_argument("--today", help="YYYY-MM-DD (default: today)")

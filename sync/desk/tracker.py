@@ -329,12 +329,27 @@ def check_event(store: Store, case_id: str, person_reference: str, kind: EventKi
     return found
 
 
+class AlreadyDecided(InvalidInput):
+    """The decision is already recorded: another one corrects it (the Lead says so)."""
+
+
 def record_event(
     store: Store, case_id: str, person_reference: str, kind: EventKind, outcome: Outcome,
-    on: date, *, reference: str = "",
+    on: date, *, reference: str = "", correcting: bool = False,
 ) -> RecordedEvent:
-    """Record one event as a new version (audited); refuses what cannot be right."""
+    """Record one event as a new version (audited); refuses what cannot be right. A reasonable
+    or conclusive grounds decision already recorded otherwise is recorded again only when
+    ``correcting`` (a decision changed on reconsideration is a reconsideration outcome): the
+    newest is the one counted, so a second one silently rewrote a quarter already reported."""
     found = check_event(store, case_id, person_reference, kind, outcome, on)
+    if kind in (EventKind.RG, EventKind.CG) and not correcting:
+        before = latest(events(store, case_id, found.person_id, found.route)).get(kind)
+        if before is not None and (before.outcome, before.happened_on) != (outcome, on):
+            raise AlreadyDecided(
+                f"{found.person_reference}'s {EVENT_WORDS[kind]} is already recorded "
+                f"({before.outcome.value}, {_day(before.happened_on)}). A decision changed on "
+                "reconsideration is recorded as a reconsideration outcome; record this one "
+                "only to correct a mistake (the first stays in the history).")
     with store.transaction() as conn:
         conn.execute(
             "INSERT INTO lead_referral_events(case_id, person_id, route, kind, outcome, "

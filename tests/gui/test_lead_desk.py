@@ -136,6 +136,26 @@ def test_the_leads_day(qtbot, lead_window, monkeypatch, tmp_path) -> None:  # ty
     assert f"Reconsideration deadline {deadline.day} {deadline:%B %Y}" in whats
     assert model.rowCount() == 1 and tracker.summary.text() == "1 deadline or action, 0 OVERDUE."
     assert dashboard.count(rg, "Negative") == 1
+    # Another RG for W1 is asked about (a correction?), No keeping the first.
+    answers = [False, True]
+    asked: list[str] = []
+
+    def correct(parent, said: str) -> bool:  # type: ignore[no-untyped-def]
+        asked.append(said)
+        return answers.pop(0)
+
+    monkeypatch.setattr("ui.lead.tracker_page.confirm_correction", correct)
+    tracker.choose(record.case_id, "W1", EventKind.RG, Outcome.POSITIVE)
+    _press(qtbot, tracker.record_button)
+    assert "W1's reasonable grounds decision is already recorded (negative" in asked[0]
+    assert dashboard.count(rg, "Negative") == 1 and dashboard.count(rg, "Positive") == 0
+    _press(qtbot, tracker.record_button)
+    assert tracker.message.text() == "Recorded." and len(asked) == 2
+    assert dashboard.count(rg, "Positive") == 1 and dashboard.count(rg, "Negative") == 0
+    tracker.choose(record.case_id, "W1", EventKind.RG, Outcome.NEGATIVE)
+    monkeypatch.setattr("ui.lead.tracker_page.confirm_correction", lambda *_: True)
+    _press(qtbot, tracker.record_button)  # corrected back, as the rest of the day expects
+    assert dashboard.count(rg, "Negative") == 1
     # The quarter's report saved from the app (it could only be made on the command line).
     reports = tmp_path / "reports"
     reports.mkdir()

@@ -32,12 +32,22 @@ def test_each_change_is_a_new_audited_version_and_the_newest_counts(sent) -> Non
     submission.record_submission(store, case_id, "W1", "NRM-1", today)
     tracker.record_event(store, case_id, "W1", tracker.EventKind.RG, tracker.Outcome.NEGATIVE,
                          today)
+    # A second decision is refused unless it corrects the first (a decision changed on
+    # reconsideration is a reconsideration outcome): the newest counts, so it rewrote a
+    # quarter already reported without a word.
+    with pytest.raises(tracker.AlreadyDecided, match=r"W1's reasonable grounds decision is "
+                       r"already recorded \(negative, .*reconsideration outcome"):
+        tracker.record_event(store, case_id, "W1", tracker.EventKind.RG,
+                             tracker.Outcome.POSITIVE, today)
+    tracker.record_event(store, case_id, "W1", tracker.EventKind.RG, tracker.Outcome.NEGATIVE,
+                         today)  # the same again: nothing to correct, not refused
     tracker.record_event(store, case_id, "W1", tracker.EventKind.RG, tracker.Outcome.POSITIVE,
-                         today)  # a correction: the decision letter was misread
+                         today, correcting=True)  # a correction: the decision letter misread
     person = load_case(store, case_id).person("W1")
     versions = tracker.events(store, case_id, person.id)
     assert [(e.kind, e.outcome) for e in versions] == [
         (tracker.EventKind.SUBMITTED, tracker.Outcome.NONE),
+        (tracker.EventKind.RG, tracker.Outcome.NEGATIVE),
         (tracker.EventKind.RG, tracker.Outcome.NEGATIVE),
         (tracker.EventKind.RG, tracker.Outcome.POSITIVE)]
     assert tracker.latest(versions)[tracker.EventKind.RG].outcome == tracker.Outcome.POSITIVE
@@ -46,7 +56,7 @@ def test_each_change_is_a_new_audited_version_and_the_newest_counts(sent) -> Non
              load_case(store, case_id).case.reference}
     assert whats == {"recovery_period", "conclusive_grounds"}
     actions = [e.action for e in audit.events(store.conn)]
-    assert actions.count("lead.rg") == 2 and actions.count("lead.submitted") == 1
+    assert actions.count("lead.rg") == 3 and actions.count("lead.submitted") == 1
     assert audit.verify(store.conn).ok
     with pytest.raises(Exception, match="append-only"), store.transaction() as conn:
         conn.execute("UPDATE lead_referral_events SET outcome = 'negative'")

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -20,7 +21,14 @@ from PySide6.QtWidgets import (
 from fieldkit.store import Store
 from sync.desk.inbox import today_for_desk
 from sync.desk.submission import submissions
-from sync.desk.tracker import EVENT_WORDS, EventKind, Outcome, due_items, record_event
+from sync.desk.tracker import (
+    EVENT_WORDS,
+    AlreadyDecided,
+    EventKind,
+    Outcome,
+    due_items,
+    record_event,
+)
 from ui.controls import enter_presses, heading, named, pressable
 from ui.lead.models import DueModel
 from ui.messages import error_text
@@ -31,6 +39,17 @@ def _key(case_id: str, person_reference: str) -> str:
     """A referral as one value for the combo box."""
     return f"{case_id}\t{person_reference}"
 
+
+
+def confirm_correction(parent: QWidget, said: str) -> bool:
+    """Ask whether a decision recorded again corrects the one recorded (No by default;
+    replaced in tests)."""
+    answer = QMessageBox.question(
+        parent, parent.tr("Decision already recorded"),
+        f"{said}\n\n" + parent.tr("Record it, correcting the decision recorded?"),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
 
 class TrackerPage(QWidget):
     """Due items above; recording a decision below."""
@@ -139,13 +158,22 @@ class TrackerPage(QWidget):
             self.message.setText(self.tr("There is no NRM referral to record against yet."))
             return
         when = self.on.date()
-        try:
-            record_event(self.store, chosen[0], chosen[1], EventKind(self.kind.currentData()),
-                         Outcome(self.outcome.currentData()),
-                         date(when.year(), when.month(), when.day()))
-        except Exception as error:  # every core error becomes words, never a traceback
-            self.message.setText(error_text(error))
-            return
+        correcting = False
+        while True:
+            try:
+                record_event(self.store, chosen[0], chosen[1],
+                             EventKind(self.kind.currentData()),
+                             Outcome(self.outcome.currentData()),
+                             date(when.year(), when.month(), when.day()), correcting=correcting)
+                break
+            except AlreadyDecided as asking:  # the core says why; the Lead decides
+                if not confirm_correction(self, error_text(asking)):
+                    self.message.setText(error_text(asking))
+                    return
+                correcting = True
+            except Exception as error:  # every core error becomes words, never a traceback
+                self.message.setText(error_text(error))
+                return
         self.message.setText(self.tr("Recorded."))
         self.refresh()
         self.changed.emit()
