@@ -77,6 +77,13 @@ WITHDRAWAL_DUE = ("Consent withdrawn after the NRM was submitted: send the NRM w
 """What is due when a person withdraws consent after their NRM referral was made (the item
 reads with its date: '..., since 20 November 2026')."""
 
+ADULT_SINCE_DUE = ("Referred as a child, now recorded as an adult with no consent recorded: "
+                   "ask the officer to record the adult's informed consent (or their refusal), "
+                   "and tell the Single Competent Authority, since")
+"""What is due when the officer's form, after the NRM referral was submitted as a child's,
+records an adult (an age assessment, a date of birth corrected) without their consent: an
+adult is referred only with it (the item reads with the day the form said so)."""
+
 
 @dataclass(frozen=True)
 class Referral:
@@ -438,6 +445,12 @@ def due_items(store: Store) -> list[DueItem]:
                     and EventKind.SUPPORT_ENDED not in latest(recorded):
                 items.append(DueItem(found.received, found.case_reference,
                                      found.person_reference, WITHDRAWAL_DUE, "nrm_withdrawal",
+                                     False, sent_by[found.case_id]))
+            now = latest(recorded)
+            if not (found.child or found.consent_given or found.withdrawn_after_submission) \
+                    and EventKind.SUBMITTED in now and EventKind.SUPPORT_ENDED not in now:
+                items.append(DueItem(found.received, found.case_reference,
+                                     found.person_reference, ADULT_SINCE_DUE, "adult_consent",
                                      False, sent_by[found.case_id]))
             for rule, due in timeline_due(recorded, resources.timelines.values(),
                                           resources.bank_holidays):

@@ -3,6 +3,7 @@ an append-only table; the register's filters; each case's history of versions re
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -594,3 +595,28 @@ def test_a_notification_replaced_by_an_nrm_once_the_person_consents(tmp_path: Pa
         assert "(Duty to Notify)" not in recorded[1] and "NRM-88" in recorded[1]
     finally:
         setup.close()
+
+
+def test_a_child_referred_then_recorded_as_an_adult_without_consent_is_due(sent) -> None:  # type: ignore[no-untyped-def]
+    """W3 (17) was referred as a child; the officer's form then records an adult (a date of
+    birth corrected) with no consent: it was silently an adult's NRM without consent at the
+    Lead. Now the tracker says what is due: the adult's consent, and telling the SCA."""
+    from fieldkit import documents
+
+    setup, (case_id, _) = sent
+    today = clock.today()
+    submission.record_submission(setup.lead, case_id, "W3", "NRM-3", today)
+    assert tracker.ADULT_SINCE_DUE not in [i.what for i in tracker.due_items(setup.lead)]
+    person = next(p for p in cases.list_people(setup.device, case_id) if p.reference == "W3")
+    form = next(d for d in documents.list_documents(setup.device, case_id, "nrm")
+                if d.person_id == person.id)
+    data = json.loads(form.data)
+    data["where_found"]["age_group"] = "adult"
+    data["potential_victim"]["estimated_age"] = None
+    data["potential_victim"]["date_of_birth"] = "2001-05-01"
+    documents.save_document(setup.device, case_id, "nrm", data, document_id=form.id)
+    setup.send(case_id)
+    setup.import_all()
+    due = [i for i in tracker.due_items(setup.lead) if i.person_reference == "W3"
+           and i.what == tracker.ADULT_SINCE_DUE]
+    assert len(due) == 1 and due[0].timeline_id == "adult_consent"
