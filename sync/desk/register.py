@@ -97,7 +97,7 @@ def _unique(values: list[str]) -> tuple[str, ...]:
 
 def _facts(case: ReceivedCase) -> _Facts:
     facts = _Facts(premises=[visit.premises_name for visit in case.visits])
-    for form in case.forms:
+    for form, _ in case.forms_to_read():  # a form submitted and replaced since still counts
         model = form_model(form)
         person = form.person_id or ""
         if isinstance(model, PremisesVisit):
@@ -136,9 +136,10 @@ def case_rows(case: ReceivedCase, sent_by: str = "") -> list[RegisterRow]:
             premises, business, _unique(facts.exploitation.get(person.id, [])),
             _unique(facts.routes.get(person.id, [])), head.status, received_on(person.created_at),
             person.created_at))
-    for form in case.forms:
+    for form, said in case.forms_to_read():
         who = case.person_reference(form.person_id)
-        title = KIND_TITLES[form.kind] + (f" ({who})" if who else "")
+        title = KIND_TITLES[form.kind] + (f" ({who})" if who else "") + (
+            f": {said}" if said else "")
         person_key = form.person_id or ""
         rows.append(RegisterRow(
             "form", form.id, head.id, head.reference, title, sender, premises, business,

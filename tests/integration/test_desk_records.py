@@ -574,6 +574,12 @@ def test_a_notification_replaced_by_an_nrm_once_the_person_consents(tmp_path: Pa
             ("dtn", "as notified; replaced since by an NRM referral")]
         overview = "\n".join(case_lines(setup.lead, case.id))
         assert "Duty to Notify (R1): as notified; replaced since by an NRM referral" in overview
+        # The register still lists the notice, and the person's routes name both.
+        rows = [r for r in register.register_rows(setup.lead) if r.case_id == case.id]
+        assert [r.what for r in rows if r.kind == "form"] == [
+            "NRM referral (R1)",
+            "Duty to Notify (R1): as notified; replaced since by an NRM referral"]
+        assert [set(r.routes) for r in rows if r.kind == "person"] == [{"nrm", "dtn"}]
         now = submission.submission(setup.lead, case.id, "R1")
         assert now.referral.route == "nrm" and now.submitted_on is None and not now.reference
         assert tracker.referral(setup.lead, case.id, "R1").draft
