@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QIntValidator, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -164,9 +164,20 @@ class ChoiceField(FieldWidget):
             if completer is not None:  # an editable combo always has one
                 completer.setFilterMode(Qt.MatchFlag.MatchContains)
                 completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+            edit = self.combo.lineEdit()
+            if edit is not None:  # typing replaces "Not answered" ("Not answeredAlb" was kept)
+                edit.installEventFilter(self)
         self._layout.addWidget(self.combo)
         self.setFocusProxy(self.combo)
         self.combo.currentIndexChanged.connect(self.changed)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Entering the search box while nothing is chosen selects "Not answered", so what is
+        typed replaces it (after a click has placed the cursor)."""
+        if event.type() in (QEvent.Type.FocusIn, QEvent.Type.MouseButtonRelease) \
+                and self.combo.currentData() is None and isinstance(watched, QLineEdit):
+            QTimer.singleShot(0, watched.selectAll)
+        return False
 
     def value(self) -> Any:
         return self.combo.currentData()

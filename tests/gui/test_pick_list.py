@@ -46,3 +46,24 @@ def test_part_of_a_name_only_one_holds_is_enough_and_an_unknown_one_adds_nothing
     qtbot.keyClicks(field.combo.lineEdit(), "ia")  # Albania and Romania: which one?
     qtbot.keyClick(field.combo.lineEdit(), Qt.Key.Key_Return)
     assert field.value() == ["VN"]
+
+
+def test_typing_in_a_country_box_replaces_not_answered(qtbot):
+    """Clicking into "Not answered" and typing "Alb" gave "Not answeredAlb"."""
+    from ui.field_widgets import ChoiceField
+
+    field = ChoiceField("Country", [(name, code) for code, name in COUNTRIES], True,
+                        searchable=True)
+    qtbot.addWidget(field)
+    field.show()
+    qtbot.waitExposed(field)
+    edit = field.combo.lineEdit()
+    assert field.combo.currentText() == "Not answered"
+    qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
+    qtbot.wait(20)
+    qtbot.keyClicks(edit, "Alb")
+    assert edit.text().startswith("Alb")
+    field.set_value("RO")
+    qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)  # something chosen: a click only places
+    qtbot.wait(20)                                      # the cursor, nothing is selected
+    assert not edit.hasSelectedText()
