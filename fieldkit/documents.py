@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from fieldkit.cases import get_case, get_person, get_visit, touch_case
+from fieldkit.cases import get_case, get_person, get_visit, list_people, touch_case
 from fieldkit.clock import local_now, stamp, utc_now
 from fieldkit.clock import today as clock_today
 from fieldkit.errors import InvalidInput, NotFound
@@ -196,7 +196,29 @@ def case_form_problems(store: Store, case_id: str, kind: str,
     names, addresses, premises = (recorded_in_case(store, case_id) if kind == "intel"
                                   else ([], [], []))
     return form_problems(kind, data, ready=True, names=names, addresses=addresses,
-                         premises=premises)
+                         premises=premises) + _unknown_person(store, case_id, kind, data)
+
+
+def _unknown_person(store: Store, case_id: str, kind: str,
+                    data: str | dict[str, Any]) -> list[FieldProblem]:
+    """A referral to another agency names its person by their reference in the case: one that
+    is no one recorded in the case (W9 of a case with W1 to W4) is named as a problem."""
+    if kind != "referral":
+        return []
+    try:
+        values = json.loads(data) if isinstance(data, str) else data
+    except ValueError:
+        return []
+    reference = values.get("person_reference") if isinstance(values, dict) else None
+    if not isinstance(reference, str) or not reference.strip():
+        return []
+    known = {board_reference(person.reference) for person in list_people(store, case_id)}
+    if board_reference(reference) in known:
+        return []
+    return [FieldProblem("person_reference", (
+        f"Person's reference {reference.strip()} is no one recorded in this case: add them "
+        "on the People tab first, or correct the reference (as W1, W2 ...). Leave it blank "
+        "for a referral about the case as a whole."))]
 
 
 def save_document(
@@ -236,6 +258,9 @@ def save_document(
                                "assessment found them an adult, record that on the board first.")
     body = _validated(kind, data, status, names=names, addresses=addresses,
                       premises=premises)
+    unknown = _unknown_person(store, case_id, kind, data) if status == "ready" else []
+    if unknown:
+        raise InvalidInput(unknown[0].message)
     schema_version = int(KINDS[kind].model_fields["schema_version"].default)
     now = stamp()
     with store.transaction() as conn:

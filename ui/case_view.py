@@ -22,6 +22,7 @@ from fieldkit import cases, documents, drafts
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from forms import KIND_TITLES
+from forms.choices import ReferralDestination, label
 from ui.controls import TabKeysFocus, heading, local_time, named, pressable
 from ui.messages import error_text
 from ui.outbox_view import SentToLeadPanel
@@ -275,7 +276,15 @@ class CasePage(Page):
 
     @staticmethod
     def _referred_to(data: str) -> str:
-        return str(json.loads(data).get("destination") or "").replace("_", " ")
+        """Where a referral went, in the form's own words ("Salvation Army (victim care)")."""
+        loaded = json.loads(data)
+        destination = loaded.get("destination")
+        if destination == ReferralDestination.OTHER.value:
+            return str(loaded.get("other_destination") or label(ReferralDestination.OTHER))
+        try:
+            return label(ReferralDestination(destination)) if destination else ""
+        except ValueError:
+            return str(destination)
 
     def _venue(self, data: str) -> str:
         loaded = json.loads(data)

@@ -116,7 +116,9 @@ class DocumentPage(Page):
         self.draft.discard()
         self.save_state.saved()
         self.draft.owner = self.draft.owner.saved_as(saved.id)
-        self.message.setText(self.tr("Saved (version {n}).").format(n=saved.version))
+        self.message.setText(
+            (self.tr("Marked ready (version {n}).") if saved.status == "ready"
+             else self.tr("Saved as a draft (version {n}).")).format(n=saved.version))
 
     def flush_drafts(self) -> None:
         """Write the pending draft now."""

@@ -75,6 +75,9 @@ def test_search_then_enter_opens_the_case_with_its_sections(qtbot, window, demo)
     assert tabs == ["Visits", "People", "Forms", "Referrals", "Intelligence",
                     "Reception centre", "Sent to Lead"]
     assert case_page.visits.rowCount() == 1 and case_page.people.rowCount() == 4
+    referred = {case_page.referrals.index(r, 0).data()
+                for r in range(case_page.referrals.rowCount())}
+    assert "Salvation Army (victim care contract)" in referred  # not "salvation army"
     assert "not set up to send" in case_page.sent_to_lead.text()
     assert window.workspace.pathway.isVisible()  # beside every case
 

@@ -169,3 +169,16 @@ def test_an_email_typed_wrong_keeps_the_pathway_on_the_adult_route(
     assert "init.mash" not in panel.step_ids()
     assert panel.step_ids() == before
 
+
+
+def test_a_referral_says_marked_ready_not_just_saved(
+        qtbot, window, demo) -> None:  # type: ignore[no-untyped-def]
+    """Mark ready on a referral said only "Saved (version 1)"."""
+    page = window.workspace.open_document(demo.case.id, "referral")
+    page.editor.set_value({"destination": "mash", "person_reference": "W3",
+                           "made_at": "2026-12-01T10:00:00", "made_by": "Rowan Hallam",
+                           "method": "phone"})
+    page.save("draft")
+    assert page.message.text() == "Saved as a draft (version 1)."
+    page.save("ready")
+    assert page.message.text() == "Marked ready (version 2)."

@@ -1,0 +1,35 @@
+"""A referral to another agency names its person by reference: W9 in a case whose people are
+W1 and W2 was marked ready; now it is named as a problem, and refused when marked ready."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from fieldkit import cases, documents
+from fieldkit.errors import InvalidInput
+from fieldkit.store import Store
+
+
+def _referral(reference: str) -> dict[str, object]:
+    return {"destination": "salvation_army", "person_reference": reference,
+            "made_at": datetime(2026, 12, 1, 10, 0).isoformat(), "made_by": "Rowan Hallam",
+            "method": "phone"}
+
+
+def test_a_referral_for_someone_not_in_the_case_is_named_and_not_ready(store: Store) -> None:
+    case = cases.create_case(store, "Operation Birch")
+    cases.add_person(store, case.id, "W1")
+    problems = documents.case_form_problems(store, case.id, "referral", _referral("W9"))
+    assert [(p.field, p.message) for p in problems] == [("person_reference", (
+        "Person's reference W9 is no one recorded in this case: add them on the People tab "
+        "first, or correct the reference (as W1, W2 ...). Leave it blank for a referral about "
+        "the case as a whole."))]
+    with pytest.raises(InvalidInput, match="W9 is no one recorded in this case"):
+        documents.save_document(store, case.id, "referral", _referral("W9"), status="ready")
+    draft = documents.save_document(store, case.id, "referral", _referral("W9"))  # a draft
+    saved = documents.save_document(store, case.id, "referral", _referral(" w1 "),
+                                    status="ready", document_id=draft.id)
+    assert saved.status == "ready"
+    assert documents.case_form_problems(store, case.id, "referral", _referral("")) == []
