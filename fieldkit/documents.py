@@ -7,13 +7,21 @@ from __future__ import annotations
 import functools
 import json
 import uuid
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import ValidationError
 
-from fieldkit.cases import get_case, get_person, get_visit, list_people, touch_case
-from fieldkit.clock import local_now, stamp, utc_now
+from fieldkit.cases import (
+    get_case,
+    get_person,
+    get_visit,
+    list_people,
+    list_visits,
+    touch_case,
+)
+from fieldkit.clock import local_now, parse_stamp, stamp, utc_now
 from fieldkit.clock import today as clock_today
 from fieldkit.errors import InvalidInput, NotFound
 from fieldkit.events import RECORDS_CHANGED, STORE_LOCKED, hub
@@ -28,6 +36,7 @@ from forms.form import FieldProblem
 from forms.nrm import NrmReferral
 from forms.reception import PersonReceived, ReceptionCentre
 from forms.rules import Route
+from forms.visit import PremisesVisit
 
 _SELECT = (
     "SELECT d.id, d.case_id, d.visit_id, d.person_id, d.kind, d.status, d.current_version, "
@@ -396,3 +405,44 @@ def document_versions(store: Store, document_id: str) -> list[tuple[int, str, st
         (document_id,),
     ).fetchall()
     return [(int(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]
+
+
+@dataclass(frozen=True)
+class VisitLine:
+    """One visit as the case's visits list shows it."""
+
+    visit_id: str
+    premises_name: str
+    address: str
+    started: datetime
+    """When the visit started: the time its visit record gives, else when it was added (the
+    record's own time, a UTC stamp, read as the officer's local time)."""
+    record: str
+    """``ready``, ``draft`` (saved, not marked ready), ``typed`` (typed, not saved yet) or
+    ``""`` (nothing typed)."""
+
+
+def visit_lines(store: Store, case_id: str) -> list[VisitLine]:
+    """The case's visits with when each started and how far its visit record is."""
+    from fieldkit.drafts import DraftKind, case_drafts
+
+    saved = {d.visit_id: d for d in list_documents(store, case_id, "visit") if d.visit_id}
+    typed = {owner.visit_id for owner in case_drafts(store, case_id)
+             if owner.kind is DraftKind.VISIT_FORM}
+    lines = []
+    for visit in list_visits(store, case_id):
+        document = saved.get(visit.id)
+        read = _visit_record(document.data) if document is not None else None
+        started = read.started_at if read is not None else None
+        record = document.status if document is not None else (
+            "typed" if visit.id in typed else "")
+        lines.append(VisitLine(visit.id, visit.premises_name, visit.address,
+                               started or parse_stamp(visit.created_at).astimezone(), record))
+    return lines
+
+
+def _visit_record(data: str) -> PremisesVisit | None:
+    try:
+        return PremisesVisit.model_validate_json(data)
+    except ValidationError:
+        return None

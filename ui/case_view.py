@@ -4,6 +4,7 @@ has sent to the Lead."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, SignalInstance, Slot
 from PySide6.QtWidgets import (
@@ -42,6 +43,11 @@ def confirm_close(parent: QWidget, reference: str) -> bool:
         QMessageBox.StandardButton.No)
     return answer == QMessageBox.StandardButton.Yes
 
+
+
+def _when(moment: datetime) -> str:
+    """A visit's start as the lists show times ("2 Dec 2026 09:40:00")."""
+    return f"{moment.day} {moment:%b %Y %H:%M:%S}"
 
 class CasePage(Page):
     """A case and everything recorded in it. Navigation requests go out as signals."""
@@ -225,12 +231,11 @@ class CasePage(Page):
 
         self.refresh_outbox()
         docs = documents.list_documents(store, case_id)
-        # Which visits' records are marked ready, which still drafts (saved, not ready).
-        record = {d.visit_id: self._status(d.status) for d in docs
-                  if d.kind == "visit" and d.visit_id}
-        self.visits.set_rows([(v.id, [v.premises_name, v.address, local_time(v.created_at),
-                                      record.get(v.id, self.tr("nothing saved yet"))])
-                              for v in cases.list_visits(store, case_id)])
+        records = {"ready": self.tr("ready"), "draft": self.tr("draft"),
+                   "typed": self.tr("typed, not saved yet"), "": self.tr("nothing typed yet")}
+        self.visits.set_rows([(v.visit_id, [v.premises_name, v.address, _when(v.started),
+                                            records[v.record]])
+                              for v in documents.visit_lines(store, case_id)])
         people = cases.list_people(store, case_id)
         reference = {p.id: p.reference for p in people}
         by_person: dict[str, list[str]] = {}

@@ -170,8 +170,20 @@ def test_the_visits_list_says_which_visit_records_are_ready(qtbot, window, demo)
     held = [d for d in documents.list_documents(window.store, demo.case.id, "visit")
             if d.visit_id == demo.visit.id]
     assert shown[demo.visit.premises_name] == ("ready" if held[-1].status == "ready" else "draft")
-    assert shown["Glow Nails"] == "nothing saved yet"
+    assert shown["Glow Nails"] == "nothing typed yet"
+    # When each started: the time its visit record gives (it showed when it was added).
+    record = documents.visit_lines(window.store, demo.case.id)
+    started = {model.index(r, 0).data(): model.index(r, 2).data() for r in range(model.rowCount())}
+    demo_start = next(v.started for v in record if v.visit_id == demo.visit.id)
+    assert started[demo.visit.premises_name] == f"{demo_start.day} {demo_start:%b %Y %H:%M:%S}"
 
+    from fieldkit.drafts import DraftKind, DraftOwner, save_draft
+
+    save_draft(window.store, DraftOwner(DraftKind.VISIT_FORM, demo.case.id, new.id,
+                                        form_kind="visit"), {"premises": {"name": "Glow"}})
+    case_page.refresh()
+    shown = {model.index(r, 0).data(): model.index(r, 3).data() for r in range(model.rowCount())}
+    assert shown["Glow Nails"] == "typed, not saved yet"  # it said "nothing saved yet"
     documents.save_document(window.store, demo.case.id, "visit", {}, visit_id=new.id)
     case_page.refresh()
     shown = {model.index(r, 0).data(): model.index(r, 3).data() for r in range(model.rowCount())}

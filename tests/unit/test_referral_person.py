@@ -33,3 +33,4 @@ def test_a_referral_for_someone_not_in_the_case_is_named_and_not_ready(store: St
                                     status="ready", document_id=draft.id)
     assert saved.status == "ready"
     assert documents.case_form_problems(store, case.id, "referral", _referral("")) == []
+
