@@ -103,6 +103,17 @@ def list_exhibits(store: Store, case_id: str, visit_id: str | None = None) -> li
     return [_row(row) for row in rows]
 
 
+def held_as(store: Store, case_id: str, content: bytes) -> Exhibit | None:
+    """The case's exhibit that already holds exactly ``content`` (the same photo chosen
+    twice), or None: asked before the same file becomes a second exhibit."""
+    row = store.conn.execute(
+        f"SELECT {_COLUMNS} FROM attachments WHERE case_id = ? AND sha256 = ? "
+        "ORDER BY captured_at, rowid LIMIT 1",
+        (case_id, hashlib.sha256(content).hexdigest()),
+    ).fetchone()
+    return _row(row) if row is not None else None
+
+
 def get_exhibit(store: Store, exhibit_id: str) -> Exhibit:
     """One exhibit's details by id."""
     row = store.conn.execute(

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -52,6 +53,18 @@ def read_files(paths: list[str]) -> list[tuple[str, bytes]]:
     """Read the chosen files (on a worker: a phone's photos can be large)."""
     return [(path, Path(path).read_bytes()) for path in paths]
 
+
+
+def confirm_same_file(parent: QWidget, reference: str) -> bool:
+    """Ask before the same file becomes a second exhibit (No by default; replaced in
+    tests)."""
+    answer = QMessageBox.question(
+        parent, parent.tr("Already an exhibit"),
+        parent.tr("This file is already exhibit {reference} (the same content). Add it again "
+                  "as a new exhibit?").format(reference=reference),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
 
 class ExhibitsModel(QAbstractTableModel):
     """A case's exhibits for one visit, with a thumbnail for each photo."""
@@ -201,8 +214,13 @@ class ExhibitsView(QWidget):
         if not self._store.is_open:
             return
         added: list[str] = []
+        kept: list[str] = []
         try:
             for path, content in files:
+                held = exhibits.held_as(self._store, self._case_id, content)
+                if held is not None and not confirm_same_file(self, held.exhibit_ref):
+                    kept.append(held.exhibit_ref)
+                    continue
                 exhibit = exhibits.add_exhibit(
                     self._store, self._case_id, content, path, visit_id=self._visit_id,
                     description=self.description.text(), sensitive=self.sensitive.isChecked())
@@ -210,7 +228,11 @@ class ExhibitsView(QWidget):
         except FieldkitError as error:
             self.message.setText(error_text(error))
         else:
-            self.message.setText(self.tr("Added {refs}.").format(refs=", ".join(added)))
+            said = [self.tr("Added {refs}.").format(refs=", ".join(added))] if added else []
+            if kept:
+                said.append(self.tr("Not added again: already {refs}.").format(
+                    refs=", ".join(kept)))
+            self.message.setText(" ".join(said))
             self.description.clear()
             self.sensitive.setChecked(False)
         self.reload()

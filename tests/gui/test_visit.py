@@ -84,7 +84,7 @@ def test_the_notes_list_names_every_correction_of_an_entry(qtbot, store):
 
 
 def test_photos_and_documents_become_numbered_hashed_exhibits(qtbot, window, demo, tmp_path: Path,
-                                                              picked_files):
+                                                              picked_files, monkeypatch):
     page = window.workspace.open_visit(demo.visit.id)
     page.tabs.setCurrentIndex(2)
     view = page.exhibits
@@ -104,6 +104,19 @@ def test_photos_and_documents_become_numbered_hashed_exhibits(qtbot, window, dem
     photo = view.model.index(1, 0)
     assert photo.data(Qt.ItemDataRole.DecorationRole) is not None  # a thumbnail
     assert saved[1].sha256 in view.model.index(1, 2).data(Qt.ItemDataRole.ToolTipRole)
+
+    # The same photo chosen again is asked about (No: not added twice; Yes: it is).
+    answers = [False, True]
+    monkeypatch.setattr("ui.exhibits_view.confirm_same_file",
+                        lambda _parent, reference: reference == "OT/2" and answers.pop(0))
+    picked_files[:] = [write_file(tmp_path, "yard-again.png", demo_photo(40, 30))]
+    qtbot.keyClick(view.add_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: "Not added again: already OT/2." in view.message.text(),
+                    timeout=10_000)
+    assert view.model.rowCount() == 3
+    qtbot.keyClick(view.add_button, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 4, timeout=10_000)
+    assert view.message.text() == "Added OT/4."
 
 
 def test_a_new_visit_record_saves_with_the_indicators_for_the_business(qtbot, window):
