@@ -55,9 +55,24 @@ def add_note(store: Store, visit_id: str, text: str) -> NoteEntry:
     return _append(store, visit_id, text, None)
 
 
+def latest_version(store: Store, entry_id: str) -> NoteEntry:
+    """The entry as it now stands: itself, or the newest correction of it (and of that, in
+    turn). A second correction of an entry already corrected corrects the correction, so one
+    version of each note stands (two corrections of #3 both looked current)."""
+    entry = get_note(store, entry_id)
+    while True:
+        row = store.conn.execute(
+            f"SELECT {_COLUMNS} FROM note_entries WHERE corrects = ? ORDER BY seq DESC LIMIT 1",
+            (entry.id,)).fetchone()
+        if row is None:
+            return entry
+        entry = NoteEntry(*row)
+
+
 def correct_note(store: Store, entry_id: str, text: str) -> NoteEntry:
-    """Append a correction of ``entry_id``; the original stays as it was."""
-    original = get_note(store, entry_id)
+    """Append a correction of ``entry_id`` as it now stands (:func:`latest_version`); the
+    original and every earlier correction stay as they were."""
+    original = latest_version(store, entry_id)
     body = required_text("Correction text", text, NOTE_LIMIT)
     if body == original.text:
         raise InvalidInput("Correction text is the same as the entry it corrects.")

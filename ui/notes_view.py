@@ -305,6 +305,12 @@ class NotesView(QWidget):
                 "clear them) before correcting an entry."))
             self.input.setFocus()
             return
+        latest = notes.latest_version(self._store, entry.id)
+        said = ""
+        if latest.id != entry.id:  # corrected already: its latest version is what stands
+            said = self.tr("Entry #{seq} was corrected by #{latest}: correcting #{latest}, as "
+                           "it stands now. ").format(seq=entry.seq, latest=latest.seq)
+            entry = latest
         self._corrects = entry.id
         self.input.setPlainText(entry.text)
         # The original, selected: what is typed replaces it, an arrow key keeps it to edit
@@ -312,7 +318,7 @@ class NotesView(QWidget):
         self.input.selectAll()
         self.input.setFocus()
         self._show_mode()
-        self.message.setText(self.tr(
+        self.message.setText(said + self.tr(
             "Type the corrected entry; Enter saves it as a new timed entry; Esc cancels."))
 
     def _unsaved_text(self) -> bool:

@@ -21,14 +21,32 @@ FOURTH = "Second correction of the first entry: the mattress was in the store ro
 
 
 def _corrected_twice(store: Store) -> tuple[str, str, list[notes.NoteEntry]]:
-    """Entry 1; entry 2 corrects 1; entry 3 corrects 2; entry 4 corrects 1 again."""
+    """Entry 1; entry 2 corrects 1; entry 3 corrects 2; entry 4 corrects 1 again (as an
+    earlier release allowed: a correction now corrects the entry as it stands, entry 3 here;
+    stores and bundles hold such entries, and they still print)."""
     case = cases.create_case(store, "Operation Gorse")
     visit = cases.create_visit(store, case.id, "Bright Car Wash", "1 Example Road, Testville")
     one = notes.add_note(store, visit.id, FIRST)
     two = notes.correct_note(store, one.id, SECOND)
     three = notes.correct_note(store, two.id, THIRD)
-    four = notes.correct_note(store, one.id, FOURTH)
+    four = notes._append(store, visit.id, FOURTH, one.id)
     return case.id, visit.id, [one, two, three, four]
+
+
+def test_a_second_correction_corrects_the_entry_as_it_stands(store: Store) -> None:
+    """Two corrections of one entry both looked current; now the second corrects the first
+    correction (and the one after, in turn): one version of each note stands."""
+    case = cases.create_case(store, "Operation Gorse")
+    visit = cases.create_visit(store, case.id, "Bright Car Wash", "1 Example Road, Testville")
+    one = notes.add_note(store, visit.id, FIRST)
+    two = notes.correct_note(store, one.id, SECOND)
+    three = notes.correct_note(store, one.id, THIRD)  # pressed on entry 1 again
+    assert three.corrects == two.id
+    assert notes.latest_version(store, one.id) == three
+    four = notes.correct_note(store, two.id, FOURTH)
+    assert four.corrects == three.id and notes.latest_version(store, one.id) == four
+    found = notes.corrections_of(notes.list_notes(store, visit.id))
+    assert all(len(later) == 1 for later in found.values())
 
 
 def test_corrections_of_keeps_every_correction_in_order(store: Store) -> None:
