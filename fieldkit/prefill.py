@@ -125,6 +125,21 @@ def new_reception(store: Store, case_id: str) -> dict[str, Any]:
     return data
 
 
+def new_visit_record(store: Store, visit: Visit) -> dict[str, Any]:
+    """A visit record not yet saved: the premises as the visit was added (the postcode taken
+    from its address, when written there), and the officer (from their profile) as lead
+    officer and present."""
+    from forms.contact import postcode_in
+
+    data: dict[str, Any] = {"premises": {"name": visit.premises_name, "address": visit.address,
+                                         "postcode": postcode_in(visit.address)}}
+    profile = officer.load_profile(store)
+    if profile is not None:
+        data["lead_officer"] = profile.name
+        data["officers_present"] = [profile.name]
+    return data
+
+
 def new_intelligence(store: Store) -> dict[str, Any]:
     """A new intelligence report recorded by the officer (from their profile)."""
     profile = officer.load_profile(store)

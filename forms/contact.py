@@ -53,6 +53,19 @@ def uk_postcode(text: str) -> str | None:
     return f"{compact[:-3]} {compact[-3:]}"
 
 
+_POSTCODE_IN_TEXT = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})\b", re.IGNORECASE)
+
+
+def postcode_in(text: str) -> str:
+    """The last UK postcode written in ``text`` (an address line: "14 Example Lane, Coventry
+    CV6 5PD"), normalised, or "" when it holds none."""
+    for outward, inward in reversed(_POSTCODE_IN_TEXT.findall(text)):
+        found = uk_postcode(outward + inward)
+        if found is not None:
+            return found
+    return ""
+
+
 def _phone_or_blank(value: str, info: ValidationInfo) -> str:
     if value and typed_now(info.context) and not is_phone_number(value):
         raise ValueError(f"must be a phone number, such as {PHONE_EXAMPLE}")

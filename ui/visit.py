@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldkit import cases, clock, documents
+from fieldkit import cases, clock, documents, prefill
 from fieldkit.drafts import DraftKind, DraftOwner
 from fieldkit.errors import FieldkitError
 from fieldkit.export import export_file
@@ -233,8 +233,7 @@ class VisitPage(Page):
     def _load(self) -> None:
         saved = [d for d in documents.list_documents(self._store, self.visit.case_id, "visit")
                  if d.visit_id == self.visit.id]
-        data: dict[str, Any] = {"premises": {"name": self.visit.premises_name,
-                                             "address": self.visit.address}}
+        data = prefill.new_visit_record(self._store, self.visit)
         if saved:
             self._document_id = saved[-1].id
             data = json.loads(saved[-1].data)
