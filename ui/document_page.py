@@ -39,6 +39,7 @@ class DocumentPage(Page):
         super().__init__(case_id, parent)
         self._store, self._case_id, self.kind = store, case_id, kind
         self._document_id = document_id
+        self._refused = False
         self.title = KIND_TITLES.get(kind, kind)
         layout = QVBoxLayout(self)
         layout.addWidget(heading(self.title, self, 2))
@@ -78,6 +79,7 @@ class DocumentPage(Page):
         if restored:
             self.save_state.restored()  # changes made before, not yet saved as a version
         self.editor.changed.connect(self.draft.touch)
+        self.editor.changed.connect(self._forget_refusal)
         self.editor.changed.connect(self.save_state.changed)
         self.draft.saved.connect(lambda _key: self.save_state.saved_draft())
         self.editor.changed.connect(self._check.start)
@@ -103,6 +105,14 @@ class DocumentPage(Page):
             focus_by_key(widget)
             self.scroll_area.ensureWidgetVisible(widget)  # never typing into a field out of sight
 
+    @Slot()
+    def _forget_refusal(self) -> None:
+        """Why a save was refused goes once the form changes (the problems list says what is
+        still wrong, live)."""
+        if self._refused:
+            self._refused = False
+            self.message.clear()
+
     def save(self, status: str) -> None:
         """Save a new version (``draft`` or ``ready``)."""
         try:
@@ -111,6 +121,7 @@ class DocumentPage(Page):
                                             document_id=self._document_id)
         except FieldkitError as error:
             self.message.setText(error_text(error))
+            self._refused = True
             return
         self._document_id = saved.id
         self.draft.discard()

@@ -69,6 +69,7 @@ class PersonFormPage(Page):
         self, store: Store, person: Person, worker: Worker, parent: QWidget | None = None
     ) -> None:
         super().__init__(person.case_id, parent)
+        self._refused = False
         self._store, self.person, self._worker = store, person, worker
         self.route: Route | None = None
         self.child = False
@@ -205,6 +206,9 @@ class PersonFormPage(Page):
         self.draft.touch()
         self.save_state.changed()
         self._recheck.start()
+        if self._refused:  # why a save was refused goes once the form changes (the problems
+            self._refused = False  # list beside it says what is still wrong, live)
+            self.message.clear()
 
     @Slot()
     def apply_rules(self) -> None:
@@ -340,6 +344,7 @@ class PersonFormPage(Page):
                         "NRM referral saved as a draft (version {n}).").format(n=saved.version))
         except FieldkitError as error:
             self.message.setText(error_text(error))
+            self._refused = True
 
     def _save_withdrawal(self, data: dict[str, Any], status: str) -> None:
         """Consent withdrawn: the NRM is saved with the withdrawal (when and how), which takes

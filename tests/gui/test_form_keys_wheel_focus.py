@@ -182,3 +182,16 @@ def test_a_referral_says_marked_ready_not_just_saved(
     assert page.message.text() == "Saved as a draft (version 1)."
     page.save("ready")
     assert page.message.text() == "Marked ready (version 2)."
+
+
+def test_why_a_save_was_refused_goes_once_the_form_changes(
+        qtbot, window, demo) -> None:  # type: ignore[no-untyped-def]
+    """"safe email must be..." stayed beside the buttons after the email was put right."""
+    page = window.workspace.open_document(demo.case.id, "referral")
+    page.editor.set_value({"destination": "mash", "person_reference": "W99"})
+    page.save("ready")
+    assert "Time of the referral is needed" in page.message.text()
+    made_by = page.editor.widget_at("made_by")
+    made_by.setFocus()
+    qtbot.keyClicks(made_by, "R")
+    assert page.message.text() == ""
