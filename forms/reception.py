@@ -58,6 +58,7 @@ class StepWait(StrEnum):
     NOT_A_POTENTIAL_VICTIM = "not_a_potential_victim"  # recorded as not a potential victim
     MASH_FIRST = "mash_first"  # a child's NRM: children's services (the MASH) are told first
     SUPPORT_AFTER_CONSENT = "support_after_consent"  # Salvation Army: NRM support needs consent
+    DETAILS_RECORDED = "details_recorded"  # accommodation: where is recorded; changed in F6
 
 
 class ReferralForm(StrEnum):
@@ -92,7 +93,9 @@ class Screening(FormSection):
 
     model_config = ConfigDict(title="Screening")  # one entry of a list
 
-    agency: Agency = Field(Agency.OTHER, title="Screening agency")
+    agency: Agency | None = Field(None, title="Screening agency")
+    """None until named: a screening marked done from the board names no agency ("Other" was
+    printed for one nobody chose)."""
     done_at: datetime | None = Field(None, title="Screening time")
     notes: str = Field("", title="Screening notes")
 
@@ -377,6 +380,9 @@ class PersonReceived(FormSection):
         if step is BoardStep.SALVATION_ARMY and board[step] is not StepStatus.DONE \
                 and self.obligations(as_of).route is Route.UNDECIDED:
             return StepWait.SUPPORT_AFTER_CONSENT
+        if step is BoardStep.ACCOMMODATION and board[step] is StepStatus.DONE \
+                and self.accommodation_arranged.strip():
+            return StepWait.DETAILS_RECORDED  # one Space erased where they were to stay
         return None
 
     def _ruled_out(self, step: BoardStep, as_of: date) -> bool:
@@ -428,9 +434,12 @@ class PersonReceived(FormSection):
             update = {"referral_form_done_at": None if done else now,
                       "referral_form": ReferralForm.NONE if done else form}
         elif step is BoardStep.SCREENED:
-            update = {"screenings": [] if done else [
-                s.model_copy(update={"done_at": s.done_at or now}) for s in self.screenings
-            ] or [Screening(done_at=now)]}
+            # Undone, each screening keeps its agency and notes, without a time (one Space
+            # erased them); done, each gets one (a new one of no agency named, if none).
+            update = {"screenings": [
+                s.model_copy(update={"done_at": None if done else s.done_at or now})
+                for s in self.screenings
+            ] or ([] if done else [Screening(done_at=now)])}
         elif step is BoardStep.ACCOMMODATION:
             update = {"accommodation_arranged_at": None if done else now,
                       "accommodation_needed": True}

@@ -427,6 +427,9 @@ class ReceptionBoardPage(SharedBoard, Page):
             StepWait.SUPPORT_AFTER_CONSENT: self.tr(
                 "Ask about consent first: Salvation Army (Victim Care Contract) support comes "
                 "through the NRM, so it waits for the adult's consent."),
+            StepWait.DETAILS_RECORDED: self.tr(
+                "Where they will stay is recorded: change or clear it in the person's details "
+                "(F6), so it is never lost by one key."),
         }
         return words[waits]
 

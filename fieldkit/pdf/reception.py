@@ -242,7 +242,8 @@ def times_table(people: list[PersonReceived]) -> Table:
 def _screenings(people: list[PersonReceived]) -> list[Flowable]:
     rows = [[person.reference, "Welfare", "", person.welfare_notes]
             for person in people if person.welfare_notes.strip()]
-    rows += [[person.reference, v.choice(screening.agency), v.clock(screening.done_at),
+    rows += [[person.reference, v.choice(screening.agency) or "Not recorded",
+              v.clock(screening.done_at),
               screening.notes] for person in people for screening in person.screenings]
     if not rows:
         return bullet_list([], empty="No screenings or welfare notes recorded.")

@@ -1,0 +1,52 @@
+"""Space on a done step of the reception board never erases what was recorded: one Space on
+"Screened" deleted the Police screening and its notes, on "Accommodation" where the person will
+stay. A screening marked done from the board names no agency ("Other" was printed)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from fieldkit.pdf.reception import render_reception_summary
+from forms import BoardStep, PersonReceived, ReceptionCentre, StepStatus, StepWait
+from forms.choices import Agency
+from forms.reception import Screening
+from tests.unit.test_pdf_tools import pdf_text
+
+AS_OF = date(2026, 12, 4)
+NOW = datetime(2026, 12, 4, 21, 20)
+LATER = datetime(2026, 12, 4, 21, 30)
+
+
+def test_undoing_screened_keeps_each_screening_and_its_notes() -> None:
+    seen = PersonReceived(reference="A1", screenings=[Screening(
+        agency=Agency.POLICE, notes="Account consistent; fears reprisal.")])
+    done = seen.toggle_step(BoardStep.SCREENED, NOW, AS_OF)
+    assert done.board(AS_OF)[BoardStep.SCREENED] is StepStatus.DONE
+    undone = done.toggle_step(BoardStep.SCREENED, LATER, AS_OF)
+    assert undone.board(AS_OF)[BoardStep.SCREENED] is StepStatus.WAITING
+    assert [(s.agency, s.notes, s.done_at) for s in undone.screenings] == [
+        (Agency.POLICE, "Account consistent; fears reprisal.", None)]
+    again = undone.toggle_step(BoardStep.SCREENED, LATER, AS_OF)
+    assert [(s.agency, s.done_at) for s in again.screenings] == [(Agency.POLICE, LATER)]
+
+
+def test_a_screening_marked_from_the_board_names_no_agency() -> None:
+    marked = PersonReceived(reference="A2").toggle_step(BoardStep.SCREENED, NOW, AS_OF)
+    assert [(s.agency, s.done_at) for s in marked.screenings] == [(None, NOW)]
+    assert marked.toggle_step(BoardStep.SCREENED, LATER, AS_OF).screenings == [
+        Screening(agency=None, done_at=None)]
+    centre = ReceptionCentre(venue="Test Hall", people=[marked])
+    text = " ".join(pdf_text(render_reception_summary(centre, "FK-2026-0001")).split())
+    assert "A2 Not recorded 21:20" in text and "Other" not in text
+
+
+def test_space_on_an_accommodation_recorded_with_where_changes_nothing() -> None:
+    housed = PersonReceived(reference="A3", accommodation_needed=True,
+                            accommodation_arranged="Salvation Army safe house, bed 3",
+                            accommodation_arranged_at=NOW)
+    assert housed.step_waits(BoardStep.ACCOMMODATION, AS_OF) is StepWait.DETAILS_RECORDED
+    assert housed.toggle_step(BoardStep.ACCOMMODATION, LATER, AS_OF) == housed
+    timed_only = PersonReceived(reference="A4", accommodation_needed=True,
+                                accommodation_arranged_at=NOW)
+    undone = timed_only.toggle_step(BoardStep.ACCOMMODATION, LATER, AS_OF)
+    assert undone.board(AS_OF)[BoardStep.ACCOMMODATION] is StepStatus.WAITING
