@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import ValidationError
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,8 +22,7 @@ from PySide6.QtWidgets import (
 
 from fieldkit import clock
 from forms import PersonReceived
-from forms.check import plain_problems
-from forms.reception import edited_person
+from forms.person_edit import edit_person
 from forms.rules import Route
 from ui.controls import pressable
 from ui.form_editor import SectionEditor
@@ -234,17 +232,17 @@ class PersonPanel(QWidget):
     def _edited(self) -> None:
         if self._person is None:
             return
-        try:  # the core merges the edit and stamps the time of a new consent decision
-            person = edited_person(self._person, self.editor.field_values(), clock.local_now())
-        except ValidationError as error:
-            # Every field wrong, in the plain words the forms use ("Date of birth must be a
-            # date (for example 31/05/2024 or 2024-05-31)"), never pydantic's own.
-            self._typed_problem = " ".join(problem.message.rstrip(".") + "." for problem
-                                           in plain_problems(PersonReceived, error))
-            self._say_problem(self._typed_problem)
-            return
-        self._typed_problem = ""
-        self._say_problem("")
+        # The core merges the edit (every valid field kept, though another is not valid) and
+        # stamps the time of a new consent decision.
+        edit = edit_person(self._person, self.editor.field_values(), clock.local_now())
+        person = edit.person
+        # Every field wrong, in the plain words the forms use ("Date of birth must be a date
+        # (for example 31/05/2024 or 2024-05-31)"), never pydantic's own.
+        self._typed_problem = " ".join(problem.message.rstrip(".") + "."
+                                       for problem in edit.problems)
+        self._say_problem(self._typed_problem)
+        if edit.problems and person == self._person:
+            return  # nothing valid changed
         self._person = person
         self._show_rules(person)
         self.personChanged.emit(person)

@@ -287,7 +287,8 @@ class ReceptionBoardPage(SharedBoard, Page):
     def _row_changed(self, current: Any, _previous: Any = None) -> None:
         dropped = self.panel.typed_problem()
         if dropped:  # never silently: what was typed and not valid is not in the record
-            self.message.setText(self.tr("Not kept: {problem} The record keeps what it had.")
+            self.message.setText(self.tr("Not kept: {problem} The record keeps what it had "
+                                         "there; everything else typed is kept.")
                                  .format(problem=dropped))
         index = self.proxy.mapToSource(current) if current.isValid() else current
         if not index.isValid():

@@ -66,8 +66,11 @@ def test_a_field_not_valid_stops_the_save_and_says_which(qtbot, window) -> None:
 def test_moving_on_says_what_was_typed_and_not_kept(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     _case, page = _board(qtbot, window, people=2)
     _type(qtbot, page, "date_of_birth", "31/02/1990")
+    _type(qtbot, page, "estimated_age", "29")  # typed after it: kept (it was thrown away)
     page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_Down)
     assert page.message.text().startswith(
         "Not kept: Person R001: Date of birth must be a date")
+    assert page.message.text().endswith("everything else typed is kept.")
     assert page.model.person(0).date_of_birth is None
+    assert page.model.person(0).estimated_age == 29

@@ -50,3 +50,20 @@ def test_space_on_an_accommodation_recorded_with_where_changes_nothing() -> None
                                 accommodation_arranged_at=NOW)
     undone = timed_only.toggle_step(BoardStep.ACCOMMODATION, LATER, AS_OF)
     assert undone.board(AS_OF)[BoardStep.ACCOMMODATION] is StepStatus.WAITING
+
+
+def test_an_invalid_date_keeps_every_other_field_typed() -> None:
+    """31/02/1997 as a date of birth threw away the gender, language and interpreter typed."""
+    from forms.person_edit import edit_person
+
+    before = PersonReceived(reference="A3")
+    edit = edit_person(before, {"age_group": "adult", "estimated_age": 29,
+                                "date_of_birth": "1997-02-31", "gender": "male",
+                                "language": "ron", "interpreter_needed": True}, NOW)
+    assert [p.field for p in edit.problems] == ["date_of_birth"]
+    kept = edit.person
+    assert (kept.gender, kept.language, kept.interpreter_needed, kept.estimated_age) == (
+        "male", "ron", True, 29)
+    assert kept.date_of_birth is None
+    fine = edit_person(before, {"date_of_birth": "1991-03-12"}, NOW)
+    assert fine.problems == [] and fine.person.date_of_birth == date(1991, 3, 12)
