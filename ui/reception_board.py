@@ -363,6 +363,8 @@ class ReceptionBoardPage(SharedBoard, Page):
             row = self.model.add_person(known.reference if known else typed, clock.local_now())
         except ValueError as error:
             self.message.setText(str(error))
+            self.new_reference.selectAll()  # the next reference typed replaces it ("A3a3")
+            self.new_reference.setFocus()
             return
         reference = self.model.person(row).reference
         try:  # the board's person is the case's person: one record, shown in both places

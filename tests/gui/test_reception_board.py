@@ -303,6 +303,7 @@ def test_a_reference_typed_in_another_case_or_with_spaces_is_the_same_person(qtb
         page.register()
     assert [page.model.person(r).reference for r in range(page.model.rowCount())] == ["N1"]
     assert "N1 is already on the board" in page.message.text()
+    assert page.new_reference.selectedText() == " n1 "  # what is typed next replaces it
     page.new_reference.setText("w1")  # met on the visit as W1: the same person
     page.register()
     assert page.model.person(1).reference == "W1"
