@@ -512,9 +512,16 @@ class ReceptionBoardPage(SharedBoard, Page):
 
         self.print_button.setEnabled(False)
         self.message.setText(self.tr("Making the summary…"))
-        from fieldkit.pdf import render_form  # reportlab only when printing
+        from fieldkit import documents
+        from fieldkit.pdf.reception import (  # reportlab only when printing
+            PrintedFrom,
+            render_reception_summary,
+        )
 
-        render = functools.partial(render_form, centre, reference)
+        # Which saved version it shows, and when printed: two printouts are told apart.
+        version = documents.get_document(self._store, document_id).version
+        render = functools.partial(render_reception_summary, centre, reference,
+                                   printed=PrintedFrom(version, clock.local_now()))
         if self._worker is None:
             try:
                 printed(render())

@@ -6,7 +6,8 @@ only user text goes through Paragraph."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
@@ -55,26 +56,46 @@ FORM_TEXT = {ReferralForm.NONE: "", ReferralForm.NRM: "NRM",
              ReferralForm.DUTY_TO_NOTIFY: "Duty to Notify"}
 
 
+def _age_text(person: PersonReceived, when: date) -> str:
+    """Adult, Child or Possibly a child; a disputed age says so, pending assessment (one
+    estimated at 16, disputed, was printed "Child")."""
+    if person.age_disputed:
+        return "Possibly a child (age disputed)"
+    return AGE_TEXT[person.age_status(when)]
+
+
 def reception_title(case_reference: str) -> str:
     """The PDF title (and page header): no personal data."""
     return f"Reception centre summary {case_reference}"
 
 
+@dataclass(frozen=True)
+class PrintedFrom:
+    """Which saved version of the board a printed summary shows, and when it was printed: two
+    printouts handed round a centre are told apart (the one the sync sends has none)."""
+
+    version: int
+    at: datetime
+
+
 def render_reception_summary(
-    centre: ReceptionCentre, case_reference: str, *, as_of: date | None = None
+    centre: ReceptionCentre, case_reference: str, *, as_of: date | None = None,
+    printed: PrintedFrom | None = None,
 ) -> bytes:
     """The reception-centre summary as PDF bytes. ``as_of`` is the date the age rules are
     applied on (default: the day the centre was held, else today)."""
     when = as_of or centre.held_on or utc_now().date()
     boards = [person.board(when) for person in centre.people]
-    story: list[Flowable] = title_block(
-        "Reception centre summary", case_reference,
-        [f"{len(centre.people)} people received. Board steps: Done; WAITING (still to do); "
-         "– (not needed for this person)."],
-    )
+    lines = [_counts(centre.people, when)]
+    if printed is not None:
+        lines.append(f"Printed {v.day(printed.at.date())} at {printed.at:%H:%M}, from version "
+                     f"{printed.version} of the board: a later printout supersedes it.")
+    lines.append("Board steps: Done; WAITING (still to do); – (not needed for this person).")
+    story: list[Flowable] = title_block("Reception centre summary", case_reference, lines)
     bodies: list[list[Flowable]] = [
         [_centre(centre)],
-        bullet_list((v.item_text(i) for i in centre.setup_ticked), empty="None ticked."),
+        bullet_list((v.item_text(i) for i in centre.setup_ticked), empty="None ticked.")
+        + _to_arrange(centre, when),
         [para(_waiting_summary(centre.people, boards))],
         [board_table(centre.people, boards, when)],
         [people_table(centre.people, when)],
@@ -86,6 +107,31 @@ def render_reception_summary(
         story += section(title, body)
     return build_pdf(story, title=reception_title(case_reference),
                      case_reference=case_reference, wide=True)
+
+
+def _to_arrange(centre: ReceptionCentre, when: date) -> list[Flowable]:
+    """What the board says is still to arrange (an interpreter none is booked for, children's
+    services): printed too (the summary left it out)."""
+    prompts = centre.to_arrange(when)
+    return bullet_list(f"Still to arrange: {prompt}." for prompt in prompts) if prompts else []
+
+
+def _counts(people: list[PersonReceived], when: date) -> str:
+    """How many were received, by age and by route, and how many left: the figures a
+    coordinator reads out (the summary said only "9 people received")."""
+    ages = Counter(person.age_status(when) for person in people)
+    forms = Counter(person.referral_form for person in people
+                    if person.referral_form_done_at is not None)
+    left = sum(1 for person in people if person.departed_at is not None)
+    said = [f"{len(people)} {'person' if len(people) == 1 else 'people'} received"]
+    said.append(", ".join(f"{ages[status]} {AGE_COUNT[status]}" for status in AgeStatus
+                          if ages[status]) or "none yet")
+    return (f"{said[0]}: {said[1]}. NRM referrals made {forms[ReferralForm.NRM]}, Duty to "
+            f"Notify made {forms[ReferralForm.DUTY_TO_NOTIFY]}. Left {left}.")
+
+
+AGE_COUNT = {AgeStatus.ADULT: "adult(s)", AgeStatus.CHILD: "child(ren)",
+             AgeStatus.POSSIBLY_CHILD: "possibly a child"}
 
 
 def _centre(centre: ReceptionCentre) -> Flowable:
@@ -141,7 +187,7 @@ def board_table(
     ]
     for row, (person, board) in enumerate(zip(people, boards, strict=True), start=1):
         line: list[Any] = [Paragraph(text(person.reference) or "–", s.cell),
-                           Paragraph(AGE_TEXT[person.age_status(when)], cell)]
+                           Paragraph(_age_text(person, when), cell)]
         for column, step in enumerate(BoardStep, start=2):
             status = board[step]
             line.append(_step_text(person, step, status, when))

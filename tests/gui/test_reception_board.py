@@ -349,3 +349,20 @@ def test_back_from_a_persons_form_the_cursor_is_on_the_board_again(qtbot, window
     window.workspace.back()
     qtbot.waitUntil(board.isVisible)
     qtbot.waitUntil(board.table.hasFocus)
+
+
+def test_a_printed_summary_says_which_version_of_the_board_and_when(
+        qtbot, window, monkeypatch, tmp_path):
+    """Two printouts handed round a centre could not be told apart."""
+    from tests.unit.test_pdf_tools import pdf_text
+
+    _case, page = _new_centre(window)
+    page.new_reference.setText("A1")
+    page.register()
+    target = tmp_path / "summary.pdf"
+    monkeypatch.setattr("ui.print_pack.choose_pack_path", lambda *_: str(target))
+    page.print_summary()
+    qtbot.waitUntil(lambda: "Summary saved" in page.message.text(), timeout=20_000)
+    text = " ".join(pdf_text(target.read_bytes()).split())
+    assert "from version 1 of the board: a later printout supersedes it." in text
+    assert "1 person received: 1 possibly a child." in text

@@ -67,3 +67,33 @@ def test_an_invalid_date_keeps_every_other_field_typed() -> None:
     assert kept.date_of_birth is None
     fine = edit_person(before, {"date_of_birth": "1991-03-12"}, NOW)
     assert fine.problems == [] and fine.person.date_of_birth == date(1991, 3, 12)
+
+
+def test_the_summary_counts_routes_says_what_to_arrange_and_which_print_it_is() -> None:
+    """It said only "9 people received": no counts by age or route, nothing of what was still
+    to arrange, no print time or version; a disputed age was printed "Child"."""
+    from fieldkit.pdf.reception import PrintedFrom
+    from forms.reception import ReferralForm
+
+    people = [
+        PersonReceived(reference="A1", age_group="adult", referral_form=ReferralForm.NRM,
+                       referral_form_done_at=NOW),
+        PersonReceived(reference="A2", age_group="adult",
+                       referral_form=ReferralForm.DUTY_TO_NOTIFY, referral_form_done_at=NOW,
+                       departed_at=LATER),
+        PersonReceived(reference="C1", age_group="child"),
+        PersonReceived(reference="U1", estimated_age=16, age_disputed=True,
+                       interpreter_needed=True, language="tir"),
+    ]
+    centre = ReceptionCentre(venue="Test Hall", held_on=AS_OF, people=people)
+    printed = PrintedFrom(3, datetime(2026, 12, 4, 21, 45))
+    text = " ".join(pdf_text(render_reception_summary(centre, "FK-2026-0001",
+                                                      printed=printed)).split())
+    assert ("4 people received: 2 adult(s), 2 child(ren). NRM referrals made 1, Duty to "
+            "Notify made 1. Left 1.") in text
+    assert ("Printed 4 December 2026 at 21:45, from version 3 of the board: a later printout "
+            "supersedes it.") in text
+    assert "Still to arrange: Tigrinya interpreter needed (U1)" in text
+    assert "U1 Possibly a child (age disputed)" in text
+    plain = " ".join(pdf_text(render_reception_summary(centre, "FK-2026-0001")).split())
+    assert "Printed" not in plain  # the pack the sync sends is the same for the same board
