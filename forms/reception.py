@@ -156,10 +156,20 @@ class PersonReceived(FormSection):
 
     def obligations(self, as_of: date) -> Obligations:
         """What the rules require for this person on ``as_of`` (with the consent decision
-        that counts: :meth:`decision`)."""
+        that counts: :meth:`decision`). An adult who left before giving informed consent did
+        not consent: they are owed a Duty to Notify (the panel asked for the NRM to be
+        explained to someone no longer there, and the step could not be marked done)."""
         near_18 = transition_due(as_of=as_of, date_of_birth=self.date_of_birth,
                                  estimated_age=self.estimated_age)
-        return obligations(self.age_status(as_of), self.decision(), transition=near_18)
+        decision = self.decision()
+        if self.left_unasked():
+            decision = ConsentDecision.REFUSED  # for the route only: never shown as refused
+        return obligations(self.age_status(as_of), decision, transition=near_18)
+
+    def left_unasked(self) -> bool:
+        """True when the person left the centre before giving informed consent (never asked,
+        or asked before it was explained)."""
+        return self.departed_at is not None and self.decision() is ConsentDecision.NOT_ASKED
 
     def decision(self) -> ConsentDecision:
         """The consent decision the rules act on: as recorded, except that consent given before

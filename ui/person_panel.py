@@ -48,6 +48,9 @@ def route_text(person: PersonReceived, as_of: Any) -> str:
         return _tr("Route: NRM as a child (no consent needed) and a MASH referral.")
     if rules.route is Route.NRM:
         return _tr("Route: NRM referral (the adult consented).")
+    if rules.route is Route.DUTY_TO_NOTIFY and person.left_unasked():
+        return _tr("Route: Duty to Notify, anonymous: the adult left before consenting to the "
+                   "NRM.")
     if person.consent_not_informed() is not None:  # given, but before it was informed
         return _tr("Route: not decided yet: the consent recorded does not count until it is "
                    "informed; ask again once the NRM is explained.")

@@ -127,7 +127,9 @@ def test_property_is_done_when_logged_and_every_item_kept_or_returned() -> None:
         (AgeGroup.ADULT, ConsentDecision.REFUSED, ReferralForm.NRM, "A Duty to Notify is needed"),
         (AgeGroup.ADULT, ConsentDecision.GIVEN, ReferralForm.DUTY_TO_NOTIFY,
          "An NRM referral is needed"),
-        (AgeGroup.ADULT, ConsentDecision.NOT_ASKED, ReferralForm.NONE, "Consent to the NRM"),
+        # Left (all of these have) before being asked: no consent, so a Duty to Notify.
+        (AgeGroup.ADULT, ConsentDecision.NOT_ASKED, ReferralForm.NONE,
+         "A Duty to Notify is needed"),
     ],
 )
 def test_the_form_made_must_match_the_rules(

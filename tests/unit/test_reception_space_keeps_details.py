@@ -9,7 +9,7 @@ from datetime import date, datetime
 from fieldkit.pdf.reception import render_reception_summary
 from forms import BoardStep, PersonReceived, ReceptionCentre, StepStatus, StepWait
 from forms.choices import Agency
-from forms.reception import Screening
+from forms.reception import ReferralForm, Screening
 from tests.unit.test_pdf_tools import pdf_text
 
 AS_OF = date(2026, 12, 4)
@@ -97,3 +97,25 @@ def test_the_summary_counts_routes_says_what_to_arrange_and_which_print_it_is() 
     assert "U1 Possibly a child (age disputed)" in text
     plain = " ".join(pdf_text(render_reception_summary(centre, "FK-2026-0001")).split())
     assert "Printed" not in plain  # the pack the sync sends is the same for the same board
+
+
+def test_an_adult_who_left_before_consenting_is_owed_a_duty_to_notify() -> None:
+    """A5 left before being seen: the panel asked for the NRM to be explained to someone no
+    longer there, and the NRM or Duty to Notify step could not be marked (consent first)."""
+    from forms.choices import ConsentDecision
+    from forms.rules import Route
+    from ui.person_panel import route_text
+
+    left = PersonReceived(reference="A5", age_group="adult", arrived_at=NOW,
+                          departed_at=LATER)
+    assert left.left_unasked() and left.consent is ConsentDecision.NOT_ASKED
+    assert left.obligations(AS_OF).route is Route.DUTY_TO_NOTIFY
+    assert left.step_waits(BoardStep.NRM_OR_DTN, AS_OF) is None
+    done = left.toggle_step(BoardStep.NRM_OR_DTN, LATER, AS_OF)
+    assert done.referral_form is ReferralForm.DUTY_TO_NOTIFY
+    assert route_text(left, AS_OF) == ("Route: Duty to Notify, anonymous: the adult left "
+                                       "before consenting to the NRM.")
+    still_here = left.model_copy(update={"departed_at": None})
+    assert still_here.obligations(AS_OF).route is Route.UNDECIDED
+    child = left.model_copy(update={"age_group": "child"})
+    assert child.obligations(AS_OF).route is Route.NRM
