@@ -230,7 +230,7 @@ def add_demo_forms(store: Store, case_id: str, visit_id: str) -> None:
     first = written[0] if written else utc_now()
     last = written[-1] if written else first
     start = (first - timedelta(minutes=10)).replace(microsecond=0)
-    end = (last + timedelta(minutes=5)).replace(microsecond=0)
+    end = (last + timedelta(minutes=1)).replace(microsecond=0)  # not in the future
     today = start.date()
 
     def save(kind: str, data: dict[str, Any], status: str, person: str | None = None,
