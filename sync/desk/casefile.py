@@ -4,6 +4,8 @@ the Lead asks)."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 from fieldkit.atomicfile import make_private_dir, write_atomic
@@ -12,11 +14,18 @@ from fieldkit.errors import InvalidInput
 from fieldkit.notes import corrections_of
 from fieldkit.pdf import pdf_name, render_form, render_visit_report
 from fieldkit.pdf import values as v
+from fieldkit.pdf.case import safe_name_part
 from fieldkit.store import Store
 from forms import KINDS, PremisesVisit
 from forms.kinds import KIND_TITLES
 from sync.board_share.lead_view import board_lines
-from sync.desk.received import ReceivedCase, find_case_id, form_model, load_case
+from sync.desk.received import (
+    ReceivedCase,
+    find_case_id,
+    form_model,
+    load_case,
+    sender,
+)
 from sync.desk.register import case_history
 from sync.desk.submission import submission
 from sync.desk.tracker import EVENT_WORDS, Outcome, events, referrals_of
@@ -50,7 +59,10 @@ def received_packs(case: ReceivedCase) -> dict[str, bytes]:
 
 
 def export_packs(store: Store, case: str, out: Path) -> list[Path]:
-    """Write the case's packs into ``out`` (created private if missing), audited first."""
+    """Write the case's packs into ``out`` (created private if missing), audited first. When
+    another officer's case has the same reference (each laptop numbers its own), the file
+    names carry who sent it (``FK-2026-0001-Dale-Whitcombe-visit-1.pdf``): saving both cases'
+    packs into one folder overwrote the first officer's with the second's."""
     out = out.expanduser()
     if out.exists() and not out.is_dir():
         raise InvalidInput(f"--out {out} is not a folder.")
@@ -63,10 +75,24 @@ def export_packs(store: Store, case: str, out: Path) -> list[Path]:
     with store.transaction():
         store.audit("lead.export_pdf", "case", received.case.id)
     written = []
+    tag = _sender_tag(store, received)
     for name, data in packs.items():
+        if tag:
+            name = name.replace(f"{safe_name_part(received.case.reference)}-",
+                                f"{safe_name_part(received.case.reference)}-{tag}-", 1)
         write_atomic(out / name, data, 0o600)
         written.append(out / name)
     return written
+
+
+def _sender_tag(store: Store, received: ReceivedCase) -> str:
+    """Who sent the case, for file names, when another case held has its reference; else ""."""
+    same = sum(1 for (data,) in store.conn.execute(
+        "SELECT data FROM lead_records WHERE record_type = 'case' AND current = 1")
+        if json.loads(data).get("reference") == received.case.reference)
+    if same < 2:
+        return ""
+    return "-".join(re.findall(r"[A-Za-z0-9]+", sender(store, received)))
 
 
 def case_lines(store: Store, case: str) -> list[str]:

@@ -627,3 +627,27 @@ def test_a_child_referred_then_recorded_as_an_adult_without_consent_is_due(sent)
     due = [i for i in tracker.due_items(setup.lead) if i.person_reference == "W3"
            and i.what == tracker.ADULT_SINCE_DUE]
     assert len(due) == 1 and due[0].timeline_id == "adult_consent"
+
+
+def test_two_officers_packs_saved_into_one_folder_keep_apart(tmp_path: Path) -> None:
+    """Each laptop numbers its own cases: saving Sam's FK-2026-0001 packs into the folder
+    holding Rowan's overwrote Rowan's (same names, no question). Now the names say who sent
+    each when another case shares the reference."""
+    from sync.desk.casefile import export_packs
+    from tests.unit.test_pdf_tools import pdf_text
+
+    setup, (rowans, sams, spares) = three_laptops_one_reference(tmp_path)
+    try:
+        out = tmp_path / "packs"
+        written = [export_packs(setup.lead, case_id, out) for case_id in (rowans, sams, spares)]
+        names = [sorted(path.name for path in paths) for paths in written]
+        reference = load_case(setup.lead, rowans).case.reference
+        assert names[0][0].startswith(f"{reference}-Rowan-Hallam-laptop-")
+        assert names[1][0].startswith(f"{reference}-Sam-Okafor-")
+        assert names[2][0].startswith(f"{reference}-Rowan-Hallam-spare-laptop-")
+        assert len({name for group in names for name in group}) == sum(map(len, names))
+        assert len(list(out.iterdir())) == sum(map(len, names))  # nothing overwritten
+        visit = next(p for p in written[1] if "-visit-" in p.name)
+        assert reference in pdf_text(visit.read_bytes())
+    finally:
+        setup.close()
