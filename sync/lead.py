@@ -190,8 +190,19 @@ def make_profile(
         issued = (store.meta(ISSUED) or "").split()
         store.set_meta(ISSUED, " ".join([*issued, profile.fingerprint()]))
         store.set_meta(SERIAL, str(serial))
+        store.set_meta(NEWEST, signed.decode("utf-8"))
         store.audit("lead.profile", "profile", profile.fingerprint())
     return load_profile(signed), signed
+
+
+NEWEST = "lead.newest_profile"
+"""Meta key: the last profile this Lead issued, as signed (the Set-up tab starts from it)."""
+
+
+def newest_profile(store: Store) -> LeadProfile | None:
+    """The last profile this Lead issued, or None (none yet, or issued before it was kept)."""
+    kept = store.meta(NEWEST)
+    return load_profile(kept.encode("utf-8")) if kept else None
 
 
 def newest_profile_fingerprint(store: Store) -> str | None:

@@ -17,7 +17,7 @@ from fieldkit.resources import load_resources
 from fieldkit.store import Store
 from sync import lead
 from sync.desk.inbox import DEVICES_FILE_KEY
-from sync.profile import LeadProfile
+from sync.profile import FolderDestination, InboxDestination, LeadProfile
 
 MAX_INPUT_BYTES = 1024 * 1024
 """An enrolment request or a certificate is a few kilobytes; a file far larger is not one."""
@@ -27,17 +27,40 @@ SHARED_FILE_MODE = 0o644
 
 @dataclass(frozen=True)
 class ProfileDefaults:
-    """Who the profile says it is from, as the council's resources give it."""
+    """What a new profile starts from: the newest profile issued (a Lead adding a deputy or a
+    new address keeps everything else: a profile remade from blank fields dropped the pinned
+    certificate and the retention rule), else the council's resources and the Lead's own
+    profile."""
 
     council: str
     lead_name: str
     lead_contact: str
+    folder: str = ""
+    inbox_url: str = ""
+    certificate_pem: str | None = None
+    """The inbox certificate the newest profile pins: kept unless another file is chosen."""
+    retention_days: int | None = None
+    auto_lock_minutes: int | None = None
+    extra_recipients: tuple[str, ...] = ()
 
 
 def profile_defaults(store: Store | None = None) -> ProfileDefaults:
     """The council's name, the Lead's title and contact from ``resources/council.yaml``; with
     the Lead's store, the Lead's own name and work e-mail (or phone) from the profile they gave
     at first run, where they gave them (officers see these beside the fingerprint)."""
+    newest = lead.newest_profile(store) if store is not None else None
+    if store is not None and newest is not None:
+        where = newest.destination
+        return ProfileDefaults(
+            newest.council, newest.lead_name, newest.lead_contact,
+            folder=where.path if isinstance(where, FolderDestination) else "",
+            inbox_url=where.url if isinstance(where, InboxDestination) else "",
+            certificate_pem=where.certificate_pem if isinstance(where, InboxDestination)
+            else None,
+            retention_days=newest.policy.retention_days,
+            auto_lock_minutes=newest.policy.auto_lock_minutes,
+            extra_recipients=tuple(r for r in newest.recipients
+                                   if r != lead.lead_keys(store).age_recipient))
     council = load_resources().council
     defaults = ProfileDefaults(council.name, council.lead_title, council.lead_contact)
     own = officer.load_profile(store) if store is not None else None
@@ -88,11 +111,14 @@ def write_profile(
     extra_recipients: list[str] | None = None,
     retention_days: int | None = None,
     auto_lock_minutes: int | None = None,
+    kept_certificate: str | None = None,
 ) -> LeadProfile:
     """Make a new signed profile and write it to ``target``; the profile (its fingerprint is
-    what the Lead reads to each officer by phone)."""
+    what the Lead reads to each officer by phone). ``kept_certificate``: the PEM pinned by the
+    newest profile, used when no certificate file is given."""
     _check_folder(target)
-    certificate = read_certificate(inbox_certificate) if inbox_certificate else None
+    certificate = (read_certificate(inbox_certificate) if inbox_certificate
+                   else kept_certificate if inbox_url else None)
     profile, signed = lead.make_profile(
         store, council=council, lead_name=lead_name, lead_contact=lead_contact, folder=folder,
         inbox_url=inbox_url, inbox_cert_pem=certificate, extra_recipients=extra_recipients,

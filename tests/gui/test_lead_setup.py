@@ -230,3 +230,28 @@ def test_a_tampered_request_is_refused_and_another_key_replaced_only_on_purpose(
     assert asked == [device_id, device_id]
     assert lead.enrolled_devices(page.store)[device_id].public_key != keys_before
     assert desk.inbox.devices_model.rowCount() == 1
+
+
+def test_the_set_up_tab_starts_from_the_newest_profile(  # type: ignore[no-untyped-def]
+        qtbot, tmp_path: Path) -> None:
+    """Reopened, the tab showed "Shared folder" and blank fields: a profile remade by typing
+    only what changed dropped the pinned certificate and the retention rule."""
+    from sync.desk import setup
+
+    settings = Settings(data_dir=tmp_path / "lead", **FAST)
+    tls = make_self_signed(tmp_path)
+    with Store.create(settings, PASSPHRASE, officer="Dana Whitfield") as store:
+        lead.init_lead(store)
+        setup.write_profile(store, tmp_path / "p1.json", council="Example Council",
+                            lead_name="Dana Whitfield", lead_contact="dana@council.example",
+                            inbox_url="https://inbox.council.example",
+                            inbox_certificate=tls.cert_path, retention_days=90)
+    window = LeadWindow(settings, unlock_second_ms=20)
+    qtbot.addWidget(window)
+    window.show()
+    window.open_store(Store.unwrap_key(settings, PASSPHRASE))
+    page = window.desk.setup
+    assert page.to_inbox.isChecked() and page.inbox_url.text() == "https://inbox.council.example"
+    assert page.retention.value() == 90 and page.contact.text() == "dana@council.example"
+    assert "certificate of your newest profile is kept" in page.certificate.placeholderText()
+    window.lock()

@@ -94,6 +94,34 @@ def test_an_inbox_profile_pins_the_certificate_file(stores: Stores) -> None:
                                                    certificate_pem=tls.pem)
 
 
+def test_a_new_profile_starts_from_the_newest_one_issued(stores: Stores) -> None:
+    """A profile remade in the Set-up tab started from blank fields: typing only the address
+    dropped the pinned certificate and the retention rule."""
+    from pyrage import x25519
+
+    tls = make_self_signed(stores.folder)
+    deputy = str(x25519.Identity.generate().to_public())
+    setup.write_profile(stores.lead, stores.folder / "p1.json",
+                        inbox_url="https://inbox.council.example/",
+                        inbox_certificate=tls.cert_path, retention_days=90,
+                        auto_lock_minutes=5, extra_recipients=[deputy], **WHO)
+    start = setup.profile_defaults(stores.lead)
+    assert (start.council, start.lead_name, start.lead_contact) == tuple(WHO.values())
+    assert (start.inbox_url, start.folder, start.certificate_pem) == (
+        "https://inbox.council.example", "", tls.pem)
+    assert (start.retention_days, start.auto_lock_minutes) == (90, 5)
+    assert start.extra_recipients == (deputy,)
+    again = setup.write_profile(stores.lead, stores.folder / "p2.json",
+                                inbox_url=start.inbox_url, kept_certificate=tls.pem,
+                                retention_days=start.retention_days, **WHO)
+    assert again.destination == InboxDestination(url="https://inbox.council.example",
+                                                 certificate_pem=tls.pem)
+    assert again.policy.retention_days == 90
+    moved = setup.write_profile(stores.lead, stores.folder / "p3.json",
+                                folder="/mnt/ms-share", kept_certificate=tls.pem, **WHO)
+    assert moved.destination == FolderDestination(path="/mnt/ms-share")  # no inbox: no pin
+
+
 @pytest.mark.parametrize(("given", "words"), [
     ({"folder": "  "}, "Give the shared folder's path."),
     ({"inbox_url": "ftp://inbox.council.example"}, "is not an https:// address"),

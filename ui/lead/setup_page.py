@@ -222,7 +222,7 @@ class SetupPage(QWidget):
         row.addWidget(self.certificate, 1)
         row.addWidget(self.browse_certificate)
         form.addRow(_captioned(self.tr("Certificate (P&EM):"), self.certificate, content), row)
-        defaults = setup.profile_defaults(self.store)
+        defaults = self._defaults = setup.profile_defaults(self.store)
         self.council = named(QLineEdit(defaults.council, content), self.tr("Council"))
         self.lead_name = named(QLineEdit(defaults.lead_name, content), self.tr("Lead's name"))
         self.contact = named(QLineEdit(defaults.lead_contact, content),
@@ -253,6 +253,17 @@ class SetupPage(QWidget):
         form.addRow(_captioned(self.tr("Also readable b&y:"), self.recipients, content),
                     self.recipients)
         column.addLayout(form)
+        # A new profile starts from the newest one issued: what is not changed is kept.
+        self.folder.setText(defaults.folder)
+        self.inbox_url.setText(defaults.inbox_url)
+        if defaults.inbox_url:
+            self.to_inbox.setChecked(True)
+        if defaults.certificate_pem:
+            self.certificate.setPlaceholderText(self.tr(
+                "the certificate of your newest profile is kept: choose a file to change it"))
+        self.retention.setValue(defaults.retention_days or 0)
+        self.auto_lock.setValue(defaults.auto_lock_minutes or 0)
+        self.recipients.setPlainText("\n".join(defaults.extra_recipients))
         self.make_button = pressable(QPushButton(self.tr("&Make the profile for officers…"),
                                              content),
                                  self.tr("Make the profile for officers"),
@@ -384,7 +395,8 @@ class SetupPage(QWidget):
                 inbox_certificate=Path(certificate) if certificate and not folder else None,
                 extra_recipients=self.recipients.toPlainText().split(),
                 retention_days=self.retention.value() or None,
-                auto_lock_minutes=self.auto_lock.value() or None)
+                auto_lock_minutes=self.auto_lock.value() or None,
+                kept_certificate=self._defaults.certificate_pem)
         except (FieldkitError, OSError) as error:
             self.profile_message.setText(error_text(error))
             self._show_fingerprint(lead.newest_profile_fingerprint(self.store),  # not made
