@@ -126,17 +126,20 @@ def published_reference(reference: str) -> str:
 def build_report(store: Store, quarter: Quarter, today: date) -> QuarterlyReport:
     """Count the quarter and lay out both files (nothing is written)."""
     figures = quarter_figures(store, quarter)
+    due = due_items(store)
     deadlines = [OpenDeadline(values.day(i.due_on), i.case_reference,
                               published_reference(i.person_reference),
                               i.what_on(), i.state(today), i.sent_by)
-                 for i in due_items(store)]
+                 for i in due]
+    to_act = sum(i.to_act_on for i in due)  # as the tracker counts: the rest are dates to know
     headline = figures.published(figures.groups[1])["Total"][-1]
     summary = [
         f"Quarter {quarter}, compared with the four quarters before it "
         f"({figures.quarters[0]} to {figures.quarters[-2]}).",
         f"NRM referrals and Duty to Notify notifications this quarter: {cell_text(headline)}.",
-        f"Open deadlines: {len(deadlines)}, of which overdue: "
-        f"{sum(d.state == 'OVERDUE' for d in deadlines)}.",
+        f"Open deadlines or actions: {to_act}, of which overdue: "
+        f"{sum(d.state == 'OVERDUE' for d in deadlines)}; dates to know (a recovery period, "
+        f"the earliest conclusive grounds decision): {len(deadlines) - to_act}.",
     ]
     pdf = render_quarterly_report(
         title=f"Modern slavery quarterly report {quarter}", period=f"Quarter {quarter}",

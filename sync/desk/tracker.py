@@ -77,6 +77,10 @@ WITHDRAWAL_DUE = ("Consent withdrawn after the NRM was submitted: send the NRM w
 """What is due when a person withdraws consent after their NRM referral was made (the item
 reads with its date: '..., since 20 November 2026')."""
 
+ACTIONS = frozenset({"nrm_withdrawal", "adult_consent"})
+"""Due items that are something the Lead must do now, not dates (see :data:`WITHDRAWAL_DUE`,
+:data:`ADULT_SINCE_DUE`)."""
+
 ADULT_SINCE_DUE = ("Referred as a child, now recorded as an adult with no consent recorded: "
                    "ask the officer to record the adult's informed consent (or their refusal), "
                    "and tell the Single Competent Authority, since")
@@ -162,7 +166,7 @@ class DueItem:
     def to_act_on(self) -> bool:
         """A deadline, or something the Lead must do (the NRM withdrawal form); not a date
         only to know (the recovery period's end, the earliest CG)."""
-        return self.deadline or self.timeline_id == "nrm_withdrawal"
+        return self.deadline or self.timeline_id in ACTIONS
 
     def state(self, today: date) -> str:
         """In words: "OVERDUE" (a deadline gone by), "to do" (something the Lead must do now:
@@ -170,7 +174,7 @@ class DueItem:
         of the recovery period, has come) or "open"."""
         if self.overdue(today):
             return "OVERDUE"
-        if self.timeline_id == "nrm_withdrawal":
+        if self.timeline_id in ACTIONS:
             return "to do"
         return "date reached" if self.due_on < today else "open"
 

@@ -300,6 +300,9 @@ def test_the_same_reference_from_two_officers_is_told_apart_where_deadlines_are_
     for sender in ("Rowan Hallam, laptop", "Rowan Hallam, spare laptop", "Sam Okafor"):
         assert f"{reference} {sender} W1 RG decision expected by {due.day} {due:%B %Y}" \
             in text, sender
+    # The summary counts as the tracker does: three RG decisions expected, nothing else.
+    assert "Open deadlines or actions: 3, of which overdue: 0; dates to know" in " ".join(
+        text.split())
 
 
 def test_consent_withdrawn_after_the_nrm_was_submitted_stays_an_nrm(tmp_path: Path) -> None:
@@ -627,6 +630,7 @@ def test_a_child_referred_then_recorded_as_an_adult_without_consent_is_due(sent)
     due = [i for i in tracker.due_items(setup.lead) if i.person_reference == "W3"
            and i.what == tracker.ADULT_SINCE_DUE]
     assert len(due) == 1 and due[0].timeline_id == "adult_consent"
+    assert due[0].to_act_on and due[0].state(today) == "to do"
 
 
 def test_two_officers_packs_saved_into_one_folder_keep_apart(tmp_path: Path) -> None:
