@@ -97,8 +97,11 @@ def cmd_lead_due(args: argparse.Namespace, settings: Settings) -> int:
               f"(waiting {sub.waiting_days(today)} days)")
     for item in items:
         state = " (OVERDUE)" if item.overdue(today) else ""
+        # The date again after what it is of ("expected by 2026-12-11"): the line read
+        # "RG decision expected by (OVERDUE)" with the date only at its start.
         print(f"{item.due_on.isoformat()} {item.case_reference} ({item.sent_by}) "
-              f"{item.person_reference} {item.what}{item.note}{state}")
+              f"{item.person_reference} {item.what} {item.due_on.isoformat()}{item.note}"
+              f"{state}")
     return 0
 
 

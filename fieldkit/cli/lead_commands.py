@@ -116,11 +116,15 @@ def cmd_lead_import(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_lead_cases(args: argparse.Namespace, settings: Settings) -> int:
     from sync import importer
+    from sync.desk.received import load_all, senders
 
     with open_store(settings) as store:
+        sent_by = senders(store, load_all(store))  # two laptops may both send FK-2026-0001
         for case in importer.lead_cases(store):
-            print(f"{case.case_id}  {case.reference}  {case.title}  "
-                  f"({case.bundles} bundles, {case.records} records)")
+            bundles = "1 bundle" if case.bundles == 1 else f"{case.bundles} bundles"
+            records = "1 record" if case.records == 1 else f"{case.records} records"
+            print(f"{case.case_id}  {case.reference}  {case.title}  sent by "
+                  f"{sent_by.get(case.case_id, 'not known')}  ({bundles}, {records})")
     return 0
 
 

@@ -154,7 +154,9 @@ def test_submission_decisions_and_what_is_due(desk: Desk) -> None:
     assert deadline[0].split()[0] == date.fromordinal(today.toordinal() + 30).isoformat()
     later = date.fromordinal(today.toordinal() + 31).isoformat()
     overdue = desk.ok("due", "--today", later).splitlines()
-    assert "(OVERDUE)" in next(line for line in overdue if "Reconsideration deadline" in line)
+    overdue_line = next(line for line in overdue if "Reconsideration deadline" in line)
+    ends = date.fromordinal(today.toordinal() + 30).isoformat()
+    assert overdue_line.endswith(f"W1 Reconsideration deadline {ends} (OVERDUE)")
     assert "Duty to Notify, not an NRM" in desk.refused(
         "decision", "--case", case, "--person", "W2", "--kind", "rg", "--outcome", "positive",
         "--date", today.isoformat())

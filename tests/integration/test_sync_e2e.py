@@ -88,7 +88,8 @@ def test_folder_transport_end_to_end(tmp_path: Path) -> None:
     assert (share / "bundles" / f"{bundle_id}.age").exists()
     assert "Imported 1," in lead.ok("lead", "import", "--from", str(share)).out
     assert "already held 1" in lead.ok("lead", "import", "--from", str(share)).out
-    assert "Operation Larkspur" in lead.ok("lead", "cases").out
+    listed = lead.ok("lead", "cases").out
+    assert "Operation Larkspur" in listed and "sent by Officer Example  (1 bundle," in listed
     sent, held = _sent_records(device, case_id), _lead_records(lead, case_id)
     assert sorted(held, key=_key) == sorted(sent, key=_key)
     # The device picks up the Lead's signed receipt.
