@@ -33,8 +33,13 @@ def cmd_device_enrol(args: argparse.Namespace, settings: Settings) -> int:
             # The officer's own organisation (given at first run) unless one is given here.
             organisation = (args.organisation or (officer.organisation if officer else "")
                             or "Trading Standards")
+            import socket
+
+            # The computer's name, as the app's enrolment suggests: two officers' laptops both
+            # showed as "fieldkit laptop" at the Lead, in the devices list and when revoking.
+            name = args.device_name.strip() or socket.gethostname() or "laptop"
             request = device.enrolment_request(
-                store, device_name=args.device_name, organisation=organisation
+                store, device_name=name, organisation=organisation
             )
             write_output(args.out, request)
             print(f"Enrolment request written to {args.out}: give it to your Lead.")
@@ -120,7 +125,9 @@ def register(sub: SubParsers) -> None:
     q.add_argument("--fingerprint", help="the profile's fingerprint as your Lead read it out "
                    "(asked for interactively when left out)")
     q.add_argument("--out", help="where to write the enrolment request for the Lead")
-    q.add_argument("--device-name", default="fieldkit laptop")
+    q.add_argument("--device-name", default="",
+                   help="this laptop's name, as the Lead will see it (default: the computer's "
+                   "name, as the app suggests)")
     q.add_argument("--organisation", default="",
                    help="the officer's organisation (default: as given at first run, else "
                    "Trading Standards)")
