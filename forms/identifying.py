@@ -222,12 +222,13 @@ _NAMED_PLACE = re.compile(
     r"\b(?:[A-Z][a-z'’-]+\s+){0,2}"
     r"(?!(?:Crown|Magistrates'?|County|Family|Youth|High|Supreme|Coroners?'?s?|Council|"
     r"Public|Safe)[ \t]+(?:Court|House)\b)[A-Z][a-z'’-]+\s+"
-    r"(?:Cottages?|Farm|Farmhouse|Lodge|Barn|Mill|Manor|Villa|Bungalow"
+    r"(?:Cottages?|Farm|Farmhouse|Lodge|Barn|Mill|Manor|Villa|Bungalow|Works|Yard|Depot|Wharf"
     r"|Court|House|Mansions|Towers?|Heights|Apartments|Buildings"
     r"|Road|Rd|Street|Lane|Ln|Avenue|Ave|Close|Cl|Drive|Crescent|Terrace|Gardens|Mews|Grove"
     r"|St(?![ \t]+[A-Z])|Dr(?!\.?[ \t]+[A-Z]))\b"
 )
-"""A named house, building or farm (``Rose Cottage``, ``Meadow Farm``, ``Sample Court``,
+"""A named house, building, works or farm (``Rose Cottage``, ``Meadow Farm``, ``Sample Court``,
+``Brookvale Works``,
 ``Example House``, ``Fictional Towers``; not a court of law or ``Council House``) or a named
 street without a house number (``Fictional Lane``): a specific place, not a general area; also
 abbreviated
@@ -245,7 +246,8 @@ _WORDS_AFTER = (r"[ \t]*:?[ \t]*[\"'“‘]?(?P<name>[^\W\d_a-z][^\W\d_]*(?:['�
 _SAID_NAME = re.compile(
     r"\b(?i:(?:my|his|her|their|the[ \t]+\w+'s)[ \t]+(?:real[ \t]+|full[ \t]+|first[ \t]+|"
     r"family[ \t]+|sur)?name[ \t]+(?:is|was)|(?:i[ \t]+am|i'm|he[ \t]+is|she[ \t]+is|"
-    r"he's|she's|they[ \t]+are|was|is)[ \t]+called|call[ \t]+me|named|introduced[ \t]+"
+    r"he's|she's|they[ \t]+are|was|is|man|woman|person|guy|boy|girl|lady|someone|"
+    r"somebody)[ \t]+called|call[ \t]+me|named|introduced[ \t]+"
     r"(?:himself|herself|themselves|themself)[ \t]+as|gave[ \t]+(?:his|her|their)[ \t]+"
     r"name[ \t]+as)" + _WORDS_AFTER)
 """A name said in the words (``My name is Tran Van Example``, ``she is called Ana``, ``call
@@ -257,7 +259,17 @@ _ROLE_NAME = re.compile(
     r"(?P<name>[^\W\d_a-z][^\W\d_]*(?:['’-][^\W\d_]+)*"
     r"(?:[ \t]+[^\W\d_a-z][^\W\d_]*(?:['’-][^\W\d_]+)*)+)")
 """Someone's role, then two capitalised words or more (``my boss Nguyen Van Boss``,
-``her cousin Maria Popescu``): a name. One word only (``the boss Mercedes``) is left."""
+``her cousin Maria Popescu``): a name. One word only (``the boss Mercedes``) is left, unless a
+verb follows it (:data:`_ROLE_ONE_NAME`)."""
+_ROLE_ONE_NAME = re.compile(
+    r"\b(?i:boss|manager|owner|gangmaster|supervisor|controller|driver|landlord|"
+    r"recruiter|agent|employer|foreman)[ \t]+" + _NOT_A_NAME +
+    r"(?P<name>[^\W\d_a-z][^\W\d_]*(?:['’-][^\W\d_]+)*)"
+    r"(?=[ \t]+(?:kept|keeps|took|takes|drove|drives|said|says|told|tells|paid|pays|holds|"
+    r"held|collects|collected|runs|ran|owns|owned|gave|gives|brought|brings|hit|hits|beat|"
+    r"beats|sent|sends|picks|picked|threatened|threatens|locks|locked|manages|managed)\b)")
+"""Someone's role, one capitalised word, then a verb (``The supervisor Ionut keeps the
+money``): a first name (the boss's car is ``the boss's Mercedes``)."""
 _AGENCIES = (r"(?!(?:Home[ \t]+Office|Salvation[ \t]+Army|Trading[ \t]+Standards|Border[ \t]+"
              r"Force|Immigration[ \t]+Enforcement|Modern[ \t]+Slavery|City[ \t]+Council|"
              r"Social[ \t]+Services|Adult[ \t]+Social|Children'?s[ \t]+Services|West[ \t]+"
@@ -299,6 +311,8 @@ slavery city council county borough social services adult adults children's chil
 east north south midlands job centre jobcentre plus citizens advice red cross british national
 crime agency police scotland gangmasters labour abuse authority nhs hospital street road lane
 avenue close drive farm farms car cars wash nails bar shop shops ltd limited company group
+spa upon estate industrial retail village town centre coldfield keynes regis
+magistrates magistrates' crown court courts tribunal university college school
 airport station union western bank hand takeaway restaurant factory warehouse hotel house
 facebook instagram tiktok snapchat whatsapp telegram monday tuesday wednesday thursday friday
 saturday sunday january february march april may june july august september october november
@@ -314,6 +328,29 @@ _SENTENCE_OPENERS = frozenset(re.findall(r"[A-Z][a-z]*", _NOT_A_NAME))
 
 def _bare_names(text: str) -> Iterable[tuple[int, int]]:
     for match in _BARE_NAME.finditer(text):
+        words = match.group("name").split()
+        if words[0] in _SENTENCE_OPENERS or any(
+                word.casefold().strip("'’") in _NOT_IN_A_NAME or word.isupper()
+                or not word[0].isupper() for word in words):
+            continue
+        yield match.span("name")
+
+
+_CAPITALISED_PAIR = re.compile(
+    r"(?<![\w'’-])(?P<name>[^\W\d_a-z][^\W\d_]*(?:['’-][^\W\d_]+)*"
+    r"[ \t]+[^\W\d_a-z][^\W\d_]*(?:['’-][^\W\d_]+)*)(?![\w'’-])")
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;•*\n][\"'”’)]*)[ \t]*$")
+
+
+def _mid_sentence_names(text: str) -> Iterable[tuple[int, int]]:
+    """Two capitalised words inside a sentence (``hand cash to Gheorghe Marin every Friday``,
+    ``The boss, Marius Popescu, took``): in English prose a person's name, unless a word is an
+    agency's, a place's, a business's, a day's or a nationality (:data:`_NOT_IN_A_NAME`) or in
+    capitals. At a sentence's start, :data:`_BARE_NAME` decides (a verb must follow)."""
+    for match in _CAPITALISED_PAIR.finditer(text):
+        start = match.start("name")
+        if _SENTENCE_END.search(text[max(0, start - 12):start]) is not None:
+            continue  # opens a sentence or a line
         words = match.group("name").split()
         if words[0] in _SENTENCE_OPENERS or any(
                 word.casefold().strip("'’") in _NOT_IN_A_NAME or word.isupper()
@@ -513,10 +550,12 @@ def find_identifying_text(
     for pattern in (_TITLED_NAME, _NICKNAME):
         for match in pattern.finditer(text):
             claim(IdentifyingKind.NAME, *match.span())
-    for pattern in (_SAID_NAME, _ROLE_NAME, _TOLD_NAME):  # the name only, not the words before
+    for pattern in (_SAID_NAME, _ROLE_NAME, _ROLE_ONE_NAME, _TOLD_NAME):  # the name only
         for match in pattern.finditer(text):
             claim(IdentifyingKind.NAME, *match.span("name"))
     for start, end in _bare_names(text):
+        claim(IdentifyingKind.NAME, start, end)
+    for start, end in _mid_sentence_names(text):
         claim(IdentifyingKind.NAME, start, end)
     for start, end in _kin_names(text):
         claim(IdentifyingKind.NAME, start, end)
