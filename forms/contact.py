@@ -83,10 +83,17 @@ def _postcode_or_blank(value: str, info: ValidationInfo) -> str:
     return found
 
 
+_EMAIL = re.compile(
+    r"^[\w.!#$%&'*+/=?^`{|}~-]+@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}$")
+"""The WHATWG "valid e-mail address" (what a browser's e-mail box accepts), letters of any
+alphabet allowed, with a dot in the domain and a top-level domain of letters."""
+
+
 def looks_like_email(text: str) -> bool:
-    """True for text shaped like an email address: something, ``@``, a domain with a dot, and
-    no spaces."""
-    return "@" in text and "." in text.rsplit("@", 1)[-1] and " " not in text
+    """True for text shaped like an email address (``name@council.gov.uk``): no spaces,
+    commas or semicolons, one ``@``, no two dots together, and a domain with a dot in it
+    (``name@coventry,gov.uk``, ``a@@x.gov.uk``, ``@x.gov.uk`` and ``a@x..gov.uk`` are not)."""
+    return _EMAIL.match(text) is not None and ".." not in text
 
 
 def _email_or_blank(example: str) -> Callable[[str, ValidationInfo], str]:

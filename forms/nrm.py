@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date
 from typing import ClassVar
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, ValidationInfo, model_validator
 
 from forms.choices import AgeGroup, ConsentDecision, ExploitationType, Gender, WithdrawalMethod
 from forms.contact import EmailText, PhoneText, PostcodeText, WorkEmailText
 from forms.countries import CountryCode, LanguageCode
-from forms.form import FieldProblem, Form, FormSection, Problems
+from forms.form import FieldProblem, Form, FormSection, Problems, typed_now
 from forms.needs import PersonNeeds
 from forms.rules import AgeStatus, Obligations, Route, age_status, obligations, transition_due
 
@@ -76,6 +76,17 @@ class Consent(FormSection):
             raise ValueError(
                 "Consent: a date or way of withdrawal is recorded only when consent is withdrawn"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _withdrawn_after_given(self, info: ValidationInfo) -> Consent:
+        """Consent is withdrawn on or after the day it was given (01/12 for a decision of 04/12
+        was saved, and withdrew the referral). Checked as it is typed (a form saved before the
+        check is read as it was: :data:`forms.form.TYPED`)."""
+        if typed_now(info.context) and self.withdrawn_on is not None \
+                and self.decided_on is not None and self.withdrawn_on < self.decided_on:
+            raise ValueError("Consent withdrawn: the date it was withdrawn cannot be before the "
+                             "date of the consent decision; check both dates")
         return self
 
 

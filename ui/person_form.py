@@ -44,6 +44,11 @@ from ui.save_state import SaveState
 from ui.worker import Worker
 
 
+def _mid_sentence(words: str) -> str:
+    """``words`` inside a sentence ("with the person's name, ... removed", not "with The")."""
+    return words[:1].lower() + words[1:]
+
+
 def confirm_replace_nrm(parent: QWidget, reference: str, version: int) -> bool:
     """Ask before a Duty to Notify replaces an NRM referral marked ready (replaced in tests):
     one consent choice changed by mistake must not withdraw it and clear who the person is."""
@@ -367,7 +372,8 @@ class PersonFormPage(Page):
         self.message.setText(self.tr(
             "Consent withdrawn: the NRM will not be sent; a Duty to Notify was saved instead "
             "(version {n}), with {removed} removed.").format(
-                n=saved.version, removed=", ".join(prepared.removed) or self.tr("nothing")))
+                n=saved.version, removed=_mid_sentence(", ".join(prepared.removed))
+                or self.tr("nothing")))
 
     def _save_dtn(self, data: dict[str, Any], status: str) -> None:
         nrm = rules.read_nrm(data)

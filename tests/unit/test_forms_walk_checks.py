@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from forms.check import check_document
-from forms.contact import is_phone_number, uk_postcode
+from forms.contact import is_phone_number, looks_like_email, uk_postcode
 from forms.dtn import DutyToNotify
 from forms.form import TYPED
 from forms.intelligence import IntelligenceReport
@@ -205,6 +205,21 @@ def test_contact_details_that_are_not_phones_or_postcodes_are_named() -> None:
     assert PartnerAttending(contact_phone="+44 24 7683 2222").contact_phone
 
 
+@pytest.mark.parametrize("text", ["rowan.hallam@coventry,gov.uk", "a@@coventry.gov.uk",
+                                  "@coventry.gov.uk", "a@coventry..gov.uk", "a@.",
+                                  "a;b@gov.uk", "rowan.hallam@coventry", "a..b@x.org"])
+def test_what_is_not_an_email_address_is_refused(text: str) -> None:
+    """A comma for a dot, two @, nothing before it: each went on every NRM as the first
+    responder's email."""
+    assert not looks_like_email(text)
+
+
+@pytest.mark.parametrize("text", ["rowan.hallam@coventry.gov.uk", "a.b+c@sub.example.co.uk",
+                                  "jose@exemplo.com.br", "o'neil@example.org"])
+def test_email_addresses_are_accepted(text: str) -> None:
+    assert looks_like_email(text)
+
+
 def test_the_potential_victims_email_has_a_neutral_example() -> None:
     """R-FORM-CONTACT-DETAILS: a potential victim's email is not given a council example; the
     officer's work email is."""
@@ -312,3 +327,17 @@ def test_a_visit_saved_with_zero_workers_keeps_its_zero() -> None:
     visit = PremisesVisit.model_validate(saved)
     assert (visit.workers_seen, visit.workers_spoken_to, visit.workers_of_concern) == (0, 0, 0)
     assert PremisesVisit.model_validate_json(visit.model_dump_json()) == visit
+
+
+def test_consent_is_not_withdrawn_before_it_was_given() -> None:
+    """Withdrawn on 01/12 for consent given on 04/12 was saved (and withdrew the referral);
+    a form saved before the check is still read."""
+    consent = {"decision": "withdrawn", "decided_on": "2026-12-04", "withdrawn_on": "2026-12-01",
+               "withdrawal_how": "by_phone"}
+    found = messages(check_document("nrm", {"consent": consent}, ready=False))
+    assert found == {"consent": "Consent withdrawn: the date it was withdrawn cannot be before "
+                                "the date of the consent decision; check both dates"}
+    assert NrmReferral.model_validate({"consent": consent}).consent.withdrawn_on == date(
+        2026, 12, 1)
+    consent["withdrawn_on"] = "2026-12-04"  # the same day: fine
+    assert check_document("nrm", {"consent": consent}, ready=False) == []
