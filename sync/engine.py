@@ -17,6 +17,7 @@ from fieldkit.store import Store
 from sync import device, outbox, retention
 
 if TYPE_CHECKING:
+    from sync.profile import LeadProfile
     from sync.transport import Transport
 
 Progress = Callable[[int, int], None]
@@ -32,6 +33,9 @@ class SyncOutcome:
     waiting: int = 0
     receipts: int = 0
     purged: int = 0
+    unreachable: str = ""
+    """When not reachable, what could not be reached, in words: the shared folder (by its
+    path: a share not connected, a drive not plugged in) or the Lead's inbox."""
 
 
 def device_transport(store: Store) -> Transport:
@@ -62,7 +66,8 @@ def sync_once(
     try:
         if not link.probe():
             hub.publish(SYNC_REACHABLE, reachable=False)
-            return SyncOutcome(reachable=False, waiting=outbox.waiting_count(store))
+            return SyncOutcome(reachable=False, waiting=outbox.waiting_count(store),
+                               unreachable=_unreachable_words(profile))
         hub.publish(SYNC_REACHABLE, reachable=True)
         report = outbox.send_due(store, link, retry_now=retry_now, progress=progress)
         receipts = outbox.collect_receipts(store, link)
@@ -76,6 +81,17 @@ def sync_once(
         link.close()
     return SyncOutcome(True, report.delivered, report.failed, report.waiting, receipts,
                        len(purged))
+
+
+def _unreachable_words(profile: LeadProfile) -> str:
+    """What could not be reached, in a sentence."""
+    from sync.profile import FolderDestination
+
+    where = profile.destination
+    if isinstance(where, FolderDestination):
+        return (f"The shared folder {where.path} is not there: is the share connected, or the "
+                "drive plugged in?")
+    return "The Lead's inbox could not be reached."
 
 
 class SyncEngine:

@@ -362,8 +362,9 @@ class OutboxPage(Page):
     def show_outcome(self, outcome: SyncOutcome) -> None:
         """What the last sync did, in a sentence."""
         if not outcome.reachable:
-            text = self.tr("The Lead's inbox could not be reached. What is waiting stays here "
-                           "and goes when it can be reached.")
+            # The core says what: the shared folder (by its path) or the inbox.
+            text = (outcome.unreachable or self.tr("The Lead could not be reached.")) + " " + \
+                self.tr("What is waiting stays here and goes when it can be reached.")
         elif outcome.failed:
             text = self.tr("{n} could not be sent this time; fieldkit will try again by "
                            "itself.").format(n=outcome.failed)

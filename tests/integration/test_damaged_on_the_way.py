@@ -107,3 +107,22 @@ def test_a_revoked_laptops_refusal_says_to_enrol_it_again_not_to_resend(
     [refusal] = inbox.rejections(setup.lead)
     assert "nothing this laptop sends is imported while it is revoked" in refusal.advice
     assert "to sync" not in refusal.advice
+
+
+def test_a_shared_folder_not_there_is_named_not_called_an_inbox(setup: LeadAndDevice) -> None:
+    """With the share unplugged, the officer read "The Lead's inbox could not be reached"
+    though the profile names a folder."""
+    case = cases.create_case(setup.device, "Operation Rowan")
+    device.send_case(setup.device, case.id)
+    away = setup.share.with_name("share-unplugged")
+    setup.share.rename(away)
+    try:
+        outcome = engine.sync_once(setup.device)
+        assert not outcome.reachable and outcome.waiting == 1
+        assert outcome.unreachable == (
+            f"The shared folder {setup.share} is not there: is the share connected, or the "
+            "drive plugged in?")
+        assert not setup.share.exists()  # never made on the laptop
+    finally:
+        away.rename(setup.share)
+    assert engine.sync_once(setup.device).delivered == 1
