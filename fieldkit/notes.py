@@ -124,15 +124,17 @@ def clock_went_back(entries: list[NoteEntry]) -> set[str]:
     return flagged
 
 
-def _fts_query(text: str) -> str:
+def fts_query(text: str) -> str:
+    """``text`` as a full-text query: every word, as the start of a word ("mattress" finds
+    "mattresses", as the search of forms and people finds part of a word)."""
     words = [word.replace('"', '""') for word in text.split()]
-    return " ".join(f'"{word}"' for word in words)
+    return " ".join(f'"{word}"*' for word in words)
 
 
 def search_notes(store: Store, text: str, limit: int = 200) -> list[NoteEntry]:
-    """Note entries containing every word of ``text`` (prefix-free, accent-insensitive), in the
-    order they were entered (never by their times, which a changed clock can bend)."""
-    query = _fts_query(required_text("Search text", text, 500))
+    """Note entries with words starting with every word of ``text`` (accent-insensitive), in
+    the order they were entered (never by their times, which a changed clock can bend)."""
+    query = fts_query(required_text("Search text", text, 500))
     rows = store.conn.execute(
         f"SELECT {', '.join('n.' + c.strip() for c in _COLUMNS.split(','))} "
         "FROM note_search JOIN note_entries n ON n.rowid = note_search.rowid "

@@ -20,6 +20,9 @@ def test_search_finds_notes_forms_people_exhibits_and_cases(store: Store) -> Non
     assert any(h.kind is HitKind.CASE for h in search_all(store, "Larkspur"))
     hit = next(h for h in search_all(store, "mattresses") if h.kind is HitKind.NOTE)
     assert hit.case_id == case.id and hit.visit_id and "mattresses" in hit.snippet
+    # Part of a word finds notes as it finds forms and people ("mattress" found none).
+    assert hit in search_all(store, "mattress")
+    assert [h for h in search_all(store, "mattresses zebra") if h.kind is HitKind.NOTE] == []
 
 
 def test_search_needs_every_word_and_says_so_when_empty(store: Store) -> None:
