@@ -602,20 +602,22 @@ class MainWindow(QMainWindow):
         """Update "To Lead: …" and every screen showing the outbox; returns how many wait."""
         if self.store is None or not self.store.is_open:
             return 0
-        waiting = 0
+        waiting = awaiting = 0
         if self.profile is None:
             text = self.tr("To Lead: not set up")
         else:
             from sync import outbox
 
             counts = outbox.summary(self.store)
-            waiting, refused = counts.waiting, counts.refused
+            waiting, refused, awaiting = counts.waiting, counts.refused, counts.awaiting_receipt
+            sent = counts.delivered + refused
             text = (self.tr("To Lead: %n waiting", "", waiting) if waiting
-                    else self.tr("To Lead: all sent"))
+                    else self.tr("To Lead: all sent") if sent
+                    else self.tr("To Lead: nothing sent yet"))  # not "all sent" before any
             if refused:  # the officer must act on these: say so beside the count
                 text += self.tr(", %n refused by the Lead", "", refused)
         self.status.set_outbox_text(text)
-        self.sync.set_waiting(waiting)
+        self.sync.set_waiting(waiting, awaiting)
         if self.workspace is not None:
             self.workspace.outbox_changed()
         return waiting

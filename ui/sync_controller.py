@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 DEFAULT_INTERVAL_MS = 60_000
 """How often to try again while items are waiting (the outbox's own back-off decides which)."""
+RECEIPT_INTERVAL_FACTOR = 10
+"""With nothing to send but bundles whose import receipt is not back, a run every ten
+intervals picks the receipts up ("Lead imported" stayed "Not yet" until the next unlock)."""
 
 Runner = Callable[[bool], "SyncOutcome"]
 
@@ -40,6 +43,7 @@ class SyncController(QObject):
     def __init__(self, interval_ms: int = DEFAULT_INTERVAL_MS,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._interval_ms = interval_ms
         # Its own worker, so a slow network shows "contacting the Lead" rather than the
         # window's general busy indicator; it still runs on the one global thread pool.
         self.worker = Worker(self)
@@ -90,13 +94,18 @@ class SyncController(QObject):
 
     # -- what starts a run --------------------------------------------------------------------
 
-    def set_waiting(self, waiting: int) -> None:
-        """Keep the retry timer going while items wait; stop it when none do."""
-        if self.active and waiting > 0:
-            if not self.timer.isActive():
-                self.timer.start()
-        else:
+    def set_waiting(self, waiting: int, awaiting_receipt: int = 0) -> None:
+        """Keep the retry timer going while items wait, and, more slowly, while bundles
+        delivered wait for the Lead's import receipt; stop it when neither."""
+        if not self.active or (waiting <= 0 and awaiting_receipt <= 0):
             self.timer.stop()
+            return
+        interval = self._interval_ms * (1 if waiting > 0 else RECEIPT_INTERVAL_FACTOR)
+        if self.timer.interval() != interval:
+            self.timer.setInterval(interval)
+            self.timer.stop()
+        if not self.timer.isActive():
+            self.timer.start()
 
     @Slot(bool)
     def network_changed(self, online: bool) -> None:

@@ -88,7 +88,8 @@ def test_importing_a_profile_shows_its_fingerprint_and_keeps_it(
     assert kept is not None and kept.fingerprint() == expected.fingerprint()
     assert "Lead profile imported" in dialog.message.text()
     assert expected.fingerprint().split("-")[0] in dialog.fingerprint.text()
-    assert window.status.outbox_label.text() == "To Lead: all sent"
+    # Nothing was sent yet: it said "all sent" before anything was.
+    assert window.status.outbox_label.text() == "To Lead: nothing sent yet"
     assert window.idle.interval_ms == 2 * 60_000  # the council's auto-lock policy applies
 
     _enrol(qtbot, window, picked_paths, lead_setup)
@@ -141,6 +142,9 @@ def test_send_to_lead_delivers_and_shows_the_lead_imported_it(
     items = outbox.list_items(window.store)
     assert [item.state for item in items] == ["delivered"]
     assert window.status.outbox_label.text() == "To Lead: all sent"
+    # Its receipt is not back yet: the timer goes on, more slowly, to pick it up.
+    assert window.sync.timer.isActive()
+    assert window.sync.timer.interval() == 10 * window.sync._interval_ms
     qtbot.waitUntil(lambda: page.sent_to_lead.model.rowCount() == 1)
     assert page.sent_to_lead.model.index(0, 1).data() == "Delivered"
 
