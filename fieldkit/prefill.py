@@ -150,6 +150,9 @@ def new_document(store: Store, case_id: str, kind: str) -> dict[str, Any]:
     """The starting data of a new form of ``kind`` in a case."""
     if kind == "intel":
         return new_intelligence(store)
+    if kind == "referral":  # made by the officer (from their profile), as a report is
+        profile = officer.load_profile(store)
+        return {"made_by": profile.name} if profile is not None else {}
     if kind == "reception":
         return new_reception(store, case_id)
     return {}

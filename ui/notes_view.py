@@ -308,8 +308,8 @@ class NotesView(QWidget):
         latest = notes.latest_version(self._store, entry.id)
         said = ""
         if latest.id != entry.id:  # corrected already: its latest version is what stands
-            said = self.tr("Entry #{seq} was corrected by #{latest}: correcting #{latest}, as "
-                           "it stands now. ").format(seq=entry.seq, latest=latest.seq)
+            said = self.tr("Entry #{seq} was corrected since; as it stands now it is #{latest}: "
+                           "correcting #{latest}. ").format(seq=entry.seq, latest=latest.seq)
             entry = latest
         self._corrects = entry.id
         self.input.setPlainText(entry.text)

@@ -40,3 +40,14 @@ def test_a_new_visit_record_starts_with_the_postcode_and_the_officer(store: Stor
                                  "address": "Yard 2, 14 Example Lane, Coventry CV6 5PD",
                                  "postcode": "CV6 5PD"},
                     "lead_officer": "Rowan Hallam", "officers_present": ["Rowan Hallam"]}
+
+
+def test_a_new_referral_is_made_by_the_officer(store: Store) -> None:
+    """A new intelligence report named the officer; a new referral left "Referred by" blank."""
+    from fieldkit import officer, prefill
+    from fieldkit.officer_profile import OfficerProfile
+
+    case = cases.create_case(store, "Operation Elm")
+    assert prefill.new_document(store, case.id, "referral") == {}
+    officer.save_profile(store, OfficerProfile(name="Rowan Hallam"), officer.AppRole.FIELD_OFFICER)
+    assert prefill.new_document(store, case.id, "referral") == {"made_by": "Rowan Hallam"}
