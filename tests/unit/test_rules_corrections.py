@@ -277,4 +277,9 @@ def test_a_dtn_is_checked_against_the_names_and_addresses_given() -> None:
     found = check_document("dtn", notice, ready=False, names=names, addresses=addresses)
     assert [p.field for p in found] == ["account"]  # the area alone is not an address
     assert "Mica" not in found[0].message and "Brookvale" not in found[0].message
+    # Without them, a named works is still a specific place (the name alone is not caught).
+    assert [p.message for p in check_document("dtn", notice, ready=False)] == [
+        "Anonymised account seems to contain an address: a Duty to Notify must not identify "
+        "anyone, so remove it"]
+    notice["account"] = "Mica slept at a works in Foleshill with others."
     assert check_document("dtn", notice, ready=False) == []
