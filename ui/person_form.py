@@ -64,6 +64,20 @@ def confirm_replace_nrm(parent: QWidget, reference: str, version: int) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
+def confirm_replace_dtn(parent: QWidget, reference: str) -> bool:
+    """Ask before an NRM referral replaces a Duty to Notify marked ready (the adult consents
+    now; replaced in tests): the notice may already have been sent."""
+    answer = QMessageBox.question(
+        parent, parent.tr("Replace the Duty to Notify"),
+        parent.tr("{reference}'s Duty to Notify is marked ready. Saving an NRM referral "
+                  "withdraws it: it will not be printed or sent to the Lead again (every "
+                  "version stays in the case's record; if it was already submitted, the Lead "
+                  "still counts it). Save the NRM referral?").format(reference=reference),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
 class PersonFormPage(Page):
     """The guided NRM / Duty to Notify form for one person."""
 
@@ -335,6 +349,13 @@ class PersonFormPage(Page):
             elif self.route is Route.DUTY_TO_NOTIFY:
                 self._save_dtn(data, status)
             else:
+                replaced = documents.replaced_on_saving(self._store, self.person.case_id,
+                                                        self.person.id, "nrm")
+                if replaced is not None and replaced.status == "ready" \
+                        and not confirm_replace_dtn(self, self.person.reference):
+                    self.message.setText(self.tr("Not saved: the Duty to Notify marked ready "
+                                                 "is kept. Check the consent decision."))
+                    return
                 saved = documents.save_document(
                     self._store, self.person.case_id, "nrm", data, status=status,
                     document_id=self._doc_ids.get("nrm"), person_id=self.person.id)

@@ -332,3 +332,31 @@ def test_refused_on_an_nrm_marked_ready_asks_before_replacing_it(
     now = _docs(window, demo, person.id)
     assert "nrm" not in now and len(now["dtn"]) == 1
     assert documents.is_withdrawn(window.store, before.id)
+
+
+def test_consent_given_after_a_notice_marked_ready_asks_before_replacing_it(
+        qtbot, window, demo, monkeypatch):
+    """W2 refused, and their Duty to Notify is marked ready; they consent later: saving the NRM
+    referral withdraws the notice, so the officer is asked first (No keeps it)."""
+    person = demo.people["W2"]
+    before = _docs(window, demo, person.id)["dtn"][0]
+    assert before.status == "ready"
+    answers = [False, True]
+    asked: list[str] = []
+
+    def ask(parent, reference: str) -> bool:
+        asked.append(reference)
+        return answers.pop(0)
+
+    monkeypatch.setattr("ui.person_form.confirm_replace_dtn", ask)
+    page = window.workspace.open_person(person.id)
+    decision = _combo(page, "consent", "consent.decision")
+    qtbot.keyClick(decision, Qt.Key.Key_Up)  # Refused -> Given
+    qtbot.waitUntil(lambda: page.route is Route.NRM)
+    qtbot.keyClick(page, Qt.Key.Key_S, CTRL)
+    assert asked == ["W2"] and "Duty to Notify marked ready is kept" in page.message.text()
+    assert "nrm" not in _docs(window, demo, person.id)
+    qtbot.keyClick(page, Qt.Key.Key_S, CTRL)
+    now = _docs(window, demo, person.id)
+    assert "dtn" not in now and len(now["nrm"]) == 1
+    assert documents.is_withdrawn(window.store, before.id)
