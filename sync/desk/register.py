@@ -140,12 +140,17 @@ def case_rows(case: ReceivedCase, sent_by: str = "") -> list[RegisterRow]:
         who = case.person_reference(form.person_id)
         title = KIND_TITLES[form.kind] + (f" ({who})" if who else "") + (
             f": {said}" if said else "")
+        # An NRM referral or Duty to Notify the Lead recorded as submitted says so (it stayed
+        # "ready", and the register could not be narrowed to what was submitted).
+        submitted = (case.nrm_submitted if form.kind == "nrm" else
+                     case.dtn_submitted if form.kind == "dtn" else frozenset())
         person_key = form.person_id or ""
         rows.append(RegisterRow(
             "form", form.id, head.id, head.reference, title, sender, premises, business,
             _unique(facts.exploitation.get(person_key, [])) if form.person_id else every_type,
             _unique(facts.routes.get(person_key, [])) if form.person_id else (),
-            form.status, received_on(form.updated_at), form.updated_at))
+            "submitted" if form.person_id in submitted else form.status,
+            received_on(form.updated_at), form.updated_at))
     return rows
 
 

@@ -598,6 +598,12 @@ def test_a_notification_replaced_by_an_nrm_once_the_person_consents(tmp_path: Pa
         assert submission.submission(setup.lead, case.id, "R1").reference == "NRM-88"
         assert routes_counted() == {"NRM referral, adult": 1, "NRM referral, child": 0,
                                     "Duty to Notify, adult": 1, "Total": 2}
+        # The register narrows to what was submitted (both said "ready").
+        submitted = register.register_rows(setup.lead, register.RegisterFilter(
+            status="submitted"))
+        assert sorted(r.what for r in submitted if r.case_id == case.id) == [
+            "Duty to Notify (R1): as notified; replaced since by an NRM referral",
+            "NRM referral (R1)"]
         from sync.desk.casefile import history_lines
         recorded = [line for line in history_lines(setup.lead, case.id) if "R1:" in line]
         assert len(recorded) == 2, recorded

@@ -48,7 +48,8 @@ class RegisterPage(QWidget):
         self.route = self._choices(self.tr("Route"), [(r, words(r)) for r in ROUTES])
         self.status = self._choices(self.tr("Status"), [
             ("open", self.tr("open")), ("closed", self.tr("closed")),
-            ("ready", self.tr("ready")), ("draft", self.tr("draft"))])
+            ("ready", self.tr("ready")), ("draft", self.tr("draft")),
+            ("submitted", self.tr("submitted (NRM or Duty to Notify)"))])
         self.kind = self._choices(self.tr("Record"), [
             ("case", self.tr("Cases")), ("person", self.tr("People")),
             ("form", self.tr("Forms"))])
