@@ -95,6 +95,11 @@ def _from_reception(store: Store, person: Person, data: dict[str, Any]) -> None:
             victim["interpreter_needed"] = seen.interpreter_needed
         if victim:
             data["potential_victim"] = victim
+        support = {name: value for name, value in (
+            ("victim_care_contract", seen.wants_support),
+            ("accommodation_needed", seen.accommodation_needed)) if value is not None}
+        if support:  # what the board asked is not asked again
+            data["support"] = support
         decision = seen.decision()  # as the board's rules act on it: given before it was
         if decision.value != "not_asked":  # informed does not count, and is not copied
             consent: dict[str, Any] = {"decision": decision.value}
@@ -104,6 +109,8 @@ def _from_reception(store: Store, person: Person, data: dict[str, Any]) -> None:
             if seen.interpreter_provided_at is not None and seen.language is not None:
                 consent["interpreter_used"] = True
                 consent["interpreter_language"] = seen.language
+            elif seen.interpreter_needed is False:  # none was needed, so none was used
+                consent["interpreter_used"] = False
             data["consent"] = consent
         return
 

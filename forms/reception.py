@@ -58,7 +58,8 @@ class StepWait(StrEnum):
     NOT_A_POTENTIAL_VICTIM = "not_a_potential_victim"  # recorded as not a potential victim
     MASH_FIRST = "mash_first"  # a child's NRM: children's services (the MASH) are told first
     SUPPORT_AFTER_CONSENT = "support_after_consent"  # Salvation Army: NRM support needs consent
-    DETAILS_RECORDED = "details_recorded"  # accommodation: where is recorded; changed in F6
+    DETAILS_RECORDED = "details_recorded"  # accommodation, screenings: details; changed in F6
+    INTERPRETER_FIRST = "interpreter_first"  # NRM explained: in a language they understand
 
 
 class ReferralForm(StrEnum):
@@ -393,6 +394,12 @@ class PersonReceived(FormSection):
         if step is BoardStep.ACCOMMODATION and board[step] is StepStatus.DONE \
                 and self.accommodation_arranged.strip():
             return StepWait.DETAILS_RECORDED  # one Space erased where they were to stay
+        if step is BoardStep.SCREENED and board[step] is StepStatus.DONE and any(
+                s.agency is not None or s.notes.strip() for s in self.screenings):
+            return StepWait.DETAILS_RECORDED  # one Space lost when the screening was done
+        if step is BoardStep.NRM_EXPLAINED and board[step] is not StepStatus.DONE \
+                and self.interpreter_needed and self.interpreter_provided_at is None:
+            return StepWait.INTERPRETER_FIRST  # explained in words they do not understand
         return None
 
     def _ruled_out(self, step: BoardStep, as_of: date) -> bool:

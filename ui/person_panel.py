@@ -84,7 +84,8 @@ class PersonPanel(QWidget):
         self.editor = SectionEditor(PersonReceived, self, only=fields)
         # Under the consent question when the rules need no consent (a child): why it is off.
         self.consent_note = QLabel(self.tr(
-            "A child needs no consent: always referred to the NRM, and to the MASH."), self.editor)
+            "A child, or possibly a child (an age disputed or not sure), needs no consent: "
+            "always referred to the NRM, and to the MASH."), self.editor)
         self.consent_note.setWordWrap(True)
         self.consent_note.setAccessibleName(self.tr("Consent not needed"))
         # Beside it, read-only: when the decision was recorded (the core stamps it).

@@ -290,6 +290,10 @@ class ReceptionBoardPage(SharedBoard, Page):
             self.message.setText(self.tr("Not kept: {problem} The record keeps what it had "
                                          "there; everything else typed is kept.")
                                  .format(problem=dropped))
+        elif current is not _previous and _previous is not None \
+                and (not current.isValid() or not _previous.isValid()
+                     or current.row() != _previous.row()):
+            self.message.clear()  # what it said was about the person before
         index = self.proxy.mapToSource(current) if current.isValid() else current
         if not index.isValid():
             self.panel.show_person(None, self.model.as_of)
@@ -372,12 +376,12 @@ class ReceptionBoardPage(SharedBoard, Page):
         except FieldkitError as error:
             self.message.setText(error_text(error))
             return
-        self.message.setText(self.tr("{ref} registered.").format(ref=reference))
         self.new_reference.clear()
         self._show_summary()
         shown = self.proxy.mapFromSource(self.model.index(row, 1))
         if shown.isValid():  # the person just registered is the one the panel shows
             self.table.setCurrentIndex(shown)
+        self.message.setText(self.tr("{ref} registered.").format(ref=reference))
 
     @Slot(int)
     def _filter_changed(self, _index: int) -> None:
@@ -431,8 +435,12 @@ class ReceptionBoardPage(SharedBoard, Page):
                 "Ask about consent first: Salvation Army (Victim Care Contract) support comes "
                 "through the NRM, so it waits for the adult's consent."),
             StepWait.DETAILS_RECORDED: self.tr(
-                "Where they will stay is recorded: change or clear it in the person's details "
-                "(F6), so it is never lost by one key."),
+                "Details are recorded for this step (where they will stay, a screening's "
+                "agency, time and notes): change or clear them in the person's details (F6), "
+                "so they are never lost by one key."),
+            StepWait.INTERPRETER_FIRST: self.tr(
+                "Provide the interpreter first: the NRM is explained in a language the person "
+                "understands (mark Interpreter done, or say no interpreter is needed)."),
         }
         return words[waits]
 

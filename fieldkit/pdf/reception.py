@@ -34,7 +34,7 @@ from fieldkit.pdf.layout import section_flowables as section
 from forms import BoardStep, PersonReceived, ReceptionCentre, StepStatus
 from forms.choices import ConsentDecision
 from forms.reception import ReferralForm
-from forms.rules import AgeStatus
+from forms.rules import AgeStatus, Route
 
 SECTIONS = ("The centre", "Set-up checklist done", "Who is waiting for what", "The board",
             "People received", "Times of each step", "Screenings and welfare notes",
@@ -94,9 +94,9 @@ def render_reception_summary(
     story: list[Flowable] = title_block("Reception centre summary", case_reference, lines)
     bodies: list[list[Flowable]] = [
         [_centre(centre)],
-        bullet_list((v.item_text(i) for i in centre.setup_ticked), empty="None ticked.")
-        + _to_arrange(centre, when),
-        [para(_waiting_summary(centre.people, boards))],
+        bullet_list((v.item_text(i) for i in centre.setup_ticked), empty="None ticked."),
+        [para(_waiting_summary(centre.people, boards)), para(_still_owed(centre.people, when)),
+         *_to_arrange(centre, when)],
         [board_table(centre.people, boards, when)],
         [people_table(centre.people, when)],
         [times_table(centre.people)],
@@ -120,18 +120,45 @@ def _counts(people: list[PersonReceived], when: date) -> str:
     """How many were received, by age and by route, and how many left: the figures a
     coordinator reads out (the summary said only "9 people received")."""
     ages = Counter(person.age_status(when) for person in people)
+    routes = Counter(person.obligations(when).route for person in people
+                     if person.potential_victim is not False)
     forms = Counter(person.referral_form for person in people
                     if person.referral_form_done_at is not None)
     left = sum(1 for person in people if person.departed_at is not None)
-    said = [f"{len(people)} {'person' if len(people) == 1 else 'people'} received"]
-    said.append(", ".join(f"{ages[status]} {AGE_COUNT[status]}" for status in AgeStatus
-                          if ages[status]) or "none yet")
-    return (f"{said[0]}: {said[1]}. NRM referrals made {forms[ReferralForm.NRM]}, Duty to "
-            f"Notify made {forms[ReferralForm.DUTY_TO_NOTIFY]}. Left {left}.")
+    received = f"{len(people)} {'person' if len(people) == 1 else 'people'} received"
+    by_age = ", ".join(_some(ages[status], *AGE_COUNT[status]) for status in AgeStatus
+                       if ages[status]) or "none yet"
+    return (f"{received}: {by_age}. Routes: NRM {routes[Route.NRM]}, Duty to Notify "
+            f"{routes[Route.DUTY_TO_NOTIFY]}, not decided yet {routes[Route.UNDECIDED]}. "
+            f"Made: NRM referrals {forms[ReferralForm.NRM]}, Duty to Notify "
+            f"{forms[ReferralForm.DUTY_TO_NOTIFY]}. Left {left}.")
 
 
-AGE_COUNT = {AgeStatus.ADULT: "adult(s)", AgeStatus.CHILD: "child(ren)",
-             AgeStatus.POSSIBLY_CHILD: "possibly a child"}
+def _some(count: int, one: str, more: str) -> str:
+    return f"{count} {one if count == 1 else more}"
+
+
+AGE_COUNT = {AgeStatus.ADULT: ("adult", "adults"), AgeStatus.CHILD: ("child", "children"),
+             AgeStatus.POSSIBLY_CHILD: ("possibly a child", "possibly children")}
+
+
+def _still_owed(people: list[PersonReceived], when: date) -> str:
+    """Who is still owed an NRM referral or a Duty to Notify, by reference (a duty that does
+    not end when they leave), and whose route waits on their consent."""
+    owed: dict[str, list[str]] = {"NRM referral": [], "Duty to Notify": [], "consent": []}
+    for person in people:
+        if BoardStep.NRM_OR_DTN not in person.waiting_for(when):
+            continue
+        route = person.obligations(when).route
+        key = ("NRM referral" if route is Route.NRM else "Duty to Notify"
+               if route is Route.DUTY_TO_NOTIFY else "consent")
+        owed[key].append(person.reference or "–")
+    said = [f"{what} for {', '.join(refs)}" for what, refs in owed.items()
+            if refs and what != "consent"]
+    if owed["consent"]:
+        said.append(f"the route waits on the consent decision of {', '.join(owed['consent'])}")
+    return ("Still to be made: " + "; ".join(said) + ".") if said else (
+        "No NRM referral or Duty to Notify is still to be made.")
 
 
 def _centre(centre: ReceptionCentre) -> Flowable:
@@ -225,7 +252,8 @@ def _step_text(person: PersonReceived, step: BoardStep, status: StepStatus, when
 
 def _consent(person: PersonReceived, when: date, s: Any) -> str | Paragraph:
     if not person.obligations(when).ask_consent:
-        return "Not needed (child)"
+        possibly = person.age_disputed or person.age_status(when) is AgeStatus.POSSIBLY_CHILD
+        return "Not needed (possibly a child)" if possibly else "Not needed (child)"
     if person.consent_not_informed() is not None:  # the longer words wrap in the cell
         return Paragraph("Given before it was informed: ask again", s.cell)
     return v.choice(person.consent)

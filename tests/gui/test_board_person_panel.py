@@ -110,7 +110,8 @@ def test_a_child_is_not_offered_consent(qtbot, window) -> None:  # type: ignore[
     assert not consent.isEnabled()
     assert page.panel.consent_note.isVisibleTo(page.panel)
     assert page.panel.consent_note.text() == (
-        "A child needs no consent: always referred to the NRM, and to the MASH.")
+        "A child, or possibly a child (an age disputed or not sure), needs no consent: "
+        "always referred to the NRM, and to the MASH.")
     page.table.setCurrentIndex(page.proxy.index(1, 1))
     assert consent.isEnabled() and not page.panel.consent_note.isVisibleTo(page.panel)
     _choose(page.panel, "age_group", AgeGroup.CHILD.value)  # an edit: the rules apply at once

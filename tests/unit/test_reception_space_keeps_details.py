@@ -17,17 +17,17 @@ NOW = datetime(2026, 12, 4, 21, 20)
 LATER = datetime(2026, 12, 4, 21, 30)
 
 
-def test_undoing_screened_keeps_each_screening_and_its_notes() -> None:
+def test_space_on_a_screening_recorded_with_details_changes_nothing() -> None:
+    """Undone, it lost its time (pressed again, a new one): its agency, notes and time are
+    changed in F6 only; a screening marked by Space alone (no details) is undone by Space."""
     seen = PersonReceived(reference="A1", screenings=[Screening(
         agency=Agency.POLICE, notes="Account consistent; fears reprisal.")])
     done = seen.toggle_step(BoardStep.SCREENED, NOW, AS_OF)
     assert done.board(AS_OF)[BoardStep.SCREENED] is StepStatus.DONE
-    undone = done.toggle_step(BoardStep.SCREENED, LATER, AS_OF)
-    assert undone.board(AS_OF)[BoardStep.SCREENED] is StepStatus.WAITING
-    assert [(s.agency, s.notes, s.done_at) for s in undone.screenings] == [
-        (Agency.POLICE, "Account consistent; fears reprisal.", None)]
-    again = undone.toggle_step(BoardStep.SCREENED, LATER, AS_OF)
-    assert [(s.agency, s.done_at) for s in again.screenings] == [(Agency.POLICE, LATER)]
+    assert done.step_waits(BoardStep.SCREENED, AS_OF) is StepWait.DETAILS_RECORDED
+    assert done.toggle_step(BoardStep.SCREENED, LATER, AS_OF) == done
+    assert [(s.agency, s.notes, s.done_at) for s in done.screenings] == [
+        (Agency.POLICE, "Account consistent; fears reprisal.", NOW)]
 
 
 def test_a_screening_marked_from_the_board_names_no_agency() -> None:
@@ -77,7 +77,8 @@ def test_the_summary_counts_routes_says_what_to_arrange_and_which_print_it_is() 
 
     people = [
         PersonReceived(reference="A1", age_group="adult", referral_form=ReferralForm.NRM,
-                       referral_form_done_at=NOW),
+                       referral_form_done_at=NOW, nrm_explained_at=NOW, consent="given",
+                       consent_recorded_at=NOW),
         PersonReceived(reference="A2", age_group="adult",
                        referral_form=ReferralForm.DUTY_TO_NOTIFY, referral_form_done_at=NOW,
                        departed_at=LATER),
@@ -89,8 +90,9 @@ def test_the_summary_counts_routes_says_what_to_arrange_and_which_print_it_is() 
     printed = PrintedFrom(3, datetime(2026, 12, 4, 21, 45))
     text = " ".join(pdf_text(render_reception_summary(centre, "FK-2026-0001",
                                                       printed=printed)).split())
-    assert ("4 people received: 2 adult(s), 2 child(ren). NRM referrals made 1, Duty to "
-            "Notify made 1. Left 1.") in text
+    assert ("4 people received: 2 adults, 2 children. Routes: NRM 3, Duty to Notify 1, not "
+            "decided yet 0. Made: NRM referrals 1, Duty to Notify 1. Left 1.") in text
+    assert "Still to be made: NRM referral for C1, U1." in text
     assert ("Printed 4 December 2026 at 21:45, from version 3 of the board: a later printout "
             "supersedes it.") in text
     assert "Still to arrange: Tigrinya interpreter needed (U1)" in text

@@ -133,6 +133,23 @@ def test_the_board_s_consent_conversation_comes_onto_the_nrm(store: Store) -> No
     assert consent["interpreter_used"] is True and consent["interpreter_language"] == "vie"
 
 
+def test_the_board_s_support_answers_and_no_interpreter_come_onto_the_nrm(
+        store: Store) -> None:
+    """The board recorded "wants Salvation Army support" and "no interpreter needed"; the NRM
+    form started from it asked both again."""
+    case = cases.create_case(store, "Operation Larch")
+    documents.save_document(store, case.id, "reception", {
+        "operation": "Operation Larch", "held_on": "2026-11-20",
+        "people": [{"reference": "R5", "age_group": "adult", "estimated_age": 30,
+                    "interpreter_needed": False, "wants_support": True,
+                    "accommodation_needed": False, "nrm_explained_at": "2026-11-20T10:25:00Z",
+                    "consent": "given", "consent_recorded_at": "2026-11-20T10:30:00Z",
+                    "potential_victim": True}]})
+    data = prefill.new_nrm(store, cases.ensure_person(store, case.id, "R5"))
+    assert data["support"] == {"victim_care_contract": True, "accommodation_needed": False}
+    assert data["consent"]["interpreter_used"] is False
+
+
 def test_consent_given_before_it_was_informed_is_not_copied_onto_the_nrm(store: Store) -> None:
     """The board recorded consent at 10:05 and the NRM explained at 10:25: it does not count
     ("! Ask again" on the board), and the NRM started from the board said "given" all the same.
