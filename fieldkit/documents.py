@@ -386,6 +386,27 @@ def list_documents(store: Store, case_id: str, kind: str | None = None) -> list[
     return [FormDocument(*row) for row in rows]
 
 
+def about_person(store: Store, case_id: str,
+                 documents: list[FormDocument] | None = None) -> dict[str, str]:
+    """Form id to the id of the person of the case it is about: the person it is linked to
+    (an NRM, a Duty to Notify), else for a referral the person its reference names ("w1" is
+    W1: it was not shown with W1's forms). ``documents``: the case's, if already read."""
+    people = {board_reference(p.reference): p.id for p in list_people(store, case_id)}
+    found: dict[str, str] = {}
+    for document in documents if documents is not None else list_documents(store, case_id):
+        if document.person_id:
+            found[document.id] = document.person_id
+        elif document.kind == "referral":
+            try:
+                named = json.loads(document.data).get("person_reference")
+            except ValueError:
+                continue
+            person = people.get(board_reference(named)) if isinstance(named, str) else None
+            if person is not None:
+                found[document.id] = person
+    return found
+
+
 def withdrawn_documents(store: Store, case_id: str) -> list[FormDocument]:
     """A case's withdrawn forms (replaced, or withdrawn with the person's consent), oldest
     first: no longer current, printed or sent, but every version is still part of the record

@@ -238,15 +238,16 @@ class CasePage(Page):
                               for v in documents.visit_lines(store, case_id)])
         people = cases.list_people(store, case_id)
         reference = {p.id: p.reference for p in people}
+        about = documents.about_person(store, case_id, docs)  # referrals by their reference
         by_person: dict[str, list[str]] = {}
         for doc in docs:
-            if doc.person_id:
-                by_person.setdefault(doc.person_id, []).append(
+            if doc.id in about:
+                by_person.setdefault(about[doc.id], []).append(
                     f"{KIND_TITLES.get(doc.kind, doc.kind)} ({self._status(doc.status)})")
         self.people.set_rows([(p.id, [p.reference, p.summary, ", ".join(by_person.get(p.id, []))
                                       or self.tr("None yet")]) for p in people])
         self.forms.set_rows([(d.id, [KIND_TITLES.get(d.kind, d.kind),
-                                     reference.get(d.person_id or "", ""),
+                                     reference.get(about.get(d.id, ""), ""),
                                      self._status(d.status), str(d.version),
                                      local_time(d.updated_at)]) for d in docs])
         referrals = [(d.id, [self._referred_to(d.data), self._status(d.status),

@@ -34,3 +34,13 @@ def test_a_referral_for_someone_not_in_the_case_is_named_and_not_ready(store: St
     assert saved.status == "ready"
     assert documents.case_form_problems(store, case.id, "referral", _referral("")) == []
 
+
+
+def test_a_referral_is_about_the_person_its_reference_names(store: Store) -> None:
+    """A referral for "w1" was not shown with W1's forms on the People tab."""
+    case = cases.create_case(store, "Operation Birch")
+    w1 = cases.add_person(store, case.id, "W1")
+    about_w1 = documents.save_document(store, case.id, "referral", _referral("w1"))
+    whole_case = documents.save_document(store, case.id, "referral", _referral(""))
+    found = documents.about_person(store, case.id)
+    assert found[about_w1.id] == w1.id and whole_case.id not in found
