@@ -91,6 +91,10 @@ def test_the_leads_day(qtbot, lead_window, monkeypatch, tmp_path) -> None:  # ty
     assert "first received" in record.history.toPlainText()
     assert "[correction of entry 3]" in record.overview.toPlainText()
     assert record.viewer.pixmap() is not None and not record.viewer.pixmap().isNull()
+    first = record.case.exhibits[0]  # what a disclosure schedule needs: hash, time, file
+    facts = record.exhibit_facts.text()
+    assert facts.startswith(f"{first.exhibit_ref}: {first.filename} ({first.media_type}, ")
+    assert f"SHA-256 {first.sha256}." in facts and "captured " in facts
     packs = tmp_path / "packs"
     monkeypatch.setattr("ui.lead.record_page.choose_folder", lambda _parent: str(packs))
     _press(qtbot, record.packs_button)

@@ -29,7 +29,7 @@ from forms.kinds import KIND_TITLES
 from sync.desk.casefile import case_lines, export_packs, history_lines
 from sync.desk.received import exhibit_content, form_model, load_case
 from sync.desk.submission import form_sections
-from ui.controls import TabKeysFocus, heading, named, pressable, wrapping
+from ui.controls import TabKeysFocus, heading, local_time, named, pressable, wrapping
 from ui.messages import error_text
 from ui.worker import Worker
 
@@ -140,7 +140,17 @@ class RecordPage(QWidget):
         for exhibit in self.case.exhibits:
             mark = self.tr(" (sensitive)") if exhibit.sensitive else ""
             self.exhibits.addItem(f"{exhibit.exhibit_ref}{mark}: {exhibit.description}")
-        scroll = QScrollArea(split)
+        shown = QWidget(split)
+        column = QVBoxLayout(shown)
+        column.setContentsMargins(0, 0, 0, 0)
+        # What a disclosure schedule needs of it: the hash, when captured, the file (the tab
+        # showed only the picture and its description).
+        self.exhibit_facts = named(QLabel(shown), self.tr("Exhibit details"))
+        self.exhibit_facts.setWordWrap(True)
+        self.exhibit_facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        column.addWidget(self.exhibit_facts)
+        scroll = QScrollArea(shown)
+        column.addWidget(scroll, 1)
         self.viewer = named(QLabel(scroll), self.tr("Exhibit viewer"))
         self.viewer.setAlignment(Qt.AlignmentFlag.AlignCenter)
         scroll.setWidget(self.viewer)
@@ -159,6 +169,13 @@ class RecordPage(QWidget):
         if row < 0:
             return
         exhibit = self.case.exhibits[row]
+        self.exhibit_facts.setText(
+            self.tr("%1: %2 (%3, %4 bytes), captured %5%6. SHA-256 %7.")
+            .replace("%1", exhibit.exhibit_ref).replace("%2", exhibit.filename)
+            .replace("%3", exhibit.media_type).replace("%4", str(exhibit.size))
+            .replace("%5", local_time(exhibit.captured_at))
+            .replace("%6", self.tr(", sensitive") if exhibit.sensitive else "")
+            .replace("%7", exhibit.sha256))
         content = exhibit_content(self.store, exhibit.sha256)
         picture = QPixmap()
         if exhibit.media_type.startswith("image/") and picture.loadFromData(content):
