@@ -131,7 +131,7 @@ def on_the_board(store: Store, case_id: str, person_id: str) -> PersonReceived |
     does: the newest board first."""
     reference = board_reference(get_person(store, person_id).reference)
     for centre in reception_centres(store, case_id):
-        for person in centre.people:
+        for person in centre.received():  # registered by mistake: no one
             if board_reference(person.reference) == reference:
                 return person
     return None

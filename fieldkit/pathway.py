@@ -507,7 +507,7 @@ def _received(store: Store, case_id: str) -> list[PersonReceived]:
     once by reference, as the newest board records them."""
     found: dict[str, PersonReceived] = {}
     for centre in documents.reception_centres(store, case_id):
-        for person in centre.people:
+        for person in centre.received():
             if person.potential_victim is not False:
                 found.setdefault(documents.board_reference(person.reference), person)
     return list(found.values())

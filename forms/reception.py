@@ -58,6 +58,7 @@ class StepWait(StrEnum):
     NOT_A_POTENTIAL_VICTIM = "not_a_potential_victim"  # recorded as not a potential victim
     MASH_FIRST = "mash_first"  # a child's NRM: children's services (the MASH) are told first
     SUPPORT_AFTER_CONSENT = "support_after_consent"  # Salvation Army: NRM support needs consent
+    REGISTERED_IN_ERROR = "registered_in_error"  # a reference typed wrongly: no one
     DETAILS_RECORDED = "details_recorded"  # accommodation, screenings: details; changed in F6
     INTERPRETER_FIRST = "interpreter_first"  # NRM explained: in a language they understand
 
@@ -147,6 +148,9 @@ class PersonReceived(FormSection):
     safe_contact_taken: bool = Field(False, title="Safe contact details taken")
     onward_destination: str = Field("", title="Onward destination")
     departed_at: datetime | None = Field(None, title="Departure time")
+    registered_in_error: bool = Field(False, title="Registered by mistake")
+    """A reference typed wrongly at the door ("A3a3"): kept on the board (a record is never
+    erased) but no one, so nothing is asked, counted or waited for."""
 
     def age_status(self, as_of: date) -> AgeStatus:
         """Whether the person is treated as a child (not sure, or an age disputed, counts as a
@@ -229,7 +233,11 @@ class PersonReceived(FormSection):
                 "board's Consent cell)")
 
     def board(self, as_of: date) -> dict[BoardStep, StepStatus]:
-        """The status of every board step, in board order."""
+        """The status of every board step, in board order (registered by mistake: nothing is
+        needed but the arrival that was typed)."""
+        if self.registered_in_error:
+            return {step: StepStatus.DONE if step is BoardStep.ARRIVED and self.arrived_at
+                    else StepStatus.NOT_NEEDED for step in BoardStep}
         rules = self.obligations(as_of)
         victim = self.potential_victim is not False
         adult_victim = victim and not rules.treated_as_child
@@ -309,6 +317,8 @@ class PersonReceived(FormSection):
     def ready_problems(self, as_of: date) -> list[FieldProblem]:
         """What must be settled before the person's record is complete."""
         problems = Problems()
+        if self.registered_in_error:
+            return problems  # no one: nothing to settle
         problems.need("reference", self.reference, "Reference is needed")
         problems.need("arrived_at", self.arrived_at, "Arrival time is needed")
         rules = self.obligations(as_of)
@@ -379,6 +389,8 @@ class PersonReceived(FormSection):
         then waits again for the form that fits (:meth:`form_due_instead`). The Salvation Army
         referral (Victim Care Contract support, which is NRM support) waits for an adult's
         consent too: not before they were asked (and not at all once they refused)."""
+        if self.registered_in_error and step is not BoardStep.ARRIVED:
+            return StepWait.REGISTERED_IN_ERROR
         board = self.board(as_of)
         if self._ruled_out(step, as_of):
             return self._why_ruled_out(step, as_of)
@@ -607,6 +619,10 @@ class ReceptionCentre(Form):
             raise ValueError(f"Reference: {taken} is already on the board.")
         return reference
 
+    def received(self) -> list[PersonReceived]:
+        """The people received: everyone on the board but a reference registered by mistake."""
+        return [person for person in self.people if not person.registered_in_error]
+
     def person(self, reference: str) -> PersonReceived:
         """The person received with ``reference``."""
         for person in self.people:
@@ -619,7 +635,7 @@ class ReceptionCentre(Form):
         words: an interpreter for a language someone needs (none booked for it), and
         children's services while a child, or possibly a child, is here and they are not
         recorded as present. Prompts for the coordinator, never refusals."""
-        here = [person for person in self.people if person.departed_at is None]
+        here = [person for person in self.received() if person.departed_at is None]
         booked = {booking.language for booking in self.interpreters if booking.count > 0}
         needs: dict[str, list[str]] = {}
         for person in here:

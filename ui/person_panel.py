@@ -32,7 +32,7 @@ PANEL_FIELDS = [
     "interpreter_needed", "potential_victim", "consent", "medical_triage_needed",
     "welfare_notes", "screenings", "separated_from_controllers", "wants_support",
     "accommodation_needed", "accommodation_arranged", "property_items", "safe_contact_taken",
-    "onward_destination",
+    "onward_destination", "registered_in_error",
 ]
 """The person's fields the panel edits (those the form has), in the order asked."""
 

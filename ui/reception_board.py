@@ -434,6 +434,9 @@ class ReceptionBoardPage(SharedBoard, Page):
             StepWait.SUPPORT_AFTER_CONSENT: self.tr(
                 "Ask about consent first: Salvation Army (Victim Care Contract) support comes "
                 "through the NRM, so it waits for the adult's consent."),
+            StepWait.REGISTERED_IN_ERROR: self.tr(
+                "Registered by mistake: no one, so nothing is recorded for them. If they are "
+                "someone after all, clear \"Registered by mistake\" in their details (F6)."),
             StepWait.DETAILS_RECORDED: self.tr(
                 "Details are recorded for this step (where they will stay, a screening's "
                 "agency, time and notes): change or clear them in the person's details (F6), "

@@ -117,7 +117,9 @@ class ReceptionBoardModel(QAbstractTableModel):
         row, column = index.row(), index.column()
         if column == self.REFERENCE:
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-                return self._people[row].reference
+                person = self._people[row]
+                return (self.tr("{ref} (registered by mistake)").format(ref=person.reference)
+                        if person.registered_in_error else person.reference)
             return None
         step = STEPS[column - 1]
         status = self._boards[row][step]

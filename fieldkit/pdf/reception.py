@@ -85,8 +85,12 @@ def render_reception_summary(
     """The reception-centre summary as PDF bytes. ``as_of`` is the date the age rules are
     applied on (default: the day the centre was held, else today)."""
     when = as_of or centre.held_on or utc_now().date()
-    boards = [person.board(when) for person in centre.people]
-    lines = [_counts(centre.people, when)]
+    people = centre.received()  # a reference registered by mistake is no one: named apart
+    boards = [person.board(when) for person in people]
+    lines = [_counts(people, when)]
+    mistaken = [p.reference for p in centre.people if p.registered_in_error]
+    if mistaken:
+        lines.append(f"Registered by mistake, not counted: {', '.join(mistaken)}.")
     if printed is not None:
         lines.append(f"Printed {v.day(printed.at.date())} at {printed.at:%H:%M}, from version "
                      f"{printed.version} of the board: a later printout supersedes it.")
@@ -95,13 +99,13 @@ def render_reception_summary(
     bodies: list[list[Flowable]] = [
         [_centre(centre)],
         bullet_list((v.item_text(i) for i in centre.setup_ticked), empty="None ticked."),
-        [para(_waiting_summary(centre.people, boards)), para(_still_owed(centre.people, when)),
+        [para(_waiting_summary(people, boards)), para(_still_owed(people, when)),
          *_to_arrange(centre, when)],
-        [board_table(centre.people, boards, when)],
-        [people_table(centre.people, when)],
-        [times_table(centre.people)],
-        _screenings(centre.people),
-        _property(centre.people),
+        [board_table(people, boards, when)],
+        [people_table(people, when)],
+        [times_table(people)],
+        _screenings(people),
+        _property(people),
     ]
     for title, body in zip(SECTIONS, bodies, strict=True):
         story += section(title, body)

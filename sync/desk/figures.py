@@ -198,7 +198,25 @@ def _board_people(case: ReceivedCase) -> list[BoardPerson]:
     ids = _people_by_reference(case)
     return [(ids.get(person.reference, f"board:{person.reference}"), person, model.held_on)
             for model in (form_model(form) for form in case.forms if form.kind == "reception")
-            if isinstance(model, ReceptionCentre) for person in model.people]
+            if isinstance(model, ReceptionCentre) for person in model.received()]
+
+
+def _registered_in_error(case: ReceivedCase) -> set[str]:
+    """Ids of the case's people whose only trace is a reference registered by mistake on a
+    reception board (registering made the case's person too): no one, never counted."""
+    def key(reference: str) -> str:
+        return " ".join(reference.split()).casefold()
+
+    mistaken: set[str] = set()
+    received: set[str] = set()
+    for form in case.forms:
+        model = form_model(form) if form.kind == "reception" else None
+        if isinstance(model, ReceptionCentre):
+            for person in model.people:
+                (mistaken if person.registered_in_error else received).add(key(person.reference))
+    with_forms = {form.person_id for form in case.forms}
+    return {person.id for person in case.people
+            if key(person.reference) in mistaken - received and person.id not in with_forms}
 
 
 def _board_referrals(board: list[BoardPerson], counted: set[str | None]
@@ -302,7 +320,9 @@ def quarter_figures(store: Store, quarter: Quarter) -> QuarterFigures:
     for case, board in zip(cases, boards, strict=True):
         activity.append(("Concerns raised", received_on(case.case.created_at)))
         activity += [("Premises visits", received_on(v.created_at)) for v in case.visits]
-        activity += [("People encountered", received_on(p.created_at)) for p in case.people]
+        no_one = _registered_in_error(case)
+        activity += [("People encountered", received_on(p.created_at))
+                     for p in case.people if p.id not in no_one]
         to_mash: set[str | None] = set()  # people with a record of their MASH referral
         for form in case.forms:
             model = form_model(form)

@@ -366,3 +366,22 @@ def test_a_printed_summary_says_which_version_of_the_board_and_when(
     text = " ".join(pdf_text(target.read_bytes()).split())
     assert "from version 1 of the board: a later printout supersedes it." in text
     assert "1 person received: 1 possibly a child." in text
+
+
+def test_a_reference_registered_by_mistake_is_marked_and_no_one(qtbot, window):
+    """A wrongly typed reference could not be removed ("That step is always needed"): ticked
+    "Registered by mistake" in its details, it says so on the board and nothing waits."""
+    _case, page = _new_centre(window)
+    for reference in ("A3", "A33"):
+        page.new_reference.setText(reference)
+        page.register()
+    row = next(r for r in range(page.model.rowCount()) if page.model.person(r).reference == "A33")
+    page.table.setCurrentIndex(page.proxy.mapFromSource(page.model.index(row, 1)))
+    page.panel.editor.fields["registered_in_error"].box.setChecked(True)
+    assert page.model.person(row).registered_in_error
+    assert page.model.index(row, 0).data() == "A33 (registered by mistake)"
+    assert page.model.person(row).waiting_for(page.model.as_of) == []
+    page.table.setFocus()
+    page.table.setCurrentIndex(page.proxy.mapFromSource(page.model.index(row, 2)))
+    qtbot.keyClick(page.table, Qt.Key.Key_Space)
+    assert page.message.text().startswith("Registered by mistake: no one")

@@ -661,3 +661,31 @@ def test_two_officers_packs_saved_into_one_folder_keep_apart(tmp_path: Path) -> 
         assert reference in pdf_text(visit.read_bytes())
     finally:
         setup.close()
+
+
+def test_a_reference_registered_by_mistake_is_not_a_person_encountered(tmp_path: Path) -> None:
+    """Registering "A33" for A3 made a case person too: the Lead counted them among the people
+    encountered. Marked registered by mistake on the board, they are counted nowhere."""
+    from fieldkit import documents
+    from sync.desk.figures import Quarter, quarter_figures
+
+    setup = LeadAndDevice(tmp_path)
+    try:
+        found = clock.today()
+        case = cases.create_case(setup.device, "Operation Yew")
+        for reference in ("A3", "A33"):
+            cases.ensure_person(setup.device, case.id, reference)
+        at = f"{found.isoformat()}T10:00:00"
+        documents.save_document(setup.device, case.id, "reception", {
+            "operation": "Operation Yew", "held_on": found.isoformat(), "people": [
+                {"reference": "A3", "arrived_at": at, "age_group": "adult"},
+                {"reference": "A33", "arrived_at": at, "registered_in_error": True}]})
+        a33 = next(p for p in cases.list_people(setup.device, case.id) if p.reference == "A33")
+        assert documents.on_the_board(setup.device, case.id, a33.id) is None
+        setup.send(case.id)
+        setup.import_all()
+        groups = quarter_figures(setup.lead, Quarter.of(found)).groups
+        activity = next(g for g in groups if g.key == "activity").rows
+        assert activity["People encountered"][-1] == 1
+    finally:
+        setup.close()

@@ -121,3 +121,25 @@ def test_an_adult_who_left_before_consenting_is_owed_a_duty_to_notify() -> None:
     assert still_here.obligations(AS_OF).route is Route.UNDECIDED
     child = left.model_copy(update={"age_group": "child"})
     assert child.obligations(AS_OF).route is Route.NRM
+
+
+def test_a_reference_registered_by_mistake_is_no_one() -> None:
+    """A33 typed for A3 at the door could not be removed: it counted among those received,
+    printed as "Possibly a child" with every step waiting. Marked "registered by mistake" it
+    stays on the board (never erased) but nothing is asked, counted or waited for."""
+    mistaken = PersonReceived(reference="A33", arrived_at=NOW, registered_in_error=True)
+    real = PersonReceived(reference="A3", arrived_at=NOW, age_group="adult")
+    board = mistaken.board(AS_OF)
+    assert board[BoardStep.ARRIVED] is StepStatus.DONE
+    assert all(status is StepStatus.NOT_NEEDED for step, status in board.items()
+               if step is not BoardStep.ARRIVED)
+    assert mistaken.waiting_for(AS_OF) == [] and mistaken.ready_problems(AS_OF) == []
+    assert mistaken.step_waits(BoardStep.WELFARE, AS_OF) is StepWait.REGISTERED_IN_ERROR
+    assert mistaken.toggle_step(BoardStep.WELFARE, NOW, AS_OF) == mistaken
+    centre = ReceptionCentre(venue="Test Hall", held_on=AS_OF, people=[real, mistaken])
+    assert centre.received() == [real] and centre.to_arrange(AS_OF) == []
+    text = " ".join(pdf_text(render_reception_summary(centre, "FK-2026-0001")).split())
+    assert "1 person received: 1 adult." in text
+    assert "Registered by mistake, not counted: A33." in text
+    with_undo = mistaken.model_copy(update={"registered_in_error": False})
+    assert with_undo.board(AS_OF)[BoardStep.WELFARE] is StepStatus.WAITING
