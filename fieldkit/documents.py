@@ -386,6 +386,22 @@ def list_documents(store: Store, case_id: str, kind: str | None = None) -> list[
     return [FormDocument(*row) for row in rows]
 
 
+def registered_by_mistake(store: Store, case_id: str) -> set[str]:
+    """Ids of the case's people whose only trace is a reference registered by mistake on a
+    reception board (registering made the case's person too; no form names them): no one.
+    The Lead's figures apply the same rule (``sync.desk.figures._registered_in_error``)."""
+    mistaken: set[str] = set()
+    received: set[str] = set()
+    for centre in reception_centres(store, case_id):
+        for person in centre.people:
+            (mistaken if person.registered_in_error else received).add(
+                board_reference(person.reference))
+    with_forms = {document.person_id for document in list_documents(store, case_id)}
+    return {person.id for person in list_people(store, case_id)
+            if board_reference(person.reference) in mistaken - received
+            and person.id not in with_forms}
+
+
 def about_person(store: Store, case_id: str,
                  documents: list[FormDocument] | None = None) -> dict[str, str]:
     """Form id to the id of the person of the case it is about: the person it is linked to

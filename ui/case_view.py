@@ -244,8 +244,12 @@ class CasePage(Page):
             if doc.id in about:
                 by_person.setdefault(about[doc.id], []).append(
                     f"{KIND_TITLES.get(doc.kind, doc.kind)} ({self._status(doc.status)})")
-        self.people.set_rows([(p.id, [p.reference, p.summary, ", ".join(by_person.get(p.id, []))
-                                      or self.tr("None yet")]) for p in people])
+        no_one = documents.registered_by_mistake(store, case_id)
+        self.people.set_rows([(p.id, [
+            p.reference + (self.tr(" (registered by mistake on the board)")
+                           if p.id in no_one else ""),
+            p.summary, ", ".join(by_person.get(p.id, [])) or self.tr("None yet")])
+            for p in people])
         self.forms.set_rows([(d.id, [KIND_TITLES.get(d.kind, d.kind),
                                      reference.get(about.get(d.id, ""), ""),
                                      self._status(d.status), str(d.version),

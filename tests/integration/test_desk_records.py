@@ -689,3 +689,22 @@ def test_a_reference_registered_by_mistake_is_not_a_person_encountered(tmp_path:
         assert activity["People encountered"][-1] == 1
     finally:
         setup.close()
+
+
+def test_the_people_tab_marks_a_registration_made_by_mistake(tmp_path: Path) -> None:
+    """The case person a mistaken board registration made is marked on the officer's side."""
+    from fieldkit import documents
+    from fieldkit.settings import Settings
+    from fieldkit.store import Store
+    from tests.builders import FAST
+    from tests.conftest import PASSPHRASE
+
+    store = Store.create(Settings(data_dir=tmp_path / "s", **FAST), PASSPHRASE, officer="O")
+    try:
+        case = cases.create_case(store, "Operation Yew")
+        people = {r: cases.ensure_person(store, case.id, r).id for r in ("A3", "A33")}
+        documents.save_document(store, case.id, "reception", {"people": [
+            {"reference": "A3"}, {"reference": "A33", "registered_in_error": True}]})
+        assert documents.registered_by_mistake(store, case.id) == {people["A33"]}
+    finally:
+        store.lock()
