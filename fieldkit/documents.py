@@ -34,7 +34,12 @@ from forms.check import check_document
 from forms.choices import ConsentDecision
 from forms.form import FieldProblem
 from forms.nrm import NrmReferral
-from forms.reception import PersonReceived, ReceptionCentre
+from forms.reception import (
+    PersonReceived,
+    ReceptionCentre,
+    mistaken_references,
+    reference_key,
+)
 from forms.rules import Route
 from forms.visit import PremisesVisit
 
@@ -123,7 +128,7 @@ def reception_centres(store: Store, case_id: str) -> list[ReceptionCentre]:
 
 def board_reference(reference: str) -> str:
     """A person's reference as the board and the case are matched by (``r 1`` is ``R 1``)."""
-    return " ".join(reference.split()).casefold()
+    return reference_key(reference)
 
 
 def on_the_board(store: Store, case_id: str, person_id: str) -> PersonReceived | None:
@@ -388,18 +393,11 @@ def list_documents(store: Store, case_id: str, kind: str | None = None) -> list[
 
 def registered_by_mistake(store: Store, case_id: str) -> set[str]:
     """Ids of the case's people whose only trace is a reference registered by mistake on a
-    reception board (registering made the case's person too; no form names them): no one.
-    The Lead's figures apply the same rule (``sync.desk.figures._registered_in_error``)."""
-    mistaken: set[str] = set()
-    received: set[str] = set()
-    for centre in reception_centres(store, case_id):
-        for person in centre.people:
-            (mistaken if person.registered_in_error else received).add(
-                board_reference(person.reference))
+    reception board (:func:`forms.reception.mistaken_references`) and whom no form names."""
+    mistaken = mistaken_references(reception_centres(store, case_id))
     with_forms = {document.person_id for document in list_documents(store, case_id)}
     return {person.id for person in list_people(store, case_id)
-            if board_reference(person.reference) in mistaken - received
-            and person.id not in with_forms}
+            if board_reference(person.reference) in mistaken and person.id not in with_forms}
 
 
 def about_person(store: Store, case_id: str,

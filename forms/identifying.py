@@ -326,14 +326,19 @@ afghan iranian iraqi syrian kurdish turkish moldovan european african asian
 _SENTENCE_OPENERS = frozenset(re.findall(r"[A-Z][a-z]*", _NOT_A_NAME))
 
 
+def _could_be_a_name(words: list[str]) -> bool:
+    """Capitalised words that may be a person's name: none an agency's, a place's, a
+    business's, a day's or a nationality (:data:`_NOT_IN_A_NAME`) or in capitals, and the
+    first not a word that opens sentences (:data:`_SENTENCE_OPENERS`)."""
+    return words[0] not in _SENTENCE_OPENERS and not any(
+        word.casefold().strip("'’") in _NOT_IN_A_NAME or word.isupper()
+        or not word[0].isupper() for word in words)
+
+
 def _bare_names(text: str) -> Iterable[tuple[int, int]]:
     for match in _BARE_NAME.finditer(text):
-        words = match.group("name").split()
-        if words[0] in _SENTENCE_OPENERS or any(
-                word.casefold().strip("'’") in _NOT_IN_A_NAME or word.isupper()
-                or not word[0].isupper() for word in words):
-            continue
-        yield match.span("name")
+        if _could_be_a_name(match.group("name").split()):
+            yield match.span("name")
 
 
 _CAPITALISED_PAIR = re.compile(
@@ -351,12 +356,8 @@ def _mid_sentence_names(text: str) -> Iterable[tuple[int, int]]:
         start = match.start("name")
         if _SENTENCE_END.search(text[max(0, start - 12):start]) is not None:
             continue  # opens a sentence or a line
-        words = match.group("name").split()
-        if words[0] in _SENTENCE_OPENERS or any(
-                word.casefold().strip("'’") in _NOT_IN_A_NAME or word.isupper()
-                or not word[0].isupper() for word in words):
-            continue
-        yield match.span("name")
+        if _could_be_a_name(match.group("name").split()):
+            yield match.span("name")
 
 
 def _kin_names(text: str) -> Iterable[tuple[int, int]]:

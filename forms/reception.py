@@ -3,7 +3,7 @@ received, with the status of each step on the board so everyone sees who is wait
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -668,6 +668,24 @@ class ReceptionCentre(Form):
                     FieldProblem(p.field, f"{label}: {p.message}") for p in inner
                 ])
         return problems
+
+
+def reference_key(reference: str) -> str:
+    """A person's reference as boards and cases are matched by (``r 1`` is ``R 1``)."""
+    return " ".join(reference.split()).casefold()
+
+
+def mistaken_references(centres: Iterable[ReceptionCentre]) -> set[str]:
+    """The references (:func:`reference_key`) registered by mistake on these boards and
+    received on none of them: registering made the case's person too, who is no one (the
+    caller also leaves out a person any form names)."""
+    mistaken: set[str] = set()
+    received: set[str] = set()
+    for centre in centres:
+        for person in centre.people:
+            (mistaken if person.registered_in_error else received).add(
+                reference_key(person.reference))
+    return mistaken - received
 
 
 def _language(code: str) -> str:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QTabWidget,
@@ -38,6 +39,15 @@ def pressable(button: QPushButton, name: str, tip: str = "") -> QPushButton:
     dialog (its buttons are "auto default"); everywhere else Enter on a button did nothing."""
     button.setAutoDefault(True)
     return named(button, name, tip)
+
+
+def ask_no_by_default(parent: QWidget, title: str, text: str) -> bool:
+    """A Yes/No question with No as the default: Return pressed by habit answers No (for what
+    withdraws, replaces or revokes something)."""
+    answer = QMessageBox.question(
+        parent, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def heading(text: str, parent: QWidget | None = None, size: int = 3) -> QLabel:

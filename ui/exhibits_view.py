@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -28,7 +27,7 @@ from fieldkit.errors import FieldkitError
 from fieldkit.records import Exhibit
 from fieldkit.store import Store
 from ui.clipboard import copy_text
-from ui.controls import heading, local_time, named, pressable
+from ui.controls import ask_no_by_default, heading, local_time, named, pressable
 from ui.exhibit_viewer import ExhibitViewer
 from ui.messages import error_text
 from ui.worker import Worker
@@ -54,17 +53,14 @@ def read_files(paths: list[str]) -> list[tuple[str, bytes]]:
     return [(path, Path(path).read_bytes()) for path in paths]
 
 
-
 def confirm_same_file(parent: QWidget, reference: str) -> bool:
     """Ask before the same file becomes a second exhibit (No by default; replaced in
     tests)."""
-    answer = QMessageBox.question(
+    return ask_no_by_default(
         parent, parent.tr("Already an exhibit"),
         parent.tr("This file is already exhibit {reference} (the same content). Add it again "
-                  "as a new exhibit?").format(reference=reference),
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No)
-    return answer == QMessageBox.StandardButton.Yes
+                  "as a new exhibit?").format(reference=reference))
+
 
 class ExhibitsModel(QAbstractTableModel):
     """A case's exhibits for one visit, with a thumbnail for each photo."""

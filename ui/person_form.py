@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -34,7 +33,7 @@ from forms import NrmReferral
 from forms.rules import Route
 from ui import nrm_sections as rules
 from ui import print_pack
-from ui.controls import focus_by_key, form_scroll, heading, named, pressable
+from ui.controls import ask_no_by_default, focus_by_key, form_scroll, heading, named, pressable
 from ui.drafts import DraftSaver
 from ui.form_editor import SectionEditor
 from ui.messages import error_text
@@ -52,30 +51,24 @@ def _mid_sentence(words: str) -> str:
 def confirm_replace_nrm(parent: QWidget, reference: str, version: int) -> bool:
     """Ask before a Duty to Notify replaces an NRM referral marked ready (replaced in tests):
     one consent choice changed by mistake must not withdraw it and clear who the person is."""
-    answer = QMessageBox.question(
+    return ask_no_by_default(
         parent, parent.tr("Replace the NRM referral"),
         parent.tr("{reference}'s NRM referral is marked ready (version {version}). Saving a "
                   "Duty to Notify instead withdraws it: it will not be printed or sent to the "
                   "Lead, and the details that identify {reference} are cleared from this form "
                   "(every version of the NRM stays in the case's record). Save the Duty to "
-                  "Notify?").format(reference=reference, version=version),
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No)
-    return answer == QMessageBox.StandardButton.Yes
+                  "Notify?").format(reference=reference, version=version))
 
 
 def confirm_replace_dtn(parent: QWidget, reference: str) -> bool:
     """Ask before an NRM referral replaces a Duty to Notify marked ready (the adult consents
     now; replaced in tests): the notice may already have been sent."""
-    answer = QMessageBox.question(
+    return ask_no_by_default(
         parent, parent.tr("Replace the Duty to Notify"),
         parent.tr("{reference}'s Duty to Notify is marked ready. Saving an NRM referral "
                   "withdraws it: it will not be printed or sent to the Lead again (every "
                   "version stays in the case's record; if it was already submitted, the Lead "
-                  "still counts it). Save the NRM referral?").format(reference=reference),
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No)
-    return answer == QMessageBox.StandardButton.Yes
+                  "still counts it). Save the NRM referral?").format(reference=reference))
 
 
 class PersonFormPage(Page):

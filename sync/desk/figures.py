@@ -23,7 +23,7 @@ from forms.choices import (
     label,
 )
 from forms.countries import country_name
-from forms.reception import ReferralForm
+from forms.reception import ReferralForm, mistaken_references, reference_key
 from sync.desk.received import (
     ReceivedCase,
     form_model,
@@ -203,20 +203,14 @@ def _board_people(case: ReceivedCase) -> list[BoardPerson]:
 
 def _registered_in_error(case: ReceivedCase) -> set[str]:
     """Ids of the case's people whose only trace is a reference registered by mistake on a
-    reception board (registering made the case's person too): no one, never counted."""
-    def key(reference: str) -> str:
-        return " ".join(reference.split()).casefold()
-
-    mistaken: set[str] = set()
-    received: set[str] = set()
-    for form in case.forms:
-        model = form_model(form) if form.kind == "reception" else None
-        if isinstance(model, ReceptionCentre):
-            for person in model.people:
-                (mistaken if person.registered_in_error else received).add(key(person.reference))
+    reception board (:func:`forms.reception.mistaken_references`, as the officer's People tab
+    marks them) and whom no form names: no one, never counted."""
+    boards = [model for model in (form_model(f) for f in case.forms if f.kind == "reception")
+              if isinstance(model, ReceptionCentre)]
+    mistaken = mistaken_references(boards)
     with_forms = {form.person_id for form in case.forms}
     return {person.id for person in case.people
-            if key(person.reference) in mistaken - received and person.id not in with_forms}
+            if reference_key(person.reference) in mistaken and person.id not in with_forms}
 
 
 def _board_referrals(board: list[BoardPerson], counted: set[str | None]

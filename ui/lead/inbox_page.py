@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 from fieldkit.settings import Settings
 from fieldkit.store import Store
 from sync.desk import inbox
-from ui.controls import heading, local_time, named, pressable
+from ui.controls import ask_no_by_default, heading, local_time, named, pressable
 from ui.messages import error_text
 from ui.table import RecordTableModel, current_id, record_table
 from ui.worker import Worker
@@ -31,13 +30,11 @@ from ui.worker import Worker
 def confirm_revoke(parent: QWidget, laptop: str) -> bool:
     """Ask before revoking ``laptop`` (an officer's, in words), No by default (replaced in tests):
     Return pressed on the question by habit must not revoke a laptop."""
-    answer = QMessageBox.question(
+    return ask_no_by_default(
         parent, parent.tr("Revoke device"),
         parent.tr("Revoke %1? Nothing it sends is imported from now on, and the officer must "
-                  "be enrolled again to send anything.").replace("%1", laptop),
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No)
-    return answer == QMessageBox.StandardButton.Yes
+                  "be enrolled again to send anything.").replace("%1", laptop))
+
 
 class ImportProgress(QObject):
     """Carries (done, total) from the import on a pool thread to the progress bar."""

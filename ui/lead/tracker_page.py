@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -29,7 +28,7 @@ from sync.desk.tracker import (
     due_items,
     record_event,
 )
-from ui.controls import enter_presses, heading, named, pressable
+from ui.controls import ask_no_by_default, enter_presses, heading, named, pressable
 from ui.lead.models import DueModel
 from ui.messages import error_text
 from ui.table import record_table
@@ -40,16 +39,13 @@ def _key(case_id: str, person_reference: str) -> str:
     return f"{case_id}\t{person_reference}"
 
 
-
 def confirm_correction(parent: QWidget, said: str) -> bool:
     """Ask whether a decision recorded again corrects the one recorded (No by default;
     replaced in tests)."""
-    answer = QMessageBox.question(
+    return ask_no_by_default(
         parent, parent.tr("Decision already recorded"),
-        f"{said}\n\n" + parent.tr("Record it, correcting the decision recorded?"),
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No)
-    return answer == QMessageBox.StandardButton.Yes
+        f"{said}\n\n" + parent.tr("Record it, correcting the decision recorded?"))
+
 
 class TrackerPage(QWidget):
     """Due items above; recording a decision below."""
