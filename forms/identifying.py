@@ -360,6 +360,93 @@ def _mid_sentence_names(text: str) -> Iterable[tuple[int, int]]:
             yield match.span("name")
 
 
+_DONE_TO_PEOPLE = (
+    "kept|keeps|took|takes|drove|drives|told|tells|paid|pays|threatened|threatens|hit|hits|"
+    "beat|beats|locked|locks|collected|collects|recruited|recruits|controlled|controls|"
+    "promised|promises|brought|brings|holds|held|owns|owned|said|says|gave|gives|sent|sends|"
+    "picked|picks|shouted|shouts|slapped|punched|hurt|hurts|forced|forces|watched|watches|"
+    "guarded|guards|ordered|orders|sold|sells|bought|buys"
+)
+"""Verbs of what people do (to people): after one capitalised word, a first name
+(:data:`_LONE_NAME`)."""
+_PERSON_VERBS = _DONE_TO_PEOPLE + "|have|has|had|lives|lived|live|sleeps|slept|sleep|works|worked"
+_ONE_WORD = r"[^\W\d_a-z][^\W\d_]*(?:['’-][^\W\d_]+)*"
+_JOINED_NAMES = re.compile(
+    rf"(?<![\w'’-])(?P<names>{_ONE_WORD}(?:[ \t]*,[ \t]*{_ONE_WORD})*"
+    rf"[ \t]*,?[ \t]+(?:and|or|&)[ \t]+{_ONE_WORD})"
+    rf"(?=[ \t]+(?:both[ \t]+|all[ \t]+|also[ \t]+|still[ \t]+|never[ \t]+|always[ \t]+)?"
+    rf"(?:{_PERSON_VERBS}|[a-z]+ed)\b)")
+"""Single capitalised words joined by "and" (``Only Marius and Ionut have keys``, ``Ana,
+Dora and Irina slept there``), then a verb: people named by their first names. Not when a
+word is a place's, an agency's, a day's or a nationality (:func:`_could_be_a_name`, and
+countries and UK areas from pycountry: ``Romania and Bulgaria``)."""
+_LONE_NAME = re.compile(
+    rf"(?<![\w'’-])(?P<name>{_ONE_WORD})(?=[ \t]+(?:{_DONE_TO_PEOPLE})\b)")
+"""One capitalised word, then a verb of what people do to people (``Maria kept it``, ``he
+said Ionut drove them``, ``the money Mihai took``): a first name. Not after another
+capitalised word (a longer name, found whole elsewhere), not a word that opens sentences
+(:data:`_NOT_A_NAME`, :data:`_NOT_A_LONE_NAME`), and not a place's, an agency's and the
+like. After a day's or a month's name it still is (``On Friday Ionut paid them``)."""
+_CAPITALISED_BEFORE = re.compile(r"([^\W\d_a-z][^\W\d_]*)[ \t]+$")
+_PRONOUNS = frozenset({"He", "She", "They", "We", "I", "You", "Him", "Her", "Them"})
+_NOT_A_LONE_NAME = frozenset(re.split(r"\s+", """
+Nobody Noone No-one Everyone Everybody Someone Somebody Anyone Anybody Nothing Everything
+Something None All Both Each Every Some Most Many Few Several Others Another Other One Two
+Three Four Five Six Seven Eight Nine Ten Who Which What Where Why How Police Officers Later
+Now Usually Often Sometimes Always Never Also Still Management Staff Workers Men Women People
+Nobody's Rent Work Transport Money Wages Pay Food Debt Travel Agency Agencies Gang Gangs
+Employers Bosses Managers Landlords Drivers Neighbours Customers Clients Someone's Everyone's
+""".strip()))
+
+
+def _places() -> frozenset[str]:
+    """Countries (and their common names) and UK areas, folded: never a person's first name."""
+    global _PLACES
+    if _PLACES is None:
+        import pycountry
+
+        names: set[str] = set()
+        for country in pycountry.countries:
+            for attribute in ("name", "common_name", "official_name"):
+                value = getattr(country, attribute, None)
+                if value and " " not in value:
+                    names.add(fold(value))
+        for area in pycountry.subdivisions:
+            if area.country_code == "GB" and " " not in area.name:
+                names.add(fold(area.name))
+        _PLACES = frozenset(names)
+    return _PLACES
+
+
+_PLACES: frozenset[str] | None = None
+
+
+def _could_be_a_first_name(word: str) -> bool:
+    return (_could_be_a_name([word]) and word not in _NOT_A_LONE_NAME
+            and fold(word) not in _places())
+
+
+def _lone_first_names(text: str) -> Iterable[tuple[int, int]]:
+    """First names said alone: joined by "and" then a verb (:data:`_JOINED_NAMES`), or one
+    before a verb of what people do to people (:data:`_LONE_NAME`)."""
+    for match in _JOINED_NAMES.finditer(text):
+        words = list(re.finditer(_ONE_WORD, match.group("names")))
+        if len(words) < 2:
+            continue
+        words = [word for word in words if word.group() not in _PRONOUNS]  # "He and Ion"
+        if not words or not all(_could_be_a_first_name(word.group()) for word in words):
+            continue
+        for word in words:
+            yield match.start("names") + word.start(), match.start("names") + word.end()
+    for match in _LONE_NAME.finditer(text):
+        start = match.start("name")
+        before = _CAPITALISED_BEFORE.search(text, max(0, start - 40), start)
+        if before is not None and _could_be_a_name([before.group(1)]):
+            continue  # the end of a longer name ("Tell Ionut", "Maria Popescu")
+        if _could_be_a_first_name(match.group("name")):
+            yield match.span("name")
+
+
 def _kin_names(text: str) -> Iterable[tuple[int, int]]:
     for match in _KIN_NAME.finditer(text):
         word = match.group("name")
@@ -559,6 +646,8 @@ def find_identifying_text(
     for start, end in _mid_sentence_names(text):
         claim(IdentifyingKind.NAME, start, end)
     for start, end in _kin_names(text):
+        claim(IdentifyingKind.NAME, start, end)
+    for start, end in _lone_first_names(text):
         claim(IdentifyingKind.NAME, start, end)
     named = _name_patterns(names)
     if named is not None:

@@ -195,3 +195,41 @@ def test_a_name_opening_a_sentence_with_no_cue_is_caught(text: str, names: list[
     sentence, then a verb, with no "my name is" or "her cousin" before it."""
     assert found(text) == [(IdentifyingKind.NAME, name) for name in names]
     assert account_problems(text)
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("Only Marius and Ionut have keys.", ["Marius", "Ionut"]),
+    ("Ana, Dora and Irina slept in the loft.", ["Ana", "Dora", "Irina"]),
+    ("He and Ionut worked there.", ["Ionut"]),
+    ("Maria kept it.", ["Maria"]),
+    ("He said Maria kept it. Ionut drove them.", ["Maria", "Ionut"]),
+    ("The money Mihai took was his.", ["Mihai"]),
+    ("On Friday Ionut paid them.", ["Ionut"]),
+])
+def test_a_first_name_alone_is_caught_before_a_verb_of_what_people_do(
+    text: str, names: list[str]
+) -> None:
+    assert found(text) == [(IdentifyingKind.NAME, name) for name in names]
+    assert account_problems(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Romania and Bulgaria are in the EU.",
+    "Coventry and Warwickshire have a joint team.",
+    "England and Wales have the NRM.",
+    "Monday and Tuesday were busy.",
+    "Birmingham and Coventry worked together.",
+    "Nobody paid him. Everyone said so.",
+    "Rent took half his wages.",
+    "Police took him home. Workers said nothing.",
+    "The Home Office took his claim. The Council paid for the hotel.",
+    "The Salvation Army took him to a safe house. Western Union sent it.",
+    "Trading Standards and Police visited.",
+    "Vietnamese and Romanian workers lived upstairs.",
+    "Coventry sent a team.",
+])
+def test_places_agencies_and_sentence_openers_before_such_a_verb_are_not_names(
+    text: str
+) -> None:
+    assert found(text) == []
+    assert account_problems(text) == []
