@@ -128,6 +128,12 @@ class ReceptionBoardModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             text = self._cell_text(self._people[row], step, status)
             return f"{step_title(step)}: {text}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            moment = self._moment(self._people[row], step, status)
+            if moment is not None:
+                return self.tr("{step} at {time} on {day}").format(
+                    step=step_title(step), time=f"{moment:%H:%M}",
+                    day=f"{moment.day} {moment:%b %Y}")
         if role == Qt.ItemDataRole.BackgroundRole:  # left before it: no longer waited for
             return QBrush(_COLOURS[StepStatus.NOT_NEEDED if self._people[row].left_before(
                 step, status) else status])
@@ -136,6 +142,17 @@ class ReceptionBoardModel(QAbstractTableModel):
         if role == STATE_ROLE:
             return status.value
         return None
+
+    @staticmethod
+    def _moment(person: PersonReceived, step: BoardStep, status: StepStatus) -> datetime | None:
+        """When a person arrived or left, as the centre's clock reads it (else None)."""
+        if status is not StepStatus.DONE:
+            return None
+        moment = {BoardStep.ARRIVED: person.arrived_at,
+                  BoardStep.LEFT: person.departed_at}.get(step)
+        if moment is None:
+            return None
+        return moment.astimezone() if moment.tzinfo is not None else moment
 
     def _cell_text(self, person: PersonReceived, step: BoardStep, status: StepStatus) -> str:
         if person.left_before(step, status):
@@ -148,6 +165,10 @@ class ReceptionBoardModel(QAbstractTableModel):
                 else self.tr("✓ Refused")
         if step is BoardStep.LEFT and status is StepStatus.WAITING:
             return self.tr("· Still here")
+        moment = self._moment(person, step, status)
+        if moment is not None:  # when they arrived or left: the time that day, else the day
+            return (f"✓ {moment:%H:%M}" if moment.date() == self._as_of
+                    else f"✓ {moment.day} {moment:%b}")
         if step is BoardStep.NRM_OR_DTN and status is StepStatus.WAITING:
             due = person.form_due_instead(self._as_of)
             if due is ReferralForm.NRM:

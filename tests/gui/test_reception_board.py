@@ -36,11 +36,27 @@ def test_the_model_holds_200_people_with_a_column_per_step(qtbot):
             for c in range(1, 4)] == ["Arrived", "Welfare", "Medical"]
     arrived = model.index(0, 1 + STEPS.index(BoardStep.ARRIVED))
     welfare = model.index(0, 1 + STEPS.index(BoardStep.WELFARE))
-    assert arrived.data() == "✓ Done" and welfare.data() == "… Waiting"  # words, not colour
+    assert arrived.data() == "✓ 10:30" and welfare.data() == "… Waiting"  # words, not colour
+    assert arrived.data(Qt.ItemDataRole.ToolTipRole) == "Arrived at 10:30 on 22 Nov 2026"
     assert arrived.data(Qt.ItemDataRole.BackgroundRole) != welfare.data(
         Qt.ItemDataRole.BackgroundRole)
     assert model.counts()[BoardStep.WELFARE] == (0, 200)
     assert "200 waiting" in model.headerData(2, Qt.Orientation.Horizontal)
+
+
+def test_the_left_cell_shows_when_the_person_left_and_arrival_on_another_day_its_day(qtbot):
+    model = ReceptionBoardModel(ReceptionCentre(operation="Larkspur"), TODAY)
+    model.add_person("R001", datetime(2026, 11, 21, 23, 50))  # arrived before midnight
+    person = model.person(0).model_copy(update={"departed_at": datetime(2026, 11, 22, 1, 5)})
+    model.set_person(0, person)
+    left = model.index(0, 1 + STEPS.index(BoardStep.LEFT))
+    arrived = model.index(0, 1 + STEPS.index(BoardStep.ARRIVED))
+    assert model.status(0, BoardStep.LEFT) is StepStatus.DONE
+    assert left.data() == "✓ 01:05"
+    assert left.data(Qt.ItemDataRole.ToolTipRole) == "Left at 01:05 on 22 Nov 2026"
+    assert left.data(Qt.ItemDataRole.AccessibleTextRole) == "Left: ✓ 01:05"
+    assert arrived.data() == "✓ 21 Nov"
+    assert arrived.data(Qt.ItemDataRole.ToolTipRole) == "Arrived at 23:50 on 21 Nov 2026"
 
 
 def test_a_change_repaints_only_its_row(qtbot):
