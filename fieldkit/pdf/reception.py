@@ -103,8 +103,8 @@ def render_reception_summary(
          *_to_arrange(centre, when)],
         [board_table(people, boards, when)],
         [people_table(people, when)],
-        [times_table(people)],
-        _screenings(people),
+        [times_table(people, when)],
+        _screenings(people, when),
         _property(people),
     ]
     for title, body in zip(SECTIONS, bodies, strict=True):
@@ -278,7 +278,7 @@ def people_table(people: list[PersonReceived], when: date) -> Table:
             _consent(person, when, s), FORM_TEXT[person.referral_form],
             Paragraph(text(person.accommodation_arranged), s.cell),
             v.yes_no(person.safe_contact_taken),
-            Paragraph(text(person.onward_destination), s.cell), v.clock(person.departed_at),
+            Paragraph(text(person.onward_destination), s.cell), v.clock(person.departed_at, when),
         ])
     table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
@@ -290,11 +290,11 @@ def people_table(people: list[PersonReceived], when: date) -> Table:
     return table
 
 
-def times_table(people: list[PersonReceived]) -> Table:
+def times_table(people: list[PersonReceived], when: date | None = None) -> Table:
     """One row per person: gender, age as recorded, and the time each step was done, the
     consent decision's beside the NRM explained and the interpreter provided, so the record
     shows whether consent was informed (blank for a decision recorded before its time was
-    kept)."""
+    kept). A time not on ``when`` (the centre's day) shows its date too."""
     width = content_width(wide=True)
     header = ["Ref", "Gender", "Estimated age", "Date of birth", "Separated from controllers",
               "Arrived", "Inter-<br/>preter provided", "Food, water and rest", "Medical triage",
@@ -306,7 +306,7 @@ def times_table(people: list[PersonReceived]) -> Table:
             Paragraph(text(person.reference) or "–", styles().cell), v.choice(person.gender),
             "" if person.estimated_age is None else str(person.estimated_age),
             v.day(person.date_of_birth), v.yes_no(person.separated_from_controllers),
-            *(v.clock(at) for at in (
+            *(v.clock(at, when) for at in (
                 person.arrived_at, person.interpreter_provided_at, person.welfare_given_at,
                 person.medical_triage_at, person.mash_referred_at, person.nrm_explained_at,
                 person.consent_recorded_at, person.referral_form_done_at,
@@ -317,11 +317,11 @@ def times_table(people: list[PersonReceived]) -> Table:
     return _plain_table(rows, [width * f for f in (*fixed, *[rest] * (len(header) - len(fixed)))])
 
 
-def _screenings(people: list[PersonReceived]) -> list[Flowable]:
+def _screenings(people: list[PersonReceived], when: date | None = None) -> list[Flowable]:
     rows = [[person.reference, "Welfare", "", person.welfare_notes]
             for person in people if person.welfare_notes.strip()]
     rows += [[person.reference, v.choice(screening.agency) or "Not recorded",
-              v.clock(screening.done_at),
+              v.clock(screening.done_at, when),
               screening.notes] for person in people for screening in person.screenings]
     if not rows:
         return bullet_list([], empty="No screenings or welfare notes recorded.")

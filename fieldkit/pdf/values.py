@@ -55,9 +55,15 @@ def moment(value: datetime | None) -> str:
     return shown
 
 
-def clock(value: datetime | None) -> str:
-    """Only the time of day, e.g. ``14:05``, for a busy table."""
-    return "" if value is None else f"{value:%H:%M}"
+def clock(value: datetime | None, day: date | None = None) -> str:
+    """Only the time of day, e.g. ``14:05``, for a busy table; with its date on a second line
+    (``14:05`` then ``23 Nov``) when it is not on ``day`` (the day the table is about), so a
+    time after midnight is never read as the same day's."""
+    if value is None:
+        return ""
+    if day is None or value.date() == day:
+        return f"{value:%H:%M}"
+    return f"{value:%H:%M}\n{value.day} {value:%b}"
 
 
 def stamp_text(stamp: str) -> str:

@@ -126,3 +126,18 @@ def test_the_times_table_shows_when_consent_was_decided_and_fits_the_page() -> N
                              people=[informed, early])
     text = " ".join(pdf_text(render_reception_summary(centre, REF)).split())
     assert "Ask again" in text and "Given before it was informed: ask again" in text
+
+
+def test_a_time_after_midnight_is_printed_with_its_date() -> None:
+    """A person who arrived before midnight and left after it: the times on the next day carry
+    their date, so 01:05 is never read as the centre's own morning."""
+    arrived = datetime(2026, 11, 21, 23, 50)
+    person = PersonReceived(reference="N1", arrived_at=arrived, age_group="adult",
+                            welfare_given_at=datetime(2026, 11, 21, 23, 55),
+                            departed_at=datetime(2026, 11, 22, 1, 5), onward_destination="Home")
+    centre = ReceptionCentre(operation="Operation Midnight", held_on=date(2026, 11, 21),
+                             people=[person])
+    text = " ".join(pdf_text(render_reception_summary(centre, REF)).split())
+    assert "01:05 22 Nov" in text  # left, the next day
+    assert "23:50" in text and "23:50 21 Nov" not in text  # arrived on the centre's day
+    assert "23:55" in text and "23:55 21 Nov" not in text
