@@ -30,12 +30,13 @@ def _iso(moment: datetime) -> str:
     return moment.replace(microsecond=0).isoformat()
 
 
-def _victim_nrm(today: date, **person: Any) -> dict[str, Any]:
+def _victim_nrm(today: date, officer: dict[str, str] | None = None, **person: Any
+                ) -> dict[str, Any]:
     """The parts of an NRM draft every demo worker shares (the same visit and exploitation)."""
     return {
         "where_found": {"encountered_on": today.isoformat(), "place": DEMO_PREMISES + ", Foleshill",
                         "local_authority": "Coventry", "age_group": "adult"},
-        "first_responder": OFFICER,
+        "first_responder": officer or OFFICER,
         "potential_victim": {"gender": "male", "nationalities": ["RO"], "languages": ["ron"],
                              "interpreter_needed": True, **person},
         "exploitation": {
@@ -57,10 +58,10 @@ def _victim_nrm(today: date, **person: Any) -> dict[str, Any]:
     }
 
 
-def w1_nrm(today: date) -> NrmReferral:
+def w1_nrm(today: date, officer: dict[str, str] | None = None) -> NrmReferral:
     """W1: an adult who gave informed consent after the NRM booklet was explained."""
     data = _victim_nrm(
-        today, given_names="Andrei", family_name="Dobrescu", date_of_birth="1994-03-12",
+        today, officer, given_names="Andrei", family_name="Dobrescu", date_of_birth="1994-03-12",
         current_location="Salvation Army safe house (address withheld)",
         safe_contact={"phone": "07700 900123", "safe_to_leave_messages": False,
                       "notes": "Text only, in Romanian."},
@@ -78,10 +79,10 @@ def w1_nrm(today: date) -> NrmReferral:
     return NrmReferral.model_validate(data)
 
 
-def w2_nrm_draft(today: date) -> NrmReferral:
+def w2_nrm_draft(today: date, officer: dict[str, str] | None = None) -> NrmReferral:
     """W2's NRM draft (adult, did not consent): kept in memory only, to make the Duty to Notify."""
     data = _victim_nrm(
-        today, given_names=W2_NAME[0], family_name=W2_NAME[1], date_of_birth="1988-07-02",
+        today, officer, given_names=W2_NAME[0], family_name=W2_NAME[1], date_of_birth="1988-07-02",
         current_location="Staying with a cousin in Coventry",
         safe_contact={"phone": W2_PHONE, "address": "14 Lockhurst Lane, Coventry",
                       "postcode": "CV6 5PD"},
@@ -95,10 +96,10 @@ def w2_nrm_draft(today: date) -> NrmReferral:
     return NrmReferral.model_validate(data)
 
 
-def w3_nrm(today: date) -> NrmReferral:
+def w3_nrm(today: date, officer: dict[str, str] | None = None) -> NrmReferral:
     """W3: says he is 17, so treated as a child: an NRM referral needs no consent (still a draft:
     its checklist shows what is missing)."""
-    data = _victim_nrm(today, given_names="Luca", estimated_age=17,
+    data = _victim_nrm(today, officer, given_names="Luca", estimated_age=17,
                        current_location="With children's services emergency foster carer")
     data["where_found"]["age_group"] = "child"
     data["potential_victim"]["interpreter_needed"] = None
@@ -107,7 +108,8 @@ def w3_nrm(today: date) -> NrmReferral:
     return NrmReferral.model_validate(data)
 
 
-def visit_form(start: datetime, end: datetime | None = None) -> dict[str, Any]:
+def visit_form(start: datetime, end: datetime | None = None, officer: str = OFFICER["name"]
+               ) -> dict[str, Any]:
     """The premises visit record, from ``start`` to ``end`` (95 minutes by default); the
     actions fall within it."""
     end = end or start + timedelta(minutes=95)
@@ -116,8 +118,8 @@ def visit_form(start: datetime, end: datetime | None = None) -> dict[str, Any]:
         "premises": {"name": DEMO_PREMISES, "address": DEMO_ADDRESS, "postcode": DEMO_POSTCODE,
                      "business_type": "hand_car_wash"},
         "started_at": _iso(start), "ended_at": _iso(end),
-        "lead_officer": OFFICER["name"],
-        "officers_present": [OFFICER["name"], "PC 4411 Dunmore", "GLAA officer Reyes"],
+        "lead_officer": officer,
+        "officers_present": [officer, "PC 4411 Dunmore", "GLAA officer Reyes"],
         "agencies_present": ["trading_standards", "police", "glaa"],
         "safety_notes": "Police present throughout. Manager kept apart from workers once the "
                         "interviews began.",
@@ -186,7 +188,8 @@ def _not_after(moment: datetime, latest: datetime | None) -> str:
     return _iso(moment if latest is None else min(moment, latest))
 
 
-def intel_form(start: datetime, latest: datetime | None = None) -> dict[str, Any]:
+def intel_form(start: datetime, latest: datetime | None = None, officer: str = OFFICER["name"]
+               ) -> dict[str, Any]:
     """A sanitised intelligence report graded 2/B/C, recorded three hours after ``start`` (or
     at ``latest`` if that is sooner)."""
     return {
@@ -199,12 +202,12 @@ def intel_form(start: datetime, latest: datetime | None = None) -> dict[str, Any
                                "business or its landlord.",
         "destination": "trading_standards_idb",
         "recorded_at": _not_after(start + timedelta(hours=3), latest),
-        "recorded_by": OFFICER["name"],
+        "recorded_by": officer,
     }
 
 
-def referral_forms(start: datetime, latest: datetime | None = None
-                   ) -> list[tuple[str | None, dict[str, Any]]]:
+def referral_forms(start: datetime, latest: datetime | None = None,
+                   officer: str = OFFICER["name"]) -> list[tuple[str | None, dict[str, Any]]]:
     """The referrals made: (person reference or None for the case, the form), timed from
     ``start``, none after ``latest``."""
     def made(minutes: int) -> str:
@@ -212,13 +215,29 @@ def referral_forms(start: datetime, latest: datetime | None = None
 
     return [
         (None, {"destination": "modern_slavery_lead", "made_at": made(5),
-                "made_by": OFFICER["name"], "method": "phone", "outcome": "accepted"}),
+                "made_by": officer, "method": "phone", "outcome": "accepted"}),
         ("W3", {"destination": "mash", "person_reference": "W3", "made_at": made(35),
-                "made_by": OFFICER["name"], "method": "phone", "their_reference": "MASH-D-0412",
+                "made_by": officer, "method": "phone", "their_reference": "MASH-D-0412",
                 "outcome": "accepted", "outcome_notes": "Emergency foster placement tonight."}),
         ("W1", {"destination": "salvation_army", "person_reference": "W1", "made_at": made(125),
-                "made_by": OFFICER["name"], "method": "phone", "outcome": "awaiting"}),
+                "made_by": officer, "method": "phone", "outcome": "awaiting"}),
     ]
+
+
+def demo_officer(store: Store) -> dict[str, str]:
+    """The first responder the demo's forms name: this laptop's officer (their profile's name,
+    organisation, role, work email and phone, each as recorded), else the fictional Rowan
+    Hallam; a detail the profile leaves empty is Rowan Hallam's example one."""
+    from fieldkit.officer import load_profile
+
+    profile = load_profile(store)
+    if profile is None:
+        return dict(OFFICER)
+    return {"name": profile.name,
+            "organisation": profile.organisation or OFFICER["organisation"],
+            "role": profile.role or OFFICER["role"],
+            "work_email": profile.email or OFFICER["work_email"],
+            "phone": profile.phone or OFFICER["phone"]}
 
 
 def add_demo_forms(store: Store, case_id: str, visit_id: str) -> None:
@@ -238,13 +257,14 @@ def add_demo_forms(store: Store, case_id: str, visit_id: str) -> None:
         documents.save_document(store, case_id, kind, data, status=status, visit_id=visit,
                                 person_id=people.get(person) if person else None)
 
-    save("visit", visit_form(start, end), "ready", visit=visit_id)
-    save("nrm", w1_nrm(today).model_dump(mode="json"), "ready", "W1", visit_id)
-    notice, _removed = nrm_to_dtn(w2_nrm_draft(today))
+    officer = demo_officer(store)
+    save("visit", visit_form(start, end, officer["name"]), "ready", visit=visit_id)
+    save("nrm", w1_nrm(today, officer).model_dump(mode="json"), "ready", "W1", visit_id)
+    notice, _removed = nrm_to_dtn(w2_nrm_draft(today, officer))
     save("dtn", notice.model_dump(mode="json"), "ready", "W2", visit_id)
-    save("nrm", w3_nrm(today).model_dump(mode="json"), "draft", "W3", visit_id)
+    save("nrm", w3_nrm(today, officer).model_dump(mode="json"), "draft", "W3", visit_id)
     save("reception", reception_form(start), "draft", visit=visit_id)
     now = max(utc_now().replace(microsecond=0), end)
-    save("intel", intel_form(start, now), "ready")
-    for person, referral in referral_forms(start, now):
+    save("intel", intel_form(start, now, officer["name"]), "ready")
+    for person, referral in referral_forms(start, now, officer["name"]):
         save("referral", referral, "ready", person)

@@ -70,3 +70,23 @@ def test_the_demo_visit_times_agree_with_its_notes(store) -> None:  # type: igno
         assert not re.match(r"\d\d:\d\d ", entry.text)  # no typed time to contradict the stamp
     for action in record.actions:
         assert action.at is not None and record.started_at <= action.at <= record.ended_at
+
+
+def test_the_demo_names_this_laptops_officer_as_first_responder(store: Store) -> None:
+    """On a laptop whose officer set up a profile, the demo's forms name that officer (not the
+    fictional Rowan Hallam on every laptop)."""
+    from fieldkit import officer
+
+    officer.save_profile(store, officer.OfficerProfile(
+        name="Sam Okafor", organisation="Example Borough Council Trading Standards",
+        role="Enforcement Officer", email="sam.okafor@example.gov.uk", phone="024 7650 0001"),
+        officer.AppRole.FIELD_OFFICER)
+    case = demo.create_demo_operation(store)
+    by_kind = {d.kind: d for d in documents.list_documents(store, case.id)}
+    nrm = NrmReferral.model_validate_json(by_kind["nrm"].data)
+    assert nrm.first_responder.name == "Sam Okafor"
+    assert nrm.first_responder.work_email == "sam.okafor@example.gov.uk"
+    assert DutyToNotify.model_validate_json(by_kind["dtn"].data).first_responder.name == \
+        "Sam Okafor"
+    assert "Sam Okafor" in by_kind["visit"].data and "Rowan Hallam" not in by_kind["visit"].data
+    assert "Rowan Hallam" not in by_kind["intel"].data + by_kind["referral"].data
