@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import errno
 import hashlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -35,6 +37,32 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1024 * 1024), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def is_regular_file(path: Path) -> bool:
+    """True if ``path`` itself (not what a link there points to) is a regular file."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """Up to ``limit`` + 1 bytes of the regular file at ``path``, never following a link there
+    and never waiting on a FIFO or a device put in its place (a share anyone can write to).
+    FileNotFoundError if nothing is there; another OSError if it is not a regular file."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path.name))
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit and (chunk := os.read(fd, min(1024 * 1024, limit + 1 - size))):
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def new_staging_file(folder: Path) -> tuple[int, Path]:
@@ -87,17 +115,33 @@ def _link_once(staged: Path, final: Path, sha256: str) -> PublishOutcome:
         # id can never silently overwrite each other (os.replace would).
         os.link(staged, final)
     except FileExistsError:
+        if not is_regular_file(final):
+            # A link, a FIFO or a folder put under the name: never a bundle anyone wrote (each
+            # writer links or replaces a regular file), and following it would read whatever
+            # it points to. The real bytes replace it.
+            os.replace(staged, final)
+            return PublishOutcome.STORED
         return _compare(final, sha256)
     except OSError:
         # File systems without hard links (FAT drives, some SMB shares): check, then
         # replace. The window between the two is only a race with ourselves.
-        if final.exists():
+        if is_regular_file(final):
             return _compare(final, sha256)
         os.replace(staged, final)
     return PublishOutcome.STORED
 
 
 def _compare(existing: Path, sha256: str) -> PublishOutcome:
-    if file_sha256(existing) == sha256:
+    try:
+        fd = os.open(existing, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return PublishOutcome.CONFLICT  # became a link in between: not these bytes
+    digest = hashlib.sha256()
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return PublishOutcome.CONFLICT
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    if digest.hexdigest() == sha256:
         return PublishOutcome.ALREADY_HELD
     return PublishOutcome.CONFLICT

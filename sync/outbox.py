@@ -444,21 +444,24 @@ _OTHER_COPY = "outbox.other_copy_refused:"
 for which it was delivered again (so the same receipt never sends it twice)."""
 
 
-def _deliver_again(store: Store, bundle_id: str, other: str) -> bool:
+def _deliver_again(store: Store, bundle_id: str, other: str,
+                   code: str = "lead_got_other_copy") -> bool:
     """Queue a delivered bundle again because the Lead refused other bytes (``other``, their
-    SHA-256) under its id; False when already done for that receipt."""
+    SHA-256) under its id, or (``other`` empty, ``code`` "lead_never_got_it") because its file
+    is gone from the shared folder with no receipt; False when already done for that receipt."""
     key = _OTHER_COPY + bundle_id
     with store.transaction() as conn:
-        done = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        if done is not None and done[0] == other:
-            return False
-        conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
-                     "SET value = excluded.value", (key, other))
+        if other:
+            done = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            if done is not None and done[0] == other:
+                return False
+            conn.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO "
+                         "UPDATE SET value = excluded.value", (key, other))
         conn.execute(
-            "UPDATE outbox SET state = 'queued', error_code = 'lead_got_other_copy', "
-            "error_params = '{}' WHERE bundle_id = ? AND state = 'delivered'", (bundle_id,))
+            "UPDATE outbox SET state = 'queued', error_code = ?, error_params = '{}' "
+            "WHERE bundle_id = ? AND state = 'delivered'", (code, bundle_id))
         store.audit("sync.deliver_again", "bundle", bundle_id)
-    log.warning("bundle %s: the Lead refused a damaged copy; delivering it again", bundle_id)
+    log.warning("bundle %s: the Lead did not get it whole; delivering it again", bundle_id)
     hub.publish(OUTBOX_CHANGED)
     return True
 
@@ -486,6 +489,11 @@ def collect_receipts(store: Store, transport: Any) -> int:
     ).fetchall()
     refused = {str(bundle_id) for bundle_id, state in rows if state == "refused"}
     receipts = fetch_receipts(transport, [str(row[0]) for row in rows])
+    missing = getattr(transport, "missing", None)
+    if missing is not None:  # a shared folder: a file gone before its receipt came
+        for bundle_id, _state in rows:
+            if bundle_id not in refused and bundle_id not in receipts and missing(bundle_id):
+                _deliver_again(store, str(bundle_id), "", "lead_never_got_it")
     counted = 0
     for bundle_id, receipt in receipts.items():
         sent = hashlib.sha256(_content(store, bundle_id)).hexdigest()

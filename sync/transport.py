@@ -22,7 +22,13 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from fieldkit.clock import stamp
-from sync.durable import PublishOutcome, publish_once, stage_bytes
+from sync.durable import (
+    PublishOutcome,
+    is_regular_file,
+    publish_once,
+    read_regular_file,
+    stage_bytes,
+)
 from sync.enrolment import is_canonical_uuid
 from sync.errors import (
     BundleTooLargeForDestination,
@@ -133,14 +139,21 @@ class FolderTransport:
     def poll_receipt(self, bundle_id: str) -> ImportReceipt | None:
         """Read and verify ``<root>/receipts/<id>.json`` if the importer has written it."""
         path = receipt_path(self.root, bundle_id)
-        try:
-            with path.open("rb") as handle:
-                data = handle.read(MAX_RECEIPT_BYTES + 1)
+        try:  # never through a link, never waiting on a FIFO put in its place
+            data = read_regular_file(path, MAX_RECEIPT_BYTES)
         except FileNotFoundError:
             return None
         except OSError:
             return None  # unreadable share: treat as "no receipt yet", the bundle stays queued
         return load_import_receipt(data, self.lead_public_key, bundle_id=bundle_id)
+
+    def missing(self, bundle_id: str) -> bool:
+        """True if the share is there but holds no file for a bundle this laptop delivered
+        (removed, or a link or FIFO put in its place): the Lead will never import it, so it
+        is delivered again. False while the share itself is not there (not mounted)."""
+        if not self.root.is_dir():
+            return False
+        return not is_regular_file(bundle_path(self.root, bundle_id))
 
     def close(self) -> None:
         """Nothing to release: every call opens and closes its own files."""

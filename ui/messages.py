@@ -211,6 +211,9 @@ def outbox_error_text(code: str, params: dict[str, str | int]) -> str:
     if code == "lead_got_other_copy":
         return _tr("The copy the Lead received was damaged on its way, so this bundle is "
                    "sent again. Nothing needs doing.")
+    if code == "lead_never_got_it":
+        return _tr("The bundle was removed from the shared folder before the Lead imported "
+                   "it, so it is sent again. Nothing needs doing.")
     if code == "lead_rejected":
         reason = str(params.get("reason", "")) or _tr("no reason given")
         return _tr("The Lead could not import this bundle: {reason}").format(reason=reason)

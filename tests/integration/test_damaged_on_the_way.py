@@ -126,3 +126,61 @@ def test_a_shared_folder_not_there_is_named_not_called_an_inbox(setup: LeadAndDe
     finally:
         away.rename(setup.share)
     assert engine.sync_once(setup.device).delivered == 1
+
+
+def test_a_bundle_removed_from_the_share_before_the_import_is_sent_again(
+        setup: LeadAndDevice) -> None:
+    """Someone with write access to the share deletes a delivered bundle before the Lead's
+    import: no receipt will ever come, so the laptop delivers it again at its next sync."""
+    bundle_id = _sent_case(setup.device, "Operation Oak")
+    path = bundle_path(setup.share, bundle_id)
+    path.unlink()
+    assert setup.import_all().imported == []
+    again = engine.sync_once(setup.device)
+    assert again.delivered == 1 and path.read_bytes() == outbox._content(setup.device, bundle_id)
+    assert setup.import_all().imported == [bundle_id]
+    assert engine.sync_once(setup.device).receipts == 1
+    assert outbox.get_item(setup.device, bundle_id).acknowledged_at is not None
+
+
+def test_a_share_not_mounted_sends_nothing_again(setup: LeadAndDevice, tmp_path: Path) -> None:
+    """A share that is not there (unmounted) is not a bundle removed: nothing is queued."""
+    bundle_id = _sent_case(setup.device, "Operation Ash")
+    setup.share.rename(tmp_path / "unmounted")
+    engine.sync_once(setup.device)
+    item = outbox.get_item(setup.device, bundle_id)
+    assert item.state is outbox.OutboxState.DELIVERED and item.error is None
+
+
+def test_a_link_put_in_place_of_a_damaged_copy_is_replaced_by_the_real_bytes(
+        setup: LeadAndDevice, tmp_path: Path) -> None:
+    """After a damaged copy's refusal, a link at the bundle's name (to a copy of the genuine
+    bytes) must not count as delivered: the Lead never reads through links. The re-delivery
+    replaces the link with the file, and the Lead imports it."""
+    bundle_id = _sent_case(setup.device, "Operation Elm")
+    path = bundle_path(setup.share, bundle_id)
+    genuine = tmp_path / "copy.age"
+    genuine.write_bytes(path.read_bytes())
+    path.write_bytes(b"junk" * 64)
+    assert setup.import_all().imported == []  # refused: not an age file; set aside
+    path.unlink(missing_ok=True)
+    path.symlink_to(genuine)
+    assert engine.sync_once(setup.device).delivered == 1
+    assert not path.is_symlink() and path.read_bytes() == genuine.read_bytes()
+    assert setup.import_all().imported == [bundle_id]
+
+
+@pytest.mark.timeout(60)
+def test_a_fifo_in_place_of_a_receipt_does_not_hang_the_sync(setup: LeadAndDevice) -> None:
+    """A FIFO made at a delivered bundle's receipt name: reading it would wait for ever (the
+    timeout fails the test if it does)."""
+    import os
+
+    from sync.layout import receipt_path
+
+    bundle_id = _sent_case(setup.device, "Operation Yew")
+    fifo = receipt_path(setup.share, bundle_id)
+    fifo.parent.mkdir(exist_ok=True)
+    os.mkfifo(fifo)
+    assert engine.sync_once(setup.device).reachable
+    assert outbox.get_item(setup.device, bundle_id).state is outbox.OutboxState.DELIVERED
