@@ -20,7 +20,7 @@ from sync.receipts import (
 )
 from sync.share_folder import (
     ShareFolderUnsafe,
-    move_file,
+    move_file_keeping,
     open_folder,
     read_file,
     sweep_temp_files,
@@ -81,10 +81,12 @@ class ImportShare:
 
 
 def set_aside(share: ImportShare, name: str, reason: str) -> None:
-    """Move a refused file into the quarantine folder, with its reason beside it."""
+    """Move a refused file into the quarantine folder, with its reason beside it. A file
+    already set aside under that name is kept (the new one goes beside it, ``name.2``): junk
+    dropped under a refused bundle's id must never wipe the copy the Lead may move back."""
     folder = share.quarantine()
-    move_file(share.bundles, name, folder)
-    write_file(folder, f"{name}.reason.txt", (reason + "\n").encode(), 0o600)
+    kept = move_file_keeping(share.bundles, name, folder)
+    write_file(folder, f"{kept}.reason.txt", (reason + "\n").encode(), 0o600)
 
 
 def receipt_in_place(share: ImportShare, lead_key: Ed25519PublicKey, bundle_id: str,

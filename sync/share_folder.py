@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import functools
 import hashlib
 import os
@@ -254,8 +255,27 @@ def write_files(folder_fd: int, files: Sequence[tuple[str, bytes]], mode: int) -
         os.fsync(folder_fd)
 
 
-def move_file(from_fd: int, name: str, to_fd: int) -> None:
-    """Move ``name`` between two opened folders (a link is moved as the link, never followed)."""
-    os.replace(name, name, src_dir_fd=from_fd, dst_dir_fd=to_fd)
+def move_file_keeping(from_fd: int, name: str, to_fd: int) -> str:
+    """Move ``name`` between two opened folders without replacing anything there: under its own
+    name if free, else ``name.2``, ``name.3``... (what is there already is kept whole). Returns
+    the name it has now. A link is moved as the link, never followed."""
+    for n in range(1, 10_000):
+        target = name if n == 1 else f"{name}.{n}"
+        try:
+            os.link(name, target, src_dir_fd=from_fd, dst_dir_fd=to_fd, follow_symlinks=False)
+        except FileExistsError:
+            continue
+        except OSError:  # no hard links here (FAT, some SMB shares): check, then move
+            try:
+                os.stat(target, dir_fd=to_fd, follow_symlinks=False)
+                continue
+            except FileNotFoundError:
+                os.replace(name, target, src_dir_fd=from_fd, dst_dir_fd=to_fd)
+                break
+        os.unlink(name, dir_fd=from_fd)
+        break
+    else:
+        raise FileExistsError(errno.EEXIST, "no free name to keep the file under", name)
     os.fsync(to_fd)
     os.fsync(from_fd)
+    return target

@@ -83,9 +83,18 @@ def test_a_bundle_from_a_laptop_enrolled_later_is_acknowledged_once_imported(
         engine.sync_once(late)
         assert outbox.get_item(late, bundle_id).state is outbox.OutboxState.REFUSED
 
+        # Junk dropped under the refused bundle's id (anyone may write to the share) is refused
+        # and set aside beside it: the copy the Lead is told to move back is kept whole.
+        quarantined = setup.share / "quarantine" / f"{bundle_id}.age"
+        genuine = quarantined.read_bytes()
+        bundle_path(setup.share, bundle_id).write_bytes(b"junk" * 100)
+        assert setup.import_all().rejected[0][0] == bundle_id
+        assert quarantined.read_bytes() == genuine
+        assert (setup.share / "quarantine" / f"{bundle_id}.age.2").read_bytes() == b"junk" * 100
+        assert (setup.share / "quarantine" / f"{bundle_id}.age.2.reason.txt").exists()
+
         lead.add_device(setup.lead, device.enrolment_request(
             late, device_name="laptop", organisation="Trading Standards"))
-        quarantined = setup.share / "quarantine" / f"{bundle_id}.age"
         quarantined.rename(bundle_path(setup.share, bundle_id))
         assert setup.import_all().imported == [bundle_id]
         assert inbox.rejections(setup.lead) == []
