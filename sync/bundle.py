@@ -53,7 +53,7 @@ from sync.canonical import (
     refuse_json_constant,
     strict_json_loads,
 )
-from sync.enrolment import EnrolledDevice, is_canonical_uuid
+from sync.enrolment import EnrolledDevice, bundle_id_fits_device, is_canonical_uuid
 from sync.errors import BundleRejected
 from sync.keys import parse_age_identity, parse_age_recipient
 
@@ -396,6 +396,9 @@ def read_bundle(
     manifest = _check_manifest(manifest_bytes, claimed, known_schemas)
     if expected_bundle_id is not None and manifest.bundle_id != expected_bundle_id:
         raise BundleRejected(f"bundle id does not match the one delivered ({expected_bundle_id})")
+    if not bundle_id_fits_device(manifest.bundle_id, manifest.device_id):
+        raise BundleRejected("sealed under a bundle id another laptop made (its file was "
+                             "replaced on the share)")
     _check_parts(manifest, entries)
     records = _objects(entries[RECORDS], RECORDS, "records")
     audit_events = _objects(entries[AUDIT], AUDIT, "audit events")

@@ -178,11 +178,10 @@ def enrolment_request(store: Store, *, device_name: str, organisation: str) -> b
 
 def send_case(store: Store, case_id: str) -> outbox.OutboxItem:
     """Freeze a case into a new bundle for the Lead and queue it; it supersedes the last one."""
-    import uuid  # loaded when an id is made, not at every start
-
     from fieldkit import cases  # the record services: not needed to start the app
     from sync import outbox
     from sync.bundle import build_bundle
+    from sync.enrolment import new_bundle_id
     from sync.freeze import freeze_case
     from sync.retention import PURGED_TITLE
 
@@ -196,8 +195,8 @@ def send_case(store: Store, case_id: str) -> outbox.OutboxItem:
     frozen_at = stamp()  # before reading: a change made while sealing is newer than the bundle
     records, attachments = freeze_case(store, case_id)
     previous = _latest_sealed(store, case_id)
-    bundle_id = str(uuid.uuid4())
     key, this_device = signing_key(store), device_id(store)
+    bundle_id = new_bundle_id(this_device)
     counter, anchor, events = _next_anchor(store.conn)
     sealed = build_bundle(
         bundle_id=bundle_id,

@@ -7,6 +7,8 @@ the signed :class:`EnrolledDevices` file, which the inbox and importer use to ch
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import uuid
 from collections.abc import Iterable
 from typing import Any, Literal
@@ -39,6 +41,33 @@ def is_canonical_uuid(text: str) -> bool:
         return str(uuid.UUID(text)) == text
     except (ValueError, TypeError, AttributeError):
         return False
+
+
+_BUNDLE_ID_TAG = b"fieldkit bundle id\x00"
+
+
+def _device_tag(device_id: str) -> bytes:
+    return hashlib.sha256(_BUNDLE_ID_TAG + device_id.encode()).digest()[:6]
+
+
+def new_bundle_id(device_id: str) -> str:
+    """A new bundle id bound to the device that seals it: a UUID (version 8) whose first 48
+    bits come from the device's id and the rest are random. The Lead refuses a bundle whose
+    id another device made (:func:`bundle_id_fits_device`), so no enrolled laptop can take a
+    colleague's bundle's name on a shared folder and have its own bytes imported in its place."""
+    raw = bytearray(_device_tag(device_id) + secrets.token_bytes(10))
+    raw[6] = (raw[6] & 0x0F) | 0x80  # version 8
+    raw[8] = (raw[8] & 0x3F) | 0x80  # the RFC 9562 variant
+    return str(uuid.UUID(bytes=bytes(raw)))
+
+
+def bundle_id_fits_device(bundle_id: str, device_id: str) -> bool:
+    """False if ``bundle_id`` was made by :func:`new_bundle_id` for another device. An id made
+    by an older fieldkit (a random version 4 UUID) binds no device, and fits any."""
+    value = uuid.UUID(bundle_id)
+    if value.version != 8:
+        return True
+    return value.bytes[:6] == _device_tag(device_id)
 
 
 class _Frozen(BaseModel):

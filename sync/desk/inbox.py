@@ -188,6 +188,12 @@ def _advice(reason: str, ask: str, theirs: str) -> str:
         return ("Nothing was imported from it: the laptop is not enrolled here. If it is one "
                 "of your officers', enrol it (Set-up), move the file back from quarantine into "
                 "the bundles folder and import again.")
+    if "another laptop made" in reason:
+        return ("Nothing was imported from it. A laptop sealed its own bundle under the name "
+                "of a bundle another laptop sent, and replaced that file on the shared folder: "
+                "the laptop that sent the original sends it again by itself at its next sync. "
+                f"Find out why {ask or 'the laptop that sealed it'} did this{theirs}; revoke "
+                "it if it was not a mistake.")
     if "damaged" in reason or "signature does not match" in reason:
         return ("Nothing was imported from it. If the copy was damaged on its way, the "
                 "officer's laptop sends the bundle again by itself at its next sync (the "

@@ -193,3 +193,53 @@ def test_a_fifo_in_place_of_a_receipt_does_not_hang_the_sync(setup: LeadAndDevic
     os.mkfifo(fifo)
     assert engine.sync_once(setup.device).reachable
     assert outbox.get_item(setup.device, bundle_id).state is outbox.OutboxState.DELIVERED
+
+
+def test_a_laptop_cannot_take_a_colleagues_bundle_name_on_the_share(
+        setup: LeadAndDevice, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An enrolled but rogue laptop seals its own case under a colleague's bundle id (read from
+    the file name) and replaces that file on the share before the Lead's import. Bundle ids
+    are bound to the laptop that made them, so the Lead refuses the rogue's bytes and says
+    whose they claim to be; the colleague's laptop, told its id held other bytes, delivers
+    its own again and the Lead imports the colleague's case."""
+    import os
+
+    from sync import enrolment
+
+    rogue = setup.enrol_another(tmp_path / "rogue", "Rogue Officer", "rogue laptop")
+    bundle_id = _sent_case(setup.device, "Operation Larch")
+    theirs = cases.create_case(rogue, "Anything at all")
+    monkeypatch.setattr(enrolment, "new_bundle_id", lambda _device: bundle_id)
+    taken = device.send_case(rogue, theirs.id)
+    monkeypatch.undo()
+    assert taken.bundle_id == bundle_id
+    path = bundle_path(setup.share, bundle_id)
+    swap = path.with_name(".swap")
+    swap.write_bytes(outbox._content(rogue, bundle_id))
+    os.replace(swap, path)
+
+    [(refused, why)] = setup.import_all().rejected
+    assert refused == bundle_id and "another laptop made" in why
+    assert setup.lead.conn.execute("SELECT count(*) FROM lead_bundles").fetchone()[0] == 0
+    [refusal] = inbox.rejections(setup.lead)
+    assert "revoke it if it was not a mistake" in refusal.advice
+
+    assert engine.sync_once(setup.device).delivered == 1  # told: its id held other bytes
+    assert setup.import_all().imported == [bundle_id]
+    held = setup.lead.conn.execute(
+        "SELECT device_id FROM lead_bundles WHERE bundle_id = ?", (bundle_id,)).fetchone()[0]
+    assert held == device.device_id(setup.device)  # the colleague's bundle, whole
+    assert engine.sync_once(setup.device).receipts == 1
+    rogue.lock()
+
+
+def test_bundle_ids_are_bound_to_their_laptop() -> None:
+    from sync.enrolment import bundle_id_fits_device, is_canonical_uuid, new_bundle_id
+
+    one, other = "0b4cf2a4-3b8e-4b8a-9a57-0d6f6f3e2f11", "7c1e2f0a-9d44-4a52-8f0b-61c1b7b7e0a2"
+    made = {new_bundle_id(one) for _ in range(200)}
+    assert len(made) == 200 and all(is_canonical_uuid(value) for value in made)
+    assert all(bundle_id_fits_device(value, one) for value in made)
+    assert not any(bundle_id_fits_device(value, other) for value in made)
+    older = "3f2b8c1e-5a6d-4e7f-8a9b-0c1d2e3f4a5b"  # a random version 4 id: binds no laptop
+    assert bundle_id_fits_device(older, one) and bundle_id_fits_device(older, other)
