@@ -102,6 +102,10 @@ class Screening(FormSection):
     notes: str = Field("", title="Screening notes")
 
 
+_DOOR_FIELDS = frozenset({"reference", "arrived_at", "departed_at", "registered_in_error"})
+"""What a reference registered by mistake may hold: what was typed at the door."""
+
+
 class PersonReceived(FormSection):
     """One person received at the centre, known by a reference (no name needed)."""
 
@@ -232,10 +236,25 @@ class PersonReceived(FormSection):
         return (f"{said}: {what}, then ask again and record their answer (Space on the "
                 "board's Consent cell)")
 
+    @property
+    def no_one(self) -> bool:
+        """True for a reference registered by mistake that holds nothing but what was typed
+        at the door. A ticked record holding details (made by an older fieldkit, or a shared
+        board's peer) is still a person: a tick never hides someone recorded."""
+        return self.registered_in_error and not self.recorded_details()
+
+    def recorded_details(self) -> list[str]:
+        """The titles of the fields holding something beyond the reference typed at the door
+        and its arrival and departure times: what a record registered by mistake never has (a
+        tick must not hide a real person: a child of 15 with the MASH not called)."""
+        blank = PersonReceived()
+        return [str(info.title or name) for name, info in type(self).model_fields.items()
+                if name not in _DOOR_FIELDS and getattr(self, name) != getattr(blank, name)]
+
     def board(self, as_of: date) -> dict[BoardStep, StepStatus]:
         """The status of every board step, in board order (registered by mistake: nothing is
         needed but the arrival that was typed)."""
-        if self.registered_in_error:
+        if self.no_one:
             return {step: StepStatus.DONE if step is BoardStep.ARRIVED and self.arrived_at
                     else StepStatus.NOT_NEEDED for step in BoardStep}
         rules = self.obligations(as_of)
@@ -317,7 +336,7 @@ class PersonReceived(FormSection):
     def ready_problems(self, as_of: date) -> list[FieldProblem]:
         """What must be settled before the person's record is complete."""
         problems = Problems()
-        if self.registered_in_error:
+        if self.no_one:
             return problems  # no one: nothing to settle
         problems.need("reference", self.reference, "Reference is needed")
         problems.need("arrived_at", self.arrived_at, "Arrival time is needed")
@@ -389,7 +408,7 @@ class PersonReceived(FormSection):
         then waits again for the form that fits (:meth:`form_due_instead`). The Salvation Army
         referral (Victim Care Contract support, which is NRM support) waits for an adult's
         consent too: not before they were asked (and not at all once they refused)."""
-        if self.registered_in_error and step is not BoardStep.ARRIVED:
+        if self.no_one and step is not BoardStep.ARRIVED:
             return StepWait.REGISTERED_IN_ERROR
         board = self.board(as_of)
         if self._ruled_out(step, as_of):
@@ -621,7 +640,7 @@ class ReceptionCentre(Form):
 
     def received(self) -> list[PersonReceived]:
         """The people received: everyone on the board but a reference registered by mistake."""
-        return [person for person in self.people if not person.registered_in_error]
+        return [person for person in self.people if not person.no_one]
 
     def person(self, reference: str) -> PersonReceived:
         """The person received with ``reference``."""
@@ -683,7 +702,7 @@ def mistaken_references(centres: Iterable[ReceptionCentre]) -> set[str]:
     received: set[str] = set()
     for centre in centres:
         for person in centre.people:
-            (mistaken if person.registered_in_error else received).add(
+            (mistaken if person.no_one else received).add(
                 reference_key(person.reference))
     return mistaken - received
 

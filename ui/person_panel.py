@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from fieldkit import clock
 from forms import PersonReceived
-from forms.person_edit import edit_person
+from forms.person_edit import MISTAKE, edit_person
 from forms.rules import Route
 from ui.controls import pressable
 from ui.form_editor import SectionEditor
@@ -245,6 +245,12 @@ class PersonPanel(QWidget):
         self._typed_problem = " ".join(problem.message.rstrip(".") + "."
                                        for problem in edit.problems)
         self._say_problem(self._typed_problem)
+        mistake = self.editor.fields.get(MISTAKE)
+        if mistake is not None and any(p.field == MISTAKE for p in edit.problems):
+            # The core did not keep the tick (or took it off): the box shows the record.
+            mistake.blockSignals(True)
+            mistake.set_value(person.registered_in_error)
+            mistake.blockSignals(False)
         if edit.problems and person == self._person:
             return  # nothing valid changed
         self._person = person

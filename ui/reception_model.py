@@ -119,7 +119,7 @@ class ReceptionBoardModel(QAbstractTableModel):
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
                 person = self._people[row]
                 return (self.tr("{ref} (registered by mistake)").format(ref=person.reference)
-                        if person.registered_in_error else person.reference)
+                        if person.no_one else person.reference)
             return None
         step = STEPS[column - 1]
         status = self._boards[row][step]

@@ -401,3 +401,15 @@ def test_a_reference_registered_by_mistake_is_marked_and_no_one(qtbot, window):
     page.table.setCurrentIndex(page.proxy.mapFromSource(page.model.index(row, 2)))
     qtbot.keyClick(page.table, Qt.Key.Key_Space)
     assert page.message.text().startswith("Registered by mistake: no one")
+
+    # A3 has an age recorded: the tick would hide a possible child, so it is not kept.
+    real = next(r for r in range(page.model.rowCount()) if page.model.person(r).reference == "A3")
+    page.table.setCurrentIndex(page.proxy.mapFromSource(page.model.index(real, 1)))
+    page.panel.editor.fields["estimated_age"].set_value(15)
+    page.panel.editor.fields["estimated_age"].changed.emit()
+    assert page.model.person(real).estimated_age == 15
+    box = page.panel.editor.fields["registered_in_error"].box
+    box.setChecked(True)
+    assert not page.model.person(real).registered_in_error and not box.isChecked()
+    assert "Registered by mistake is only for a reference typed wrongly" in \
+        page.panel.typed_problem()

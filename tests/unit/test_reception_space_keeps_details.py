@@ -143,3 +143,45 @@ def test_a_reference_registered_by_mistake_is_no_one() -> None:
     assert "Registered by mistake, not counted: A33." in text
     with_undo = mistaken.model_copy(update={"registered_in_error": False})
     assert with_undo.board(AS_OF)[BoardStep.WELFARE] is StepStatus.WAITING
+
+
+def test_registered_by_mistake_cannot_hide_a_person_with_details() -> None:
+    """A 15-year-old potential victim, MASH not yet called: one tick of "registered by
+    mistake" made every step "not needed" and the Lead's figures skip them. The tick is only
+    for a reference with nothing recorded but what was typed at the door."""
+    from forms.person_edit import edit_person
+
+    child = PersonReceived(reference="C7", arrived_at=NOW, age_group="child", estimated_age=15,
+                           potential_victim=True)
+    edit = edit_person(child, {"registered_in_error": True}, NOW)
+    assert not edit.person.registered_in_error
+    [problem] = edit.problems
+    assert problem.field == "registered_in_error"
+    assert "Adult or child" in problem.message and "Estimated age" in problem.message
+    assert edit.person.board(AS_OF)[BoardStep.MASH] is StepStatus.WAITING
+
+    # Other fields typed with the tick are kept.
+    edit = edit_person(child, {"registered_in_error": True, "language": "ron"}, NOW)
+    assert edit.person.language == "ron" and not edit.person.registered_in_error
+
+    # A reference typed wrongly at the door takes the tick ...
+    typo = PersonReceived(reference="C77", arrived_at=NOW)
+    ticked = edit_person(typo, {"registered_in_error": True}, NOW)
+    assert ticked.person.registered_in_error and ticked.problems == []
+    # ... and details recorded for it afterwards make it a person again, said so.
+    typed = edit_person(ticked.person, {"estimated_age": 15}, NOW)
+    assert not typed.person.registered_in_error and typed.person.estimated_age == 15
+    assert "taken off" in typed.problems[0].message
+    assert typed.person.board(AS_OF)[BoardStep.MASH] is StepStatus.WAITING
+
+
+def test_a_ticked_record_holding_details_is_still_a_person() -> None:
+    """A record ticked "registered by mistake" that holds details (ticked by an older
+    fieldkit, or arriving from a shared board's peer) is still counted, asked and waited for."""
+    ticked = PersonReceived(reference="C7", arrived_at=NOW, age_group="child",
+                            estimated_age=15, registered_in_error=True)
+    assert not ticked.no_one
+    assert ticked.board(AS_OF)[BoardStep.MASH] is StepStatus.WAITING
+    assert ticked.step_waits(BoardStep.WELFARE, AS_OF) is None
+    centre = ReceptionCentre(venue="Test Hall", held_on=AS_OF, people=[ticked])
+    assert centre.received() == [ticked]
