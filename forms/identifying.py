@@ -263,9 +263,9 @@ _ROLE_NAME = re.compile(
 verb follows it (:data:`_ROLE_ONE_NAME`)."""
 _ROLE_ONE_NAME = re.compile(
     r"\b(?i:boss|manager|owner|gangmaster|supervisor|controller|driver|landlord|"
-    r"recruiter|agent|employer|foreman)[ \t]+" + _NOT_A_NAME +
+    r"recruiter|agent|employer|foreman)(?:[ \t]*,)?[ \t]+" + _NOT_A_NAME +
     r"(?P<name>[^\W\d_a-z][^\W\d_]*(?:['’-][^\W\d_]+)*)"
-    r"(?=[ \t]+(?:kept|keeps|took|takes|drove|drives|said|says|told|tells|paid|pays|holds|"
+    r"(?=,?[ \t]+(?:kept|keeps|took|takes|drove|drives|said|says|told|tells|paid|pays|holds|"
     r"held|collects|collected|runs|ran|owns|owned|gave|gives|brought|brings|hit|hits|beat|"
     r"beats|sent|sends|picks|picked|threatened|threatens|locks|locked|manages|managed)\b)")
 """Someone's role, one capitalised word, then a verb (``The supervisor Ionut keeps the
@@ -328,11 +328,26 @@ _SENTENCE_OPENERS = frozenset(re.findall(r"[A-Z][a-z]*", _NOT_A_NAME))
 
 def _could_be_a_name(words: list[str]) -> bool:
     """Capitalised words that may be a person's name: none an agency's, a place's, a
-    business's, a day's or a nationality (:data:`_NOT_IN_A_NAME`) or in capitals, and the
-    first not a word that opens sentences (:data:`_SENTENCE_OPENERS`)."""
+    business's, a day's or a nationality (:data:`_NOT_IN_A_NAME`), and the first not a word
+    that opens sentences (:data:`_SENTENCE_OPENERS`). Words in capitals are a name only when
+    two or more of three letters or more are all in capitals (``MARIUS POPESCU``), none an
+    acronym an officer writes (:data:`_ACRONYMS`): one alone (``GLAA``) is not."""
+    shouted = len(words) >= 2 and all(word.isupper() and len(word.strip("'’")) >= 3
+                                      for word in words)
+    if shouted:
+        return not any(word.casefold().strip("'’") in _NOT_IN_A_NAME | _ACRONYMS
+                       for word in words)
     return words[0] not in _SENTENCE_OPENERS and not any(
         word.casefold().strip("'’") in _NOT_IN_A_NAME or word.isupper()
         or not word[0].isupper() for word in words)
+
+
+_ACRONYMS = frozenset(re.split(r"\s+", """
+nrm dtn glaa nca mash hmrc dwp ukvi cps iom ngo hmcts mslo spoc moj dbs ppe cctv anpr sms
+atm pin gps ceo gbp eur usd ron nhs pcso dcs dci det insp sgt btp cid tsi tso ssp nino brp
+dob vrm rgd cgd vcc mso ltd plc www com
+""".strip()))
+"""Acronyms an officer writes in capitals, two side by side (``NRM DTN``) being no name."""
 
 
 def _bare_names(text: str) -> Iterable[tuple[int, int]]:
@@ -387,6 +402,11 @@ said Ionut drove them``, ``the money Mihai took``): a first name. Not after anot
 capitalised word (a longer name, found whole elsewhere), not a word that opens sentences
 (:data:`_NOT_A_NAME`, :data:`_NOT_A_LONE_NAME`), and not a place's, an agency's and the
 like. After a day's or a month's name it still is (``On Friday Ionut paid them``)."""
+_INITIALLED = re.compile(
+    rf"(?<![\w'’-])(?P<name>{_ONE_WORD}[ \t]+[A-Z]\.?|[A-Z]\.[ \t]*{_ONE_WORD})"
+    rf"(?=[ \t]+(?:{_PERSON_VERBS}|[a-z]+ed)\b)")
+"""A name with an initial for one of its words (``Marius P. kept``, ``M. Popescu took``),
+then a verb."""
 _CAPITALISED_BEFORE = re.compile(r"([^\W\d_a-z][^\W\d_]*)[ \t]+$")
 _PRONOUNS = frozenset({"He", "She", "They", "We", "I", "You", "Him", "Her", "Them"})
 _NOT_A_LONE_NAME = frozenset(re.split(r"\s+", """
@@ -396,6 +416,8 @@ Three Four Five Six Seven Eight Nine Ten Who Which What Where Why How Police Off
 Now Usually Often Sometimes Always Never Also Still Management Staff Workers Men Women People
 Nobody's Rent Work Transport Money Wages Pay Food Debt Travel Agency Agencies Gang Gangs
 Employers Bosses Managers Landlords Drivers Neighbours Customers Clients Someone's Everyone's
+Plan Unit Room Block Bay Site Gate Phase Type Grade Zone Level Floor Flat Option Team Van Car
+Section Area Part Shift Group Line Row Cabin Caravan
 """.strip()))
 
 
@@ -438,6 +460,11 @@ def _lone_first_names(text: str) -> Iterable[tuple[int, int]]:
             continue
         for word in words:
             yield match.start("names") + word.start(), match.start("names") + word.end()
+    for match in _INITIALLED.finditer(text):
+        longest = max((m.group() for m in re.finditer(_ONE_WORD, match.group("name"))),
+                      key=len)
+        if len(longest) >= 2 and _could_be_a_first_name(longest):
+            yield match.span("name")
     for match in _LONE_NAME.finditer(text):
         start = match.start("name")
         before = _CAPITALISED_BEFORE.search(text, max(0, start - 40), start)

@@ -233,3 +233,23 @@ def test_places_agencies_and_sentence_openers_before_such_a_verb_are_not_names(
 ) -> None:
     assert found(text) == []
     assert account_problems(text) == []
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("The boss, MARIUS POPESCU, took her passport.", "MARIUS POPESCU"),
+    ("the supervisor, Ionut, keeps the money", "Ionut"),
+    ("Marius P. kept her passport.", "Marius P."),
+    ("M. Popescu took them to the farm.", "M. Popescu"),
+])
+def test_a_name_in_capitals_between_commas_or_with_an_initial_is_caught(
+    text: str, name: str
+) -> None:
+    assert found(text) == [(IdentifyingKind.NAME, name)]
+
+
+@pytest.mark.parametrize("text", [
+    "NRM DTN forms were done.", "He spoke to GLAA and the NCA.",
+    "WEST MIDLANDS POLICE attended.", "Plan A worked.", "Unit B was used.",
+])
+def test_acronyms_and_lettered_things_are_not_names(text: str) -> None:
+    assert found(text) == []
