@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -229,8 +230,12 @@ def _unknown_person(store: Store, case_id: str, kind: str,
     known = {board_reference(person.reference) for person in list_people(store, case_id)}
     if board_reference(reference) in known:
         return []
+    typed = reference.strip()
+    # Echoed only when it looks like a reference (W9, R012): a name typed there by mistake is
+    # never repeated on screen or in a command's error.
+    shown = f" {typed}" if re.fullmatch(r"[A-Za-z]{0,3}\d{1,4}[A-Za-z]?", typed) else ""
     return [FieldProblem("person_reference", (
-        f"Person's reference {reference.strip()} is no one recorded in this case: add them "
+        f"Person's reference{shown} is no one recorded in this case: add them "
         "on the People tab first, or correct the reference (as W1, W2 ...). Leave it blank "
         "for a referral about the case as a whole."))]
 

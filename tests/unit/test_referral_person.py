@@ -33,6 +33,10 @@ def test_a_referral_for_someone_not_in_the_case_is_named_and_not_ready(store: St
                                     status="ready", document_id=draft.id)
     assert saved.status == "ready"
     assert documents.case_form_problems(store, case.id, "referral", _referral("")) == []
+    # A name typed in the reference by mistake is never repeated in the error.
+    [named] = documents.case_form_problems(store, case.id, "referral", _referral("Ana Pop"))
+    assert "Ana" not in named.message
+    assert named.message.startswith("Person's reference is no one recorded in this case")
 
 
 
