@@ -60,6 +60,43 @@ class FieldWidget(QWidget):
         return self
 
 
+class _EscapeUndoes(QObject):
+    """Escape in a text box puts back what it held when the cursor came into it (``changed``
+    says so, and the edit is saved as any other), as a reader expects of Escape; with nothing
+    changed there, Escape goes on as before (a dialog closes)."""
+
+    def __init__(self, field: FieldWidget, edit: QLineEdit | QPlainTextEdit) -> None:
+        super().__init__(edit)
+        self._field, self._edit = field, edit
+        self._held = self._text()
+        edit.installEventFilter(self)
+
+    def _text(self) -> str:
+        edit = self._edit
+        return edit.text() if isinstance(edit, QLineEdit) else edit.toPlainText()
+
+    def _undoable(self, event: QEvent) -> bool:
+        return (isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier
+                and self._text() != self._held)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.FocusIn:
+            self._held = self._text()
+        elif kind == QEvent.Type.ShortcutOverride and self._undoable(event):
+            event.accept()  # the key comes here, not to a window's Escape shortcut
+            return True
+        elif kind == QEvent.Type.KeyPress and self._undoable(event):
+            if isinstance(self._edit, QLineEdit):
+                self._edit.setText(self._held)
+                self._field.changed.emit()
+            else:
+                self._edit.setPlainText(self._held)  # textChanged says ``changed``
+            return True
+        return False
+
+
 class TextField(FieldWidget):
     """One line of text; optionally a comma-separated list of short texts."""
 
@@ -72,6 +109,7 @@ class TextField(FieldWidget):
         self._layout.addWidget(self.edit)
         self.setFocusProxy(self.edit)
         self.edit.textEdited.connect(self.changed)
+        _EscapeUndoes(self, self.edit)
 
     def value(self) -> Any:
         text = self.edit.text()
@@ -104,6 +142,7 @@ class LongTextField(FieldWidget):
         self.setFocusProxy(self.edit)
         self.edit.textChanged.connect(self.changed)
         self.edit.textChanged.connect(self._grow)
+        _EscapeUndoes(self, self.edit)
 
     def _grow(self) -> None:
         lines = self.edit.document().lineCount() + self.edit.document().blockCount()
@@ -219,6 +258,7 @@ class NumberField(FieldWidget):
         self._layout.addStretch(1)
         self.setFocusProxy(self.edit)
         self.edit.textEdited.connect(self.changed)
+        _EscapeUndoes(self, self.edit)
 
     def value(self) -> Any:
         text = self.edit.text().strip()
@@ -251,6 +291,7 @@ class DateField(FieldWidget):
         self._layout.addWidget(self.edit, 1)
         self.setFocusProxy(self.edit)
         self.edit.textEdited.connect(self.changed)
+        _EscapeUndoes(self, self.edit)
         self.now_button: QPushButton | None = None
         if with_time:
             self.now_button = pressable(QPushButton(self.tr("Now"), self),
