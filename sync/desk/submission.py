@@ -258,20 +258,23 @@ def _identity(case: ReceivedCase, person_id: str) -> _Identity | None:
 
 
 def submitted_elsewhere(store: Store, case_id: str, person_reference: str) -> list[Referral]:
-    """NRM referrals of other cases already recorded as submitted for someone who may be this
-    case's person (a name alike, the same date of birth: see :meth:`_Identity.may_be`) (the
-    protocol: check for an existing referral before making one)."""
+    """NRM referrals already recorded as submitted for someone who may be this case's person
+    (a name alike, the same date of birth: see :meth:`_Identity.may_be`): in other cases, and
+    in this case for another of its people (the same person met again at a second premises
+    of one operation, recorded under a new reference) (the protocol: check for an existing
+    referral before making one)."""
     case = load_case(store, case_id)
-    mine = _identity(case, case.person(person_reference).id)
+    person_id = case.person(person_reference).id
+    mine = _identity(case, person_id)
     if mine is None:
         return []
     found = []
     for other in load_all(store):
-        if other.case.id == case_id:
-            continue
         for earlier in referrals_of(other):
             if earlier.route != "nrm" or earlier.person_id not in other.nrm_submitted:
                 continue
+            if other.case.id == case_id and earlier.person_id == person_id:
+                continue  # this very referral
             theirs = _identity(other, earlier.person_id)
             if theirs is not None and mine.may_be(theirs):
                 found.append(earlier)

@@ -441,6 +441,34 @@ def test_the_same_person_met_twice_is_submitted_once(sent) -> None:  # type: ign
     submission.record_submission(store, second, "W1", "NRM-2", today, different_person=True)
 
 
+def test_the_same_person_met_at_two_premises_of_one_case_is_submitted_once(
+        tmp_path: Path) -> None:
+    """One operation, two premises: the same man recorded as W1 at the first and W5 at the
+    second (same name, same date of birth) in one case. Both NRMs were recorded as submitted:
+    the check for an existing referral looked only at other cases."""
+    from fieldkit import cases, documents
+    from fieldkit.demo.forms import w1_nrm
+
+    setup = LeadAndDevice(tmp_path)
+    try:
+        [case_id] = setup.send_demo(1)
+        person = cases.add_person(setup.device, case_id, "W5")
+        documents.save_document(setup.device, case_id, "nrm",
+                                w1_nrm(clock.today()).model_dump(mode="json"), status="ready",
+                                person_id=person.id)
+        setup.send(case_id)
+        assert setup.import_all().imported
+        today = clock.today()
+        submission.record_submission(setup.lead, case_id, "W1", "NRM-1", today)
+        [earlier] = submission.submitted_elsewhere(setup.lead, case_id, "W5")
+        assert earlier.person_reference == "W1" and earlier.case_id == case_id
+        with pytest.raises(submission.PossibleDuplicate, match="W1 in case"):
+            submission.record_submission(setup.lead, case_id, "W5", "NRM-5", today)
+        assert submission.submitted_elsewhere(setup.lead, case_id, "W1") == []  # itself
+    finally:
+        setup.close()
+
+
 def test_a_submission_already_recorded_is_replaced_only_as_a_correction(sent) -> None:  # type: ignore[no-untyped-def]
     """Recording another reference over one already recorded asks first: the next referral's
     reference typed with the last one still selected silently replaced it."""
