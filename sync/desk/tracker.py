@@ -170,13 +170,16 @@ class DueItem:
 
     def state(self, today: date) -> str:
         """In words: "OVERDUE" (a deadline gone by), "to do" (something the Lead must do now:
-        the NRM withdrawal form), "date reached" (a date that is no deadline, such as the end
-        of the recovery period, has come) or "open"."""
+        the NRM withdrawal form), "date reached 12 days ago" (a date that is no deadline, such
+        as the earliest date of a CG decision, has come: how long it has waited since) or
+        "open"."""
         if self.overdue(today):
             return "OVERDUE"
         if self.timeline_id in ACTIONS:
             return "to do"
-        return "date reached" if self.due_on < today else "open"
+        if self.due_on < today:  # how long ago: a CG awaited for months is seen waiting
+            return f"date reached {_days(today - self.due_on)} ago"
+        return "open"
 
 
 def referrals_of(case: ReceivedCase) -> list[Referral]:
@@ -424,6 +427,24 @@ def timeline_due(
     return open_items
 
 
+def late_request(now: dict[EventKind, RecordedEvent], limit: int | None) -> str:
+    """Said after a reconsideration request asked for later than ``limit`` days after the
+    negative decision it is about (the Lead records it as it happened, and sees it was late)."""
+    request = now.get(EventKind.RECONSIDERATION_REQUEST)
+    if request is None or limit is None:
+        return ""
+    decided = [e.happened_on for e in (now.get(EventKind.RG), now.get(EventKind.CG))
+               if e is not None and e.outcome == Outcome.NEGATIVE
+               and e.happened_on <= request.happened_on]
+    if not decided:
+        return ""
+    gap = (request.happened_on - max(decided)).days
+    if gap <= limit:
+        return ""
+    return (f" ({gap} days after the negative decision: later than the {limit} days a "
+            "reconsideration is asked for within)")
+
+
 def holidays_note(rule: Timeline, due: date, known_until: int) -> str:
     """What a date counted in working days past the last year of the council's bank holidays
     says after it (nothing otherwise)."""
@@ -459,6 +480,8 @@ def due_items(store: Store) -> list[DueItem]:
             for rule, due in timeline_due(recorded, resources.timelines.values(),
                                           resources.bank_holidays):
                 note = holidays_note(rule, due, known_until)
+                if rule.id == "reconsideration_outcome":
+                    note += late_request(now, resources.timelines["reconsideration"].days)
                 items.append(DueItem(due, found.case_reference, found.person_reference,
                                      rule.due or rule.event, rule.id, rule.deadline,
                                      sent_by[found.case_id], note))

@@ -32,7 +32,7 @@ SUBMITTED = event(EventKind.SUBMITTED, date(2026, 1, 5))
 def test_every_timeline_with_days_is_tracked_by_some_event() -> None:
     tracked = {rule.id for rule in RULES if rule.days is not None}
     assert tracked == {"reasonable_grounds", "recovery_period", "conclusive_grounds",
-                       "reconsideration", "move_on_support"}
+                       "reconsideration", "reconsideration_outcome", "move_on_support"}
     assert all(rule.starts and rule.closed_by and rule.due for rule in RULES
                if rule.days is not None)
 
@@ -86,10 +86,14 @@ def test_reconsideration_deadline_is_30_calendar_days_after_a_negative_decision(
     assert due(submitted, positive_rg, negative_cg) == {"reconsideration": deadline}
 
 
-def test_a_reconsideration_request_settles_the_deadline() -> None:
+def test_a_reconsideration_request_settles_the_deadline_and_its_outcome_is_awaited() -> None:
+    """The person dropped off the tracker once a reconsideration was asked for: its outcome
+    is now awaited (no fixed date) until recorded."""
     negative = event(EventKind.RG, date(2026, 1, 31), Outcome.NEGATIVE)
     request = event(EventKind.RECONSIDERATION_REQUEST, date(2026, 2, 20))
-    assert due(SUBMITTED, negative, request) == {}
+    assert due(SUBMITTED, negative, request) == {"reconsideration_outcome": date(2026, 2, 20)}
+    upheld = event(EventKind.RECONSIDERATION_OUTCOME, date(2026, 3, 10), Outcome.NEGATIVE)
+    assert due(SUBMITTED, negative, request, upheld) == {}
 
 
 def test_a_positive_reconsideration_outcome_counts_as_a_positive_decision() -> None:
@@ -235,5 +239,18 @@ def test_the_state_of_what_is_due_in_words() -> None:
     later = DueItem(date(2026, 12, 9), "FK-1", "W1", "RG decision expected by",
                     "reasonable_grounds", True)
     assert [i.state(today) for i in (rg, earliest, withdrawal, later)] == [
-        "OVERDUE", "date reached", "to do", "open"]
+        "OVERDUE", "date reached 2 days ago", "to do", "open"]
     assert [i.to_act_on for i in (rg, earliest, withdrawal)] == [True, False, True]
+
+
+def test_a_reconsideration_asked_for_late_is_said_so() -> None:
+    """Recorded 71 days after the negative decision, the request was taken without a word."""
+    from sync.desk.tracker import late_request, latest
+
+    negative = event(EventKind.RG, date(2026, 9, 10), Outcome.NEGATIVE)
+    late = event(EventKind.RECONSIDERATION_REQUEST, date(2026, 11, 20))
+    in_time = event(EventKind.RECONSIDERATION_REQUEST, date(2026, 10, 10))
+    assert late_request(latest([SUBMITTED, negative, late]), 30) == (
+        " (71 days after the negative decision: later than the 30 days a reconsideration is "
+        "asked for within)")
+    assert late_request(latest([SUBMITTED, negative, in_time]), 30) == ""
