@@ -284,7 +284,26 @@ class NrmReferral(Form):
         near_18 = transition_due(
             as_of=as_of, date_of_birth=victim.date_of_birth, estimated_age=victim.estimated_age
         )
-        return obligations(status, self.consent.decision, transition=near_18)
+        return obligations(status, self.counted_decision(), transition=near_18)
+
+    def consent_not_informed(self) -> bool:
+        """Consent recorded as given, but not in a language the person understands (no
+        interpreter where one was needed, or one of another language; a booklet they cannot
+        read with no interpreter): it does not count until asked again
+        (:meth:`_consent_language_problems` says what is wrong)."""
+        if self.consent.decision is not ConsentDecision.GIVEN:
+            return False
+        problems = Problems()
+        self._consent_language_problems(problems)
+        return bool(problems)
+
+    def counted_decision(self) -> ConsentDecision:
+        """The consent decision the rules act on: as recorded, except that consent not given
+        in a language the person understands counts as not yet asked (as on the reception
+        board: "Ask again")."""
+        if self.consent_not_informed():
+            return ConsentDecision.NOT_ASKED
+        return self.consent.decision
 
     def recorded_names(self) -> list[str]:
         """Every name recorded on the form: the person's, dependants' and exploiters'."""
@@ -377,6 +396,11 @@ class NrmReferral(Form):
                 ("The person has not consented, so this cannot be an NRM referral: "
                  "make a Duty to Notify instead"),
             )
+            return
+        if found.route is Route.UNDECIDED and self.consent_not_informed():
+            # Given, but not in a language the person understands: each reason named (the
+            # consent does not count until asked again, so the route waits).
+            self._consent_language_problems(problems)
             return
         if found.route is Route.UNDECIDED:
             problems.add("consent.decision", "Consent to the NRM is needed from an adult")

@@ -193,7 +193,7 @@ def referrals_of(case: ReceivedCase) -> list[Referral]:
         found_on = (model.where_found.encountered_on if isinstance(model, NrmReferral)
                     else getattr(model, "encountered_on", None))
         consented = not isinstance(model, NrmReferral) or child \
-            or model.consent.decision is ConsentDecision.GIVEN
+            or model.counted_decision() is ConsentDecision.GIVEN
         withdrawn = form.kind == "dtn" and form.person_id in case.nrm_submitted
         born = model.potential_victim.date_of_birth if isinstance(model, NrmReferral) else None
         found.append(Referral(case.case.id, case.case.reference, form.person_id,
@@ -203,7 +203,7 @@ def referrals_of(case: ReceivedCase) -> list[Referral]:
                               form.status != "ready", consented, withdrawn,
                               eighteenth_birthday(born) if child and born else None,
                               isinstance(model, NrmReferral)
-                              and model.consent.decision is ConsentDecision.GIVEN))
+                              and model.counted_decision() is ConsentDecision.GIVEN))
     return found
 
 
@@ -253,10 +253,11 @@ def _check(found: Referral, kind: EventKind, outcome: Outcome, on: date,
                            "referral: there are no NRM decisions to record.")
     if kind is EventKind.SUBMITTED and not found.consent_given:
         raise InvalidInput(
-            f"{found.person_reference}'s NRM referral does not record their consent (an adult "
-            "is referred only with their informed consent; without it, a Duty to Notify is "
-            "made instead): ask the officer to record the consent, or the Duty to Notify, and "
-            "send the case again.")
+            f"{found.person_reference}'s NRM referral does not record their informed consent "
+            "(an adult is referred only with their informed consent, given in a language they "
+            "understand, through an interpreter where one is needed; without it, a Duty to "
+            "Notify is made instead): ask the officer to record the consent, or the Duty to "
+            "Notify, and send the case again.")
     if kind is EventKind.SUBMITTED and found.turns_18_on is not None \
             and on >= found.turns_18_on and not found.adult_consent:
         raise InvalidInput(

@@ -129,7 +129,7 @@ def test_an_adults_nrm_without_consent_cannot_be_recorded_as_submitted(tmp_path:
             person_id=person.id)
         setup.send(case.id)
         assert setup.import_all().imported
-        with pytest.raises(InvalidInput, match="does not record their consent"):
+        with pytest.raises(InvalidInput, match="does not record their informed consent"):
             submission.record_submission(setup.lead, case.id, "U1", "NRM-9", clock.today())
         from sync.desk.figures import Quarter, quarter_figures
 

@@ -59,3 +59,21 @@ def test_a_consent_decision_before_the_person_was_found_is_a_problem() -> None:
     assert "before the date the person was found" in _fields(early)["consent.decided_on"]
     later = full_nrm(consent=_consent(decided_on=FOUND_ON + timedelta(days=1)))
     assert _fields(later) == {}
+
+
+def test_consent_not_informed_does_not_count_for_the_route() -> None:
+    """Consent given without the interpreter the person needs was one problem line, while the
+    banner said "make an NRM referral" and the Lead recorded its submission: it does not
+    count until asked again (as on the reception board), and the reason is still named."""
+    from forms.choices import ConsentDecision
+    from forms.rules import Route
+
+    nrm = full_nrm(consent=_consent(interpreter_used=False, interpreter_language=None,
+                                    booklet_language="ron"))
+    assert nrm.consent_not_informed()
+    assert nrm.counted_decision() is ConsentDecision.NOT_ASKED
+    assert nrm.obligations(FOUND_ON).route is Route.UNDECIDED
+    assert "an interpreter was needed" in _fields(nrm)["consent.interpreter_used"]
+    informed = full_nrm()
+    assert not informed.consent_not_informed()
+    assert informed.obligations(FOUND_ON).route is Route.NRM
