@@ -62,9 +62,10 @@ def test_a_consent_decision_before_the_person_was_found_is_a_problem() -> None:
 
 
 def test_consent_not_informed_does_not_count_for_the_route() -> None:
-    """Consent given without the interpreter the person needs was one problem line, while the
-    banner said "make an NRM referral" and the Lead recorded its submission: it does not
-    count until asked again (as on the reception board), and the reason is still named."""
+    """R-CONSENT-LANGUAGE: consent given without the interpreter the person needs was one
+    problem line, while the banner said "make an NRM referral" and the Lead recorded its
+    submission: it does not count until asked again (as on the reception board), and the
+    reason is still named."""
     from forms.choices import ConsentDecision
     from forms.rules import Route
 
