@@ -211,7 +211,8 @@ def case_form_problems(store: Store, case_id: str, kind: str,
     names, addresses, premises = (recorded_in_case(store, case_id) if kind == "intel"
                                   else ([], [], []))
     return form_problems(kind, data, ready=True, names=names, addresses=addresses,
-                         premises=premises) + _unknown_person(store, case_id, kind, data)
+                         premises=premises) + _unknown_person(store, case_id, kind, data) \
+        + _support_without_consent(store, case_id, kind, data)
 
 
 def _unknown_person(store: Store, case_id: str, kind: str,
@@ -238,6 +239,50 @@ def _unknown_person(store: Store, case_id: str, kind: str,
         f"Person's reference{shown} is no one recorded in this case: add them "
         "on the People tab first, or correct the reference (as W1, W2 ...). Leave it blank "
         "for a referral about the case as a whole."))]
+
+
+def _support_without_consent(store: Store, case_id: str, kind: str,
+                             data: str | dict[str, Any]) -> list[FieldProblem]:
+    """R-REFERRAL-SA-CONSENT: a referral to the Salvation Army (the victim care contract, NRM
+    support) for an adult whose NRM records no informed consent (refused, withdrawn, not yet
+    asked, or given without the interpreter they need) or who has a Duty to Notify instead is
+    a problem, as the reception board waits for consent before that step."""
+    if kind != "referral":
+        return []
+    try:
+        values = json.loads(data) if isinstance(data, str) else data
+    except ValueError:
+        return []
+    if not isinstance(values, dict) or values.get("destination") != "salvation_army":
+        return []
+    reference = values.get("person_reference")
+    if not isinstance(reference, str) or not reference.strip():
+        return []
+    person = next((p for p in list_people(store, case_id)
+                   if board_reference(p.reference) == board_reference(reference)), None)
+    if person is None:
+        return []  # no one recorded: :func:`_unknown_person` says so
+    forms = [d for d in list_documents(store, case_id)
+             if d.person_id == person.id and d.kind in ("nrm", "dtn")]
+    if not forms:
+        return []  # nothing recorded of their consent yet: nothing to go on
+    latest = max(forms, key=lambda d: d.updated_at)
+    if latest.kind == "nrm":
+        try:
+            nrm = NrmReferral.model_validate_json(latest.data)
+        except ValidationError:
+            return []
+        found_on = nrm.where_found.encountered_on or clock_today()
+        if not nrm.obligations(found_on).ask_consent \
+                or nrm.counted_decision() is ConsentDecision.GIVEN:
+            return []  # a child (no consent asked), or an adult who gave informed consent
+        why = "their NRM referral records no informed consent to it"
+    else:
+        why = "they did not consent to the NRM (a Duty to Notify was made instead)"
+    return [FieldProblem("destination", (
+        f"Referred to: the Salvation Army's support (the victim care contract) is NRM "
+        f"support, for an adult who consents to the NRM, and {person.reference}: {why}. "
+        "Refer them to other support, or record their informed consent on the NRM first."))]
 
 
 def save_document(
@@ -277,7 +322,9 @@ def save_document(
                                "assessment found them an adult, record that on the board first.")
     body = _validated(kind, data, status, names=names, addresses=addresses,
                       premises=premises)
-    unknown = _unknown_person(store, case_id, kind, data) if status == "ready" else []
+    unknown = (_unknown_person(store, case_id, kind, data)
+               + _support_without_consent(store, case_id, kind, data)
+               if status == "ready" else [])
     if unknown:
         raise InvalidInput(unknown[0].message)
     schema_version = int(KINDS[kind].model_fields["schema_version"].default)

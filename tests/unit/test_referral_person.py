@@ -48,3 +48,21 @@ def test_a_referral_is_about_the_person_its_reference_names(store: Store) -> Non
     whole_case = documents.save_document(store, case.id, "referral", _referral(""))
     found = documents.about_person(store, case.id)
     assert found[about_w1.id] == w1.id and whole_case.id not in found
+
+
+def test_salvation_army_support_needs_the_adults_consent(store: Store) -> None:
+    """R-REFERRAL-SA-CONSENT: a Salvation Army referral for W2 (an adult who did not consent:
+    a Duty to Notify) was marked ready with "No problems found"; the reception board already
+    waited for consent before that step. W1 (consented) and W3 (a child) may be referred."""
+    from fieldkit import demo
+
+    case = demo.create_demo_operation(store)
+    sa = {**_referral("W2"), "made_at": datetime(2026, 12, 1, 10, 0).isoformat()}
+    [problem] = documents.case_form_problems(store, case.id, "referral", sa)
+    assert problem.field == "destination"
+    assert "W2: they did not consent to the NRM" in problem.message
+    with pytest.raises(InvalidInput, match="victim care contract"):
+        documents.save_document(store, case.id, "referral", sa, status="ready")
+    for reference in ("W1", "W3"):
+        assert documents.case_form_problems(store, case.id, "referral",
+                                            _referral(reference)) == []
