@@ -107,12 +107,16 @@ class PotentialVictim(FormSection):
     given_names: str = Field("", title="Given names")
     family_name: str = Field("", title="Family name")
     aliases: list[str] = Field(default_factory=list, title="Other names or aliases")
+    name_not_given: bool = Field(False, title="Name not given (the person has not said it)")
+    """A child or an adult who says nothing: no placeholder typed as a name (it would be
+    matched as one when the Lead looks for the same person referred twice)."""
     date_of_birth: date | None = Field(None, title="Date of birth")
     estimated_age: int | None = Field(None, ge=0, le=120, title="Estimated age")
     gender: Gender | None = Field(None, title="Gender")
     nationalities: list[CountryCode] = Field(default_factory=list, title="Nationality")
     nationality_unknown: bool = Field(False, title="Nationality not known or stateless")
     languages: list[LanguageCode] = Field(default_factory=list, title="Languages spoken")
+    languages_not_known: bool = Field(False, title="Languages not yet known")
     interpreter_needed: bool | None = Field(None, title="Interpreter needed")
     safe_contact: SafeContact = Field(default_factory=SafeContact, title="Safe contact details")
     current_location: str = Field("", title="Where the person is now")
@@ -126,8 +130,9 @@ class PotentialVictim(FormSection):
     def ready_problems(self, as_of: date | None) -> list[FieldProblem]:
         """The details of the person the referral needs."""
         problems = Problems()
-        if not (self.given_names or self.family_name or self.aliases):
-            problems.add("given_names", "The person's name (or the name they gave) is needed")
+        if not (self.given_names or self.family_name or self.aliases or self.name_not_given):
+            problems.add("given_names", "The person's name (or the name they gave) is needed, "
+                                        "or mark it as not given")
         if self.date_of_birth is None and self.estimated_age is None:
             problems.add("date_of_birth", "Date of birth or estimated age is needed")
         if self.date_of_birth is not None and as_of is not None and self.date_of_birth > as_of:
@@ -135,7 +140,9 @@ class PotentialVictim(FormSection):
         problems.need("gender", self.gender, "Gender is needed")
         if not self.nationalities and not self.nationality_unknown:
             problems.add("nationalities", "Nationality is needed (or mark it as not known)")
-        problems.need("languages", self.languages, "Languages spoken are needed")
+        if not self.languages and not self.languages_not_known:
+            problems.add("languages", "Languages spoken are needed (or mark them as not yet "
+                                      "known)")
         problems.need(
             "interpreter_needed", self.interpreter_needed, "Say whether an interpreter is needed"
         )

@@ -198,12 +198,18 @@ def _victim(nrm: NrmReferral) -> list[Flowable]:
         "Not known or stateless" if person.nationality_unknown else "") if part)
     return [
         field_table([
-            ("Given names", person.given_names), ("Family name", person.family_name),
+            ("Given names", "; ".join(part for part in (
+                person.given_names,
+                "Name not given (the person has not said it)" if person.name_not_given else "")
+                if part)),
+            ("Family name", person.family_name),
             ("Other names or aliases", v.joined(person.aliases)),
             ("Date of birth", v.day(person.date_of_birth)), ("Estimated age", age),
             ("Gender", v.choice(person.gender)),
             ("Nationality", nationality),
-            ("Languages spoken", v.languages(person.languages)),
+            ("Languages spoken", "; ".join(part for part in (
+                v.languages(person.languages),
+                "Not yet known" if person.languages_not_known else "") if part)),
             ("Interpreter needed", v.yes_no(person.interpreter_needed)),
             ("Where the potential victim is now", person.current_location),
         ]),
