@@ -528,6 +528,16 @@ def visit_lines(store: Store, case_id: str) -> list[VisitLine]:
     return lines
 
 
+def visit_ended_at(store: Store, visit_id: str) -> datetime | None:
+    """When the visit ended, as its saved visit record says (None while not recorded)."""
+    get_visit(store, visit_id)
+    row = store.conn.execute(
+        f"{_SELECT} WHERE d.visit_id = ? AND d.kind = 'visit' AND {_CURRENT} "
+        "ORDER BY d.created_at DESC LIMIT 1", (visit_id,)).fetchone()
+    read = _visit_record(FormDocument(*row).data) if row is not None else None
+    return read.ended_at if read is not None else None
+
+
 def _visit_record(data: str) -> PremisesVisit | None:
     try:
         return PremisesVisit.model_validate_json(data)

@@ -7,10 +7,11 @@ refuses updates and deletes of note entries (triggers), so this holds beyond thi
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from itertools import pairwise
 
 from fieldkit.cases import get_visit, required_text, touch_case
-from fieldkit.clock import stamp
+from fieldkit.clock import parse_stamp, stamp
 from fieldkit.errors import InvalidInput, NotFound
 from fieldkit.events import RECORDS_CHANGED, hub
 from fieldkit.records import NoteEntry
@@ -122,6 +123,16 @@ def clock_went_back(entries: list[NoteEntry]) -> set[str]:
         if entry.written_at < before.written_at:
             flagged.add(entry.id)
     return flagged
+
+
+def written_after(entries: list[NoteEntry], ended: datetime | None) -> set[str]:
+    """Ids of entries written after the visit ended (``ended``, from its visit record; a time
+    without a zone is the laptop's local time): written up later, not at the time, so shown
+    and printed as such beside the time they were written."""
+    if ended is None:
+        return set()
+    end = ended.astimezone() if ended.tzinfo is None else ended
+    return {entry.id for entry in entries if parse_stamp(entry.written_at) > end}
 
 
 def fts_query(text: str) -> str:

@@ -72,11 +72,15 @@ class NotesModel(QAbstractListModel):
         self._seq: dict[str, int] = {}
         self._corrected_by: dict[str, list[int]] = {}
         self._clock_went_back: set[str] = set()
+        self._written_after: set[str] = set()
         self._device_officer = device_officer
 
-    def set_entries(self, entries: list[NoteEntry]) -> None:
-        """Show ``entries`` (as returned by the core, in written order)."""
+    def set_entries(self, entries: list[NoteEntry], written_after: set[str] | None = None
+                    ) -> None:
+        """Show ``entries`` (as returned by the core, in written order); ``written_after``:
+        the ids of those written after the visit ended (:func:`fieldkit.notes.written_after`)."""
         self.beginResetModel()
+        self._written_after = written_after or set()
         self._entries = reading_order(entries)
         self._seq = {entry.id: entry.seq for entry in entries}
         self._corrected_by = {original: [e.seq for e in later]
@@ -118,6 +122,8 @@ class NotesModel(QAbstractListModel):
             when = self.tr("{time}, by {author}").format(time=when, author=entry.author)
         if entry.id in self._clock_went_back:
             when += " " + self.tr("(earlier than the entry before: the clock was changed)")
+        if entry.id in self._written_after:
+            when += " " + self.tr("(written after the visit ended)")
         if entry.corrects:
             head = self.tr("#{seq} {time}  ↳ correction of #{original}:").format(
                 seq=entry.seq, time=when, original=self._seq.get(entry.corrects, "?"))
@@ -246,7 +252,11 @@ class NotesView(QWidget):
 
     def reload(self) -> None:
         """Re-read the entries from the store and keep the newest in view."""
-        self.model.set_entries(notes.list_notes(self._store, self._visit_id))
+        from fieldkit.documents import visit_ended_at
+
+        entries = notes.list_notes(self._store, self._visit_id)
+        ended = visit_ended_at(self._store, self._visit_id)
+        self.model.set_entries(entries, notes.written_after(entries, ended))
         self.list.scrollToBottom()
 
     def _draft_data(self) -> dict[str, Any] | None:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from reportlab.platypus import Flowable
 
-from fieldkit.notes import corrections_of
+from fieldkit.notes import corrections_of, written_after
 from fieldkit.pdf import values as v
 from fieldkit.pdf.layout import (
     Paragraph,
@@ -61,7 +61,7 @@ def render_visit_report(
         [_visit(form)],
         bullet_list(v.item_text(i) for i in form.indicators_ticked),
         _actions(form),
-        notes_table(notes),
+        notes_table(notes, written_after(list(notes), form.ended_at)),
         exhibits_table(exhibits),
     ]
     for title, body in zip(SECTIONS, bodies, strict=True):
@@ -127,19 +127,21 @@ def _actions(form: PremisesVisit) -> list[Flowable]:
     return [grid(["Time", "Action", "Details"], rows, [width * 0.24, width * 0.3, width * 0.46])]
 
 
-def notes_table(notes: Sequence[NoteEntry]) -> list[Flowable]:
+def notes_table(notes: Sequence[NoteEntry], later: set[str] | None = None) -> list[Flowable]:
     """The notes in the order written. An entry that was corrected stays readable, struck
     through, with every entry that corrected it and when; a correction shows the original above
-    its text. An entry can be both (a correction later corrected): it shows both."""
+    its text. An entry can be both (a correction later corrected): it shows both. An entry in
+    ``later`` (written after the visit ended) says so."""
     if not notes:
         return bullet_list([], empty="No notes recorded.")
+    written_up = later
     s = styles()
     by_id = {entry.id: entry for entry in notes}
     corrected_by = corrections_of(list(notes))
     rows: list[list[str | Paragraph]] = []
     for entry in sorted(notes, key=lambda e: e.seq):
         parts: list[str] = []
-        later = corrected_by.get(entry.id, [])
+        later_ones = corrected_by.get(entry.id, [])
         original = by_id.get(entry.corrects) if entry.corrects else None
         if original is not None:
             parts.append(_remark(f"Correction of entry {original.seq}, written "
@@ -148,9 +150,12 @@ def notes_table(notes: Sequence[NoteEntry]) -> list[Flowable]:
             parts.append(_remark("Corrected to:"))
         elif entry.corrects:  # the original is not in this list
             parts.append(_remark("Correction of an earlier entry."))
-        parts.append(f"<strike>{text(entry.text)}</strike>" if later else text(entry.text))
-        if later:
-            parts.append(_remark(_corrected_by(later)))
+        if entry.id in (written_up or ()):
+            parts.append(_remark("Written after the visit ended."))
+        parts.append(f"<strike>{text(entry.text)}</strike>" if later_ones else
+                     text(entry.text))
+        if later_ones:
+            parts.append(_remark(_corrected_by(later_ones)))
         rows.append([str(entry.seq), v.stamp_text(entry.written_at), entry.author,
                      Paragraph("<br/>".join(parts), s.cell)])
     width = content_width()

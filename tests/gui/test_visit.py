@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -31,6 +32,20 @@ def test_notes_are_timed_entries_and_corrections_keep_the_original(qtbot, window
     assert entries[-1].text == "10:50 Second cabin found\nbehind the office"
     assert box.toPlainText() == ""
     assert page.notes.model.rowCount() == before + 1
+    # The visit record says the visit ended before this entry was written: it is marked as
+    # written after the visit ended (written up later; which entries are is
+    # tests/unit/test_notes_written_after.py).
+    from fieldkit.clock import parse_stamp
+    from fieldkit.demo.forms import visit_form
+
+    [record] = documents.list_documents(window.store, demo.case.id, "visit")
+    ended = parse_stamp(entries[-1].written_at).replace(microsecond=0) - timedelta(seconds=1)
+    documents.save_document(window.store, demo.case.id, "visit",
+                            visit_form(ended - timedelta(minutes=95), ended),
+                            document_id=record.id)
+    page.notes.reload()
+    newest = page.notes.model.index(page.notes.model.rowCount() - 1, 0).data()
+    assert "(written after the visit ended)" in newest and "Second cabin" in newest
 
     # Correct it: select the entry, Ctrl+E, edit, Enter.
     page.notes.list.setFocus()
