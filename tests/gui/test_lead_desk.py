@@ -131,6 +131,13 @@ def test_the_leads_day(qtbot, lead_window, monkeypatch, tmp_path) -> None:  # ty
     rg = "Reasonable grounds (RG) decisions"
     assert dashboard.count(rg, "Negative") == 0
     tracker = desk.tracker
+    # The outcome starts unchosen: recording without choosing it records nothing.
+    assert tracker.outcome.currentData() is None
+    tracker.referral.setCurrentIndex(tracker.referral.findData(f"{record.case_id}\tW1"))
+    _press(qtbot, tracker.record_button)
+    assert tracker.message.text() == ("Choose the outcome of the decision: positive or "
+                                      "negative.")
+    assert dashboard.count(rg, "Negative") == 0 and dashboard.count(rg, "Positive") == 0
     tracker.choose(record.case_id, "W1", EventKind.RG, Outcome.NEGATIVE)
     _press(qtbot, tracker.record_button)
     assert tracker.message.text() == "Recorded."

@@ -77,6 +77,9 @@ class TrackerPage(QWidget):
             if kind != EventKind.SUBMITTED:
                 self.kind.addItem(EVENT_WORDS[kind], kind.value)
         self.outcome = named(QComboBox(self), self.tr("Outcome"))
+        # A decision's outcome is chosen, never taken from a default: one slip recorded a
+        # positive RG decision.
+        self.outcome.addItem(self.tr("choose: positive or negative"), None)
         for outcome, words in ((Outcome.POSITIVE, self.tr("positive")),
                                (Outcome.NEGATIVE, self.tr("negative")),
                                (Outcome.NONE, self.tr("no outcome"))):
@@ -144,7 +147,7 @@ class TrackerPage(QWidget):
         if not decision:
             self.outcome.setCurrentIndex(self.outcome.findData(Outcome.NONE.value))
         elif self.outcome.currentData() == Outcome.NONE.value:
-            self.outcome.setCurrentIndex(self.outcome.findData(Outcome.POSITIVE.value))
+            self.outcome.setCurrentIndex(0)  # "choose: positive or negative"
 
     @Slot()
     def record(self) -> None:
@@ -152,6 +155,11 @@ class TrackerPage(QWidget):
         chosen = str(self.referral.currentData() or "").split("\t")
         if len(chosen) != 2:
             self.message.setText(self.tr("There is no NRM referral to record against yet."))
+            return
+        if self.outcome.currentData() is None:
+            self.message.setText(self.tr("Choose the outcome of the decision: positive or "
+                                         "negative."))
+            self.outcome.setFocus()
             return
         when = self.on.date()
         correcting = False
