@@ -19,6 +19,9 @@ class ProblemList(QListWidget):
         super().__init__(parent)
         named(self, self.tr("Problems to fix"))
         self.setWordWrap(True)
+        # Wrapped problems ran together: a gap and alternate shading set each apart.
+        self.setSpacing(3)
+        self.setAlternatingRowColors(True)
         self.itemActivated.connect(lambda item: self.goTo.emit(item.data(FIELD_ROLE)))
 
     def show_problems(self, problems: list[FieldProblem]) -> None:
