@@ -100,7 +100,16 @@ def portal_sections(form: Form) -> list[PortalSection]:
     """The form's answers, section by section, in the order of the Home Office online form."""
     if not isinstance(form, NrmReferral | DutyToNotify):
         raise TypeError("Only an NRM referral or a Duty to Notify is submitted online")
-    return form_sections(form)
+    sections = form_sections(form)
+    if isinstance(form, NrmReferral) and form.where_found.encountered_on is not None \
+            and not form.obligations(form.where_found.encountered_on).ask_consent:
+        # A child (or possibly a child) is referred without consent: the officer's form hides
+        # the section; "Consent: Not asked yet" here read as something still to do.
+        title = NrmReferral.model_fields["consent"].title
+        sections = [PortalSection(section.title, [Answer(
+            section.title, "Not needed: a child (or possibly a child) is referred without "
+            "consent")]) if section.title == title else section for section in sections]
+    return sections
 
 
 def form_sections(form: Form) -> list[PortalSection]:

@@ -37,3 +37,20 @@ def test_answers_between_sections_are_headed_by_the_form_not_their_first_questio
     titles = [section.title for section in form_sections(notice)]
     assert "Date the person was found" not in titles
     assert titles.count("Duty to Notify") == 1 and "Duty to Notify (continued)" in titles
+
+
+def test_a_childs_nrm_says_consent_is_not_needed_not_that_it_is_not_asked() -> None:
+    """The Lead's submitting page showed "Consent: Not asked yet" for a child's NRM (the
+    officer's form hides the section): it read as something still to do."""
+    from datetime import date
+
+    from fieldkit.demo.forms import w1_nrm, w3_nrm
+    from sync.desk.submission import portal_sections
+
+    child = {s.title: [a.answer for a in s.answers]
+             for s in portal_sections(w3_nrm(date(2026, 12, 3)))}
+    assert child["Consent"] == [
+        "Not needed: a child (or possibly a child) is referred without consent"]
+    adult = {s.title: [a.answer for a in s.answers]
+             for s in portal_sections(w1_nrm(date(2026, 12, 3)))}
+    assert "Given" in adult["Consent"]
