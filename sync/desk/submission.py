@@ -209,7 +209,7 @@ def record_submission(
                 f"submitted (a name alike and the same date of birth, or age: {where}): an "
                 "NRM referral is made "
                 "once per person. If they are two different people, record it as a different "
-                "person.")
+                "person; if they are the same person, ask the officer to withdraw this one.")
     return record_event(store, case_id, person_reference, EventKind.SUBMITTED, Outcome.NONE, on,
                         reference=reference)
 
