@@ -30,15 +30,6 @@ class PublishOutcome(enum.Enum):
     CONFLICT = "conflict"
 
 
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, read in chunks so large bundles are not loaded whole."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def is_regular_file(path: Path) -> bool:
     """True if ``path`` itself (not what a link there points to) is a regular file."""
     try:
