@@ -4,8 +4,8 @@ is checked before anything is shown."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+from PySide6.QtGui import QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,6 +20,25 @@ from fieldkit.records import Exhibit
 
 MAX_PAGES = 50
 """A long PDF shows its first pages; the rest are in the exported file."""
+
+
+def fitted_image(content: bytes, width: int, height: int) -> QImage:
+    """A picture decoded no larger than ``width`` x ``height`` (its shape kept; a smaller one
+    at its own size): a 4000x3000 phone photo is decoded straight to the size shown, never
+    whole and then blown up (the Lead's app grew from 205 to 958 MB). A null image when the
+    bytes are not a picture Qt reads."""
+    data = QByteArray(content)
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
+    reader.setAutoTransform(True)  # a phone's rotation
+    size = reader.size()
+    if size.isValid() and (size.width() > width or size.height() > height):
+        reader.setScaledSize(size.scaled(max(1, width), max(1, height),
+                                         Qt.AspectRatioMode.KeepAspectRatio))
+    image = reader.read()
+    buffer.close()
+    return image
 
 
 def pdf_pages(content: bytes, width: int = 1000) -> list[QImage]:
@@ -60,7 +79,7 @@ class ExhibitViewer(QDialog):
         self.kind = "other"
         body: QWidget
         if exhibit.media_type.startswith("image/"):
-            image = QImage.fromData(content)
+            image = fitted_image(content, 900, 4000)
             body = self._images([image]) if not image.isNull() else self._unknown()
             self.kind = "image" if not image.isNull() else "other"
         elif exhibit.media_type == "application/pdf":

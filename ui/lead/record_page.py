@@ -30,6 +30,7 @@ from sync.desk.casefile import case_lines, export_packs, history_lines
 from sync.desk.received import exhibit_content, form_model, load_case
 from sync.desk.submission import form_sections
 from ui.controls import TabKeysFocus, heading, local_time, named, pressable, wrapping
+from ui.exhibit_viewer import fitted_image
 from ui.messages import error_text
 from ui.worker import Worker
 
@@ -151,6 +152,7 @@ class RecordPage(QWidget):
         column.addWidget(self.exhibit_facts)
         scroll = QScrollArea(shown)
         column.addWidget(scroll, 1)
+        self.viewer_area = scroll
         self.viewer = named(QLabel(scroll), self.tr("Exhibit viewer"))
         self.viewer.setAlignment(Qt.AlignmentFlag.AlignCenter)
         scroll.setWidget(self.viewer)
@@ -177,11 +179,14 @@ class RecordPage(QWidget):
             .replace("%6", self.tr(", sensitive") if exhibit.sensitive else "")
             .replace("%7", exhibit.sha256))
         content = exhibit_content(self.store, exhibit.sha256)
-        picture = QPixmap()
-        if exhibit.media_type.startswith("image/") and picture.loadFromData(content):
-            self.viewer.setPixmap(picture.scaled(
-                max(picture.width() * 4, 480), max(picture.height() * 4, 320),
-                Qt.AspectRatioMode.KeepAspectRatio))
+        # Fitted to the space beside the list (a picture was blown up four times: cropped,
+        # and a phone photo took the app to 958 MB).
+        area = self.viewer_area.viewport().size()
+        width, height = max(area.width() - 8, 480), max(area.height() - 8, 320)
+        image = fitted_image(content, width, height) \
+            if exhibit.media_type.startswith("image/") else None
+        if image is not None and not image.isNull():
+            self.viewer.setPixmap(QPixmap.fromImage(image))
         else:
             self.viewer.setText(self.tr("%1: %2, %3 bytes. SHA-256 %4.")
                                 .replace("%1", exhibit.exhibit_ref)
