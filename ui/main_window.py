@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self._generation = 0  # changes at every lock: work finishing later is not shown
         self._cut_short: list[str] = []  # work a lock cut short, told after the next unlock
         self._places: list[tuple[str, ...]] = []  # the screens open at the lock (ids only)
+        self._awaiting_receipt = 0  # bundles delivered whose import receipt is not back
         self.events = CoreEvents(parent=self)
         self.events.attach()
         self.destroyed.connect(self.events.detach)
@@ -271,8 +272,11 @@ class MainWindow(QMainWindow):
             self.idle.start(app, wait_for=self.workspace.firstPainted)
         self.sync.start(self.settings, unwrapped)
         waiting = self.refresh_outbox()
-        if waiting:
-            self.sync.sync_now()  # whatever waited while locked goes now, if it can
+        if waiting or self._awaiting_receipt:
+            # Whatever waited while locked goes now, if it can; and the Lead's receipts for
+            # what was sent are fetched (they came only after ten unbroken unlocked minutes,
+            # and the laptop locks itself sooner).
+            self.sync.sync_now()
         self.workspace.cases.table.setFocus()
         if self._places:  # back where the officer was, drafts restored there
             places, self._places = self._places, []
@@ -617,6 +621,7 @@ class MainWindow(QMainWindow):
             if refused:  # the officer must act on these: say so beside the count
                 text += self.tr(", %n refused by the Lead", "", refused)
         self.status.set_outbox_text(text)
+        self._awaiting_receipt = awaiting
         self.sync.set_waiting(waiting, awaiting)
         if self.workspace is not None:
             self.workspace.outbox_changed()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel
 from sync import device, lead, outbox
 from sync.importer import import_folder
 from sync.profile import load_profile
+from tests.conftest import PASSPHRASE
 from tests.gui.conftest import LeadSetup
 from ui.case_view import CasePage
 from ui.lead_profile import spaced_fingerprint
@@ -156,12 +157,20 @@ def test_send_to_lead_delivers_and_shows_the_lead_imported_it(
     assert _column(outbox_page, "imported") == "Not yet"
     assert _column(outbox_page, "attempts") == "1"
 
-    # The Lead imports; the next sync brings back their signed receipt.
+    # The Lead imports; the next unlock fetches their signed receipt (it came only after ten
+    # unbroken unlocked minutes, and the laptop locks itself sooner).
     report = import_folder(lead_setup.rig.lead_store, lead_setup.rig.inbox_root)
     assert report.imported == [items[0].bundle_id]
-    with qtbot.waitSignal(window.sync.finished, timeout=20_000) as done:
-        window.sync_action.trigger()
+    window.lock()
+    qtbot.waitUntil(window.unlock_page.isVisible)
+    with qtbot.waitSignal(window.sync.finished, timeout=30_000) as done:
+        qtbot.keyClicks(window.unlock_page.passphrase, PASSPHRASE)
+        qtbot.keyClick(window.unlock_page.passphrase, Qt.Key.Key_Return)
     assert done.args[0].receipts == 1
+    assert outbox.get_item(window.store, items[0].bundle_id).acknowledged_at
+    qtbot.keyClick(window.workspace.current(), Qt.Key.Key_O, CTRL_SHIFT)
+    outbox_page = window.workspace.current()
+    assert isinstance(outbox_page, OutboxPage)
     qtbot.waitUntil(lambda: _column(outbox_page, "imported") not in ("Not yet", ""))
     assert outbox.get_item(window.store, items[0].bundle_id).acknowledged_at
     assert "1 delivered (1 imported by the Lead)" in outbox_page.summary.text()
