@@ -134,10 +134,20 @@ def _exhibits(content: ScheduleContent) -> list[Flowable]:
 def _forms(forms: Sequence[FormVersionLine]) -> list[Flowable]:
     if not forms:
         return bullet_list([], empty="No forms saved.")
+    newest: dict[tuple[str, int], int] = {}
+    for f in forms:
+        key = (f.kind, f.document_number)
+        newest[key] = max(newest.get(key, 0), f.version)
+
+    def note(f: FormVersionLine) -> str:  # only a form's newest version is current
+        if f.version < newest[(f.kind, f.document_number)]:
+            return f"Earlier version (kept; version {newest[(f.kind, f.document_number)]} " \
+                   "is newer)"
+        return "Withdrawn (kept, not sent)" if f.withdrawn else "Current"
+
     rows: list[list[str | Paragraph]] = [
         [f"{KIND_TITLES.get(f.kind, f.kind)} {f.document_number}", str(f.version),
-         v.stamp_text(f.saved_at), "Ready" if f.status == "ready" else "Draft",
-         "Withdrawn (kept, not sent)" if f.withdrawn else "Current"]
+         v.stamp_text(f.saved_at), "Ready" if f.status == "ready" else "Draft", note(f)]
         for f in forms
     ]
     width = content_width(wide=True)

@@ -33,4 +33,8 @@ def test_a_replaced_nrm_and_its_versions_are_on_the_schedule(store: Store) -> No
     assert held == [("dtn", 1, 1, "draft", False),
                     ("nrm", 1, 1, "draft", True), ("nrm", 1, 2, "ready", True)]
     text = " ".join(pdf_text(render_schedule(schedule_content(store, case.id))).split())
-    assert text.count("Withdrawn (kept, not sent)") == 2
+    # Only a form's newest version is current or withdrawn: every version read "Current",
+    # misleading on a disclosure document.
+    assert text.count("Withdrawn (kept, not sent)") == 1
+    assert text.count("Earlier version (kept; version 2 is newer)") == 1
+    assert text.count("Current") == 1  # the Duty to Notify
