@@ -117,6 +117,12 @@ class PathwayPanel(QWidget):
     def refresh(self) -> None:
         """Recompute the plan and show it."""
         facts = self.facts()
+        # Where the officer was: rebuilt, the list went back to the top with no step chosen,
+        # so Down, Space (tick), Down, Space ticked the first steps again (untick).
+        current = self.tree.currentIndex()
+        kept_step = current.data(STEP_ROLE) if current.isValid() else None
+        kept_row = current.row() if current.isValid() else -1
+        scrolled = self.tree.verticalScrollBar().value()
         self.model.blockSignals(True)
         self.model.clear()
         if facts is None:
@@ -137,7 +143,19 @@ class PathwayPanel(QWidget):
                     self.model.appendRow(self._step_item(step))
         self.model.blockSignals(False)
         self.model.layoutChanged.emit()
+        self._back_to(kept_step, kept_row, scrolled)
         self._show_next()
+
+    def _back_to(self, step_id: Any, row: int, scrolled: int) -> None:
+        """The same step chosen again after a rebuild (else the same row), scrolled as it was."""
+        if row < 0 or self.model.rowCount() == 0:
+            return
+        found = next((r for r in range(self.model.rowCount())
+                      if step_id is not None
+                      and self.model.item(r).data(STEP_ROLE) == step_id), None)
+        target = found if found is not None else min(row, self.model.rowCount() - 1)
+        self.tree.setCurrentIndex(self.model.index(target, 0))
+        self.tree.verticalScrollBar().setValue(scrolled)
 
     def _step_item(self, step: PathwayStep) -> QStandardItem:
         number = f"{step.number}. " if step.number else ""

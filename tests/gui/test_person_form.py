@@ -360,3 +360,34 @@ def test_consent_given_after_a_notice_marked_ready_asks_before_replacing_it(
     now = _docs(window, demo, person.id)
     assert "dtn" not in now and len(now["nrm"]) == 1
     assert documents.is_withdrawn(window.store, before.id)
+
+
+def test_ticking_steps_one_after_another_by_keyboard_keeps_the_place(qtbot, window, demo):
+    """Each tick rebuilt the list and sent the cursor back to the top with no step chosen:
+    Down, Space, Down, Space across four steps left nothing ticked."""
+    from fieldkit import cases
+
+    workspace = window.workspace
+    case = cases.create_case(window.store, "Operation Rowan: nail bar")
+    workspace.open_case(case.id)
+    panel = workspace.pathway
+    qtbot.waitUntil(lambda: len(panel.step_ids()) >= 4)
+    rows = [row for row in range(panel.model.rowCount())
+            if panel.model.item(row).data(STEP_ROLE) is not None
+            and panel.model.item(row).flags() & Qt.ItemFlag.ItemIsUserCheckable]
+    panel.tree.setFocus()
+    panel.tree.setCurrentIndex(panel.model.index(rows[0], 0))
+    ticked: list[str] = []
+    for _ in range(3):
+        current = panel.tree.currentIndex()
+        ticked.append(str(current.data(STEP_ROLE)))
+        with qtbot.waitSignal(panel.model.layoutChanged, timeout=5_000):  # rebuilt
+            qtbot.keyClick(panel.tree, Qt.Key.Key_Space)
+        assert panel.tree.currentIndex().data(STEP_ROLE) == ticked[-1]  # still there
+        qtbot.keyClick(panel.tree, Qt.Key.Key_Down)
+        while panel.tree.currentIndex().data(STEP_ROLE) is None or not (
+                panel.model.itemFromIndex(panel.tree.currentIndex()).flags()
+                & Qt.ItemFlag.ItemIsUserCheckable):
+            qtbot.keyClick(panel.tree, Qt.Key.Key_Down)
+    done = pathway.load_ticks(window.store, case.id).get(pathway.CASE_SCOPE, set())
+    assert set(ticked) <= set(done) and len(set(ticked)) == 3
