@@ -33,7 +33,8 @@ from sync.desk.tracker import (
 )
 
 COUNTRY_FIELDS = frozenset({"nationalities", "nationality", "country"})
-LANGUAGE_FIELDS = frozenset({"languages", "booklet_language", "interpreter_language", "language"})
+LANGUAGE_FIELDS = frozenset({"languages", "booklet_language", "interpreter_language", "language",
+                             "interpreter_languages"})
 SKIPPED = frozenset({"schema_version"})
 
 

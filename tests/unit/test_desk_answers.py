@@ -54,3 +54,38 @@ def test_a_childs_nrm_says_consent_is_not_needed_not_that_it_is_not_asked() -> N
     adult = {s.title: [a.answer for a in s.answers]
              for s in portal_sections(w1_nrm(date(2026, 12, 3)))}
     assert "Given" in adult["Consent"]
+
+
+def test_every_language_and_country_field_is_read_as_words() -> None:
+    """The Lead's Forms tab showed "Interpreters booked (languages): sqi": a language field
+    of the visit plan was missing from the list of fields the desk names in words."""
+    import typing
+
+    from pydantic import BaseModel
+
+    from forms import KINDS
+    from forms.countries import _country_code, _language_code
+    from sync.desk.submission import COUNTRY_FIELDS, LANGUAGE_FIELDS
+
+    def validators(annotation: object) -> set[object]:
+        found: set[object] = set()
+        for meta in getattr(annotation, "__metadata__", ()):
+            found.add(getattr(meta, "func", None))
+        for argument in typing.get_args(annotation):
+            found |= validators(argument)
+        return found
+
+    def walk(model: type[BaseModel]) -> list[tuple[str, set[object]]]:
+        fields = []
+        for name, info in model.model_fields.items():
+            fields.append((name, validators(info.annotation)))
+            for argument in (info.annotation, *typing.get_args(info.annotation)):
+                if isinstance(argument, type) and issubclass(argument, BaseModel):
+                    fields += walk(argument)
+        return fields
+
+    every = [field for model in KINDS.values() for field in walk(model)]
+    languages = {name for name, found in every if _language_code in found}
+    countries = {name for name, found in every if _country_code in found}
+    assert "interpreter_languages" in languages and "nationalities" in countries
+    assert languages <= LANGUAGE_FIELDS and countries <= COUNTRY_FIELDS
