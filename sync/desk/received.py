@@ -40,6 +40,9 @@ class ReceivedCase:
     """Person id to the NRM referral the Lead recorded as submitted and the officer's laptop
     no longer sends (the person withdrew consent since): its last version received, kept so
     the Lead can still read and print what was submitted."""
+    arrived: dict[str, str] = field(default_factory=dict)
+    """Record id to when the Lead imported the bundle that first carried its current version
+    (the register's "Received": the officer's own times said when they typed it)."""
     replaced_dtns: dict[str, FormDocument] = field(default_factory=dict)
     """Person id to the Duty to Notify the Lead recorded as submitted and the officer's laptop
     no longer sends (the person consented since, and an NRM referral replaced it): its last
@@ -158,6 +161,12 @@ def load_case(store: Store, case_id: str) -> ReceivedCase:
         bundles=int(sender[3]), nrm_submitted=frozenset(submitted["nrm"]),
         dtn_submitted=frozenset(submitted["dtn"]),
     )
+    received.arrived.update({str(record_id): str(at) for record_id, at in store.conn.execute(
+        "SELECT r.record_id, MIN(b.imported_at) FROM lead_records r "
+        "JOIN lead_bundles b ON b.bundle_id = r.bundle_id "
+        "JOIN lead_records now ON now.case_id = r.case_id AND now.record_type = r.record_type "
+        "AND now.record_id = r.record_id AND now.current = 1 AND now.data = r.data "
+        "WHERE r.case_id = ? GROUP BY r.record_type, r.record_id", (case_id,))})
     for kind, data in records:
         values = _fields(data)
         if kind == "visit":

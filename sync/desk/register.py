@@ -127,15 +127,20 @@ def case_rows(case: ReceivedCase, sent_by: str = "") -> list[RegisterRow]:
     every_type = _unique([t for types in facts.exploitation.values() for t in types])
     every_route = _unique([r for routes in facts.routes.values() for r in routes])
     head = case.case
+
+    def arrived(record_id: str, written: str) -> str:  # when the Lead got it, not typed
+        return case.arrived.get(record_id, written)
+
+    came = arrived(head.id, case.last_received)
     rows = [RegisterRow("case", head.id, head.id, head.reference, head.title, sender,
                         premises, business, every_type, every_route, head.status,
-                        received_on(case.last_received), case.last_received)]
+                        received_on(came), came)]
     for person in case.people:
+        came = arrived(person.id, person.created_at)
         rows.append(RegisterRow(
             "person", person.id, head.id, head.reference, person.reference, sender,
             premises, business, _unique(facts.exploitation.get(person.id, [])),
-            _unique(facts.routes.get(person.id, [])), head.status, received_on(person.created_at),
-            person.created_at))
+            _unique(facts.routes.get(person.id, [])), head.status, received_on(came), came))
     for form, said in case.forms_to_read():
         who = case.person_reference(form.person_id)
         title = KIND_TITLES[form.kind] + (f" ({who})" if who else "") + (
@@ -150,7 +155,7 @@ def case_rows(case: ReceivedCase, sent_by: str = "") -> list[RegisterRow]:
             _unique(facts.exploitation.get(person_key, [])) if form.person_id else every_type,
             _unique(facts.routes.get(person_key, [])) if form.person_id else (),
             "submitted" if form.person_id in submitted else form.status,
-            received_on(form.updated_at), form.updated_at))
+            received_on(arrived(form.id, form.updated_at)), arrived(form.id, form.updated_at)))
     return rows
 
 

@@ -175,11 +175,30 @@ def test_the_register_is_newest_first_by_the_full_time(sent) -> None:  # type: i
     setup, (first, second) = sent
     rows = register.register_rows(setup.lead)
     assert rows[0].received == rows[-1].received  # all received today
-    cases_shown = [r.case_id for r in register.register_rows(
+    imported = {str(case): str(at) for case, at in setup.lead.conn.execute(
+        "SELECT case_id, MAX(imported_at) FROM lead_bundles GROUP BY case_id")}
+    cases_shown = [(r.case_id, r.received_at) for r in register.register_rows(
         setup.lead, register.RegisterFilter(kinds=frozenset({"case"})))]
-    assert cases_shown == [second, first]
+    # "Received" is when the Lead imported it (it showed when the officer typed each record).
+    assert sorted(cases_shown, key=lambda c: c[1], reverse=True) == cases_shown
+    assert dict(cases_shown) == imported and {first, second} == set(imported)
     times = [clock.parse_stamp(r.received_at) for r in rows]
     assert times == sorted(times, reverse=True)
+    assert {r.received_at for r in rows} <= set(imported.values())
+
+
+def test_a_record_is_received_when_its_version_first_arrived(sent) -> None:  # type: ignore[no-untyped-def]
+    """A person sent again unchanged in a later bundle keeps the time it first arrived; the
+    case, changed, takes the later one."""
+    setup, (case_id, _) = sent
+    before = {r.record_id: r.received_at for r in register.register_rows(setup.lead)}
+    cases.set_case_status(setup.device, case_id, "closed")
+    setup.send(case_id)
+    assert len(setup.import_all().imported) == 1
+    after = {r.record_id: r.received_at for r in register.register_rows(setup.lead)}
+    person = cases.list_people(setup.device, case_id)[0]
+    assert after[person.id] == before[person.id]
+    assert after[case_id] > before[case_id]
 
 
 def test_history_shows_each_version_and_what_changed(sent) -> None:  # type: ignore[no-untyped-def]
