@@ -4,6 +4,7 @@ Until then the referral shows as "not yet submitted" with how long it has waited
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -167,6 +168,53 @@ def referral_sections(store: Store, case_id: str, person_reference: str) -> list
     form = next(f for f, _ in case.forms_to_read()
                 if f.kind == found.route and f.person_id == found.person_id)
     return portal_sections(form_model(form))
+
+
+@dataclass(frozen=True)
+class ChangedAnswer:
+    """An answer of a submitted referral that changed after its submission was recorded."""
+
+    section: str
+    question: str
+    was: str
+    now: str
+
+
+def changed_since_submitted(store: Store, case_id: str,
+                            person_reference: str) -> list[ChangedAnswer]:
+    """The answers of a referral recorded as submitted that a later version from the officer
+    changed: the Home Office has the earlier ones (the Single Competent Authority is to be
+    told). Empty while it is not submitted, or nothing changed since."""
+    found = referral(store, case_id, person_reference)
+    submitted = latest(events(store, case_id, found.person_id, found.route)).get(
+        EventKind.SUBMITTED)
+    if submitted is None:
+        return []
+    case = load_case(store, case_id)
+    form = next((f for f, _ in case.forms_to_read()
+                 if f.kind == found.route and f.person_id == found.person_id), None)
+    if form is None:
+        return []
+    row = store.conn.execute(
+        "SELECT r.data FROM lead_records r JOIN lead_bundles b ON b.bundle_id = r.bundle_id "
+        "WHERE r.case_id = ? AND r.record_type = 'form' AND r.record_id = ? "
+        "AND b.imported_at <= ? ORDER BY b.imported_at DESC LIMIT 1",
+        (case_id, form.id, submitted.recorded_at)).fetchone()
+    if row is None:
+        return []
+    values = json.loads(row[0])
+    then = KINDS[form.kind].model_validate(values["data"])
+    before = {(s.title, a.question): a.answer for s in portal_sections(then) for a in s.answers}
+    changed = []
+    for section in portal_sections(form_model(form)):
+        for answer in section.answers:
+            was = before.pop((section.title, answer.question), "")
+            if was != answer.answer:
+                changed.append(ChangedAnswer(section.title, answer.question, was,
+                                             answer.answer))
+    changed += [ChangedAnswer(title, question, was, "")
+                for (title, question), was in before.items() if was]
+    return changed
 
 
 class AlreadySubmitted(InvalidInput):

@@ -480,3 +480,41 @@ def test_revoking_names_the_laptop_and_no_is_the_default(  # type: ignore[no-unt
     _press(qtbot, inbox.revoke_button)
     assert lead.enrolled_devices(window.store)[enrolled.device_id].revoked
     assert inbox.message.text().startswith("Device revoked.")
+
+
+def test_the_submitting_page_shows_answers_changed_after_the_submission(
+        qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A correction made on the laptop after the Lead recorded the submission: the new answers
+    were shown under "submitted" with no word; the Home Office has the earlier ones."""
+    import json
+
+    from fieldkit import cases, documents
+    from sync.desk import submission
+
+    setup = LeadAndDevice(tmp_path)
+    [case_id] = setup.send_demo(1)
+    setup.import_all()
+    submission.record_submission(setup.lead, case_id, "W1", "NRM-2026-00042", clock.today())
+    person = cases.list_people(setup.device, case_id)[0]
+    [nrm] = [d for d in documents.list_documents(setup.device, case_id, "nrm")
+             if d.person_id == person.id]
+    data = json.loads(nrm.data)
+    data["potential_victim"]["date_of_birth"] = "1992-06-12"
+    documents.save_document(setup.device, case_id, "nrm", data, status="ready",
+                            document_id=nrm.id)
+    setup.send(case_id)
+    setup.import_all()
+    reference = cases.get_case(setup.device, case_id).reference
+    setup.close()
+    window = _open_lead_window(qtbot, setup)
+    try:
+        page = window.desk.submitting
+        page.select(reference, "W1")
+        note = page.changed_note.text()
+        assert note.startswith("Changed since it was submitted on ")
+        assert "tell the Single Competent Authority" in note
+        assert "Date of birth: was 12 March 1994, now 12 June 1992." in note
+        page.select(reference, "W2")  # not changed since: no note
+        assert not page.changed_note.isVisibleTo(page)
+    finally:
+        window.lock()

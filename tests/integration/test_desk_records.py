@@ -488,6 +488,30 @@ def test_the_same_person_met_at_two_premises_of_one_case_is_submitted_once(
         setup.close()
 
 
+def test_answers_changed_after_the_submission_are_shown_with_what_was_submitted(  # type: ignore[no-untyped-def]
+        sent) -> None:
+    """The officer corrected W1's date of birth after the Lead recorded the submission: the
+    Submitting page showed the new answers under "submitted" with no word, and the submitted
+    date of birth (the one the Home Office has) could be read nowhere."""
+    from fieldkit import documents
+
+    setup, (case_id, _) = sent
+    submission.record_submission(setup.lead, case_id, "W1", "NRM-2026-00042", clock.today())
+    assert submission.changed_since_submitted(setup.lead, case_id, "W1") == []
+    [nrm] = [d for d in documents.list_documents(setup.device, case_id, "nrm")
+             if d.person_id == cases.list_people(setup.device, case_id)[0].id]
+    data = json.loads(nrm.data)
+    data["potential_victim"]["date_of_birth"] = "1992-06-12"
+    documents.save_document(setup.device, case_id, "nrm", data, status="ready",
+                            document_id=nrm.id)
+    setup.send(case_id)
+    assert setup.import_all().imported
+    [changed] = submission.changed_since_submitted(setup.lead, case_id, "W1")
+    assert changed.question == "Date of birth"
+    assert (changed.was, changed.now) == ("12 March 1994", "12 June 1992")
+    assert submission.changed_since_submitted(setup.lead, case_id, "W2") == []  # not submitted
+
+
 def test_a_submission_already_recorded_is_replaced_only_as_a_correction(sent) -> None:  # type: ignore[no-untyped-def]
     """Recording another reference over one already recorded asks first: the next referral's
     reference typed with the last one still selected silently replaced it."""

@@ -27,6 +27,7 @@ from sync.desk.submission import (
     AlreadySubmitted,
     PossibleDuplicate,
     Submission,
+    changed_since_submitted,
     record_submission,
     referral_sections,
     submissions,
@@ -145,6 +146,28 @@ class SubmissionPage(QWidget):
         grid = QGridLayout(body)
         self.copy_buttons = []
         line = 0
+        self.changed_note = named(QLabel(body), self.tr("Changed since it was submitted"))
+        self.changed_note.setWordWrap(True)
+        self.changed_note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByKeyboard
+                                             | Qt.TextInteractionFlag.TextSelectableByMouse)
+        changed = changed_since_submitted(self.store, sub.referral.case_id,
+                                          sub.referral.person_reference)
+        if changed and sub.submitted_on is not None:
+            # The officer changed answers after the submission: the Home Office has the
+            # earlier ones (they were shown under "submitted" with no word).
+            self.changed_note.setText(
+                self.tr("Changed since it was submitted on %1: the Home Office has the earlier "
+                        "answers, so tell the Single Competent Authority. %2")
+                .replace("%1", day_words(sub.submitted_on))
+                .replace("%2", " ".join(
+                    self.tr("%1: was %2, now %3.").replace("%1", c.question)
+                    .replace("%2", c.was or self.tr("(blank)"))
+                    .replace("%3", c.now or self.tr("(blank)")) for c in changed)))
+            self.changed_note.setStyleSheet("QLabel { color: #8a1c1c; font-weight: bold; }")
+            grid.addWidget(self.changed_note, line, 0, 1, 3)
+            line += 1
+        else:
+            self.changed_note.hide()
         for section in referral_sections(self.store, sub.referral.case_id,
                                          sub.referral.person_reference):
             grid.addWidget(heading(section.title, body), line, 0, 1, 3)
