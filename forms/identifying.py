@@ -103,7 +103,7 @@ _SMALL_WORDS = "the|on|in|at|of|a|an|to|by|near|down|up|along|and|or|from|for|wi
 _ADDRESS = re.compile(
     rf"(?:\b(?:flat|unit|apartment|apt)\s+\d+[a-z]?\b)"
     rf"|(?:\b\d{{1,4}}[a-z]?,?\s+(?:(?!(?:{_SMALL_WORDS})\b)[a-z][a-z'’-]*\s+){{1,3}}"
-    rf"(?:{_STREET_TYPES})\b\.?)"
+    rf"(?:(?:rd|st|ln|ave|dr)\b\.?|(?:{_STREET_TYPES})\b))"
     r"|(?:\b\d{1,4}[a-z]?,?\s+(?:broadway|parade|boulevard|parkway|esplanade|promenade)\b)",
     re.IGNORECASE,
 )

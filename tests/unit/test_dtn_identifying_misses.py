@@ -253,3 +253,14 @@ def test_a_name_in_capitals_between_commas_or_with_an_initial_is_caught(
 ])
 def test_acronyms_and_lettered_things_are_not_names(text: str) -> None:
     assert found(text) == []
+
+
+def test_scrubbing_an_address_keeps_the_full_stop_after_it() -> None:
+    """"locked cabin at [address removed] He did not...": the full stop went with the street."""
+    from forms.identifying import scrub_identifying_text
+
+    assert scrub_identifying_text(
+        "He slept in a locked cabin at 14 Lockhurst Lane. He did not leave.", as_of=AS_OF)[0] \
+        == "He slept in a locked cabin at [address removed]. He did not leave."
+    assert [text for _, text in found("Moved to 3 Foleshill Rd. in May.")] == \
+        ["3 Foleshill Rd."]  # an abbreviation's own dot
