@@ -231,14 +231,21 @@ def _unknown_person(store: Store, case_id: str, kind: str,
     known = {board_reference(person.reference) for person in list_people(store, case_id)}
     if board_reference(reference) in known:
         return []
-    typed = reference.strip()
     # Echoed only when it looks like a reference (W9, R012): a name typed there by mistake is
     # never repeated on screen or in a command's error.
-    shown = f" {typed}" if re.fullmatch(r"[A-Za-z]{0,3}\d{1,4}[A-Za-z]?", typed) else ""
+    plain = plain_reference(reference)
+    shown = f" {plain}" if plain else ""
     return [FieldProblem("person_reference", (
         f"Person's reference{shown} is no one recorded in this case: add them "
         "on the People tab first, or correct the reference (as W1, W2 ...). Leave it blank "
         "for a referral about the case as a whole."))]
+
+
+def plain_reference(reference: str) -> str | None:
+    """``reference`` when it looks like a person's reference code (W9, R012, A3a), else None: a
+    name typed as a reference is never repeated in an error or put in a file name."""
+    typed = reference.strip()
+    return typed if re.fullmatch(r"[A-Za-z]{0,3}\d{1,4}[A-Za-z]?", typed) else None
 
 
 def _support_without_consent(store: Store, case_id: str, kind: str,

@@ -518,3 +518,17 @@ def test_the_submitting_page_shows_answers_changed_after_the_submission(
         assert not page.changed_note.isVisibleTo(page)
     finally:
         window.lock()
+
+
+def test_the_leads_window_quits_from_its_menu_and_is_titled_once(qtbot, lead_window) -> None:  # type: ignore[no-untyped-def]
+    """Only Alt+F4 closed the Lead's window, and its title read "fieldkit: Modern Slavery Lead
+    — fieldkit"."""
+    from PySide6.QtGui import QKeySequence
+
+    window, _setup = lead_window
+    assert window.windowTitle() == "Modern Slavery Lead"
+    [quit_action] = [a for a in window.menuBar().actions()[0].menu().actions()
+                     if a.text() == "&Quit"]
+    assert quit_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Quit)
+    quit_action.trigger()
+    assert not window.isVisible() and window.store is None  # locked on the way out

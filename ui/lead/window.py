@@ -42,7 +42,8 @@ class LeadWindow(QMainWindow):
         self.store: Store | None = None
         self.desk: LeadDesk | None = None
         self._key: Any = None
-        self.setWindowTitle(self.tr("fieldkit: Modern Slavery Lead"))
+        # Qt adds the application's name ("— fieldkit"): it read "fieldkit: ... — fieldkit".
+        self.setWindowTitle(self.tr("Modern Slavery Lead"))
         self.worker = Worker(self)
         self.pages = QStackedWidget(self)
         self.setCentralWidget(self.pages)
@@ -59,6 +60,10 @@ class LeadWindow(QMainWindow):
         self.lock_action.setEnabled(False)
         menu = self.menuBar().addMenu(self.tr("&File"))
         menu.addAction(self.lock_action)
+        quit_action = QAction(self.tr("&Quit"), self)  # only Alt+F4 closed the Lead's window
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        menu.addAction(quit_action)
         self.idle = IdleWatcher(idle_ms or DEFAULT_IDLE_MINUTES * 60_000, self)
         self.idle.idle.connect(self.lock)
         self.pages.setCurrentWidget(self.unlock_page)
