@@ -118,6 +118,10 @@ def test_the_leads_day(qtbot, lead_window, monkeypatch, tmp_path) -> None:  # ty
     assert submitting.message.text() == "Submission recorded."
     # The same referral stays chosen (it moved down the list; the row kept was another's).
     assert "NRM-2026-00042" in submitting.referrals.currentItem().text()
+    assert submitting.message.text() == "Submission recorded."
+    submitting.select(case_reference, "W2")  # another referral: the message was W1's
+    assert submitting.message.text() == ""
+    submitting.select(case_reference, "W1")
     assert submitting.current().referral.person_reference == "W1"
     assert submitting.reference.text() == "NRM-2026-00042"
 

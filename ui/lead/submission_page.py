@@ -69,6 +69,7 @@ class SubmissionPage(QWidget):
             record.addWidget(widget)
         column.addLayout(record)
         self.message = named(QLabel(right), self.tr("Submission message"))
+        self._said_for: tuple[str, str] | None = None  # the referral the message is about
         self.message.setWordWrap(True)
         column.addWidget(self.message)
         self.answers_area = QScrollArea(right)
@@ -138,6 +139,9 @@ class SubmissionPage(QWidget):
         if row < 0 or row >= len(self._shown):
             return
         sub = self._shown[row]
+        if self.message.text() and self._said_for != (sub.referral.case_id,
+                                                      sub.referral.person_reference):
+            self.message.clear()  # "Submission recorded." was another referral's
         today = today_for_desk()
         chosen = sub.submitted_on or today
         self.sent_on.setDate(QDate(chosen.year, chosen.month, chosen.day))
@@ -194,6 +198,8 @@ class SubmissionPage(QWidget):
     def copy(self, text: str) -> None:
         """Put one answer on the clipboard (wiped again when fieldkit locks)."""
         copy_text(text)
+        sub = self.current()
+        self._said_for = (sub.referral.case_id, sub.referral.person_reference) if sub else None
         self.message.setText(self.tr("Copied. Paste it into the online form."))
 
     def current(self) -> Submission | None:
@@ -210,6 +216,7 @@ class SubmissionPage(QWidget):
         when = self.sent_on.date()
         on = date(when.year(), when.month(), when.day())
         allowed: dict[str, bool] = {}
+        self._said_for = (sub.referral.case_id, sub.referral.person_reference)
         while True:
             try:
                 record_submission(self.store, sub.referral.case_id,
