@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from fieldkit.records import Exhibit
+from ui.controls import local_time
 
 MAX_PAGES = 50
 """A long PDF shows its first pages; the rest are in the exported file."""
@@ -72,7 +73,7 @@ class ExhibitViewer(QDialog):
         about = QLabel(self.tr("{ref}: {description}\nCaptured {when}. SHA-256 {hash} "
                                "(checked now: it matches).").format(
             ref=exhibit.exhibit_ref, description=exhibit.description or exhibit.filename,
-            when=exhibit.captured_at, hash=exhibit.sha256), self)
+            when=local_time(exhibit.captured_at, with_zone=True), hash=exhibit.sha256), self)
         about.setWordWrap(True)
         about.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(about)

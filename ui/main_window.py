@@ -667,8 +667,8 @@ class MainWindow(QMainWindow):
         if page is not None:
             page.show_outcome(outcome)
         if outcome.delivered:
-            self.status.showMessage(self.tr("%n sent to the Lead.", "", outcome.delivered),
-                                    8000)
+            # Said where "Queued for the Lead…" was said, so it does not stay there.
+            self._say(self.tr("%n sent to the Lead.", "", outcome.delivered))
         elif asked and not outcome.reachable:
             self.status.showMessage(self.tr(
                 "The Lead's inbox cannot be reached just now. What is waiting goes by itself "

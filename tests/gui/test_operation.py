@@ -6,7 +6,7 @@ viewer, and unlocking back where the officer was."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from fieldkit import cases, documents, officer, pathway
 from fieldkit.demo import demo_photo
@@ -182,6 +182,8 @@ def test_an_exhibit_opens_in_the_app_viewer(qtbot, window, demo):
     viewer = view.view_exhibit(0)
     assert isinstance(viewer, ExhibitViewer)
     assert viewer.kind == "image" and viewer.pages[0].pixmap().width() > 0
+    about = viewer.findChildren(QLabel)[0].text()
+    assert "Captured " in about and "T" not in about.split("Captured ")[1][:20]  # in words
     viewer.reject()
     assert demo_photo()  # the demo's photo is what was shown
 

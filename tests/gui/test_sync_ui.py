@@ -137,8 +137,9 @@ def test_send_to_lead_delivers_and_shows_the_lead_imported_it(
         # Sealing runs on its own worker and connection: the window answers meanwhile.
         assert window.sealer.running == 1
         assert page.message.text() == "Sealing the case for the Lead…"
-    assert page.message.text() == ("Queued for the Lead. It will go when this laptop is "
-                                   "online.")
+    # Queued, then sent: the page says so (it kept "Queued for the Lead… when this laptop is
+    # online" beside a row showing Delivered).
+    assert page.message.text() == "1 sent to the Lead."
     assert done.args[0].reachable and done.args[0].delivered == 1
     items = outbox.list_items(window.store)
     assert [item.state for item in items] == ["delivered"]
