@@ -38,6 +38,7 @@ from forms.nrm import NrmReferral
 from forms.reception import (
     PersonReceived,
     ReceptionCentre,
+    ReferralForm,
     mistaken_references,
     reference_key,
 )
@@ -239,6 +240,39 @@ def _unknown_person(store: Store, case_id: str, kind: str,
         f"Person's reference{shown} is no one recorded in this case: add them "
         "on the People tab first, or correct the reference (as W1, W2 ...). Leave it blank "
         "for a referral about the case as a whole."))]
+
+
+def forms_made(store: Store, case_id: str) -> dict[str, tuple[ReferralForm, datetime]]:
+    """The NRM referrals and Duty to Notify notices marked ready in the case, by the board
+    reference of the person each is for (:func:`board_reference`), with when each was marked
+    (local time): what the reception board records on its NRM or DtN step
+    (:meth:`forms.PersonReceived.with_form_made`)."""
+    people = {person.id: board_reference(person.reference)
+              for person in list_people(store, case_id)}
+    made: dict[str, tuple[ReferralForm, datetime]] = {}
+    for document in list_documents(store, case_id):
+        if document.kind not in ("nrm", "dtn") or document.status != "ready" \
+                or document.person_id not in people:
+            continue
+        form = ReferralForm.NRM if document.kind == "nrm" else ReferralForm.DUTY_TO_NOTIFY
+        made[people[document.person_id]] = (form, parse_stamp(document.updated_at).astimezone())
+    return made
+
+
+def forms_for_the_board(store: Store, case_id: str, people: list[PersonReceived],
+                        as_of: date) -> list[tuple[int, PersonReceived]]:
+    """The board's people (by position) whose NRM or DtN step a form marked ready in the case
+    records (:func:`forms_made`): each as the board then holds them. The board waited on, and
+    its panel said "A Duty to Notify is needed", after the forms were marked ready."""
+    made = forms_made(store, case_id)
+    found = []
+    for row, person in enumerate(people):
+        form = made.get(board_reference(person.reference))
+        if form is not None:
+            updated = person.with_form_made(form[0], form[1], as_of)
+            if updated != person:
+                found.append((row, updated))
+    return found
 
 
 def plain_reference(reference: str) -> str | None:

@@ -497,6 +497,22 @@ class PersonReceived(FormSection):
             update = {"property_logged": not done}
         return self.model_copy(update=update)
 
+    def with_form_made(self, form: ReferralForm, at: datetime, as_of: date) -> PersonReceived:
+        """The person with ``form`` (an NRM referral or a Duty to Notify the officer marked
+        ready) recorded on the board's NRM or DtN step at ``at``, when that step waits for
+        it: the route the board's rules give for the person is that form's. Otherwise the
+        person as they are (a step done already, one that waits for something else first, a
+        form that does not fit the person)."""
+        if self.step_waits(BoardStep.NRM_OR_DTN, as_of) is not None \
+                or self.board(as_of)[BoardStep.NRM_OR_DTN] is not StepStatus.WAITING:
+            return self
+        route = self.obligations(as_of).route
+        fits = (form is ReferralForm.NRM and route is Route.NRM) or (
+            form is ReferralForm.DUTY_TO_NOTIFY and route is Route.DUTY_TO_NOTIFY)
+        if not fits:
+            return self
+        return self.model_copy(update={"referral_form": form, "referral_form_done_at": at})
+
     def mark_not_needed(self, step: BoardStep) -> PersonReceived | None:
         """The person after Delete on ``step``: the step is not needed, where that is a choice
         (medical triage, interpreter, Salvation Army support, accommodation); else None."""

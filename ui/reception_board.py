@@ -12,6 +12,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
     QShortcut,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,11 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fieldkit import cases, clock
+from fieldkit import cases, clock, documents
 from fieldkit.drafts import DraftKind, DraftOwner
 from fieldkit.errors import FieldkitError
 from fieldkit.store import Store
 from forms import BoardStep, PersonReceived, ReceptionCentre, StepWait
+from forms.reception import ReferralForm
 from ui.board_share_link import SharedBoard
 from ui.board_share_panel import SharePanel
 from ui.checklist import Checklist
@@ -236,7 +238,33 @@ class ReceptionBoardPage(SharedBoard, Page):
         QShortcut(QKeySequence.StandardKey.Save, self, self.save)
         QShortcut(QKeySequence(Qt.Key.Key_F6), self, self.switch_pane)
         self._show_summary()
+        self.take_forms_made()
         QTimer.singleShot(0, self._first_focus)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Back on the board (a form marked ready meanwhile in another tab): recorded."""
+        super().showEvent(event)
+        self.take_forms_made()
+
+    @Slot()
+    def take_forms_made(self) -> None:
+        """Record on the board the NRM referrals and Duty to Notify notices marked ready in the
+        case (the core decides which: :func:`fieldkit.documents.forms_for_the_board`); the
+        board waited on after they were made. Saved with the board, as any change."""
+        people = [self.model.person(row) for row in range(self.model.rowCount())]
+        try:
+            updates = documents.forms_for_the_board(self._store, self._case_id, people,
+                                                    self.model.as_of)
+        except FieldkitError:
+            return
+        for row, person in updates:
+            self.model.set_person(row, person)
+        if updates:
+            self.message.setText(self.tr("Recorded from the forms marked ready: {who}. Save the "
+                                         "board to keep it (Ctrl+S).").format(
+                who=", ".join(f"{person.reference} " + (
+                    self.tr("NRM") if person.referral_form is ReferralForm.NRM
+                    else self.tr("Duty to Notify")) for _row, person in updates)))
 
     @Slot()
     def switch_pane(self) -> None:

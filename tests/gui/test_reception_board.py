@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QPushButton
 
 from fieldkit import cases, documents
 from fieldkit.store import Store
-from forms import BoardStep, ReceptionCentre, StepStatus
+from forms import BoardStep, PersonReceived, ReceptionCentre, StepStatus
 from forms.choices import AgeGroup
 from tests.conftest import PASSPHRASE
 from tests.gui.conftest import board_with_a_person_selected
@@ -413,3 +413,36 @@ def test_a_reference_registered_by_mistake_is_marked_and_no_one(qtbot, window):
     assert not page.model.person(real).registered_in_error and not box.isChecked()
     assert "Registered by mistake is only for a reference typed wrongly" in \
         page.panel.typed_problem()
+
+
+def test_a_form_marked_ready_is_recorded_on_the_board(qtbot, window):
+    """All three forms were marked ready, and every person's NRM / DtN cell still waited (the
+    panel said "A Duty to Notify is needed"): opening the board records them, and says so."""
+    from datetime import timedelta
+
+    from fieldkit import clock
+    from fieldkit.demo.forms import w1_nrm
+    from forms.choices import ConsentDecision
+
+    case = cases.create_case(window.store, "Operation Hawthorn: hand car wash")
+    arrived = clock.local_now() - timedelta(hours=2)
+    person = cases.add_person(window.store, case.id, "R001")
+    centre = ReceptionCentre(operation="Hawthorn", held_on=clock.today(), people=[
+        PersonReceived(reference="R001", arrived_at=arrived, age_group="adult",
+                       interpreter_needed=False, nrm_explained_at=arrived + timedelta(minutes=5),
+                       consent=ConsentDecision.GIVEN,
+                       consent_recorded_at=arrived + timedelta(minutes=9))])
+    board = documents.save_document(window.store, case.id, "reception",
+                                    centre.model_dump(mode="json"))
+    documents.save_document(window.store, case.id, "nrm",
+                            w1_nrm(clock.today()).model_dump(mode="json"), status="ready",
+                            person_id=person.id)
+    window.workspace.open_case(case.id)
+    page = window.workspace.open_reception(case.id, board.id)
+    cell = page.model.index(0, 1 + STEPS.index(BoardStep.NRM_OR_DTN))
+    assert cell.data() == "✓ NRM"
+    assert page.message.text().startswith("Recorded from the forms marked ready: R001 NRM.")
+    assert page.save()
+    saved = ReceptionCentre.model_validate_json(documents.get_document(
+        window.store, board.id).data)
+    assert saved.people[0].referral_form == "nrm"
