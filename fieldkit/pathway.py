@@ -551,7 +551,14 @@ def case_facts(store: Store, case_id: str) -> CaseFacts:
     if "init.mash" not in ticked and any(
             facts.age is not AgeGroup.ADULT and "init.mash" not in facts.done for facts in each):
         done.discard("init.mash")  # a child of the case MASH has not been told about yet
-    ages |= _board_only_ages(store, case_id, people)
+    board_only = _board_only_ages(store, case_id, people)
+    children = [facts for facts in each if facts.age is not AgeGroup.ADULT]
+    if children and all("init.mash" in facts.done for facts in children) \
+            and board_only <= {AgeGroup.ADULT}:
+        # MASH told about every child of the case (each on the board, a referral or the
+        # visit): the case's own step is done too (it stayed listed as next).
+        done.add("init.mash")
+    ages |= board_only
     age = AgeGroup.NOT_SURE
     if ages:
         age = AgeGroup.ADULT if ages == {AgeGroup.ADULT} else AgeGroup.CHILD

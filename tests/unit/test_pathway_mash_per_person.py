@@ -68,3 +68,21 @@ def test_a_mash_referral_on_the_reception_board_marks_their_step_done(store: Sto
                     "arrived_at": "2026-11-20T11:00:00",
                     "mash_referred_at": "2026-11-20T11:20:00"}]})
     assert _mash_done(store, case.id, person.id)
+
+
+def test_the_cases_mash_step_is_done_once_every_child_is_referred(store: Store) -> None:
+    """R-CHILD-MASH-FIRST: the only child's MASH referral was recorded on the board and their
+    own pathway showed it done, but the case-wide pathway still listed "contact MASH"."""
+    case = cases.create_case(store, "Operation Tansy: hand car wash")
+    adult = cases.add_person(store, case.id, "R001")
+    child = cases.add_person(store, case.id, "R002")
+    documents.save_document(store, case.id, "nrm", {
+        "where_found": {"age_group": "adult", "encountered_on": "2026-11-20"}},
+        person_id=adult.id)
+    _child_nrm(store, case.id, child.id)
+    assert "init.mash" not in pathway.case_facts(store, case.id).done
+    documents.save_document(store, case.id, "referral", {
+        "destination": "mash", "person_reference": "R002", "made_at": "2026-11-20T11:00:00",
+        "made_by": "Officer", "method": "phone"}, person_id=child.id)
+    assert _mash_done(store, case.id, child.id)
+    assert "init.mash" in pathway.case_facts(store, case.id).done
