@@ -320,9 +320,10 @@ def _support_without_consent(store: Store, case_id: str, kind: str,
         why = "their NRM referral records no informed consent to it"
     else:
         why = "they did not consent to the NRM (a Duty to Notify was made instead)"
+    who = plain_reference(person.reference) or "the person"  # a reference may be a name
     return [FieldProblem("destination", (
         f"Referred to: the Salvation Army's support (the victim care contract) is NRM "
-        f"support, for an adult who consents to the NRM, and {person.reference}: {why}. "
+        f"support, for an adult who consents to the NRM, and {who}: {why}. "
         "Refer them to other support, or record their informed consent on the NRM first."))]
 
 

@@ -131,8 +131,12 @@ def written_after(entries: list[NoteEntry], ended: datetime | None) -> set[str]:
     and printed as such beside the time they were written."""
     if ended is None:
         return set()
-    end = ended.astimezone() if ended.tzinfo is None else ended
-    return {entry.id for entry in entries if parse_stamp(entry.written_at) > end}
+    # A visit record's end time is typed to the minute: a note written in that minute was
+    # written before it ended (every note of the last minute read "written after").
+    end = (ended.astimezone() if ended.tzinfo is None else ended).replace(second=0,
+                                                                          microsecond=0)
+    return {entry.id for entry in entries
+            if parse_stamp(entry.written_at).replace(second=0, microsecond=0) > end}
 
 
 def fts_query(text: str) -> str:

@@ -267,7 +267,7 @@ def facts_from_nrm(
     support = nrm.support
     read: dict[str, object] = {
         "age": _AGE_OF_STATUS[nrm.age_status(as_of)],
-        "consent": nrm.consent.decision,
+        "consent": nrm.counted_decision(),  # not informed: not yet asked, as the form says
         "immediate_risk": nrm.immediate_risk,
         "transition_due": rules.transition_to_adulthood,
         "destitute": support.destitute,

@@ -107,9 +107,10 @@ def _link_once(staged: Path, final: Path, sha256: str) -> PublishOutcome:
         os.link(staged, final)
     except FileExistsError:
         if not is_regular_file(final):
-            # A link, a FIFO or a folder put under the name: never a bundle anyone wrote (each
-            # writer links or replaces a regular file), and following it would read whatever
-            # it points to. The real bytes replace it.
+            # A link or a FIFO put under the name: never a bundle anyone wrote (each writer
+            # links or replaces a regular file), and following it would read whatever it
+            # points to. The real bytes replace it. (A folder cannot be replaced: the write
+            # fails and is tried again; the Lead's import sets the folder aside.)
             os.replace(staged, final)
             return PublishOutcome.STORED
         return _compare(final, sha256)

@@ -44,21 +44,32 @@ def is_canonical_uuid(text: str) -> bool:
 
 
 _BUNDLE_ID_TAG = b"fieldkit bundle id\x00"
+_TAG_BITS = 80
+"""Bits of a bundle id that come from its device's id: finding another device id with the
+same 80 bits (to be enrolled under it and take a colleague's names) is out of reach."""
+_RANDOM_BITS = 122 - _TAG_BITS  # a version 8 UUID has 122 bits of its own
 
 
-def _device_tag(device_id: str) -> bytes:
-    return hashlib.sha256(_BUNDLE_ID_TAG + device_id.encode()).digest()[:6]
+def _device_tag(device_id: str) -> int:
+    digest = hashlib.sha256(_BUNDLE_ID_TAG + device_id.encode()).digest()
+    return int.from_bytes(digest[:_TAG_BITS // 8], "big")
+
+
+def _tag_of(value: int) -> int:
+    """The device bits of a version 8 bundle id (around its version and variant bits)."""
+    return ((value >> 80) << 32) | (((value >> 64) & 0xFFF) << 20) \
+        | ((value >> _RANDOM_BITS) & 0xFFFFF)
 
 
 def new_bundle_id(device_id: str) -> str:
-    """A new bundle id bound to the device that seals it: a UUID (version 8) whose first 48
-    bits come from the device's id and the rest are random. The Lead refuses a bundle whose
-    id another device made (:func:`bundle_id_fits_device`), so no enrolled laptop can take a
+    """A new bundle id bound to the device that seals it: a UUID (version 8) of which 80 bits
+    come from the device's id and the other 42 are random. The Lead refuses a bundle whose id
+    another device made (:func:`bundle_id_fits_device`), so no enrolled laptop can take a
     colleague's bundle's name on a shared folder and have its own bytes imported in its place."""
-    raw = bytearray(_device_tag(device_id) + secrets.token_bytes(10))
-    raw[6] = (raw[6] & 0x0F) | 0x80  # version 8
-    raw[8] = (raw[8] & 0x3F) | 0x80  # the RFC 9562 variant
-    return str(uuid.UUID(bytes=bytes(raw)))
+    tag = _device_tag(device_id)
+    value = ((tag >> 32) << 80) | (0x8 << 76) | (((tag >> 20) & 0xFFF) << 64) \
+        | (0b10 << 62) | ((tag & 0xFFFFF) << _RANDOM_BITS) | secrets.randbits(_RANDOM_BITS)
+    return str(uuid.UUID(int=value))
 
 
 def bundle_id_fits_device(bundle_id: str, device_id: str) -> bool:
@@ -67,7 +78,7 @@ def bundle_id_fits_device(bundle_id: str, device_id: str) -> bool:
     value = uuid.UUID(bundle_id)
     if value.version != 8:
         return True
-    return value.bytes[:6] == _device_tag(device_id)
+    return _tag_of(value.int) == _device_tag(device_id)
 
 
 class _Frozen(BaseModel):

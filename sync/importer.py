@@ -11,10 +11,12 @@ check is quarantined with its reason and changes nothing in the store.
 
 from __future__ import annotations
 
+import errno
 import functools
 import hashlib
 import itertools
 import json
+import logging
 import os
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Mapping
@@ -54,6 +56,8 @@ from sync.keys import LeadKeys, parse_age_identity
 from sync.layout import BUNDLE_SUFFIX, bundles_dir
 from sync.payload import BoardChangeRecord, Record, validate_records
 from sync.share_folder import SharedFile, open_folder, read_file, unchanged_file
+
+log = logging.getLogger(__name__)
 
 BATCH = 100
 """Bundles imported per durable commit: one fsync for the batch instead of one per bundle.
@@ -510,7 +514,12 @@ def _import_batch(run: _Run, delivered: list[tuple[str, str]], start: int,
             [(run.place, *row) for row in batch.seen])
     # The batch is on disk: only now is a refused file moved or any device told.
     for name, reason in batch.set_aside:
-        set_aside(share, name, reason)
+        try:
+            set_aside(share, name, reason)
+        except OSError as error:  # left where it is (refused again next time); the batch's
+            # receipts are still written: one failed move dropped them all
+            log.warning("a refused file could not be moved to quarantine: %s",
+                        errno.errorcode.get(error.errno or 0, "I/O error"))
     if batch.receipts:
         share.receipts()  # opened here, not by the writers at once
         run.receipts.append(run.writers.submit(write_receipts, share, run.keys,

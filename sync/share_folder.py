@@ -97,6 +97,9 @@ def read_file(folder_fd: int, name: str, max_size: int) -> SharedFile:
                      dir_fd=folder_fd)
     except OSError:
         raise BundleRejected("it is a link, not a file") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # a folder: refused before Python's file
+        os.close(fd)                           # object raised IsADirectoryError (every
+        raise BundleRejected("it is not a regular file")  # import failed on one)
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
@@ -259,8 +262,10 @@ def move_file_keeping(from_fd: int, name: str, to_fd: int) -> str:
     """Move ``name`` between two opened folders without replacing anything there: under its own
     name if free, else ``name.2``, ``name.3``... (what is there already is kept whole). Returns
     the name it has now. A link is moved as the link, never followed."""
-    for n in range(1, 10_000):
-        target = name if n == 1 else f"{name}.{n}"
+    for n in range(1, 1_000):
+        # Then a random name: names set up in advance (10,000 of them) must never make the
+        # move, and so the whole import, fail.
+        target = name if n == 1 else f"{name}.{n}" if n < 10 else f"{name}.{secrets.token_hex(8)}"
         try:
             os.link(name, target, src_dir_fd=from_fd, dst_dir_fd=to_fd, follow_symlinks=False)
         except FileExistsError:

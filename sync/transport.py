@@ -123,6 +123,9 @@ class FolderTransport:
         if not self.root.is_dir():
             # A share that is not mounted, or a drive not plugged in: never create it locally.
             raise DestinationUnavailable("the destination folder is not there")
+        if bundles_dir(self.root).is_symlink():
+            # The Lead never reads through it: a bundle written there would show as sent.
+            raise DestinationUnavailable("the destination's bundles folder is a link")
         try:
             bundles_dir(self.root).mkdir(exist_ok=True)
             staged = stage_bytes(final.parent, data)
@@ -150,9 +153,12 @@ class FolderTransport:
     def missing(self, bundle_id: str) -> bool:
         """True if the share is there but holds no file for a bundle this laptop delivered
         (removed, or a link or FIFO put in its place): the Lead will never import it, so it
-        is delivered again. False while the share itself is not there (not mounted)."""
-        if not self.root.is_dir():
-            return False
+        is delivered again. False while the share itself is not there (not mounted: an empty
+        mount point has no bundles folder) or its bundles folder is a link."""
+        folder = bundles_dir(self.root)
+        if not folder.is_dir() or folder.is_symlink():
+            return False  # not mounted (an empty mount point has no bundles folder), or not
+            # a folder the Lead reads: nothing is sent there (:meth:`send` says why)
         return not is_regular_file(bundle_path(self.root, bundle_id))
 
     def close(self) -> None:

@@ -88,7 +88,7 @@ def render_reception_summary(
     people = centre.received()  # a reference registered by mistake is no one: named apart
     boards = [person.board(when) for person in people]
     lines = [_counts(people, when)]
-    mistaken = [p.reference for p in centre.people if p.registered_in_error]
+    mistaken = [p.reference for p in centre.people if p.no_one]
     if mistaken:
         lines.append(f"Registered by mistake, not counted: {', '.join(mistaken)}.")
     if printed is not None:

@@ -198,7 +198,8 @@ def changed_since_submitted(store: Store, case_id: str,
     row = store.conn.execute(
         "SELECT r.data FROM lead_records r JOIN lead_bundles b ON b.bundle_id = r.bundle_id "
         "WHERE r.case_id = ? AND r.record_type = 'form' AND r.record_id = ? "
-        "AND b.imported_at <= ? ORDER BY b.imported_at DESC LIMIT 1",
+        "AND b.imported_at <= ? ORDER BY COALESCE(b.counter, 0) DESC, b.created_at DESC "
+        "LIMIT 1",
         (case_id, form.id, submitted.recorded_at)).fetchone()
     if row is None:
         return []

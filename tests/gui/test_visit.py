@@ -39,7 +39,7 @@ def test_notes_are_timed_entries_and_corrections_keep_the_original(qtbot, window
     from fieldkit.demo.forms import visit_form
 
     [record] = documents.list_documents(window.store, demo.case.id, "visit")
-    ended = parse_stamp(entries[-1].written_at).replace(microsecond=0) - timedelta(seconds=1)
+    ended = parse_stamp(entries[-1].written_at).replace(microsecond=0) - timedelta(minutes=1)
     documents.save_document(window.store, demo.case.id, "visit",
                             visit_form(ended - timedelta(minutes=95), ended),
                             document_id=record.id)

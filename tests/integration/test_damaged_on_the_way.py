@@ -243,3 +243,69 @@ def test_bundle_ids_are_bound_to_their_laptop() -> None:
     assert not any(bundle_id_fits_device(value, other) for value in made)
     older = "3f2b8c1e-5a6d-4e7f-8a9b-0c1d2e3f4a5b"  # a random version 4 id: binds no laptop
     assert bundle_id_fits_device(older, one) and bundle_id_fits_device(older, other)
+
+
+def test_a_folder_at_a_bundles_name_is_set_aside_and_the_import_goes_on(
+        setup: LeadAndDevice) -> None:
+    """An empty folder made at any bundle name stopped every import ("Is a directory")."""
+    import uuid
+
+    (setup.share / "bundles").mkdir(exist_ok=True)
+    blocker = bundle_path(setup.share, str(uuid.uuid4()))
+    blocker.mkdir()
+    bundle_id = _sent_case(setup.device, "Operation Lime")
+    report = setup.import_all()
+    assert report.imported == [bundle_id]
+    assert any("not a regular file" in why for _, why in report.rejected)
+    assert not blocker.exists() and (setup.share / "quarantine" / blocker.name).is_dir()
+
+
+def test_names_set_up_in_quarantine_never_stop_the_import(setup: LeadAndDevice) -> None:
+    """Quarantine filled with <id>.age and <id>.age.2 ... .9999 beforehand made every import
+    fail ("no free name"), its batch's receipts unwritten."""
+    import uuid
+
+    refused = str(uuid.uuid4())
+    quarantine = setup.share / "quarantine"
+    quarantine.mkdir(exist_ok=True)
+    (quarantine / f"{refused}.age").write_bytes(b"")
+    for n in range(2, 200):
+        (quarantine / f"{refused}.age.{n}").write_bytes(b"")
+    bundle_id = _sent_case(setup.device, "Operation Plane")
+    bundle_path(setup.share, refused).write_bytes(b"junk" * 64)
+    report = setup.import_all()
+    assert report.imported == [bundle_id] and [r for r, _ in report.rejected] == [refused]
+    kept = [p for p in quarantine.iterdir()
+            if p.name.startswith(f"{refused}.age.") and p.read_bytes() == b"junk" * 64]
+    assert len(kept) == 1
+    assert engine.sync_once(setup.device).receipts == 1  # its receipt was written
+
+
+def test_a_linked_bundles_folder_is_not_sent_to(setup: LeadAndDevice, tmp_path: Path) -> None:
+    """With the share's bundles folder a link, the laptop wrote outside the share and showed
+    the bundle as sent (the Lead never reads through the link)."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (setup.share / "bundles").mkdir(exist_ok=True)
+    (setup.share / "bundles").rmdir()
+    (setup.share / "bundles").symlink_to(elsewhere, target_is_directory=True)
+    case = cases.create_case(setup.device, "Operation Alder")
+    item = device.send_case(setup.device, case.id)
+    outcome = engine.sync_once(setup.device)
+    assert outcome.delivered == 0 and list(elsewhere.iterdir()) == []
+    assert outbox.get_item(setup.device, item.bundle_id).state is not \
+        outbox.OutboxState.DELIVERED
+
+
+def test_an_empty_mount_point_is_not_a_share_whose_bundles_went(
+        setup: LeadAndDevice, tmp_path: Path) -> None:
+    """The share unmounted, its empty mount point left: every delivered bundle was sent again
+    into the local folder, "removed from the shared folder"."""
+    bundle_id = _sent_case(setup.device, "Operation Rowan")
+    mounted = tmp_path / "mounted"
+    setup.share.rename(mounted)
+    setup.share.mkdir()  # the empty mount point
+    engine.sync_once(setup.device)
+    item = outbox.get_item(setup.device, bundle_id)
+    assert item.state is outbox.OutboxState.DELIVERED and item.error is None
+    assert list(setup.share.iterdir()) == []

@@ -78,3 +78,15 @@ def test_consent_not_informed_does_not_count_for_the_route() -> None:
     informed = full_nrm()
     assert not informed.consent_not_informed()
     assert informed.obligations(FOUND_ON).route is Route.NRM
+
+
+def test_the_pathway_reads_consent_not_informed_as_not_yet_asked() -> None:
+    """R-CONSENT-LANGUAGE: the pathway took consent given without the needed interpreter as
+    given, ticked "Ask whether the person wants support" and sent the officer to the NRM."""
+    from fieldkit.pathway import facts_from_nrm
+    from forms.choices import ConsentDecision
+
+    nrm = full_nrm(consent=_consent(interpreter_used=False, interpreter_language=None,
+                                    booklet_language="ron"))
+    assert facts_from_nrm(nrm, as_of=FOUND_ON).consent is ConsentDecision.NOT_ASKED
+    assert facts_from_nrm(full_nrm(), as_of=FOUND_ON).consent is ConsentDecision.GIVEN

@@ -44,3 +44,12 @@ def test_the_visit_record_end_marks_later_notes_on_screen_data_and_in_the_pdf(
     pdf = render_visit_report(case.reference, visit=visit,
                               form=PremisesVisit.model_validate(record), notes=entries)
     assert "Written after the visit ended." in " ".join(pdf_text(pdf).split())
+
+
+def test_a_note_in_the_visits_last_minute_was_written_before_it_ended() -> None:
+    """The end time is typed to the minute (00:38): notes written at 00:38:06-00:38:19 all
+    read "written after the visit ended"."""
+    end = datetime(2026, 12, 5, 0, 38, tzinfo=UTC)
+    same_minute, next_minute = (_entry(1, end + timedelta(seconds=19)),
+                                _entry(2, end + timedelta(minutes=1, seconds=2)))
+    assert notes.written_after([same_minute, next_minute], end) == {"n2"}
