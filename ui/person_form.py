@@ -240,7 +240,7 @@ class PersonFormPage(Page):
         for editor in self.editors.values():
             for path in rules.HIDDEN_FOR_DTN_FIELDS:
                 editor.set_visible(path, not dtn)
-        self._show_banner(found)
+        self._show_banner(found, nrm is not None and nrm.consent_not_informed())
         removed = rules.dtn_for(nrm) if dtn and nrm is not None else None
         self.removed.setVisible(bool(removed and removed[1]))
         if removed and removed[1]:
@@ -259,7 +259,7 @@ class PersonFormPage(Page):
         if hidden and self.nav.currentRow() == row:
             self.step_section(1)
 
-    def _show_banner(self, found: Any) -> None:
+    def _show_banner(self, found: Any, not_informed: bool = False) -> None:
         reference = self.person.reference
         if self.child:
             title = self.tr("{reference}: NRM referral (child)").format(reference=reference)
@@ -280,6 +280,12 @@ class PersonFormPage(Page):
             title = self.tr("{reference}: NRM referral").format(reference=reference)
             text = self.tr("An adult who consents: make an NRM referral. If you can, complete "
                            "it together with the person, in a language they understand.")
+        elif not_informed:  # the core's word: consent given, but not in their language
+            title = self.tr("{reference}: NRM referral").format(reference=reference)
+            text = self.tr(
+                "Consent is recorded as given, but not in a language the person understands "
+                "(see the problems below): it does not count yet. Explain the NRM again, with "
+                "the interpreter they need, and record their decision.")
         else:
             title = self.tr("{reference}: NRM referral").format(reference=reference)
             text = self.tr(

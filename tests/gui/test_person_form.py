@@ -391,3 +391,21 @@ def test_ticking_steps_one_after_another_by_keyboard_keeps_the_place(qtbot, wind
             qtbot.keyClick(panel.tree, Qt.Key.Key_Down)
     done = pathway.load_ticks(window.store, case.id).get(pathway.CASE_SCOPE, set())
     assert set(ticked) <= set(done) and len(set(ticked)) == 3
+
+
+def test_the_banner_says_consent_not_informed_does_not_count_yet(qtbot, window, demo):
+    """R-CONSENT-LANGUAGE: consent given without the interpreter the person needs: the banner
+    kept the general "Explain the NRM…" words; only the problems said why."""
+    from fieldkit import cases, clock
+    from fieldkit.demo.forms import w1_nrm
+
+    nrm = w1_nrm(clock.today())
+    consent = nrm.consent.model_copy(update={"interpreter_used": False,
+                                             "interpreter_language": None})
+    person = cases.add_person(window.store, demo.case.id, "W8")
+    documents.save_document(window.store, demo.case.id, "nrm",
+                            nrm.model_copy(update={"consent": consent}).model_dump(mode="json"),
+                            person_id=person.id)
+    page = window.workspace.open_person(person.id)
+    assert "does not count yet" in page.banner.text()
+    assert "interpreter they need" in page.banner.text()
