@@ -32,7 +32,8 @@ from fieldkit.seals import record_seal
 from fieldkit.store import Store
 from forms import KINDS
 from forms.check import check_document
-from forms.choices import ConsentDecision
+from forms.choices import AgeGroup, ConsentDecision
+from forms.dtn import DutyToNotify
 from forms.form import FieldProblem
 from forms.nrm import NrmReferral
 from forms.reception import (
@@ -273,6 +274,42 @@ def forms_for_the_board(store: Store, case_id: str, people: list[PersonReceived]
             if updated != person:
                 found.append((row, updated))
     return found
+
+
+def arrival_from_forms(store: Store, case_id: str, arrived: PersonReceived) -> PersonReceived:
+    """A person just registered on the board with what the case's forms already record of
+    them (their reference names a case person with an NRM referral or a Duty to Notify): age,
+    gender, language and the interpreter need from the NRM, an adult's age and gender from a
+    Duty to Notify. The board showed an adult who refused as "Not sure", on the child route
+    with MASH waiting. Consent is never taken over: it is asked and recorded at the centre."""
+    reference = board_reference(arrived.reference)
+    person = next((p for p in list_people(store, case_id)
+                   if board_reference(p.reference) == reference), None)
+    if person is None:
+        return arrived
+    forms = [d for d in list_documents(store, case_id)
+             if d.person_id == person.id and d.kind in ("nrm", "dtn")]
+    if not forms:
+        return arrived
+    latest = max(forms, key=lambda d: d.updated_at)
+    update: dict[str, object]
+    try:
+        if latest.kind == "nrm":
+            nrm = NrmReferral.model_validate_json(latest.data)
+            victim = nrm.potential_victim
+            update = {"age_group": nrm.where_found.age_group,
+                      "age_disputed": nrm.where_found.age_disputed,
+                      "estimated_age": victim.estimated_age,
+                      "date_of_birth": victim.date_of_birth, "gender": victim.gender,
+                      "language": victim.languages[0] if victim.languages else None,
+                      "interpreter_needed": victim.interpreter_needed}
+        else:
+            notice = DutyToNotify.model_validate_json(latest.data)
+            update = {"age_group": AgeGroup.ADULT, "gender": notice.gender}
+    except ValidationError:
+        return arrived
+    return arrived.model_copy(update={name: value for name, value in update.items()
+                                      if value is not None})
 
 
 def plain_reference(reference: str) -> str | None:

@@ -401,15 +401,22 @@ class ReceptionBoardPage(SharedBoard, Page):
         reference = self.model.person(row).reference
         try:  # the board's person is the case's person: one record, shown in both places
             cases.ensure_person(self._store, self._case_id, reference)
+            arrived = self.model.person(row)
+            known_of = documents.arrival_from_forms(self._store, self._case_id, arrived)
         except FieldkitError as error:
             self.message.setText(error_text(error))
             return
+        if known_of != arrived:  # what the case's forms record of them already
+            self.model.set_person(row, known_of)
         self.new_reference.clear()
         self._show_summary()
         shown = self.proxy.mapFromSource(self.model.index(row, 1))
         if shown.isValid():  # the person just registered is the one the panel shows
             self.table.setCurrentIndex(shown)
-        self.message.setText(self.tr("{ref} registered.").format(ref=reference))
+        self.message.setText(self.tr("{ref} registered.").format(ref=reference) if known_of
+                             == arrived else self.tr("{ref} registered, with the age, gender "
+                             "and language their form records (check them in the details).")
+                             .format(ref=reference))
 
     @Slot(int)
     def _filter_changed(self, _index: int) -> None:

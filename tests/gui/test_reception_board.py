@@ -446,3 +446,24 @@ def test_a_form_marked_ready_is_recorded_on_the_board(qtbot, window):
     saved = ReceptionCentre.model_validate_json(documents.get_document(
         window.store, board.id).data)
     assert saved.people[0].referral_form == "nrm"
+
+
+def test_registering_someone_the_case_has_a_form_for_takes_its_age(qtbot, window):
+    """W1 of the demo (an adult on an NRM) registered on a new board showed "Not sure", on the
+    child route with MASH waiting."""
+    from fieldkit import clock
+    from fieldkit.demo.forms import w1_nrm
+
+    case = cases.create_case(window.store, "Operation Juniper: hand car wash")
+    met = cases.add_person(window.store, case.id, "W1")  # met on the visit, an NRM made
+    documents.save_document(window.store, case.id, "nrm",
+                            w1_nrm(clock.today()).model_dump(mode="json"), person_id=met.id)
+    window.workspace.open_case(case.id)
+    page = window.workspace.open_reception(case.id)
+    page.new_reference.setText("w1")
+    page.register()
+    row = next(r for r in range(page.model.rowCount()) if page.model.person(r).reference == "W1")
+    person = page.model.person(row)
+    assert person.age_group == "adult" and person.language == "ron"
+    assert page.model.status(row, BoardStep.MASH) is StepStatus.NOT_NEEDED
+    assert page.message.text().startswith("W1 registered, with the age, gender and language")
