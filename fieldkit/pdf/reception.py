@@ -91,6 +91,10 @@ def render_reception_summary(
     mistaken = [p.reference for p in centre.people if p.no_one]
     if mistaken:
         lines.append(f"Registered by mistake, not counted: {', '.join(mistaken)}.")
+    doubted = [p.reference for p in centre.people if p.registered_in_error and not p.no_one]
+    if doubted:  # a tick cannot hide a person: details were recorded for them
+        lines.append("Ticked as registered by mistake, but details are recorded for them, so "
+                     f"counted: {', '.join(doubted)}.")
     if printed is not None:
         lines.append(f"Printed {v.day(printed.at.date())} at {printed.at:%H:%M}, from version "
                      f"{printed.version} of the board: a later printout supersedes it.")

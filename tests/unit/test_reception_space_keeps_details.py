@@ -185,3 +185,7 @@ def test_a_ticked_record_holding_details_is_still_a_person() -> None:
     assert ticked.step_waits(BoardStep.WELFARE, AS_OF) is None
     centre = ReceptionCentre(venue="Test Hall", held_on=AS_OF, people=[ticked])
     assert centre.received() == [ticked]
+    text = " ".join(pdf_text(render_reception_summary(centre, "FK-2026-0001")).split())
+    assert "Registered by mistake, not counted" not in text
+    assert "Ticked as registered by mistake, but details are recorded for them, so counted: " \
+        "C7." in text
