@@ -242,9 +242,12 @@ class PersonPanel(QWidget):
         person = edit.person
         # Every field wrong, in the plain words the forms use ("Date of birth must be a date
         # (for example 31/05/2024 or 2024-05-31)"), never pydantic's own.
+        # A refused "registered by mistake" tick is said, but is no typed value left to
+        # correct (the box is cleared): it must not stop the board being saved or printed.
         self._typed_problem = " ".join(problem.message.rstrip(".") + "."
-                                       for problem in edit.problems)
-        self._say_problem(self._typed_problem)
+                                       for problem in edit.problems if problem.field != MISTAKE)
+        self._say_problem(" ".join(problem.message.rstrip(".") + "."
+                                   for problem in edit.problems))
         mistake = self.editor.fields.get(MISTAKE)
         if mistake is not None and any(p.field == MISTAKE for p in edit.problems):
             # The core did not keep the tick (or took it off): the box shows the record.

@@ -83,6 +83,7 @@ class ReceptionBoardPage(SharedBoard, Page):
         self._sharing = sharing
         self._worker = worker
         self._quiet = False
+        self._taking = False  # recording forms made: their changes do not look again
         self._cut_off = False  # the last exchange could not reach a laptop
         self._view = form_link.open_board(store, case_id, document_id)  # shown, merged
         centre = self._view.centre
@@ -193,6 +194,7 @@ class ReceptionBoardPage(SharedBoard, Page):
             "refused). Delete marks it not needed. F6 moves between the board and the person's "
             "details. Ctrl+S saves the board."), board))
         self.message = QLabel(board)
+        self.message.setWordWrap(True)  # a long message made the window 3,024 pixels wide
         self.message.setAccessibleName(self.tr("Board message"))
         board_layout.addWidget(self.message)
         self.shared_status = QLabel(board)
@@ -257,8 +259,12 @@ class ReceptionBoardPage(SharedBoard, Page):
                                                     self.model.as_of)
         except FieldkitError:
             return
-        for row, person in updates:
-            self.model.set_person(row, person)
+        self._taking = True
+        try:
+            for row, person in updates:
+                self.model.set_person(row, person)
+        finally:
+            self._taking = False
         if updates:
             self.message.setText(self.tr("Recorded from the forms marked ready: {who}. Save the "
                                          "board to keep it (Ctrl+S).").format(
@@ -318,10 +324,10 @@ class ReceptionBoardPage(SharedBoard, Page):
             self.message.setText(self.tr("Not kept: {problem} The record keeps what it had "
                                          "there; everything else typed is kept.")
                                  .format(problem=dropped))
-        elif current is not _previous and _previous is not None \
-                and (not current.isValid() or not _previous.isValid()
-                     or current.row() != _previous.row()):
-            self.message.clear()  # what it said was about the person before
+        elif current is not _previous and _previous is not None and _previous.isValid() \
+                and (not current.isValid() or current.row() != _previous.row()):
+            self.message.clear()  # what it said was about the person before (the first
+            # cell chosen at opening keeps what the opening said)
         index = self.proxy.mapToSource(current) if current.isValid() else current
         if not index.isValid():
             self.panel.show_person(None, self.model.as_of)
@@ -356,13 +362,15 @@ class ReceptionBoardPage(SharedBoard, Page):
         if self._quiet:
             self._show_summary()
             return
+        if not self._taking:  # consent recorded now: a form already made may fit
+            self.take_forms_made()
         self.draft.touch()
         self._unsaved = True
         self.save_state.changed()
         self._show_summary()
 
     def _show_summary(self) -> None:
-        people = self.model.rowCount()
+        people = len(self.model.centre().received())  # registered by mistake: no one
         left, _ = self.model.counts()[BoardStep.LEFT]
         try:
             prompts = self.centre().to_arrange(self.model.as_of)

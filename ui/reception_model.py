@@ -73,8 +73,15 @@ class ReceptionBoardModel(QAbstractTableModel):
         return self._centre.model_copy(update={"people": list(self._people)})
 
     def set_centre_details(self, centre: ReceptionCentre) -> None:
-        """Take the centre's own details (venue, checklist); keep the board's people."""
+        """Take the centre's own details (venue, checklist); keep the board's people. A new
+        date for the centre is the date the rules read ages on from now (it was only read
+        when the board opened)."""
         self._centre = centre
+        if centre.held_on is not None and centre.held_on != self._as_of:
+            self.beginResetModel()
+            self._as_of = centre.held_on
+            self._boards = [person.board(self._as_of) for person in self._people]
+            self.endResetModel()
 
     def status_texts(self) -> list[str]:
         """Every word a cell can show (to size the columns)."""
@@ -127,6 +134,9 @@ class ReceptionBoardModel(QAbstractTableModel):
             return self._cell_text(self._people[row], step, status)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             text = self._cell_text(self._people[row], step, status)
+            moment = self._moment(self._people[row], step, status)
+            if moment is not None and moment.date() != self._as_of:
+                text += f" on {moment.day} {moment:%b}"
             return f"{step_title(step)}: {text}"
         if role == Qt.ItemDataRole.ToolTipRole:
             moment = self._moment(self._people[row], step, status)
@@ -166,9 +176,9 @@ class ReceptionBoardModel(QAbstractTableModel):
         if step is BoardStep.LEFT and status is StepStatus.WAITING:
             return self.tr("· Still here")
         moment = self._moment(person, step, status)
-        if moment is not None:  # when they arrived or left: the time that day, else the day
-            return (f"✓ {moment:%H:%M}" if moment.date() == self._as_of
-                    else f"✓ {moment.day} {moment:%b}")
+        if moment is not None:  # when they arrived or left: the time (a coordinator orders
+            # arrivals by it; after midnight every row read "5 Dec"); its day in the tooltip
+            return f"✓ {moment:%H:%M}"
         if step is BoardStep.NRM_OR_DTN and status is StepStatus.WAITING:
             due = person.form_due_instead(self._as_of)
             if due is ReferralForm.NRM:
@@ -186,7 +196,11 @@ class ReceptionBoardModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Vertical and role in (
                 Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             # The reference in the row header stays in view when the board scrolls sideways.
-            return self._people[section].reference if section < len(self._people) else None
+            if section >= len(self._people):
+                return None
+            person = self._people[section]
+            return self.tr("{ref} (mistake)").format(ref=person.reference) if person.no_one \
+                else person.reference
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
         if section == self.REFERENCE:

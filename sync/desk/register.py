@@ -246,7 +246,8 @@ def case_history(store: Store, case_id: str) -> list[Version]:
     no longer holds compared with the version before."""
     bundles = store.conn.execute(
         "SELECT bundle_id, created_at, imported_at FROM lead_bundles WHERE case_id = ? "
-        "ORDER BY created_at", (case_id,)).fetchall()
+        "ORDER BY COALESCE(counter, 0), created_at",  # the laptop's order, never its clock
+        (case_id,)).fetchall()
     previous: dict[tuple[str, str], dict[str, Any]] = {}
     versions = []
     for bundle_id, created, imported in bundles:

@@ -145,6 +145,8 @@ def test_the_leads_day(qtbot, lead_window, monkeypatch, tmp_path) -> None:  # ty
     tracker.choose(record.case_id, "W1", EventKind.RG, Outcome.NEGATIVE)
     _press(qtbot, tracker.record_button)
     assert tracker.message.text() == "Recorded."
+    assert tracker.outcome.currentData() is None  # the next decision's is chosen afresh
+    assert tracker.on.maximumDate() == tracker.on.date()  # never after today
     model: DueModel = tracker.model
     whats = [model.index(r, DueModel.WHAT).data() for r in range(model.rowCount())]
     deadline = (clock.today() + timedelta(days=30))

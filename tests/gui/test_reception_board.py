@@ -44,7 +44,7 @@ def test_the_model_holds_200_people_with_a_column_per_step(qtbot):
     assert "200 waiting" in model.headerData(2, Qt.Orientation.Horizontal)
 
 
-def test_the_left_cell_shows_when_the_person_left_and_arrival_on_another_day_its_day(qtbot):
+def test_the_arrived_and_left_cells_show_the_time_and_its_day_in_the_tooltip(qtbot):
     model = ReceptionBoardModel(ReceptionCentre(operation="Larkspur"), TODAY)
     model.add_person("R001", datetime(2026, 11, 21, 23, 50))  # arrived before midnight
     person = model.person(0).model_copy(update={"departed_at": datetime(2026, 11, 22, 1, 5)})
@@ -55,8 +55,11 @@ def test_the_left_cell_shows_when_the_person_left_and_arrival_on_another_day_its
     assert left.data() == "✓ 01:05"
     assert left.data(Qt.ItemDataRole.ToolTipRole) == "Left at 01:05 on 22 Nov 2026"
     assert left.data(Qt.ItemDataRole.AccessibleTextRole) == "Left: ✓ 01:05"
-    assert arrived.data() == "✓ 21 Nov"
+    # Another day than the centre's keeps its time (every row read "5 Dec" after midnight);
+    # the day is in the tooltip and the words a screen reader says.
+    assert arrived.data() == "✓ 23:50"
     assert arrived.data(Qt.ItemDataRole.ToolTipRole) == "Arrived at 23:50 on 21 Nov 2026"
+    assert arrived.data(Qt.ItemDataRole.AccessibleTextRole) == "Arrived: ✓ 23:50 on 21 Nov"
 
 
 def test_a_change_repaints_only_its_row(qtbot):
@@ -412,7 +415,13 @@ def test_a_reference_registered_by_mistake_is_marked_and_no_one(qtbot, window):
     box.setChecked(True)
     assert not page.model.person(real).registered_in_error and not box.isChecked()
     assert "Registered by mistake is only for a reference typed wrongly" in \
-        page.panel.typed_problem()
+        page.panel.problem.text()
+    assert page.panel.typed_problem() == "" and page.save()  # said, but never in the way
+    # The board counts and marks the mistaken reference apart.
+    assert page.summary.text().startswith("1 received, 1 still here")
+    mistaken = next(r for r in range(page.model.rowCount())
+                    if page.model.person(r).reference == "A33")
+    assert page.model.headerData(mistaken, Qt.Orientation.Vertical) == "A33 (mistake)"
 
 
 def test_a_form_marked_ready_is_recorded_on_the_board(qtbot, window):
@@ -467,3 +476,43 @@ def test_registering_someone_the_case_has_a_form_for_takes_its_age(qtbot, window
     assert person.age_group == "adult" and person.language == "ron"
     assert page.model.status(row, BoardStep.MASH) is StepStatus.NOT_NEEDED
     assert page.message.text().startswith("W1 registered, with the age, gender and language")
+
+
+def test_a_new_date_for_the_centre_is_read_at_once(qtbot):
+    """The centre's date changed on the Set up tab was read only when the board was reopened."""
+    model = _board(1)
+    later = date(2026, 11, 23)
+    model.set_centre_details(ReceptionCentre(operation="Larkspur", held_on=later))
+    assert model.as_of == later
+    arrived = model.index(0, 1 + STEPS.index(BoardStep.ARRIVED))
+    assert arrived.data(Qt.ItemDataRole.AccessibleTextRole) == "Arrived: ✓ 10:30 on 22 Nov"
+
+
+def test_consent_recorded_on_an_open_board_takes_a_form_already_made(qtbot, window):
+    """R006 refused on the board, with a Duty to Notify already marked ready for them: the
+    step kept waiting until the board was opened again."""
+    from datetime import timedelta
+
+    from fieldkit import clock
+    from fieldkit.demo.forms import w2_nrm_draft
+    from forms import nrm_to_dtn
+
+    case = cases.create_case(window.store, "Operation Elder: hand car wash")
+    person = cases.add_person(window.store, case.id, "R006")
+    documents.save_document(window.store, case.id, "dtn",
+                            nrm_to_dtn(w2_nrm_draft(clock.today()))[0].model_dump(mode="json"),
+                            status="ready", person_id=person.id)
+    window.workspace.open_case(case.id)
+    page = window.workspace.open_reception(case.id)
+    page.new_reference.setText("R006")
+    page.register()
+    row = next(r for r in range(page.model.rowCount()) if page.model.person(r).reference == "R006")
+    assert page.model.status(row, BoardStep.NRM_OR_DTN) is StepStatus.WAITING  # not asked
+    from forms.choices import ConsentDecision
+
+    refused = page.model.person(row).model_copy(update={
+        "consent": ConsentDecision.REFUSED,
+        "consent_recorded_at": clock.local_now() - timedelta(minutes=1)})
+    page.model.set_person(row, refused)
+    assert page.model.status(row, BoardStep.NRM_OR_DTN) is StepStatus.DONE
+    assert page.model.index(row, 1 + STEPS.index(BoardStep.NRM_OR_DTN)).data() == "✓ DtN"

@@ -86,9 +86,12 @@ class TrackerPage(QWidget):
             self.outcome.addItem(words, outcome.value)
         self.on = named(QDateEdit(self), self.tr("Date of the decision"))
         self.on.setCalendarPopup(True)
-        self.on.setDisplayFormat("d MMMM yyyy")
+        # Typed as day, month, year in figures (a month's name could not be typed), and never
+        # after today (Up reached 2036).
+        self.on.setDisplayFormat("dd/MM/yyyy")
         today = today_for_desk()
         self.on.setDate(QDate(today.year, today.month, today.day))
+        self.on.setMaximumDate(QDate(today.year, today.month, today.day))
         self.record_button = pressable(QPushButton(self.tr("Re&cord"), self),
                                    self.tr("Record the decision"))
         form.addRow(self.tr("Referra&l"), self.referral)
@@ -101,6 +104,8 @@ class TrackerPage(QWidget):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         self.kind.currentIndexChanged.connect(self._outcome_follows_kind)
+        # Another referral's decision: its outcome is chosen afresh (it carried over).
+        self.referral.currentIndexChanged.connect(lambda _i: self._unchosen())
         self.record_button.clicked.connect(self.record)
         enter_presses(self.on, self.record)  # Enter in the date records, as the button
         self.refresh()
@@ -143,11 +148,14 @@ class TrackerPage(QWidget):
 
     @Slot()
     def _outcome_follows_kind(self) -> None:
+        self._unchosen()
+
+    def _unchosen(self) -> None:
+        """The outcome as a new decision starts: to be chosen for a decision (positive or
+        negative never carries over from the last one), none for anything else."""
         decision = self.kind.currentData() in ("rg", "cg", "reconsideration_outcome")
-        if not decision:
-            self.outcome.setCurrentIndex(self.outcome.findData(Outcome.NONE.value))
-        elif self.outcome.currentData() == Outcome.NONE.value:
-            self.outcome.setCurrentIndex(0)  # "choose: positive or negative"
+        self.outcome.setCurrentIndex(0 if decision
+                                     else self.outcome.findData(Outcome.NONE.value))
 
     @Slot()
     def record(self) -> None:
@@ -180,4 +188,5 @@ class TrackerPage(QWidget):
                 return
         self.message.setText(self.tr("Recorded."))
         self.refresh()
+        self._unchosen()  # the next decision's outcome is chosen afresh
         self.changed.emit()
