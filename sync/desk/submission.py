@@ -306,14 +306,41 @@ def _identity(case: ReceivedCase, person_id: str) -> _Identity | None:
     or an estimated age."""
     for form, _ in case.forms_to_read():
         if form.kind == "nrm" and form.person_id == person_id:
-            model = form_model(form)
-            if isinstance(model, NrmReferral):
-                who = model.potential_victim
-                full = " ".join(part for part in (who.given_names, who.family_name) if part)
-                names = tuple(w for w in (_words(n) for n in (full, *who.aliases)) if w)
-                if names and (who.date_of_birth is not None or who.estimated_age is not None):
-                    return _Identity(names, who.date_of_birth, who.estimated_age)
+            found = _identity_of(form_model(form))
+            if found is not None:
+                return found
     return None
+
+
+def _identity_of(model: Form) -> _Identity | None:
+    if not isinstance(model, NrmReferral):
+        return None
+    who = model.potential_victim
+    full = " ".join(part for part in (who.given_names, who.family_name) if part)
+    names = tuple(w for w in (_words(n) for n in (full, *who.aliases)) if w)
+    if names and (who.date_of_birth is not None or who.estimated_age is not None):
+        return _Identity(names, who.date_of_birth, who.estimated_age)
+    return None
+
+
+def _identities_received(store: Store, case: ReceivedCase, person_id: str) -> list[_Identity]:
+    """Who every version received of the person's NRM form says they are: a referral
+    submitted with one date of birth and corrected later is still the Home Office's referral
+    for the person of the first (the check let a second NRM through after the correction)."""
+    found = [i for i in [_identity(case, person_id)] if i is not None]
+    for (data,) in store.conn.execute(
+            "SELECT data FROM lead_records WHERE case_id = ? AND record_type = 'form' "
+            "AND current = 0", (case.case.id,)):
+        values = json.loads(data)
+        if values.get("kind") != "nrm" or values.get("person_id") != person_id:
+            continue
+        try:
+            identity = _identity_of(KINDS["nrm"].model_validate(values["data"]))
+        except ValueError:
+            continue
+        if identity is not None and identity not in found:
+            found.append(identity)
+    return found
 
 
 def submitted_elsewhere(store: Store, case_id: str, person_reference: str) -> list[Referral]:
@@ -334,8 +361,8 @@ def submitted_elsewhere(store: Store, case_id: str, person_reference: str) -> li
                 continue
             if other.case.id == case_id and earlier.person_id == person_id:
                 continue  # this very referral
-            theirs = _identity(other, earlier.person_id)
-            if theirs is not None and mine.may_be(theirs):
+            if any(mine.may_be(theirs)
+                   for theirs in _identities_received(store, other, earlier.person_id)):
                 found.append(earlier)
     return found
 

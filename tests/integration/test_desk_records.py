@@ -512,6 +512,28 @@ def test_answers_changed_after_the_submission_are_shown_with_what_was_submitted(
     assert submission.changed_since_submitted(setup.lead, case_id, "W2") == []  # not submitted
 
 
+def test_a_correction_after_submission_does_not_let_a_second_nrm_through(sent) -> None:  # type: ignore[no-untyped-def]
+    """The first case's W1 was submitted, then the officer corrected the date of birth: the
+    second case's W1 (the first date of birth, the Home Office's) went through unasked."""
+    from fieldkit import documents
+
+    setup, (first, second) = sent
+    submission.record_submission(setup.lead, first, "W1", "NRM-1", clock.today())
+    person = cases.list_people(setup.device, first)[0]
+    [nrm] = [d for d in documents.list_documents(setup.device, first, "nrm")
+             if d.person_id == person.id]
+    data = json.loads(nrm.data)
+    data["potential_victim"]["date_of_birth"] = "1992-06-12"
+    documents.save_document(setup.device, first, "nrm", data, status="ready",
+                            document_id=nrm.id)
+    setup.send(first)
+    assert setup.import_all().imported
+    [earlier] = submission.submitted_elsewhere(setup.lead, second, "W1")
+    assert earlier.case_id == first
+    with pytest.raises(submission.PossibleDuplicate):
+        submission.record_submission(setup.lead, second, "W1", "NRM-2", clock.today())
+
+
 def test_a_submission_already_recorded_is_replaced_only_as_a_correction(sent) -> None:  # type: ignore[no-untyped-def]
     """Recording another reference over one already recorded asks first: the next referral's
     reference typed with the last one still selected silently replaced it."""
