@@ -180,17 +180,19 @@ class ChangedAnswer:
     now: str
 
 
-def changed_since_submitted(store: Store, case_id: str,
-                            person_reference: str) -> list[ChangedAnswer]:
+def changed_since_submitted(store: Store, case_id: str, person_reference: str,
+                            case: ReceivedCase | None = None,
+                            found: Referral | None = None) -> list[ChangedAnswer]:
     """The answers of a referral recorded as submitted that a later version from the officer
     changed: the Home Office has the earlier ones (the Single Competent Authority is to be
-    told). Empty while it is not submitted, or nothing changed since."""
-    found = referral(store, case_id, person_reference)
+    told). Empty while it is not submitted, or nothing changed since; ``case`` and
+    ``found``: the case and the referral as already loaded, if they are."""
+    found = found or referral(store, case_id, person_reference)
     submitted = latest(events(store, case_id, found.person_id, found.route)).get(
         EventKind.SUBMITTED)
     if submitted is None:
         return []
-    case = load_case(store, case_id)
+    case = case or load_case(store, case_id)
     form = next((f for f, _ in case.forms_to_read()
                  if f.kind == found.route and f.person_id == found.person_id), None)
     if form is None:

@@ -77,7 +77,13 @@ WITHDRAWAL_DUE = ("Consent withdrawn after the NRM was submitted: send the NRM w
 """What is due when a person withdraws consent after their NRM referral was made (the item
 reads with its date: '..., since 20 November 2026')."""
 
-ACTIONS = frozenset({"nrm_withdrawal", "adult_consent"})
+CHANGED_DUE = ("Answers changed after it was submitted: tell the Single Competent Authority "
+               "(the Submitting tab names each change), then record the submission again, "
+               "since")
+"""What is due when the officer's form changes an answer of a referral already submitted:
+the Home Office holds the earlier answers (the item reads with the day the change arrived)."""
+
+ACTIONS = frozenset({"nrm_withdrawal", "adult_consent", "changed_after_submission"})
 """Due items that are something the Lead must do now, not dates (see :data:`WITHDRAWAL_DUE`,
 :data:`ADULT_SINCE_DUE`)."""
 
@@ -478,6 +484,15 @@ def due_items(store: Store) -> list[DueItem]:
                 items.append(DueItem(found.received, found.case_reference,
                                      found.person_reference, ADULT_SINCE_DUE, "adult_consent",
                                      False, sent_by[found.case_id]))
+            if EventKind.SUBMITTED in now:
+                from sync.desk.submission import changed_since_submitted
+
+                if changed_since_submitted(store, found.case_id, found.person_reference,
+                                           case=case, found=found):
+                    items.append(DueItem(found.received, found.case_reference,
+                                         found.person_reference, CHANGED_DUE,
+                                         "changed_after_submission", False,
+                                         sent_by[found.case_id]))
             for rule, due in timeline_due(recorded, resources.timelines.values(),
                                           resources.bank_holidays):
                 note = holidays_note(rule, due, known_until)

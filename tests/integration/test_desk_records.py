@@ -510,6 +510,16 @@ def test_answers_changed_after_the_submission_are_shown_with_what_was_submitted(
     assert changed.question == "Date of birth"
     assert (changed.was, changed.now) == ("12 March 1994", "12 June 1992")
     assert submission.changed_since_submitted(setup.lead, case_id, "W2") == []  # not submitted
+    # The tracker lists it as something to do, until the submission is recorded again.
+    from sync.desk.tracker import due_items
+
+    [todo] = [i for i in due_items(setup.lead) if i.timeline_id == "changed_after_submission"]
+    assert todo.person_reference == "W1" and todo.to_act_on
+    assert "tell the Single Competent Authority" in todo.what
+    submission.record_submission(setup.lead, case_id, "W1", "NRM-2026-00042", clock.today(),
+                                 correcting=True)
+    assert not [i for i in due_items(setup.lead)
+                if i.timeline_id == "changed_after_submission"]
 
 
 def test_a_correction_after_submission_does_not_let_a_second_nrm_through(sent) -> None:  # type: ignore[no-untyped-def]
