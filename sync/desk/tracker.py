@@ -7,6 +7,7 @@ same kind, and the newest of each kind counts.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -461,6 +462,23 @@ def holidays_note(rule: Timeline, due: date, known_until: int) -> str:
             "check the date)")
 
 
+def _changed_after(store: Store, case: ReceivedCase, found: Referral,
+                   submitted: RecordedEvent) -> bool:
+    """Whether the referral's form as received now differs from the version held when its
+    submission was recorded (newest by the laptop's counter): the Home Office has the earlier
+    answers (``sync.desk.submission.changed_since_submitted`` names them)."""
+    form = next((f for f, _ in case.forms_to_read()
+                 if f.kind == found.route and f.person_id == found.person_id), None)
+    if form is None:
+        return False
+    row = store.conn.execute(
+        "SELECT r.data FROM lead_records r JOIN lead_bundles b ON b.bundle_id = r.bundle_id "
+        "WHERE r.case_id = ? AND r.record_type = 'form' AND r.record_id = ? "
+        "AND b.imported_at <= ? ORDER BY COALESCE(b.counter, 0) DESC, b.created_at DESC "
+        "LIMIT 1", (case.case.id, form.id, submitted.recorded_at)).fetchone()
+    return row is not None and json.loads(row[0]).get("data") != json.loads(form.data)
+
+
 def due_items(store: Store) -> list[DueItem]:
     """Everything due for every NRM referral the Lead holds, soonest first."""
     resources = load_resources()
@@ -484,15 +502,12 @@ def due_items(store: Store) -> list[DueItem]:
                 items.append(DueItem(found.received, found.case_reference,
                                      found.person_reference, ADULT_SINCE_DUE, "adult_consent",
                                      False, sent_by[found.case_id]))
-            if EventKind.SUBMITTED in now:
-                from sync.desk.submission import changed_since_submitted
-
-                if changed_since_submitted(store, found.case_id, found.person_reference,
-                                           case=case, found=found):
-                    items.append(DueItem(found.received, found.case_reference,
-                                         found.person_reference, CHANGED_DUE,
-                                         "changed_after_submission", False,
-                                         sent_by[found.case_id]))
+            if EventKind.SUBMITTED in now and _changed_after(store, case, found,
+                                                              now[EventKind.SUBMITTED]):
+                items.append(DueItem(found.received, found.case_reference,
+                                     found.person_reference, CHANGED_DUE,
+                                     "changed_after_submission", False,
+                                     sent_by[found.case_id]))
             for rule, due in timeline_due(recorded, resources.timelines.values(),
                                           resources.bank_holidays):
                 note = holidays_note(rule, due, known_until)
