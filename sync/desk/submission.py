@@ -21,6 +21,8 @@ from forms.form import FormSection
 from forms.kinds import KIND_TITLES
 from sync.desk.received import ReceivedCase, form_model, load_all, load_case, senders
 from sync.desk.tracker import (
+    NOT_SUBMITTED_DUE,
+    DueItem,
     EventKind,
     Outcome,
     RecordedEvent,
@@ -394,6 +396,20 @@ def _submission(store: Store, found: Referral) -> Submission:
     if sent is None:
         return Submission(found, "", None)
     return Submission(found, sent.reference, sent.happened_on)
+
+
+def waiting_items(store: Store) -> list[DueItem]:
+    """Each referral received and not yet recorded as submitted (a draft the officer did not
+    mark ready included: it is theirs to finish), as something to do beside what the tracker
+    lists: a child's NRM unsubmitted for eleven weeks showed only on the Submitting tab (the
+    command line's ``lead due`` listed it)."""
+    words = {"nrm": "NRM referral", "dtn": "Duty to Notify"}
+    return [DueItem(sub.referral.received, sub.referral.case_reference,
+                    sub.referral.person_reference,
+                    f"{words.get(sub.referral.route, 'Referral')}"
+                    f"{' (a draft)' if sub.referral.draft else ''}: {NOT_SUBMITTED_DUE}",
+                    "not_submitted", False, sub.referral.officer)
+            for sub in submissions(store) if sub.submitted_on is None]
 
 
 def submissions(store: Store) -> list[Submission]:

@@ -84,7 +84,12 @@ CHANGED_DUE = ("Answers changed after it was submitted: tell the Single Competen
 """What is due when the officer's form changes an answer of a referral already submitted:
 the Home Office holds the earlier answers (the item reads with the day the change arrived)."""
 
-ACTIONS = frozenset({"nrm_withdrawal", "adult_consent", "changed_after_submission"})
+NOT_SUBMITTED_DUE = "Received, not yet submitted to the Home Office, since"
+"""A referral the officer sent that the Lead has not recorded as submitted (the item reads
+with the day it was received); listed by :func:`sync.desk.submission.waiting_items`."""
+
+ACTIONS = frozenset({"nrm_withdrawal", "adult_consent", "changed_after_submission",
+                     "not_submitted"})
 """Due items that are something the Lead must do now, not dates (see :data:`WITHDRAWAL_DUE`,
 :data:`ADULT_SINCE_DUE`)."""
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from fieldkit.store import Store
 from sync.desk.inbox import today_for_desk
-from sync.desk.submission import submissions
+from sync.desk.submission import submissions, waiting_items
 from sync.desk.tracker import (
     EVENT_WORDS,
     AlreadyDecided,
@@ -113,7 +113,8 @@ class TrackerPage(QWidget):
     def refresh(self) -> None:
         """Reload what is due and the NRM referrals that can be recorded against."""
         today = today_for_desk()
-        items = due_items(self.store)
+        # Referrals not yet submitted first (the command line listed them; this did not).
+        items = waiting_items(self.store) + due_items(self.store)
         self.model.set_items(items, today)
         overdue = sum(item.overdue(today) for item in items)
         deadlines = sum(item.to_act_on for item in items)
