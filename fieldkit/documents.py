@@ -217,17 +217,23 @@ def case_form_problems(store: Store, case_id: str, kind: str,
         + _support_without_consent(store, case_id, kind, data)
 
 
+def _referral_values(kind: str, data: str | dict[str, Any]) -> dict[str, Any] | None:
+    """A referral form's values as saved (None for another kind, or what is no form)."""
+    if kind != "referral":
+        return None
+    try:
+        values = json.loads(data) if isinstance(data, str) else data
+    except ValueError:
+        return None
+    return values if isinstance(values, dict) else None
+
+
 def _unknown_person(store: Store, case_id: str, kind: str,
                     data: str | dict[str, Any]) -> list[FieldProblem]:
     """A referral to another agency names its person by their reference in the case: one that
     is no one recorded in the case (W9 of a case with W1 to W4) is named as a problem."""
-    if kind != "referral":
-        return []
-    try:
-        values = json.loads(data) if isinstance(data, str) else data
-    except ValueError:
-        return []
-    reference = values.get("person_reference") if isinstance(values, dict) else None
+    values = _referral_values(kind, data)
+    reference = values.get("person_reference") if values is not None else None
     if not isinstance(reference, str) or not reference.strip():
         return []
     known = {board_reference(person.reference) for person in list_people(store, case_id)}
@@ -325,13 +331,8 @@ def _support_without_consent(store: Store, case_id: str, kind: str,
     support) for an adult whose NRM records no informed consent (refused, withdrawn, not yet
     asked, or given without the interpreter they need) or who has a Duty to Notify instead is
     a problem, as the reception board waits for consent before that step."""
-    if kind != "referral":
-        return []
-    try:
-        values = json.loads(data) if isinstance(data, str) else data
-    except ValueError:
-        return []
-    if not isinstance(values, dict) or values.get("destination") != "salvation_army":
+    values = _referral_values(kind, data)
+    if values is None or values.get("destination") != "salvation_army":
         return []
     reference = values.get("person_reference")
     if not isinstance(reference, str) or not reference.strip():
