@@ -23,6 +23,7 @@ from fieldkit.pdf.quarterly import (
 )
 from fieldkit.store import Store
 from sync.desk.figures import SMALLEST_SHOWN, Cell, Quarter, QuarterFigures, quarter_figures
+from sync.desk.submission import waiting_items
 from sync.desk.tracker import due_items
 
 CSV_MARKER = "[c]"
@@ -126,7 +127,7 @@ def published_reference(reference: str) -> str:
 def build_report(store: Store, quarter: Quarter, today: date) -> QuarterlyReport:
     """Count the quarter and lay out both files (nothing is written)."""
     figures = quarter_figures(store, quarter)
-    due = due_items(store)
+    due = waiting_items(store) + due_items(store)  # as the tracker lists them
     deadlines = [OpenDeadline(values.day(i.due_on), i.case_reference,
                               published_reference(i.person_reference),
                               i.what_on(), i.state(today), i.sent_by)

@@ -811,3 +811,20 @@ def test_the_people_tab_marks_a_registration_made_by_mistake(tmp_path: Path) -> 
         assert documents.registered_by_mistake(store, case.id) == {people["A33"]}
     finally:
         store.lock()
+
+
+def test_the_report_counts_referrals_not_yet_submitted_as_the_tracker_does(sent) -> None:  # type: ignore[no-untyped-def]
+    """The tracker lists referrals received and not yet submitted as something to do; the
+    report's count of open actions left them out ("0" beside a child's NRM eleven weeks old)."""
+    from sync.desk.figures import Quarter
+    from sync.desk.report import build_report
+    from sync.desk.submission import waiting_items
+    from tests.unit.test_pdf_tools import pdf_text
+
+    setup, _ = sent
+    waiting = waiting_items(setup.lead)
+    assert len(waiting) == 6  # each demo case: W1's NRM, W2's Duty to Notify, W3's draft
+    text = " ".join(pdf_text(build_report(setup.lead, Quarter.of(clock.today()),
+                                          clock.today()).pdf).split())
+    assert "Open deadlines or actions: 6, of which overdue: 0" in text
+    assert "Received, not yet submitted to the Home Office, since" in text
