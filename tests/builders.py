@@ -55,6 +55,22 @@ class LeadAndDevice:
         path.write_bytes(bytes(content))
         return item.bundle_id
 
+    def correct_first_persons_birth_date(self, case_id: str, born: str = "1992-06-12") -> None:
+        """The officer corrects the date of birth on the case's first person's NRM (the demo's
+        W1: 1994-03-12), marks it ready and sends the case again (not yet imported)."""
+        import json
+
+        from fieldkit import cases, documents
+
+        person = cases.list_people(self.device, case_id)[0]
+        [nrm] = [d for d in documents.list_documents(self.device, case_id, "nrm")
+                 if d.person_id == person.id]
+        data = json.loads(nrm.data)
+        data["potential_victim"]["date_of_birth"] = born
+        documents.save_document(self.device, case_id, "nrm", data, status="ready",
+                                document_id=nrm.id)
+        self.send(case_id)
+
     def enrol_another(self, root: Path, officer: str, device_name: str) -> Store:
         """Another laptop, enrolled with the same Lead (the caller locks it). Each laptop
         numbers its own cases, so its first demo case has the same reference as the first's."""

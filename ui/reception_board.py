@@ -234,6 +234,7 @@ class ReceptionBoardPage(SharedBoard, Page):
         self.details.changed.connect(self._changed)
         self.checklist.changed.connect(self._changed)
         self.model.dataChanged.connect(self._changed)
+        self.model.dataChanged.connect(self._people_changed)
         self.model.rowsInserted.connect(self._changed)
         for keys in (QKeySequence(Qt.Key.Key_Insert), QKeySequence(self.tr("Ctrl+N"))):
             QShortcut(keys, self, self.start_arrival)
@@ -247,6 +248,13 @@ class ReceptionBoardPage(SharedBoard, Page):
         """Back on the board (a form marked ready meanwhile in another tab): recorded."""
         super().showEvent(event)
         self.take_forms_made()
+
+    @Slot()
+    def _people_changed(self) -> None:
+        """A person's record changed (consent recorded, say): a form already made may fit now.
+        Not on the centre's own details: nothing there decides a person's form."""
+        if not self._taking and not self._quiet:
+            self.take_forms_made()
 
     @Slot()
     def take_forms_made(self) -> None:
@@ -362,8 +370,6 @@ class ReceptionBoardPage(SharedBoard, Page):
         if self._quiet:
             self._show_summary()
             return
-        if not self._taking:  # consent recorded now: a form already made may fit
-            self.take_forms_made()
         self.draft.touch()
         self._unsaved = True
         self.save_state.changed()

@@ -27,6 +27,7 @@ from sync.desk.tracker import (
     Outcome,
     RecordedEvent,
     Referral,
+    as_submitted,
     check_event,
     events,
     latest,
@@ -182,33 +183,21 @@ class ChangedAnswer:
     now: str
 
 
-def changed_since_submitted(store: Store, case_id: str, person_reference: str,
-                            case: ReceivedCase | None = None,
-                            found: Referral | None = None) -> list[ChangedAnswer]:
+def changed_since_submitted(store: Store, case_id: str,
+                            person_reference: str) -> list[ChangedAnswer]:
     """The answers of a referral recorded as submitted that a later version from the officer
     changed: the Home Office has the earlier ones (the Single Competent Authority is to be
-    told). Empty while it is not submitted, or nothing changed since; ``case`` and
-    ``found``: the case and the referral as already loaded, if they are."""
-    found = found or referral(store, case_id, person_reference)
+    told). Empty while it is not submitted, or nothing changed since."""
+    found = referral(store, case_id, person_reference)
     submitted = latest(events(store, case_id, found.person_id, found.route)).get(
         EventKind.SUBMITTED)
     if submitted is None:
         return []
-    case = case or load_case(store, case_id)
-    form = next((f for f, _ in case.forms_to_read()
-                 if f.kind == found.route and f.person_id == found.person_id), None)
-    if form is None:
+    held = as_submitted(store, load_case(store, case_id), found, submitted)
+    if held is None:
         return []
-    row = store.conn.execute(
-        "SELECT r.data FROM lead_records r JOIN lead_bundles b ON b.bundle_id = r.bundle_id "
-        "WHERE r.case_id = ? AND r.record_type = 'form' AND r.record_id = ? "
-        "AND b.imported_at <= ? ORDER BY COALESCE(b.counter, 0) DESC, b.created_at DESC "
-        "LIMIT 1",
-        (case_id, form.id, submitted.recorded_at)).fetchone()
-    if row is None:
-        return []
-    values = json.loads(row[0])
-    then = KINDS[form.kind].model_validate(values["data"])
+    form, values = held
+    then = KINDS[form.kind].model_validate(values)
     before = {(s.title, a.question): a.answer for s in portal_sections(then) for a in s.answers}
     changed = []
     for section in portal_sections(form_model(form)):

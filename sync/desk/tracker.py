@@ -16,6 +16,7 @@ from enum import StrEnum
 from fieldkit import clock
 from fieldkit.clock import stamp
 from fieldkit.errors import InvalidInput, NotFound
+from fieldkit.records import FormDocument
 from fieldkit.resources import Timeline, load_resources
 from fieldkit.store import Store
 from forms import NrmReferral
@@ -467,21 +468,29 @@ def holidays_note(rule: Timeline, due: date, known_until: int) -> str:
             "check the date)")
 
 
-def _changed_after(store: Store, case: ReceivedCase, found: Referral,
-                   submitted: RecordedEvent) -> bool:
-    """Whether the referral's form as received now differs from the version held when its
-    submission was recorded (newest by the laptop's counter): the Home Office has the earlier
-    answers (``sync.desk.submission.changed_since_submitted`` names them)."""
+def as_submitted(store: Store, case: ReceivedCase, found: Referral,
+                 submitted: RecordedEvent) -> tuple[FormDocument, dict[str, object]] | None:
+    """The referral's form as received now, and its values as held when the submission was
+    recorded (the newest version by the laptop's counter then); None if either is missing."""
     form = next((f for f, _ in case.forms_to_read()
                  if f.kind == found.route and f.person_id == found.person_id), None)
     if form is None:
-        return False
+        return None
     row = store.conn.execute(
         "SELECT r.data FROM lead_records r JOIN lead_bundles b ON b.bundle_id = r.bundle_id "
         "WHERE r.case_id = ? AND r.record_type = 'form' AND r.record_id = ? "
         "AND b.imported_at <= ? ORDER BY COALESCE(b.counter, 0) DESC, b.created_at DESC "
         "LIMIT 1", (case.case.id, form.id, submitted.recorded_at)).fetchone()
-    return row is not None and json.loads(row[0]).get("data") != json.loads(form.data)
+    return None if row is None else (form, json.loads(row[0])["data"])
+
+
+def _changed_after(store: Store, case: ReceivedCase, found: Referral,
+                   submitted: RecordedEvent) -> bool:
+    """Whether the referral's form as received now differs from the version held when its
+    submission was recorded: the Home Office has the earlier answers
+    (``sync.desk.submission.changed_since_submitted`` names them)."""
+    held = as_submitted(store, case, found, submitted)
+    return held is not None and held[1] != json.loads(held[0].data)
 
 
 def due_items(store: Store) -> list[DueItem]:

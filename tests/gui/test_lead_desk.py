@@ -498,23 +498,15 @@ def test_the_submitting_page_shows_answers_changed_after_the_submission(
         qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """A correction made on the laptop after the Lead recorded the submission: the new answers
     were shown under "submitted" with no word; the Home Office has the earlier ones."""
-    import json
 
-    from fieldkit import cases, documents
+    from fieldkit import cases
     from sync.desk import submission
 
     setup = LeadAndDevice(tmp_path)
     [case_id] = setup.send_demo(1)
     setup.import_all()
     submission.record_submission(setup.lead, case_id, "W1", "NRM-2026-00042", clock.today())
-    person = cases.list_people(setup.device, case_id)[0]
-    [nrm] = [d for d in documents.list_documents(setup.device, case_id, "nrm")
-             if d.person_id == person.id]
-    data = json.loads(nrm.data)
-    data["potential_victim"]["date_of_birth"] = "1992-06-12"
-    documents.save_document(setup.device, case_id, "nrm", data, status="ready",
-                            document_id=nrm.id)
-    setup.send(case_id)
+    setup.correct_first_persons_birth_date(case_id)
     setup.import_all()
     reference = cases.get_case(setup.device, case_id).reference
     setup.close()

@@ -497,18 +497,10 @@ def test_answers_changed_after_the_submission_are_shown_with_what_was_submitted(
     """The officer corrected W1's date of birth after the Lead recorded the submission: the
     Submitting page showed the new answers under "submitted" with no word, and the submitted
     date of birth (the one the Home Office has) could be read nowhere."""
-    from fieldkit import documents
-
     setup, (case_id, _) = sent
     submission.record_submission(setup.lead, case_id, "W1", "NRM-2026-00042", clock.today())
     assert submission.changed_since_submitted(setup.lead, case_id, "W1") == []
-    [nrm] = [d for d in documents.list_documents(setup.device, case_id, "nrm")
-             if d.person_id == cases.list_people(setup.device, case_id)[0].id]
-    data = json.loads(nrm.data)
-    data["potential_victim"]["date_of_birth"] = "1992-06-12"
-    documents.save_document(setup.device, case_id, "nrm", data, status="ready",
-                            document_id=nrm.id)
-    setup.send(case_id)
+    setup.correct_first_persons_birth_date(case_id)
     assert setup.import_all().imported
     [changed] = submission.changed_since_submitted(setup.lead, case_id, "W1")
     assert changed.question == "Date of birth"
@@ -529,18 +521,9 @@ def test_answers_changed_after_the_submission_are_shown_with_what_was_submitted(
 def test_a_correction_after_submission_does_not_let_a_second_nrm_through(sent) -> None:  # type: ignore[no-untyped-def]
     """The first case's W1 was submitted, then the officer corrected the date of birth: the
     second case's W1 (the first date of birth, the Home Office's) went through unasked."""
-    from fieldkit import documents
-
     setup, (first, second) = sent
     submission.record_submission(setup.lead, first, "W1", "NRM-1", clock.today())
-    person = cases.list_people(setup.device, first)[0]
-    [nrm] = [d for d in documents.list_documents(setup.device, first, "nrm")
-             if d.person_id == person.id]
-    data = json.loads(nrm.data)
-    data["potential_victim"]["date_of_birth"] = "1992-06-12"
-    documents.save_document(setup.device, first, "nrm", data, status="ready",
-                            document_id=nrm.id)
-    setup.send(first)
+    setup.correct_first_persons_birth_date(first)
     assert setup.import_all().imported
     [earlier] = submission.submitted_elsewhere(setup.lead, second, "W1")
     assert earlier.case_id == first
